@@ -1,0 +1,219 @@
+"""The ``clearsight`` command: a thin front door over the stages.
+
+Every command takes ``--db PATH`` (default ``./clearsight.duckdb`` or
+``$CLEARSIGHT_DB``). Errors are one line on standard error and a non-zero exit;
+``clearsight --debug ...`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from clearsight.ingest import IngestResult, SubmissionError, ingest
+from clearsight.standard import SchemaError
+from clearsight.store import StoreError, connect, resolve_db_path
+
+app = typer.Typer(
+    name="clearsight",
+    help="Find, understand and tackle group-based child sexual exploitation across agencies.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+quarantine_app = typer.Typer(help="Rows that were not loaded, with where and why.", no_args_is_help=True)
+app.add_typer(quarantine_app, name="quarantine")
+
+out = Console()
+err = Console(stderr=True)
+_debug = {"on": False}
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Store file (default ./clearsight.duckdb, or $CLEARSIGHT_DB).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+class CommandError(RuntimeError):
+    """A user-facing failure of a command: printed as one line."""
+
+
+# Errors a user can cause and fix: one line, no traceback.
+USER_ERRORS: tuple[type[BaseException], ...] = (
+    CommandError,
+    SubmissionError,
+    StoreError,
+    SchemaError,
+    duckdb.Error,
+    OSError,
+    ValueError,
+)
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    _debug["on"] = debug
+
+
+def open_store(db: Path | None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    return connect(resolve_db_path(db), read_only=read_only)
+
+
+@app.command("ingest")
+def ingest_command(
+    submissions: Annotated[
+        list[Path], typer.Argument(help="Submission folders, .zip files or .xlsx workbooks.")
+    ],
+    db: DbOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+    as_json: JsonOption = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when any row was quarantined.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each step.")] = False,
+) -> None:
+    """Check submissions against the standard and load them into the store.
+
+    Each submission loads in one transaction: all of it or none of it. Rows that
+    break a rule are quarantined with file, row, column and reason; a structural
+    fault (encoding, delimiter, missing columns, duplicate ids) refuses the file.
+    """
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
+    con = open_store(db)
+    results: list[IngestResult] = []
+    hook = _narrative_hook()
+    show = not (quiet or as_json)
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        console=err, transient=True, disable=not show,
+    ) as progress:
+        task = progress.add_task("ingesting", total=len(submissions))
+        for path in submissions:
+            results.append(
+                ingest(
+                    con, path, after_load=hook,
+                    progress=lambda message: progress.update(task, description=message),
+                )
+            )
+            progress.advance(task)
+    con.close()
+    if as_json:
+        print(json.dumps([r.as_dict() for r in results], indent=2, default=str))
+    elif not quiet:
+        _print_results(results)
+    if strict and any(r.rows_quarantined for r in results):
+        raise typer.Exit(1)
+
+
+def _narrative_hook() -> object:
+    return None
+
+
+def _print_results(results: list[IngestResult]) -> None:
+    table = Table(title="Ingested")
+    for heading in ("source", "status", "batch", "file", "read", "loaded", "quarantined"):
+        table.add_column(heading, justify="right" if heading in ("read", "loaded") else "left")
+    for r in results:
+        for f in r.files:
+            table.add_row(
+                r.source_id, r.status, str(r.batch_id), f.file, f"{f.rows_read:,}",
+                f"{f.rows_loaded:,}", f"{f.rows_quarantined:,}",
+            )
+    out.print(table)
+    quarantined = sum(r.rows_quarantined for r in results)
+    if quarantined:
+        out.print(f"{quarantined:,} rows quarantined: see 'clearsight quarantine list'.")
+
+
+@quarantine_app.command("list")
+def quarantine_list(
+    db: DbOption = None,
+    source: Annotated[str | None, typer.Option(help="Only this source_id.")] = None,
+    current: Annotated[
+        bool, typer.Option("--current/--all", help="Only the current batch of each source.")
+    ] = True,
+    limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """List quarantined rows: source, file, row, column, reason code and reason."""
+    con = open_store(db, read_only=True)
+    sql = (
+        "SELECT q.source_id, q.batch_id, q.file, q.row_number, q.column_name, q.reason_code, "
+        "q.reason, q.value FROM quarantine q"
+    )
+    where, params = [], []
+    if current:
+        sql += " JOIN sources s ON s.current_batch_id = q.batch_id"
+    if source:
+        where.append("q.source_id = ?")
+        params.append(source)
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY q.source_id, q.file, q.row_number, q.column_name"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    rows = con.execute(sql, params).fetchall()
+    columns = ["source_id", "batch_id", "file", "row", "column", "reason_code", "reason", "value"]
+    if as_json:
+        print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=2))
+        return
+    for source_id, batch_id, file, row, column, code, reason, _value in rows:
+        where = f"{file}:{row}" + (f" [{column}]" if column else "")
+        out.print(f"{source_id} (batch {batch_id})  {where}  {code}: {reason}", highlight=False)
+    out.print(f"{len(rows)} quarantined value(s) shown.", highlight=False)
+
+
+@app.command("batches")
+def batches_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List every load with its lineage: source, extract date, status, rows."""
+    con = open_store(db, read_only=True)
+    rows = con.execute(
+        "SELECT b.batch_id, b.source_id, b.area, b.extract_date, b.status, b.loaded_at, "
+        "sum(f.rows_read), sum(f.rows_loaded), sum(f.rows_quarantined), b.submission_sha256 "
+        "FROM batches b JOIN batch_files f USING (batch_id) GROUP BY ALL ORDER BY b.batch_id"
+    ).fetchall()
+    columns = [
+        "batch_id", "source_id", "area", "extract_date", "status", "loaded_at", "rows_read",
+        "rows_loaded", "rows_quarantined", "submission_sha256",
+    ]
+    if as_json:
+        print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=2, default=str))
+        return
+    table = Table(title="Batches")
+    for heading in columns[:-1]:
+        table.add_column(heading)
+    for row in rows:
+        table.add_row(*(str(v) for v in row[:-1]))
+    out.print(table)
+
+
+def main() -> None:
+    """Entry point: run the app, turning user errors into one line and exit code 2."""
+    try:
+        app()
+    except USER_ERRORS as exc:
+        if _debug["on"]:
+            raise
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""Reading one CSV file of a submission: checked as bytes first, then parsed by Arrow.
+
+The byte scan finds what a parser reports badly or late (not UTF-8, binary junk,
+absurd lines, an empty file) and hashes the file on the same pass. The header
+decides the columns; Arrow then parses every record as text, in order.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from clearsight.ingest.errors import SubmissionError
+from clearsight.standard import Table
+
+MAX_LINE_BYTES = 1 << 20
+_CHUNK = 16 << 20
+_BOM = codecs.BOM_UTF8
+_OTHER_DELIMITERS = (";", "\t", "|")
+ROW_NUMBER = "__row"
+
+
+@dataclass(frozen=True)
+class ScannedFile:
+    path: Path
+    name: str
+    sha256: str
+    size: int
+    header: tuple[str, ...]  # normalised: stripped, lower case
+
+
+def scan(path: Path, table: Table, max_line_bytes: int = MAX_LINE_BYTES) -> ScannedFile:
+    """Check a file's bytes and header; raise SubmissionError at the first fault."""
+    name = path.name
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    line_start = 0  # byte offset of the current line's start
+    offset = 0
+    first_line = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            if b"\x00" in chunk:
+                bad = chunk.index(b"\x00")
+                raise SubmissionError(
+                    name,
+                    "binary content (NUL byte): not a CSV text file",
+                    row=line + chunk.count(b"\n", 0, bad),
+                    code="binary_content",
+                )
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise SubmissionError(
+                    name,
+                    f"not UTF-8: invalid byte 0x{chunk[exc.start]:02x}",
+                    row=line + chunk.count(b"\n", 0, exc.start),
+                    code="not_utf8",
+                ) from exc
+            newlines = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10) + offset
+            starts = np.concatenate(([line_start], newlines[:-1] + 1)) if len(newlines) else None
+            if starts is not None:
+                lengths = newlines - starts
+                longest = int(lengths.argmax())
+                if lengths[longest] > max_line_bytes:
+                    raise SubmissionError(
+                        name,
+                        f"a line is longer than the limit of {max_line_bytes:,} bytes",
+                        row=line + longest,
+                        code="line_too_long",
+                    )
+                line_start = int(newlines[-1]) + 1
+                line += len(newlines)
+            if not first_line:
+                first_line = chunk.split(b"\n", 1)[0]
+            offset += len(chunk)
+        if offset - line_start > max_line_bytes:
+            raise SubmissionError(
+                name,
+                f"a line is longer than the limit of {max_line_bytes:,} bytes",
+                row=line,
+                code="line_too_long",
+            )
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise SubmissionError(name, "not UTF-8: truncated character", row=line, code="not_utf8")
+    header = _header(name, first_line, table)
+    return ScannedFile(path, name, digest.hexdigest(), offset, header)
+
+
+def _header(name: str, first_line: bytes, table: Table) -> tuple[str, ...]:
+    text = first_line.removeprefix(_BOM).decode("utf-8").rstrip("\r")
+    if not text.strip():
+        raise SubmissionError(name, "file is empty (no header row)", row=1, code="empty_file")
+    cells = next(csv.reader(io.StringIO(text)))
+    header = tuple(cell.strip().lower() for cell in cells)
+    if len(header) == 1:
+        for delimiter in _OTHER_DELIMITERS:
+            if delimiter in text:
+                shown = "tab" if delimiter == "\t" else repr(delimiter)
+                raise SubmissionError(
+                    name,
+                    f"header is separated by {shown}; the standard uses commas",
+                    row=1,
+                    code="wrong_delimiter",
+                )
+    seen: set[str] = set()
+    for column in header:
+        if not column:
+            raise SubmissionError(name, "a header cell is empty", row=1, code="bad_header")
+        if column in seen:
+            raise SubmissionError(
+                name, f"column {column!r} appears twice", row=1, column=column, code="bad_header"
+            )
+        seen.add(column)
+    missing = [c for c in table.required_columns if c not in seen]
+    if missing:
+        raise SubmissionError(
+            name,
+            f"missing required column(s): {', '.join(missing)}",
+            row=1,
+            column=missing[0],
+            code="missing_column",
+        )
+    return header
+
+
+def read(scanned: ScannedFile) -> pa.Table:
+    """Every record as text, in file order, with its row number (header = row 1)."""
+    bad: list[int] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        bad.append(row.actual_columns)
+        return "skip"
+
+    columns = list(scanned.header)
+    options = {
+        "read_options": pacsv.ReadOptions(
+            column_names=columns, skip_rows=1, block_size=4 * MAX_LINE_BYTES
+        ),
+        "parse_options": pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
+        "convert_options": pacsv.ConvertOptions(
+            column_types=dict.fromkeys(columns, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    }
+    try:
+        data = pacsv.read_csv(scanned.path, **options)
+    except pa.ArrowInvalid as exc:
+        raise SubmissionError(scanned.name, f"cannot parse CSV: {exc}", code="malformed_csv") from exc
+    if bad:
+        _raise_first_malformed(scanned)
+    rows = pa.array(np.arange(2, data.num_rows + 2, dtype=np.int64))
+    return data.append_column(ROW_NUMBER, rows)
+
+
+def _raise_first_malformed(scanned: ScannedFile) -> None:
+    """Find the record Arrow skipped, with Python's csv for its exact line number."""
+    width = len(scanned.header)
+    with scanned.path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        record = 1
+        for cells in reader:
+            record += 1
+            if cells and len(cells) != width:
+                raise SubmissionError(
+                    scanned.name,
+                    f"record has {len(cells)} fields, the header has {width} "
+                    "(check delimiters and quoting)",
+                    row=reader.line_num,
+                    code="malformed_row",
+                )
+    raise SubmissionError(scanned.name, "malformed CSV record", code="malformed_row")

@@ -1,0 +1,301 @@
+"""Loading a submission into the store: one transaction, all or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from clearsight.ingest import clean
+from clearsight.ingest.csvfile import ScannedFile, read, scan
+from clearsight.ingest.errors import SubmissionError
+from clearsight.ingest.manifest import MANIFEST, Manifest
+from clearsight.ingest.submission import Submission, open_submission
+from clearsight.standard import Standard, Table, load_standard
+from clearsight.store import ensure_schema
+from clearsight.store.schema import table_columns
+
+log = logging.getLogger("clearsight.ingest")
+
+Progress = Callable[[str], None]
+PostLoadHook = Callable[[duckdb.DuckDBPyConnection, int], None]
+
+
+@dataclass(frozen=True)
+class FileResult:
+    file: str
+    sha256: str
+    bytes: int
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    warnings: int
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    submission: str
+    source_id: str
+    area: str
+    status: str  # "loaded" or "unchanged"
+    batch_id: int
+    superseded_batch_id: int | None
+    files: list[FileResult] = field(default_factory=list)
+    ignored_files: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_quarantined(self) -> int:
+        return sum(f.rows_quarantined for f in self.files)
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["rows_read"] = self.rows_read
+        data["rows_loaded"] = self.rows_loaded
+        data["rows_quarantined"] = self.rows_quarantined
+        return data
+
+
+def ingest(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    progress: Progress | None = None,
+    after_load: PostLoadHook | None = None,
+    standard: Standard | None = None,
+) -> IngestResult:
+    """Load the submission at ``path``; on any error the store is left as it was.
+
+    ``after_load`` runs inside the same transaction once rows are inserted (for
+    stages that index what arrives, such as the language check).
+    """
+    std = standard or load_standard()
+    step = progress or (lambda _message: None)
+    started = time.perf_counter()
+    ensure_schema(con, std)
+    with open_submission(path, std) as submission:
+        step(f"{submission.manifest.source_id}: checking files")
+        scanned = {name: scan(p, std.tables[name]) for name, p in submission.files.items()}
+        digest = _submission_digest(submission, scanned)
+        current = _current_batch(con, submission.manifest.source_id)
+        if current is not None and current[1] == digest:
+            log.info("%s: unchanged since batch %s", submission.manifest.source_id, current[0])
+            return _unchanged(con, submission, current[0], time.perf_counter() - started)
+        if current is not None and current[2] > submission.manifest.extract_date:
+            raise SubmissionError(
+                MANIFEST,
+                f"extract_date {submission.manifest.extract_date} is older than the current "
+                f"extract ({current[2]}) of {submission.manifest.source_id}",
+                column="extract_date",
+                code="older_extract",
+            )
+        log.info("%s: begin transaction", submission.manifest.source_id)
+        con.begin()
+        try:
+            result = _load(con, std, submission, scanned, digest, current, step, after_load)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        finally:
+            _drop_temp(con)
+    log.info("%s: committed batch %s", result.source_id, result.batch_id)
+    return replace(result, seconds=time.perf_counter() - started)
+
+
+def _submission_digest(submission: Submission, scanned: dict[str, ScannedFile]) -> str:
+    digest = hashlib.sha256()
+    digest.update(hashlib.sha256((submission.root / MANIFEST).read_bytes()).digest())
+    for name in sorted(scanned):
+        digest.update(f"{scanned[name].name.lower()}:{scanned[name].sha256}\n".encode())
+    return digest.hexdigest()
+
+
+def _current_batch(
+    con: duckdb.DuckDBPyConnection, source_id: str
+) -> tuple[int, str, object] | None:
+    rows = con.execute(
+        "SELECT b.batch_id, b.submission_sha256, b.extract_date FROM sources s "
+        "JOIN batches b ON b.batch_id = s.current_batch_id WHERE s.source_id = ?",
+        [source_id],
+    ).fetchall()
+    return (int(rows[0][0]), str(rows[0][1]), rows[0][2]) if rows else None
+
+
+def _unchanged(
+    con: duckdb.DuckDBPyConnection, submission: Submission, batch_id: int, seconds: float
+) -> IngestResult:
+    rows = con.execute(
+        "SELECT file, sha256, bytes, rows_read, rows_loaded, rows_quarantined FROM batch_files "
+        "WHERE batch_id = ? ORDER BY file",
+        [batch_id],
+    ).fetchall()
+    files = [FileResult(*row, warnings=0) for row in rows]
+    m = submission.manifest
+    return IngestResult(
+        submission.label, m.source_id, m.area, "unchanged", batch_id, None, files,
+        submission.ignored, seconds,
+    )
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    std: Standard,
+    submission: Submission,
+    scanned: dict[str, ScannedFile],
+    digest: str,
+    current: tuple[int, str, object] | None,
+    step: Progress,
+    after_load: PostLoadHook | None,
+) -> IngestResult:
+    m = submission.manifest
+    files = {t.name: t.file for t in std.tables.values()}
+    read_counts: dict[str, int] = {}
+    for table in std.tables.values():
+        data = None
+        if table.name in scanned:
+            step(f"{m.source_id}: reading {table.file}")
+            data = read(scanned[table.name])
+            read_counts[table.name] = data.num_rows
+        step(f"{m.source_id}: checking {table.file}")
+        clean.stage(con, table, data)
+        del data
+        clean.clean(con, table)
+        clean.check_keys(con, table)
+        clean.loaded_ids(con, table)
+        clean.check_references(con, table, files)
+        clean.loaded_ids(con, table)
+    batch_id = int(con.execute("SELECT nextval('batch_ids')").fetchall()[0][0])
+    superseded = current[0] if current is not None else None
+    _supersede(con, std, m.source_id, batch_id)
+    results: list[FileResult] = []
+    for table in std.tables.values():
+        if table.name not in scanned:
+            continue
+        step(f"{m.source_id}: storing {table.file}")
+        results.append(
+            _store_table(con, table, scanned[table.name], m, batch_id, read_counts[table.name])
+        )
+    _record_batch(con, submission, digest, batch_id, results)
+    if after_load is not None:
+        step(f"{m.source_id}: indexing")
+        after_load(con, batch_id)
+    return IngestResult(
+        submission.label, m.source_id, m.area, "loaded", batch_id, superseded, results,
+        submission.ignored,
+    )
+
+
+def _supersede(
+    con: duckdb.DuckDBPyConnection, std: Standard, source_id: str, batch_id: int
+) -> None:
+    """Earlier rows of this source stay as history, marked with the batch that replaced them."""
+    for table in std.tables.values():
+        con.execute(
+            f"UPDATE {table.name} SET is_current = false, superseded_by = ? "
+            "WHERE source_id = ? AND is_current",
+            [batch_id, source_id],
+        )
+    con.execute(
+        "UPDATE batches SET status = 'superseded' WHERE source_id = ? AND status = 'current'",
+        [source_id],
+    )
+
+
+def _store_table(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    scanned: ScannedFile,
+    m: Manifest,
+    batch_id: int,
+    rows_read: int,
+) -> FileResult:
+    t = clean.literal(table.name)
+    lineage = (
+        f"{clean.literal(m.source_id)} AS source_id, {batch_id} AS batch_id, "
+        f"{clean.literal(scanned.name)} AS file, c.row_number, true AS is_current, "
+        "NULL::INTEGER AS superseded_by"
+    )
+    stored = ", ".join(f"c.{clean.quote(name)}" for name, _ in table_columns(table))
+    quarantined = f"(SELECT row_number FROM __issues WHERE tbl = {t} AND action = 'quarantine')"
+    con.execute(
+        f"INSERT INTO {table.name} BY NAME SELECT {lineage}, {stored} FROM __c_{table.name} c "
+        f"WHERE c.row_number NOT IN {quarantined}"
+    )
+    meta = (
+        f"{batch_id}, {clean.literal(m.source_id)}, {clean.literal(scanned.name)}, "
+        "i.row_number, i.column_name, i.reason_code, i.reason, i.value"
+    )
+    con.execute(
+        f"INSERT INTO quarantine SELECT {meta}, to_json(s) FROM __issues i "
+        f"JOIN __s_{table.name} s ON s.row_number = i.row_number "
+        f"WHERE i.tbl = {t} AND i.action = 'quarantine'"
+    )
+    con.execute(
+        f"INSERT INTO value_warnings SELECT {meta} FROM __issues i "
+        f"WHERE i.tbl = {t} AND i.action = 'warn' "
+        f"AND i.row_number NOT IN {quarantined}"
+    )
+    n_quarantined, n_warnings = con.execute(
+        f"SELECT count(DISTINCT row_number) FILTER (WHERE action = 'quarantine'), "
+        f"count(*) FILTER (WHERE action = 'warn' AND row_number NOT IN {quarantined}) "
+        f"FROM __issues WHERE tbl = {t}"
+    ).fetchall()[0]
+    return FileResult(
+        file=scanned.name,
+        sha256=scanned.sha256,
+        bytes=scanned.size,
+        rows_read=rows_read,
+        rows_loaded=rows_read - int(n_quarantined),
+        rows_quarantined=int(n_quarantined),
+        warnings=int(n_warnings),
+    )
+
+
+def _record_batch(
+    con: duckdb.DuckDBPyConnection,
+    submission: Submission,
+    digest: str,
+    batch_id: int,
+    results: list[FileResult],
+) -> None:
+    m = submission.manifest
+    con.execute(
+        "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'current')",
+        [
+            batch_id, m.source_id, m.organisation, m.agency_type, m.area, m.extract_date,
+            m.period_start, m.period_end, m.standard_version, submission.label, digest,
+            datetime.now(UTC).replace(tzinfo=None),
+        ],
+    )
+    for r in results:
+        con.execute(
+            "INSERT INTO batch_files VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [batch_id, r.file, r.sha256, r.bytes, r.rows_read, r.rows_loaded, r.rows_quarantined],
+        )
+    con.execute(
+        "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
+        [m.source_id, m.organisation, m.agency_type, m.area, batch_id],
+    )
+
+
+def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
+    names = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE '\\_\\_%' ESCAPE '\\'"
+    ).fetchall()
+    for (name,) in names:
+        con.execute(f"DROP TABLE IF EXISTS temp.{clean.quote(name)}")

@@ -1,0 +1,333 @@
+"""The submission standard as data: YAML files loaded into a checked model.
+
+The YAML files beside this module are the contract; this module reads them and
+refuses any inconsistency (unknown keys, unknown types, references to tables or
+columns that do not exist, a cycle), so a mistake in the standard fails at load.
+"""
+
+from __future__ import annotations
+
+import graphlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from clearsight.standard.types import PARAMETRISED, TYPES, Code, Coordinate, Country, ValueType
+
+SUPPORTED_VERSIONS = ("1.0",)
+TABLE_FILES = (
+    "persons",
+    "events",
+    "involvements",
+    "objects",
+    "locations",
+    "associations",
+)
+
+OnInvalid = Literal["quarantine", "warn"]
+
+
+class SchemaError(ValueError):
+    """A schema file of the standard is inconsistent."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Where an identifier column points: one table, or a table chosen by a code column."""
+
+    table: str | None
+    by: str | None
+    tables: Mapping[str, str]
+
+    def targets(self) -> tuple[str, ...]:
+        if self.table is not None:
+            return (self.table,)
+        return tuple(self.tables.values())
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ValueType
+    description: str
+    required: bool = False
+    is_list: bool = False
+    on_invalid: OnInvalid = "quarantine"
+    references: Reference | None = None
+    on_dangling: OnInvalid = "quarantine"
+    protected: bool = False
+    depends_on: str | None = None
+
+    @property
+    def keeps_raw(self) -> bool:
+        return self.is_list or self.type.keeps_raw
+
+    @property
+    def sql_type(self) -> str:
+        return "VARCHAR[]" if self.is_list else self.type.sql_type
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    file: str
+    description: str
+    required: bool
+    key: tuple[str, ...]
+    columns: Mapping[str, Column]
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns.values() if c.required)
+
+    @property
+    def id_column(self) -> str | None:
+        """The single identifier other tables refer to, when the key is one column."""
+        return self.key[0] if len(self.key) == 1 else None
+
+
+@dataclass(frozen=True)
+class ManifestField:
+    name: str
+    type: ValueType
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Standard:
+    version: str
+    tables: Mapping[str, Table]  # in load order: a table comes after those it references
+    manifest: Mapping[str, ManifestField]
+    areas: Mapping[str, str]
+
+    def table_for_file(self, filename: str) -> Table | None:
+        for table in self.tables.values():
+            if table.file == filename:
+                return table
+        return None
+
+
+_COLUMN_KEYS = {
+    "type",
+    "required",
+    "list",
+    "on_invalid",
+    "references",
+    "on_dangling",
+    "protected",
+    "description",
+    "values",
+    "case",
+    "depends_on",
+}
+_TABLE_KEYS = {"name", "file", "kind", "required", "description", "key", "columns"}
+_MANIFEST_KEYS = {"name", "file", "kind", "description", "fields"}
+
+
+def _schema_dir() -> Path:
+    return Path(str(resources.files("clearsight.standard") / "schema"))
+
+
+@cache
+def load_standard(directory: Path | None = None) -> Standard:
+    """Load and check the standard; cached because it never changes in a process."""
+    root = directory or _schema_dir()
+    areas = _read(root / "areas.yaml")["areas"]
+    countries = _read(root / "countries.yaml")
+    context = _Context(
+        areas=dict(areas),
+        country=Country(
+            values=tuple(countries["codes"]), upper=True, aliases=dict(countries["aliases"])
+        ),
+    )
+    manifest = _manifest(root / "manifest.yaml", context)
+    tables = {name: _table(root / f"{name}.yaml", context) for name in TABLE_FILES}
+    _check_references(tables)
+    ordered = _load_order(tables)
+    return Standard(
+        version=SUPPORTED_VERSIONS[-1],
+        tables={name: tables[name] for name in ordered},
+        manifest=manifest,
+        areas=context.areas,
+    )
+
+
+@dataclass(frozen=True)
+class _Context:
+    areas: Mapping[str, str]
+    country: Country
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SchemaError(f"{path.name}: cannot read schema: {exc}") from exc
+    if not isinstance(data, dict):
+        raise SchemaError(f"{path.name}: a schema file must be a mapping")
+    return data
+
+
+def _manifest(path: Path, context: _Context) -> dict[str, ManifestField]:
+    data = _read(path)
+    _no_unknown(path.name, data, _MANIFEST_KEYS, "manifest")
+    fields: dict[str, ManifestField] = {}
+    for name, spec in data["fields"].items():
+        where = f"{path.name}: field {name}"
+        _no_unknown(where, spec, _COLUMN_KEYS, "field")
+        fields[name] = ManifestField(
+            name=name,
+            type=_value_type(where, spec, context),
+            required=bool(spec.get("required", False)),
+            description=_description(where, spec),
+        )
+    return fields
+
+
+def _table(path: Path, context: _Context) -> Table:
+    data = _read(path)
+    _no_unknown(path.name, data, _TABLE_KEYS, "table")
+    name = data.get("name")
+    if name != path.stem:
+        raise SchemaError(f"{path.name}: name {name!r} does not match the file name")
+    columns: dict[str, Column] = {}
+    for column_name, spec in (data.get("columns") or {}).items():
+        where = f"{path.name}: column {column_name}"
+        if not isinstance(spec, dict):
+            raise SchemaError(f"{where}: must be a mapping")
+        _no_unknown(where, spec, _COLUMN_KEYS, "column")
+        columns[column_name] = _column(where, column_name, spec, context)
+    key = tuple(data.get("key") or ())
+    if not key:
+        raise SchemaError(f"{path.name}: a table needs a key")
+    for part in key:
+        if part not in columns or not columns[part].required:
+            raise SchemaError(f"{path.name}: key column {part!r} must be a required column")
+    for column in columns.values():
+        if column.depends_on is not None and column.depends_on not in columns:
+            raise SchemaError(
+                f"{path.name}: column {column.name} depends on unknown column {column.depends_on!r}"
+            )
+    return Table(
+        name=name,
+        file=str(data["file"]),
+        description=_description(path.name, data),
+        required=bool(data.get("required", False)),
+        key=key,
+        columns=columns,
+    )
+
+
+def _column(where: str, name: str, spec: dict[str, Any], context: _Context) -> Column:
+    reference = spec.get("references")
+    on_invalid = spec.get("on_invalid", "quarantine")
+    on_dangling = spec.get("on_dangling", "quarantine")
+    for label, value in (("on_invalid", on_invalid), ("on_dangling", on_dangling)):
+        if value not in ("quarantine", "warn"):
+            raise SchemaError(f"{where}: {label} must be quarantine or warn, not {value!r}")
+    return Column(
+        name=name,
+        type=_value_type(where, spec, context),
+        description=_description(where, spec),
+        required=bool(spec.get("required", False)),
+        is_list=bool(spec.get("list", False)),
+        on_invalid=on_invalid,
+        references=_reference(where, reference) if reference is not None else None,
+        on_dangling=on_dangling,
+        protected=bool(spec.get("protected", False)),
+        depends_on=spec.get("depends_on"),
+    )
+
+
+def _value_type(where: str, spec: dict[str, Any], context: _Context) -> ValueType:
+    type_name = spec.get("type")
+    if not isinstance(type_name, str):
+        raise SchemaError(f"{where}: missing type")
+    values = spec.get("values")
+    if type_name == "code":
+        if not values or not all(isinstance(v, str) for v in values):
+            raise SchemaError(f"{where}: a code needs a list of string values")
+        if len(set(v.casefold() for v in values)) != len(values):
+            raise SchemaError(f"{where}: code values repeat")
+        return Code(values=tuple(values), upper=spec.get("case") == "upper")
+    if values is not None:
+        raise SchemaError(f"{where}: only a code takes values")
+    if type_name == "country":
+        return context.country
+    if type_name == "area":
+        return Code(values=tuple(context.areas))
+    if type_name in ("latitude", "longitude"):
+        return Coordinate(limit=90.0 if type_name == "latitude" else 180.0)
+    if type_name in PARAMETRISED or type_name not in TYPES:
+        raise SchemaError(f"{where}: unknown type {type_name!r}")
+    return TYPES[type_name]
+
+
+def _reference(where: str, spec: Any) -> Reference:
+    if not isinstance(spec, dict):
+        raise SchemaError(f"{where}: references must be a mapping")
+    _no_unknown(where, spec, {"table", "by", "tables"}, "reference")
+    if "table" in spec:
+        return Reference(table=str(spec["table"]), by=None, tables={})
+    if "by" in spec and isinstance(spec.get("tables"), dict):
+        return Reference(table=None, by=str(spec["by"]), tables=dict(spec["tables"]))
+    raise SchemaError(f"{where}: references needs table, or by and tables")
+
+
+def _check_references(tables: Mapping[str, Table]) -> None:
+    for table in tables.values():
+        for column in table.columns.values():
+            ref = column.references
+            if ref is None:
+                continue
+            where = f"{table.name}.yaml: column {column.name}"
+            for target in ref.targets():
+                if target not in tables:
+                    raise SchemaError(f"{where}: references unknown table {target!r}")
+                if tables[target].id_column is None:
+                    raise SchemaError(f"{where}: table {target!r} has no single-column id")
+            if ref.by is not None:
+                selector = table.columns.get(ref.by)
+                if selector is None or not isinstance(selector.type, Code):
+                    raise SchemaError(f"{where}: references by {ref.by!r}, not a code column")
+                missing = set(selector.type.values) - set(ref.tables)
+                if missing:
+                    raise SchemaError(f"{where}: no table for {sorted(missing)}")
+
+
+def _load_order(tables: Mapping[str, Table]) -> list[str]:
+    graph: dict[str, set[str]] = {}
+    for table in tables.values():
+        deps = {
+            target
+            for column in table.columns.values()
+            if column.references is not None
+            for target in column.references.targets()
+            if target != table.name
+        }
+        graph[table.name] = deps
+    try:
+        return list(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as exc:
+        raise SchemaError(f"tables reference each other in a cycle: {exc.args[1]}") from exc
+
+
+def _no_unknown(where: str, data: Any, allowed: set[str], what: str) -> None:
+    if not isinstance(data, dict):
+        raise SchemaError(f"{where}: {what} must be a mapping")
+    unknown = set(data) - allowed
+    if unknown:
+        raise SchemaError(f"{where}: unknown {what} keys {sorted(unknown)}")
+
+
+def _description(where: str, data: dict[str, Any]) -> str:
+    text = data.get("description")
+    if not isinstance(text, str) or not text.strip():
+        raise SchemaError(f"{where}: a description is required")
+    return text.strip()

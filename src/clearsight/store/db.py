@@ -1,0 +1,39 @@
+"""Opening the store."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB = Path("clearsight.duckdb")
+ENV_DB = "CLEARSIGHT_DB"
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or is not a Clearsight store."""
+
+
+def resolve_db_path(db: Path | None) -> Path:
+    """``--db`` wins, then ``CLEARSIGHT_DB``, then ``./clearsight.duckdb``."""
+    if db is not None:
+        return db
+    env = os.environ.get(ENV_DB)
+    return Path(env) if env else DEFAULT_DB
+
+
+def connect(db: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating when needed) the DuckDB store at ``db``."""
+    path = Path(db)
+    if read_only and not path.exists():
+        raise StoreError(f"{path}: no such store; run 'clearsight ingest' first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise StoreError(f"{path}: cannot open store: {exc}") from exc
+    # Our temp tables can be large; let DuckDB spill them beside the store.
+    con.execute("SET preserve_insertion_order = false")
+    return con
