@@ -176,7 +176,7 @@ def quarantine_list(
         return
     for source_id, batch_id, file, row, column, code, reason, _value in rows:
         where = f"{file}:{row}" + (f" [{column}]" if column else "")
-        out.print(f"{source_id} (batch {batch_id})  {where}  {code}: {reason}", highlight=False)
+        out.print(f"{source_id} (batch {batch_id})  {where}  {code}: {reason}", highlight=False, markup=False)
     out.print(f"{len(rows)} quarantined value(s) shown.", highlight=False)
 
 

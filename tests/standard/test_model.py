@@ -1,0 +1,64 @@
+"""The standard loads, matches STANDARD.md, and refuses an inconsistent schema."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from clearsight.standard import SchemaError, load_standard
+from clearsight.standard.model import _schema_dir
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "standard" / "STANDARD.md"
+
+
+def test_standard_loads_in_reference_order() -> None:
+    std = load_standard()
+    order = list(std.tables)
+    assert order.index("events") > order.index("locations")
+    assert order.index("involvements") > order.index("persons")
+    assert len(std.areas) == 44
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="shared standard not beside the repository")
+def test_every_column_of_the_published_standard_is_in_the_schema() -> None:
+    text = SHARED.read_text(encoding="utf-8")
+    std = load_standard()
+    for table in std.tables.values():
+        section = text.split(f"## {table.file}", 1)[1].split("\n## ", 1)[0]
+        documented = set(re.findall(r"^\| `([a-z_]+)`", section, flags=re.M))
+        documented |= {"latitude", "longitude"} if table.name == "locations" else set()
+        documented |= {"start_date", "end_date"} if table.name == "associations" else set()
+        assert documented - {"latitude`, `longitude", "start_date`, `end_date"} <= set(table.columns)
+        required = set(re.findall(r"^\| `([a-z_]+)` \| yes", section, flags=re.M))
+        assert required == set(table.required_columns), table.name
+
+
+def _broken_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    target = tmp_path / "schema"
+    shutil.copytree(_schema_dir(), target)
+    path = target / file
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return target
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        ("persons.yaml", "    type: postcode\n", "    type: postkode\n", "unknown type"),
+        ("persons.yaml", "    on_invalid: warn\n", "    on_invalid: shrug\n", "on_invalid"),
+        ("events.yaml", "    description: Kind of event.\n", "    colour: red\n    description: Kind of event.\n", "unknown column keys"),
+        ("involvements.yaml", "references: {table: persons}", "references: {table: people}", "unknown table"),
+        ("involvements.yaml", "key: [event_id, person_id, role]", "key: [event_id, nobody]", "key column"),
+        ("associations.yaml", "location: locations, event: events}", "location: locations}", "no table for"),
+    ],
+)
+def test_inconsistent_schema_is_an_error(
+    tmp_path: Path, file: str, old: str, new: str, message: str
+) -> None:
+    with pytest.raises(SchemaError, match=message):
+        load_standard.__wrapped__(_broken_copy(tmp_path, file, old, new))

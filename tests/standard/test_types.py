@@ -1,0 +1,139 @@
+"""Property tests for the value types' cleaners."""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clearsight.standard.types import (
+    TYPES,
+    Date,
+    Name,
+    NHSNumber,
+    PartialDate,
+    Phone,
+    Postcode,
+    VehicleMark,
+    nhs_check_digit,
+    parse_phone,
+)
+
+postcode_parts = st.tuples(
+    st.text(alphabet=string.ascii_uppercase, min_size=1, max_size=2),
+    st.integers(0, 9),
+    st.one_of(st.just(""), st.sampled_from(string.ascii_uppercase + string.digits)),
+    st.integers(0, 9),
+    st.text(alphabet="ABDEFGHJLNPQRSTUWXYZ", min_size=2, max_size=2),
+)
+
+
+@given(postcode_parts, st.sampled_from(["", " ", "  ", "\t"]), st.booleans())
+def test_postcode_any_case_or_spacing_gives_canonical_form(
+    parts: tuple[str, int, str, int, str], gap: str, lower: bool
+) -> None:
+    area, district, sub, sector, unit = parts
+    outward, inward = f"{area}{district}{sub}", f"{sector}{unit}"
+    raw = f" {outward}{gap}{inward} "
+    cleaned = Postcode().clean(raw.lower() if lower else raw)
+    assert cleaned == f"{outward} {inward}"
+    assert Postcode().clean(cleaned) == cleaned
+
+
+@given(st.text(max_size=12))
+def test_postcode_clean_is_idempotent_or_none(raw: str) -> None:
+    cleaned = Postcode().clean(raw)
+    if cleaned is not None:
+        assert Postcode().clean(cleaned) == cleaned
+        assert Postcode().validate(raw) is None
+    else:
+        assert Postcode().validate(raw) is not None
+
+
+mobile = st.text(alphabet=string.digits, min_size=9, max_size=9).map(lambda d: "7" + d)
+
+
+@given(
+    mobile,
+    st.sampled_from(["0{n}", "+44{n}", "44{n}", "0044{n}", "+44 (0){n}", "{n}"]),
+    st.sampled_from(["", " ", "-", "."]),
+)
+def test_phone_fast_path_agrees_with_phonenumbers(number: str, form: str, sep: str) -> None:
+    spaced = sep.join([number[:4], number[4:]]) if sep else number
+    raw = form.format(n=spaced)
+    assert Phone().clean(raw) == parse_phone(raw)
+
+
+@given(st.text(alphabet=string.digits + " +()-", max_size=16))
+def test_phone_clean_is_e164_or_none(raw: str) -> None:
+    cleaned = Phone().clean(raw)
+    if cleaned is not None:
+        assert cleaned.startswith("+") and cleaned[1:].isdigit()
+        assert Phone().clean(cleaned) == cleaned
+
+
+@given(st.text(alphabet=string.digits, min_size=9, max_size=9))
+def test_nhs_number_valid_check_digit_accepted_and_any_change_rejected(first: str) -> None:
+    check = nhs_check_digit(first)
+    if check is None:
+        assert all(NHSNumber().clean(first + str(d)) is None for d in range(10))
+        return
+    number = first + str(check)
+    assert NHSNumber().clean(f"{number[:3]} {number[3:6]} {number[6:]}") == number
+    wrong = first + str((check + 1) % 10)
+    assert NHSNumber().clean(wrong) is None
+
+
+def test_nhs_number_known_example() -> None:
+    assert NHSNumber().clean("943 476 5919") == "9434765919"
+    assert NHSNumber().clean("9434765918") is None
+    assert "check digit" in (NHSNumber().validate("9434765918") or "")
+
+
+@given(st.dates())
+def test_dates_round_trip_and_partial_forms(day: object) -> None:
+    iso = str(day)
+    if not 1880 <= int(iso[:4]) <= 2100:
+        assert Date().clean(iso) is None
+        return
+    assert Date().clean(iso) == iso
+    assert Date().clean(iso + "T10:30:00Z") == iso
+    assert PartialDate().clean(iso) == iso
+    assert PartialDate().clean(iso[:7]) == iso[:7]
+    assert PartialDate().clean(iso[:4]) == iso[:4]
+
+
+def test_impossible_dates_are_rejected() -> None:
+    for raw in ("2024-02-30", "2024-13", "24-01-01", "01/02/2024", "2024-1-1"):
+        assert PartialDate().clean(raw) is None
+        assert Date().clean(raw) is None
+
+
+@given(st.text(max_size=30))
+def test_name_clean_is_lower_ascii_and_idempotent(raw: str) -> None:
+    cleaned = Name().clean(raw)
+    if cleaned is not None:
+        assert cleaned == cleaned.lower().strip()
+        assert cleaned.isascii()
+        assert Name().clean(cleaned) == cleaned
+
+
+def test_name_folds_diacritics_apostrophes_and_hyphens() -> None:
+    assert Name().clean("  Zoë  O'Neil-Smith ") == "zoe oneil smith"
+    assert Name().clean("ŁUKASZ") == "lukasz"
+    assert Name().clean("???") is None
+
+
+@given(st.text(alphabet=string.ascii_letters + string.digits + " ", max_size=10))
+def test_vehicle_mark_is_upper_without_spaces(raw: str) -> None:
+    cleaned = VehicleMark().clean(raw)
+    if cleaned is not None:
+        assert cleaned == cleaned.upper() and " " not in cleaned
+        assert VehicleMark().clean(cleaned) == cleaned
+
+
+def test_every_type_explains_an_invalid_value() -> None:
+    for vtype in TYPES.values():
+        reason = vtype.explain("?!")
+        assert isinstance(reason, str) and reason
