@@ -20,6 +20,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from clearsight.ingest import IngestResult, SubmissionError, ingest
+from clearsight.ingest.load import PostLoadHook
 from clearsight.standard import SchemaError
 from clearsight.store import StoreError, connect, resolve_db_path
 
@@ -30,7 +31,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-quarantine_app = typer.Typer(help="Rows that were not loaded, with where and why.", no_args_is_help=True)
+quarantine_app = typer.Typer(
+    help="Rows that were not loaded, with where and why.", no_args_is_help=True
+)
 app.add_typer(quarantine_app, name="quarantine")
 
 out = Console()
@@ -101,14 +104,20 @@ def ingest_command(
     hook = _narrative_hook()
     show = not (quiet or as_json)
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-        console=err, transient=True, disable=not show,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not show,
     ) as progress:
         task = progress.add_task("ingesting", total=len(submissions))
         for path in submissions:
             results.append(
                 ingest(
-                    con, path, after_load=hook,
+                    con,
+                    path,
+                    after_load=hook,
                     progress=lambda message: progress.update(task, description=message),
                 )
             )
@@ -122,7 +131,7 @@ def ingest_command(
         raise typer.Exit(1)
 
 
-def _narrative_hook() -> object:
+def _narrative_hook() -> PostLoadHook | None:
     return None
 
 
@@ -133,8 +142,13 @@ def _print_results(results: list[IngestResult]) -> None:
     for r in results:
         for f in r.files:
             table.add_row(
-                r.source_id, r.status, str(r.batch_id), f.file, f"{f.rows_read:,}",
-                f"{f.rows_loaded:,}", f"{f.rows_quarantined:,}",
+                r.source_id,
+                r.status,
+                str(r.batch_id),
+                f.file,
+                f"{f.rows_read:,}",
+                f"{f.rows_loaded:,}",
+                f"{f.rows_quarantined:,}",
             )
     out.print(table)
     quarantined = sum(r.rows_quarantined for r in results)
@@ -158,7 +172,8 @@ def quarantine_list(
         "SELECT q.source_id, q.batch_id, q.file, q.row_number, q.column_name, q.reason_code, "
         "q.reason, q.value FROM quarantine q"
     )
-    where, params = [], []
+    where: list[str] = []
+    params: list[str] = []
     if current:
         sql += " JOIN sources s ON s.current_batch_id = q.batch_id"
     if source:
@@ -175,8 +190,12 @@ def quarantine_list(
         print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=2))
         return
     for source_id, batch_id, file, row, column, code, reason, _value in rows:
-        where = f"{file}:{row}" + (f" [{column}]" if column else "")
-        out.print(f"{source_id} (batch {batch_id})  {where}  {code}: {reason}", highlight=False, markup=False)
+        place = f"{file}:{row}" + (f" [{column}]" if column else "")
+        out.print(
+            f"{source_id} (batch {batch_id})  {place}  {code}: {reason}",
+            highlight=False,
+            markup=False,
+        )
     out.print(f"{len(rows)} quarantined value(s) shown.", highlight=False)
 
 
@@ -190,8 +209,16 @@ def batches_command(db: DbOption = None, as_json: JsonOption = False) -> None:
         "FROM batches b JOIN batch_files f USING (batch_id) GROUP BY ALL ORDER BY b.batch_id"
     ).fetchall()
     columns = [
-        "batch_id", "source_id", "area", "extract_date", "status", "loaded_at", "rows_read",
-        "rows_loaded", "rows_quarantined", "submission_sha256",
+        "batch_id",
+        "source_id",
+        "area",
+        "extract_date",
+        "status",
+        "loaded_at",
+        "rows_read",
+        "rows_loaded",
+        "rows_quarantined",
+        "submission_sha256",
     ]
     if as_json:
         print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=2, default=str))

@@ -22,14 +22,27 @@ MANIFEST: dict[str, str] = {
 }
 
 PERSONS = [
-    {"person_id": "P1", "forenames": "Bethany", "surname": "Hughes",
-     "date_of_birth": "2011-03-04", "sex": "female", "postcode": "ls1 4ab",
-     "phones": "07700 900123", "nhs_number": "943 476 5919", "ethnicity_self_defined": "w1"},
+    {
+        "person_id": "P1",
+        "forenames": "Bethany",
+        "surname": "Hughes",
+        "date_of_birth": "2011-03-04",
+        "sex": "female",
+        "postcode": "ls1 4ab",
+        "phones": "07700 900123",
+        "nhs_number": "943 476 5919",
+        "ethnicity_self_defined": "w1",
+    },
     {"person_id": "P2", "forenames": "Unknown", "surname": "Male", "sex": "male"},
 ]
 EVENTS = [
-    {"event_id": "E1", "event_type": "crime", "reported_date": "2024-01-02",
-     "location_id": "L1", "narrative": "Referral received from school."},
+    {
+        "event_id": "E1",
+        "event_type": "crime",
+        "reported_date": "2024-01-02",
+        "location_id": "L1",
+        "narrative": "Referral received from school.",
+    },
 ]
 INVOLVEMENTS = [
     {"event_id": "E1", "person_id": "P1", "role": "victim"},
@@ -38,8 +51,13 @@ INVOLVEMENTS = [
 LOCATIONS = [{"location_id": "L1", "location_type": "hotel", "name": "Station Hotel"}]
 OBJECTS = [{"object_id": "O1", "object_type": "vehicle", "value": "ab12 cde"}]
 ASSOCIATIONS = [
-    {"from_type": "person", "from_id": "P2", "to_type": "object", "to_id": "O1",
-     "association_type": "uses"},
+    {
+        "from_type": "person",
+        "from_id": "P2",
+        "to_type": "object",
+        "to_id": "O1",
+        "association_type": "uses",
+    },
 ]
 
 Rows = list[dict[str, str]]
@@ -66,8 +84,12 @@ def make_submission(tmp_path: Path) -> MakeSubmission:
         folder.mkdir()
         (folder / "manifest.json").write_text(json.dumps({**MANIFEST, **(manifest or {})}))
         base: dict[str, Rows | None] = {
-            "persons": PERSONS, "events": EVENTS, "involvements": INVOLVEMENTS,
-            "locations": LOCATIONS, "objects": OBJECTS, "associations": ASSOCIATIONS,
+            "persons": PERSONS,
+            "events": EVENTS,
+            "involvements": INVOLVEMENTS,
+            "locations": LOCATIONS,
+            "objects": OBJECTS,
+            "associations": ASSOCIATIONS,
         }
         base.update(tables)
         for name, rows in base.items():

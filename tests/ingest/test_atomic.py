@@ -49,8 +49,17 @@ def test_kill_during_ingest_leaves_store_unchanged(
     )
     folder = make_submission(persons=None, involvements=None, associations=None)
     _large_submission(folder)
-    command = [sys.executable, "-m", "clearsight.cli", "ingest", "-q", "--verbose",
-               "--db", str(db_path), str(folder)]
+    command = [
+        sys.executable,
+        "-m",
+        "clearsight.cli",
+        "ingest",
+        "-q",
+        "--verbose",
+        "--db",
+        str(db_path),
+        str(folder),
+    ]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
     for line in process.stderr:

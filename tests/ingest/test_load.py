@@ -30,8 +30,17 @@ def test_valid_submission_loads_every_row_with_clean_and_raw_values(
         "FROM persons WHERE person_id = 'P1'"
     ).fetchall()[0]
     assert row == (
-        "bethany", "Bethany", "LS1 4AB", "ls1 4ab", ["+447700900123"], "9434765919", "W1",
-        "2011-03-04", "persons.csv", 2, True,
+        "bethany",
+        "Bethany",
+        "LS1 4AB",
+        "ls1 4ab",
+        ["+447700900123"],
+        "9434765919",
+        "W1",
+        "2011-03-04",
+        "persons.csv",
+        2,
+        True,
     )
     assert con.execute("SELECT value FROM objects").fetchall() == [("AB12CDE",)]
 
@@ -104,9 +113,7 @@ def test_older_extract_of_a_source_is_refused(
     assert count(con, "SELECT count(*) FROM batches") == 1
 
 
-def test_zip_and_xlsx_load_like_the_folder(
-    tmp_path: Path, make_submission: MakeSubmission
-) -> None:
+def test_zip_and_xlsx_load_like_the_folder(tmp_path: Path, make_submission: MakeSubmission) -> None:
     folder = make_submission()
     archive = tmp_path / "sub.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:

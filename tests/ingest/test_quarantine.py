@@ -31,7 +31,12 @@ CASES: list[tuple[str, dict[str, Rows], tuple[str, int, str, str]]] = [
     ),
     (
         "invalid date",
-        {"events": [*EVENTS, {"event_id": "E2", "event_type": "crime", "reported_date": "31/01/2024"}]},
+        {
+            "events": [
+                *EVENTS,
+                {"event_id": "E2", "event_type": "crime", "reported_date": "31/01/2024"},
+            ]
+        },
         ("events.csv", 3, "reported_date", "invalid_date"),
     ),
     (
@@ -46,7 +51,17 @@ CASES: list[tuple[str, dict[str, Rows], tuple[str, int, str, str]]] = [
     ),
     (
         "outcome code out of range",
-        {"events": [*EVENTS, {"event_id": "E2", "event_type": "crime", "reported_date": "2024-01-01", "outcome_code": "23"}]},
+        {
+            "events": [
+                *EVENTS,
+                {
+                    "event_id": "E2",
+                    "event_type": "crime",
+                    "reported_date": "2024-01-01",
+                    "outcome_code": "23",
+                },
+            ]
+        },
         ("events.csv", 3, "outcome_code", "invalid_outcome_code"),
     ),
     (
@@ -66,12 +81,32 @@ CASES: list[tuple[str, dict[str, Rows], tuple[str, int, str, str]]] = [
     ),
     (
         "event names an absent location",
-        {"events": [*EVENTS, {"event_id": "E2", "event_type": "crime", "reported_date": "2024-01-01", "location_id": "L7"}]},
+        {
+            "events": [
+                *EVENTS,
+                {
+                    "event_id": "E2",
+                    "event_type": "crime",
+                    "reported_date": "2024-01-01",
+                    "location_id": "L7",
+                },
+            ]
+        },
         ("events.csv", 3, "location_id", "dangling_reference"),
     ),
     (
         "association names an absent object",
-        {"associations": [{"from_type": "person", "from_id": "P1", "to_type": "object", "to_id": "O9", "association_type": "uses"}]},
+        {
+            "associations": [
+                {
+                    "from_type": "person",
+                    "from_id": "P1",
+                    "to_type": "object",
+                    "to_id": "O9",
+                    "association_type": "uses",
+                }
+            ]
+        },
         ("associations.csv", 2, "to_id", "dangling_reference"),
     ),
     (
@@ -93,7 +128,9 @@ def test_quarantine_reason(
     result = ingest(con, make_submission(**tables))
     assert expected in quarantined(con), label
     assert result.rows_read == result.rows_loaded + result.rows_quarantined
-    stored = int(con.execute("SELECT count(*) FROM " + expected[0].removesuffix(".csv")).fetchall()[0][0])
+    stored = int(
+        con.execute("SELECT count(*) FROM " + expected[0].removesuffix(".csv")).fetchall()[0][0]
+    )
     per_file = next(f for f in result.files if f.file == expected[0])
     assert stored == per_file.rows_loaded == per_file.rows_read - per_file.rows_quarantined
 
@@ -141,5 +178,7 @@ def test_unusable_identifier_is_kept_raw_with_a_warning(
     assert result.rows_quarantined == 0
     raw = con.execute(f"SELECT {column}_raw FROM persons WHERE person_id = 'P1'").fetchall()
     assert raw == [(value,)]
-    warnings = con.execute("SELECT row_number, column_name, reason_code FROM value_warnings").fetchall()
+    warnings = con.execute(
+        "SELECT row_number, column_name, reason_code FROM value_warnings"
+    ).fetchall()
     assert warnings == [(2, column, code)]

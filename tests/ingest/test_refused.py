@@ -50,25 +50,115 @@ def _zip(members: dict[str, bytes], *, compress: bool = True) -> Callable[[Path]
 
 HEADER = b"person_id,forenames,surname\n"
 REFUSALS: list[tuple[str, Callable[[Path], Path], str, str, int | None]] = [
-    ("not utf-8", _rewrite("persons.csv", HEADER + b"P1,Beth\xe9,Hughes\n"), "persons.csv", "not_utf8", 2),
-    ("binary junk", _rewrite("persons.csv", HEADER + b"P1,\x00\x01\x02,x\n"), "persons.csv", "binary_content", 2),
-    ("wrong delimiter", _rewrite("persons.csv", b"person_id;forenames\nP1;Beth\n"), "persons.csv", "wrong_delimiter", 1),
-    ("tab delimiter", _rewrite("persons.csv", b"person_id\tforenames\nP1\tBeth\n"), "persons.csv", "wrong_delimiter", 1),
-    ("missing required column", _rewrite("events.csv", b"event_id,reported_date\nE1,2024-01-01\n"), "events.csv", "missing_column", 1),
-    ("duplicate id", _rewrite("persons.csv", HEADER + b"P1,A,B\nP2,C,D\nP1,E,F\n"), "persons.csv", "duplicate_id", 4),
+    (
+        "not utf-8",
+        _rewrite("persons.csv", HEADER + b"P1,Beth\xe9,Hughes\n"),
+        "persons.csv",
+        "not_utf8",
+        2,
+    ),
+    (
+        "binary junk",
+        _rewrite("persons.csv", HEADER + b"P1,\x00\x01\x02,x\n"),
+        "persons.csv",
+        "binary_content",
+        2,
+    ),
+    (
+        "wrong delimiter",
+        _rewrite("persons.csv", b"person_id;forenames\nP1;Beth\n"),
+        "persons.csv",
+        "wrong_delimiter",
+        1,
+    ),
+    (
+        "tab delimiter",
+        _rewrite("persons.csv", b"person_id\tforenames\nP1\tBeth\n"),
+        "persons.csv",
+        "wrong_delimiter",
+        1,
+    ),
+    (
+        "missing required column",
+        _rewrite("events.csv", b"event_id,reported_date\nE1,2024-01-01\n"),
+        "events.csv",
+        "missing_column",
+        1,
+    ),
+    (
+        "duplicate id",
+        _rewrite("persons.csv", HEADER + b"P1,A,B\nP2,C,D\nP1,E,F\n"),
+        "persons.csv",
+        "duplicate_id",
+        4,
+    ),
     ("empty file", _rewrite("persons.csv", b""), "persons.csv", "empty_file", 1),
     ("blank file", _rewrite("persons.csv", b"\n\n"), "persons.csv", "empty_file", 1),
-    ("record with too many fields", _rewrite("persons.csv", HEADER + b"P1,A,B\nP2,C,D,E\n"), "persons.csv", "malformed_row", 3),
-    ("50 MB single line", _rewrite("persons.csv", HEADER + b"P1," + b"x" * (50 << 20) + b",B\n"), "persons.csv", "line_too_long", 2),
-    ("duplicate header", _rewrite("persons.csv", b"person_id,surname,Surname\nP1,A,B\n"), "persons.csv", "bad_header", 1),
-    ("missing manifest", lambda f: (f / "manifest.json").unlink() or f, "manifest.json", "missing_file", None),
-    ("manifest not json", _rewrite("manifest.json", b"{source_id: x"), "manifest.json", "invalid_json", 1),
+    (
+        "record with too many fields",
+        _rewrite("persons.csv", HEADER + b"P1,A,B\nP2,C,D,E\n"),
+        "persons.csv",
+        "malformed_row",
+        3,
+    ),
+    (
+        "50 MB single line",
+        _rewrite("persons.csv", HEADER + b"P1," + b"x" * (50 << 20) + b",B\n"),
+        "persons.csv",
+        "line_too_long",
+        2,
+    ),
+    (
+        "duplicate header",
+        _rewrite("persons.csv", b"person_id,surname,Surname\nP1,A,B\n"),
+        "persons.csv",
+        "bad_header",
+        1,
+    ),
+    (
+        "missing manifest",
+        lambda f: (f / "manifest.json").unlink() or f,
+        "manifest.json",
+        "missing_file",
+        None,
+    ),
+    (
+        "manifest not json",
+        _rewrite("manifest.json", b"{source_id: x"),
+        "manifest.json",
+        "invalid_json",
+        1,
+    ),
     ("unknown area", _manifest(area="atlantis"), "manifest.json", "invalid_area", None),
-    ("malformed source_id", _manifest(source_id="West Yorkshire!"), "manifest.json", "invalid_source_id", None),
-    ("unsupported version", _manifest(standard_version="2.0"), "manifest.json", "unsupported_version", None),
-    ("bad manifest date", _manifest(extract_date="01/10/2025"), "manifest.json", "invalid_extract_date", None),
+    (
+        "malformed source_id",
+        _manifest(source_id="West Yorkshire!"),
+        "manifest.json",
+        "invalid_source_id",
+        None,
+    ),
+    (
+        "unsupported version",
+        _manifest(standard_version="2.0"),
+        "manifest.json",
+        "unsupported_version",
+        None,
+    ),
+    (
+        "bad manifest date",
+        _manifest(extract_date="01/10/2025"),
+        "manifest.json",
+        "invalid_extract_date",
+        None,
+    ),
     ("period backwards", _manifest(period_start="2026-01-01"), "manifest.json", "bad_period", None),
-    ("missing required file", lambda f: (f / "events.csv").unlink() or f, "events.csv", "missing_file", None),
+    (
+        "missing required file",
+        lambda f: (f / "events.csv").unlink() or f,
+        "events.csv",
+        "missing_file",
+        None,
+    ),
     ("zip with ../ path", _zip({"../escape.csv": b"x"}), "", "zip_traversal", None),
     ("zip with absolute path", _zip({"/etc/escape.csv": b"x"}), "", "zip_traversal", None),
     ("zip bomb", _zip({"bomb.csv": b"0" * (64 << 20)}), "", "zip_bomb", None),
@@ -122,10 +212,14 @@ def test_cli_prints_one_line_and_exits_non_zero(
     (folder / "persons.csv").write_bytes(HEADER + b"P1,A,B\nP1,C,D\n")
     run = subprocess.run(
         [sys.executable, "-m", "clearsight.cli", "ingest", "--db", str(db_path), str(folder)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert run.returncode == 2
     lines = run.stderr.strip().splitlines()
-    assert lines == ["error: persons.csv, row 3, column person_id: duplicate person_id 'P1' "
-                     "(first at row 2); ids must be unique in a submission"]
+    assert lines == [
+        "error: persons.csv, row 3, column person_id: duplicate person_id 'P1' "
+        "(first at row 2); ids must be unique in a submission"
+    ]
     assert "Traceback" not in run.stderr

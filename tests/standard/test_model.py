@@ -31,7 +31,9 @@ def test_every_column_of_the_published_standard_is_in_the_schema() -> None:
         documented = set(re.findall(r"^\| `([a-z_]+)`", section, flags=re.M))
         documented |= {"latitude", "longitude"} if table.name == "locations" else set()
         documented |= {"start_date", "end_date"} if table.name == "associations" else set()
-        assert documented - {"latitude`, `longitude", "start_date`, `end_date"} <= set(table.columns)
+        assert documented - {"latitude`, `longitude", "start_date`, `end_date"} <= set(
+            table.columns
+        )
         required = set(re.findall(r"^\| `([a-z_]+)` \| yes", section, flags=re.M))
         assert required == set(table.required_columns), table.name
 
@@ -51,10 +53,30 @@ def _broken_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
     [
         ("persons.yaml", "    type: postcode\n", "    type: postkode\n", "unknown type"),
         ("persons.yaml", "    on_invalid: warn\n", "    on_invalid: shrug\n", "on_invalid"),
-        ("events.yaml", "    description: Kind of event.\n", "    colour: red\n    description: Kind of event.\n", "unknown column keys"),
-        ("involvements.yaml", "references: {table: persons}", "references: {table: people}", "unknown table"),
-        ("involvements.yaml", "key: [event_id, person_id, role]", "key: [event_id, nobody]", "key column"),
-        ("associations.yaml", "location: locations, event: events}", "location: locations}", "no table for"),
+        (
+            "events.yaml",
+            "    description: Kind of event.\n",
+            "    colour: red\n    description: Kind of event.\n",
+            "unknown column keys",
+        ),
+        (
+            "involvements.yaml",
+            "references: {table: persons}",
+            "references: {table: people}",
+            "unknown table",
+        ),
+        (
+            "involvements.yaml",
+            "key: [event_id, person_id, role]",
+            "key: [event_id, nobody]",
+            "key column",
+        ),
+        (
+            "associations.yaml",
+            "location: locations, event: events}",
+            "location: locations}",
+            "no table for",
+        ),
     ],
 )
 def test_inconsistent_schema_is_an_error(

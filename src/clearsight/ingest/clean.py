@@ -9,7 +9,7 @@ Value types run in Python over the *distinct* values of a column only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 import duckdb
 import pyarrow as pa
@@ -55,8 +55,10 @@ def stage(con: duckdb.DuckDBPyConnection, table: Table, data: pa.Table | None) -
     select = ", ".join([f"{ROW_NUMBER} AS row_number", *columns, f"{extra} AS __extra"])
     name = f"__s_{table.name}"
     if data is None:
-        con.execute(f"CREATE TEMP TABLE {name} AS SELECT {select} FROM (SELECT NULL::BIGINT AS "
-                    f"{ROW_NUMBER}) WHERE false")
+        con.execute(
+            f"CREATE TEMP TABLE {name} AS SELECT {select} FROM (SELECT NULL::BIGINT AS "
+            f"{ROW_NUMBER}) WHERE false"
+        )
         return
     view = f"__arrow_{table.name}"
     con.register(view, data)
@@ -88,8 +90,14 @@ def clean(con: duckdb.DuckDBPyConnection, table: Table) -> None:
             selects.append(f"s.{c} AS {quote(column.name + '_raw')}")
         if column.required:
             _issue(
-                con, t, column.name, "'missing_required'", "'required value is empty'",
-                "NULL", f"__s_{t} s WHERE s.{c} IS NULL", "quarantine",
+                con,
+                t,
+                column.name,
+                "'missing_required'",
+                "'required value is empty'",
+                "NULL",
+                f"__s_{t} s WHERE s.{c} IS NULL",
+                "quarantine",
             )
     selects.append("s.__extra AS extra")
     con.execute(
@@ -122,12 +130,23 @@ def _scalar_map(con: duckdb.DuckDBPyConnection, table: Table, column: Column) ->
         )
         on = f"{alias}.raw = s.{c} AND {alias}.kind IS NOT DISTINCT FROM lower(trim(s.{kind}))"
     else:
-        raws = [r for (r,) in con.execute(f"SELECT DISTINCT {c} FROM __s_{t} WHERE {c} IS NOT NULL").fetchall()]
+        raws = [
+            r
+            for (r,) in con.execute(
+                f"SELECT DISTINCT {c} FROM __s_{t} WHERE {c} IS NOT NULL"
+            ).fetchall()
+        ]
         _register_map(con, alias, raws, column.type)
         on = f"{alias}.raw = s.{c}"
     _issue(
-        con, t, column.name, f"{alias}.code", f"{alias}.reason", f"s.{c}",
-        f"__s_{t} s JOIN {alias} ON {on} WHERE {alias}.clean IS NULL", column.on_invalid,
+        con,
+        t,
+        column.name,
+        f"{alias}.code",
+        f"{alias}.reason",
+        f"s.{c}",
+        f"__s_{t} s JOIN {alias} ON {on} WHERE {alias}.clean IS NULL",
+        column.on_invalid,
     )
     return alias, on
 
@@ -146,8 +165,14 @@ def _list_map(con: duckdb.DuckDBPyConnection, table: Table, column: Column) -> s
     mapping = f"__m_{t}_{column.name}"
     _register_map(con, mapping, raws, column.type)
     _issue(
-        con, t, column.name, "m.code", "m.reason", "e.raw",
-        f"{elements} e JOIN {mapping} m USING (raw) WHERE m.clean IS NULL", column.on_invalid,
+        con,
+        t,
+        column.name,
+        "m.code",
+        "m.reason",
+        "e.raw",
+        f"{elements} e JOIN {mapping} m USING (raw) WHERE m.clean IS NULL",
+        column.on_invalid,
         row="e.row_number",
     )
     alias = f"__l_{t}_{column.name}"
@@ -169,13 +194,18 @@ def _register_map(
         {
             "raw": raws,
             "clean": cleaned,
-            "reason": [None if v is not None else vtype.explain(r) for r, v in zip(raws, cleaned, strict=True)],
+            "reason": [
+                None if v is not None else vtype.explain(r)
+                for r, v in zip(raws, cleaned, strict=True)
+            ],
             "code": [vtype.reason_code] * len(raws),
         },
     )
 
 
-def _register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, list[str | None]]) -> None:
+def _register(
+    con: duckdb.DuckDBPyConnection, name: str, columns: Mapping[str, Sequence[str | None]]
+) -> None:
     arrow = pa.table({k: pa.array(v, type=pa.string()) for k, v in columns.items()})
     con.register(f"{name}_arrow", arrow)
     try:
@@ -228,7 +258,10 @@ def check_keys(con: duckdb.DuckDBPyConnection, table: Table) -> None:
             )
         return
     _issue(
-        con, t, ", ".join(table.key), "'duplicate_row'",
+        con,
+        t,
+        ", ".join(table.key),
+        "'duplicate_row'",
         "'repeats an earlier row with the same ' || " + literal(", ".join(table.key)),
         "NULL",
         f"(SELECT row_number, row_number() OVER (PARTITION BY {', '.join(keys)} "
@@ -269,6 +302,12 @@ def check_references(con: duckdb.DuckDBPyConnection, table: Table, files: dict[s
                 f"{literal(' is not a loaded row of ' + files[target])}"
             )
             _issue(
-                con, t, column.name, "'dangling_reference'", reason, f"s.{c}",
-                f"__c_{t} s WHERE {where}", column.on_dangling,
+                con,
+                t,
+                column.name,
+                "'dangling_reference'",
+                reason,
+                f"s.{c}",
+                f"__c_{t} s WHERE {where}",
+                column.on_dangling,
             )

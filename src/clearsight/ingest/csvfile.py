@@ -93,7 +93,9 @@ def scan(path: Path, table: Table, max_line_bytes: int = MAX_LINE_BYTES) -> Scan
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
-        raise SubmissionError(name, "not UTF-8: truncated character", row=line, code="not_utf8")
+        raise SubmissionError(
+            name, "not UTF-8: truncated character", row=line, code="not_utf8"
+        ) from exc
     header = _header(name, first_line, table)
     return ScannedFile(path, name, digest.hexdigest(), offset, header)
 
@@ -148,7 +150,9 @@ def read(scanned: ScannedFile) -> pa.Table:
         "read_options": pacsv.ReadOptions(
             column_names=columns, skip_rows=1, block_size=4 * MAX_LINE_BYTES
         ),
-        "parse_options": pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
+        "parse_options": pacsv.ParseOptions(
+            newlines_in_values=True, invalid_row_handler=on_invalid
+        ),
         "convert_options": pacsv.ConvertOptions(
             column_types=dict.fromkeys(columns, pa.string()),
             strings_can_be_null=False,
@@ -158,7 +162,9 @@ def read(scanned: ScannedFile) -> pa.Table:
     try:
         data = pacsv.read_csv(scanned.path, **options)
     except pa.ArrowInvalid as exc:
-        raise SubmissionError(scanned.name, f"cannot parse CSV: {exc}", code="malformed_csv") from exc
+        raise SubmissionError(
+            scanned.name, f"cannot parse CSV: {exc}", code="malformed_csv"
+        ) from exc
     if bad:
         _raise_first_malformed(scanned)
     rows = pa.array(np.arange(2, data.num_rows + 2, dtype=np.int64))

@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -125,9 +125,7 @@ def _submission_digest(submission: Submission, scanned: dict[str, ScannedFile]) 
     return digest.hexdigest()
 
 
-def _current_batch(
-    con: duckdb.DuckDBPyConnection, source_id: str
-) -> tuple[int, str, object] | None:
+def _current_batch(con: duckdb.DuckDBPyConnection, source_id: str) -> tuple[int, str, date] | None:
     rows = con.execute(
         "SELECT b.batch_id, b.submission_sha256, b.extract_date FROM sources s "
         "JOIN batches b ON b.batch_id = s.current_batch_id WHERE s.source_id = ?",
@@ -144,11 +142,21 @@ def _unchanged(
         "WHERE batch_id = ? ORDER BY file",
         [batch_id],
     ).fetchall()
-    files = [FileResult(*row, warnings=0) for row in rows]
+    files = [
+        FileResult(str(f), str(h), int(b), int(r), int(ld), int(q), warnings=0)
+        for f, h, b, r, ld, q in rows
+    ]
     m = submission.manifest
     return IngestResult(
-        submission.label, m.source_id, m.area, "unchanged", batch_id, None, files,
-        submission.ignored, seconds,
+        submission.label,
+        m.source_id,
+        m.area,
+        "unchanged",
+        batch_id,
+        None,
+        files,
+        submission.ignored,
+        seconds,
     )
 
 
@@ -158,7 +166,7 @@ def _load(
     submission: Submission,
     scanned: dict[str, ScannedFile],
     digest: str,
-    current: tuple[int, str, object] | None,
+    current: tuple[int, str, date] | None,
     step: Progress,
     after_load: PostLoadHook | None,
 ) -> IngestResult:
@@ -195,7 +203,13 @@ def _load(
         step(f"{m.source_id}: indexing")
         after_load(con, batch_id)
     return IngestResult(
-        submission.label, m.source_id, m.area, "loaded", batch_id, superseded, results,
+        submission.label,
+        m.source_id,
+        m.area,
+        "loaded",
+        batch_id,
+        superseded,
+        results,
         submission.ignored,
     )
 
@@ -277,8 +291,17 @@ def _record_batch(
     con.execute(
         "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'current')",
         [
-            batch_id, m.source_id, m.organisation, m.agency_type, m.area, m.extract_date,
-            m.period_start, m.period_end, m.standard_version, submission.label, digest,
+            batch_id,
+            m.source_id,
+            m.organisation,
+            m.agency_type,
+            m.area,
+            m.extract_date,
+            m.period_start,
+            m.period_end,
+            m.standard_version,
+            submission.label,
+            digest,
             datetime.now(UTC).replace(tzinfo=None),
         ],
     )
@@ -295,7 +318,7 @@ def _record_batch(
 
 def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:
     names = con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE '\\_\\_%' ESCAPE '\\'"
+        "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, '__')"
     ).fetchall()
     for (name,) in names:
         con.execute(f"DROP TABLE IF EXISTS temp.{clean.quote(name)}")

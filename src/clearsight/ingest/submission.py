@@ -11,7 +11,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -152,7 +152,9 @@ def _xlsx_to_folder(path: Path, target: Path, standard: Standard) -> None:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for every fault
-        raise SubmissionError(path.name, f"not a readable workbook: {exc}", code="bad_xlsx") from exc
+        raise SubmissionError(
+            path.name, f"not a readable workbook: {exc}", code="bad_xlsx"
+        ) from exc
     sheets = {name.strip().lower(): name for name in workbook.sheet_names}
     if "manifest" not in sheets:
         raise SubmissionError(path.name, "workbook has no 'manifest' sheet", code="missing_file")
@@ -166,7 +168,7 @@ def _xlsx_to_folder(path: Path, target: Path, standard: Standard) -> None:
                     writer.writerow([_cell(value) for value in row])
 
 
-def _manifest_sheet(rows: list[list[object]], target: Path) -> None:
+def _manifest_sheet(rows: Sequence[Sequence[object]], target: Path) -> None:
     import json
 
     fields: dict[str, str] = {}

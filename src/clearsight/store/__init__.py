@@ -3,4 +3,11 @@
 from clearsight.store.db import DEFAULT_DB, StoreError, connect, resolve_db_path
 from clearsight.store.schema import ensure_schema, lineage_columns
 
-__all__ = ["DEFAULT_DB", "StoreError", "connect", "ensure_schema", "lineage_columns", "resolve_db_path"]
+__all__ = [
+    "DEFAULT_DB",
+    "StoreError",
+    "connect",
+    "ensure_schema",
+    "lineage_columns",
+    "resolve_db_path",
+]
