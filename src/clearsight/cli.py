@@ -231,6 +231,62 @@ def batches_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     out.print(table)
 
 
+@app.command("standard")
+def standard_command(
+    db: DbOption = None,
+) -> None:
+    """Print the submission standard (Markdown) from the schema the code enforces.
+
+    ``--db`` is accepted for uniformity and not used.
+    """
+    from clearsight.standard import load_standard
+    from clearsight.standard.docs import render
+
+    print(render(load_standard()), end="")
+
+
+@app.command("status")
+def status_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Summarise the store: areas, sources, current rows per table, quarantine."""
+    con = open_store(db, read_only=True)
+    sources = [
+        (str(agency), int(n))
+        for agency, n in con.execute(
+            "SELECT agency_type, count(*) FROM sources GROUP BY ALL ORDER BY 1"
+        ).fetchall()
+    ]
+    areas = [
+        str(a) for (a,) in con.execute("SELECT DISTINCT area FROM sources ORDER BY 1").fetchall()
+    ]
+    counts = {
+        name: int(con.execute(f"SELECT count(*) FROM current_{name}").fetchall()[0][0])
+        for name in ("persons", "events", "involvements", "objects", "locations", "associations")
+    }
+    quarantined = int(
+        con.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT q.batch_id, q.file, q.row_number "
+            "FROM quarantine q JOIN sources s ON s.current_batch_id = q.batch_id)"
+        ).fetchall()[0][0]
+    )
+    if as_json:
+        summary = {
+            "store": str(resolve_db_path(db)),
+            "areas": areas,
+            "sources": dict(sources),
+            "current_rows": counts,
+            "quarantined_rows": quarantined,
+        }
+        print(json.dumps(summary, indent=2))
+        return
+    out.print(f"Store: {resolve_db_path(db)}", highlight=False)
+    out.print(f"Areas: {', '.join(areas) or 'none'}", highlight=False)
+    for agency, n in sources:
+        out.print(f"  {n} {agency} source(s)", highlight=False)
+    for name, n in counts.items():
+        out.print(f"  {name}: {n:,} current rows", highlight=False)
+    out.print(f"Quarantined rows in current batches: {quarantined:,}", highlight=False)
+
+
 def main() -> None:
     """Entry point: run the app, turning user errors into one line and exit code 2."""
     try:
