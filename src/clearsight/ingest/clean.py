@@ -38,34 +38,45 @@ def literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def stage(con: duckdb.DuckDBPyConnection, table: Table, data: pa.Table | None) -> None:
-    """Load submitted cells into ``__s_<t>``; absent optional columns become NULL."""
+def stage(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    header: Sequence[str],
+    batches: Iterable[pa.RecordBatch],
+) -> int:
+    """Load submitted cells into ``__s_<t>``; absent optional columns become NULL.
+
+    Returns the number of records read.
+    """
     con.execute(ISSUES_DDL)
-    header = set(data.column_names) if data is not None else set()
+    present = set(header)
     columns = [
-        f"NULLIF({quote(c)}, '') AS {quote(c)}" if c in header else f"NULL::VARCHAR AS {quote(c)}"
+        f"NULLIF({quote(c)}, '') AS {quote(c)}" if c in present else f"NULL::VARCHAR AS {quote(c)}"
         for c in table.columns
     ]
-    extras = sorted(header - set(table.columns) - {ROW_NUMBER})
+    extras = [e for e in header if e not in table.columns and e != ROW_NUMBER]
     extra = (
         "to_json(struct_pack(" + ", ".join(f"{quote(e)} := {quote(e)}" for e in extras) + "))"
         if extras
         else "NULL::JSON"
     )
     select = ", ".join([f"{ROW_NUMBER} AS row_number", *columns, f"{extra} AS __extra"])
-    name = f"__s_{table.name}"
-    if data is None:
-        con.execute(
-            f"CREATE TEMP TABLE {name} AS SELECT {select} FROM (SELECT NULL::BIGINT AS "
-            f"{ROW_NUMBER}) WHERE false"
-        )
-        return
-    view = f"__arrow_{table.name}"
-    con.register(view, data)
-    try:
-        con.execute(f"CREATE TEMP TABLE {name} AS SELECT {select} FROM {view}")
-    finally:
-        con.unregister(view)
+    name, view = f"__s_{table.name}", f"__arrow_{table.name}"
+    empty = pa.table({c: pa.array([], pa.string()) for c in header}).append_column(
+        ROW_NUMBER, pa.array([], pa.int64())
+    )
+    con.register(view, empty)
+    con.execute(f"CREATE TEMP TABLE {name} AS SELECT {select} FROM {view}")
+    con.unregister(view)
+    rows = 0
+    for batch in batches:
+        con.register(view, batch)
+        try:
+            con.execute(f"INSERT INTO {name} SELECT {select} FROM {view}")
+        finally:
+            con.unregister(view)
+        rows += batch.num_rows
+    return rows
 
 
 def clean(con: duckdb.DuckDBPyConnection, table: Table) -> None:

@@ -11,6 +11,7 @@ import codecs
 import csv
 import hashlib
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ _CHUNK = 16 << 20
 _BOM = codecs.BOM_UTF8
 _OTHER_DELIMITERS = (";", "\t", "|")
 ROW_NUMBER = "__row"
+BLOCK_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -137,8 +139,11 @@ def _header(name: str, first_line: bytes, table: Table) -> tuple[str, ...]:
     return header
 
 
-def read(scanned: ScannedFile) -> pa.Table:
-    """Every record as text, in file order, with its row number (header = row 1)."""
+def read(scanned: ScannedFile, block_bytes: int = BLOCK_BYTES) -> Iterator[pa.RecordBatch]:
+    """Every record as text, in file order, with its row number (header = row 1).
+
+    Batches stream so that a large file never sits in memory whole.
+    """
     bad: list[int] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -146,29 +151,36 @@ def read(scanned: ScannedFile) -> pa.Table:
         return "skip"
 
     columns = list(scanned.header)
-    options = {
-        "read_options": pacsv.ReadOptions(
-            column_names=columns, skip_rows=1, block_size=4 * MAX_LINE_BYTES
-        ),
-        "parse_options": pacsv.ParseOptions(
-            newlines_in_values=True, invalid_row_handler=on_invalid
-        ),
-        "convert_options": pacsv.ConvertOptions(
-            column_types=dict.fromkeys(columns, pa.string()),
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    }
     try:
-        data = pacsv.read_csv(scanned.path, **options)
+        reader = pacsv.open_csv(
+            scanned.path,
+            read_options=pacsv.ReadOptions(
+                column_names=columns, skip_rows=1, block_size=max(block_bytes, 4 * MAX_LINE_BYTES)
+            ),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=True, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(columns, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        first = 2
+        for batch in reader:
+            if bad:
+                break
+            rows = pa.array(np.arange(first, first + batch.num_rows, dtype=np.int64))
+            first += batch.num_rows
+            yield pa.RecordBatch.from_arrays(
+                [*batch.columns, rows], names=[*batch.schema.names, ROW_NUMBER]
+            )
     except pa.ArrowInvalid as exc:
         raise SubmissionError(
             scanned.name, f"cannot parse CSV: {exc}", code="malformed_csv"
         ) from exc
     if bad:
         _raise_first_malformed(scanned)
-    rows = pa.array(np.arange(2, data.num_rows + 2, dtype=np.int64))
-    return data.append_column(ROW_NUMBER, rows)
 
 
 def _raise_first_malformed(scanned: ScannedFile) -> None:

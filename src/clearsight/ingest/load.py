@@ -174,14 +174,13 @@ def _load(
     files = {t.name: t.file for t in std.tables.values()}
     read_counts: dict[str, int] = {}
     for table in std.tables.values():
-        data = None
         if table.name in scanned:
             step(f"{m.source_id}: reading {table.file}")
-            data = read(scanned[table.name])
-            read_counts[table.name] = data.num_rows
+            file = scanned[table.name]
+            read_counts[table.name] = clean.stage(con, table, file.header, read(file))
+        else:
+            clean.stage(con, table, (), ())
         step(f"{m.source_id}: checking {table.file}")
-        clean.stage(con, table, data)
-        del data
         clean.clean(con, table)
         clean.check_keys(con, table)
         clean.loaded_ids(con, table)

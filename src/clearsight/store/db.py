@@ -9,6 +9,10 @@ import duckdb
 
 DEFAULT_DB = Path("clearsight.duckdb")
 ENV_DB = "CLEARSIGHT_DB"
+ENV_MEMORY = "CLEARSIGHT_MEMORY_LIMIT"
+# DuckDB would take 80% of the machine; a store shares it with Python and Arrow,
+# and spills to disk beyond this.
+DEFAULT_MEMORY_LIMIT = "2GB"
 
 
 class StoreError(RuntimeError):
@@ -36,4 +40,5 @@ def connect(db: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnec
         raise StoreError(f"{path}: cannot open store: {exc}") from exc
     # Our temp tables can be large; let DuckDB spill them beside the store.
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET memory_limit = ?", [os.environ.get(ENV_MEMORY, DEFAULT_MEMORY_LIMIT)])
     return con
