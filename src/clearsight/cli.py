@@ -16,7 +16,14 @@ from typing import Annotated
 import duckdb
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from clearsight.ingest import IngestResult, SubmissionError, ingest
@@ -105,8 +112,10 @@ def ingest_command(
     show = not (quiet or as_json)
     with Progress(
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("{task.description}"),
         console=err,
         transient=True,
         disable=not show,
