@@ -1,0 +1,60 @@
+"""Where Splink runs: a small seam so a Spark backend can follow DuckDB.
+
+The linkage stage needs three things of a backend: Splink's database API, a
+way to hand it the prepared input table, and a way to bring a Splink result
+table back into the store. Everything else is SQL on the store connection.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import duckdb
+
+
+class LinkageBackend(Protocol):
+    name: str
+
+    def register_input(self, table: str) -> Any:
+        """The input table as a Splink dataframe."""
+
+    def materialise(self, splink_df: Any, table: str) -> None:
+        """Copy a Splink result into a store table ``table`` (replacing it)."""
+
+    def linker(self, splink_df: Any, settings: Any, *, verbose: bool = False) -> Any:
+        """A Splink ``Linker`` over ``splink_df``."""
+
+
+class DuckDBBackend:
+    """Splink's DuckDB backend working inside the project's own DuckDB connection.
+
+    Splink's intermediate tables then live in the store's connection (and spill
+    beside the store under its memory limit); none is copied out of process.
+    """
+
+    name = "duckdb"
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        from splink import DuckDBAPI
+
+        self.con = con
+        self.api = DuckDBAPI(connection=con)
+
+    def register_input(self, table: str) -> Any:
+        return self.api.register(table, dataset_display_name=table)
+
+    def materialise(self, splink_df: Any, table: str) -> None:
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {splink_df.physical_name}"
+        )
+
+    def linker(self, splink_df: Any, settings: Any, *, verbose: bool = False) -> Any:
+        from splink import Linker
+
+        return Linker(splink_df, settings, log_level="INFO" if verbose else "WARNING")
+
+
+def backend_for(con: duckdb.DuckDBPyConnection, name: str = "duckdb") -> LinkageBackend:
+    if name != "duckdb":
+        raise ValueError(f"unknown linkage backend {name!r}; available: duckdb")
+    return DuckDBBackend(con)

@@ -1,0 +1,250 @@
+"""Commands of the linkage stage, registered by ``clearsight.cli``.
+
+``link_app``: ``clearsight link`` (run), ``link review``, ``link decide``.
+``entity_app``: ``clearsight entity show ID``. ``export_entities_command`` is a
+plain function the root CLI registers as ``clearsight export entities``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from clearsight.linkage.errors import LinkageError
+from clearsight.store import StoreError, connect, resolve_db_path
+
+console = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Store file (default ./clearsight.duckdb, or $CLEARSIGHT_DB).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+link_app = typer.Typer(
+    help="Resolve person records of every source into entities.",
+    invoke_without_command=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+entity_app = typer.Typer(
+    help="Resolved persons (entities).", no_args_is_help=True, pretty_exceptions_enable=False
+)
+
+
+def _fail(exc: BaseException) -> NoReturn:
+    err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    sys.exit(2)
+
+
+def _open(db: Path | None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    try:
+        return connect(resolve_db_path(db), read_only=read_only)
+    except StoreError as exc:
+        _fail(exc)
+
+
+def _has_persons(con: duckdb.DuckDBPyConnection) -> bool:
+    found = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'current_persons'"
+    ).fetchall()[0][0]
+    return bool(found)
+
+
+@link_app.callback()
+def link_command(
+    ctx: typer.Context,
+    db: DbOption = None,
+    threshold: Annotated[
+        float | None, typer.Option(help="Match weight at which a pair links.")
+    ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(help="Reuse a saved Splink model (JSON) instead of training."),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Splink's log.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Link every current person record into entities (train, score, cluster)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from clearsight.linkage.pipeline import DEFAULT_THRESHOLD, run
+
+    con = _open(db)
+    try:
+        if not _has_persons(con):
+            raise LinkageError("the store has no persons; run 'clearsight ingest' first")
+        model_json = model.read_text("utf-8") if model else None
+        summary = run(
+            con,
+            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            model_json=model_json,
+            verbose=verbose,
+        )
+    except (LinkageError, duckdb.Error, OSError) as exc:
+        _fail(exc)
+    finally:
+        con.close()
+    if as_json:
+        print(json.dumps(summary.as_dict(), indent=2))
+        return
+    console.print(
+        f"Run {summary.run_id}: {summary.n_records:,} records -> {summary.n_entities:,} "
+        f"entities ({summary.n_links:,} links of {summary.n_pairs:,} scored pairs; "
+        f"{summary.n_review:,} near the threshold) in {summary.seconds:.1f} s",
+        highlight=False,
+    )
+
+
+@link_app.command("review")
+def review_command(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="At most this many pairs.")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """List undecided pairs near the threshold, nearest first."""
+    from clearsight.linkage.review import review_list
+
+    con = _open(db)
+    try:
+        pairs = review_list(con, limit)
+    except (LinkageError, duckdb.Error) as exc:
+        _fail(exc)
+    finally:
+        con.close()
+    if as_json:
+        print(json.dumps([p.as_dict() for p in pairs], indent=2))
+        return
+    table = Table(title="Pairs for review")
+    for heading in ("weight", "linked", "left", "right", "note"):
+        table.add_column(heading)
+    for p in pairs:
+        table.add_row(
+            f"{p.match_weight:.2f}",
+            "yes" if p.linked else "no",
+            p.left,
+            p.right,
+            p.refused_because or "",
+        )
+    console.print(table)
+    console.print(
+        "Decide with: clearsight link decide LEFT RIGHT --accept|--reject --reason TEXT",
+        highlight=False,
+    )
+
+
+@link_app.command("decide")
+def decide_command(
+    left: Annotated[str, typer.Argument(help="Record key SOURCE_ID:PERSON_ID.")],
+    right: Annotated[str, typer.Argument(help="Record key SOURCE_ID:PERSON_ID.")],
+    accept: Annotated[
+        bool | None,
+        typer.Option("--accept/--reject", help="Same person (must-link) or not (cannot-link)."),
+    ] = None,
+    reason: Annotated[str, typer.Option(help="Why: kept in the decision log.")] = "",
+    by: Annotated[str | None, typer.Option(help="Who decides (default: login name).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record an analyst's decision on a pair; every later run enforces it."""
+    from clearsight.linkage.review import decide
+
+    if accept is None:
+        _fail(LinkageError("say --accept or --reject"))
+    con = _open(db)
+    try:
+        decision = decide(con, left, right, accept=accept, reason=reason, by=by)
+    except (LinkageError, duckdb.Error) as exc:
+        _fail(exc)
+    finally:
+        con.close()
+    console.print(
+        f"{decision.decision}: {decision.record_key_l} / {decision.record_key_r} "
+        f"by {decision.decided_by}; applies from the next 'clearsight link'",
+        highlight=False,
+    )
+
+
+@entity_app.command("show")
+def show_command(
+    entity_id: Annotated[str, typer.Argument(metavar="ID", help="Entity id.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List an entity's source records and, for each link, every comparison's weight."""
+    from clearsight.linkage.explain import explain_entity
+
+    con = _open(db, read_only=True)
+    try:
+        explanation = explain_entity(con, entity_id)
+    except (LinkageError, duckdb.Error) as exc:
+        _fail(exc)
+    finally:
+        con.close()
+    if as_json:
+        print(json.dumps(explanation.as_dict(), indent=2, default=str))
+        return
+    records = Table(title=f"Entity {explanation.entity_id} (run {explanation.run_id})")
+    fields = (
+        "record_key",
+        "agency_type",
+        "forenames",
+        "surname",
+        "date_of_birth",
+        "sex",
+        "postcode",
+        "nhs_number",
+    )
+    for f in fields:
+        records.add_column(f)
+    for r in explanation.records:
+        records.add_row(*("" if r.get(f) is None else str(r.get(f)) for f in fields))
+    console.print(records)
+    for link in explanation.links:
+        state = (
+            "linked" if link.linked else f"not linked ({link.refused_because or 'below threshold'})"
+        )
+        if link.decision:
+            state += f", analyst: {link.decision}"
+        table = Table(
+            title=f"{link.record_key_l} ~ {link.record_key_r}: weight {link.match_weight:.2f}, "
+            f"p={link.match_probability:.4f}, {state}"
+        )
+        for heading in ("comparison", "level", "weight", "tf adj"):
+            table.add_column(heading)
+        for step in link.steps:
+            table.add_row(
+                step.comparison,
+                step.level,
+                f"{step.match_weight:+.2f}",
+                f"{step.tf_adjustment:+.2f}" if step.tf_adjustment else "",
+            )
+        console.print(table)
+
+
+def export_entities_command(
+    db: DbOption = None,
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write.")] = Path("entities.csv"),
+) -> None:
+    """Write source_id,person_id,entity_id for every current person record."""
+    from clearsight.linkage.export import export_entities
+
+    con = _open(db, read_only=True)
+    try:
+        n = export_entities(con, out)
+    except (LinkageError, duckdb.Error, OSError) as exc:
+        _fail(exc)
+    finally:
+        con.close()
+    err.print(f"{n:,} records written to {out}", highlight=False)

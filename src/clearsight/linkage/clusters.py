@@ -1,0 +1,168 @@
+"""Entities from scored pairs: guards, analyst decisions, clustering, stable ids.
+
+Clustering is single-linkage over the links that pass, processed strongest
+first, refusing any merge that would put an analyst's cannot-link pair in one
+entity. Plain connected components cannot honour a cannot-link: removing the
+direct edge leaves the two records joined through a third.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import duckdb
+import pyarrow as pa
+
+# Why a pair scored above the threshold is still not linked. The model can
+# add up agreeing surname, birth date and postcode to a high weight for twins;
+# these rules say what no weight may override.
+GUARD_SQL = """
+CASE
+    WHEN d.decision = 'reject' THEN 'rejected by analyst'
+    WHEN d.decision = 'accept' THEN NULL
+    WHEN (p.is_unknown_l OR p.is_unknown_r) AND p.gamma_nhs_number <> 1
+        THEN 'unidentified person'
+    WHEN p.gamma_forenames = 0 AND p.gamma_nhs_number <> 1
+        THEN 'forenames differ'
+END
+"""
+
+
+def entity_id_for(first_key: str) -> str:
+    """An entity's id: a function of its smallest member key only.
+
+    The same membership gives the same id in every run, whatever else changed;
+    the key itself is not exposed because it names a source's own record.
+    """
+    return "E" + hashlib.sha1(first_key.encode("utf-8")).hexdigest()[:15].upper()
+
+
+def mark_links(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
+    """Set ``linked`` and ``refused_because`` on ``link_pairs`` from guards and decisions."""
+    con.execute(
+        f"""
+        UPDATE link_pairs AS p SET
+            refused_because = g.refused,
+            linked = g.refused IS NULL AND (p.match_weight >= ? OR g.decision = 'accept')
+        FROM (
+            SELECT p.record_key_l, p.record_key_r, d.decision, {GUARD_SQL} AS refused
+            FROM link_pairs p LEFT JOIN current_link_decisions d
+              ON d.record_key_l = p.record_key_l AND d.record_key_r = p.record_key_r
+        ) AS g
+        WHERE g.record_key_l = p.record_key_l AND g.record_key_r = p.record_key_r
+        """,
+        [threshold],
+    )
+
+
+def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
+    """Write ``person_entities`` and ``entities`` for ``run_id``; return the entity count."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _link_nodes AS
+        SELECT record_key, source_id, person_id,
+               (row_number() OVER (ORDER BY record_key) - 1)::BIGINT AS node
+        FROM link_input
+        """
+    )
+    n = int(con.execute("SELECT count(*) FROM _link_nodes").fetchall()[0][0])
+    # Analyst accepts first, then links strongest first.
+    edges = con.execute(
+        """
+        WITH e AS (
+            SELECT record_key_l AS l, record_key_r AS r, match_weight AS w
+            FROM link_pairs WHERE linked
+            UNION ALL
+            SELECT record_key_l, record_key_r, 'Infinity'::DOUBLE
+            FROM current_link_decisions WHERE decision = 'accept'
+        )
+        SELECT a.node AS a, b.node AS b FROM e
+        JOIN _link_nodes a ON a.record_key = e.l
+        JOIN _link_nodes b ON b.record_key = e.r
+        ORDER BY e.w DESC, a.node, b.node
+        """
+    ).fetchnumpy()
+    cannot = con.execute(
+        """
+        SELECT a.node, b.node FROM current_link_decisions d
+        JOIN _link_nodes a ON a.record_key = d.record_key_l
+        JOIN _link_nodes b ON b.record_key = d.record_key_r
+        WHERE d.decision = 'reject'
+        """
+    ).fetchall()
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    # Cannot-link partners per root; only roots holding constraints appear.
+    apart: dict[int, set[int]] = {}
+    for a, b in cannot:
+        apart.setdefault(int(a), set()).add(int(b))
+        apart.setdefault(int(b), set()).add(int(a))
+    for a, b in zip(edges["a"].tolist(), edges["b"].tolist(), strict=True):
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        if apart:
+            ca, cb = apart.get(ra), apart.get(rb)
+            if ca and any(find(x) == rb for x in ca):
+                continue
+            if cb and any(find(x) == ra for x in cb):
+                continue
+        parent[rb] = ra
+        if joined := (apart.pop(ra, set()) | apart.pop(rb, set())):
+            apart[ra] = joined
+    roots = [find(i) for i in range(n)]
+    assignment = pa.table(
+        {"node": pa.array(range(n), pa.int64()), "root": pa.array(roots, pa.int64())}
+    )
+    con.register("_link_assignment_df", assignment)
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _link_assignment AS
+        SELECT n.record_key, n.source_id, n.person_id, a.root,
+               min(n.record_key) OVER (PARTITION BY a.root) AS first_key
+        FROM _link_nodes n JOIN _link_assignment_df a USING (node)
+        """
+    )
+    con.unregister("_link_assignment_df")
+    firsts = [
+        r[0] for r in con.execute("SELECT DISTINCT first_key FROM _link_assignment").fetchall()
+    ]
+    ids = pa.table(
+        {
+            "first_key": pa.array(firsts, pa.string()),
+            "entity_id": pa.array([entity_id_for(k) for k in firsts], pa.string()),
+        }
+    )
+    con.register("_link_ids_df", ids)
+    con.execute("DELETE FROM person_entities")
+    con.execute(
+        """
+        INSERT INTO person_entities (source_id, person_id, record_key, entity_id, run_id)
+        SELECT a.source_id, a.person_id, a.record_key, i.entity_id, ?
+        FROM _link_assignment a JOIN _link_ids_df i USING (first_key)
+        """,
+        [run_id],
+    )
+    con.unregister("_link_ids_df")
+    con.execute("DELETE FROM entities")
+    con.execute(
+        """
+        INSERT INTO entities (entity_id, n_records, n_sources, sources, agency_types, run_id)
+        SELECT pe.entity_id, count(*), count(DISTINCT pe.source_id),
+               list_sort(list(DISTINCT pe.source_id)),
+               list_sort(list(DISTINCT s.agency_type) FILTER (WHERE s.agency_type IS NOT NULL)),
+               ?
+        FROM person_entities pe LEFT JOIN sources s USING (source_id)
+        GROUP BY pe.entity_id
+        """,
+        [run_id],
+    )
+    for scratch in ("_link_nodes", "_link_assignment"):
+        con.execute(f"DROP TABLE IF EXISTS {scratch}")
+    return int(con.execute("SELECT count(*) FROM entities").fetchall()[0][0])

@@ -1,0 +1,234 @@
+"""The linkage input: identity features of every current person record, built in SQL.
+
+Only identity fields enter here. Ethnicity and nationality are protected
+characteristics: they are never selected, so no comparison or blocking rule can
+see them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import duckdb
+import pyarrow as pa
+import yaml
+
+INPUT_TABLE = "link_input"
+RECORD_KEY = "record_key"
+# What agencies write where a name is not known. A record whose name tokens are
+# all placeholders, or which says "unknown" outright, is unidentified: its name
+# is no evidence at all.
+STRONG_PLACEHOLDERS = frozenset(
+    {
+        "unknown",
+        "unk",
+        "unkn",
+        "nk",
+        "unidentified",
+        "unnamed",
+        "anon",
+        "anonymous",
+        "notknown",
+        "tbc",
+        "tba",
+        "withheld",
+        "redacted",
+        "refused",
+    }
+)
+WEAK_PLACEHOLDERS = frozenset(
+    {
+        "not",
+        "known",
+        "given",
+        "stated",
+        "no",
+        "name",
+        "none",
+        "null",
+        "na",
+        "n",
+        "a",
+        "k",
+        "x",
+        "xx",
+        "xxx",
+        "male",
+        "female",
+        "man",
+        "woman",
+        "boy",
+        "girl",
+        "child",
+        "baby",
+        "infant",
+        "person",
+        "youth",
+        "adult",
+        "suspect",
+        "offender",
+        "victim",
+        "other",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+    }
+)
+
+
+@cache
+def nickname_groups() -> dict[str, tuple[str, ...]]:
+    """The shipped variant dictionary: canonical name to its variants."""
+    text = resources.files("clearsight.linkage").joinpath("data/nicknames.yaml").read_text("utf-8")
+    raw = yaml.safe_load(text)
+    return {str(k): tuple(str(v) for v in vs) for k, vs in raw.items()}
+
+
+def nickname_table() -> pa.Table:
+    """(name, key) rows: a name belongs to every group that lists it."""
+    rows: set[tuple[str, str]] = set()
+    for key, variants in nickname_groups().items():
+        rows.add((key, key))
+        rows.update((v, key) for v in variants)
+    ordered = sorted(rows)
+    return pa.table({"name": [r[0] for r in ordered], "key": [r[1] for r in ordered]})
+
+
+def _surname_codes(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    """Phonetic code of each distinct surname, computed once per distinct value."""
+    import jellyfish
+
+    names = [
+        r[0]
+        for r in con.execute(f"SELECT DISTINCT sn FROM {source} WHERE sn IS NOT NULL").fetchall()
+    ]
+    codes = pa.table(
+        {
+            "sn": pa.array(names, pa.string()),
+            "sn_code": pa.array([jellyfish.nysiis(n) or n for n in names], pa.string()),
+        }
+    )
+    con.register("_link_surname_codes_df", codes)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _link_surname_codes AS SELECT * FROM _link_surname_codes_df"
+    )
+    con.unregister("_link_surname_codes_df")
+
+
+def _sql_set(values: frozenset[str]) -> str:
+    return "[" + ", ".join(f"'{v}'" for v in sorted(values)) + "]"
+
+
+def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons") -> int:
+    """Create the temporary table ``link_input`` from ``persons``; return its row count."""
+    nick = nickname_table()
+    con.register("_link_nicknames_df", nick)
+    con.execute("CREATE OR REPLACE TEMP TABLE _link_nicknames AS SELECT * FROM _link_nicknames_df")
+    con.unregister("_link_nicknames_df")
+    strong, weak = _sql_set(STRONG_PLACEHOLDERS), _sql_set(WEAK_PLACEHOLDERS | STRONG_PLACEHOLDERS)
+    # Names keep letters only: "o'neil", "o neil" and "oneil" are one surname;
+    # forenames split into tokens.
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _link_base AS
+        WITH p AS (
+            SELECT
+                source_id || ':' || person_id AS record_key,
+                source_id,
+                person_id,
+                list_filter(
+                    string_split(trim(regexp_replace(lower(coalesce(forenames, '')),
+                        '[^a-z]+', ' ', 'g')), ' '), lambda t: t <> '') AS fn_tokens,
+                list_filter(
+                    string_split(trim(regexp_replace(lower(coalesce(surname, '')),
+                        '[^a-z]+', ' ', 'g')), ' '), lambda t: t <> '') AS sn_tokens,
+                list_filter(flatten(list_transform(coalesce(aliases, []), lambda a:
+                    string_split(trim(regexp_replace(lower(a), '[^a-z]+', ' ', 'g')), ' '))),
+                    lambda t: t <> '' AND length(t) > 1) AS alias_tokens,
+                date_of_birth,
+                CASE WHEN lower(sex) IN ('female', 'male', 'other') THEN lower(sex) END AS sex,
+                postcode,
+                CASE WHEN len(phones) > 0 THEN phones END AS phones,
+                CASE WHEN len(emails) > 0 THEN emails END AS emails,
+                nhs_number
+            FROM {persons}
+        )
+        SELECT *,
+            len(list_concat(fn_tokens, sn_tokens)) = 0
+              OR len(list_filter(list_concat(fn_tokens, sn_tokens),
+                                 lambda t: NOT list_contains({weak}, t))) = 0
+              OR len(list_filter(list_concat(fn_tokens, sn_tokens),
+                                 lambda t: list_contains({strong}, t))) > 0
+              AS is_unknown
+        FROM p
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _link_names AS
+        WITH b AS (
+            SELECT record_key, is_unknown,
+                CASE WHEN NOT is_unknown THEN fn_tokens[1] END AS fn1,
+                CASE WHEN NOT is_unknown AND len(sn_tokens) > 0
+                     THEN array_to_string(sn_tokens, '') END AS sn,
+                CASE WHEN NOT is_unknown
+                     THEN list_distinct(list_concat(fn_tokens, alias_tokens)) END AS tokens
+            FROM _link_base
+        ),
+        t AS (SELECT record_key, unnest(tokens) AS token FROM b),
+        k AS (
+            SELECT t.record_key, list_distinct(list(coalesce(n.key, t.token))) AS name_keys
+            FROM t LEFT JOIN _link_nicknames n ON n.name = t.token
+            GROUP BY t.record_key
+        ),
+        f AS (SELECT name, list_sort(list(key)) AS keys FROM _link_nicknames GROUP BY name)
+        SELECT b.record_key, b.fn1, b.sn,
+            CASE WHEN b.fn1 IS NOT NULL THEN coalesce(f.keys, [b.fn1]) END AS fn_keys,
+            CASE WHEN b.fn1 IS NOT NULL THEN coalesce(f.keys[1], b.fn1) END AS fn_key1,
+            k.name_keys
+        FROM b
+        LEFT JOIN f ON f.name = b.fn1
+        LEFT JOIN k ON k.record_key = b.record_key
+        """
+    )
+    _surname_codes(con, "_link_names")
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {INPUT_TABLE} AS
+        SELECT
+            b.record_key,
+            b.source_id,
+            b.person_id,
+            n.fn1,
+            n.fn_keys,
+            n.fn_key1,
+            n.name_keys,
+            n.sn,
+            c.sn_code,
+            CASE WHEN length(b.date_of_birth) = 10 THEN b.date_of_birth END AS dob,
+            CASE WHEN length(b.date_of_birth) >= 7 THEN b.date_of_birth[1:7] END AS dob_ym,
+            TRY_CAST(b.date_of_birth[1:4] AS INTEGER) AS dob_y,
+            -- Day and month swapped, where the swap is itself a date.
+            CASE WHEN length(b.date_of_birth) = 10
+                  AND TRY_CAST(b.date_of_birth[9:10] AS INTEGER) BETWEEN 1 AND 12
+                  AND b.date_of_birth[9:10] <> b.date_of_birth[6:7]
+                 THEN b.date_of_birth[1:5] || b.date_of_birth[9:10] || '-'
+                      || b.date_of_birth[6:7] END AS dob_swapped,
+            b.sex,
+            b.postcode,
+            CASE WHEN b.postcode LIKE '% %' THEN b.postcode[1:-3] END AS pc_sector,
+            nullif(split_part(b.postcode, ' ', 1), '') AS pc_district,
+            b.phones,
+            b.emails,
+            b.nhs_number,
+            b.is_unknown
+        FROM _link_base b
+        JOIN _link_names n USING (record_key)
+        LEFT JOIN _link_surname_codes c ON c.sn = n.sn
+        """
+    )
+    for scratch in ("_link_base", "_link_names", "_link_surname_codes"):
+        con.execute(f"DROP TABLE IF EXISTS {scratch}")
+    return int(con.execute(f"SELECT count(*) FROM {INPUT_TABLE}").fetchall()[0][0])

@@ -1,0 +1,218 @@
+"""The Splink model: comparisons and blocking designed for multi-agency person records.
+
+Inputs are the identity features of ``features.py``. Protected characteristics
+are not among them. Splink is imported inside functions: importing it costs
+about a second, which every other command would otherwise pay.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from clearsight.linkage.features import RECORD_KEY
+
+# Columns a prediction keeps beside the comparison values: guards need them.
+RETAINED_COLUMNS = ["source_id", "is_unknown"]
+
+
+@dataclass(frozen=True)
+class TrainingOptions:
+    """How parameters are estimated without labels.
+
+    ``u_max_pairs`` random pairs estimate the u probabilities (what agreement
+    looks like among non-matches); EM estimates m on ``em_max_pairs`` blocked
+    pairs per training rule. Both are samples: larger is slower and steadier.
+    """
+
+    u_max_pairs: float = 3e6
+    em_max_pairs: float = 2e6
+    seed: int = 42
+    prior_recall: float = 0.7
+
+
+def comparisons() -> list[Any]:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    def null(sql: str) -> Any:
+        return cll.CustomLevel(sql, "null").configure(is_null_level=True)
+
+    def level(sql: str, label: str) -> Any:
+        return cll.CustomLevel(sql, label, base_dialect_str="duckdb")
+
+    forenames = cl.CustomComparison(
+        output_column_name="forenames",
+        comparison_description="first forename, nicknames and aliases",
+        comparison_levels=[
+            null("fn1_l IS NULL OR fn1_r IS NULL"),
+            cll.ExactMatchLevel("fn1", term_frequency_adjustments=True),
+            level("list_has_any(fn_keys_l, fn_keys_r)", "nickname or variant"),
+            level("jaro_winkler_similarity(fn1_l, fn1_r) >= 0.92", "Jaro-Winkler >= 0.92"),
+            level(
+                "(length(fn1_l) = 1 OR length(fn1_r) = 1) AND fn1_l[1] = fn1_r[1]",
+                "initial agrees",
+            ),
+            level("list_has_any(name_keys_l, name_keys_r)", "alias or other forename"),
+            level("jaro_winkler_similarity(fn1_l, fn1_r) >= 0.8", "Jaro-Winkler >= 0.8"),
+            cll.ElseLevel(),
+        ],
+    )
+    surname = cl.CustomComparison(
+        output_column_name="surname",
+        comparison_description="surname, spelling and sound",
+        comparison_levels=[
+            null("sn_l IS NULL OR sn_r IS NULL"),
+            cll.ExactMatchLevel("sn", term_frequency_adjustments=True),
+            level("jaro_winkler_similarity(sn_l, sn_r) >= 0.92", "Jaro-Winkler >= 0.92"),
+            level("sn_code_l = sn_code_r", "phonetic code agrees"),
+            level(
+                "list_contains(name_keys_r, sn_l) OR list_contains(name_keys_l, sn_r)",
+                "surname among aliases",
+            ),
+            level("jaro_winkler_similarity(sn_l, sn_r) >= 0.8", "Jaro-Winkler >= 0.8"),
+            cll.ElseLevel(),
+        ],
+    )
+    dob = cl.CustomComparison(
+        output_column_name="date_of_birth",
+        comparison_description="date of birth, full or partial",
+        comparison_levels=[
+            null("dob_y_l IS NULL OR dob_y_r IS NULL"),
+            level("dob_l = dob_r", "exact"),
+            level("dob_swapped_l = dob_r", "day and month transposed"),
+            level("damerau_levenshtein(dob_l, dob_r) <= 1", "one character differs"),
+            level("dob_ym_l = dob_ym_r", "year and month agree"),
+            level("dob_y_l = dob_y_r", "year agrees"),
+            level("abs(dob_y_l - dob_y_r) <= 1", "within one year"),
+            cll.ElseLevel(),
+        ],
+    )
+    postcode = cl.CustomComparison(
+        output_column_name="postcode",
+        comparison_description="postcode, full, sector, district",
+        comparison_levels=[
+            null("postcode_l IS NULL OR postcode_r IS NULL"),
+            level("postcode_l = postcode_r", "exact"),
+            level("pc_sector_l = pc_sector_r", "sector agrees"),
+            level("pc_district_l = pc_district_r", "district agrees"),
+            cll.ElseLevel(),
+        ],
+    )
+
+    def shared_list(column: str, what: str) -> Any:
+        return cl.CustomComparison(
+            output_column_name=column,
+            comparison_description=f"any shared {what}",
+            comparison_levels=[
+                null(f"{column}_l IS NULL OR {column}_r IS NULL"),
+                level(f"list_has_any({column}_l, {column}_r)", f"a {what} shared"),
+                cll.ElseLevel(),
+            ],
+        )
+
+    def exact(column: str) -> Any:
+        return cl.CustomComparison(
+            output_column_name=column,
+            comparison_levels=[
+                null(f"{column}_l IS NULL OR {column}_r IS NULL"),
+                level(f"{column}_l = {column}_r", "exact"),
+                cll.ElseLevel(),
+            ],
+        )
+
+    return [
+        forenames,
+        surname,
+        dob,
+        postcode,
+        shared_list("phones", "phone number"),
+        shared_list("emails", "email address"),
+        exact("nhs_number"),
+        exact("sex"),
+    ]
+
+
+def blocking_rules() -> list[Any]:
+    """Candidate pairs: any strong identifier, or two of name, birth date, place.
+
+    Each rule pairs a discriminating field with a second one so that no block
+    grows with the square of a common value (every "Mohammed Khan" in the
+    country). Recall is measured against ground truth in the benchmark.
+    """
+    from splink import block_on
+
+    return [
+        block_on("nhs_number"),
+        block_on("phones", arrays_to_explode=["phones"]),
+        block_on("emails", arrays_to_explode=["emails"]),
+        block_on("fn_key1", "sn_code", "dob_y"),
+        block_on("dob", "sn_code"),
+        block_on("dob", "fn_key1"),
+        block_on("dob", "pc_district"),
+        block_on("fn_key1", "sn_code", "pc_district"),
+        block_on("sn", "dob_ym"),
+    ]
+
+
+def settings(probability_two_random_records_match: float = 1e-5) -> Any:
+    from splink import SettingsCreator
+
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name=RECORD_KEY,
+        comparisons=comparisons(),
+        blocking_rules_to_generate_predictions=blocking_rules(),
+        probability_two_random_records_match=probability_two_random_records_match,
+        retain_matching_columns=True,
+        retain_intermediate_calculation_columns=True,
+        additional_columns_to_retain=RETAINED_COLUMNS,
+        max_iterations=20,
+    )
+
+
+def train(linker: Any, options: TrainingOptions) -> None:
+    """Estimate every parameter without labels: prior, u by random sampling, m by EM."""
+    from splink import block_on
+
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("fn1", "sn", "dob"), block_on("nhs_number")], recall=options.prior_recall
+    )
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=options.u_max_pairs, seed=options.seed
+    )
+    # Two EM passes, each blocking on what the other estimates, so every
+    # comparison gets m from pairs not selected by its own agreement.
+    for rule in (block_on("dob"), block_on("fn_key1", "sn_code")):
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, max_pairs=options.em_max_pairs
+        )
+
+
+def model_json(linker: Any) -> str:
+    return json.dumps(linker.misc.save_model_to_json(), sort_keys=True)
+
+
+def settings_hash(model: str) -> str:
+    """Hash of the model's design (not its trained numbers): comparisons and blocking."""
+    data = json.loads(model)
+    design = {
+        "comparisons": [
+            {
+                "output_column_name": c.get("output_column_name"),
+                "levels": [lvl.get("sql_condition") for lvl in c["comparison_levels"]],
+            }
+            for c in data["comparisons"]
+        ],
+        "blocking": [
+            r.get("blocking_rule") for r in data.get("blocking_rules_to_generate_predictions", [])
+        ],
+    }
+    return hashlib.sha256(json.dumps(design, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def quiet_splink(verbose: bool) -> None:
+    logging.getLogger("splink").setLevel(logging.INFO if verbose else logging.WARNING)

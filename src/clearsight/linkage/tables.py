@@ -1,0 +1,86 @@
+"""Tables written by the linkage stage (documented in docs/linkage.md)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from clearsight.linkage.errors import LinkageError
+
+DDL = """
+CREATE SEQUENCE IF NOT EXISTS link_run_ids START 1;
+CREATE TABLE IF NOT EXISTS link_runs (
+    run_id INTEGER PRIMARY KEY,
+    started_at TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP,
+    backend VARCHAR NOT NULL,
+    trained BOOLEAN NOT NULL,
+    model_json VARCHAR,
+    settings_hash VARCHAR,
+    threshold DOUBLE NOT NULL,
+    review_low DOUBLE NOT NULL,
+    review_high DOUBLE NOT NULL,
+    n_records BIGINT,
+    n_pairs BIGINT,
+    n_links BIGINT,
+    n_entities BIGINT,
+    status VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS person_entities (
+    source_id VARCHAR NOT NULL,
+    person_id VARCHAR NOT NULL,
+    record_key VARCHAR NOT NULL,
+    entity_id VARCHAR NOT NULL,
+    run_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entities (
+    entity_id VARCHAR NOT NULL,
+    n_records BIGINT NOT NULL,
+    n_sources BIGINT NOT NULL,
+    sources VARCHAR[],
+    agency_types VARCHAR[],
+    run_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS link_decisions (
+    record_key_l VARCHAR NOT NULL,
+    record_key_r VARCHAR NOT NULL,
+    decision VARCHAR NOT NULL CHECK (decision IN ('accept', 'reject')),
+    decided_by VARCHAR NOT NULL,
+    decided_at TIMESTAMP NOT NULL,
+    reason VARCHAR NOT NULL,
+    CHECK (record_key_l < record_key_r)
+);
+-- The log keeps every decision; the latest one for a pair is the one in force.
+CREATE OR REPLACE VIEW current_link_decisions AS
+SELECT * FROM link_decisions
+QUALIFY row_number() OVER (
+    PARTITION BY record_key_l, record_key_r ORDER BY decided_at DESC, decision
+) = 1;
+"""
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the linkage tables when missing; a read-only store must already have them."""
+    present = con.execute(
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_name IN ('link_runs', 'person_entities', 'current_link_decisions')"
+    ).fetchall()[0][0]
+    if present == 3:
+        return
+    try:
+        con.execute(DDL)
+    except duckdb.InvalidInputException as exc:
+        if "read-only" not in str(exc).lower():
+            raise
+        raise LinkageError("no linkage run yet; run 'clearsight link' first") from exc
+
+
+def latest_run(con: duckdb.DuckDBPyConnection) -> tuple[int, float, float, float, str] | None:
+    """(run_id, threshold, review_low, review_high, model_json) of the last finished run."""
+    rows = con.execute(
+        "SELECT run_id, threshold, review_low, review_high, model_json FROM link_runs "
+        "WHERE status = 'finished' ORDER BY run_id DESC LIMIT 1"
+    ).fetchall()
+    if not rows:
+        return None
+    run_id, threshold, low, high, model = rows[0]
+    return int(run_id), float(threshold), float(low), float(high), str(model)
