@@ -1,0 +1,209 @@
+"""``clearsight language``: check text for victim-blaming language; list and review
+stored findings."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Literal, NoReturn
+
+import duckdb
+import typer
+
+from clearsight.language.check import Finding, check
+from clearsight.language.rules import RuleError
+from clearsight.language.store import ReviewError, check_narratives, list_findings, mark_reviewed
+
+app = typer.Typer(
+    help="Find victim-blaming language in narratives, say why it matters and what to write.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+DEFAULT_DB = Path("clearsight.duckdb")
+ENV_DB = "CLEARSIGHT_DB"
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Store file (default ./clearsight.duckdb, or $CLEARSIGHT_DB).",
+        show_default=False,
+    ),
+]
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _db_path(db: Path | None) -> Path:
+    if db is not None:
+        return db
+    env = os.environ.get(ENV_DB)
+    return Path(env) if env else DEFAULT_DB
+
+
+def _connect(db: Path | None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    path = _db_path(db)
+    if not path.exists():
+        _fail(f"{path}: no such store; run 'clearsight ingest' first")
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        _fail(f"{path}: cannot open store: {str(exc).splitlines()[0]}")
+
+
+def _read(file: str) -> tuple[str, str]:
+    if file == "-":
+        return "<stdin>", sys.stdin.read()
+    path = Path(file)
+    try:
+        return file, path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        _fail(f"{file}: no such file")
+    except IsADirectoryError:
+        _fail(f"{file}: is a directory, not a text file")
+    except UnicodeDecodeError:
+        _fail(f"{file}: not UTF-8 text")
+    except OSError as exc:
+        _fail(f"{file}: cannot read: {exc.strerror}")
+
+
+def _text_line(name: str, f: Finding) -> str:
+    suggestion = f.suggestions[0]
+    return (
+        f"{name}:{f.line}:{f.column}: {f.severity} [{f.rule_id}] '{f.matched}': "
+        f"try '{suggestion}'. {f.reason} ({f.source})"
+    )
+
+
+@app.command("check")
+def check_command(
+    file: Annotated[
+        str,
+        typer.Argument(metavar="FILE", help="Plain-text file to check, or - for standard input."),
+    ],
+    output_format: Annotated[
+        Literal["text", "json"],
+        typer.Option("--format", help="Output format: text or json."),
+    ] = "text",
+    db: DbOption = None,
+) -> None:
+    """Check a text for victim-blaming language.
+
+    Exit 0 when there is no warning or error finding, 1 otherwise. Quoted or reported
+    words are shown as info. --db is accepted like every command; the check does
+    not use the store.
+    """
+    del db
+    name, text = _read(file)
+    try:
+        findings = check(text)
+    except RuleError as exc:
+        _fail(str(exc))
+    if output_format == "json":
+        typer.echo(json.dumps({"findings": [f.as_dict() for f in findings]}, ensure_ascii=False))
+    else:
+        for f in findings:
+            typer.echo(_text_line(name, f))
+        blocking = sum(f.blocking for f in findings)
+        typer.echo(f"{len(findings)} finding(s), {blocking} warning(s) or error(s).", err=True)
+    if any(f.blocking for f in findings):
+        raise typer.Exit(1)
+
+
+@app.command("scan")
+def scan_command(
+    db: DbOption = None,
+    batch: Annotated[
+        int | None, typer.Option("--batch", help="Only this batch (default: all current events).")
+    ] = None,
+) -> None:
+    """Check stored event narratives and store the findings (replacing earlier ones
+    for the same batches; reviews are kept)."""
+    con = _connect(db)
+    try:
+        count = check_narratives(con, batch)
+    except duckdb.CatalogException:
+        _fail("the store has no events table; run 'clearsight ingest' first")
+    except (duckdb.Error, RuleError) as exc:
+        _fail(str(exc).splitlines()[0])
+    finally:
+        con.close()
+    typer.echo(f"{count} finding(s) stored.")
+
+
+@app.command("findings")
+def findings_command(
+    db: DbOption = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only this source_id.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """List stored findings with their latest review."""
+    con = _connect(db, read_only=True)
+    try:
+        rows = list_findings(con, source)
+    except duckdb.Error as exc:
+        _fail(str(exc).splitlines()[0])
+    finally:
+        con.close()
+    if as_json:
+        typer.echo(json.dumps({"findings": [r.as_dict() for r in rows]}, ensure_ascii=False))
+        return
+    for r in rows:
+        review = f" [{r.decision} by {r.reviewed_by}]" if r.decision else ""
+        typer.echo(
+            f"{r.finding_id}  {r.source_id}/{r.event_id}:{r.line}:{r.column}  {r.severity} "
+            f"[{r.rule_id}] '{r.matched}' -> '{r.suggestions[0] if r.suggestions else ''}'"
+            f"{review}"
+        )
+    typer.echo(f"{len(rows)} finding(s).", err=True)
+
+
+@app.command("review")
+def review_command(
+    finding_id: Annotated[str, typer.Argument(help="The finding's id (see 'findings').")],
+    decision: Annotated[
+        Literal["accepted", "dismissed"],
+        typer.Option("--decision", help="accepted (the language must change) or dismissed."),
+    ],
+    reason: Annotated[str, typer.Option("--reason", help="Why: kept with the review.")],
+    by: Annotated[
+        str | None, typer.Option("--by", help="Reviewer's name (default: the login name).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Mark a stored finding as reviewed, with a decision and a reason."""
+    reviewer = by if by is not None else _login()
+    con = _connect(db)
+    try:
+        mark_reviewed(con, finding_id, reviewer, decision, reason)
+    except ReviewError as exc:
+        _fail(str(exc))
+    except duckdb.Error as exc:
+        _fail(str(exc).splitlines()[0])
+    finally:
+        con.close()
+    typer.echo(f"{finding_id}: {decision} by {reviewer}.")
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def main() -> None:
+    """Run the ``language`` commands on their own."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,328 @@
+"""Findings in the store: check event narratives, keep findings and analysts' reviews.
+
+Tables (created when missing):
+
+``language_findings``  one row per finding in a current or checked batch; a re-check
+                       of a batch replaces that batch's rows.
+``language_reviews``   one row per review; never deleted, so a review re-attaches
+                       when a re-check gives the same ``finding_id``.
+
+``finding_id`` is a hash of source, event, rule, position and rules version, so it is
+stable across re-checks with the same rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import duckdb
+import pyarrow as pa
+
+from clearsight.language.check import check
+from clearsight.language.rules import RulePack, load_rules
+
+Decision = Literal["accepted", "dismissed"]
+DECISIONS: tuple[Decision, ...] = ("accepted", "dismissed")
+READ_CHUNK = 50_000
+
+FINDINGS_DDL = """
+CREATE TABLE IF NOT EXISTS language_findings (
+    finding_id VARCHAR NOT NULL,
+    source_id VARCHAR,
+    batch_id INTEGER,
+    event_id VARCHAR,
+    line INTEGER,
+    "column" INTEGER,
+    end_column INTEGER,
+    rule_id VARCHAR,
+    severity VARCHAR,
+    matched VARCHAR,
+    suggestions VARCHAR[],
+    reason VARCHAR,
+    source VARCHAR,
+    rules_version VARCHAR,
+    checked_at TIMESTAMP
+)
+"""
+REVIEWS_DDL = """
+CREATE TABLE IF NOT EXISTS language_reviews (
+    finding_id VARCHAR NOT NULL,
+    reviewed_by VARCHAR NOT NULL,
+    reviewed_at TIMESTAMP NOT NULL,
+    decision VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL
+)
+"""
+COLUMNS = (
+    "finding_id",
+    "source_id",
+    "batch_id",
+    "event_id",
+    "line",
+    "column",
+    "end_column",
+    "rule_id",
+    "severity",
+    "matched",
+    "suggestions",
+    "reason",
+    "source",
+    "rules_version",
+    "checked_at",
+)
+_SCHEMA = pa.schema(
+    [
+        ("finding_id", pa.string()),
+        ("source_id", pa.string()),
+        ("batch_id", pa.int32()),
+        ("event_id", pa.string()),
+        ("line", pa.int32()),
+        ("column", pa.int32()),
+        ("end_column", pa.int32()),
+        ("rule_id", pa.string()),
+        ("severity", pa.string()),
+        ("matched", pa.string()),
+        ("suggestions", pa.list_(pa.string())),
+        ("reason", pa.string()),
+        ("source", pa.string()),
+        ("rules_version", pa.string()),
+        ("checked_at", pa.timestamp("us")),
+    ]
+)
+
+
+class ReviewError(ValueError):
+    """A review that cannot be recorded (unknown finding, bad decision, no reason)."""
+
+
+@dataclass(frozen=True)
+class StoredFinding:
+    """A stored finding with its latest review, if any."""
+
+    finding_id: str
+    source_id: str
+    batch_id: int
+    event_id: str
+    line: int
+    column: int
+    end_column: int
+    rule_id: str
+    severity: str
+    matched: str
+    suggestions: tuple[str, ...]
+    reason: str
+    source: str
+    rules_version: str
+    checked_at: datetime
+    decision: str | None
+    reviewed_by: str | None
+    review_reason: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        out["suggestions"] = list(self.suggestions)
+        out["checked_at"] = self.checked_at.isoformat()
+        return out
+
+
+def finding_id(
+    source_id: str, event_id: str, rule_id: str, start: int, end: int, rules_version: str
+) -> str:
+    """Stable id of a finding."""
+    key = "\x1f".join((source_id, event_id, rule_id, str(start), str(end), rules_version))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the language tables when missing."""
+    con.execute(FINDINGS_DDL)
+    con.execute(REVIEWS_DDL)
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    rows = con.execute(
+        "SELECT 1 FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchall()
+    return bool(rows)
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether an explicit transaction is open (the ingest hook runs inside one).
+
+    In auto-commit mode every statement has its own transaction id; inside an
+    explicit transaction the id does not change.
+    """
+    first = con.execute("SELECT txid_current()").fetchall()
+    second = con.execute("SELECT txid_current()").fetchall()
+    return bool(first == second)
+
+
+def _begin(con: duckdb.DuckDBPyConnection) -> bool:
+    """Begin a transaction unless one is open; whether we began one."""
+    if _in_transaction(con):
+        return False
+    con.execute("BEGIN TRANSACTION")
+    return True
+
+
+def check_narratives(
+    con: duckdb.DuckDBPyConnection,
+    batch_id: int | None = None,
+    pack: RulePack | None = None,
+) -> int:
+    """Check the non-null narratives of batch ``batch_id`` (default: all current events)
+    and store the findings, replacing earlier findings for the same batches.
+
+    Returns the number of findings written.
+    """
+    pack = pack if pack is not None else load_rules()
+    if batch_id is None:
+        where, params = "is_current", []
+    else:
+        where, params = "batch_id = ?", [batch_id]
+    ensure_tables(con)
+    batches = [
+        int(r[0])
+        for r in con.execute(
+            f"SELECT DISTINCT batch_id FROM events WHERE {where}", params
+        ).fetchall()
+    ]
+    checked_at = datetime.now(UTC).replace(tzinfo=None)
+    columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+    reader = con.sql(
+        "SELECT source_id, batch_id, event_id, narrative FROM events "
+        f"WHERE {where} AND narrative IS NOT NULL",
+        params=params,
+    ).to_arrow_reader(READ_CHUNK)
+    for chunk in reader:
+        sources = chunk.column(0).to_pylist()
+        batch_ids = chunk.column(1).to_pylist()
+        events = chunk.column(2).to_pylist()
+        texts = chunk.column(3).to_pylist()
+        for source_id, bid, event_id, text in zip(sources, batch_ids, events, texts, strict=True):
+            for f in check(text, pack):
+                columns["finding_id"].append(
+                    finding_id(source_id, event_id, f.rule_id, f.start, f.end, pack.version)
+                )
+                columns["source_id"].append(source_id)
+                columns["batch_id"].append(bid)
+                columns["event_id"].append(event_id)
+                columns["line"].append(f.line)
+                columns["column"].append(f.column)
+                columns["end_column"].append(f.end_column)
+                columns["rule_id"].append(f.rule_id)
+                columns["severity"].append(f.severity)
+                columns["matched"].append(f.matched)
+                columns["suggestions"].append(list(f.suggestions))
+                columns["reason"].append(f.reason)
+                columns["source"].append(f.source)
+                columns["rules_version"].append(pack.version)
+                columns["checked_at"].append(checked_at)
+    table = pa.table(columns, schema=_SCHEMA)
+    began = _begin(con)
+    try:
+        if batches:
+            marks = ", ".join("?" for _ in batches)
+            con.execute(f"DELETE FROM language_findings WHERE batch_id IN ({marks})", batches)
+        if table.num_rows:
+            con.register("_language_findings_new", table)
+            try:
+                con.execute(
+                    "INSERT INTO language_findings SELECT "
+                    + ", ".join(f'"{c}"' for c in COLUMNS)
+                    + " FROM _language_findings_new"
+                )
+            finally:
+                con.unregister("_language_findings_new")
+        if began:
+            con.execute("COMMIT")
+    except BaseException:
+        if began:
+            con.execute("ROLLBACK")
+        raise
+    return int(table.num_rows)
+
+
+def mark_reviewed(
+    con: duckdb.DuckDBPyConnection,
+    finding_id: str,
+    reviewer: str,
+    decision: str,
+    reason: str,
+) -> None:
+    """Record an analyst's review of a finding. Earlier reviews are kept."""
+    if decision not in DECISIONS:
+        raise ReviewError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
+    if not reason.strip():
+        raise ReviewError("a review needs a reason")
+    if not reviewer.strip():
+        raise ReviewError("a review needs a reviewer")
+    ensure_tables(con)
+    found = con.execute(
+        "SELECT 1 FROM language_findings WHERE finding_id = ? LIMIT 1", [finding_id]
+    ).fetchall()
+    if not found:
+        raise ReviewError(f"no finding {finding_id!r}")
+    con.execute(
+        "INSERT INTO language_reviews VALUES (?, ?, ?, ?, ?)",
+        [
+            finding_id,
+            reviewer.strip(),
+            datetime.now(UTC).replace(tzinfo=None),
+            decision,
+            reason.strip(),
+        ],
+    )
+
+
+def list_findings(
+    con: duckdb.DuckDBPyConnection, source_id: str | None = None
+) -> list[StoredFinding]:
+    """Stored findings with their latest review, by source, event and position."""
+    if not _has_table(con, "language_findings"):
+        return []
+    reviews = _has_table(con, "language_reviews")
+    review_join = (
+        " LEFT JOIN (SELECT finding_id, arg_max(decision, reviewed_at) AS decision, "
+        "arg_max(reviewed_by, reviewed_at) AS reviewed_by, "
+        "arg_max(reason, reviewed_at) AS review_reason "
+        "FROM language_reviews GROUP BY finding_id) r USING (finding_id)"
+        if reviews
+        else ""
+    )
+    review_cols = "r.decision, r.reviewed_by, r.review_reason" if reviews else "NULL, NULL, NULL"
+    sql = (
+        "SELECT " + ", ".join(f'f."{c}"' for c in COLUMNS) + f", {review_cols} "
+        "FROM language_findings f" + review_join
+    )
+    params: list[str] = []
+    if source_id is not None:
+        sql += " WHERE f.source_id = ?"
+        params.append(source_id)
+    sql += ' ORDER BY f.source_id, f.event_id, f.line, f."column", f.rule_id'
+    return [
+        StoredFinding(
+            finding_id=r[0],
+            source_id=r[1],
+            batch_id=r[2],
+            event_id=r[3],
+            line=r[4],
+            column=r[5],
+            end_column=r[6],
+            rule_id=r[7],
+            severity=r[8],
+            matched=r[9],
+            suggestions=tuple(r[10] or ()),
+            reason=r[11],
+            source=r[12],
+            rules_version=r[13],
+            checked_at=r[14],
+            decision=r[15],
+            reviewed_by=r[16],
+            review_reason=r[17],
+        )
+        for r in con.execute(sql, params).fetchall()
+    ]
