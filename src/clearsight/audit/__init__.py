@@ -1,0 +1,28 @@
+"""Tamper-evident audit of who did what to which data, and why.
+
+Stable API: ``record``, ``verify``, ``entries``; table ``audit_log``.
+"""
+
+from clearsight.audit.log import (
+    ACTION_CATEGORIES,
+    CATEGORIES,
+    AuditEntry,
+    AuditError,
+    VerifyResult,
+    ensure_audit_schema,
+    entries,
+    record,
+    verify,
+)
+
+__all__ = [
+    "ACTION_CATEGORIES",
+    "CATEGORIES",
+    "AuditEntry",
+    "AuditError",
+    "VerifyResult",
+    "ensure_audit_schema",
+    "entries",
+    "record",
+    "verify",
+]

@@ -1,0 +1,417 @@
+"""The append-only, hash-chained audit log (Data Protection Act 2018 s62).
+
+Each entry's ``hash`` is SHA-256 over the previous entry's hash and the entry's
+own canonical content, so editing, deleting or reordering any entry breaks the
+chain from that point on. Deleting entries from the *end* leaves a valid but
+shorter chain; to catch that the head (seq, hash) is also written to a sidecar
+file beside the store on every append, and ``verify`` compares against it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+GENESIS = "0" * 64
+
+CATEGORIES = (
+    "collection",
+    "consultation",
+    "disclosure",
+    "combination",
+    "alteration",
+    "erasure",
+    "login",
+    "access",
+    "administration",
+)
+
+# Well-known actions and the s62 category each falls under. Callers may pass any
+# other action with an explicit ``category``.
+ACTION_CATEGORIES: dict[str, str] = {
+    "login": "login",
+    "login_failed": "login",
+    "login_throttled": "login",
+    "logout": "login",
+    "session_expired": "login",
+    "access_denied": "access",
+    "search": "consultation",
+    "view_dashboard": "consultation",
+    "view_person": "consultation",
+    "view_record": "consultation",
+    "view_network": "consultation",
+    "view_sealed": "consultation",
+    "view_review_queue": "consultation",
+    "view_data_quality": "consultation",
+    "view_audit": "consultation",
+    "language_check": "consultation",
+    "export": "disclosure",
+    "audit_export": "disclosure",
+    "ingest": "collection",
+    "linkage_run": "combination",
+    "network_run": "combination",
+    "review_decision": "alteration",
+    "alteration": "alteration",
+    "erasure": "erasure",
+    "user_add": "administration",
+    "user_disable": "administration",
+    "user_enable": "administration",
+    "user_password": "administration",
+    "user_role": "administration",
+}
+for _category in CATEGORIES:
+    ACTION_CATEGORIES.setdefault(_category, _category)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS audit_log (
+    seq BIGINT PRIMARY KEY,
+    at_utc TIMESTAMP NOT NULL,
+    actor VARCHAR NOT NULL,
+    action VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,
+    target VARCHAR,
+    reason VARCHAR,
+    details JSON,
+    prev_hash VARCHAR NOT NULL,
+    hash VARCHAR NOT NULL
+)
+"""
+_COLUMNS = "seq, at_utc, actor, action, category, target, reason, details, prev_hash, hash"
+
+# One writer at a time per process: the chain needs "read head, append" to be
+# atomic, and DuckDB's optimistic transactions would otherwise make concurrent
+# appenders conflict on the primary key.
+_LOCK = threading.RLock()
+
+
+class AuditError(RuntimeError):
+    """The audit log cannot be written or read."""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    at_utc: datetime
+    actor: str
+    action: str
+    category: str
+    target: str | None
+    reason: str | None
+    details: dict[str, object]
+    prev_hash: str
+    hash: str
+
+    def canonical(self) -> bytes:
+        return canonical_content(
+            seq=self.seq,
+            at_utc=self.at_utc,
+            actor=self.actor,
+            action=self.action,
+            category=self.category,
+            target=self.target,
+            reason=self.reason,
+            details=self.details,
+        )
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "seq": self.seq,
+            "at_utc": format_time(self.at_utc),
+            "actor": self.actor,
+            "action": self.action,
+            "category": self.category,
+            "target": self.target,
+            "reason": self.reason,
+            "details": self.details,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    entries: int
+    head_seq: int
+    head_hash: str
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def first_problem(self) -> str | None:
+        return self.problems[0] if self.problems else None
+
+
+def format_time(at: datetime) -> str:
+    """UTC, microseconds, always the same width: part of the hashed content."""
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical_content(
+    *,
+    seq: int,
+    at_utc: datetime,
+    actor: str,
+    action: str,
+    category: str,
+    target: str | None,
+    reason: str | None,
+    details: Mapping[str, object],
+) -> bytes:
+    body = {
+        "seq": seq,
+        "at_utc": format_time(at_utc),
+        "actor": actor,
+        "action": action,
+        "category": category,
+        "target": target,
+        "reason": reason,
+        "details": details,
+    }
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def chain_hash(prev_hash: str, content: bytes) -> str:
+    return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + content).hexdigest()
+
+
+def ensure_audit_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(_SCHEMA)
+
+
+def _normalise_details(details: Mapping[str, object] | None) -> dict[str, object]:
+    if not details:
+        return {}
+    # Round-trip so what is hashed is exactly what comes back out of the JSON column.
+    text = json.dumps(dict(details), sort_keys=True, default=str, ensure_ascii=False)
+    loaded = json.loads(text)
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def _database_file(con: duckdb.DuckDBPyConnection) -> Path | None:
+    try:
+        rows = con.execute(
+            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+        ).fetchall()
+    except duckdb.Error:
+        return None
+    if not rows or not rows[0][0]:
+        return None
+    return Path(str(rows[0][0]))
+
+
+def head_file(db_file: Path) -> Path:
+    """Sidecar holding the latest (seq, hash): catches truncation of the log's tail."""
+    return db_file.with_name(db_file.name + ".audit-head")
+
+
+def _write_head(con: duckdb.DuckDBPyConnection, seq: int, digest: str) -> None:
+    db_file = _database_file(con)
+    if db_file is None:
+        return
+    path = head_file(db_file)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({"seq": seq, "hash": digest}) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def read_head(db_file: Path) -> tuple[int, str] | None:
+    path = head_file(db_file)
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return int(data["seq"]), str(data["hash"])
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    actor: str,
+    action: str,
+    target: str | None = None,
+    reason: str | None = None,
+    details: Mapping[str, object] | None = None,
+    category: str | None = None,
+) -> AuditEntry:
+    """Append one entry to the audit log and return it.
+
+    ``actor`` is a user name or a process (``"system:ingest"``); ``action`` one of
+    ``ACTION_CATEGORIES`` or any name with an explicit ``category``. Never put
+    personal data in ``details``: record identifiers, not names.
+    The entry commits in its own transaction on a cursor of ``con``: record an
+    ingest or linkage run after it commits (or record the attempt, which stands
+    even if the work rolls back).
+    """
+    if category is None:
+        category = ACTION_CATEGORIES.get(action)
+        if category is None:
+            raise ValueError(f"unknown audit action {action!r}: pass category= one of {CATEGORIES}")
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown audit category {category!r}: expected one of {CATEGORIES}")
+    if not actor:
+        raise ValueError("audit actor must not be empty")
+    body = _normalise_details(details)
+    with _LOCK:
+        # A cursor is its own connection with its own transaction: the entry commits
+        # even when the caller's work later rolls back (an attempt is worth recording),
+        # and a caller's open transaction is never disturbed.
+        cur = con.cursor()
+        try:
+            ensure_audit_schema(cur)
+            cur.begin()
+            try:
+                head = cur.execute(
+                    "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+                ).fetchall()
+                seq, prev = (int(head[0][0]) + 1, str(head[0][1])) if head else (1, GENESIS)
+                at = datetime.now(UTC).replace(tzinfo=None)
+                content = canonical_content(
+                    seq=seq,
+                    at_utc=at,
+                    actor=actor,
+                    action=action,
+                    category=category,
+                    target=target,
+                    reason=reason,
+                    details=body,
+                )
+                digest = chain_hash(prev, content)
+                cur.execute(
+                    f"INSERT INTO audit_log ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        seq,
+                        at,
+                        actor,
+                        action,
+                        category,
+                        target,
+                        reason,
+                        json.dumps(body, sort_keys=True, ensure_ascii=False),
+                        prev,
+                        digest,
+                    ],
+                )
+                cur.commit()
+            except BaseException:
+                cur.rollback()
+                raise
+            _write_head(cur, seq, digest)
+        finally:
+            cur.close()
+    return AuditEntry(seq, at, actor, action, category, target, reason, body, prev, digest)
+
+
+def _row_to_entry(row: tuple[object, ...]) -> AuditEntry:
+    seq, at, actor, action, category, target, reason, details, prev, digest = row
+    assert isinstance(at, datetime)
+    parsed = json.loads(str(details)) if details is not None else {}
+    return AuditEntry(
+        seq=int(str(seq)),
+        at_utc=at,
+        actor=str(actor),
+        action=str(action),
+        category=str(category),
+        target=None if target is None else str(target),
+        reason=None if reason is None else str(reason),
+        details=parsed if isinstance(parsed, dict) else {"value": parsed},
+        prev_hash=str(prev),
+        hash=str(digest),
+    )
+
+
+def _has_log(con: duckdb.DuckDBPyConnection) -> bool:
+    rows = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'audit_log'"
+    ).fetchall()
+    return bool(rows[0][0])
+
+
+def entries(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    actor: str | None = None,
+    category: str | None = None,
+    limit: int | None = None,
+    newest_first: bool = False,
+) -> list[AuditEntry]:
+    """Entries in ``[start, end)`` (UTC), optionally filtered."""
+    if not _has_log(con):
+        return []
+    where: list[str] = []
+    params: list[object] = []
+    if start is not None:
+        where.append("at_utc >= ?")
+        params.append(start.astimezone(UTC).replace(tzinfo=None) if start.tzinfo else start)
+    if end is not None:
+        where.append("at_utc < ?")
+        params.append(end.astimezone(UTC).replace(tzinfo=None) if end.tzinfo else end)
+    if actor is not None:
+        where.append("actor = ?")
+        params.append(actor)
+    if category is not None:
+        where.append("category = ?")
+        params.append(category)
+    sql = f"SELECT {_COLUMNS} FROM audit_log"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY seq" + (" DESC" if newest_first else "")
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [_row_to_entry(row) for row in con.execute(sql, params).fetchall()]
+
+
+def verify(
+    con: duckdb.DuckDBPyConnection, *, expected_head: tuple[int, str] | None = None
+) -> VerifyResult:
+    """Recompute the whole chain; report the first entries that do not fit.
+
+    ``expected_head`` defaults to the sidecar file beside the store, when there is one.
+    """
+    if expected_head is None:
+        db_file = _database_file(con)
+        if db_file is not None:
+            expected_head = read_head(db_file)
+    problems: list[str] = []
+    prev = GENESIS
+    expected_seq = 1
+    count = 0
+    rows = (
+        con.execute(f"SELECT {_COLUMNS} FROM audit_log ORDER BY seq").fetchall()
+        if _has_log(con)
+        else []
+    )
+    for row in rows:
+        entry = _row_to_entry(row)
+        count += 1
+        if entry.seq != expected_seq:
+            problems.append(
+                f"entry {entry.seq}: expected seq {expected_seq} (entries deleted or reordered)"
+            )
+        if entry.prev_hash != prev:
+            problems.append(f"entry {entry.seq}: prev_hash does not match the previous entry")
+        if chain_hash(entry.prev_hash, entry.canonical()) != entry.hash:
+            problems.append(f"entry {entry.seq}: content does not match its hash (edited)")
+        prev = entry.hash
+        expected_seq = entry.seq + 1
+    head_seq = expected_seq - 1
+    if expected_head is not None:
+        want_seq, want_hash = expected_head
+        if head_seq < want_seq:
+            problems.append(
+                f"log ends at entry {head_seq} but the recorded head is entry {want_seq}"
+                " (entries deleted from the end)"
+            )
+        elif head_seq == want_seq and prev != want_hash:
+            problems.append(f"entry {head_seq}: hash differs from the recorded head")
+    return VerifyResult(not problems, count, head_seq, prev, problems)
