@@ -1,0 +1,63 @@
+"""A linked store shared by the linkage tests: built and linked once per session."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from clearsight.linkage import LinkSummary, run
+from clearsight.store import connect
+from tests.linkage import minisynth
+
+
+@dataclass
+class Linked:
+    path: Path
+    fixture: minisynth.Fixture
+    summary: LinkSummary
+    model_json: str
+
+
+@pytest.fixture(scope="session")
+def linked(tmp_path_factory: pytest.TempPathFactory) -> Linked:
+    path = tmp_path_factory.mktemp("linked") / "store.duckdb"
+    con = connect(path)
+    fx = minisynth.build(con, n_people=600)
+    summary = run(con)
+    model_json = con.execute(
+        "SELECT model_json FROM link_runs WHERE run_id = ?", [summary.run_id]
+    ).fetchall()[0][0]
+    con.close()
+    return Linked(path, fx, summary, model_json)
+
+
+@pytest.fixture
+def linked_con(linked: Linked) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(linked.path, read_only=True)
+    yield con
+    con.close()
+
+
+def entity_of(con: duckdb.DuckDBPyConnection, key: tuple[str, str]) -> str:
+    return str(
+        con.execute(
+            "SELECT entity_id FROM person_entities WHERE source_id = ? AND person_id = ?",
+            list(key),
+        ).fetchall()[0][0]
+    )
+
+
+def partition(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT record_key, entity_id FROM person_entities").fetchall())
+
+
+def same_entity_pairs(groups: dict[str, list[str]]) -> set[tuple[str, str]]:
+    pairs: set[tuple[str, str]] = set()
+    for members in groups.values():
+        pairs.update(itertools.combinations(sorted(members), 2))
+    return pairs

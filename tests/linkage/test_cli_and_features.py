@@ -1,0 +1,155 @@
+"""The linkage commands, and the features the model compares."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+from typer import Typer
+from typer.testing import CliRunner
+
+from clearsight.linkage.cli import entity_app, export_entities_command, link_app
+from clearsight.linkage.features import INPUT_TABLE, build_input
+from clearsight.store import ensure_schema
+from tests.linkage.conftest import Linked
+
+runner = CliRunner()
+
+
+def _export_app() -> Typer:
+    app = Typer()
+    app.command("entities")(export_entities_command)
+    return app
+
+
+def _root() -> Typer:
+    # As the root CLI registers them: a group with one command stays a group.
+    app = Typer()
+    app.add_typer(entity_app, name="entity")
+    app.add_typer(link_app, name="link")
+    return app
+
+
+def test_link_review_decide_show_export(linked: Linked, tmp_path: Path) -> None:
+    db = tmp_path / "cli.duckdb"
+    shutil.copy(linked.path, db)
+    result = runner.invoke(link_app, ["--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["n_records"] == len(linked.fixture.truth)
+
+    result = runner.invoke(link_app, ["review", "--db", str(db), "--json", "--limit", "3"])
+    assert result.exit_code == 0, result.output
+    pair = json.loads(result.stdout)[0]
+    result = runner.invoke(
+        link_app,
+        [
+            "decide",
+            pair["record_key_l"],
+            pair["record_key_r"],
+            "--reject",
+            "--reason",
+            "no",
+            "--by",
+            "tester",
+            "--db",
+            str(db),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "reject" in result.stdout
+
+    key = linked.fixture.named["bethany"][0]
+    con = duckdb.connect(str(db), read_only=True)
+    entity = con.execute(
+        "SELECT entity_id FROM person_entities WHERE source_id = ? AND person_id = ?", list(key)
+    ).fetchall()[0][0]
+    con.close()
+    result = runner.invoke(_root(), ["entity", "show", entity, "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    assert len(shown["records"]) == 3 and shown["links"]
+    result = runner.invoke(_root(), ["entity", "show", entity, "--db", str(db)])
+    assert result.exit_code == 0 and "date_of_birth" in result.stdout
+
+    out = tmp_path / "entities.csv"
+    result = runner.invoke(_export_app(), ["--db", str(db), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8") as f:
+        assert next(csv.reader(f)) == ["source_id", "person_id", "entity_id"]
+
+
+def test_errors_are_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.duckdb"
+    result = runner.invoke(_root(), ["entity", "show", "E1", "--db", str(missing)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    result = runner.invoke(link_app, ["--db", str(empty)])
+    assert result.exit_code == 2 and "ingest" in result.output
+    result = runner.invoke(link_app, ["decide", "a:1", "b:2", "--db", str(empty)])
+    assert result.exit_code == 2 and "--accept or --reject" in result.output
+
+
+def _features(rows: list[dict[str, object]]) -> dict[str, dict[str, object]]:
+    con = duckdb.connect()
+    ensure_schema(con)
+    for i, row in enumerate(rows):
+        cols = ["source_id", "batch_id", "file", "row_number", "is_current", "person_id", *row]
+        values = ["s", 1, "persons.csv", i + 2, True, str(i), *row.values()]
+        con.execute(
+            f"INSERT INTO persons ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            values,
+        )
+    build_input(con)
+    cur = con.execute(f"SELECT * FROM {INPUT_TABLE} ORDER BY person_id")
+    names = [d[0] for d in cur.description]
+    return {r[2]: dict(zip(names, r, strict=True)) for r in cur.fetchall()}
+
+
+def test_features_from_person_records() -> None:
+    f = _features(
+        [
+            {
+                "forenames": "beth",
+                "surname": "o'neil",
+                "date_of_birth": "2011-04-03",
+                "postcode": "LS9 7QT",
+                "aliases": ["Bee Smith"],
+            },
+            {"forenames": "unknown male", "surname": None},
+            {"forenames": None, "surname": "UNKNOWN", "date_of_birth": "1990"},
+            {
+                "forenames": "B.",
+                "surname": "hughes",
+                "date_of_birth": "2011-03",
+                "phones": [],
+                "sex": "unknown",
+            },
+            {"forenames": "Male", "surname": None},
+        ]
+    )
+    beth = f["0"]
+    assert beth["fn1"] == "beth"
+    assert set(beth["fn_keys"]) == {"bethany", "elizabeth"}  # type: ignore[arg-type]
+    assert beth["sn"] == "oneil" and beth["sn_code"]
+    assert beth["dob_swapped"] == "2011-03-04" and beth["dob_y"] == 2011
+    assert (beth["pc_sector"], beth["pc_district"]) == ("LS9 7", "LS9")
+    assert "smith" in beth["name_keys"]  # type: ignore[operator]
+    assert not beth["is_unknown"]
+    assert f["1"]["is_unknown"] and f["1"]["fn1"] is None
+    assert f["2"]["is_unknown"] and f["2"]["sn"] is None and f["2"]["dob_ym"] is None
+    assert f["3"]["fn1"] == "b" and f["3"]["dob"] is None and f["3"]["dob_ym"] == "2011-03"
+    assert f["3"]["phones"] is None and f["3"]["sex"] is None
+    assert f["4"]["is_unknown"]
+
+
+def test_protected_characteristics_are_not_linkage_inputs() -> None:
+    f = _features([{"forenames": "a", "ethnicity_self_defined": "W1", "nationality": ["GB"]}])
+    columns = set(next(iter(f.values())))
+    assert not {c for c in columns if "ethnic" in c or "national" in c}

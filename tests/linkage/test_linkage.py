@@ -1,0 +1,317 @@
+"""End-to-end behaviour of the linkage stage on a planted multi-agency fixture."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from clearsight.linkage import (
+    EXPORT_COLUMNS,
+    LinkageError,
+    decide,
+    explain_entity,
+    export_entities,
+    review_list,
+    run,
+)
+from clearsight.store import connect
+from tests.linkage.conftest import Linked, entity_of, partition, same_entity_pairs
+
+
+def _copy(linked: Linked, tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(linked.path, path)
+    return connect(path)
+
+
+def test_nickname_typo_and_transposed_birth_date_are_one_person(
+    linked: Linked, linked_con: duckdb.DuckDBPyConnection
+) -> None:
+    # Bethany Hughes 2011-03-04 / Beth Hughs 2011-04-03 / B. Hughes with an NHS number.
+    ids = {entity_of(linked_con, k) for k in linked.fixture.named["bethany"]}
+    assert len(ids) == 1
+
+
+def test_offender_under_a_name_variant_is_one_person(
+    linked: Linked, linked_con: duckdb.DuckDBPyConnection
+) -> None:
+    ids = {entity_of(linked_con, k) for k in linked.fixture.named["offender"]}
+    assert len(ids) == 1
+
+
+def test_twins_sharing_surname_birth_date_postcode_and_phone_stay_apart(
+    linked: Linked, linked_con: duckdb.DuckDBPyConnection
+) -> None:
+    a1, b1, a2, b2 = (entity_of(linked_con, k) for k in linked.fixture.named["twins"])
+    assert a1 == a2
+    assert b1 == b2
+    assert a1 != b1
+
+
+def test_unidentified_persons_are_never_merged(
+    linked: Linked, linked_con: duckdb.DuckDBPyConnection
+) -> None:
+    for key in linked.fixture.named["unknowns"]:
+        entity = entity_of(linked_con, key)
+        n = linked_con.execute(
+            "SELECT n_records FROM entities WHERE entity_id = ?", [entity]
+        ).fetchall()[0][0]
+        assert n == 1, key
+
+
+def test_pairwise_quality_on_the_fixture(
+    linked: Linked, linked_con: duckdb.DuckDBPyConnection
+) -> None:
+    found: dict[str, list[str]] = {}
+    truth: dict[str, list[str]] = {}
+    for source_id, person_id, entity in linked_con.execute(
+        "SELECT source_id, person_id, entity_id FROM person_entities"
+    ).fetchall():
+        key = f"{source_id}:{person_id}"
+        found.setdefault(entity, []).append(key)
+        truth.setdefault(linked.fixture.truth[(source_id, person_id)], []).append(key)
+    predicted, actual = same_entity_pairs(found), same_entity_pairs(truth)
+    true_positives = len(predicted & actual)
+    assert true_positives / len(predicted) >= 0.98
+    assert true_positives / len(actual) >= 0.95
+
+
+def test_every_record_has_exactly_one_entity(
+    linked: Linked, linked_con: duckdb.DuckDBPyConnection
+) -> None:
+    n_records, n_distinct = linked_con.execute(
+        "SELECT count(*), count(DISTINCT record_key) FROM person_entities"
+    ).fetchall()[0]
+    assert n_records == n_distinct == len(linked.fixture.truth)
+    entities = linked_con.execute("SELECT sum(n_records) FROM entities").fetchall()[0][0]
+    assert entities == n_records
+
+
+def test_the_run_is_recorded_with_its_model(linked_con: duckdb.DuckDBPyConnection) -> None:
+    row = linked_con.execute(
+        "SELECT model_json, settings_hash, n_records, n_entities, status, finished_at "
+        "FROM link_runs ORDER BY run_id DESC LIMIT 1"
+    ).fetchall()[0]
+    model_json, settings_hash, n_records, n_entities, status, finished_at = row
+    assert '"comparisons"' in model_json and '"m_probability"' in model_json
+    assert settings_hash and n_records and n_entities and finished_at
+    assert status == "finished"
+
+
+def test_explanation_lists_every_comparison_and_adds_up(
+    linked: Linked, linked_con: duckdb.DuckDBPyConnection
+) -> None:
+    entity = entity_of(linked_con, linked.fixture.named["bethany"][0])
+    explanation = explain_entity(linked_con, entity)
+    assert {r["record_key"] for r in explanation.records} == {
+        f"{s}:{p}" for s, p in linked.fixture.named["bethany"]
+    }
+    assert explanation.links
+    expected = [
+        "prior",
+        "forenames",
+        "surname",
+        "date_of_birth",
+        "postcode",
+        "phones",
+        "emails",
+        "nhs_number",
+        "sex",
+    ]
+    for link in explanation.links:
+        assert [s.comparison for s in link.steps] == expected
+        total = sum(s.match_weight + s.tf_adjustment for s in link.steps)
+        assert total == pytest.approx(link.match_weight, abs=1e-6)
+        assert all(s.level for s in link.steps[1:])
+
+
+def test_unknown_entity_is_a_clear_error(linked_con: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(LinkageError, match="no entity"):
+        explain_entity(linked_con, "ENOPE")
+
+
+def test_export_has_exactly_the_contract_columns(
+    linked: Linked, linked_con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    out = tmp_path / "entities.csv"
+    n = export_entities(linked_con, out)
+    with out.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert tuple(rows[0]) == EXPORT_COLUMNS == ("source_id", "person_id", "entity_id")
+    assert len(rows) - 1 == n == len(linked.fixture.truth)
+    assert {(r[0], r[1]) for r in rows[1:]} == set(linked.fixture.truth)
+
+
+def test_review_list_is_near_the_threshold_and_undecided(
+    linked_con: duckdb.DuckDBPyConnection,
+) -> None:
+    pairs = review_list(linked_con, limit=20)
+    assert pairs
+    threshold, low, high = linked_con.execute(
+        "SELECT threshold, review_low, review_high FROM link_runs ORDER BY run_id DESC LIMIT 1"
+    ).fetchall()[0]
+    distances = [abs(p.match_weight - threshold) for p in pairs]
+    assert distances == sorted(distances)
+    assert all(low <= p.match_weight <= high for p in pairs)
+
+
+def test_rerun_reproduces_partition_and_ids(linked: Linked, tmp_path: Path) -> None:
+    con = _copy(linked, tmp_path)
+    before = partition(con)
+    # Retrained: same records, same entities, same ids.
+    run(con)
+    assert partition(con) == before
+    # The stored model alone reproduces the result without training.
+    summary = run(con, model_json=linked.model_json)
+    assert not summary.trained
+    assert partition(con) == before
+    con.close()
+
+
+def test_ids_survive_when_other_entities_change(linked: Linked, tmp_path: Path) -> None:
+    con = _copy(linked, tmp_path)
+    before = partition(con)
+    # A new source arrives holding one new person: no existing membership changes.
+    con.execute(
+        "INSERT INTO persons (source_id, batch_id, file, row_number, is_current, person_id, "
+        "forenames, surname, date_of_birth, sex, postcode) VALUES "
+        "('yjs', 2, 'persons.csv', 2, true, 'Y1', 'zebedee', 'quaxley', '2008-01-01', "
+        "'male', 'HX1 1AA')"
+    )
+    run(con, model_json=linked.model_json)
+    after = partition(con)
+    assert {k: after[k] for k in before} == before
+    assert after["yjs:Y1"] not in set(before.values())
+    con.close()
+
+
+def test_protected_characteristics_do_not_change_the_partition(
+    linked: Linked, tmp_path: Path
+) -> None:
+    con = _copy(linked, tmp_path)
+    before = partition(con)
+    # Shuffle ethnicity and nationality across records, then retrain and relink.
+    con.execute(
+        """
+        CREATE TEMP TABLE shuffled AS
+        WITH a AS (SELECT source_id, person_id, row_number() OVER (ORDER BY hash(person_id)) AS i
+                   FROM persons),
+             b AS (SELECT ethnicity_self_defined AS e, ethnicity_officer_defined AS o,
+                          nationality AS n,
+                          row_number() OVER (ORDER BY hash(person_id || 'shuffle')) AS i
+                   FROM persons)
+        SELECT a.source_id, a.person_id, b.e, b.o, b.n FROM a JOIN b USING (i)
+        """
+    )
+    original = dict(
+        con.execute("SELECT source_id || person_id, ethnicity_self_defined FROM persons").fetchall()
+    )
+    con.execute(
+        "UPDATE persons p SET ethnicity_self_defined = s.e, ethnicity_officer_defined = s.o, "
+        "nationality = s.n FROM shuffled s "
+        "WHERE s.source_id = p.source_id AND s.person_id = p.person_id"
+    )
+    changed = con.execute(
+        "SELECT count(*) FROM persons p JOIN shuffled s USING (source_id, person_id) "
+        "WHERE p.ethnicity_self_defined IS DISTINCT FROM s.e"
+    ).fetchall()[0][0]
+    assert changed == 0
+    now = dict(
+        con.execute("SELECT source_id || person_id, ethnicity_self_defined FROM persons").fetchall()
+    )
+    assert sum(now[k] != original[k] for k in now) > len(now) / 2
+    run(con)
+    assert partition(con) == before
+    model_json = con.execute(
+        "SELECT model_json FROM link_runs ORDER BY run_id DESC LIMIT 1"
+    ).fetchall()[0][0]
+    for protected in ("ethnicity", "nationality"):
+        assert protected not in model_json
+    con.close()
+
+
+def test_analyst_decisions_are_enforced_and_logged(linked: Linked, tmp_path: Path) -> None:
+    con = _copy(linked, tmp_path)
+    police, social_care, health = (f"{s}:{p}" for s, p in linked.fixture.named["bethany"])
+    twin_a, twin_b = (f"{s}:{p}" for s, p in linked.fixture.named["twins"][:2])
+    decide(con, police, social_care, accept=False, reason="different child", by="analyst1")
+    decide(con, twin_b, twin_a, accept=True, reason="test must-link", by="analyst1")
+    run(con, model_json=linked.model_json)
+    after = partition(con)
+    # Cannot-link holds even though both records link to the health record.
+    assert after[police] != after[social_care]
+    assert after[health] in (after[police], after[social_care])
+    assert after[twin_a] == after[twin_b]
+    # A later decision replaces the earlier one; the log keeps both.
+    decide(con, police, social_care, accept=True, reason="confirmed same child", by="analyst2")
+    run(con, model_json=linked.model_json)
+    after = partition(con)
+    assert after[police] == after[social_care] == after[health]
+    log = con.execute(
+        "SELECT decision, decided_by, reason FROM link_decisions ORDER BY decided_at"
+    ).fetchall()
+    assert [r[0] for r in log] == ["reject", "accept", "accept"]
+    assert all(r[1] and r[2] for r in log)
+    # Decided pairs leave the review list.
+    assert all(
+        {p.record_key_l, p.record_key_r} != {police, social_care} for p in review_list(con, 1000)
+    )
+    con.close()
+
+
+def test_decisions_are_checked(linked: Linked, tmp_path: Path) -> None:
+    con = _copy(linked, tmp_path)
+    police, social_care, _ = (f"{s}:{p}" for s, p in linked.fixture.named["bethany"])
+    with pytest.raises(LinkageError, match="reason"):
+        decide(con, police, social_care, accept=True, reason=" ")
+    with pytest.raises(LinkageError, match="no current person record"):
+        decide(con, police, "pol:NOPE", accept=True, reason="x")
+    with pytest.raises(LinkageError, match="SOURCE_ID:PERSON_ID"):
+        decide(con, police, "nope", accept=True, reason="x")
+    con.close()
+
+
+def test_no_pair_is_linked_on_a_refused_guard(linked_con: duckdb.DuckDBPyConnection) -> None:
+    assert (
+        linked_con.execute(
+            "SELECT count(*) FROM link_pairs WHERE linked AND refused_because IS NOT NULL"
+        ).fetchall()[0][0]
+        == 0
+    )
+    refused = dict(
+        linked_con.execute(
+            "SELECT refused_because, count(*) FROM link_pairs GROUP BY ALL"
+        ).fetchall()
+    )
+    assert refused.get("forenames differ", 0) > 0
+
+
+def test_a_store_with_one_person_links_trivially(tmp_path: Path) -> None:
+    from tests.linkage.minisynth import build
+
+    con = connect(tmp_path / "one.duckdb")
+    build(con, n_people=0)
+    con.execute("DELETE FROM persons WHERE person_id <> 'POL00001'")
+    summary = run(con)
+    assert summary.n_records == summary.n_entities == 1
+    con.close()
+
+
+def test_export_refuses_records_ingested_after_the_run(linked: Linked, tmp_path: Path) -> None:
+    con = _copy(linked, tmp_path)
+    con.execute(
+        "INSERT INTO persons (source_id, batch_id, file, row_number, is_current, person_id) "
+        "VALUES ('yjs', 2, 'persons.csv', 2, true, 'LATE')"
+    )
+    with pytest.raises(LinkageError, match="run 'clearsight link'"):
+        export_entities(con, tmp_path / "x.csv")
+    con.close()
+
+
+def test_fixture_pairs_helper() -> None:
+    assert same_entity_pairs({"e": ["b", "a", "c"]}) == set(itertools.combinations("abc", 2))
