@@ -1,0 +1,489 @@
+"""The POLE graph in set-based SQL: nodes, edges and the evidence behind every link.
+
+Persons are resolved entities (the linkage stage's ``person_entities``; without it each
+record is its own entity). Objects are the same object across sources when their cleaned
+value is the same; locations when their cleaned postcode, name and type are. Every
+person–person link keeps the records, sources and dates it rests on.
+
+Protected characteristics (ethnicity, nationality, religion, sex) are never selected here,
+so nothing downstream (detection, key people, ordering) can depend on them.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from clearsight.graph.settings import (
+    CHILD_ROLES,
+    KNOWING_ASSOCIATIONS,
+    LINKING_ROLES,
+    OBJECT_TYPES,
+    OFFENDING_ROLES,
+    GraphSettings,
+)
+
+# Names agencies write when they do not know who someone is.
+_UNIDENTIFIED = (
+    r"^(unknown|unk|unkn|nk|n k|unidentified|unnamed|anon|anonymous|not known|"
+    r"male|female|man|woman|boy|girl|person|x+|tbc|\s)*$"
+)
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    rows = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary "
+        "UNION ALL SELECT count(*) FROM duckdb_views() WHERE view_name = ?",
+        [name, name],
+    ).fetchall()
+    return any(int(r[0]) for r in rows)
+
+
+def _entity_map(con: duckdb.DuckDBPyConnection) -> None:
+    linked = table_exists(con, "person_entities") and bool(
+        con.execute("SELECT count(*) FROM person_entities").fetchall()[0][0]
+    )
+    if linked:
+        # The latest run only: an older run's entity ids are not comparable.
+        entity = (
+            "LEFT JOIN (SELECT source_id, person_id, entity_id FROM person_entities "
+            "WHERE run_id = (SELECT max(run_id) FROM person_entities)) pe "
+            "USING (source_id, person_id)"
+        )
+        entity_expr = "coalesce(pe.entity_id, p.source_id || '/' || p.person_id)"
+    else:
+        entity, entity_expr = "", "p.source_id || '/' || p.person_id"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE graph_person_map AS
+        SELECT p.source_id, p.person_id, p.source_id || ':' || p.person_id AS record_key,
+               {entity_expr} AS entity_id, s.agency_type, s.area,
+               s.agency_type = 'police' AS police,
+               regexp_matches(lower(trim(coalesce(p.forenames, '') || ' '
+                                         || coalesce(p.surname, ''))), '{_UNIDENTIFIED}')
+                   AS unidentified,
+               CASE length(p.date_of_birth)
+                   WHEN 4 THEN try_cast(p.date_of_birth || '-07-01' AS DATE)
+                   WHEN 7 THEN try_cast(p.date_of_birth || '-15' AS DATE)
+                   ELSE try_cast(p.date_of_birth AS DATE) END AS dob,
+               trim(coalesce(p.forenames, '') || ' ' || coalesce(p.surname, '')) AS name
+        FROM current_persons p JOIN sources s USING (source_id) {entity}
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE graph_entities AS
+        SELECT entity_id,
+               coalesce(min(name) FILTER (WHERE NOT unidentified), 'unidentified') AS label,
+               -- The earliest recorded birth date: the conservative reading of a child's age.
+               max(dob) AS dob,
+               count(*) AS n_records,
+               list_sort(list_distinct(list(source_id))) AS sources,
+               list_sort(list_distinct(list(agency_type))) AS agency_types,
+               list_sort(list_distinct(list(area))) AS areas,
+               bool_and(unidentified) AS unidentified
+        FROM graph_person_map GROUP BY entity_id
+        """
+    )
+
+
+def _locations(con: duckdb.DuckDBPyConnection) -> None:
+    # A place with neither postcode nor name cannot be matched across sources.
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE graph_source_locations AS
+        SELECT source_id, location_id, postcode, name, location_type,
+            CASE WHEN postcode IS NULL AND name IS NULL
+                 THEN 'location:' || source_id || '/' || location_id
+                 ELSE 'location:' || coalesce(postcode, '') || '|'
+                      || coalesce(regexp_replace(lower(name), '[^a-z0-9]+', ' ', 'g'), '') || '|'
+                      || coalesce(location_type, '') END AS location_key
+        FROM current_locations
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE graph_locations AS
+        SELECT location_key, any_value(postcode) AS postcode, any_value(name) AS name,
+               any_value(location_type) AS location_type,
+               list_sort(list_distinct(list(source_id))) AS sources
+        FROM graph_source_locations GROUP BY location_key
+        """
+    )
+
+
+def _events(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
+    pattern = s.sexual_pattern.replace("'", "''")
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE graph_events AS
+        SELECT e.source_id || ':' || e.event_id AS event_key, e.source_id, e.event_id,
+               e.event_type, coalesce(e.occurred_date, e.reported_date) AS event_date,
+               e.reported_date, s.area, s.agency_type, s.agency_type = 'police' AS police,
+               l.location_key, coalesce(l.postcode, e.postcode) AS postcode, e.offence,
+               e.cse_flag,
+               coalesce(e.cse_flag = 'yes', false)
+                 OR coalesce(regexp_matches(lower(e.offence), '{pattern}'), false)
+                 OR coalesce(regexp_matches(lower(e.narrative), '{pattern}'), false) AS sexual
+        FROM current_events e JOIN sources s USING (source_id)
+        LEFT JOIN graph_source_locations l
+               ON l.source_id = e.source_id AND l.location_id = e.location_id
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE graph_involvements AS
+        SELECT m.entity_id, m.record_key, i.source_id, ev.event_key, i.role, ev.event_date,
+               ev.police, ev.sexual,
+               date_diff('day', m.dob, ev.event_date) / 365.25 AS age
+        FROM current_involvements i
+        JOIN graph_person_map m USING (source_id, person_id)
+        JOIN graph_events ev ON ev.source_id = i.source_id AND ev.event_id = i.event_id
+        """
+    )
+    # A child in an event: known to be under 18, or of unknown age in a sexual-offence event.
+    con.execute(
+        f"""
+        ALTER TABLE graph_involvements ADD COLUMN is_child BOOLEAN;
+        UPDATE graph_involvements SET is_child = role IN {tuple(CHILD_ROLES)}
+            AND (age < {s.child_age} OR (age IS NULL AND sexual));
+        CREATE OR REPLACE TABLE graph_event_context AS
+        SELECT event_key, bool_or(is_child) AS has_child
+        FROM graph_involvements GROUP BY event_key;
+        ALTER TABLE graph_events ADD COLUMN has_child BOOLEAN;
+        ALTER TABLE graph_events ADD COLUMN relevant BOOLEAN;
+        UPDATE graph_events e SET has_child = coalesce(c.has_child, false)
+            FROM graph_event_context c WHERE c.event_key = e.event_key;
+        UPDATE graph_events SET has_child = coalesce(has_child, false);
+        UPDATE graph_events SET relevant = has_child OR sexual;
+        DROP TABLE graph_event_context;
+        """
+    )
+
+
+def _objects(con: duckdb.DuckDBPyConnection) -> None:
+    types = _sql_list(OBJECT_TYPES)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _source_objects AS
+        SELECT source_id, object_id, object_type, value, description,
+               object_type || ':' || value AS object_key
+        FROM current_objects
+        WHERE value IS NOT NULL AND list_contains({types}, object_type)
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE graph_person_objects AS
+        WITH assoc AS (
+            SELECT source_id, from_id AS person_id, to_id AS object_id, association_type,
+                   start_date FROM current_associations
+            WHERE from_type = 'person' AND to_type = 'object'
+            UNION ALL
+            SELECT source_id, to_id, from_id, association_type, start_date
+            FROM current_associations WHERE from_type = 'object' AND to_type = 'person'
+        )
+        SELECT m.entity_id, o.object_key, m.record_key, m.source_id, m.police,
+               a.association_type AS via, a.start_date AS date
+        FROM assoc a JOIN graph_person_map m USING (source_id, person_id)
+        JOIN _source_objects o ON o.source_id = a.source_id AND o.object_id = a.object_id
+        UNION ALL
+        SELECT m.entity_id, 'phone:' || ph, m.record_key, m.source_id, m.police,
+               'person record', NULL
+        FROM (SELECT source_id, person_id, unnest(phones) AS ph FROM current_persons) p
+        JOIN graph_person_map m USING (source_id, person_id)
+        UNION ALL
+        SELECT m.entity_id, 'email:' || em, m.record_key, m.source_id, m.police,
+               'person record', NULL
+        FROM (SELECT source_id, person_id, unnest(emails) AS em FROM current_persons) p
+        JOIN graph_person_map m USING (source_id, person_id)
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE graph_objects AS
+        WITH k AS (
+            SELECT object_key, any_value(description) AS description,
+                   list_distinct(list(source_id)) AS sources FROM _source_objects
+            GROUP BY object_key
+            UNION ALL SELECT DISTINCT object_key, NULL, NULL FROM graph_person_objects
+        )
+        SELECT object_key, split_part(object_key, ':', 1) AS object_type,
+               substr(object_key, strpos(object_key, ':') + 1) AS value,
+               any_value(description) AS description
+        FROM k GROUP BY object_key;
+        DROP TABLE _source_objects;
+        """
+    )
+
+
+def _person_locations(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE graph_person_locations AS
+        WITH assoc AS (
+            SELECT source_id, from_id AS person_id, to_id AS location_id, association_type,
+                   start_date FROM current_associations
+            WHERE from_type = 'person' AND to_type = 'location'
+            UNION ALL
+            SELECT source_id, to_id, from_id, association_type, start_date
+            FROM current_associations WHERE from_type = 'location' AND to_type = 'person'
+        )
+        SELECT m.entity_id, l.location_key, m.record_key, m.source_id, m.police,
+               a.association_type AS via, a.start_date AS date
+        FROM assoc a JOIN graph_person_map m USING (source_id, person_id)
+        JOIN graph_source_locations l
+          ON l.source_id = a.source_id AND l.location_id = a.location_id
+        """
+    )
+
+
+def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
+    linking, offending = _sql_list(LINKING_ROLES), _sql_list(OFFENDING_ROLES)
+    knowing = _sql_list(KNOWING_ASSOCIATIONS)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _evidence AS
+        -- Co-involved in one event on the offending side.
+        WITH inv AS (
+            SELECT DISTINCT entity_id, record_key, source_id, event_key, role, event_date, police
+            FROM graph_involvements WHERE list_contains({linking}, role)
+        ),
+        small AS (
+            SELECT event_key FROM inv GROUP BY event_key
+            HAVING count(DISTINCT entity_id) BETWEEN 2 AND {s.max_event_people}
+        ),
+        inv_s AS (SELECT * FROM inv SEMI JOIN small USING (event_key))
+        SELECT a.entity_id AS entity_a, b.entity_id AS entity_b, 'co_involved' AS link_type,
+               'event ' || a.event_key || ' as ' || a.role || ' and ' || b.role AS via,
+               [a.record_key, b.record_key] AS records, [a.source_id] AS sources,
+               a.event_date AS date, a.police AS police
+        FROM inv_s a JOIN inv_s b ON a.event_key = b.event_key AND a.entity_id < b.entity_id
+        """
+    )
+    con.execute(
+        f"""
+        INSERT INTO _evidence
+        -- The same child victim, in the same or different events and sources.
+        WITH ov AS (
+            SELECT DISTINCT o.entity_id AS offender, v.entity_id AS victim, o.record_key,
+                   v.record_key AS victim_record, o.event_key, o.source_id, o.event_date,
+                   o.police
+            FROM graph_involvements o JOIN graph_involvements v
+              ON o.event_key = v.event_key AND v.is_child AND o.entity_id <> v.entity_id
+            WHERE list_contains({offending}, o.role)
+        ),
+        ok AS (
+            SELECT victim FROM ov GROUP BY victim
+            HAVING count(DISTINCT offender) BETWEEN 2 AND {s.max_victim_offenders}
+        ),
+        ov_s AS (SELECT * FROM ov SEMI JOIN ok USING (victim))
+        SELECT a.offender, b.offender, 'shared_victim',
+               'child ' || a.victim || ' in ' || a.event_key
+                 || CASE WHEN a.event_key <> b.event_key THEN ' and ' || b.event_key ELSE '' END,
+               list_distinct([a.record_key, a.victim_record, b.record_key, b.victim_record]),
+               list_distinct([a.source_id, b.source_id]), least(a.event_date, b.event_date),
+               a.police AND b.police
+        FROM ov_s a JOIN ov_s b ON a.victim = b.victim AND a.offender < b.offender
+        """
+    )
+    con.execute(
+        f"""
+        INSERT INTO _evidence
+        WITH ok AS (
+            SELECT object_key FROM graph_person_objects GROUP BY object_key
+            HAVING count(DISTINCT entity_id) BETWEEN 2 AND {s.max_object_people}
+        ),
+        po AS (SELECT DISTINCT * FROM graph_person_objects SEMI JOIN ok USING (object_key))
+        SELECT a.entity_id, b.entity_id, 'shared_object',
+               a.object_key || ' (' || a.via || '; ' || b.via || ')',
+               list_distinct([a.record_key, b.record_key]),
+               list_distinct([a.source_id, b.source_id]), least(a.date, b.date),
+               a.police AND b.police
+        FROM po a JOIN po b ON a.object_key = b.object_key AND a.entity_id < b.entity_id
+        """
+    )
+    con.execute(
+        f"""
+        INSERT INTO _evidence
+        WITH pp AS (
+            SELECT a.source_id, a.association_type, a.start_date, f.entity_id AS ef,
+                   f.record_key AS rf, t.entity_id AS et, t.record_key AS rt, f.police
+            FROM current_associations a
+            JOIN graph_person_map f ON f.source_id = a.source_id AND f.person_id = a.from_id
+            JOIN graph_person_map t ON t.source_id = a.source_id AND t.person_id = a.to_id
+            WHERE a.from_type = 'person' AND a.to_type = 'person'
+              AND list_contains({knowing}, a.association_type) AND f.entity_id <> t.entity_id
+        )
+        SELECT least(ef, et), greatest(ef, et), 'association', association_type, [rf, rt],
+               [source_id], start_date, police
+        FROM pp
+        """
+    )
+    con.execute(
+        f"""
+        INSERT INTO _evidence
+        WITH addr AS (
+            SELECT m.entity_id, m.record_key, m.source_id, m.police,
+                   'address ' || p.postcode || ' ' || regexp_replace(lower(p.address),
+                       '[^a-z0-9]+', ' ', 'g') AS address_key, NULL::DATE AS date
+            FROM current_persons p JOIN graph_person_map m USING (source_id, person_id)
+            WHERE p.postcode IS NOT NULL AND p.address IS NOT NULL
+            UNION ALL
+            SELECT entity_id, record_key, source_id, police, location_key, date
+            FROM graph_person_locations WHERE via = 'resides_at'
+        ),
+        ok AS (
+            SELECT address_key FROM addr GROUP BY address_key
+            HAVING count(DISTINCT entity_id) BETWEEN 2 AND {s.max_address_people}
+        ),
+        a2 AS (SELECT * FROM addr SEMI JOIN ok USING (address_key))
+        SELECT a.entity_id, b.entity_id, 'same_address', a.address_key,
+               list_distinct([a.record_key, b.record_key]),
+               list_distinct([a.source_id, b.source_id]), least(a.date, b.date),
+               a.police AND b.police
+        FROM a2 a JOIN a2 b ON a.address_key = b.address_key AND a.entity_id < b.entity_id
+        """
+    )
+    con.execute(
+        f"""
+        INSERT INTO _evidence
+        -- Employed at a place where children were exploited: "allowing their property to be
+        -- used" (IICSA C.3) links the employee to the offenders there.
+        WITH emp AS (
+            SELECT entity_id, record_key, source_id, police, location_key, date
+            FROM graph_person_locations WHERE via = 'employed_at'
+        ),
+        off AS (
+            SELECT i.entity_id, i.record_key, i.source_id, i.police, e.location_key,
+                   e.event_key, e.event_date
+            FROM graph_involvements i JOIN graph_events e USING (event_key)
+            WHERE e.relevant AND e.location_key IS NOT NULL
+              AND list_contains({offending}, i.role)
+        )
+        SELECT least(emp.entity_id, off.entity_id), greatest(emp.entity_id, off.entity_id),
+               'employed_at_offending_location',
+               'employee ' || emp.entity_id || ' at ' || emp.location_key || ', event '
+                 || off.event_key,
+               list_distinct([emp.record_key, off.record_key]),
+               list_distinct([emp.source_id, off.source_id]), off.event_date,
+               emp.police AND off.police
+        FROM emp JOIN off USING (location_key) WHERE emp.entity_id <> off.entity_id
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE graph_links AS
+        SELECT entity_a, entity_b, link_type, count(*) AS n_evidence,
+               list_sort(list_distinct(flatten(list(sources)))) AS sources,
+               list_sort(list_distinct(flatten(list(records)))) AS record_keys,
+               min(date) AS first_date, max(date) AS last_date,
+               bool_or(police) AS police_evidence,
+               to_json(list({{'via': via, 'records': records, 'sources': sources,
+                              'date': date, 'police': police}}
+                            ORDER BY date NULLS LAST, via)[1:{s.max_evidence_items}])
+                   AS evidence
+        FROM _evidence GROUP BY entity_a, entity_b, link_type;
+        DROP TABLE _evidence;
+        """
+    )
+    # Who is on the offending side: involved in, or facilitating, the exploitation of a child.
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE graph_involved AS
+        SELECT i.entity_id,
+               CASE WHEN bool_or(i.role = 'offender') THEN 'offender'
+                    WHEN bool_or(i.role = 'suspect') THEN 'suspect'
+                    ELSE 'facilitator' END AS role,
+               count(DISTINCT i.event_key) AS n_events,
+               min(i.event_date) AS first_date, max(i.event_date) AS last_date
+        FROM graph_involvements i JOIN graph_events e USING (event_key)
+        WHERE e.relevant AND list_contains({offending}, i.role)
+        GROUP BY i.entity_id
+        UNION ALL
+        SELECT emp, 'facilitator', 0, min(first_date), max(last_date) FROM (
+            SELECT entity_id AS emp, NULL::DATE AS first_date, NULL::DATE AS last_date
+            FROM graph_person_locations p
+            WHERE via = 'employed_at' AND EXISTS (
+                SELECT 1 FROM graph_events e
+                WHERE e.location_key = p.location_key AND e.relevant)
+        ) GROUP BY emp
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE graph_involved AS
+        SELECT entity_id,
+               CASE WHEN bool_or(role = 'offender') THEN 'offender'
+                    WHEN bool_or(role = 'suspect') THEN 'suspect' ELSE 'facilitator' END AS role,
+               sum(n_events) AS n_events, min(first_date) AS first_date,
+               max(last_date) AS last_date
+        FROM graph_involved GROUP BY entity_id
+        """
+    )
+
+
+def _nodes_edges(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE graph_nodes AS
+        SELECT entity_id AS node_id, 'person' AS node_type, label,
+               to_json({'records': n_records, 'sources': sources, 'unidentified': unidentified})
+                   AS properties
+        FROM graph_entities
+        UNION ALL
+        SELECT object_key, object_type, value, to_json({'description': description})
+        FROM graph_objects
+        UNION ALL
+        SELECT location_key, 'location', coalesce(name, postcode, location_key),
+               to_json({'postcode': postcode, 'location_type': location_type,
+                        'sources': sources})
+        FROM graph_locations
+        UNION ALL
+        SELECT event_key, 'event', event_type || ' ' || coalesce(event_date::VARCHAR, ''),
+               to_json({'event_type': event_type, 'date': event_date, 'offence': offence,
+                        'cse_flag': cse_flag, 'area': area, 'relevant': relevant})
+        FROM graph_events
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE graph_edges AS
+        SELECT entity_id AS src, event_key AS dst, 'involvement' AS edge_type, role AS subtype,
+               1::BIGINT AS n_evidence, [source_id] AS sources, event_date AS first_date,
+               event_date AS last_date, police AS police_evidence,
+               to_json([{'records': [record_key], 'sources': [source_id]}]) AS evidence
+        FROM graph_involvements
+        UNION ALL
+        SELECT entity_id, object_key, 'association', via, 1, [source_id], date, date, police,
+               to_json([{'records': [record_key], 'sources': [source_id]}])
+        FROM graph_person_objects
+        UNION ALL
+        SELECT entity_id, location_key, 'association', via, 1, [source_id], date, date, police,
+               to_json([{'records': [record_key], 'sources': [source_id]}])
+        FROM graph_person_locations
+        UNION ALL
+        SELECT event_key, location_key, 'occurred_at', NULL, 1, [source_id], event_date,
+               event_date, police, to_json([{'records': [event_key], 'sources': [source_id]}])
+        FROM graph_events WHERE location_key IS NOT NULL
+        UNION ALL
+        SELECT entity_a, entity_b, 'person_link', link_type, n_evidence, sources, first_date,
+               last_date, police_evidence, evidence
+        FROM graph_links
+        """
+    )
+
+
+def build(con: duckdb.DuckDBPyConnection, settings: GraphSettings | None = None) -> None:
+    """(Re)build every ``graph_*`` table from the current ingest and linkage tables."""
+    s = settings or GraphSettings()
+    _entity_map(con)
+    _locations(con)
+    _events(con, s)
+    _objects(con)
+    _person_locations(con)
+    _evidence(con, s)
+    _nodes_edges(con)

@@ -1,0 +1,108 @@
+"""Offender networks: connected components of the offending side, split by Leiden when huge.
+
+The graph is built from integer ids assigned in entity-id order, and Leiden runs with a
+fixed seed, so the same tables always give the same networks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import igraph as ig
+import leidenalg
+import numpy as np
+import numpy.typing as npt
+
+from clearsight.graph.build import _sql_list
+from clearsight.graph.settings import GraphSettings
+
+# A shared victim alone is weaker evidence than people known to one another.
+LINK_WEIGHTS: dict[str, float] = {"shared_victim": 0.5}
+
+
+@dataclass
+class Detection:
+    """Entities in id order, the member graph and each network's vertex ids."""
+
+    entities: list[str]
+    graph: ig.Graph
+    networks: list[list[int]]
+    split_from: list[int | None]
+
+
+def load_graph(
+    con: duckdb.DuckDBPyConnection, settings: GraphSettings
+) -> tuple[list[str], ig.Graph]:
+    """The offending-side entities and the weighted person–person links between them."""
+    types = _sql_list(settings.detection_link_types)
+    weights = " ".join(f"WHEN '{t}' THEN {w}" for t, w in LINK_WEIGHTS.items())
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _vid AS
+        SELECT entity_id, (row_number() OVER (ORDER BY entity_id) - 1)::INTEGER AS vid
+        FROM graph_involved
+        """
+    )
+    entities = [str(r[0]) for r in con.execute("SELECT entity_id FROM _vid ORDER BY vid").fetchall()]
+    arrays = con.execute(
+        f"""
+        SELECT a.vid AS va, b.vid AS vb,
+               sum(CASE l.link_type {weights} ELSE 1.0 END)::DOUBLE AS w
+        FROM graph_links l
+        JOIN _vid a ON a.entity_id = l.entity_a JOIN _vid b ON b.entity_id = l.entity_b
+        WHERE list_contains({types}, l.link_type)
+        GROUP BY ALL ORDER BY va, vb
+        """
+    ).fetchnumpy()
+    con.execute("DROP TABLE _vid")
+    edges: npt.NDArray[np.int64] = np.column_stack(
+        [np.asarray(arrays["va"], dtype=np.int64), np.asarray(arrays["vb"], dtype=np.int64)]
+    )
+    graph = ig.Graph(n=len(entities), edges=edges, directed=False)
+    graph.es["weight"] = np.asarray(arrays["w"], dtype=np.float64)
+    return entities, graph
+
+
+def _leiden(sub: ig.Graph, settings: GraphSettings) -> list[int]:
+    partition = leidenalg.find_partition(
+        sub,
+        leidenalg.RBConfigurationVertexPartition,
+        weights="weight",
+        resolution_parameter=settings.leiden_resolution,
+        n_iterations=settings.leiden_iterations,
+        seed=settings.seed,
+    )
+    return [int(m) for m in partition.membership]
+
+
+def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings) -> Detection:
+    entities, graph = load_graph(con, settings)
+    membership = np.asarray(graph.connected_components().membership, dtype=np.int64)
+    order = np.argsort(membership, kind="stable")
+    bounds = np.flatnonzero(np.diff(membership[order])) + 1
+    networks: list[list[int]] = []
+    split_from: list[int | None] = []
+    for component, members in enumerate(np.split(order, bounds)):
+        if len(members) < settings.network_min_size:
+            continue
+        ids = [int(v) for v in members]
+        if len(ids) <= settings.max_network_size:
+            networks.append(ids)
+            split_from.append(None)
+            continue
+        communities: dict[int, list[int]] = {}
+        for vertex, label in zip(ids, _leiden(graph.induced_subgraph(ids), settings), strict=True):
+            communities.setdefault(label, []).append(vertex)
+        for part in communities.values():
+            if len(part) >= settings.network_min_size:
+                networks.append(sorted(part))
+                split_from.append(component)
+    # Only links inside a network count for its key people.
+    label = np.full(len(entities), -1, dtype=np.int64)
+    for index, members_ in enumerate(networks):
+        label[members_] = index
+    pairs = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    keep = (label[pairs[:, 0]] >= 0) & (label[pairs[:, 0]] == label[pairs[:, 1]])
+    member_graph = graph.subgraph_edges(np.flatnonzero(keep).tolist(), delete_vertices=False)
+    return Detection(entities, member_graph, networks, split_from)

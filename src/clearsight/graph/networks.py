@@ -1,0 +1,272 @@
+"""Network tables: members with key-people measures, victims, objects, places, evidence."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from clearsight.graph.build import _sql_list, table_exists
+from clearsight.graph.detect import Detection
+from clearsight.graph.ids import assign_ids
+from clearsight.graph.key_people import measure, rank
+from clearsight.graph.settings import KNOWING_LINK_TYPES, OFFENDING_ROLES
+
+
+def _previous(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    if not table_exists(con, "network_records"):
+        return {}
+    previous: dict[str, list[str]] = {}
+    for network_id, key in con.execute(
+        "SELECT network_id, source_id || ':' || person_id FROM network_records "
+        "WHERE role <> 'victim'"
+    ).fetchall():
+        previous.setdefault(str(network_id), []).append(str(key))
+    return previous
+
+
+def _largest_component(members: list[str], links: list[tuple[str, str]]) -> int:
+    parent = {m: m for m in members}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in links:
+        parent[find(a)] = find(b)
+    sizes: dict[str, int] = {}
+    for m in members:
+        root = find(m)
+        sizes[root] = sizes.get(root, 0) + 1
+    return max(sizes.values(), default=0)
+
+
+def write(con: duckdb.DuckDBPyConnection, detection: Detection) -> int:
+    """Write the ``network*`` tables for ``detection``; returns the number of networks."""
+    people = measure(detection.graph)
+    rows: dict[str, list[object]] = {
+        k: []
+        for k in (
+            "net",
+            "entity_id",
+            "degree",
+            "betweenness",
+            "brokerage",
+            "key_person_rank",
+            "split_from",
+        )
+    }
+    for index, members in enumerate(detection.networks):
+        ranks = rank(detection.entities, people, members)
+        for v in members:
+            rows["net"].append(index)
+            rows["entity_id"].append(detection.entities[v])
+            rows["degree"].append(people.degree[v])
+            rows["betweenness"].append(people.betweenness[v])
+            rows["brokerage"].append(people.brokerage[v])
+            rows["key_person_rank"].append(ranks[v])
+            split = detection.split_from[index]
+            rows["split_from"].append(None if split is None else f"component-{split}")
+    members_arrow = pa.table(
+        {
+            "net": pa.array(rows["net"], pa.int64()),
+            "entity_id": pa.array(rows["entity_id"], pa.string()),
+            "degree": pa.array(rows["degree"], pa.int64()),
+            "betweenness": pa.array(rows["betweenness"], pa.float64()),
+            "brokerage": pa.array(rows["brokerage"], pa.int64()),
+            "key_person_rank": pa.array(rows["key_person_rank"], pa.int64()),
+            "split_from": pa.array(rows["split_from"], pa.string()),
+        }
+    )
+    con.register("_members_arrow", members_arrow)
+    con.execute("CREATE OR REPLACE TEMP TABLE _members AS SELECT * FROM _members_arrow")
+    con.unregister("_members_arrow")
+
+    keys: dict[int, list[str]] = {}
+    for net, key in con.execute(
+        "SELECT m.net, p.record_key FROM _members m JOIN graph_person_map p USING (entity_id)"
+    ).fetchall():
+        keys.setdefault(int(net), []).append(str(key))
+    nets = list(range(len(detection.networks)))
+    ids, carried = assign_ids([keys.get(n, []) for n in nets], _previous(con))
+    con.register(
+        "_ids_arrow",
+        pa.table(
+            {
+                "net": pa.array(nets, pa.int64()),
+                "network_id": pa.array(ids, pa.string()),
+                "carried_over": pa.array(carried, pa.bool_()),
+            }
+        ),
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE _ids AS SELECT * FROM _ids_arrow")
+    con.unregister("_ids_arrow")
+    _write_tables(con)
+    con.execute("DROP TABLE _members; DROP TABLE _ids")
+    return len(nets)
+
+
+def _write_tables(con: duckdb.DuckDBPyConnection) -> None:
+    offending = _sql_list(OFFENDING_ROLES)
+    knowing = _sql_list(KNOWING_LINK_TYPES)
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE network_members AS
+        SELECT i.network_id, m.entity_id, g.role, e.unidentified, m.degree, m.betweenness,
+               m.brokerage, m.key_person_rank
+        FROM _members m JOIN _ids i USING (net) JOIN graph_involved g USING (entity_id)
+        JOIN graph_entities e USING (entity_id)
+        ORDER BY i.network_id, m.key_person_rank
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE network_victims AS
+        SELECT nm.network_id, v.entity_id, count(DISTINCT v.event_key) AS n_events,
+               min(v.event_date) AS first_date, max(v.event_date) AS last_date
+        FROM network_members nm
+        JOIN graph_involvements o ON o.entity_id = nm.entity_id
+             AND list_contains({offending}, o.role)
+        JOIN graph_involvements v ON v.event_key = o.event_key AND v.is_child
+        WHERE NOT EXISTS (SELECT 1 FROM network_members x
+                          WHERE x.network_id = nm.network_id AND x.entity_id = v.entity_id)
+        GROUP BY nm.network_id, v.entity_id
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE network_records AS
+        SELECT nm.network_id, p.source_id, p.person_id, p.entity_id, nm.role
+        FROM network_members nm JOIN graph_person_map p USING (entity_id)
+        UNION ALL
+        SELECT nv.network_id, p.source_id, p.person_id, p.entity_id, 'victim'
+        FROM network_victims nv JOIN graph_person_map p USING (entity_id)
+        ORDER BY 1, 2, 3
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE network_links AS
+        SELECT a.network_id, l.*
+        FROM graph_links l
+        JOIN network_members a ON a.entity_id = l.entity_a
+        JOIN network_members b ON b.entity_id = l.entity_b AND b.network_id = a.network_id
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE network_objects AS
+        SELECT nm.network_id, po.object_key, o.object_type, o.value,
+               count(DISTINCT po.entity_id) AS n_members,
+               list_sort(list_distinct(list(po.source_id))) AS sources
+        FROM network_members nm JOIN graph_person_objects po USING (entity_id)
+        JOIN graph_objects o USING (object_key)
+        GROUP BY ALL
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE network_locations AS
+        WITH uses AS (
+            SELECT nm.network_id, e.location_key, 'event ' || i.role AS how, e.event_key
+            FROM network_members nm JOIN graph_involvements i USING (entity_id)
+            JOIN graph_events e USING (event_key)
+            WHERE e.relevant AND e.location_key IS NOT NULL
+              AND list_contains({offending}, i.role)
+            UNION ALL
+            SELECT nm.network_id, pl.location_key, pl.via, NULL
+            FROM network_members nm JOIN graph_person_locations pl USING (entity_id)
+        )
+        SELECT u.network_id, u.location_key, l.postcode, l.name, l.location_type,
+               list_sort(list_distinct(list(u.how))) AS uses,
+               count(DISTINCT u.event_key) AS n_events
+        FROM uses u JOIN graph_locations l USING (location_key)
+        GROUP BY ALL
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE networks AS
+        WITH m AS (
+            SELECT nm.network_id, count(*) AS size,
+                   count(*) FILTER (WHERE nm.unidentified) AS n_unidentified,
+                   min(g.first_date) AS first_date, max(g.last_date) AS last_date
+            FROM network_members nm JOIN graph_involved g USING (entity_id)
+            GROUP BY nm.network_id
+        ),
+        l AS (
+            SELECT network_id,
+                   count(DISTINCT (entity_a, entity_b)) AS n_pairs,
+                   count(DISTINCT (entity_a, entity_b))
+                       FILTER (WHERE list_contains({knowing}, link_type)) AS n_knowing_pairs,
+                   list_sort(list_distinct(list(link_type))) AS link_types,
+                   min(first_date) AS first_date, max(last_date) AS last_date
+            FROM network_links GROUP BY network_id
+        ),
+        src AS (
+            SELECT network_id, source_id FROM network_records
+            UNION SELECT network_id, unnest(sources) FROM network_links
+        ),
+        r AS (
+            SELECT src.network_id, list_sort(list_distinct(list(src.source_id))) AS sources,
+                   list_sort(list_distinct(list(s.area))) AS areas,
+                   list_sort(list_distinct(list(s.agency_type))) AS agency_types
+            FROM src JOIN sources s USING (source_id) GROUP BY src.network_id
+        ),
+        v AS (SELECT network_id, count(*) AS n_victims FROM network_victims GROUP BY ALL)
+        SELECT i.network_id, m.size, m.n_unidentified, coalesce(v.n_victims, 0) AS n_victims,
+               l.n_pairs, l.n_knowing_pairs,
+               round(2.0 * l.n_pairs / (m.size * (m.size - 1)), 4) AS density,
+               least(m.first_date, l.first_date) AS first_date,
+               greatest(m.last_date, l.last_date) AS last_date,
+               date_diff('day', least(m.first_date, l.first_date),
+                         greatest(m.last_date, l.last_date)) AS timespan_days,
+               r.sources, r.agency_types, r.areas,
+               l.link_types, NULL::BOOLEAN AS detectable_police_only,
+               NULL::DOUBLE AS police_only_coverage,
+               (SELECT any_value(split_from) FROM _members mm WHERE mm.net = i.net)
+                   AS split_from,
+               i.carried_over
+        FROM _ids i JOIN m USING (network_id) LEFT JOIN l USING (network_id)
+        JOIN r USING (network_id) LEFT JOIN v USING (network_id)
+        ORDER BY i.network_id
+        """
+    )
+    _police_only(con)
+
+
+def _police_only(con: duckdb.DuckDBPyConnection) -> None:
+    """Would police data alone find this network? Its largest component over links with
+    police-only evidence must cover at least half its members (the benchmark's match)."""
+    members: dict[str, list[str]] = {}
+    for network_id, entity_id in con.execute(
+        "SELECT network_id, entity_id FROM network_members"
+    ).fetchall():
+        members.setdefault(str(network_id), []).append(str(entity_id))
+    links: dict[str, list[tuple[str, str]]] = {}
+    for network_id, a, b in con.execute(
+        "SELECT network_id, entity_a, entity_b FROM network_links WHERE police_evidence"
+    ).fetchall():
+        links.setdefault(str(network_id), []).append((str(a), str(b)))
+    rows = []
+    for network_id, ms in members.items():
+        largest = _largest_component(ms, links.get(network_id, []))
+        coverage = largest / len(ms)
+        rows.append((network_id, largest >= 2 and coverage >= 0.5, round(coverage, 4)))
+    con.register(
+        "_police_arrow",
+        pa.table(
+            {
+                "network_id": pa.array([r[0] for r in rows], pa.string()),
+                "detectable": pa.array([r[1] for r in rows], pa.bool_()),
+                "coverage": pa.array([r[2] for r in rows], pa.float64()),
+            }
+        ),
+    )
+    con.execute(
+        "UPDATE networks n SET detectable_police_only = p.detectable, "
+        "police_only_coverage = p.coverage FROM _police_arrow p "
+        "WHERE p.network_id = n.network_id"
+    )
+    con.unregister("_police_arrow")

@@ -1,0 +1,58 @@
+"""Settings of the graph build and network detection: data, not constants buried in code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Roles that put a person on the offending side of an event. `associate` links people
+# (co-involvement) but on its own does not make anyone a network member.
+OFFENDING_ROLES: tuple[str, ...] = ("suspect", "offender", "facilitator")
+LINKING_ROLES: tuple[str, ...] = (*OFFENDING_ROLES, "associate")
+CHILD_ROLES: tuple[str, ...] = ("victim", "subject", "missing_person")
+# Person–person association types that are evidence two people know one another.
+KNOWING_ASSOCIATIONS: tuple[str, ...] = ("associate_of", "seen_with", "family_of")
+OBJECT_TYPES: tuple[str, ...] = ("phone", "vehicle", "email", "online_account")
+
+# Person–person link types. All but shared_victim are evidence that people know one
+# another; shared_victim alone is not (IICSA: such networks are "possible").
+LINK_TYPES: tuple[str, ...] = (
+    "co_involved",
+    "shared_victim",
+    "shared_object",
+    "association",
+    "same_address",
+    "employed_at_offending_location",
+)
+KNOWING_LINK_TYPES: tuple[str, ...] = tuple(t for t in LINK_TYPES if t != "shared_victim")
+
+
+@dataclass(frozen=True)
+class GraphSettings:
+    """Caps keep hubs (a switchboard number, a hostel, a big meeting) from being evidence."""
+
+    # An event with more linking people than this yields no co-involvement links.
+    max_event_people: int = 25
+    # A phone, vehicle, email or account used by more entities than this is not evidence.
+    max_object_people: int = 6
+    # An address shared by more entities than this (a hostel, a care home) is not evidence.
+    max_address_people: int = 8
+    # A child linked to more offending entities than this yields no shared-victim links.
+    max_victim_offenders: int = 40
+    # Evidence items kept per link (counts are always complete).
+    max_evidence_items: int = 20
+    # Link types that join people into one network.
+    detection_link_types: tuple[str, ...] = LINK_TYPES
+    # Components larger than this are split by Leiden (leidenalg, RB configuration model).
+    max_network_size: int = 40
+    # Higher resolution, smaller communities: small offender groups need it high.
+    leiden_resolution: float = 1.0
+    leiden_iterations: int = 4
+    seed: int = 0
+    # Age below which a person is a child (DfE 2017: under 18).
+    child_age: float = 18.0
+    # Offence and narrative wording that marks a sexual offence or exploitation.
+    sexual_pattern: str = (
+        r"sexual|rape|indecen|groom|exploit|prostitut|traffick|abuse of (a )?position"
+        r"|inciting a child|meeting a child|child sex|cse\b|engage in sexual"
+    )
+    network_min_size: int = 2

@@ -1,0 +1,65 @@
+"""The one entry point: graph, detection and definitions, with what each produced."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import duckdb
+
+from clearsight.graph.settings import GraphSettings
+
+
+@dataclass(frozen=True)
+class NetworksSummary:
+    entities: int = 0
+    links: int = 0
+    involved: int = 0
+    networks: int = 0
+    networks_meeting: dict[str, int] = field(default_factory=dict)
+    networks_possible: dict[str, int] = field(default_factory=dict)
+    police_only_detectable: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def run(
+    con: duckdb.DuckDBPyConnection, settings: GraphSettings | None = None
+) -> NetworksSummary:
+    """Build the graph, detect networks, rank key people and apply every definition."""
+    from clearsight.definitions import evaluate_all
+    from clearsight.graph import build, detect, networks
+
+    s = settings or GraphSettings()
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    build.build(con, s)
+    seconds["build"] = round(time.perf_counter() - start, 2)
+    start = time.perf_counter()
+    detection = detect.detect(con, s)
+    seconds["detect"] = round(time.perf_counter() - start, 2)
+    start = time.perf_counter()
+    n_networks = networks.write(con, detection)
+    seconds["networks"] = round(time.perf_counter() - start, 2)
+    start = time.perf_counter()
+    results = evaluate_all(con)
+    seconds["definitions"] = round(time.perf_counter() - start, 2)
+
+    def count(sql: str) -> int:
+        return int(con.execute(sql).fetchall()[0][0])
+
+    return NetworksSummary(
+        entities=count("SELECT count(*) FROM graph_entities"),
+        links=count("SELECT count(*) FROM graph_links"),
+        involved=count("SELECT count(*) FROM graph_involved"),
+        networks=n_networks,
+        networks_meeting=results.meets,
+        networks_possible=results.possible,
+        police_only_detectable=count(
+            "SELECT count(*) FROM networks WHERE detectable_police_only"
+        ),
+        seconds=seconds,
+    )
