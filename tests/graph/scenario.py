@@ -260,8 +260,5 @@ def link(con: duckdb.DuckDBPyConnection, same: dict[tuple[str, str], str]) -> No
     rows = con.execute("SELECT source_id, person_id FROM current_persons").fetchall()
     con.executemany(
         "INSERT INTO person_entities VALUES (?, ?, ?, ?, 1)",
-        [
-            (s, p, f"{s}:{p}", same.get((s, p), f"{s}/{p}"))
-            for s, p in rows
-        ],
+        [(s, p, f"{s}:{p}", same.get((s, p), f"{s}/{p}")) for s, p in rows],
     )

@@ -134,7 +134,7 @@ def _events(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         """
     )
     con.execute(
-        f"""
+        """
         CREATE OR REPLACE TABLE graph_involvements AS
         SELECT m.entity_id, m.record_key, i.source_id, ev.event_key, i.role, ev.event_date,
                ev.police, ev.sexual,

@@ -44,7 +44,9 @@ def load_graph(
         FROM graph_involved
         """
     )
-    entities = [str(r[0]) for r in con.execute("SELECT entity_id FROM _vid ORDER BY vid").fetchall()]
+    entities = [
+        str(r[0]) for r in con.execute("SELECT entity_id FROM _vid ORDER BY vid").fetchall()
+    ]
     arrays = con.execute(
         f"""
         SELECT a.vid AS va, b.vid AS vb,

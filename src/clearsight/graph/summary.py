@@ -26,9 +26,7 @@ class NetworksSummary:
         return asdict(self)
 
 
-def run(
-    con: duckdb.DuckDBPyConnection, settings: GraphSettings | None = None
-) -> NetworksSummary:
+def run(con: duckdb.DuckDBPyConnection, settings: GraphSettings | None = None) -> NetworksSummary:
     """Build the graph, detect networks, rank key people and apply every definition."""
     from clearsight.definitions import evaluate_all
     from clearsight.graph import build, detect, networks
@@ -58,8 +56,6 @@ def run(
         networks=n_networks,
         networks_meeting=results.meets,
         networks_possible=results.possible,
-        police_only_detectable=count(
-            "SELECT count(*) FROM networks WHERE detectable_police_only"
-        ),
+        police_only_detectable=count("SELECT count(*) FROM networks WHERE detectable_police_only"),
         seconds=seconds,
     )
