@@ -255,7 +255,8 @@ def load_definitions(folder: Path | None = None) -> list[Definition]:
         definition = load_file(path)
         if definition.id in seen:
             raise DefinitionError(
-                f"{path.name}: duplicate definition id {definition.id!r} (also in {seen[definition.id]})"
+                f"{path.name}: duplicate definition id {definition.id!r} "
+                f"(also in {seen[definition.id]})"
             )
         seen[definition.id] = path.name
         definitions.append(definition)

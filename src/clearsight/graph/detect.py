@@ -33,7 +33,7 @@ class Detection:
 
 def load_graph(
     con: duckdb.DuckDBPyConnection, settings: GraphSettings
-) -> tuple[list[str], ig.Graph]:
+) -> tuple[list[str], ig.Graph, npt.NDArray[np.int64]]:
     """The offending-side entities and the weighted person–person links between them."""
     types = _sql_list(settings.detection_link_types)
     weights = " ".join(f"WHEN '{t}' THEN {w}" for t, w in LINK_WEIGHTS.items())
@@ -63,7 +63,7 @@ def load_graph(
     )
     graph = ig.Graph(n=len(entities), edges=edges, directed=False)
     graph.es["weight"] = np.asarray(arrays["w"], dtype=np.float64)
-    return entities, graph
+    return entities, graph, edges
 
 
 def _leiden(sub: ig.Graph, settings: GraphSettings) -> list[int]:
@@ -79,16 +79,16 @@ def _leiden(sub: ig.Graph, settings: GraphSettings) -> list[int]:
 
 
 def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings) -> Detection:
-    entities, graph = load_graph(con, settings)
+    entities, graph, edges = load_graph(con, settings)
     membership = np.asarray(graph.connected_components().membership, dtype=np.int64)
     order = np.argsort(membership, kind="stable")
     bounds = np.flatnonzero(np.diff(membership[order])) + 1
     networks: list[list[int]] = []
     split_from: list[int | None] = []
-    for component, members in enumerate(np.split(order, bounds)):
-        if len(members) < settings.network_min_size:
+    for component, block in enumerate(np.split(order, bounds)):
+        if len(block) < settings.network_min_size:
             continue
-        ids = [int(v) for v in members]
+        ids = [int(v) for v in block]
         if len(ids) <= settings.max_network_size:
             networks.append(ids)
             split_from.append(None)
@@ -101,10 +101,10 @@ def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings) -> Detection
                 networks.append(sorted(part))
                 split_from.append(component)
     # Only links inside a network count for its key people.
-    label = np.full(len(entities), -1, dtype=np.int64)
-    for index, members_ in enumerate(networks):
-        label[members_] = index
-    pairs = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    keep = (label[pairs[:, 0]] >= 0) & (label[pairs[:, 0]] == label[pairs[:, 1]])
+    owner = np.full(len(entities), -1, dtype=np.int64)
+    for index, members in enumerate(networks):
+        owner[members] = index
+    pairs = edges
+    keep = (owner[pairs[:, 0]] >= 0) & (owner[pairs[:, 0]] == owner[pairs[:, 1]])
     member_graph = graph.subgraph_edges(np.flatnonzero(keep).tolist(), delete_vertices=False)
     return Detection(entities, member_graph, networks, split_from)

@@ -30,13 +30,13 @@ def assign_ids(
             owner.setdefault(key, []).append(network_id)
     old_sizes = {network_id: len(set(keys)) for network_id, keys in previous.items()}
     candidates: list[tuple[float, str, int]] = []
-    for index, keys in enumerate(new_sets):
+    for index, new_keys in enumerate(new_sets):
         overlap: dict[str, int] = {}
-        for key in keys:
+        for key in new_keys:
             for network_id in owner.get(key, ()):
                 overlap[network_id] = overlap.get(network_id, 0) + 1
         for network_id, shared in overlap.items():
-            jaccard = shared / (len(keys) + old_sizes[network_id] - shared)
+            jaccard = shared / (len(new_keys) + old_sizes[network_id] - shared)
             if jaccard >= MIN_CARRY:
                 candidates.append((jaccard, network_id, index))
     ids: list[str | None] = [None] * len(new_sets)
@@ -47,13 +47,13 @@ def assign_ids(
             taken.add(network_id)
     carried = [i is not None for i in ids]
     result: list[str] = []
-    for index, keys in enumerate(new_sets):
+    for index, member_keys in enumerate(new_sets):
         assigned = ids[index]
         if assigned is None:
-            assigned = fresh_id(sorted(keys))
+            assigned = fresh_id(sorted(member_keys))
             # A fresh hash can equal a carried id only if the members are identical.
             while assigned in taken:
-                assigned = fresh_id([*sorted(keys), assigned])
+                assigned = fresh_id([*sorted(member_keys), assigned])
             taken.add(assigned)
         result.append(assigned)
     return result, carried
