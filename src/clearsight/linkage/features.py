@@ -173,6 +173,7 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
                 CASE WHEN NOT is_unknown THEN fn_tokens[1] END AS fn1,
                 CASE WHEN NOT is_unknown AND len(sn_tokens) > 0
                      THEN array_to_string(sn_tokens, '') END AS sn,
+                CASE WHEN NOT is_unknown THEN sn_tokens[1] END AS sn1,
                 CASE WHEN NOT is_unknown
                      THEN list_distinct(list_concat(fn_tokens, alias_tokens)) END AS tokens
             FROM _link_base
@@ -184,7 +185,7 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
             GROUP BY t.record_key
         ),
         f AS (SELECT name, list_sort(list(key)) AS keys FROM _link_nicknames GROUP BY name)
-        SELECT b.record_key, b.fn1, b.sn,
+        SELECT b.record_key, b.fn1, b.sn, b.sn1,
             CASE WHEN b.fn1 IS NOT NULL THEN coalesce(f.keys, [b.fn1]) END AS fn_keys,
             CASE WHEN b.fn1 IS NOT NULL THEN coalesce(f.keys[1], b.fn1) END AS fn_key1,
             k.name_keys
@@ -206,7 +207,14 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
             n.fn_key1,
             n.name_keys,
             n.sn,
+            n.sn1,
             c.sn_code,
+            -- Keyed errors rarely touch the first letter.
+            n.fn1[1] AS fn_init,
+            n.sn[1] AS sn_init,
+            -- The same for "john smith" and "smith john": names entered the wrong way round.
+            CASE WHEN n.fn1 IS NOT NULL AND n.sn1 IS NOT NULL
+                 THEN least(n.fn1, n.sn1) || ' ' || greatest(n.fn1, n.sn1) END AS name_pair,
             CASE WHEN length(b.date_of_birth) = 10 THEN b.date_of_birth END AS dob,
             CASE WHEN length(b.date_of_birth) >= 7 THEN b.date_of_birth[1:7] END AS dob_ym,
             TRY_CAST(b.date_of_birth[1:4] AS INTEGER) AS dob_y,
@@ -216,6 +224,12 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
                   AND b.date_of_birth[9:10] <> b.date_of_birth[6:7]
                  THEN b.date_of_birth[1:5] || b.date_of_birth[9:10] || '-'
                       || b.date_of_birth[6:7] END AS dob_swapped,
+            -- The same for a date and its day/month transposition, so one blocking
+            -- key finds both.
+            CASE WHEN length(b.date_of_birth) = 10 THEN least(b.date_of_birth,
+                coalesce(b.date_of_birth[1:5] || b.date_of_birth[9:10] || '-'
+                         || b.date_of_birth[6:7], b.date_of_birth)) END AS dob_canon,
+            CASE WHEN length(b.date_of_birth) = 10 THEN b.date_of_birth[6:10] END AS dob_md,
             b.sex,
             b.postcode,
             CASE WHEN b.postcode LIKE '% %' THEN b.postcode[1:-3] END AS pc_sector,

@@ -51,6 +51,7 @@ def comparisons() -> list[Any]:
             null("fn1_l IS NULL OR fn1_r IS NULL"),
             cll.ExactMatchLevel("fn1", term_frequency_adjustments=True),
             level("list_has_any(fn_keys_l, fn_keys_r)", "nickname or variant"),
+            level("fn1_l = sn1_r OR sn1_l = fn1_r", "forename and surname swapped"),
             level("jaro_winkler_similarity(fn1_l, fn1_r) >= 0.92", "Jaro-Winkler >= 0.92"),
             level(
                 "(length(fn1_l) = 1 OR length(fn1_r) = 1) AND fn1_l[1] = fn1_r[1]",
@@ -69,6 +70,7 @@ def comparisons() -> list[Any]:
             cll.ExactMatchLevel("sn", term_frequency_adjustments=True),
             level("jaro_winkler_similarity(sn_l, sn_r) >= 0.92", "Jaro-Winkler >= 0.92"),
             level("sn_code_l = sn_code_r", "phonetic code agrees"),
+            level("fn1_l = sn1_r OR sn1_l = fn1_r", "forename and surname swapped"),
             level(
                 "list_contains(name_keys_r, sn_l) OR list_contains(name_keys_l, sn_r)",
                 "surname among aliases",
@@ -150,11 +152,21 @@ def blocking_rules() -> list[Any]:
         block_on("phones", arrays_to_explode=["phones"]),
         block_on("emails", arrays_to_explode=["emails"]),
         block_on("fn_key1", "sn_code", "dob_y"),
-        block_on("dob", "sn_code"),
-        block_on("dob", "fn_key1"),
+        # A year keyed wrongly keeps day and month.
+        block_on("fn_key1", "sn_code", "dob_md"),
+        block_on("dob_canon", "sn_code"),
+        block_on("dob_canon", "fn_key1"),
         block_on("dob", "pc_district"),
         block_on("fn_key1", "sn_code", "pc_district"),
-        block_on("sn", "dob_ym"),
+        # A household postcode is a small block; an initial keeps it small.
+        block_on("postcode", "fn_init"),
+        block_on("postcode", "sn_init"),
+        block_on("name_pair", "dob_y"),
+        # Names swapped and one of them misspelt: the other still agrees, crossed.
+        "l.fn1 = r.sn1 AND l.dob_canon = r.dob_canon",
+        "l.sn1 = r.fn1 AND l.dob_canon = r.dob_canon",
+        # No birth year on one side: the name alone proposes the pair (not decides).
+        "l.fn_key1 = r.fn_key1 AND l.sn_code = r.sn_code AND (l.dob_y IS NULL OR r.dob_y IS NULL)",
     ]
 
 
