@@ -1,0 +1,589 @@
+"""What the pages show, read from the store through the access policy.
+
+Every function that returns person data takes the principal and filters in SQL
+with ``record_filter`` or per row with ``visibility``; nothing here returns a
+record the policy would hide. Tables other stages write may be absent: the
+functions then return empty results and pages say "not yet run".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from clearsight.access import Principal, Pseudonymiser, Visibility, record_filter, visibility
+from clearsight.access.policy import network_member_visibility
+from clearsight.standard.types import get_type
+
+Row = dict[str, Any]
+
+SEARCH_FIELDS = ("name", "dob", "phone", "vehicle", "postcode")
+SEARCH_LIMIT = 50
+# Protected characteristics: shown for monitoring, never used to order or rank.
+PROTECTED = ("sex", "ethnicity_self_defined", "ethnicity_officer_defined", "nationality")
+
+
+def exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    rows = con.execute(
+        "SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary)"
+        " + (SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND NOT temporary)",
+        [name, name],
+    ).fetchall()
+    return bool(rows[0][0])
+
+
+def rows(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None
+) -> list[Row]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _entity_join(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """(extra FROM clause, entity id expression): a record is its own entity until linked,
+    written as ``source_id/person_id`` exactly as the graph stage writes it."""
+    if exists(con, "person_entities"):
+        return (
+            " LEFT JOIN (SELECT source_id, person_id, entity_id FROM person_entities"
+            " WHERE run_id = (SELECT max(run_id) FROM person_entities)) pe"
+            " ON pe.source_id = p.source_id AND pe.person_id = p.person_id",
+            "coalesce(pe.entity_id, p.source_id || '/' || p.person_id)",
+        )
+    return "", "p.source_id || '/' || p.person_id"
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+def dashboard(con: duckdb.DuckDBPyConnection, area: str | None) -> Row:
+    """Aggregate figures for one area, or every area when ``area`` is None."""
+    if not exists(con, "sources"):
+        return {"ready": False}
+    where, params = ("WHERE s.area = ?", [area]) if area else ("", [])
+    figures: Row = {"ready": True, "area": area}
+    figures["sources"] = rows(
+        con,
+        f"SELECT s.area, s.agency_type, count(*) AS n FROM sources s {where}"
+        " GROUP BY ALL ORDER BY 1, 2",
+        params,
+    )
+    for table in ("persons", "events"):
+        figures[table] = rows(
+            con,
+            f"SELECT s.area, count(*) AS n FROM current_{table} t JOIN sources s USING (source_id)"
+            f" {where} GROUP BY ALL ORDER BY 1",
+            params,
+        )
+    figures["cse_events_by_year"] = rows(
+        con,
+        "SELECT year(coalesce(e.occurred_date, e.reported_date)) AS year, count(*) AS n"
+        f" FROM current_events e JOIN sources s USING (source_id) {where}"
+        f" {'AND' if where else 'WHERE'} e.cse_flag IS NOT NULL AND lower(e.cse_flag::VARCHAR)"
+        " IN ('true', 'yes', 'y', '1', 'confirmed', 'suspected')"
+        " GROUP BY ALL HAVING year IS NOT NULL ORDER BY 1",
+        params,
+    )
+    # Monitoring only: counts per category, in the category's own order.
+    figures["ethnicity"] = rows(
+        con,
+        "SELECT coalesce(p.ethnicity_self_defined, 'not stated') AS category, count(*) AS n"
+        f" FROM current_persons p JOIN sources s USING (source_id) {where}"
+        " GROUP BY ALL ORDER BY category",
+        params,
+    )
+    if exists(con, "networks"):
+        net_where = "WHERE list_contains(areas, ?)" if area else ""
+        figures["networks"] = rows(
+            con,
+            "SELECT count(*) AS n, coalesce(sum(size), 0) AS members,"
+            " coalesce(sum(n_victims), 0) AS victims,"
+            " count(*) FILTER (WHERE len(areas) > 1) AS cross_area"
+            f" FROM networks {net_where}",
+            [area] if area else [],
+        )[0]
+    else:
+        figures["networks"] = None
+    return figures
+
+
+# ---------------------------------------------------------------- search
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    entity_id: str
+    forenames: str | None
+    surname: str | None
+    date_of_birth: str | None
+    postcode: str | None
+    sources: list[str]
+    sealed: bool
+
+
+def _clean_query(field_name: str, text: str) -> str | None:
+    text = text.strip()
+    if not text:
+        return None
+    if field_name == "name":
+        return get_type("name").clean(text)
+    if field_name == "phone":
+        return get_type("phone").clean(text)
+    if field_name == "postcode":
+        cleaned = get_type("postcode").clean(text)
+        # A partial postcode (district "LS1") is a prefix search.
+        return cleaned or re.sub(r"\s+", "", text).upper()
+    if field_name == "vehicle":
+        return re.sub(r"[^A-Za-z0-9]", "", text).upper() or None
+    if field_name == "dob":
+        return text if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text) else None
+    return None
+
+
+def search(
+    con: duckdb.DuckDBPyConnection, principal: Principal, field_name: str, text: str
+) -> list[SearchResult]:
+    if field_name not in SEARCH_FIELDS or not exists(con, "current_persons"):
+        return []
+    value = _clean_query(field_name, text)
+    if value is None:
+        return []
+    scope, params = record_filter(principal)
+    join, entity = _entity_join(con)
+    conditions: list[str] = []
+    args: list[object] = []
+    if field_name == "name":
+        for token in value.split():
+            conditions.append(
+                "(coalesce(p.forenames, '') || ' ' || coalesce(p.surname, '') || ' '"
+                " || array_to_string(coalesce(p.aliases, []), ' ')) LIKE ?"
+            )
+            args.append(f"%{token}%")
+    elif field_name == "dob":
+        conditions.append("starts_with(p.date_of_birth, ?)")
+        args.append(value)
+    elif field_name == "postcode":
+        conditions.append("starts_with(replace(p.postcode, ' ', ''), ?)")
+        args.append(value.replace(" ", ""))
+    elif field_name == "phone":
+        conditions.append(
+            "(list_contains(p.phones, ?) OR EXISTS (SELECT 1 FROM current_associations a"
+            " JOIN current_objects o ON o.source_id = a.source_id AND o.object_id = a.to_id"
+            " WHERE a.source_id = p.source_id AND a.from_type = 'person'"
+            " AND a.from_id = p.person_id AND a.to_type = 'object' AND o.value = ?))"
+        )
+        args += [value, value]
+    elif field_name == "vehicle":
+        conditions.append(
+            "EXISTS (SELECT 1 FROM current_associations a JOIN current_objects o"
+            " ON o.source_id = a.source_id AND o.object_id = a.to_id"
+            " WHERE a.source_id = p.source_id AND a.from_type = 'person'"
+            " AND a.from_id = p.person_id AND a.to_type = 'object'"
+            " AND o.object_type = 'vehicle' AND o.value = ?)"
+        )
+        args.append(value)
+    sealed = _sealed_expr(con)
+    found = rows(
+        con,
+        f"""
+        SELECT {entity} AS entity_id, any_value(p.forenames) AS forenames,
+               any_value(p.surname) AS surname, any_value(p.date_of_birth) AS date_of_birth,
+               any_value(p.postcode) AS postcode,
+               list_sort(list_distinct(list(s.organisation))) AS sources,
+               bool_or({sealed}) AS sealed
+        FROM current_persons p JOIN sources s ON s.source_id = p.source_id {join}
+        WHERE {scope} AND {" AND ".join(conditions)}
+        GROUP BY 1
+        ORDER BY surname NULLS LAST, forenames NULLS LAST, entity_id
+        LIMIT {SEARCH_LIMIT}
+        """,
+        [*params, *args],
+    )
+    return [
+        SearchResult(
+            str(r["entity_id"]),
+            None if r["sealed"] else r["forenames"],
+            None if r["sealed"] else r["surname"],
+            None if r["sealed"] else r["date_of_birth"],
+            None if r["sealed"] else r["postcode"],
+            list(r["sources"]),
+            bool(r["sealed"]),
+        )
+        for r in found
+    ]
+
+
+def _sealed_expr(con: duckdb.DuckDBPyConnection) -> str:
+    if not exists(con, "sealed_records"):
+        return "false"
+    return (
+        "EXISTS (SELECT 1 FROM sealed_records sr WHERE sr.source_id = p.source_id"
+        " AND sr.person_id = p.person_id)"
+    )
+
+
+# ---------------------------------------------------------------- entity
+
+
+@dataclass
+class EntityView:
+    entity_id: str
+    records: list[Row]
+    hidden_records: int
+    sealed: bool
+    events: list[Row] = field(default_factory=list)
+    links: list[Row] = field(default_factory=list)
+    linkage_note: str | None = None
+    networks: list[Row] = field(default_factory=list)
+    findings: list[Row] = field(default_factory=list)
+
+
+def entity_records(con: duckdb.DuckDBPyConnection, entity_id: str) -> list[Row]:
+    """Every current record of an entity, with its source's area (unfiltered: callers filter)."""
+    join, entity = _entity_join(con)
+    sealed = _sealed_expr(con)
+    return rows(
+        con,
+        f"""
+        SELECT p.source_id, p.person_id, s.area, s.agency_type, s.organisation,
+               p.forenames, p.surname, p.aliases, p.date_of_birth, p.sex,
+               p.ethnicity_self_defined, p.ethnicity_officer_defined, p.nationality,
+               p.postcode, p.address, p.phones, p.emails, p.nhs_number, {sealed} AS sealed
+        FROM current_persons p JOIN sources s ON s.source_id = p.source_id {join}
+        WHERE {entity} = ?
+        ORDER BY s.agency_type, p.source_id, p.person_id
+        """,
+        [entity_id],
+    )
+
+
+def entity_view(
+    con: duckdb.DuckDBPyConnection, principal: Principal, entity_id: str, *, unsealed: bool
+) -> EntityView | None:
+    """The entity as ``principal`` may see it, or None when no record of it is visible.
+
+    A sealed entity shows nothing but the fact it is sealed until ``unsealed``.
+    """
+    if not exists(con, "current_persons"):
+        return None
+    records = entity_records(con, entity_id)
+    visible = [
+        r
+        for r in records
+        if visibility(principal, source_id=r["source_id"], area=r["area"]) == "identified"
+    ]
+    if not visible:
+        return None
+    view = EntityView(
+        entity_id=entity_id,
+        records=visible,
+        hidden_records=len(records) - len(visible),
+        sealed=any(r["sealed"] for r in visible),
+    )
+    if view.sealed and not unsealed:
+        view.records = []
+        return view
+    keys = [(r["source_id"], r["person_id"]) for r in visible]
+    view.events = _timeline(con, keys)
+    view.links, view.linkage_note = _explanation(con, entity_id, visible)
+    view.networks = _entity_networks(con, entity_id)
+    view.findings = _findings(con, [(e["source_id"], e["event_id"]) for e in view.events])
+    return view
+
+
+def _timeline(con: duckdb.DuckDBPyConnection, keys: list[tuple[str, str]]) -> list[Row]:
+    if not exists(con, "current_involvements"):
+        return []
+    return rows(
+        con,
+        """
+        SELECT e.source_id, e.event_id, s.organisation, s.agency_type, i.role, e.event_type,
+               coalesce(e.occurred_date, e.reported_date) AS date, e.reported_date,
+               e.closed_date, e.offence, e.cse_flag, e.status, e.narrative
+        FROM current_involvements i
+        JOIN current_events e ON e.source_id = i.source_id AND e.event_id = i.event_id
+        JOIN sources s ON s.source_id = e.source_id
+        WHERE list_contains(?, struct_pack(s := i.source_id, p := i.person_id))
+        ORDER BY date NULLS LAST, e.source_id, e.event_id
+        """,
+        [[{"s": s, "p": p} for s, p in keys]],
+    )
+
+
+def _explanation(
+    con: duckdb.DuckDBPyConnection, entity_id: str, visible: list[Row]
+) -> tuple[list[Row], str | None]:
+    if not exists(con, "link_runs") or not exists(con, "person_entities"):
+        return [], "Linkage not yet run: each record stands alone."
+    try:
+        from clearsight.linkage import LinkageError, explain_entity
+    except ImportError:  # pragma: no cover - linkage is part of the package
+        return [], "Linkage explanation unavailable."
+    try:
+        explanation = explain_entity(con, entity_id)
+    except LinkageError as exc:
+        return [], str(exc)
+    keys = {f"{r['source_id']}/{r['person_id']}" for r in visible}
+    keys |= {
+        str(r.get("record_key"))
+        for r in explanation.records
+        if (r.get("source_id"), r.get("person_id"))
+        in {(v["source_id"], v["person_id"]) for v in visible}
+    }
+    links: list[Row] = []
+    for link in explanation.links:
+        # A link to a record the user may not see would reveal that record's details.
+        if link.record_key_l in keys and link.record_key_r in keys:
+            links.append(
+                {
+                    "left": link.record_key_l,
+                    "right": link.record_key_r,
+                    "match_weight": link.match_weight,
+                    "match_probability": link.match_probability,
+                    "linked": link.linked,
+                    "decision": link.decision,
+                    "steps": [
+                        {
+                            "comparison": s.comparison,
+                            "level": s.level,
+                            "weight": s.match_weight + s.tf_adjustment,
+                        }
+                        for s in link.steps
+                    ],
+                }
+            )
+    return links, None
+
+
+def _entity_networks(con: duckdb.DuckDBPyConnection, entity_id: str) -> list[Row]:
+    if not exists(con, "network_members") or not exists(con, "networks"):
+        return []
+    return rows(
+        con,
+        "SELECT n.network_id, n.size, n.n_victims, m.role, m.key_person_rank"
+        " FROM network_members m JOIN networks n USING (network_id)"
+        " WHERE m.entity_id = ? ORDER BY n.network_id",
+        [entity_id],
+    )
+
+
+def _findings(con: duckdb.DuckDBPyConnection, events: list[tuple[str, str]]) -> list[Row]:
+    if not events or not exists(con, "language_findings"):
+        return []
+    return rows(
+        con,
+        "SELECT source_id, event_id, rule_id, severity, matched, suggestions, reason"
+        " FROM language_findings"
+        " WHERE list_contains(?, struct_pack(s := source_id, e := event_id))"
+        ' ORDER BY source_id, event_id, line, "column"',
+        [[{"s": s, "e": e} for s, e in events]],
+    )
+
+
+# ---------------------------------------------------------------- network
+
+
+@dataclass
+class NetworkView:
+    network_id: str
+    summary: Row
+    members: list[Row]
+    nodes: list[Row]
+    edges: list[Row]
+    definition: list[Row]
+    pseudonymised: int
+
+
+def network_view(
+    con: duckdb.DuckDBPyConnection,
+    principal: Principal,
+    network_id: str,
+    pseudonym: Pseudonymiser,
+) -> NetworkView | None:
+    """A network as ``principal`` may see it, or None. Analysts and partners need at least
+    one member they may identify; everyone they may not appears as a keyed pseudonym."""
+    if not exists(con, "networks") or not exists(con, "network_records"):
+        return None
+    summary = rows(con, "SELECT * FROM networks WHERE network_id = ?", [network_id])
+    if not summary:
+        return None
+    records = rows(
+        con,
+        "SELECT r.entity_id, r.role, r.source_id, s.area FROM network_records r"
+        " JOIN sources s USING (source_id) WHERE r.network_id = ?",
+        [network_id],
+    )
+    shown: dict[str, Visibility] = {}
+    for r in records:
+        seen = network_member_visibility(principal, source_id=r["source_id"], area=r["area"])
+        if seen == "identified" or r["entity_id"] not in shown:
+            shown[r["entity_id"]] = seen
+    if principal.role != "national" and "identified" not in shown.values():
+        return None
+    names = _member_names(con, principal, [e for e, s in shown.items() if s == "identified"])
+
+    def label(entity_id: str) -> str:
+        if shown.get(entity_id) == "identified":
+            return names.get(entity_id, entity_id)
+        return pseudonym("entity", entity_id)
+
+    def node_id(entity_id: str) -> str:
+        return entity_id if shown.get(entity_id) == "identified" else label(entity_id)
+
+    members = rows(
+        con,
+        "SELECT entity_id, role, degree, betweenness, brokerage, key_person_rank, unidentified"
+        " FROM network_members WHERE network_id = ? ORDER BY key_person_rank, entity_id",
+        [network_id],
+    )
+    for m in members:
+        m["label"] = label(m["entity_id"])
+        m["identified"] = shown.get(m["entity_id"]) == "identified"
+        m["entity_id"] = node_id(m["entity_id"])
+    nodes: list[Row] = []
+    for entity_id, seen in shown.items():
+        role = next((r["role"] for r in records if r["entity_id"] == entity_id), "")
+        nodes.append(
+            {
+                "id": node_id(entity_id),
+                "label": label(entity_id),
+                "kind": "victim" if role == "victim" else "person",
+                "identified": seen == "identified",
+            }
+        )
+    edges: list[Row] = []
+    for link in rows(
+        con,
+        "SELECT entity_a, entity_b, link_type FROM network_links WHERE network_id = ?",
+        [network_id],
+    ):
+        edges.append(
+            {
+                "source": node_id(link["entity_a"]),
+                "target": node_id(link["entity_b"]),
+                "evidence": link["link_type"],
+            }
+        )
+    _attach_objects(con, network_id, principal, pseudonym, node_id, nodes, edges)
+    definition = (
+        rows(con, "SELECT * FROM definition_results WHERE network_id = ?", [network_id])
+        if exists(con, "definition_results")
+        else []
+    )
+    return NetworkView(
+        network_id=network_id,
+        summary=summary[0],
+        members=members,
+        nodes=nodes,
+        edges=edges,
+        definition=definition,
+        pseudonymised=sum(1 for s in shown.values() if s != "identified"),
+    )
+
+
+def _member_names(
+    con: duckdb.DuckDBPyConnection, principal: Principal, entities: list[str]
+) -> dict[str, str]:
+    if not entities:
+        return {}
+    join, entity = _entity_join(con)
+    scope, params = record_filter(principal)
+    found = rows(
+        con,
+        f"""
+        SELECT {entity} AS entity_id,
+               any_value(trim(coalesce(p.forenames, '') || ' ' || coalesce(p.surname, '')))
+                   AS name,
+               bool_or({_sealed_expr(con)}) AS sealed
+        FROM current_persons p JOIN sources s ON s.source_id = p.source_id {join}
+        WHERE {scope} AND list_contains(?, {entity})
+        GROUP BY 1
+        """,
+        [*params, entities],
+    )
+    return {
+        r["entity_id"]: ("sealed record" if r["sealed"] else (r["name"] or r["entity_id"]).title())
+        for r in found
+    }
+
+
+def _attach_objects(
+    con: duckdb.DuckDBPyConnection,
+    network_id: str,
+    principal: Principal,
+    pseudonym: Pseudonymiser,
+    node_id: Any,
+    nodes: list[Row],
+    edges: list[Row],
+) -> None:
+    """Objects and locations the network's members share, as nodes joined to members."""
+    national = principal.role == "national"
+    if exists(con, "network_objects") and exists(con, "graph_person_objects"):
+        for o in rows(
+            con,
+            "SELECT o.object_key, o.object_type, o.value, list(DISTINCT po.entity_id) AS users"
+            " FROM network_objects o JOIN graph_person_objects po USING (object_key)"
+            " JOIN network_members m ON m.entity_id = po.entity_id"
+            " AND m.network_id = o.network_id"
+            " WHERE o.network_id = ? GROUP BY ALL",
+            [network_id],
+        ):
+            oid = "obj:" + pseudonym("object", o["object_key"])
+            shown_value = pseudonym("object", o["object_key"]) if national else o["value"]
+            nodes.append(
+                {
+                    "id": oid,
+                    "label": f"{o['object_type']}: {shown_value}",
+                    "kind": "object",
+                    "identified": not national,
+                }
+            )
+            for user in o["users"]:
+                edges.append({"source": node_id(user), "target": oid, "evidence": "uses_object"})
+    if exists(con, "network_locations") and exists(con, "graph_person_locations"):
+        for loc in rows(
+            con,
+            "SELECT l.location_key, l.location_type, l.name, l.postcode,"
+            " list(DISTINCT pl.entity_id) AS users"
+            " FROM network_locations l JOIN graph_person_locations pl USING (location_key)"
+            " JOIN network_members m ON m.entity_id = pl.entity_id"
+            " AND m.network_id = l.network_id"
+            " WHERE l.network_id = ? GROUP BY ALL",
+            [network_id],
+        ):
+            lid = "loc:" + pseudonym("location", loc["location_key"])
+            text = (
+                str(loc["location_type"] or "location")
+                if national
+                else " ".join(str(x) for x in (loc["name"], loc["postcode"]) if x)
+            )
+            nodes.append({"id": lid, "label": text, "kind": "location", "identified": not national})
+            for user in loc["users"]:
+                edges.append({"source": node_id(user), "target": lid, "evidence": "location"})
+
+
+def networks_list(con: duckdb.DuckDBPyConnection, principal: Principal) -> list[Row] | None:
+    """Networks the principal may open, largest first; None when networks have not run."""
+    if not exists(con, "networks") or not exists(con, "network_records"):
+        return None
+    if principal.role == "national":
+        return rows(
+            con,
+            "SELECT network_id, size, n_victims, areas, agency_types FROM networks"
+            " ORDER BY size DESC, network_id LIMIT 500",
+        )
+    scope, params = record_filter(principal)
+    return rows(
+        con,
+        f"""
+        SELECT n.network_id, n.size, n.n_victims, n.areas, n.agency_types FROM networks n
+        WHERE EXISTS (SELECT 1 FROM network_records r JOIN sources s USING (source_id)
+                      WHERE r.network_id = n.network_id AND {scope})
+        ORDER BY n.size DESC, n.network_id LIMIT 500
+        """,
+        params,
+    )
