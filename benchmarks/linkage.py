@@ -308,9 +308,7 @@ def _blocking_recall(con: duckdb.DuckDBPyConnection) -> float:
         br = rule.get_blocking_rule("duckdb")
         exploded = getattr(br, "array_columns_to_explode", None)
         if exploded:
-            conditions.append(
-                " AND ".join(f'list_has_any(l."{c}", r."{c}")' for c in exploded)
-            )
+            conditions.append(" AND ".join(f'list_has_any(l."{c}", r."{c}")' for c in exploded))
         else:
             conditions.append(f"({br.blocking_rule_sql})")
     n_true, n_found = con.execute(
@@ -443,7 +441,9 @@ def _child(worker: str, *extra: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("febrl4")
     synth = sub.add_parser("synth")

@@ -87,6 +87,10 @@ def comparisons() -> list[Any]:
             level("dob_l = dob_r", "exact"),
             level("dob_swapped_l = dob_r", "day and month transposed"),
             level("damerau_levenshtein(dob_l, dob_r) <= 1", "one character differs"),
+            level(
+                "dob_md_l = dob_md_r AND abs(dob_y_l - dob_y_r) <= 1",
+                "day and month agree, year within one",
+            ),
             level("dob_ym_l = dob_ym_r", "year and month agree"),
             level("dob_y_l = dob_y_r", "year agrees"),
             level("abs(dob_y_l - dob_y_r) <= 1", "within one year"),
