@@ -158,7 +158,17 @@ def _events(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         UPDATE graph_events e SET has_child = coalesce(c.has_child, false)
             FROM graph_event_context c WHERE c.event_key = e.event_key;
         UPDATE graph_events SET has_child = coalesce(has_child, false);
-        UPDATE graph_events SET relevant = has_child OR sexual;
+        -- An arrest, charge or outcome follows from its crime: it inherits the sexual context.
+        UPDATE graph_events e SET sexual = true
+            FROM current_events c JOIN graph_events r
+              ON r.source_id = c.source_id AND r.event_id = c.related_event_id
+            WHERE c.source_id = e.source_id AND c.event_id = e.event_id AND r.sexual
+              AND NOT e.sexual;
+        UPDATE graph_involvements i SET sexual = true FROM graph_events e
+            WHERE e.event_key = i.event_key AND e.sexual AND NOT i.sexual;
+        -- Exploitation context: a sexual offence, an exploitation flag or wording. A child
+        -- victim of a non-sexual crime is safeguarding, not evidence of exploitation.
+        UPDATE graph_events SET relevant = sexual;
         DROP TABLE graph_event_context;
         """
     )
@@ -244,6 +254,8 @@ def _person_locations(con: duckdb.DuckDBPyConnection) -> None:
 def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     linking, offending = _sql_list(LINKING_ROLES), _sql_list(OFFENDING_ROLES)
     knowing = _sql_list(KNOWING_ASSOCIATIONS)
+    involved = _sql_list(s.involved_roles)
+    assoc_types = _sql_list(s.associate_event_types)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _evidence AS
@@ -397,11 +409,13 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         SELECT i.entity_id,
                CASE WHEN bool_or(i.role = 'offender') THEN 'offender'
                     WHEN bool_or(i.role = 'suspect') THEN 'suspect'
-                    ELSE 'facilitator' END AS role,
+                    WHEN bool_or(i.role = 'facilitator') THEN 'facilitator'
+                    ELSE 'associate' END AS role,
                count(DISTINCT i.event_key) AS n_events,
                min(i.event_date) AS first_date, max(i.event_date) AS last_date
         FROM graph_involvements i JOIN graph_events e USING (event_key)
-        WHERE e.relevant AND list_contains({offending}, i.role)
+        WHERE e.relevant AND (list_contains({involved}, i.role)
+              OR (i.role = 'associate' AND list_contains({assoc_types}, e.event_type)))
         GROUP BY i.entity_id
         UNION ALL
         SELECT emp, 'facilitator', 0, min(first_date), max(last_date) FROM (
@@ -418,7 +432,9 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         CREATE OR REPLACE TABLE graph_involved AS
         SELECT entity_id,
                CASE WHEN bool_or(role = 'offender') THEN 'offender'
-                    WHEN bool_or(role = 'suspect') THEN 'suspect' ELSE 'facilitator' END AS role,
+                    WHEN bool_or(role = 'suspect') THEN 'suspect'
+                    WHEN bool_or(role = 'facilitator') THEN 'facilitator'
+                    ELSE 'associate' END AS role,
                sum(n_events) AS n_events, min(first_date) AS first_date,
                max(last_date) AS last_date
         FROM graph_involved GROUP BY entity_id

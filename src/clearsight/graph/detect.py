@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from clearsight.graph.build import _sql_list
-from clearsight.graph.settings import GraphSettings
+from clearsight.graph.settings import KNOWING_LINK_TYPES, GraphSettings
 
 # A shared victim alone is weaker evidence than people known to one another.
 LINK_WEIGHTS: dict[str, float] = {"shared_victim": 0.5}
@@ -33,9 +33,10 @@ class Detection:
 
 def load_graph(
     con: duckdb.DuckDBPyConnection, settings: GraphSettings
-) -> tuple[list[str], ig.Graph, npt.NDArray[np.int64]]:
+) -> tuple[list[str], ig.Graph, npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
     """The offending-side entities and the weighted person–person links between them."""
     types = _sql_list(settings.detection_link_types)
+    knowing = _sql_list(KNOWING_LINK_TYPES)
     weights = " ".join(f"WHEN '{t}' THEN {w}" for t, w in LINK_WEIGHTS.items())
     con.execute(
         """
@@ -50,7 +51,8 @@ def load_graph(
     arrays = con.execute(
         f"""
         SELECT a.vid AS va, b.vid AS vb,
-               sum(CASE l.link_type {weights} ELSE 1.0 END)::DOUBLE AS w
+               sum(CASE l.link_type {weights} ELSE 1.0 END)::DOUBLE AS w,
+               bool_or(list_contains({knowing}, l.link_type)) AS knowing
         FROM graph_links l
         JOIN _vid a ON a.entity_id = l.entity_a JOIN _vid b ON b.entity_id = l.entity_b
         WHERE list_contains({types}, l.link_type)
@@ -63,7 +65,7 @@ def load_graph(
     )
     graph = ig.Graph(n=len(entities), edges=edges, directed=False)
     graph.es["weight"] = np.asarray(arrays["w"], dtype=np.float64)
-    return entities, graph, edges
+    return entities, graph, edges, np.asarray(arrays["knowing"], dtype=np.bool_)
 
 
 def _leiden(sub: ig.Graph, settings: GraphSettings) -> list[int]:
@@ -78,9 +80,39 @@ def _leiden(sub: ig.Graph, settings: GraphSettings) -> list[int]:
     return [int(m) for m in partition.membership]
 
 
+def _components(graph: ig.Graph, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
+    """Components over knowing links, then shared-child links that do not join two groups.
+
+    A shared-child link joins its ends unless both already sit in (different) groups of
+    two or more people known to one another; links are taken in vertex order, so the
+    result does not depend on anything but the tables.
+    """
+    knowing_graph = graph.subgraph_edges(np.flatnonzero(knowing).tolist(), delete_vertices=False)
+    base = np.asarray(knowing_graph.connected_components().membership, dtype=np.int64)
+    sizes = np.bincount(base)
+    parent = list(range(len(sizes)))
+    has_core = [bool(n >= 2) for n in sizes]
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)[~knowing]
+    for a, b in edges.tolist():
+        ra, rb = find(int(base[a])), find(int(base[b]))
+        if ra == rb or (has_core[ra] and has_core[rb]):
+            continue
+        parent[rb] = ra
+        has_core[ra] = has_core[ra] or has_core[rb]
+    roots = np.asarray([find(c) for c in range(len(sizes))], dtype=np.int64)
+    return roots[base] if len(base) else base
+
+
 def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings) -> Detection:
-    entities, graph, edges = load_graph(con, settings)
-    membership = np.asarray(graph.connected_components().membership, dtype=np.int64)
+    entities, graph, edges, knowing = load_graph(con, settings)
+    membership = _components(graph, knowing)
     order = np.argsort(membership, kind="stable")
     bounds = np.flatnonzero(np.diff(membership[order])) + 1
     networks: list[list[int]] = []

@@ -40,8 +40,15 @@ class GraphSettings:
     max_victim_offenders: int = 40
     # Evidence items kept per link (counts are always complete).
     max_evidence_items: int = 20
-    # Link types that join people into one network.
+    # Link types that join people into one network. A shared child joins people only when
+    # at least one of them is not already in a network of people known to one another, so
+    # two groups exploiting the same child stay two networks.
     detection_link_types: tuple[str, ...] = LINK_TYPES
+    # Roles that make someone involved when held in an event with an exploitation context.
+    involved_roles: tuple[str, ...] = OFFENDING_ROLES
+    # An associate is involved only in these event types: adults seen with the child in
+    # intelligence or a missing episode, not family members at a strategy meeting.
+    associate_event_types: tuple[str, ...] = ("intelligence", "missing_episode", "crime")
     # Components larger than this are split by Leiden (leidenalg, RB configuration model).
     max_network_size: int = 40
     # Higher resolution, smaller communities: small offender groups need it high.
@@ -54,5 +61,8 @@ class GraphSettings:
     sexual_pattern: str = (
         r"sexual|rape|indecen|groom|exploit|prostitut|traffick|abuse of (a )?position"
         r"|inciting a child|meeting a child|child sex|cse\b|engage in sexual"
+        # Exploitation indicators in partner and intelligence narratives.
+        r"|adults? linked to an address|adult males?\b|older m[ae]n|who paid for"
+        r"|children's home|collect(ing)? children|concerns about the adults"
     )
     network_min_size: int = 2
