@@ -152,7 +152,7 @@ def febrl_plain_splink() -> dict[str, Any]:
             con.execute(
                 f"SELECT * REPLACE (trim(date_of_birth) AS date_of_birth, "
                 f"trim(soc_sec_id) AS soc_sec_id, trim(postcode) AS postcode) FROM raw_{name}"
-            ).arrow()
+            ).fetch_arrow_table()
         )
     rules = [
         block_on("given_name", "surname"),
