@@ -5,11 +5,18 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from clearsight.language import context
-from clearsight.language.rules import SEVERITY_RANK, Rule, RulePack, Severity, load_rules
+from clearsight.language.patterns import words
+from clearsight.language.rules import (
+    SEVERITY_RANK,
+    Matcher,
+    Rule,
+    RulePack,
+    Severity,
+    load_rules,
+)
 
 
 @dataclass(frozen=True)
@@ -57,16 +64,31 @@ class _Candidate:
     severity: Severity
 
 
-@lru_cache(maxsize=8)
-def _prefilter(pack: RulePack) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{r.regex.pattern})" for r in pack.rules), re.IGNORECASE)
+def _to_run(text: str, pack: RulePack) -> list[tuple[Rule, list[Matcher]]]:
+    """The rules, and their patterns, whose anchor words are in ``text``: a cheap
+    prefilter, so most rules never run their regexes on most texts."""
+    present = words(text)
+    out: list[tuple[Rule, list[Matcher]]] = []
+    for rule in pack.rules:
+        if rule.anchors is not None and rule.anchors.isdisjoint(present):
+            continue
+        matchers: list[Matcher] = []
+        for matcher in rule.matchers:
+            for clause in matcher.clauses:
+                if clause.isdisjoint(present):
+                    break
+            else:
+                matchers.append(matcher)
+        if matchers:
+            out.append((rule, matchers))
+    return out
 
 
-def _candidates(text: str, pack: RulePack) -> list[_Candidate]:
+def _candidates(text: str, to_run: list[tuple[Rule, list[Matcher]]]) -> list[_Candidate]:
     ctx: context.TextContext | None = None
     found: list[_Candidate] = []
-    for rule in pack.rules:
-        matches = list(rule.regex.finditer(text))
+    for rule, matchers in to_run:
+        matches = [m for matcher in matchers for m in matcher.regex.finditer(text)]
         if not matches:
             continue
         if ctx is None:
@@ -117,9 +139,12 @@ def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
 def check(text: str, pack: RulePack | None = None) -> list[Finding]:
     """Findings for ``text``, in order of position."""
     pack = pack if pack is not None else load_rules()
-    if not text or not _prefilter(pack).search(text):
+    if not text:
         return []
-    kept = _resolve(_candidates(text, pack))
+    to_run = _to_run(text, pack)
+    if not to_run:
+        return []
+    kept = _resolve(_candidates(text, to_run))
     if not kept:
         return []
     line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]

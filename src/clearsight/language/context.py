@@ -186,9 +186,23 @@ def analyse(text: str) -> TextContext:
     )
 
 
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_CUE_WORDS = _word_set(
+    """said says stated states explained explains claimed claims insisted insists maintained
+    maintains replied replies added adds wrote writes texted messaged shouted told tells
+    telling reported reports disclosed discloses admitted admits described describes calls
+    called refers referred considers considered sees saw words according"""
+)
+
+
 def is_reported(ctx: TextContext, start: int) -> bool:
     """Whether a match at ``start`` is in reported speech (not a quote)."""
     sentence = ctx.sentence_at(start)
+    if _CUE_WORDS.isdisjoint(re.findall(r"[a-z]+", sentence.text.lower())):
+        return False
     before = ctx.text[sentence.start : start]
     for m in _REPORTED.finditer(before):
         between = before[m.end() :]

@@ -175,3 +175,115 @@ def compile_patterns(patterns: list[str], slots: Mapping[str, str]) -> re.Patter
 def normalise(pattern: str) -> str:
     """The pattern with spacing and case normalised, to find duplicates."""
     return " ".join(pattern.lower().split())
+
+
+# --- anchor words: a cheap prefilter -------------------------------------------------------
+#
+# Every match of a pattern contains, as a whole word, one of the first words of each
+# of its required tokens. For each pattern we keep the most selective such set, so
+# the check can skip a rule whose anchor words are all absent from a text.
+
+_PIECE = re.compile(r"[^\W_]+")
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_COMMON = _word_set(
+    """a an the to in of for with on at and or by as is are was were be been being am has
+    have had she he they her his their him them it its i you my me we us our your not no
+    do does did will would can could should may might must this that these those who
+    which what when where how why from into out up down over after before then there here
+    so if but than also very all any some more most other only just like well about
+    again back one two three four five time day night home school police officer officers
+    child children young person people man men male males adult adults older girl boy
+    said says told tell found seen saw see go goes went going gone get gets got getting
+    come came give gave given gives giving make made makes making take took taken takes
+    taking worker workers social services team staff"""
+)
+ANY = None  # a token whose first word cannot be known (a number)
+
+
+def words(text: str) -> set[str]:
+    """The lower-case alphanumeric words of ``text``, as the anchors see them."""
+    return set(_PIECE.findall(text.lower()))
+
+
+def _cost(words_: frozenset[str]) -> tuple[int, int]:
+    """Lower is more selective: no common words, few words, long words."""
+    return (1000 * len(words_ & _COMMON) + len(words_), -min(map(len, words_), default=0))
+
+
+def _literal_first(word: str) -> frozenset[str] | None:
+    """Words of which a match of the literal ``word`` contains one.
+
+    A hyphen in a pattern also matches a space or nothing, so the first part is a
+    word of its own or the start of a joined word, and the last part a word of its
+    own or the end of one: keep the more selective of the prefix or suffix joins.
+    """
+    parts = word.lower().split("-")
+    options: list[frozenset[str]] = []
+    for joins in (
+        ["".join(parts[: i + 1]) for i in range(len(parts))],
+        ["".join(parts[i:]) for i in range(len(parts))],
+    ):
+        if any("#" in j for j in joins):
+            continue
+        found = {p[0] for p in (_PIECE.findall(j) for j in joins) if p}
+        if found:
+            options.append(frozenset(found))
+    return min(options, key=_cost) if options else ANY
+
+
+Clause = frozenset[str]
+
+
+class _Anchors:
+    """Word sets ("clauses") every match must touch: one per required token."""
+
+    def __init__(self, slots: Mapping[str, str]) -> None:
+        self.slots = slots
+
+    def tokens(self, text: str) -> list[tuple[Clause | None, bool]]:
+        out: list[tuple[Clause | None, bool]] = []
+        for token in (t for t in _split_top(text.strip(), " ") if t):
+            if re.fullmatch(r"~\d*", token):
+                continue
+            out.append(self.token(token))
+        return out
+
+    def best(self, text: str) -> Clause | None:
+        """The most selective clause of a phrase, or ANY."""
+        found = [c for c, optional in self.tokens(text) if not optional and c is not ANY]
+        return min(found, key=_cost) if found else ANY
+
+    def token(self, token: str) -> tuple[Clause | None, bool]:
+        if token.startswith("{") and token.endswith("}") and _balanced_outer(token):
+            acc: set[str] = set()
+            optional = False
+            for alt in _split_top(token[1:-1], "|"):
+                if not alt.strip():
+                    optional = True
+                    continue
+                clause = self.best(alt)
+                if clause is ANY:
+                    return ANY, optional
+                acc |= clause
+            return frozenset(acc), optional
+        if token.startswith("<") and token.endswith(">"):
+            return self.best(self.slots[token[1:-1]]), False
+        return _literal_first(token), False
+
+    def clauses(self, pattern: str) -> tuple[Clause, ...]:
+        """Clauses of a pattern, most selective first."""
+        found = {c for c, optional in self.tokens(pattern) if not optional and c is not ANY}
+        return tuple(sorted(found, key=_cost))
+
+
+def pattern_clauses(pattern: str, slots: Mapping[str, str]) -> tuple[Clause, ...]:
+    """Word sets such that any match of ``pattern`` contains a word of each.
+
+    An empty tuple means no such set is known: the pattern must always run.
+    """
+    return _Anchors(slots).clauses(pattern)

@@ -31,7 +31,13 @@ from typing import Any, Literal, cast
 
 import yaml
 
-from clearsight.language.patterns import PatternError, compile_patterns, normalise, to_regex
+from clearsight.language.patterns import (
+    PatternError,
+    compile_patterns,
+    normalise,
+    pattern_clauses,
+    to_regex,
+)
 
 Severity = Literal["error", "warning", "info"]
 Cue = Literal["adult_age", "under_13"]
@@ -48,6 +54,17 @@ _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 class RuleError(ValueError):
     """The rule pack is invalid; the message names the file and the rule."""
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """One pattern: its regex, and the word sets a text must touch for it to match."""
+
+    clauses: tuple[frozenset[str], ...]
+    regex: re.Pattern[str]
+
+    def may_match(self, words: set[str]) -> bool:
+        return all(not c.isdisjoint(words) for c in self.clauses)
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,8 @@ class Rule:
     negatable: bool
     regex: re.Pattern[str]
     exception_regex: re.Pattern[str] | None
+    matchers: tuple[Matcher, ...]
+    anchors: frozenset[str] | None
 
 
 @dataclass(frozen=True)
@@ -161,6 +180,9 @@ def _rule(raw: object, file: str, category: str, slots: dict[str, str]) -> Rule:
             to_regex(pattern, slots)
         regex = compile_patterns(patterns, slots)
         exception_regex = compile_patterns(exceptions, slots) if exceptions else None
+        matchers = tuple(
+            Matcher(pattern_clauses(p, slots), compile_patterns([p], slots)) for p in patterns
+        )
     except (PatternError, re.error) as exc:
         raise RuleError(f"{where}: bad pattern: {exc}") from exc
     return Rule(
@@ -178,6 +200,12 @@ def _rule(raw: object, file: str, category: str, slots: dict[str, str]) -> Rule:
         negatable=negatable,
         regex=regex,
         exception_regex=exception_regex,
+        matchers=matchers,
+        anchors=(
+            None
+            if any(not m.clauses for m in matchers)
+            else frozenset().union(*(m.clauses[0] for m in matchers))
+        ),
     )
 
 
