@@ -1,0 +1,203 @@
+"""Command functions for ``clearsight networks``, ``clearsight network ...`` and
+``clearsight export networks|network``. The main app registers them; errors are raised as
+ValueError (one line, non-zero exit through the main entry point)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from clearsight.store import connect, resolve_db_path
+
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Store file (default ./clearsight.duckdb, or $CLEARSIGHT_DB).",
+        show_default=False,
+    ),
+]
+
+network_app = typer.Typer(
+    help="Offender networks: list them, or show one with its evidence.", no_args_is_help=True
+)
+
+
+def _open(db: Path | None, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    return connect(resolve_db_path(db), read_only=read_only)
+
+
+def _require_networks(con: duckdb.DuckDBPyConnection) -> None:
+    from clearsight.graph.build import table_exists
+
+    if not table_exists(con, "networks"):
+        raise ValueError("no networks in this store; run 'clearsight networks' first")
+
+
+def networks_command(db: DbOption = None) -> None:
+    """Build the graph, find offender networks, rank key people and apply the definitions."""
+    from clearsight.graph import run
+
+    con = _open(db, read_only=False)
+    try:
+        summary = run(con)
+    finally:
+        con.close()
+    out.print(
+        f"{summary.entities:,} people, {summary.links:,} person links, "
+        f"{summary.involved:,} on the offending side; {summary.networks:,} networks "
+        f"({summary.police_only_detectable:,} detectable from police data alone)."
+    )
+    table = Table(title="Definitions")
+    for heading in ("definition", "meets", "possible"):
+        table.add_column(heading)
+    for definition_id, meets in summary.networks_meeting.items():
+        table.add_row(definition_id, f"{meets:,}", f"{summary.networks_possible[definition_id]:,}")
+    out.print(table)
+
+
+@network_app.command("list")
+def network_list(
+    db: DbOption = None,
+    status: Annotated[
+        str | None, typer.Option(help="Only this IICSA status: meets, possible, does_not_meet.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List networks, largest first, with IICSA status and whether police data alone finds it."""
+    con = _open(db, read_only=True)
+    _require_networks(con)
+    sql = (
+        "SELECT n.network_id, n.size, n.n_victims, n.first_date, n.last_date, n.sources, "
+        "n.detectable_police_only, s.iicsa_status, s.cocad_category "
+        "FROM networks n JOIN network_status s USING (network_id)"
+    )
+    params: list[str] = []
+    if status:
+        sql += " WHERE s.iicsa_status = ?"
+        params.append(status)
+    sql += " ORDER BY n.size DESC, n.network_id"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    cursor = con.execute(sql, params)
+    columns = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    if as_json:
+        print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=2))
+        return
+    table = Table(title="Networks")
+    for c in columns:
+        table.add_column(c)
+    for r in rows:
+        table.add_row(*("" if v is None else str(v) for v in r))
+    out.print(table)
+
+
+@network_app.command("show")
+def network_show(
+    network_id: Annotated[str, typer.Argument(help="A network id from 'network list'.")],
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """One network: members and key people, children, places, objects, links with evidence,
+    and every definition's result with the criteria met."""
+    con = _open(db, read_only=True)
+    _require_networks(con)
+    document: dict[str, object] = {}
+    for name, sql in (
+        ("network", "SELECT * FROM networks WHERE network_id = ?"),
+        ("members", "SELECT * FROM network_members WHERE network_id = ? ORDER BY key_person_rank"),
+        ("victims", "SELECT * FROM network_victims WHERE network_id = ? ORDER BY entity_id"),
+        ("locations", "SELECT * FROM network_locations WHERE network_id = ?"),
+        ("objects", "SELECT * FROM network_objects WHERE network_id = ?"),
+        ("links", "SELECT * FROM network_links WHERE network_id = ?"),
+        (
+            "definitions",
+            "SELECT definition_id, definition_version, status, category, criteria, evidence "
+            "FROM definition_results WHERE subject_type = 'network' AND subject_id = ? "
+            "ORDER BY definition_id",
+        ),
+    ):
+        cursor = con.execute(sql, [network_id])
+        columns = [d[0] for d in cursor.description]
+        rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+        for row in rows:
+            for key in ("evidence", "criteria"):
+                if isinstance(row.get(key), str):
+                    row[key] = json.loads(row[key])
+        document[name] = rows[0] if name == "network" and rows else rows
+    if not document["network"]:
+        raise ValueError(f"no network {network_id!r}; see 'clearsight network list'")
+    if as_json:
+        print(json.dumps(document, default=str, indent=2))
+        return
+    head = document["network"]
+    assert isinstance(head, dict)
+    out.print(
+        f"[bold]{network_id}[/]: {head['size']} members, {head['n_victims']} children, "
+        f"{head['first_date']} to {head['last_date']}, sources {', '.join(head['sources'])}; "
+        f"police data alone: {'yes' if head['detectable_police_only'] else 'no'}"
+    )
+    member_columns = ("entity_id", "role", "degree", "betweenness", "brokerage", "key_person_rank")
+    members = Table(title="Members (key people first)")
+    for c in member_columns:
+        members.add_column(c)
+    member_rows = document["members"]
+    assert isinstance(member_rows, list)
+    for m in member_rows:
+        members.add_row(*(str(m[c]) for c in member_columns))
+    out.print(members)
+    definition_rows = document["definitions"]
+    assert isinstance(definition_rows, list)
+    for d in definition_rows:
+        met = ", ".join(f"{k}={v['met']}" for k, v in d["criteria"].items())
+        category = f" ({d['category']})" if d["category"] else ""
+        out.print(
+            f"{d['definition_id']} v{d['definition_version']}: {d['status']}{category}: {met}"
+        )
+
+
+def export_networks_command(
+    db: DbOption = None,
+    out_path: Annotated[
+        Path, typer.Option("--out", help="CSV file to write.", show_default=False)
+    ] = Path("networks.csv"),
+) -> None:
+    """One row per (network, person record): network_id,source_id,person_id,entity_id,role,
+    definition_status (the IICSA organised-network status)."""
+    from clearsight.exports import write_networks_csv
+
+    con = _open(db, read_only=True)
+    n = write_networks_csv(con, out_path)
+    err.print(f"{n:,} rows written to {out_path}")
+
+
+def export_network_command(
+    network_id: Annotated[str, typer.Argument(help="A network id from 'network list'.")],
+    fmt: Annotated[str, typer.Option("--format", help="anx, graphml, gexf or cyjs.")] = "graphml",
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: standard output).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """One network as an Analyst's Notebook chart, GraphML, GEXF or cytoscape.js JSON."""
+    from clearsight.exports import export_network
+
+    con = _open(db, read_only=True)
+    _require_networks(con)
+    data = export_network(con, network_id, fmt)
+    if out_path is None:
+        sys.stdout.buffer.write(data)
+    else:
+        out_path.write_bytes(data)
