@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from clearsight.graph import GraphSettings, run
+from clearsight.graph.ids import assign_ids, fresh_id
+from clearsight.store import connect
+from tests.graph.scenario import load_scenario
+
+
+def members(con: duckdb.DuckDBPyConnection) -> dict[frozenset[str], str]:
+    grouped: dict[str, set[str]] = {}
+    for network_id, entity_id in con.execute(
+        "SELECT network_id, entity_id FROM network_members"
+    ).fetchall():
+        grouped.setdefault(network_id, set()).add(entity_id)
+    return {frozenset(v): k for k, v in grouped.items()}
+
+
+ABU = frozenset({"wyp-police/A", "wyp-police/B", "wyp-police/U", "wyp-police/C", "leeds-csc/c-K"})
+PQ = frozenset({"wyp-police/P", "wyp-police/Q"})
+DF = frozenset({"wyp-police/D", "wyp-police/F"})
+
+
+def test_networks_found_with_partner_evidence(scon: duckdb.DuckDBPyConnection) -> None:
+    found = members(scon)
+    assert set(found) == {ABU, PQ, DF}
+    # G and H co-offended against an adult: no exploitation, no network.
+    assert not any("wyp-police/G" in m for m in found)
+
+
+def test_network_facts(scon: duckdb.DuckDBPyConnection) -> None:
+    found = members(scon)
+    rows = {
+        r[0]: r[1:]
+        for r in scon.execute(
+            "SELECT network_id, size, n_unidentified, n_victims, detectable_police_only, sources "
+            "FROM networks"
+        ).fetchall()
+    }
+    assert rows[found[ABU]] == (5, 1, 2, True, ["leeds-csc", "wyp-police"])
+    # P and Q are linked only by a social-care record: not detectable from police data.
+    assert rows[found[PQ]][3] is False
+    assert rows[found[DF]][3] is True
+
+
+def test_key_people(scon: duckdb.DuckDBPyConnection) -> None:
+    found = members(scon)
+    top = scon.execute(
+        "SELECT entity_id, degree, betweenness FROM network_members "
+        "WHERE network_id = ? ORDER BY key_person_rank LIMIT 1",
+        [found[ABU]],
+    ).fetchall()
+    # A is the only bridge to C (through the shared phone).
+    assert top[0][0] == "wyp-police/A" and top[0][2] > 0
+
+
+def test_evidence_names_records_sources_dates(scon: duckdb.DuckDBPyConnection) -> None:
+    evidence = scon.execute(
+        "SELECT evidence, sources, police_evidence FROM graph_links "
+        "WHERE link_type = 'shared_object'"
+    ).fetchall()
+    assert len(evidence) == 1
+    items = json.loads(evidence[0][0])
+    assert items[0]["records"] == ["leeds-csc:c-C", "wyp-police:A"]
+    assert evidence[0][1] == ["leeds-csc", "wyp-police"] and evidence[0][2] is False
+    dated = scon.execute(
+        "SELECT first_date FROM graph_links WHERE link_type = 'association'"
+    ).fetchall()
+    assert str(dated[0][0]) == "2024-06-05"
+
+
+def test_contract_records_include_every_member_record(scon: duckdb.DuckDBPyConnection) -> None:
+    found = members(scon)
+    rows = scon.execute(
+        "SELECT source_id, person_id, role FROM network_records WHERE network_id = ?",
+        [found[ABU]],
+    ).fetchall()
+    assert ("leeds-csc", "c-C", "offender") in rows and ("wyp-police", "C", "offender") in rows
+    assert ("wyp-police", "V1", "victim") in rows
+
+
+def test_without_linkage_each_record_is_an_entity(tmp_path: Path) -> None:
+    con = connect(tmp_path / "s.duckdb")
+    load_scenario(con, tmp_path, linked=False)
+    summary = run(con)
+    assert summary.networks >= 1
+    ids = {r[0] for r in con.execute("SELECT entity_id FROM graph_entities").fetchall()}
+    assert "leeds-csc/c-C" in ids and "wyp-police/C" in ids
+    con.close()
+
+
+def _snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[object, ...]]]:
+    return {
+        "members": con.execute("SELECT * FROM network_members ORDER BY ALL").fetchall(),
+        "networks": con.execute(
+            "SELECT * EXCLUDE (carried_over) FROM networks ORDER BY ALL"
+        ).fetchall(),
+        "links": con.execute("SELECT * FROM graph_links ORDER BY ALL").fetchall(),
+        "results": con.execute(
+            "SELECT * EXCLUDE (evaluated_at) FROM definition_results ORDER BY ALL"
+        ).fetchall(),
+        "agreement": con.execute("SELECT * FROM cse_flag_agreement ORDER BY ALL").fetchall(),
+    }
+
+
+def test_protected_characteristics_change_nothing(tmp_path: Path) -> None:
+    con = connect(tmp_path / "s.duckdb")
+    load_scenario(con, tmp_path)
+    run(con)
+    before = _snapshot(con)
+    # Shuffle ethnicity, nationality and sex across people (a reversed assignment).
+    con.execute(
+        """
+        CREATE TEMP TABLE shuffled AS
+        SELECT source_id, person_id,
+               lead(ethnicity_self_defined, 3, 'O9') OVER w AS eth,
+               lead(ethnicity_officer_defined, 2, 'IC3') OVER w AS ic,
+               lead(nationality, 5, ['PK']) OVER w AS nat,
+               CASE sex WHEN 'male' THEN 'female' WHEN 'female' THEN 'male' ELSE 'other' END AS sx
+        FROM persons WINDOW w AS (ORDER BY person_id DESC)
+        """
+    )
+    con.execute(
+        "UPDATE persons p SET ethnicity_self_defined = s.eth, ethnicity_officer_defined = s.ic, "
+        "nationality = s.nat, sex = s.sx FROM shuffled s "
+        "WHERE s.source_id = p.source_id AND s.person_id = p.person_id"
+    )
+    assert con.execute("SELECT count(*) FROM persons WHERE sex = 'female'").fetchall()[0][0] > 3
+    run(con)
+    assert _snapshot(con) == before
+    con.close()
+
+
+def test_ids_are_stable_across_runs(tmp_path: Path) -> None:
+    con = connect(tmp_path / "s.duckdb")
+    load_scenario(con, tmp_path)
+    run(con)
+    first = members(con)
+    run(con)
+    assert members(con) == first
+    assert all(r[0] for r in con.execute("SELECT carried_over FROM networks").fetchall())
+    con.close()
+
+
+def test_assign_ids_carries_over_by_overlap() -> None:
+    previous = {"N-old": ["a", "b", "c"], "N-other": ["x", "y"]}
+    ids, carried = assign_ids([["a", "b", "c", "d"], ["p", "q"]], previous)
+    assert ids[0] == "N-old" and carried == [True, False]
+    assert ids[1] == fresh_id(["q", "p"])
+    # Overlap below half: a new id.
+    ids, carried = assign_ids([["a", "z", "w"]], previous)
+    assert ids[0] != "N-old" and carried == [False]
+
+
+def test_large_components_split_by_leiden(tmp_path: Path) -> None:
+    con = connect(tmp_path / "s.duckdb")
+    load_scenario(con, tmp_path)
+    settings = GraphSettings(max_network_size=3, leiden_resolution=1.0)
+    run(con, settings)
+    first = sorted(map(sorted, members(con)))
+    split = con.execute("SELECT count(*) FROM networks WHERE split_from IS NOT NULL").fetchall()[0][
+        0
+    ]
+    assert split >= 1
+    assert all(len(m) >= 2 for m in first)
+    run(con, settings)
+    assert sorted(map(sorted, members(con))) == first
+    con.close()
+
+
+@pytest.mark.parametrize("cap", [1])
+def test_hub_objects_are_not_evidence(tmp_path: Path, cap: int) -> None:
+    con = connect(tmp_path / "s.duckdb")
+    load_scenario(con, tmp_path)
+    run(con, GraphSettings(max_object_people=cap))
+    assert not con.execute(
+        "SELECT count(*) FROM graph_links WHERE link_type = 'shared_object'"
+    ).fetchall()[0][0]
+    con.close()
