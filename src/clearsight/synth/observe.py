@@ -1,0 +1,751 @@
+"""What each agency records about the true world: every agency sees part of each case.
+
+Police hold crimes, missing episodes, intelligence and the arrest, charge and court chain;
+children's social care referrals and strategy meetings; health attendances; schools
+concerns; the voluntary sector referrals. Offenders are linked by varied evidence: some
+share a crime, some only a phone, vehicle or place, some only a victim.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import zlib
+
+from clearsight.synth import narratives, noise
+from clearsight.synth.narratives import Slots
+from clearsight.synth.pools import Pools
+from clearsight.synth.source import PROFILES, Source
+from clearsight.synth.world import PERIOD_END, PERIOD_START, YEAR, Group, Person, Place, World
+
+CSE_OFFENCES = (
+    "Sexual activity with a child (s.9 Sexual Offences Act 2003)",
+    "Causing or inciting a child to engage in sexual activity (s.10 Sexual Offences Act 2003)",
+    "Arranging or facilitating a child sex offence (s.14 Sexual Offences Act 2003)",
+    "Meeting a child following sexual grooming (s.15 Sexual Offences Act 2003)",
+    "Sexual communication with a child (s.15A Sexual Offences Act 2003)",
+    "Rape of a child under 13 (s.5 Sexual Offences Act 2003)",
+    "Rape (s.1 Sexual Offences Act 2003)",
+    "Paying for the sexual services of a child (s.47 Sexual Offences Act 2003)",
+    "Controlling a child in relation to sexual exploitation (s.49 Sexual Offences Act 2003)",
+    "Child abduction (s.2 Child Abduction Act 1984)",
+)
+OTHER_OFFENCES = (
+    "theft from a shop",
+    "burglary of a dwelling",
+    "criminal damage",
+    "common assault",
+    "assault occasioning actual bodily harm",
+    "theft of a motor vehicle",
+    "harassment",
+    "possession of a controlled drug",
+    "a public order offence",
+    "fraud by false representation",
+    "robbery of personal property",
+    "malicious communications",
+    "theft of a pedal cycle",
+)
+# Home Office outcome types for closed crimes that did not end in a charge.
+CSE_OUTCOMES = {
+    "14": 0.2,
+    "15": 0.25,
+    "16": 0.22,
+    "18": 0.1,
+    "10": 0.03,
+    "20": 0.04,
+    "21": 0.04,
+    "9": 0.02,
+    "17": 0.02,
+    "11": 0.03,
+    "22": 0.02,
+    "12": 0.01,
+    "13": 0.02,
+}
+OTHER_OUTCOMES = {
+    "18": 0.38,
+    "14": 0.14,
+    "15": 0.1,
+    "16": 0.12,
+    "8": 0.07,
+    "3": 0.04,
+    "2": 0.01,
+    "10": 0.03,
+    "20": 0.03,
+    "21": 0.03,
+    "17": 0.01,
+    "9": 0.01,
+    "22": 0.02,
+    "6": 0.01,
+    "4": 0.005,
+    "5": 0.002,
+    "7": 0.005,
+    "11": 0.005,
+    "12": 0.005,
+    "13": 0.005,
+}
+_CSE_CODES, _CSE_WEIGHTS = tuple(CSE_OUTCOMES), tuple(CSE_OUTCOMES.values())
+_OTHER_CODES, _OTHER_WEIGHTS = tuple(OTHER_OUTCOMES), tuple(OTHER_OUTCOMES.values())
+
+
+def flag_rate(area: str) -> float:
+    """How often this force flags a CSE crime as CSE: some forces under-flag badly."""
+    return (0.45, 0.6, 0.75, 0.9)[zlib.crc32(area.encode()) % 4]
+
+
+def _lognormal_days(rnd: random.Random, median: float, sigma: float) -> int:
+    return max(1, int(median * math.exp(rnd.gauss(0.0, sigma))))
+
+
+def _age(person: Person, at: int) -> int:
+    return int((at - person.dob) / YEAR)
+
+
+class Observer:
+    def __init__(
+        self, world: World, sources: dict[str, Source], pools: Pools, rnd: random.Random
+    ) -> None:
+        self.world = world
+        self.sources = sources
+        self.pools = pools
+        self.rnd = rnd
+        self.flag = flag_rate(world.area)
+
+    # helpers -----------------------------------------------------------------------------
+    def _slots(
+        self,
+        src: Source,
+        child: Person,
+        record: int,
+        at: int,
+        place: Place | None,
+        group: Group | None = None,
+        offence: str = "",
+    ) -> Slots:
+        vehicle = group.vehicles[0].description if group and group.vehicles else "car"
+        if place is None:
+            where = f"an address in {child.town}"
+        else:
+            kind = place.location_type.replace("_", " ")
+            where = (
+                f"{place.name}, {place.town}" if place.name else f"a {kind} address in {place.town}"
+            )
+        name = src.first[record] or "the child"
+        return Slots(
+            name=name,
+            age=_age(child, at),
+            sex=child.sex,
+            place=where,
+            town=child.town,
+            vehicle=vehicle,
+            offence=offence,
+        )
+
+    def _cse_flag(self) -> str:
+        x = self.rnd.random()
+        if x < self.flag:
+            return "yes"
+        return "no" if x < self.flag + (1 - self.flag) * 0.6 else ("unknown" if x < 0.97 else "")
+
+    def _day(self, low: int, high: int) -> int:
+        low = max(low, PERIOD_START)
+        high = min(high, PERIOD_END)
+        return self.rnd.randint(low, high) if high > low else high
+
+    # CSE cases ---------------------------------------------------------------------------
+    def observe_group(self, group: Group) -> None:
+        rnd = self.rnd
+        police = self.sources["police"]
+        known = [o for o in group.offenders if rnd.random() < 0.82]
+        window = (group.start, group.start + rnd.randint(200, 700))
+        for victim in group.victims:
+            if victim.known.get("police"):
+                self._police_victim(group, victim, known, window)
+            self._partners_victim(group, victim, window)
+        if known:
+            self._police_intelligence(group, known, window)
+            self._police_links(group, known)
+        # Schools know peer-group offenders as pupils, sometimes with a concern.
+        if group.group_type == "peer_group":
+            school = self.sources["education"]
+            for offender in group.offenders:
+                if rnd.random() < 0.4:
+                    record = school.ref(offender)
+                    day = self._day(*window)
+                    event = school.event(
+                        "education_concern",
+                        day,
+                        cse="unknown",
+                        narrative=(
+                            f"Concerns about {school.first[record] or 'pupil'}'s "
+                            "friendships and behaviour towards younger pupils.",
+                            "neutral",
+                        ),
+                    )
+                    school.involve(event, record, "subject")
+        del police
+
+    def _police_victim(
+        self, group: Group, victim: Person, known: list[Person], window: tuple[int, int]
+    ) -> None:
+        rnd, src = self.rnd, self.sources["police"]
+        vrec = src.ref(victim)
+        crimes = 1 + (rnd.random() < 0.35) + (rnd.random() < 0.1)
+        for _ in range(crimes):
+            reported = self._day(*window)
+            place = group.places[rnd.randrange(len(group.places))] if rnd.random() < 0.7 else None
+            location = src.location(place) if place else -1
+            offence = CSE_OFFENCES[rnd.randrange(len(CSE_OFFENCES))]
+            text = narratives.write(
+                "police_cse_crime",
+                self._slots(src, victim, vrec, reported, place, group, offence),
+                self.pools,
+                rnd,
+            )
+            occurred = reported - rnd.randint(0, 90) if rnd.random() < 0.8 else 0
+            crime = src.event(
+                "crime",
+                reported,
+                occurred=occurred,
+                location=location,
+                offence=offence,
+                cse=self._cse_flag(),
+                specialist="yes" if rnd.random() < 0.65 else "no",
+                narrative=text,
+            )
+            src.involve(crime, vrec, "victim")
+            suspects: list[int] = []
+            identified: list[int] = []
+            if known and rnd.random() < 0.85:
+                count = min(len(known), 1 + int(rnd.expovariate(0.8)))
+                for offender in rnd.sample(known, count):
+                    if rnd.random() < 0.8:
+                        record = src.ref(offender)
+                        identified.append(record)
+                    else:
+                        record = src.unknown(offender)
+                    suspects.append(record)
+            elif rnd.random() < 0.6:
+                offender = group.offenders[rnd.randrange(len(group.offenders))]
+                suspects.append(src.unknown(offender))
+            for record in suspects:
+                src.involve(crime, record, "suspect")
+            self._police_outcome(src, crime, reported, identified, charge=0.3, cse=True)
+            if rnd.random() < 0.4 and victim.family:
+                src.involve(crime, src.ref(victim.family[0]), "reporting_person")
+        for _ in range(min(8, int(rnd.expovariate(0.45)))):
+            reported = self._day(*window)
+            place = group.places[rnd.randrange(len(group.places))] if rnd.random() < 0.4 else None
+            text = narratives.write(
+                "police_missing",
+                self._slots(src, victim, vrec, reported, place, group),
+                self.pools,
+                rnd,
+            )
+            closed = min(PERIOD_END, reported + rnd.randint(0, 3))
+            missing = src.event(
+                "missing_episode",
+                reported,
+                occurred=reported,
+                location=src.location(place) if place else -1,
+                cse=self._cse_flag() if rnd.random() < 0.5 else "no",
+                status="closed",
+                closed=closed,
+                narrative=text,
+            )
+            src.involve(missing, vrec, "missing_person")
+            if victim.family and rnd.random() < 0.6:
+                src.involve(missing, src.ref(victim.family[-1]), "reporting_person")
+            if known and rnd.random() < 0.15:
+                src.involve(missing, src.ref(rnd.choice(known)), "associate")
+
+    def _police_outcome(
+        self,
+        src: Source,
+        crime: int,
+        reported: int,
+        identified: list[int],
+        charge: float,
+        cse: bool,
+    ) -> None:
+        """Close, charge or leave open a crime; a charge brings arrest, charge and court
+        events that point back to it (median about 250 days from recording to charge)."""
+        rnd = self.rnd
+        row = src.events[crime]
+        if identified and rnd.random() < charge:
+            to_charge = _lognormal_days(rnd, 290, 0.55)
+            arrest_day = reported + rnd.randint(1, max(2, min(120, to_charge - 1)))
+            if arrest_day <= PERIOD_END:
+                arrest = src.event(
+                    "arrest",
+                    arrest_day,
+                    related=crime,
+                    narrative=narratives.write("police_arrest", Slots(), self.pools, rnd),
+                )
+                for record in identified:
+                    src.involve(arrest, record, "suspect")
+            charge_day = reported + to_charge
+            if charge_day <= PERIOD_END:
+                charged = identified[: 1 + int(rnd.random() < 0.5) * (len(identified) - 1)]
+                event = src.event(
+                    "charge",
+                    charge_day,
+                    related=crime,
+                    narrative=narratives.write("police_charge", Slots(), self.pools, rnd),
+                )
+                for record in charged:
+                    src.involve(event, record, "offender")
+                row[8], row[9], row[10] = "closed", charge_day, "1"
+                court_day = charge_day + _lognormal_days(rnd, 240, 0.5)
+                if court_day <= PERIOD_END:
+                    court = src.event(
+                        "court_outcome",
+                        court_day,
+                        related=event,
+                        status="closed",
+                        closed=court_day,
+                        narrative=narratives.write("police_court", Slots(), self.pools, rnd),
+                    )
+                    for record in charged:
+                        src.involve(court, record, "offender")
+                return
+        closed_day = reported + _lognormal_days(rnd, 240 if cse else 90, 0.9)
+        if closed_day > PERIOD_END or rnd.random() < 0.08:
+            row[8] = "open"
+            return
+        if not identified:
+            code = "18" if rnd.random() < 0.7 else "14"
+        elif cse:
+            code = rnd.choices(_CSE_CODES, weights=_CSE_WEIGHTS)[0]
+        else:
+            code = rnd.choices(_OTHER_CODES, weights=_OTHER_WEIGHTS)[0]
+        row[8], row[9], row[10] = "closed", closed_day, code
+
+    def _police_intelligence(
+        self, group: Group, known: list[Person], window: tuple[int, int]
+    ) -> None:
+        rnd, src = self.rnd, self.sources["police"]
+        for _ in range(rnd.randint(0, 3)):
+            day = self._day(*window)
+            place = group.places[rnd.randrange(len(group.places))]
+            victim = group.victims[0]
+            text = narratives.write(
+                "police_intel",
+                Slots(
+                    place=f"{place.name or 'an address'}, {place.town}",
+                    town=place.town,
+                    vehicle=group.vehicles[0].description if group.vehicles else "car",
+                ),
+                self.pools,
+                rnd,
+            )
+            event = src.event(
+                "intelligence",
+                day,
+                location=src.location(place),
+                cse=self._cse_flag(),
+                narrative=text,
+            )
+            for offender in rnd.sample(known, min(len(known), rnd.randint(1, 3))):
+                src.involve(event, src.ref(offender), rnd.choice(("suspect", "associate")))
+            if group.vehicles and rnd.random() < 0.5:
+                vehicle = group.vehicles[rnd.randrange(len(group.vehicles))]
+                obj = src.obj(
+                    "vehicle", vehicle.mark, noise.vehicle(vehicle.mark, rnd), vehicle.description
+                )
+                src.associate("event", event, "object", obj, "other")
+            if group.phones and rnd.random() < 0.4:
+                number = group.phones[0]
+                obj = src.obj("phone", number, noise.phone(number, rnd))
+                src.associate("event", event, "object", obj, "other")
+            del victim
+
+    def _police_links(self, group: Group, known: list[Person]) -> None:
+        """Objects, places and person-to-person links the police hold on a group."""
+        rnd, src = self.rnd, self.sources["police"]
+        for offender in known:
+            record = src.ref(offender)
+            for number in group.phones:
+                if rnd.random() < 0.45:
+                    obj = src.obj("phone", number, noise.phone(number, rnd))
+                    src.associate("person", record, "object", obj, "uses")
+            for number in offender.phones:
+                if rnd.random() < 0.3:
+                    obj = src.obj("phone", number, noise.phone(number, rnd))
+                    src.associate("person", record, "object", obj, "uses")
+            for index, vehicle in enumerate(group.vehicles):
+                owner = group.offenders[index % len(group.offenders)] is offender
+                if rnd.random() < (0.8 if owner else 0.25):
+                    obj = src.obj(
+                        "vehicle",
+                        vehicle.mark,
+                        noise.vehicle(vehicle.mark, rnd),
+                        vehicle.description,
+                    )
+                    src.associate("person", record, "object", obj, "owns" if owner else "uses")
+            for place in group.places:
+                if rnd.random() < 0.35:
+                    kind = (
+                        "employed_at"
+                        if place.location_type == "takeaway" and rnd.random() < 0.4
+                        else "frequents"
+                    )
+                    src.associate("person", record, "location", src.location(place), kind)
+            if rnd.random() < 0.1:
+                src.associate(
+                    "person", record, "location", src.location(_home(offender)), "resides_at"
+                )
+        for i, first in enumerate(known):
+            for second in known[i + 1 :]:
+                x = rnd.random()
+                if x < 0.2:
+                    src.associate(
+                        "person", src.ref(first), "person", src.ref(second), "associate_of"
+                    )
+                elif x < 0.3:
+                    src.associate("person", src.ref(first), "person", src.ref(second), "seen_with")
+
+    def _partners_victim(self, group: Group, victim: Person, window: tuple[int, int]) -> None:
+        rnd = self.rnd
+        if victim.known.get("csc"):
+            src = self.sources["csc"]
+            vrec = src.ref(victim)
+            family = [src.ref(parent) for parent in victim.family if rnd.random() < 0.85]
+            for parent in family:
+                src.associate("person", parent, "person", vrec, "family_of")
+            for _ in range(rnd.randint(1, 2)):
+                day = self._day(*window)
+                place = group.places[0] if rnd.random() < 0.3 else None
+                text = narratives.write(
+                    "csc_cse_referral",
+                    self._slots(src, victim, vrec, day, place, group),
+                    self.pools,
+                    rnd,
+                )
+                referral = src.event(
+                    "referral",
+                    day,
+                    location=src.location(place) if place else -1,
+                    cse="yes" if rnd.random() < 0.7 else "unknown",
+                    status="closed" if day + 60 < PERIOD_END and rnd.random() < 0.5 else "open",
+                    narrative=text,
+                )
+                if src.events[referral][8] == "closed":
+                    src.events[referral][9] = day + rnd.randint(20, 60)
+                src.involve(referral, vrec, "subject")
+                if family and rnd.random() < 0.5:
+                    src.involve(referral, family[0], "reporting_person")
+            day = self._day(*window)
+            meeting = src.event(
+                "strategy_meeting",
+                day,
+                cse="yes",
+                narrative=narratives.write(
+                    "csc_strategy", self._slots(src, victim, vrec, day, None), self.pools, rnd
+                ),
+            )
+            src.involve(meeting, vrec, "subject")
+            for parent in family:
+                src.involve(meeting, parent, "associate")
+            # Social care sometimes records an adult "associate" (often an offender).
+            if group.group_type != "peer_group" and rnd.random() < 0.2:
+                adult = group.offenders[rnd.randrange(len(group.offenders))]
+                record = src.ref(adult)
+                src.involve(meeting, record, "associate")
+                src.associate("person", record, "person", vrec, "associate_of")
+            if group.vehicles and rnd.random() < 0.2:
+                vehicle = group.vehicles[0]
+                obj = src.obj(
+                    "vehicle", vehicle.mark, noise.vehicle(vehicle.mark, rnd), vehicle.description
+                )
+                src.associate("event", meeting, "object", obj, "other")
+        for agency, context, event_type in (
+            ("health", "health_cse", "health_attendance"),
+            ("education", "education_cse", "education_concern"),
+            ("vcs", "vcs_cse", "referral"),
+        ):
+            if not victim.known.get(agency):
+                continue
+            src = self.sources[agency]
+            vrec = src.ref(victim)
+            for _ in range(rnd.randint(1, 2) if agency != "vcs" else 1):
+                day = self._day(*window)
+                text = narratives.write(
+                    context, self._slots(src, victim, vrec, day, None, group), self.pools, rnd
+                )
+                event = src.event(
+                    event_type,
+                    day,
+                    cse=rnd.choice(("yes", "unknown", "")) if agency != "health" else "",
+                    narrative=text,
+                )
+                src.involve(event, vrec, "subject")
+
+    # background --------------------------------------------------------------------------
+    def background(self, target_records: int) -> None:
+        """Ordinary, non-CSE work fills each source up to its share of records, with about
+        three events per record."""
+        rnd = self.rnd
+        children = [p for p in self.world.background if p.dob > _year_ago(18)]
+        adults = [p for p in self.world.background if p.dob <= _year_ago(18)]
+        pupils = [p for p in children if p.dob <= _year_ago(4)]
+        for agency, src in self.sources.items():
+            prof = PROFILES[agency]
+            want = max(0, round(target_records * prof.share) - len(src.persons))
+            n_child = min(
+                round(want * prof.children), len(pupils if agency == "education" else children)
+            )
+            n_adult = min(want - n_child, len(adults))
+            chosen = rnd.sample(pupils if agency == "education" else children, n_child)
+            chosen += rnd.sample(adults, n_adult)
+            records = [src.ref(person) for person in chosen]
+            people = chosen
+            events_wanted = max(0, round(3.0 * (len(src.persons))) - len(src.events))
+            if not records:
+                continue
+            getattr(self, f"_bg_{agency}")(src, people, records, events_wanted)
+
+    def _pick(self, n: int, i: int) -> int:
+        # Every record gets at least one event, then events land at random.
+        return i if i < n else self.rnd.randrange(n)
+
+    def _postcode_or_location(self, src: Source, person: Person) -> tuple[int, str]:
+        x = self.rnd.random()
+        if x < 0.08 and self.world.places:
+            return src.location(self.world.places[self.rnd.randrange(len(self.world.places))]), ""
+        if x < 0.55:
+            return -1, noise.postcode(person.postcode, self.rnd)
+        return -1, ""
+
+    def _bg_police(
+        self, src: Source, people: list[Person], records: list[int], wanted: int
+    ) -> None:
+        rnd, pools = self.rnd, self.pools
+        n = len(records)
+        start = len(src.events)
+        suspects = [i for i, p in enumerate(people) if p.suspect_class]
+        others = [i for i, p in enumerate(people) if not p.suspect_class]
+        i = 0
+        while len(src.events) - start < wanted:
+            k = self._pick(n, i)
+            i += 1
+            person, record = people[k], records[k]
+            reported = rnd.randint(PERIOD_START, PERIOD_END)
+            x = rnd.random()
+            child = person.dob > reported - 18 * YEAR
+            location, postcode = self._postcode_or_location(src, person)
+            if child and not person.suspect_class and x < 0.3:
+                text = narratives.write(
+                    "police_missing_bg",
+                    Slots(
+                        name=src.first[record],
+                        age=_age(person, reported),
+                        sex=person.sex,
+                        town=person.town,
+                    ),
+                    pools,
+                    rnd,
+                )
+                event = src.event(
+                    "missing_episode",
+                    reported,
+                    occurred=reported,
+                    postcode=postcode,
+                    cse="no" if rnd.random() < 0.7 else "",
+                    status="closed",
+                    closed=min(PERIOD_END, reported + rnd.randint(0, 2)),
+                    narrative=text,
+                )
+                src.involve(event, record, "missing_person")
+                if others and rnd.random() < 0.5:
+                    src.involve(event, records[rnd.choice(others)], "reporting_person")
+                continue
+            if x < 0.62:
+                offence = OTHER_OFFENCES[rnd.randrange(len(OTHER_OFFENCES))]
+                text = narratives.write(
+                    "police_crime",
+                    Slots(offence=offence, town=person.town, street=rnd.choice(pools.streets)),
+                    pools,
+                    rnd,
+                )
+                event = src.event(
+                    "crime",
+                    reported,
+                    occurred=reported - rnd.randint(0, 14) if rnd.random() < 0.85 else 0,
+                    location=location,
+                    postcode=postcode,
+                    offence=offence,
+                    cse=rnd.choices(
+                        ("no", "unknown", "", "yes"), weights=(0.8, 0.05, 0.145, 0.005)
+                    )[0],
+                    specialist="no" if rnd.random() < 0.7 else "",
+                    narrative=text if rnd.random() < 0.95 else None,
+                )
+                identified: list[int] = []
+                if person.suspect_class:
+                    src.involve(event, record, "suspect")
+                    identified.append(record)
+                    if others and rnd.random() < 0.5:
+                        src.involve(event, records[rnd.choice(others)], "victim")
+                else:
+                    src.involve(event, record, "victim")
+                    if suspects and rnd.random() < 0.35:
+                        other = records[rnd.choice(suspects)]
+                        src.involve(event, other, "suspect")
+                        identified.append(other)
+                    if others and rnd.random() < 0.2:
+                        src.involve(event, records[rnd.choice(others)], "witness")
+                self._police_outcome(src, event, reported, identified, charge=0.12, cse=False)
+                continue
+            kind = "intelligence" if person.suspect_class and x < 0.75 else "incident"
+            text = narratives.write(
+                "police_incident",
+                Slots(town=person.town, street=rnd.choice(pools.streets)),
+                pools,
+                rnd,
+            )
+            event = src.event(
+                kind,
+                reported,
+                location=location,
+                postcode=postcode,
+                cse="no" if rnd.random() < 0.6 else "",
+                status="closed" if rnd.random() < 0.9 else "open",
+                narrative=text,
+            )
+            if src.events[event][8] == "closed":
+                src.events[event][9] = min(PERIOD_END, reported + rnd.randint(0, 30))
+            role = (
+                "associate"
+                if kind == "intelligence"
+                else rnd.choice(("reporting_person", "victim"))
+            )
+            src.involve(event, record, role)
+            if rnd.random() < 0.3:
+                src.involve(event, records[rnd.randrange(n)], "witness")
+        self._bg_objects(src, people, records)
+
+    def _bg_objects(self, src: Source, people: list[Person], records: list[int]) -> None:
+        rnd = self.rnd
+        for person, record in zip(people, records, strict=True):
+            if person.suspect_class and person.phones and rnd.random() < 0.12:
+                number = person.phones[0]
+                obj = src.obj("phone", number, noise.phone(number, rnd))
+                src.associate("person", record, "object", obj, "uses")
+            if person.suspect_class and rnd.random() < 0.04:
+                from clearsight.synth.identifiers import vehicle_mark
+
+                mark = vehicle_mark(rnd)
+                obj = src.obj("vehicle", mark, noise.vehicle(mark, rnd), "")
+                src.associate("person", record, "object", obj, "owns")
+
+    def _bg_partner(
+        self,
+        src: Source,
+        people: list[Person],
+        records: list[int],
+        wanted: int,
+        kinds: tuple[tuple[str, str, float], ...],
+        role: str,
+    ) -> None:
+        rnd, pools = self.rnd, self.pools
+        n = len(records)
+        cum = []
+        total = 0.0
+        for _, _, weight in kinds:
+            total += weight
+            cum.append(total)
+        for i in range(wanted):
+            k = self._pick(n, i)
+            person, record = people[k], records[k]
+            reported = rnd.randint(PERIOD_START, PERIOD_END)
+            event_type, context, _ = kinds[_index(cum, rnd.random() * total)]
+            age = _age(person, reported)
+            text = narratives.write(
+                context,
+                Slots(name=src.first[record], age=age, sex=person.sex, town=person.town),
+                pools,
+                rnd,
+                child=age < 18,
+            )
+            closed = reported + rnd.randint(1, 120)
+            status = "" if rnd.random() < 0.3 else ("closed" if closed <= PERIOD_END else "open")
+            event = src.event(
+                event_type,
+                reported,
+                cse="no" if rnd.random() < 0.5 else "",
+                status=status,
+                closed=closed if status == "closed" else 0,
+                narrative=text if rnd.random() < 0.93 else None,
+            )
+            src.involve(event, record, role)
+            if rnd.random() < 0.3:
+                src.involve(event, records[rnd.randrange(n)], "associate")
+
+    def _bg_csc(self, src: Source, people: list[Person], records: list[int], wanted: int) -> None:
+        self._bg_partner(
+            src,
+            people,
+            records,
+            wanted,
+            (
+                ("referral", "csc_referral", 0.75),
+                ("strategy_meeting", "csc_referral", 0.1),
+                ("other", "csc_referral", 0.15),
+            ),
+            "subject",
+        )
+
+    def _bg_health(
+        self, src: Source, people: list[Person], records: list[int], wanted: int
+    ) -> None:
+        self._bg_partner(
+            src,
+            people,
+            records,
+            wanted,
+            (("health_attendance", "health", 0.95), ("other", "health", 0.05)),
+            "subject",
+        )
+
+    def _bg_education(
+        self, src: Source, people: list[Person], records: list[int], wanted: int
+    ) -> None:
+        self._bg_partner(
+            src, people, records, wanted, (("education_concern", "education", 1.0),), "subject"
+        )
+
+    def _bg_vcs(self, src: Source, people: list[Person], records: list[int], wanted: int) -> None:
+        self._bg_partner(
+            src,
+            people,
+            records,
+            wanted,
+            (("referral", "vcs", 0.8), ("other", "vcs", 0.2)),
+            "subject",
+        )
+
+
+def _index(cum: list[float], x: float) -> int:
+    for i, c in enumerate(cum):
+        if x < c:
+            return i
+    return len(cum) - 1
+
+
+def _year_ago(years: float) -> int:
+    from clearsight.synth.world import EXTRACT_DATE
+
+    return int(EXTRACT_DATE - years * YEAR)
+
+
+def _home(person: Person) -> Place:
+    return Place(
+        f"home:{person.tid}",
+        "residential",
+        "",
+        person.address,
+        person.postcode,
+        person.town,
+        0.0,
+        0.0,
+    )

@@ -1,0 +1,191 @@
+"""Submissions and truth on disk: UTF-8 CSV with RFC 4180 quoting (fields quoted only when
+they hold a comma, quote or line break; an empty cell means not recorded)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from clearsight.synth import defects as defect_module
+from clearsight.synth.defects import Defect
+from clearsight.synth.noise import iso
+from clearsight.synth.source import (
+    AGENCY_TYPES,
+    ASSOCIATION_COLUMNS,
+    EVENT_COLUMNS,
+    INVOLVEMENT_COLUMNS,
+    LOCATION_COLUMNS,
+    OBJECT_COLUMNS,
+    ORGANISATIONS,
+    PERSON_COLUMNS,
+    Source,
+)
+from clearsight.synth.world import EXTRACT_DATE, PERIOD_END, PERIOD_START
+
+STANDARD_VERSION = "1.0"
+
+
+def open_csv(path: Path) -> tuple[TextIO, Any]:
+    handle = path.open("w", encoding="utf-8", newline="")
+    return handle, csv.writer(handle, lineterminator="\r\n")
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
+    handle, writer = open_csv(path)
+    with handle:
+        writer.writerow(header)
+        count = 0
+        for chunk in _chunks(rows, 65536):
+            writer.writerows(chunk)
+            count += len(chunk)
+    return count
+
+
+def _chunks(rows: Iterable[Sequence[str]], size: int) -> Iterable[list[Sequence[str]]]:
+    chunk: list[Sequence[str]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _ids(prefix: str, count: int, rnd: random.Random, width: int) -> tuple[list[str], list[int]]:
+    """Ids in a shuffled order, so nothing about the truth leaks through id sequence; and
+    the ranks of the rows when listed by id (one pass: sorting strings is slow)."""
+    numbers = list(range(count))
+    rnd.shuffle(numbers)
+    return [f"{prefix}{n + 1:0{width}d}" for n in numbers], numbers
+
+
+def _order(ranks: list[int]) -> list[int]:
+    order = [0] * len(ranks)
+    for index, rank in enumerate(ranks):
+        order[rank] = index
+    return order
+
+
+def write_source(
+    src: Source, area_name: str, folder: Path, defect_rate: float, rnd: random.Random
+) -> tuple[dict[str, int], list[Defect], list[tuple[str, str]], list[tuple[str, str]]]:
+    """Write one submission; returns row counts, defects, (person_id, true id) and
+    (event_id, narrative label) pairs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    prefix = src.profile.prefix
+    person_ids, person_rank = _ids(prefix, len(src.persons), rnd, 7)
+    event_prefix = "E" if src.agency == "police" else f"{prefix}E"
+    event_ids, event_rank = _ids(event_prefix, len(src.events), rnd, 8)
+    object_ids = [f"OBJ{i + 1:06d}" for i in range(len(src.objects))]
+    location_ids = [f"LOC{i + 1:06d}" for i in range(len(src.locations))]
+    found: list[Defect] = []
+    counts: dict[str, int] = {}
+
+    persons = [[person_ids[i], *src.persons[i]] for i in _order(person_rank)]
+    found += defect_module.inject(
+        src.source_id, "persons.csv", PERSON_COLUMNS, persons, defect_rate, rnd
+    )
+    counts["persons"] = write_csv(folder / "persons.csv", PERSON_COLUMNS, persons)
+    del persons
+
+    events = [_event_row(event_ids, i, src.events[i]) for i in _order(event_rank)]
+    found += defect_module.inject(
+        src.source_id, "events.csv", EVENT_COLUMNS, events, defect_rate, rnd
+    )
+    counts["events"] = write_csv(folder / "events.csv", EVENT_COLUMNS, events)
+    del events
+
+    # Listed by event id, then person id and role; integer keys sort far faster than strings.
+    width = len(person_ids) + 1
+    ranked = sorted(
+        src.involvements, key=lambda x: ((event_rank[x[0]] * width + person_rank[x[1]]), x[2])
+    )
+    involvements = [[event_ids[e], person_ids[p], role] for e, p, role in ranked]
+    found += defect_module.inject(
+        src.source_id, "involvements.csv", INVOLVEMENT_COLUMNS, involvements, defect_rate, rnd
+    )
+    counts["involvements"] = write_csv(
+        folder / "involvements.csv", INVOLVEMENT_COLUMNS, involvements
+    )
+    del involvements
+
+    if src.objects:
+        counts["objects"] = write_csv(
+            folder / "objects.csv",
+            OBJECT_COLUMNS,
+            ([object_ids[i], *row] for i, row in enumerate(src.objects)),
+        )
+    if src.locations:
+        counts["locations"] = write_csv(
+            folder / "locations.csv",
+            LOCATION_COLUMNS,
+            ([location_ids[i], *row] for i, row in enumerate(src.locations)),
+        )
+    if src.associations:
+        tables = {
+            "person": person_ids,
+            "object": object_ids,
+            "location": location_ids,
+            "event": event_ids,
+        }
+        counts["associations"] = write_csv(
+            folder / "associations.csv",
+            ASSOCIATION_COLUMNS,
+            (
+                (ft, tables[ft][fi], tt, tables[tt][ti], kind, start, end)
+                for ft, fi, tt, ti, kind, start, end in src.associations
+            ),
+        )
+    manifest = {
+        "standard_version": STANDARD_VERSION,
+        "source_id": src.source_id,
+        "organisation": ORGANISATIONS[src.agency].format(area_name),
+        "agency_type": AGENCY_TYPES[src.agency],
+        "area": src.area,
+        "extract_date": iso(EXTRACT_DATE),
+        "period_start": iso(PERIOD_START),
+        "period_end": iso(PERIOD_END),
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    truth = list(zip(person_ids, src.truth, strict=True))
+    labels = [(event_ids[i], label) for i, label in src.labels]
+    return counts, found, truth, labels
+
+
+def _event_row(event_ids: list[str], index: int, row: list[str | int]) -> list[str]:
+    (
+        event_type,
+        reported,
+        occurred,
+        related,
+        location,
+        postcode,
+        offence,
+        cse,
+        status,
+        closed,
+        outcome,
+        specialist,
+        narrative,
+    ) = row
+    return [
+        event_ids[index],
+        str(event_type),
+        iso(int(reported)),
+        iso(int(occurred)) if occurred else "",
+        event_ids[int(related)] if int(related) >= 0 else "",
+        f"LOC{int(location) + 1:06d}" if int(location) >= 0 else "",
+        str(postcode),
+        str(offence),
+        str(cse),
+        str(status),
+        iso(int(closed)) if closed else "",
+        str(outcome),
+        str(specialist),
+        str(narrative),
+    ]
