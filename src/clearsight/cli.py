@@ -28,6 +28,7 @@ from rich.table import Table
 
 from clearsight.ingest import IngestResult, SubmissionError, ingest
 from clearsight.ingest.load import PostLoadHook
+from clearsight.language.cli import app as language_app
 from clearsight.standard import SchemaError
 from clearsight.store import StoreError, connect, resolve_db_path
 
@@ -42,6 +43,7 @@ quarantine_app = typer.Typer(
     help="Rows that were not loaded, with where and why.", no_args_is_help=True
 )
 app.add_typer(quarantine_app, name="quarantine")
+app.add_typer(language_app, name="language")
 
 out = Console()
 err = Console(stderr=True)
@@ -97,6 +99,14 @@ def ingest_command(
         bool, typer.Option("--strict", help="Exit 1 when any row was quarantined.")
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each step.")] = False,
+    language: Annotated[
+        bool,
+        typer.Option(
+            "--language/--skip-language",
+            help="Check narratives for victim-blaming language while loading (default), "
+            "or leave it to 'clearsight language scan'.",
+        ),
+    ] = True,
 ) -> None:
     """Check submissions against the standard and load them into the store.
 
@@ -108,7 +118,7 @@ def ingest_command(
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
     con = open_store(db)
     results: list[IngestResult] = []
-    hook = _narrative_hook()
+    hook = _narrative_hook(language)
     show = not (quiet or as_json)
     with Progress(
         SpinnerColumn(),
@@ -140,8 +150,16 @@ def ingest_command(
         raise typer.Exit(1)
 
 
-def _narrative_hook() -> PostLoadHook | None:
-    return None
+def _narrative_hook(enabled: bool) -> PostLoadHook | None:
+    """Check every narrative of a new batch inside its transaction."""
+    if not enabled:
+        return None
+    from clearsight.language.store import check_narratives
+
+    def hook(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+        check_narratives(con, batch_id)
+
+    return hook
 
 
 def _print_results(results: list[IngestResult]) -> None:

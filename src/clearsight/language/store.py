@@ -14,6 +14,7 @@ stable across re-checks with the same rules.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -197,13 +198,15 @@ def check_narratives(
         f"WHERE {where} AND narrative IS NOT NULL",
         params=params,
     ).to_arrow_reader(READ_CHUNK)
+    # Practitioners paste the same sentences into many records; check each text once.
+    check_text = lru_cache(maxsize=65536)(lambda text: tuple(check(text, pack)))
     for chunk in reader:
         sources = chunk.column(0).to_pylist()
         batch_ids = chunk.column(1).to_pylist()
         events = chunk.column(2).to_pylist()
         texts = chunk.column(3).to_pylist()
         for source_id, bid, event_id, text in zip(sources, batch_ids, events, texts, strict=True):
-            for f in check(text, pack):
+            for f in check_text(text):
                 columns["finding_id"].append(
                     finding_id(source_id, event_id, f.rule_id, f.start, f.end, pack.version)
                 )
