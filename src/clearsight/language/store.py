@@ -14,9 +14,9 @@ stable across re-checks with the same rules.
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 import duckdb
