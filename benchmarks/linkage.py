@@ -65,6 +65,12 @@ def pairwise(con: duckdb.DuckDBPyConnection, predicted: str, truth: str) -> dict
 
 
 def _peak_mb() -> float:
+    """This process's peak RSS since exec (VmHWM; ru_maxrss would carry the parent's)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
