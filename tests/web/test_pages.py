@@ -1,0 +1,170 @@
+"""Pages render from a real store and every view lands in the audit log."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from clearsight.audit import verify
+from clearsight.store import connect
+from tests.web.conftest import Login, csrf_of
+from tests.web.helpers import audit_actions, networks_only_in, query
+from tests.web.store import Built
+
+ANALYST = "analyst-west-yorkshire"
+HOME = "west-yorkshire"
+
+
+def test_dashboard(login: Login) -> None:
+    page = login(ANALYST).get("/")
+    assert page.status_code == 200
+    assert "Person records" in page.text and "<svg" in page.text
+
+
+@pytest.mark.parametrize("field", ["name", "dob", "phone", "postcode", "vehicle"])
+def test_search_each_field(store: Built, login: Login, field: str) -> None:
+    rows = {
+        "name": "SELECT p.surname FROM current_persons p JOIN sources s USING (source_id)"
+        " WHERE s.area = ? AND p.surname IS NOT NULL LIMIT 1",
+        "dob": "SELECT p.date_of_birth FROM current_persons p JOIN sources s USING (source_id)"
+        " WHERE s.area = ? AND length(p.date_of_birth) = 10 LIMIT 1",
+        "phone": "SELECT p.phones[1] FROM current_persons p JOIN sources s USING (source_id)"
+        " WHERE s.area = ? AND len(p.phones) > 0 LIMIT 1",
+        "postcode": "SELECT p.postcode FROM current_persons p JOIN sources s USING (source_id)"
+        " WHERE s.area = ? AND p.postcode IS NOT NULL LIMIT 1",
+        "vehicle": "SELECT o.value FROM current_objects o JOIN sources s USING (source_id)"
+        " JOIN current_associations a ON a.source_id = o.source_id AND a.to_id = o.object_id"
+        " AND a.to_type = 'object' AND a.from_type = 'person'"
+        " WHERE s.area = ? AND o.object_type = 'vehicle' LIMIT 1",
+    }
+    found = query(store.db, rows[field], [HOME])
+    if not found:
+        pytest.skip(f"no {field} in the synthetic store")
+    value = str(found[0][0])
+    client = login(ANALYST)
+    page = client.get("/search", params={"field": field, "q": value})
+    assert page.status_code == 200
+    assert re.search(r'href="/person/', page.text), (field, value)
+    partial = client.get(
+        "/search", params={"field": field, "q": value}, headers={"HX-Request": "true"}
+    )
+    assert "<html" not in partial.text and "person-link" in partial.text
+    searches = [d for a, d, _r in audit_actions(store.db, ANALYST) if a == "search"]
+    assert searches and searches[-1] == f"search:{field}"
+
+
+def test_person_page_sections(store: Built, login: Login) -> None:
+    entity = query(
+        store.db,
+        "SELECT i.source_id || '/' || i.person_id FROM current_involvements i"
+        " JOIN sources s USING (source_id) WHERE s.area = ? AND NOT EXISTS (SELECT 1 FROM"
+        " sealed_records r WHERE r.source_id = i.source_id AND r.person_id = i.person_id)"
+        " GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
+        [HOME],
+    )[0][0]
+    page = login(ANALYST).get(f"/person/{entity}")
+    assert page.status_code == 200
+    for heading in (
+        "Source records side by side",
+        "Why these records are one person",
+        "Timeline across agencies",
+        "Networks",
+        "Language in related narratives",
+    ):
+        assert heading in page.text
+    assert "(monitoring)" in page.text
+
+
+def test_network_page_and_exports(store: Built, login: Login) -> None:
+    nets = networks_only_in(store.db, HOME)
+    if not nets:
+        pytest.skip("no network")
+    client = login(ANALYST)
+    page = client.get(f"/network/{nets[0]}")
+    assert page.status_code == 200
+    assert 'id="graph"' in page.text and "/static/vendor/cytoscape/cytoscape.min.js" in page.text
+    token = csrf_of(client)
+    graph = client.get(f"/network/{nets[0]}/graph.json").json()
+    for fmt in ("graphml", "anx"):
+        out = client.post(f"/network/{nets[0]}/export", data={"csrf": token, "format": fmt})
+        assert out.status_code == 200
+        assert "attachment" in out.headers["content-disposition"]
+        root = ET.fromstring(out.content)
+        if fmt == "anx":
+            ids = {e.get("EntityId") for e in root.iter("Entity")}
+            assert len(ids) == len(graph["nodes"])
+            for link in root.iter("Link"):
+                assert link.get("End1Id") in ids and link.get("End2Id") in ids
+    actions = audit_actions(store.db, ANALYST)
+    assert ("view_network", f"network:{nets[0]}", None) in actions
+    assert sum(1 for a, t, _r in actions if a == "export" and t == f"network:{nets[0]}") == 2
+
+
+def test_exports_are_analyst_only(store: Built, login: Login) -> None:
+    nets = query(store.db, "SELECT network_id FROM networks LIMIT 1")
+    if not nets:
+        pytest.skip("no network")
+    client = login("national")
+    token = csrf_of(client)
+    out = client.post(f"/network/{nets[0][0]}/export", data={"csrf": token, "format": "anx"})
+    assert out.status_code == 403
+
+
+def test_language_check(store: Built, login: Login) -> None:
+    client = login(ANALYST)
+    token = csrf_of(client)
+    text = "She is a regular misper and is putting herself at risk."
+    page = client.post("/language", data={"csrf": token, "text": text})
+    assert page.status_code == 200
+    assert "regular misper" in page.text.lower()
+    logged = query(store.db, "SELECT details FROM audit_log WHERE action = 'language_check'")
+    assert "misper" not in str(logged)  # the pasted text is not logged
+
+
+def test_data_page_scoped(store: Built, login: Login) -> None:
+    page = login(ANALYST).get("/data")
+    assert page.status_code == 200 and "Ingest batches" in page.text
+    other = [
+        str(r[0])
+        for r in query(store.db, "SELECT organisation FROM sources WHERE area <> ?", [HOME])
+    ]
+    assert not any(o in page.text for o in other)
+
+
+def test_admin_adds_user(store: Built, login: Login) -> None:
+    client = login("admin")
+    token = csrf_of(client)
+    bad = client.post(
+        "/admin/users", data={"csrf": token, "name": "x", "role": "analyst", "password": "short"}
+    )
+    assert bad.status_code == 400
+    ok = client.post(
+        "/admin/users",
+        data={
+            "csrf": token,
+            "name": "new-analyst",
+            "role": "analyst",
+            "area": HOME,
+            "password": "a-long-enough-password",
+        },
+    )
+    assert ok.status_code == 200 and "Added new-analyst" in ok.text
+    assert ("user_add", "user:new-analyst", None) in audit_actions(store.db, "admin")
+
+
+def test_review_not_yet_run(login: Login) -> None:
+    page = login(ANALYST).get("/review")
+    assert page.status_code == 200
+
+
+def test_audit_chain_intact_after_browsing(store: Built, login: Login) -> None:
+    client = login(ANALYST)
+    client.get("/")
+    client.get("/search", params={"q": "smith"})
+    client.get("/networks")
+    con = connect(store.db, read_only=False)
+    result = verify(con)
+    con.close()
+    assert result.ok, result.problems
