@@ -31,8 +31,15 @@ demo: install
 	rm -rf $(DEMO_DIR)
 	$(BIN)/clearsight synth --out $(DEMO_DIR)/data --areas 3 --scale 1 --seed 7 --defect-rate 0.002 --quiet
 	$(BIN)/clearsight ingest --db $(DEMO_DB) $(DEMO_DIR)/data/submissions/*
+	$(BIN)/clearsight analyse --db $(DEMO_DB)
 	$(BIN)/clearsight status --db $(DEMO_DB)
-	@echo "Store: $(DEMO_DB). Quarantined rows: $(BIN)/clearsight quarantine list --db $(DEMO_DB)"
+	$(BIN)/clearsight export entities --db $(DEMO_DB) --out $(DEMO_DIR)/entities.csv
+	$(BIN)/clearsight export networks --db $(DEMO_DB) --out $(DEMO_DIR)/networks.csv
+	@echo
+	@echo "Store: $(DEMO_DB)   synthetic data and ground truth: $(DEMO_DIR)/data"
+	@echo "Exports: $(DEMO_DIR)/entities.csv, $(DEMO_DIR)/networks.csv"
+	@echo "Next: $(BIN)/clearsight quarantine list --db $(DEMO_DB)"
+	@echo "      $(BIN)/clearsight network list --db $(DEMO_DB)"
 
 test: install system-deps
 	$(BIN)/pytest -n 2 -q

@@ -26,11 +26,19 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from clearsight.graph.cli import (
+    export_network_command,
+    export_networks_command,
+    network_app,
+    networks_command,
+)
 from clearsight.ingest import IngestResult, SubmissionError, ingest
 from clearsight.ingest.load import PostLoadHook
 from clearsight.language.cli import app as language_app
+from clearsight.linkage.cli import entity_app, export_entities_command, link_app
 from clearsight.standard import SchemaError
 from clearsight.store import StoreError, connect, resolve_db_path
+from clearsight.synth.cli import synth
 
 app = typer.Typer(
     name="clearsight",
@@ -44,6 +52,18 @@ quarantine_app = typer.Typer(
 )
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(language_app, name="language")
+export_app = typer.Typer(
+    help="Write data for other tools (contract formats).", no_args_is_help=True
+)
+app.add_typer(export_app, name="export")
+app.command("synth")(synth)
+app.add_typer(link_app, name="link")
+app.add_typer(entity_app, name="entity")
+export_app.command("entities")(export_entities_command)
+app.command("networks")(networks_command)
+app.add_typer(network_app, name="network")
+export_app.command("networks")(export_networks_command)
+export_app.command("network")(export_network_command)
 
 out = Console()
 err = Console(stderr=True)
@@ -256,6 +276,42 @@ def batches_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     for row in rows:
         table.add_row(*(str(v) for v in row[:-1]))
     out.print(table)
+
+
+@app.command("analyse")
+def analyse_command(
+    db: DbOption = None,
+    stage: Annotated[
+        list[str] | None,
+        typer.Option("--stage", help="Run only this stage (repeatable): linkage, networks."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Run every analysis stage in order: linkage, then networks and definitions."""
+    from clearsight.pipeline import STAGES, analyse
+
+    known = {s.name for s in STAGES}
+    unknown = set(stage or ()) - known
+    if unknown:
+        raise CommandError(f"unknown stage(s) {sorted(unknown)}; stages: {', '.join(known)}")
+    con = open_store(db)
+    results = []
+    for result in analyse(con, set(stage) if stage else None):
+        results.append(result)
+        if not as_json:
+            counts = ", ".join(
+                f"{k}={v}" for k, v in result.summary.items() if isinstance(v, int | float)
+            )
+            out.print(f"{result.stage}: {counts} ({result.seconds:.1f} s)", highlight=False)
+    con.close()
+    if as_json:
+        print(
+            json.dumps(
+                [{"stage": r.stage, "seconds": r.seconds, **r.summary} for r in results],
+                indent=2,
+                default=str,
+            )
+        )
 
 
 @app.command("standard")

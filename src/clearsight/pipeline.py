@@ -1,0 +1,59 @@
+"""``clearsight analyse``: every analysis stage, in order, over the current data.
+
+Each stage reads the tables the one before wrote; a stage is a module path and
+a function so that nothing heavy (Splink, igraph) loads until it runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    description: str
+    module: str
+    function: str
+
+    def run(self, con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+        runner: Callable[[duckdb.DuckDBPyConnection], Any] = getattr(
+            importlib.import_module(self.module), self.function
+        )
+        result = runner(con)
+        as_dict = getattr(result, "as_dict", None)
+        return dict(as_dict()) if callable(as_dict) else {"result": result}
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("linkage", "person records resolved into entities", "clearsight.linkage", "run"),
+    Stage(
+        "networks",
+        "POLE graph, offender networks, key people, definitions",
+        "clearsight.graph",
+        "run",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class StageResult:
+    stage: str
+    seconds: float
+    summary: dict[str, Any]
+
+
+def analyse(con: duckdb.DuckDBPyConnection, only: set[str] | None = None) -> Iterator[StageResult]:
+    """Run the stages in order (or only those named), yielding each result as it ends."""
+    for stage in STAGES:
+        if only is not None and stage.name not in only:
+            continue
+        started = time.perf_counter()
+        summary = stage.run(con)
+        yield StageResult(stage.name, time.perf_counter() - started, summary)
