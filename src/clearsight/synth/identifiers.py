@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import string
 
+from clearsight.standard.types import nhs_check_digit
 from clearsight.synth.pools import AreaGeo
 
 # Postcode inward letters never use C, I, K, M, O or V.
@@ -15,16 +16,6 @@ _VRM_LETTERS = "ABCDEFGHJKLMNOPRSTUVWXY"
 _EMAIL_DOMAINS = ("example.com", "example.org", "example.net", "mail.example.co.uk")
 _STRIDE_NHS = 7919  # coprime with 10**6: walks every 6-digit suffix once, in a scattered order
 _STRIDE_PHONE = 104729  # coprime with 5 * 10**8
-
-
-def nhs_check_digit(first_nine: str) -> int | None:
-    total = sum(int(d) * w for d, w in zip(first_nine, range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    if check == 11:
-        return 0
-    if check == 10:
-        return None
-    return check
 
 
 def nhs_valid(number: str) -> bool:
