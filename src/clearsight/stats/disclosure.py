@@ -234,7 +234,7 @@ def _derived(column: Column, row: Row, published: dict[str, Value], s: Disclosur
 
 def publish(table: StatTable, s: DisclosureSettings) -> StatTable:
     """A copy of ``table`` fit for people without access to records."""
-    if table.unavailable:
+    if table.unavailable or not table.controlled:
         return table
     counts = table.count_columns()
     index = {c.key: i for i, c in enumerate(counts)}
@@ -287,6 +287,7 @@ def publish(table: StatTable, s: DisclosureSettings) -> StatTable:
         table.row_header,
         table.additive,
         table.unavailable,
+        table.controlled,
     )
 
 

@@ -77,6 +77,8 @@ class StatTable:
     # under the same rules as an area row).
     additive: bool = True
     unavailable: str | None = None
+    # False for counts of records or sources rather than people: published unrounded.
+    controlled: bool = True
 
     def column(self, key: str) -> Column:
         for c in self.columns:
