@@ -25,17 +25,17 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
         con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
             [name],
-        ).fetchone()[0]  # type: ignore[index]
+        ).fetchall()[0][0]  # type: ignore[index]
         or con.execute(
             "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND NOT temporary", [name]
-        ).fetchone()[0]  # type: ignore[index]
+        ).fetchall()[0][0]  # type: ignore[index]
     )
 
 
 def _nonempty(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     if not has_table(con, name):
         return False
-    return con.execute(f"SELECT count(*) > 0 FROM {name}").fetchone()[0] is True  # type: ignore[index]
+    return con.execute(f"SELECT count(*) > 0 FROM {name}").fetchall()[0][0] is True  # type: ignore[index]
 
 
 @dataclass
@@ -262,7 +262,7 @@ def provenance(con: duckdb.DuckDBPyConnection, excluded: tuple[str, ...]) -> Pro
         )
     row = con.execute(
         "SELECT min(extract_date), max(extract_date), min(period_start), max(period_end) FROM st_sources"
-    ).fetchone()
+    ).fetchall()[0]
     assert row is not None
     lo, hi, start, end = row
     extracts = "" if lo is None else (str(lo) if lo == hi else f"{lo} to {hi}")
