@@ -25,17 +25,17 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
         con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
             [name],
-        ).fetchall()[0][0]  # type: ignore[index]
+        ).fetchall()[0][0]
         or con.execute(
             "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND NOT temporary", [name]
-        ).fetchall()[0][0]  # type: ignore[index]
+        ).fetchall()[0][0]
     )
 
 
 def _nonempty(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     if not has_table(con, name):
         return False
-    return con.execute(f"SELECT count(*) > 0 FROM {name}").fetchall()[0][0] is True  # type: ignore[index]
+    return con.execute(f"SELECT count(*) > 0 FROM {name}").fetchall()[0][0] is True
 
 
 @dataclass

@@ -48,7 +48,7 @@ def with_national(rows: list[Row], columns: Sequence[Column]) -> list[Row]:
     national: dict[str, Value] = {}
     for c in columns:
         if c.kind == "count":
-            national[c.key] = sum(int(r.values.get(c.key) or 0) for r in rows)  # type: ignore[arg-type]
+            national[c.key] = sum(int(r.values.get(c.key) or 0) for r in rows)
     return [*rows, Row(NATIONAL_KEY, NATIONAL_LABEL, national, national=True)]
 
 
@@ -75,7 +75,7 @@ def count_table(
         columns.append(Column(total[0], total[1]))
     if total:
         for r in rows:
-            r.values[total[0]] = sum(int(r.values[k] or 0) for k, _ in counts)  # type: ignore[arg-type]
+            r.values[total[0]] = sum(int(r.values[k] or 0) for k, _ in counts)
     rows = with_national(rows, columns)
     for key, label, num, den in percents:
         columns.append(Column(key, label, "percent", numerator=num, denominator=den))

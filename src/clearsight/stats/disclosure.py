@@ -244,7 +244,7 @@ def publish(table: StatTable, s: DisclosureSettings) -> StatTable:
         line: list[int | None] = []
         for c in counts:
             v = r.values.get(c.key)
-            line.append(None if v is None else int(v))  # type: ignore[arg-type]
+            line.append(None if v is None else int(v))
         values.append(line)
     grid = Grid(
         values=values,

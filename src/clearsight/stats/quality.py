@@ -94,7 +94,7 @@ def records(con: duckdb.DuckDBPyConnection) -> StatTable:
         table.columns.append(Column(total, f"Records ({prefix})"))
         table.groups.append(Group(members, total))
         for r in table.rows:
-            r.values[total] = sum(int(r.values[m] or 0) for m in members)  # type: ignore[arg-type]
+            r.values[total] = sum(int(r.values[m] or 0) for m in members)
     for key, label, num, den in (
         ("pct_eth_recorded", "% ethnicity recorded", "eth_recorded", "eth_records"),
         ("pct_nat_recorded", "% nationality recorded", "nat_recorded", "nat_records"),

@@ -1,0 +1,333 @@
+"""Build the problem profile for one force area or England and Wales.
+
+Disclosure control is applied to every table over all areas first and rows are selected
+after, so an area's report and the national report suppress the same cells and cannot be
+differenced against each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from clearsight.stats.base import has_table
+from clearsight.stats.build import area_label, count_table
+from clearsight.stats.disclosure import publish
+from clearsight.stats.figures import Picture, compute, unavailable
+from clearsight.stats.settings import Settings, load_settings
+from clearsight.stats.table import NATIONAL_KEY, NATIONAL_LABEL, Row, StatTable, Value
+
+SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("scale", "Scale", ("scale", "agencies")),
+    ("networks", "Networks", ("networks", "cocad")),
+    (
+        "victims",
+        "Victims and suspects",
+        ("age_victims", "sex_victims", "age_suspects", "sex_suspects"),
+    ),
+    ("partners", "Partner coverage", ("partner_coverage", "partner_networks")),
+    (
+        "quality",
+        "Data quality",
+        (
+            "ethnicity_victims",
+            "ethnicity_suspects",
+            "record_completeness",
+            "cse_flag_agreement",
+            "quarantine",
+        ),
+    ),
+    (
+        "timeliness",
+        "Timeliness",
+        (
+            "timeliness_recorded_to_arrest",
+            "timeliness_arrest_to_charge",
+            "timeliness_recorded_to_charge",
+            "timeliness_charge_to_court_outcome",
+            "timeliness_recorded_to_closed",
+            "open_investigations",
+            "specialist_unit",
+        ),
+    ),
+    ("review", "Review queue", ("review_queue",)),
+    ("language", "Language", ("language",)),
+)
+
+
+@dataclass
+class ReportResult:
+    out: Path
+    html: Path
+    xlsx: Path
+    csvs: list[Path] = field(default_factory=list)
+    pdf: Path | None = None
+    summary: dict[str, Value] = field(default_factory=dict)
+
+
+def review_table(con: duckdb.DuckDBPyConnection, areas: list[str]) -> StatTable:
+    title = "Closed cases in the review queue, by reason"
+    if not has_table(con, "review_queue"):
+        return unavailable("review_queue", title, "Closed cases have not been re-screened.")
+    reasons = (
+        ("meets_universal_definition", "Now meets the universal definition"),
+        ("person_in_network", "A person now in a network"),
+        ("new_linked_records", "Closed 14–16 or 18, new linked records"),
+    )
+    parts = [
+        f"count(*) FILTER (WHERE list_contains(reasons::VARCHAR[], '{k}'))" for k, _ in reasons
+    ]
+    return count_table(
+        con,
+        name="review_queue",
+        title=title,
+        sql=f"SELECT area, count(*), {', '.join(parts)} FROM review_queue GROUP BY area",
+        keys=areas,
+        counts=[("cases", "Cases in the queue"), *reasons],
+        notes=["A case may have several reasons. Decisions: 'clearsight review list'."],
+    )
+
+
+def _select(table: StatTable, area: str | None, source_areas: dict[str, str]) -> StatTable:
+    if area is None or table.unavailable:
+        return table
+    rows = [r for r in table.rows if r.national or r.key == area or source_areas.get(r.key) == area]
+    return StatTable(
+        table.name,
+        table.title,
+        table.columns,
+        rows,
+        table.groups,
+        table.notes,
+        table.row_header,
+        table.additive,
+        table.unavailable,
+        table.controlled,
+    )
+
+
+def _value(table: StatTable | None, row_key: str, column: str) -> Value:
+    if table is None or table.unavailable:
+        return None
+    for r in table.rows:
+        if r.key == row_key:
+            return r.values.get(column)
+    return None
+
+
+def _sum_published(*values: Value) -> Value:
+    if any(not isinstance(v, int) for v in values):
+        return "c"
+    return sum(v for v in values if isinstance(v, int))
+
+
+def summary(
+    tables: dict[str, StatTable], key: str, s: Settings
+) -> list[tuple[str, str, Value, str]]:
+    """Headline figures: (id, label, published value, note)."""
+    t = tables.get
+    median = _value(t("timeliness_recorded_to_charge"), key, "median")
+    cmp = s.timeliness.comparison
+    days = s.timeliness.open_older_than_days
+    return [
+        ("victims", "Children who are victims", _value(t("scale"), key, "victims"), ""),
+        ("at_risk", "Children at risk", _value(t("scale"), key, "at_risk"), ""),
+        (
+            "suspects",
+            "Suspects and offenders",
+            _sum_published(
+                _value(t("scale"), key, "suspects"), _value(t("scale"), key, "offenders")
+            ),
+            "",
+        ),
+        (
+            "networks_iicsa",
+            "Networks meeting the IICSA definition",
+            _value(t("networks"), key, "iicsa-organised-network:meets"),
+            "",
+        ),
+        (
+            "partner_only",
+            "Children known only to partner agencies (%)",
+            _value(t("partner_coverage"), key, "pct_partner_only"),
+            "",
+        ),
+        (
+            "suspect_ethnicity_not_recorded",
+            "Suspects with self-defined ethnicity not recorded (%)",
+            _value(t("ethnicity_suspects"), key, "pct_not_recorded"),
+            "",
+        ),
+        (
+            "median_to_charge",
+            "Median days from recording to charge",
+            median,
+            f"published comparison: {cmp.median_days:g} days",
+        ),
+        (
+            "open_old",
+            f"Open investigations older than {days} days",
+            _value(t("open_investigations"), key, "older"),
+            "",
+        ),
+        (
+            "review_cases",
+            "Closed cases to review again",
+            _value(t("review_queue"), key, "cases"),
+            "",
+        ),
+        (
+            "language_rate",
+            "Victim-blaming findings per 1,000 narratives",
+            _value(t("language"), key, "per_1000"),
+            "",
+        ),
+    ]
+
+
+def _charts(tables: dict[str, StatTable], rows_key: str | None) -> dict[str, list[str]]:
+    from clearsight.report.charts import bar_chart
+
+    def rows(name: str) -> list[Row]:
+        table = tables.get(name)
+        if table is None or table.unavailable:
+            return []
+        return [r for r in table.rows if rows_key is None or r.key == rows_key]
+
+    charts: dict[str, list[str]] = {}
+    scale = tables.get("scale")
+    if scale and not scale.unavailable:
+        charts["scale"] = [
+            bar_chart(
+                "Children who are victims, by area",
+                [(r.label, r.values["victims"]) for r in scale.rows if not r.national],
+            )
+        ]
+    for name, title, section in (
+        ("age_victims", "Age of children (victims and at risk)", "victims"),
+        ("age_suspects", "Age of suspects and offenders", "victims"),
+    ):
+        for r in rows(name)[-1:]:
+            t = tables[name]
+            charts.setdefault(section, []).append(
+                bar_chart(
+                    f"{title}: {r.label}",
+                    [(c.label, r.values[c.key]) for c in t.columns if c.key != "total"],
+                )
+            )
+    for r in rows("partner_coverage")[-1:]:
+        t = tables["partner_coverage"]
+        charts["partners"] = [
+            bar_chart(
+                f"Children known to each agency type (%): {r.label}",
+                [
+                    (c.label.removeprefix("% "), r.values[c.key])
+                    for c in t.columns
+                    if c.kind == "percent"
+                ],
+                "%",
+            )
+        ]
+    eth = tables.get("ethnicity_suspects")
+    if eth and not eth.unavailable:
+        charts["quality"] = [
+            bar_chart(
+                "Suspects with self-defined ethnicity not recorded (%)",
+                [(r.label, r.values["pct_not_recorded"]) for r in eth.rows],
+                "%",
+            )
+        ]
+    charge = tables.get("timeliness_recorded_to_charge")
+    if charge:
+        charts["timeliness"] = [
+            bar_chart(
+                "Median days from recording to charge",
+                [(r.label, r.values["median"]) for r in charge.rows],
+            )
+        ]
+    return charts
+
+
+def build_report(
+    con: duckdb.DuckDBPyConnection,
+    out: Path,
+    area: str | None = None,
+    *,
+    pdf: bool = False,
+    settings: Settings | None = None,
+    exclude_sources: tuple[str, ...] = (),
+) -> ReportResult:
+    """Write ``problem-profile.html``, ``tables/*.csv``, ``tables.xlsx`` (and the PDF)."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    s = settings or load_settings()
+    picture: Picture = compute(con, s, exclude_sources)
+    ctx = picture.context
+    if area is not None and area not in ctx.areas:
+        raise ValueError(f"no data for area {area!r}: areas are {', '.join(ctx.areas) or 'none'}")
+    picture.add(review_table(con, ctx.areas))
+    source_areas = {
+        str(a): str(b) for a, b in con.execute("SELECT source_id, area FROM st_sources").fetchall()
+    }
+    published = {
+        n: _select(publish(t, s.disclosure), area, source_areas) for n, t in picture.tables.items()
+    }
+    key = area or NATIONAL_KEY
+    headline = summary(published, key, s)
+    out = Path(out)
+    (out / "tables").mkdir(parents=True, exist_ok=True)
+    from clearsight.report.tables import write_csv, write_xlsx
+
+    csvs = []
+    for t in published.values():
+        if not t.unavailable:
+            path = out / "tables" / f"{t.name}.csv"
+            write_csv(t, path, ctx.provenance)
+            csvs.append(path)
+    xlsx = out / "tables.xlsx"
+    write_xlsx(list(published.values()), xlsx, ctx.provenance)
+    env = Environment(
+        loader=PackageLoader("clearsight.report", "templates"),
+        autoescape=select_autoescape(["html"]),
+    )
+    env.filters["cell"] = _cell
+    html = env.get_template("profile.html").render(
+        title=f"Group-based child sexual exploitation: problem profile, {area_label(area) if area else NATIONAL_LABEL}",
+        place=area_label(area) if area else NATIONAL_LABEL,
+        generated=datetime.now().strftime("%d %B %Y"),
+        provenance=ctx.provenance.as_dict(),
+        summary=headline,
+        sections=[
+            (sid, heading, [published[n] for n in names if n in published])
+            for sid, heading, names in SECTIONS
+        ],
+        charts=_charts(published, None if area is None else area),
+        settings=s,
+        linkage=ctx.linkage,
+    )
+    html_path = out / "problem-profile.html"
+    html_path.write_text(html, encoding="utf-8")
+    pdf_path = None
+    if pdf:
+        try:
+            from weasyprint import HTML  # type: ignore[import-untyped]
+        except ImportError as exc:  # pragma: no cover - depends on the installation
+            raise ValueError("PDF output needs weasyprint (pip install weasyprint)") from exc
+        pdf_path = out / "problem-profile.pdf"
+        HTML(filename=str(html_path)).write_pdf(str(pdf_path))
+    return ReportResult(out, html_path, xlsx, csvs, pdf_path, {k: v for k, _, v, _ in headline})
+
+
+def _cell(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return str(value)

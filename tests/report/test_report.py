@@ -1,0 +1,135 @@
+"""The problem profile: files, published figures, provenance, and a headless browser render."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from clearsight.report import build_report
+from clearsight.review import screen
+from clearsight.store import connect
+from tests.stats.store import copy_of, full_store
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = copy_of(full_store(), tmp_path_factory.mktemp("report"))
+    con = connect(db)
+    screen(con)
+    con.close()
+    return db
+
+
+def test_area_report_files_and_provenance(store: Path, tmp_path: Path) -> None:
+    con = duckdb.connect(str(store), read_only=True)
+    result = build_report(con, tmp_path / "wy", "west-yorkshire")
+    con.close()
+    html = result.html.read_text()
+    for heading in (
+        "Summary",
+        "Scale",
+        "Networks",
+        "Victims and suspects",
+        "Partner coverage",
+        "Data quality",
+        "Timeliness",
+        "Review queue",
+        "Language",
+    ):
+        assert f"<h2>{heading}</h2>" in html
+    assert html.index("<h2>Summary</h2>") < html.index("<h2>Scale</h2>")
+    assert "<svg" in html and "248 days" in html
+    assert (
+        "Greater Manchester" not in html.split("<h2>Summary</h2>")[1].split("<h2>Networks</h2>")[1]
+    )
+    with (tmp_path / "wy" / "tables" / "scale.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["row"] for r in rows] == ["west-yorkshire", "england-and-wales"]
+    assert rows[0]["definition_version"].startswith("dfe-2017-cse 2017.1")
+    assert rows[0]["extract_dates"] == "2025-10-01"
+    assert "west-yorkshire-police" in rows[0]["sources_included"]
+    assert rows[0]["sources_excluded"] == "none"
+    for r in rows:
+        for key in ("victims", "at_risk", "suspects", "offenders"):
+            assert r[key] == "c" or r[key] == "k" or int(r[key]) % 5 == 0
+    from openpyxl import load_workbook
+
+    assert "scale" in load_workbook(result.xlsx).sheetnames
+
+
+def test_excluded_sources_are_stated(store: Path, tmp_path: Path) -> None:
+    con = duckdb.connect(str(store), read_only=True)
+    result = build_report(con, tmp_path / "n", exclude_sources=("west-yorkshire-health",))
+    con.close()
+    with (tmp_path / "n" / "tables" / "scale.csv").open() as handle:
+        row = next(csv.DictReader(handle))
+    assert row["sources_excluded"] == "west-yorkshire-health"
+    assert "west-yorkshire-health" not in row["sources_included"]
+
+
+def test_cli_national_with_pdf(store: Path, tmp_path: Path) -> None:
+    pytest.importorskip("weasyprint")
+    from typer import Typer
+
+    from clearsight.report.cli import report_command
+
+    app = Typer()
+    app.command()(report_command)
+    result = CliRunner().invoke(
+        app, ["--out", str(tmp_path / "nat"), "--national", "--pdf", "--db", str(store)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "nat" / "problem-profile.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_summary_figures_visible_in_headless_chromium(store: Path, tmp_path: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    con = duckdb.connect(str(store), read_only=True)
+    result = build_report(con, tmp_path / "wy", "west-yorkshire")
+    con.close()
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        page = browser.new_page()
+        page.goto(result.html.as_uri())
+        for key, value in result.summary.items():
+            figure = page.locator(f'[data-figure="{key}"] .value')
+            assert figure.is_visible(), key
+            text = figure.inner_text()
+            expected = (
+                "not available"
+                if value is None
+                else (
+                    f"{value:,}"
+                    if isinstance(value, int)
+                    else f"{value:,.1f}"
+                    if isinstance(value, float)
+                    else str(value)
+                )
+            )
+            assert text == expected, (key, text, expected)
+        assert (
+            page.locator("#summary").bounding_box()["y"]
+            < page.locator("#scale").bounding_box()["y"]
+        )  # type: ignore[index]
+        assert page.locator("svg").count() >= 3
+        browser.close()
