@@ -16,6 +16,7 @@ import duckdb
 from clearsight.graph.settings import (
     CHILD_ROLES,
     KNOWING_ASSOCIATIONS,
+    KNOWING_LINK_TYPES,
     LINKING_ROLES,
     OBJECT_TYPES,
     OFFENDING_ROLES,
@@ -256,6 +257,8 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     knowing = _sql_list(KNOWING_ASSOCIATIONS)
     involved = _sql_list(s.involved_roles)
     assoc_types = _sql_list(s.associate_event_types)
+    # Evidence of knowing an offender outside a shared meeting or referral.
+    expand_links = _sql_list(tuple(t for t in KNOWING_LINK_TYPES if t != "co_involved"))
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _evidence AS
@@ -279,26 +282,33 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     con.execute(
         f"""
         INSERT INTO _evidence
-        -- The same child victim, in the same or different events and sources.
+        -- The same child victim of exploitation, in the same or different events and
+        -- sources. One row per offender and child first, so a child in many events
+        -- yields one item per pair of offenders, not one per pair of events.
         WITH ov AS (
-            SELECT DISTINCT o.entity_id AS offender, v.entity_id AS victim, o.record_key,
-                   v.record_key AS victim_record, o.event_key, o.source_id, o.event_date,
-                   o.police
+            SELECT o.entity_id AS offender, v.entity_id AS victim,
+                   min(o.event_key) AS event_key, count(DISTINCT o.event_key) AS n_events,
+                   list_distinct(list(o.record_key) || list(v.record_key))
+                       [1:{s.max_evidence_items}] AS records,
+                   list_distinct(list(o.source_id)) AS sources, min(o.event_date) AS date,
+                   bool_or(o.police) AS police
             FROM graph_involvements o JOIN graph_involvements v
               ON o.event_key = v.event_key AND v.is_child AND o.entity_id <> v.entity_id
-            WHERE list_contains({offending}, o.role)
+            WHERE list_contains({offending}, o.role) AND o.sexual
+            GROUP BY o.entity_id, v.entity_id
         ),
         ok AS (
             SELECT victim FROM ov GROUP BY victim
-            HAVING count(DISTINCT offender) BETWEEN 2 AND {s.max_victim_offenders}
+            HAVING count(*) BETWEEN 2 AND {s.max_victim_offenders}
         ),
         ov_s AS (SELECT * FROM ov SEMI JOIN ok USING (victim))
         SELECT a.offender, b.offender, 'shared_victim',
                'child ' || a.victim || ' in ' || a.event_key
-                 || CASE WHEN a.event_key <> b.event_key THEN ' and ' || b.event_key ELSE '' END,
-               list_distinct([a.record_key, a.victim_record, b.record_key, b.victim_record]),
-               list_distinct([a.source_id, b.source_id]), least(a.event_date, b.event_date),
-               a.police AND b.police
+                 || CASE WHEN a.event_key <> b.event_key THEN ' and ' || b.event_key ELSE '' END
+                 || CASE WHEN a.n_events + b.n_events > 2
+                         THEN ' (' || (a.n_events + b.n_events) || ' events)' ELSE '' END,
+               list_distinct(a.records || b.records), list_distinct(a.sources || b.sources),
+               least(a.date, b.date), a.police AND b.police
         FROM ov_s a JOIN ov_s b ON a.victim = b.victim AND a.offender < b.offender
         """
     )
@@ -389,16 +399,24 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TABLE graph_links AS
-        SELECT entity_a, entity_b, link_type, count(*) AS n_evidence,
-               list_sort(list_distinct(flatten(list(sources)))) AS sources,
-               list_sort(list_distinct(flatten(list(records)))) AS record_keys,
-               min(date) AS first_date, max(date) AS last_date,
-               bool_or(police) AS police_evidence,
-               to_json(list({{'via': via, 'records': records, 'sources': sources,
-                              'date': date, 'police': police}}
-                            ORDER BY date NULLS LAST, via)[1:{s.max_evidence_items}])
-                   AS evidence
-        FROM _evidence GROUP BY entity_a, entity_b, link_type;
+        WITH agg AS (
+            SELECT entity_a, entity_b, link_type, count(*) AS n_evidence,
+                   list_sort(list_distinct(flatten(list(sources)))) AS sources,
+                   -- Bounded: the earliest items in full, the records behind them.
+                   min_by({{'via': via, 'records': records, 'sources': sources, 'date': date,
+                            'police': police}},
+                          coalesce(date, DATE '9999-12-31')::VARCHAR || via,
+                          {s.max_evidence_items}) AS items,
+                   min(date) AS first_date, max(date) AS last_date,
+                   bool_or(police) AS police_evidence,
+                   -- Only family_of associations: knowing, not evidence of offending together.
+                   bool_and(link_type = 'association' AND via = 'family_of') AS family_only
+            FROM _evidence GROUP BY entity_a, entity_b, link_type
+        )
+        SELECT entity_a, entity_b, link_type, n_evidence, sources,
+               list_sort(list_distinct(flatten([i.records FOR i IN items]))) AS record_keys,
+               first_date, last_date, police_evidence, family_only, to_json(items) AS evidence
+        FROM agg;
         DROP TABLE _evidence;
         """
     )
@@ -438,6 +456,35 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
                sum(n_events) AS n_events, min(first_date) AS first_date,
                max(last_date) AS last_date
         FROM graph_involved GROUP BY entity_id
+        """
+    )
+    # An associate in any event with an exploitation context (a strategy meeting, a
+    # referral) who is known to someone already involved (an association other than
+    # family, a shared phone or vehicle, the same event): the group's less visible members.
+    # Family at a child's strategy meeting are not, unless linked to an offender.
+    con.execute(
+        f"""
+        INSERT INTO graph_involved
+        WITH cand AS (
+            SELECT i.entity_id, count(DISTINCT i.event_key) AS n_events,
+                   min(i.event_date) AS first_date, max(i.event_date) AS last_date
+            FROM graph_involvements i JOIN graph_events e USING (event_key)
+            WHERE e.relevant AND i.role = 'associate'
+              AND i.entity_id NOT IN (SELECT entity_id FROM graph_involved)
+            GROUP BY i.entity_id
+        ),
+        known AS (
+            SELECT entity_a AS entity_id, entity_b AS other FROM graph_links
+            WHERE list_contains({expand_links}, link_type) AND NOT family_only
+            UNION ALL
+            SELECT entity_b, entity_a FROM graph_links
+            WHERE list_contains({expand_links}, link_type) AND NOT family_only
+        )
+        SELECT c.entity_id, 'associate', c.n_events, c.first_date, c.last_date
+        FROM cand c SEMI JOIN (
+            SELECT k.entity_id FROM known k JOIN graph_involved g ON g.entity_id = k.other
+            WHERE g.role <> 'associate'
+        ) x USING (entity_id)
         """
     )
 

@@ -110,6 +110,60 @@ def _components(graph: ig.Graph, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[
     return roots[base] if len(base) else base
 
 
+def _split(sub: ig.Graph, settings: GraphSettings) -> list[list[int]]:
+    """Leiden communities of one component; a vertex left alone joins its strongest
+    neighbouring community (a member is never dropped by the split)."""
+    labels = _leiden(sub, settings)
+    sizes = np.bincount(labels)
+    weights = sub.es["weight"]
+    for v, label in enumerate(labels):
+        if sizes[label] >= settings.network_min_size:
+            continue
+        strength: dict[int, float] = {}
+        for e in sub.incident(v):
+            u = sub.es[e].target if sub.es[e].source == v else sub.es[e].source
+            if sizes[labels[u]] >= settings.network_min_size:
+                strength[labels[u]] = strength.get(labels[u], 0.0) + float(weights[e])
+        if strength:
+            target = min(strength, key=lambda k: (-strength[k], k))
+            sizes[label] -= 1
+            sizes[target] += 1
+            labels[v] = target
+    _merge_back(sub, labels, settings.split_merge_ratio)
+    communities: dict[int, list[int]] = {}
+    for v, label in enumerate(labels):
+        communities.setdefault(label, []).append(v)
+    return [c for c in communities.values() if len(c) >= settings.network_min_size]
+
+
+def _merge_back(sub: ig.Graph, labels: list[int], ratio: float) -> None:
+    """Undo a split the evidence does not support: two communities are one network again
+    when the weight of the links between them is at least ``ratio`` of the smaller one's
+    total link weight (a bridge through one person is far below; a sparse group cut in
+    two is above)."""
+    while True:
+        volume: dict[int, float] = {}
+        cut: dict[tuple[int, int], float] = {}
+        for edge in sub.es:
+            a, b = labels[edge.source], labels[edge.target]
+            w = float(edge["weight"])
+            volume[a] = volume.get(a, 0.0) + w
+            volume[b] = volume.get(b, 0.0) + w
+            if a != b:
+                pair = (min(a, b), max(a, b))
+                cut[pair] = cut.get(pair, 0.0) + w
+        best = max(
+            ((w / min(volume[a], volume[b]), (a, b)) for (a, b), w in cut.items()),
+            default=(0.0, (0, 0)),
+        )
+        if best[0] < ratio:
+            return
+        keep, gone = best[1]
+        for v, label in enumerate(labels):
+            if label == gone:
+                labels[v] = keep
+
+
 def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings) -> Detection:
     entities, graph, edges, knowing = load_graph(con, settings)
     membership = _components(graph, knowing)
@@ -121,17 +175,18 @@ def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings) -> Detection
         if len(block) < settings.network_min_size:
             continue
         ids = [int(v) for v in block]
-        if len(ids) <= settings.max_network_size:
+        parts = [list(range(len(ids)))]
+        if len(ids) >= settings.split_min_size or len(ids) > settings.max_network_size:
+            # Two groups joined through one bridging person (a cross-area offender, a
+            # shared phone) are two communities: Leiden finds them; a dense group is one.
+            parts = _split(graph.induced_subgraph(ids), settings)
+        if len(parts) == 1 and len(parts[0]) == len(ids):
             networks.append(ids)
             split_from.append(None)
             continue
-        communities: dict[int, list[int]] = {}
-        for vertex, label in zip(ids, _leiden(graph.induced_subgraph(ids), settings), strict=True):
-            communities.setdefault(label, []).append(vertex)
-        for part in communities.values():
-            if len(part) >= settings.network_min_size:
-                networks.append(sorted(part))
-                split_from.append(component)
+        for part in parts:
+            networks.append(sorted(ids[v] for v in part))
+            split_from.append(component)
     # Only links inside a network count for its key people.
     owner = np.full(len(entities), -1, dtype=np.int64)
     for index, members in enumerate(networks):

@@ -49,10 +49,17 @@ class GraphSettings:
     # An associate is involved only in these event types: adults seen with the child in
     # intelligence or a missing episode, not family members at a strategy meeting.
     associate_event_types: tuple[str, ...] = ("intelligence", "missing_episode", "crime")
-    # Components larger than this are split by Leiden (leidenalg, RB configuration model).
+    # Components of at least this many people are split by Leiden (leidenalg, RB
+    # configuration model) into communities: two groups joined through one bridging
+    # person become two networks; a dense group stays one.
+    split_min_size: int = 6
+    # Two Leiden communities are merged back when the link weight between them is at
+    # least this share of the smaller community's link weight.
+    split_merge_ratio: float = 0.3
+    # Components larger than this are always split, whatever split_min_size is.
     max_network_size: int = 40
     # Higher resolution, smaller communities: small offender groups need it high.
-    leiden_resolution: float = 1.0
+    leiden_resolution: float = 0.5
     leiden_iterations: int = 4
     seed: int = 0
     # Age below which a person is a child (DfE 2017: under 18).
