@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import threading
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,10 +39,11 @@ from clearsight.access import (
 )
 from clearsight.access.users import add_user, known_areas, list_users, set_disabled
 from clearsight.store import connect
-from clearsight.web import exports, queries
+from clearsight.web import exports, queries, serving
 
 HERE = Path(__file__).parent
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CATALOG_TTL_S = 5.0
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -76,11 +78,23 @@ class Store:
         self.con = connect(self.path)
         ensure_access_schema(self.con)
         audit.ensure_audit_schema(self.con)
+        serving.refresh(self.con)
         self._lock = threading.Lock()
+
+        self._catalog: tuple[float, frozenset[str]] = (0.0, frozenset())
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:
             return self.con.cursor()
+
+    def catalog(self, con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+        """Tables present, re-read every few seconds: other stages add them while we run."""
+        at, names = self._catalog
+        now = time.monotonic()
+        if now - at > CATALOG_TTL_S:
+            names = queries.catalog(con)
+            self._catalog = (now, names)
+        return names
 
     def close(self) -> None:
         self.con.close()
@@ -173,6 +187,8 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         return templates.TemplateResponse(request, template, context, status_code=status_code)
 
     def need(request: Request, con: duckdb.DuckDBPyConnection, permission: Permission) -> Principal:
+        # Runs first in every route, in the route's own thread and context.
+        queries.use_catalog(store.catalog(con))
         session = session_of(request, con)
         if session is None:
             raise NotLoggedIn()

@@ -8,8 +8,10 @@ functions then return empty results and pages say "not yet run".
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,13 +29,27 @@ SEARCH_LIMIT = 50
 PROTECTED = ("sex", "ethnicity_self_defined", "ethnicity_officer_defined", "nationality")
 
 
-def exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    rows = con.execute(
-        "SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary)"
-        " + (SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND NOT temporary)",
-        [name, name],
+# The tables present, when the caller (the web app, per request) already knows them:
+# asking DuckDB's catalog costs milliseconds and a page asks a dozen times.
+_catalog: ContextVar[frozenset[str] | None] = ContextVar("clearsight_catalog", default=None)
+
+
+def catalog(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    found = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary"
+        " UNION SELECT view_name FROM duckdb_views() WHERE NOT temporary"
     ).fetchall()
-    return bool(rows[0][0])
+    return frozenset(str(r[0]) for r in found)
+
+
+def use_catalog(names: frozenset[str]) -> None:
+    """Answer ``exists`` from ``names`` in the current context (thread or task)."""
+    _catalog.set(names)
+
+
+def exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    names = _catalog.get()
+    return name in (names if names is not None else catalog(con))
 
 
 def rows(
@@ -242,9 +258,64 @@ class EntityView:
     findings: list[Row] = field(default_factory=list)
 
 
+def _any_key(a: str, b: str, keys: Sequence[tuple[str, str]]) -> tuple[str, list[object]]:
+    """``(a = ? AND b = ?) OR ...``: plain comparisons let DuckDB skip row groups by their
+    min/max, which a join or list lookup over a million rows cannot."""
+    sql = " OR ".join(f"({a} = ? AND {b} = ?)" for _ in keys)
+    return f"({sql})", [v for pair in keys for v in pair]
+
+
+def _values(keys: Sequence[tuple[str, str]]) -> tuple[str, list[object]]:
+    """A VALUES list for a small set of key pairs: joined, it lets DuckDB hash-join instead
+    of evaluating a list lookup on every row of a large table."""
+    marks = ", ".join("(?, ?)" for _ in keys)
+    return f"(VALUES {marks})", [v for pair in keys for v in pair]
+
+
+def _persons(con: duckdb.DuckDBPyConnection) -> str:
+    """The sorted serving copy when built (see ``serving``), else the view."""
+    return "web_persons" if exists(con, "web_persons") else "current_persons"
+
+
+def _involvements(con: duckdb.DuckDBPyConnection) -> str:
+    return "web_involvements" if exists(con, "web_involvements") else "current_involvements"
+
+
+def record_keys(con: duckdb.DuckDBPyConnection, entity_id: str) -> list[tuple[str, str]]:
+    """(source_id, person_id) of an entity's records in the latest linkage run; an unlinked
+    record is its own entity, ``source_id/person_id``."""
+    linked = exists(con, "person_entities")
+    keys: list[tuple[str, str]] = []
+    if linked:
+        keys = [
+            (str(a), str(b))
+            for a, b in con.execute(
+                "SELECT source_id, person_id FROM person_entities WHERE entity_id = ?"
+                " AND run_id = (SELECT max(run_id) FROM person_entities) LIMIT 500",
+                [entity_id],
+            ).fetchall()
+        ]
+    if not keys and "/" in entity_id:
+        source_id, person_id = entity_id.split("/", 1)
+        in_entity = (
+            linked
+            and con.execute(
+                "SELECT 1 FROM person_entities WHERE source_id = ? AND person_id = ?"
+                " AND run_id = (SELECT max(run_id) FROM person_entities) LIMIT 1",
+                [source_id, person_id],
+            ).fetchall()
+        )
+        if not in_entity:
+            keys = [(source_id, person_id)]
+    return keys
+
+
 def entity_records(con: duckdb.DuckDBPyConnection, entity_id: str) -> list[Row]:
     """Every current record of an entity, with its source's area (unfiltered: callers filter)."""
-    join, entity = _entity_join(con)
+    keys = record_keys(con, entity_id)
+    if not keys:
+        return []
+    where, params = _any_key("p.source_id", "p.person_id", keys)
     sealed = _sealed_expr(con)
     return rows(
         con,
@@ -253,11 +324,11 @@ def entity_records(con: duckdb.DuckDBPyConnection, entity_id: str) -> list[Row]:
                p.forenames, p.surname, p.aliases, p.date_of_birth, p.sex,
                p.ethnicity_self_defined, p.ethnicity_officer_defined, p.nationality,
                p.postcode, p.address, p.phones, p.emails, p.nhs_number, {sealed} AS sealed
-        FROM current_persons p JOIN sources s ON s.source_id = p.source_id {join}
-        WHERE {entity} = ?
+        FROM {_persons(con)} p JOIN sources s ON s.source_id = p.source_id
+        WHERE {where}
         ORDER BY s.agency_type, p.source_id, p.person_id
         """,
-        [entity_id],
+        params,
     )
 
 
@@ -298,20 +369,38 @@ def entity_view(
 def _timeline(con: duckdb.DuckDBPyConnection, keys: list[tuple[str, str]]) -> list[Row]:
     if not exists(con, "current_involvements"):
         return []
-    return rows(
+    served = exists(con, "web_events") and exists(con, "web_involvements")
+    where, params = _any_key("i.source_id", "i.person_id", keys)
+    involvements = rows(
         con,
-        """
-        SELECT e.source_id, e.event_id, s.organisation, s.agency_type, i.role, e.event_type,
+        f"SELECT i.source_id, i.event_id, i.role FROM {_involvements(con)} i WHERE {where}"
+        " ORDER BY 1, 2 LIMIT 300",
+        params,
+    )
+    if not involvements:
+        return []
+    # Two steps, each a sorted-key lookup, rather than a join that scans every event.
+    event_keys = sorted({(str(r["source_id"]), str(r["event_id"])) for r in involvements})
+    roles: dict[tuple[str, str], list[str]] = {}
+    for r in involvements:
+        roles.setdefault((str(r["source_id"]), str(r["event_id"])), []).append(str(r["role"]))
+    where, params = _any_key("e.source_id", "e.event_id", event_keys)
+    events = rows(
+        con,
+        f"""
+        SELECT e.source_id, e.event_id, s.organisation, s.agency_type, e.event_type,
                coalesce(e.occurred_date, e.reported_date) AS date, e.reported_date,
                e.closed_date, e.offence, e.cse_flag, e.status, e.narrative
-        FROM current_involvements i
-        JOIN current_events e ON e.source_id = i.source_id AND e.event_id = i.event_id
+        FROM {"web_events" if served else "current_events"} e
         JOIN sources s ON s.source_id = e.source_id
-        WHERE list_contains(?, struct_pack(s := i.source_id, p := i.person_id))
+        WHERE {where}
         ORDER BY date NULLS LAST, e.source_id, e.event_id
         """,
-        [[{"s": s, "p": p} for s, p in keys]],
+        params,
     )
+    for e in events:
+        e["role"] = ", ".join(sorted(set(roles.get((e["source_id"], e["event_id"]), []))))
+    return events
 
 
 def _explanation(
@@ -374,13 +463,14 @@ def _entity_networks(con: duckdb.DuckDBPyConnection, entity_id: str) -> list[Row
 def _findings(con: duckdb.DuckDBPyConnection, events: list[tuple[str, str]]) -> list[Row]:
     if not events or not exists(con, "language_findings"):
         return []
+    values, params = _values(events)
     return rows(
         con,
-        "SELECT source_id, event_id, rule_id, severity, matched, suggestions, reason"
-        " FROM language_findings"
-        " WHERE list_contains(?, struct_pack(s := source_id, e := event_id))"
-        ' ORDER BY source_id, event_id, line, "column"',
-        [[{"s": s, "e": e} for s, e in events]],
+        "SELECT f.source_id, f.event_id, f.rule_id, f.severity, f.matched, f.suggestions,"
+        f" f.reason FROM {values} k(sid, eid)"
+        " JOIN language_findings f ON f.source_id = k.sid AND f.event_id = k.eid"
+        ' ORDER BY f.source_id, f.event_id, f.line, f."column"',
+        params,
     )
 
 
@@ -413,7 +503,7 @@ def network_view(
         return None
     records = rows(
         con,
-        "SELECT r.entity_id, r.role, r.source_id, s.area FROM network_records r"
+        "SELECT r.entity_id, r.role, r.source_id, r.person_id, s.area FROM network_records r"
         " JOIN sources s USING (source_id) WHERE r.network_id = ?",
         [network_id],
     )
@@ -424,7 +514,7 @@ def network_view(
             shown[r["entity_id"]] = seen
     if principal.role != "national" and "identified" not in shown.values():
         return None
-    names = _member_names(con, principal, [e for e, s in shown.items() if s == "identified"])
+    names = _member_names(con, principal, records)
 
     def label(entity_id: str) -> str:
         if shown.get(entity_id) == "identified":
@@ -469,11 +559,9 @@ def network_view(
             }
         )
     _attach_objects(con, network_id, principal, pseudonym, node_id, nodes, edges)
-    definition = (
-        rows(con, "SELECT * FROM definition_results WHERE network_id = ?", [network_id])
-        if exists(con, "definition_results")
-        else []
-    )
+    hidden = sum(1 for s in shown.values() if s != "identified")
+    # Evidence items name events; show them only to someone who may see every member.
+    definition = _definitions(con, network_id, show_items=hidden == 0)
     return NetworkView(
         network_id=network_id,
         summary=summary[0],
@@ -481,34 +569,69 @@ def network_view(
         nodes=nodes,
         edges=edges,
         definition=definition,
-        pseudonymised=sum(1 for s in shown.values() if s != "identified"),
+        pseudonymised=hidden,
     )
+
+
+def _definitions(con: duckdb.DuckDBPyConnection, network_id: str, *, show_items: bool) -> list[Row]:
+    if not exists(con, "definition_results"):
+        return []
+    results: list[Row] = []
+    for d in rows(
+        con,
+        "SELECT definition_id, definition_version, status, category, criteria, evidence"
+        " FROM definition_results WHERE subject_type = 'network' AND subject_id = ?"
+        " ORDER BY definition_id",
+        [network_id],
+    ):
+        criteria = json.loads(d["criteria"] or "{}")
+        evidence = json.loads(d["evidence"] or "{}")
+        d["criteria"] = [
+            {
+                "name": name,
+                "description": (c or {}).get("description", ""),
+                "met": (c or {}).get("met"),
+                "count": (evidence.get(name) or {}).get("count", 0),
+                "items": (evidence.get(name) or {}).get("items", []) if show_items else [],
+            }
+            for name, c in criteria.items()
+        ]
+        del d["evidence"]
+        results.append(d)
+    return results
 
 
 def _member_names(
-    con: duckdb.DuckDBPyConnection, principal: Principal, entities: list[str]
+    con: duckdb.DuckDBPyConnection, principal: Principal, records: list[Row]
 ) -> dict[str, str]:
-    if not entities:
+    """Display names of members from the records the principal may identify."""
+    keys = [
+        (str(r["source_id"]), str(r["person_id"]))
+        for r in records
+        if visibility(principal, source_id=r["source_id"], area=r["area"]) == "identified"
+    ]
+    if not keys:
         return {}
-    join, entity = _entity_join(con)
-    scope, params = record_filter(principal)
-    found = rows(
+    entity_of = {(str(r["source_id"]), str(r["person_id"])): str(r["entity_id"]) for r in records}
+    where, params = _any_key("p.source_id", "p.person_id", sorted(set(keys)))
+    names: dict[str, str] = {}
+    for r in rows(
         con,
         f"""
-        SELECT {entity} AS entity_id,
-               any_value(trim(coalesce(p.forenames, '') || ' ' || coalesce(p.surname, '')))
-                   AS name,
-               bool_or({_sealed_expr(con)}) AS sealed
-        FROM current_persons p JOIN sources s ON s.source_id = p.source_id {join}
-        WHERE {scope} AND list_contains(?, {entity})
-        GROUP BY 1
+        SELECT p.source_id, p.person_id,
+               trim(coalesce(p.forenames, '') || ' ' || coalesce(p.surname, '')) AS name,
+               {_sealed_expr(con)} AS sealed
+        FROM {_persons(con)} p WHERE {where}
+        ORDER BY p.source_id, p.person_id
         """,
-        [*params, entities],
-    )
-    return {
-        r["entity_id"]: ("sealed record" if r["sealed"] else (r["name"] or r["entity_id"]).title())
-        for r in found
-    }
+        params,
+    ):
+        entity = entity_of[(str(r["source_id"]), str(r["person_id"]))]
+        if r["sealed"]:
+            names[entity] = "sealed record"
+        elif r["name"] and entity not in names:
+            names[entity] = str(r["name"]).title()
+    return names
 
 
 def _attach_objects(

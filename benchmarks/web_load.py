@@ -1,0 +1,219 @@
+"""Load benchmark for the web app (not a test).
+
+Starts ``clearsight serve`` on loopback in a child process over an existing store, logs in
+N simulated analysts (one per area, round robin) and has each browse entity and network
+pages of their own area, with a think time between pages, for a fixed number of pages.
+Prints p50/p95/p99 latency, throughput and errors as JSON.
+
+    .venv/bin/python benchmarks/web_load.py --db big.duckdb --users 50 --pages 40
+
+The store is changed: bench users are added (once), and every view writes its audit
+entry, as in production. Login (Argon2id, deliberately slow) is not timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from clearsight.access import add_user, list_users
+from clearsight.store import connect
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def prepare(db: Path, sample: int) -> dict[str, dict[str, list[str]]]:
+    """Bench users and, per area, sample entity and network ids; closes the store."""
+    con = connect(db)
+    existing = {u.name for u in list_users(con)}
+    areas = [str(r[0]) for r in con.execute("SELECT DISTINCT area FROM sources").fetchall()]
+    plan: dict[str, dict[str, list[str]]] = {}
+    for area in areas:
+        name = f"bench-{area}"
+        if name not in existing:
+            add_user(
+                con,
+                name,
+                role="analyst",
+                area=area,
+                password="bench-password-123",
+                actor="system:bench",
+            )
+        people = [
+            str(r[0])
+            for r in con.execute(
+                "SELECT i.source_id || '/' || i.person_id FROM current_involvements i"
+                " JOIN sources s USING (source_id) WHERE s.area = ?"
+                f" USING SAMPLE reservoir({int(sample)} ROWS) REPEATABLE (7)",
+                [area],
+            ).fetchall()
+        ]
+        networks = [
+            str(r[0])
+            for r in con.execute(
+                "SELECT network_id FROM networks WHERE list_contains(areas, ?)"
+                " ORDER BY network_id LIMIT ?",
+                [area, sample],
+            ).fetchall()
+        ]
+        plan[area] = {"people": people, "networks": networks}
+    n_persons = con.execute("SELECT count(*) FROM current_persons").fetchall()[0][0]
+    con.close()
+    plan["_meta"] = {"persons": [str(n_persons)]}
+    return plan
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def user(
+    base: str,
+    area: str,
+    plan: dict[str, list[str]],
+    pages: int,
+    think: tuple[float, float],
+    latencies: dict[str, list[float]],
+    errors: list[str],
+    rng: random.Random,
+) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        form = await client.get("/login")
+        token = CSRF.search(form.text)
+        assert token, "no login form"
+        r = await client.post(
+            "/login",
+            data={
+                "username": f"bench-{area}",
+                "password": "bench-password-123",
+                "csrf": token.group(1),
+            },
+        )
+        if r.status_code != 303:
+            errors.append(f"login {r.status_code}")
+            return
+        await asyncio.sleep(rng.uniform(0, think[1]))  # stagger starts
+        for _ in range(pages):
+            kind = rng.choice(["person", "network", "graph"]) if plan["networks"] else "person"
+            if kind == "person":
+                path = f"/person/{rng.choice(plan['people'])}"
+            elif kind == "network":
+                path = f"/network/{rng.choice(plan['networks'])}"
+            else:
+                path = f"/network/{rng.choice(plan['networks'])}/graph.json"
+            start = time.perf_counter()
+            try:
+                resp = await client.get(path)
+                ok = resp.status_code == 200
+            except httpx.HTTPError as exc:
+                ok, resp = False, None
+                errors.append(f"{path}: {exc!r}")
+            latencies.setdefault(kind, []).append(time.perf_counter() - start)
+            if not ok and resp is not None:
+                errors.append(f"{path}: {resp.status_code}")
+            await asyncio.sleep(rng.uniform(*think))
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+async def run_load(
+    base: str, plan: dict[str, dict[str, list[str]]], args: argparse.Namespace
+) -> dict[str, object]:
+    areas = [a for a in plan if a != "_meta" and plan[a]["people"]]
+    latencies: dict[str, list[float]] = {}
+    errors: list[str] = []
+    rng = random.Random(args.seed)
+    started = time.perf_counter()
+    await asyncio.gather(
+        *[
+            user(
+                base,
+                areas[i % len(areas)],
+                plan[areas[i % len(areas)]],
+                args.pages,
+                (args.think_min, args.think_max),
+                latencies,
+                errors,
+                random.Random(rng.random()),
+            )
+            for i in range(args.users)
+        ]
+    )
+    elapsed = time.perf_counter() - started
+    everything = [v for vs in latencies.values() for v in vs]
+    if not everything:
+        raise SystemExit(f"no page was timed: {errors[:3]}")
+    return {
+        "persons_in_store": int(plan["_meta"]["persons"][0]),
+        "users": args.users,
+        "think_s": [args.think_min, args.think_max],
+        "requests": len(everything),
+        "errors": len(errors),
+        "error_samples": errors[:5],
+        "elapsed_s": round(elapsed, 1),
+        "throughput_rps": round(len(everything) / elapsed, 1),
+        "p50_ms": round(pct(everything, 0.50), 1),
+        "p95_ms": round(pct(everything, 0.95), 1),
+        "p99_ms": round(pct(everything, 0.99), 1),
+        "mean_ms": round(statistics.fmean(everything) * 1000, 1),
+        "by_page_p95_ms": {k: round(pct(v, 0.95), 1) for k, v in sorted(latencies.items())},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--pages", type=int, default=40, help="pages per user")
+    parser.add_argument("--think-min", type=float, default=0.5)
+    parser.add_argument("--think-max", type=float, default=1.5)
+    parser.add_argument("--seed", type=int, default=secrets.randbelow(1000))
+    args = parser.parse_args()
+    plan = prepare(args.db, 200)
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from clearsight.web.cli import serve_command;"
+            f"serve_command(Path({str(args.db)!r}), '127.0.0.1', {port})",
+        ],
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("server did not start")
+            time.sleep(0.2)
+        result = asyncio.run(run_load(base, plan, args))
+    finally:
+        server.terminate()
+        server.wait(20)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
