@@ -35,9 +35,15 @@ demo: install
 	$(BIN)/clearsight status --db $(DEMO_DB)
 	$(BIN)/clearsight export entities --db $(DEMO_DB) --out $(DEMO_DIR)/entities.csv
 	$(BIN)/clearsight export networks --db $(DEMO_DB) --out $(DEMO_DIR)/networks.csv
+	$(BIN)/clearsight report --db $(DEMO_DB) --national --out $(DEMO_DIR)/report
+	@echo
+	@echo "Web app demo logins (synthetic data only):"
+	@$(BIN)/clearsight users demo --db $(DEMO_DB)
 	@echo
 	@echo "Store: $(DEMO_DB)   synthetic data and ground truth: $(DEMO_DIR)/data"
 	@echo "Exports: $(DEMO_DIR)/entities.csv, $(DEMO_DIR)/networks.csv"
+	@echo "Problem profile: $(DEMO_DIR)/report/index.html"
+	@echo "Open the web app: $(BIN)/clearsight serve --db $(DEMO_DB)   then http://127.0.0.1:8000/"
 	@echo "Next: $(BIN)/clearsight quarantine list --db $(DEMO_DB)"
 	@echo "      $(BIN)/clearsight network list --db $(DEMO_DB)"
 

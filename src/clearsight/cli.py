@@ -7,6 +7,7 @@ Every command takes ``--db PATH`` (default ``./clearsight.duckdb`` or
 
 from __future__ import annotations
 
+import getpass
 import json
 import logging
 import sys
@@ -26,6 +27,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from clearsight.access.cli import users_app
+from clearsight.audit.cli import audit_app
+from clearsight.commandline import CommandError, DbOption, JsonOption, open_store
 from clearsight.graph.cli import (
     export_network_command,
     export_networks_command,
@@ -36,8 +40,11 @@ from clearsight.ingest import IngestResult, SubmissionError, ingest
 from clearsight.ingest.load import PostLoadHook
 from clearsight.language.cli import app as language_app
 from clearsight.linkage.cli import entity_app, export_entities_command, link_app
+from clearsight.report.cli import report_command
+from clearsight.review.cli import review_app
 from clearsight.standard import SchemaError
-from clearsight.store import StoreError, connect, resolve_db_path
+from clearsight.stats.cli import stats_app
+from clearsight.store import StoreError, resolve_db_path
 from clearsight.synth.cli import synth
 
 app = typer.Typer(
@@ -64,25 +71,15 @@ app.command("networks")(networks_command)
 app.add_typer(network_app, name="network")
 export_app.command("networks")(export_networks_command)
 export_app.command("network")(export_network_command)
+app.add_typer(stats_app, name="stats")
+app.add_typer(review_app, name="review")
+app.command("report")(report_command)
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
 
 out = Console()
 err = Console(stderr=True)
 _debug = {"on": False}
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="Store file (default ./clearsight.duckdb, or $CLEARSIGHT_DB).",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-
-
-class CommandError(RuntimeError):
-    """A user-facing failure of a command: printed as one line."""
-
 
 # Errors a user can cause and fix: one line, no traceback.
 USER_ERRORS: tuple[type[BaseException], ...] = (
@@ -101,10 +98,6 @@ def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
     _debug["on"] = debug
-
-
-def open_store(db: Path | None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    return connect(resolve_db_path(db), read_only=read_only)
 
 
 @app.command("ingest")
@@ -156,6 +149,7 @@ def ingest_command(
                 ingest(
                     con,
                     path,
+                    actor=_actor(),
                     after_load=hook,
                     progress=lambda message: progress.update(task, description=message),
                 )
@@ -296,7 +290,7 @@ def analyse_command(
         raise CommandError(f"unknown stage(s) {sorted(unknown)}; stages: {', '.join(known)}")
     con = open_store(db)
     results = []
-    for result in analyse(con, set(stage) if stage else None):
+    for result in analyse(con, set(stage) if stage else None, actor=_actor()):
         results.append(result)
         if not as_json:
             counts = ", ".join(
@@ -312,6 +306,40 @@ def analyse_command(
                 default=str,
             )
         )
+
+
+@users_app.command("demo")
+def demo_users(db: DbOption = None) -> None:
+    """Create one demo user per role (analyst and partner per area) with random passwords.
+
+    For demonstrations on synthetic data only; existing demo users are left alone.
+    """
+    from clearsight.access import create_demo_users
+
+    con = open_store(db)
+    created = create_demo_users(con)
+    con.close()
+    for name, role, area, password in created:
+        where = f" ({area})" if area else ""
+        out.print(f"  {name:<32} {password:<24} {role}{where}", highlight=False, markup=False)
+    if not created:
+        out.print("Demo users exist already (their passwords were shown when made).")
+
+
+@app.command("serve")
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the analyst web app (FastAPI on Uvicorn) over the store.
+
+    Log in with a user made by 'clearsight users add'. Every view of a person or
+    network is recorded in the audit log.
+    """
+    from clearsight.web.cli import serve_command
+
+    serve_command(db=db, host=host, port=port)
 
 
 @app.command("standard")
@@ -368,6 +396,14 @@ def status_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     for name, n in counts.items():
         out.print(f"  {name}: {n:,} current rows", highlight=False)
     out.print(f"Quarantined rows in current batches: {quarantined:,}", highlight=False)
+
+
+def _actor() -> str:
+    """Who ran a command, for the audit log: the operating-system login."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
 
 
 def main() -> None:

@@ -14,6 +14,8 @@ from typing import Any
 
 import duckdb
 
+from clearsight import audit
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -28,7 +30,9 @@ class Stage:
         )
         result = runner(con)
         as_dict = getattr(result, "as_dict", None)
-        return dict(as_dict()) if callable(as_dict) else {"result": result}
+        if callable(as_dict):
+            return dict(as_dict())
+        return {"count": result} if isinstance(result, int) else {"result": result}
 
 
 STAGES: tuple[Stage, ...] = (
@@ -39,7 +43,12 @@ STAGES: tuple[Stage, ...] = (
         "clearsight.graph",
         "run",
     ),
+    Stage(
+        "review", "closed cases re-screened into the review queue", "clearsight.review", "screen"
+    ),
 )
+# Combining records about people is an s62 "combination": audited per run.
+AUDITED = {"linkage": "linkage_run", "networks": "network_run"}
 
 
 @dataclass(frozen=True)
@@ -49,11 +58,17 @@ class StageResult:
     summary: dict[str, Any]
 
 
-def analyse(con: duckdb.DuckDBPyConnection, only: set[str] | None = None) -> Iterator[StageResult]:
+def analyse(
+    con: duckdb.DuckDBPyConnection,
+    only: set[str] | None = None,
+    actor: str = "system:analyse",
+) -> Iterator[StageResult]:
     """Run the stages in order (or only those named), yielding each result as it ends."""
     for stage in STAGES:
         if only is not None and stage.name not in only:
             continue
         started = time.perf_counter()
         summary = stage.run(con)
+        if stage.name in AUDITED:
+            audit.record(con, actor=actor, action=AUDITED[stage.name], details=summary)
         yield StageResult(stage.name, time.perf_counter() - started, summary)

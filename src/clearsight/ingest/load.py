@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from clearsight import audit
 from clearsight.ingest import clean
 from clearsight.ingest.csvfile import ScannedFile, read, scan
 from clearsight.ingest.errors import SubmissionError
@@ -77,6 +78,7 @@ def ingest(
     progress: Progress | None = None,
     after_load: PostLoadHook | None = None,
     standard: Standard | None = None,
+    actor: str = "system:ingest",
 ) -> IngestResult:
     """Load the submission at ``path``; on any error the store is left as it was.
 
@@ -114,6 +116,19 @@ def ingest(
         finally:
             _drop_temp(con)
     log.info("%s: committed batch %s", result.source_id, result.batch_id)
+    # Collection is audited once the data is in: a rolled-back load collected nothing.
+    audit.record(
+        con,
+        actor=actor,
+        action="ingest",
+        target=result.source_id,
+        details={
+            "batch_id": result.batch_id,
+            "submission": result.submission,
+            "rows_loaded": result.rows_loaded,
+            "rows_quarantined": result.rows_quarantined,
+        },
+    )
     return replace(result, seconds=time.perf_counter() - started)
 
 

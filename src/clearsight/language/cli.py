@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 import sys
 from pathlib import Path
-from typing import Annotated, Literal, NoReturn
+from typing import Annotated, Literal
 
 import duckdb
 import typer
 
+from clearsight.commandline import DbOption, fail, open_store
 from clearsight.language.check import Finding, check
 from clearsight.language.rules import RuleError
 from clearsight.language.store import ReviewError, check_narratives, list_findings, mark_reviewed
+from clearsight.store import StoreError
 
 app = typer.Typer(
     help="Find victim-blaming language in narratives, say why it matters and what to write.",
@@ -24,39 +25,12 @@ app = typer.Typer(
     add_completion=False,
 )
 
-DEFAULT_DB = Path("clearsight.duckdb")
-ENV_DB = "CLEARSIGHT_DB"
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="Store file (default ./clearsight.duckdb, or $CLEARSIGHT_DB).",
-        show_default=False,
-    ),
-]
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def _db_path(db: Path | None) -> Path:
-    if db is not None:
-        return db
-    env = os.environ.get(ENV_DB)
-    return Path(env) if env else DEFAULT_DB
-
 
 def _connect(db: Path | None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    path = _db_path(db)
-    if not path.exists():
-        _fail(f"{path}: no such store; run 'clearsight ingest' first")
     try:
-        return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.Error as exc:
-        _fail(f"{path}: cannot open store: {str(exc).splitlines()[0]}")
+        return open_store(db, read_only=read_only)
+    except (StoreError, duckdb.Error) as exc:
+        fail(str(exc).splitlines()[0])
 
 
 def _read(file: str) -> tuple[str, str]:
@@ -66,13 +40,13 @@ def _read(file: str) -> tuple[str, str]:
     try:
         return file, path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        _fail(f"{file}: no such file")
+        fail(f"{file}: no such file")
     except IsADirectoryError:
-        _fail(f"{file}: is a directory, not a text file")
+        fail(f"{file}: is a directory, not a text file")
     except UnicodeDecodeError:
-        _fail(f"{file}: not UTF-8 text")
+        fail(f"{file}: not UTF-8 text")
     except OSError as exc:
-        _fail(f"{file}: cannot read: {exc.strerror}")
+        fail(f"{file}: cannot read: {exc.strerror}")
 
 
 def _text_line(name: str, f: Finding) -> str:
@@ -106,7 +80,7 @@ def check_command(
     try:
         findings = check(text)
     except RuleError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if output_format == "json":
         typer.echo(json.dumps({"findings": [f.as_dict() for f in findings]}, ensure_ascii=False))
     else:
@@ -131,9 +105,9 @@ def scan_command(
     try:
         count = check_narratives(con, batch)
     except duckdb.CatalogException:
-        _fail("the store has no events table; run 'clearsight ingest' first")
+        fail("the store has no events table; run 'clearsight ingest' first")
     except (duckdb.Error, RuleError) as exc:
-        _fail(str(exc).splitlines()[0])
+        fail(str(exc).splitlines()[0])
     finally:
         con.close()
     typer.echo(f"{count} finding(s) stored.")
@@ -150,7 +124,7 @@ def findings_command(
     try:
         rows = list_findings(con, source)
     except duckdb.Error as exc:
-        _fail(str(exc).splitlines()[0])
+        fail(str(exc).splitlines()[0])
     finally:
         con.close()
     if as_json:
@@ -185,9 +159,9 @@ def review_command(
     try:
         mark_reviewed(con, finding_id, reviewer, decision, reason)
     except ReviewError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except duckdb.Error as exc:
-        _fail(str(exc).splitlines()[0])
+        fail(str(exc).splitlines()[0])
     finally:
         con.close()
     typer.echo(f"{finding_id}: {decision} by {reviewer}.")

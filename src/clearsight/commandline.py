@@ -1,0 +1,41 @@
+"""What every ``clearsight`` command shares: the ``--db`` and ``--json`` options,
+opening the store, and failing with one clear line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import duckdb
+import typer
+
+from clearsight.store import connect, resolve_db_path
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Store file (default ./clearsight.duckdb, or $CLEARSIGHT_DB).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+class CommandError(RuntimeError):
+    """A user-facing failure of a command: the root CLI prints it as one line, exit 2."""
+
+
+def fail(message: object) -> NoReturn:
+    """Stop the command with ``message`` as its one-line error and exit code 2.
+
+    Printing here, not in the root's error handler, keeps sub-apps run on their
+    own (``python -m clearsight.language.cli``, test runners) just as clear.
+    """
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def open_store(db: Path | None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """The store named by ``--db``, ``$CLEARSIGHT_DB`` or the default."""
+    return connect(resolve_db_path(db), read_only=read_only)
