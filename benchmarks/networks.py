@@ -184,6 +184,14 @@ def recovery(seed: int, scale: float, linkage: bool, work: Path, settings: Graph
         print("  ", summary_.as_dict())
 
 
+def _peak_rss_mib() -> float:
+    """This process's peak resident set (VmHWM), in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def scale(persons: int, events: int, work: Path) -> None:
     """Store tables of the given size, generated in SQL: background crime and referrals,
     plus planted groups of four to six offending together against children."""
@@ -218,8 +226,8 @@ def scale(persons: int, events: int, work: Path) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TABLE current_events AS
-        SELECT CASE WHEN i % 5 = 0 THEN 'csc' ELSE 'police' END AS source_id, 'E' || i AS event_id,
-               CASE WHEN i % 5 = 0 THEN 'referral' ELSE 'crime' END AS event_type,
+        SELECT CASE WHEN i % 5 = 1 THEN 'csc' ELSE 'police' END AS source_id, 'E' || i AS event_id,
+               CASE WHEN i % 5 = 1 THEN 'referral' ELSE 'crime' END AS event_type,
                DATE '2023-01-01' + (i % 900)::INTEGER AS reported_date,
                NULL::DATE AS occurred_date, NULL AS related_event_id, NULL AS location_id,
                NULL AS postcode,
@@ -233,21 +241,30 @@ def scale(persons: int, events: int, work: Path) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TABLE current_involvements AS
-        WITH e AS (SELECT i, CASE WHEN i % 5 = 0 THEN 'csc' ELSE 'police' END AS s
+        -- Every involvement points at a person of the event's own source: persons with
+        -- index % 5 = 0 are social care records, the rest police; events with i % 5 = 1
+        -- are social care referrals, the rest police crimes (so the planted sexual
+        -- events, i % 20 = 0, are police crimes against planted police offenders).
+        WITH e AS (SELECT i, CASE WHEN i % 5 = 1 THEN 'csc' ELSE 'police' END AS s,
+                          hash(i * 7) % {persons} AS x, hash(i * 13) % {persons} AS y
                    FROM range({events}) r(i))
-        -- A child victim and two offenders; a sexual event's offenders come from a planted
-        -- group of five (so groups are co-offending), others are random.
+        -- A child victim and one or two suspects; a sexual event's suspects come from a
+        -- planted group of five (so groups are co-offending), others are random.
         SELECT s AS source_id, 'E' || i AS event_id,
-               'P' || ((hash(i) % ({persons} // 3)) * 3 + (CASE s WHEN 'csc' THEN 0 ELSE 3 END))
-                   AS person_id, 'victim' AS role FROM e
+               'P' || ((hash(i) % ({persons} // 15)) * 15
+                       + CASE s WHEN 'csc' THEN 0 ELSE 3 END) AS person_id,
+               'victim' AS role FROM e
         UNION ALL
         SELECT s, 'E' || i, 'P' || (CASE WHEN i % 20 = 0
                 THEN ((i // 20) % ({persons} // 50)) * 50 + 1 + (i // 1000) % 5 * 5
-                ELSE hash(i * 7) % {persons} END), 'suspect' FROM e
+                WHEN s = 'csc' THEN x // 5 * 5
+                WHEN x % 5 = 0 THEN x + 1 ELSE x END), 'suspect' FROM e
         UNION ALL
         SELECT s, 'E' || i, 'P' || (CASE WHEN i % 20 = 0
                 THEN ((i // 20) % ({persons} // 50)) * 50 + 1 + (i // 3000) % 5 * 5
-                ELSE hash(i * 13) % {persons} END), 'suspect' FROM e WHERE i % 2 = 0
+                WHEN s = 'csc' THEN y // 5 * 5
+                WHEN y % 5 = 0 THEN y + 1 ELSE y END), 'suspect'
+        FROM e WHERE i % 2 = 0
         """
     )
     for table in ("objects", "locations", "associations"):
@@ -273,10 +290,16 @@ def scale(persons: int, events: int, work: Path) -> None:
         "(SELECT count(*) FROM current_involvements)"
     ).fetchall()[0]
     print(f"generated {counts} in {time.perf_counter() - start:.1f} s")
+    orphans = con.execute(
+        "SELECT count(*) FROM current_involvements i ANTI JOIN current_persons p "
+        "USING (source_id, person_id)"
+    ).fetchall()[0][0]
+    assert orphans == 0, f"{orphans} involvements point at no person of their source"
     start = time.perf_counter()
     summary = run(con)
     print(f"graph + detection + definitions: {time.perf_counter() - start:.1f} s")
     print(summary.as_dict())
+    print(f"peak RSS {_peak_rss_mib():,.0f} MiB")
 
 
 def main() -> None:

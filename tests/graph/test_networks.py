@@ -4,9 +4,13 @@ import json
 from pathlib import Path
 
 import duckdb
+import igraph as ig
+import numpy as np
+import numpy.typing as npt
 import pytest
 
 from clearsight.graph import GraphSettings, run
+from clearsight.graph.detect import _networks
 from clearsight.graph.ids import assign_ids, fresh_id
 from clearsight.store import connect
 from tests.graph.scenario import load_scenario
@@ -157,20 +161,42 @@ def test_assign_ids_carries_over_by_overlap() -> None:
     assert ids[0] != "N-old" and carried == [False]
 
 
-def test_large_components_split_by_leiden(tmp_path: Path) -> None:
+def test_leiden_split_never_drops_members_and_is_stable(tmp_path: Path) -> None:
     con = connect(tmp_path / "s.duckdb")
     load_scenario(con, tmp_path)
-    settings = GraphSettings(max_network_size=3, leiden_resolution=1.0)
+    # Every component goes through Leiden at a resolution that leaves only singletons:
+    # they join back into their component, nobody is dropped, and reruns agree.
+    settings = GraphSettings(
+        max_network_size=3, leiden_resolution=50.0, split_merge_ratio=float("inf")
+    )
     run(con, settings)
     first = sorted(map(sorted, members(con)))
-    split = con.execute("SELECT count(*) FROM networks WHERE split_from IS NOT NULL").fetchall()[0][
-        0
-    ]
-    assert split >= 1
-    assert all(len(m) >= 2 for m in first)
+    assert set(members(con)) == {ABU, PQ, DF}
     run(con, settings)
     assert sorted(map(sorted, members(con))) == first
     con.close()
+
+
+def _graph(edges: list[tuple[int, int]], n: int) -> tuple[ig.Graph, npt.NDArray[np.bool_]]:
+    graph = ig.Graph(n=n, edges=edges)
+    graph.es["weight"] = [1.0] * len(edges)
+    return graph, np.ones(len(edges), dtype=np.bool_)
+
+
+def test_bridge_splits_two_groups_dense_group_stays_one() -> None:
+    """Two groups of five joined through one cross-area offender (vertex 0, in both) are
+    two networks; one sparse group of seven (a ring with chords) stays one."""
+    a = [(i, j) for i in range(5) for j in range(i + 1, 5)]
+    b = [(i, j) for i in range(5, 10) for j in range(i + 1, 10)]
+    bridge = [(0, 5), (0, 6), (0, 7)]
+    graph, knowing = _graph(a + b + bridge, 10)
+    networks, split_from = _networks(graph, knowing, GraphSettings())
+    assert sorted(map(sorted, networks)) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
+    assert split_from == [0, 0]
+    ring = [(i, (i + 1) % 7) for i in range(7)] + [(0, 3), (2, 5), (4, 6)]
+    graph, knowing = _graph(ring, 7)
+    networks, split_from = _networks(graph, knowing, GraphSettings())
+    assert networks == [list(range(7))] and split_from == [None]
 
 
 @pytest.mark.parametrize("cap", [1])

@@ -29,20 +29,35 @@ class Detection:
     graph: ig.Graph
     networks: list[list[int]]
     split_from: list[int | None]
+    # The networks detection finds in police data alone (entity ids), for comparison.
+    police_networks: list[list[str]]
 
 
 def load_graph(
-    con: duckdb.DuckDBPyConnection, settings: GraphSettings
+    con: duckdb.DuckDBPyConnection, settings: GraphSettings, police_only: bool = False
 ) -> tuple[list[str], ig.Graph, npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
-    """The offending-side entities and the weighted person–person links between them."""
+    """The offending-side entities and the weighted person–person links between them.
+
+    ``police_only``: only people involved through police events and links with police
+    evidence, the networks police data alone would give.
+    """
     types = _sql_list(settings.detection_link_types)
     knowing = _sql_list(KNOWING_LINK_TYPES)
     weights = " ".join(f"WHEN '{t}' THEN {w}" for t, w in LINK_WEIGHTS.items())
+    involved = _sql_list(settings.involved_roles)
+    assoc_types = _sql_list(settings.associate_event_types)
+    who = "graph_involved"
+    if police_only:
+        who = f"""(SELECT DISTINCT i.entity_id FROM graph_involvements i
+                   JOIN graph_events e USING (event_key)
+                   WHERE e.police AND e.relevant AND (list_contains({involved}, i.role)
+                     OR (i.role = 'associate'
+                         AND list_contains({assoc_types}, e.event_type))))"""
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE _vid AS
         SELECT entity_id, (row_number() OVER (ORDER BY entity_id) - 1)::INTEGER AS vid
-        FROM graph_involved
+        FROM {who}
         """
     )
     entities = [
@@ -55,7 +70,7 @@ def load_graph(
                bool_or(list_contains({knowing}, l.link_type)) AS knowing
         FROM graph_links l
         JOIN _vid a ON a.entity_id = l.entity_a JOIN _vid b ON b.entity_id = l.entity_b
-        WHERE list_contains({types}, l.link_type)
+        WHERE list_contains({types}, l.link_type) {"AND l.police_evidence" if police_only else ""}
         GROUP BY ALL ORDER BY va, vb
         """
     ).fetchnumpy()
@@ -111,24 +126,26 @@ def _components(graph: ig.Graph, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[
 
 
 def _split(sub: ig.Graph, settings: GraphSettings) -> list[list[int]]:
-    """Leiden communities of one component; a vertex left alone joins its strongest
-    neighbouring community (a member is never dropped by the split)."""
+    """Leiden communities of one connected component. A community too small to be a
+    network joins its most strongly linked neighbour, so the split never drops anyone."""
     labels = _leiden(sub, settings)
-    sizes = np.bincount(labels)
-    weights = sub.es["weight"]
-    for v, label in enumerate(labels):
-        if sizes[label] >= settings.network_min_size:
-            continue
+    while True:
+        sizes: dict[int, int] = {}
+        for label in labels:
+            sizes[label] = sizes.get(label, 0) + 1
+        small = sorted(c for c, n in sizes.items() if n < settings.network_min_size)
+        if not small or len(sizes) == 1:
+            break
         strength: dict[int, float] = {}
-        for e in sub.incident(v):
-            u = sub.es[e].target if sub.es[e].source == v else sub.es[e].source
-            if sizes[labels[u]] >= settings.network_min_size:
-                strength[labels[u]] = strength.get(labels[u], 0.0) + float(weights[e])
-        if strength:
-            target = min(strength, key=lambda k: (-strength[k], k))
-            sizes[label] -= 1
-            sizes[target] += 1
-            labels[v] = target
+        for edge in sub.es:
+            a, b = labels[edge.source], labels[edge.target]
+            if a != b and small[0] in (a, b):
+                other = b if a == small[0] else a
+                strength[other] = strength.get(other, 0.0) + float(edge["weight"])
+        if not strength:
+            break
+        target = min(strength, key=lambda k: (-strength[k], k))
+        labels = [target if label == small[0] else label for label in labels]
     _merge_back(sub, labels, settings.split_merge_ratio)
     communities: dict[int, list[int]] = {}
     for v, label in enumerate(labels):
@@ -164,8 +181,9 @@ def _merge_back(sub: ig.Graph, labels: list[int], ratio: float) -> None:
                 labels[v] = keep
 
 
-def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings) -> Detection:
-    entities, graph, edges, knowing = load_graph(con, settings)
+def _networks(
+    graph: ig.Graph, knowing: npt.NDArray[np.bool_], settings: GraphSettings
+) -> tuple[list[list[int]], list[int | None]]:
     membership = _components(graph, knowing)
     order = np.argsort(membership, kind="stable")
     bounds = np.flatnonzero(np.diff(membership[order])) + 1
@@ -187,6 +205,17 @@ def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings) -> Detection
         for part in parts:
             networks.append(sorted(ids[v] for v in part))
             split_from.append(component)
+    return networks, split_from
+
+
+def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings) -> Detection:
+    entities, graph, edges, knowing = load_graph(con, settings)
+    networks, split_from = _networks(graph, knowing, settings)
+    p_entities, p_graph, _, p_knowing = load_graph(con, settings, police_only=True)
+    police_networks = [
+        [p_entities[v] for v in members]
+        for members in _networks(p_graph, p_knowing, settings)[0]
+    ]
     # Only links inside a network count for its key people.
     owner = np.full(len(entities), -1, dtype=np.int64)
     for index, members in enumerate(networks):
@@ -194,4 +223,4 @@ def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings) -> Detection
     pairs = edges
     keep = (owner[pairs[:, 0]] >= 0) & (owner[pairs[:, 0]] == owner[pairs[:, 1]])
     member_graph = graph.subgraph_edges(np.flatnonzero(keep).tolist(), delete_vertices=False)
-    return Detection(entities, member_graph, networks, split_from)
+    return Detection(entities, member_graph, networks, split_from, police_networks)
