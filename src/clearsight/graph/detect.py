@@ -213,8 +213,7 @@ def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings) -> Detection
     networks, split_from = _networks(graph, knowing, settings)
     p_entities, p_graph, _, p_knowing = load_graph(con, settings, police_only=True)
     police_networks = [
-        [p_entities[v] for v in members]
-        for members in _networks(p_graph, p_knowing, settings)[0]
+        [p_entities[v] for v in members] for members in _networks(p_graph, p_knowing, settings)[0]
     ]
     # Only links inside a network count for its key people.
     owner = np.full(len(entities), -1, dtype=np.int64)

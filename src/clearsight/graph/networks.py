@@ -235,9 +235,7 @@ def _police_only(con: duckdb.DuckDBPyConnection, police_networks: list[list[str]
             owner.setdefault(entity, []).append(found)
     rows = []
     for network_id, ms in members.items():
-        best = max(
-            (len(ms & p) / len(ms | p) for m in ms for p in owner.get(m, [])), default=0.0
-        )
+        best = max((len(ms & p) / len(ms | p) for m in ms for p in owner.get(m, [])), default=0.0)
         rows.append((network_id, best >= 0.5, round(best, 4)))
     con.register(
         "_police_arrow",
