@@ -42,7 +42,7 @@ demo: install
 	@echo
 	@echo "Store: $(DEMO_DB)   synthetic data and ground truth: $(DEMO_DIR)/data"
 	@echo "Exports: $(DEMO_DIR)/entities.csv, $(DEMO_DIR)/networks.csv"
-	@echo "Problem profile: $(DEMO_DIR)/report/index.html"
+	@echo "Problem profile: $(DEMO_DIR)/report/problem-profile.html"
 	@echo "Open the web app: $(BIN)/clearsight serve --db $(DEMO_DB)   then http://127.0.0.1:8000/"
 	@echo "Next: $(BIN)/clearsight quarantine list --db $(DEMO_DB)"
 	@echo "      $(BIN)/clearsight network list --db $(DEMO_DB)"

@@ -68,6 +68,7 @@ def test_excluded_sources_are_stated(store: Path, tmp_path: Path) -> None:
     con = duckdb.connect(str(store), read_only=True)
     result = build_report(con, tmp_path / "n", exclude_sources=("west-yorkshire-health",))
     con.close()
+    assert "west-yorkshire-health" in result.html.read_text(encoding="utf-8")
     with (tmp_path / "n" / "tables" / "scale.csv").open() as handle:
         row = next(csv.DictReader(handle))
     assert row["sources_excluded"] == "west-yorkshire-health"

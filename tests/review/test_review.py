@@ -78,11 +78,13 @@ def test_ranking_ignores_protected_characteristics(tmp_path: Path) -> None:
         ]
         shuffled = [values[i] for i in rng.permutation(len(values))]
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE shuffle AS SELECT unnest(?) AS v, generate_subscripts(?, 1) AS i",
+            "CREATE OR REPLACE TEMP TABLE shuffle AS "
+            "SELECT unnest(?) AS v, generate_subscripts(?, 1) AS i",
             [shuffled, shuffled],
         )
         con.execute(
-            f"UPDATE persons SET {column} = s.v FROM (SELECT rowid AS rid, row_number() OVER (ORDER BY rowid) AS i "
+            f"UPDATE persons SET {column} = s.v FROM "
+            "(SELECT rowid AS rid, row_number() OVER (ORDER BY rowid) AS i "
             f"FROM persons) p JOIN shuffle s USING (i) WHERE persons.rowid = p.rid"
         )
     changed = con.execute("SELECT count(*) FROM persons").fetchall()[0][0]

@@ -52,7 +52,8 @@ def test_ethnicity_not_stated_and_not_recorded_are_separate(con: duckdb.DuckDBPy
     for who in ("victims", "suspects"):
         row = picture.tables[f"ethnicity_{who}"].row(NATIONAL_KEY).values
         assert row["recorded"] + row["not_stated"] + row["not_recorded"] == row["total"]  # type: ignore[operator]
-    # The synthetic police data, like the national audit, leaves most suspects' ethnicity unrecorded.
+    # The synthetic police data, like the national audit, leaves most suspects'
+    # ethnicity unrecorded.
     suspects = picture.tables["ethnicity_suspects"].row(NATIONAL_KEY).values
     assert float(suspects["pct_not_recorded"]) > 40  # type: ignore[arg-type]
     records = picture.tables["record_completeness"].row(NATIONAL_KEY).values
@@ -71,7 +72,8 @@ def test_timeliness_matches_a_direct_count(con: duckdb.DuckDBPyConnection) -> No
     expected = con.execute(
         """
         SELECT count(*) FROM st_events c JOIN st_events ch
-          ON ch.source_id = c.source_id AND ch.related_event_id = c.event_id AND ch.event_type = 'charge'
+          ON ch.source_id = c.source_id AND ch.related_event_id = c.event_id
+             AND ch.event_type = 'charge'
         WHERE c.event_type = 'crime' AND c.relevant AND c.agency_type = 'police'
           AND ch.reported_date >= c.reported_date
         """

@@ -295,7 +295,8 @@ def build_report(
     )
     env.filters["cell"] = _cell
     html = env.get_template("profile.html").render(
-        title=f"Group-based child sexual exploitation: problem profile, {area_label(area) if area else NATIONAL_LABEL}",
+        title="Group-based child sexual exploitation: problem profile, "
+        + (area_label(area) if area else NATIONAL_LABEL),
         place=area_label(area) if area else NATIONAL_LABEL,
         generated=datetime.now().strftime("%d %B %Y"),
         provenance=ctx.provenance.as_dict(),

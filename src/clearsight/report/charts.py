@@ -31,7 +31,8 @@ def bar_chart(title: str, bars: list[tuple[str, Value]], unit: str = "") -> str:
         if isinstance(value, int | float) and not isinstance(value, bool):
             w = max(1.0, (width - label_w - 70) * float(value) / top) if value else 0.0
             parts.append(
-                f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" fill="#1d70b8"/>'
+                f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" '
+                f'fill="#1d70b8"/>'
             )
             shown = f"{value:,}{unit}" if isinstance(value, int) else f"{value:,.1f}{unit}"
             parts.append(

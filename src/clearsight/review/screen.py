@@ -72,7 +72,8 @@ def _reasons_sql(con: duckdb.DuckDBPyConnection, s: Settings) -> str:
             SELECT c.source_id, c.event_id, 'meets_universal_definition' AS reason,
                    {w("meets_universal_definition")} AS score,
                    to_json(list({{'child': f.child, 'agency_cse_flag': f.local_flag,
-                                  'dfe_2017_meets': f.dfe_meets, 'offender_in_iicsa_network': f.in_network}}
+                                  'dfe_2017_meets': f.dfe_meets,
+                                   'offender_in_iicsa_network': f.in_network}}
                                 ORDER BY f.child)[1:{cap}]) AS evidence
             FROM rs_cases c JOIN cse_flag_cases f ON f.event_key = c.source_id || ':' || c.event_id
             WHERE f.universal GROUP BY ALL

@@ -227,7 +227,8 @@ def _people(con: duckdb.DuckDBPyConnection, graph: bool, definitions: bool) -> N
             GROUP BY entity_id
         )
         SELECT n.entity_id, n.area, n.sex, n.ethnicity_status, n.agency_types,
-               r.age, CASE WHEN coalesce(r.offender, false) THEN 'offender' ELSE 'suspect' END AS status
+               r.age,
+                CASE WHEN coalesce(r.offender, false) THEN 'offender' ELSE 'suspect' END AS status
         FROM inv JOIN st_entities n USING (entity_id) LEFT JOIN roles r USING (entity_id)
         WHERE n.entity_id NOT IN (SELECT entity_id FROM st_children)
         """
@@ -257,11 +258,13 @@ def provenance(con: duckdb.DuckDBPyConnection, excluded: tuple[str, ...]) -> Pro
         definitions = tuple(
             f"{d} {v}"
             for d, v in con.execute(
-                "SELECT DISTINCT definition_id, definition_version FROM definition_results ORDER BY 1"
+                "SELECT DISTINCT definition_id, definition_version "
+                "FROM definition_results ORDER BY 1"
             ).fetchall()
         )
     row = con.execute(
-        "SELECT min(extract_date), max(extract_date), min(period_start), max(period_end) FROM st_sources"
+        "SELECT min(extract_date), max(extract_date), min(period_start), max(period_end) "
+        "FROM st_sources"
     ).fetchall()[0]
     assert row is not None
     lo, hi, start, end = row

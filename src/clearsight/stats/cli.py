@@ -116,7 +116,8 @@ def _show(
         out.print(table)
     p = picture.context.provenance
     out.print(
-        f"Definitions: {'; '.join(p.definitions) or 'none evaluated'}. Extracts: {p.extract_dates}. "
+        f"Definitions: {'; '.join(p.definitions) or 'none evaluated'}. "
+        f"Extracts: {p.extract_dates}. "
         f"Sources: {len(p.sources_included)} included, {len(p.sources_excluded)} excluded.",
         highlight=False,
     )

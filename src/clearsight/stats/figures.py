@@ -39,6 +39,13 @@ COCAD = (
 )
 SEXES = (("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Not known"))
 
+WHO_VICTIMS = "children (victims and at risk)"
+WHO_SUSPECTS = "suspects and offenders"
+
+
+def _agency_counts() -> str:
+    return ", ".join(f"count(*) FILTER (WHERE agency_type = '{k}')" for k, _ in AGENCY_TYPES)
+
 
 @dataclass
 class Picture:
@@ -64,9 +71,12 @@ def scale(con: duckdb.DuckDBPyConnection, ctx: Context) -> StatTable:
         sql="""
             SELECT area,
                    (SELECT count(*) FROM st_children c WHERE c.area = a.area AND status = 'victim'),
-                   (SELECT count(*) FROM st_children c WHERE c.area = a.area AND status = 'at_risk'),
-                   (SELECT count(*) FROM st_suspects c WHERE c.area = a.area AND status = 'suspect'),
-                   (SELECT count(*) FROM st_suspects c WHERE c.area = a.area AND status = 'offender')
+                   (SELECT count(*) FROM st_children c
+                     WHERE c.area = a.area AND status = 'at_risk'),
+                   (SELECT count(*) FROM st_suspects c
+                     WHERE c.area = a.area AND status = 'suspect'),
+                   (SELECT count(*) FROM st_suspects c
+                     WHERE c.area = a.area AND status = 'offender')
             FROM (SELECT DISTINCT area FROM st_sources) a
         """,
         keys=ctx.areas,
@@ -152,7 +162,7 @@ def ages(con: duckdb.DuckDBPyConnection, ctx: Context, s: Settings, who: str) ->
     return count_table(
         con,
         name=f"age_{who}",
-        title=f"Age of {'children (victims and at risk)' if who == 'victims' else 'suspects and offenders'}",
+        title="Age of " + (WHO_VICTIMS if who == "victims" else WHO_SUSPECTS),
         sql=f"SELECT area, {', '.join(parts)} FROM {table} GROUP BY area",
         keys=ctx.areas,
         counts=counts,
@@ -167,7 +177,7 @@ def sexes(con: duckdb.DuckDBPyConnection, ctx: Context, who: str) -> StatTable:
     return count_table(
         con,
         name=f"sex_{who}",
-        title=f"Sex of {'children (victims and at risk)' if who == 'victims' else 'suspects and offenders'}",
+        title="Sex of " + (WHO_VICTIMS if who == "victims" else WHO_SUSPECTS),
         sql=f"SELECT area, {', '.join(parts)} FROM {table} GROUP BY area",
         keys=ctx.areas,
         counts=list(SEXES),
@@ -209,7 +219,8 @@ def partner_networks(con: duckdb.DuckDBPyConnection, ctx: Context) -> StatTable:
         con,
         name="partner_networks",
         title=title,
-        sql="""SELECT area, count(*), count(*) FILTER (WHERE NOT coalesce(detectable_police_only, true))
+        sql="""SELECT area, count(*),
+                    count(*) FILTER (WHERE NOT coalesce(detectable_police_only, true))
                FROM st_networks GROUP BY area""",
         keys=ctx.areas,
         counts=[("networks", "Networks"), ("partner_needed", "Detectable only with partner data")],
@@ -226,7 +237,7 @@ def agencies(con: duckdb.DuckDBPyConnection, ctx: Context) -> StatTable:
         con,
         name="agencies",
         title="Sources that contributed, by agency type",
-        sql=f"""SELECT area, {", ".join(f"count(*) FILTER (WHERE agency_type = '{k}')" for k, _ in AGENCY_TYPES)}
+        sql=f"""SELECT area, {_agency_counts()}
                 FROM st_sources GROUP BY area""",
         keys=ctx.areas,
         counts=list(AGENCY_TYPES),

@@ -35,7 +35,8 @@ WITH crime AS (
 ), charge AS (
     SELECT source_id, related_event_id AS crime_id, event_id AS charge_id, reported_date AS d
     FROM st_events WHERE event_type = 'charge'
-    QUALIFY row_number() OVER (PARTITION BY source_id, related_event_id ORDER BY reported_date, event_id) = 1
+    QUALIFY row_number() OVER (
+        PARTITION BY source_id, related_event_id ORDER BY reported_date, event_id) = 1
 ), court AS (
     SELECT source_id, related_event_id AS charge_id, min(reported_date) AS d
     FROM st_events WHERE event_type = 'court_outcome' GROUP BY ALL
@@ -81,7 +82,8 @@ def step_table(
             rows.append(Row(key, area_label(key), values))
     notes = [
         f"Police crimes with an exploitation context; days from the first to the second date "
-        f"of the step. Percentiles are published over at least {s.disclosure.min_cases_for_statistic} crimes."
+        "of the step. Percentiles are published over at least "
+        f"{s.disclosure.min_cases_for_statistic} crimes."
     ]
     cmp = s.timeliness.comparison
     if step == cmp.step:
@@ -99,7 +101,8 @@ def open_table(con: duckdb.DuckDBPyConnection, ctx: Context, s: Settings) -> Sta
         title=f"Open investigations older than {days} days",
         sql=f"""
             SELECT area, count(*),
-                   count(*) FILTER (WHERE datediff('day', reported_date, extract_date) > {int(days)})
+                   count(*) FILTER (
+                        WHERE datediff('day', reported_date, extract_date) > {int(days)})
             FROM st_events
             WHERE event_type = 'crime' AND relevant AND agency_type = 'police'
               AND closed_date IS NULL AND coalesce(status, 'open') <> 'closed'
@@ -109,7 +112,8 @@ def open_table(con: duckdb.DuckDBPyConnection, ctx: Context, s: Settings) -> Sta
         counts=[("open", "Open investigations"), ("older", f"Open more than {days} days")],
         percents=[("pct_older", f"% older than {days} days", "older", "open")],
         notes=[
-            "Age at the source's extract date. The list of cases: 'clearsight stats timeliness --open'."
+            "Age at the source's extract date. "
+            "The list of cases: 'clearsight stats timeliness --open'."
         ],
     )
 
@@ -140,7 +144,8 @@ def open_investigations(
     For people with access to records only: never part of a published table."""
     sql = """
         SELECT e.source_id, e.event_id, e.area, e.reported_date,
-               datediff('day', e.reported_date, e.extract_date) AS age, e.offence, e.specialist_unit,
+               datediff('day', e.reported_date, e.extract_date) AS age,
+               e.offence, e.specialist_unit,
                EXISTS (SELECT 1 FROM st_events a WHERE a.event_type = 'arrest'
                        AND a.source_id = e.source_id AND a.related_event_id = e.event_id),
                EXISTS (SELECT 1 FROM st_events a WHERE a.event_type = 'charge'
