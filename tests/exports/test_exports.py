@@ -57,7 +57,34 @@ def test_graphml(scon: duckdb.DuckDBPyConnection) -> None:  # noqa: F811
     nodes = {n.get("id") for n in graph.findall(f"{GRAPHML}node")}
     edges = graph.findall(f"{GRAPHML}edge")
     assert edges and all(e.get("source") in nodes and e.get("target") in nodes for e in edges)
-    assert "wyp-police/A" in nodes
+    refs = {
+        d.text
+        for n in graph.findall(f"{GRAPHML}node")
+        for d in n.findall(f"{GRAPHML}data")
+        if d.get("key") == "n_ref"
+    }
+    assert "wyp-police/A" in refs
+
+
+SCHEMA = Path(__file__).parent / "schema" / "graphml.xsd"
+
+
+def test_graphml_valid_against_schema(scon: duckdb.DuckDBPyConnection) -> None:  # noqa: F811
+    """The export validates against the vendored GraphML XSD (tests/exports/schema)."""
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
+    for network_id in [r[0] for r in scon.execute("SELECT network_id FROM networks").fetchall()]:
+        document = etree.fromstring(export_network(scon, network_id, "graphml"))
+        assert schema.validate(document), schema.error_log
+    # The schema is not a rubber stamp: an edge to an undeclared node is rejected.
+    document = etree.fromstring(export_network(scon, _abu(scon), "graphml"))
+    graph = document.find("{http://graphml.graphdrawing.org/xmlns}graph")
+    assert graph is not None
+    etree.SubElement(
+        graph, "{http://graphml.graphdrawing.org/xmlns}edge", source="nowhere", target="nowhere"
+    )
+    assert not schema.validate(document)
 
 
 def test_gexf_has_no_type_attribute_on_edges(scon: duckdb.DuckDBPyConnection) -> None:  # noqa: F811

@@ -22,7 +22,12 @@ def to_graphml(graph: Subgraph) -> bytes:
             keys[(scope, name)] = f"{scope[0]}_{name}"
         return keys[(scope, name)]
 
+    # Node and edge ids must be XML name tokens (no '/', '|' or spaces): canonical n0, e0,
+    # with the graph's own id kept in the `ref` data.
+    node_ids = {node.id: f"n{i}" for i, node in enumerate(graph.nodes)}
     # Keys first (the schema wants them before the graph): collect, then emit.
+    key("node", "ref")
+    key("edge", "ref")
     for name in ("kind", "label"):
         key("node", name)
         key("edge", name)
@@ -44,14 +49,18 @@ def to_graphml(graph: Subgraph) -> bytes:
     for name, value in graph.attributes.items():
         ET.SubElement(g, f"{{{NS}}}data", {"key": keys[("graph", name)]}).text = value
     for node in graph.nodes:
-        n = ET.SubElement(g, f"{{{NS}}}node", {"id": node.id})
-        for name, value in {"kind": node.kind, "label": node.label, **node.attributes}.items():
+        n = ET.SubElement(g, f"{{{NS}}}node", {"id": node_ids[node.id]})
+        values = {"ref": node.id, "kind": node.kind, "label": node.label, **node.attributes}
+        for name, value in values.items():
             ET.SubElement(n, f"{{{NS}}}data", {"key": keys[("node", name)]}).text = value
-    for edge in graph.edges:
+    for i, edge in enumerate(graph.edges):
         e = ET.SubElement(
-            g, f"{{{NS}}}edge", {"id": edge.id, "source": edge.source, "target": edge.target}
+            g,
+            f"{{{NS}}}edge",
+            {"id": f"e{i}", "source": node_ids[edge.source], "target": node_ids[edge.target]},
         )
-        for name, value in {"kind": edge.kind, "label": edge.label, **edge.attributes}.items():
+        values = {"ref": edge.id, "kind": edge.kind, "label": edge.label, **edge.attributes}
+        for name, value in values.items():
             ET.SubElement(e, f"{{{NS}}}data", {"key": keys[("edge", name)]}).text = value
     ET.indent(root)
     data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
