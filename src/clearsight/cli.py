@@ -177,20 +177,21 @@ def _narrative_hook(enabled: bool) -> PostLoadHook | None:
 
 
 def _print_results(results: list[IngestResult]) -> None:
-    table = Table(title="Ingested")
-    for heading in ("source", "status", "batch", "file", "read", "loaded", "quarantined"):
-        table.add_column(heading, justify="right" if heading in ("read", "loaded") else "left")
+    table = Table(title="Ingested (per-file counts: --json)")
+    for heading in ("source", "area", "status", "batch", "files", "read", "loaded", "quarantined"):
+        numeric = heading in ("files", "read", "loaded", "quarantined")
+        table.add_column(heading, justify="right" if numeric else "left", no_wrap=True)
     for r in results:
-        for f in r.files:
-            table.add_row(
-                r.source_id,
-                r.status,
-                str(r.batch_id),
-                f.file,
-                f"{f.rows_read:,}",
-                f"{f.rows_loaded:,}",
-                f"{f.rows_quarantined:,}",
-            )
+        table.add_row(
+            r.source_id,
+            r.area,
+            r.status,
+            str(r.batch_id),
+            str(len(r.files)),
+            f"{r.rows_read:,}",
+            f"{r.rows_loaded:,}",
+            f"{r.rows_quarantined:,}",
+        )
     out.print(table)
     quarantined = sum(r.rows_quarantined for r in results)
     if quarantined:
@@ -321,7 +322,7 @@ def demo_users(db: DbOption = None) -> None:
     con.close()
     for name, role, area, password in created:
         where = f" ({area})" if area else ""
-        out.print(f"  {name:<32} {password:<24} {role}{where}", highlight=False, markup=False)
+        print(f"  {name:<28} {password:<18} {role}{where}")
     if not created:
         out.print("Demo users exist already (their passwords were shown when made).")
 
