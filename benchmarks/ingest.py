@@ -27,6 +27,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--data", type=Path, help="reuse submissions generated earlier")
     parser.add_argument("--workdir", type=Path, help="keep files here (default: a temp dir)")
+    parser.add_argument(
+        "--skip-language",
+        action="store_true",
+        help="time loading alone, without the narrative language check",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="clearsight-bench-") as tmp:
         work = args.workdir or Path(tmp)
