@@ -48,6 +48,7 @@ def main() -> None:
                 "--json",
                 "--db",
                 str(store),
+                *(["--skip-language"] if args.skip_language else []),
                 *map(str, submissions),
             ],
             capture_output=True,
@@ -63,6 +64,7 @@ def main() -> None:
             for f in r["files"]:
                 per_file[f["file"]] = per_file.get(f["file"], 0) + f["rows_read"]
         report = {
+            "language_check": not args.skip_language,
             "submissions": len(submissions),
             "rows": rows,
             "rows_by_file": per_file,
