@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from clearsight.commandline import DbOption
 from clearsight.store import connect, resolve_db_path
 
 review_app = typer.Typer(
@@ -19,15 +20,6 @@ review_app = typer.Typer(
     no_args_is_help=True,
 )
 out = Console()
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="Store file (default ./clearsight.duckdb, or $CLEARSIGHT_DB).",
-        show_default=False,
-    ),
-]
 
 
 @review_app.command("screen")

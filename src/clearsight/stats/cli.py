@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from clearsight.commandline import DbOption, JsonOption
 from clearsight.store import connect, resolve_db_path
 
 stats_app = typer.Typer(
@@ -21,18 +22,9 @@ stats_app = typer.Typer(
 )
 out = Console()
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="Store file (default ./clearsight.duckdb, or $CLEARSIGHT_DB).",
-        show_default=False,
-    ),
-]
 AreaOption = Annotated[
     str | None, typer.Option(help="Only this force area (and the national row).")
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 PublishedOption = Annotated[bool, typer.Option("--published", help="Apply disclosure control.")]
 SettingsOption = Annotated[
     Path | None, typer.Option(help="Settings YAML (see docs/statistics.md).")
