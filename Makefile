@@ -19,13 +19,18 @@ $(STAMP): pyproject.toml requirements.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
-# Debian packages the tests need: Chromium for the browser tests. Installed only
-# when missing, and only where apt-get can run (CI and the dev machines are root).
+# Debian packages the tests need: Chromium for the browser tests, a Java runtime
+# for Spark in local mode. Installed only when missing, and only where apt-get
+# can run (CI and the dev machines are root).
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium is missing: browser tests will be skipped"; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing Debian packages:$$missing (their tests will fail)"; fi; \
+	fi
 
 demo: install
 	rm -rf $(DEMO_DIR)
