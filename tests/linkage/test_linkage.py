@@ -118,6 +118,7 @@ def test_explanation_lists_every_comparison_and_adds_up(
         "surname",
         "date_of_birth",
         "postcode",
+        "address",
         "phones",
         "emails",
         "nhs_number",
@@ -155,9 +156,9 @@ def test_review_list_is_near_the_threshold_and_undecided(
     threshold, low, high = linked_con.execute(
         "SELECT threshold, review_low, review_high FROM link_runs ORDER BY run_id DESC LIMIT 1"
     ).fetchall()[0]
-    distances = [abs(p.match_weight - threshold) for p in pairs]
+    distances = [abs(p.evidence - threshold) for p in pairs]
     assert distances == sorted(distances)
-    assert all(low <= p.match_weight <= high for p in pairs)
+    assert all(low <= p.evidence <= high for p in pairs)
 
 
 def test_rerun_reproduces_partition_and_ids(linked: Linked, tmp_path: Path) -> None:

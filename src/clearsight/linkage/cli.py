@@ -68,7 +68,7 @@ def link_command(
     ctx: typer.Context,
     db: DbOption = None,
     threshold: Annotated[
-        float | None, typer.Option(help="Match weight at which a pair links.")
+        float | None, typer.Option(help="Evidence (match weight minus the prior) at which a pair links.")
     ] = None,
     model: Annotated[
         Path | None,
@@ -128,10 +128,11 @@ def review_command(
         print(json.dumps([p.as_dict() for p in pairs], indent=2))
         return
     table = Table(title="Pairs for review")
-    for heading in ("weight", "linked", "left", "right", "note"):
+    for heading in ("evidence", "weight", "linked", "left", "right", "note"):
         table.add_column(heading)
     for p in pairs:
         table.add_row(
+            f"{p.evidence:.2f}",
             f"{p.match_weight:.2f}",
             "yes" if p.linked else "no",
             p.left,

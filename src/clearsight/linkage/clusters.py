@@ -13,16 +13,27 @@ import hashlib
 import duckdb
 import pyarrow as pa
 
+from clearsight.linkage.model import FORENAMES_ELSE, NHS_EXACT, NHS_ONE_ERROR
+
 # Why a pair scored above the threshold is still not linked. The model can
 # add up agreeing surname, birth date and postcode to a high weight for twins;
 # these rules say what no weight may override.
-GUARD_SQL = """
+#
+# "forenames differ" is evidence-aware: a different forename is refused unless
+# an identifier that twins and siblings do not share agrees: the NHS number,
+# exactly or within one keyed error (a record whose given name was replaced
+# keeps its identifiers; two people's checksummed numbers one keystroke apart
+# is far rarer than a typing error). A shared
+# household address, postcode, phone and birth date are what twins share, so
+# they never lift the guard.
+GUARD_SQL = f"""
 CASE
     WHEN d.decision = 'reject' THEN 'rejected by analyst'
     WHEN d.decision = 'accept' THEN NULL
-    WHEN (p.is_unknown_l OR p.is_unknown_r) AND p.gamma_nhs_number <> 1
+    WHEN (p.is_unknown_l OR p.is_unknown_r) AND p.gamma_nhs_number <> {NHS_EXACT}
         THEN 'unidentified person'
-    WHEN p.gamma_forenames = 0 AND p.gamma_nhs_number <> 1
+    WHEN p.gamma_forenames = {FORENAMES_ELSE}
+         AND p.gamma_nhs_number NOT IN ({NHS_EXACT}, {NHS_ONE_ERROR})
         THEN 'forenames differ'
 END
 """
@@ -43,7 +54,7 @@ def mark_links(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
         f"""
         UPDATE link_pairs AS p SET
             refused_because = g.refused,
-            linked = g.refused IS NULL AND (p.match_weight >= ? OR g.decision = 'accept')
+            linked = g.refused IS NULL AND (p.evidence >= ? OR g.decision = 'accept')
         FROM (
             SELECT p.record_key_l, p.record_key_r, d.decision, {GUARD_SQL} AS refused
             FROM link_pairs p LEFT JOIN current_link_decisions d

@@ -150,6 +150,9 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
                 date_of_birth,
                 CASE WHEN lower(sex) IN ('female', 'male', 'other') THEN lower(sex) END AS sex,
                 postcode,
+                -- Letters and digits only, one space between tokens.
+                nullif(trim(regexp_replace(lower(coalesce(address, '')), '[^a-z0-9]+', ' ',
+                    'g')), '') AS address,
                 CASE WHEN len(phones) > 0 THEN phones END AS phones,
                 CASE WHEN len(emails) > 0 THEN emails END AS emails,
                 nhs_number
@@ -234,6 +237,11 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
             b.postcode,
             CASE WHEN b.postcode LIKE '% %' THEN b.postcode[1:-3] END AS pc_sector,
             nullif(split_part(b.postcode, ' ', 1), '') AS pc_district,
+            b.address,
+            -- House number and the first word of the street: "12a high st" and
+            -- "12 high street, leeds" share "12 high".
+            nullif(regexp_extract(b.address, '^([0-9]+)', 1), '') AS addr_number,
+            nullif(regexp_extract(b.address, '^[0-9]+[a-z]? ([a-z]+)', 1), '') AS addr_street,
             b.phones,
             b.emails,
             b.nhs_number,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,13 @@ from clearsight.linkage.features import RECORD_KEY
 
 # Columns a prediction keeps beside the comparison values: guards need them.
 RETAINED_COLUMNS = ["source_id", "is_unknown"]
+
+
+# Comparison levels the guards in ``clusters.py`` read (Splink numbers levels
+# from the else level up: 0 is "else", -1 is null).
+FORENAMES_ELSE = 0
+NHS_EXACT = 2
+NHS_ONE_ERROR = 1
 
 
 @dataclass(frozen=True)
@@ -109,6 +117,22 @@ def comparisons() -> list[Any]:
         ],
     )
 
+    address = cl.CustomComparison(
+        output_column_name="address",
+        comparison_description="address line, letters and digits only",
+        comparison_levels=[
+            null("address_l IS NULL OR address_r IS NULL"),
+            level("address_l = address_r", "exact"),
+            level(
+                "addr_number_l = addr_number_r AND addr_street_l = addr_street_r",
+                "house number and street agree",
+            ),
+            level("jaro_winkler_similarity(address_l, address_r) >= 0.9", "Jaro-Winkler >= 0.9"),
+            level("addr_street_l = addr_street_r", "street agrees"),
+            cll.ElseLevel(),
+        ],
+    )
+
     def shared_list(column: str, what: str) -> Any:
         return cl.CustomComparison(
             output_column_name=column,
@@ -130,14 +154,26 @@ def comparisons() -> list[Any]:
             ],
         )
 
+    nhs = cl.CustomComparison(
+        output_column_name="nhs_number",
+        comparison_description="NHS number, exact or one keyed error",
+        comparison_levels=[
+            null("nhs_number_l IS NULL OR nhs_number_r IS NULL"),
+            level("nhs_number_l = nhs_number_r", "exact"),
+            level("damerau_levenshtein(nhs_number_l, nhs_number_r) <= 1", "one keyed error"),
+            cll.ElseLevel(),
+        ],
+    )
+
     return [
         forenames,
         surname,
         dob,
         postcode,
+        address,
         shared_list("phones", "phone number"),
         shared_list("emails", "email address"),
-        exact("nhs_number"),
+        nhs,
         exact("sex"),
     ]
 
@@ -162,10 +198,18 @@ def blocking_rules() -> list[Any]:
         block_on("dob_canon", "fn_key1"),
         block_on("dob", "pc_district"),
         block_on("fn_key1", "sn_code", "pc_district"),
-        # A household postcode is a small block; an initial keeps it small.
-        block_on("postcode", "fn_init"),
-        block_on("postcode", "sn_init"),
+        # Both names misspelt but the date right (keyed errors rarely touch the
+        # first letter); or the year wrong and one name misspelt.
+        block_on("dob_canon", "fn_init"),
+        block_on("dob_canon", "sn_init"),
+        block_on("sn_code", "dob_md", "fn_init"),
+        block_on("fn_key1", "dob_md", "sn_init"),
+        # A household postcode or address line is a small block (about 20
+        # records at most among 1M): names swapped, misspelt or replaced.
+        block_on("postcode"),
+        block_on("address"),
         block_on("name_pair", "dob_y"),
+        block_on("name_pair", "pc_district"),
         # Names swapped and one of them misspelt: the other still agrees, crossed.
         "l.fn1 = r.sn1 AND l.dob_canon = r.dob_canon",
         "l.sn1 = r.fn1 AND l.dob_canon = r.dob_canon",
@@ -206,6 +250,30 @@ def train(linker: Any, options: TrainingOptions) -> None:
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, max_pairs=options.em_max_pairs
         )
+
+
+def prior_weight(model: dict[str, Any]) -> float:
+    """log2 prior odds: the part of every match weight that is not evidence."""
+    prior = float(model["probability_two_random_records_match"])
+    return math.log2(prior / (1 - prior))
+
+
+def rounded(model: dict[str, Any], digits: int = 9) -> dict[str, Any]:
+    """The model with its probabilities rounded to ``digits`` significant digits."""
+
+    def r(x: Any) -> Any:
+        if isinstance(x, float) and x != 0.0 and math.isfinite(x):
+            return float(f"{x:.{digits}g}")
+        return x
+
+    out = json.loads(json.dumps(model))
+    out["probability_two_random_records_match"] = r(out["probability_two_random_records_match"])
+    for comparison in out["comparisons"]:
+        for lvl in comparison["comparison_levels"]:
+            for key in ("m_probability", "u_probability"):
+                if key in lvl:
+                    lvl[key] = r(lvl[key])
+    return out
 
 
 def model_json(linker: Any) -> str:

@@ -23,6 +23,7 @@ class ReviewPair:
     record_key_l: str
     record_key_r: str
     match_weight: float
+    evidence: float
     match_probability: float
     linked: bool
     refused_because: str | None
@@ -61,7 +62,7 @@ def review_list(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[ReviewP
     _run_id, threshold, low, high, _model = latest
     rows = con.execute(
         f"""
-        SELECT p.record_key_l, p.record_key_r, p.match_weight, p.match_probability,
+        SELECT p.record_key_l, p.record_key_r, p.match_weight, p.evidence, p.match_probability,
                p.linked, p.refused_because,
                p.record_key_l || ' ' || {_DESCRIBE.format(p="a")},
                p.record_key_r || ' ' || {_DESCRIBE.format(p="b")}
@@ -69,15 +70,23 @@ def review_list(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[ReviewP
         LEFT JOIN current_link_decisions d USING (record_key_l, record_key_r)
         LEFT JOIN current_persons a ON a.source_id || ':' || a.person_id = p.record_key_l
         LEFT JOIN current_persons b ON b.source_id || ':' || b.person_id = p.record_key_r
-        WHERE d.decision IS NULL AND p.match_weight BETWEEN ? AND ?
-        ORDER BY abs(p.match_weight - ?), p.record_key_l, p.record_key_r
+        WHERE d.decision IS NULL AND p.evidence BETWEEN ? AND ?
+        ORDER BY abs(p.evidence - ?), p.record_key_l, p.record_key_r
         LIMIT ?
         """,
         [low, high, threshold, limit],
     ).fetchall()
     return [
         ReviewPair(
-            str(r[0]), str(r[1]), float(r[2]), float(r[3]), bool(r[4]), r[5], str(r[6]), str(r[7])
+            str(r[0]),
+            str(r[1]),
+            float(r[2]),
+            float(r[3]),
+            float(r[4]),
+            bool(r[5]),
+            r[6],
+            str(r[7]),
+            str(r[8]),
         )
         for r in rows
     ]
