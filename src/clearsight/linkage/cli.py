@@ -68,7 +68,8 @@ def link_command(
     ctx: typer.Context,
     db: DbOption = None,
     threshold: Annotated[
-        float | None, typer.Option(help="Evidence (match weight minus the prior) at which a pair links.")
+        float | None,
+        typer.Option(help="Evidence (match weight minus the prior) at which a pair links."),
     ] = None,
     model: Annotated[
         Path | None,

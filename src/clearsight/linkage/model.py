@@ -245,8 +245,10 @@ def train(linker: Any, options: TrainingOptions) -> None:
         max_pairs=options.u_max_pairs, seed=options.seed
     )
     # Two EM passes, each blocking on what the other estimates, so every
-    # comparison gets m from pairs not selected by its own agreement.
-    for rule in (block_on("dob"), block_on("fn_key1", "sn_code")):
+    # comparison gets m from pairs not selected by its own agreement. Blocking
+    # on names instead of the NHS number let EM at 100k records take
+    # same-named strangers for matches (m of an exact birth date fell to 0.05).
+    for rule in (block_on("dob"), block_on("nhs_number")):
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, max_pairs=options.em_max_pairs
         )
@@ -266,7 +268,7 @@ def rounded(model: dict[str, Any], digits: int = 9) -> dict[str, Any]:
             return float(f"{x:.{digits}g}")
         return x
 
-    out = json.loads(json.dumps(model))
+    out: dict[str, Any] = json.loads(json.dumps(model))
     out["probability_two_random_records_match"] = r(out["probability_two_random_records_match"])
     for comparison in out["comparisons"]:
         for lvl in comparison["comparison_levels"]:
