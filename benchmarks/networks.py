@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import logging
 import tempfile
 import time
 from collections import defaultdict
@@ -315,6 +316,7 @@ def main() -> None:
     sc.add_argument("--events", type=int, default=3_000_000)
     sc.add_argument("--work", type=Path)
     args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     work = args.work or Path(tempfile.mkdtemp(prefix="clearsight-networks-"))
     work.mkdir(parents=True, exist_ok=True)
     if args.command == "recovery":

@@ -11,6 +11,10 @@ so nothing downstream (detection, key people, ordering) can depend on them.
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
+
 import duckdb
 
 from clearsight.graph.settings import (
@@ -23,11 +27,23 @@ from clearsight.graph.settings import (
     GraphSettings,
 )
 
+log = logging.getLogger("clearsight.graph")
+
 # Names agencies write when they do not know who someone is.
 _UNIDENTIFIED = (
     r"^(unknown|unk|unkn|nk|n k|unidentified|unnamed|anon|anonymous|not known|"
     r"male|female|man|woman|boy|girl|person|x+|tbc|\s)*$"
 )
+
+
+def _timed(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Run ``sql``, logging its seconds under its first meaningful line."""
+    start = time.perf_counter()
+    con.execute(sql)
+    lines = [
+        ln.strip() for ln in sql.splitlines() if ln.strip() and not ln.strip().startswith("--")
+    ]
+    log.info("  %.2f s  %s", time.perf_counter() - start, " ".join(lines[:2])[:90])
 
 
 def _sql_list(values: tuple[str, ...]) -> str:
@@ -259,7 +275,8 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     assoc_types = _sql_list(s.associate_event_types)
     # Evidence of knowing an offender outside a shared meeting or referral.
     expand_links = _sql_list(tuple(t for t in KNOWING_LINK_TYPES if t != "co_involved"))
-    con.execute(
+    _timed(
+        con,
         f"""
         CREATE OR REPLACE TEMP TABLE _evidence AS
         -- Co-involved in one event on the offending side.
@@ -277,9 +294,10 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
                [a.record_key, b.record_key] AS records, [a.source_id] AS sources,
                a.event_date AS date, a.police AS police
         FROM inv_s a JOIN inv_s b ON a.event_key = b.event_key AND a.entity_id < b.entity_id
-        """
+        """,
     )
-    con.execute(
+    _timed(
+        con,
         f"""
         INSERT INTO _evidence
         -- The same child victim of exploitation, in the same or different events and
@@ -310,9 +328,10 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
                list_distinct(a.records || b.records), list_distinct(a.sources || b.sources),
                least(a.date, b.date), a.police AND b.police
         FROM ov_s a JOIN ov_s b ON a.victim = b.victim AND a.offender < b.offender
-        """
+        """,
     )
-    con.execute(
+    _timed(
+        con,
         f"""
         INSERT INTO _evidence
         WITH ok AS (
@@ -326,9 +345,10 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
                list_distinct([a.source_id, b.source_id]), least(a.date, b.date),
                a.police AND b.police
         FROM po a JOIN po b ON a.object_key = b.object_key AND a.entity_id < b.entity_id
-        """
+        """,
     )
-    con.execute(
+    _timed(
+        con,
         f"""
         INSERT INTO _evidence
         WITH pp AS (
@@ -343,9 +363,10 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         SELECT least(ef, et), greatest(ef, et), 'association', association_type, [rf, rt],
                [source_id], start_date, police
         FROM pp
-        """
+        """,
     )
-    con.execute(
+    _timed(
+        con,
         f"""
         INSERT INTO _evidence
         WITH addr AS (
@@ -368,9 +389,10 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
                list_distinct([a.source_id, b.source_id]), least(a.date, b.date),
                a.police AND b.police
         FROM a2 a JOIN a2 b ON a.address_key = b.address_key AND a.entity_id < b.entity_id
-        """
+        """,
     )
-    con.execute(
+    _timed(
+        con,
         f"""
         INSERT INTO _evidence
         -- Employed at a place where children were exploited: "allowing their property to be
@@ -394,9 +416,10 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
                list_distinct([emp.source_id, off.source_id]), off.event_date,
                emp.police AND off.police
         FROM emp JOIN off USING (location_key) WHERE emp.entity_id <> off.entity_id
-        """
+        """,
     )
-    con.execute(
+    _timed(
+        con,
         f"""
         CREATE OR REPLACE TABLE graph_links AS
         WITH agg AS (
@@ -418,10 +441,11 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
                first_date, last_date, police_evidence, family_only, to_json(items) AS evidence
         FROM agg;
         DROP TABLE _evidence;
-        """
+        """,
     )
     # Who is on the offending side: involved in, or facilitating, the exploitation of a child.
-    con.execute(
+    _timed(
+        con,
         f"""
         CREATE OR REPLACE TABLE graph_involved AS
         SELECT i.entity_id,
@@ -443,9 +467,10 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
                 SELECT 1 FROM graph_events e
                 WHERE e.location_key = p.location_key AND e.relevant)
         ) GROUP BY emp
-        """
+        """,
     )
-    con.execute(
+    _timed(
+        con,
         """
         CREATE OR REPLACE TABLE graph_involved AS
         SELECT entity_id,
@@ -456,13 +481,14 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
                sum(n_events) AS n_events, min(first_date) AS first_date,
                max(last_date) AS last_date
         FROM graph_involved GROUP BY entity_id
-        """
+        """,
     )
     # An associate in any event with an exploitation context (a strategy meeting, a
     # referral) who is known to someone already involved (an association other than
     # family, a shared phone or vehicle, the same event): the group's less visible members.
     # Family at a child's strategy meeting are not, unless linked to an offender.
-    con.execute(
+    _timed(
+        con,
         f"""
         INSERT INTO graph_involved
         WITH cand AS (
@@ -485,7 +511,7 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
             SELECT k.entity_id FROM known k JOIN graph_involved g ON g.entity_id = k.other
             WHERE g.role <> 'associate'
         ) x USING (entity_id)
-        """
+        """,
     )
 
 
@@ -540,13 +566,30 @@ def _nodes_edges(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def build(con: duckdb.DuckDBPyConnection, settings: GraphSettings | None = None) -> None:
-    """(Re)build every ``graph_*`` table from the current ingest and linkage tables."""
+def build(
+    con: duckdb.DuckDBPyConnection,
+    settings: GraphSettings | None = None,
+    seconds: dict[str, float] | None = None,
+) -> None:
+    """(Re)build every ``graph_*`` table from the current ingest and linkage tables.
+
+    ``seconds``, when given, receives each step's wall-clock seconds (``build.<step>``);
+    each step is also logged at INFO on the ``clearsight.graph`` logger.
+    """
     s = settings or GraphSettings()
-    _entity_map(con)
-    _locations(con)
-    _events(con, s)
-    _objects(con)
-    _person_locations(con)
-    _evidence(con, s)
-    _nodes_edges(con)
+    steps: list[tuple[str, Callable[[], None]]] = [
+        ("entities", lambda: _entity_map(con)),
+        ("locations", lambda: _locations(con)),
+        ("events", lambda: _events(con, s)),
+        ("objects", lambda: _objects(con)),
+        ("person_locations", lambda: _person_locations(con)),
+        ("evidence", lambda: _evidence(con, s)),
+        ("nodes_edges", lambda: _nodes_edges(con)),
+    ]
+    for name, step in steps:
+        start = time.perf_counter()
+        step()
+        took = round(time.perf_counter() - start, 2)
+        log.info("graph build %s: %.2f s", name, took)
+        if seconds is not None:
+            seconds[f"build.{name}"] = took

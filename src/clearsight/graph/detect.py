@@ -13,6 +13,7 @@ import igraph as ig
 import leidenalg
 import numpy as np
 import numpy.typing as npt
+import pandas as pd  # type: ignore[import-untyped]
 
 from clearsight.graph.build import _sql_list
 from clearsight.graph.settings import KNOWING_LINK_TYPES, GraphSettings
@@ -33,13 +34,32 @@ class Detection:
     police_networks: list[list[str]]
 
 
+@dataclass
+class LinkGraph:
+    """Offending-side entities and the weighted links between them.
+
+    ``graph`` has one vertex per entity (``vertex_entity`` maps vertex to entity index)
+    unless area-aware, when it has one vertex per entity and area its links' evidence
+    comes from: a person with evidence in two areas is two vertices there.
+    """
+
+    entities: list[str]
+    graph: ig.Graph
+    knowing: npt.NDArray[np.bool_]
+    vertex_entity: npt.NDArray[np.int64]
+    # Entity-level links (entity index pairs, each once), for key people.
+    entity_edges: npt.NDArray[np.int64]
+
+
 def load_graph(
     con: duckdb.DuckDBPyConnection, settings: GraphSettings, police_only: bool = False
-) -> tuple[list[str], ig.Graph, npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+) -> LinkGraph:
     """The offending-side entities and the weighted person–person links between them.
 
     ``police_only``: only people involved through police events and links with police
-    evidence, the networks police data alone would give.
+    evidence, the networks police data alone would give. With ``settings.area_aware`` a
+    link counts in every area one of its evidence sources belongs to (``sources.area``),
+    and a person is one vertex per such area.
     """
     types = _sql_list(settings.detection_link_types)
     knowing = _sql_list(KNOWING_LINK_TYPES)
@@ -63,24 +83,66 @@ def load_graph(
     entities = [
         str(r[0]) for r in con.execute("SELECT entity_id FROM _vid ORDER BY vid").fetchall()
     ]
+    area = "''"
+    area_join = ""
+    if settings.area_aware:
+        area = "coalesce(s.area, '')"
+        area_join = (
+            "CROSS JOIN unnest(l.sources) u(source_id) "
+            "LEFT JOIN sources s ON s.source_id = u.source_id"
+        )
     arrays = con.execute(
         f"""
-        SELECT a.vid AS va, b.vid AS vb,
-               sum(CASE l.link_type {weights} ELSE 1.0 END)::DOUBLE AS w,
-               bool_or(list_contains({knowing}, l.link_type)) AS knowing
-        FROM graph_links l
-        JOIN _vid a ON a.entity_id = l.entity_a JOIN _vid b ON b.entity_id = l.entity_b
-        WHERE list_contains({types}, l.link_type) {"AND l.police_evidence" if police_only else ""}
-        GROUP BY ALL ORDER BY va, vb
+        WITH l AS (
+            SELECT a.vid AS va, b.vid AS vb, l.link_type, l.sources
+            FROM graph_links l
+            JOIN _vid a ON a.entity_id = l.entity_a JOIN _vid b ON b.entity_id = l.entity_b
+            WHERE list_contains({types}, l.link_type)
+              {"AND l.police_evidence" if police_only else ""}
+        ),
+        la AS (SELECT DISTINCT l.va, l.vb, l.link_type, {area} AS area FROM l {area_join})
+        SELECT va, vb, area,
+               sum(CASE link_type {weights} ELSE 1.0 END)::DOUBLE AS w,
+               bool_or(list_contains({knowing}, link_type)) AS knowing
+        FROM la GROUP BY ALL ORDER BY va, vb, area
         """
     ).fetchnumpy()
     con.execute("DROP TABLE _vid")
-    edges: npt.NDArray[np.int64] = np.column_stack(
-        [np.asarray(arrays["va"], dtype=np.int64), np.asarray(arrays["vb"], dtype=np.int64)]
+    va = np.asarray(arrays["va"], dtype=np.int64)
+    vb = np.asarray(arrays["vb"], dtype=np.int64)
+    areas = np.asarray(arrays["area"], dtype=object)
+    # Vertices: one per (entity, area) that has a link, in entity then area order; an
+    # entity without links keeps one vertex so every entity is present.
+    _, area_code = (
+        np.unique(areas.astype(str), return_inverse=True)
+        if len(areas)
+        else (
+            None,
+            np.zeros(0, dtype=np.int64),
+        )
     )
-    graph = ig.Graph(n=len(entities), edges=edges, directed=False)
+    area_code = np.asarray(area_code, dtype=np.int64)
+    n_areas = int(area_code.max()) + 1 if len(area_code) else 1
+    linked = np.zeros(len(entities), dtype=np.bool_)
+    linked[va] = True
+    linked[vb] = True
+    keys = np.concatenate([va * n_areas + area_code, vb * n_areas + area_code])
+    keys = np.concatenate([keys, np.flatnonzero(~linked).astype(np.int64) * n_areas])
+    vertex_keys = np.unique(keys)
+    vertex_entity = vertex_keys // n_areas
+    ea = np.searchsorted(vertex_keys, va * n_areas + area_code)
+    eb = np.searchsorted(vertex_keys, vb * n_areas + area_code)
+    edges = np.column_stack([ea, eb]).astype(np.int64)
+    graph = ig.Graph(n=len(vertex_keys), edges=edges, directed=False)
     graph.es["weight"] = np.asarray(arrays["w"], dtype=np.float64)
-    return entities, graph, edges, np.asarray(arrays["knowing"], dtype=np.bool_)
+    pairs = np.unique(np.column_stack([va, vb]), axis=0) if len(va) else np.zeros((0, 2), np.int64)
+    return LinkGraph(
+        entities,
+        graph,
+        np.asarray(arrays["knowing"], dtype=np.bool_),
+        vertex_entity.astype(np.int64),
+        pairs.astype(np.int64),
+    )
 
 
 def _leiden(sub: ig.Graph, settings: GraphSettings) -> list[int]:
@@ -128,57 +190,95 @@ def _components(graph: ig.Graph, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[
 def _split(sub: ig.Graph, settings: GraphSettings) -> list[list[int]]:
     """Leiden communities of one connected component. A community too small to be a
     network joins its most strongly linked neighbour, so the split never drops anyone."""
-    labels = _leiden(sub, settings)
+    labels = np.asarray(_leiden(sub, settings), dtype=np.int64)
+    edges = np.asarray(sub.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    weights = np.asarray(sub.es["weight"], dtype=np.float64) if len(edges) else np.zeros(0)
     while True:
-        sizes: dict[int, int] = {}
-        for label in labels:
-            sizes[label] = sizes.get(label, 0) + 1
-        small = sorted(c for c, n in sizes.items() if n < settings.network_min_size)
-        if not small or len(sizes) == 1:
+        sizes = np.bincount(labels)
+        present = np.flatnonzero(sizes)
+        small = present[sizes[present] < settings.network_min_size]
+        if not len(small) or len(present) == 1:
             break
-        strength: dict[int, float] = {}
-        for edge in sub.es:
-            a, b = labels[edge.source], labels[edge.target]
-            if a != b and small[0] in (a, b):
-                other = b if a == small[0] else a
-                strength[other] = strength.get(other, 0.0) + float(edge["weight"])
-        if not strength:
+        # Every small community at once joins its strongest neighbour (ties: lowest label).
+        la, lb = labels[edges[:, 0]], labels[edges[:, 1]]
+        cross = la != lb
+        src = np.concatenate([la[cross], lb[cross]])
+        dst = np.concatenate([lb[cross], la[cross]])
+        w = np.concatenate([weights[cross], weights[cross]])
+        is_small = np.zeros(len(sizes), dtype=np.bool_)
+        is_small[small] = True
+        keep = is_small[src]
+        if not keep.any():
             break
-        target = min(strength, key=lambda k: (-strength[k], k))
-        labels = [target if label == small[0] else label for label in labels]
-    _merge_back(sub, labels, settings.split_merge_ratio)
+        src, dst, w = src[keep], dst[keep], w[keep]
+        # Sum weight per (small, neighbour), then the best neighbour per small community.
+        key = src * len(sizes) + dst
+        ukey, inv = np.unique(key, return_inverse=True)
+        total = np.bincount(inv, weights=w)
+        us, ud = ukey // len(sizes), ukey % len(sizes)
+        order = np.lexsort((ud, -total, us))
+        first = np.ones(len(order), dtype=np.bool_)
+        first[1:] = us[order][1:] != us[order][:-1]
+        target = np.arange(len(sizes))
+        target[us[order][first]] = ud[order][first]
+        # Two small communities choosing each other: the lower label absorbs the higher.
+        mutual = target[target] == np.arange(len(sizes))
+        swap = mutual & (target > np.arange(len(sizes)))
+        target[swap] = np.arange(len(sizes))[swap]
+        # Follow chains to their end.
+        for _ in range(len(sizes)):
+            nxt = target[target]
+            if np.array_equal(nxt, target):
+                break
+            target = nxt
+        labels = target[labels]
+    labels = _merge_back(edges, weights, labels, settings.split_merge_ratio)
     communities: dict[int, list[int]] = {}
-    for v, label in enumerate(labels):
+    for v, label in enumerate(labels.tolist()):
         communities.setdefault(label, []).append(v)
     return [c for c in communities.values() if len(c) >= settings.network_min_size]
 
 
-def _merge_back(sub: ig.Graph, labels: list[int], ratio: float) -> None:
+def _merge_back(
+    edges: npt.NDArray[np.int64],
+    weights: npt.NDArray[np.float64],
+    labels: npt.NDArray[np.int64],
+    ratio: float,
+) -> npt.NDArray[np.int64]:
     """Undo a split the evidence does not support: two communities are one network again
     when the weight of the links between them is at least ``ratio`` of the smaller one's
     total link weight (a bridge through one person is far below; a sparse group cut in
-    two is above)."""
-    while True:
-        volume: dict[int, float] = {}
-        cut: dict[tuple[int, int], float] = {}
-        for edge in sub.es:
-            a, b = labels[edge.source], labels[edge.target]
-            w = float(edge["weight"])
-            volume[a] = volume.get(a, 0.0) + w
-            volume[b] = volume.get(b, 0.0) + w
-            if a != b:
-                pair = (min(a, b), max(a, b))
-                cut[pair] = cut.get(pair, 0.0) + w
-        best = max(
-            ((w / min(volume[a], volume[b]), (a, b)) for (a, b), w in cut.items()),
-            default=(0.0, (0, 0)),
+    two is above). Each round merges the best-supported pairs, each community at most
+    once, then measures again."""
+    labels = labels.copy()
+    n = int(labels.max()) + 1 if len(labels) else 0
+    while len(edges):
+        la, lb = labels[edges[:, 0]], labels[edges[:, 1]]
+        volume = np.bincount(la, weights=weights, minlength=n) + np.bincount(
+            lb, weights=weights, minlength=n
         )
-        if best[0] < ratio:
-            return
-        keep, gone = best[1]
-        for v, label in enumerate(labels):
-            if label == gone:
-                labels[v] = keep
+        cross = la != lb
+        if not cross.any():
+            break
+        lo, hi = np.minimum(la[cross], lb[cross]), np.maximum(la[cross], lb[cross])
+        ukey, inv = np.unique(lo * n + hi, return_inverse=True)
+        cut = np.bincount(inv, weights=weights[cross])
+        ua, ub = ukey // n, ukey % n
+        share = cut / np.minimum(volume[ua], volume[ub])
+        good = np.flatnonzero(share >= ratio)
+        if not len(good):
+            break
+        good = good[np.lexsort((ub[good], ua[good], -share[good]))]
+        target = np.arange(n)
+        used: set[int] = set()
+        for i in good.tolist():
+            a, b = int(ua[i]), int(ub[i])
+            if a in used or b in used:
+                continue
+            used.update((a, b))
+            target[b] = a
+        labels = target[labels]
+    return labels
 
 
 def _networks(
@@ -208,18 +308,81 @@ def _networks(
     return networks, split_from
 
 
+def _entity_networks(
+    lg: LinkGraph, settings: GraphSettings
+) -> tuple[list[list[int]], list[int | None]]:
+    """Networks as entity indices. Area-aware, a network found in one area and one found
+    in another are one network only when they share at least
+    ``area_join_min_shared`` people: evidence beyond one bridging person, who otherwise
+    belongs to both."""
+    found, split_from = _networks(lg.graph, lg.knowing, settings)
+    nets = [sorted({int(e) for e in lg.vertex_entity[members]}) for members in found]
+    if not settings.area_aware:
+        return nets, split_from
+    parent = list(range(len(nets)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    holders: dict[int, list[int]] = {}
+    for index, members in enumerate(nets):
+        for e in members:
+            holders.setdefault(e, []).append(index)
+    shared: dict[tuple[int, int], int] = {}
+    for hold in holders.values():
+        for i, x in enumerate(hold):
+            for y in hold[i + 1 :]:
+                shared[(x, y)] = shared.get((x, y), 0) + 1
+    for (x, y), count in sorted(shared.items()):
+        if count >= settings.area_join_min_shared:
+            rx, ry = find(x), find(y)
+            if rx != ry:
+                parent[max(rx, ry)] = min(rx, ry)
+    merged: dict[int, set[int]] = {}
+    origin: dict[int, int | None] = {}
+    for index, members in enumerate(nets):
+        root = find(index)
+        merged.setdefault(root, set()).update(members)
+        if root not in origin or (origin[root] is None and split_from[index] is not None):
+            origin[root] = split_from[index]
+    roots = sorted(merged, key=lambda r: min(merged[r]))
+    return [sorted(merged[r]) for r in roots], [origin[r] for r in roots]
+
+
+def _member_graph(
+    lg: LinkGraph, networks: list[list[int]]
+) -> tuple[list[str], ig.Graph, list[list[int]]]:
+    """One vertex per (network, member), linked by the entity links inside the network:
+    someone in two networks is two vertices, so no path crosses between networks."""
+    sizes = [len(m) for m in networks]
+    slot_entity = np.asarray([e for members in networks for e in members], dtype=np.int64)
+    slots = pd.DataFrame(
+        {
+            "e": slot_entity,
+            "net": np.repeat(np.arange(len(networks), dtype=np.int64), sizes),
+            "slot": np.arange(len(slot_entity), dtype=np.int64),
+        }
+    )
+    pairs = pd.DataFrame(lg.entity_edges.reshape(-1, 2), columns=["a", "b"])
+    ends = pairs.merge(slots.rename(columns={"e": "a", "slot": "sa"}), on="a").merge(
+        slots.rename(columns={"e": "b", "slot": "sb"}), on=["b", "net"]
+    )
+    edges = np.column_stack([ends["sa"].to_numpy(np.int64), ends["sb"].to_numpy(np.int64)])
+    graph = ig.Graph(n=len(slot_entity), edges=edges, directed=False)
+    bounds = np.cumsum([0, *sizes])
+    slot_ids = [list(range(int(bounds[i]), int(bounds[i + 1]))) for i in range(len(networks))]
+    return [lg.entities[e] for e in slot_entity.tolist()], graph, slot_ids
+
+
 def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings) -> Detection:
-    entities, graph, edges, knowing = load_graph(con, settings)
-    networks, split_from = _networks(graph, knowing, settings)
-    p_entities, p_graph, _, p_knowing = load_graph(con, settings, police_only=True)
+    lg = load_graph(con, settings)
+    networks, split_from = _entity_networks(lg, settings)
+    police = load_graph(con, settings, police_only=True)
     police_networks = [
-        [p_entities[v] for v in members] for members in _networks(p_graph, p_knowing, settings)[0]
+        [police.entities[e] for e in members] for members in _entity_networks(police, settings)[0]
     ]
-    # Only links inside a network count for its key people.
-    owner = np.full(len(entities), -1, dtype=np.int64)
-    for index, members in enumerate(networks):
-        owner[members] = index
-    pairs = edges
-    keep = (owner[pairs[:, 0]] >= 0) & (owner[pairs[:, 0]] == owner[pairs[:, 1]])
-    member_graph = graph.subgraph_edges(np.flatnonzero(keep).tolist(), delete_vertices=False)
-    return Detection(entities, member_graph, networks, split_from, police_networks)
+    entities, member_graph, slots = _member_graph(lg, networks)
+    return Detection(entities, member_graph, slots, split_from, police_networks)

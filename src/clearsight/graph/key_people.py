@@ -19,15 +19,23 @@ class KeyPeople:
     brokerage: list[int]
 
 
-def measure(member_graph: ig.Graph) -> KeyPeople:
+def measure(member_graph: ig.Graph, exact_max: int = 2000, cutoff: int = 4) -> KeyPeople:
     """Measures for every vertex of a graph holding only intra-network links.
 
     Betweenness on the whole graph equals betweenness within each network because no
-    path crosses between networks. Brokerage counts pairs of a person's contacts who are
-    not linked to each other: the open triads only that person closes.
+    path crosses between networks. It is exact in networks of up to ``exact_max`` people;
+    in larger ones only paths of up to ``cutoff`` steps count (exact betweenness there
+    costs people x links). Brokerage counts pairs of a person's contacts who are not
+    linked to each other: the open triads only that person closes.
     """
     degree = np.asarray(member_graph.degree(), dtype=np.int64)
-    betweenness = np.asarray(member_graph.betweenness(directed=False), dtype=np.float64)
+    membership = np.asarray(member_graph.connected_components().membership, dtype=np.int64)
+    big = np.bincount(membership)[membership] > exact_max if len(membership) else membership > 0
+    betweenness = np.zeros(member_graph.vcount(), dtype=np.float64)
+    for part, limit in ((np.flatnonzero(~big), None), (np.flatnonzero(big), cutoff)):
+        if len(part):
+            sub = member_graph.induced_subgraph(part.tolist())
+            betweenness[part] = sub.betweenness(directed=False, cutoff=limit)
     local = np.nan_to_num(
         np.asarray(member_graph.transitivity_local_undirected(mode="zero"), dtype=np.float64)
     )

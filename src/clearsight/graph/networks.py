@@ -9,7 +9,7 @@ from clearsight.graph.build import _sql_list, table_exists
 from clearsight.graph.detect import Detection
 from clearsight.graph.ids import assign_ids
 from clearsight.graph.key_people import measure, rank
-from clearsight.graph.settings import KNOWING_LINK_TYPES, OFFENDING_ROLES
+from clearsight.graph.settings import KNOWING_LINK_TYPES, OFFENDING_ROLES, GraphSettings
 
 
 def _previous(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
@@ -24,9 +24,14 @@ def _previous(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return previous
 
 
-def write(con: duckdb.DuckDBPyConnection, detection: Detection) -> int:
+def write(
+    con: duckdb.DuckDBPyConnection,
+    detection: Detection,
+    settings: GraphSettings | None = None,
+) -> int:
     """Write the ``network*`` tables for ``detection``; returns the number of networks."""
-    people = measure(detection.graph)
+    s = settings or GraphSettings()
+    people = measure(detection.graph, s.betweenness_exact_max, s.betweenness_cutoff)
     rows: dict[str, list[object]] = {
         k: []
         for k in (

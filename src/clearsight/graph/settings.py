@@ -73,3 +73,13 @@ class GraphSettings:
         r"|children's home|collect(ing)? children|concerns about the adults"
     )
     network_min_size: int = 2
+    # Area-aware detection: a person's links count in the area of their evidence (the
+    # area of the sources), so a person with evidence in two areas is split there and
+    # can belong to a network in each; two networks found in different areas become one
+    # only when they share at least this many people (evidence beyond one bridge).
+    area_aware: bool = True
+    area_join_min_shared: int = 2
+    # Betweenness is exact in networks up to this size, cut off at
+    # ``betweenness_cutoff`` steps in larger ones (a hub-joined giant at scale).
+    betweenness_exact_max: int = 2000
+    betweenness_cutoff: int = 4

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 import duckdb
 
 from clearsight.graph.settings import GraphSettings
+
+log = logging.getLogger("clearsight.graph")
 
 
 @dataclass(frozen=True)
@@ -34,17 +37,21 @@ def run(con: duckdb.DuckDBPyConnection, settings: GraphSettings | None = None) -
     s = settings or GraphSettings()
     seconds: dict[str, float] = {}
     start = time.perf_counter()
-    build.build(con, s)
+    build.build(con, s, seconds)
     seconds["build"] = round(time.perf_counter() - start, 2)
+    log.info("build: %.2f s", seconds["build"])
     start = time.perf_counter()
     detection = detect.detect(con, s)
     seconds["detect"] = round(time.perf_counter() - start, 2)
+    log.info("detect: %.2f s", seconds["detect"])
     start = time.perf_counter()
-    n_networks = networks.write(con, detection)
+    n_networks = networks.write(con, detection, s)
     seconds["networks"] = round(time.perf_counter() - start, 2)
+    log.info("networks: %.2f s", seconds["networks"])
     start = time.perf_counter()
     results = evaluate_all(con)
     seconds["definitions"] = round(time.perf_counter() - start, 2)
+    log.info("definitions: %.2f s", seconds["definitions"])
 
     def count(sql: str) -> int:
         return int(con.execute(sql).fetchall()[0][0])
