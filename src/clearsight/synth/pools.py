@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from itertools import accumulate
+from random import Random
 from typing import Any
 
 import yaml
@@ -30,6 +31,11 @@ class Weighted:
         return cls(tuple(mapping), tuple(accumulate(mapping.values())))
 
 
+# Share of people whose surname is outside a heritage's list of common names;
+# names.yaml lowers it where a few surnames are very common (Khan, Patel, Li).
+DEFAULT_SURNAME_TAIL = 0.75
+
+
 @dataclass(frozen=True)
 class Heritage:
     name: str
@@ -39,6 +45,24 @@ class Heritage:
     female: tuple[str, ...]
     male: tuple[str, ...]
     surnames: tuple[str, ...]
+    surname_tail: float
+
+    def surname(self, rnd: Random) -> str:
+        """A surname: a common one, or (with probability ``surname_tail``) a rare one.
+
+        Real surnames follow a long tail (the commonest in England and Wales,
+        Smith, is about 1 in 80 people); a short list alone would make strangers
+        share names far too often. Rare names are blends of two of the heritage's
+        own, so the tail sounds like the head.
+        """
+        pool = self.surnames
+        first = pool[rnd.randrange(len(pool))]
+        if rnd.random() >= self.surname_tail:
+            return first
+        second = pool[rnd.randrange(len(pool))]
+        head = first[: rnd.randint(2, max(2, len(first) - 1))]
+        tail = second[-rnd.randint(2, max(2, len(second) - 1)) :]
+        return (head + tail.lower()).capitalize()
 
 
 @dataclass(frozen=True)
@@ -88,6 +112,7 @@ def pools() -> Pools:
             female=tuple(spec["female"]),
             male=tuple(spec["male"]),
             surnames=tuple(spec["surnames"]),
+            surname_tail=float(spec.get("surname_tail", DEFAULT_SURNAME_TAIL)),
         )
         for key, spec in names["groups"].items()
     )

@@ -149,7 +149,7 @@ class Maker:
         if like is not None and rnd.random() < 0.75:
             surname = like.surname
         else:
-            surname = heritage.surnames[rnd.randrange(len(heritage.surnames))]
+            surname = heritage.surname(rnd)
         dob = int(at - rnd.uniform(age_low, age_high) * YEAR)
         code, town = ids.postcode(self.geo, self.rnd)
         address = (
@@ -256,6 +256,9 @@ def build_world(
     groups: list[Group] = []
     victims: list[Person] = []
     visitors_left = list(visitors)
+    # The first adult group always takes a visitor, so every area pair has a
+    # cross-area offender for federation and cross-force network tests.
+    visited = False
     for number in range(n_groups):
         group_type, size = _group_shape(rnd, number)
         start = rnd.randint(ACTIVITY_START, PERIOD_END - 90)
@@ -273,7 +276,8 @@ def build_world(
         )
         _add_victims(maker, group, victims, size)
         _add_offenders(maker, group, size)
-        if visitors_left and group_type == "adult_group" and (number == 3 or rnd.random() < 0.15):
+        if visitors_left and group_type == "adult_group" and (not visited or rnd.random() < 0.15):
+            visited = True
             visitor = visitors_left.pop(rnd.randrange(len(visitors_left)))
             group.offenders.append(visitor)
             group.roles.append("offender")
