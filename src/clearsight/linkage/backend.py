@@ -54,7 +54,15 @@ class DuckDBBackend:
         return Linker(splink_df, settings, log_level="INFO" if verbose else "WARNING")
 
 
+BACKENDS = ("duckdb", "spark")
+
+
 def backend_for(con: duckdb.DuckDBPyConnection, name: str = "duckdb") -> LinkageBackend:
-    if name != "duckdb":
-        raise ValueError(f"unknown linkage backend {name!r}; available: duckdb")
-    return DuckDBBackend(con)
+    """The named backend; ``spark`` (pyspark, Java 17) imports nothing until chosen."""
+    if name == "duckdb":
+        return DuckDBBackend(con)
+    if name == "spark":
+        from clearsight.linkage.spark_backend import SparkBackend
+
+        return SparkBackend(con)
+    raise ValueError(f"unknown linkage backend {name!r}; available: {', '.join(BACKENDS)}")

@@ -1,0 +1,85 @@
+"""One SparkSession per process, configured for Splink and for this machine or a cluster."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+_SESSION: Any = None
+
+
+@dataclass(frozen=True)
+class SparkOptions:
+    """How to reach Spark. ``master`` ``local[*]`` runs in this process's JVM.
+
+    ``CLEARSIGHT_SPARK_MASTER`` overrides the master, so a deployment points the same
+    commands at a cluster without code changes.
+    """
+
+    master: str = field(
+        default_factory=lambda: os.environ.get("CLEARSIGHT_SPARK_MASTER", "local[*]")
+    )
+    app_name: str = "clearsight"
+    driver_memory: str = field(
+        default_factory=lambda: os.environ.get("CLEARSIGHT_SPARK_DRIVER_MEMORY", "4g")
+    )
+    # Spark's default of 200 shuffle partitions is tuned for clusters; on a laptop each
+    # tiny partition costs a task launch.
+    shuffle_partitions: int = field(
+        default_factory=lambda: int(os.environ.get("CLEARSIGHT_SPARK_PARTITIONS", "8"))
+    )
+    local_dir: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+def get_session(options: SparkOptions | None = None) -> Any:
+    """The process's SparkSession, started on first use with Splink's similarity UDFs."""
+    global _SESSION
+    if _SESSION is not None:
+        return _SESSION
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise RuntimeError(
+            "the Spark backend needs pyspark (pip install pyspark) and Java 17"
+        ) from exc
+    from splink.backends.spark import similarity_jar_location
+
+    o = options or SparkOptions()
+    # Without this Spark binds to whatever the host name resolves to, which on
+    # containers and VPN laptops is often unreachable from the process itself.
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    builder = (
+        SparkSession.builder.master(o.master)
+        .appName(o.app_name)
+        .config("spark.driver.memory", o.driver_memory)
+        .config("spark.sql.shuffle.partitions", str(o.shuffle_partitions))
+        .config("spark.default.parallelism", str(o.shuffle_partitions))
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.ansi.enabled", "false")
+        # Splink issues many small queries; adaptive execution coalesces their shuffles.
+        .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+    )
+    if o.local_dir:
+        builder = builder.config("spark.local.dir", o.local_dir)
+    for key, value in o.extra:
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    # Splink breaks long query lineages by checkpointing; Spark has no default folder.
+    from clearsight.spark.storage import work_dir
+
+    session.sparkContext.setCheckpointDir((work_dir() / "checkpoints").as_posix())
+    _SESSION = session
+    return session
+
+
+def stop_session() -> None:
+    global _SESSION
+    if _SESSION is not None:
+        _SESSION.stop()
+        _SESSION = None
