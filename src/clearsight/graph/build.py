@@ -134,14 +134,16 @@ def _locations(con: duckdb.DuckDBPyConnection) -> None:
 
 def _events(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     pattern = s.sexual_pattern.replace("'", "''")
+    children = _sql_list(CHILD_ROLES)
+    # Set-based in three statements (no UPDATE passes over the big tables).
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE graph_events AS
+        CREATE OR REPLACE TEMP TABLE _events AS
         SELECT e.source_id || ':' || e.event_id AS event_key, e.source_id, e.event_id,
                e.event_type, coalesce(e.occurred_date, e.reported_date) AS event_date,
                e.reported_date, s.area, s.agency_type, s.agency_type = 'police' AS police,
                l.location_key, coalesce(l.postcode, e.postcode) AS postcode, e.offence,
-               e.cse_flag,
+               e.cse_flag, e.related_event_id,
                coalesce(e.cse_flag = 'yes', false)
                  OR coalesce(regexp_matches(lower(e.offence), '{pattern}'), false)
                  OR coalesce(regexp_matches(lower(e.narrative), '{pattern}'), false) AS sexual
@@ -150,43 +152,51 @@ def _events(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
                ON l.source_id = e.source_id AND l.location_id = e.location_id
         """
     )
+    # An arrest, charge or outcome follows from its crime: it inherits the sexual context.
     con.execute(
         """
-        CREATE OR REPLACE TABLE graph_involvements AS
-        SELECT m.entity_id, m.record_key, i.source_id, ev.event_key, i.role, ev.event_date,
-               ev.police, ev.sexual,
-               date_diff('day', m.dob, ev.event_date) / 365.25 AS age
-        FROM current_involvements i
-        JOIN graph_person_map m USING (source_id, person_id)
-        JOIN graph_events ev ON ev.source_id = i.source_id AND ev.event_id = i.event_id
+        CREATE OR REPLACE TEMP TABLE _inherit AS
+        SELECT DISTINCT e.event_key FROM _events e
+        JOIN _events r ON r.source_id = e.source_id AND r.event_id = e.related_event_id
+        WHERE r.sexual AND NOT e.sexual
         """
     )
-    # A child in an event: known to be under 18, or of unknown age in a sexual-offence event.
+    # A child in an event: known to be under 18, or of unknown age in a sexual-offence event
+    # (the event's own wording, before inheritance).
     con.execute(
         f"""
-        ALTER TABLE graph_involvements ADD COLUMN is_child BOOLEAN;
-        UPDATE graph_involvements SET is_child = role IN {tuple(CHILD_ROLES)}
-            AND (age < {s.child_age} OR (age IS NULL AND sexual));
-        CREATE OR REPLACE TABLE graph_event_context AS
-        SELECT event_key, bool_or(is_child) AS has_child
-        FROM graph_involvements GROUP BY event_key;
-        ALTER TABLE graph_events ADD COLUMN has_child BOOLEAN;
-        ALTER TABLE graph_events ADD COLUMN relevant BOOLEAN;
-        UPDATE graph_events e SET has_child = coalesce(c.has_child, false)
-            FROM graph_event_context c WHERE c.event_key = e.event_key;
-        UPDATE graph_events SET has_child = coalesce(has_child, false);
-        -- An arrest, charge or outcome follows from its crime: it inherits the sexual context.
-        UPDATE graph_events e SET sexual = true
-            FROM current_events c JOIN graph_events r
-              ON r.source_id = c.source_id AND r.event_id = c.related_event_id
-            WHERE c.source_id = e.source_id AND c.event_id = e.event_id AND r.sexual
-              AND NOT e.sexual;
-        UPDATE graph_involvements i SET sexual = true FROM graph_events e
-            WHERE e.event_key = i.event_key AND e.sexual AND NOT i.sexual;
-        -- Exploitation context: a sexual offence, an exploitation flag or wording. A child
-        -- victim of a non-sexual crime is safeguarding, not evidence of exploitation.
-        UPDATE graph_events SET relevant = sexual;
-        DROP TABLE graph_event_context;
+        CREATE OR REPLACE TABLE graph_involvements AS
+        WITH i AS (
+            SELECT m.entity_id, m.record_key, i.source_id, ev.event_key, i.role,
+                   ev.event_date, ev.police, ev.sexual AS own_sexual,
+                   ev.sexual OR ih.event_key IS NOT NULL AS sexual,
+                   date_diff('day', m.dob, ev.event_date) / 365.25 AS age
+            FROM current_involvements i
+            JOIN graph_person_map m USING (source_id, person_id)
+            JOIN _events ev ON ev.source_id = i.source_id AND ev.event_id = i.event_id
+            LEFT JOIN _inherit ih ON ih.event_key = ev.event_key
+        )
+        SELECT entity_id, record_key, source_id, event_key, role, event_date, police, sexual,
+               age, list_contains({children}, role)
+                    AND (age < {s.child_age} OR (age IS NULL AND own_sexual)) AS is_child
+        FROM i
+        """
+    )
+    # Exploitation context: a sexual offence, an exploitation flag or wording. A child
+    # victim of a non-sexual crime is safeguarding, not evidence of exploitation.
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE graph_events AS
+        WITH c AS (SELECT event_key, bool_or(is_child) AS has_child
+                   FROM graph_involvements GROUP BY event_key)
+        SELECT e.event_key, e.source_id, e.event_id, e.event_type, e.event_date,
+               e.reported_date, e.area, e.agency_type, e.police, e.location_key, e.postcode,
+               e.offence, e.cse_flag, e.sexual OR ih.event_key IS NOT NULL AS sexual,
+               coalesce(c.has_child, false) AS has_child,
+               e.sexual OR ih.event_key IS NOT NULL AS relevant
+        FROM _events e LEFT JOIN c USING (event_key)
+        LEFT JOIN _inherit ih USING (event_key);
+        DROP TABLE _events; DROP TABLE _inherit;
         """
     )
 
@@ -422,20 +432,39 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         con,
         f"""
         CREATE OR REPLACE TABLE graph_links AS
-        WITH agg AS (
+        -- Most pairs rest on one item: they need no aggregation of their evidence (which,
+        -- done for every pair, spilled to disk at 1M people under the memory limit).
+        WITH n AS (
+            SELECT entity_a, entity_b, link_type, count(*) AS n_evidence
+            FROM _evidence GROUP BY ALL
+        ),
+        one AS (
+            SELECT e.entity_a, e.entity_b, e.link_type, 1::BIGINT AS n_evidence,
+                   list_sort(list_distinct(e.sources)) AS sources,
+                   [{{'via': e.via, 'records': e.records, 'sources': e.sources,
+                      'date': e.date, 'police': e.police}}] AS items,
+                   e.date AS first_date, e.date AS last_date, e.police AS police_evidence,
+                   e.link_type = 'association' AND e.via = 'family_of' AS family_only
+            FROM _evidence e SEMI JOIN (SELECT * FROM n WHERE n_evidence = 1) k
+                 USING (entity_a, entity_b, link_type)
+        ),
+        many AS (
             SELECT entity_a, entity_b, link_type, count(*) AS n_evidence,
                    list_sort(list_distinct(flatten(list(sources)))) AS sources,
                    -- Bounded: the earliest items in full, the records behind them.
-                   min_by({{'via': via, 'records': records, 'sources': sources, 'date': date,
-                            'police': police}},
-                          coalesce(date, DATE '9999-12-31')::VARCHAR || via,
-                          {s.max_evidence_items}) AS items,
+                   list({{'via': via, 'records': records, 'sources': sources, 'date': date,
+                          'police': police}}
+                        ORDER BY coalesce(date, DATE '9999-12-31'), via)
+                       [1:{s.max_evidence_items}] AS items,
                    min(date) AS first_date, max(date) AS last_date,
                    bool_or(police) AS police_evidence,
                    -- Only family_of associations: knowing, not evidence of offending together.
                    bool_and(link_type = 'association' AND via = 'family_of') AS family_only
-            FROM _evidence GROUP BY entity_a, entity_b, link_type
-        )
+            FROM _evidence SEMI JOIN (SELECT * FROM n WHERE n_evidence > 1) k
+                 USING (entity_a, entity_b, link_type)
+            GROUP BY entity_a, entity_b, link_type
+        ),
+        agg AS (SELECT * FROM one UNION ALL SELECT * FROM many)
         SELECT entity_a, entity_b, link_type, n_evidence, sources,
                list_sort(list_distinct(flatten([i.records FOR i IN items]))) AS record_keys,
                first_date, last_date, police_evidence, family_only, to_json(items) AS evidence

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from clearsight.graph.build import _sql_list, table_exists
+from clearsight.graph.build import _sql_list, _timed, table_exists
 from clearsight.graph.detect import Detection
 from clearsight.graph.ids import assign_ids
 from clearsight.graph.key_people import measure, rank
@@ -97,7 +97,8 @@ def write(
 def _write_tables(con: duckdb.DuckDBPyConnection, police_networks: list[list[str]]) -> None:
     offending = _sql_list(OFFENDING_ROLES)
     knowing = _sql_list(KNOWING_LINK_TYPES)
-    con.execute(
+    _timed(
+        con,
         """
         CREATE OR REPLACE TABLE network_members AS
         SELECT i.network_id, m.entity_id, g.role, e.unidentified, m.degree, m.betweenness,
@@ -105,9 +106,10 @@ def _write_tables(con: duckdb.DuckDBPyConnection, police_networks: list[list[str
         FROM _members m JOIN _ids i USING (net) JOIN graph_involved g USING (entity_id)
         JOIN graph_entities e USING (entity_id)
         ORDER BY i.network_id, m.key_person_rank
-        """
+        """,
     )
-    con.execute(
+    _timed(
+        con,
         f"""
         CREATE OR REPLACE TABLE network_victims AS
         SELECT nm.network_id, v.entity_id, count(DISTINCT v.event_key) AS n_events,
@@ -119,9 +121,10 @@ def _write_tables(con: duckdb.DuckDBPyConnection, police_networks: list[list[str
         WHERE NOT EXISTS (SELECT 1 FROM network_members x
                           WHERE x.network_id = nm.network_id AND x.entity_id = v.entity_id)
         GROUP BY nm.network_id, v.entity_id
-        """
+        """,
     )
-    con.execute(
+    _timed(
+        con,
         """
         CREATE OR REPLACE TABLE network_records AS
         SELECT nm.network_id, p.source_id, p.person_id, p.entity_id, nm.role
@@ -130,18 +133,20 @@ def _write_tables(con: duckdb.DuckDBPyConnection, police_networks: list[list[str
         SELECT nv.network_id, p.source_id, p.person_id, p.entity_id, 'victim'
         FROM network_victims nv JOIN graph_person_map p USING (entity_id)
         ORDER BY 1, 2, 3
-        """
+        """,
     )
-    con.execute(
+    _timed(
+        con,
         """
         CREATE OR REPLACE TABLE network_links AS
         SELECT a.network_id, l.*
         FROM graph_links l
         JOIN network_members a ON a.entity_id = l.entity_a
         JOIN network_members b ON b.entity_id = l.entity_b AND b.network_id = a.network_id
-        """
+        """,
     )
-    con.execute(
+    _timed(
+        con,
         """
         CREATE OR REPLACE TABLE network_objects AS
         SELECT nm.network_id, po.object_key, o.object_type, o.value,
@@ -150,9 +155,10 @@ def _write_tables(con: duckdb.DuckDBPyConnection, police_networks: list[list[str
         FROM network_members nm JOIN graph_person_objects po USING (entity_id)
         JOIN graph_objects o USING (object_key)
         GROUP BY ALL
-        """
+        """,
     )
-    con.execute(
+    _timed(
+        con,
         f"""
         CREATE OR REPLACE TABLE network_locations AS
         WITH uses AS (
@@ -170,9 +176,10 @@ def _write_tables(con: duckdb.DuckDBPyConnection, police_networks: list[list[str
                count(DISTINCT u.event_key) AS n_events
         FROM uses u JOIN graph_locations l USING (location_key)
         GROUP BY ALL
-        """
+        """,
     )
-    con.execute(
+    _timed(
+        con,
         f"""
         CREATE OR REPLACE TABLE networks AS
         WITH m AS (
@@ -218,7 +225,7 @@ def _write_tables(con: duckdb.DuckDBPyConnection, police_networks: list[list[str
         FROM _ids i JOIN m USING (network_id) LEFT JOIN l USING (network_id)
         JOIN r USING (network_id) LEFT JOIN v USING (network_id)
         ORDER BY i.network_id
-        """
+        """,
     )
     _police_only(con, police_networks)
 
