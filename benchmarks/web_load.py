@@ -40,6 +40,9 @@ def prepare(db: Path, sample: int) -> dict[str, dict[str, list[str]]]:
     existing = {u.name for u in list_users(con)}
     areas = [str(r[0]) for r in con.execute("SELECT DISTINCT area FROM sources").fetchall()]
     plan: dict[str, dict[str, list[str]]] = {}
+    linked = bool(
+        con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'person_entities'").fetchall()
+    )
     for area in areas:
         name = f"bench-{area}"
         if name not in existing:
@@ -51,11 +54,22 @@ def prepare(db: Path, sample: int) -> dict[str, dict[str, list[str]]]:
                 password="bench-password-123",
                 actor="system:bench",
             )
+        # Entity ids once linkage has run (a linked record is reached through its entity),
+        # else record keys.
+        entity = "i.source_id || '/' || i.person_id"
+        join = ""
+        if linked:
+            entity = "pe.entity_id"
+            join = (
+                " JOIN person_entities pe ON pe.source_id = i.source_id"
+                " AND pe.person_id = i.person_id"
+                " AND pe.run_id = (SELECT max(run_id) FROM person_entities)"
+            )
         people = [
             str(r[0])
             for r in con.execute(
-                "SELECT i.source_id || '/' || i.person_id FROM current_involvements i"
-                " JOIN sources s USING (source_id) WHERE s.area = ?"
+                f"SELECT {entity} FROM current_involvements i"
+                f" JOIN sources s USING (source_id){join} WHERE s.area = ?"
                 f" USING SAMPLE reservoir({int(sample)} ROWS) REPEATABLE (7)",
                 [area],
             ).fetchall()

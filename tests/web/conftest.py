@@ -6,10 +6,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from clearsight.web import WebSettings, create_app
-from tests.web.store import CSRF, Built, build_store
+from tests.web.client import Client
+from tests.web.store import CSRF, Built, build_linked_store, build_store
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "linked: run on the store with linkage and networks")
 
 
 @pytest.fixture(scope="session")
@@ -17,9 +21,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return build_store(tmp_path_factory.mktemp("webstore"))
 
 
-@pytest.fixture
-def store(built: Built, tmp_path: Path) -> Built:
-    """A private copy per test: tests write sessions and audit entries."""
+@pytest.fixture(scope="session")
+def built_linked(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_linked_store(tmp_path_factory.mktemp("linkedstore"))
+
+
+def _copy(built: Built, tmp_path: Path) -> Built:
     db = tmp_path / "store.duckdb"
     shutil.copy(built.db, db)
     for sidecar in built.db.parent.glob(built.db.name + ".*"):
@@ -27,7 +34,16 @@ def store(built: Built, tmp_path: Path) -> Built:
     return Built(db, built.passwords)
 
 
-Login = Callable[[str], TestClient]
+@pytest.fixture
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Built:
+    """A private copy per test (tests write sessions and audit entries): of the store with
+    linkage when the test is marked ``linked``, else of the one without."""
+    linked = request.node.get_closest_marker("linked") is not None
+    built: Built = request.getfixturevalue("built_linked" if linked else "built")
+    return _copy(built, tmp_path)
+
+
+Login = Callable[[str], Client]
 
 
 @pytest.fixture
@@ -36,12 +52,12 @@ def app_settings() -> WebSettings:
 
 
 @pytest.fixture
-def make_client(store: Built, app_settings: WebSettings) -> Iterator[Callable[[], TestClient]]:
+def make_client(store: Built, app_settings: WebSettings) -> Iterator[Callable[[], Client]]:
     app = create_app(store.db, app_settings)
-    clients: list[TestClient] = []
+    clients: list[Client] = []
 
-    def make() -> TestClient:
-        client = TestClient(app, base_url="http://testserver")
+    def make() -> Client:
+        client = Client(app, base_url="http://testserver")
         clients.append(client)
         return client
 
@@ -51,7 +67,7 @@ def make_client(store: Built, app_settings: WebSettings) -> Iterator[Callable[[]
     app.state.store.close()
 
 
-def do_login(client: TestClient, name: str, password: str) -> int:
+def do_login(client: Client, name: str, password: str) -> int:
     form = client.get("/login")
     token = CSRF.search(form.text)
     assert token, form.text
@@ -64,8 +80,8 @@ def do_login(client: TestClient, name: str, password: str) -> int:
 
 
 @pytest.fixture
-def login(store: Built, make_client: Callable[[], TestClient]) -> Login:
-    def as_user(name: str) -> TestClient:
+def login(store: Built, make_client: Callable[[], Client]) -> Login:
+    def as_user(name: str) -> Client:
         client = make_client()
         assert do_login(client, name, store.passwords[name]) == 303
         return client
@@ -73,7 +89,7 @@ def login(store: Built, make_client: Callable[[], TestClient]) -> Login:
     return as_user
 
 
-def csrf_of(client: TestClient) -> str:
+def csrf_of(client: Client) -> str:
     page = client.get("/")
     found = re.search(r'data-csrf="([^"]+)"', page.text) or CSRF.search(page.text)
     assert found, page.text[:500]

@@ -57,3 +57,23 @@ def build_store(root: Path, *, scale: float = 0.05, seed: int = 11) -> Built:
 
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def build_linked_store(root: Path, *, scale: float = 0.05, seed: int = 11) -> Built:
+    """The whole pipeline at small scale: synth, ingest, person linkage, networks and
+    definitions, closed-case screening; then the demo users."""
+    from clearsight import graph, linkage
+    from clearsight.review import screen
+
+    data = root / "data"
+    generate(data, AREAS, scale=scale, seed=seed)
+    db = root / "store.duckdb"
+    con = connect(db)
+    for folder in sorted((data / "submissions").iterdir()):
+        ingest(con, folder)
+    linkage.run(con)
+    graph.run(con)
+    screen(con)
+    users = create_demo_users(con)
+    con.close()
+    return Built(db, {name: password for name, _role, _area, password in users})

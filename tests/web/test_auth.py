@@ -6,10 +6,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 
 from clearsight.access import SessionPolicy
 from clearsight.web import WebSettings
+from tests.web.client import Client
 from tests.web.conftest import Login, csrf_of, do_login
 from tests.web.helpers import audit_actions, query
 from tests.web.store import Built
@@ -32,7 +32,7 @@ PAGES = [
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_every_page_needs_login(make_client: Callable[[], TestClient], path: str) -> None:
+def test_every_page_needs_login(make_client: Callable[[], Client], path: str) -> None:
     client = make_client()
     response = client.get(path, follow_redirects=False)
     assert response.status_code == 303
@@ -54,7 +54,7 @@ def test_login_sets_a_safe_cookie_and_logout_revokes(store: Built, login: Login)
     assert actions[0] == "login" and "logout" in actions
 
 
-def test_cookie_flags(store: Built, make_client: Callable[[], TestClient]) -> None:
+def test_cookie_flags(store: Built, make_client: Callable[[], Client]) -> None:
     client = make_client()
     form = client.get("/login")
     assert "httponly" in form.headers["set-cookie"].lower()
@@ -73,13 +73,13 @@ def test_cookie_secure_over_tls(store: Built) -> None:
     from clearsight.web import create_app
 
     app = create_app(store.db, WebSettings())
-    with TestClient(app, base_url="https://testserver") as client:
+    with Client(app, base_url="https://testserver") as client:
         assert do_login(client, ANALYST, store.passwords[ANALYST]) == 303
         assert client.get("/").status_code == 200
     app.state.store.close()
 
 
-def test_security_headers(make_client: Callable[[], TestClient]) -> None:
+def test_security_headers(make_client: Callable[[], Client]) -> None:
     response = make_client().get("/login")
     csp = response.headers["content-security-policy"]
     assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
@@ -90,7 +90,7 @@ def test_security_headers(make_client: Callable[[], TestClient]) -> None:
 
 
 def test_wrong_password_and_unknown_user_look_the_same(
-    store: Built, make_client: Callable[[], TestClient]
+    store: Built, make_client: Callable[[], Client]
 ) -> None:
     client = make_client()
     assert do_login(client, ANALYST, "wrong-password-123") == 401
@@ -99,7 +99,7 @@ def test_wrong_password_and_unknown_user_look_the_same(
 
 
 def test_throttling_after_repeated_failures(
-    store: Built, make_client: Callable[[], TestClient]
+    store: Built, make_client: Callable[[], Client]
 ) -> None:
     client = make_client()
     for _ in range(5):
@@ -124,7 +124,7 @@ def test_csrf_required_on_every_post(login: Login) -> None:
     assert client.get("/", follow_redirects=False).status_code == 200
 
 
-def test_login_needs_its_own_csrf(store: Built, make_client: Callable[[], TestClient]) -> None:
+def test_login_needs_its_own_csrf(store: Built, make_client: Callable[[], Client]) -> None:
     client = make_client()
     response = client.post(
         "/login", data={"username": ANALYST, "password": store.passwords[ANALYST]}

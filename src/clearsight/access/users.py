@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -28,6 +30,26 @@ class User:
     source_id: str | None
     disabled: bool
     created_at: datetime
+
+
+# Bumped by every change to who may see what (users, sharing rules, sealing) made in this
+# process: the web app caches sessions and sealed records briefly and drops the caches
+# when this moves, so a change takes effect on the next request, not within the cache
+# time. (Only one process can open the store while the app serves it.)
+_generation = itertools.count(1)
+_current = 0
+_generation_lock = threading.Lock()
+
+
+def access_generation() -> int:
+    """A number that changes whenever access is changed in this process."""
+    return _current
+
+
+def _changed() -> None:
+    global _current
+    with _generation_lock:
+        _current = next(_generation)
 
 
 def _now() -> datetime:
@@ -114,6 +136,7 @@ def set_disabled(
         action="user_disable" if disabled else "user_enable",
         target=f"user:{name}",
     )
+    _changed()
 
 
 def list_users(con: duckdb.DuckDBPyConnection) -> list[User]:
@@ -164,6 +187,7 @@ def add_sharing_rule(
         reason=purpose,
         details={"shared_source_id": shared_source_id},
     )
+    _changed()
 
 
 def seal_record(
@@ -187,6 +211,7 @@ def seal_record(
         category="alteration",
         target=f"record:{source_id}/{person_id}",
     )
+    _changed()
 
 
 def create_demo_users(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str | None, str]]:

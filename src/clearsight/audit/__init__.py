@@ -1,6 +1,7 @@
 """Tamper-evident audit of who did what to which data, and why.
 
-Stable API: ``record``, ``verify``, ``entries``; table ``audit_log``.
+Stable API: ``record``, ``verify``, ``entries``, ``AuditWriter`` (group commit for the
+web app); table ``audit_log``.
 """
 
 from clearsight.audit.log import (
@@ -8,6 +9,7 @@ from clearsight.audit.log import (
     CATEGORIES,
     AuditEntry,
     AuditError,
+    AuditWriter,
     VerifyResult,
     ensure_audit_schema,
     entries,
@@ -20,6 +22,7 @@ __all__ = [
     "CATEGORIES",
     "AuditEntry",
     "AuditError",
+    "AuditWriter",
     "VerifyResult",
     "ensure_audit_schema",
     "entries",

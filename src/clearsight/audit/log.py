@@ -214,22 +214,129 @@ def head_file(db_file: Path) -> Path:
     return db_file.with_name(db_file.name + ".audit-head")
 
 
-def _write_head(con: duckdb.DuckDBPyConnection, seq: int, digest: str) -> None:
-    db_file = _database_file(con)
-    if db_file is None:
-        return
-    path = head_file(db_file)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"seq": seq, "hash": digest}) + "\n", encoding="utf-8")
-    tmp.replace(path)
-
-
 def read_head(db_file: Path) -> tuple[int, str] | None:
     path = head_file(db_file)
     if not path.exists():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
     return int(data["seq"]), str(data["hash"])
+
+
+@dataclass
+class _Pending:
+    """One entry waiting to be appended: its fields now, its seq and hash once written."""
+
+    actor: str
+    action: str
+    category: str
+    target: str | None
+    reason: str | None
+    details: dict[str, object]
+    entry: AuditEntry | None = None
+    error: BaseException | None = None
+
+
+def _pending(
+    *,
+    actor: str,
+    action: str,
+    target: str | None,
+    reason: str | None,
+    details: Mapping[str, object] | None,
+    category: str | None,
+) -> _Pending:
+    if category is None:
+        category = ACTION_CATEGORIES.get(action)
+        if category is None:
+            raise ValueError(f"unknown audit action {action!r}: pass category= one of {CATEGORIES}")
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown audit category {category!r}: expected one of {CATEGORIES}")
+    if not actor:
+        raise ValueError("audit actor must not be empty")
+    return _Pending(actor, action, category, target, reason, _normalise_details(details))
+
+
+def _append(cur: duckdb.DuckDBPyConnection, batch: list[_Pending], db_file: Path | None) -> None:
+    """Append ``batch`` in order in one transaction on ``cur``, then write the head once.
+
+    Call with ``_LOCK`` held. Sets each item's ``entry``; on failure nothing is written
+    and the exception propagates (the caller hands it to every waiting item).
+    """
+    cur.begin()
+    try:
+        head = cur.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchall()
+        seq, prev = (int(head[0][0]), str(head[0][1])) if head else (0, GENESIS)
+        rows: list[list[object]] = []
+        written: list[AuditEntry] = []
+        for item in batch:
+            seq += 1
+            at = datetime.now(UTC).replace(tzinfo=None)
+            content = canonical_content(
+                seq=seq,
+                at_utc=at,
+                actor=item.actor,
+                action=item.action,
+                category=item.category,
+                target=item.target,
+                reason=item.reason,
+                details=item.details,
+            )
+            digest = chain_hash(prev, content)
+            rows.append(
+                [
+                    seq,
+                    at,
+                    item.actor,
+                    item.action,
+                    item.category,
+                    item.target,
+                    item.reason,
+                    json.dumps(item.details, sort_keys=True, ensure_ascii=False),
+                    prev,
+                    digest,
+                ]
+            )
+            written.append(
+                AuditEntry(
+                    seq,
+                    at,
+                    item.actor,
+                    item.action,
+                    item.category,
+                    item.target,
+                    item.reason,
+                    item.details,
+                    prev,
+                    digest,
+                )
+            )
+            prev = digest
+        if len(rows) == 1:
+            cur.execute(
+                f"INSERT INTO audit_log ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows[0]
+            )
+        else:
+            # One statement for the batch: executemany prepares once per row.
+            marks = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows))
+            cur.execute(
+                f"INSERT INTO audit_log ({_COLUMNS}) VALUES {marks}",
+                [v for row in rows for v in row],
+            )
+        cur.commit()
+    except BaseException:
+        cur.rollback()
+        raise
+    if db_file is not None:
+        _write_head_file(db_file, written[-1].seq, written[-1].hash)
+    for item, entry in zip(batch, written, strict=True):
+        item.entry = entry
+
+
+def _write_head_file(db_file: Path, seq: int, digest: str) -> None:
+    path = head_file(db_file)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({"seq": seq, "hash": digest}) + "\n", encoding="utf-8")
+    tmp.replace(path)
 
 
 def record(
@@ -251,15 +358,9 @@ def record(
     ingest or linkage run after it commits (or record the attempt, which stands
     even if the work rolls back).
     """
-    if category is None:
-        category = ACTION_CATEGORIES.get(action)
-        if category is None:
-            raise ValueError(f"unknown audit action {action!r}: pass category= one of {CATEGORIES}")
-    if category not in CATEGORIES:
-        raise ValueError(f"unknown audit category {category!r}: expected one of {CATEGORIES}")
-    if not actor:
-        raise ValueError("audit actor must not be empty")
-    body = _normalise_details(details)
+    item = _pending(
+        actor=actor, action=action, target=target, reason=reason, details=details, category=category
+    )
     with _LOCK:
         # A cursor is its own connection with its own transaction: the entry commits
         # even when the caller's work later rolls back (an attempt is worth recording),
@@ -267,47 +368,74 @@ def record(
         cur = con.cursor()
         try:
             ensure_audit_schema(cur)
-            cur.begin()
-            try:
-                head = cur.execute(
-                    "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
-                ).fetchall()
-                seq, prev = (int(head[0][0]) + 1, str(head[0][1])) if head else (1, GENESIS)
-                at = datetime.now(UTC).replace(tzinfo=None)
-                content = canonical_content(
-                    seq=seq,
-                    at_utc=at,
-                    actor=actor,
-                    action=action,
-                    category=category,
-                    target=target,
-                    reason=reason,
-                    details=body,
-                )
-                digest = chain_hash(prev, content)
-                cur.execute(
-                    f"INSERT INTO audit_log ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        seq,
-                        at,
-                        actor,
-                        action,
-                        category,
-                        target,
-                        reason,
-                        json.dumps(body, sort_keys=True, ensure_ascii=False),
-                        prev,
-                        digest,
-                    ],
-                )
-                cur.commit()
-            except BaseException:
-                cur.rollback()
-                raise
-            _write_head(cur, seq, digest)
+            _append(cur, [item], _database_file(cur))
         finally:
             cur.close()
-    return AuditEntry(seq, at, actor, action, category, target, reason, body, prev, digest)
+    assert item.entry is not None
+    return item.entry
+
+
+class AuditWriter:
+    """Group commit for a busy process (the web app): ``record`` as above, but entries that
+    arrive while another append is being written are appended together, in arrival order,
+    in one transaction with one head-file write.
+
+    The guarantee is unchanged: ``record`` returns only once its entry has committed, so
+    a page is never sent before its view is logged, and a failed append raises to the
+    caller. The writer's own cursor is used only under the process-wide lock, which
+    plain ``record`` calls take too, so both kinds of append share one chain.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._cur = con.cursor()
+        ensure_audit_schema(self._cur)
+        self._db_file = _database_file(self._cur)
+        self._queue: list[_Pending] = []
+        self._queue_lock = threading.Lock()
+        self.batches = 0
+        self.appended = 0
+
+    def record(
+        self,
+        *,
+        actor: str,
+        action: str,
+        target: str | None = None,
+        reason: str | None = None,
+        details: Mapping[str, object] | None = None,
+        category: str | None = None,
+    ) -> AuditEntry:
+        item = _pending(
+            actor=actor,
+            action=action,
+            target=target,
+            reason=reason,
+            details=details,
+            category=category,
+        )
+        with self._queue_lock:
+            self._queue.append(item)
+        with _LOCK:
+            # Whoever holds the lock writes everything queued so far, its own entry and
+            # any that arrived while the previous batch was being written.
+            if item.entry is None and item.error is None:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                try:
+                    _append(self._cur, batch, self._db_file)
+                    self.batches += 1
+                    self.appended += len(batch)
+                except BaseException as exc:
+                    for waiting in batch:
+                        waiting.error = exc
+        if item.error is not None:
+            raise AuditError(f"audit entry not written: {item.error}") from item.error
+        assert item.entry is not None
+        return item.entry
+
+    def close(self) -> None:
+        with _LOCK:
+            self._cur.close()
 
 
 def _row_to_entry(row: tuple[object, ...]) -> AuditEntry:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import queue
 import secrets
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,9 +18,9 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from clearsight import audit
+from clearsight import audit, review
 from clearsight.access import (
     AccessError,
     Forbidden,
@@ -33,17 +35,27 @@ from clearsight.access import (
     load_key,
     login,
     logout,
-    record_filter,
     require,
     resume,
 )
-from clearsight.access.users import add_user, known_areas, list_users, set_disabled
+from clearsight.access.users import (
+    access_generation,
+    add_user,
+    known_areas,
+    list_users,
+    set_disabled,
+)
+from clearsight.review.queue import DECISIONS
 from clearsight.store import connect
 from clearsight.web import exports, queries, serving
 
 HERE = Path(__file__).parent
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CATALOG_TTL_S = 5.0
+# A session is re-read from the store at most this often (and at once after logout or
+# disable): the idle timeout is measured to within this, nothing else changes.
+SESSION_CACHE_S = 5.0
+SESSION_CACHE_MAX = 10_000
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -71,7 +83,11 @@ class NotVisible(Exception):  # noqa: N818 (a verdict, like Forbidden)
 
 
 class Store:
-    """One DuckDB connection owned by the process; each request gets its own cursor."""
+    """One DuckDB connection owned by the process; requests borrow cursors from a pool.
+
+    A cursor is a connection of its own: making one per request costs more than most
+    lookups, so they are kept and handed out again. Each is used by one request at a time.
+    """
 
     def __init__(self, db_path: Path | str) -> None:
         self.path = Path(db_path)
@@ -80,24 +96,145 @@ class Store:
         audit.ensure_audit_schema(self.con)
         serving.refresh(self.con)
         self._lock = threading.Lock()
-
+        self._pool: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self.audit = audit.AuditWriter(self.con)
+        self.networks = serving.NetworkCache()
         self._catalog: tuple[float, frozenset[str]] = (0.0, frozenset())
+        self._sealed: frozenset[tuple[str, str]] = frozenset()
+        self._sessions: dict[str, tuple[float, Session]] = {}
+        self._generation = access_generation()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        with self._lock:
-            return self.con.cursor()
+        try:
+            return self._pool.get_nowait()
+        except queue.Empty:
+            with self._lock:
+                cur = self.con.cursor()
+                self._cursors.append(cur)
+            return cur
+
+    def release(self, cur: duckdb.DuckDBPyConnection, *, failed: bool = False) -> None:
+        if failed:
+            # A request that failed part-way may have left a transaction open.
+            with contextlib.suppress(duckdb.Error):
+                cur.rollback()
+        self._pool.put(cur)
+
+    @contextlib.contextmanager
+    def borrow(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cur = self.cursor()
+        try:
+            yield cur
+        except BaseException:
+            self.release(cur, failed=True)
+            raise
+        self.release(cur)
 
     def catalog(self, con: duckdb.DuckDBPyConnection) -> frozenset[str]:
         """Tables present, re-read every few seconds: other stages add them while we run."""
+        self._check_generation()
         at, names = self._catalog
         now = time.monotonic()
         if now - at > CATALOG_TTL_S:
             names = queries.catalog(con)
+            sealed: frozenset[tuple[str, str]] = frozenset()
+            if "sealed_records" in names:
+                found = con.execute("SELECT source_id, person_id FROM sealed_records").fetchall()
+                sealed = frozenset((str(a), str(b)) for a, b in found)
+            self._sealed = sealed
             self._catalog = (now, names)
         return names
 
+    def sealed(self) -> frozenset[tuple[str, str]]:
+        """Sealed (source_id, person_id), re-read with the catalog (records are sealed from
+        the command line, which cannot open the store while it serves)."""
+        return self._sealed
+
+    # Sessions: a page would otherwise read the session and the user (and perhaps the
+    # user's sources) on every request. Cached briefly, and dropped at once on logout or
+    # when an administrator disables the user, so revocation still takes effect at once
+    # within this process (the only one that can open the store while it serves).
+
+    def session(
+        self, con: duckdb.DuckDBPyConnection, token: str | None, policy: SessionPolicy
+    ) -> Session | None:
+        if not token:
+            return None
+        self._check_generation()
+        now = time.monotonic()
+        hit = self._sessions.get(token)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        found = resume(con, token, policy)
+        if found is None:
+            self._sessions.pop(token, None)
+        else:
+            if len(self._sessions) > SESSION_CACHE_MAX:
+                self._sessions = {k: v for k, v in self._sessions.items() if v[0] > now}
+            self._sessions[token] = (now + SESSION_CACHE_S, found)
+        return found
+
+    def _check_generation(self) -> None:
+        generation = access_generation()
+        if generation != self._generation:
+            self._generation = generation
+            self._sessions = {}
+            self._catalog = (0.0, frozenset())  # and with it the sealed records
+
+    def forget_session(self, token: str) -> None:
+        self._sessions.pop(token, None)
+
+    def forget_user(self, name: str) -> None:
+        for token, (_at, found) in list(self._sessions.items()):
+            if found.principal.name == name:
+                self._sessions.pop(token, None)
+
     def close(self) -> None:
+        self.audit.close()
+        with self._lock:
+            for cur in self._cursors:
+                with contextlib.suppress(duckdb.Error):
+                    cur.close()
+            self._cursors.clear()
         self.con.close()
+
+
+_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+
+class SecurityHeaders:
+    """Plain ASGI middleware (Starlette's BaseHTTPMiddleware costs a task and a stream per
+    request): security headers on every response, no caching of anything but static files."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = list(_HEADERS)
+        if not str(scope.get("path", "")).startswith("/static/"):
+            extra.append((b"cache-control", b"no-store"))
+        if scope.get("scheme") == "https":
+            extra.append((b"strict-transport-security", b"max-age=31536000"))
+        names = {name for name, _v in extra}
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0].lower() not in names]
+                message["headers"] = headers + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def create_app(db_path: Path | str, settings: WebSettings | None = None) -> FastAPI:
@@ -115,37 +252,17 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
 
     # ------------------------------------------------------------ plumbing
 
-    class SecurityHeaders(BaseHTTPMiddleware):
-        async def dispatch(
-            self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-        ) -> Response:
-            response = await call_next(request)
-            response.headers["Content-Security-Policy"] = CSP
-            response.headers["X-Content-Type-Options"] = "nosniff"
-            response.headers["Referrer-Policy"] = "no-referrer"
-            response.headers["X-Frame-Options"] = "DENY"
-            response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-            response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-            if not request.url.path.startswith("/static/"):
-                response.headers["Cache-Control"] = "no-store"
-            if request.url.scheme == "https":
-                response.headers["Strict-Transport-Security"] = "max-age=31536000"
-            return response
-
     app.add_middleware(SecurityHeaders)
 
     def get_con() -> Iterator[duckdb.DuckDBPyConnection]:
-        cur = store.cursor()
-        try:
+        with store.borrow() as cur:
             yield cur
-        finally:
-            cur.close()
 
     def session_of(request: Request, con: duckdb.DuckDBPyConnection) -> Session | None:
         cached: Session | None = getattr(request.state, "session", None)
         if cached is not None:
             return cached
-        found = resume(con, request.cookies.get(settings.cookie_name), settings.session)
+        found = store.session(con, request.cookies.get(settings.cookie_name), settings.session)
         request.state.session = found
         return found
 
@@ -159,11 +276,8 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         if request.url.path == "/login":
             expected = request.cookies.get(settings.login_cookie_name)
         else:
-            cur = store.cursor()
-            try:
+            with store.borrow() as cur:
                 session = session_of(request, cur)
-            finally:
-                cur.close()
             expected = session.csrf_token if session else None
         if not expected or not sent or not secrets.compare_digest(sent, expected):
             raise CsrfFailed()
@@ -212,11 +326,9 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         return HTMLResponse("Form expired or forged: reload the page and try again.", 403)
 
     def _denied(request: Request, what: str, target: str, status: int) -> Response:
-        cur = store.cursor()
-        try:
+        with store.borrow() as cur:
             session = session_of(request, cur)
-            audit.record(
-                cur,
+            store.audit.record(
                 actor=session.principal.name if session else "-",
                 action="access_denied",
                 target=target,
@@ -224,8 +336,6 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
             )
             message = "Not found, or not yours to see." if status == 404 else "Not permitted."
             return page(request, cur, "error.html", status_code=status, message=message)
-        finally:
-            cur.close()
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
@@ -292,6 +402,7 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
     def logout_submit(request: Request, con: duckdb.DuckDBPyConnection = con_dep) -> Response:
         session = session_of(request, con)
         if session is not None:
+            store.forget_session(session.token)
             logout(con, session)
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(settings.cookie_name, path="/")
@@ -312,8 +423,8 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         elif area is not None:
             require(principal, "dashboard_national")
         figures = queries.dashboard(con, area)
-        audit.record(
-            con, actor=principal.name, action="view_dashboard", target=f"area:{area or 'all'}"
+        store.audit.record(
+            actor=principal.name, action="view_dashboard", target=f"area:{area or 'all'}"
         )
         return page(
             request,
@@ -338,8 +449,7 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         results: list[queries.SearchResult] | None = None
         if q.strip():
             results = queries.search(con, principal, field, q[:200])
-            audit.record(
-                con,
+            store.audit.record(
                 actor=principal.name,
                 action="search",
                 target=f"search:{field}",
@@ -360,16 +470,14 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         if view is None:
             raise NotVisible(f"entity:{entity_id}")
         if view.sealed and reason is None:
-            audit.record(
-                con,
+            store.audit.record(
                 actor=principal.name,
                 action="view_person",
                 target=f"entity:{entity_id}",
                 details={"sealed": True, "opened": False},
             )
         else:
-            audit.record(
-                con,
+            store.audit.record(
                 actor=principal.name,
                 action="view_sealed" if view.sealed else "view_person",
                 target=f"entity:{entity_id}",
@@ -431,7 +539,9 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         request: Request, con: duckdb.DuckDBPyConnection, network_id: str
     ) -> tuple[Principal, queries.NetworkView]:
         principal = need(request, con, "network")
-        view = queries.network_view(con, principal, network_id, pseudonym)
+        view = queries.network_view(
+            store.networks.get(con, network_id), principal, pseudonym, store.sealed()
+        )
         if view is None:
             raise NotVisible(f"network:{network_id}")
         return principal, view
@@ -441,8 +551,7 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         request: Request, network_id: str, con: duckdb.DuckDBPyConnection = con_dep
     ) -> Response:
         principal, view = _network(request, con, network_id)
-        audit.record(
-            con,
+        store.audit.record(
             actor=principal.name,
             action="view_network",
             target=f"network:{network_id}",
@@ -465,14 +574,11 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         form = await request.form()
         fmt = str(form.get("format") or "")
         principal = need(request, con, "export")
-        if fmt not in ("graphml", "anx"):
+        if fmt not in exports.OFFERED:
             return HTMLResponse("Unknown export format.", 400)
         _p, view = _network(request, con, network_id)
-        body = (exports.graphml if fmt == "graphml" else exports.anx)(
-            network_id, view.nodes, view.edges
-        )
-        audit.record(
-            con,
+        body = exports.export(view, fmt)
+        store.audit.record(
             actor=principal.name,
             action="export",
             target=f"network:{network_id}",
@@ -490,27 +596,58 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
 
     # ------------------------------------------------------------ review, language, data
 
-    @app.get("/review", response_class=HTMLResponse)
-    def review(request: Request, con: duckdb.DuckDBPyConnection = con_dep) -> Response:
-        principal = need(request, con, "review")
+    def _review_page(
+        request: Request,
+        con: duckdb.DuckDBPyConnection,
+        principal: Principal,
+        *,
+        status_code: int = 200,
+        error: str | None = None,
+        decided: str | None = None,
+    ) -> Response:
         rows: list[dict[str, Any]] | None = None
         if queries.exists(con, "review_queue"):
-            scope, params = record_filter(principal)
-            has_source = "source_id" in {
-                str(r[0])
-                for r in con.execute("SELECT column_name FROM (DESCRIBE review_queue)").fetchall()
-            }
-            if has_source:
-                rows = queries.rows(
-                    con,
-                    "SELECT q.* FROM review_queue q JOIN sources s USING (source_id)"
-                    f" WHERE {scope} LIMIT 200",
-                    params,
-                )
-            else:
-                rows = []
-            audit.record(con, actor=principal.name, action="view_review_queue")
-        return page(request, con, "review.html", rows=rows)
+            rows = queries.review_rows(con, principal)
+            store.audit.record(actor=principal.name, action="view_review_queue")
+        return page(
+            request,
+            con,
+            "review.html",
+            status_code=status_code,
+            rows=rows,
+            error=error,
+            decided=decided,
+            decisions=DECISIONS,
+        )
+
+    @app.get("/review", response_class=HTMLResponse)
+    def review_queue(
+        request: Request, decided: str | None = None, con: duckdb.DuckDBPyConnection = con_dep
+    ) -> Response:
+        principal = need(request, con, "review")
+        return _review_page(request, con, principal, decided=decided)
+
+    @app.post("/review/{case_id}/decide", response_class=HTMLResponse, dependencies=[csrf_dep])
+    async def review_decide(
+        request: Request, case_id: str, con: duckdb.DuckDBPyConnection = con_dep
+    ) -> Response:
+        principal = need(request, con, "review")
+        if not queries.exists(con, "review_queue") or not queries.review_case_visible(
+            con, principal, case_id
+        ):
+            raise NotVisible(f"case:{case_id}")
+        form = await request.form()
+        decision = str(form.get("decision") or "")
+        reason = str(form.get("reason") or "").strip()[:1000]
+        if decision not in DECISIONS:
+            error = "Choose refer or no further action."
+        elif len(reason) < 10:
+            error = "Give a reason of at least 10 characters; it is recorded and logged."
+        else:
+            # Appends to review_decisions and writes the review_decision audit entry.
+            review.decide(con, case_id, decision, reason, decided_by=principal.name)
+            return RedirectResponse(f"/review?decided={case_id}", status_code=303)
+        return _review_page(request, con, principal, status_code=400, error=error)
 
     @app.get("/language", response_class=HTMLResponse)
     def language_form(request: Request, con: duckdb.DuckDBPyConnection = con_dep) -> Response:
@@ -528,8 +665,7 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
 
         findings = [f.as_dict() for f in check(text)]
         # The pasted text may name people: log that a check ran, not what was checked.
-        audit.record(
-            con,
+        store.audit.record(
             actor=principal.name,
             action="language_check",
             details={"characters": len(text), "findings": len(findings)},
@@ -574,8 +710,8 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
                     " ORDER BY q.batch_id DESC, q.file, q.row_number LIMIT 100",
                     [area],
                 )
-        audit.record(
-            con, actor=principal.name, action="view_data_quality", target=f"area:{area or 'all'}"
+        store.audit.record(
+            actor=principal.name, action="view_data_quality", target=f"area:{area or 'all'}"
         )
         return page(
             request,
@@ -642,6 +778,7 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         else:
             try:
                 set_disabled(con, name, disabled=True, actor=principal.name)
+                store.forget_user(name)
                 message = f"Disabled {name}; their sessions are ended."
             except AccessError as exc:
                 error = str(exc)
@@ -661,7 +798,7 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         principal = need(request, con, "audit")
         result = audit.verify(con)
         recent = audit.entries(con, limit=200, newest_first=True)
-        audit.record(con, actor=principal.name, action="view_audit")
+        store.audit.record(actor=principal.name, action="view_audit")
         return page(request, con, "audit.html", result=result, entries=recent)
 
     @app.get("/healthz")

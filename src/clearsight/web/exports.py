@@ -1,65 +1,69 @@
-"""Network exports built from what the user may see: GraphML and an i2 ANX chart.
+"""Network exports built from what the user may see, written by ``clearsight.exports``.
 
-They are written from the same filtered, pseudonymised view the page shows, so an
-export can never carry more than the screen did.
+The exports package's writers take a ``Subgraph`` and nothing else, so the web app hands
+them the same filtered, pseudonymised view the page shows (``queries.NetworkView``),
+converted here: an export can never carry more than the screen did, and there is one
+GraphML and one ANX writer in the code base, not two.
 """
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from typing import Any
 
-Row = dict[str, Any]
+from clearsight.exports import FORMATS, Subgraph
+from clearsight.exports.subgraph import Edge, Node
+
+# The formats offered on the network page (the package has more: gexf, cyjs).
+OFFERED = ("anx", "graphml")
 
 
-def graphml(network_id: str, nodes: list[Row], edges: list[Row]) -> bytes:
-    root = ET.Element("graphml", xmlns="http://graphml.graphdrawing.org/xmlns")
-    for key, target in (("label", "node"), ("kind", "node"), ("evidence", "edge")):
-        ET.SubElement(
-            root, "key", id=key, attrib={"for": target, "attr.name": key, "attr.type": "string"}
+def _kind(node: dict[str, Any]) -> str:
+    """The exports package's node kinds: person, child, the object's own type, location."""
+    kind = str(node["kind"])
+    if kind == "victim":
+        return "child"
+    if kind == "object":
+        return str(node.get("object_type") or "object")
+    return kind
+
+
+def subgraph(view: Any) -> Subgraph:
+    """``view`` is a ``queries.NetworkView``, already filtered for the viewer."""
+    summary = view.summary
+    attributes = {
+        "network_id": str(view.network_id),
+        "size": str(summary.get("size", "")),
+        "n_victims": str(summary.get("n_victims", "")),
+        "areas": ", ".join(str(a) for a in summary.get("areas") or []),
+        "first_date": str(summary.get("first_date") or ""),
+        "last_date": str(summary.get("last_date") or ""),
+        "pseudonymised_members": str(view.pseudonymised),
+    }
+    nodes = [
+        Node(
+            str(n["id"]),
+            _kind(n),
+            str(n["label"]),
+            {"identified": str(bool(n.get("identified"))).lower()},
         )
-    graph = ET.SubElement(root, "graph", id=network_id, edgedefault="undirected")
-    for node in nodes:
-        el = ET.SubElement(graph, "node", id=str(node["id"]))
-        ET.SubElement(el, "data", key="label").text = str(node["label"])
-        ET.SubElement(el, "data", key="kind").text = str(node["kind"])
-    for i, edge in enumerate(edges):
-        el = ET.SubElement(
-            graph, "edge", id=f"e{i}", source=str(edge["source"]), target=str(edge["target"])
+        for n in view.nodes
+    ]
+    known = {n.id for n in nodes}
+    edges = [
+        Edge(
+            f"e{i}",
+            str(e["source"]),
+            str(e["target"]),
+            str(e["evidence"]),
+            str(e["evidence"]).replace("_", " "),
         )
-        ET.SubElement(el, "data", key="evidence").text = str(edge["evidence"])
-    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+        for i, e in enumerate(view.edges)
+        if str(e["source"]) in known and str(e["target"]) in known
+    ]
+    return Subgraph(str(view.network_id), attributes, nodes, edges)
 
 
-_ICONS = {"person": "Person", "victim": "Person", "object": "Phone", "location": "Location"}
-
-
-def anx(network_id: str, nodes: list[Row], edges: list[Row]) -> bytes:
-    """An Analyst's Notebook chart: entity and link types, then one ChartItem per node/link."""
-    chart = ET.Element("Chart", IdReferenceLinking="true")
-    types = ET.SubElement(chart, "EntityTypeCollection")
-    for kind in sorted({_ICONS.get(str(n["kind"]), "Person") for n in nodes}):
-        ET.SubElement(types, "EntityType", Name=kind, IconFile=kind)
-    links = ET.SubElement(chart, "LinkTypeCollection")
-    for evidence in sorted({str(e["evidence"]) for e in edges}):
-        ET.SubElement(links, "LinkType", Name=evidence)
-    items = ET.SubElement(chart, "ChartItemCollection")
-    ids: dict[str, str] = {}
-    for i, node in enumerate(nodes):
-        ids[str(node["id"])] = f"E{i}"
-        item = ET.SubElement(items, "ChartItem", Label=str(node["label"]))
-        end = ET.SubElement(item, "End", X=str((i % 10) * 120), Y=str((i // 10) * 120))
-        entity = ET.SubElement(end, "Entity", EntityId=f"E{i}", Identity=str(node["label"]))
-        icon = ET.SubElement(entity, "Icon")
-        ET.SubElement(icon, "IconStyle", Type=_ICONS.get(str(node["kind"]), "Person"))
-    for edge in edges:
-        a, b = ids.get(str(edge["source"])), ids.get(str(edge["target"]))
-        if a is None or b is None:
-            continue
-        item = ET.SubElement(items, "ChartItem", Label=str(edge["evidence"]))
-        link = ET.SubElement(item, "Link", End1Id=a, End2Id=b)
-        ET.SubElement(
-            link, "LinkStyle", Type=str(edge["evidence"]), ArrowStyle="ArrowNone", Strength="1"
-        )
-    chart.set("Label", network_id)
-    return bytes(ET.tostring(chart, encoding="utf-8", xml_declaration=True))
+def export(view: Any, fmt: str) -> bytes:
+    if fmt not in OFFERED:
+        raise ValueError(f"unknown export format {fmt!r}")
+    return FORMATS[fmt](subgraph(view))

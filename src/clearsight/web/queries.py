@@ -285,27 +285,27 @@ def record_keys(con: duckdb.DuckDBPyConnection, entity_id: str) -> list[tuple[st
     """(source_id, person_id) of an entity's records in the latest linkage run; an unlinked
     record is its own entity, ``source_id/person_id``."""
     linked = exists(con, "person_entities")
+    served = linked and exists(con, "web_entities") and exists(con, "web_persons")
     keys: list[tuple[str, str]] = []
     if linked:
-        keys = [
-            (str(a), str(b))
-            for a, b in con.execute(
-                "SELECT source_id, person_id FROM person_entities WHERE entity_id = ?"
-                " AND run_id = (SELECT max(run_id) FROM person_entities) LIMIT 500",
-                [entity_id],
-            ).fetchall()
-        ]
+        sql = (
+            "SELECT source_id, person_id FROM web_entities WHERE entity_id = ? LIMIT 500"
+            if served
+            else "SELECT source_id, person_id FROM person_entities WHERE entity_id = ?"
+            " AND run_id = (SELECT max(run_id) FROM person_entities) LIMIT 500"
+        )
+        keys = [(str(a), str(b)) for a, b in con.execute(sql, [entity_id]).fetchall()]
     if not keys and "/" in entity_id:
         source_id, person_id = entity_id.split("/", 1)
-        in_entity = (
-            linked
-            and con.execute(
-                "SELECT 1 FROM person_entities WHERE source_id = ? AND person_id = ?"
-                " AND run_id = (SELECT max(run_id) FROM person_entities) LIMIT 1",
-                [source_id, person_id],
-            ).fetchall()
+        sql = (
+            "SELECT 1 FROM web_persons WHERE source_id = ? AND person_id = ?"
+            " AND entity_id IS NOT NULL"
+            if served
+            else "SELECT 1 FROM person_entities WHERE source_id = ? AND person_id = ?"
+            " AND run_id = (SELECT max(run_id) FROM person_entities) LIMIT 1"
         )
-        if not in_entity:
+        # A linked record is reached through its entity, never on its own.
+        if not (linked and con.execute(sql, [source_id, person_id]).fetchall()):
             keys = [(source_id, person_id)]
     return keys
 
@@ -489,24 +489,21 @@ class NetworkView:
 
 
 def network_view(
-    con: duckdb.DuckDBPyConnection,
+    doc: Row | None,
     principal: Principal,
-    network_id: str,
     pseudonym: Pseudonymiser,
+    sealed: frozenset[tuple[str, str]],
 ) -> NetworkView | None:
     """A network as ``principal`` may see it, or None. Analysts and partners need at least
-    one member they may identify; everyone they may not appears as a keyed pseudonym."""
-    if not exists(con, "networks") or not exists(con, "network_records"):
+    one member they may identify; everyone they may not appears as a keyed pseudonym.
+
+    ``doc`` is the network's serving document (``serving.network_sql``), unfiltered;
+    ``sealed`` the (source_id, person_id) of sealed records, read live.
+    """
+    if doc is None:
         return None
-    summary = rows(con, "SELECT * FROM networks WHERE network_id = ?", [network_id])
-    if not summary:
-        return None
-    records = rows(
-        con,
-        "SELECT r.entity_id, r.role, r.source_id, r.person_id, s.area FROM network_records r"
-        " JOIN sources s USING (source_id) WHERE r.network_id = ?",
-        [network_id],
-    )
+    network_id = str(doc["summary"]["network_id"])
+    records: list[Row] = doc["records"]
     shown: dict[str, Visibility] = {}
     for r in records:
         seen = network_member_visibility(principal, source_id=r["source_id"], area=r["area"])
@@ -514,7 +511,15 @@ def network_view(
             shown[r["entity_id"]] = seen
     if principal.role != "national" and "identified" not in shown.values():
         return None
-    names = _member_names(con, principal, records)
+    names: dict[str, str] = {}
+    for r in records:
+        if visibility(principal, source_id=r["source_id"], area=r["area"]) != "identified":
+            continue
+        entity = str(r["entity_id"])
+        if (r["source_id"], r["person_id"]) in sealed:
+            names[entity] = "sealed record"
+        elif r["name"] and entity not in names:
+            names[entity] = str(r["name"]).title()
 
     def label(entity_id: str) -> str:
         if shown.get(entity_id) == "identified":
@@ -524,47 +529,38 @@ def network_view(
     def node_id(entity_id: str) -> str:
         return entity_id if shown.get(entity_id) == "identified" else label(entity_id)
 
-    members = rows(
-        con,
-        "SELECT entity_id, role, degree, betweenness, brokerage, key_person_rank, unidentified"
-        " FROM network_members WHERE network_id = ? ORDER BY key_person_rank, entity_id",
-        [network_id],
-    )
+    members = [dict(m) for m in doc["members"]]
     for m in members:
         m["label"] = label(m["entity_id"])
         m["identified"] = shown.get(m["entity_id"]) == "identified"
         m["entity_id"] = node_id(m["entity_id"])
-    nodes: list[Row] = []
-    for entity_id, seen in shown.items():
-        role = next((r["role"] for r in records if r["entity_id"] == entity_id), "")
-        nodes.append(
-            {
-                "id": node_id(entity_id),
-                "label": label(entity_id),
-                "kind": "victim" if role == "victim" else "person",
-                "identified": seen == "identified",
-            }
-        )
-    edges: list[Row] = []
-    for link in rows(
-        con,
-        "SELECT entity_a, entity_b, link_type FROM network_links WHERE network_id = ?",
-        [network_id],
-    ):
-        edges.append(
-            {
-                "source": node_id(link["entity_a"]),
-                "target": node_id(link["entity_b"]),
-                "evidence": link["link_type"],
-            }
-        )
-    _attach_objects(con, network_id, principal, pseudonym, node_id, nodes, edges)
+    role_of: dict[str, str] = {}
+    for r in records:
+        role_of.setdefault(str(r["entity_id"]), str(r["role"] or ""))
+    nodes: list[Row] = [
+        {
+            "id": node_id(entity_id),
+            "label": label(entity_id),
+            "kind": "victim" if role_of.get(entity_id) == "victim" else "person",
+            "identified": seen == "identified",
+        }
+        for entity_id, seen in shown.items()
+    ]
+    edges: list[Row] = [
+        {
+            "source": node_id(link["entity_a"]),
+            "target": node_id(link["entity_b"]),
+            "evidence": link["link_type"],
+        }
+        for link in doc["links"]
+    ]
+    _attach_objects(doc, principal, pseudonym, node_id, nodes, edges)
     hidden = sum(1 for s in shown.values() if s != "identified")
     # Evidence items name events; show them only to someone who may see every member.
-    definition = _definitions(con, network_id, show_items=hidden == 0)
+    definition = _definitions(doc.get("definitions") or [], show_items=hidden == 0)
     return NetworkView(
         network_id=network_id,
-        summary=summary[0],
+        summary=doc["summary"],
         members=members,
         nodes=nodes,
         edges=edges,
@@ -573,17 +569,10 @@ def network_view(
     )
 
 
-def _definitions(con: duckdb.DuckDBPyConnection, network_id: str, *, show_items: bool) -> list[Row]:
-    if not exists(con, "definition_results"):
-        return []
+def _definitions(found: list[Row], *, show_items: bool) -> list[Row]:
     results: list[Row] = []
-    for d in rows(
-        con,
-        "SELECT definition_id, definition_version, status, category, criteria, evidence"
-        " FROM definition_results WHERE subject_type = 'network' AND subject_id = ?"
-        " ORDER BY definition_id",
-        [network_id],
-    ):
+    for found_row in found:
+        d = dict(found_row)
         criteria = json.loads(d["criteria"] or "{}")
         evidence = json.loads(d["evidence"] or "{}")
         d["criteria"] = [
@@ -601,42 +590,8 @@ def _definitions(con: duckdb.DuckDBPyConnection, network_id: str, *, show_items:
     return results
 
 
-def _member_names(
-    con: duckdb.DuckDBPyConnection, principal: Principal, records: list[Row]
-) -> dict[str, str]:
-    """Display names of members from the records the principal may identify."""
-    keys = [
-        (str(r["source_id"]), str(r["person_id"]))
-        for r in records
-        if visibility(principal, source_id=r["source_id"], area=r["area"]) == "identified"
-    ]
-    if not keys:
-        return {}
-    entity_of = {(str(r["source_id"]), str(r["person_id"])): str(r["entity_id"]) for r in records}
-    where, params = _any_key("p.source_id", "p.person_id", sorted(set(keys)))
-    names: dict[str, str] = {}
-    for r in rows(
-        con,
-        f"""
-        SELECT p.source_id, p.person_id,
-               trim(coalesce(p.forenames, '') || ' ' || coalesce(p.surname, '')) AS name,
-               {_sealed_expr(con)} AS sealed
-        FROM {_persons(con)} p WHERE {where}
-        ORDER BY p.source_id, p.person_id
-        """,
-        params,
-    ):
-        entity = entity_of[(str(r["source_id"]), str(r["person_id"]))]
-        if r["sealed"]:
-            names[entity] = "sealed record"
-        elif r["name"] and entity not in names:
-            names[entity] = str(r["name"]).title()
-    return names
-
-
 def _attach_objects(
-    con: duckdb.DuckDBPyConnection,
-    network_id: str,
+    doc: Row,
     principal: Principal,
     pseudonym: Pseudonymiser,
     node_id: Any,
@@ -645,48 +600,30 @@ def _attach_objects(
 ) -> None:
     """Objects and locations the network's members share, as nodes joined to members."""
     national = principal.role == "national"
-    if exists(con, "network_objects") and exists(con, "graph_person_objects"):
-        for o in rows(
-            con,
-            "SELECT o.object_key, o.object_type, o.value, list(DISTINCT po.entity_id) AS users"
-            " FROM network_objects o JOIN graph_person_objects po USING (object_key)"
-            " JOIN network_members m ON m.entity_id = po.entity_id"
-            " AND m.network_id = o.network_id"
-            " WHERE o.network_id = ? GROUP BY ALL",
-            [network_id],
-        ):
-            oid = "obj:" + pseudonym("object", o["object_key"])
-            shown_value = pseudonym("object", o["object_key"]) if national else o["value"]
-            nodes.append(
-                {
-                    "id": oid,
-                    "label": f"{o['object_type']}: {shown_value}",
-                    "kind": "object",
-                    "identified": not national,
-                }
-            )
-            for user in o["users"]:
-                edges.append({"source": node_id(user), "target": oid, "evidence": "uses_object"})
-    if exists(con, "network_locations") and exists(con, "graph_person_locations"):
-        for loc in rows(
-            con,
-            "SELECT l.location_key, l.location_type, l.name, l.postcode,"
-            " list(DISTINCT pl.entity_id) AS users"
-            " FROM network_locations l JOIN graph_person_locations pl USING (location_key)"
-            " JOIN network_members m ON m.entity_id = pl.entity_id"
-            " AND m.network_id = l.network_id"
-            " WHERE l.network_id = ? GROUP BY ALL",
-            [network_id],
-        ):
-            lid = "loc:" + pseudonym("location", loc["location_key"])
-            text = (
-                str(loc["location_type"] or "location")
-                if national
-                else " ".join(str(x) for x in (loc["name"], loc["postcode"]) if x)
-            )
-            nodes.append({"id": lid, "label": text, "kind": "location", "identified": not national})
-            for user in loc["users"]:
-                edges.append({"source": node_id(user), "target": lid, "evidence": "location"})
+    for o in doc.get("objects") or []:
+        oid = "obj:" + pseudonym("object", o["object_key"])
+        shown_value = pseudonym("object", o["object_key"]) if national else o["value"]
+        nodes.append(
+            {
+                "id": oid,
+                "label": f"{o['object_type']}: {shown_value}",
+                "kind": "object",
+                "object_type": o["object_type"],
+                "identified": not national,
+            }
+        )
+        for user in o["users"]:
+            edges.append({"source": node_id(user), "target": oid, "evidence": "uses_object"})
+    for loc in doc.get("locations") or []:
+        lid = "loc:" + pseudonym("location", loc["location_key"])
+        text = (
+            str(loc["location_type"] or "location")
+            if national
+            else " ".join(str(x) for x in (loc["name"], loc["postcode"]) if x)
+        )
+        nodes.append({"id": lid, "label": text, "kind": "location", "identified": not national})
+        for user in loc["users"]:
+            edges.append({"source": node_id(user), "target": lid, "evidence": "location"})
 
 
 def networks_list(con: duckdb.DuckDBPyConnection, principal: Principal) -> list[Row] | None:
@@ -710,3 +647,58 @@ def networks_list(con: duckdb.DuckDBPyConnection, principal: Principal) -> list[
         """,
         params,
     )
+
+
+# ---------------------------------------------------------------- review queue
+
+
+def review_case_visible(con: duckdb.DuckDBPyConnection, principal: Principal, case_id: str) -> bool:
+    """The case exists and its record is one the principal may identify."""
+    scope, params = record_filter(principal)
+    return bool(
+        con.execute(
+            "SELECT 1 FROM review_queue q JOIN sources s USING (source_id)"
+            f" WHERE q.case_id = ? AND {scope}",
+            [case_id, *params],
+        ).fetchall()
+    )
+
+
+def review_rows(con: duckdb.DuckDBPyConnection, principal: Principal) -> list[Row]:
+    """Cases awaiting a decision on records the principal may identify, best first.
+
+    Reasons are shown with the number of evidence items behind each, not the items: an
+    item may name another area's record.
+    """
+    from clearsight.review import list_queue
+
+    scope, params = record_filter(principal)
+    allowed_sources = {
+        str(r[0])
+        for r in con.execute(f"SELECT s.source_id FROM sources s WHERE {scope}", params).fetchall()
+    }
+    shown: list[Row] = []
+    for entry in list_queue(con, principal.area, include_decided=False, limit=None):
+        if entry.source_id not in allowed_sources:
+            continue
+        evidence = {
+            reason: len(items) if isinstance(items, list) else 1
+            for reason, items in entry.evidence.items()
+        }
+        shown.append(
+            {
+                "case_id": entry.case_id,
+                "source_id": entry.source_id,
+                "event_id": entry.event_id,
+                "event_type": entry.event_type,
+                "closed_date": entry.closed_date,
+                "outcome_code": entry.outcome_code,
+                "reasons": [(r, evidence.get(r, 0)) for r in entry.reasons],
+                "score": entry.score,
+                "state": entry.state,
+                "last_decision": entry.last_decision,
+            }
+        )
+        if len(shown) >= 200:
+            break
+    return shown

@@ -1,16 +1,30 @@
-"""Serving copies of the tables pages look up by key, sorted by that key.
+"""Serving copies of what pages look up by key, built at start-up.
 
-DuckDB has no secondary indexes worth the name for this; sorted storage lets it skip
-row groups by their min/max, turning a 25 ms scan of a million persons into a lookup of a
-few milliseconds. Only one process owns the store, so the data cannot change while the
-app runs: the copies are rebuilt at start-up when ingest or linkage has run since.
+* Record tables sorted by their key: DuckDB skips row groups by their min/max, turning a
+  25 ms scan of a million persons into a lookup of a few milliseconds.
+* ``web_entities``: the latest linkage run's entity to records map, sorted by entity.
+* ``web_networks``: one row per network with everything its page and graph need (summary,
+  member records with their areas and names, members, links, shared objects and places,
+  definition results) as one JSON document, unfiltered: the page applies the viewer's
+  access to it (``queries.network_view``). A page then costs one small lookup, not a
+  dozen joins, and ``NetworkCache`` keeps recently opened ones parsed in memory.
+
+Only one process owns the store, so the data cannot change while the app runs: the
+copies are rebuilt at start-up when ingest, linkage or networks have run since (a
+signature of those tables is kept in ``web_serving``). Sealing is not baked in: pages
+read ``sealed_records`` live.
 """
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
+from typing import Any
+
 import duckdb
 
-from clearsight.web.queries import catalog
+from clearsight.web.queries import catalog, exists
 
 # Narrow on purpose: a lookup still decompresses a whole row group of every column it
 # reads, so the raw and extra columns would triple its cost.
@@ -34,7 +48,20 @@ SERVING = {
         "source_id, event_id",
     ),
 }
-SIGNATURE_VERSION = "2"
+SIGNATURE_VERSION = "3"
+
+# Tables whose content the serving copies are built from, beyond the record views: a
+# cheap order-independent checksum of each goes into the signature.
+_CHECKSUMS = {
+    "networks": "network_id, size, n_victims",
+    "network_records": "network_id, source_id, person_id, entity_id, role",
+    "network_members": "network_id, entity_id, role, key_person_rank",
+    "network_links": "network_id, entity_a, entity_b, link_type",
+    "network_objects": "network_id, object_key",
+    "network_locations": "network_id, location_key",
+    "definition_results": "subject_id, definition_id, status",
+}
+NETWORK_TABLES = ("networks", "network_records", "network_members", "network_links")
 
 
 def _signature(con: duckdb.DuckDBPyConnection, names: frozenset[str]) -> str:
@@ -43,7 +70,109 @@ def _signature(con: duckdb.DuckDBPyConnection, names: frozenset[str]) -> str:
         parts.append(str(con.execute("SELECT count(*), max(batch_id) FROM batches").fetchall()))
     if "person_entities" in names:
         parts.append(str(con.execute("SELECT max(run_id) FROM person_entities").fetchall()))
+    for table, columns in _CHECKSUMS.items():
+        if table in names:
+            found = con.execute(f"SELECT count(*), sum(hash({columns})) FROM {table}").fetchall()
+            parts.append(f"{table}:{found}")
     return "|".join(parts)
+
+
+def _entities_sql() -> str:
+    return """
+        CREATE OR REPLACE TABLE web_entities AS
+        SELECT entity_id, source_id, person_id FROM person_entities
+        WHERE run_id = (SELECT max(run_id) FROM person_entities)
+        ORDER BY entity_id, source_id, person_id
+    """
+
+
+def network_sql(names: frozenset[str], *, one: bool = False) -> str:
+    """One JSON document per network (see the module docstring); with ``one``, only the
+    network given as the single parameter (when the serving copy is not there)."""
+    objects = locations = definitions = "NULL"
+    ctes = []
+    joins = []
+    if "network_objects" in names and "graph_person_objects" in names:
+        ctes.append(
+            """objs AS (
+            SELECT network_id, list({'object_key': object_key, 'object_type': object_type,
+                                     'value': value, 'users': users} ORDER BY object_key) AS v
+            FROM (SELECT o.network_id, o.object_key, o.object_type, o.value,
+                         list(DISTINCT po.entity_id ORDER BY po.entity_id) AS users
+                  FROM network_objects o JOIN graph_person_objects po USING (object_key)
+                  JOIN network_members m ON m.entity_id = po.entity_id
+                   AND m.network_id = o.network_id
+                  GROUP BY ALL)
+            GROUP BY network_id)"""
+        )
+        joins.append("LEFT JOIN objs ON objs.network_id = n.network_id")
+        objects = "objs.v"
+    if "network_locations" in names and "graph_person_locations" in names:
+        ctes.append(
+            """locs AS (
+            SELECT network_id, list({'location_key': location_key,
+                                     'location_type': location_type, 'name': name,
+                                     'postcode': postcode, 'users': users}
+                                    ORDER BY location_key) AS v
+            FROM (SELECT l.network_id, l.location_key, l.location_type, l.name, l.postcode,
+                         list(DISTINCT pl.entity_id ORDER BY pl.entity_id) AS users
+                  FROM network_locations l JOIN graph_person_locations pl USING (location_key)
+                  JOIN network_members m ON m.entity_id = pl.entity_id
+                   AND m.network_id = l.network_id
+                  GROUP BY ALL)
+            GROUP BY network_id)"""
+        )
+        joins.append("LEFT JOIN locs ON locs.network_id = n.network_id")
+        locations = "locs.v"
+    if "definition_results" in names:
+        ctes.append(
+            """defs AS (
+            SELECT subject_id AS network_id,
+                   list({'definition_id': definition_id,
+                         'definition_version': definition_version, 'status': status,
+                         'category': category, 'criteria': criteria::VARCHAR,
+                         'evidence': evidence::VARCHAR} ORDER BY definition_id) AS v
+            FROM definition_results WHERE subject_type = 'network' GROUP BY ALL)"""
+        )
+        joins.append("LEFT JOIN defs ON defs.network_id = n.network_id")
+        definitions = "defs.v"
+    persons = "web_persons" if "web_persons" in names else "current_persons"
+    return f"""
+        WITH recs AS (
+            SELECT r.network_id,
+                   list({{'entity_id': r.entity_id, 'role': r.role, 'source_id': r.source_id,
+                          'person_id': r.person_id, 'area': s.area,
+                          'name': trim(coalesce(p.forenames, '') || ' '
+                                       || coalesce(p.surname, ''))}}
+                        ORDER BY r.source_id, r.person_id) AS v
+            FROM network_records r JOIN sources s USING (source_id)
+            LEFT JOIN {persons} p ON p.source_id = r.source_id AND p.person_id = r.person_id
+            GROUP BY r.network_id),
+        mems AS (
+            SELECT network_id,
+                   list({{'entity_id': entity_id, 'role': role, 'degree': degree,
+                          'betweenness': betweenness, 'brokerage': brokerage,
+                          'key_person_rank': key_person_rank, 'unidentified': unidentified}}
+                        ORDER BY key_person_rank, entity_id) AS v
+            FROM network_members GROUP BY network_id),
+        links AS (
+            SELECT network_id,
+                   list({{'entity_a': entity_a, 'entity_b': entity_b, 'link_type': link_type}}
+                        ORDER BY entity_a, entity_b, link_type) AS v
+            FROM network_links GROUP BY network_id)
+        {"".join(", " + c for c in ctes)}
+        SELECT n.network_id,
+               to_json({{'summary': n, 'records': coalesce(recs.v, []),
+                         'members': coalesce(mems.v, []), 'links': coalesce(links.v, []),
+                         'objects': {objects}, 'locations': {locations},
+                         'definitions': {definitions}}})::VARCHAR AS payload
+        FROM networks n
+        LEFT JOIN recs ON recs.network_id = n.network_id
+        LEFT JOIN mems ON mems.network_id = n.network_id
+        LEFT JOIN links ON links.network_id = n.network_id
+        {" ".join(joins)}
+        {"WHERE n.network_id = ?" if one else "ORDER BY n.network_id"}
+    """
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> bool:
@@ -52,19 +181,73 @@ def refresh(con: duckdb.DuckDBPyConnection) -> bool:
     if not all(source in names for source, _c, _k in SERVING.values()):
         return False
     signature = _signature(con, names)
-    if "web_serving" in names and all(t in names for t in SERVING):
+    wanted = set(SERVING)
+    if "person_entities" in names:
+        wanted.add("web_entities")
+    if all(t in names for t in NETWORK_TABLES):
+        wanted.add("web_networks")
+    if "web_serving" in names and wanted <= names:
         stored = con.execute("SELECT signature FROM web_serving").fetchall()
         if stored and stored[0][0] == signature:
             return False
     con.begin()
     try:
         for table, (source, columns, key) in SERVING.items():
-            con.execute(
-                f"CREATE OR REPLACE TABLE {table} AS SELECT {columns} FROM {source} ORDER BY {key}"
-            )
+            select = f"SELECT {columns} FROM {source}"
+            if table == "web_persons":
+                # Each record's entity in the latest linkage run, NULL when not linked.
+                entity = "NULL::VARCHAR"
+                if "person_entities" in names:
+                    entity = "pe.entity_id"
+                    select += (
+                        " LEFT JOIN (SELECT source_id AS pe_s, person_id AS pe_p, entity_id"
+                        " FROM person_entities"
+                        " WHERE run_id = (SELECT max(run_id) FROM person_entities)) pe"
+                        " ON pe.pe_s = source_id AND pe.pe_p = person_id"
+                    )
+                select = select.replace(
+                    f"SELECT {columns}", f"SELECT {columns}, {entity} AS entity_id", 1
+                )
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS {select} ORDER BY {key}")
+        if "web_entities" in wanted:
+            con.execute(_entities_sql())
+        if "web_networks" in wanted:
+            con.execute(f"CREATE OR REPLACE TABLE web_networks AS {network_sql(names)}")
+        # Copies another signature built and this one would not: stale, so dropped.
+        for stale in ("web_entities", "web_networks"):
+            if stale not in wanted:
+                con.execute(f"DROP TABLE IF EXISTS {stale}")
         con.execute("CREATE OR REPLACE TABLE web_serving AS SELECT ? AS signature", [signature])
         con.commit()
     except BaseException:
         con.rollback()
         raise
     return True
+
+
+class NetworkCache:
+    """Parsed ``web_networks`` documents, the most recently used few hundred kept."""
+
+    def __init__(self, size: int = 512) -> None:
+        self._size = size
+        self._items: OrderedDict[str, dict[str, Any] | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, con: duckdb.DuckDBPyConnection, network_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            if network_id in self._items:
+                self._items.move_to_end(network_id)
+                return self._items[network_id]
+        if exists(con, "web_networks"):
+            sql = "SELECT network_id, payload FROM web_networks WHERE network_id = ?"
+        elif all(exists(con, t) for t in NETWORK_TABLES):
+            sql = network_sql(catalog(con), one=True)
+        else:
+            return None
+        found = con.execute(sql, [network_id]).fetchall()
+        doc: dict[str, Any] | None = json.loads(str(found[0][1])) if found else None
+        with self._lock:
+            self._items[network_id] = doc
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return doc
