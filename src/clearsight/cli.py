@@ -30,6 +30,7 @@ from rich.table import Table
 from clearsight.access.cli import users_app
 from clearsight.audit.cli import audit_app
 from clearsight.commandline import CommandError, DbOption, JsonOption, open_store
+from clearsight.federation.cli import federate_app
 from clearsight.graph.cli import (
     export_network_command,
     export_networks_command,
@@ -76,6 +77,7 @@ app.add_typer(review_app, name="review")
 app.command("report")(report_command)
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
+app.add_typer(federate_app, name="federate")
 
 out = Console()
 err = Console(stderr=True)
@@ -278,12 +280,24 @@ def analyse_command(
     db: DbOption = None,
     stage: Annotated[
         list[str] | None,
-        typer.Option("--stage", help="Run only this stage (repeatable): linkage, networks."),
+        typer.Option(
+            "--stage", help="Run only this stage (repeatable): linkage, networks, review."
+        ),
     ] = None,
+    backend: Annotated[
+        str,
+        typer.Option(
+            "--backend",
+            help="Engine: duckdb (one machine, default) or spark (pyspark and Java).",
+        ),
+    ] = "duckdb",
     as_json: JsonOption = False,
 ) -> None:
-    """Run every analysis stage in order: linkage, then networks and definitions."""
-    from clearsight.pipeline import STAGES, analyse
+    """Run every analysis stage in order: linkage, networks and definitions, review."""
+    from clearsight.pipeline import BACKENDS, STAGES, Backend, analyse
+
+    if backend not in BACKENDS:
+        raise CommandError(f"unknown backend {backend!r}; backends: {', '.join(BACKENDS)}")
 
     known = {s.name for s in STAGES}
     unknown = set(stage or ()) - known
@@ -291,7 +305,8 @@ def analyse_command(
         raise CommandError(f"unknown stage(s) {sorted(unknown)}; stages: {', '.join(known)}")
     con = open_store(db)
     results = []
-    for result in analyse(con, set(stage) if stage else None, actor=_actor()):
+    chosen: Backend = "spark" if backend == "spark" else "duckdb"
+    for result in analyse(con, set(stage) if stage else None, actor=_actor(), backend=chosen):
         results.append(result)
         if not as_json:
             counts = ", ".join(

@@ -1,7 +1,7 @@
 """``clearsight analyse``: every analysis stage, in order, over the current data.
 
 Each stage reads the tables the one before wrote; a stage is a module path and
-a function so that nothing heavy (Splink, igraph) loads until it runs.
+a function so that nothing heavy (Splink, igraph, Spark) loads until it runs.
 """
 
 from __future__ import annotations
@@ -10,11 +10,14 @@ import importlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 
 from clearsight import audit
+
+Backend = Literal["duckdb", "spark"]
+BACKENDS: tuple[Backend, ...] = ("duckdb", "spark")
 
 
 @dataclass(frozen=True)
@@ -23,12 +26,16 @@ class Stage:
     description: str
     module: str
     function: str
+    # Where the stage runs on Spark: its own function, or the same one told the backend.
+    spark: tuple[str, str] | None = None
+    takes_backend: bool = False
 
-    def run(self, con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-        runner: Callable[[duckdb.DuckDBPyConnection], Any] = getattr(
-            importlib.import_module(self.module), self.function
-        )
-        result = runner(con)
+    def run(self, con: duckdb.DuckDBPyConnection, backend: Backend = "duckdb") -> dict[str, Any]:
+        module, function = self.module, self.function
+        if backend == "spark" and self.spark is not None:
+            module, function = self.spark
+        runner: Callable[..., Any] = getattr(importlib.import_module(module), function)
+        result = runner(con, backend=backend) if self.takes_backend else runner(con)
         as_dict = getattr(result, "as_dict", None)
         if callable(as_dict):
             return dict(as_dict())
@@ -36,16 +43,21 @@ class Stage:
 
 
 STAGES: tuple[Stage, ...] = (
-    Stage("linkage", "person records resolved into entities", "clearsight.linkage", "run"),
+    Stage(
+        "linkage",
+        "person records resolved into entities",
+        "clearsight.linkage",
+        "run",
+        takes_backend=True,
+    ),
     Stage(
         "networks",
         "POLE graph, offender networks, key people, definitions",
         "clearsight.graph",
         "run",
+        spark=("clearsight.spark.networks", "run"),
     ),
-    Stage(
-        "review", "closed cases re-screened into the review queue", "clearsight.review", "screen"
-    ),
+    Stage("review", "closed cases re-screened for review", "clearsight.review", "screen"),
 )
 # Combining records about people is an s62 "combination": audited per run.
 AUDITED = {"linkage": "linkage_run", "networks": "network_run"}
@@ -62,13 +74,19 @@ def analyse(
     con: duckdb.DuckDBPyConnection,
     only: set[str] | None = None,
     actor: str = "system:analyse",
+    backend: Backend = "duckdb",
 ) -> Iterator[StageResult]:
     """Run the stages in order (or only those named), yielding each result as it ends."""
     for stage in STAGES:
         if only is not None and stage.name not in only:
             continue
         started = time.perf_counter()
-        summary = stage.run(con)
+        summary = stage.run(con, backend)
         if stage.name in AUDITED:
-            audit.record(con, actor=actor, action=AUDITED[stage.name], details=summary)
+            audit.record(
+                con,
+                actor=actor,
+                action=AUDITED[stage.name],
+                details={**summary, "backend": backend},
+            )
         yield StageResult(stage.name, time.perf_counter() - started, summary)
