@@ -8,6 +8,7 @@ import queue
 import secrets
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,7 @@ CATALOG_TTL_S = 5.0
 # disable): the idle timeout is measured to within this, nothing else changes.
 SESSION_CACHE_S = 5.0
 SESSION_CACHE_MAX = 10_000
+EXPLAIN_CACHE_MAX = 2_000
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -100,6 +102,7 @@ class Store:
         self._cursors: list[duckdb.DuckDBPyConnection] = []
         self.audit = audit.AuditWriter(self.con)
         self.networks = serving.NetworkCache()
+        self._explained: OrderedDict[str, Any] = OrderedDict()
         self._catalog: tuple[float, frozenset[str]] = (0.0, frozenset())
         self._sealed: frozenset[tuple[str, str]] = frozenset()
         self._sessions: dict[str, tuple[float, Session]] = {}
@@ -145,6 +148,23 @@ class Store:
             self._sealed = sealed
             self._catalog = (now, names)
         return names
+
+    def explain(self, con: duckdb.DuckDBPyConnection, entity_id: str) -> Any:
+        """``clearsight.linkage.explain_entity``, the most recent few hundred kept: linkage
+        cannot run while the app holds the store, so an explanation does not change. Kept
+        unfiltered, as the linkage stage returns it; the page filters it per viewer."""
+        from clearsight.linkage import explain_entity
+
+        with self._lock:
+            if entity_id in self._explained:
+                self._explained.move_to_end(entity_id)
+                return self._explained[entity_id]
+        found = explain_entity(con, entity_id)
+        with self._lock:
+            self._explained[entity_id] = found
+            while len(self._explained) > EXPLAIN_CACHE_MAX:
+                self._explained.popitem(last=False)
+        return found
 
     def sealed(self) -> frozenset[tuple[str, str]]:
         """Sealed (source_id, person_id), re-read with the catalog (records are sealed from
@@ -466,7 +486,9 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         request: Request, con: duckdb.DuckDBPyConnection, entity_id: str, reason: str | None
     ) -> Response:
         principal = need(request, con, "person")
-        view = queries.entity_view(con, principal, entity_id, unsealed=reason is not None)
+        view = queries.entity_view(
+            con, principal, entity_id, unsealed=reason is not None, explain=store.explain
+        )
         if view is None:
             raise NotVisible(f"entity:{entity_id}")
         if view.sealed and reason is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,9 +22,12 @@ from clearsight.access.policy import network_member_visibility
 from clearsight.standard.types import get_type
 
 Row = dict[str, Any]
+# ``clearsight.linkage.explain_entity`` or a caching stand-in for it.
+Explainer = Callable[[duckdb.DuckDBPyConnection, str], Any]
 
 SEARCH_FIELDS = ("name", "dob", "phone", "vehicle", "postcode")
 SEARCH_LIMIT = 50
+TIMELINE_LIMIT = 300
 # Protected characteristics: shown for monitoring, never used to order or rank.
 PROTECTED = ("sex", "ethnicity_self_defined", "ethnicity_officer_defined", "nationality")
 
@@ -265,6 +268,22 @@ def _any_key(a: str, b: str, keys: Sequence[tuple[str, str]]) -> tuple[str, list
     return f"({sql})", [v for pair in keys for v in pair]
 
 
+def _key_match(
+    con: duckdb.DuckDBPyConnection,
+    served: str,
+    alias: str,
+    b: str,
+    keys: Sequence[tuple[str, str]],
+) -> tuple[str, list[object]]:
+    """Rows of ``alias`` whose (source_id, ``b``) is one of ``keys``: on a serving copy an
+    ``IN`` list on its indexed ``k`` column (``source_id/b``), an index lookup of well under
+    a millisecond; on the plain views, comparisons DuckDB can prune row groups by."""
+    if exists(con, served):
+        marks = ", ".join("?" for _ in keys)
+        return f"{alias}.k IN ({marks})", [f"{x}/{y}" for x, y in keys]
+    return _any_key(f"{alias}.source_id", f"{alias}.{b}", keys)
+
+
 def _values(keys: Sequence[tuple[str, str]]) -> tuple[str, list[object]]:
     """A VALUES list for a small set of key pairs: joined, it lets DuckDB hash-join instead
     of evaluating a list lookup on every row of a large table."""
@@ -298,8 +317,7 @@ def record_keys(con: duckdb.DuckDBPyConnection, entity_id: str) -> list[tuple[st
     if not keys and "/" in entity_id:
         source_id, person_id = entity_id.split("/", 1)
         sql = (
-            "SELECT 1 FROM web_persons WHERE source_id = ? AND person_id = ?"
-            " AND entity_id IS NOT NULL"
+            "SELECT 1 FROM web_persons WHERE k = ? || '/' || ? AND entity_id IS NOT NULL"
             if served
             else "SELECT 1 FROM person_entities WHERE source_id = ? AND person_id = ?"
             " AND run_id = (SELECT max(run_id) FROM person_entities) LIMIT 1"
@@ -310,30 +328,70 @@ def record_keys(con: duckdb.DuckDBPyConnection, entity_id: str) -> list[tuple[st
     return keys
 
 
+def _sources(con: duckdb.DuckDBPyConnection) -> dict[str, Row]:
+    """The sources table (a few dozen rows), by id. Record lookups join it in Python: a
+    join in SQL stops DuckDB using the serving copies' key index."""
+    return {
+        str(r["source_id"]): r
+        for r in rows(con, "SELECT source_id, area, agency_type, organisation FROM sources")
+    }
+
+
+def _sealed_keys(
+    con: duckdb.DuckDBPyConnection, keys: Sequence[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    if not keys or not exists(con, "sealed_records"):
+        return set()
+    found = con.execute("SELECT source_id, person_id FROM sealed_records").fetchall()
+    wanted = set(keys)
+    return {(str(a), str(b)) for a, b in found if (str(a), str(b)) in wanted}
+
+
 def entity_records(con: duckdb.DuckDBPyConnection, entity_id: str) -> list[Row]:
     """Every current record of an entity, with its source's area (unfiltered: callers filter)."""
     keys = record_keys(con, entity_id)
     if not keys:
         return []
-    where, params = _any_key("p.source_id", "p.person_id", keys)
-    sealed = _sealed_expr(con)
-    return rows(
+    where, params = _key_match(con, "web_persons", "p", "person_id", keys)
+    found = rows(
         con,
         f"""
-        SELECT p.source_id, p.person_id, s.area, s.agency_type, s.organisation,
-               p.forenames, p.surname, p.aliases, p.date_of_birth, p.sex,
-               p.ethnicity_self_defined, p.ethnicity_officer_defined, p.nationality,
-               p.postcode, p.address, p.phones, p.emails, p.nhs_number, {sealed} AS sealed
-        FROM {_persons(con)} p JOIN sources s ON s.source_id = p.source_id
-        WHERE {where}
-        ORDER BY s.agency_type, p.source_id, p.person_id
+        SELECT p.source_id, p.person_id, p.forenames, p.surname, p.aliases, p.date_of_birth,
+               p.sex, p.ethnicity_self_defined, p.ethnicity_officer_defined, p.nationality,
+               p.postcode, p.address, p.phones, p.emails, p.nhs_number
+        FROM {_persons(con)} p WHERE {where}
         """,
         params,
     )
+    sources = _sources(con)
+    sealed = _sealed_keys(con, keys)
+    records: list[Row] = []
+    for r in found:
+        source = sources.get(str(r["source_id"]))
+        if source is None:
+            continue
+        records.append(
+            {
+                "source_id": r["source_id"],
+                "person_id": r["person_id"],
+                "area": source["area"],
+                "agency_type": source["agency_type"],
+                "organisation": source["organisation"],
+                **{k: v for k, v in r.items() if k not in ("source_id", "person_id")},
+                "sealed": (str(r["source_id"]), str(r["person_id"])) in sealed,
+            }
+        )
+    records.sort(key=lambda r: (str(r["agency_type"]), str(r["source_id"]), str(r["person_id"])))
+    return records
 
 
 def entity_view(
-    con: duckdb.DuckDBPyConnection, principal: Principal, entity_id: str, *, unsealed: bool
+    con: duckdb.DuckDBPyConnection,
+    principal: Principal,
+    entity_id: str,
+    *,
+    unsealed: bool,
+    explain: Explainer | None = None,
 ) -> EntityView | None:
     """The entity as ``principal`` may see it, or None when no record of it is visible.
 
@@ -360,7 +418,7 @@ def entity_view(
         return view
     keys = [(r["source_id"], r["person_id"]) for r in visible]
     view.events = _timeline(con, keys)
-    view.links, view.linkage_note = _explanation(con, entity_id, visible)
+    view.links, view.linkage_note = _explanation(con, entity_id, visible, explain)
     view.networks = _entity_networks(con, entity_id)
     view.findings = _findings(con, [(e["source_id"], e["event_id"]) for e in view.events])
     return view
@@ -370,13 +428,16 @@ def _timeline(con: duckdb.DuckDBPyConnection, keys: list[tuple[str, str]]) -> li
     if not exists(con, "current_involvements"):
         return []
     served = exists(con, "web_events") and exists(con, "web_involvements")
-    where, params = _any_key("i.source_id", "i.person_id", keys)
+    where, params = _key_match(con, "web_involvements", "i", "person_id", keys)
     involvements = rows(
         con,
+        # Sorted here, not in SQL: an ORDER BY stops DuckDB using the key index.
         f"SELECT i.source_id, i.event_id, i.role FROM {_involvements(con)} i WHERE {where}"
-        " ORDER BY 1, 2 LIMIT 300",
+        f" LIMIT {TIMELINE_LIMIT * 4}",
         params,
     )
+    involvements.sort(key=lambda r: (str(r["source_id"]), str(r["event_id"])))
+    involvements = involvements[:TIMELINE_LIMIT]
     if not involvements:
         return []
     # Two steps, each a sorted-key lookup, rather than a join that scans every event.
@@ -384,19 +445,32 @@ def _timeline(con: duckdb.DuckDBPyConnection, keys: list[tuple[str, str]]) -> li
     roles: dict[tuple[str, str], list[str]] = {}
     for r in involvements:
         roles.setdefault((str(r["source_id"]), str(r["event_id"])), []).append(str(r["role"]))
-    where, params = _any_key("e.source_id", "e.event_id", event_keys)
-    events = rows(
+    where, params = _key_match(con, "web_events", "e", "event_id", event_keys)
+    sources = _sources(con)
+    events = []
+    for e in rows(
         con,
         f"""
-        SELECT e.source_id, e.event_id, s.organisation, s.agency_type, e.event_type,
+        SELECT e.source_id, e.event_id, e.event_type,
                coalesce(e.occurred_date, e.reported_date) AS date, e.reported_date,
                e.closed_date, e.offence, e.cse_flag, e.status, e.narrative
         FROM {"web_events" if served else "current_events"} e
-        JOIN sources s ON s.source_id = e.source_id
         WHERE {where}
-        ORDER BY date NULLS LAST, e.source_id, e.event_id
         """,
         params,
+    ):
+        source = sources.get(str(e["source_id"]))
+        if source is not None:
+            e["organisation"] = source["organisation"]
+            e["agency_type"] = source["agency_type"]
+            events.append(e)
+    events.sort(
+        key=lambda e: (
+            e["date"] is None,
+            str(e["date"] or ""),
+            str(e["source_id"]),
+            str(e["event_id"]),
+        )
     )
     for e in events:
         e["role"] = ", ".join(sorted(set(roles.get((e["source_id"], e["event_id"]), []))))
@@ -404,7 +478,10 @@ def _timeline(con: duckdb.DuckDBPyConnection, keys: list[tuple[str, str]]) -> li
 
 
 def _explanation(
-    con: duckdb.DuckDBPyConnection, entity_id: str, visible: list[Row]
+    con: duckdb.DuckDBPyConnection,
+    entity_id: str,
+    visible: list[Row],
+    explain: Explainer | None = None,
 ) -> tuple[list[Row], str | None]:
     if not exists(con, "link_runs") or not exists(con, "person_entities"):
         return [], "Linkage not yet run: each record stands alone."
@@ -413,7 +490,7 @@ def _explanation(
     except ImportError:  # pragma: no cover - linkage is part of the package
         return [], "Linkage explanation unavailable."
     try:
-        explanation = explain_entity(con, entity_id)
+        explanation = (explain or explain_entity)(con, entity_id)
     except LinkageError as exc:
         return [], str(exc)
     keys = {f"{r['source_id']}/{r['person_id']}" for r in visible}

@@ -48,7 +48,13 @@ SERVING = {
         "source_id, event_id",
     ),
 }
-SIGNATURE_VERSION = "3"
+SIGNATURE_VERSION = "4"
+# The lookup key of each record copy, indexed (ART): ``IN`` lists on it are index scans.
+KEYS = {
+    "web_persons": "source_id || '/' || person_id",
+    "web_involvements": "source_id || '/' || person_id",
+    "web_events": "source_id || '/' || event_id",
+}
 
 # Tables whose content the serving copies are built from, beyond the record views: a
 # cheap order-independent checksum of each goes into the signature.
@@ -208,9 +214,12 @@ def refresh(con: duckdb.DuckDBPyConnection) -> bool:
                 select = select.replace(
                     f"SELECT {columns}", f"SELECT {columns}, {entity} AS entity_id", 1
                 )
+            select = select.replace("SELECT ", f"SELECT {KEYS[table]} AS k, ", 1)
             con.execute(f"CREATE OR REPLACE TABLE {table} AS {select} ORDER BY {key}")
+            con.execute(f"CREATE INDEX {table}_k ON {table} (k)")
         if "web_entities" in wanted:
             con.execute(_entities_sql())
+            con.execute("CREATE INDEX web_entities_k ON web_entities (entity_id)")
         if "web_networks" in wanted:
             con.execute(f"CREATE OR REPLACE TABLE web_networks AS {network_sql(names)}")
         # Copies another signature built and this one would not: stale, so dropped.
