@@ -195,3 +195,31 @@ def test_cli_verify_and_export(store: Path, tmp_path: Path) -> None:
 
 def test_sidecar_written(store: Path) -> None:
     assert head_file(store).exists()
+
+
+def test_group_commit_keeps_one_chain_with_plain_appends(tmp_path: Path) -> None:
+    from clearsight.audit import AuditWriter
+
+    con = connect(tmp_path / "s.duckdb")
+    writer = AuditWriter(con)
+    written: list[int] = []
+
+    def work(n: int) -> None:
+        for i in range(25):
+            if n == 0:
+                # Plain appends interleave with the writer's batches on one chain.
+                written.append(record(con, actor="plain", action="login").seq)
+            else:
+                entry = writer.record(actor=f"user{n}", action="search", details={"i": i})
+                written.append(entry.seq)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    writer.close()
+    result = verify(con)
+    assert result.ok, result.problems
+    assert result.entries == 150 and sorted(written) == list(range(1, 151))
+    assert writer.appended == 125 and writer.batches <= 125
