@@ -311,6 +311,9 @@ def main() -> None:
     rec.add_argument("--scale", type=float, default=1.0)
     rec.add_argument("--linkage", action="store_true")
     rec.add_argument("--work", type=Path)
+    rec.add_argument(
+        "--no-area-aware", action="store_true", help="detection without area-aware splits"
+    )
     sc = sub.add_parser("scale")
     sc.add_argument("--persons", type=int, default=1_000_000)
     sc.add_argument("--events", type=int, default=3_000_000)
@@ -320,7 +323,8 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="clearsight-networks-"))
     work.mkdir(parents=True, exist_ok=True)
     if args.command == "recovery":
-        recovery(args.seed, args.scale, args.linkage, work, GraphSettings())
+        settings = GraphSettings(area_aware=not args.no_area_aware)
+        recovery(args.seed, args.scale, args.linkage, work, settings)
     else:
         scale(args.persons, args.events, work)
 

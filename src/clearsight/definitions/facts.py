@@ -62,15 +62,23 @@ def network_facts(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, dict[st
     family = _group(
         con,
         """
-        SELECT nv.network_id, nm.entity_id AS member, nv.entity_id AS child, l.link_type,
-               json_extract(l.evidence, '$[0]')::VARCHAR AS first_evidence
-        FROM network_victims nv JOIN network_members nm USING (network_id)
-        JOIN graph_links l
-          ON (l.entity_a = nm.entity_id AND l.entity_b = nv.entity_id)
-          OR (l.entity_b = nm.entity_id AND l.entity_a = nv.entity_id)
-        WHERE l.link_type = 'same_address'
-           OR (l.link_type = 'association'
-               AND json_extract_string(l.evidence, '$[*].via')::VARCHAR LIKE '%family_of%')
+        -- Each link once per direction, then joined on the child and the member: an
+        -- equi-join (an OR in the join condition was a nested loop over victims x members).
+        WITH l AS (
+            SELECT entity_a, entity_b, link_type, evidence FROM graph_links
+            WHERE link_type = 'same_address'
+               OR (link_type = 'association'
+                   AND json_extract_string(evidence, '$[*].via')::VARCHAR LIKE '%family_of%')
+        ),
+        fl AS (
+            SELECT entity_a AS member, entity_b AS child, link_type, evidence FROM l
+            UNION ALL
+            SELECT entity_b, entity_a, link_type, evidence FROM l
+        )
+        SELECT nv.network_id, fl.member, nv.entity_id AS child, fl.link_type,
+               json_extract(fl.evidence, '$[0]')::VARCHAR AS first_evidence
+        FROM network_victims nv JOIN fl ON fl.child = nv.entity_id
+        JOIN network_members nm ON nm.network_id = nv.network_id AND nm.entity_id = fl.member
         ORDER BY 1, 2, 3
         """,
     )

@@ -19,7 +19,7 @@ class KeyPeople:
     brokerage: list[int]
 
 
-def measure(member_graph: ig.Graph, exact_max: int = 2000, cutoff: int = 4) -> KeyPeople:
+def measure(member_graph: ig.Graph, exact_max: int = 2000, cutoff: int = 3) -> KeyPeople:
     """Measures for every vertex of a graph holding only intra-network links.
 
     Betweenness on the whole graph equals betweenness within each network because no

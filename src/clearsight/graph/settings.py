@@ -82,4 +82,4 @@ class GraphSettings:
     # Betweenness is exact in networks up to this size, cut off at
     # ``betweenness_cutoff`` steps in larger ones (a hub-joined giant at scale).
     betweenness_exact_max: int = 2000
-    betweenness_cutoff: int = 4
+    betweenness_cutoff: int = 3
