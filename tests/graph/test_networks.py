@@ -208,3 +208,33 @@ def test_hub_objects_are_not_evidence(tmp_path: Path, cap: int) -> None:
         "SELECT count(*) FROM graph_links WHERE link_type = 'shared_object'"
     ).fetchall()[0][0]
     con.close()
+
+
+def test_area_aware_bridge_belongs_to_both_networks() -> None:
+    """Entity 0 offends with entity 1 in one area (vertex 0) and with a group of four in
+    another (vertex 1): two networks, entity 0 in both. Two networks from different areas
+    sharing two people are one."""
+    from clearsight.graph.detect import LinkGraph, _entity_networks
+
+    group = [(1, 3), (1, 4), (1, 5), (3, 4), (3, 5), (4, 5)]
+    graph, knowing = _graph([(0, 2), *group], 6)
+    lg = LinkGraph(
+        entities=[f"e{i}" for i in range(5)],
+        graph=graph,
+        knowing=knowing,
+        vertex_entity=np.asarray([0, 0, 1, 2, 3, 4], dtype=np.int64),
+        entity_edges=np.zeros((0, 2), dtype=np.int64),
+    )
+    networks, _ = _entity_networks(lg, GraphSettings())
+    assert sorted(networks) == [[0, 1], [0, 2, 3, 4]]
+    # Entities 0 and 1 both have evidence in two areas: the pair is one network.
+    graph, knowing = _graph([(0, 2), (1, 3), (3, 5), (4, 5)], 6)
+    lg = LinkGraph(
+        entities=[f"e{i}" for i in range(4)],
+        graph=graph,
+        knowing=knowing,
+        vertex_entity=np.asarray([0, 0, 1, 1, 2, 3], dtype=np.int64),
+        entity_edges=np.zeros((0, 2), dtype=np.int64),
+    )
+    networks, _ = _entity_networks(lg, GraphSettings())
+    assert networks == [[0, 1, 2, 3]]
