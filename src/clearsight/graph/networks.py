@@ -240,14 +240,20 @@ def _police_only(con: duckdb.DuckDBPyConnection, police_networks: list[list[str]
         "SELECT network_id, entity_id FROM network_members"
     ).fetchall():
         members.setdefault(str(network_id), set()).add(str(entity_id))
-    owner: dict[str, list[set[str]]] = {}
-    for police in police_networks:
-        found = set(police)
+    # Each police network once per network (not once per shared member: quadratic in a
+    # large network).
+    police_sets = [set(p) for p in police_networks]
+    owner: dict[str, list[int]] = {}
+    for index, found in enumerate(police_sets):
         for entity in found:
-            owner.setdefault(entity, []).append(found)
+            owner.setdefault(entity, []).append(index)
     rows = []
     for network_id, ms in members.items():
-        best = max((len(ms & p) / len(ms | p) for m in ms for p in owner.get(m, [])), default=0.0)
+        candidates = {i for m in ms for i in owner.get(m, [])}
+        best = max(
+            (len(ms & police_sets[i]) / len(ms | police_sets[i]) for i in candidates),
+            default=0.0,
+        )
         rows.append((network_id, best >= 0.5, round(best, 4)))
     con.register(
         "_police_arrow",
