@@ -1,6 +1,6 @@
 """Federated (token) against clear-text cross-force linkage on synthetic data.
 
-    python benchmarks/federation.py --areas 8 --scale 2 --seed 2 --work /tmp/fed
+python benchmarks/federation.py --areas 8 --scale 2 --seed 2 --work /tmp/fed
 """
 
 from __future__ import annotations
