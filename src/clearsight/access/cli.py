@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from clearsight.access.model import AccessError
 from clearsight.access.users import add_user, list_users, set_disabled
+from clearsight.commandline import DbOption
 from clearsight.store import StoreError, connect, resolve_db_path
 
 users_app = typer.Typer(help="Users and roles of the web app.", no_args_is_help=True)
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="Store file (default ./clearsight.duckdb, or $CLEARSIGHT_DB).",
-        show_default=False,
-    ),
-]
 
 
 def _fail(message: str) -> typer.Exit:

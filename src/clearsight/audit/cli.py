@@ -12,20 +12,12 @@ from typing import Annotated
 import typer
 
 from clearsight.audit.log import entries, record, verify
+from clearsight.commandline import DbOption
 from clearsight.store import StoreError, connect, resolve_db_path
 
 audit_app = typer.Typer(
     help="The tamper-evident audit log: verify it, export it.", no_args_is_help=True
 )
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="Store file (default ./clearsight.duckdb, or $CLEARSIGHT_DB).",
-        show_default=False,
-    ),
-]
 
 
 def _fail(message: str) -> typer.Exit:

@@ -14,19 +14,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from clearsight.commandline import DbOption
 from clearsight.store import connect, resolve_db_path
 
 out = Console()
 err = Console(stderr=True)
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="Store file (default ./clearsight.duckdb, or $CLEARSIGHT_DB).",
-        show_default=False,
-    ),
-]
 
 network_app = typer.Typer(
     help="Offender networks: list them, or show one with its evidence.", no_args_is_help=True
