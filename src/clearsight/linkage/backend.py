@@ -51,7 +51,7 @@ class DuckDBBackend:
     def linker(self, splink_df: Any, settings: Any, *, verbose: bool = False) -> Any:
         from splink import Linker
 
-        return Linker(splink_df, settings, log_level="INFO" if verbose else "WARNING")
+        return Linker(splink_df, settings, log_level="INFO" if verbose else "ERROR")
 
 
 BACKENDS = ("duckdb", "spark")

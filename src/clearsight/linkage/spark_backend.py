@@ -117,7 +117,7 @@ class SparkBackend:
         return Linker(
             splink_df,
             spark_settings(settings, self.array_columns),
-            log_level="INFO" if verbose else "WARNING",
+            log_level="INFO" if verbose else "ERROR",
         )
 
     def close(self) -> None:
