@@ -13,7 +13,7 @@ import hashlib
 import duckdb
 import pyarrow as pa
 
-from clearsight.linkage.model import FORENAMES_ELSE, NHS_EXACT, NHS_ONE_ERROR
+from clearsight.linkage.model import DOB_ELSE, FORENAMES_ELSE, NHS_EXACT, NHS_ONE_ERROR
 
 # Why a pair scored above the threshold is still not linked. The model can
 # add up agreeing surname, birth date and postcode to a high weight for twins;
@@ -26,6 +26,10 @@ from clearsight.linkage.model import FORENAMES_ELSE, NHS_EXACT, NHS_ONE_ERROR
 # is far rarer than a typing error). A shared
 # household address, postcode, phone and birth date are what twins share, so
 # they never lift the guard.
+#
+# "dates of birth differ" does the same for birth dates that agree at no level
+# (not within a year, not transposed, not one character apart): a parent and a
+# child of the same name at one address otherwise link on name and address.
 GUARD_SQL = f"""
 CASE
     WHEN d.decision = 'reject' THEN 'rejected by analyst'
@@ -35,6 +39,9 @@ CASE
     WHEN p.gamma_forenames = {FORENAMES_ELSE}
          AND p.gamma_nhs_number NOT IN ({NHS_EXACT}, {NHS_ONE_ERROR})
         THEN 'forenames differ'
+    WHEN p.gamma_date_of_birth = {DOB_ELSE}
+         AND p.gamma_nhs_number NOT IN ({NHS_EXACT}, {NHS_ONE_ERROR})
+        THEN 'dates of birth differ'
 END
 """
 
@@ -46,6 +53,27 @@ def entity_id_for(first_key: str) -> str:
     the key itself is not exposed because it names a source's own record.
     """
     return "E" + hashlib.sha1(first_key.encode("utf-8")).hexdigest()[:15].upper()
+
+
+def _nhs_close(a: str, b: str) -> bool:
+    """Equal, or one keyed digit apart (the comparison's "one keyed error")."""
+    if a == b:
+        return True
+    if len(a) != len(b):
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    if len(diff) == 1:
+        return True
+    i = diff[0] if len(diff) == 2 else -1
+    return len(diff) == 2 and diff[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
+
+
+def _years_close(a: int, b: int) -> bool:
+    """Within two years (each record a year out), or one digit keyed wrongly."""
+    if abs(a - b) <= 2:
+        return True
+    sa, sb = f"{a:04d}", f"{b:04d}"
+    return sum(x != y for x, y in zip(sa, sb, strict=True)) == 1
 
 
 def mark_links(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
@@ -77,22 +105,29 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
         """
     )
     n = int(con.execute("SELECT count(*) FROM _link_nodes").fetchall()[0][0])
-    # Analyst accepts first, then links strongest first.
+    # Analyst accepts first, then links strongest first. ``checked`` is false for
+    # an analyst's accept: an analyst may merge what the identifiers contradict.
     edges = con.execute(
-        """
+        f"""
         WITH e AS (
-            SELECT record_key_l AS l, record_key_r AS r, match_weight AS w
+            SELECT record_key_l AS l, record_key_r AS r, match_weight AS w, true AS checked,
+                   gamma_nhs_number IN ({NHS_EXACT}, {NHS_ONE_ERROR}) AS nhs_agrees
             FROM link_pairs WHERE linked
             UNION ALL
-            SELECT record_key_l, record_key_r, 'Infinity'::DOUBLE
+            SELECT record_key_l, record_key_r, 'Infinity'::DOUBLE, false, false
             FROM current_link_decisions WHERE decision = 'accept'
         )
-        SELECT a.node AS a, b.node AS b FROM e
+        SELECT a.node AS a, b.node AS b, e.checked, e.nhs_agrees FROM e
         JOIN _link_nodes a ON a.record_key = e.l
         JOIN _link_nodes b ON b.record_key = e.r
         ORDER BY e.w DESC, a.node, b.node
         """
     ).fetchnumpy()
+    identity = con.execute(
+        "SELECT n.node, i.nhs_number, i.dob_y FROM _link_nodes n "
+        "JOIN link_input i USING (record_key) "
+        "WHERE i.nhs_number IS NOT NULL OR i.dob_y IS NOT NULL"
+    ).fetchall()
     cannot = con.execute(
         """
         SELECT a.node, b.node FROM current_link_decisions d
@@ -114,10 +149,34 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     for a, b in cannot:
         apart.setdefault(int(a), set()).add(int(b))
         apart.setdefault(int(b), set()).add(int(a))
-    for a, b in zip(edges["a"].tolist(), edges["b"].tolist(), strict=True):
+    # NHS numbers and birth years per root: an entity never holds two NHS numbers
+    # more than one keystroke apart, nor (unless the link's NHS numbers agree) two
+    # birth years that no recording error explains. Single linkage otherwise
+    # chains: A-B and B-C each plausible, A and C plainly two people.
+    nhs: dict[int, set[str]] = {}
+    years: dict[int, set[int]] = {}
+    for node, number, year in identity:
+        if number is not None:
+            nhs.setdefault(int(node), set()).add(str(number))
+        if year is not None:
+            years.setdefault(int(node), set()).add(int(year))
+    for a, b, checked, nhs_agrees in zip(
+        edges["a"].tolist(),
+        edges["b"].tolist(),
+        edges["checked"].tolist(),
+        edges["nhs_agrees"].tolist(),
+        strict=True,
+    ):
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
+        if checked:
+            na, nb = nhs.get(ra), nhs.get(rb)
+            if na and nb and not all(_nhs_close(x, y) for x in na for y in nb):
+                continue
+            ya, yb = years.get(ra), years.get(rb)
+            if not nhs_agrees and ya and yb and not all(_years_close(x, y) for x in ya for y in yb):
+                continue
         if apart:
             ca, cb = apart.get(ra), apart.get(rb)
             if ca and any(find(x) == rb for x in ca):
@@ -125,6 +184,10 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
             if cb and any(find(x) == ra for x in cb):
                 continue
         parent[rb] = ra
+        if moved_nhs := nhs.pop(rb, None):
+            nhs.setdefault(ra, set()).update(moved_nhs)
+        if moved_years := years.pop(rb, None):
+            years.setdefault(ra, set()).update(moved_years)
         if joined := (apart.pop(ra, set()) | apart.pop(rb, set())):
             apart[ra] = joined
     roots = [find(i) for i in range(n)]

@@ -215,6 +215,8 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
             -- Keyed errors rarely touch the first letter.
             n.fn1[1] AS fn_init,
             n.sn[1] AS sn_init,
+            -- Initials in either order: names swapped and both misspelt.
+            least(n.fn1[1], n.sn[1]) || greatest(n.fn1[1], n.sn[1]) AS init_pair,
             -- The same for "john smith" and "smith john": names entered the wrong way round.
             CASE WHEN n.fn1 IS NOT NULL AND n.sn1 IS NOT NULL
                  THEN least(n.fn1, n.sn1) || ' ' || greatest(n.fn1, n.sn1) END AS name_pair,

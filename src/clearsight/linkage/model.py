@@ -25,6 +25,13 @@ RETAINED_COLUMNS = ["source_id", "is_unknown"]
 FORENAMES_ELSE = 0
 NHS_EXACT = 2
 NHS_ONE_ERROR = 1
+DOB_ELSE = 0
+
+# Names entered the wrong way round: one cross agrees exactly and the other at
+# least by its initial (a typo or an initial). One cross alone is what two
+# strangers share when one's surname is the other's forename ("thomas green" and
+# "john thomas").
+SWAPPED = "(fn1_l = sn1_r AND sn1_l[1] = fn1_r[1]) OR (sn1_l = fn1_r AND fn1_l[1] = sn1_r[1])"
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,7 @@ def comparisons() -> list[Any]:
             null("fn1_l IS NULL OR fn1_r IS NULL"),
             cll.ExactMatchLevel("fn1", term_frequency_adjustments=True),
             level("list_has_any(fn_keys_l, fn_keys_r)", "nickname or variant"),
-            level("fn1_l = sn1_r OR sn1_l = fn1_r", "forename and surname swapped"),
+            level(SWAPPED, "forename and surname swapped"),
             level("jaro_winkler_similarity(fn1_l, fn1_r) >= 0.92", "Jaro-Winkler >= 0.92"),
             level(
                 "(length(fn1_l) = 1 OR length(fn1_r) = 1) AND fn1_l[1] = fn1_r[1]",
@@ -67,6 +74,12 @@ def comparisons() -> list[Any]:
             ),
             level("list_has_any(name_keys_l, name_keys_r)", "alias or other forename"),
             level("jaro_winkler_similarity(fn1_l, fn1_r) >= 0.8", "Jaro-Winkler >= 0.8"),
+            # Short names a keystroke apart ("jun" and "jnu", "amy" and "ahy") fall
+            # below Jaro-Winkler 0.8; a typing error keeps the initial.
+            level(
+                "fn1_l[1] = fn1_r[1] AND damerau_levenshtein(fn1_l, fn1_r) <= 1",
+                "one keystroke apart",
+            ),
             cll.ElseLevel(),
         ],
     )
@@ -78,7 +91,7 @@ def comparisons() -> list[Any]:
             cll.ExactMatchLevel("sn", term_frequency_adjustments=True),
             level("jaro_winkler_similarity(sn_l, sn_r) >= 0.92", "Jaro-Winkler >= 0.92"),
             level("sn_code_l = sn_code_r", "phonetic code agrees"),
-            level("fn1_l = sn1_r OR sn1_l = fn1_r", "forename and surname swapped"),
+            level(SWAPPED, "forename and surname swapped"),
             level(
                 "list_contains(name_keys_r, sn_l) OR list_contains(name_keys_l, sn_r)",
                 "surname among aliases",
@@ -215,6 +228,11 @@ def blocking_rules() -> list[Any]:
         "l.sn1 = r.fn1 AND l.dob_canon = r.dob_canon",
         # No birth year on one side: the name alone proposes the pair (not decides).
         "l.fn_key1 = r.fn_key1 AND l.sn_code = r.sn_code AND (l.dob_y IS NULL OR r.dob_y IS NULL)",
+        # One name misspelt, the birth date partial (a year, or a year and month).
+        block_on("sn_code", "fn_init", "dob_y"),
+        block_on("fn_key1", "sn_init", "dob_y"),
+        # Names swapped and both misspelt: the initials still agree, crossed.
+        block_on("dob_canon", "init_pair"),
     ]
 
 
