@@ -13,7 +13,12 @@ import hashlib
 import duckdb
 import pyarrow as pa
 
-from clearsight.linkage.model import DOB_ELSE, FORENAMES_ELSE, NHS_EXACT, NHS_ONE_ERROR
+from clearsight.linkage.model import (
+    DOB_ELSE,
+    FORENAMES_ELSE,
+    NHS_EXACT,
+    NHS_ONE_ERROR,
+)
 
 # Why a pair scored above the threshold is still not linked. The model can
 # add up agreeing surname, birth date and postcode to a high weight for twins;

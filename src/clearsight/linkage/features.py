@@ -129,7 +129,13 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
     con.unregister("_link_nicknames_df")
     strong, weak = _sql_set(STRONG_PLACEHOLDERS), _sql_set(WEAK_PLACEHOLDERS | STRONG_PLACEHOLDERS)
     # Names keep letters only: "o'neil", "o neil" and "oneil" are one surname;
-    # forenames split into tokens.
+    # forenames split into tokens. Diacritics fold first ("wiśniewski" is
+    # "wisniewski", "łukasz" is "lukasz"), or the regex would drop the letter:
+    # ingest folds them already, records inserted by other routes may not be.
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO _fold(x) AS "
+        "translate(strip_accents(lower(x)), 'łøđħıßæœ', 'lodhisao')"
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _link_base AS
@@ -139,13 +145,13 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
                 source_id,
                 person_id,
                 list_filter(
-                    string_split(trim(regexp_replace(lower(coalesce(forenames, '')),
+                    string_split(trim(regexp_replace(_fold(coalesce(forenames, '')),
                         '[^a-z]+', ' ', 'g')), ' '), lambda t: t <> '') AS fn_tokens,
                 list_filter(
-                    string_split(trim(regexp_replace(lower(coalesce(surname, '')),
+                    string_split(trim(regexp_replace(_fold(coalesce(surname, '')),
                         '[^a-z]+', ' ', 'g')), ' '), lambda t: t <> '') AS sn_tokens,
                 list_filter(flatten(list_transform(coalesce(aliases, []), lambda a:
-                    string_split(trim(regexp_replace(lower(a), '[^a-z]+', ' ', 'g')), ' '))),
+                    string_split(trim(regexp_replace(_fold(a), '[^a-z]+', ' ', 'g')), ' '))),
                     lambda t: t <> '' AND length(t) > 1) AS alias_tokens,
                 date_of_birth,
                 CASE WHEN lower(sex) IN ('female', 'male', 'other') THEN lower(sex) END AS sex,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -13,12 +14,17 @@ from clearsight.linkage import clusters, features, model, tables
 from clearsight.linkage.backend import backend_for
 
 # Evidence (the sum of the comparisons' log2 Bayes factors: the match weight
-# without the prior) at or above which a pair links. The prior falls by
-# log2(10) ~ 3.3 for every tenfold growth in records; the evidence a true pair
-# carries does not, so one threshold holds from 10k to 1M records. Tuned on
-# synthetic data of seed 1, never on the evaluation seed: F1 peaks between 18
-# and 19 at 10k and 100k records; 19 leaves room for the larger blocks of 1M.
+# without the prior) at or above which a pair links, at ``REFERENCE_RECORDS``.
+# The prior falls by log2(10) ~ 3.3 for every tenfold growth in records; the
+# evidence a true pair carries does not, but the number of same-named strangers
+# a record meets grows with the records. A threshold on the match weight (3.3 per
+# tenfold) collapsed recall at 1M; a fixed evidence threshold let strangers
+# through. ``threshold_for`` takes the middle: 2 more per tenfold. Tuned on
+# synthetic data of seed 1, never on the evaluation seed: the best F1 fell at
+# about 17 for 10k records, 18-19 for 100k and 21-23 for 1M.
 DEFAULT_THRESHOLD = 19.0
+REFERENCE_RECORDS = 100_000
+THRESHOLD_PER_TENFOLD = 2.0
 # Pairs within this much evidence of the threshold go to analyst review.
 DEFAULT_REVIEW_BAND = 4.0
 
@@ -39,6 +45,15 @@ class LinkSummary:
         return asdict(self)
 
 
+def threshold_for(n_records: int) -> float:
+    """The default evidence threshold for a run over ``n_records`` records.
+
+    Below 10k records it stays at the 10k value: smaller stores were not tuned.
+    """
+    scale = math.log10(max(n_records, 10_000) / REFERENCE_RECORDS)
+    return round(DEFAULT_THRESHOLD + THRESHOLD_PER_TENFOLD * scale, 2)
+
+
 def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
@@ -46,7 +61,7 @@ def _now() -> datetime:
 def run(
     con: duckdb.DuckDBPyConnection,
     *,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
     review_band: float = DEFAULT_REVIEW_BAND,
     model_json: str | None = None,
     training: model.TrainingOptions | None = None,
@@ -58,18 +73,21 @@ def run(
 
     With ``model_json`` (a Splink model saved by an earlier run) the model is
     not retrained, so that run's result is reproduced on the same records.
+    Without ``threshold``, it follows the number of records (``threshold_for``).
     """
     started = time.perf_counter()
     tables.ensure_tables(con)
     model.quiet_splink(verbose)
     run_id = int(con.execute("SELECT nextval('link_run_ids')").fetchall()[0][0])
+    n_records = features.build_input(con, persons)
+    if threshold is None:
+        threshold = threshold_for(n_records)
     low, high = threshold - review_band, threshold + review_band
     con.execute(
         "INSERT INTO link_runs (run_id, started_at, backend, trained, threshold, review_low, "
         "review_high, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'running')",
         [run_id, _now(), backend, model_json is None, threshold, low, high],
     )
-    n_records = features.build_input(con, persons)
     trained_json: str | None = None
     if n_records >= 2:
         trained_json = _score(con, run_id, low, model_json, training, backend, verbose)
@@ -171,6 +189,8 @@ def _empty_pairs(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
                0.0::DOUBLE AS match_weight, 0.0::DOUBLE AS match_probability,
                0.0::DOUBLE AS evidence,
                0 AS gamma_forenames, 0 AS gamma_nhs_number, 0 AS gamma_date_of_birth,
+               0 AS gamma_postcode, 0 AS gamma_address, 0 AS gamma_phones,
+               0 AS gamma_emails,
                NULL::VARCHAR AS refused_because, false AS linked
         WHERE false
         """

@@ -1,0 +1,96 @@
+"""Clustering keeps each entity consistent: one NHS number, birth years that agree.
+
+Single linkage chains: A-B and B-C can each be plausible while A and C are
+plainly two people (a parent and a child of one name at one address, linked
+through a record without a birth date).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from clearsight.linkage import clusters, tables
+from clearsight.linkage.model import NHS_EXACT
+from clearsight.store import ensure_schema
+
+
+def _store(records: list[tuple[str, str | None, int | None]]) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    ensure_schema(con)
+    tables.ensure_tables(con)
+    con.execute(
+        "CREATE TEMP TABLE link_input (record_key VARCHAR, source_id VARCHAR, "
+        "person_id VARCHAR, nhs_number VARCHAR, dob_y INTEGER)"
+    )
+    for person_id, nhs, year in records:
+        con.execute(
+            "INSERT INTO link_input VALUES (?, 's', ?, ?, ?)",
+            [f"s:{person_id}", person_id, nhs, year],
+        )
+    con.execute(
+        "CREATE TABLE link_pairs (record_key_l VARCHAR, record_key_r VARCHAR, "
+        "match_weight DOUBLE, gamma_nhs_number INTEGER, linked BOOLEAN)"
+    )
+    return con
+
+
+def _link(con: duckdb.DuckDBPyConnection, a: str, b: str, weight: float, nhs: int = -1) -> None:
+    con.execute(
+        "INSERT INTO link_pairs VALUES (?, ?, ?, ?, true)", [f"s:{a}", f"s:{b}", weight, nhs]
+    )
+
+
+def _entities(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    clusters.cluster(con, 1)
+    return dict(con.execute("SELECT person_id, entity_id FROM person_entities").fetchall())
+
+
+def test_an_entity_never_holds_two_nhs_numbers() -> None:
+    con = _store([("a", "9434765919", 1990), ("b", None, 1990), ("c", "9434765870", 1990)])
+    _link(con, "a", "b", 30.0)
+    _link(con, "b", "c", 25.0)
+    e = _entities(con)
+    assert e["a"] == e["b"] != e["c"]
+
+
+def test_one_keyed_nhs_error_is_the_same_number() -> None:
+    con = _store([("a", "9434765919", 1990), ("b", None, 1990), ("c", "9434765918", 1990)])
+    _link(con, "a", "b", 30.0)
+    _link(con, "b", "c", 25.0)
+    e = _entities(con)
+    assert e["a"] == e["b"] == e["c"]
+
+
+def test_parent_and_child_are_not_chained_through_an_undated_record() -> None:
+    con = _store([("parent", None, 1975), ("undated", None, None), ("child", None, 2008)])
+    _link(con, "parent", "undated", 30.0)
+    _link(con, "undated", "child", 25.0)
+    e = _entities(con)
+    assert e["parent"] == e["undated"] != e["child"]
+
+
+@pytest.mark.parametrize("year", [1989, 1992, 1980])  # a year out each way; a keyed digit
+def test_birth_years_a_recording_error_explains_are_one_person(year: int) -> None:
+    con = _store([("a", None, 1990), ("b", None, None), ("c", None, year)])
+    _link(con, "a", "b", 30.0)
+    _link(con, "b", "c", 25.0)
+    e = _entities(con)
+    assert e["a"] == e["c"]
+
+
+def test_agreeing_nhs_numbers_lift_the_birth_year_check() -> None:
+    con = _store([("a", "9434765919", 1975), ("b", "9434765919", 2008)])
+    _link(con, "a", "b", 40.0, nhs=NHS_EXACT)
+    e = _entities(con)
+    assert e["a"] == e["b"]
+
+
+def test_an_analyst_accept_is_not_overruled() -> None:
+    con = _store([("a", "9434765919", 1990), ("b", "9434765870", 1990)])
+    con.execute(
+        "INSERT INTO link_decisions (record_key_l, record_key_r, decision, decided_by, "
+        "decided_at, reason) VALUES ('s:a', 's:b', 'accept', 'analyst1', now(), 'test')"
+    )
+    e = _entities(con)
+    assert e["a"] == e["b"]
