@@ -241,6 +241,12 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
                 coalesce(b.date_of_birth[1:5] || b.date_of_birth[9:10] || '-'
                          || b.date_of_birth[6:7], b.date_of_birth)) END AS dob_canon,
             CASE WHEN length(b.date_of_birth) = 10 THEN b.date_of_birth[6:10] END AS dob_md,
+            -- One-sided blocking keys: set only where the birth date is missing
+            -- (the forename key) or partial (the year).
+            CASE WHEN TRY_CAST(b.date_of_birth[1:4] AS INTEGER) IS NULL
+                 THEN n.fn_key1 END AS fn_key1_undated,
+            CASE WHEN length(b.date_of_birth) BETWEEN 4 AND 9
+                 THEN TRY_CAST(b.date_of_birth[1:4] AS INTEGER) END AS dob_y_partial,
             b.sex,
             b.postcode,
             CASE WHEN b.postcode LIKE '% %' THEN b.postcode[1:-3] END AS pc_sector,

@@ -43,7 +43,7 @@ class TrainingOptions:
     pairs per training rule. Both are samples: larger is slower and steadier.
     """
 
-    u_max_pairs: float = 3e6
+    u_max_pairs: float = 1e6
     em_max_pairs: float = 2e6
     seed: int = 42
     prior_recall: float = 0.7
@@ -227,10 +227,16 @@ def blocking_rules() -> list[Any]:
         "l.fn1 = r.sn1 AND l.dob_canon = r.dob_canon",
         "l.sn1 = r.fn1 AND l.dob_canon = r.dob_canon",
         # No birth year on one side: the name alone proposes the pair (not decides).
-        "l.fn_key1 = r.fn_key1 AND l.sn_code = r.sn_code AND (l.dob_y IS NULL OR r.dob_y IS NULL)",
-        # One name misspelt, the birth date partial (a year, or a year and month).
-        block_on("sn_code", "fn_init", "dob_y"),
-        block_on("fn_key1", "sn_init", "dob_y"),
+        # Keys set only on the undated side, one rule per side, so the join pairs
+        # undated records with all others and not every same-named pair.
+        "l.fn_key1_undated = r.fn_key1 AND l.sn_code = r.sn_code",
+        "l.fn_key1 = r.fn_key1_undated AND l.sn_code = r.sn_code",
+        # One name misspelt and the birth date partial (a year, or a year and
+        # month) on one side; the same one-sided keys.
+        "l.dob_y_partial = r.dob_y AND l.sn_code = r.sn_code AND l.fn_init = r.fn_init",
+        "l.dob_y = r.dob_y_partial AND l.sn_code = r.sn_code AND l.fn_init = r.fn_init",
+        "l.dob_y_partial = r.dob_y AND l.fn_key1 = r.fn_key1 AND l.sn_init = r.sn_init",
+        "l.dob_y = r.dob_y_partial AND l.fn_key1 = r.fn_key1 AND l.sn_init = r.sn_init",
         # Names swapped and both misspelt: the initials still agree, crossed.
         block_on("dob_canon", "init_pair"),
     ]
