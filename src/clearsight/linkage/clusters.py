@@ -160,11 +160,15 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     # chains: A-B and B-C each plausible, A and C plainly two people.
     nhs: dict[int, set[str]] = {}
     years: dict[int, set[int]] = {}
+    own_nhs: dict[int, str] = {}
+    own_year: dict[int, int] = {}
     for node, number, year in identity:
         if number is not None:
-            nhs.setdefault(int(node), set()).add(str(number))
+            own_nhs[int(node)] = str(number)
+            nhs[int(node)] = {str(number)}
         if year is not None:
-            years.setdefault(int(node), set()).add(int(year))
+            own_year[int(node)] = int(year)
+            years[int(node)] = {int(year)}
     for a, b, checked, nhs_agrees in zip(
         edges["a"].tolist(),
         edges["b"].tolist(),
@@ -175,18 +179,25 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
+        # The link's own two records were weighed by the model and the guards;
+        # only what the merge adds beyond them is checked here.
         if checked:
             na, nb = nhs.get(ra), nhs.get(rb)
-            if na and nb and not all(_nhs_close(x, y) for x in na for y in nb):
+            pa_, pb_ = own_nhs.get(a), own_nhs.get(b)
+            if (
+                na
+                and nb
+                and not all(_nhs_close(x, y) or (x == pa_ and y == pb_) for x in na for y in nb)
+            ):
                 continue
             ya, yb = years.get(ra), years.get(rb)
-            if not nhs_agrees and ya and yb and not all(_years_close(x, y) for x in ya for y in yb):
-                continue
-        if apart:
-            ca, cb = apart.get(ra), apart.get(rb)
-            if ca and any(find(x) == rb for x in ca):
-                continue
-            if cb and any(find(x) == ra for x in cb):
+            qa, qb = own_year.get(a), own_year.get(b)
+            if (
+                not nhs_agrees
+                and ya
+                and yb
+                and not all(_years_close(x, y) or (x == qa and y == qb) for x in ya for y in yb)
+            ):
                 continue
         parent[rb] = ra
         if moved_nhs := nhs.pop(rb, None):
