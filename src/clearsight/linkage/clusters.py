@@ -199,6 +199,12 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
                 and not all(_years_close(x, y) or (x == qa and y == qb) for x in ya for y in yb)
             ):
                 continue
+        if apart:
+            ca, cb = apart.get(ra), apart.get(rb)
+            if ca and any(find(x) == rb for x in ca):
+                continue
+            if cb and any(find(x) == ra for x in cb):
+                continue
         parent[rb] = ra
         if moved_nhs := nhs.pop(rb, None):
             nhs.setdefault(ra, set()).update(moved_nhs)
