@@ -108,6 +108,22 @@ class AuditEntry:
     prev_hash: str
     hash: str
 
+    def as_row(self) -> list[object]:
+        """The entry as stored, in ``audit_log`` column order."""
+        details = json.dumps(self.details, sort_keys=True, ensure_ascii=False)
+        return [
+            self.seq,
+            self.at_utc,
+            self.actor,
+            self.action,
+            self.category,
+            self.target,
+            self.reason,
+            details,
+            self.prev_hash,
+            self.hash,
+        ]
+
     def canonical(self) -> bytes:
         return canonical_content(
             seq=self.seq,
@@ -282,34 +298,20 @@ def _append(cur: duckdb.DuckDBPyConnection, batch: list[_Pending], db_file: Path
                 details=item.details,
             )
             digest = chain_hash(prev, content)
-            rows.append(
-                [
-                    seq,
-                    at,
-                    item.actor,
-                    item.action,
-                    item.category,
-                    item.target,
-                    item.reason,
-                    json.dumps(item.details, sort_keys=True, ensure_ascii=False),
-                    prev,
-                    digest,
-                ]
+            entry = AuditEntry(
+                seq,
+                at,
+                item.actor,
+                item.action,
+                item.category,
+                item.target,
+                item.reason,
+                item.details,
+                prev,
+                digest,
             )
-            written.append(
-                AuditEntry(
-                    seq,
-                    at,
-                    item.actor,
-                    item.action,
-                    item.category,
-                    item.target,
-                    item.reason,
-                    item.details,
-                    prev,
-                    digest,
-                )
-            )
+            written.append(entry)
+            rows.append(entry.as_row())
             prev = digest
         if len(rows) == 1:
             cur.execute(
