@@ -10,6 +10,15 @@ at least two recorded offenders is recovered when some network's offenders have 
 >= 0.5 with it; a network is spurious when no true group reaches 0.5 with it. Also reports
 the police-data-only baseline (co-suspect components, exact identities).
 
+A member is a recorded offender *of a group* when some record of theirs is a suspect,
+offender, facilitator or associate in some event (or is employed at a place: the
+facilitator the graph puts on the offending side), and some record of theirs is in the
+group's own events or links (``truth/group_records.csv``). Before, an offending-side
+event record anywhere was enough: a cross-area offender recorded only with the group he
+visits counted as a recorded member of his home group too, where no record places him,
+and an employee facilitator recorded only by police links did not count at all
+(``--legacy-truth`` also scores the old way).
+
 scale: a synthetic graph of the given size written straight into the store tables (no
 ingest), then graph build and detection timed.
 """
@@ -45,14 +54,48 @@ def _truth(truth: Path) -> tuple[dict[tuple[str, str], str], dict[str, set[str]]
     return records, dict(groups)
 
 
+OFFENDING_SIDE = "('suspect', 'offender', 'facilitator', 'associate')"
+
+
 def _recorded_offenders(
     con: duckdb.DuckDBPyConnection, records: dict[tuple[str, str], str]
 ) -> set[str]:
+    """Legacy: true people with an offending-side record anywhere."""
     rows = con.execute(
         "SELECT DISTINCT source_id, person_id FROM current_involvements "
-        "WHERE role IN ('suspect', 'offender', 'facilitator', 'associate')"
+        f"WHERE role IN {OFFENDING_SIDE}"
     ).fetchall()
     return {records[(s, p)] for s, p in rows if (s, p) in records}
+
+
+def _true_groups(
+    con: duckdb.DuckDBPyConnection,
+    truth: Path,
+    records: dict[tuple[str, str], str],
+    groups: dict[str, set[str]],
+) -> dict[str, set[str]]:
+    """Each group's recorded offenders: members with an offending-side record (anywhere;
+    or recorded as employed at a place, the facilitator the graph puts on the offending
+    side when children were exploited there) and a record in the group's own events or
+    links (``group_records.csv``); the groups with at least two. Without that file (older
+    truth), the legacy rule."""
+    recorded = _recorded_offenders(con, records)
+    path = truth / "group_records.csv"
+    if not path.exists():
+        return {g: m & recorded for g, m in groups.items() if len(m & recorded) >= 2}
+    employed = con.execute(
+        "SELECT DISTINCT source_id, from_id FROM current_associations "
+        "WHERE from_type = 'person' AND to_type = 'location' AND association_type = 'employed_at'"
+    ).fetchall()
+    recorded |= {records[(s, p)] for s, p in employed if (s, p) in records}
+    in_group: dict[str, set[str]] = defaultdict(set)
+    with path.open() as f:
+        for r in csv.DictReader(f):
+            person = records.get((r["source_id"], r["person_id"]))
+            if person is not None:
+                in_group[r["group_id"]].add(person)
+    true_groups = {g: m & recorded & in_group[g] for g, m in groups.items()}
+    return {g: m for g, m in true_groups.items() if len(m) >= 2}
 
 
 def _perfect_entities(con: duckdb.DuckDBPyConnection, records: dict[tuple[str, str], str]) -> None:
@@ -70,9 +113,13 @@ def _perfect_entities(con: duckdb.DuckDBPyConnection, records: dict[tuple[str, s
 def _predicted(
     con: duckdb.DuckDBPyConnection, records: dict[tuple[str, str], str]
 ) -> dict[str, set[str]]:
+    """Each network's offenders: its members but victims and ``linked`` people (no
+    offending-side record; police link them to the group), as the truth counts only
+    recorded offenders."""
     predicted: dict[str, set[str]] = defaultdict(set)
     for network_id, s, p in con.execute(
-        "SELECT network_id, source_id, person_id FROM network_records WHERE role <> 'victim'"
+        "SELECT network_id, source_id, person_id FROM network_records "
+        "WHERE role NOT IN ('victim', 'linked')"
     ).fetchall():
         if (s, p) in records:
             predicted[network_id].add(records[(s, p)])
@@ -149,7 +196,41 @@ def _baseline(
     return predicted
 
 
-def recovery(seed: int, scale: float, linkage: bool, work: Path, settings: GraphSettings) -> None:
+def _scores(
+    label: str,
+    con: duckdb.DuckDBPyConnection,
+    records: dict[tuple[str, str], str],
+    truths: dict[str, dict[str, set[str]]],
+) -> None:
+    predicted = _predicted(con, records)
+    for name, true_groups in truths.items():
+        print(f"{label}{name}:", score(true_groups, predicted))
+    print(f"  possible duplicates (not networks): {_duplicates(con, records)}")
+
+
+def _duplicates(
+    con: duckdb.DuckDBPyConnection, records: dict[tuple[str, str], str]
+) -> dict[str, int]:
+    """Pairs set aside as possible duplicates, and how many are one true person."""
+    true_of: dict[str, set[str]] = defaultdict(set)
+    for entity, s, p in con.execute(
+        "SELECT entity_id, source_id, person_id FROM graph_person_map"
+    ).fetchall():
+        if (s, p) in records:
+            true_of[entity].add(records[(s, p)])
+    pairs = con.execute("SELECT entity_a, entity_b FROM network_possible_duplicates").fetchall()
+    same = sum(bool(true_of[a] & true_of[b]) for a, b in pairs)
+    return {"pairs": len(pairs), "one_true_person": same}
+
+
+def recovery(
+    seed: int,
+    scale: float,
+    linkage: bool,
+    work: Path,
+    settings: GraphSettings,
+    legacy_truth: bool = False,
+) -> None:
     db = work / "store.duckdb"
     if not db.exists():
         summary = generate(work / "synth", AREAS, scale=scale, seed=seed)
@@ -159,17 +240,21 @@ def recovery(seed: int, scale: float, linkage: bool, work: Path, settings: Graph
     else:
         con = connect(db)
     records, groups = _truth(work / "synth" / "truth")
-    recorded = _recorded_offenders(con, records)
-    true_groups = {g: m & recorded for g, m in groups.items() if len(m & recorded) >= 2}
+    true_groups = _true_groups(con, work / "synth" / "truth", records, groups)
+    truths = {"": true_groups}
+    if legacy_truth:
+        recorded = _recorded_offenders(con, records)
+        truths[" (legacy truth)"] = {
+            g: m & recorded for g, m in groups.items() if len(m & recorded) >= 2
+        }
     print(f"seed {seed}: {len(records):,} person records, {len(true_groups)} true groups")
-    print("baseline police-only co-suspects:", score(true_groups, _baseline(con, records)))
+    baseline = _baseline(con, records)
+    for name, groups_ in truths.items():
+        print(f"baseline police-only co-suspects{name}:", score(groups_, baseline))
     _perfect_entities(con, records)
     start = time.perf_counter()
     summary_ = run(con, settings)
-    print(
-        f"perfect identities ({time.perf_counter() - start:.1f} s):",
-        score(true_groups, _predicted(con, records)),
-    )
+    _scores(f"perfect identities ({time.perf_counter() - start:.1f} s)", con, records, truths)
     print("  ", summary_.as_dict())
     if linkage:
         from clearsight.linkage.pipeline import run as link
@@ -178,10 +263,7 @@ def recovery(seed: int, scale: float, linkage: bool, work: Path, settings: Graph
         link(con)
         start = time.perf_counter()
         summary_ = run(con, settings)
-        print(
-            f"linkage identities ({time.perf_counter() - start:.1f} s):",
-            score(true_groups, _predicted(con, records)),
-        )
+        _scores(f"linkage identities ({time.perf_counter() - start:.1f} s)", con, records, truths)
         print("  ", summary_.as_dict())
 
 
@@ -314,6 +396,11 @@ def main() -> None:
     rec.add_argument(
         "--no-area-aware", action="store_true", help="detection without area-aware splits"
     )
+    rec.add_argument(
+        "--legacy-truth",
+        action="store_true",
+        help="also score against the old truth (offending-side records anywhere)",
+    )
     sc = sub.add_parser("scale")
     sc.add_argument("--persons", type=int, default=1_000_000)
     sc.add_argument("--events", type=int, default=3_000_000)
@@ -324,7 +411,7 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     if args.command == "recovery":
         settings = GraphSettings(area_aware=not args.no_area_aware)
-        recovery(args.seed, args.scale, args.linkage, work, settings)
+        recovery(args.seed, args.scale, args.linkage, work, settings, args.legacy_truth)
     else:
         scale(args.persons, args.events, work)
 

@@ -221,7 +221,7 @@ def test_area_aware_bridge_belongs_to_both_networks() -> None:
     lg = LinkGraph(
         entities=[f"e{i}" for i in range(5)],
         graph=graph,
-        knowing=knowing,
+        strong=knowing,
         vertex_entity=np.asarray([0, 0, 1, 2, 3, 4], dtype=np.int64),
         entity_edges=np.zeros((0, 2), dtype=np.int64),
     )
@@ -232,7 +232,7 @@ def test_area_aware_bridge_belongs_to_both_networks() -> None:
     lg = LinkGraph(
         entities=[f"e{i}" for i in range(4)],
         graph=graph,
-        knowing=knowing,
+        strong=knowing,
         vertex_entity=np.asarray([0, 0, 1, 1, 2, 3], dtype=np.int64),
         entity_edges=np.zeros((0, 2), dtype=np.int64),
     )

@@ -278,6 +278,55 @@ def _person_locations(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _child_associates(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
+    """``_child_associates``: a person recorded as ``associate_of`` or ``seen_with`` (never
+    ``family_of``) a child who is the victim of a sexual offence, when that person is not
+    themselves on the child side of any event. Such a person shares the child with its
+    offenders (a ``shared_victim`` link) and, if also an associate in an event with an
+    exploitation context, is on the offending side."""
+    if not s.child_associates:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _child_associates (adult VARCHAR, child VARCHAR, "
+            "via VARCHAR, record_key VARCHAR, source_id VARCHAR, date DATE, police BOOLEAN)"
+        )
+        return
+    children = _sql_list(CHILD_ROLES)
+    _timed(
+        con,
+        f"""
+        CREATE OR REPLACE TEMP TABLE _child_associates AS
+        WITH victims AS (
+            SELECT DISTINCT entity_id FROM graph_involvements
+            WHERE is_child AND sexual AND list_contains({children}, role)
+        ),
+        child_side AS (
+            SELECT DISTINCT entity_id FROM graph_involvements
+            WHERE is_child OR list_contains({children}, role)
+        ),
+        ends AS (
+            SELECT a.association_type, a.start_date, a.source_id, f.police,
+                   f.entity_id AS ef, f.record_key AS rf, t.entity_id AS et, t.record_key AS rt
+            FROM current_associations a
+            JOIN graph_person_map f ON f.source_id = a.source_id AND f.person_id = a.from_id
+            JOIN graph_person_map t ON t.source_id = a.source_id AND t.person_id = a.to_id
+            WHERE a.from_type = 'person' AND a.to_type = 'person'
+              AND a.association_type IN ('associate_of', 'seen_with')
+              AND f.entity_id <> t.entity_id
+        ),
+        both_ways AS (
+            SELECT ef AS adult, et AS child, association_type AS via, [rf, rt] AS records,
+                   source_id, start_date AS date, police FROM ends
+            UNION ALL
+            SELECT et, ef, association_type, [rt, rf], source_id, start_date, police FROM ends
+        )
+        SELECT b.adult, b.child, b.via, unnest(b.records) AS record_key, b.source_id, b.date,
+               b.police
+        FROM both_ways b SEMI JOIN victims v ON v.entity_id = b.child
+        WHERE b.adult NOT IN (SELECT entity_id FROM child_side)
+        """,
+    )
+
+
 def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     linking, offending = _sql_list(LINKING_ROLES), _sql_list(OFFENDING_ROLES)
     knowing = _sql_list(KNOWING_ASSOCIATIONS)
@@ -306,6 +355,7 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         FROM inv_s a JOIN inv_s b ON a.event_key = b.event_key AND a.entity_id < b.entity_id
         """,
     )
+    _child_associates(con, s)
     _timed(
         con,
         f"""
@@ -313,7 +363,7 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         -- The same child victim of exploitation, in the same or different events and
         -- sources. One row per offender and child first, so a child in many events
         -- yields one item per pair of offenders, not one per pair of events.
-        WITH ov AS (
+        WITH ov_events AS (
             SELECT o.entity_id AS offender, v.entity_id AS victim,
                    min(o.event_key) AS event_key, count(DISTINCT o.event_key) AS n_events,
                    list_distinct(list(o.record_key) || list(v.record_key))
@@ -324,6 +374,21 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
               ON o.event_key = v.event_key AND v.is_child AND o.entity_id <> v.entity_id
             WHERE list_contains({offending}, o.role) AND o.sexual
             GROUP BY o.entity_id, v.entity_id
+        ),
+        -- Recorded as the associate of (or seen with) a child who was sexually exploited,
+        -- not as family: the adult a social worker names at the child's strategy meeting.
+        ov_assoc AS (
+            SELECT adult AS offender, child AS victim, 'association ' || min(via) AS event_key,
+                   1 AS n_events, list_distinct(list(record_key))[1:{s.max_evidence_items}]
+                       AS records,
+                   list_distinct(list(source_id)) AS sources, min(date) AS date,
+                   bool_or(police) AS police
+            FROM _child_associates GROUP BY adult, child
+        ),
+        ov AS (
+            SELECT * FROM ov_events
+            UNION ALL
+            SELECT a.* FROM ov_assoc a ANTI JOIN ov_events e USING (offender, victim)
         ),
         ok AS (
             SELECT victim FROM ov GROUP BY victim
@@ -539,7 +604,38 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         FROM cand c SEMI JOIN (
             SELECT k.entity_id FROM known k JOIN graph_involved g ON g.entity_id = k.other
             WHERE g.role <> 'associate'
+            UNION ALL
+            SELECT adult FROM _child_associates
         ) x USING (entity_id)
+        """,
+    )
+    con.execute("DROP TABLE _child_associates")
+    if s.linked_member_min_links > 0:
+        _linked_members(con, s)
+
+
+def _linked_members(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
+    """People in no event on the offending side whom police link (an association other
+    than family, a shared phone or vehicle) to several people who are: a group's members
+    known only from its intelligence picture. Without them two members linked only
+    through such a person are two strangers."""
+    linked = _sql_list(s.linked_member_link_types)
+    _timed(
+        con,
+        f"""
+        INSERT INTO graph_involved
+        WITH k AS (
+            SELECT entity_a AS entity_id, entity_b AS other FROM graph_links
+            WHERE list_contains({linked}, link_type) AND NOT family_only
+            UNION ALL
+            SELECT entity_b, entity_a FROM graph_links
+            WHERE list_contains({linked}, link_type) AND NOT family_only
+        )
+        SELECT k.entity_id, 'linked', 0, NULL::DATE, NULL::DATE
+        FROM k JOIN graph_involved g ON g.entity_id = k.other AND g.role <> 'associate'
+        WHERE k.entity_id NOT IN (SELECT entity_id FROM graph_involved)
+        GROUP BY k.entity_id
+        HAVING count(DISTINCT k.other) >= {s.linked_member_min_links}
         """,
     )
 

@@ -6,7 +6,7 @@ fixed seed, so the same tables always give the same networks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import igraph as ig
@@ -16,10 +16,7 @@ import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped]
 
 from clearsight.graph.build import _sql_list
-from clearsight.graph.settings import KNOWING_LINK_TYPES, GraphSettings
-
-# A shared victim alone is weaker evidence than people known to one another.
-LINK_WEIGHTS: dict[str, float] = {"shared_victim": 0.5}
+from clearsight.graph.settings import GraphSettings
 
 
 @dataclass
@@ -32,6 +29,9 @@ class Detection:
     split_from: list[int | None]
     # The networks detection finds in police data alone (entity ids), for comparison.
     police_networks: list[list[str]]
+    # Two-person "networks" whose two people are each other's near-duplicate by name and
+    # date of birth: (entity_a, entity_b), for linkage review rather than as networks.
+    possible_duplicates: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -45,7 +45,8 @@ class LinkGraph:
 
     entities: list[str]
     graph: ig.Graph
-    knowing: npt.NDArray[np.bool_]
+    # Per edge: some link other than a bridging one (settings.bridging_link_types).
+    strong: npt.NDArray[np.bool_]
     vertex_entity: npt.NDArray[np.int64]
     # Entity-level links (entity index pairs, each once), for key people.
     entity_edges: npt.NDArray[np.int64]
@@ -62,8 +63,8 @@ def load_graph(
     and a person is one vertex per such area.
     """
     types = _sql_list(settings.detection_link_types)
-    knowing = _sql_list(KNOWING_LINK_TYPES)
-    weights = " ".join(f"WHEN '{t}' THEN {w}" for t, w in LINK_WEIGHTS.items())
+    bridging = _sql_list(settings.bridging_link_types)
+    weight = float(settings.bridging_link_weight)
     involved = _sql_list(settings.involved_roles)
     assoc_types = _sql_list(settings.associate_event_types)
     who = "graph_involved"
@@ -102,8 +103,9 @@ def load_graph(
         ),
         la AS (SELECT DISTINCT l.va, l.vb, l.link_type, {area} AS area FROM l {area_join})
         SELECT va, vb, area,
-               sum(CASE link_type {weights} ELSE 1.0 END)::DOUBLE AS w,
-               bool_or(list_contains({knowing}, link_type)) AS knowing
+               sum(CASE WHEN list_contains({bridging}, link_type) THEN {weight}
+                        ELSE 1.0 END)::DOUBLE AS w,
+               bool_or(NOT list_contains({bridging}, link_type)) AS strong
         FROM la GROUP BY ALL ORDER BY va, vb, area
         """
     ).fetchnumpy()
@@ -139,7 +141,7 @@ def load_graph(
     return LinkGraph(
         entities,
         graph,
-        np.asarray(arrays["knowing"], dtype=np.bool_),
+        np.asarray(arrays["strong"], dtype=np.bool_),
         vertex_entity.astype(np.int64),
         pairs.astype(np.int64),
     )
@@ -158,14 +160,18 @@ def _leiden(sub: ig.Graph, settings: GraphSettings) -> list[int]:
 
 
 def _components(graph: ig.Graph, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
-    """Components over knowing links, then shared-child links that do not join two groups.
+    """Components over strong links, then bridging links that do not join two groups.
 
-    A shared-child link joins its ends unless both already sit in (different) groups of
-    two or more people known to one another; links are taken in vertex order, so the
-    result does not depend on anything but the tables.
+    ``knowing`` marks the strong edges (some link that is not a bridging one; the name is
+    kept for ``clearsight.spark``, which swaps this function for its own).
+
+    A bridging link (a shared child, employed where another offended) joins its ends
+    unless both already sit in (different) groups of two or more people held together by
+    strong links; links are taken in vertex order, so the result does not depend on
+    anything but the tables.
     """
-    knowing_graph = graph.subgraph_edges(np.flatnonzero(knowing).tolist(), delete_vertices=False)
-    base = np.asarray(knowing_graph.connected_components().membership, dtype=np.int64)
+    strong_graph = graph.subgraph_edges(np.flatnonzero(knowing).tolist(), delete_vertices=False)
+    base = np.asarray(strong_graph.connected_components().membership, dtype=np.int64)
     sizes = np.bincount(base)
     parent = list(range(len(sizes)))
     has_core = [bool(n >= 2) for n in sizes]
@@ -282,9 +288,9 @@ def _merge_back(
 
 
 def _networks(
-    graph: ig.Graph, knowing: npt.NDArray[np.bool_], settings: GraphSettings
+    graph: ig.Graph, strong: npt.NDArray[np.bool_], settings: GraphSettings
 ) -> tuple[list[list[int]], list[int | None]]:
-    membership = _components(graph, knowing)
+    membership = _components(graph, strong)
     order = np.argsort(membership, kind="stable")
     bounds = np.flatnonzero(np.diff(membership[order])) + 1
     networks: list[list[int]] = []
@@ -315,7 +321,7 @@ def _entity_networks(
     in another are one network only when they share at least
     ``area_join_min_shared`` people: evidence beyond one bridging person, who otherwise
     belongs to both."""
-    found, split_from = _networks(lg.graph, lg.knowing, settings)
+    found, split_from = _networks(lg.graph, lg.strong, settings)
     nets = [sorted({int(e) for e in lg.vertex_entity[members]}) for members in found]
     if not settings.area_aware:
         return nets, split_from
@@ -377,12 +383,94 @@ def _member_graph(
     return [lg.entities[e] for e in slot_entity.tolist()], graph, slot_ids
 
 
+# Identity fields only (name and date of birth; never sex, ethnicity, nationality or
+# religion): two records are near-duplicates when their surnames agree, their forenames
+# agree or share an initial, and their dates of birth agree or differ by one typing slip
+# (one of day, month or year, or day and month swapped); or, when a date of birth is
+# missing, when both names agree closely. Names are compared both ways round. People
+# recorded together in one event are never duplicates of each other.
+_NEAR_DUPLICATE = """
+    WITH r AS (
+        SELECT entity_id, dob, string_split(name, ' ') AS parts
+        FROM graph_person_map
+        WHERE NOT unidentified AND name IS NOT NULL AND list_contains($1, entity_id)
+    ),
+    n AS (SELECT entity_id, dob, parts[1] AS fore, parts[-1] AS sur FROM r WHERE len(parts) > 1),
+    pairs AS (
+        SELECT a.entity_id AS ea, b.entity_id AS eb, a.dob AS da, b.dob AS db,
+               greatest(
+                   least(jaro_winkler_similarity(a.sur, b.sur),
+                         jaro_winkler_similarity(a.fore, b.fore)
+                           + CASE WHEN a.fore[1] = b.fore[1] THEN 1 ELSE 0 END),
+                   least(jaro_winkler_similarity(a.sur, b.fore),
+                         jaro_winkler_similarity(a.fore, b.sur))) AS name_score,
+               least(jaro_winkler_similarity(a.sur, b.sur),
+                     jaro_winkler_similarity(a.fore, b.fore)) AS strict_score
+        FROM n a JOIN n b ON a.entity_id < b.entity_id
+    )
+    SELECT DISTINCT ea, eb FROM pairs
+    -- Two records in one event (co-suspects) are two people, however alike.
+    WHERE NOT EXISTS (
+        SELECT 1 FROM graph_links l
+        WHERE l.entity_a = ea AND l.entity_b = eb AND l.link_type = 'co_involved')
+    AND ((da IS NOT NULL AND db IS NOT NULL AND name_score >= $2
+           AND ((year(da) = year(db))::INT + (month(da) = month(db))::INT
+                + (day(da) = day(db))::INT >= 2
+                OR (year(da) = year(db) AND month(da) = day(db) AND day(da) = month(db))))
+       OR ((da IS NULL OR db IS NULL) AND strict_score >= $3))
+"""
+
+
+def _possible_duplicates(
+    con: duckdb.DuckDBPyConnection,
+    entities: list[str],
+    networks: list[list[int]],
+    settings: GraphSettings,
+) -> set[int]:
+    """Indices of two-person networks whose two people are near-duplicates by identity:
+    most likely one person the linkage stage left as two (a duplicate to review, not a
+    network of two)."""
+    pairs = [i for i, members in enumerate(networks) if len(members) == 2]
+    if not pairs or not settings.duplicate_pairs_not_networks:
+        return set()
+    wanted = sorted({entities[v] for i in pairs for v in networks[i]})
+    found = {
+        (str(a), str(b))
+        for a, b in con.execute(
+            _NEAR_DUPLICATE,
+            [wanted, settings.duplicate_name_similarity, settings.duplicate_strict_similarity],
+        ).fetchall()
+    }
+    return {i for i in pairs if tuple(sorted(entities[v] for v in networks[i])) in found}
+
+
+def _drop(
+    networks: list[list[int]], split_from: list[int | None], drop: set[int]
+) -> tuple[list[list[int]], list[int | None]]:
+    keep = [i for i in range(len(networks)) if i not in drop]
+    return [networks[i] for i in keep], [split_from[i] for i in keep]
+
+
 def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings) -> Detection:
     lg = load_graph(con, settings)
     networks, split_from = _entity_networks(lg, settings)
+    duplicates = _possible_duplicates(con, lg.entities, networks, settings)
+    pairs = [tuple(sorted(lg.entities[v] for v in networks[i])) for i in sorted(duplicates)]
+    networks, split_from = _drop(networks, split_from, duplicates)
     police = load_graph(con, settings, police_only=True)
-    police_networks = [
-        [police.entities[e] for e in members] for members in _entity_networks(police, settings)[0]
-    ]
+    police_found, police_split = _entity_networks(police, settings)
+    police_found, _ = _drop(
+        police_found,
+        police_split,
+        _possible_duplicates(con, police.entities, police_found, settings),
+    )
+    police_networks = [[police.entities[e] for e in members] for members in police_found]
     entities, member_graph, slots = _member_graph(lg, networks)
-    return Detection(entities, member_graph, slots, split_from, police_networks)
+    return Detection(
+        entities,
+        member_graph,
+        slots,
+        split_from,
+        police_networks,
+        [(a, b) for a, b in pairs],
+    )

@@ -91,7 +91,38 @@ def write(
     con.unregister("_ids_arrow")
     _write_tables(con, detection.police_networks)
     con.execute("DROP TABLE _members; DROP TABLE _ids")
+    _write_duplicates(con, detection.possible_duplicates)
     return len(nets)
+
+
+def _write_duplicates(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]]) -> None:
+    """``network_possible_duplicates``: two people found only with each other who look
+    like one person by name and date of birth, with the links between them, for the
+    linkage review rather than as a network."""
+    con.register(
+        "_dup_arrow",
+        pa.table(
+            {
+                "entity_a": pa.array([a for a, _ in pairs], pa.string()),
+                "entity_b": pa.array([b for _, b in pairs], pa.string()),
+            }
+        ),
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE network_possible_duplicates AS
+        SELECT d.entity_a, d.entity_b, ea.label AS label_a, eb.label AS label_b,
+               ea.dob AS dob_a, eb.dob AS dob_b,
+               list_sort(list(DISTINCT l.link_type)) AS link_types,
+               list_sort(list_distinct(flatten(list(l.record_keys)))) AS record_keys
+        FROM _dup_arrow d
+        JOIN graph_entities ea ON ea.entity_id = d.entity_a
+        JOIN graph_entities eb ON eb.entity_id = d.entity_b
+        LEFT JOIN graph_links l ON l.entity_a = d.entity_a AND l.entity_b = d.entity_b
+        GROUP BY ALL ORDER BY d.entity_a, d.entity_b
+        """
+    )
+    con.unregister("_dup_arrow")
 
 
 def _write_tables(con: duckdb.DuckDBPyConnection, police_networks: list[list[str]]) -> None:

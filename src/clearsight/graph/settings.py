@@ -40,15 +40,32 @@ class GraphSettings:
     max_victim_offenders: int = 40
     # Evidence items kept per link (counts are always complete).
     max_evidence_items: int = 20
-    # Link types that join people into one network. A shared child joins people only when
-    # at least one of them is not already in a network of people known to one another, so
-    # two groups exploiting the same child stay two networks.
+    # Link types that join people into one network.
     detection_link_types: tuple[str, ...] = LINK_TYPES
+    # Bridging links join a person to a group but never two groups: a shared child, or
+    # being employed where another offended (two groups using one takeaway, its staff
+    # linked to both). They join two people only when at least one of them is not already
+    # in a group held together by other links, so two groups exploiting the same child or
+    # using the same place stay two networks.
+    bridging_link_types: tuple[str, ...] = ("shared_victim", "employed_at_offending_location")
+    # Leiden weight of a bridging link (other links weigh 1).
+    bridging_link_weight: float = 0.5
     # Roles that make someone involved when held in an event with an exploitation context.
     involved_roles: tuple[str, ...] = OFFENDING_ROLES
     # An associate is involved only in these event types: adults seen with the child in
     # intelligence or a missing episode, not family members at a strategy meeting.
     associate_event_types: tuple[str, ...] = ("intelligence", "missing_episode", "crime")
+    # Someone recorded as the associate of (or seen with; not family of) a child who was
+    # sexually exploited shares that child with its offenders (a shared_victim link), and
+    # an associate in an event with an exploitation context who is such a person is on
+    # the offending side.
+    child_associates: bool = True
+    # Someone in no event on the offending side but linked by these link types (family
+    # associations aside) to at least this many people who are joins them as an
+    # associate: a group member police know only from its phones, vehicles and
+    # associations. 0 turns it off.
+    linked_member_min_links: int = 2
+    linked_member_link_types: tuple[str, ...] = ("association", "shared_object")
     # Components of at least this many people are split by Leiden (leidenalg, RB
     # configuration model) into communities: two groups joined through one bridging
     # person become two networks; a dense group stays one.
@@ -73,6 +90,15 @@ class GraphSettings:
         r"|children's home|collect(ing)? children|concerns about the adults"
     )
     network_min_size: int = 2
+    # A two-person "network" whose two people are each other's near-duplicate by name and
+    # date of birth (never a protected characteristic) is most likely one person the
+    # linkage stage left as two: it goes to ``network_possible_duplicates`` for linkage
+    # review, not into ``networks``. Name similarity is Jaro-Winkler on forename and
+    # surname (a shared forename initial counts as agreement); with a date of birth
+    # missing both names must reach ``duplicate_strict_similarity``.
+    duplicate_pairs_not_networks: bool = True
+    duplicate_name_similarity: float = 0.88
+    duplicate_strict_similarity: float = 0.92
     # Area-aware detection: a person's links count in the area of their evidence (the
     # area of the sources), so a person with evidence in two areas is split there and
     # can belong to a network in each; two networks found in different areas become one

@@ -153,6 +153,16 @@ class Observer:
 
     # CSE cases ---------------------------------------------------------------------------
     def observe_group(self, group: Group) -> None:
+        # Every event and link written here records this group (truth: group_records.csv).
+        for src in self.sources.values():
+            src.group = group.gid
+        try:
+            self._observe_group(group)
+        finally:
+            for src in self.sources.values():
+                src.group = ""
+
+    def _observe_group(self, group: Group) -> None:
         rnd = self.rnd
         police = self.sources["police"]
         known = [o for o in group.offenders if rnd.random() < 0.82]

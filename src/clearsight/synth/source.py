@@ -132,6 +132,11 @@ class Source:
         self.records: dict[str, list[int]] = {}
         self.events: list[list[str | int]] = []
         self.labels: list[tuple[int, str]] = []
+        # Truth only, for the network benchmark: ``observe_group`` sets ``group`` while it
+        # writes a group's events and links; every person record they touch is kept with
+        # the group (insertion-ordered, so the truth file is deterministic).
+        self.group = ""
+        self.group_records: dict[tuple[int, str], None] = {}
         self.involvements: list[tuple[int, int, str]] = []
         self._involved: set[tuple[int, int, str]] = set()
         self.objects: list[Row] = []
@@ -279,6 +284,8 @@ class Source:
         return index
 
     def involve(self, event: int, person: int, role: str) -> None:
+        if self.group:
+            self.group_records[(person, self.group)] = None
         key = (event, person, role)
         if key not in self._involved:
             self._involved.add(key)
@@ -323,6 +330,10 @@ class Source:
     ) -> None:
         if from_type == to_type and from_index == to_index:
             return
+        if self.group:
+            for kind_, index in ((from_type, from_index), (to_type, to_index)):
+                if kind_ == "person":
+                    self.group_records[(index, self.group)] = None
         key = (from_type, from_index, to_type, to_index, kind)
         if key in self._associated:
             return

@@ -75,7 +75,9 @@ def write_source(
     src: Source, area_name: str, folder: Path, defect_rate: float, rnd: random.Random
 ) -> tuple[dict[str, int], list[Defect], list[tuple[str, str]], list[tuple[str, str]]]:
     """Write one submission; returns row counts, defects, (person_id, true id) and
-    (event_id, narrative label) pairs."""
+    (event_id, narrative label) pairs. The records each offender group's events and links
+    touch go to ``truth/group_records.csv`` beside the submissions folder, when there is
+    one."""
     folder.mkdir(parents=True, exist_ok=True)
     prefix = src.profile.prefix
     person_ids, person_rank = _ids(prefix, len(src.persons), rnd, 7)
@@ -154,7 +156,24 @@ def write_source(
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     truth = list(zip(person_ids, src.truth, strict=True))
     labels = [(event_ids[i], label) for i, label in src.labels]
+    _write_group_records(folder.parent.parent / "truth", src, person_ids)
     return counts, found, truth, labels
+
+
+def _write_group_records(truth_dir: Path, src: Source, person_ids: list[str]) -> None:
+    """Truth for the network benchmark: ``source_id, person_id, group_id`` of every person
+    record in an event or a link written about an offender group's activity (its crimes
+    and their outcomes, intelligence, missing episodes, referrals and meetings about its
+    victims, the phones, vehicles, places and associations police hold on it)."""
+    if not truth_dir.is_dir():
+        return
+    path = truth_dir / "group_records.csv"
+    new = not path.exists()
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        if new:
+            writer.writerow(("source_id", "person_id", "group_id"))
+        writer.writerows((src.source_id, person_ids[p], g) for p, g in src.group_records)
 
 
 def _event_row(event_ids: list[str], index: int, row: list[str | int]) -> list[str]:
