@@ -1,14 +1,16 @@
 """Load benchmark for the web app (not a test).
 
 Starts ``clearsight serve`` on loopback in a child process over an existing store, logs in
-N simulated analysts (one per area, round robin) and has each browse entity and network
-pages of their own area, with a think time between pages, for a fixed number of pages.
+N simulated analysts (one per area, round robin) and, once all are in, has each browse
+entity and network pages of their own area, with a think time between pages, for a fixed
+number of pages.
 Prints p50/p95/p99 latency, throughput and errors as JSON.
 
     .venv/bin/python benchmarks/web_load.py --db big.duckdb --users 50 --pages 40
 
 The store is changed: bench users are added (once), and every view writes its audit
-entry, as in production. Login (Argon2id, deliberately slow) is not timed.
+entry, as in production. Login (Argon2id, deliberately slow) is not timed; with
+``--overlap-logins`` the first pages are timed while other users are still logging in.
 """
 
 from __future__ import annotations
@@ -104,6 +106,8 @@ async def user(
     latencies: dict[str, list[float]],
     errors: list[str],
     rng: random.Random,
+    trace: list[tuple[float, str, float, int]],
+    everyone_in: asyncio.Barrier | None,
 ) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
         form = await client.get("/login")
@@ -119,6 +123,10 @@ async def user(
         )
         if r.status_code != 303:
             errors.append(f"login {r.status_code}")
+        if everyone_in is not None:
+            # Browsing is what is measured: it starts once every user has logged in.
+            await everyone_in.wait()
+        if r.status_code != 303:
             return
         await asyncio.sleep(rng.uniform(0, think[1]))  # stagger starts
         for _ in range(pages):
@@ -136,7 +144,9 @@ async def user(
             except httpx.HTTPError as exc:
                 ok, resp = False, None
                 errors.append(f"{path}: {exc!r}")
-            latencies.setdefault(kind, []).append(time.perf_counter() - start)
+            took = time.perf_counter() - start
+            latencies.setdefault(kind, []).append(took)
+            trace.append((start, kind, took, resp.status_code if resp else 0))
             if not ok and resp is not None:
                 errors.append(f"{path}: {resp.status_code}")
             await asyncio.sleep(rng.uniform(*think))
@@ -153,7 +163,9 @@ async def run_load(
     areas = [a for a in plan if a != "_meta" and plan[a]["people"]]
     latencies: dict[str, list[float]] = {}
     errors: list[str] = []
+    trace: list[tuple[float, str, float, int]] = []
     rng = random.Random(args.seed)
+    everyone_in = None if args.overlap_logins else asyncio.Barrier(args.users)
     started = time.perf_counter()
     await asyncio.gather(
         *[
@@ -166,17 +178,24 @@ async def run_load(
                 latencies,
                 errors,
                 random.Random(rng.random()),
+                trace,
+                everyone_in,
             )
             for i in range(args.users)
         ]
     )
     elapsed = time.perf_counter() - started
+    if args.trace is not None:
+        with Path(args.trace).open("w", encoding="utf-8") as out:
+            for at, kind, seconds, status in sorted(trace):
+                out.write(f"{at - started:.3f}\t{kind}\t{seconds * 1000:.1f}\t{status}\n")
     everything = [v for vs in latencies.values() for v in vs]
     if not everything:
         raise SystemExit(f"no page was timed: {errors[:3]}")
     return {
         "persons_in_store": int(plan["_meta"]["persons"][0]),
         "users": args.users,
+        "logins_first": not args.overlap_logins,
         "think_s": [args.think_min, args.think_max],
         "requests": len(everything),
         "errors": len(errors),
@@ -199,6 +218,12 @@ def main() -> None:
     parser.add_argument("--think-min", type=float, default=0.5)
     parser.add_argument("--think-max", type=float, default=1.5)
     parser.add_argument("--seed", type=int, default=secrets.randbelow(1000))
+    parser.add_argument("--trace", type=Path, help="write start, page, ms, status per request")
+    parser.add_argument(
+        "--overlap-logins",
+        action="store_true",
+        help="start browsing as soon as each user is in, during the others' logins",
+    )
     args = parser.parse_args()
     plan = prepare(args.db, 200)
     port = free_port()
@@ -212,7 +237,8 @@ def main() -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        # Start-up rebuilds the serving copies when the store changed: minutes at 1M.
+        deadline = time.monotonic() + 900
         while True:
             try:
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:

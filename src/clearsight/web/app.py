@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import queue
 import secrets
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,10 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clearsight import audit, review
@@ -74,6 +79,10 @@ class WebSettings:
     pseudonym_key: bytes | None = None
     cookie_name: str = "clearsight_session"
     login_cookie_name: str = "clearsight_login"
+    # Password checks (Argon2id: 64 MiB and tens of milliseconds of CPU each) run at most
+    # this many at a time, off the event loop: a burst of logins queues for its turn
+    # without taking every worker thread and every core from the pages.
+    login_concurrency: int = 2
 
 
 class NotVisible(Exception):  # noqa: N818 (a verdict, like Forbidden)
@@ -105,6 +114,7 @@ class Store:
         self._explained: OrderedDict[str, Any] = OrderedDict()
         self._catalog: tuple[float, frozenset[str]] = (0.0, frozenset())
         self._sealed: frozenset[tuple[str, str]] = frozenset()
+        self._sources: dict[str, Any] = {}
         self._sessions: dict[str, tuple[float, Session]] = {}
         self._generation = access_generation()
 
@@ -146,20 +156,29 @@ class Store:
                 found = con.execute("SELECT source_id, person_id FROM sealed_records").fetchall()
                 sealed = frozenset((str(a), str(b)) for a, b in found)
             self._sealed = sealed
+            self._sources = queries.read_sources(con) if "sources" in names else {}
             self._catalog = (now, names)
         return names
 
+    def sources(self) -> dict[str, Any]:
+        """The sources table by id, re-read with the catalog (it changes only on ingest,
+        which cannot run while the app holds the store)."""
+        return self._sources
+
     def explain(self, con: duckdb.DuckDBPyConnection, entity_id: str) -> Any:
-        """``clearsight.linkage.explain_entity``, the most recent few hundred kept: linkage
-        cannot run while the app holds the store, so an explanation does not change. Kept
-        unfiltered, as the linkage stage returns it; the page filters it per viewer."""
+        """``clearsight.linkage.explain_entity`` without person details (the page has the
+        records), the most recent 2,000 kept: linkage cannot run while the app holds the
+        store. An explanation is one indexed lookup in ``entity_explanations`` (written at
+        start-up when linkage did not); the cache saves its few queries. Kept unfiltered,
+        as the linkage stage returns it; the page filters it per viewer."""
         from clearsight.linkage import explain_entity
 
         with self._lock:
             if entity_id in self._explained:
                 self._explained.move_to_end(entity_id)
                 return self._explained[entity_id]
-        found = explain_entity(con, entity_id)
+        # The page has the records already: only the links are needed.
+        found = explain_entity(con, entity_id, details=False)
         with self._lock:
             self._explained[entity_id] = found
             while len(self._explained) > EXPLAIN_CACHE_MAX:
@@ -286,6 +305,17 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         request.state.session = found
         return found
 
+    def borrowed_session(request: Request) -> Session | None:
+        with store.borrow() as cur:
+            return session_of(request, cur)
+
+    async def read_form(request: Request) -> FormData:
+        """The parsed form, for routes that are plain functions: FastAPI awaits this on the
+        event loop and then runs the route on the thread pool. A route that is itself
+        ``async`` would run its store work, and Argon2 at login, on the loop, stalling
+        every other request meanwhile."""
+        return await request.form()
+
     async def csrf_guard(request: Request) -> None:
         """Every state-changing request carries the session's CSRF token (the login form a
         pre-session token matched against its own cookie)."""
@@ -296,8 +326,7 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         if request.url.path == "/login":
             expected = request.cookies.get(settings.login_cookie_name)
         else:
-            with store.borrow() as cur:
-                session = session_of(request, cur)
+            session = await run_in_threadpool(borrowed_session, request)
             expected = session.csrf_token if session else None
         if not expected or not sent or not secrets.compare_digest(sent, expected):
             raise CsrfFailed()
@@ -322,7 +351,7 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
 
     def need(request: Request, con: duckdb.DuckDBPyConnection, permission: Permission) -> Principal:
         # Runs first in every route, in the route's own thread and context.
-        queries.use_catalog(store.catalog(con))
+        queries.use_catalog(store.catalog(con), sources=store.sources(), sealed=store.sealed())
         session = session_of(request, con)
         if session is None:
             raise NotLoggedIn()
@@ -357,16 +386,19 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
             message = "Not found, or not yours to see." if status == 404 else "Not permitted."
             return page(request, cur, "error.html", status_code=status, message=message)
 
+    # Handlers run on the event loop: the audit append and page go to the thread pool.
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
-        return _denied(request, exc.permission, exc.target or request.url.path, 403)
+        target = exc.target or request.url.path
+        return await run_in_threadpool(_denied, request, exc.permission, target, 403)
 
     @app.exception_handler(NotVisible)
     async def _not_visible(request: Request, exc: NotVisible) -> Response:
-        return _denied(request, "record", exc.target, 404)
+        return await run_in_threadpool(_denied, request, "record", exc.target, 404)
 
     con_dep = Depends(get_con)
     csrf_dep = Depends(csrf_guard)
+    form_dep = Depends(read_form)
 
     def secure(request: Request) -> bool:
         if settings.secure_cookies is not None:
@@ -389,9 +421,22 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         )
         return response
 
+    login_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CapacityLimiter] = (
+        weakref.WeakKeyDictionary()
+    )
+
     @app.post("/login", dependencies=[csrf_dep])
-    async def login_submit(request: Request, con: duckdb.DuckDBPyConnection = con_dep) -> Response:
-        form = await request.form()
+    async def login_submit(
+        request: Request, form: FormData = form_dep, con: duckdb.DuckDBPyConnection = con_dep
+    ) -> Response:
+        # One limiter per event loop (a limiter belongs to the loop it first waits on).
+        loop = asyncio.get_running_loop()
+        limiter = login_limiters.get(loop)
+        if limiter is None:
+            limiter = login_limiters[loop] = CapacityLimiter(settings.login_concurrency)
+        return await to_thread.run_sync(_login, request, form, con, limiter=limiter)
+
+    def _login(request: Request, form: FormData, con: duckdb.DuckDBPyConnection) -> Response:
         name, password = str(form.get("username") or ""), str(form.get("password") or "")
         client = request.client.host if request.client else None
         try:
@@ -522,10 +567,12 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         return _person(request, con, entity_id, None)
 
     @app.post("/unseal/{entity_id:path}", response_class=HTMLResponse, dependencies=[csrf_dep])
-    async def unseal(
-        request: Request, entity_id: str, con: duckdb.DuckDBPyConnection = con_dep
+    def unseal(
+        request: Request,
+        entity_id: str,
+        form: FormData = form_dep,
+        con: duckdb.DuckDBPyConnection = con_dep,
     ) -> Response:
-        form = await request.form()
         reason = str(form.get("reason") or "").strip()
         if len(reason) < 10:
             need(request, con, "person")
@@ -590,10 +637,12 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         return JSONResponse({"nodes": view.nodes, "edges": view.edges})
 
     @app.post("/network/{network_id}/export", dependencies=[csrf_dep])
-    async def network_export(
-        request: Request, network_id: str, con: duckdb.DuckDBPyConnection = con_dep
+    def network_export(
+        request: Request,
+        network_id: str,
+        form: FormData = form_dep,
+        con: duckdb.DuckDBPyConnection = con_dep,
     ) -> Response:
-        form = await request.form()
         fmt = str(form.get("format") or "")
         principal = need(request, con, "export")
         if fmt not in exports.OFFERED:
@@ -650,15 +699,17 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         return _review_page(request, con, principal, decided=decided)
 
     @app.post("/review/{case_id}/decide", response_class=HTMLResponse, dependencies=[csrf_dep])
-    async def review_decide(
-        request: Request, case_id: str, con: duckdb.DuckDBPyConnection = con_dep
+    def review_decide(
+        request: Request,
+        case_id: str,
+        form: FormData = form_dep,
+        con: duckdb.DuckDBPyConnection = con_dep,
     ) -> Response:
         principal = need(request, con, "review")
         if not queries.exists(con, "review_queue") or not queries.review_case_visible(
             con, principal, case_id
         ):
             raise NotVisible(f"case:{case_id}")
-        form = await request.form()
         decision = str(form.get("decision") or "")
         reason = str(form.get("reason") or "").strip()[:1000]
         if decision not in DECISIONS:
@@ -677,11 +728,10 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         return page(request, con, "language.html", text="", findings=None)
 
     @app.post("/language", response_class=HTMLResponse, dependencies=[csrf_dep])
-    async def language_check(
-        request: Request, con: duckdb.DuckDBPyConnection = con_dep
+    def language_check(
+        request: Request, form: FormData = form_dep, con: duckdb.DuckDBPyConnection = con_dep
     ) -> Response:
         principal = need(request, con, "language")
-        form = await request.form()
         text = str(form.get("text") or "")[:20000]
         from clearsight.language import check
 
@@ -761,9 +811,10 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         )
 
     @app.post("/admin/users", response_class=HTMLResponse, dependencies=[csrf_dep])
-    async def admin_add(request: Request, con: duckdb.DuckDBPyConnection = con_dep) -> Response:
+    def admin_add(
+        request: Request, form: FormData = form_dep, con: duckdb.DuckDBPyConnection = con_dep
+    ) -> Response:
         principal = need(request, con, "admin")
-        form = await request.form()
         error = message = None
         try:
             user = add_user(

@@ -32,9 +32,19 @@ TIMELINE_LIMIT = 300
 PROTECTED = ("sex", "ethnicity_self_defined", "ethnicity_officer_defined", "nationality")
 
 
-# The tables present, when the caller (the web app, per request) already knows them:
-# asking DuckDB's catalog costs milliseconds and a page asks a dozen times.
-_catalog: ContextVar[frozenset[str] | None] = ContextVar("clearsight_catalog", default=None)
+@dataclass(frozen=True)
+class Known:
+    """What the caller (the web app, per request) already knows of the store: the tables
+    present, and optionally the sources and the sealed records. Asking DuckDB's catalog
+    costs milliseconds and a page would ask a dozen times; the other two are small tables
+    a person page would otherwise read twice and once per request."""
+
+    names: frozenset[str]
+    sources: dict[str, Row] | None = None
+    sealed: frozenset[tuple[str, str]] | None = None
+
+
+_known: ContextVar[Known | None] = ContextVar("clearsight_known", default=None)
 
 
 def catalog(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
@@ -45,14 +55,20 @@ def catalog(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
     return frozenset(str(r[0]) for r in found)
 
 
-def use_catalog(names: frozenset[str]) -> None:
-    """Answer ``exists`` from ``names`` in the current context (thread or task)."""
-    _catalog.set(names)
+def use_catalog(
+    names: frozenset[str],
+    *,
+    sources: dict[str, Row] | None = None,
+    sealed: frozenset[tuple[str, str]] | None = None,
+) -> None:
+    """Answer ``exists`` from ``names`` in the current context (thread or task), and read
+    sources and sealed records from what is given rather than the store."""
+    _known.set(Known(names, sources, sealed))
 
 
 def exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    names = _catalog.get()
-    return name in (names if names is not None else catalog(con))
+    known = _known.get()
+    return name in (known.names if known is not None else catalog(con))
 
 
 def rows(
@@ -328,13 +344,21 @@ def record_keys(con: duckdb.DuckDBPyConnection, entity_id: str) -> list[tuple[st
     return keys
 
 
-def _sources(con: duckdb.DuckDBPyConnection) -> dict[str, Row]:
-    """The sources table (a few dozen rows), by id. Record lookups join it in Python: a
-    join in SQL stops DuckDB using the serving copies' key index."""
+def read_sources(con: duckdb.DuckDBPyConnection) -> dict[str, Row]:
+    """The sources table (a few dozen rows), by id."""
     return {
         str(r["source_id"]): r
         for r in rows(con, "SELECT source_id, area, agency_type, organisation FROM sources")
     }
+
+
+def _sources(con: duckdb.DuckDBPyConnection) -> dict[str, Row]:
+    """Sources by id, as the caller knows them or read now. Record lookups join them in
+    Python: a join in SQL stops DuckDB using the serving copies' key index."""
+    known = _known.get()
+    if known is not None and known.sources is not None:
+        return known.sources
+    return read_sources(con)
 
 
 def _sealed_keys(
@@ -342,9 +366,13 @@ def _sealed_keys(
 ) -> set[tuple[str, str]]:
     if not keys or not exists(con, "sealed_records"):
         return set()
-    found = con.execute("SELECT source_id, person_id FROM sealed_records").fetchall()
-    wanted = set(keys)
-    return {(str(a), str(b)) for a, b in found if (str(a), str(b)) in wanted}
+    known = _known.get()
+    if known is not None and known.sealed is not None:
+        sealed: frozenset[tuple[str, str]] = known.sealed
+    else:
+        found = con.execute("SELECT source_id, person_id FROM sealed_records").fetchall()
+        sealed = frozenset((str(a), str(b)) for a, b in found)
+    return set(sealed & set(keys))
 
 
 def entity_records(con: duckdb.DuckDBPyConnection, entity_id: str) -> list[Row]:
@@ -490,7 +518,10 @@ def _explanation(
     except ImportError:  # pragma: no cover - linkage is part of the package
         return [], "Linkage explanation unavailable."
     try:
-        explanation = (explain or explain_entity)(con, entity_id)
+        if explain is not None:
+            explanation = explain(con, entity_id)
+        else:
+            explanation = explain_entity(con, entity_id, details=False)
     except LinkageError as exc:
         return [], str(exc)
     keys = {f"{r['source_id']}/{r['person_id']}" for r in visible}

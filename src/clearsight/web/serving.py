@@ -48,7 +48,7 @@ SERVING = {
         "source_id, event_id",
     ),
 }
-SIGNATURE_VERSION = "4"
+SIGNATURE_VERSION = "5"
 # The lookup key of each record copy, indexed (ART): ``IN`` lists on it are index scans.
 KEYS = {
     "web_persons": "source_id || '/' || person_id",
@@ -183,6 +183,7 @@ def network_sql(names: frozenset[str], *, one: bool = False) -> str:
 
 def refresh(con: duckdb.DuckDBPyConnection) -> bool:
     """Rebuild the serving copies when stale; True when it did."""
+    _ensure_explanations(con)
     names = catalog(con)
     if not all(source in names for source, _c, _k in SERVING.values()):
         return False
@@ -221,7 +222,14 @@ def refresh(con: duckdb.DuckDBPyConnection) -> bool:
             con.execute(_entities_sql())
             con.execute("CREATE INDEX web_entities_k ON web_entities (entity_id)")
         if "web_networks" in wanted:
-            con.execute(f"CREATE OR REPLACE TABLE web_networks AS {network_sql(names)}")
+            # Indexed and uncompressed: DuckDB would pick ZSTD for documents this long, and a
+            # lookup would then decompress a whole segment of them (20-50 ms, not 0.5).
+            con.execute(
+                "CREATE OR REPLACE TABLE web_networks (network_id VARCHAR,"
+                " payload VARCHAR USING COMPRESSION uncompressed)"
+            )
+            con.execute(f"INSERT INTO web_networks {network_sql(names)}")
+            con.execute("CREATE INDEX web_networks_k ON web_networks (network_id)")
         # Copies another signature built and this one would not: stale, so dropped.
         for stale in ("web_entities", "web_networks"):
             if stale not in wanted:
@@ -232,6 +240,24 @@ def refresh(con: duckdb.DuckDBPyConnection) -> bool:
         con.rollback()
         raise
     return True
+
+
+def _ensure_explanations(con: duckdb.DuckDBPyConnection) -> None:
+    """The linkage stage's per-entity explanations (``entity_explanations``), written
+    here when that stage has not written them for its latest run: a person page then
+    reads its explanation by index instead of scanning the run's tables."""
+    names = catalog(con)
+    if "person_entities" not in names or "link_runs" not in names:
+        return
+    from clearsight.linkage.explain import ensure_explanations
+
+    con.begin()
+    try:
+        ensure_explanations(con)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 class NetworkCache:
