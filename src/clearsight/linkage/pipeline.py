@@ -149,10 +149,12 @@ def _score(
         trained = model.rounded(linker.misc.save_model_to_json())
     else:
         trained = json.loads(model_json)
-    linker = backend.linker(sdf, trained, verbose=verbose)
+    linker = backend.linker(sdf, backend.scoring_model(trained), verbose=verbose)
     prior = model.prior_weight(trained)
+    backend.propose_pairs(linker, features.INPUT_TABLE)
     predictions = linker.inference.predict(threshold_match_weight=low + prior)
     backend.materialise(predictions, "_link_predictions")
+    backend.release_pairs()
     columns = [
         r[0] for r in con.execute("SELECT column_name FROM (DESCRIBE _link_predictions)").fetchall()
     ]

@@ -120,5 +120,14 @@ class SparkBackend:
             log_level="INFO" if verbose else "ERROR",
         )
 
+    def scoring_model(self, model: dict[str, Any]) -> dict[str, Any]:
+        return model
+
+    def propose_pairs(self, linker: Any, table: str) -> None:
+        """Splink blocks on Spark itself, with the model's rules."""
+
+    def release_pairs(self) -> None:
+        """Nothing to release: Splink's blocked pairs live in its own cache."""
+
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
