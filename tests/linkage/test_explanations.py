@@ -76,6 +76,8 @@ def test_a_decision_after_the_table_was_written_shows(con: duckdb.DuckDBPyConnec
     assert link.decision is None
     decide(con, link.record_key_l, link.record_key_r, accept=False, reason="tested", by="t")
     assert explain_entity(con, entity_id).links[0].decision == "reject"
+    decide(con, link.record_key_l, link.record_key_r, accept=True, reason="second", by="t")
+    assert explain_entity(con, entity_id).links[0].decision == "accept"  # the latest stands
 
 
 def test_a_stale_or_missing_table_falls_back(con: duckdb.DuckDBPyConnection) -> None:

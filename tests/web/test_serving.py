@@ -5,6 +5,7 @@ and logins kept off the event loop."""
 from __future__ import annotations
 
 import asyncio
+import re
 
 import duckdb
 import httpx
@@ -118,3 +119,27 @@ def test_person_page_reads_sources_once_cached(store: Built, login: Login) -> No
     page = login(ANALYST).get(f"/person/{entity}")
     assert page.status_code == 200
     assert str(escape(organisation)) in page.text
+
+
+@pytest.mark.linked
+def test_person_page_lists_the_entitys_networks(store: Built, login: Login) -> None:
+    """Read from memory once; the same networks the tables give."""
+    rows = query(
+        store.db,
+        "SELECT m.entity_id FROM network_members m JOIN person_entities pe USING (entity_id)"
+        " JOIN sources s USING (source_id) GROUP BY 1"
+        " HAVING bool_and(s.area = ?) ORDER BY count(DISTINCT m.network_id) DESC, 1 LIMIT 3",
+        [HOME],
+    )
+    assert rows, "no home-area entity is in a network"
+    client = login(ANALYST)
+    for (entity_id,) in rows:
+        page = client.get(f"/person/{entity_id}")
+        assert page.status_code == 200
+        want = query(
+            store.db,
+            "SELECT network_id FROM network_members WHERE entity_id = ? ORDER BY 1",
+            [entity_id],
+        )
+        shown = re.findall(r'href="/network/([^"/]+)"', page.text)
+        assert shown == [str(r[0]) for r in want]

@@ -176,10 +176,14 @@ def _link(row: dict[str, Any], decisions: dict[tuple[str, str], str]) -> Link:
 
 def _decisions(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[tuple[str, str], str]:
     """Review decisions in force for pairs among ``keys``: read live, since an analyst may
-    decide a pair after the run the table was built from."""
+    decide a pair after the run the table was built from. The rule of
+    ``current_link_decisions`` (the latest decision for a pair), applied after filtering
+    to these pairs rather than over the whole log."""
     found = con.execute(
-        "SELECT record_key_l, record_key_r, decision FROM current_link_decisions"
-        " WHERE list_contains(?, record_key_l) AND list_contains(?, record_key_r)",
+        "SELECT record_key_l, record_key_r, decision FROM link_decisions"
+        " WHERE list_contains(?, record_key_l) AND list_contains(?, record_key_r)"
+        " QUALIFY row_number() OVER ("
+        "   PARTITION BY record_key_l, record_key_r ORDER BY decided_at DESC, decision) = 1",
         [keys, keys],
     ).fetchall()
     return {(str(a), str(b)): str(d) for a, b, d in found}

@@ -111,6 +111,7 @@ class Store:
         self._cursors: list[duckdb.DuckDBPyConnection] = []
         self.audit = audit.AuditWriter(self.con)
         self.networks = serving.NetworkCache()
+        self.entity_networks = serving.EntityNetworks()
         self._explained: OrderedDict[str, Any] = OrderedDict()
         self._catalog: tuple[float, frozenset[str]] = (0.0, frozenset())
         self._sealed: frozenset[tuple[str, str]] = frozenset()
@@ -532,7 +533,12 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
     ) -> Response:
         principal = need(request, con, "person")
         view = queries.entity_view(
-            con, principal, entity_id, unsealed=reason is not None, explain=store.explain
+            con,
+            principal,
+            entity_id,
+            unsealed=reason is not None,
+            explain=store.explain,
+            networks_of=store.entity_networks,
         )
         if view is None:
             raise NotVisible(f"entity:{entity_id}")

@@ -24,6 +24,8 @@ from clearsight.standard.types import get_type
 Row = dict[str, Any]
 # ``clearsight.linkage.explain_entity`` or a caching stand-in for it.
 Explainer = Callable[[duckdb.DuckDBPyConnection, str], Any]
+# ``entity_networks`` or a stand-in that has them in memory.
+NetworksOf = Callable[[duckdb.DuckDBPyConnection, str], list["Row"]]
 
 SEARCH_FIELDS = ("name", "dob", "phone", "vehicle", "postcode")
 SEARCH_LIMIT = 50
@@ -420,6 +422,7 @@ def entity_view(
     *,
     unsealed: bool,
     explain: Explainer | None = None,
+    networks_of: NetworksOf | None = None,
 ) -> EntityView | None:
     """The entity as ``principal`` may see it, or None when no record of it is visible.
 
@@ -447,7 +450,7 @@ def entity_view(
     keys = [(r["source_id"], r["person_id"]) for r in visible]
     view.events = _timeline(con, keys)
     view.links, view.linkage_note = _explanation(con, entity_id, visible, explain)
-    view.networks = _entity_networks(con, entity_id)
+    view.networks = (networks_of or entity_networks)(con, entity_id)
     view.findings = _findings(con, [(e["source_id"], e["event_id"]) for e in view.events])
     return view
 
@@ -556,16 +559,20 @@ def _explanation(
     return links, None
 
 
-def _entity_networks(con: duckdb.DuckDBPyConnection, entity_id: str) -> list[Row]:
+ENTITY_NETWORKS_SQL = (
+    "SELECT m.entity_id, n.network_id, n.size, n.n_victims, m.role, m.key_person_rank"
+    " FROM network_members m JOIN networks n USING (network_id)"
+)
+
+
+def entity_networks(con: duckdb.DuckDBPyConnection, entity_id: str) -> list[Row]:
+    """The networks an entity is a member of, with its role in each, by network id."""
     if not exists(con, "network_members") or not exists(con, "networks"):
         return []
-    return rows(
-        con,
-        "SELECT n.network_id, n.size, n.n_victims, m.role, m.key_person_rank"
-        " FROM network_members m JOIN networks n USING (network_id)"
-        " WHERE m.entity_id = ? ORDER BY n.network_id",
-        [entity_id],
-    )
+    found = rows(con, f"{ENTITY_NETWORKS_SQL} WHERE m.entity_id = ?", [entity_id])
+    for r in found:
+        del r["entity_id"]
+    return sorted(found, key=lambda r: str(r["network_id"]))
 
 
 def _findings(con: duckdb.DuckDBPyConnection, events: list[tuple[str, str]]) -> list[Row]:

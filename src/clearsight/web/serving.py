@@ -24,7 +24,7 @@ from typing import Any
 
 import duckdb
 
-from clearsight.web.queries import catalog, exists
+from clearsight.web.queries import ENTITY_NETWORKS_SQL, catalog, exists
 
 # Narrow on purpose: a lookup still decompresses a whole row group of every column it
 # reads, so the raw and extra columns would triple its cost.
@@ -258,6 +258,38 @@ def _ensure_explanations(con: duckdb.DuckDBPyConnection) -> None:
     except BaseException:
         con.rollback()
         raise
+
+
+class EntityNetworks:
+    """Every entity's networks (``queries.entity_networks``) in memory, read once: the
+    network tables cannot change while the app holds the store (as for ``web_networks``),
+    and a person page would otherwise join them per request. Tens of thousands of rows
+    at a million persons."""
+
+    def __init__(self) -> None:
+        self._by_entity: dict[str, list[dict[str, Any]]] | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, con: duckdb.DuckDBPyConnection, entity_id: str) -> list[dict[str, Any]]:
+        by_entity = self._by_entity
+        if by_entity is None:
+            with self._lock:
+                if self._by_entity is None:
+                    self._by_entity = self._load(con)
+                by_entity = self._by_entity
+        return [dict(r) for r in by_entity.get(entity_id, [])]
+
+    @staticmethod
+    def _load(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
+        if not (exists(con, "network_members") and exists(con, "networks")):
+            return {}
+        cur = con.execute(f"{ENTITY_NETWORKS_SQL} ORDER BY n.network_id")
+        names = [d[0] for d in cur.description]
+        by_entity: dict[str, list[dict[str, Any]]] = {}
+        for row in cur.fetchall():
+            found = dict(zip(names, row, strict=True))
+            by_entity.setdefault(str(found.pop("entity_id")), []).append(found)
+        return by_entity
 
 
 class NetworkCache:
