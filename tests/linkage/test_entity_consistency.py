@@ -15,29 +15,48 @@ from clearsight.linkage.model import NHS_EXACT
 from clearsight.store import ensure_schema
 
 
-def _store(records: list[tuple[str, str | None, int | None]]) -> duckdb.DuckDBPyConnection:
+def _store(
+    records: list[tuple[str, str | None, int | None]],
+    names: dict[str, tuple[str, str, str | None]] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Records (id, NHS number, birth year); ``names`` gives some (forename, surname, date)."""
     con = duckdb.connect()
     ensure_schema(con)
     tables.ensure_tables(con)
     con.execute(
         "CREATE TEMP TABLE link_input (record_key VARCHAR, source_id VARCHAR, "
-        "person_id VARCHAR, nhs_number VARCHAR, dob_y INTEGER)"
+        "person_id VARCHAR, nhs_number VARCHAR, dob_y INTEGER, fn1 VARCHAR, sn VARCHAR, "
+        "dob VARCHAR)"
     )
     for person_id, nhs, year in records:
+        fn1, sn, dob = (names or {}).get(person_id, (None, None, None))
         con.execute(
-            "INSERT INTO link_input VALUES (?, 's', ?, ?, ?)",
-            [f"s:{person_id}", person_id, nhs, year],
+            "INSERT INTO link_input VALUES (?, 's', ?, ?, ?, ?, ?, ?)",
+            [f"s:{person_id}", person_id, nhs, year, fn1, sn, dob],
         )
+    # Links agree on the postcode unless a test says otherwise: not led by the name.
     con.execute(
         "CREATE TABLE link_pairs (record_key_l VARCHAR, record_key_r VARCHAR, "
-        "match_weight DOUBLE, gamma_nhs_number INTEGER, linked BOOLEAN)"
+        "match_weight DOUBLE, gamma_nhs_number INTEGER, linked BOOLEAN, "
+        "gamma_date_of_birth INTEGER DEFAULT -1, gamma_postcode INTEGER DEFAULT 3, "
+        "gamma_address INTEGER DEFAULT -1, gamma_phones INTEGER DEFAULT -1, "
+        "gamma_emails INTEGER DEFAULT -1, refused_because VARCHAR)"
     )
     return con
 
 
-def _link(con: duckdb.DuckDBPyConnection, a: str, b: str, weight: float, nhs: int = -1) -> None:
+def _link(
+    con: duckdb.DuckDBPyConnection,
+    a: str,
+    b: str,
+    weight: float,
+    nhs: int = -1,
+    postcode: int = 3,
+) -> None:
     con.execute(
-        "INSERT INTO link_pairs VALUES (?, ?, ?, ?, true)", [f"s:{a}", f"s:{b}", weight, nhs]
+        "INSERT INTO link_pairs (record_key_l, record_key_r, match_weight, gamma_nhs_number, "
+        "linked, gamma_postcode) VALUES (?, ?, ?, ?, true, ?)",
+        [f"s:{a}", f"s:{b}", weight, nhs, postcode],
     )
 
 
@@ -94,3 +113,45 @@ def test_an_analyst_accept_is_not_overruled() -> None:
     )
     e = _entities(con)
     assert e["a"] == e["b"]
+
+
+RUNA = ("runa", "khatun")
+
+
+def test_a_name_led_link_is_followed_when_one_person_bears_the_name() -> None:
+    names = {"dated": (*RUNA, "1972-04-10"), "undated": (*RUNA, None)}
+    con = _store([("dated", None, 1972), ("undated", None, None)], names)
+    _link(con, "dated", "undated", 23.0, postcode=-1)
+    e = _entities(con)
+    assert e["dated"] == e["undated"]
+
+
+def test_a_name_led_link_is_refused_when_two_people_bear_the_name() -> None:
+    names = {
+        "older": (*RUNA, "1972-04-10"),
+        "younger": (*RUNA, "1985-01-02"),
+        "undated": (*RUNA, None),
+    }
+    con = _store([("older", None, 1972), ("younger", None, 1985), ("undated", None, None)], names)
+    _link(con, "older", "undated", 23.0, postcode=-1)
+    _link(con, "undated", "younger", 22.0, postcode=-1)
+    e = _entities(con)
+    assert len({e["older"], e["younger"], e["undated"]}) == 3
+    refused = con.execute(
+        "SELECT count(*) FROM link_pairs WHERE NOT linked AND refused_because = ?",
+        [clusters.NAME_SHARED],
+    ).fetchall()[0][0]
+    assert refused == 2
+
+
+def test_a_link_with_a_second_identifier_is_not_name_led() -> None:
+    names = {
+        "older": (*RUNA, "1972-04-10"),
+        "younger": (*RUNA, "1985-01-02"),
+        "undated": (*RUNA, None),
+    }
+    con = _store([("older", None, 1972), ("younger", None, 1985), ("undated", None, None)], names)
+    _link(con, "older", "undated", 30.0, postcode=3)  # the same postcode
+    _link(con, "undated", "younger", 22.0, postcode=-1)
+    e = _entities(con)
+    assert e["older"] == e["undated"] != e["younger"]

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from clearsight.linkage.model import (
     DOB_ELSE,
+    DOB_PARTIAL_MAX,
     FORENAMES_ELSE,
     NHS_EXACT,
     NHS_ONE_ERROR,
@@ -49,6 +50,21 @@ CASE
         THEN 'dates of birth differ'
 END
 """
+
+
+# A link that rests on the name: the birth dates agree on the year (and month) at
+# most, or one is missing, and no postcode, address, phone, email or NHS number
+# agrees. At 1M records as many such links joined two same-named strangers as
+# joined one person's records (seed 1: 9,000 of each). Such a link is followed
+# only when the name is not shared: at most one entity with a full birth date
+# bears either record's forename and surname (``NAME_SHARED``).
+NAME_LED_SQL = f"""(
+    coalesce(gamma_date_of_birth, -1) <= {DOB_PARTIAL_MAX}
+    AND coalesce(gamma_postcode, -1) <= 0 AND coalesce(gamma_address, -1) <= 0
+    AND coalesce(gamma_phones, -1) <= 0 AND coalesce(gamma_emails, -1) <= 0
+    AND coalesce(gamma_nhs_number, -1) <= 0
+)"""
+NAME_SHARED = "name shared by several people"
 
 
 def entity_id_for(first_key: str) -> str:
@@ -116,13 +132,14 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
         f"""
         WITH e AS (
             SELECT record_key_l AS l, record_key_r AS r, match_weight AS w, true AS checked,
-                   gamma_nhs_number IN ({NHS_EXACT}, {NHS_ONE_ERROR}) AS nhs_agrees
+                   gamma_nhs_number IN ({NHS_EXACT}, {NHS_ONE_ERROR}) AS nhs_agrees,
+                   {NAME_LED_SQL} AS name_led
             FROM link_pairs WHERE linked
             UNION ALL
-            SELECT record_key_l, record_key_r, 'Infinity'::DOUBLE, false, false
+            SELECT record_key_l, record_key_r, 'Infinity'::DOUBLE, false, false, false
             FROM current_link_decisions WHERE decision = 'accept'
         )
-        SELECT a.node AS a, b.node AS b, e.checked, e.nhs_agrees FROM e
+        SELECT a.node AS a, b.node AS b, e.checked, e.nhs_agrees, e.name_led FROM e
         JOIN _link_nodes a ON a.record_key = e.l
         JOIN _link_nodes b ON b.record_key = e.r
         ORDER BY e.w DESC, a.node, b.node
@@ -141,78 +158,23 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
         WHERE d.decision = 'reject'
         """
     ).fetchall()
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    # Cannot-link partners per root; only roots holding constraints appear.
-    apart: dict[int, set[int]] = {}
-    for a, b in cannot:
-        apart.setdefault(int(a), set()).add(int(b))
-        apart.setdefault(int(b), set()).add(int(a))
-    # NHS numbers and birth years per root: an entity never holds two NHS numbers
-    # more than one keystroke apart, nor (unless the link's NHS numbers agree) two
-    # birth years that no recording error explains. Single linkage otherwise
-    # chains: A-B and B-C each plausible, A and C plainly two people.
-    nhs: dict[int, set[str]] = {}
-    years: dict[int, set[int]] = {}
-    own_nhs: dict[int, str] = {}
-    own_year: dict[int, int] = {}
-    for node, number, year in identity:
-        if number is not None:
-            own_nhs[int(node)] = str(number)
-            nhs[int(node)] = {str(number)}
-        if year is not None:
-            own_year[int(node)] = int(year)
-            years[int(node)] = {int(year)}
-    for a, b, checked, nhs_agrees in zip(
+    entities = _Entities(n, identity, cannot)
+    led: list[tuple[int, int]] = []
+    for a, b, checked, nhs_agrees, name_led in zip(
         edges["a"].tolist(),
         edges["b"].tolist(),
         edges["checked"].tolist(),
         edges["nhs_agrees"].tolist(),
+        edges["name_led"].tolist(),
         strict=True,
     ):
-        ra, rb = find(a), find(b)
-        if ra == rb:
-            continue
-        # The link's own two records were weighed by the model and the guards;
-        # only what the merge adds beyond them is checked here.
-        if checked:
-            na, nb = nhs.get(ra), nhs.get(rb)
-            pa_, pb_ = own_nhs.get(a), own_nhs.get(b)
-            if (
-                na
-                and nb
-                and not all(_nhs_close(x, y) or (x == pa_ and y == pb_) for x in na for y in nb)
-            ):
-                continue
-            ya, yb = years.get(ra), years.get(rb)
-            qa, qb = own_year.get(a), own_year.get(b)
-            if (
-                not nhs_agrees
-                and ya
-                and yb
-                and not all(_years_close(x, y) or (x == qa and y == qb) for x in ya for y in yb)
-            ):
-                continue
-        if apart:
-            ca, cb = apart.get(ra), apart.get(rb)
-            if ca and any(find(x) == rb for x in ca):
-                continue
-            if cb and any(find(x) == ra for x in cb):
-                continue
-        parent[rb] = ra
-        if moved_nhs := nhs.pop(rb, None):
-            nhs.setdefault(ra, set()).update(moved_nhs)
-        if moved_years := years.pop(rb, None):
-            years.setdefault(ra, set()).update(moved_years)
-        if joined := (apart.pop(ra, set()) | apart.pop(rb, set())):
-            apart[ra] = joined
-    roots = [find(i) for i in range(n)]
+        if name_led:
+            led.append((a, b))
+        else:
+            entities.merge(a, b, checked=checked, nhs_agrees=nhs_agrees)
+    refused = _follow_name_led(con, entities, led)
+    _mark_name_shared(con, refused)
+    roots = [entities.find(i) for i in range(n)]
     assignment = pa.table(
         {"node": pa.array(range(n), pa.int64()), "root": pa.array(roots, pa.int64())}
     )
@@ -262,3 +224,155 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     for scratch in ("_link_nodes", "_link_assignment"):
         con.execute(f"DROP TABLE IF EXISTS {scratch}")
     return int(con.execute("SELECT count(*) FROM entities").fetchall()[0][0])
+
+
+class _Entities:
+    """Union-find over record nodes that keeps every entity consistent.
+
+    An entity never holds two NHS numbers more than one keystroke apart, nor
+    (unless the link's NHS numbers agree) two birth years that no recording
+    error explains, nor both records of an analyst's cannot-link. Single linkage
+    otherwise chains: A-B and B-C each plausible, A and C plainly two people.
+    """
+
+    def __init__(
+        self,
+        n: int,
+        identity: list[tuple[int, str | None, int | None]],
+        cannot: list[tuple[int, int]],
+    ) -> None:
+        self.parent = list(range(n))
+        # Cannot-link partners per root; only roots holding constraints appear.
+        self.apart: dict[int, set[int]] = {}
+        for a, b in cannot:
+            self.apart.setdefault(int(a), set()).add(int(b))
+            self.apart.setdefault(int(b), set()).add(int(a))
+        self.nhs: dict[int, set[str]] = {}
+        self.years: dict[int, set[int]] = {}
+        self.own_nhs: dict[int, str] = {}
+        self.own_year: dict[int, int] = {}
+        for node, number, year in identity:
+            if number is not None:
+                self.own_nhs[int(node)] = str(number)
+                self.nhs[int(node)] = {str(number)}
+            if year is not None:
+                self.own_year[int(node)] = int(year)
+                self.years[int(node)] = {int(year)}
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def _consistent(self, a: int, b: int, ra: int, rb: int, nhs_agrees: bool) -> bool:
+        # The link's own two records were weighed by the model and the guards;
+        # only what the merge adds beyond them is checked here.
+        na, nb = self.nhs.get(ra), self.nhs.get(rb)
+        pa_, pb_ = self.own_nhs.get(a), self.own_nhs.get(b)
+        if na and nb:
+            pairs = ((x, y) for x in na for y in nb)
+            if not all(_nhs_close(x, y) or (x == pa_ and y == pb_) for x, y in pairs):
+                return False
+        ya, yb = self.years.get(ra), self.years.get(rb)
+        qa, qb = self.own_year.get(a), self.own_year.get(b)
+        return (
+            nhs_agrees
+            or not ya
+            or not yb
+            or all(_years_close(x, y) or (x == qa and y == qb) for x in ya for y in yb)
+        )
+
+    def _kept_apart(self, ra: int, rb: int) -> bool:
+        ca, cb = self.apart.get(ra), self.apart.get(rb)
+        if ca and any(self.find(x) == rb for x in ca):
+            return True
+        return bool(cb and any(self.find(x) == ra for x in cb))
+
+    def merge(self, a: int, b: int, *, checked: bool, nhs_agrees: bool) -> None:
+        """Join the entities of ``a`` and ``b`` unless that breaks consistency.
+
+        ``checked`` is false for an analyst's accept: an analyst may merge what the
+        identifiers contradict.
+        """
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        if checked and not self._consistent(a, b, ra, rb, nhs_agrees):
+            return
+        if self.apart and self._kept_apart(ra, rb):
+            return
+        self.parent[rb] = ra
+        if moved_nhs := self.nhs.pop(rb, None):
+            self.nhs.setdefault(ra, set()).update(moved_nhs)
+        if moved_years := self.years.pop(rb, None):
+            self.years.setdefault(ra, set()).update(moved_years)
+        if joined := (self.apart.pop(ra, set()) | self.apart.pop(rb, set())):
+            self.apart[ra] = joined
+
+
+def _follow_name_led(
+    con: duckdb.DuckDBPyConnection, entities: _Entities, led: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Follow name-led links (strongest first) whose name no second person bears.
+
+    Returns the links refused. Holders of a name are the entities, after every
+    other link, with a full birth date on a record of that forename and surname.
+    """
+    if not led:
+        return []
+    con.register(
+        "_link_led_df",
+        pa.table({"node": pa.array(sorted({x for pair in led for x in pair}), pa.int64())}),
+    )
+    rows = con.execute(
+        """
+        WITH names AS (
+            SELECT DISTINCT i.fn1, i.sn FROM _link_led_df d
+            JOIN _link_nodes n ON n.node = d.node
+            JOIN link_input i USING (record_key)
+            WHERE i.fn1 IS NOT NULL AND i.sn IS NOT NULL
+        )
+        SELECT n.node, i.fn1 || ' ' || i.sn AS name, i.dob IS NOT NULL AS dated
+        FROM link_input i JOIN names USING (fn1, sn) JOIN _link_nodes n USING (record_key)
+        """
+    ).fetchall()
+    con.unregister("_link_led_df")
+    name_of = {int(node): str(name) for node, name, _ in rows}
+    holders: dict[str, list[int]] = {}
+    for node, name, dated in rows:
+        if dated:
+            holders.setdefault(str(name), []).append(int(node))
+    refused = []
+    for a, b in led:
+        names = {name_of[x] for x in (a, b) if x in name_of}
+        bearers = {entities.find(x) for name in names for x in holders.get(name, [])}
+        if len(bearers) <= 1:
+            entities.merge(a, b, checked=True, nhs_agrees=False)
+        else:
+            refused.append((a, b))
+    return refused
+
+
+def _mark_name_shared(con: duckdb.DuckDBPyConnection, refused: list[tuple[int, int]]) -> None:
+    if not refused:
+        return
+    con.register(
+        "_link_refused_df",
+        pa.table(
+            {
+                "a": pa.array([a for a, _ in refused], pa.int64()),
+                "b": pa.array([b for _, b in refused], pa.int64()),
+            }
+        ),
+    )
+    con.execute(
+        f"""
+        UPDATE link_pairs AS p SET linked = false, refused_because = '{NAME_SHARED}'
+        FROM _link_refused_df d
+        JOIN _link_nodes a ON a.node = d.a JOIN _link_nodes b ON b.node = d.b
+        WHERE p.record_key_l = a.record_key AND p.record_key_r = b.record_key
+        """
+    )
+    con.unregister("_link_refused_df")

@@ -26,12 +26,28 @@ FORENAMES_ELSE = 0
 NHS_EXACT = 2
 NHS_ONE_ERROR = 1
 DOB_ELSE = 0
+# Birth-date levels at or below this agree on the year (and month) at most:
+# within a year, the year, the year and month. With no other identifier agreeing
+# such a link rests on the name (``clusters.NAME_LED_SQL``).
+DOB_PARTIAL_MAX = 3
 
-# Names entered the wrong way round: one cross agrees exactly and the other at
-# least by its initial (a typo or an initial). One cross alone is what two
-# strangers share when one's surname is the other's forename ("thomas green" and
-# "john thomas").
-SWAPPED = "(fn1_l = sn1_r AND sn1_l[1] = fn1_r[1]) OR (sn1_l = fn1_r AND fn1_l[1] = sn1_r[1])"
+# Names entered the wrong way round: one cross agrees exactly and the other
+# agrees too, is a typing error of it (Jaro-Winkler >= 0.85) or is an initial of
+# it. One cross alone is what two strangers share when one's surname is the
+# other's forename ("thomas green" and "john thomas"); a first letter alone
+# was not enough either: "ali hussain" and "hassan ali", born the same day, are
+# two people (at 1M records such pairs were a fifth of the swapped links).
+_CROSS = (
+    "({a}_l = {b}_r AND ({c}_l = {d}_r"
+    " OR (length({c}_l) = 1 AND {c}_l = {d}_r[1])"
+    " OR (length({d}_r) = 1 AND {d}_r = {c}_l[1])"
+    " OR jaro_winkler_similarity({c}_l, {d}_r) >= 0.85))"
+)
+SWAPPED = (
+    _CROSS.format(a="fn1", b="sn1", c="sn1", d="fn1")
+    + " OR "
+    + _CROSS.format(a="sn1", b="fn1", c="fn1", d="sn1")
+)
 
 
 @dataclass(frozen=True)
