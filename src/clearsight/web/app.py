@@ -112,6 +112,7 @@ class Store:
         self.audit = audit.AuditWriter(self.con)
         self.networks = serving.NetworkCache()
         self.entity_networks = serving.EntityNetworks()
+        serving.warm_up(self.con, self.entity_networks)
         self._explained: OrderedDict[str, Any] = OrderedDict()
         self._catalog: tuple[float, frozenset[str]] = (0.0, frozenset())
         self._sealed: frozenset[tuple[str, str]] = frozenset()
@@ -284,6 +285,9 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["allowed"] = allowed
     templates.env.filters["tojson_attr"] = lambda v: json.dumps(v)
+    for name in templates.env.list_templates():
+        # Compiled now rather than by the first request to use each (tens of ms each).
+        templates.env.get_template(name)
 
     app = FastAPI(title="Clearsight", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store = store

@@ -260,6 +260,30 @@ def _ensure_explanations(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
+# Indexed serving tables and their key column, touched once at start-up.
+_INDEXED = {
+    "web_persons": "k",
+    "web_involvements": "k",
+    "web_events": "k",
+    "web_entities": "entity_id",
+    "web_networks": "network_id",
+    "entity_explanations": "entity_id",
+}
+
+
+def warm_up(con: duckdb.DuckDBPyConnection, entity_networks: EntityNetworks) -> None:
+    """Pay at start-up what the first pages would: the entity-to-network map, and one
+    lookup through each index (DuckDB loads an index's top nodes on first use)."""
+    names = catalog(con)
+    entity_networks.load(con, names)
+    for table, key in _INDEXED.items():
+        if table not in names:
+            continue
+        found = con.execute(f"SELECT {key} FROM {table} LIMIT 1").fetchall()
+        if found:
+            con.execute(f"SELECT * FROM {table} WHERE {key} = ?", [found[0][0]]).fetchall()
+
+
 class EntityNetworks:
     """Every entity's networks (``queries.entity_networks``) in memory, read once: the
     network tables cannot change while the app holds the store (as for ``web_networks``),
@@ -273,21 +297,28 @@ class EntityNetworks:
     def __call__(self, con: duckdb.DuckDBPyConnection, entity_id: str) -> list[dict[str, Any]]:
         by_entity = self._by_entity
         if by_entity is None:
-            with self._lock:
-                if self._by_entity is None:
-                    self._by_entity = self._load(con)
-                by_entity = self._by_entity
+            by_entity = self.load(con, catalog(con))
         return [dict(r) for r in by_entity.get(entity_id, [])]
 
+    def load(
+        self, con: duckdb.DuckDBPyConnection, names: frozenset[str]
+    ) -> dict[str, list[dict[str, Any]]]:
+        with self._lock:
+            if self._by_entity is None:
+                self._by_entity = self._read(con, names)
+            return self._by_entity
+
     @staticmethod
-    def _load(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
-        if not (exists(con, "network_members") and exists(con, "networks")):
+    def _read(
+        con: duckdb.DuckDBPyConnection, names: frozenset[str]
+    ) -> dict[str, list[dict[str, Any]]]:
+        if not {"network_members", "networks"} <= names:
             return {}
         cur = con.execute(f"{ENTITY_NETWORKS_SQL} ORDER BY n.network_id")
-        names = [d[0] for d in cur.description]
+        columns = [d[0] for d in cur.description]
         by_entity: dict[str, list[dict[str, Any]]] = {}
         for row in cur.fetchall():
-            found = dict(zip(names, row, strict=True))
+            found = dict(zip(columns, row, strict=True))
             by_entity.setdefault(str(found.pop("entity_id")), []).append(found)
         return by_entity
 
