@@ -7,7 +7,6 @@ Every command takes ``--db PATH`` (default ``./clearsight.duckdb`` or
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
 import sys
@@ -29,7 +28,7 @@ from rich.table import Table
 
 from clearsight.access.cli import users_app
 from clearsight.audit.cli import audit_app
-from clearsight.commandline import CommandError, DbOption, JsonOption, open_store
+from clearsight.commandline import CommandError, DbOption, JsonOption, cli_actor, open_store
 from clearsight.federation.cli import federate_app
 from clearsight.graph.cli import (
     export_network_command,
@@ -415,11 +414,7 @@ def status_command(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 
 def _actor() -> str:
-    """Who ran a command, for the audit log: the operating-system login."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli:unknown"
+    return cli_actor()
 
 
 def main() -> None:

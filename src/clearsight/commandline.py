@@ -3,6 +3,7 @@ opening the store, and failing with one clear line."""
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -39,3 +40,11 @@ def fail(message: object) -> NoReturn:
 def open_store(db: Path | None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """The store named by ``--db``, ``$CLEARSIGHT_DB`` or the default."""
     return connect(resolve_db_path(db), read_only=read_only)
+
+
+def cli_actor() -> str:
+    """Who ran a command, for the audit log: the operating-system login."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -163,3 +164,20 @@ def test_cli_functions(scenario_db: Path, tmp_path: Path) -> None:  # noqa: F811
     assert result.exit_code == 0 and ET.parse(chart).getroot().tag == "Chart"
     bad = runner.invoke(app, ["network", "show", "N-nope", "--db", db])
     assert bad.exit_code != 0
+
+
+def test_networks_command_runs_and_is_audited(scenario_db: Path, tmp_path: Path) -> None:  # noqa: F811
+    db = tmp_path / "store.duckdb"
+    shutil.copy(scenario_db, db)
+    app = typer.Typer()
+    app.command("networks")(networks_command)
+    app.command("noop")(lambda: None)  # a group, as the root CLI registers it
+    result = CliRunner().invoke(app, ["networks", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(db), read_only=True)
+    action, actor = con.execute(
+        "SELECT action, actor FROM audit_log ORDER BY seq DESC LIMIT 1"
+    ).fetchall()[0]
+    con.close()
+    assert action == "network_run"
+    assert actor.startswith("cli:")

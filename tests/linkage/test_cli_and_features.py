@@ -33,6 +33,12 @@ def _root() -> Typer:
     return app
 
 
+def test_link_refuses_an_unknown_backend(linked: Linked, tmp_path: Path) -> None:
+    result = runner.invoke(link_app, ["--db", str(linked.path), "--backend", "hadoop"])
+    assert result.exit_code == 2
+    assert "unknown backend 'hadoop'" in result.output
+
+
 def test_link_review_decide_show_export(linked: Linked, tmp_path: Path) -> None:
     db = tmp_path / "cli.duckdb"
     shutil.copy(linked.path, db)
@@ -40,6 +46,15 @@ def test_link_review_decide_show_export(linked: Linked, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["n_records"] == len(linked.fixture.truth)
+    # The run is a "combination" of records about people: audited, with its backend.
+    con = duckdb.connect(str(db), read_only=True)
+    (action, details), *_ = con.execute(
+        "SELECT action, details FROM audit_log ORDER BY seq DESC LIMIT 1"
+    ).fetchall()
+    con.close()
+    assert action == "linkage_run"
+    assert json.loads(details)["run_id"] == summary["run_id"]
+    assert json.loads(details)["backend"] == "duckdb"
 
     result = runner.invoke(link_app, ["review", "--db", str(db), "--json", "--limit", "3"])
     assert result.exit_code == 0, result.output

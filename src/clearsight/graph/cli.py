@@ -39,11 +39,15 @@ def _require_networks(con: duckdb.DuckDBPyConnection) -> None:
 
 def networks_command(db: DbOption = None) -> None:
     """Build the graph, find offender networks, rank key people and apply the definitions."""
+    from clearsight import audit
+    from clearsight.commandline import cli_actor
     from clearsight.graph import run
 
     con = _open(db, read_only=False)
     try:
         summary = run(con)
+        # Combining records about people is an s62 "combination", as in ``analyse``.
+        audit.record(con, actor=cli_actor(), action="network_run", details=summary.as_dict())
     finally:
         con.close()
     out.print(

@@ -78,14 +78,23 @@ def link_command(
         Path | None,
         typer.Option(help="Reuse a saved Splink model (JSON) instead of training."),
     ] = None,
+    backend: Annotated[
+        str,
+        typer.Option(help="Engine: duckdb (one machine, default) or spark (pyspark and Java)."),
+    ] = "duckdb",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Splink's log.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Link every current person record into entities (train, score, cluster)."""
     if ctx.invoked_subcommand is not None:
         return
+    from clearsight import audit
+    from clearsight.commandline import cli_actor
+    from clearsight.linkage.backend import BACKENDS
     from clearsight.linkage.pipeline import run
 
+    if backend not in BACKENDS:
+        _fail(ValueError(f"unknown backend {backend!r}; backends: {', '.join(BACKENDS)}"))
     con = _open(db)
     try:
         if not _has_persons(con):
@@ -95,7 +104,15 @@ def link_command(
             con,
             threshold=threshold,
             model_json=model_json,
+            backend=backend,
             verbose=verbose,
+        )
+        # Combining records about people is an s62 "combination", as in ``analyse``.
+        audit.record(
+            con,
+            actor=cli_actor(),
+            action="linkage_run",
+            details={**summary.as_dict(), "backend": backend},
         )
     except (LinkageError, duckdb.Error, OSError) as exc:
         _fail(exc)
