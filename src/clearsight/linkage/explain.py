@@ -201,7 +201,7 @@ def write_explanations(con: duckdb.DuckDBPyConnection) -> int:
 
     The linkage stage should call this once a run has finished; the web app calls
     ``ensure_explanations`` at start-up in case it did not. Runs in the caller's
-    transaction when one is open. About 25 s for a million records on two busy cores.
+    transaction when one is open. 15-25 s for a million records on two busy cores.
     """
     tables.ensure_tables(con)
     latest = tables.latest_run(con)
