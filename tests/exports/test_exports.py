@@ -181,3 +181,28 @@ def test_networks_command_runs_and_is_audited(scenario_db: Path, tmp_path: Path)
     con.close()
     assert action == "network_run"
     assert actor.startswith("cli:")
+
+
+def test_network_duplicates_lists_what_was_set_aside(
+    scenario_db: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "store.duckdb"
+    shutil.copy(scenario_db, db)
+    con = duckdb.connect(str(db))
+    con.execute(
+        "INSERT INTO network_possible_duplicates BY NAME "
+        "SELECT 'E-one' AS entity_a, 'E-two' AS entity_b, 'Sam Poole' AS label_a, "
+        "'Sam Pool' AS label_b"
+    )
+    stored = con.execute("SELECT count(*) FROM network_possible_duplicates").fetchall()[0][0]
+    con.close()
+    app = typer.Typer()
+    app.add_typer(network_app, name="network")
+    result = CliRunner().invoke(app, ["network", "duplicates", "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.stdout)
+    assert len(listed) == stored
+    assert {"entity_a": "E-one", "entity_b": "E-two"}.items() <= next(
+        row for row in listed if row["entity_a"] == "E-one"
+    ).items()

@@ -101,6 +101,39 @@ def network_list(
     out.print(table)
 
 
+@network_app.command("duplicates")
+def network_duplicates(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List two-person 'networks' set aside because their two people look like one person.
+
+    Each is a question for linkage review ('clearsight link review'), not a network.
+    """
+    from clearsight.graph.build import table_exists
+
+    con = _open(db, read_only=True)
+    _require_networks(con)
+    if not table_exists(con, "network_possible_duplicates"):
+        raise ValueError("no possible duplicates recorded; run 'clearsight networks' again")
+    cursor = con.execute(
+        "SELECT entity_a, entity_b, label_a, label_b, dob_a, dob_b, link_types, record_keys "
+        "FROM network_possible_duplicates ORDER BY entity_a, entity_b"
+    )
+    columns = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    con.close()
+    if as_json:
+        print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=2))
+        return
+    table = Table(title=f"Possible duplicates set aside from networks: {len(rows)}")
+    for c in columns[:7]:
+        table.add_column(c)
+    for r in rows:
+        table.add_row(*("" if v is None else str(v) for v in r[:7]))
+    out.print(table)
+
+
 @network_app.command("show")
 def network_show(
     network_id: Annotated[str, typer.Argument(help="A network id from 'network list'.")],
