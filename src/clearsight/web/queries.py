@@ -320,24 +320,20 @@ def _involvements(con: duckdb.DuckDBPyConnection) -> str:
 
 def record_keys(con: duckdb.DuckDBPyConnection, entity_id: str) -> list[tuple[str, str]]:
     """(source_id, person_id) of an entity's records in the latest linkage run; an unlinked
-    record is its own entity, ``source_id/person_id``."""
+    record is its own entity, ``source_id/person_id``. (Pages on a serving copy look the
+    records up by entity in one step instead: ``entity_records``.)"""
     linked = exists(con, "person_entities")
-    served = linked and exists(con, "web_entities") and exists(con, "web_persons")
     keys: list[tuple[str, str]] = []
     if linked:
         sql = (
-            "SELECT source_id, person_id FROM web_entities WHERE entity_id = ? LIMIT 500"
-            if served
-            else "SELECT source_id, person_id FROM person_entities WHERE entity_id = ?"
+            "SELECT source_id, person_id FROM person_entities WHERE entity_id = ?"
             " AND run_id = (SELECT max(run_id) FROM person_entities) LIMIT 500"
         )
         keys = [(str(a), str(b)) for a, b in con.execute(sql, [entity_id]).fetchall()]
     if not keys and "/" in entity_id:
         source_id, person_id = entity_id.split("/", 1)
         sql = (
-            "SELECT 1 FROM web_persons WHERE k = ? || '/' || ? AND entity_id IS NOT NULL"
-            if served
-            else "SELECT 1 FROM person_entities WHERE source_id = ? AND person_id = ?"
+            "SELECT 1 FROM person_entities WHERE source_id = ? AND person_id = ?"
             " AND run_id = (SELECT max(run_id) FROM person_entities) LIMIT 1"
         )
         # A linked record is reached through its entity, never on its own.
@@ -377,24 +373,44 @@ def _sealed_keys(
     return set(sealed & set(keys))
 
 
-def entity_records(con: duckdb.DuckDBPyConnection, entity_id: str) -> list[Row]:
-    """Every current record of an entity, with its source's area (unfiltered: callers filter)."""
-    keys = record_keys(con, entity_id)
-    if not keys:
-        return []
-    where, params = _key_match(con, "web_persons", "p", "person_id", keys)
+PERSON_COLUMNS = (
+    "p.source_id, p.person_id, p.forenames, p.surname, p.aliases, p.date_of_birth, p.sex,"
+    " p.ethnicity_self_defined, p.ethnicity_officer_defined, p.nationality, p.postcode,"
+    " p.address, p.phones, p.emails, p.nhs_number"
+)
+
+
+def _served_entity_records(con: duckdb.DuckDBPyConnection, entity_id: str) -> list[Row] | None:
+    """On a linked store's serving copy, one lookup through its entity index: the entity's
+    records, or the record ``source_id/person_id`` names when linkage placed it in no
+    entity (a placed record is reached only through its entity). None off the copy."""
+    if not (exists(con, "person_entities") and exists(con, "web_persons")):
+        return None
     found = rows(
         con,
-        f"""
-        SELECT p.source_id, p.person_id, p.forenames, p.surname, p.aliases, p.date_of_birth,
-               p.sex, p.ethnicity_self_defined, p.ethnicity_officer_defined, p.nationality,
-               p.postcode, p.address, p.phones, p.emails, p.nhs_number
-        FROM {_persons(con)} p WHERE {where}
-        """,
-        params,
+        f"SELECT {PERSON_COLUMNS} FROM web_persons p WHERE p.entity_id = ? LIMIT 500",
+        [entity_id],
     )
+    if found or "/" not in entity_id:
+        return found
+    return rows(
+        con,
+        f"SELECT {PERSON_COLUMNS} FROM web_persons p WHERE p.k = ? AND p.entity_id IS NULL",
+        [entity_id],
+    )
+
+
+def entity_records(con: duckdb.DuckDBPyConnection, entity_id: str) -> list[Row]:
+    """Every current record of an entity, with its source's area (unfiltered: callers filter)."""
+    found = _served_entity_records(con, entity_id)
+    if found is None:
+        keys = record_keys(con, entity_id)
+        if not keys:
+            return []
+        where, params = _key_match(con, "web_persons", "p", "person_id", keys)
+        found = rows(con, f"SELECT {PERSON_COLUMNS} FROM {_persons(con)} p WHERE {where}", params)
     sources = _sources(con)
-    sealed = _sealed_keys(con, keys)
+    sealed = _sealed_keys(con, [(str(r["source_id"]), str(r["person_id"])) for r in found])
     records: list[Row] = []
     for r in found:
         source = sources.get(str(r["source_id"]))

@@ -2,7 +2,8 @@
 
 * Record tables sorted by their key: DuckDB skips row groups by their min/max, turning a
   25 ms scan of a million persons into a lookup of a few milliseconds.
-* ``web_entities``: the latest linkage run's entity to records map, sorted by entity.
+* ``web_persons`` carries each record's entity in the latest linkage run, indexed too, so
+  a person page finds an entity's records in one lookup.
 * ``web_networks``: one row per network with everything its page and graph need (summary,
   member records with their areas and names, members, links, shared objects and places,
   definition results) as one JSON document, unfiltered: the page applies the viewer's
@@ -48,7 +49,7 @@ SERVING = {
         "source_id, event_id",
     ),
 }
-SIGNATURE_VERSION = "5"
+SIGNATURE_VERSION = "6"
 # The lookup key of each record copy, indexed (ART): ``IN`` lists on it are index scans.
 KEYS = {
     "web_persons": "source_id || '/' || person_id",
@@ -81,15 +82,6 @@ def _signature(con: duckdb.DuckDBPyConnection, names: frozenset[str]) -> str:
             found = con.execute(f"SELECT count(*), sum(hash({columns})) FROM {table}").fetchall()
             parts.append(f"{table}:{found}")
     return "|".join(parts)
-
-
-def _entities_sql() -> str:
-    return """
-        CREATE OR REPLACE TABLE web_entities AS
-        SELECT entity_id, source_id, person_id FROM person_entities
-        WHERE run_id = (SELECT max(run_id) FROM person_entities)
-        ORDER BY entity_id, source_id, person_id
-    """
 
 
 def network_sql(names: frozenset[str], *, one: bool = False) -> str:
@@ -189,8 +181,6 @@ def refresh(con: duckdb.DuckDBPyConnection) -> bool:
         return False
     signature = _signature(con, names)
     wanted = set(SERVING)
-    if "person_entities" in names:
-        wanted.add("web_entities")
     if all(t in names for t in NETWORK_TABLES):
         wanted.add("web_networks")
     if "web_serving" in names and wanted <= names:
@@ -218,9 +208,8 @@ def refresh(con: duckdb.DuckDBPyConnection) -> bool:
             select = select.replace("SELECT ", f"SELECT {KEYS[table]} AS k, ", 1)
             con.execute(f"CREATE OR REPLACE TABLE {table} AS {select} ORDER BY {key}")
             con.execute(f"CREATE INDEX {table}_k ON {table} (k)")
-        if "web_entities" in wanted:
-            con.execute(_entities_sql())
-            con.execute("CREATE INDEX web_entities_k ON web_entities (entity_id)")
+        if "person_entities" in names:
+            con.execute("CREATE INDEX web_persons_entity ON web_persons (entity_id)")
         if "web_networks" in wanted:
             # Indexed and uncompressed: DuckDB would pick ZSTD for documents this long, and a
             # lookup would then decompress a whole segment of them (20-50 ms, not 0.5).
@@ -231,7 +220,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> bool:
             con.execute(f"INSERT INTO web_networks {network_sql(names)}")
             con.execute("CREATE INDEX web_networks_k ON web_networks (network_id)")
         # Copies another signature built and this one would not: stale, so dropped.
-        for stale in ("web_entities", "web_networks"):
+        for stale in ("web_entities", "web_networks"):  # web_entities: an older layout
             if stale not in wanted:
                 con.execute(f"DROP TABLE IF EXISTS {stale}")
         con.execute("CREATE OR REPLACE TABLE web_serving AS SELECT ? AS signature", [signature])
@@ -261,14 +250,14 @@ def _ensure_explanations(con: duckdb.DuckDBPyConnection) -> None:
 
 
 # Indexed serving tables and their key column, touched once at start-up.
-_INDEXED = {
-    "web_persons": "k",
-    "web_involvements": "k",
-    "web_events": "k",
-    "web_entities": "entity_id",
-    "web_networks": "network_id",
-    "entity_explanations": "entity_id",
-}
+_INDEXED = (
+    ("web_persons", "k"),
+    ("web_persons", "entity_id"),
+    ("web_involvements", "k"),
+    ("web_events", "k"),
+    ("web_networks", "network_id"),
+    ("entity_explanations", "entity_id"),
+)
 
 
 def warm_up(con: duckdb.DuckDBPyConnection, entity_networks: EntityNetworks) -> None:
@@ -276,10 +265,11 @@ def warm_up(con: duckdb.DuckDBPyConnection, entity_networks: EntityNetworks) -> 
     lookup through each index (DuckDB loads an index's top nodes on first use)."""
     names = catalog(con)
     entity_networks.load(con, names)
-    for table, key in _INDEXED.items():
+    for table, key in _INDEXED:
         if table not in names:
             continue
-        found = con.execute(f"SELECT {key} FROM {table} LIMIT 1").fetchall()
+        sql = f"SELECT {key} FROM {table} WHERE {key} IS NOT NULL LIMIT 1"
+        found = con.execute(sql).fetchall()
         if found:
             con.execute(f"SELECT * FROM {table} WHERE {key} = ?", [found[0][0]]).fetchall()
 
