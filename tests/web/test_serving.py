@@ -50,6 +50,7 @@ def test_start_up_writes_what_pages_look_up_by_key(store: Built, login: Login) -
     assert query(store.db, "SELECT DISTINCT run_id FROM entity_explanations") == latest
     assert _indexed(store.db, "entity_explanations") == ["[entity_id]"]
     assert _indexed(store.db, "web_networks") == ["[network_id]"]
+    assert sorted(_indexed(store.db, "web_persons")) == ["[entity_id]", "[k]"]
     # A ZSTD segment would be decompressed whole to fetch one document.
     assert _compression(store.db, "web_networks", "payload") == {"Uncompressed"}
 
