@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from clearsight import linkage
 from clearsight.federation import export, import_extracts, load_key, resolve
 from clearsight.federation.keys import FederationKeyError
 from clearsight.ingest import ingest
@@ -21,12 +22,15 @@ KEY = b"test-federation-key-0123456789-abcdefghijklmnop"
 def forces(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     tmp = tmp_path_factory.mktemp("fed")
     areas = areas_for(2)
-    generate(tmp / "synth", areas, scale=0.3, seed=4)
+    # Every adult group joined by an offender of the other area: cross-force people.
+    generate(tmp / "synth", areas, scale=0.3, seed=4, cross_area=1.0)
     for area in areas:
         con = connect(tmp / f"{area}.duckdb")
         for folder in sorted((tmp / "synth" / "submissions").iterdir()):
             if folder.name.startswith(area + "-"):
                 ingest(con, folder)
+        # Forces link before exporting: an extract's people are entities.
+        linkage.run(con)
         export(con, KEY, tmp / f"{area}.json", force=area)
         con.close()
     return tmp, areas
@@ -111,3 +115,146 @@ def test_key_from_environment_and_too_short(
     short.write_text("short")
     with pytest.raises(FederationKeyError):
         load_key(short)
+
+
+def _row(forenames: str, surname: str, dob: str | None, postcode: str | None) -> dict[str, object]:
+    """A linkage-input row as ``linkage.features`` makes it, for a plain name."""
+    import jellyfish
+
+    fn1, sn = forenames.split()[0], surname
+    return {
+        "fn1": fn1,
+        "fn_keys": [fn1],
+        "sn": sn,
+        "sn1": sn,
+        "sn_code": jellyfish.nysiis(sn.upper()),
+        "init_pair": "".join(sorted((fn1[0], sn[0]))),
+        "dob": dob,
+        "dob_y": int(dob[:4]) if dob else None,
+        "dob_ym": dob[:7] if dob else None,
+        "dob_md": dob[5:] if dob and len(dob) == 10 else None,
+        "dob_swapped": f"{dob[:4]}-{dob[8:10]}-{dob[5:7]}"
+        if dob and int(dob[8:10]) <= 12
+        else None,
+        "postcode": postcode,
+        "pc_sector": postcode[:-2] if postcode else None,
+        "is_unknown": False,
+    }
+
+
+def _tokens(row: dict[str, object]) -> set[str]:
+    from clearsight.federation.identifiers import HASHED_AS, variants
+    from clearsight.federation.keys import token
+
+    return {f"{k}:{token(KEY, HASHED_AS.get(k, k), v)}" for k, v in variants(row)}
+
+
+def _shared_kinds(a: set[str], b: set[str]) -> set[str]:
+    hashes_b = {t.split(":")[1] for t in b}
+    return {t.split(":")[0] for t in a if t.split(":")[1] in hashes_b}
+
+
+def test_every_token_kind_is_a_compared_kind_and_combined() -> None:
+    from clearsight.federation.identifiers import TOKEN_KINDS, variants
+
+    row = _row("bethany", "hughes", "2011-03-04", "LS9 7QT")
+    kinds = {k for k, _ in variants(row)}
+    assert kinds <= set(TOKEN_KINDS)
+    # No token is a bare name, date, initials or postcode: every value combines fields.
+    for kind, value in variants(row):
+        if kind not in ("nhs", "phone", "email"):
+            assert value.count("|") >= 1, (kind, value)
+
+
+def test_token_values_of_every_kind_never_appear_in_extracts(
+    forces: tuple[Path, list[str]],
+) -> None:
+    """The clear value behind every token (deletion variants, initials with dates,
+    transposed dates ...) is absent from the extract, not only the raw input values."""
+    from clearsight.federation.extract import _identity_rows
+    from clearsight.federation.identifiers import variants
+
+    tmp, areas = forces
+    for area in areas:
+        text = (tmp / f"{area}.json").read_text(encoding="utf-8").lower()
+        con = connect(tmp / f"{area}.duckdb")
+        values = {v.lower() for row in _identity_rows(con) for _, v in variants(row)}
+        con.close()
+        assert len(values) > 1000
+        assert not [v for v in values if v in text][:5]
+
+
+def test_transposed_date_and_typo_share_a_name_token() -> None:
+    plain = _tokens(_row("bethany", "hughes", "2011-03-04", "LS9 7QT"))
+    transposed = _tokens(_row("bethany", "hughes", "2011-04-03", None))
+    assert "name_dob_swapped" in _shared_kinds(transposed, plain) | _shared_kinds(plain, transposed)
+    typo = _tokens(_row("bethnay", "hughes", "2011-03-04", None))
+    assert "fn_typo_dob" in _shared_kinds(plain, typo)
+
+
+def test_siblings_share_no_name_token() -> None:
+    """Twins: one surname, birth date and postcode, different forenames. They share the
+    date-with-postcode token only, and the national link refuses pairs no name joins."""
+    from clearsight.federation.identifiers import COMPARISONS
+
+    a = _tokens(_row("amelia", "khan", "2012-05-06", "BD3 9QT"))
+    b = _tokens(_row("yusuf", "khan", "2012-05-06", "BD3 9QT"))
+    shared = _shared_kinds(a, b)
+    name_kinds = {
+        kind
+        for c in COMPARISONS
+        if c.name in ("name_date", "name_place")
+        for level in c.levels
+        for kind in level
+    }
+    assert shared == {"dob_postcode"}
+    assert not shared & name_kinds
+
+
+def _add_person(path: Path, person: str, tokens: set[str]) -> None:
+    import json
+
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["people"].append({"person": person, "tokens": sorted(tokens)})
+    path.write_text(json.dumps(document), encoding="utf-8")
+
+
+def test_national_links_a_transposed_date_but_not_twins(
+    forces: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    import shutil
+
+    source, areas = forces
+    paths = [tmp_path / f"{a}.json" for a in areas]
+    for area, path in zip(areas, paths, strict=True):
+        shutil.copy(source / f"{area}.json", path)
+    # One offender known to both forces, his date of birth transposed by one of them,
+    # with his phone; twins, one in each force, sharing surname, date and postcode.
+    _add_person(
+        paths[0], "Ptransposed-a", _tokens(_row("kasim", "ravenell", "1990-02-11", "LS9 7QT"))
+    )
+    _add_person(
+        paths[1], "Ptransposed-b", _tokens(_row("kasim", "ravenell", "1990-11-02", "M14 5RT"))
+    )
+    _add_person(paths[0], "Ptwin-a", _tokens(_row("amelia", "okonjo", "2009-05-06", "BD3 9QT")))
+    _add_person(paths[1], "Ptwin-b", _tokens(_row("zara", "okonjo", "2009-05-06", "BD3 9QT")))
+    national = connect(tmp_path / "national.duckdb")
+    import_extracts(national, paths)
+
+    def linked(a: str, b: str) -> bool:
+        return bool(
+            national.execute(
+                "SELECT count(*) FROM fed_links WHERE person_a IN (?, ?) AND person_b IN (?, ?)",
+                [a, b, a, b],
+            ).fetchall()[0][0]
+        )
+
+    assert linked("Ptransposed-a", "Ptransposed-b")
+    assert not linked("Ptwin-a", "Ptwin-b")
+    weights = dict(
+        national.execute(
+            "SELECT level, weight FROM fed_model WHERE comparison = 'name_date'"
+        ).fetchall()
+    )
+    assert weights  # the model is stored for explanation
+    national.close()

@@ -24,6 +24,8 @@ from clearsight.federation.keys import key_fingerprint, token
 FORMAT = "clearsight-federation/1"
 # Objects that identify someone: their values leave only as tokens.
 OBJECT_KINDS = ("vehicle", "phone", "email", "online_account")
+# A token more of the force's people hold than this is not exported (``_drop_common``).
+MAX_LOCAL_PEOPLE = 20
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,21 @@ def person_units(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return units
 
 
+def _drop_common(tokens: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Identity tokens held by more than ``MAX_LOCAL_PEOPLE`` of the force's people are
+    not exported: a common name with a birth year, a switchboard phone. They carry no
+    evidence nationally (``national.MAX_TOKEN_PEOPLE``), and a frequent token is the one
+    a frequency attack could map back to a common value."""
+    counts: dict[str, int] = {}
+    for bucket in tokens.values():
+        for t in bucket:
+            counts[t] = counts.get(t, 0) + 1
+    return {
+        person: {t for t in bucket if counts[t] <= MAX_LOCAL_PEOPLE}
+        for person, bucket in tokens.items()
+    }
+
+
 def person_pseudonym(key: bytes, unit: str) -> str:
     return "P" + token(key, "person", unit)[:24]
 
@@ -112,6 +129,7 @@ def export(
         for kind, value in variants(row):
             bucket.add(f"{kind}:{token(key, HASHED_AS.get(kind, kind), value)}")
 
+    tokens = _drop_common(tokens)
     # Objects people use: a shared vehicle or phone links people across forces too.
     for source_id, person_id, object_type, value in con.execute(
         """

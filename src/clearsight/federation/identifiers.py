@@ -1,90 +1,202 @@
-"""Which identifier variants are tokenised, and how much a shared token says.
+"""Which identifier variants are tokenised, and how they are compared nationally.
 
 Tokens only agree exactly, so the fuzziness of clear-text linkage is rebuilt from
 variants computed before hashing: nickname groups for forenames, a phonetic code for
-surnames, day and month transposed, partial birth dates, names in either order. The
-normalisation is the linkage stage's own (``linkage.features``), so both see a name
+surnames, one-letter deletions of a name (two names one typing error apart share one),
+sorted initials, day and month transposed, partial birth dates, names in either order.
+The normalisation is the linkage stage's own (``linkage.features``), so both see a name
 the same way.
+
+Every name token is combined with a birth date or a postcode (and the one token without
+a name combines both): no bare name, date, initials or postcode is ever released, so a
+token's value space is too large for frequency analysis to map it back (see
+docs/federation.md for each kind's risk).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
-# Evidence weight of one kind of shared token (about log2 of how much likelier a shared
-# value is between records of one person than of two). Kinds nest: a shared name and
-# full birth date also shares name and year, so weights add up along the evidence.
-WEIGHTS: dict[str, float] = {
-    "nhs": 12.0,
-    "name_dob": 10.0,
-    # Day and month transposed: a keying error, or two people born months apart.
-    "name_dob_swapped": 7.0,
-    "phone": 6.0,
-    "email": 6.0,
-    "name_postcode": 6.0,
-    "name_ym": 4.0,
-    "name_year": 3.0,
-}
-# Kinds that propose a pair for scoring; a name and year alone are too common.
-BLOCKING_KINDS: tuple[str, ...] = (
-    "nhs",
-    "name_dob",
-    "name_dob_swapped",
-    "phone",
-    "email",
-    "name_postcode",
+# A variant hashed in another kind's space so that it meets that kind's tokens: a
+# transposed date is compared with the other side's plain date.
+HASHED_AS: dict[str, str] = {"name_dob_swapped": "phonetic_dob"}
+# Names shorter than this have no deletion variants: "al" would give "a" and "l".
+MIN_TYPO_LENGTH = 4
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One comparison of the national model: agreement levels from strongest, each the
+    kinds of which one shared token puts a pair at that level; ``present`` is the kind
+    both people must hold for a pair that agrees on none to count as disagreeing (else
+    the comparison is null and counts for nothing)."""
+
+    name: str
+    levels: tuple[tuple[str, ...], ...]
+    present: str
+    # Disagreement is no evidence: a person seen by two forces has often lived, or
+    # offended, in both areas, so a different postcode says nothing against a link.
+    one_sided: bool = False
+
+
+COMPARISONS: tuple[Comparison, ...] = (
+    Comparison(
+        "name_date",
+        (
+            ("name_dob",),
+            ("name_dob_swapped", "phonetic_dob", "fn_typo_dob", "sn_typo_dob", "pair_typo_dob"),
+            ("name_near_dob",),
+            ("name_ym",),
+            ("init_dob",),
+            ("name_year", "fn_typo_year", "sn_typo_year"),
+        ),
+        present="name_year",
+    ),
+    Comparison(
+        "name_place",
+        (("name_postcode",), ("fn_typo_postcode", "sn_typo_postcode"), ("name_sector",)),
+        present="name_sector",
+        one_sided=True,
+    ),
+    Comparison("dob_place", (("dob_postcode",),), present="dob_postcode", one_sided=True),
+    Comparison("nhs", (("nhs",),), present="nhs"),
+    Comparison("phone", (("phone",),), present="phone"),
+    Comparison("email", (("email",),), present="email"),
 )
-# Both people hold an NHS number and none agrees: almost surely two people (keying
-# errors mostly break the checksum and are cleaned away before this).
-NHS_DISAGREES = -12.0
-# A variant hashed in another kind's space so that it meets that kind's tokens; its
-# label keeps its own (lower) weight.
-HASHED_AS: dict[str, str] = {"name_dob_swapped": "name_dob"}
-# Score at which two people of different forces are linked: a strong identifier with a
-# name and birth year, or a name with a full birth date.
-LINK_THRESHOLD = 9.0
+# Kinds that propose a pair for scoring: all but a name with a birth year alone, which
+# common names share with too many strangers (it still counts as evidence).
+BLOCKING_KINDS: tuple[str, ...] = tuple(
+    kind
+    for comparison in COMPARISONS
+    for level in comparison.levels
+    for kind in level
+    if kind not in ("name_year", "fn_typo_year", "sn_typo_year")
+)
+TOKEN_KINDS: tuple[str, ...] = tuple(
+    kind for comparison in COMPARISONS for level in comparison.levels for kind in level
+)
 
 
-def _names(fn_keys: Iterable[str] | None, sn_code: str | None) -> set[str]:
-    keys = sorted(set(fn_keys or []))
-    surnames = {s for s in (sn_code,) if s}
-    if not keys or not surnames:
+def _text(row: dict[str, object], column: str) -> str | None:
+    value = row.get(column)
+    return value if isinstance(value, str) and value else None
+
+
+def _list(row: dict[str, object], column: str) -> list[str]:
+    value = row.get(column)
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value if isinstance(v, str) and v]
+    return []
+
+
+def deletions(word: str) -> set[str]:
+    """The word and every form of it with one letter deleted: two names one insertion,
+    deletion, substitution or adjacent transposition apart share at least one."""
+    if len(word) < MIN_TYPO_LENGTH:
+        return {word}
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _names(row: dict[str, object], *, phonetic: bool = True) -> set[str]:
+    """Name keys: each nickname-group key of the forename with the surname (its
+    phonetic code when ``phonetic``), and the raw first forename and surname in both
+    orders (entered swapped)."""
+    if row.get("is_unknown"):
         return set()
-    return {f"{k}|{s}" for k in keys for s in surnames}
+    keys = _list(row, "fn_keys")
+    surname = _text(row, "sn_code" if phonetic else "sn")
+    names = {f"{k}|{surname}" for k in keys} if surname else set()
+    fn1, sn1 = _text(row, "fn1"), _text(row, "sn1")
+    if fn1 and sn1:
+        names |= {f"{fn1}|{sn1}", f"{sn1}|{fn1}"}
+    return names
+
+
+def _typo_names(row: dict[str, object]) -> Iterator[tuple[str, str]]:
+    """(kind prefix, value): the forename misspelt with the surname code, and each
+    forename key with the surname misspelt."""
+    if row.get("is_unknown"):
+        return
+    fn1, code, surname = _text(row, "fn1"), _text(row, "sn_code"), _text(row, "sn")
+    if fn1 and code:
+        for variant in deletions(fn1):
+            yield "fn_typo", f"{variant}|{code}"
+    sn1 = _text(row, "sn1")
+    if fn1 and sn1:
+        # Forename and surname in either order, one of them misspelt.
+        for a, b in [(v, sn1) for v in deletions(fn1)] + [(fn1, v) for v in deletions(sn1)]:
+            yield "pair_typo", "|".join(sorted((a, b)))
+    if surname:
+        for key in _list(row, "fn_keys"):
+            for variant in deletions(surname):
+                yield "sn_typo", f"{key}|{variant}"
+
+
+def _near_dates(row: dict[str, object]) -> list[str]:
+    """The birth day and month with the year and its neighbours: two records whose years
+    are at most two apart share one (a year mistyped or misremembered), while a parent and
+    child of one name born on one day of the year decades apart share none."""
+    md, year = _text(row, "dob_md"), row.get("dob_y")
+    if not md or not isinstance(year, int):
+        return []
+    return [f"{year + d}-{md}" for d in (-1, 0, 1)]
+
+
+def _dated(names: Iterable[str], row: dict[str, object]) -> Iterator[tuple[str, str]]:
+    year = row.get("dob_y")
+    parts = [
+        ("phonetic_dob", _text(row, "dob")),
+        ("name_dob_swapped", _text(row, "dob_swapped")),
+        ("name_ym", _text(row, "dob_ym")),
+        ("name_year", None if year is None else str(year)),
+    ]
+    parts += [("name_near_dob", near) for near in _near_dates(row)]
+    for name in names:
+        for kind, value in parts:
+            if value:
+                yield kind, f"{name}|{value}"
+
+
+def _placed(names: Iterable[str], row: dict[str, object]) -> Iterator[tuple[str, str]]:
+    postcode, sector = _text(row, "postcode"), _text(row, "pc_sector")
+    for name in names:
+        if postcode:
+            yield "name_postcode", f"{name}|{postcode}"
+        if sector:
+            yield "name_sector", f"{name}|{sector}"
 
 
 def variants(row: dict[str, object]) -> Iterator[tuple[str, str]]:
     """(kind, normalised value) pairs of one linkage-input row."""
-    fn_keys = row.get("fn_keys")
-    sn_code = row.get("sn_code")
-    names = _names(
-        [str(k) for k in fn_keys] if isinstance(fn_keys, list | tuple) else None,
-        sn_code if isinstance(sn_code, str) else None,
-    )
-    if row.get("is_unknown"):
-        names = set()
-    # Forename and surname swapped: the swapped name variant too.
-    fn1, sn1 = row.get("fn1"), row.get("sn1")
-    if isinstance(fn1, str) and isinstance(sn1, str) and not row.get("is_unknown"):
-        names.add(f"{sn1}|{fn1}")
-        names.add(f"{fn1}|{sn1}")
-    dob, swapped = row.get("dob"), row.get("dob_swapped")
-    for name in names:
-        if isinstance(dob, str):
+    names = _names(row)
+    yield from _dated(names, row)
+    yield from _placed(names, row)
+    dob, postcode = _text(row, "dob"), _text(row, "postcode")
+    if dob:
+        # The full surname, not its phonetic code, at the strongest level: Moore and
+        # Morris share a NYSIIS code.
+        for name in _names(row, phonetic=False):
             yield "name_dob", f"{name}|{dob}"
-            if isinstance(swapped, str):
-                yield "name_dob_swapped", f"{name}|{swapped}"
-        if isinstance(row.get("dob_ym"), str):
-            yield "name_ym", f"{name}|{row['dob_ym']}"
-        if row.get("dob_y") is not None:
-            yield "name_year", f"{name}|{row['dob_y']}"
-        if isinstance(row.get("postcode"), str):
-            yield "name_postcode", f"{name}|{row['postcode']}"
-    if isinstance(row.get("nhs_number"), str):
-        yield "nhs", str(row["nhs_number"])
+    year = row.get("dob_y")
+    for prefix, value in _typo_names(row):
+        if dob:
+            yield f"{prefix}_dob", f"{value}|{dob}"
+        if prefix == "pair_typo":
+            continue
+        if isinstance(year, int):
+            # A misspelt name where one side knows only the birth year.
+            yield f"{prefix}_year", f"{value}|{year}"
+        if postcode:
+            yield f"{prefix}_postcode", f"{value}|{postcode}"
+    initials = _text(row, "init_pair")
+    if dob and initials and not row.get("is_unknown"):
+        yield "init_dob", f"{initials}|{dob}"
+    if dob and postcode:
+        yield "dob_postcode", f"{dob}|{postcode}"
+    nhs = _text(row, "nhs_number")
+    if nhs:
+        yield "nhs", nhs
     for kind, column in (("phone", "phones"), ("email", "emails")):
-        values = row.get(column)
-        if isinstance(values, list | tuple):
-            for v in values:
-                if isinstance(v, str) and v:
-                    yield kind, v
+        for value in _list(row, column):
+            yield kind, value

@@ -16,25 +16,32 @@ weighed their clear-text evidence; the national step adds only what no force cou
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
+from clearsight.federation import model
 from clearsight.federation.extract import read_extract
-from clearsight.federation.identifiers import (
-    BLOCKING_KINDS,
-    LINK_THRESHOLD,
-    NHS_DISAGREES,
-    WEIGHTS,
-)
+from clearsight.federation.identifiers import BLOCKING_KINDS, COMPARISONS, Comparison
+from clearsight.federation.model import NULL
 
 # A token more people share than this is a switchboard number or a common name: no
 # evidence, and a block that grows with its square.
 MAX_TOKEN_PEOPLE = 20
+# Match probability from which a candidate pair is linked.
+LINK_PROBABILITY = 0.05
+# The prior: pairs sharing a token of these kinds are taken as matches found at this
+# recall (as the linkage stage estimates its prior).
+PRIOR_RULE = ("name_dob", "nhs")
+PRIOR_RECALL = 0.7
+NAME_SESSION = ("name_date", "name_place", "dob_place")
 
 
 @dataclass(frozen=True)
@@ -96,57 +103,198 @@ def _load(con: duckdb.DuckDBPyConnection, documents: list[dict[str, Any]]) -> No
     )
 
 
-def _link(con: duckdb.DuckDBPyConnection) -> int:
-    """Score pairs of people of different forces that share a blocking token."""
+def _pairs(con: duckdb.DuckDBPyConnection) -> None:
+    """``_fed_pairs``: every pair of people of different forces sharing a token held by at
+    most ``MAX_TOKEN_PEOPLE`` people, with the kinds of the tokens they share and the
+    kinds each holds. Commoner tokens are no evidence and are left out everywhere."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _fed_t AS
+        SELECT force, person, split_part(token, ':', 1) AS kind,
+               split_part(token, ':', 2) AS h
+        FROM fed_tokens WHERE token NOT LIKE 'object_%'
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _fed_pairs AS
+        WITH usable AS (
+            SELECT h FROM _fed_t GROUP BY h
+            HAVING count(DISTINCT (force, person)) BETWEEN 2 AND {MAX_TOKEN_PEOPLE}
+        ),
+        t AS (SELECT * FROM _fed_t WHERE h IN (SELECT h FROM usable)),
+        shared AS (
+            -- A transposed date agreeing with a plain one counts as the weaker kind.
+            SELECT a.force AS force_a, a.person AS person_a,
+                   b.force AS force_b, b.person AS person_b,
+                   list(DISTINCT CASE WHEN 'name_dob_swapped' IN (a.kind, b.kind)
+                                      THEN 'name_dob_swapped' ELSE a.kind END) AS kinds
+            FROM t a JOIN t b USING (h)
+            -- Pairs of one force too: they are two different people, and u comes
+            -- from them (model.py).
+            WHERE a.force < b.force OR (a.force = b.force AND a.person < b.person)
+            GROUP BY ALL
+        ),
+        has AS (SELECT force, person, list(DISTINCT kind) AS kinds FROM _fed_t GROUP BY ALL)
+        SELECT s.*, ha.kinds AS has_a, hb.kinds AS has_b
+        FROM shared s
+        JOIN has ha ON ha.force = s.force_a AND ha.person = s.person_a
+        JOIN has hb ON hb.force = s.force_b AND hb.person = s.person_b
+        """
+    )
+
+
+def _level_sql(comparison: Comparison) -> str:
+    """The comparison's level of a pair: strongest shared level (highest number), 0 when
+    both hold the kind and none agrees, -1 (null) otherwise."""
+    whens = []
+    for i, kinds in enumerate(comparison.levels):
+        listed = ", ".join(f"'{k}'" for k in kinds)
+        whens.append(f"WHEN list_has_any(kinds, [{listed}]) THEN {len(comparison.levels) - i}")
+    present = f"'{comparison.present}'"
+    return (
+        f"CASE {' '.join(whens)} "
+        f"WHEN list_contains(has_a, {present}) AND list_contains(has_b, {present}) THEN 0 "
+        f"ELSE {NULL} END AS g_{comparison.name}"
+    )
+
+
+def _holders(con: duckdb.DuckDBPyConnection, kind: str | None) -> tuple[float, float]:
+    """Pairs of people of different forces and of one force (both holding ``kind``,
+    when given)."""
+    source = (
+        "fed_people_raw"
+        if kind is None
+        else f"(SELECT DISTINCT force, person FROM _fed_t WHERE kind = '{kind}')"
+    )
+    total, squares = con.execute(
+        f"SELECT coalesce(sum(n), 0), coalesce(sum(n * n), 0) FROM "
+        f"(SELECT count(*)::DOUBLE AS n FROM {source} GROUP BY force)"
+    ).fetchall()[0]
+    cross = (float(total) ** 2 - float(squares)) / 2
+    within = (float(squares) - float(total)) / 2
+    return cross, within
+
+
+def _train(con: duckdb.DuckDBPyConnection, columns: list[str]) -> model.Model:
+    """u from pairs of one force, m by EM sessions on the cross-force candidates, the
+    prior from the pairs a deterministic rule links."""
+    u = []
+    for comparison in COMPARISONS:
+        # Pairs sharing a token of each level's kinds, whatever else they share: a level
+        # never reached on its own still gets the u of its tokens.
+        filters = ", ".join(
+            f"count(*) FILTER (WHERE list_has_any(kinds, [{', '.join(repr(k) for k in kinds)}]))"
+            for kinds in reversed(comparison.levels)
+        )
+        found = con.execute(
+            f"SELECT {filters} FROM _fed_scored WHERE force_a = force_b"
+        ).fetchall()[0]
+        _, within = _holders(con, comparison.present)
+        u.append(model.u_probabilities([float(x) for x in found], within))
+    rule = " OR ".join(f"list_contains(kinds, '{k}')" for k in PRIOR_RULE)
+    (ruled,) = con.execute(
+        f"SELECT count(*) FROM _fed_scored WHERE force_a < force_b AND ({rule})"
+    ).fetchall()[0]
+    cross, _ = _holders(con, None)
+    # At least one such pair: a small exercise with none still scores its candidates.
+    prior = max(float(ruled), 1.0) / PRIOR_RECALL / max(cross, 1.0)
+
     blocking = ", ".join(f"'{k}'" for k in BLOCKING_KINDS)
-    weights = " ".join(f"WHEN '{k}' THEN {w}" for k, w in WEIGHTS.items())
+    rows = con.execute(
+        f"SELECT {', '.join(columns)}, count(*) FROM _fed_scored "
+        f"WHERE force_a < force_b AND list_has_any(kinds, [{blocking}]) "
+        "GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    patterns = np.array([r[:-1] for r in rows], dtype=np.int64).reshape(-1, len(columns))
+    counts = np.array([r[-1] for r in rows], dtype=np.float64)
+    return model.train(
+        [c.name for c in COMPARISONS],
+        u,
+        _sessions(patterns),
+        patterns,
+        counts,
+        prior,
+        [c.one_sided for c in COMPARISONS],
+    )
+
+
+def _sessions(patterns: npt.NDArray[np.int64]) -> list[tuple[npt.NDArray[np.bool_], list[int]]]:
+    """EM blocks and what each estimates: no comparison on pairs its own agreement chose.
+    The names (with dates and with places) where an NHS number, phone or email agrees,
+    else where birth date and postcode agree; the rest where name and full date agree."""
+    names = [c.name for c in COMPARISONS]
+    name_date, name_place, dob_place = (names.index(n) for n in NAME_SESSION)
+    identifiers = [names.index(n) for n in ("nhs", "phone", "email")]
+    others = [i for i in range(len(COMPARISONS)) if i not in (name_date, name_place)]
+    return [
+        (patterns[:, name_date] == len(COMPARISONS[name_date].levels), others),
+        ((patterns[:, identifiers] > 0).any(axis=1), [name_date, name_place]),
+        (patterns[:, dob_place] == len(COMPARISONS[dob_place].levels), [name_date, name_place]),
+    ]
+
+
+def _link(con: duckdb.DuckDBPyConnection) -> int:
+    """Score candidate pairs with the Fellegi-Sunter model; link the likely."""
+    _pairs(con)
+    gammas = ", ".join(_level_sql(c) for c in COMPARISONS)
+    blocking = ", ".join(f"'{k}'" for k in BLOCKING_KINDS)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _fed_scored AS SELECT *, {gammas} FROM _fed_pairs")
+    columns = [f"g_{c.name}" for c in COMPARISONS]
+    fitted = _train(con, columns)
+    _store_model(con, fitted)
+    patterns = con.execute(f"SELECT DISTINCT {', '.join(columns)} FROM _fed_scored").fetchall()
+    table = pa.table(
+        {
+            **{c: [p[i] for p in patterns] for i, c in enumerate(columns)},
+            "evidence": [round(fitted.evidence(p), 4) for p in patterns],
+            "probability": [fitted.probability(p) for p in patterns],
+        }
+    )
+    con.register("_fed_df", table)
     con.execute(
         f"""
         CREATE OR REPLACE TABLE fed_links AS
-        WITH t AS (
-            SELECT force, person, split_part(token, ':', 1) AS kind,
-                   split_part(token, ':', 2) AS h
-            FROM fed_tokens
-        ),
-        common AS (
-            SELECT h FROM t GROUP BY h
-            HAVING count(DISTINCT force) > 1
-               AND count(DISTINCT force || person) <= {MAX_TOKEN_PEOPLE}
-        ),
-        candidates AS (
-            SELECT DISTINCT a.force AS force_a, a.person AS person_a,
-                            b.force AS force_b, b.person AS person_b
-            FROM t a JOIN t b USING (h)
-            WHERE a.kind IN ({blocking}) AND a.force < b.force
-              AND h IN (SELECT h FROM common)
-        ),
-        shared AS (
-            -- A swapped-date token agreeing with a plain one counts as the weaker kind.
-            SELECT DISTINCT c.force_a, c.person_a, c.force_b, c.person_b,
-                   CASE WHEN a.kind = 'name_dob_swapped' OR b.kind = 'name_dob_swapped'
-                        THEN 'name_dob_swapped' ELSE a.kind END AS kind
-            FROM candidates c
-            JOIN t a ON a.force = c.force_a AND a.person = c.person_a
-            JOIN t b ON b.force = c.force_b AND b.person = c.person_b AND b.h = a.h
-            WHERE a.kind NOT LIKE 'object_%'
-        ),
-        nhs AS (SELECT DISTINCT force, person FROM t WHERE kind = 'nhs'),
-        scored AS (
-            SELECT s.force_a, s.person_a, s.force_b, s.person_b,
-                   sum(CASE s.kind {weights} ELSE 0 END)
-                   + CASE WHEN bool_or(s.kind = 'nhs') THEN 0
-                          WHEN max(na.person) IS NOT NULL AND max(nb.person) IS NOT NULL
-                          THEN {NHS_DISAGREES} ELSE 0 END AS score,
-                   list_sort(list(s.kind)) AS kinds
-            FROM shared s
-            LEFT JOIN nhs na ON na.force = s.force_a AND na.person = s.person_a
-            LEFT JOIN nhs nb ON nb.force = s.force_b AND nb.person = s.person_b
-            GROUP BY s.force_a, s.person_a, s.force_b, s.person_b
-        )
-        SELECT * FROM scored WHERE score >= {LINK_THRESHOLD}
+        SELECT s.force_a, s.person_a, s.force_b, s.person_b, w.evidence AS score,
+               w.probability, list_sort(s.kinds) AS kinds
+        FROM _fed_scored s JOIN _fed_df w USING ({", ".join(columns)})
+        WHERE s.force_a < s.force_b AND list_has_any(s.kinds, [{blocking}])
+          AND w.probability >= {LINK_PROBABILITY}
+          -- Both hold NHS numbers and none agrees: two people whatever else agrees
+          -- (keying errors mostly break the checksum and are cleaned away before this).
+          AND s.g_nhs <> 0
+          -- No name agrees in any form: a shared phone or email is a household's, a
+          -- group's or a switchboard's, unless the NHS number agrees too (the linkage
+          -- stage's "forenames differ" guard, on tokens).
+          AND (s.g_name_date > 0 OR s.g_name_place > 0 OR s.g_nhs > 0)
         """
     )
+    con.unregister("_fed_df")
+    for table_name in ("_fed_scored", "_fed_pairs", "_fed_t"):
+        con.execute(f"DROP TABLE IF EXISTS {table_name}")
     return int(con.execute("SELECT count(*) FROM fed_links").fetchall()[0][0])
+
+
+def _store_model(con: duckdb.DuckDBPyConnection, fitted: model.Model) -> None:
+    """``fed_model``: every level's m, u and weight, and the prior, for explanation."""
+    rows: dict[str, list[Any]] = {k: [] for k in ("comparison", "level", "m", "u", "weight")}
+    weights = fitted.weights()
+    for c, comparison in enumerate(COMPARISONS):
+        names = ["else", *(",".join(k) for k in reversed(comparison.levels))]
+        for level, name in enumerate(names):
+            rows["comparison"].append(comparison.name)
+            rows["level"].append(f"{level}:{name}")
+            rows["m"].append(fitted.m[c][level])
+            rows["u"].append(fitted.u[c][level])
+            rows["weight"].append(round(weights[c][level], 4))
+    rows["comparison"].append("prior")
+    rows["level"].append("")
+    rows["m"].append(fitted.prior)
+    rows["u"].append(1 - fitted.prior)
+    rows["weight"].append(round(math.log2(fitted.prior / (1 - fitted.prior)), 4))
+    con.register("_fed_df", pa.table(rows))
+    con.execute("CREATE OR REPLACE TABLE fed_model AS SELECT * FROM _fed_df")
+    con.unregister("_fed_df")
 
 
 def _components(n: int, edges: Iterable[tuple[int, int]]) -> list[int]:

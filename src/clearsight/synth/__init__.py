@@ -20,9 +20,14 @@ def generate(
     scale: float = 1.0,
     seed: int = 0,
     defect_rate: float = 0.0,
+    cross_area: float = 0.15,
 ) -> SynthSummary:
     """Write one submission per agency per area under ``out/submissions`` and the truth under
-    ``out/truth``. ``scale`` 1 gives about 10,000 person records over all areas."""
+    ``out/truth``. ``scale`` 1 gives about 10,000 person records over all areas;
+    ``cross_area`` is the share of adult groups joined by an offender of the area before
+    (raise it for federation measurements; the default keeps every seed's output)."""
     from clearsight.synth.run import generate as _generate
 
-    return _generate(Path(out), areas, scale=scale, seed=seed, defect_rate=defect_rate)
+    return _generate(
+        Path(out), areas, scale=scale, seed=seed, defect_rate=defect_rate, cross_area=cross_area
+    )

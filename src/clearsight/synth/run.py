@@ -17,7 +17,7 @@ from clearsight.synth.observe import Observer
 from clearsight.synth.pools import pools
 from clearsight.synth.source import AGENCY_TYPES, Source
 from clearsight.synth.summary import SynthSummary, check_areas
-from clearsight.synth.world import Person, World, build_world
+from clearsight.synth.world import CROSS_AREA, Person, World, build_world
 from clearsight.synth.write import open_csv, write_source
 
 RECORDS_PER_SCALE = 10_000
@@ -66,28 +66,48 @@ TRUTH_README = {
 }
 
 
+# Offenders of one area that may visit the next at the default cross-area rate.
+VISITOR_POOL = 4
+
+
 def generate(
-    out: Path, areas: Sequence[str], scale: float = 1.0, seed: int = 0, defect_rate: float = 0.0
+    out: Path,
+    areas: Sequence[str],
+    scale: float = 1.0,
+    seed: int = 0,
+    defect_rate: float = 0.0,
+    cross_area: float = CROSS_AREA,
 ) -> SynthSummary:
     # Millions of small rows and no reference cycles: the cyclic collector would rescan
     # the growing heap again and again (quadratic time) and free nothing.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _generate(out, areas, scale, seed, defect_rate)
+        return _generate(out, areas, scale, seed, defect_rate, cross_area)
     finally:
         if enabled:
             gc.enable()
 
 
 def _generate(
-    out: Path, areas: Sequence[str], scale: float, seed: int, defect_rate: float
+    out: Path,
+    areas: Sequence[str],
+    scale: float,
+    seed: int,
+    defect_rate: float,
+    cross_area: float,
 ) -> SynthSummary:
     chosen = check_areas(list(areas))
     if not scale > 0:
         raise ValueError(f"scale must be positive, not {scale}")
     if not 0 <= defect_rate < 1:
         raise ValueError(f"defect_rate must be in [0, 1), not {defect_rate}")
+    if not 0 <= cross_area <= 1:
+        raise ValueError(f"cross_area must be in [0, 1], not {cross_area}")
+    # Above the default rate every adult offender of an area may visit the next, so a
+    # federation measurement has enough cross-force people; the default keeps the pool
+    # (and so every existing seed's output) as it was.
+    pool = VISITOR_POOL if cross_area <= CROSS_AREA else None
     started = time.perf_counter()
     data = pools()
     unknown_geo = [area for area in chosen if area not in data.areas]
@@ -130,7 +150,7 @@ def _generate(
         for number, area in enumerate(chosen):
             rnd = random.Random(f"clearsight-synth:{seed}:{number}:{area}")
             world = build_world(
-                area, data.areas[area], data, issuer, rnd, counter, per_area, visitors
+                area, data.areas[area], data, issuer, rnd, counter, per_area, visitors, cross_area
             )
             sources = {
                 agency: Source(area, agency, data, random.Random(f"{seed}:{area}:{agency}"))
@@ -171,7 +191,7 @@ def _generate(
                 if group.group_type == "adult_group"
                 for offender in group.offenders
                 if offender.area == area
-            ][:4]
+            ][:pool]
     finally:
         for handle, _ in files.values():
             handle.close()
@@ -181,6 +201,7 @@ def _generate(
         "scale": scale,
         "areas": chosen,
         "defect_rate": defect_rate,
+        **({"cross_area": cross_area} if cross_area != CROSS_AREA else {}),
         "counts": totals,
         "files": TRUTH_README,
     }

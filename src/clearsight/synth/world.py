@@ -227,6 +227,10 @@ def _pick(rnd: random.Random, weighted: Weighted) -> str:
     return rnd.choices(weighted.values, cum_weights=weighted.cum)[0]
 
 
+# Share of adult groups (after the first) joined by an offender from another area.
+CROSS_AREA = 0.15
+
+
 def _pick_index(rnd: random.Random, cum: tuple[float, ...]) -> int:
     x = rnd.random() * cum[-1]
     for i, c in enumerate(cum):
@@ -244,11 +248,13 @@ def build_world(
     counter: list[int],
     records: int,
     visitors: list[Person],
+    cross_area: float = CROSS_AREA,
 ) -> World:
     """The true population of ``area``, sized so its agencies hold about ``records`` records.
 
     ``visitors`` are offenders from another area; some join groups here, so one person
-    appears in two forces' data.
+    appears in two forces' data. After the first, each adult group takes one with
+    probability ``cross_area``.
     """
     maker = Maker(area, geo, pools, issuer, rnd, counter)
     n_groups = max(4, round(records / 230))
@@ -276,15 +282,27 @@ def build_world(
         )
         _add_victims(maker, group, victims, size)
         _add_offenders(maker, group, size)
-        if visitors_left and group_type == "adult_group" and (not visited or rnd.random() < 0.15):
+        if (
+            visitors_left
+            and group_type == "adult_group"
+            and (not visited or rnd.random() < cross_area)
+        ):
             visited = True
-            visitor = visitors_left.pop(rnd.randrange(len(visitors_left)))
-            group.offenders.append(visitor)
-            group.roles.append("offender")
-            group.visiting.append(visitor)
+            _visit(group, visitors_left, rnd)
+            # Above the default rate a group may take a second visitor: enough cross-force
+            # offenders for a federation measurement (the default draws nothing more).
+            if cross_area > CROSS_AREA and visitors_left and rnd.random() < cross_area:
+                _visit(group, visitors_left, rnd)
         groups.append(group)
     background = _background(maker, rnd, int(records * 0.62))
     return World(area, maker.people, groups, background, places)
+
+
+def _visit(group: Group, visitors: list[Person], rnd: random.Random) -> None:
+    visitor = visitors.pop(rnd.randrange(len(visitors)))
+    group.offenders.append(visitor)
+    group.roles.append("offender")
+    group.visiting.append(visitor)
 
 
 def _group_shape(rnd: random.Random, number: int) -> tuple[str, int]:

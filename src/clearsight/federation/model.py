@@ -1,0 +1,159 @@
+"""A Fellegi-Sunter model over token agreements, trained without labels.
+
+Each pair of people of different forces has one level per comparison
+(``identifiers.COMPARISONS``): the strongest kind of token they share, "else" when both
+hold that kind and none agrees, or null when either holds none. A pair's evidence is
+the sum over its non-null comparisons of log2(m/u), m being a level's probability among
+pairs of one person and u among pairs of two people; its match probability follows with
+the prior. Trained as Splink trains, without labels:
+
+1. u from pairs of people of one force: each force's own linkage has already merged
+   the records of one person into one entity, so two people of one force are two
+   different people, and the share of those pairs sharing a token of a level is that
+   level's u (they share an area more often than strangers of two forces, so the u of
+   place comparisons is if anything too high: conservative);
+2. m by expectation maximisation with u fixed, in sessions: among the pairs sharing a
+   name with a full birth date, the m of the date-with-place and identifier
+   comparisons; among the pairs sharing an NHS number, phone or email (else a birth
+   date with a postcode), the m of the name comparisons. A comparison is never
+   estimated on pairs selected by its own agreement;
+3. the prior as the linkage stage takes it: pairs agreeing on name and full birth date
+   or on NHS number, at an assumed recall, over all pairs of people of two forces.
+
+Patterns are few (levels multiply, candidates repeat them), so training is over pattern
+counts and costs nothing next to finding the candidates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+NULL = -1
+ITERATIONS = 200
+TOLERANCE = 1e-8
+# Pseudo-count added to every level's expected count among matches: a level not seen
+# in a session keeps a small probability rather than an infinite negative weight.
+PSEUDO_COUNT = 0.5
+# Smallest u of "else".
+MIN_U = 1e-12
+
+Patterns = npt.NDArray[np.int64]
+Counts = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Model:
+    comparisons: tuple[str, ...]
+    # Per comparison, per level (0 = else, then weakest to strongest agreement).
+    m: tuple[tuple[float, ...], ...]
+    u: tuple[tuple[float, ...], ...]
+    prior: float
+    # Comparisons whose disagreement is no evidence (weight 0 at "else").
+    one_sided: tuple[bool, ...] = ()
+
+    def weights(self) -> list[list[float]]:
+        weights = [
+            [math.log2(mi / ui) for mi, ui in zip(m, u, strict=True)]
+            for m, u in zip(self.m, self.u, strict=True)
+        ]
+        for c, one_sided in enumerate(self.one_sided):
+            if one_sided:
+                weights[c][0] = 0.0
+        return weights
+
+    def evidence(self, pattern: Sequence[int]) -> float:
+        """Sum of the log2 Bayes factors of the non-null comparisons."""
+        w = self.weights()
+        return sum(w[c][level] for c, level in enumerate(pattern) if level != NULL)
+
+    def probability(self, pattern: Sequence[int]) -> float:
+        odds = math.log2(self.prior / (1 - self.prior)) + self.evidence(pattern)
+        return 1 / (1 + 2 ** (-max(min(odds, 1000.0), -1000.0)))
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def u_probabilities(agreeing: Sequence[float], comparable: float) -> npt.NDArray[np.float64]:
+    """u of each level from the number of pairs of two people sharing a token of each
+    agreement level (weakest first) among ``comparable`` pairs (both hold the kind);
+    "else" takes the rest. No fewer than one pair: a level no two people reached here
+    is still not proof."""
+    total = max(comparable, 1.0)
+    agree = np.maximum(np.array(agreeing, dtype=np.float64), 1.0) / total
+    return np.concatenate([[max(1.0 - agree.sum(), MIN_U)], agree])
+
+
+def _initial_m(n_levels: int) -> npt.NDArray[np.float64]:
+    # Matches start at the strong levels, so EM keeps "one person" as its first class.
+    rising = np.array([2.0**j for j in range(n_levels)], dtype=np.float64)
+    return np.asarray(rising / rising.sum(), dtype=np.float64)
+
+
+def em_session(
+    patterns: Patterns,
+    counts: Counts,
+    u: Sequence[npt.NDArray[np.float64]],
+    active: Sequence[int],
+    *,
+    share: float = 0.5,
+) -> tuple[dict[int, npt.NDArray[np.float64]], float]:
+    """EM with u fixed over the ``active`` comparisons of the pairs of one block: their
+    m and the share of the block that matches."""
+    m = {c: _initial_m(len(u[c])) for c in active}
+    for _ in range(ITERATIONS):
+        log_ratio = np.full(len(patterns), math.log(share / (1 - share)))
+        for c in active:
+            levels = patterns[:, c]
+            seen = levels != NULL
+            log_ratio[seen] += np.log(m[c][levels[seen]]) - np.log(u[c][levels[seen]])
+        p = 1 / (1 + np.exp(-np.clip(log_ratio, -700, 700)))
+        new_share = float((counts * p).sum() / counts.sum())
+        change = abs(new_share - share)
+        for c in active:
+            levels = patterns[:, c]
+            seen = levels != NULL
+            expected = np.full(len(u[c]), PSEUDO_COUNT)
+            np.add.at(expected, levels[seen], (counts * p)[seen])
+            new = expected / expected.sum()
+            change = max(change, float(np.abs(new - m[c]).max()))
+            m[c] = new
+        share = min(max(new_share, 1e-6), 1 - 1e-6)
+        if change < TOLERANCE:
+            break
+    return m, share
+
+
+def train(
+    comparisons: Sequence[str],
+    u: Sequence[npt.NDArray[np.float64]],
+    sessions: Sequence[tuple[npt.NDArray[np.bool_], Sequence[int]]],
+    patterns: Patterns,
+    counts: Counts,
+    prior: float,
+    one_sided: Sequence[bool] = (),
+) -> Model:
+    """m from EM sessions, each a block of the candidate patterns and the comparisons it
+    estimates; a later session does not overwrite an earlier estimate."""
+    m: dict[int, npt.NDArray[np.float64]] = {}
+    for block, active in sessions:
+        if block.any():
+            estimated, _ = em_session(patterns[block], counts[block], u, active)
+            for c, values in estimated.items():
+                m.setdefault(c, values)
+    for c in range(len(comparisons)):
+        # A comparison no session could estimate counts for nothing (m = u).
+        m.setdefault(c, np.asarray(u[c], dtype=np.float64))
+    return Model(
+        comparisons=tuple(comparisons),
+        m=tuple(tuple(round(float(x), 9) for x in m[c]) for c in range(len(comparisons))),
+        u=tuple(tuple(float(f"{float(x):.9g}") for x in row) for row in u),
+        prior=float(f"{min(max(prior, 1e-15), 0.5):.9g}"),
+        one_sided=tuple(one_sided),
+    )
