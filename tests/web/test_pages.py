@@ -99,6 +99,9 @@ def test_network_page_and_exports(store: Built, login: Login) -> None:
                 assert link.get("End1Id") in ids and link.get("End2Id") in ids
     actions = audit_actions(store.db, ANALYST)
     assert ("view_network", f"network:{nets[0]}", None) in actions
+    # The page and its graph JSON are each a view: both logged.
+    views = [a for a, t, _r in actions if a == "view_network" and t == f"network:{nets[0]}"]
+    assert len(views) >= 2
     assert sum(1 for a, t, _r in actions if a == "export" and t == f"network:{nets[0]}") == 2
 
 

@@ -91,6 +91,7 @@ def link_command(
     from clearsight import audit
     from clearsight.commandline import cli_actor
     from clearsight.linkage.backend import BACKENDS
+    from clearsight.linkage.explain import write_explanations
     from clearsight.linkage.pipeline import run
 
     if backend not in BACKENDS:
@@ -107,6 +108,7 @@ def link_command(
             backend=backend,
             verbose=verbose,
         )
+        write_explanations(con)
         # Combining records about people is an s62 "combination", as in ``analyse``.
         audit.record(
             con,

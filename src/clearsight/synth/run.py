@@ -58,6 +58,9 @@ TRUTH_README = {
     "per victim of the group (role victim). group_type adult_group, peer_group, "
     "lone_offender (size 1, lone_offender=yes) or familial; cross_area=yes marks an "
     "offender whose home area is another area.",
+    "group_records.csv": "source_id, person_id, group_id: the person records that appear in "
+    "a group's own events or links. The network benchmark counts a group's recorded "
+    "offenders from it.",
     "narratives.csv": "source_id, event_id, label (neutral, blaming, hard_negative) for "
     "every narrative written.",
     "defects.csv": "source_id, file, row_number (header is row 1), kind, column of every "

@@ -643,7 +643,14 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
     def network_graph(
         request: Request, network_id: str, con: duckdb.DuckDBPyConnection = con_dep
     ) -> Response:
-        _principal, view = _network(request, con, network_id)
+        principal, view = _network(request, con, network_id)
+        # The graph names the members: fetched on its own it is a view like the page.
+        store.audit.record(
+            actor=principal.name,
+            action="view_network",
+            target=f"network:{network_id}",
+            details={"pseudonymised_members": view.pseudonymised, "as": "graph.json"},
+        )
         return JSONResponse({"nodes": view.nodes, "edges": view.edges})
 
     @app.post("/network/{network_id}/export", dependencies=[csrf_dep])
