@@ -55,6 +55,15 @@ def test_link_review_decide_show_export(linked: Linked, tmp_path: Path) -> None:
     assert action == "linkage_run"
     assert json.loads(details)["run_id"] == summary["run_id"]
     assert json.loads(details)["backend"] == "duckdb"
+    # Each entity's explanation is written for the run, one row per entity.
+    con = duckdb.connect(str(db), read_only=True)
+    explained, entities, runs = con.execute(
+        "SELECT (SELECT count(*) FROM entity_explanations), (SELECT count(*) FROM entities), "
+        "(SELECT list(DISTINCT run_id) FROM entity_explanations)"
+    ).fetchall()[0]
+    con.close()
+    assert explained == entities > 0
+    assert runs == [summary["run_id"]]
 
     result = runner.invoke(link_app, ["review", "--db", str(db), "--json", "--limit", "3"])
     assert result.exit_code == 0, result.output
@@ -168,3 +177,26 @@ def test_protected_characteristics_are_not_linkage_inputs() -> None:
     f = _features([{"forenames": "a", "ethnicity_self_defined": "W1", "nationality": ["GB"]}])
     columns = set(next(iter(f.values())))
     assert not {c for c in columns if "ethnic" in c or "national" in c}
+
+
+def _swapped(fn_l: str, sn_l: str, fn_r: str, sn_r: str) -> bool:
+    from clearsight.linkage.model import SWAPPED
+
+    con = duckdb.connect()
+    row = con.execute(
+        f"SELECT coalesce({SWAPPED}, false) FROM (SELECT ? AS fn1_l, ? AS sn1_l, "
+        "? AS fn1_r, ? AS sn1_r)",
+        [fn_l, sn_l, fn_r, sn_r],
+    ).fetchall()
+    con.close()
+    return bool(row[0][0])
+
+
+def test_swapped_names_need_more_than_a_first_letter() -> None:
+    assert _swapped("john", "smith", "smith", "john")
+    assert _swapped("john", "smith", "smith", "jon")  # the other cross a typing error
+    assert _swapped("j", "smith", "smith", "john")  # an initial
+    # One cross equal, the other sharing only its first letter: two people.
+    assert not _swapped("ali", "harris", "hussain", "ali")
+    assert not _swapped("hirans", "paige", "paige", "hith")
+    assert not _swapped("thomas", "green", "john", "thomas")

@@ -6,14 +6,13 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from clearsight.commandline import DbOption, JsonOption, fail, open_store
+from clearsight.commandline import DbOption, JsonOption, cli_actor, fail, open_store
 
 federate_app = typer.Typer(
     help="Find shared offenders across forces without sharing identifiable data.",
@@ -67,7 +66,7 @@ def export_command(
         summary = export(con, key, out, force=force)
         audit.record(
             con,
-            actor=getpass.getuser(),
+            actor=cli_actor(),
             action="federate_export",
             category="disclosure",
             target=summary.force,
@@ -122,7 +121,7 @@ def resolve_command(
     key = _key(key_file)
     con = open_store(db)
     try:
-        records = resolve(con, key, token, actor=actor or getpass.getuser(), reason=reason)
+        records = resolve(con, key, token, actor=actor or cli_actor(), reason=reason)
     except ValueError as exc:
         fail(exc)
     finally:
