@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from clearsight.linkage import clusters, tables
-from clearsight.linkage.model import NHS_EXACT
+from clearsight.linkage.model import DOB_WITHIN_YEAR, DOB_YEAR, DOB_YEAR_MONTH, NHS_EXACT
 from clearsight.store import ensure_schema
 
 
@@ -26,13 +26,16 @@ def _store(
     con.execute(
         "CREATE TEMP TABLE link_input (record_key VARCHAR, source_id VARCHAR, "
         "person_id VARCHAR, nhs_number VARCHAR, dob_y INTEGER, fn1 VARCHAR, sn VARCHAR, "
-        "dob VARCHAR)"
+        "dob VARCHAR, dob_ym VARCHAR)"
     )
     for person_id, nhs, year in records:
-        fn1, sn, dob = (names or {}).get(person_id, (None, None, None))
+        fn1, sn, date = (names or {}).get(person_id, (None, None, None))
+        # ``date`` may be partial ("1972-04"): only a full date is ``dob``.
+        dob = date if date and len(date) == 10 else None
+        ym = date[:7] if date and len(date) >= 7 else None
         con.execute(
-            "INSERT INTO link_input VALUES (?, 's', ?, ?, ?, ?, ?, ?)",
-            [f"s:{person_id}", person_id, nhs, year, fn1, sn, dob],
+            "INSERT INTO link_input VALUES (?, 's', ?, ?, ?, ?, ?, ?, ?)",
+            [f"s:{person_id}", person_id, nhs, year, fn1, sn, dob, ym],
         )
     # Links agree on the postcode unless a test says otherwise: not led by the name.
     con.execute(
@@ -52,11 +55,12 @@ def _link(
     weight: float,
     nhs: int = -1,
     postcode: int = 3,
+    dob: int = -1,
 ) -> None:
     con.execute(
         "INSERT INTO link_pairs (record_key_l, record_key_r, match_weight, gamma_nhs_number, "
-        "linked, gamma_postcode) VALUES (?, ?, ?, ?, true, ?)",
-        [f"s:{a}", f"s:{b}", weight, nhs, postcode],
+        "linked, gamma_postcode, gamma_date_of_birth) VALUES (?, ?, ?, ?, true, ?, ?)",
+        [f"s:{a}", f"s:{b}", weight, nhs, postcode, dob],
     )
 
 
@@ -155,3 +159,58 @@ def test_a_link_with_a_second_identifier_is_not_name_led() -> None:
     _link(con, "undated", "younger", 22.0, postcode=-1)
     e = _entities(con)
     assert e["older"] == e["undated"] != e["younger"]
+
+
+def test_a_namesake_born_in_another_year_is_no_rival_for_a_dated_link() -> None:
+    # The link agrees on April 1972; the other "runa khatun" was born in 1985.
+    names = {
+        "full": (*RUNA, "1972-04-10"),
+        "partial": (*RUNA, "1972-04"),
+        "namesake": (*RUNA, "1985-01-02"),
+    }
+    con = _store([("full", None, 1972), ("partial", None, 1972), ("namesake", None, 1985)], names)
+    _link(con, "full", "partial", 23.0, postcode=-1, dob=DOB_YEAR_MONTH)
+    e = _entities(con)
+    assert e["full"] == e["partial"] != e["namesake"]
+
+
+def test_a_namesake_born_in_the_same_month_is_a_rival() -> None:
+    names = {
+        "full": (*RUNA, "1972-04-10"),
+        "partial": (*RUNA, "1972-04"),
+        "namesake": (*RUNA, "1972-04-25"),
+    }
+    con = _store([("full", None, 1972), ("partial", None, 1972), ("namesake", None, 1972)], names)
+    _link(con, "full", "partial", 23.0, postcode=-1, dob=DOB_YEAR_MONTH)
+    e = _entities(con)
+    assert len({e["full"], e["partial"], e["namesake"]}) == 3
+
+
+@pytest.mark.parametrize(
+    ("level", "rival_year", "rivals"),
+    [
+        (DOB_YEAR, 1972, True),
+        (DOB_YEAR, 1973, False),
+        (DOB_WITHIN_YEAR, 1973, True),
+        (DOB_WITHIN_YEAR, 1975, False),
+    ],
+)
+def test_year_level_links_meet_only_namesakes_of_a_fitting_year(
+    level: int, rival_year: int, rivals: bool
+) -> None:
+    names = {
+        "full": (*RUNA, "1972-04-10"),
+        "year": (*RUNA, "1972" if level == DOB_YEAR else "1971"),
+        "namesake": (*RUNA, f"{rival_year}-09-30"),
+    }
+    con = _store(
+        [
+            ("full", None, 1972),
+            ("year", None, 1972 if level == DOB_YEAR else 1971),
+            ("namesake", None, rival_year),
+        ],
+        names,
+    )
+    _link(con, "full", "year", 23.0, postcode=-1, dob=level)
+    e = _entities(con)
+    assert (e["full"] != e["year"]) is rivals

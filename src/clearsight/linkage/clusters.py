@@ -16,6 +16,9 @@ import pyarrow as pa
 from clearsight.linkage.model import (
     DOB_ELSE,
     DOB_PARTIAL_MAX,
+    DOB_WITHIN_YEAR,
+    DOB_YEAR,
+    DOB_YEAR_MONTH,
     FORENAMES_ELSE,
     NHS_EXACT,
     NHS_ONE_ERROR,
@@ -133,13 +136,14 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
         WITH e AS (
             SELECT record_key_l AS l, record_key_r AS r, match_weight AS w, true AS checked,
                    gamma_nhs_number IN ({NHS_EXACT}, {NHS_ONE_ERROR}) AS nhs_agrees,
-                   {NAME_LED_SQL} AS name_led
+                   {NAME_LED_SQL} AS name_led, gamma_date_of_birth AS dob_level
             FROM link_pairs WHERE linked
             UNION ALL
-            SELECT record_key_l, record_key_r, 'Infinity'::DOUBLE, false, false, false
+            SELECT record_key_l, record_key_r, 'Infinity'::DOUBLE, false, false, false, NULL
             FROM current_link_decisions WHERE decision = 'accept'
         )
-        SELECT a.node AS a, b.node AS b, e.checked, e.nhs_agrees, e.name_led FROM e
+        SELECT a.node AS a, b.node AS b, e.checked, e.nhs_agrees, e.name_led,
+               coalesce(e.dob_level, -1) AS dob_level FROM e
         JOIN _link_nodes a ON a.record_key = e.l
         JOIN _link_nodes b ON b.record_key = e.r
         ORDER BY e.w DESC, a.node, b.node
@@ -159,17 +163,18 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
         """
     ).fetchall()
     entities = _Entities(n, identity, cannot)
-    led: list[tuple[int, int]] = []
-    for a, b, checked, nhs_agrees, name_led in zip(
+    led: list[tuple[int, int, int]] = []
+    for a, b, checked, nhs_agrees, name_led, dob_level in zip(
         edges["a"].tolist(),
         edges["b"].tolist(),
         edges["checked"].tolist(),
         edges["nhs_agrees"].tolist(),
         edges["name_led"].tolist(),
+        edges["dob_level"].tolist(),
         strict=True,
     ):
         if name_led:
-            led.append((a, b))
+            led.append((a, b, dob_level))
         else:
             entities.merge(a, b, checked=checked, nhs_agrees=nhs_agrees)
     refused = _follow_name_led(con, entities, led)
@@ -313,18 +318,21 @@ class _Entities:
 
 
 def _follow_name_led(
-    con: duckdb.DuckDBPyConnection, entities: _Entities, led: list[tuple[int, int]]
+    con: duckdb.DuckDBPyConnection, entities: _Entities, led: list[tuple[int, int, int]]
 ) -> list[tuple[int, int]]:
-    """Follow name-led links (strongest first) whose name no second person bears.
+    """Follow name-led links (strongest first) whose name no second person could bear.
 
     Returns the links refused. Holders of a name are the entities, after every
     other link, with a full birth date on a record of that forename and surname.
+    A holder competes for a link only when its birth date fits the link's own
+    date evidence (``_fits``): a "john smith" born in 1995 is no rival for a link
+    between two records that agree on May 1980.
     """
     if not led:
         return []
     con.register(
         "_link_led_df",
-        pa.table({"node": pa.array(sorted({x for pair in led for x in pair}), pa.int64())}),
+        pa.table({"node": pa.array(sorted({x for a, b, _ in led for x in (a, b)}), pa.int64())}),
     )
     rows = con.execute(
         """
@@ -334,25 +342,53 @@ def _follow_name_led(
             JOIN link_input i USING (record_key)
             WHERE i.fn1 IS NOT NULL AND i.sn IS NOT NULL
         )
-        SELECT n.node, i.fn1 || ' ' || i.sn AS name, i.dob IS NOT NULL AS dated
+        SELECT n.node, i.fn1 || ' ' || i.sn AS name, i.dob IS NOT NULL AS dated,
+               i.dob_ym, i.dob_y
         FROM link_input i JOIN names USING (fn1, sn) JOIN _link_nodes n USING (record_key)
         """
     ).fetchall()
     con.unregister("_link_led_df")
-    name_of = {int(node): str(name) for node, name, _ in rows}
+    name_of = {int(node): str(name) for node, name, *_ in rows}
+    dates = {int(node): (ym, y) for node, _, _, ym, y in rows}
     holders: dict[str, list[int]] = {}
-    for node, name, dated in rows:
+    for node, name, dated, *_ in rows:
         if dated:
             holders.setdefault(str(name), []).append(int(node))
     refused = []
-    for a, b in led:
+    for a, b, level in led:
         names = {name_of[x] for x in (a, b) if x in name_of}
-        bearers = {entities.find(x) for name in names for x in holders.get(name, [])}
+        ends = [dates.get(a, (None, None)), dates.get(b, (None, None))]
+        bearers = {
+            entities.find(x)
+            for name in names
+            for x in holders.get(name, [])
+            if _fits(dates[x], ends, level)
+        }
         if len(bearers) <= 1:
             entities.merge(a, b, checked=True, nhs_agrees=False)
         else:
             refused.append((a, b))
     return refused
+
+
+def _fits(
+    holder: tuple[str | None, int | None],
+    ends: list[tuple[str | None, int | None]],
+    level: int,
+) -> bool:
+    """Whether a holder's birth date agrees with either end of a link at the link's level.
+
+    Where the link's dates are not compared (one is missing) any holder fits:
+    the undated record could be any of them.
+    """
+    ym, year = holder
+    if level == DOB_YEAR_MONTH:
+        return any(ym is not None and ym == e_ym for e_ym, _ in ends)
+    if level == DOB_YEAR:
+        return any(year is not None and year == e_y for _, e_y in ends)
+    if level == DOB_WITHIN_YEAR:
+        return any(year is not None and e_y is not None and abs(year - e_y) <= 1 for _, e_y in ends)
+    return True
 
 
 def _mark_name_shared(con: duckdb.DuckDBPyConnection, refused: list[tuple[int, int]]) -> None:
