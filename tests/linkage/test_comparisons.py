@@ -26,40 +26,77 @@ def _level(name: str, pair: dict[str, Any]) -> str:
         if lvl["sql_condition"] != "ELSE"
     )
     con = duckdb.connect()
-    columns = ", ".join(f"? AS {k}" for k in pair)
+    columns = ", ".join(f"?::VARCHAR AS {k}" for k in pair)
     row = con.execute(
         f"SELECT CASE {cases} ELSE 'else' END FROM (SELECT {columns})", list(pair.values())
     ).fetchall()
     return str(row[0][0])
 
 
-def _place(postcode: tuple[str | None, str | None], address: tuple[str, str]) -> dict[str, Any]:
+def _place(
+    postcode: tuple[str | None, str | None], address: tuple[str | None, str | None]
+) -> dict[str, Any]:
     pair: dict[str, Any] = {}
     for side, pc, addr in (("l", postcode[0], address[0]), ("r", postcode[1], address[1])):
-        number, _, street = addr.partition(" ")
+        number, _, street = (addr or "").partition(" ")
         pair |= {
             f"postcode_{side}": pc,
+            f"pc_sector_{side}": pc[:-2] if pc else None,
+            f"pc_district_{side}": pc.split(" ")[0] if pc else None,
             f"address_{side}": addr,
-            f"addr_number_{side}": number,
-            f"addr_street_{side}": street.split(" ")[0],
+            f"addr_number_{side}": number or None,
+            f"addr_street_{side}": street.split(" ")[0] if street else None,
         }
     return pair
 
 
-def test_a_move_is_counted_once_by_the_postcode() -> None:
-    moved = _place(("LS1 4AB", "M1 2CD"), ("12 park road leeds", "3 mill lane salford"))
-    assert _level("address", moved) == model.ADDRESS_SAID_BY_POSTCODE
-
-
-def test_the_same_address_with_a_mistyped_postcode_still_counts() -> None:
-    typo = _place(("LS1 4AB", "LS1 4BA"), ("12 park road leeds", "12 park road leeds"))
-    assert _level("address", typo) == "exact"
-
-
-@pytest.mark.parametrize("postcode", [("LS1 4AB", "LS1 4AB"), (None, "LS1 4AB")])
-def test_a_different_address_is_evidence_where_the_postcode_does_not_say_it(
-    postcode: tuple[str | None, str | None],
+@pytest.mark.parametrize(
+    ("postcodes", "addresses", "expected"),
+    [
+        (
+            ("LS1 4AB", "LS1 4AB"),
+            ("12 park road leeds", "12 park road leeds"),
+            "address and postcode agree",
+        ),
+        # A mistyped postcode: the address alone says "one place".
+        (
+            ("LS1 4AB", "LS1 4BA"),
+            ("12 park road leeds", "12 park road leeds"),
+            "address agrees, postcode differs or missing",
+        ),
+        (
+            (None, "LS1 4AB"),
+            ("12 park road leeds", "12 park road leeds"),
+            "address agrees, postcode differs or missing",
+        ),
+        (
+            ("LS1 4AB", "LS1 4AB"),
+            ("12 park road leeds", "3 mill lane leeds"),
+            "postcode agrees, address differs or missing",
+        ),
+        (
+            ("LS1 4AB", "LS1 4DD"),
+            ("12 park road leeds", "3 mill lane leeds"),
+            "postcode sector agrees",
+        ),
+        # A move: different postcode and address is one disagreement, not two.
+        (("LS1 4AB", "M1 2CD"), ("12 park road leeds", "3 mill lane salford"), "else"),
+        ((None, "M1 2CD"), ("12 park road leeds", None), "null"),
+    ],
+)
+def test_place_levels(
+    postcodes: tuple[str | None, str | None],
+    addresses: tuple[str | None, str | None],
+    expected: str,
 ) -> None:
-    # Same postcode, different house; or no postcode to carry the disagreement.
-    other = _place(postcode, ("12 park road leeds", "3 mill lane leeds"))
-    assert _level("address", other) == "else"
+    assert _level("place", _place(postcodes, addresses)) == expected
+
+
+def test_postcode_and_address_are_one_comparison() -> None:
+    # Two comparisons would add a move's disagreement (or a household's
+    # agreement) twice.
+    names = [
+        c.get_comparison("duckdb").as_dict()["output_column_name"] for c in model.comparisons()
+    ]
+    assert "place" in names
+    assert "postcode" not in names and "address" not in names

@@ -37,12 +37,12 @@ def _store(
             "INSERT INTO link_input VALUES (?, 's', ?, ?, ?, ?, ?, ?, ?)",
             [f"s:{person_id}", person_id, nhs, year, fn1, sn, dob, ym],
         )
-    # Links agree on the postcode unless a test says otherwise: not led by the name.
+    # Links agree on the place unless a test says otherwise: not led by the name.
     con.execute(
         "CREATE TABLE link_pairs (record_key_l VARCHAR, record_key_r VARCHAR, "
         "match_weight DOUBLE, gamma_nhs_number INTEGER, linked BOOLEAN, "
-        "gamma_date_of_birth INTEGER DEFAULT -1, gamma_postcode INTEGER DEFAULT 3, "
-        "gamma_address INTEGER DEFAULT -1, gamma_phones INTEGER DEFAULT -1, "
+        "gamma_date_of_birth INTEGER DEFAULT -1, gamma_place INTEGER DEFAULT 6, "
+        "gamma_phones INTEGER DEFAULT -1, "
         "gamma_emails INTEGER DEFAULT -1, refused_because VARCHAR)"
     )
     return con
@@ -54,13 +54,13 @@ def _link(
     b: str,
     weight: float,
     nhs: int = -1,
-    postcode: int = 3,
+    place: int = 6,
     dob: int = -1,
 ) -> None:
     con.execute(
         "INSERT INTO link_pairs (record_key_l, record_key_r, match_weight, gamma_nhs_number, "
-        "linked, gamma_postcode, gamma_date_of_birth) VALUES (?, ?, ?, ?, true, ?, ?)",
-        [f"s:{a}", f"s:{b}", weight, nhs, postcode, dob],
+        "linked, gamma_place, gamma_date_of_birth) VALUES (?, ?, ?, ?, true, ?, ?)",
+        [f"s:{a}", f"s:{b}", weight, nhs, place, dob],
     )
 
 
@@ -125,7 +125,7 @@ RUNA = ("runa", "khatun")
 def test_a_name_led_link_is_followed_when_one_person_bears_the_name() -> None:
     names = {"dated": (*RUNA, "1972-04-10"), "undated": (*RUNA, None)}
     con = _store([("dated", None, 1972), ("undated", None, None)], names)
-    _link(con, "dated", "undated", 23.0, postcode=-1)
+    _link(con, "dated", "undated", 23.0, place=-1)
     e = _entities(con)
     assert e["dated"] == e["undated"]
 
@@ -137,8 +137,8 @@ def test_a_name_led_link_is_refused_when_two_people_bear_the_name() -> None:
         "undated": (*RUNA, None),
     }
     con = _store([("older", None, 1972), ("younger", None, 1985), ("undated", None, None)], names)
-    _link(con, "older", "undated", 23.0, postcode=-1)
-    _link(con, "undated", "younger", 22.0, postcode=-1)
+    _link(con, "older", "undated", 23.0, place=-1)
+    _link(con, "undated", "younger", 22.0, place=-1)
     e = _entities(con)
     assert len({e["older"], e["younger"], e["undated"]}) == 3
     refused = con.execute(
@@ -155,8 +155,8 @@ def test_a_link_with_a_second_identifier_is_not_name_led() -> None:
         "undated": (*RUNA, None),
     }
     con = _store([("older", None, 1972), ("younger", None, 1985), ("undated", None, None)], names)
-    _link(con, "older", "undated", 30.0, postcode=3)  # the same postcode
-    _link(con, "undated", "younger", 22.0, postcode=-1)
+    _link(con, "older", "undated", 30.0, place=6)  # the same postcode
+    _link(con, "undated", "younger", 22.0, place=-1)
     e = _entities(con)
     assert e["older"] == e["undated"] != e["younger"]
 
@@ -169,7 +169,7 @@ def test_a_namesake_born_in_another_year_is_no_rival_for_a_dated_link() -> None:
         "namesake": (*RUNA, "1985-01-02"),
     }
     con = _store([("full", None, 1972), ("partial", None, 1972), ("namesake", None, 1985)], names)
-    _link(con, "full", "partial", 23.0, postcode=-1, dob=DOB_YEAR_MONTH)
+    _link(con, "full", "partial", 23.0, place=-1, dob=DOB_YEAR_MONTH)
     e = _entities(con)
     assert e["full"] == e["partial"] != e["namesake"]
 
@@ -181,7 +181,7 @@ def test_a_namesake_born_in_the_same_month_is_a_rival() -> None:
         "namesake": (*RUNA, "1972-04-25"),
     }
     con = _store([("full", None, 1972), ("partial", None, 1972), ("namesake", None, 1972)], names)
-    _link(con, "full", "partial", 23.0, postcode=-1, dob=DOB_YEAR_MONTH)
+    _link(con, "full", "partial", 23.0, place=-1, dob=DOB_YEAR_MONTH)
     e = _entities(con)
     assert len({e["full"], e["partial"], e["namesake"]}) == 3
 
@@ -211,6 +211,6 @@ def test_year_level_links_meet_only_namesakes_of_a_fitting_year(
         ],
         names,
     )
-    _link(con, "full", "year", 23.0, postcode=-1, dob=level)
+    _link(con, "full", "year", 23.0, place=-1, dob=level)
     e = _entities(con)
     assert (e["full"] != e["year"]) is rivals

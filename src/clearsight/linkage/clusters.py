@@ -22,6 +22,7 @@ from clearsight.linkage.model import (
     FORENAMES_ELSE,
     NHS_EXACT,
     NHS_ONE_ERROR,
+    PLACE_ELSE,
 )
 
 # Why a pair scored above the threshold is still not linked. The model can
@@ -63,7 +64,7 @@ END
 # bears either record's forename and surname (``NAME_SHARED``).
 NAME_LED_SQL = f"""(
     coalesce(gamma_date_of_birth, -1) <= {DOB_PARTIAL_MAX}
-    AND coalesce(gamma_postcode, -1) <= 0 AND coalesce(gamma_address, -1) <= 0
+    AND coalesce(gamma_place, -1) <= {PLACE_ELSE}
     AND coalesce(gamma_phones, -1) <= 0 AND coalesce(gamma_emails, -1) <= 0
     AND coalesce(gamma_nhs_number, -1) <= 0
 )"""

@@ -78,11 +78,7 @@ def level_labels(model: dict[str, Any]) -> dict[str, dict[int, str]]:
         by_gamma = {
             len(non_null) - 1 - i: lvl.get("label_for_charts", "") for i, lvl in enumerate(non_null)
         }
-        null_labels = [
-            lvl.get("label_for_charts", "") for lvl in levels if lvl.get("is_null_level")
-        ]
-        said = next((x for x in null_labels if x and x != "null"), None)
-        by_gamma[-1] = f"{said} (no evidence)" if said else "null (no evidence)"
+        by_gamma[-1] = "null (no evidence)"
         labels[comparison["output_column_name"]] = by_gamma
     return labels
 

@@ -53,19 +53,13 @@ SWAPPED = (
 )
 
 
-# A different address where the postcode differs too is one fact, a move, not
-# two: counted once, by the postcode. Scored as two independent disagreements
-# it cost a person who had moved about 6.7 of evidence instead of 3.3 (the
-# model's comparisons are conditionally independent only if no two of them
-# measure the same thing). An address that agrees in part still counts: with a
-# mistyped postcode it is evidence of its own.
-ADDRESS_AGREES = (
-    "address_l = address_r"
-    " OR (addr_number_l = addr_number_r AND addr_street_l = addr_street_r)"
-    " OR jaro_winkler_similarity(address_l, address_r) >= 0.9"
-    " OR addr_street_l = addr_street_r"
-)
-ADDRESS_SAID_BY_POSTCODE = "missing, or differs where the postcode differs (counted once)"
+# Postcode and address line are one comparison, "place". Scored as two, the
+# model (which adds comparisons as independent evidence) counted one fact twice:
+# a person who had moved lost the postcode's and the address's disagreement
+# (about 6.7 of evidence instead of 3.3), and two people of one household gained
+# both agreements. Levels say what the pair shares, strongest first; a
+# different address with a different postcode is one move.
+PLACE_ELSE = 0
 
 
 @dataclass(frozen=True)
@@ -87,8 +81,8 @@ def comparisons() -> list[Any]:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
-    def null(sql: str, label: str = "null") -> Any:
-        return cll.CustomLevel(sql, label, base_dialect_str="duckdb").configure(is_null_level=True)
+    def null(sql: str) -> Any:
+        return cll.CustomLevel(sql, "null", base_dialect_str="duckdb").configure(is_null_level=True)
 
     def level(sql: str, label: str) -> Any:
         return cll.CustomLevel(sql, label, base_dialect_str="duckdb")
@@ -152,34 +146,31 @@ def comparisons() -> list[Any]:
             cll.ElseLevel(),
         ],
     )
-    postcode = cl.CustomComparison(
-        output_column_name="postcode",
-        comparison_description="postcode, full, sector, district",
-        comparison_levels=[
-            null("postcode_l IS NULL OR postcode_r IS NULL"),
-            level("postcode_l = postcode_r", "exact"),
-            level("pc_sector_l = pc_sector_r", "sector agrees"),
-            level("pc_district_l = pc_district_r", "district agrees"),
-            cll.ElseLevel(),
-        ],
-    )
-
-    address = cl.CustomComparison(
-        output_column_name="address",
-        comparison_description="address line, letters and digits only",
+    place = cl.CustomComparison(
+        output_column_name="place",
+        comparison_description="postcode and address line, compared once",
         comparison_levels=[
             null(
-                f"address_l IS NULL OR address_r IS NULL OR (postcode_l <> postcode_r "
-                f"AND NOT coalesce({ADDRESS_AGREES}, false))",
-                ADDRESS_SAID_BY_POSTCODE,
+                "(postcode_l IS NULL OR postcode_r IS NULL) "
+                "AND (address_l IS NULL OR address_r IS NULL)"
             ),
-            level("address_l = address_r", "exact"),
+            level(
+                "postcode_l = postcode_r AND address_l = address_r",
+                "address and postcode agree",
+            ),
+            level("address_l = address_r", "address agrees, postcode differs or missing"),
+            level("postcode_l = postcode_r", "postcode agrees, address differs or missing"),
             level(
                 "addr_number_l = addr_number_r AND addr_street_l = addr_street_r",
                 "house number and street agree",
             ),
-            level("jaro_winkler_similarity(address_l, address_r) >= 0.9", "Jaro-Winkler >= 0.9"),
+            level(
+                "jaro_winkler_similarity(address_l, address_r) >= 0.9",
+                "address Jaro-Winkler >= 0.9",
+            ),
+            level("pc_sector_l = pc_sector_r", "postcode sector agrees"),
             level("addr_street_l = addr_street_r", "street agrees"),
+            level("pc_district_l = pc_district_r", "postcode district agrees"),
             cll.ElseLevel(),
         ],
     )
@@ -220,8 +211,7 @@ def comparisons() -> list[Any]:
         forenames,
         surname,
         dob,
-        postcode,
-        address,
+        place,
         shared_list("phones", "phone number"),
         shared_list("emails", "email address"),
         nhs,

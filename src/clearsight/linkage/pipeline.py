@@ -191,7 +191,7 @@ def _empty_pairs(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
                0.0::DOUBLE AS match_weight, 0.0::DOUBLE AS match_probability,
                0.0::DOUBLE AS evidence,
                0 AS gamma_forenames, 0 AS gamma_nhs_number, 0 AS gamma_date_of_birth,
-               0 AS gamma_postcode, 0 AS gamma_address, 0 AS gamma_phones,
+               0 AS gamma_place, 0 AS gamma_phones,
                0 AS gamma_emails,
                NULL::VARCHAR AS refused_because, false AS linked
         WHERE false
