@@ -20,6 +20,9 @@ the prior. Trained as Splink trains, without labels:
 3. the prior as the linkage stage takes it: pairs agreeing on name and full birth date
    or on NHS number, at an assumed recall, over all pairs of people of two forces.
 
+A level's weight is capped at the weight of every stronger level of its comparison
+(``Model.weights``).
+
 Patterns are few (levels multiply, candidates repeat them), so training is over pattern
 counts and costs nothing next to finding the candidates.
 """
@@ -58,13 +61,24 @@ class Model:
     one_sided: tuple[bool, ...] = ()
 
     def weights(self) -> list[list[float]]:
-        weights = [
-            [math.log2(mi / ui) for mi, ui in zip(m, u, strict=True)]
-            for m, u in zip(self.m, self.u, strict=True)
-        ]
-        for c, one_sided in enumerate(self.one_sided):
-            if one_sided:
-                weights[c][0] = 0.0
+        """log2(m/u) of every level, no level above any stronger level of its comparison.
+
+        Levels are ordered by how much of the identity agrees, so a weaker level is no
+        stronger evidence than a stronger one (a monotone likelihood ratio). An estimate
+        that says otherwise comes from levels too rare to estimate: a level that no pair
+        of one force reached has u at its floor of one pair, and one that no match of its
+        EM session reached has the pseudo-count's m; the ratio of two floors says nothing
+        of the level, yet unchecked it can outweigh every level above it.
+        """
+        weights = []
+        for c, (m, u) in enumerate(zip(self.m, self.u, strict=True)):
+            raw = [math.log2(mi / ui) for mi, ui in zip(m, u, strict=True)]
+            if c < len(self.one_sided) and self.one_sided[c]:
+                raw[0] = 0.0
+            capped = raw[:]
+            for level in range(len(raw) - 2, -1, -1):
+                capped[level] = min(raw[level], capped[level + 1])
+            weights.append(capped)
         return weights
 
     def evidence(self, pattern: Sequence[int]) -> float:
