@@ -12,7 +12,7 @@ from typer import Typer
 from typer.testing import CliRunner
 
 from clearsight.linkage.cli import entity_app, export_entities_command, link_app
-from clearsight.linkage.features import INPUT_TABLE, build_input
+from clearsight.linkage.features import INPUT_TABLE, RARE_SURNAME_MAX, build_input
 from clearsight.store import ensure_schema
 from tests.linkage.conftest import Linked
 
@@ -171,6 +171,17 @@ def test_features_from_person_records() -> None:
     assert f["3"]["fn1"] == "b" and f["3"]["dob"] is None and f["3"]["dob_ym"] == "2011-03"
     assert f["3"]["phones"] is None and f["3"]["sex"] is None
     assert f["4"]["is_unknown"]
+
+
+def test_only_a_rare_surname_is_a_blocking_key() -> None:
+    common = [{"forenames": "jo", "surname": "smith"}] * (RARE_SURNAME_MAX + 1)
+    rare = [
+        {"forenames": "paige", "surname": "haaigh"},
+        {"forenames": "paigk", "surname": "haaigh"},
+    ]
+    f = _features(common + rare)
+    assert {row["sn_rare"] for row in f.values() if row["sn"] == "smith"} == {None}
+    assert {row["sn_rare"] for row in f.values() if row["sn"] == "haaigh"} == {"haaigh"}
 
 
 def test_protected_characteristics_are_not_linkage_inputs() -> None:

@@ -16,6 +16,10 @@ import yaml
 
 INPUT_TABLE = "link_input"
 RECORD_KEY = "record_key"
+# A surname borne by at most this many records is a blocking key with the
+# forename initial alone: a block of such a surname stays small at any scale,
+# while "smith" with an initial would pair hundreds of thousands of records.
+RARE_SURNAME_MAX = 50
 # What agencies write where a name is not known. A record whose name tokens are
 # all placeholders, or which says "unknown" outright, is unidentified: its name
 # is no evidence at all.
@@ -218,6 +222,9 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
             n.sn,
             n.sn1,
             c.sn_code,
+            -- A surname few records bear, as a blocking key (``RARE_SURNAME_MAX``).
+            CASE WHEN n.sn IS NOT NULL AND count(*) OVER (PARTITION BY n.sn) <= {RARE_SURNAME_MAX}
+                 THEN n.sn END AS sn_rare,
             -- Keyed errors rarely touch the first letter.
             n.fn1[1] AS fn_init,
             n.sn[1] AS sn_init,
