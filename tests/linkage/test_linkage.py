@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import json
 import shutil
 from pathlib import Path
 
@@ -170,6 +171,16 @@ def test_rerun_reproduces_partition_and_ids(linked: Linked, tmp_path: Path) -> N
     summary = run(con, model_json=linked.model_json)
     assert not summary.trained
     assert partition(con) == before
+    con.close()
+
+
+def test_a_model_of_another_design_is_refused(linked: Linked, tmp_path: Path) -> None:
+    # A model saved before postcode and address became one comparison.
+    old = json.loads(linked.model_json)
+    old["comparisons"] = [c for c in old["comparisons"] if c["output_column_name"] != "place"]
+    con = _copy(linked, tmp_path)
+    with pytest.raises(LinkageError, match=r"other comparisons.*without --model"):
+        run(con, model_json=json.dumps(old))
     con.close()
 
 

@@ -407,5 +407,28 @@ def settings_hash(model: str) -> str:
     return hashlib.sha256(json.dumps(design, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def check_design(trained: dict[str, Any]) -> None:
+    """Refuse a saved model whose comparisons are not this version's.
+
+    The guards and clustering read comparison levels by name and number (the
+    forenames "else" level, the birth-date levels, "place"); a model saved by a
+    version with other comparisons would be read wrongly, not merely scored.
+    """
+    from clearsight.linkage.errors import LinkageError
+
+    def shape(comparisons: list[dict[str, Any]]) -> list[tuple[str, int]]:
+        return [(c["output_column_name"], len(c["comparison_levels"])) for c in comparisons]
+
+    current = shape([c.get_comparison("duckdb").as_dict() for c in comparisons()])
+    saved = shape(trained.get("comparisons", []))
+    if saved != current:
+        raise LinkageError(
+            "the saved model was trained with other comparisons "
+            f"({', '.join(n for n, _ in saved) or 'none'}; this version compares "
+            f"{', '.join(n for n, _ in current)}, with other levels): link without --model "
+            "to train a model for this version"
+        )
+
+
 def quiet_splink(verbose: bool) -> None:
     logging.getLogger("splink").setLevel(logging.INFO if verbose else logging.WARNING)

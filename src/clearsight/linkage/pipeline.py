@@ -149,6 +149,7 @@ def _score(
         trained = model.rounded(linker.misc.save_model_to_json())
     else:
         trained = json.loads(model_json)
+        model.check_design(trained)
     linker = backend.linker(sdf, backend.scoring_model(trained), verbose=verbose)
     prior = model.prior_weight(trained)
     backend.propose_pairs(linker, features.INPUT_TABLE)
