@@ -206,6 +206,34 @@ def _scores(
     for name, true_groups in truths.items():
         print(f"{label}{name}:", score(true_groups, predicted))
     print(f"  possible duplicates (not networks): {_duplicates(con, records)}")
+    print(f"  by IICSA status: {_by_status(con, truths[''], predicted)}")
+
+
+def _by_status(
+    con: duckdb.DuckDBPyConnection,
+    true_groups: dict[str, set[str]],
+    predicted: dict[str, set[str]],
+) -> dict[str, dict[str, int]]:
+    """Networks and spurious networks per IICSA status, and the true groups recovered
+    only by networks of that status (a "possible" network, shared children only, is
+    the only match of these groups)."""
+    status = dict(con.execute("SELECT network_id, iicsa_status FROM network_status").fetchall())
+    out: dict[str, dict[str, int]] = {}
+
+    def jaccard(a: set[str], b: set[str]) -> float:
+        return len(a & b) / len(a | b)
+
+    for network_id, members in predicted.items():
+        row = out.setdefault(str(status.get(network_id)), {})
+        row["networks"] = row.get("networks", 0) + 1
+        if not any(jaccard(members, g) >= 0.5 for g in true_groups.values()):
+            row["spurious"] = row.get("spurious", 0) + 1
+    for group in true_groups.values():
+        matched = {str(status.get(n)) for n, m in predicted.items() if jaccard(group, m) >= 0.5}
+        if len(matched) == 1:
+            row = out.setdefault(matched.pop(), {})
+            row["groups_recovered_only_here"] = row.get("groups_recovered_only_here", 0) + 1
+    return out
 
 
 def _duplicates(
@@ -218,9 +246,14 @@ def _duplicates(
     ).fetchall():
         if (s, p) in records:
             true_of[entity].add(records[(s, p)])
-    pairs = con.execute("SELECT entity_a, entity_b FROM network_possible_duplicates").fetchall()
-    same = sum(bool(true_of[a] & true_of[b]) for a, b in pairs)
-    return {"pairs": len(pairs), "one_true_person": same}
+    pairs = con.execute(
+        "SELECT entity_a, entity_b, reason FROM network_possible_duplicates"
+    ).fetchall()
+    same = sum(bool(true_of[a] & true_of[b]) for a, b, _ in pairs)
+    unidentified = sum(
+        r == "unidentified, linked only by a shared child or place" for *_, r in pairs
+    )
+    return {"pairs": len(pairs), "one_true_person": same, "unidentified_pairs": unidentified}
 
 
 def recovery(

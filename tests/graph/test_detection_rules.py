@@ -1,7 +1,10 @@
 """Detection rules on a small fictional police submission, ingested with the real ingest:
 bridging links (employed where another group offended) never join two groups, people
-police link to several offenders join as ``linked`` members, and a two-person "network"
-of near-duplicate identities is a possible duplicate, not a network."""
+police link to several offenders join as ``linked`` members, a two-person "network"
+of near-duplicate identities (or of an unidentified person and another linked only by a
+shared child) is a possible duplicate, not a network, a CSE flag on a property offence
+shares no child, and a household is not evidence that a child's family member at a
+meeting knows the offenders."""
 
 from __future__ import annotations
 
@@ -10,18 +13,25 @@ from pathlib import Path
 import duckdb
 
 from clearsight.graph import GraphSettings, run
+from clearsight.graph.detect import NEAR_DUPLICATE, UNIDENTIFIED_PAIR
 from clearsight.ingest import ingest
 from clearsight.store import connect
 from tests.graph.scenario import POLICE_MANIFEST, _person, write_submission
 
 
-def _crime(event_id: str, date: str, location: str = "") -> dict[str, str]:
+def _crime(
+    event_id: str,
+    date: str,
+    location: str = "",
+    offence: str = "Sexual activity with a child",
+    event_type: str = "crime",
+) -> dict[str, str]:
     return {
         "event_id": event_id,
-        "event_type": "crime",
+        "event_type": event_type,
         "reported_date": date,
         "location_id": location,
-        "offence": "Sexual activity with a child",
+        "offence": offence,
         "cse_flag": "yes",
     }
 
@@ -100,9 +110,9 @@ RULES = {
 }
 
 
-def _store(tmp: Path) -> duckdb.DuckDBPyConnection:
+def _store(tmp: Path, tables: dict[str, list] | None = None) -> duckdb.DuckDBPyConnection:  # type: ignore[type-arg]
     con = connect(tmp / "rules.duckdb")
-    ingest(con, write_submission(tmp / "police", POLICE_MANIFEST, RULES))
+    ingest(con, write_submission(tmp / "police", POLICE_MANIFEST, tables or RULES))
     return con
 
 
@@ -150,13 +160,189 @@ def test_near_duplicate_pair_is_a_possible_duplicate_not_a_network(tmp_path: Pat
     assert not any("J1" in m for m in networks)
     assert {"A1": "suspect", "Z1": "suspect"} in networks
     pairs = con.execute(
-        "SELECT entity_a, entity_b, dob_a, dob_b, link_types FROM network_possible_duplicates"
+        "SELECT entity_a, entity_b, dob_a, dob_b, link_types, reason "
+        "FROM network_possible_duplicates"
     ).fetchall()
-    assert [(a.split("/")[-1], b.split("/")[-1], t) for a, b, _, _, t in pairs] == [
-        ("J1", "J2", ["shared_victim"])
+    assert [(a.split("/")[-1], b.split("/")[-1], t, r) for a, b, _, _, t, r in pairs] == [
+        ("J1", "J2", ["shared_victim"], NEAR_DUPLICATE)
     ]
     # Switched off, the pair is reported as a network again.
     run(con, GraphSettings(duplicate_pairs_not_networks=False))
     assert {"J1": "suspect", "J2": "suspect"} in _networks(con)
     assert not con.execute("SELECT count(*) FROM network_possible_duplicates").fetchall()[0][0]
+    con.close()
+
+
+def _unknown(pid: str, dob: str = "") -> dict[str, str]:
+    return {"person_id": pid, "forenames": "Unknown", "surname": "Male", "date_of_birth": dob}
+
+
+UNIDENTIFIED = {
+    "persons": [
+        *(
+            _person(f"C{i}", "Child", f"Fictional{i}", f"2010-0{i}-01", "female")
+            for i in range(1, 5)
+        ),
+        # Ian and an unknown man each offend against C1, apart: possibly one man.
+        _person("I1", "Ian", "India", "1980-01-01", "male"),
+        _unknown("U1"),
+        # Noel and an unknown man recorded as born 20 years later share C2: two people.
+        _person("N1", "Noel", "November", "1960-01-01", "male"),
+        _unknown("U2", "1980"),
+        # Two unknown men in one crime against C3: two people, a network.
+        _unknown("U3"),
+        _unknown("U4"),
+        # Oscar and an unknown man share C4 and a phone: they know one another.
+        _person("O1", "Oscar", "Oscar", "1975-01-01", "male", phones="07700 900111"),
+        {**_unknown("U5"), "phones": "07700 900111"},
+    ],
+    "events": [_crime(f"X{i}", f"2024-0{i}-01") for i in range(1, 9)],
+    "involvements": [
+        *_involve("X1", "I1", child="C1"),
+        *_involve("X2", "U1", child="C1"),
+        *_involve("X3", "N1", child="C2"),
+        *_involve("X4", "U2", child="C2"),
+        *_involve("X5", "U3", "U4", child="C3"),
+        *_involve("X6", "O1", child="C4"),
+        *_involve("X7", "U5", child="C4"),
+    ],
+}
+
+
+def test_unidentified_pair_sharing_only_a_child_is_a_possible_duplicate(tmp_path: Path) -> None:
+    con = _store(tmp_path, UNIDENTIFIED)
+    run(con)
+    networks = _networks(con)
+    assert not any("I1" in m or "U1" in m for m in networks)
+    pairs = con.execute(
+        "SELECT entity_a, entity_b, link_types, reason FROM network_possible_duplicates"
+    ).fetchall()
+    assert [(a.split("/")[-1], b.split("/")[-1], t, r) for a, b, t, r in pairs] == [
+        ("I1", "U1", ["shared_victim"], UNIDENTIFIED_PAIR)
+    ]
+    # Dates of birth 20 years apart: two people; two unknown men in one crime: two
+    # people who know one another; a shared phone: they know one another.
+    assert {"N1": "suspect", "U2": "suspect"} in networks
+    assert {"U3": "suspect", "U4": "suspect"} in networks
+    assert {"O1": "suspect", "U5": "suspect"} in networks
+    # The police-only pass sets the same pair aside.
+    assert not con.execute(
+        "SELECT count(*) FROM networks WHERE NOT detectable_police_only"
+    ).fetchall()[0][0]
+    # Switched off, the pair is a network again.
+    run(con, GraphSettings(unidentified_pairs_not_networks=False))
+    assert {"I1": "suspect", "U1": "suspect"} in _networks(con)
+    assert not con.execute("SELECT count(*) FROM network_possible_duplicates").fetchall()[0][0]
+    con.close()
+
+
+FLAGGED = {
+    "persons": [
+        _person("C1", "Child", "Fictional", "2012-01-01", "female"),
+        _person("C2", "Child", "Fictionaltwo", "2011-01-01", "female"),
+        _person("B1", "Bob", "Bravo", "1980-01-01", "male"),
+        _person("B2", "Keith", "Walker", "1970-06-12", "male"),
+        _person("D1", "Dan", "Delta", "1981-01-01", "male"),
+        _person("D2", "Liam", "Yardley", "1971-09-23", "male"),
+    ],
+    "events": [
+        # The child's CSE flag on two property crimes naming her as the victim.
+        _crime("X1", "2024-01-01", offence="burglary of a dwelling"),
+        _crime("X2", "2024-02-01", offence="theft of a motor vehicle"),
+        # A flagged abduction is about the child, wording or not.
+        _crime("X3", "2024-03-01", offence="Child abduction"),
+        _crime("X4", "2024-04-01", offence="Child abduction"),
+    ],
+    "involvements": [
+        *_involve("X1", "B1", child="C1"),
+        *_involve("X2", "B2", child="C1"),
+        *_involve("X3", "D1", child="C2"),
+        *_involve("X4", "D2", child="C2"),
+    ],
+}
+
+
+def test_flag_on_a_property_crime_shares_no_child(tmp_path: Path) -> None:
+    con = _store(tmp_path, FLAGGED)
+    run(con)
+    markers = con.execute(
+        "SELECT event_id FROM graph_events WHERE flag_marker ORDER BY 1"
+    ).fetchall()
+    assert markers == [("X1",), ("X2",)]
+    # B1 and B2 stay on the offending side (the flag is recorded) but share no child.
+    involved = {
+        e.split("/")[-1] for (e,) in con.execute("SELECT entity_id FROM graph_involved").fetchall()
+    }
+    assert {"B1", "B2"} <= involved
+    assert _networks(con) == [{"D1": "suspect", "D2": "suspect"}]
+    # Without the rule the flag makes C1 a shared victim.
+    run(con, GraphSettings(flag_marker_offence_pattern=""))
+    assert {"B1": "suspect", "B2": "suspect"} in _networks(con)
+    con.close()
+
+
+HOUSEHOLD = {
+    "persons": [
+        _person("C1", "Child", "Fictional", "2012-01-01", "female"),
+        _person("C2", "Child", "Fictionaltwo", "2011-01-01", "female"),
+        # The child's mother, at the strategy meeting, lives with O1.
+        _person(
+            "P1",
+            "Pat",
+            "Papa",
+            "1980-01-01",
+            "female",
+            postcode="LS1 1AA",
+            address="1 Fictional Street",
+        ),
+        _person(
+            "O1",
+            "Oli",
+            "Oscar",
+            "1979-01-01",
+            "male",
+            postcode="LS1 1AA",
+            address="1 Fictional Street",
+        ),
+        _person("O2", "Rory", "Quinn", "1978-11-05", "male"),
+        # An adult at the meeting police record as seen with O2.
+        _person("A1", "Alf", "Alpha", "1985-01-01", "male"),
+    ],
+    "events": [
+        _crime("X1", "2024-01-01"),
+        _crime("M1", "2024-02-01", offence="", event_type="strategy_meeting"),
+    ],
+    "involvements": [
+        *_involve("X1", "O1", "O2", child="C2"),
+        {"event_id": "M1", "person_id": "C1", "role": "subject"},
+        {"event_id": "M1", "person_id": "P1", "role": "associate"},
+        {"event_id": "M1", "person_id": "A1", "role": "associate"},
+    ],
+    "associations": [_assoc("A1", "person", "O2", "seen_with")],
+}
+
+
+def test_household_does_not_make_a_meeting_associate_an_offender(tmp_path: Path) -> None:
+    con = _store(tmp_path, HOUSEHOLD)
+    run(con)
+    assert _networks(con) == [{"O1": "suspect", "O2": "suspect", "A1": "associate"}]
+    links = con.execute(
+        "SELECT link_type FROM graph_links WHERE entity_a LIKE '%O1' OR entity_b LIKE '%O1'"
+    ).fetchall()
+    assert ("same_address",) in links
+    # Counting the shared address, the mother joins the offenders' network.
+    run(
+        con,
+        GraphSettings(
+            associate_link_types=(
+                "shared_object",
+                "association",
+                "same_address",
+                "employed_at_offending_location",
+            )
+        ),
+    )
+    assert {"O1": "suspect", "O2": "suspect", "A1": "associate", "P1": "associate"} in _networks(
+        con
+    )
     con.close()

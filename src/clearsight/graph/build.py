@@ -20,7 +20,6 @@ import duckdb
 from clearsight.graph.settings import (
     CHILD_ROLES,
     KNOWING_ASSOCIATIONS,
-    KNOWING_LINK_TYPES,
     LINKING_ROLES,
     OBJECT_TYPES,
     OFFENDING_ROLES,
@@ -134,7 +133,15 @@ def _locations(con: duckdb.DuckDBPyConnection) -> None:
 
 def _events(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     pattern = s.sexual_pattern.replace("'", "''")
+    marker = s.flag_marker_offence_pattern.replace("'", "''")
     children = _sql_list(CHILD_ROLES)
+    # A flag alone on a property offence: the child's marker, not the offence's context.
+    flag_marker = (
+        f"coalesce(e.cse_flag = 'yes', false) AND NOT worded "
+        f"AND coalesce(regexp_matches(lower(e.offence), '{marker}'), false)"
+        if s.flag_marker_offence_pattern
+        else "false"
+    )
     # Set-based in three statements (no UPDATE passes over the big tables).
     con.execute(
         f"""
@@ -144,21 +151,26 @@ def _events(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
                e.reported_date, s.area, s.agency_type, s.agency_type = 'police' AS police,
                l.location_key, coalesce(l.postcode, e.postcode) AS postcode, e.offence,
                e.cse_flag, e.related_event_id,
-               coalesce(e.cse_flag = 'yes', false)
-                 OR coalesce(regexp_matches(lower(e.offence), '{pattern}'), false)
-                 OR coalesce(regexp_matches(lower(e.narrative), '{pattern}'), false) AS sexual
-        FROM current_events e JOIN sources s USING (source_id)
+               coalesce(e.cse_flag = 'yes', false) OR worded AS sexual,
+               {flag_marker} AS flag_marker
+        FROM (SELECT *, coalesce(regexp_matches(lower(offence), '{pattern}'), false)
+                          OR coalesce(regexp_matches(lower(narrative), '{pattern}'), false)
+                          AS worded
+              FROM current_events) e
+        JOIN sources s USING (source_id)
         LEFT JOIN graph_source_locations l
                ON l.source_id = e.source_id AND l.location_id = e.location_id
         """
     )
-    # An arrest, charge or outcome follows from its crime: it inherits the sexual context.
+    # An arrest, charge or outcome follows from its crime: it inherits the sexual context
+    # (and whether that context is a flag marker alone).
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _inherit AS
-        SELECT DISTINCT e.event_key FROM _events e
+        SELECT e.event_key, bool_or(r.flag_marker) AS flag_marker FROM _events e
         JOIN _events r ON r.source_id = e.source_id AND r.event_id = e.related_event_id
         WHERE r.sexual AND NOT e.sexual
+        GROUP BY e.event_key
         """
     )
     # A child in an event: known to be under 18, or of unknown age in a sexual-offence event
@@ -193,7 +205,8 @@ def _events(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
                e.reported_date, e.area, e.agency_type, e.police, e.location_key, e.postcode,
                e.offence, e.cse_flag, e.sexual OR ih.event_key IS NOT NULL AS sexual,
                coalesce(c.has_child, false) AS has_child,
-               e.sexual OR ih.event_key IS NOT NULL AS relevant
+               e.sexual OR ih.event_key IS NOT NULL AS relevant,
+               e.flag_marker OR coalesce(ih.flag_marker, false) AS flag_marker
         FROM _events e LEFT JOIN c USING (event_key)
         LEFT JOIN _inherit ih USING (event_key);
         DROP TABLE _events; DROP TABLE _inherit;
@@ -296,8 +309,10 @@ def _child_associates(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE _child_associates AS
         WITH victims AS (
-            SELECT DISTINCT entity_id FROM graph_involvements
-            WHERE is_child AND sexual AND list_contains({children}, role)
+            SELECT DISTINCT i.entity_id FROM graph_involvements i
+            JOIN graph_events e USING (event_key)
+            WHERE i.is_child AND i.sexual AND list_contains({children}, i.role)
+              AND NOT e.flag_marker
         ),
         child_side AS (
             SELECT DISTINCT entity_id FROM graph_involvements
@@ -332,8 +347,9 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     knowing = _sql_list(KNOWING_ASSOCIATIONS)
     involved = _sql_list(s.involved_roles)
     assoc_types = _sql_list(s.associate_event_types)
-    # Evidence of knowing an offender outside a shared meeting or referral.
-    expand_links = _sql_list(tuple(t for t in KNOWING_LINK_TYPES if t != "co_involved"))
+    # Evidence of knowing an offender outside a shared meeting or referral (not a
+    # household: see GraphSettings.associate_link_types).
+    expand_links = _sql_list(s.associate_link_types)
     _timed(
         con,
         f"""
@@ -372,7 +388,9 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
                    bool_or(o.police) AS police
             FROM graph_involvements o JOIN graph_involvements v
               ON o.event_key = v.event_key AND v.is_child AND o.entity_id <> v.entity_id
+            -- A flag marker alone (the child's flag on a burglary) is not exploitation.
             WHERE list_contains({offending}, o.role) AND o.sexual
+              AND o.event_key NOT IN (SELECT event_key FROM graph_events WHERE flag_marker)
             GROUP BY o.entity_id, v.entity_id
         ),
         -- Recorded as the associate of (or seen with) a child who was sexually exploited,

@@ -106,9 +106,11 @@ def network_duplicates(
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List two-person 'networks' set aside because their two people look like one person.
+    """List two-person 'networks' set aside because their two people may be one person.
 
-    Each is a question for linkage review ('clearsight link review'), not a network.
+    Each is a question for linkage review ('clearsight link review'), not a network:
+    alike by name and date of birth, or one of them unidentified with nothing but a
+    shared child or place between them (``reason``).
     """
     from clearsight.graph.build import table_exists
 
@@ -116,8 +118,14 @@ def network_duplicates(
     _require_networks(con)
     if not table_exists(con, "network_possible_duplicates"):
         raise ValueError("no possible duplicates recorded; run 'clearsight networks' again")
+    # A store written before the reason was recorded has no such column.
+    reason = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE table_name = "
+        "'network_possible_duplicates' AND column_name = 'reason'"
+    ).fetchall()[0][0]
     cursor = con.execute(
-        "SELECT entity_a, entity_b, label_a, label_b, dob_a, dob_b, link_types, record_keys "
+        "SELECT entity_a, entity_b, label_a, label_b, dob_a, dob_b, link_types, "
+        f"{'reason' if reason else 'NULL AS reason'}, record_keys "
         "FROM network_possible_duplicates ORDER BY entity_a, entity_b"
     )
     columns = [d[0] for d in cursor.description]
@@ -127,10 +135,10 @@ def network_duplicates(
         print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=2))
         return
     table = Table(title=f"Possible duplicates set aside from networks: {len(rows)}")
-    for c in columns[:7]:
+    for c in columns[:8]:
         table.add_column(c)
     for r in rows:
-        table.add_row(*("" if v is None else str(v) for v in r[:7]))
+        table.add_row(*("" if v is None else str(v) for v in r[:8]))
     out.print(table)
 
 

@@ -6,6 +6,7 @@ fixed seed, so the same tables always give the same networks.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import duckdb
@@ -29,9 +30,14 @@ class Detection:
     split_from: list[int | None]
     # The networks detection finds in police data alone (entity ids), for comparison.
     police_networks: list[list[str]]
-    # Two-person "networks" whose two people are each other's near-duplicate by name and
-    # date of birth: (entity_a, entity_b), for linkage review rather than as networks.
-    possible_duplicates: list[tuple[str, str]] = field(default_factory=list)
+    # Two-person "networks" whose two people may be one person: (entity_a, entity_b,
+    # reason), for review rather than as networks (see ``_possible_duplicates``).
+    possible_duplicates: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+# Why a pair was set aside (``network_possible_duplicates.reason``).
+NEAR_DUPLICATE = "near-duplicate name and date of birth"
+UNIDENTIFIED_PAIR = "unidentified, linked only by a shared child or place"
 
 
 @dataclass
@@ -421,31 +427,72 @@ _NEAR_DUPLICATE = """
 """
 
 
+# Two people, one or both known only as unidentified (every record "unknown male", a
+# blank name), whose links are all bridging ones (nothing shows they know one another)
+# and whose recorded dates of birth, if both have one, are close: possibly one person,
+# named in one record and not in the other.
+_UNIDENTIFIED_PAIR = """
+    WITH p AS (SELECT unnest($1::VARCHAR[]) AS ea, unnest($2::VARCHAR[]) AS eb),
+    l AS (
+        SELECT l.entity_a, l.entity_b, list(DISTINCT l.link_type) AS types
+        FROM graph_links l JOIN p ON l.entity_a = p.ea AND l.entity_b = p.eb
+        GROUP BY ALL
+    )
+    SELECT p.ea, p.eb FROM p
+    JOIN l ON l.entity_a = p.ea AND l.entity_b = p.eb
+    JOIN graph_entities a ON a.entity_id = p.ea
+    JOIN graph_entities b ON b.entity_id = p.eb
+    WHERE (a.unidentified OR b.unidentified) AND list_has_all($3, l.types)
+      AND (a.dob IS NULL OR b.dob IS NULL OR abs(date_diff('day', a.dob, b.dob)) <= $4)
+"""
+
+
 def _possible_duplicates(
     con: duckdb.DuckDBPyConnection,
     entities: list[str],
     networks: list[list[int]],
     settings: GraphSettings,
-) -> set[int]:
-    """Indices of two-person networks whose two people are near-duplicates by identity:
-    most likely one person the linkage stage left as two (a duplicate to review, not a
-    network of two)."""
+) -> dict[int, str]:
+    """Two-person networks whose two people may be one person, with the reason: most
+    likely one person the linkage stage left as two (a duplicate to review, not a
+    network of two).
+
+    - near-duplicates by name and date of birth (``duplicate_pairs_not_networks``);
+    - one of them unidentified, and nothing but bridging links (a shared child, a place)
+      between them (``unidentified_pairs_not_networks``): an "unknown male" who offended
+      against the child another man offended against may be that man, and nothing in
+      the records shows two people who know one another."""
     pairs = [i for i, members in enumerate(networks) if len(members) == 2]
-    if not pairs or not settings.duplicate_pairs_not_networks:
-        return set()
-    wanted = sorted({entities[v] for i in pairs for v in networks[i]})
-    found = {
-        (str(a), str(b))
+    if not pairs:
+        return {}
+    keys: dict[int, tuple[str, str]] = {}
+    for i in pairs:
+        first, second = sorted(entities[v] for v in networks[i])
+        keys[i] = (first, second)
+    found: dict[tuple[str, str], str] = {}
+    if settings.unidentified_pairs_not_networks:
+        for a, b in con.execute(
+            _UNIDENTIFIED_PAIR,
+            [
+                [k[0] for k in keys.values()],
+                [k[1] for k in keys.values()],
+                list(settings.bridging_link_types),
+                settings.unidentified_pair_dob_days,
+            ],
+        ).fetchall():
+            found[(str(a), str(b))] = UNIDENTIFIED_PAIR
+    if settings.duplicate_pairs_not_networks:
+        wanted = sorted({entities[v] for i in pairs for v in networks[i]})
         for a, b in con.execute(
             _NEAR_DUPLICATE,
             [wanted, settings.duplicate_name_similarity, settings.duplicate_strict_similarity],
-        ).fetchall()
-    }
-    return {i for i in pairs if tuple(sorted(entities[v] for v in networks[i])) in found}
+        ).fetchall():
+            found[(str(a), str(b))] = NEAR_DUPLICATE
+    return {i: found[keys[i]] for i in pairs if keys[i] in found}
 
 
 def _drop(
-    networks: list[list[int]], split_from: list[int | None], drop: set[int]
+    networks: list[list[int]], split_from: list[int | None], drop: Collection[int]
 ) -> tuple[list[list[int]], list[int | None]]:
     keep = [i for i in range(len(networks)) if i not in drop]
     return [networks[i] for i in keep], [split_from[i] for i in keep]
@@ -455,7 +502,10 @@ def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings) -> Detection
     lg = load_graph(con, settings)
     networks, split_from = _entity_networks(lg, settings)
     duplicates = _possible_duplicates(con, lg.entities, networks, settings)
-    pairs = [tuple(sorted(lg.entities[v] for v in networks[i])) for i in sorted(duplicates)]
+    pairs = [
+        (*sorted(lg.entities[v] for v in networks[i]), reason)
+        for i, reason in sorted(duplicates.items())
+    ]
     networks, split_from = _drop(networks, split_from, duplicates)
     police = load_graph(con, settings, police_only=True)
     police_found, police_split = _entity_networks(police, settings)
@@ -472,5 +522,5 @@ def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings) -> Detection
         slots,
         split_from,
         police_networks,
-        [(a, b) for a, b in pairs],
+        [(a, b, reason) for a, b, reason in pairs],
     )

@@ -95,16 +95,18 @@ def write(
     return len(nets)
 
 
-def _write_duplicates(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]]) -> None:
-    """``network_possible_duplicates``: two people found only with each other who look
-    like one person by name and date of birth, with the links between them, for the
-    linkage review rather than as a network."""
+def _write_duplicates(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str, str]]) -> None:
+    """``network_possible_duplicates``: two people found only with each other who may be
+    one person (alike by name and date of birth, or one of them unidentified with nothing
+    but a shared child or place between them), with the reason and the links between
+    them, for the linkage review rather than as a network."""
     con.register(
         "_dup_arrow",
         pa.table(
             {
-                "entity_a": pa.array([a for a, _ in pairs], pa.string()),
-                "entity_b": pa.array([b for _, b in pairs], pa.string()),
+                "entity_a": pa.array([a for a, _, _ in pairs], pa.string()),
+                "entity_b": pa.array([b for _, b, _ in pairs], pa.string()),
+                "reason": pa.array([r for _, _, r in pairs], pa.string()),
             }
         ),
     )
@@ -114,7 +116,8 @@ def _write_duplicates(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str
         SELECT d.entity_a, d.entity_b, ea.label AS label_a, eb.label AS label_b,
                ea.dob AS dob_a, eb.dob AS dob_b,
                list_sort(list(DISTINCT l.link_type)) AS link_types,
-               list_sort(list_distinct(flatten(list(l.record_keys)))) AS record_keys
+               list_sort(list_distinct(flatten(list(l.record_keys)))) AS record_keys,
+               d.reason
         FROM _dup_arrow d
         JOIN graph_entities ea ON ea.entity_id = d.entity_a
         JOIN graph_entities eb ON eb.entity_id = d.entity_b

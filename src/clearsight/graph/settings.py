@@ -89,6 +89,28 @@ class GraphSettings:
         r"|adults? linked to an address|adult males?\b|older m[ae]n|who paid for"
         r"|children's home|collect(ing)? children|concerns about the adults"
     )
+    # A CSE flag on a property offence (a burglary, a vehicle theft) with no sexual offence
+    # and no exploitation wording in the offence or narrative: agencies put the flag on
+    # the child, and it is carried onto every crime that names them, so it shows the
+    # child is at risk, not that this suspect exploited the child. Such an event (and an
+    # arrest or charge following it) is ``flag_marker`` in ``graph_events``: it still
+    # puts its suspects on the offending side, but a child shared only through such
+    # events is no ``shared_victim`` link, and makes nobody a child's associate. Empty
+    # turns it off.
+    flag_marker_offence_pattern: str = (
+        r"burglary|theft|shoplift|criminal damage|arson|fraud|forgery|handling stolen"
+        r"|making off without payment|taking (a )?(motor )?vehicle without"
+    )
+    # An associate at an event with an exploitation context (a strategy meeting, a
+    # referral) joins the offending side when one of these links (family associations
+    # aside) ties them to someone already on it. Not ``same_address``: the child's
+    # family at the meeting share a household, and a household is not evidence of
+    # offending together (family_of is not either). Not ``co_involved``: the meeting.
+    associate_link_types: tuple[str, ...] = (
+        "shared_object",
+        "association",
+        "employed_at_offending_location",
+    )
     network_min_size: int = 2
     # A two-person "network" whose two people are each other's near-duplicate by name and
     # date of birth (never a protected characteristic) is most likely one person the
@@ -99,6 +121,15 @@ class GraphSettings:
     duplicate_pairs_not_networks: bool = True
     duplicate_name_similarity: float = 0.88
     duplicate_strict_similarity: float = 0.92
+    # A two-person "network" one of whose people is known only as unidentified ("unknown
+    # male", a blank name) and whose only links are bridging ones (a shared child, a
+    # place) is as likely one person recorded twice, named in one record and not in the
+    # other, as two offenders: nothing shows they know one another, and nothing tells
+    # them apart. It goes to ``network_possible_duplicates`` for review too, unless
+    # both dates of birth are recorded and more than ``unidentified_pair_dob_days``
+    # apart (then they are two people).
+    unidentified_pairs_not_networks: bool = True
+    unidentified_pair_dob_days: int = 366
     # Area-aware detection: a person's links count in the area of their evidence (the
     # area of the sources), so a person with evidence in two areas is split there and
     # can belong to a network in each; two networks found in different areas become one
