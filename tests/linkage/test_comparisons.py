@@ -100,3 +100,27 @@ def test_postcode_and_address_are_one_comparison() -> None:
     ]
     assert "place" in names
     assert "postcode" not in names and "address" not in names
+
+
+def test_levels_unseen_in_training_are_floored_not_impossible() -> None:
+    trained = {
+        "comparisons": [
+            {
+                "output_column_name": "emails",
+                "comparison_levels": [
+                    {"sql_condition": "emails_l IS NULL", "is_null_level": True},
+                    # Shared: no random pair in the sample, so Splink left u unset.
+                    {"sql_condition": "shared", "m_probability": 1.0},
+                    # Differ: EM saw no true pair with two addresses.
+                    {"sql_condition": "ELSE", "m_probability": 1e-17, "u_probability": 1.0},
+                ],
+            }
+        ]
+    }
+    out = model.regularised(trained, u_sample_pairs=1e6)
+    null, shared, differ = out["comparisons"][0]["comparison_levels"]
+    assert "m_probability" not in null and "u_probability" not in null
+    assert shared["u_probability"] == pytest.approx(5e-7) and shared["m_probability"] == 1.0
+    assert differ["m_probability"] == model.M_FLOOR and differ["u_probability"] == 1.0
+    # The input is not changed in place: a saved model stays as trained.
+    assert trained["comparisons"][0]["comparison_levels"][2]["m_probability"] == 1e-17

@@ -367,6 +367,32 @@ def prior_weight(model: dict[str, Any]) -> float:
     return math.log2(prior / (1 - prior))
 
 
+# Bounds on trained probabilities. EM drives the m of a level no true pair in
+# the sample showed towards zero (1e-17 for "emails differ" on synthetic data,
+# a weight of -56: one person with two email addresses could never link), and
+# random sampling leaves u unset for a level no random pair reached (an exact
+# NHS number among 1M sampled pairs), where Splink falls back to a default u
+# that made an agreeing NHS number weigh less than an agreeing surname. Not
+# seen in the sample is not impossible: m is at least ``M_FLOOR`` and u at
+# least half of one pair in the random sample.
+M_FLOOR = 1e-3
+
+
+def regularised(model: dict[str, Any], u_sample_pairs: float) -> dict[str, Any]:
+    """The model with every non-null level's m and u raised to their floors."""
+    u_floor = 0.5 / u_sample_pairs
+    out: dict[str, Any] = json.loads(json.dumps(model))
+    for comparison in out["comparisons"]:
+        for lvl in comparison["comparison_levels"]:
+            if lvl.get("is_null_level"):
+                continue
+            for key, floor in (("m_probability", M_FLOOR), ("u_probability", u_floor)):
+                value = lvl.get(key)
+                if not isinstance(value, int | float) or value < floor:
+                    lvl[key] = floor
+    return out
+
+
 def rounded(model: dict[str, Any], digits: int = 9) -> dict[str, Any]:
     """The model with its probabilities rounded to ``digits`` significant digits."""
 

@@ -142,11 +142,14 @@ def _score(
     backend = backend_for(con, backend_name)
     sdf = backend.register_input(features.INPUT_TABLE)
     if model_json is None:
+        options = training or model.TrainingOptions()
         linker = backend.linker(sdf, model.settings(), verbose=verbose)
-        model.train(linker, training or model.TrainingOptions())
+        model.train(linker, options)
         # Rounded parameters: training sums in parallel, so its last bits vary
         # between runs; scores from rounded parameters do not.
-        trained = model.rounded(linker.misc.save_model_to_json())
+        trained = model.rounded(
+            model.regularised(linker.misc.save_model_to_json(), options.u_max_pairs)
+        )
     else:
         trained = json.loads(model_json)
         model.check_design(trained)
