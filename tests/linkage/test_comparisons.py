@@ -26,11 +26,22 @@ def _level(name: str, pair: dict[str, Any]) -> str:
         if lvl["sql_condition"] != "ELSE"
     )
     con = duckdb.connect()
-    columns = ", ".join(f"?::VARCHAR AS {k}" for k in pair)
+    columns = ", ".join(f"{_typed(k, v)} AS {k}" for k, v in pair.items())
+    values = [v for v in pair.values() if v is not None]
     row = con.execute(
-        f"SELECT CASE {cases} ELSE 'else' END FROM (SELECT {columns})", list(pair.values())
+        f"SELECT CASE {cases} ELSE 'else' END FROM (SELECT {columns})", values
     ).fetchall()
     return str(row[0][0])
+
+
+def _typed(column: str, value: Any) -> str:
+    """A parameter, or a NULL, of the column's type in ``link_input``."""
+    kind = (
+        "VARCHAR[]"
+        if column.endswith("keys_l") or column.endswith("keys_r")
+        else ("INTEGER" if column.startswith("dob_y_") else "VARCHAR")
+    )
+    return f"NULL::{kind}" if value is None else f"?::{kind}"
 
 
 def _place(
@@ -124,3 +135,46 @@ def test_levels_unseen_in_training_are_floored_not_impossible() -> None:
     assert differ["m_probability"] == model.M_FLOOR and differ["u_probability"] == 1.0
     # The input is not changed in place: a saved model stays as trained.
     assert trained["comparisons"][0]["comparison_levels"][2]["m_probability"] == 1e-17
+
+
+def _names(fn: tuple[str, str], sn: tuple[str, str]) -> dict[str, Any]:
+    pair: dict[str, Any] = {}
+    for i, side in enumerate(("l", "r")):
+        pair |= {
+            f"fn1_{side}": fn[i],
+            f"sn_{side}": sn[i],
+            f"sn1_{side}": sn[i],
+            f"sn_code_{side}": sn[i].upper(),
+            f"name_keys_{side}": None,
+        }
+    return pair
+
+
+def test_swapped_names_are_counted_once_by_the_forenames() -> None:
+    swapped = _names(("katherine", "shaw"), ("shaw", "katherine"))
+    keys = {"fn_keys_l": None, "fn_keys_r": None, "fn_key1_l": "katherine", "fn_key1_r": "shaw"}
+    assert _level("forenames", swapped | keys) == ("forename and surname swapped")
+    assert _level("surname", swapped) == "null"
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        (("1985-04-12", "1986-04-12"), "one character differs, in the year"),
+        (("1985-04-12", "1985-04-13"), "one character differs, in the day or month"),
+        (("1985-04-12", "1985-07-12"), "one character differs, in the day or month"),
+    ],
+)
+def test_a_keyed_error_says_which_part_it_touched(dates: tuple[str, str], expected: str) -> None:
+    pair = {
+        "dob_l": dates[0],
+        "dob_r": dates[1],
+        "dob_y_l": int(dates[0][:4]),
+        "dob_y_r": int(dates[1][:4]),
+        "dob_swapped_l": None,
+        "dob_md_l": dates[0][5:],
+        "dob_md_r": dates[1][5:],
+        "dob_ym_l": dates[0][:7],
+        "dob_ym_r": dates[1][:7],
+    }
+    assert _level("date_of_birth", pair) == expected
