@@ -29,7 +29,12 @@ import pyarrow as pa
 
 from clearsight.federation import model
 from clearsight.federation.extract import read_extract
-from clearsight.federation.identifiers import BLOCKING_KINDS, COMPARISONS, Comparison
+from clearsight.federation.identifiers import (
+    BLOCKING_KINDS,
+    COMPARISONS,
+    FULL_FORENAME_SIDE,
+    Comparison,
+)
 from clearsight.federation.model import NULL
 
 # A token more people share than this is a switchboard number or a common name: no
@@ -115,6 +120,7 @@ def _pairs(con: duckdb.DuckDBPyConnection) -> None:
         FROM fed_tokens WHERE token NOT LIKE 'object_%'
         """
     )
+    full = ", ".join(f"'{k}'" for k in FULL_FORENAME_SIDE)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _fed_pairs AS
@@ -128,11 +134,18 @@ def _pairs(con: duckdb.DuckDBPyConnection) -> None:
             SELECT a.force AS force_a, a.person AS person_a,
                    b.force AS force_b, b.person AS person_b,
                    list(DISTINCT CASE WHEN 'name_dob_swapped' IN (a.kind, b.kind)
-                                      THEN 'name_dob_swapped' ELSE a.kind END) AS kinds
+                                      THEN 'name_dob_swapped'
+                                      -- A full forename's initial with an initial-only
+                                      -- forename: the initial level.
+                                      WHEN a.kind IN ({full}) THEN b.kind
+                                      ELSE a.kind END) AS kinds
             FROM t a JOIN t b USING (h)
             -- Pairs of one force too: they are two different people, and u comes
             -- from them (model.py).
-            WHERE a.force < b.force OR (a.force = b.force AND a.person < b.person)
+            WHERE (a.force < b.force OR (a.force = b.force AND a.person < b.person))
+              -- Two full forenames of one initial: that is not agreement (they share
+              -- the name tokens when the forenames agree).
+              AND NOT (a.kind IN ({full}) AND b.kind IN ({full}))
             GROUP BY ALL
         ),
         has AS (SELECT force, person, list(DISTINCT kind) AS kinds FROM _fed_t GROUP BY ALL)
