@@ -346,3 +346,119 @@ def test_household_does_not_make_a_meeting_associate_an_offender(tmp_path: Path)
         con
     )
     con.close()
+
+
+def _place(location_id: str, name: str, postcode: str) -> dict[str, str]:
+    return {
+        "location_id": location_id,
+        "location_type": "takeaway",
+        "name": name,
+        "postcode": postcode,
+    }
+
+
+EMPLOYEES = {
+    "persons": [
+        *(
+            _person(f"C{i}", "Child", f"Fictional{i}", f"2010-0{i}-01", "female")
+            for i in range(1, 5)
+        ),
+        # A lone offender at the Silver Takeaway, where E1 works: no other evidence.
+        _person("L1", "Larry", "Lone", "1980-01-01", "male"),
+        _person("E1", "Eddie", "Echo", "1975-01-01", "male"),
+        # Two offenders sharing only a child, one of them at the Bronze Takeaway, where E2
+        # works: the pair is a network (IICSA "possible"); E2 is not in it.
+        _person("P1", "Paul", "Papa", "1981-01-01", "male"),
+        _person("P2", "Pete", "Peterson", "1982-01-01", "male"),
+        _person("E2", "Eric", "Eastwood", "1976-01-01", "male"),
+        # Two men offending together at the Copper Takeaway, where E3 works: a group, and
+        # E3 (employed where they offended) joins it as its facilitator.
+        _person("G1", "Gary", "Golf", "1983-01-01", "male"),
+        _person("G2", "Glen", "Goldsmith", "1984-01-01", "male"),
+        _person("E3", "Evan", "Everett", "1977-01-01", "male"),
+    ],
+    "events": [
+        _crime("X1", "2024-01-01", "SILVER"),
+        _crime("X2", "2024-02-01", "BRONZE"),
+        _crime("X3", "2024-03-01"),
+        _crime("X4", "2024-04-01", "COPPER"),
+    ],
+    "involvements": [
+        *_involve("X1", "L1", child="C1"),
+        *_involve("X2", "P1", child="C2"),
+        *_involve("X3", "P2", child="C2"),
+        *_involve("X4", "G1", "G2", child="C3"),
+    ],
+    "locations": [
+        _place("SILVER", "Silver Takeaway", "LS3 1AA"),
+        _place("BRONZE", "Bronze Takeaway", "LS4 1AA"),
+        _place("COPPER", "Copper Takeaway", "LS5 1AA"),
+    ],
+    "associations": [
+        _assoc("E1", "location", "SILVER", "employed_at"),
+        _assoc("E2", "location", "BRONZE", "employed_at"),
+        _assoc("E3", "location", "COPPER", "employed_at"),
+    ],
+}
+
+
+def test_employment_joins_a_group_but_makes_none(tmp_path: Path) -> None:
+    con = _store(tmp_path, EMPLOYEES)
+    run(con)
+    assert _networks(con) == [
+        {"E3": "facilitator", "G1": "suspect", "G2": "suspect"},
+        {"P1": "suspect", "P2": "suspect"},
+    ]
+    # The employees are on the offending side (facilitators) whether or not in a network.
+    involved = {
+        e.split("/")[-1]: r
+        for e, r in con.execute("SELECT entity_id, role FROM graph_involved").fetchall()
+    }
+    assert involved["E1"] == involved["E2"] == "facilitator"
+    # Without the rule, the employee and the lone offender are a network, and the
+    # employee joins the pair who share a child.
+    run(con, GraphSettings(group_only_link_types=()))
+    networks = _networks(con)
+    assert {"E1": "facilitator", "L1": "suspect"} in networks
+    assert {"E2": "facilitator", "P1": "suspect", "P2": "suspect"} in networks
+    con.close()
+
+
+SLIPS = {
+    "persons": [
+        _person("C1", "Child", "Fictional", "2010-01-01", "female"),
+        _person("C2", "Child", "Fictionaltwo", "2010-02-01", "female"),
+        # One man: the forename mistyped, the year of birth one out and the day one out.
+        _person("R1", "Richard", "Jacksonson", "1994-11-29", "male"),
+        _person("R2", "Richarn", "Jacksonson", "1995-11-28", "male"),
+        # Two brothers: the same surname, forenames sharing only an initial, born a year
+        # apart. Not near-duplicates: a network.
+        _person("H1", "Harold", "Hotelman", "1990-03-10", "male"),
+        _person("H2", "Henry", "Hotelman", "1991-01-20", "male"),
+    ],
+    "events": [_crime(f"X{i}", f"2024-0{i}-01") for i in range(1, 5)],
+    "involvements": [
+        *_involve("X1", "R1", child="C1"),
+        *_involve("X2", "R2", child="C1"),
+        *_involve("X3", "H1", child="C2"),
+        *_involve("X4", "H2", child="C2"),
+    ],
+}
+
+
+def test_close_names_with_birth_dates_under_a_year_apart_are_a_possible_duplicate(
+    tmp_path: Path,
+) -> None:
+    con = _store(tmp_path, SLIPS)
+    run(con)
+    assert _networks(con) == [{"H1": "suspect", "H2": "suspect"}]
+    pairs = con.execute(
+        "SELECT entity_a, entity_b, reason FROM network_possible_duplicates"
+    ).fetchall()
+    assert [(a.split("/")[-1], b.split("/")[-1], r) for a, b, r in pairs] == [
+        ("R1", "R2", NEAR_DUPLICATE)
+    ]
+    # Without the tier, two date parts differ: not a near-duplicate, a network.
+    run(con, GraphSettings(duplicate_strict_dob_days=0))
+    assert {"R1": "suspect", "R2": "suspect"} in _networks(con)
+    con.close()

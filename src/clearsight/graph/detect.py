@@ -70,6 +70,11 @@ def load_graph(
     """
     types = _sql_list(settings.detection_link_types)
     bridging = _sql_list(settings.bridging_link_types)
+    group_only = (
+        f"list_contains({_sql_list(settings.group_only_link_types)}, link_type)"
+        if settings.group_only_link_types
+        else "false"
+    )
     weight = float(settings.bridging_link_weight)
     involved = _sql_list(settings.involved_roles)
     assoc_types = _sql_list(settings.associate_event_types)
@@ -111,7 +116,8 @@ def load_graph(
         SELECT va, vb, area,
                sum(CASE WHEN list_contains({bridging}, link_type) THEN {weight}
                         ELSE 1.0 END)::DOUBLE AS w,
-               bool_or(NOT list_contains({bridging}, link_type)) AS strong
+               bool_or(NOT list_contains({bridging}, link_type)) AS strong,
+               coalesce(bool_and({group_only}), false) AS group_only
         FROM la GROUP BY ALL ORDER BY va, vb, area
         """
     ).fetchnumpy()
@@ -143,6 +149,8 @@ def load_graph(
     edges = np.column_stack([ea, eb]).astype(np.int64)
     graph = ig.Graph(n=len(vertex_keys), edges=edges, directed=False)
     graph.es["weight"] = np.asarray(arrays["w"], dtype=np.float64)
+    # Edges resting only on group_only_link_types (employed where another offended).
+    graph.es["group_only"] = np.asarray(arrays["group_only"], dtype=np.bool_).tolist()
     pairs = np.unique(np.column_stack([va, vb]), axis=0) if len(va) else np.zeros((0, 2), np.int64)
     return LinkGraph(
         entities,
@@ -293,16 +301,60 @@ def _merge_back(
     return labels
 
 
+def _without_group_only(
+    graph: ig.Graph,
+    strong: npt.NDArray[np.bool_],
+    membership: npt.NDArray[np.int64],
+    settings: GraphSettings,
+) -> dict[int, list[list[int]]]:
+    """Components that hold no strong link (people linked only by shared children and
+    places) and rest partly on ``group_only_link_types`` (being employed where another
+    offended): each such component's pieces once those links are taken out. An employee
+    joins a group through the place, but an employee and a lone offender there, or
+    offenders who share nothing but a child, are no group for him to join: the link that
+    attaches him is the only evidence he facilitated anything."""
+    if "group_only" not in graph.es.attributes() or not graph.ecount():
+        return {}
+    edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    group_only = np.asarray(graph.es["group_only"], dtype=np.bool_)
+    if not group_only.any():
+        return {}
+    comp = membership[edges[:, 0]]
+    n = int(membership.max()) + 1
+    has_strong = np.bincount(comp[strong], minlength=n) > 0
+    affected = np.unique(comp[group_only & ~has_strong[comp]])
+    pieces: dict[int, list[list[int]]] = {}
+    for c in affected.tolist():
+        ids = np.flatnonzero(membership == c)
+        keep = np.flatnonzero((comp == c) & ~group_only)
+        sub = graph.subgraph_edges(keep.tolist(), delete_vertices=False)
+        labels = np.asarray(sub.connected_components().membership, dtype=np.int64)[ids]
+        found: dict[int, list[int]] = {}
+        for v, label in zip(ids.tolist(), labels.tolist(), strict=True):
+            found.setdefault(label, []).append(v)
+        pieces[c] = [p for p in found.values() if len(p) >= settings.network_min_size]
+    return pieces
+
+
 def _networks(
     graph: ig.Graph, strong: npt.NDArray[np.bool_], settings: GraphSettings
 ) -> tuple[list[list[int]], list[int | None]]:
     membership = _components(graph, strong)
+    reduced = _without_group_only(graph, strong, membership, settings)
     order = np.argsort(membership, kind="stable")
     bounds = np.flatnonzero(np.diff(membership[order])) + 1
     networks: list[list[int]] = []
     split_from: list[int | None] = []
     for component, block in enumerate(np.split(order, bounds)):
         if len(block) < settings.network_min_size:
+            continue
+        label = int(membership[block[0]])
+        if label in reduced:
+            # No group held together by strong links: the employment links go, and what
+            # the other links hold together stays (a pair sharing a child).
+            for piece in reduced[label]:
+                networks.append(sorted(piece))
+                split_from.append(component)
             continue
         ids = [int(v) for v in block]
         parts = [list(range(len(ids)))]
@@ -393,7 +445,8 @@ def _member_graph(
 # religion): two records are near-duplicates when their surnames agree, their forenames
 # agree or share an initial, and their dates of birth agree or differ by one typing slip
 # (one of day, month or year, or day and month swapped); or, when a date of birth is
-# missing, when both names agree closely. Names are compared both ways round. People
+# missing or the two are less than ``duplicate_strict_dob_days`` apart, when both names
+# agree closely. Names are compared both ways round. People
 # recorded together in one event are never duplicates of each other.
 _NEAR_DUPLICATE = """
     WITH r AS (
@@ -423,7 +476,11 @@ _NEAR_DUPLICATE = """
            AND ((year(da) = year(db))::INT + (month(da) = month(db))::INT
                 + (day(da) = day(db))::INT >= 2
                 OR (year(da) = year(db) AND month(da) = day(db) AND day(da) = month(db))))
-       OR ((da IS NULL OR db IS NULL) AND strict_score >= $3))
+       OR ((da IS NULL OR db IS NULL) AND strict_score >= $3)
+       -- Names agreeing closely and dates of birth under a year apart (a year slip and a
+       -- day slip): no more evidence of two people than a missing date.
+       OR (da IS NOT NULL AND db IS NOT NULL AND strict_score >= $3
+           AND abs(date_diff('day', da, db)) <= $4))
 """
 
 
@@ -485,7 +542,12 @@ def _possible_duplicates(
         wanted = sorted({entities[v] for i in pairs for v in networks[i]})
         for a, b in con.execute(
             _NEAR_DUPLICATE,
-            [wanted, settings.duplicate_name_similarity, settings.duplicate_strict_similarity],
+            [
+                wanted,
+                settings.duplicate_name_similarity,
+                settings.duplicate_strict_similarity,
+                settings.duplicate_strict_dob_days,
+            ],
         ).fetchall():
             found[(str(a), str(b))] = NEAR_DUPLICATE
     return {i: found[keys[i]] for i in pairs if keys[i] in found}

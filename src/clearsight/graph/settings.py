@@ -48,6 +48,14 @@ class GraphSettings:
     # in a group held together by other links, so two groups exploiting the same child or
     # using the same place stay two networks.
     bridging_link_types: tuple[str, ...] = ("shared_victim", "employed_at_offending_location")
+    # Links that join someone to a group but never make one: being employed where another
+    # offended attaches the employee to people held together by some strong link (not a
+    # bridging one). A component with no strong link (an employee and a lone offender at
+    # his takeaway; offenders who share only a child) loses these links, and the pieces
+    # left are its networks. The link is then the only evidence that the employee
+    # facilitated anything, and IICSA's "allowing their property to be used" needs more
+    # than working where one man once offended. Empty turns it off.
+    group_only_link_types: tuple[str, ...] = ("employed_at_offending_location",)
     # Leiden weight of a bridging link (other links weigh 1).
     bridging_link_weight: float = 0.5
     # Roles that make someone involved when held in an event with an exploitation context.
@@ -121,6 +129,11 @@ class GraphSettings:
     duplicate_pairs_not_networks: bool = True
     duplicate_name_similarity: float = 0.88
     duplicate_strict_similarity: float = 0.92
+    # Names that agree that closely, with dates of birth at most this many days apart
+    # (a year slip with a day slip: "1994-11-29" and "1995-11-28"), are near-duplicates
+    # too: a date differing in two parts by a year or less tells two people apart no
+    # better than a missing one, which the strict names already accept. 0 turns it off.
+    duplicate_strict_dob_days: int = 366
     # A two-person "network" one of whose people is known only as unidentified ("unknown
     # male", a blank name) and whose only links are bridging ones (a shared child, a
     # place) is as likely one person recorded twice, named in one record and not in the
