@@ -123,6 +123,8 @@ def _row(forenames: str, surname: str, dob: str | None, postcode: str | None) ->
     import jellyfish
 
     fn1, sn = forenames.split()[0], surname
+    # A partial date ("2012-01", "2012") has a year-month or year and no full date.
+    full = dob if dob and len(dob) == 10 else None
     return {
         "fn1": fn1,
         "fn_keys": [fn1],
@@ -130,12 +132,12 @@ def _row(forenames: str, surname: str, dob: str | None, postcode: str | None) ->
         "sn1": sn,
         "sn_code": jellyfish.nysiis(sn.upper()),
         "init_pair": "".join(sorted((fn1[0], sn[0]))),
-        "dob": dob,
+        "dob": full,
         "dob_y": int(dob[:4]) if dob else None,
-        "dob_ym": dob[:7] if dob else None,
-        "dob_md": dob[5:] if dob and len(dob) == 10 else None,
-        "dob_swapped": f"{dob[:4]}-{dob[8:10]}-{dob[5:7]}"
-        if dob and int(dob[8:10]) <= 12
+        "dob_ym": dob[:7] if dob and len(dob) >= 7 else None,
+        "dob_md": full[5:] if full else None,
+        "dob_swapped": f"{full[:4]}-{full[8:10]}-{full[5:7]}"
+        if full and int(full[8:10]) <= 12
         else None,
         "postcode": postcode,
         "pc_sector": postcode[:-2] if postcode else None,
@@ -298,10 +300,11 @@ def _variants(row: dict[str, object]) -> list[tuple[str, str]]:
 INITIAL_LEVEL_BITS = 18.0
 
 
-def _fixed_model() -> Model:
+def _fixed_model(name_date: dict[int, float] | None = None) -> Model:
     """The national model as fitted on a 10-force benchmark (seed 8): the 2-force fixture
     has too few cross-force people for EM to tell its name-date levels apart (each gets
-    the pseudo-count's m), so the decision is checked with a model that can."""
+    the pseudo-count's m), so the decision is checked with a model that can.
+    ``name_date`` replaces the weights of some name-date levels (by index below)."""
     from clearsight.federation.identifiers import COMPARISONS
 
     # Weights (bits) per level, else first then weakest to strongest; u as fitted.
@@ -313,6 +316,8 @@ def _fixed_model() -> Model:
         "phone": [-4.0, 17.98],
         "email": [-1.0, 16.25],
     }
+    for level, bits in (name_date or {}).items():
+        fitted["name_date"][level] = bits
     m, u = [], []
     for c in COMPARISONS:
         weights = fitted[c.name]
@@ -443,3 +448,85 @@ def test_national_links_an_initial_to_its_forename_but_not_other_men(
         ("Pjames-twin", "Pjohn-twin"),
     ]:
         assert frozenset((a, b)) not in links, (a, b)
+
+
+def test_a_partial_date_meets_a_full_one_but_two_full_dates_of_one_month_do_not() -> None:
+    """ "Amelia Holmes 2012-01" (no day) shares the name with the year-month of "Amelia
+    Holmes 2012-01-10"; two girls of that name born 2012-01-10 and 2012-01-30 hold the same
+    value, but each from a full date: their dates disagree, which is no agreement of the
+    year-month level (nor of the year level)."""
+    from clearsight.federation.identifiers import FULL_DATE_SIDE, HASHED_AS
+
+    tenth = _tokens(_row("amelia", "holmes", "2012-01-10", "CW3 6BF"))
+    thirtieth = _tokens(_row("amelia", "holmes", "2012-01-30", "LS9 7QT"))
+    january = _tokens(_row("amelia", "holmes", "2012-01", None))
+    year_only = _tokens(_row("amelia", "holmes", "2012", None))
+    assert {"name_ym", "name_year"} <= _shared_kinds(january, tenth)
+    assert {"fd_name_ym", "fd_name_year"} <= _shared_kinds(tenth, january)
+    assert "name_year" in _shared_kinds(year_only, thirtieth)
+    # The two full dates hold the year-month and year only as the full-date side.
+    assert _shared_kinds(tenth, thirtieth) & set(FULL_DATE_SIDE.values()) == set()
+    assert {"fd_name_ym", "fd_name_year"} <= _shared_kinds(tenth, thirtieth)
+    assert all(HASHED_AS[full] == part for full, part in FULL_DATE_SIDE.items())
+
+
+def test_a_partial_date_its_own_full_date_completes_is_not_partial() -> None:
+    """A person known to a force as "Amelia Holmes 2012-01" and as "Amelia Holmes
+    2012-01-10" (one entity) has a day: the partial record's year-month is held only as the
+    full date's side, so it does not meet "2012-01-30" of another force. A partial date no
+    full date of the person completes stays partial."""
+    from clearsight.federation.extract import _drop_completed
+
+    merged = _tokens(_row("amelia", "holmes", "2012-01-10", None)) | _tokens(
+        _row("amelia", "holmes", "2012-01", None)
+    )
+    other_month = _tokens(_row("amelia", "holmes", "2012-03", None))
+    kept = _drop_completed({"P1": merged, "P2": merged | other_month})
+    assert {t.split(":")[0] for t in kept["P1"]} & {"name_ym", "name_year"} == set()
+    assert "name_ym" in {t.split(":")[0] for t in kept["P2"]}
+
+
+# The year-month level's index among the name-date weights of ``_fixed_model`` (else
+# first, then weakest to strongest).
+YM_LEVEL = 4
+
+
+def test_national_does_not_link_two_girls_of_one_name_born_in_one_month(
+    forces: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seed 19's false link: Amelia Holmes born 2012-01-10 in one force and 2012-01-30 in
+    the other (different postcodes) are two girls; scored at the year-month level, as
+    before, they would link. A record with only "2012-01" still meets "2012-01-10"."""
+    import shutil
+
+    from clearsight.federation import national
+
+    # Seed 19's fit: the year-month level at 18.4 bits (the date within two years, the
+    # level above it, as much), enough to link alone.
+    fitted = _fixed_model({YM_LEVEL: 18.4, YM_LEVEL + 1: 18.4})
+    monkeypatch.setattr(national, "_train", lambda con, columns: fitted)
+    source, areas = forces
+    paths = [tmp_path / f"{a}.json" for a in areas]
+    for area, path in zip(areas, paths, strict=True):
+        shutil.copy(source / f"{area}.json", path)
+    people = [
+        (0, "Pamelia-10", ("amelia", "holmes", "2012-01-10", "CW3 6BF")),
+        (1, "Pamelia-30", ("amelia", "holmes", "2012-01-30", "LS9 7QT")),
+        (0, "Pkasim-day", ("kasim", "ravenell", "1990-02-11", "LS9 7QT")),
+        (1, "Pkasim-month", ("kasim", "ravenell", "1990-02", None)),
+    ]
+    for force, person, fields in people:
+        _add_person(paths[force], person, _tokens(_row(*fields)))
+    national_db = connect(tmp_path / "national.duckdb")
+    import_extracts(national_db, paths)
+    links = {
+        frozenset(pair)
+        for pair in national_db.execute("SELECT person_a, person_b FROM fed_links").fetchall()
+    }
+    national_db.close()
+    from clearsight.federation.identifiers import COMPARISONS
+
+    levels = next(c.levels for c in COMPARISONS if c.name == "name_date")
+    assert levels[::-1][YM_LEVEL - 1] == ("name_ym",)
+    assert frozenset(("Pkasim-day", "Pkasim-month")) in links
+    assert frozenset(("Pamelia-10", "Pamelia-30")) not in links

@@ -18,10 +18,12 @@ from typing import Any
 
 import duckdb
 
-from clearsight.federation.identifiers import HASHED_AS, variants
+from clearsight.federation.identifiers import FULL_DATE_SIDE, HASHED_AS, variants
 from clearsight.federation.keys import key_fingerprint, token
 
-FORMAT = "clearsight-federation/1"
+# 2: a full date's name with year-month or year released as its own kind (``fd_``); a
+# version-1 extract's ``name_ym`` from full dates would be read as a partial date.
+FORMAT = "clearsight-federation/2"
 # Objects that identify someone: their values leave only as tokens.
 OBJECT_KINDS = ("vehicle", "phone", "email", "online_account")
 # A token more of the force's people hold than this is not exported (``_drop_common``).
@@ -78,15 +80,34 @@ def _drop_common(tokens: dict[str, set[str]]) -> dict[str, set[str]]:
     """Identity tokens held by more than ``MAX_LOCAL_PEOPLE`` of the force's people are
     not exported: a common name with a birth year, a switchboard phone. They carry no
     evidence nationally (``national.MAX_TOKEN_PEOPLE``), and a frequent token is the one
-    a frequency attack could map back to a common value."""
+    a frequency attack could map back to a common value. Counted per hashed value, over
+    the kinds hashed alike (a full date's ``fd_name_year`` and a partial one's
+    ``name_year``): the national instance sees them as one value."""
     counts: dict[str, int] = {}
     for bucket in tokens.values():
-        for t in bucket:
-            counts[t] = counts.get(t, 0) + 1
+        for h in {t.split(":", 1)[1] for t in bucket}:
+            counts[h] = counts.get(h, 0) + 1
     return {
-        person: {t for t in bucket if counts[t] <= MAX_LOCAL_PEOPLE}
+        person: {t for t in bucket if counts[t.split(":", 1)[1]] <= MAX_LOCAL_PEOPLE}
         for person, bucket in tokens.items()
     }
+
+
+def _drop_completed(tokens: dict[str, set[str]]) -> dict[str, set[str]]:
+    """A name with a partial birth date that the same person's full date completes is
+    held only as the full date's side: "2012-01" of a person also known as born
+    2012-01-10 is not an unknown day, and must not meet "2012-01-30" of another force
+    (``identifiers.FULL_DATE_SIDE``). One with no such full date stays partial."""
+    partial_of = set(FULL_DATE_SIDE.values())
+    kept: dict[str, set[str]] = {}
+    for person, bucket in tokens.items():
+        full = {t.split(":", 1)[1] for t in bucket if t.split(":", 1)[0] in FULL_DATE_SIDE}
+        kept[person] = {
+            t
+            for t in bucket
+            if not (t.split(":", 1)[0] in partial_of and t.split(":", 1)[1] in full)
+        }
+    return kept
 
 
 def person_pseudonym(key: bytes, unit: str) -> str:
@@ -129,7 +150,7 @@ def export(
         for kind, value in variants(row):
             bucket.add(f"{kind}:{token(key, HASHED_AS.get(kind, kind), value)}")
 
-    tokens = _drop_common(tokens)
+    tokens = _drop_common(_drop_completed(tokens))
     # Objects people use: a shared vehicle or phone links people across forces too.
     for source_id, person_id, object_type, value in con.execute(
         """

@@ -26,9 +26,24 @@ FULL_FORENAME_SIDE: dict[str, str] = {
     "fi_sn_dob": "init_sn_dob",
     "fi_sn_postcode": "init_sn_postcode",
 }
+# Kinds a record with a full birth date releases only to meet a record without one: the
+# name with the year-month or the year is evidence that a partial date is compatible
+# with a full one ("2012-01" and "2012-01-10"), while two full dates sharing only their
+# year-month differ in the day, so their dates disagree ("2012-01-10" and "2012-01-30").
+# Each is hashed as its partial kind; two of them are no agreement (``national._pairs``),
+# and a person whose own full date completes a partial one holds only the full side
+# (``extract``).
+FULL_DATE_SIDE: dict[str, str] = {
+    "fd_name_ym": "name_ym",
+    "fd_name_year": "name_year",
+    "fd_fn_typo_year": "fn_typo_year",
+    "fd_sn_typo_year": "sn_typo_year",
+}
+# Every kind that meets only its counterpart, never itself: full side -> counterpart.
+ONE_SIDE_ONLY: dict[str, str] = {**FULL_FORENAME_SIDE, **FULL_DATE_SIDE}
 # A variant hashed in another kind's space so that it meets that kind's tokens: a
 # transposed date is compared with the other side's plain date.
-HASHED_AS: dict[str, str] = {"name_dob_swapped": "phonetic_dob", **FULL_FORENAME_SIDE}
+HASHED_AS: dict[str, str] = {"name_dob_swapped": "phonetic_dob", **ONE_SIDE_ONLY}
 # Names shorter than this have no deletion variants: "al" would give "a" and "l".
 MIN_TYPO_LENGTH = 4
 
@@ -65,6 +80,8 @@ class Comparison:
 # "John Smith") sits below the one-typo names: in the linkage stage's model an initial
 # agreeing is worth 3.6 bits against 7.3 for the forename, about what one typing error
 # in the surname costs (10.1 -> 6.7), and less than a year one out costs the date.
+# The year-month and year levels are a partial date meeting a full or partial one
+# (``FULL_DATE_SIDE``): two full dates sharing only their month or year disagree.
 COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         "name_date",
@@ -107,7 +124,7 @@ BLOCKING_KINDS: tuple[str, ...] = tuple(
 )
 TOKEN_KINDS: tuple[str, ...] = tuple(
     kind for comparison in COMPARISONS for level in comparison.levels for kind in level
-) + tuple(FULL_FORENAME_SIDE)
+) + tuple(ONE_SIDE_ONLY)
 
 
 def _text(row: dict[str, object], column: str) -> str | None:
@@ -175,13 +192,19 @@ def _near_dates(row: dict[str, object]) -> list[str]:
     return [f"{year + d}-{md}" for d in (-1, 0, 1)]
 
 
+def _partial(kind: str, row: dict[str, object]) -> str:
+    """A name with part of the birth date: the full-date side (``FULL_DATE_SIDE``) when
+    the record has the whole date, which meets only records that have not."""
+    return f"fd_{kind}" if _text(row, "dob") else kind
+
+
 def _dated(names: Iterable[str], row: dict[str, object]) -> Iterator[tuple[str, str]]:
     year = row.get("dob_y")
     parts = [
         ("phonetic_dob", _text(row, "dob")),
         ("name_dob_swapped", _text(row, "dob_swapped")),
-        ("name_ym", _text(row, "dob_ym")),
-        ("name_year", None if year is None else str(year)),
+        (_partial("name_ym", row), _text(row, "dob_ym")),
+        (_partial("name_year", row), None if year is None else str(year)),
     ]
     parts += [("name_near_dob", near) for near in _near_dates(row)]
     for name in names:
@@ -233,7 +256,7 @@ def variants(row: dict[str, object]) -> Iterator[tuple[str, str]]:
             continue
         if isinstance(year, int):
             # A misspelt name where one side knows only the birth year.
-            yield f"{prefix}_year", f"{value}|{year}"
+            yield _partial(f"{prefix}_year", row), f"{value}|{year}"
         if postcode:
             yield f"{prefix}_postcode", f"{value}|{postcode}"
     yield from _initial_forename(row)

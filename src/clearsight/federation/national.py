@@ -32,7 +32,7 @@ from clearsight.federation.extract import read_extract
 from clearsight.federation.identifiers import (
     BLOCKING_KINDS,
     COMPARISONS,
-    FULL_FORENAME_SIDE,
+    ONE_SIDE_ONLY,
     Comparison,
 )
 from clearsight.federation.model import NULL
@@ -120,7 +120,7 @@ def _pairs(con: duckdb.DuckDBPyConnection) -> None:
         FROM fed_tokens WHERE token NOT LIKE 'object_%'
         """
     )
-    full = ", ".join(f"'{k}'" for k in FULL_FORENAME_SIDE)
+    full = ", ".join(f"'{k}'" for k in ONE_SIDE_ONLY)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _fed_pairs AS
@@ -136,25 +136,39 @@ def _pairs(con: duckdb.DuckDBPyConnection) -> None:
                    list(DISTINCT CASE WHEN 'name_dob_swapped' IN (a.kind, b.kind)
                                       THEN 'name_dob_swapped'
                                       -- A full forename's initial with an initial-only
-                                      -- forename: the initial level.
+                                      -- forename: the initial level; a full date's
+                                      -- year-month or year with a partial date's: that
+                                      -- partial level.
                                       WHEN a.kind IN ({full}) THEN b.kind
                                       ELSE a.kind END) AS kinds
             FROM t a JOIN t b USING (h)
             -- Pairs of one force too: they are two different people, and u comes
             -- from them (model.py).
             WHERE (a.force < b.force OR (a.force = b.force AND a.person < b.person))
-              -- Two full forenames of one initial: that is not agreement (they share
-              -- the name tokens when the forenames agree).
+              -- Two full forenames of one initial, or two full dates of one
+              -- year-month: that is not agreement (they share the name tokens when
+              -- the forenames agree, the full-date tokens when the dates do).
               AND NOT (a.kind IN ({full}) AND b.kind IN ({full}))
             GROUP BY ALL
         ),
-        has AS (SELECT force, person, list(DISTINCT kind) AS kinds FROM _fed_t GROUP BY ALL)
+        -- Kinds held, a full side counted as its counterpart: a full date's name with
+        -- year is a name with a year for "both hold the kind" (``Comparison.present``).
+        has AS (
+            SELECT force, person, list(DISTINCT {_counterpart("kind")}) AS kinds
+            FROM _fed_t GROUP BY ALL
+        )
         SELECT s.*, ha.kinds AS has_a, hb.kinds AS has_b
         FROM shared s
         JOIN has ha ON ha.force = s.force_a AND ha.person = s.person_a
         JOIN has hb ON hb.force = s.force_b AND hb.person = s.person_b
         """
     )
+
+
+def _counterpart(column: str) -> str:
+    """SQL: the kind in ``column``, a full side (``ONE_SIDE_ONLY``) as its counterpart."""
+    whens = " ".join(f"WHEN '{full}' THEN '{part}'" for full, part in ONE_SIDE_ONLY.items())
+    return f"CASE {column} {whens} ELSE {column} END"
 
 
 def _level_sql(comparison: Comparison) -> str:
@@ -175,10 +189,11 @@ def _level_sql(comparison: Comparison) -> str:
 def _holders(con: duckdb.DuckDBPyConnection, kind: str | None) -> tuple[float, float]:
     """Pairs of people of different forces and of one force (both holding ``kind``,
     when given)."""
+    held = f"{_counterpart('kind')} = '{kind}'"
     source = (
         "fed_people_raw"
         if kind is None
-        else f"(SELECT DISTINCT force, person FROM _fed_t WHERE kind = '{kind}')"
+        else f"(SELECT DISTINCT force, person FROM _fed_t WHERE {held})"
     )
     total, squares = con.execute(
         f"SELECT coalesce(sum(n), 0), coalesce(sum(n * n), 0) FROM "
