@@ -136,7 +136,10 @@ def test_employee_of_a_shared_place_never_joins_two_groups(tmp_path: Path) -> No
     assert {"S1", "S2"} <= groups[0] or {"S1", "S2"} <= groups[1]
     assert sum("K" in g for g in groups) == 1
     # Counted as a link that shows people know one another, K would join both groups.
-    run(con, GraphSettings(bridging_link_types=("shared_victim",)))
+    run(
+        con,
+        GraphSettings(bridging_link_types=("shared_victim",), employees_are_end_points=False),
+    )
     assert any({"S1", "S2", "T1", "T2", "K"} <= set(m) for m in _networks(con))
     con.close()
 
@@ -415,12 +418,69 @@ def test_employment_joins_a_group_but_makes_none(tmp_path: Path) -> None:
         for e, r in con.execute("SELECT entity_id, role FROM graph_involved").fetchall()
     }
     assert involved["E1"] == involved["E2"] == "facilitator"
-    # Without the rule, the employee and the lone offender are a network, and the
-    # employee joins the pair who share a child.
+    # An employee being an end point attaches him only to a group held together by some
+    # strong link, so it gives the same networks without this rule.
+    default = _networks(con)
     run(con, GraphSettings(group_only_link_types=()))
+    assert _networks(con) == default
+    # Without either rule, the employee and the lone offender are a network, and the
+    # employee joins the pair who share a child.
+    run(con, GraphSettings(group_only_link_types=(), employees_are_end_points=False))
     networks = _networks(con)
     assert {"E1": "facilitator", "L1": "suspect"} in networks
     assert {"E2": "facilitator", "P1": "suspect", "P2": "suspect"} in networks
+    con.close()
+
+
+CHAIN = {
+    "persons": [
+        *(
+            _person(f"C{i}", "Child", f"Fictional{i}", f"2010-0{i}-01", "female")
+            for i in range(1, 5)
+        ),
+        # G1 and G2 offend together; E, employed at the Gold Takeaway, is G1's associate.
+        _person("G1", "Gary", "Golf", "1983-01-01", "male"),
+        _person("G2", "Glen", "Goldsmith", "1984-01-01", "male"),
+        _person("E", "Evan", "Everett", "1977-01-01", "male"),
+        # H1 offended at the Gold Takeaway; H1 and H2 share a child, nothing else.
+        _person("H1", "Harry", "Hotel", "1985-01-01", "male"),
+        _person("H2", "Hugh", "Quinton", "1990-06-15", "male"),
+        # A lone offender at the Gold Takeaway too.
+        _person("L1", "Larry", "Lone", "1980-01-01", "male"),
+    ],
+    "events": [
+        _crime("X1", "2024-01-01"),
+        _crime("X2", "2024-02-01", "GOLD"),
+        _crime("X3", "2024-03-01"),
+        _crime("X4", "2024-04-01", "GOLD"),
+    ],
+    "involvements": [
+        *_involve("X1", "G1", "G2", child="C1"),
+        *_involve("X2", "H1", child="C2"),
+        *_involve("X3", "H2", child="C2"),
+        *_involve("X4", "L1", child="C4"),
+    ],
+    "locations": [_place("GOLD", "Gold Takeaway", "LS6 1AA")],
+    "associations": [
+        _assoc("E", "location", "GOLD", "employed_at"),
+        _assoc("E", "person", "G1", "associate_of"),
+    ],
+}
+
+
+def test_an_employee_is_an_end_point_never_a_bridge(tmp_path: Path) -> None:
+    con = _store(tmp_path, CHAIN)
+    run(con)
+    # E is in G1's network by his association; H1, who offended where E works, is not
+    # joined to it through E (nor H2 through H1), and the lone offender is no network.
+    assert _networks(con) == [
+        {"E": "facilitator", "G1": "suspect", "G2": "suspect"},
+        {"H1": "suspect", "H2": "suspect"},
+    ]
+    # Without the rule the employment link is a bridge: H1 joins E's network, and H2
+    # follows H1 through the child they share, link after link.
+    run(con, GraphSettings(employees_are_end_points=False))
+    assert {"E", "G1", "G2", "H1", "H2", "L1"} <= set(next(m for m in _networks(con) if "E" in m))
     con.close()
 
 

@@ -35,6 +35,8 @@ class Detection:
     possible_duplicates: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+EMPLOYMENT = "employed_at_offending_location"
+
 # Why a pair was set aside (``network_possible_duplicates.reason``).
 NEAR_DUPLICATE = "near-duplicate name and date of birth"
 UNIDENTIFIED_PAIR = "unidentified, linked only by a shared child or place"
@@ -117,10 +119,19 @@ def load_graph(
                sum(CASE WHEN list_contains({bridging}, link_type) THEN {weight}
                         ELSE 1.0 END)::DOUBLE AS w,
                bool_or(NOT list_contains({bridging}, link_type)) AS strong,
-               coalesce(bool_and({group_only}), false) AS group_only
+               coalesce(bool_and({group_only}), false) AS group_only,
+               bool_and(link_type = '{EMPLOYMENT}') AS employment_only
         FROM la GROUP BY ALL ORDER BY va, vb, area
         """
     ).fetchnumpy()
+    employees = np.zeros(len(entities), dtype=np.bool_)
+    employee_vids = con.execute(
+        """
+        SELECT DISTINCT v.vid FROM graph_person_locations p JOIN _vid v USING (entity_id)
+        WHERE p.via = 'employed_at'
+        """
+    ).fetchall()
+    employees[[int(r[0]) for r in employee_vids]] = True
     con.execute("DROP TABLE _vid")
     va = np.asarray(arrays["va"], dtype=np.int64)
     vb = np.asarray(arrays["vb"], dtype=np.int64)
@@ -151,6 +162,10 @@ def load_graph(
     graph.es["weight"] = np.asarray(arrays["w"], dtype=np.float64)
     # Edges resting only on group_only_link_types (employed where another offended).
     graph.es["group_only"] = np.asarray(arrays["group_only"], dtype=np.bool_).tolist()
+    # Edges resting only on being employed where the other offended, and the vertices of
+    # people recorded as employed somewhere (the employee end of such a link).
+    graph.es["employment_only"] = np.asarray(arrays["employment_only"], dtype=np.bool_).tolist()
+    graph.vs["employee"] = employees[vertex_entity].tolist()
     pairs = np.unique(np.column_stack([va, vb]), axis=0) if len(va) else np.zeros((0, 2), np.int64)
     return LinkGraph(
         entities,
@@ -336,7 +351,60 @@ def _without_group_only(
     return pieces
 
 
+def _attach_employees(
+    graph: ig.Graph,
+    strong: npt.NDArray[np.bool_],
+    end_links: npt.NDArray[np.int64],
+    networks: list[list[int]],
+) -> None:
+    """Each employee in no network joins, as an end point, the network most of his
+    employment-only links (``end_links``, edge ids) lead to, among networks held together
+    by some strong link. Only the employee end of a link moves, and only into a network
+    found without these links: he carries no path between two other people."""
+    if not len(end_links) or not networks:
+        return
+    edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    net_of = np.full(graph.vcount(), -1, dtype=np.int64)
+    for index, members in enumerate(networks):
+        net_of[members] = index
+    held = {int(n) for (a, b) in edges[strong].tolist() if (n := net_of[a]) >= 0 and n == net_of[b]}
+    employee = np.asarray(graph.vs["employee"], dtype=np.bool_)
+    votes: dict[int, dict[int, int]] = {}
+    for a, b in edges[end_links].tolist():
+        for person, other in ((a, b), (b, a)):
+            target = int(net_of[other])
+            if employee[person] and net_of[person] < 0 and target in held:
+                count = votes.setdefault(person, {})
+                count[target] = count.get(target, 0) + 1
+    for person, count in sorted(votes.items()):
+        best = min(count, key=lambda n: (-count[n], n))
+        networks[best] = sorted([*networks[best], person])
+
+
 def _networks(
+    graph: ig.Graph, strong: npt.NDArray[np.bool_], settings: GraphSettings
+) -> tuple[list[list[int]], list[int | None]]:
+    end_links = np.zeros(0, dtype=np.int64)
+    full, full_strong = graph, strong
+    if (
+        settings.employees_are_end_points
+        and "employment_only" in graph.es.attributes()
+        and "employee" in graph.vs.attributes()
+    ):
+        # Employment-only links take no part in components or Leiden: an employee joins
+        # a network found without them, at the end (``_attach_employees``).
+        only = np.asarray(graph.es["employment_only"], dtype=np.bool_)
+        end_links = np.flatnonzero(only)
+        if len(end_links):
+            graph = graph.subgraph_edges(np.flatnonzero(~only).tolist(), delete_vertices=False)
+            strong = strong[~only]
+    networks, split_from = _find_networks(graph, strong, settings)
+    if len(end_links):
+        _attach_employees(full, full_strong, end_links, networks)
+    return networks, split_from
+
+
+def _find_networks(
     graph: ig.Graph, strong: npt.NDArray[np.bool_], settings: GraphSettings
 ) -> tuple[list[list[int]], list[int | None]]:
     membership = _components(graph, strong)

@@ -56,6 +56,16 @@ class GraphSettings:
     # facilitated anything, and IICSA's "allowing their property to be used" needs more
     # than working where one man once offended. Empty turns it off.
     group_only_link_types: tuple[str, ...] = ("employed_at_offending_location",)
+    # An employee is an end point, never a bridge: a link resting only on being employed
+    # where the other offended attaches the employee (and only the employee) to a network
+    # the offender is in, held together by some strong link, and only when nothing else
+    # puts the employee in a network; it never carries a path between two other people.
+    # Working at a place another group's offender used is evidence about the place, not
+    # that the two groups know one another (synthetic seeds 131 and 137: offenders of
+    # three groups at one takeaway chained into one network through its employee). An
+    # employee linked to several such networks joins the one most of his links go to
+    # (ties: the first in entity order). False: the link is a bridging link as above.
+    employees_are_end_points: bool = True
     # Leiden weight of a bridging link (other links weigh 1).
     bridging_link_weight: float = 0.5
     # Roles that make someone involved when held in an event with an exploitation context.
@@ -79,8 +89,10 @@ class GraphSettings:
     # person become two networks; a dense group stays one.
     split_min_size: int = 6
     # Two Leiden communities are merged back when the link weight between them is at
-    # least this share of the smaller community's link weight.
-    split_merge_ratio: float = 0.3
+    # least this share of the smaller community's link weight. 0.2 (was 0.3): on seed 109
+    # (linkage identities) a 13-member group was cut into halves sharing 0.2-0.25 of
+    # their weight; on the fourteen tuning seeds 0.15 and 0.2 gave the same networks.
+    split_merge_ratio: float = 0.2
     # Components larger than this are always split, whatever split_min_size is.
     max_network_size: int = 40
     # Higher resolution, smaller communities: small offender groups need it high.
