@@ -9,8 +9,10 @@ direct edge leaves the two records joined through a third.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from clearsight.linkage.model import (
@@ -154,7 +156,7 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
         "SELECT n.node, i.nhs_number, i.dob_y FROM _link_nodes n "
         "JOIN link_input i USING (record_key) "
         "WHERE i.nhs_number IS NOT NULL OR i.dob_y IS NOT NULL"
-    ).fetchall()
+    ).fetchnumpy()
     cannot = con.execute(
         """
         SELECT a.node, b.node FROM current_link_decisions d
@@ -180,9 +182,8 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
             entities.merge(a, b, checked=checked, nhs_agrees=nhs_agrees)
     refused = _follow_name_led(con, entities, led)
     _mark_name_shared(con, refused)
-    roots = [entities.find(i) for i in range(n)]
     assignment = pa.table(
-        {"node": pa.array(range(n), pa.int64()), "root": pa.array(roots, pa.int64())}
+        {"node": pa.array(range(n), pa.int64()), "root": pa.array(entities.roots(), pa.int64())}
     )
     con.register("_link_assignment_df", assignment)
     con.execute(
@@ -232,6 +233,16 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     return int(con.execute("SELECT count(*) FROM entities").fetchall()[0][0])
 
 
+def _present(column: Any) -> list[Any]:
+    """A fetched column as a list, its NULLs (masked or NaN-free) as None."""
+    if isinstance(column, np.ma.MaskedArray):
+        return [
+            None if m else v
+            for v, m in zip(column.data.tolist(), np.ma.getmaskarray(column).tolist(), strict=True)
+        ]
+    return list(column.tolist())
+
+
 class _Entities:
     """Union-find over record nodes that keeps every entity consistent.
 
@@ -244,7 +255,7 @@ class _Entities:
     def __init__(
         self,
         n: int,
-        identity: list[tuple[int, str | None, int | None]],
+        identity: dict[str, Any],
         cannot: list[tuple[int, int]],
     ) -> None:
         self.parent = list(range(n))
@@ -253,17 +264,43 @@ class _Entities:
         for a, b in cannot:
             self.apart.setdefault(int(a), set()).add(int(b))
             self.apart.setdefault(int(b), set()).add(int(a))
+        # Each record's own NHS number and birth year; the sets of a root that
+        # has absorbed others are made on merge (a million singleton sets cost
+        # seconds at 1M records).
         self.nhs: dict[int, set[str]] = {}
         self.years: dict[int, set[int]] = {}
-        self.own_nhs: dict[int, str] = {}
-        self.own_year: dict[int, int] = {}
-        for node, number, year in identity:
-            if number is not None:
-                self.own_nhs[int(node)] = str(number)
-                self.nhs[int(node)] = {str(number)}
-            if year is not None:
-                self.own_year[int(node)] = int(year)
-                self.years[int(node)] = {int(year)}
+        nodes = identity["node"].tolist()
+        numbers = _present(identity["nhs_number"])
+        years = _present(identity["dob_y"])
+        self.own_nhs: dict[int, str] = {
+            node: str(v) for node, v in zip(nodes, numbers, strict=True) if v is not None
+        }
+        self.own_year: dict[int, int] = {
+            node: int(v) for node, v in zip(nodes, years, strict=True) if v is not None
+        }
+
+    def _nhs_of(self, root: int) -> set[str] | None:
+        held = self.nhs.get(root)
+        if held is not None:
+            return held
+        own = self.own_nhs.get(root)
+        return {own} if own is not None else None
+
+    def _years_of(self, root: int) -> set[int] | None:
+        held = self.years.get(root)
+        if held is not None:
+            return held
+        own = self.own_year.get(root)
+        return {own} if own is not None else None
+
+    def roots(self) -> list[int]:
+        """Every node's root, by pointer jumping over the whole array at once."""
+        parent = np.asarray(self.parent, dtype=np.int64)
+        while True:
+            grand = parent[parent]
+            if np.array_equal(grand, parent):
+                return list(parent.tolist())
+            parent = grand
 
     def find(self, x: int) -> int:
         parent = self.parent
@@ -275,13 +312,13 @@ class _Entities:
     def _consistent(self, a: int, b: int, ra: int, rb: int, nhs_agrees: bool) -> bool:
         # The link's own two records were weighed by the model and the guards;
         # only what the merge adds beyond them is checked here.
-        na, nb = self.nhs.get(ra), self.nhs.get(rb)
+        na, nb = self._nhs_of(ra), self._nhs_of(rb)
         pa_, pb_ = self.own_nhs.get(a), self.own_nhs.get(b)
         if na and nb:
             pairs = ((x, y) for x in na for y in nb)
             if not all(_nhs_close(x, y) or (x == pa_ and y == pb_) for x, y in pairs):
                 return False
-        ya, yb = self.years.get(ra), self.years.get(rb)
+        ya, yb = self._years_of(ra), self._years_of(rb)
         qa, qb = self.own_year.get(a), self.own_year.get(b)
         return (
             nhs_agrees
@@ -310,10 +347,12 @@ class _Entities:
         if self.apart and self._kept_apart(ra, rb):
             return
         self.parent[rb] = ra
-        if moved_nhs := self.nhs.pop(rb, None):
-            self.nhs.setdefault(ra, set()).update(moved_nhs)
-        if moved_years := self.years.pop(rb, None):
-            self.years.setdefault(ra, set()).update(moved_years)
+        if moved_nhs := self._nhs_of(rb):
+            self.nhs[ra] = (self._nhs_of(ra) or set()) | moved_nhs
+        self.nhs.pop(rb, None)
+        if moved_years := self._years_of(rb):
+            self.years[ra] = (self._years_of(ra) or set()) | moved_years
+        self.years.pop(rb, None)
         if joined := (self.apart.pop(ra, set()) | self.apart.pop(rb, set())):
             self.apart[ra] = joined
 

@@ -72,7 +72,9 @@ class TrainingOptions:
     """
 
     u_max_pairs: float = 1e6
-    em_max_pairs: float = 2e6
+    # 1M pairs per EM pass: 2M gave the same F1 at 1M records (seed 1: 0.9790
+    # and 0.9791) for about 4 s more.
+    em_max_pairs: float = 1e6
     seed: int = 42
     prior_recall: float = 0.7
 
