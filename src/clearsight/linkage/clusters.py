@@ -234,7 +234,7 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
 
 
 def _present(column: Any) -> list[Any]:
-    """A fetched column as a list, its NULLs (masked or NaN-free) as None."""
+    """A fetched column as a list, NULLs (masked entries) as None."""
     if isinstance(column, np.ma.MaskedArray):
         return [
             None if m else v
