@@ -61,6 +61,16 @@ def _identifiers(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {v for v in values if len(v) >= 4 and not (v.isdigit() and len(v) <= 4)}
 
 
+def _linked(con: duckdb.DuckDBPyConnection, a: str, b: str) -> bool:
+    """Whether the national instance linked the two pseudonymised people."""
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM fed_links WHERE person_a IN (?, ?) AND person_b IN (?, ?)",
+            [a, b, a, b],
+        ).fetchall()[0][0]
+    )
+
+
 def test_no_clear_identifier_or_key_in_extracts(forces: tuple[Path, list[str]]) -> None:
     tmp, areas = forces
     for area in areas:
@@ -244,16 +254,8 @@ def test_national_links_a_transposed_date_but_not_twins(
     national = connect(tmp_path / "national.duckdb")
     import_extracts(national, paths)
 
-    def linked(a: str, b: str) -> bool:
-        return bool(
-            national.execute(
-                "SELECT count(*) FROM fed_links WHERE person_a IN (?, ?) AND person_b IN (?, ?)",
-                [a, b, a, b],
-            ).fetchall()[0][0]
-        )
-
-    assert linked("Ptransposed-a", "Ptransposed-b")
-    assert not linked("Ptwin-a", "Ptwin-b")
+    assert _linked(national, "Ptransposed-a", "Ptransposed-b")
+    assert not _linked(national, "Ptwin-a", "Ptwin-b")
     weights = dict(
         national.execute(
             "SELECT level, weight FROM fed_model WHERE comparison = 'name_date'"
@@ -357,16 +359,8 @@ def test_national_refuses_one_sound_surnames_but_links_a_typo(
     national_db = connect(tmp_path / "national.duckdb")
     import_extracts(national_db, paths)
 
-    def linked(a: str, b: str) -> bool:
-        return bool(
-            national_db.execute(
-                "SELECT count(*) FROM fed_links WHERE person_a IN (?, ?) AND person_b IN (?, ?)",
-                [a, b, a, b],
-            ).fetchall()[0][0]
-        )
-
-    assert linked("Ptypo-a", "Ptypo-b")
-    assert not linked("Pmoore", "Pmorris")
+    assert _linked(national_db, "Ptypo-a", "Ptypo-b")
+    assert not _linked(national_db, "Pmoore", "Pmorris")
     national_db.close()
 
 

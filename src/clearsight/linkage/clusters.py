@@ -9,7 +9,7 @@ direct edge leaves the two records joined through a third.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import numpy as np
@@ -26,6 +26,8 @@ from clearsight.linkage.model import (
     NHS_ONE_ERROR,
     PLACE_ELSE,
 )
+
+T = TypeVar("T")
 
 # Why a pair scored above the threshold is still not linked. The model can
 # add up agreeing surname, birth date and postcode to a high weight for twins;
@@ -243,6 +245,15 @@ def _present(column: Any) -> list[Any]:
     return list(column.tolist())
 
 
+def _held(merged: dict[int, set[T]], own: dict[int, T], root: int) -> set[T] | None:
+    """A root's values: the set made when it absorbed others, else its own value."""
+    held = merged.get(root)
+    if held is not None:
+        return held
+    value = own.get(root)
+    return {value} if value is not None else None
+
+
 class _Entities:
     """Union-find over record nodes that keeps every entity consistent.
 
@@ -280,18 +291,10 @@ class _Entities:
         }
 
     def _nhs_of(self, root: int) -> set[str] | None:
-        held = self.nhs.get(root)
-        if held is not None:
-            return held
-        own = self.own_nhs.get(root)
-        return {own} if own is not None else None
+        return _held(self.nhs, self.own_nhs, root)
 
     def _years_of(self, root: int) -> set[int] | None:
-        held = self.years.get(root)
-        if held is not None:
-            return held
-        own = self.own_year.get(root)
-        return {own} if own is not None else None
+        return _held(self.years, self.own_year, root)
 
     def roots(self) -> list[int]:
         """Every node's root, by pointer jumping over the whole array at once."""
