@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -59,6 +60,22 @@ def _identifiers(con: duckdb.DuckDBPyConnection) -> set[str]:
     # Short values ("al", "ng") and bare birth years occur inside hex tokens and event
     # dates by chance; neither identifies anyone.
     return {v for v in values if len(v) >= 4 and not (v.isdigit() and len(v) <= 4)}
+
+
+def _national_links(
+    tmp_path: Path, paths: list[Path], people: list[tuple[int, str, tuple[Any, ...]]]
+) -> set[frozenset[str]]:
+    """Add (force index, pseudonym, row fields) people to the extracts, import, return the links."""
+    for force, person, fields in people:
+        _add_person(paths[force], person, _tokens(_row(*fields)))
+    national_db = connect(tmp_path / "national.duckdb")
+    import_extracts(national_db, paths)
+    links = {
+        frozenset(pair)
+        for pair in national_db.execute("SELECT person_a, person_b FROM fed_links").fetchall()
+    }
+    national_db.close()
+    return links
 
 
 def _linked(con: duckdb.DuckDBPyConnection, a: str, b: str) -> bool:
@@ -425,15 +442,7 @@ def test_national_links_an_initial_to_its_forename_but_not_other_men(
         (0, "Pjames-twin", ("james", "smithers", "1993-08-21", "BD3 9QT")),
         (1, "Pjohn-twin", ("john", "smithers", "1993-08-21", "M14 5RT")),
     ]
-    for force, person, fields in people:
-        _add_person(paths[force], person, _tokens(_row(*fields)))
-    national_db = connect(tmp_path / "national.duckdb")
-    import_extracts(national_db, paths)
-    links = {
-        frozenset(pair)
-        for pair in national_db.execute("SELECT person_a, person_b FROM fed_links").fetchall()
-    }
-    national_db.close()
+    links = _national_links(tmp_path, paths, people)
     assert frozenset(("Pj", "Pjohn")) in links
     for a, b in [
         ("Pj-other", "Pjohn-other"),
@@ -509,15 +518,7 @@ def test_national_does_not_link_two_girls_of_one_name_born_in_one_month(
         (0, "Pkasim-day", ("kasim", "ravenell", "1990-02-11", "LS9 7QT")),
         (1, "Pkasim-month", ("kasim", "ravenell", "1990-02", None)),
     ]
-    for force, person, fields in people:
-        _add_person(paths[force], person, _tokens(_row(*fields)))
-    national_db = connect(tmp_path / "national.duckdb")
-    import_extracts(national_db, paths)
-    links = {
-        frozenset(pair)
-        for pair in national_db.execute("SELECT person_a, person_b FROM fed_links").fetchall()
-    }
-    national_db.close()
+    links = _national_links(tmp_path, paths, people)
     from clearsight.federation.identifiers import COMPARISONS
 
     levels = next(c.levels for c in COMPARISONS if c.name == "name_date")
