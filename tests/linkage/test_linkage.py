@@ -174,6 +174,35 @@ def test_rerun_reproduces_partition_and_ids(linked: Linked, tmp_path: Path) -> N
     con.close()
 
 
+def _splink_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [
+        str(r[0])
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE starts_with(table_name, '__splink__')"
+        ).fetchall()
+    ]
+
+
+def test_a_run_leaves_no_splink_tables_in_the_store(linked_con: duckdb.DuckDBPyConnection) -> None:
+    # Splink's training samples and comparison vectors hold names and birth
+    # dates; a run must not leave them beside the governed tables.
+    assert _splink_tables(linked_con) == []
+
+
+def test_leftovers_of_an_interrupted_run_are_dropped(linked: Linked, tmp_path: Path) -> None:
+    con = _copy(linked, tmp_path)
+    con.execute(
+        "CREATE TABLE __splink__df_comparison_vectors_0123456789 AS "
+        "SELECT 'bethany' AS fn1_l, 'beth' AS fn1_r"
+    )
+    before = partition(con)
+    run(con, model_json=linked.model_json)
+    assert _splink_tables(con) == []
+    assert partition(con) == before
+    con.close()
+
+
 def test_a_model_of_another_design_is_refused(linked: Linked, tmp_path: Path) -> None:
     # A model saved before postcode and address became one comparison.
     old = json.loads(linked.model_json)

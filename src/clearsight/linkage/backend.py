@@ -33,6 +33,9 @@ class LinkageBackend(Protocol):
     def release_pairs(self) -> None:
         """Drop whatever ``propose_pairs`` made."""
 
+    def release(self) -> None:
+        """Drop every intermediate table Splink made (training samples, comparison vectors)."""
+
 
 class DuckDBBackend:
     """Splink's DuckDB backend working inside the project's own DuckDB connection.
@@ -82,6 +85,13 @@ class DuckDBBackend:
         from clearsight.linkage.blocking import PAIRS_TABLE
 
         self.con.execute(f"DROP TABLE IF EXISTS {PAIRS_TABLE}")
+
+    def release(self) -> None:
+        # Splink writes its intermediates as ordinary tables of the connection:
+        # left there, every run added its training samples and comparison
+        # vectors (names and dates of birth) to the store, outside the tables
+        # that access control and retention know about.
+        self.api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
 
 
 BACKENDS = ("duckdb", "spark")

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 
 from clearsight.linkage import clusters, features, model, tables
-from clearsight.linkage.backend import backend_for
+from clearsight.linkage.backend import LinkageBackend, backend_for
 
 # Evidence (the sum of the comparisons' log2 Bayes factors: the match weight
 # without the prior) at or above which a pair links, at ``REFERENCE_RECORDS``.
@@ -77,6 +77,7 @@ def run(
     """
     started = time.perf_counter()
     tables.ensure_tables(con)
+    tables.drop_splink_leftovers(con)
     model.quiet_splink(verbose)
     run_id = int(con.execute("SELECT nextval('link_run_ids')").fetchall()[0][0])
     n_records = features.build_input(con, persons)
@@ -137,9 +138,25 @@ def _score(
     backend_name: str,
     verbose: bool,
 ) -> str:
+    backend = backend_for(con, backend_name)
+    try:
+        return _train_and_score(con, backend, run_id, low, model_json, training, verbose)
+    finally:
+        backend.release_pairs()
+        backend.release()
+
+
+def _train_and_score(
+    con: duckdb.DuckDBPyConnection,
+    backend: LinkageBackend,
+    run_id: int,
+    low: float,
+    model_json: str | None,
+    training: model.TrainingOptions | None,
+    verbose: bool,
+) -> str:
     import json
 
-    backend = backend_for(con, backend_name)
     sdf = backend.register_input(features.INPUT_TABLE)
     if model_json is None:
         options = training or model.TrainingOptions()
@@ -158,7 +175,6 @@ def _score(
     backend.propose_pairs(linker, features.INPUT_TABLE)
     predictions = linker.inference.predict(threshold_match_weight=low + prior)
     backend.materialise(predictions, "_link_predictions")
-    backend.release_pairs()
     columns = [
         r[0] for r in con.execute("SELECT column_name FROM (DESCRIBE _link_predictions)").fetchall()
     ]

@@ -129,5 +129,7 @@ class SparkBackend:
     def release_pairs(self) -> None:
         """Nothing to release: Splink's blocked pairs live in its own cache."""
 
-    def close(self) -> None:
+    def release(self) -> None:
+        """Splink's cached tables, and the Parquet copies of the store's tables."""
+        self.api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
         shutil.rmtree(self.folder, ignore_errors=True)

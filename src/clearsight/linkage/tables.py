@@ -74,6 +74,31 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         raise LinkageError("no linkage run yet; run 'clearsight link' first") from exc
 
 
+# Splink names every table it creates with this prefix; the store holds no other.
+SPLINK_PREFIX = "__splink__"
+
+
+def drop_splink_leftovers(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Drop Splink intermediate tables an interrupted or older run left in the store.
+
+    Returns their names. Runs now drop their own (``LinkageBackend.release``);
+    these would otherwise keep copies of names and birth dates outside the
+    tables that access control and retention govern.
+    """
+    names = [
+        str(r[0])
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'main' AND starts_with(table_name, ?) "
+            "AND table_type = 'BASE TABLE'",
+            [SPLINK_PREFIX],
+        ).fetchall()
+    ]
+    for name in names:
+        con.execute(f'DROP TABLE IF EXISTS main."{name}"')
+    return names
+
+
 def latest_run(con: duckdb.DuckDBPyConnection) -> tuple[int, float, float, float, str] | None:
     """(run_id, threshold, review_low, review_high, model_json) of the last finished run."""
     rows = con.execute(
