@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from clearsight.graph.settings import GraphSettings
+
+if TYPE_CHECKING:
+    from clearsight.graph.detect import Detection
 
 log = logging.getLogger("clearsight.graph")
 
@@ -29,19 +33,31 @@ class NetworksSummary:
         return asdict(self)
 
 
-def run(con: duckdb.DuckDBPyConnection, settings: GraphSettings | None = None) -> NetworksSummary:
-    """Build the graph, detect networks, rank key people and apply every definition."""
+Detector = Callable[[duckdb.DuckDBPyConnection, GraphSettings], "Detection"]
+
+
+def run(
+    con: duckdb.DuckDBPyConnection,
+    settings: GraphSettings | None = None,
+    detector: Detector | None = None,
+) -> NetworksSummary:
+    """Build the graph, detect networks, rank key people and apply every definition.
+
+    ``detector`` replaces the detection step (the Spark backend runs its
+    graph-wide component step on Spark); every other step is the same.
+    """
     from clearsight.definitions import evaluate_all
     from clearsight.graph import build, detect, networks
 
     s = settings or GraphSettings()
+    find = detector or detect.detect
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     build.build(con, s, seconds)
     seconds["build"] = round(time.perf_counter() - start, 2)
     log.info("build: %.2f s", seconds["build"])
     start = time.perf_counter()
-    detection = detect.detect(con, s)
+    detection = find(con, s)
     seconds["detect"] = round(time.perf_counter() - start, 2)
     log.info("detect: %.2f s", seconds["detect"])
     start = time.perf_counter()

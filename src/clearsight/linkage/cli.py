@@ -8,30 +8,20 @@ plain function the root CLI registers as ``clearsight export entities``.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from clearsight.commandline import DbOption, JsonOption, fail, open_store
 from clearsight.linkage.errors import LinkageError
-from clearsight.store import StoreError, connect, resolve_db_path
+from clearsight.store import StoreError
 
 console = Console()
 err = Console(stderr=True)
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="Store file (default ./clearsight.duckdb, or $CLEARSIGHT_DB).",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 link_app = typer.Typer(
     help="Resolve person records of every source into entities.",
@@ -44,16 +34,11 @@ entity_app = typer.Typer(
 )
 
 
-def _fail(exc: BaseException) -> NoReturn:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-    sys.exit(2)
-
-
 def _open(db: Path | None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     try:
-        return connect(resolve_db_path(db), read_only=read_only)
+        return open_store(db, read_only=read_only)
     except StoreError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 def _has_persons(con: duckdb.DuckDBPyConnection) -> bool:
@@ -95,7 +80,7 @@ def link_command(
     from clearsight.linkage.pipeline import run
 
     if backend not in BACKENDS:
-        _fail(ValueError(f"unknown backend {backend!r}; backends: {', '.join(BACKENDS)}"))
+        fail(ValueError(f"unknown backend {backend!r}; backends: {', '.join(BACKENDS)}"))
     con = _open(db)
     try:
         if not _has_persons(con):
@@ -117,7 +102,7 @@ def link_command(
             details={**summary.as_dict(), "backend": backend},
         )
     except (LinkageError, duckdb.Error, OSError) as exc:
-        _fail(exc)
+        fail(exc)
     finally:
         con.close()
     if as_json:
@@ -144,7 +129,7 @@ def review_command(
     try:
         pairs = review_list(con, limit)
     except (LinkageError, duckdb.Error) as exc:
-        _fail(exc)
+        fail(exc)
     finally:
         con.close()
     if as_json:
@@ -185,12 +170,12 @@ def decide_command(
     from clearsight.linkage.review import decide
 
     if accept is None:
-        _fail(LinkageError("say --accept or --reject"))
+        fail(LinkageError("say --accept or --reject"))
     con = _open(db)
     try:
         decision = decide(con, left, right, accept=accept, reason=reason, by=by)
     except (LinkageError, duckdb.Error) as exc:
-        _fail(exc)
+        fail(exc)
     finally:
         con.close()
     console.print(
@@ -213,7 +198,7 @@ def show_command(
     try:
         explanation = explain_entity(con, entity_id)
     except (LinkageError, duckdb.Error) as exc:
-        _fail(exc)
+        fail(exc)
     finally:
         con.close()
     if as_json:
@@ -268,7 +253,7 @@ def export_entities_command(
     try:
         n = export_entities(con, out)
     except (LinkageError, duckdb.Error, OSError) as exc:
-        _fail(exc)
+        fail(exc)
     finally:
         con.close()
     err.print(f"{n:,} records written to {out}", highlight=False)

@@ -11,7 +11,6 @@ so both backends write the same tables from the same definitions.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import duckdb
@@ -91,36 +90,8 @@ def run(
     con: duckdb.DuckDBPyConnection, settings: GraphSettings | None = None, spark: Any = None
 ) -> NetworksSummary:
     """``clearsight.graph.run`` with the Spark component step."""
-    from clearsight.definitions import evaluate_all
-    from clearsight.graph import build, networks
+    from clearsight.graph import summary
     from clearsight.spark.session import get_session
 
-    s = settings or GraphSettings()
     session = spark or get_session()
-    seconds: dict[str, float] = {}
-    start = time.perf_counter()
-    build.build(con, s)
-    seconds["build"] = round(time.perf_counter() - start, 2)
-    start = time.perf_counter()
-    detection = detect(con, s, session)
-    seconds["detect"] = round(time.perf_counter() - start, 2)
-    start = time.perf_counter()
-    n_networks = networks.write(con, detection)
-    seconds["networks"] = round(time.perf_counter() - start, 2)
-    start = time.perf_counter()
-    results = evaluate_all(con)
-    seconds["definitions"] = round(time.perf_counter() - start, 2)
-
-    def count(sql: str) -> int:
-        return int(con.execute(sql).fetchall()[0][0])
-
-    return NetworksSummary(
-        entities=count("SELECT count(*) FROM graph_entities"),
-        links=count("SELECT count(*) FROM graph_links"),
-        involved=count("SELECT count(*) FROM graph_involved"),
-        networks=n_networks,
-        networks_meeting=results.meets,
-        networks_possible=results.possible,
-        police_only_detectable=count("SELECT count(*) FROM networks WHERE detectable_police_only"),
-        seconds=seconds,
-    )
+    return summary.run(con, settings, detector=lambda c, s: detect(c, s, session))

@@ -814,18 +814,27 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
 
     # ------------------------------------------------------------ admin, audit
 
-    @app.get("/admin/users", response_class=HTMLResponse)
-    def admin_users(request: Request, con: duckdb.DuckDBPyConnection = con_dep) -> Response:
-        need(request, con, "admin")
+    def admin_page(
+        request: Request,
+        con: duckdb.DuckDBPyConnection,
+        error: str | None = None,
+        message: str | None = None,
+    ) -> Response:
         return page(
             request,
             con,
             "admin.html",
+            status_code=400 if error else 200,
             users=list_users(con),
             areas=known_areas(con),
-            error=None,
-            message=None,
+            error=error,
+            message=message,
         )
+
+    @app.get("/admin/users", response_class=HTMLResponse)
+    def admin_users(request: Request, con: duckdb.DuckDBPyConnection = con_dep) -> Response:
+        need(request, con, "admin")
+        return admin_page(request, con)
 
     @app.post("/admin/users", response_class=HTMLResponse, dependencies=[csrf_dep])
     def admin_add(
@@ -846,16 +855,7 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
             message = f"Added {user.name}."
         except AccessError as exc:
             error = str(exc)
-        return page(
-            request,
-            con,
-            "admin.html",
-            status_code=400 if error else 200,
-            users=list_users(con),
-            areas=known_areas(con),
-            error=error,
-            message=message,
-        )
+        return admin_page(request, con, error, message)
 
     @app.post("/admin/users/{name}/disable", response_class=HTMLResponse, dependencies=[csrf_dep])
     def admin_disable(
@@ -872,16 +872,7 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
                 message = f"Disabled {name}; their sessions are ended."
             except AccessError as exc:
                 error = str(exc)
-        return page(
-            request,
-            con,
-            "admin.html",
-            status_code=400 if error else 200,
-            users=list_users(con),
-            areas=known_areas(con),
-            error=error,
-            message=message,
-        )
+        return admin_page(request, con, error, message)
 
     @app.get("/audit", response_class=HTMLResponse)
     def audit_page(request: Request, con: duckdb.DuckDBPyConnection = con_dep) -> Response:
