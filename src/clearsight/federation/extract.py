@@ -23,7 +23,12 @@ from clearsight.federation.keys import key_fingerprint, token
 
 # 2: a full date's name with year-month or year released as its own kind (``fd_``); a
 # version-1 extract's ``name_ym`` from full dates would be read as a partial date.
-FORMAT = "clearsight-federation/2"
+# 3: ``name_near_dob`` of the spelt-out name (a version-2 one is of the phonetic code, and
+# would read a sound-alike surname with a year out as one difference); the names with one
+# difference with the date one out (``typo_near_dob``, ``phonetic_near_dob``,
+# ``init_sn_near_dob`` / ``fi_sn_near_dob``).
+FORMAT = "clearsight-federation/3"
+FORMAT_FAMILY = "clearsight-federation/"
 # Objects that identify someone: their values leave only as tokens.
 OBJECT_KINDS = ("vehicle", "phone", "email", "online_account")
 # A token more of the force's people hold than this is not exported (``_drop_common``).
@@ -243,7 +248,13 @@ _SAFE_FORCE = re.compile(r"^[a-z0-9+\-]+$")
 def read_extract(path: Path) -> dict[str, Any]:
     """An extract, checked for format and shape before anything is loaded from it."""
     document = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
+    found = document.get("format") if isinstance(document, dict) else None
+    if isinstance(found, str) and found.startswith(FORMAT_FAMILY) and found != FORMAT:
+        raise ValueError(
+            f"{path}: a {found} extract; this version imports only {FORMAT} "
+            "(its tokens differ): the force must export again"
+        )
+    if not isinstance(document, dict) or found != FORMAT:
         raise ValueError(f"{path}: not a {FORMAT} extract")
     if not _SAFE_FORCE.match(str(document.get("force", ""))):
         raise ValueError(f"{path}: bad force name")

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 # of one initial: John and James) are no agreement of any level (``national._pairs``).
 FULL_FORENAME_SIDE: dict[str, str] = {
     "fi_sn_dob": "init_sn_dob",
+    "fi_sn_near_dob": "init_sn_near_dob",
     "fi_sn_postcode": "init_sn_postcode",
 }
 # Kinds a record with a full birth date releases only to meet a record without one: the
@@ -82,6 +83,15 @@ class Comparison:
 # in the surname costs (10.1 -> 6.7), and less than a year one out costs the date.
 # The year-month and year levels are a partial date meeting a full or partial one
 # (``FULL_DATE_SIDE``): two full dates sharing only their month or year disagree.
+# The name with the date within two years is of the name spelt out: one difference, the
+# year. One difference in the name (a typing error, a surname alike only in sound, an
+# initial) with one in the date (the year one out, or day and month transposed) is a
+# level of its own below the initials with date: two differences, which namesakes have
+# too, so it links only with another agreement (``TWO_DIFFERENCES``). Before, a sound-alike
+# surname with the year out sat with the spelt-out name at the near-date level, and linked
+# two girls (seed 29), while a misspelt name with the year out was "else" on name with date
+# whatever else agreed (the postcode of most of the cross-force pairs missed in round 4).
+# A misspelt name with only a year is a level below the name spelt alike with a year.
 COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         "name_date",
@@ -93,7 +103,9 @@ COMPARISONS: tuple[Comparison, ...] = (
             ("name_ym",),
             ("phonetic_dob", "fn_typo_dob"),
             ("init_dob",),
-            ("name_year", "fn_typo_year", "sn_typo_year"),
+            ("typo_near_dob", "phonetic_near_dob", "init_sn_near_dob"),
+            ("name_year",),
+            ("fn_typo_year", "sn_typo_year"),
         ),
         present="name_year",
     ),
@@ -113,14 +125,38 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison("phone", (("phone",),), present="phone"),
     Comparison("email", (("email",),), present="email"),
 )
+# Name-with-date kinds whose agreement leaves two differences between the identities:
+# a surname agreeing only in its sound (with a forename typing error, or alone), only
+# initials, or one difference in the name with one in the date (a year out or day and
+# month transposed). Namesakes look like that: such a pair links only when another
+# comparison agrees too (a place, a number; ``national._link``), never on name and date
+# alone, whatever weight EM gives the level.
+TWO_DIFFERENCES: tuple[str, ...] = (
+    "phonetic_dob",
+    "fn_typo_dob",
+    "init_dob",
+    "typo_near_dob",
+    "phonetic_near_dob",
+    "init_sn_near_dob",
+)
 # Kinds that propose a pair for scoring: all but a name with a birth year alone, which
-# common names share with too many strangers (it still counts as evidence).
+# common names share with too many strangers, and the near dates of a name with one
+# difference, which link only with another agreement that proposes the pair itself
+# (both still count as evidence).
 BLOCKING_KINDS: tuple[str, ...] = tuple(
     kind
     for comparison in COMPARISONS
     for level in comparison.levels
     for kind in level
-    if kind not in ("name_year", "fn_typo_year", "sn_typo_year")
+    if kind
+    not in (
+        "name_year",
+        "fn_typo_year",
+        "sn_typo_year",
+        "typo_near_dob",
+        "phonetic_near_dob",
+        "init_sn_near_dob",
+    )
 )
 TOKEN_KINDS: tuple[str, ...] = tuple(
     kind for comparison in COMPARISONS for level in comparison.levels for kind in level
@@ -192,6 +228,38 @@ def _near_dates(row: dict[str, object]) -> list[str]:
     return [f"{year + d}-{md}" for d in (-1, 0, 1)]
 
 
+def _one_out_dates(row: dict[str, object]) -> list[str]:
+    """The full birth date with day and month in either order and the year or the next:
+    two dates share one when they are equal, transposed, or a year apart with day and
+    month alike (one difference), and none when two years apart. Only the year and the
+    next, not its two neighbours, so that "one out" is one year, not two."""
+    md, year = _text(row, "dob_md"), row.get("dob_y")
+    if not md or not isinstance(year, int) or not _text(row, "dob"):
+        return []
+    day_month = "-".join(sorted(md.split("-")))
+    return [f"{year + d}-{day_month}" for d in (0, 1)]
+
+
+def _one_difference_names(row: dict[str, object]) -> Iterator[tuple[str, str]]:
+    """(kind, name) of the names one difference from the record's: the forename one
+    typing error apart with the surname, or each forename key with the surname one typing
+    error apart (``typo_near_dob``), and each forename key with the surname's phonetic
+    code, the surname only sounding alike (``phonetic_near_dob``)."""
+    if row.get("is_unknown"):
+        return
+    fn1, surname, code = _text(row, "fn1"), _text(row, "sn"), _text(row, "sn_code")
+    typos: set[str] = set()
+    if fn1 and surname:
+        typos |= {f"{v}|{surname}" for v in deletions(fn1)}
+    for key in _list(row, "fn_keys"):
+        if surname:
+            typos |= {f"{key}|{v}" for v in deletions(surname)}
+        if code:
+            yield "phonetic_near_dob", f"{key}|{code}"
+    for name in sorted(typos):
+        yield "typo_near_dob", name
+
+
 def _partial(kind: str, row: dict[str, object]) -> str:
     """A name with part of the birth date: the full-date side (``FULL_DATE_SIDE``) when
     the record has the whole date, which meets only records that have not."""
@@ -206,11 +274,21 @@ def _dated(names: Iterable[str], row: dict[str, object]) -> Iterator[tuple[str, 
         (_partial("name_ym", row), _text(row, "dob_ym")),
         (_partial("name_year", row), None if year is None else str(year)),
     ]
-    parts += [("name_near_dob", near) for near in _near_dates(row)]
     for name in names:
         for kind, value in parts:
             if value:
                 yield kind, f"{name}|{value}"
+    # The name spelt out (not its phonetic code) with the year out: one difference.
+    # A surname agreeing only in its code has a difference already, and meets the
+    # date one out only among the two-difference kinds below.
+    near = _near_dates(row)
+    for name in _names(row, phonetic=False):
+        for value in near:
+            yield "name_near_dob", f"{name}|{value}"
+    one_out = _one_out_dates(row)
+    for kind, name in _one_difference_names(row):
+        for value in one_out:
+            yield kind, f"{name}|{value}"
 
 
 def _placed(names: Iterable[str], row: dict[str, object]) -> Iterator[tuple[str, str]]:
@@ -235,6 +313,8 @@ def _initial_forename(row: dict[str, object]) -> Iterator[tuple[str, str]]:
         value = _text(row, column)
         if value:
             yield f"{prefix}_{part}", f"{fn1[0]}|{surname}|{value}"
+    for date in _one_out_dates(row):
+        yield f"{prefix}_near_dob", f"{fn1[0]}|{surname}|{date}"
 
 
 def variants(row: dict[str, object]) -> Iterator[tuple[str, str]]:

@@ -33,6 +33,7 @@ from clearsight.federation.identifiers import (
     BLOCKING_KINDS,
     COMPARISONS,
     ONE_SIDE_ONLY,
+    TWO_DIFFERENCES,
     Comparison,
 )
 from clearsight.federation.model import NULL
@@ -295,12 +296,36 @@ def _link(con: duckdb.DuckDBPyConnection) -> int:
           -- group's or a switchboard's, unless the NHS number agrees too (the linkage
           -- stage's "forenames differ" guard, on tokens).
           AND (s.g_name_date > 0 OR s.g_name_place > 0 OR s.g_nhs > 0)
+          -- Name and date with two differences (a sound-alike surname, initials, a
+          -- misspelt name with the date one out) is what namesakes look like: only
+          -- with another comparison agreeing.
+          AND {_corroborated()}
         """
     )
     con.unregister("_fed_df")
     for table_name in ("_fed_scored", "_fed_pairs", "_fed_t"):
         con.execute(f"DROP TABLE IF EXISTS {table_name}")
     return int(con.execute("SELECT count(*) FROM fed_links").fetchall()[0][0])
+
+
+def _corroborated() -> str:
+    """SQL over ``_fed_scored s``: the pair's name with date agrees with fewer than two
+    differences (a level of no ``identifiers.TWO_DIFFERENCES`` kind), or some other
+    comparison agrees."""
+    weak: list[int] = []
+    others: list[str] = []
+    for comparison in COMPARISONS:
+        if comparison.name != "name_date":
+            others.append(f"s.g_{comparison.name} > 0")
+            continue
+        n = len(comparison.levels)
+        weak += [
+            n - i for i, kinds in enumerate(comparison.levels) if set(kinds) <= set(TWO_DIFFERENCES)
+        ]
+    if not weak:
+        return "true"
+    listed = ", ".join(str(level) for level in weak)
+    return f"(s.g_name_date NOT IN ({listed}) OR {' OR '.join(others)})"
 
 
 def _store_model(con: duckdb.DuckDBPyConnection, fitted: model.Model) -> None:
