@@ -3,8 +3,11 @@ bridging links (employed where another group offended) never join two groups, pe
 police link to several offenders join as ``linked`` members, a two-person "network"
 of near-duplicate identities (or of an unidentified person and another linked only by a
 shared child) is a possible duplicate, not a network, a CSE flag on a property offence
-shares no child, and a household is not evidence that a child's family member at a
-meeting knows the offenders."""
+shares no child, a household is not evidence that a child's family member at a
+meeting knows the offenders, the person an exploited child was with while missing shares
+her, an offence against "a child" makes its victim a child, intelligence about giving
+children alcohol or children being taken somewhere is exploitation, and one man recorded
+twice in two forces counts once between them."""
 
 from __future__ import annotations
 
@@ -521,4 +524,209 @@ def test_close_names_with_birth_dates_under_a_year_apart_are_a_possible_duplicat
     # Without the tier, two date parts differ: not a near-duplicate, a network.
     run(con, GraphSettings(duplicate_strict_dob_days=0))
     assert {"R1": "suspect", "R2": "suspect"} in _networks(con)
+    con.close()
+
+
+def _event(event_id: str, event_type: str, date: str, narrative: str) -> dict[str, str]:
+    """An event with no offence and no CSE flag: its context is its narrative only."""
+    return {
+        "event_id": event_id,
+        "event_type": event_type,
+        "reported_date": date,
+        "cse_flag": "no",
+        "narrative": narrative,
+    }
+
+
+MISSING = {
+    "persons": [
+        _person("C1", "Child", "Fictional", "2010-01-01", "female"),
+        _person("C2", "Child", "Fictionaltwo", "2010-02-02", "female"),
+        _person("C3", "Child", "Fictionalthree", "2010-03-03", "female"),
+        _person("S1", "Sam", "Sierra", "1980-01-01", "male"),
+        # Found with C1, a sexually exploited child, while she was missing.
+        _person("A1", "Alf", "Alpha", "1985-01-01", "male"),
+        # Found with C2 while she was missing; nobody offended against C2.
+        _person("A2", "Bert", "Bravo", "1986-01-01", "male"),
+        # Another child, herself missing once, found with C1.
+        _person("G1", "Gina", "Golf", "2009-05-05", "female"),
+    ],
+    "events": [
+        _crime("X1", "2024-01-01"),
+        _event("M1", "missing_episode", "2024-02-01", "Reported missing by carer; located."),
+        _event("M2", "missing_episode", "2024-03-01", "Reported missing by carer; located."),
+        _event("M3", "missing_episode", "2024-04-01", "Missing overnight; found safe."),
+        _event("M4", "missing_episode", "2024-05-01", "Did not return home; found safe."),
+    ],
+    "involvements": [
+        *_involve("X1", "S1", child="C1"),
+        {"event_id": "M1", "person_id": "C1", "role": "missing_person"},
+        {"event_id": "M1", "person_id": "A1", "role": "associate"},
+        {"event_id": "M2", "person_id": "C2", "role": "missing_person"},
+        {"event_id": "M2", "person_id": "A2", "role": "associate"},
+        {"event_id": "M3", "person_id": "C1", "role": "missing_person"},
+        {"event_id": "M3", "person_id": "G1", "role": "associate"},
+        {"event_id": "M4", "person_id": "G1", "role": "missing_person"},
+        {"event_id": "M4", "person_id": "C3", "role": "associate"},
+    ],
+}
+
+
+def test_associate_in_an_exploited_childs_missing_episode_shares_the_child(
+    tmp_path: Path,
+) -> None:
+    con = _store(tmp_path, MISSING)
+    run(con)
+    # The missing episodes carry no exploitation context of their own.
+    assert not con.execute(
+        "SELECT count(*) FROM graph_events WHERE event_type = 'missing_episode' AND relevant"
+    ).fetchall()[0][0]
+    # A1 was with C1 (exploited) while missing: on the offending side, sharing C1 with S1.
+    # A2 was with C2 (not exploited); G1 is a missing child herself: neither.
+    assert _networks(con) == [{"A1": "associate", "S1": "suspect"}]
+    evidence = con.execute(
+        "SELECT evidence FROM graph_links WHERE link_type = 'shared_victim'"
+    ).fetchall()
+    assert len(evidence) == 1 and "missing episode wyp-police:M1" in evidence[0][0]
+    run(con, GraphSettings(missing_episode_associates=False))
+    assert _networks(con) == []
+    con.close()
+
+
+AGED = {
+    "persons": [
+        # 18 and a half at the recorded date of the offence against her.
+        _person("C1", "Child", "Fictional", "2006-01-01", "female"),
+        _person("B1", "Bob", "Bravo", "1980-01-01", "male"),
+        _person("B2", "Keith", "Walker", "1970-06-12", "male"),
+        # An adult victim of an offence against adults, shared by D1 and D2.
+        _person("W1", "Wendy", "Whiskey", "2006-01-01", "female"),
+        _person("D1", "Dan", "Delta", "1981-01-01", "male"),
+        _person("D2", "Liam", "Yardley", "1971-09-23", "male"),
+    ],
+    "events": [
+        _crime("X1", "2024-07-01", offence="Sexual communication with a child"),
+        _crime("X2", "2024-08-01", offence="Sexual communication with a child"),
+        _crime("X3", "2024-07-01", offence="Sexual assault"),
+        _crime("X4", "2024-08-01", offence="Sexual assault"),
+    ],
+    "involvements": [
+        *_involve("X1", "B1", child="C1"),
+        *_involve("X2", "B2", child="C1"),
+        *_involve("X3", "D1", child="W1"),
+        *_involve("X4", "D2", child="W1"),
+    ],
+}
+
+
+def test_a_child_offence_makes_its_victim_a_child(tmp_path: Path) -> None:
+    con = _store(tmp_path, AGED)
+    run(con)
+    children = con.execute(
+        "SELECT DISTINCT split_part(entity_id, '/', 2) FROM graph_involvements WHERE is_child"
+    ).fetchall()
+    assert children == [("C1",)]
+    assert _networks(con) == [{"B1": "suspect", "B2": "suspect"}]
+    # By the recorded date of birth alone she is an adult, and B1 and B2 share no child.
+    run(con, GraphSettings(child_offence_pattern=""))
+    assert _networks(con) == []
+    con.close()
+
+
+INTELLIGENCE = {
+    "persons": [
+        _person("G1", "Gary", "Golf", "1980-01-01", "male"),
+        _person("G2", "Greg", "Golfone", "1981-01-01", "male"),
+        _person("H1", "Hal", "Hotel", "1982-01-01", "male"),
+        _person("H2", "Huw", "Hotelone", "1983-01-01", "male"),
+        _person("J1", "Jim", "Juliet", "1984-01-01", "male"),
+        _person("J2", "Joe", "Julietone", "1985-01-01", "male"),
+    ],
+    "events": [
+        _event(
+            "I1",
+            "intelligence",
+            "2024-01-01",
+            "Intelligence that a group of males gathers at a car park and gives alcohol to "
+            "children.",
+        ),
+        _event(
+            "I2",
+            "intelligence",
+            "2024-02-01",
+            "Information that children are being taken to a hotel; a phone has been linked.",
+        ),
+        _event("I3", "intelligence", "2024-03-01", "Males gather at a car park; noise."),
+    ],
+    "involvements": [
+        {"event_id": "I1", "person_id": "G1", "role": "suspect"},
+        {"event_id": "I1", "person_id": "G2", "role": "associate"},
+        {"event_id": "I2", "person_id": "H1", "role": "associate"},
+        {"event_id": "I2", "person_id": "H2", "role": "associate"},
+        {"event_id": "I3", "person_id": "J1", "role": "suspect"},
+        {"event_id": "I3", "person_id": "J2", "role": "suspect"},
+    ],
+}
+
+
+def test_intelligence_about_alcohol_to_children_or_children_taken_is_exploitation(
+    tmp_path: Path,
+) -> None:
+    con = _store(tmp_path, INTELLIGENCE)
+    run(con)
+    relevant = con.execute("SELECT event_id FROM graph_events WHERE relevant ORDER BY 1").fetchall()
+    assert relevant == [("I1",), ("I2",)]
+    assert _networks(con) == [
+        {"G1": "suspect", "G2": "associate"},
+        {"H1": "associate", "H2": "associate"},
+    ]
+    con.close()
+
+
+def _visitor(area: str) -> dict[str, list]:  # type: ignore[type-arg]
+    """One force's records: a group of three offending together, one of them the
+    visiting offender ("Lewis Taylor" in one force, "Taylor Lewis" in the other, the
+    same phone on both records), against a child."""
+    visitor = (
+        _person("V", "Lewis", "Taylor", "1990-01-01", "male", phones="07700 900222")
+        if area == "west-yorkshire"
+        else _person("V", "Taylor", "Lewis", "1990-01-01", "male", phones="07700 900222")
+    )
+    return {
+        "persons": [
+            _person("C1", "Child", "Fictional", "2010-01-01", "female"),
+            visitor,
+            _person("M1", "Mark", "Mike", "1984-04-04", "male"),
+            _person("M2", "Milo", "Yardley", "1975-05-05", "male"),
+        ],
+        "events": [_crime("X1", "2024-01-01")],
+        "involvements": _involve("X1", "V", "M1", "M2", child="C1"),
+    }
+
+
+def test_a_near_duplicate_pair_counts_once_between_areas(tmp_path: Path) -> None:
+    con = connect(tmp_path / "areas.duckdb")
+    gmp = {**POLICE_MANIFEST, "source_id": "gmp-police", "area": "greater-manchester"}
+    ingest(con, write_submission(tmp_path / "wyp", POLICE_MANIFEST, _visitor("west-yorkshire")))
+    ingest(con, write_submission(tmp_path / "gmp", gmp, _visitor("greater-manchester")))
+    run(con)
+    found = {
+        frozenset(
+            entity
+            for (entity,) in con.execute(
+                "SELECT entity_id FROM network_members WHERE network_id = ?", [n]
+            ).fetchall()
+        )
+        for (n,) in con.execute("SELECT network_id FROM networks").fetchall()
+    }
+    # The visitor's two records (not linked: no linkage run) share a phone, so both are in
+    # each force's group; they are one person, so the two groups stay two networks.
+    visitor = {"wyp-police/V", "gmp-police/V"}
+    assert found == {
+        frozenset({*visitor, "wyp-police/M1", "wyp-police/M2"}),
+        frozenset({*visitor, "gmp-police/M1", "gmp-police/M2"}),
+    }
+    # Counted as two people, they join the two groups into one network.
+    run(con, GraphSettings(area_join_duplicates_once=False))
+    assert con.execute("SELECT count(*), max(size) FROM networks").fetchall() == [(1, 6)]
     con.close()

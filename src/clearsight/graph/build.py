@@ -134,12 +134,19 @@ def _locations(con: duckdb.DuckDBPyConnection) -> None:
 def _events(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     pattern = s.sexual_pattern.replace("'", "''")
     marker = s.flag_marker_offence_pattern.replace("'", "''")
+    child_pattern = s.child_offence_pattern.replace("'", "''")
     children = _sql_list(CHILD_ROLES)
     # A flag alone on a property offence: the child's marker, not the offence's context.
     flag_marker = (
         f"coalesce(e.cse_flag = 'yes', false) AND NOT worded "
         f"AND coalesce(regexp_matches(lower(e.offence), '{marker}'), false)"
         if s.flag_marker_offence_pattern
+        else "false"
+    )
+    # An offence whose title says its victim is a child.
+    child_offence = (
+        f"coalesce(regexp_matches(lower(e.offence), '{child_pattern}'), false)"
+        if s.child_offence_pattern
         else "false"
     )
     # Set-based in three statements (no UPDATE passes over the big tables).
@@ -152,7 +159,7 @@ def _events(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
                l.location_key, coalesce(l.postcode, e.postcode) AS postcode, e.offence,
                e.cse_flag, e.related_event_id,
                coalesce(e.cse_flag = 'yes', false) OR worded AS sexual,
-               {flag_marker} AS flag_marker
+               {flag_marker} AS flag_marker, {child_offence} AS child_offence
         FROM (SELECT *, coalesce(regexp_matches(lower(offence), '{pattern}'), false)
                           OR coalesce(regexp_matches(lower(narrative), '{pattern}'), false)
                           AS worded
@@ -173,8 +180,9 @@ def _events(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         GROUP BY e.event_key
         """
     )
-    # A child in an event: known to be under 18, or of unknown age in a sexual-offence event
-    # (the event's own wording, before inheritance).
+    # A child in an event: known to be under 18, of unknown age in a sexual-offence event
+    # (the event's own wording, before inheritance), or the victim of an offence whose
+    # title says its victim is a child (``child_offence_pattern``).
     con.execute(
         f"""
         CREATE OR REPLACE TABLE graph_involvements AS
@@ -182,7 +190,8 @@ def _events(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
             SELECT m.entity_id, m.record_key, i.source_id, ev.event_key, i.role,
                    ev.event_date, ev.police, ev.sexual AS own_sexual,
                    ev.sexual OR ih.event_key IS NOT NULL AS sexual,
-                   date_diff('day', m.dob, ev.event_date) / 365.25 AS age
+                   date_diff('day', m.dob, ev.event_date) / 365.25 AS age,
+                   ev.child_offence
             FROM current_involvements i
             JOIN graph_person_map m USING (source_id, person_id)
             JOIN _events ev ON ev.source_id = i.source_id AND ev.event_id = i.event_id
@@ -190,7 +199,8 @@ def _events(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         )
         SELECT entity_id, record_key, source_id, event_key, role, event_date, police, sexual,
                age, list_contains({children}, role)
-                    AND (age < {s.child_age} OR (age IS NULL AND own_sexual)) AS is_child
+                    AND (age < {s.child_age} OR (age IS NULL AND own_sexual) OR child_offence)
+                   AS is_child
         FROM i
         """
     )
@@ -293,22 +303,20 @@ def _person_locations(con: duckdb.DuckDBPyConnection) -> None:
 
 def _child_associates(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     """``_child_associates``: a person recorded as ``associate_of`` or ``seen_with`` (never
-    ``family_of``) a child who is the victim of a sexual offence, when that person is not
-    themselves on the child side of any event. Such a person shares the child with its
-    offenders (a ``shared_victim`` link) and, if also an associate in an event with an
-    exploitation context, is on the offending side."""
-    if not s.child_associates:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _child_associates (adult VARCHAR, child VARCHAR, "
-            "via VARCHAR, record_key VARCHAR, source_id VARCHAR, date DATE, police BOOLEAN)"
-        )
-        return
+    ``family_of``) a child who is the victim of a sexual offence (``child_associates``),
+    or the associate in such a child's missing episode (``missing_episode_associates``),
+    when that person is not themselves on the child side of any event. Such a person
+    shares the child with its offenders (a ``shared_victim`` link); the associate in a
+    missing episode is on the offending side, the associate by record only if also an
+    associate in an event with an exploitation context."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _child_associates (adult VARCHAR, child VARCHAR, "
+        "via VARCHAR, record_key VARCHAR, source_id VARCHAR, date DATE, police BOOLEAN)"
+    )
     children = _sql_list(CHILD_ROLES)
-    _timed(
-        con,
-        f"""
-        CREATE OR REPLACE TEMP TABLE _child_associates AS
-        WITH victims AS (
+    # Children who were sexually exploited, and everyone on the child side of an event.
+    ctes = f"""
+        victims AS (
             SELECT DISTINCT i.entity_id FROM graph_involvements i
             JOIN graph_events e USING (event_key)
             WHERE i.is_child AND i.sexual AND list_contains({children}, i.role)
@@ -317,29 +325,60 @@ def _child_associates(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         child_side AS (
             SELECT DISTINCT entity_id FROM graph_involvements
             WHERE is_child OR list_contains({children}, role)
-        ),
-        ends AS (
-            SELECT a.association_type, a.start_date, a.source_id, f.police,
-                   f.entity_id AS ef, f.record_key AS rf, t.entity_id AS et, t.record_key AS rt
-            FROM current_associations a
-            JOIN graph_person_map f ON f.source_id = a.source_id AND f.person_id = a.from_id
-            JOIN graph_person_map t ON t.source_id = a.source_id AND t.person_id = a.to_id
-            WHERE a.from_type = 'person' AND a.to_type = 'person'
-              AND a.association_type IN ('associate_of', 'seen_with')
-              AND f.entity_id <> t.entity_id
-        ),
-        both_ways AS (
-            SELECT ef AS adult, et AS child, association_type AS via, [rf, rt] AS records,
-                   source_id, start_date AS date, police FROM ends
-            UNION ALL
-            SELECT et, ef, association_type, [rt, rf], source_id, start_date, police FROM ends
+        )"""
+    if s.child_associates:
+        _timed(
+            con,
+            f"""
+            INSERT INTO _child_associates
+            WITH {ctes},
+            ends AS (
+                SELECT a.association_type, a.start_date, a.source_id, f.police,
+                       f.entity_id AS ef, f.record_key AS rf, t.entity_id AS et,
+                       t.record_key AS rt
+                FROM current_associations a
+                JOIN graph_person_map f ON f.source_id = a.source_id AND f.person_id = a.from_id
+                JOIN graph_person_map t ON t.source_id = a.source_id AND t.person_id = a.to_id
+                WHERE a.from_type = 'person' AND a.to_type = 'person'
+                  AND a.association_type IN ('associate_of', 'seen_with')
+                  AND f.entity_id <> t.entity_id
+            ),
+            both_ways AS (
+                SELECT ef AS adult, et AS child, association_type AS via, [rf, rt] AS records,
+                       source_id, start_date AS date, police FROM ends
+                UNION ALL
+                SELECT et, ef, association_type, [rt, rf], source_id, start_date, police
+                FROM ends
+            )
+            SELECT b.adult, b.child, b.via, unnest(b.records) AS record_key, b.source_id,
+                   b.date, b.police
+            FROM both_ways b SEMI JOIN victims v ON v.entity_id = b.child
+            WHERE b.adult NOT IN (SELECT entity_id FROM child_side)
+            """,
         )
-        SELECT b.adult, b.child, b.via, unnest(b.records) AS record_key, b.source_id, b.date,
-               b.police
-        FROM both_ways b SEMI JOIN victims v ON v.entity_id = b.child
-        WHERE b.adult NOT IN (SELECT entity_id FROM child_side)
-        """,
-    )
+    if s.missing_episode_associates:
+        # The person a sexually exploited child was with while missing.
+        _timed(
+            con,
+            f"""
+            INSERT INTO _child_associates
+            WITH {ctes},
+            pairs AS (
+                SELECT a.entity_id AS adult, c.entity_id AS child,
+                       'missing episode ' || e.event_key AS via,
+                       [a.record_key, c.record_key] AS records, e.source_id,
+                       e.event_date::DATE AS date, e.police
+                FROM graph_events e
+                JOIN graph_involvements a USING (event_key)
+                JOIN graph_involvements c USING (event_key)
+                WHERE e.event_type = 'missing_episode' AND a.role = 'associate'
+                  AND c.role = 'missing_person' AND a.entity_id <> c.entity_id
+            )
+            SELECT p.adult, p.child, p.via, unnest(p.records), p.source_id, p.date, p.police
+            FROM pairs p SEMI JOIN victims v ON v.entity_id = p.child
+            WHERE p.adult NOT IN (SELECT entity_id FROM child_side)
+            """,
+        )
 
 
 def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
@@ -396,7 +435,9 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         -- Recorded as the associate of (or seen with) a child who was sexually exploited,
         -- not as family: the adult a social worker names at the child's strategy meeting.
         ov_assoc AS (
-            SELECT adult AS offender, child AS victim, 'association ' || min(via) AS event_key,
+            SELECT adult AS offender, child AS victim,
+                   min(CASE WHEN via LIKE 'missing episode %' THEN via
+                            ELSE 'association ' || via END) AS event_key,
                    1 AS n_events, list_distinct(list(record_key))[1:{s.max_evidence_items}]
                        AS records,
                    list_distinct(list(source_id)) AS sources, min(date) AS date,
@@ -625,6 +666,19 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
             UNION ALL
             SELECT adult FROM _child_associates
         ) x USING (entity_id)
+        """,
+    )
+    # The person a sexually exploited child was with while missing is on the offending
+    # side through that episode (which carries no exploitation context of its own).
+    _timed(
+        con,
+        """
+        INSERT INTO graph_involved
+        SELECT adult, 'associate', count(DISTINCT via), min(date), max(date)
+        FROM _child_associates
+        WHERE via LIKE 'missing episode %'
+          AND adult NOT IN (SELECT entity_id FROM graph_involved)
+        GROUP BY adult
         """,
     )
     con.execute("DROP TABLE _child_associates")

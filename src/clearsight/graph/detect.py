@@ -6,7 +6,7 @@ fixed seed, so the same tables always give the same networks.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 import duckdb
@@ -441,12 +441,16 @@ def _find_networks(
 
 
 def _entity_networks(
-    lg: LinkGraph, settings: GraphSettings
+    lg: LinkGraph,
+    settings: GraphSettings,
+    near_duplicates: Callable[[list[str]], list[tuple[str, str]]] | None = None,
 ) -> tuple[list[list[int]], list[int | None]]:
     """Networks as entity indices. Area-aware, a network found in one area and one found
     in another are one network only when they share at least
     ``area_join_min_shared`` people: evidence beyond one bridging person, who otherwise
-    belongs to both."""
+    belongs to both. ``near_duplicates`` (entity ids -> pairs among them that may be one
+    person) makes such a pair count once: one man the linkage stage left as two records
+    is still one bridging person."""
     found, split_from = _networks(lg.graph, lg.strong, settings)
     nets = [sorted({int(e) for e in lg.vertex_entity[members]}) for members in found]
     if not settings.area_aware:
@@ -463,11 +467,26 @@ def _entity_networks(
     for index, members in enumerate(nets):
         for e in members:
             holders.setdefault(e, []).append(index)
-    shared: dict[tuple[int, int], int] = {}
-    for hold in holders.values():
+    # Shared people, a near-duplicate pair counted once (its lowest entity index).
+    person = {e: e for e, hold in holders.items() if len(hold) > 1}
+
+    def same(e: int) -> int:
+        while person[e] != e:
+            person[e] = person[person[e]]
+            e = person[e]
+        return e
+
+    if near_duplicates is not None and len(person) > 1:
+        index_of = {lg.entities[e]: e for e in person}
+        for a, b in sorted(near_duplicates(sorted(index_of))):
+            ra, rb = same(index_of[a]), same(index_of[b])
+            person[max(ra, rb)] = min(ra, rb)
+    shared_people: dict[tuple[int, int], set[int]] = {}
+    for e, hold in holders.items():
         for i, x in enumerate(hold):
             for y in hold[i + 1 :]:
-                shared[(x, y)] = shared.get((x, y), 0) + 1
+                shared_people.setdefault((x, y), set()).add(same(e))
+    shared = {pair: len(people) for pair, people in shared_people.items()}
     for (x, y), count in sorted(shared.items()):
         if count >= settings.area_join_min_shared:
             rx, ry = find(x), find(y)
@@ -628,9 +647,33 @@ def _drop(
     return [networks[i] for i in keep], [split_from[i] for i in keep]
 
 
+def _near_duplicate_finder(
+    con: duckdb.DuckDBPyConnection, settings: GraphSettings
+) -> Callable[[list[str]], list[tuple[str, str]]] | None:
+    """Pairs among the given entities that may be one person (``_NEAR_DUPLICATE``), for
+    counting the people two networks share (``area_join_duplicates_once``)."""
+    if not settings.area_join_duplicates_once:
+        return None
+
+    def find(entities: list[str]) -> list[tuple[str, str]]:
+        rows = con.execute(
+            _NEAR_DUPLICATE,
+            [
+                entities,
+                settings.duplicate_name_similarity,
+                settings.duplicate_strict_similarity,
+                settings.duplicate_strict_dob_days,
+            ],
+        ).fetchall()
+        return [(str(a), str(b)) for a, b in rows]
+
+    return find
+
+
 def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings) -> Detection:
     lg = load_graph(con, settings)
-    networks, split_from = _entity_networks(lg, settings)
+    same_person = _near_duplicate_finder(con, settings)
+    networks, split_from = _entity_networks(lg, settings, same_person)
     duplicates = _possible_duplicates(con, lg.entities, networks, settings)
     pairs = [
         (*sorted(lg.entities[v] for v in networks[i]), reason)
@@ -638,7 +681,7 @@ def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings) -> Detection
     ]
     networks, split_from = _drop(networks, split_from, duplicates)
     police = load_graph(con, settings, police_only=True)
-    police_found, police_split = _entity_networks(police, settings)
+    police_found, police_split = _entity_networks(police, settings, same_person)
     police_found, _ = _drop(
         police_found,
         police_split,

@@ -78,6 +78,13 @@ class GraphSettings:
     # an associate in an event with an exploitation context who is such a person is on
     # the offending side.
     child_associates: bool = True
+    # An associate in a missing episode of a child who was sexually exploited (the adult
+    # the child was found with) likewise shares that child with its offenders and is on
+    # the offending side, though the episode itself carries no flag or exploitation
+    # wording: being found with an exploited child while she was missing is what child
+    # abduction warning notices are issued on. Not someone on the child side of any
+    # event (another missing child). False turns it off.
+    missing_episode_associates: bool = True
     # Someone in no event on the offending side but linked by these link types (family
     # associations aside) to at least this many people who are joins them as an
     # associate: a group member police know only from its phones, vehicles and
@@ -108,7 +115,16 @@ class GraphSettings:
         # Exploitation indicators in partner and intelligence narratives.
         r"|adults? linked to an address|adult males?\b|older m[ae]n|who paid for"
         r"|children's home|collect(ing)? children|concerns about the adults"
+        # Giving children alcohol or drugs, and children being taken to places: standard
+        # CSE indicators in police intelligence.
+        r"|(alcohol|drugs) to (young )?(children|girls|boys|a child)"
+        r"|children (are |were )?being taken to"
     )
+    # An offence whose title says its victim is a child ("sexual communication with a
+    # child", "rape of a child under 13"): its victim is a child whatever the recorded
+    # date of birth says at the recorded date (the offending began before it was
+    # reported; dates of birth are mistyped). Empty turns it off.
+    child_offence_pattern: str = r"\bchild"
     # A CSE flag on a property offence (a burglary, a vehicle theft) with no sexual offence
     # and no exploitation wording in the offence or narrative: agencies put the flag on
     # the child, and it is carried onto every crime that names them, so it shows the
@@ -161,6 +177,12 @@ class GraphSettings:
     # only when they share at least this many people (evidence beyond one bridge).
     area_aware: bool = True
     area_join_min_shared: int = 2
+    # Two shared entities that are each other's near-duplicate by name and date of birth
+    # (the rule of ``duplicate_pairs_not_networks``) count as one person there: one man
+    # the linkage stage left as two records in two forces is one bridging person, not
+    # two (synthetic seed 149: a visiting offender recorded as "lewis taylor" in one
+    # force and "taylor leiis" in the other joined his home group to the one he visits).
+    area_join_duplicates_once: bool = True
     # Betweenness is exact in networks up to this size, cut off at
     # ``betweenness_cutoff`` steps in larger ones (a hub-joined giant at scale).
     betweenness_exact_max: int = 2000
