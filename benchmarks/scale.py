@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/scale.py --store /work/bench/scale/s100.duckdb --backend duckdb
     .venv/bin/python benchmarks/scale.py --store /work/bench/scale/s10.duckdb --backend spark
     .venv/bin/python benchmarks/scale.py --make-store /work/bench/scale/s50.duckdb --scale 50
+    .venv/bin/python benchmarks/scale.py --make-store /tmp/s500.duckdb --scale 500 --areas 44
 
 ``--store`` is an ingested store (``clearsight synth`` + ``clearsight ingest``; scale 100
 is about 1M person records); it is modified (linkage and network tables are replaced),
@@ -116,15 +117,18 @@ def _summary(result: Any) -> dict[str, Any]:
     return dict(as_dict()) if callable(as_dict) else {"result": str(result)}
 
 
-def make_store(path: Path, scale: float, seed: int) -> None:
-    """Generate scale ``scale`` synthetic data and ingest it into ``path``."""
+def make_store(path: Path, scale: float, seed: int, areas: int) -> None:
+    """Generate scale ``scale`` synthetic data over the first ``areas`` areas and ingest it.
+
+    Scale is the whole data set (1 = about 10k person records), shared by the areas.
+    """
     from clearsight.ingest import ingest
     from clearsight.store import connect
-    from clearsight.synth import DEFAULT_AREAS, generate
+    from clearsight.synth import areas_for, generate
 
     data = path.with_suffix(".synth")
     started = time.perf_counter()
-    generate(data, list(DEFAULT_AREAS), scale=scale, seed=seed)
+    generate(data, areas_for(areas), scale=scale, seed=seed)
     con = connect(path)
     for folder in sorted((data / "submissions").iterdir()):
         ingest(con, folder)
@@ -151,10 +155,11 @@ def main() -> None:
     parser.add_argument("--make-store", type=Path)
     parser.add_argument("--scale", type=float, default=10.0)
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--areas", type=int, default=3, help="with --make-store: how many areas")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.make_store:
-        make_store(args.make_store, args.scale, args.seed)
+        make_store(args.make_store, args.scale, args.seed, args.areas)
         return
     if args.store is None:
         parser.error("--store or --make-store is required")

@@ -45,7 +45,9 @@ NETWORKS = (
 )
 
 
-def test_spark_and_duckdb_give_same_entities_and_networks(spark: Any, tmp_path: Path) -> None:
+def test_spark_and_duckdb_give_same_entities_and_networks(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from clearsight.spark import networks as spark_networks
 
     generate(tmp_path / "synth", areas_for(1), scale=0.12, seed=5)
@@ -74,4 +76,18 @@ def test_spark_and_duckdb_give_same_entities_and_networks(spark: Any, tmp_path: 
     )
     assert duck_networks, "the scenario must hold networks to compare"
     assert _f1(_pairs(duck_networks), _pairs(spark_nets)) >= 0.999
+
+    # Intermediates written to disk instead of kept in memory: the same entities.
+    monkeypatch.setenv("CLEARSIGHT_SPARK_LINEAGE", "parquet")
+    linkage.run(con, backend="spark", model_json=model_json)
+    on_disk = _grouped(con, ENTITIES)
+    assert sorted(map(sorted, on_disk.values())) == sorted(map(sorted, spark_entities.values()))
     con.close()
+
+
+def test_an_unknown_lineage_method_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from clearsight.spark.session import SparkOptions
+
+    monkeypatch.setenv("CLEARSIGHT_SPARK_LINEAGE", "memory")
+    with pytest.raises(ValueError, match="CLEARSIGHT_SPARK_LINEAGE='memory' is not one of"):
+        SparkOptions()

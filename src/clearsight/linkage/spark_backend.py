@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 
 from clearsight.spark import storage
-from clearsight.spark.session import get_session
+from clearsight.spark.session import SparkOptions, get_session
 
 # DuckDB function -> Spark function with the same meaning on the same arguments.
 # The similarity functions come from Splink's bundled JAR (``jaro_winkler``,
@@ -94,18 +94,21 @@ class SparkBackend:
         self.con = con
         self.spark = spark or get_session()
         # Persisting in memory breaks Splink's query lineage far faster than its
-        # default of checkpointing to disk, and the inputs here fit the executors.
+        # default of checkpointing to disk, where the inputs fit the executors;
+        # CLEARSIGHT_SPARK_LINEAGE chooses disk for larger data.
         self.api = SparkAPI(  # type: ignore[no-untyped-call]
-            spark_session=self.spark, break_lineage_method="persist"
+            spark_session=self.spark, break_lineage_method=SparkOptions().lineage
         )
         self.folder: Path = storage.work_dir() / f"link-{uuid.uuid4().hex[:12]}"
         self.array_columns: frozenset[str] = frozenset()
+        self.registered: list[str] = []
 
     def register_input(self, table: str) -> Any:
         df = storage.to_spark(self.spark, self.con, table, self.folder)
         self.array_columns = frozenset(
             f.name for f in df.schema.fields if f.dataType.typeName() == "array"
         )
+        self.registered.append(table)
         return self.api.register(df, dataset_display_name=table)
 
     def materialise(self, splink_df: Any, table: str) -> None:
@@ -130,6 +133,10 @@ class SparkBackend:
         """Nothing to release: Splink's blocked pairs live in its own cache."""
 
     def release(self) -> None:
-        """Splink's cached tables, and the Parquet copies of the store's tables."""
+        """Splink's cached tables, the inputs registered with Spark (a second run in
+        this process registers them again) and the Parquet copies of the store's tables."""
         self.api.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
+        for table in self.registered:
+            self.spark.catalog.dropTempView(table)
+        self.registered.clear()
         shutil.rmtree(self.folder, ignore_errors=True)
