@@ -188,6 +188,11 @@ def _leiden(sub: ig.Graph, settings: GraphSettings) -> list[int]:
     return [int(m) for m in partition.membership]
 
 
+# The graph-wide step: a component label per vertex, from the graph and which of its
+# edges are knowing links. The Spark backend supplies its own (``detect(components=)``).
+ComponentFinder = Callable[[ig.Graph, npt.NDArray[np.bool_]], npt.NDArray[np.int64]]
+
+
 def _components(graph: ig.Graph, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
     """Components over strong links, then bridging links that do not join two groups.
 
@@ -382,7 +387,10 @@ def _attach_employees(
 
 
 def _networks(
-    graph: ig.Graph, strong: npt.NDArray[np.bool_], settings: GraphSettings
+    graph: ig.Graph,
+    strong: npt.NDArray[np.bool_],
+    settings: GraphSettings,
+    components: ComponentFinder = _components,
 ) -> tuple[list[list[int]], list[int | None]]:
     end_links = np.zeros(0, dtype=np.int64)
     full, full_strong = graph, strong
@@ -398,16 +406,19 @@ def _networks(
         if len(end_links):
             graph = graph.subgraph_edges(np.flatnonzero(~only).tolist(), delete_vertices=False)
             strong = strong[~only]
-    networks, split_from = _find_networks(graph, strong, settings)
+    networks, split_from = _find_networks(graph, strong, settings, components)
     if len(end_links):
         _attach_employees(full, full_strong, end_links, networks)
     return networks, split_from
 
 
 def _find_networks(
-    graph: ig.Graph, strong: npt.NDArray[np.bool_], settings: GraphSettings
+    graph: ig.Graph,
+    strong: npt.NDArray[np.bool_],
+    settings: GraphSettings,
+    components: ComponentFinder = _components,
 ) -> tuple[list[list[int]], list[int | None]]:
-    membership = _components(graph, strong)
+    membership = components(graph, strong)
     reduced = _without_group_only(graph, strong, membership, settings)
     order = np.argsort(membership, kind="stable")
     bounds = np.flatnonzero(np.diff(membership[order])) + 1
@@ -444,6 +455,7 @@ def _entity_networks(
     lg: LinkGraph,
     settings: GraphSettings,
     near_duplicates: Callable[[list[str]], list[tuple[str, str]]] | None = None,
+    components: ComponentFinder = _components,
 ) -> tuple[list[list[int]], list[int | None]]:
     """Networks as entity indices. Area-aware, a network found in one area and one found
     in another are one network only when they share at least
@@ -451,7 +463,7 @@ def _entity_networks(
     belongs to both. ``near_duplicates`` (entity ids -> pairs among them that may be one
     person) makes such a pair count once: one man the linkage stage left as two records
     is still one bridging person."""
-    found, split_from = _networks(lg.graph, lg.strong, settings)
+    found, split_from = _networks(lg.graph, lg.strong, settings, components)
     nets = [sorted({int(e) for e in lg.vertex_entity[members]}) for members in found]
     if not settings.area_aware:
         return nets, split_from
@@ -670,10 +682,14 @@ def _near_duplicate_finder(
     return find
 
 
-def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings) -> Detection:
+def detect(
+    con: duckdb.DuckDBPyConnection,
+    settings: GraphSettings,
+    components: ComponentFinder = _components,
+) -> Detection:
     lg = load_graph(con, settings)
     same_person = _near_duplicate_finder(con, settings)
-    networks, split_from = _entity_networks(lg, settings, same_person)
+    networks, split_from = _entity_networks(lg, settings, same_person, components)
     duplicates = _possible_duplicates(con, lg.entities, networks, settings)
     pairs = [
         (*sorted(lg.entities[v] for v in networks[i]), reason)
@@ -681,7 +697,7 @@ def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings) -> Detection
     ]
     networks, split_from = _drop(networks, split_from, duplicates)
     police = load_graph(con, settings, police_only=True)
-    police_found, police_split = _entity_networks(police, settings, same_person)
+    police_found, police_split = _entity_networks(police, settings, same_person, components)
     police_found, _ = _drop(
         police_found,
         police_split,

@@ -17,6 +17,8 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 
+from clearsight.graph.detect import Detection
+from clearsight.graph.detect import detect as local_detect
 from clearsight.graph.settings import GraphSettings
 from clearsight.graph.summary import NetworksSummary
 
@@ -67,23 +69,19 @@ def _merge_shared_child(
     return roots[base] if len(base) else base
 
 
-def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings, spark: Any) -> Any:
-    """``clearsight.graph.detect.detect`` with its components computed in Spark."""
-    from clearsight.graph import detect as local
+def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings, spark: Any) -> Detection:
+    """``clearsight.graph.detect.detect`` with its components computed in Spark.
+
+    The per-component steps (Leiden split, merge back) are the local module's own;
+    only the graph-wide component step is Spark's.
+    """
 
     def components(graph: Any, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
         edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
         base = knowing_components(spark, graph.vcount(), edges, knowing)
         return _merge_shared_child(base, edges, knowing)
 
-    # The local module's per-component steps (Leiden split, merge back) are reused as
-    # they are; only the graph-wide component step is swapped for the Spark one.
-    original = local._components
-    local._components = components
-    try:
-        return local.detect(con, settings)
-    finally:
-        local._components = original
+    return local_detect(con, settings, components)
 
 
 def run(
