@@ -644,3 +644,97 @@ def test_an_extract_of_an_older_format_is_refused_with_a_reason(
     with pytest.raises(ValueError, match=r"clearsight-federation/2 extract.*export again"):
         import_extracts(national, [old, source / f"{areas[1]}.json"])
     national.close()
+
+
+def _small_extract(template: Path, out: Path, people: list[tuple[str, set[str]]]) -> None:
+    """An extract of ``template``'s force and key holding only ``people``."""
+    import json
+
+    document = json.loads(template.read_text(encoding="utf-8"))
+    document.update(
+        people=[{"person": p, "tokens": sorted(t)} for p, t in people],
+        events=[],
+        involvements=[],
+        network_members=[],
+    )
+    out.write_text(json.dumps(document), encoding="utf-8")
+
+
+def test_a_first_import_too_small_to_train_uses_the_measured_defaults(
+    forces: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    # Two forces sharing one man, and no pair that agrees on name and full date or on an
+    # identifier: EM has nothing to learn from. Before the defaults every m equalled its
+    # u, every weight was zero and no one was linked.
+    source, areas = forces
+    fillers = [
+        ("oliver", "brennan"),
+        ("grace", "whitfield"),
+        ("samir", "qureshi"),
+        ("nadia", "kowalczyk"),
+        ("connor", "ashdown"),
+        ("freya", "lindqvist"),
+    ]
+    sides: list[list[tuple[str, set[str]]]] = [[], []]
+    for i, (forename, surname) in enumerate(fillers):
+        for side in (0, 1):
+            dob = f"19{70 + i + 10 * side}-0{1 + side}-1{i}"
+            row = _row(forename, surname + ("" if side == 0 else "son"), dob, None)
+            sides[side].append((f"P{side}-{forename}", _tokens(row)))
+    sides[0].append(("Pholly", _tokens(_row("holly", "walker", "1999-07-08", "BL2 8GQ"))))
+    sides[1].append(("Pholl", _tokens(_row("holl", "walker", "1999-07-08", None))))
+    # Twins, one in each force: surname, date and postcode shared, forenames not.
+    sides[0].append(("Ptwin-a", _tokens(_row("amelia", "okonjo", "2009-05-06", "BD3 9QT"))))
+    sides[1].append(("Ptwin-b", _tokens(_row("zara", "okonjo", "2009-05-06", "BD3 9QT"))))
+    paths = [tmp_path / f"{area}.json" for area in areas]
+    for area, path, people in zip(areas, paths, sides, strict=True):
+        _small_extract(source / f"{area}.json", path, people)
+
+    national = connect(tmp_path / "national.duckdb")
+    summary = import_extracts(national, paths)
+    assert "name_date" in summary.model_defaults
+    assert _linked(national, "Pholly", "Pholl")
+    assert not _linked(national, "Ptwin-a", "Ptwin-b")
+    assert summary.cross_force_people == 1
+    sources = dict(
+        national.execute(
+            "SELECT comparison, any_value(m_source) FROM fed_model GROUP BY 1"
+        ).fetchall()
+    )
+    assert sources["name_date"] == "default"
+    national.close()
+
+
+def test_a_session_too_small_estimates_nothing() -> None:
+    import numpy as np
+
+    from clearsight.federation import model
+
+    u = [np.array([0.99, 0.01]), np.array([0.9, 0.1])]
+    patterns = np.array([[1, 1], [0, 1]], dtype=np.int64)
+    counts = np.array([3.0, 2.0])
+    sessions = [(np.array([True, True]), [0, 1])]
+    defaults = {"a": (0.2, 0.8)}
+    fitted = model.train(["a", "b"], u, sessions, patterns, counts, 1e-3, defaults=defaults)
+    assert fitted.m_source == (model.DEFAULT, model.UNINFORMED)
+    assert fitted.m[0] == pytest.approx((0.2, 0.8))
+    assert fitted.m[1] == pytest.approx(tuple(u[1]))
+    big = counts * model.MIN_SESSION_PAIRS
+    trained = model.train(["a", "b"], u, sessions, patterns, big, 1e-3, defaults=defaults)
+    assert trained.m_source == (model.ESTIMATED, model.ESTIMATED)
+
+
+def test_defaults_of_another_design_are_refused_at_load() -> None:
+    from clearsight.federation import model
+    from clearsight.federation.identifiers import COMPARISONS
+    from clearsight.federation.national import _level_names
+
+    levels = {c.name: _level_names(c) for c in COMPARISONS}
+    assert set(model.default_m(levels)) == set(levels)
+    for name, values in model.default_m(levels).items():
+        assert sum(values) == pytest.approx(1.0), name
+    renamed = {**levels, "name_place": [*levels["name_place"][:-1], "name_street"]}
+    with pytest.raises(ValueError, match="name_place has levels"):
+        model.default_m(renamed)
+    with pytest.raises(ValueError, match="comparisons"):
+        model.default_m({**levels, "vehicle": ["else", "vehicle"]})

@@ -98,12 +98,19 @@ def import_command(
         fail(exc)
     finally:
         con.close()
+    if as_json:
+        typer.echo(json.dumps(summary.as_dict()))
+        return
     typer.echo(
-        json.dumps(summary.as_dict())
-        if as_json
-        else f"{len(summary.forces)} forces, {summary.cross_force_people} people in more "
+        f"{len(summary.forces)} forces, {summary.cross_force_people} people in more "
         f"than one force, {summary.cross_force_networks} cross-force networks"
     )
+    if summary.model_defaults:
+        typer.echo(
+            f"note: too few candidate pairs to estimate {', '.join(summary.model_defaults)}; "
+            "measured defaults used (fed_model.m_source)",
+            err=True,
+        )
 
 
 @federate_app.command("resolve")

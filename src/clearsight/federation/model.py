@@ -30,8 +30,9 @@ counts and costs nothing next to finding the candidates.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,12 @@ TOLERANCE = 1e-8
 PSEUDO_COUNT = 0.5
 # Smallest u of "else".
 MIN_U = 1e-12
+# Fewer candidate pairs than this in an EM session estimate nothing: each level's m would
+# be mostly its pseudo-count. The comparisons it would have estimated take the measured
+# defaults (``data/default_m.yaml``) instead. Sessions of the federation benchmark hold
+# 21 to 360 pairs; a first import of three forces sharing three people held none.
+MIN_SESSION_PAIRS = 10
+ESTIMATED, DEFAULT, UNINFORMED, GIVEN = "estimated", "default", "m = u", "given"
 
 Patterns = npt.NDArray[np.int64]
 Counts = npt.NDArray[np.float64]
@@ -59,6 +66,9 @@ class Model:
     prior: float
     # Comparisons whose disagreement is no evidence (weight 0 at "else").
     one_sided: tuple[bool, ...] = ()
+    # Where each comparison's m came from: ESTIMATED from this import, the measured
+    # DEFAULT, or UNINFORMED (no default either: the comparison counts for nothing).
+    m_source: tuple[str, ...] = ()
 
     def weights(self) -> list[list[float]]:
         """log2(m/u) of every level, no level above any stronger level of its comparison.
@@ -89,6 +99,10 @@ class Model:
     def probability(self, pattern: Sequence[int]) -> float:
         odds = math.log2(self.prior / (1 - self.prior)) + self.evidence(pattern)
         return 1 / (1 + 2 ** (-max(min(odds, 1000.0), -1000.0)))
+
+    def source(self, c: int) -> str:
+        """Where comparison ``c``'s m came from; GIVEN for a model built by hand."""
+        return self.m_source[c] if c < len(self.m_source) else GIVEN
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -152,22 +166,65 @@ def train(
     counts: Counts,
     prior: float,
     one_sided: Sequence[bool] = (),
+    defaults: Mapping[str, Sequence[float]] | None = None,
 ) -> Model:
     """m from EM sessions, each a block of the candidate patterns and the comparisons it
-    estimates; a later session does not overwrite an earlier estimate."""
+    estimates; a later session does not overwrite an earlier estimate. A session of
+    fewer than ``MIN_SESSION_PAIRS`` pairs estimates nothing; a comparison no session
+    estimated takes its m from ``defaults``, else counts for nothing (m = u)."""
     m: dict[int, npt.NDArray[np.float64]] = {}
     for block, active in sessions:
-        if block.any():
+        if counts[block].sum() >= MIN_SESSION_PAIRS:
             estimated, _ = em_session(patterns[block], counts[block], u, active)
             for c, values in estimated.items():
                 m.setdefault(c, values)
-    for c in range(len(comparisons)):
-        # A comparison no session could estimate counts for nothing (m = u).
-        m.setdefault(c, np.asarray(u[c], dtype=np.float64))
+    source = [ESTIMATED if c in m else UNINFORMED for c in range(len(comparisons))]
+    for c, name in enumerate(comparisons):
+        if c in m:
+            continue
+        if defaults is not None and name in defaults:
+            m[c] = np.asarray(defaults[name], dtype=np.float64)
+            source[c] = DEFAULT
+        else:
+            m[c] = np.asarray(u[c], dtype=np.float64)
     return Model(
         comparisons=tuple(comparisons),
-        m=tuple(tuple(round(float(x), 9) for x in m[c]) for c in range(len(comparisons))),
+        m=tuple(tuple(float(f"{float(x):.9g}") for x in m[c]) for c in range(len(comparisons))),
         u=tuple(tuple(float(f"{float(x):.9g}") for x in row) for row in u),
         prior=float(f"{min(max(prior, 1e-15), 0.5):.9g}"),
         one_sided=tuple(one_sided),
+        m_source=tuple(source),
     )
+
+
+DEFAULTS_FILE = "default_m.yaml"
+
+
+def default_m(levels: Mapping[str, Sequence[str]]) -> dict[str, tuple[float, ...]]:
+    """The measured default m of every comparison, checked against ``levels`` (each
+    comparison's level names, "else" first) and renormalised to sum to one.
+
+    A file that names another comparison, another level or another number of levels is
+    an error here, at load, not a silently shifted model.
+    """
+    import yaml
+
+    text = resources.files("clearsight.federation").joinpath("data", DEFAULTS_FILE).read_text()
+    document = yaml.safe_load(text)
+    given = document.get("comparisons") or {}
+    if set(given) != set(levels):
+        raise ValueError(
+            f"{DEFAULTS_FILE}: comparisons {sorted(given)} differ from the model's {sorted(levels)}"
+        )
+    out: dict[str, tuple[float, ...]] = {}
+    for name, expected in levels.items():
+        rows = given[name]
+        names = [str(level) for level, _ in rows]
+        if names != list(expected):
+            raise ValueError(f"{DEFAULTS_FILE}: {name} has levels {names}, not {list(expected)}")
+        values = [float(value) for _, value in rows]
+        if not all(0 < v < 1 for v in values):
+            raise ValueError(f"{DEFAULTS_FILE}: {name} has an m outside (0, 1): {values}")
+        total = sum(values)
+        out[name] = tuple(v / total for v in values)
+    return out

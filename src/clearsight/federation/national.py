@@ -59,6 +59,9 @@ class ImportSummary:
     cross_force_people: int
     networks: int
     cross_force_networks: int
+    # Comparisons whose m this import had too few candidate pairs to estimate, so the
+    # measured defaults were used (``model.default_m``).
+    model_defaults: list[str]
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -245,7 +248,13 @@ def _train(con: duckdb.DuckDBPyConnection, columns: list[str]) -> model.Model:
         counts,
         prior,
         [c.one_sided for c in COMPARISONS],
+        defaults=model.default_m({c.name: _level_names(c) for c in COMPARISONS}),
     )
+
+
+def _level_names(comparison: Comparison) -> list[str]:
+    """A comparison's levels as ``fed_model`` lists them: "else", then weakest first."""
+    return ["else", *(",".join(k) for k in reversed(comparison.levels))]
 
 
 def _sessions(patterns: npt.NDArray[np.int64]) -> list[tuple[npt.NDArray[np.bool_], list[int]]]:
@@ -330,21 +339,23 @@ def _corroborated() -> str:
 
 def _store_model(con: duckdb.DuckDBPyConnection, fitted: model.Model) -> None:
     """``fed_model``: every level's m, u and weight, and the prior, for explanation."""
-    rows: dict[str, list[Any]] = {k: [] for k in ("comparison", "level", "m", "u", "weight")}
+    columns = ("comparison", "level", "m", "u", "weight", "m_source")
+    rows: dict[str, list[Any]] = {k: [] for k in columns}
     weights = fitted.weights()
     for c, comparison in enumerate(COMPARISONS):
-        names = ["else", *(",".join(k) for k in reversed(comparison.levels))]
-        for level, name in enumerate(names):
+        for level, name in enumerate(_level_names(comparison)):
             rows["comparison"].append(comparison.name)
             rows["level"].append(f"{level}:{name}")
             rows["m"].append(fitted.m[c][level])
             rows["u"].append(fitted.u[c][level])
             rows["weight"].append(round(weights[c][level], 4))
+            rows["m_source"].append(fitted.source(c))
     rows["comparison"].append("prior")
     rows["level"].append("")
     rows["m"].append(fitted.prior)
     rows["u"].append(1 - fitted.prior)
     rows["weight"].append(round(math.log2(fitted.prior / (1 - fitted.prior)), 4))
+    rows["m_source"].append(model.ESTIMATED)
     con.register("_fed_df", pa.table(rows))
     con.execute("CREATE OR REPLACE TABLE fed_model AS SELECT * FROM _fed_df")
     con.unregister("_fed_df")
@@ -461,4 +472,11 @@ def import_extracts(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> Import
         ),
         networks=count("SELECT count(*) FROM fed_networks"),
         cross_force_networks=count("SELECT count(*) FROM fed_networks WHERE n_forces > 1"),
+        model_defaults=[
+            str(name)
+            for (name,) in con.execute(
+                "SELECT DISTINCT comparison FROM fed_model WHERE m_source = ? ORDER BY 1",
+                [model.DEFAULT],
+            ).fetchall()
+        ],
     )
