@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo
 DEMO_DB ?= $(DEMO_DIR)/clearsight.duckdb
 
-.PHONY: install system-deps demo test lint format clean
+.PHONY: install system-deps demo demo-national test lint format clean
 
 install: $(STAMP)
 
@@ -51,6 +51,26 @@ demo: install
 	@echo "Open the web app: $(BIN)/clearsight serve --db $(DEMO_DB)   then http://127.0.0.1:8000/"
 	@echo "Next: $(BIN)/clearsight quarantine list --db $(DEMO_DB)"
 	@echo "      $(BIN)/clearsight network list --db $(DEMO_DB)"
+	@echo "      make demo-national   (each force's own store, pseudonymised extracts, a national import)"
+
+# Federation on the demo data: each force gets a store of its own (its police and
+# partners only), links and finds its own networks, and exports a pseudonymised extract
+# under a shared key; a national store imports the extracts and links across forces.
+NATIONAL_DIR := $(DEMO_DIR)/national
+
+demo-national: install
+	test -d $(DEMO_DIR)/data/submissions || $(MAKE) demo
+	rm -rf $(NATIONAL_DIR) && mkdir -p $(NATIONAL_DIR)
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))" > $(NATIONAL_DIR)/federation.key
+	set -e; for area in $$(ls $(DEMO_DIR)/data/submissions | sed 's/-[a-z]*$$//' | sort -u); do \
+	  $(BIN)/clearsight ingest --db $(NATIONAL_DIR)/$$area.duckdb $(DEMO_DIR)/data/submissions/$$area-* >/dev/null; \
+	  $(BIN)/clearsight analyse --db $(NATIONAL_DIR)/$$area.duckdb >/dev/null; \
+	  $(BIN)/clearsight federate export --db $(NATIONAL_DIR)/$$area.duckdb --force $$area \
+	    --key-file $(NATIONAL_DIR)/federation.key --out $(NATIONAL_DIR)/$$area.json; \
+	done
+	$(BIN)/clearsight federate import --db $(NATIONAL_DIR)/national.duckdb $(NATIONAL_DIR)/*.json
+	@echo "National store: $(NATIONAL_DIR)/national.duckdb (tables fed_*; see docs/federation.md)"
+	@echo "Re-identify on a force's own store: $(BIN)/clearsight federate resolve TOKEN --reason TEXT --key-file $(NATIONAL_DIR)/federation.key --db $(NATIONAL_DIR)/AREA.duckdb"
 
 test: install system-deps
 	$(BIN)/pytest -n 2 -q

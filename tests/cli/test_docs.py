@@ -57,3 +57,21 @@ def test_every_command_takes_db() -> None:
 def test_standard_doc_is_generated_from_the_schema() -> None:
     doc = (ROOT / "docs" / "standard.md").read_text(encoding="utf-8")
     assert doc == render(load_standard()), "run: clearsight standard > docs/standard.md"
+
+
+def _environment_variables() -> set[str]:
+    import re
+
+    found: set[str] = set()
+    for path in (ROOT / "src" / "clearsight").rglob("*.py"):
+        found.update(re.findall(r"\"(CLEARSIGHT_[A-Z_]+)\"", path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_every_environment_variable_is_in_the_readme_configuration() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    variables = _environment_variables()
+    assert "CLEARSIGHT_DB" in variables  # the scan finds what the code reads
+    missing = sorted(v for v in variables if f"`{v}`" not in table)
+    assert not missing, f"README's Configuration table does not name {missing}"
