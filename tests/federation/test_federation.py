@@ -241,6 +241,17 @@ def test_siblings_share_no_name_token() -> None:
     assert not shared & name_kinds
 
 
+def _copies(forces: tuple[Path, list[str]], tmp_path: Path) -> list[Path]:
+    """The fixture's extracts copied into ``tmp_path``, for a test to add people to."""
+    import shutil
+
+    source, areas = forces
+    paths = [tmp_path / f"{a}.json" for a in areas]
+    for area, path in zip(areas, paths, strict=True):
+        shutil.copy(source / f"{area}.json", path)
+    return paths
+
+
 def _add_person(path: Path, person: str, tokens: set[str]) -> None:
     import json
 
@@ -252,12 +263,8 @@ def _add_person(path: Path, person: str, tokens: set[str]) -> None:
 def test_national_links_a_transposed_date_but_not_twins(
     forces: tuple[Path, list[str]], tmp_path: Path
 ) -> None:
-    import shutil
 
-    source, areas = forces
-    paths = [tmp_path / f"{a}.json" for a in areas]
-    for area, path in zip(areas, paths, strict=True):
-        shutil.copy(source / f"{area}.json", path)
+    paths = _copies(forces, tmp_path)
     # One offender known to both forces, his date of birth transposed by one of them,
     # with his phone; twins, one in each force, sharing surname, date and postcode.
     _add_person(
@@ -374,15 +381,11 @@ def test_national_refuses_one_sound_surnames_but_links_a_typo(
     (Moore, Morris) are two people; one man whose surname one force mistyped is one.
     Each pair holds nothing else in common (different postcodes, no numbers). Scored
     with the phonetic level among the one-typo levels (as before), both would link."""
-    import shutil
 
     from clearsight.federation import national
 
     monkeypatch.setattr(national, "_train", lambda con, columns: _fixed_model())
-    source, areas = forces
-    paths = [tmp_path / f"{a}.json" for a in areas]
-    for area, path in zip(areas, paths, strict=True):
-        shutil.copy(source / f"{area}.json", path)
+    paths = _copies(forces, tmp_path)
     _add_person(paths[0], "Pmoore", _tokens(_row("nicola", "moore", "2014-04-16", "BS29 4LS")))
     _add_person(paths[1], "Pmorris", _tokens(_row("nicola", "morris", "2014-04-16", "CW3 6BF")))
     _add_person(paths[0], "Ptypo-a", _tokens(_row("tariq", "okonkwo", "1991-07-19", "LS9 7QT")))
@@ -439,15 +442,11 @@ def test_national_links_an_initial_to_its_forename_but_not_other_men(
     other; "J Smith 1975-02-03" is not "John Smith 1981-07-09"; and James Smithers is not
     his twin John (one initial, surname and date, two full forenames that differ: scored
     at the initial level, as before, they would link)."""
-    import shutil
 
     from clearsight.federation import national
 
     monkeypatch.setattr(national, "_train", lambda con, columns: _fixed_model())
-    source, areas = forces
-    paths = [tmp_path / f"{a}.json" for a in areas]
-    for area, path in zip(areas, paths, strict=True):
-        shutil.copy(source / f"{area}.json", path)
+    paths = _copies(forces, tmp_path)
     people = [
         (0, "Pj", ("j", "smith", "1980-05-12", None)),
         (1, "Pjohn", ("john", "smith", "1980-05-12", "M14 5RT")),
@@ -514,7 +513,6 @@ def test_national_does_not_link_two_girls_of_one_name_born_in_one_month(
     """Seed 19's false link: Amelia Holmes born 2012-01-10 in one force and 2012-01-30 in
     the other (different postcodes) are two girls; scored at the year-month level, as
     before, they would link. A record with only "2012-01" still meets "2012-01-10"."""
-    import shutil
 
     from clearsight.federation import national
 
@@ -522,10 +520,7 @@ def test_national_does_not_link_two_girls_of_one_name_born_in_one_month(
     # level above it, as much), enough to link alone.
     fitted = _fixed_model({YM_LEVEL: 18.4, YM_LEVEL + 1: 18.4})
     monkeypatch.setattr(national, "_train", lambda con, columns: fitted)
-    source, areas = forces
-    paths = [tmp_path / f"{a}.json" for a in areas]
-    for area, path in zip(areas, paths, strict=True):
-        shutil.copy(source / f"{area}.json", path)
+    paths = _copies(forces, tmp_path)
     people = [
         (0, "Pamelia-10", ("amelia", "holmes", "2012-01-10", "CW3 6BF")),
         (1, "Pamelia-30", ("amelia", "holmes", "2012-01-30", "LS9 7QT")),
@@ -591,7 +586,6 @@ def test_two_differences_link_only_with_another_agreement(
     postcode, Tasha Moore and Tasha Morris of one date are one girl; a misspelt forename
     with the year one out and one postcode is one man, and without the postcode he is not
     linked (nothing but two differences agrees)."""
-    import shutil
 
     from clearsight.federation import national
 
@@ -600,10 +594,7 @@ def test_two_differences_link_only_with_another_agreement(
     # enough, after the cap at the initial level's 18.0, to link alone.
     fitted = _fixed_model({level: 18.2 for level in range(3, 8)})
     monkeypatch.setattr(national, "_train", lambda con, columns: fitted)
-    source, areas = forces
-    paths = [tmp_path / f"{a}.json" for a in areas]
-    for area, path in zip(areas, paths, strict=True):
-        shutil.copy(source / f"{area}.json", path)
+    paths = _copies(forces, tmp_path)
     people = [
         (0, "Plily-hughes", ("lily", "hughes", "2008-03-31", "CH1 0SE")),
         (1, "Plily-haigh", ("lily", "haigh", "2007-03-31", "EC4 9UP")),
