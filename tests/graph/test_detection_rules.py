@@ -7,7 +7,9 @@ shares no child, a household is not evidence that a child's family member at a
 meeting knows the offenders, the person an exploited child was with while missing shares
 her, an offence against "a child" makes its victim a child, intelligence about giving
 children alcohol or children being taken somewhere is exploitation, and one man recorded
-twice in two forces counts once between them."""
+twice in two forces counts once between them, and an associate in an intelligence
+report counts among the people a linked member is linked to, and one named man with
+two unidentified men sharing only a child is a possible duplicate, not a network."""
 
 from __future__ import annotations
 
@@ -729,4 +731,102 @@ def test_a_near_duplicate_pair_counts_once_between_areas(tmp_path: Path) -> None
     # Counted as two people, they join the two groups into one network.
     run(con, GraphSettings(area_join_duplicates_once=False))
     assert con.execute("SELECT count(*), max(size) FROM networks").fetchall() == [(1, 6)]
+    con.close()
+
+
+LINKED_ASSOCIATE = {
+    "persons": [
+        # Named as the associate in one intelligence report about exploitation ...
+        _person("A1", "Alan", "Alpha", "1984-04-04", "male"),
+        # ... a suspect in another ...
+        _person("S1", "Sid", "Sierra", "1985-05-05", "male"),
+        # ... and L, in no event, whom police link to both.
+        _person("L", "Len", "Lima", "1986-06-06", "male"),
+        # R is linked to A1 alone: not a member.
+        _person("R", "Rob", "Romeo", "1987-07-07", "male"),
+        # A child, once missing, recorded with both men: never a linked member.
+        _person("C1", "Child", "Fictional", "2010-01-01", "female"),
+    ],
+    "events": [
+        _event("I1", "intelligence", "2024-01-01", "Adult males seen collecting children."),
+        _event("I2", "intelligence", "2024-02-01", "Adult males seen collecting children."),
+        _event("M1", "missing_episode", "2024-03-01", "Reported missing by carer; located."),
+    ],
+    "involvements": [
+        {"event_id": "I1", "person_id": "A1", "role": "associate"},
+        {"event_id": "I2", "person_id": "S1", "role": "suspect"},
+        {"event_id": "M1", "person_id": "C1", "role": "missing_person"},
+    ],
+    "associations": [
+        _assoc("L", "person", "A1", "seen_with"),
+        _assoc("L", "person", "S1", "associate_of"),
+        _assoc("R", "person", "A1", "associate_of"),
+        _assoc("C1", "person", "A1", "seen_with"),
+        _assoc("C1", "person", "S1", "seen_with"),
+    ],
+}
+
+
+def test_an_intelligence_associate_counts_for_a_linked_member(tmp_path: Path) -> None:
+    con = _store(tmp_path, LINKED_ASSOCIATE)
+    run(con)
+    roles = dict(con.execute("SELECT entity_id, role FROM graph_involved").fetchall())
+    assert {e.split("/")[-1]: r for e, r in roles.items()} == {
+        "A1": "associate",
+        "S1": "suspect",
+        "L": "linked",
+    }
+    assert _networks(con) == [{"A1": "associate", "L": "linked", "S1": "suspect"}]
+    # Counting only suspects, offenders and facilitators, L is linked to one (S1): A1 and
+    # S1 are strangers.
+    run(con, GraphSettings(linked_member_counts_associates=False))
+    assert _networks(con) == []
+    # Without the child rule, C1 (recorded with both men) is a linked member too.
+    run(con, GraphSettings(linked_members_not_children=False))
+    linked = con.execute("SELECT entity_id FROM graph_involved WHERE role = 'linked'")
+    assert sorted(e.split("/")[-1] for (e,) in linked.fetchall()) == ["C1", "L"]
+    con.close()
+
+
+UNIDENTIFIED_THREE = {
+    "persons": [
+        _person("C1", "Child", "Fictional", "2010-01-01", "female"),
+        _person("C2", "Child", "Fictionaltwo", "2010-02-02", "female"),
+        # Nick and two unknown men each offend against C1, apart: possibly one man.
+        _person("N1", "Nick", "November", "1980-01-01", "male"),
+        _unknown("U1"),
+        _unknown("U2"),
+        # Oscar, Paul and an unknown man each offend against C2: two named men, a network.
+        _person("O1", "Oscar", "Oscarson", "1981-01-01", "male"),
+        _person("P1", "Paul", "Papa", "1990-01-01", "male"),
+        _unknown("U3"),
+    ],
+    "events": [_crime(f"X{i}", f"2024-0{i}-01") for i in range(1, 7)],
+    "involvements": [
+        *_involve("X1", "N1", child="C1"),
+        *_involve("X2", "U1", child="C1"),
+        *_involve("X3", "U2", child="C1"),
+        *_involve("X4", "O1", child="C2"),
+        *_involve("X5", "P1", child="C2"),
+        *_involve("X6", "U3", child="C2"),
+    ],
+}
+
+
+def test_one_named_man_and_unidentified_men_sharing_a_child_are_a_possible_duplicate(
+    tmp_path: Path,
+) -> None:
+    con = _store(tmp_path, UNIDENTIFIED_THREE)
+    run(con)
+    assert _networks(con) == [{"O1": "suspect", "P1": "suspect", "U3": "suspect"}]
+    pairs = con.execute(
+        "SELECT entity_a, entity_b, reason FROM network_possible_duplicates ORDER BY ALL"
+    ).fetchall()
+    assert [(a.split("/")[-1], b.split("/")[-1], r) for a, b, r in pairs] == [
+        ("N1", "U1", UNIDENTIFIED_PAIR),
+        ("N1", "U2", UNIDENTIFIED_PAIR),
+    ]
+    # Switched off, the three are a network again.
+    run(con, GraphSettings(unidentified_groups_not_networks=False))
+    assert {"N1": "suspect", "U1": "suspect", "U2": "suspect"} in _networks(con)
     con.close()

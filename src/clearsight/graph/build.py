@@ -690,8 +690,26 @@ def _linked_members(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     """People in no event on the offending side whom police link (an association other
     than family, a shared phone or vehicle) to several people who are: a group's members
     known only from its intelligence picture. Without them two members linked only
-    through such a person are two strangers."""
+    through such a person are two strangers. The people counted are suspects, offenders,
+    facilitators and (``linked_member_counts_associates``) associates; never another
+    linked member. Nobody on the child side of an event is one
+    (``linked_members_not_children``)."""
     linked = _sql_list(s.linked_member_link_types)
+    # Associates count too (linked_member_counts_associates); never another linked member.
+    counted = (
+        "g.role <> 'linked'"
+        if s.linked_member_counts_associates
+        else "g.role NOT IN ('associate', 'linked')"
+    )
+    # Someone on the child side of any event is never a linked member: an exploited
+    # child is linked to the men recorded as her associates (linked_members_not_children).
+    children = _sql_list(CHILD_ROLES)
+    child_side = (
+        "AND k.entity_id NOT IN (SELECT entity_id FROM graph_involvements "
+        f"WHERE is_child OR list_contains({children}, role))"
+        if s.linked_members_not_children
+        else ""
+    )
     _timed(
         con,
         f"""
@@ -704,8 +722,8 @@ def _linked_members(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
             WHERE list_contains({linked}, link_type) AND NOT family_only
         )
         SELECT k.entity_id, 'linked', 0, NULL::DATE, NULL::DATE
-        FROM k JOIN graph_involved g ON g.entity_id = k.other AND g.role <> 'associate'
-        WHERE k.entity_id NOT IN (SELECT entity_id FROM graph_involved)
+        FROM k JOIN graph_involved g ON g.entity_id = k.other AND {counted}
+        WHERE k.entity_id NOT IN (SELECT entity_id FROM graph_involved) {child_side}
         GROUP BY k.entity_id
         HAVING count(DISTINCT k.other) >= {s.linked_member_min_links}
         """,

@@ -602,6 +602,24 @@ _UNIDENTIFIED_PAIR = """
       AND (a.dob IS NULL OR b.dob IS NULL OR abs(date_diff('day', a.dob, b.dob)) <= $4)
 """
 
+# A network of three or more in which at most one person is named (the others known only
+# as unidentified), whose links are all bridging ones and whose recorded dates of birth
+# are all close: possibly one man, named in one record and not in the others.
+_UNIDENTIFIED_GROUP = """
+    WITH m AS (SELECT unnest($1::BIGINT[]) AS net, unnest($2::VARCHAR[]) AS entity_id),
+    strong AS (
+        SELECT DISTINCT a.net FROM graph_links l
+        JOIN m a ON a.entity_id = l.entity_a
+        JOIN m b ON b.entity_id = l.entity_b AND b.net = a.net
+        WHERE NOT list_contains($3, l.link_type)
+    )
+    SELECT m.net FROM m JOIN graph_entities g USING (entity_id)
+    WHERE m.net NOT IN (SELECT net FROM strong)
+    GROUP BY m.net
+    HAVING count(*) FILTER (WHERE NOT g.unidentified) <= 1
+       AND coalesce(date_diff('day', min(g.dob), max(g.dob)), 0) <= $4
+"""
+
 
 def _possible_duplicates(
     con: duckdb.DuckDBPyConnection,
@@ -617,10 +635,27 @@ def _possible_duplicates(
     - one of them unidentified, and nothing but bridging links (a shared child, a place)
       between them (``unidentified_pairs_not_networks``): an "unknown male" who offended
       against the child another man offended against may be that man, and nothing in
-      the records shows two people who know one another."""
+      the records shows two people who know one another;
+    - (``unidentified_groups_not_networks``) a network of three or more, all but at most
+      one of them unidentified, on the same terms: one man named in one record and not
+      in two others is no network of three."""
+    found_groups: dict[int, str] = {}
+    if settings.unidentified_groups_not_networks:
+        larger = [i for i, members in enumerate(networks) if len(members) > 2]
+        if larger:
+            rows = con.execute(
+                _UNIDENTIFIED_GROUP,
+                [
+                    [i for i in larger for _ in networks[i]],
+                    [entities[v] for i in larger for v in networks[i]],
+                    list(settings.bridging_link_types),
+                    settings.unidentified_pair_dob_days,
+                ],
+            ).fetchall()
+            found_groups = {int(i): UNIDENTIFIED_PAIR for (i,) in rows}
     pairs = [i for i, members in enumerate(networks) if len(members) == 2]
     if not pairs:
-        return {}
+        return found_groups
     keys: dict[int, tuple[str, str]] = {}
     for i in pairs:
         first, second = sorted(entities[v] for v in networks[i])
@@ -649,7 +684,7 @@ def _possible_duplicates(
             ],
         ).fetchall():
             found[(str(a), str(b))] = NEAR_DUPLICATE
-    return {i: found[keys[i]] for i in pairs if keys[i] in found}
+    return found_groups | {i: found[keys[i]] for i in pairs if keys[i] in found}
 
 
 def _drop(
@@ -691,10 +726,11 @@ def detect(
     same_person = _near_duplicate_finder(con, settings)
     networks, split_from = _entity_networks(lg, settings, same_person, components)
     duplicates = _possible_duplicates(con, lg.entities, networks, settings)
-    pairs = [
-        (*sorted(lg.entities[v] for v in networks[i]), reason)
-        for i, reason in sorted(duplicates.items())
-    ]
+    # A network of more than two set aside is listed as its first person with each other.
+    pairs: list[tuple[str, str, str]] = []
+    for i, reason in sorted(duplicates.items()):
+        first, *others = sorted(lg.entities[v] for v in networks[i])
+        pairs.extend((first, other, reason) for other in others)
     networks, split_from = _drop(networks, split_from, duplicates)
     police = load_graph(con, settings, police_only=True)
     police_found, police_split = _entity_networks(police, settings, same_person, components)
@@ -711,5 +747,5 @@ def detect(
         slots,
         split_from,
         police_networks,
-        [(a, b, reason) for a, b, reason in pairs],
+        pairs,
     )

@@ -91,6 +91,19 @@ class GraphSettings:
     # associations. 0 turns it off.
     linked_member_min_links: int = 2
     linked_member_link_types: tuple[str, ...] = ("association", "shared_object")
+    # The people a linked member is linked to count whatever their offending-side role,
+    # associates too: the associate named in an intelligence report about exploitation,
+    # or the adult an exploited child was with, is as much on the offending side as a
+    # suspect (synthetic seeds 173 and 179: a group's associate and its suspect were
+    # both linked to one member police knew only from the group's phones, vehicles and
+    # sightings, and to nobody else). False: only suspects, offenders and facilitators
+    # count, as before.
+    linked_member_counts_associates: bool = True
+    # Nobody on the child side of any event (a victim, subject or missing person) is a
+    # linked member: an exploited child is recorded as seen with, or an associate of, the
+    # men who exploit her, and through her two groups that exploited her became one
+    # (synthetic seed 173). False: as before round 8.
+    linked_members_not_children: bool = True
     # Components of at least this many people are split by Leiden (leidenalg, RB
     # configuration model) into communities: two groups joined through one bridging
     # person become two networks; a dense group stays one.
@@ -171,6 +184,13 @@ class GraphSettings:
     # apart (then they are two people).
     unidentified_pairs_not_networks: bool = True
     unidentified_pair_dob_days: int = 366
+    # Likewise a network of three or more in which at most one person is named, linked
+    # only by bridging links, with recorded dates of birth at most
+    # ``unidentified_pair_dob_days`` apart: one man recorded once by name and in other
+    # crimes against the same child as "unknown male" is no network of three (synthetic
+    # seed 179, linkage identities). Its people are listed as pairs (the first with each
+    # other). False turns it off.
+    unidentified_groups_not_networks: bool = True
     # Area-aware detection: a person's links count in the area of their evidence (the
     # area of the sources), so a person with evidence in two areas is split there and
     # can belong to a network in each; two networks found in different areas become one
