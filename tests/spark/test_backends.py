@@ -91,3 +91,12 @@ def test_an_unknown_lineage_method_is_a_clear_error(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("CLEARSIGHT_SPARK_LINEAGE", "memory")
     with pytest.raises(ValueError, match="CLEARSIGHT_SPARK_LINEAGE='memory' is not one of"):
         SparkOptions()
+
+
+def test_scratch_folder_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from clearsight.spark.session import SparkOptions
+
+    monkeypatch.delenv("CLEARSIGHT_SPARK_LOCAL_DIR", raising=False)
+    assert SparkOptions().local_dir is None
+    monkeypatch.setenv("CLEARSIGHT_SPARK_LOCAL_DIR", "/srv/spark-scratch")
+    assert SparkOptions().local_dir == "/srv/spark-scratch"
