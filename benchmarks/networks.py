@@ -444,13 +444,15 @@ def main() -> None:
     sc.add_argument("--work", type=Path)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    work = args.work or Path(tempfile.mkdtemp(prefix="clearsight-networks-"))
-    work.mkdir(parents=True, exist_ok=True)
-    if args.command == "recovery":
-        settings = GraphSettings(area_aware=not args.no_area_aware)
-        recovery(args.seed, args.scale, args.linkage, work, settings, args.legacy_truth)
-    else:
-        scale(args.persons, args.events, work)
+    # Without --work the stores (1.2 GB at 1M persons) go to a folder removed afterwards.
+    with tempfile.TemporaryDirectory(prefix="clearsight-networks-") as scratch:
+        work = args.work or Path(scratch)
+        work.mkdir(parents=True, exist_ok=True)
+        if args.command == "recovery":
+            settings = GraphSettings(area_aware=not args.no_area_aware)
+            recovery(args.seed, args.scale, args.linkage, work, settings, args.legacy_truth)
+        else:
+            scale(args.persons, args.events, work)
 
 
 if __name__ == "__main__":
