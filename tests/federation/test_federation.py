@@ -374,6 +374,21 @@ def _fixed_model(name_date: dict[int, float] | None = None) -> Model:
     )
 
 
+def _scored_with_fixed_model(
+    monkeypatch: pytest.MonkeyPatch,
+    forces: tuple[Path, list[str]],
+    tmp_path: Path,
+    name_date: dict[int, float] | None = None,
+) -> list[Path]:
+    """Copies of the fixture's extracts, which the national import will score with
+    ``_fixed_model(name_date)`` instead of training."""
+    from clearsight.federation import national
+
+    fitted = _fixed_model(name_date)
+    monkeypatch.setattr(national, "_train", lambda con, columns: fitted)
+    return _copies(forces, tmp_path)
+
+
 def test_national_refuses_one_sound_surnames_but_links_a_typo(
     forces: tuple[Path, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -381,11 +396,7 @@ def test_national_refuses_one_sound_surnames_but_links_a_typo(
     (Moore, Morris) are two people; one man whose surname one force mistyped is one.
     Each pair holds nothing else in common (different postcodes, no numbers). Scored
     with the phonetic level among the one-typo levels (as before), both would link."""
-
-    from clearsight.federation import national
-
-    monkeypatch.setattr(national, "_train", lambda con, columns: _fixed_model())
-    paths = _copies(forces, tmp_path)
+    paths = _scored_with_fixed_model(monkeypatch, forces, tmp_path)
     _add_person(paths[0], "Pmoore", _tokens(_row("nicola", "moore", "2014-04-16", "BS29 4LS")))
     _add_person(paths[1], "Pmorris", _tokens(_row("nicola", "morris", "2014-04-16", "CW3 6BF")))
     _add_person(paths[0], "Ptypo-a", _tokens(_row("tariq", "okonkwo", "1991-07-19", "LS9 7QT")))
@@ -442,11 +453,7 @@ def test_national_links_an_initial_to_its_forename_but_not_other_men(
     other; "J Smith 1975-02-03" is not "John Smith 1981-07-09"; and James Smithers is not
     his twin John (one initial, surname and date, two full forenames that differ: scored
     at the initial level, as before, they would link)."""
-
-    from clearsight.federation import national
-
-    monkeypatch.setattr(national, "_train", lambda con, columns: _fixed_model())
-    paths = _copies(forces, tmp_path)
+    paths = _scored_with_fixed_model(monkeypatch, forces, tmp_path)
     people = [
         (0, "Pj", ("j", "smith", "1980-05-12", None)),
         (1, "Pjohn", ("john", "smith", "1980-05-12", "M14 5RT")),
@@ -514,13 +521,11 @@ def test_national_does_not_link_two_girls_of_one_name_born_in_one_month(
     the other (different postcodes) are two girls; scored at the year-month level, as
     before, they would link. A record with only "2012-01" still meets "2012-01-10"."""
 
-    from clearsight.federation import national
-
     # Seed 19's fit: the year-month level at 18.4 bits (the date within two years, the
     # level above it, as much), enough to link alone.
-    fitted = _fixed_model({YM_LEVEL: 18.4, YM_LEVEL + 1: 18.4})
-    monkeypatch.setattr(national, "_train", lambda con, columns: fitted)
-    paths = _copies(forces, tmp_path)
+    paths = _scored_with_fixed_model(
+        monkeypatch, forces, tmp_path, {YM_LEVEL: 18.4, YM_LEVEL + 1: 18.4}
+    )
     people = [
         (0, "Pamelia-10", ("amelia", "holmes", "2012-01-10", "CW3 6BF")),
         (1, "Pamelia-30", ("amelia", "holmes", "2012-01-30", "LS9 7QT")),
@@ -587,14 +592,12 @@ def test_two_differences_link_only_with_another_agreement(
     with the year one out and one postcode is one man, and without the postcode he is not
     linked (nothing but two differences agrees)."""
 
-    from clearsight.federation import national
-
     # Every level from the near dates of a name with one difference up to the name with
     # the date within two years as strong as that level was on seed 29 (18.2 bits):
     # enough, after the cap at the initial level's 18.0, to link alone.
-    fitted = _fixed_model({level: 18.2 for level in range(3, 8)})
-    monkeypatch.setattr(national, "_train", lambda con, columns: fitted)
-    paths = _copies(forces, tmp_path)
+    paths = _scored_with_fixed_model(
+        monkeypatch, forces, tmp_path, {level: 18.2 for level in range(3, 8)}
+    )
     people = [
         (0, "Plily-hughes", ("lily", "hughes", "2008-03-31", "CH1 0SE")),
         (1, "Plily-haigh", ("lily", "haigh", "2007-03-31", "EC4 9UP")),
