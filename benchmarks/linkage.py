@@ -410,15 +410,17 @@ def synth_plain_splink(store: Path, data: Path) -> dict[str, Any]:
     return result
 
 
-def _prepare_synth(work: Path, scale: float, seed: int) -> tuple[Path, Path, int]:
+def _prepare_synth(work: Path, scale: float, seed: int, areas: int) -> tuple[Path, Path, int]:
     from clearsight.ingest import ingest
     from clearsight.store import connect
-    from clearsight.synth import DEFAULT_AREAS, generate
+    from clearsight.synth import DEFAULT_AREAS, areas_for, generate
 
-    data = work / f"synth-s{scale:g}-seed{seed}"
-    store = work / f"synth-s{scale:g}-seed{seed}.duckdb"
+    # The default three areas keep the names earlier runs' stores have.
+    name = f"synth-s{scale:g}-seed{seed}" + (f"-a{areas}" if areas != len(DEFAULT_AREAS) else "")
+    data = work / name
+    store = work / f"{name}.duckdb"
     if not store.exists():
-        summary = generate(data, DEFAULT_AREAS, scale=scale, seed=seed)
+        summary = generate(data, areas_for(areas), scale=scale, seed=seed)
         con = connect(store)
         for submission in summary.submissions:
             ingest(con, submission)
@@ -466,6 +468,9 @@ def main() -> None:
     synth.add_argument("--seed", type=int, default=2024)
     synth.add_argument("--workdir", type=Path, help="keep generated data and stores here")
     synth.add_argument("--only", choices=["clearsight", "plain"], help="run one method")
+    synth.add_argument(
+        "--areas", type=int, default=3, help="areas the records are spread over (default 3)"
+    )
     worker = sub.add_parser("_worker")
     worker.add_argument("worker", choices=sorted(WORKERS))
     worker.add_argument("--store", type=Path)
@@ -487,12 +492,19 @@ def main() -> None:
         work = args.workdir or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         for scale in args.scale or [1.0]:
-            data, store, n = _prepare_synth(work, scale, args.seed)
+            data, store, n = _prepare_synth(work, scale, args.seed, args.areas)
             methods = [args.only] if args.only else ["clearsight", "plain"]
             for method in methods:
                 result = _child(f"synth-{method}", "--store", str(store), "--data", str(data))
                 print(
-                    json.dumps({"data": f"synth seed {args.seed}", "records": n, **result}),
+                    json.dumps(
+                        {
+                            "data": f"synth seed {args.seed}",
+                            "areas": args.areas,
+                            "records": n,
+                            **result,
+                        }
+                    ),
                     flush=True,
                 )
 

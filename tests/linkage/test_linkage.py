@@ -123,6 +123,7 @@ def test_explanation_lists_every_comparison_and_adds_up(
         "emails",
         "nhs_number",
         "sex",
+        "area",
     ]
     for link in explanation.links:
         assert [s.comparison for s in link.steps] == expected

@@ -165,8 +165,10 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
                     'g')), '') AS address,
                 CASE WHEN len(phones) > 0 THEN phones END AS phones,
                 CASE WHEN len(emails) > 0 THEN emails END AS emails,
-                nhs_number
-            FROM {persons}
+                nhs_number,
+                -- The area whose agency made the record (not the person's address).
+                s.area
+            FROM {persons} LEFT JOIN sources s USING (source_id)
         )
         SELECT *,
             len(list_concat(fn_tokens, sn_tokens)) = 0
@@ -266,6 +268,7 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
             b.phones,
             b.emails,
             b.nhs_number,
+            b.area,
             b.is_unknown
         FROM _link_base b
         JOIN _link_names n USING (record_key)
