@@ -356,3 +356,14 @@ def test_export_refuses_records_ingested_after_the_run(linked: Linked, tmp_path:
 
 def test_fixture_pairs_helper() -> None:
     assert same_entity_pairs({"e": ["b", "a", "c"]}) == set(itertools.combinations("abc", 2))
+
+
+def test_entity_ids_made_in_sql_equal_the_python_definition() -> None:
+    from clearsight.linkage.clusters import ENTITY_ID_SQL, entity_id_for
+
+    keys = ["police-wy:P000001", "csc-gm:Ñúñez-7", "health:Zoë/€/1", ""]
+    con = duckdb.connect()
+    got = con.execute(
+        f"SELECT first_key, {ENTITY_ID_SQL} FROM unnest(?) AS t(first_key)", [keys]
+    ).fetchall()
+    assert dict(got) == {k: entity_id_for(k) for k in keys}
