@@ -210,12 +210,13 @@ def comparisons() -> list[Any]:
             ],
         )
 
-    def exact(column: str) -> Any:
+    def exact(column: str, label: str = "exact", **description: str) -> Any:
         return cl.CustomComparison(
             output_column_name=column,
+            **description,
             comparison_levels=[
                 null(f"{column}_l IS NULL OR {column}_r IS NULL"),
-                level(f"{column}_l = {column}_r", "exact"),
+                level(f"{column}_l = {column}_r", label),
                 cll.ElseLevel(),
             ],
         )
@@ -239,14 +240,8 @@ def comparisons() -> list[Any]:
     # 1 at 1M records, name-led links between areas were all false (763, not
     # one true pair), where a person's records span two areas for 7 people in
     # 574k. Areas are geography, not a protected characteristic.
-    area = cl.CustomComparison(
-        output_column_name="area",
-        comparison_description="area of the agency that made the record",
-        comparison_levels=[
-            null("area_l IS NULL OR area_r IS NULL"),
-            level("area_l = area_r", "same area"),
-            cll.ElseLevel(),
-        ],
+    area = exact(
+        "area", "same area", comparison_description="area of the agency that made the record"
     )
 
     return [
