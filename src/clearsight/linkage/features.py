@@ -269,6 +269,8 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
             b.emails,
             b.nhs_number,
             b.area,
+            -- The area as a blocking key: a store without areas is one area.
+            coalesce(b.area, '') AS area_key,
             b.is_unknown
         FROM _link_base b
         JOIN _link_names n USING (record_key)
