@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 from clearsight.store import connect
-from tests.stats.store import full_store
+from tests.stats.store import copy_of, full_store
 
 
 def test_gamma_area_says_whether_the_two_agencies_share_an_area() -> None:
@@ -45,3 +46,31 @@ def test_em_learns_that_records_rarely_cross_areas() -> None:
     # offenders: the same area is evidence for a match, two areas against.
     assert weight["same area"] > 0
     assert weight["All other comparisons"] < -3
+
+
+def test_local_rules_pair_records_of_one_area_only(tmp_path: Path) -> None:
+    from clearsight.linkage.blocking import PAIRS_TABLE, blocked_pairs
+    from clearsight.linkage.features import INPUT_TABLE, build_input
+    from clearsight.linkage.model import AREA_KEY, BLOCKING_RULES
+
+    con = connect(copy_of(full_store(), tmp_path))
+    build_input(con)
+    blocked_pairs(con, INPUT_TABLE)
+    local = [str(i) for i, rule in enumerate(BLOCKING_RULES) if AREA_KEY in rule.left]
+    rows = con.execute(
+        f"""
+        SELECT p.match_key IN ({", ".join("?" for _ in local)}) AS by_local,
+               l.area = r.area AS same, count(*)
+        FROM {PAIRS_TABLE} p
+        JOIN {INPUT_TABLE} l ON l.record_key = p.join_key_l
+        JOIN {INPUT_TABLE} r ON r.record_key = p.join_key_r
+        GROUP BY ALL
+        """,
+        local,
+    ).fetchall()
+    con.close()
+    counts = {(by_local, same): n for by_local, same, n in rows}
+    assert local and counts.get((True, True), 0) > 0
+    assert (True, False) not in counts
+    # Identifiers and full dates with a name still pair records of two areas.
+    assert counts.get((False, False), 0) > 0
