@@ -210,10 +210,10 @@ def comparisons() -> list[Any]:
             ],
         )
 
-    def exact(column: str, label: str = "exact", **description: str) -> Any:
+    def exact(column: str, label: str = "exact", description: str | None = None) -> Any:
         return cl.CustomComparison(
             output_column_name=column,
-            **description,
+            comparison_description=description,
             comparison_levels=[
                 null(f"{column}_l IS NULL OR {column}_r IS NULL"),
                 level(f"{column}_l = {column}_r", label),
@@ -240,9 +240,7 @@ def comparisons() -> list[Any]:
     # 1 at 1M records, name-led links between areas were all false (763, not
     # one true pair), where a person's records span two areas for 7 people in
     # 574k. Areas are geography, not a protected characteristic.
-    area = exact(
-        "area", "same area", comparison_description="area of the agency that made the record"
-    )
+    area = exact("area", "same area", "area of the agency that made the record")
 
     return [
         forenames,
