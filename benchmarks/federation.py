@@ -17,8 +17,8 @@ import os
 import time
 from pathlib import Path
 
-from clearsight.federation.evaluate import evaluate
 from clearsight.synth import areas_for
+from federation_evaluate import evaluate
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from typing import Annotated
 import duckdb
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -42,6 +43,7 @@ from clearsight.language.cli import app as language_app
 from clearsight.linkage.cli import entity_app, export_entities_command, link_app
 from clearsight.report.cli import report_command
 from clearsight.review.cli import review_app
+from clearsight.spark.session import SparkUnavailableError, require_pyspark
 from clearsight.standard import SchemaError
 from clearsight.stats.cli import stats_app
 from clearsight.store import StoreError, resolve_db_path
@@ -88,6 +90,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     SubmissionError,
     StoreError,
     SchemaError,
+    SparkUnavailableError,
     duckdb.Error,
     OSError,
     ValueError,
@@ -302,9 +305,11 @@ def analyse_command(
     unknown = set(stage or ()) - known
     if unknown:
         raise CommandError(f"unknown stage(s) {sorted(unknown)}; stages: {', '.join(known)}")
+    chosen: Backend = "spark" if backend == "spark" else "duckdb"
+    if chosen == "spark":
+        require_pyspark()
     con = open_store(db)
     results = []
-    chosen: Backend = "spark" if backend == "spark" else "duckdb"
     for result in analyse(con, set(stage) if stage else None, actor=_actor(), backend=chosen):
         results.append(result)
         if not as_json:
@@ -424,7 +429,8 @@ def main() -> None:
     except USER_ERRORS as exc:
         if _debug["on"]:
             raise
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        # Escaped: an error quoting "[spark]" or a file's "[1]" is text, not Rich markup.
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(2)
 
 

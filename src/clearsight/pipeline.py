@@ -77,6 +77,10 @@ def analyse(
     backend: Backend = "duckdb",
 ) -> Iterator[StageResult]:
     """Run the stages in order (or only those named), yielding each result as it ends."""
+    if backend == "spark":
+        from clearsight.spark.session import require_pyspark
+
+        require_pyspark()
     for stage in STAGES:
         if only is not None and stage.name not in only:
             continue

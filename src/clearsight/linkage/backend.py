@@ -102,6 +102,9 @@ def backend_for(con: duckdb.DuckDBPyConnection, name: str = "duckdb") -> Linkage
     if name == "duckdb":
         return DuckDBBackend(con)
     if name == "spark":
+        from clearsight.spark.session import require_pyspark
+
+        require_pyspark()
         from clearsight.linkage.spark_backend import SparkBackend
 
         return SparkBackend(con)

@@ -81,6 +81,13 @@ def link_command(
 
     if backend not in BACKENDS:
         fail(ValueError(f"unknown backend {backend!r}; backends: {', '.join(BACKENDS)}"))
+    if backend == "spark":
+        from clearsight.spark.session import SparkUnavailableError, require_pyspark
+
+        try:
+            require_pyspark()
+        except SparkUnavailableError as exc:
+            fail(exc)
     con = _open(db)
     try:
         if not _has_persons(con):

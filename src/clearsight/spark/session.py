@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,17 +54,30 @@ class SparkOptions:
             )
 
 
+class SparkUnavailableError(RuntimeError):
+    """The Spark backend was asked for where pyspark is not installed."""
+
+
+def require_pyspark() -> None:
+    """Stop before any work when ``--backend spark`` cannot run.
+
+    pyspark is an optional extra: a force linking its own data on one machine never
+    needs its 300 MB, so the error names the extra rather than a missing module.
+    """
+    if importlib.util.find_spec("pyspark") is None:
+        raise SparkUnavailableError(
+            "the Spark backend needs the optional extra: pip install 'clearsight[spark]' "
+            "(pyspark), and a Java 17 runtime; without it use --backend duckdb"
+        )
+
+
 def get_session(options: SparkOptions | None = None) -> Any:
     """The process's SparkSession, started on first use with Splink's similarity UDFs."""
     global _SESSION
     if _SESSION is not None:
         return _SESSION
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise RuntimeError(
-            "the Spark backend needs pyspark (pip install pyspark) and Java 17"
-        ) from exc
+    require_pyspark()
+    from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
     o = options or SparkOptions()
