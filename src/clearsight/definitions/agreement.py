@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import duckdb
 
-from clearsight.graph.build import _sql_list
-from clearsight.graph.settings import CHILD_ROLES, OFFENDING_ROLES
+from clearsight.standard.roles import CHILD_ROLES, OFFENDING_ROLES
+from clearsight.store.sql import sql_list
 
 
 def write_agreement(con: duckdb.DuckDBPyConnection) -> None:
-    children, offending = _sql_list(CHILD_ROLES), _sql_list(OFFENDING_ROLES)
+    children, offending = sql_list(CHILD_ROLES), sql_list(OFFENDING_ROLES)
     con.execute(
         f"""
         CREATE OR REPLACE TABLE cse_flag_cases AS

@@ -14,8 +14,8 @@ from typing import Any
 
 import duckdb
 
-from clearsight.graph.build import _sql_list
-from clearsight.graph.settings import CHILD_ROLES, OFFENDING_ROLES
+from clearsight.standard.roles import CHILD_ROLES, OFFENDING_ROLES
+from clearsight.store.sql import sql_list
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[dict[str, Any]]:
@@ -36,7 +36,7 @@ def _group(
 
 
 def network_facts(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, dict[str, Any]]]:
-    offending = _sql_list(OFFENDING_ROLES)
+    offending = sql_list(OFFENDING_ROLES)
     members = _group(
         con,
         "SELECT network_id, entity_id, role, unidentified FROM network_members "
@@ -114,8 +114,8 @@ def network_facts(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, dict[st
 
 def child_facts(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every child who is a victim or subject of an event with a child or sexual offence."""
-    children = _sql_list(CHILD_ROLES)
-    offending = _sql_list(OFFENDING_ROLES)
+    children = sql_list(CHILD_ROLES)
+    offending = sql_list(OFFENDING_ROLES)
     events = _group(
         con,
         f"""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from clearsight.graph.build import table_exists
+from clearsight.store.sql import table_exists
 
 CONTRACT_COLUMNS = (
     "network_id",
