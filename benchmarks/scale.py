@@ -88,7 +88,7 @@ def _stage(name: str, run: Any) -> dict[str, Any]:
 def child(store: Path, backend: str, stages: list[str]) -> None:
     """Run in the child process: the stages on one backend, one JSON line per stage."""
     from clearsight import graph, linkage
-    from clearsight.spark import networks as spark_networks
+    from clearsight.graph import spark_backend as spark_networks
     from clearsight.store import connect
 
     con = connect(store)

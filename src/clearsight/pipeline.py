@@ -26,6 +26,12 @@ class Stage:
     description: str
     module: str
     function: str
+    # The tables (or views) the stage reads and the ones it writes: the interfaces
+    # between stages, listed in docs/architecture.md and checked there by a test.
+    reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+    # The command that runs this stage alone.
+    command: str = ""
     # Where the stage runs on Spark: its own function, or the same one told the backend.
     spark: tuple[str, str] | None = None
     takes_backend: bool = False
@@ -48,16 +54,97 @@ STAGES: tuple[Stage, ...] = (
         "person records resolved into entities",
         "clearsight.linkage",
         "run",
+        # Analysts' decisions bind every run; the stage creates their tables when absent.
+        reads=("current_persons", "sources", "current_link_decisions"),
+        writes=(
+            "person_entities",
+            "entities",
+            "link_pairs",
+            "link_runs",
+            "entity_explanations",
+            "link_decisions",
+            "current_link_decisions",
+        ),
+        command="clearsight link",
         takes_backend=True,
     ),
     Stage(
         "networks",
-        "POLE graph, offender networks, key people, definitions",
+        "POLE graph, offender networks, key people",
         "clearsight.graph",
         "run",
-        spark=("clearsight.spark.networks", "run"),
+        reads=(
+            "person_entities",
+            "current_persons",
+            "current_events",
+            "current_involvements",
+            "current_objects",
+            "current_locations",
+            "current_associations",
+            "sources",
+        ),
+        writes=(
+            "graph_nodes",
+            "graph_edges",
+            "graph_entities",
+            "graph_person_map",
+            "graph_events",
+            "graph_involvements",
+            "graph_involved",
+            "graph_objects",
+            "graph_person_objects",
+            "graph_locations",
+            "graph_person_locations",
+            "graph_source_locations",
+            "graph_links",
+            "networks",
+            "network_members",
+            "network_victims",
+            "network_records",
+            "network_links",
+            "network_objects",
+            "network_locations",
+            "network_possible_duplicates",
+        ),
+        command="clearsight networks",
+        spark=("clearsight.graph.spark_backend", "run"),
     ),
-    Stage("review", "closed cases re-screened for review", "clearsight.review", "screen"),
+    # After networks, reading only the tables it wrote: one definition applied the same
+    # way to every force's networks and children.
+    Stage(
+        "definitions",
+        "universal definitions applied to networks and children",
+        "clearsight.definitions",
+        "evaluate_all",
+        reads=(
+            "networks",
+            "network_members",
+            "network_victims",
+            "network_links",
+            "network_locations",
+            "graph_events",
+            "graph_involvements",
+            "graph_links",
+            "current_events",
+        ),
+        writes=("definition_results", "network_status", "cse_flag_cases", "cse_flag_agreement"),
+        command="clearsight networks",
+    ),
+    Stage(
+        "review",
+        "closed cases re-screened for review",
+        "clearsight.review",
+        "screen",
+        reads=(
+            "current_involvements",
+            "network_members",
+            "network_status",
+            "cse_flag_cases",
+            "review_decisions",
+        ),
+        writes=("review_queue", "review_decisions"),
+        command="clearsight review screen",
+    ),
 )
 # Combining records about people is an s62 "combination": audited per run.
 AUDITED = {"linkage": "linkage_run", "networks": "network_run"}

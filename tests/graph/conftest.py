@@ -6,6 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from clearsight.definitions import evaluate_all
 from clearsight.graph import run
 from clearsight.store import connect
 from tests.graph.scenario import load_scenario
@@ -18,6 +19,7 @@ def scenario_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     con = connect(tmp / "store.duckdb")
     load_scenario(con, tmp)
     run(con)
+    evaluate_all(con)
     con.close()
     return tmp / "store.duckdb"
 

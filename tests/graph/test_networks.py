@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from clearsight.definitions import evaluate_all
 from clearsight.graph import GraphSettings, run
 from clearsight.graph.detect import _networks
 from clearsight.graph.ids import assign_ids, fresh_id
@@ -116,6 +117,7 @@ def test_protected_characteristics_change_nothing(tmp_path: Path) -> None:
     con = connect(tmp_path / "s.duckdb")
     load_scenario(con, tmp_path)
     run(con)
+    evaluate_all(con)
     before = _snapshot(con)
     # Shuffle ethnicity, nationality and sex across people (a reversed assignment).
     con.execute(
@@ -136,6 +138,7 @@ def test_protected_characteristics_change_nothing(tmp_path: Path) -> None:
     )
     assert con.execute("SELECT count(*) FROM persons WHERE sex = 'female'").fetchall()[0][0] > 3
     run(con)
+    evaluate_all(con)
     assert _snapshot(con) == before
     con.close()
 

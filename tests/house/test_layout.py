@@ -30,9 +30,6 @@ KNOWN_LONG_FUNCTIONS = {
     "clearsight.synth.run._generate": 128,
     "clearsight.web.app.create_app": 609,
 }
-# The one package cycle left: graph runs the definitions, which read graph's link
-# types (issue #20 item 1: definitions become a stage of their own).
-KNOWN_CYCLES = [{"definitions", "graph"}]
 KNOWN_PRIVATE_IMPORTS: set[str] = set()
 
 
@@ -61,10 +58,8 @@ def test_no_function_over_the_limit() -> None:
     _ratchet(layout.long_functions(), KNOWN_LONG_FUNCTIONS, layout.FUNCTION_LINES, "functions")
 
 
-def test_no_new_package_cycle() -> None:
-    found = layout.cycles(layout.package_graph())
-    assert all(c in KNOWN_CYCLES for c in found), f"package cycles: {found}"
-    assert all(c in found for c in KNOWN_CYCLES), "a known cycle is gone: remove it from the list"
+def test_no_package_cycle() -> None:
+    assert layout.cycles(layout.package_graph()) == []
 
 
 def test_no_package_imports_another_packages_private_names() -> None:

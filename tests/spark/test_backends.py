@@ -48,7 +48,7 @@ NETWORKS = (
 def test_spark_and_duckdb_give_same_entities_and_networks(
     spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from clearsight.spark import networks as spark_networks
+    from clearsight.graph import spark_backend as spark_networks
 
     generate(tmp_path / "synth", areas_for(1), scale=0.12, seed=5)
     con = connect(tmp_path / "store.duckdb")

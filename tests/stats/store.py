@@ -15,6 +15,7 @@ AREAS = ["west-yorkshire", "greater-manchester"]
 def full_store() -> Path:
     """Synthetic data for two areas, ingested, linked, networks and definitions run."""
     from clearsight import graph, linkage
+    from clearsight.definitions import evaluate_all
     from clearsight.ingest import ingest
     from clearsight.language.store import check_narratives
     from clearsight.store import connect
@@ -28,6 +29,7 @@ def full_store() -> Path:
         ingest(con, folder, after_load=lambda c, b: check_narratives(c, b))
     linkage.run(con)
     graph.run(con)
+    evaluate_all(con)
     con.close()
     return db
 

@@ -63,6 +63,7 @@ def build_linked_store(root: Path, *, scale: float = 0.05, seed: int = 11) -> Bu
     """The whole pipeline at small scale: synth, ingest, person linkage, networks and
     definitions, closed-case screening; then the demo users."""
     from clearsight import graph, linkage
+    from clearsight.definitions import evaluate_all
     from clearsight.review import screen
 
     data = root / "data"
@@ -73,6 +74,7 @@ def build_linked_store(root: Path, *, scale: float = 0.05, seed: int = 11) -> Bu
         ingest(con, folder)
     linkage.run(con)
     graph.run(con)
+    evaluate_all(con)
     screen(con)
     users = create_demo_users(con)
     con.close()

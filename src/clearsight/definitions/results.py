@@ -26,6 +26,14 @@ class DefinitionCounts:
     possible: dict[str, int] = field(default_factory=dict)
     categories: dict[str, dict[str, int]] = field(default_factory=dict)
 
+    def as_dict(self) -> dict[str, int]:
+        """Counts per definition, flat, for a stage's one-line summary."""
+        out: dict[str, int] = {}
+        for definition_id, meets in self.meets.items():
+            out[f"{definition_id}_meets"] = meets
+            out[f"{definition_id}_possible"] = self.possible.get(definition_id, 0)
+        return out
+
 
 def _json(value: Any) -> str:
     return json.dumps(value, default=str, sort_keys=True)

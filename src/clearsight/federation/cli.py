@@ -1,8 +1,4 @@
-"""``clearsight federate export|import|resolve``: mount ``federate_app`` on the root CLI.
-
-``BackendOption`` and ``link_with_backend`` are for ``clearsight link``/``analyse``:
-``--backend duckdb|spark``.
-"""
+"""``clearsight federate export|import|resolve``: mount ``federate_app`` on the root CLI."""
 
 from __future__ import annotations
 
@@ -26,13 +22,6 @@ KeyFileOption = Annotated[
         help="File holding the shared federation key (else $CLEARSIGHT_FEDERATION_KEY).",
         exists=True,
         dir_okay=False,
-    ),
-]
-BackendOption = Annotated[
-    str,
-    typer.Option(
-        "--backend",
-        help="Engine: duckdb (one machine) or spark (pyspark + Java; $CLEARSIGHT_SPARK_MASTER).",
     ),
 ]
 
@@ -142,26 +131,3 @@ def resolve_command(
             typer.echo(
                 f"{r.source_id}\t{r.person_id}\t{r.forenames} {r.surname}\t{r.date_of_birth}"
             )
-
-
-def link_with_backend(db: Path | None, backend: str = "duckdb") -> object:
-    """What ``clearsight link --backend B`` runs: linkage with Splink on that engine."""
-    from clearsight import linkage
-
-    con = open_store(db)
-    try:
-        return linkage.run(con, backend=backend)
-    finally:
-        con.close()
-
-
-def networks_with_backend(db: Path | None, backend: str = "duckdb") -> object:
-    """What ``clearsight analyse --backend B`` runs after linkage for the graph stage."""
-    from clearsight import graph
-    from clearsight.spark import networks as spark_networks
-
-    con = open_store(db)
-    try:
-        return spark_networks.run(con) if backend == "spark" else graph.run(con)
-    finally:
-        con.close()

@@ -38,28 +38,33 @@ def _require_networks(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def networks_command(db: DbOption = None) -> None:
-    """Build the graph, find offender networks, rank key people and apply the definitions."""
-    from clearsight import audit
+    """Build the graph, find offender networks, rank key people and apply the definitions:
+    the networks and definitions stages of ``clearsight analyse``."""
     from clearsight.commandline import cli_actor
-    from clearsight.graph import run
+    from clearsight.pipeline import analyse
 
     con = _open(db, read_only=False)
     try:
-        summary = run(con)
-        # Combining records about people is an s62 "combination", as in ``analyse``.
-        audit.record(con, actor=cli_actor(), action="network_run", details=summary.as_dict())
+        # The pipeline audits the networks run (an s62 "combination"), as ``analyse`` does.
+        results = {
+            r.stage: r.summary for r in analyse(con, {"networks", "definitions"}, actor=cli_actor())
+        }
     finally:
         con.close()
+    summary, definitions = results["networks"], results["definitions"]
     out.print(
-        f"{summary.entities:,} people, {summary.links:,} person links, "
-        f"{summary.involved:,} on the offending side; {summary.networks:,} networks "
-        f"({summary.police_only_detectable:,} detectable from police data alone)."
+        f"{summary['entities']:,} people, {summary['links']:,} person links, "
+        f"{summary['involved']:,} on the offending side; {summary['networks']:,} networks "
+        f"({summary['police_only_detectable']:,} detectable from police data alone)."
     )
     table = Table(title="Definitions")
     for heading in ("definition", "meets", "possible"):
         table.add_column(heading)
-    for definition_id, meets in summary.networks_meeting.items():
-        table.add_row(definition_id, f"{meets:,}", f"{summary.networks_possible[definition_id]:,}")
+    for key, meets in definitions.items():
+        if key.endswith("_meets"):
+            definition_id = key.removesuffix("_meets")
+            possible = definitions.get(f"{definition_id}_possible", 0)
+            table.add_row(definition_id, f"{meets:,}", f"{possible:,}")
     out.print(table)
 
 

@@ -1,4 +1,4 @@
-"""The one entry point: graph, detection and definitions, with what each produced."""
+"""The one entry point: graph and detection, with what each produced."""
 
 from __future__ import annotations
 
@@ -24,8 +24,6 @@ class NetworksSummary:
     links: int = 0
     involved: int = 0
     networks: int = 0
-    networks_meeting: dict[str, int] = field(default_factory=dict)
-    networks_possible: dict[str, int] = field(default_factory=dict)
     police_only_detectable: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -41,12 +39,12 @@ def run(
     settings: GraphSettings | None = None,
     detector: Detector | None = None,
 ) -> NetworksSummary:
-    """Build the graph, detect networks, rank key people and apply every definition.
+    """Build the graph, detect networks and rank key people (the definitions are the
+    next stage, ``clearsight.definitions.evaluate_all``).
 
     ``detector`` replaces the detection step (the Spark backend runs its
     graph-wide component step on Spark); every other step is the same.
     """
-    from clearsight.definitions import evaluate_all
     from clearsight.graph import build, detect, networks
 
     s = settings or GraphSettings()
@@ -64,10 +62,6 @@ def run(
     n_networks = networks.write(con, detection, s)
     seconds["networks"] = round(time.perf_counter() - start, 2)
     log.info("networks: %.2f s", seconds["networks"])
-    start = time.perf_counter()
-    results = evaluate_all(con)
-    seconds["definitions"] = round(time.perf_counter() - start, 2)
-    log.info("definitions: %.2f s", seconds["definitions"])
 
     def count(sql: str) -> int:
         return int(con.execute(sql).fetchall()[0][0])
@@ -77,8 +71,6 @@ def run(
         links=count("SELECT count(*) FROM graph_links"),
         involved=count("SELECT count(*) FROM graph_involved"),
         networks=n_networks,
-        networks_meeting=results.meets,
-        networks_possible=results.possible,
         police_only_detectable=count("SELECT count(*) FROM networks WHERE detectable_police_only"),
         seconds=seconds,
     )

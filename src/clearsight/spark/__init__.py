@@ -1,4 +1,6 @@
-"""Clearsight on Apache Spark: a session, Parquet storage and Spark-native graph steps.
+"""Clearsight on Apache Spark, the infrastructure: a session, Parquet storage and
+connected components in Spark. Each stage keeps its Spark backend beside its DuckDB
+one (``linkage/spark_backend.py``, ``graph/spark_backend.py``).
 
 For data that does not fit one machine. Nothing here imports pyspark at import time:
 the package is optional, and starting a JVM costs seconds that other commands must

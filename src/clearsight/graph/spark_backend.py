@@ -1,7 +1,7 @@
 """Network detection with its graph-wide step on Spark.
 
 The one step that touches the whole offending-side graph, components over links of
-people known to one another, runs in Spark (``components.connected_components``).
+people known to one another, runs in Spark (``clearsight.spark.components.connected_components``).
 What follows works per component and stays local: the shared-child rule acts on the
 graph of components, which is as small as the number of groups, and Leiden splits
 only components of ``split_min_size`` or more people, each a few dozen vertices.
