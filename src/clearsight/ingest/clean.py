@@ -128,15 +128,21 @@ def _scalar_map(con: duckdb.DuckDBPyConnection, table: Table, column: Column) ->
         ).fetchall()
         objtype = column.type
         cleaned = [(k, v, objtype.for_kind(k)) for k, v in pairs]
+        values = [vt.clean(v) for _, v, vt in cleaned]
+        notes = [
+            vt.note(v) if c is not None else None
+            for (_, v, vt), c in zip(cleaned, values, strict=True)
+        ]
         _register(
             con,
             alias,
             {
                 "kind": [k for k, _, _ in cleaned],
                 "raw": [v for _, v, _ in cleaned],
-                "clean": [vt.clean(v) for _, v, vt in cleaned],
+                "clean": values,
                 "reason": [vt.validate(v) for _, v, vt in cleaned],
                 "code": [vt.reason_code for _, _, vt in cleaned],
+                **_note_columns(notes),
             },
         )
         on = f"{alias}.raw = s.{c} AND {alias}.kind IS NOT DISTINCT FROM lower(trim(s.{kind}))"
@@ -158,6 +164,16 @@ def _scalar_map(con: duckdb.DuckDBPyConnection, table: Table, column: Column) ->
         f"s.{c}",
         f"__s_{t} s JOIN {alias} ON {on} WHERE {alias}.clean IS NULL",
         column.on_invalid,
+    )
+    _issue(
+        con,
+        t,
+        column.name,
+        f"{alias}.note_code",
+        f"{alias}.note",
+        f"s.{c}",
+        f"__s_{t} s JOIN {alias} ON {on} WHERE {alias}.note_code IS NOT NULL",
+        "warn",
     )
     return alias, on
 
@@ -186,6 +202,17 @@ def _list_map(con: duckdb.DuckDBPyConnection, table: Table, column: Column) -> s
         column.on_invalid,
         row="e.row_number",
     )
+    _issue(
+        con,
+        t,
+        column.name,
+        "m.note_code",
+        "m.note",
+        "e.raw",
+        f"{elements} e JOIN {mapping} m USING (raw) WHERE m.note_code IS NOT NULL",
+        "warn",
+        row="e.row_number",
+    )
     alias = f"__l_{t}_{column.name}"
     con.execute(
         f"CREATE TEMP TABLE {alias} AS SELECT e.row_number, "
@@ -210,8 +237,22 @@ def _register_map(
                 for r, v in zip(raws, cleaned, strict=True)
             ],
             "code": [vtype.reason_code] * len(raws),
+            **_note_columns(
+                [
+                    vtype.note(r) if v is not None else None
+                    for r, v in zip(raws, cleaned, strict=True)
+                ]
+            ),
         },
     )
+
+
+def _note_columns(notes: Sequence[tuple[str, str] | None]) -> dict[str, list[str | None]]:
+    """A valid value's reported reading, as the map's ``note_code`` and ``note``."""
+    return {
+        "note_code": [n[0] if n is not None else None for n in notes],
+        "note": [n[1] if n is not None else None for n in notes],
+    }
 
 
 def _register(
