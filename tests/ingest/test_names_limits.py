@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import duckdb
@@ -210,3 +211,23 @@ def test_possible_dates_are_not_warned(
         raw,
         date.fromisoformat(raw) if len(raw) == 10 else raw,
     )
+
+
+def test_over_long_typed_value_falls_under_the_default_limit(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    load_person(con, make_submission, surname="Hughes", postcode="LS1 4AB" * 150)
+    row = con.execute("SELECT postcode, postcode_raw FROM persons WHERE person_id = 'P1'")
+    assert row.fetchall() == [(None, None)]
+    assert codes(con, "postcode") == [(2, "value_too_long")]
+
+
+def test_over_long_cell_of_an_extra_column_is_not_kept_in_extra(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    load_person(con, make_submission, surname="Hughes", case_notes="n" * 20_001, team="CSE")
+    extra = con.execute("SELECT extra FROM persons WHERE person_id = 'P1'").fetchall()[0][0]
+    assert json.loads(extra) == {"case_notes": None, "team": "CSE"}
+    assert codes(con, "case_notes") == [(2, "value_too_long")]
+    value = con.execute("SELECT value FROM value_warnings").fetchall()[0][0]
+    assert len(value) < 200

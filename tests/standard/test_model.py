@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from clearsight.standard import SchemaError, load_standard
-from clearsight.standard.model import _schema_dir
+from clearsight.standard.model import DEFAULT_MAX_LENGTH, _schema_dir
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "standard" / "STANDARD.md"
 
@@ -134,4 +134,6 @@ def test_every_free_text_column_has_a_length_limit() -> None:
         if c.is_list or c.type.name in ("text", "identifier", "name", "object_value")
     ]
     assert free
-    assert all(c.max_length is not None for c in free)
+    # Each states its own limit in the YAML (a missing one fails at load, tested above).
+    assert {c.max_length for c in free} >= {200, 1000, 2000, 20_000}
+    assert std.tables["persons"].columns["postcode"].max_length == DEFAULT_MAX_LENGTH

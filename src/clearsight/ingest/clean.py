@@ -43,10 +43,13 @@ def stage(
     table: Table,
     header: Sequence[str],
     batches: Iterable[pa.RecordBatch],
+    extra_limit: int | None = None,
 ) -> int:
     """Load submitted cells into ``__s_<t>``; absent optional columns become NULL.
 
-    Returns the number of records read.
+    A cell of an extra column longer than ``extra_limit`` is left out of ``extra``
+    and reported (``value_too_long``), as an over-long value of a standard column
+    is. Returns the number of records read.
     """
     con.execute(ISSUES_DDL)
     present = set(header)
@@ -55,8 +58,15 @@ def stage(
         for c in table.columns
     ]
     extras = [e for e in header if e not in table.columns and e != ROW_NUMBER]
+    kept = (
+        "{c}"
+        if extra_limit is None
+        else f"CASE WHEN length({{c}}) > {extra_limit} THEN NULL ELSE {{c}} END"
+    )
     extra = (
-        "to_json(struct_pack(" + ", ".join(f"{quote(e)} := {quote(e)}" for e in extras) + "))"
+        "to_json(struct_pack("
+        + ", ".join(f"{quote(e)} := {kept.format(c=quote(e))}" for e in extras)
+        + "))"
         if extras
         else "NULL::JSON"
     )
@@ -73,10 +83,26 @@ def stage(
         con.register(view, batch)
         try:
             con.execute(f"INSERT INTO {name} SELECT {select} FROM {view}")
+            if extra_limit is not None:
+                for e in extras:
+                    _long_extra(con, table, view, e, extra_limit)
         finally:
             con.unregister(view)
         rows += batch.num_rows
     return rows
+
+
+def _long_extra(
+    con: duckdb.DuckDBPyConnection, table: Table, view: str, column: str, limit: int
+) -> None:
+    c = quote(column)
+    con.execute(
+        f"INSERT INTO __issues SELECT {literal(table.name)}, {ROW_NUMBER}, {literal(column)}, "
+        f"'value_too_long', length({c}) || {literal(f' characters, over the limit of {limit:,}')}"
+        f" || ' for an extra column: not kept in extra', "
+        f"left({c}, 100) || '… (' || length({c}) || ' characters)', 'warn' "
+        f"FROM {view} WHERE length({c}) > {limit}"
+    )
 
 
 def clean(con: duckdb.DuckDBPyConnection, table: Table) -> None:

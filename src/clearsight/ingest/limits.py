@@ -29,8 +29,6 @@ def limit_lengths(con: duckdb.DuckDBPyConnection, table: Table) -> None:
     """Record over-long values in ``__s_<t>``; blank them where the column warns."""
     t = table.name
     for column in table.columns.values():
-        if column.max_length is None:
-            continue
         c = quote(column.name)
         limit = column.max_length
         shown = f"left(s.{c}, {_SHOWN}) || '… (' || length(s.{c}) || ' characters)'"

@@ -210,7 +210,9 @@ def _load(
         if table.name in scanned:
             step(f"{m.source_id}: reading {table.file}")
             file = scanned[table.name]
-            read_counts[table.name] = clean.stage(con, table, file.header, read(file))
+            read_counts[table.name] = clean.stage(
+                con, table, file.header, read(file), extra_limit=std.longest_value
+            )
             columns.record_notes(con, table, file.notes)
         else:
             clean.stage(con, table, (), ())

@@ -33,10 +33,12 @@ def render(standard: Standard) -> str:
         "**If invalid**: `quarantine` (the row is not loaded) or `warn` (the row loads,",
         "the field is empty, the submitted value and the reason are kept). Required",
         "columns quarantine; optional ones warn, because an unusable optional value is",
-        "no reason to lose the record. **Max length** (characters): a longer value is",
-        "not loaded (`value_too_long`: an optional field is left empty, a required one",
-        "quarantines its row). **Also written**: headers that probably mean the column;",
-        "such a header is reported and read as the column only when mapped, by",
+        "no reason to lose the record. **Max length** (characters; 1,000 unless the",
+        "column says): a longer value is not loaded (`value_too_long`: an optional",
+        "field is left empty, a required one quarantines its row); an extra column's",
+        f"cell longer than {standard.longest_value:,} is dropped from `extra` the same way. **Also",
+        "written**: headers that probably mean the column; such a header is reported",
+        "and read as the column only when mapped, by",
         "`clearsight ingest --map SOURCE=TARGET` or by a `column_map` object in",
         '`manifest.json` (`{"dob": "date_of_birth"}`; in a workbook\'s manifest sheet,',
         "`dob=date_of_birth; ...`). **Plausible**: dates warned (and kept) when after",
@@ -71,7 +73,7 @@ def _table(table: Table) -> list[str]:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for column in table.columns.values():
-        limit = f"{column.max_length:,}" if column.max_length is not None else ""
+        limit = f"{column.max_length:,}"
         lines.append(
             f"| `{column.name}` | {'yes' if column.required else ''} | {_type(column)} "
             f"| {column.on_invalid} | {limit} | {_meaning(column)} |"

@@ -42,6 +42,9 @@ OnInvalid = Literal["quarantine", "warn"]
 NamePart = Literal["forenames", "surname"]
 # Types holding free text of any length: each column of these states its limit.
 _UNBOUNDED_TYPES = frozenset({"text", "identifier", "name", "handle", "object_value"})
+# Any other column (a code, date, postcode, phone, number) holds a few dozen
+# characters at most: a cell a thousand long is an export fault, not a value.
+DEFAULT_MAX_LENGTH = 1000
 
 
 class SchemaError(ValueError):
@@ -93,7 +96,7 @@ class Column:
     on_dangling: OnInvalid = "quarantine"
     protected: bool = False
     depends_on: str | None = None
-    max_length: int | None = None
+    max_length: int = DEFAULT_MAX_LENGTH
     also_written: tuple[str, ...] = ()
     plausible: Plausibility | None = None
     name_part: NamePart | None = None
@@ -144,6 +147,11 @@ class Standard:
     tables: Mapping[str, Table]  # in load order: a table comes after those it references
     manifest: Mapping[str, ManifestField]
     areas: Mapping[str, str]
+
+    @property
+    def longest_value(self) -> int:
+        """The largest max_length of any column: no cell of an extra column may exceed it."""
+        return max(c.max_length for t in self.tables.values() for c in t.columns.values())
 
     def table_for_file(self, filename: str) -> Table | None:
         for table in self.tables.values():
@@ -302,14 +310,12 @@ def _column(where: str, name: str, spec: dict[str, Any], context: _Context) -> C
     )
 
 
-def _max_length(
-    where: str, spec: dict[str, Any], value_type: ValueType, is_list: bool
-) -> int | None:
+def _max_length(where: str, spec: dict[str, Any], value_type: ValueType, is_list: bool) -> int:
     limit = spec.get("max_length")
     if limit is None:
         if is_list or value_type.name in _UNBOUNDED_TYPES:
             raise SchemaError(f"{where}: a free-text or list column needs max_length")
-        return None
+        return DEFAULT_MAX_LENGTH
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
         raise SchemaError(f"{where}: max_length must be a positive whole number, not {limit!r}")
     return limit
