@@ -77,7 +77,14 @@ def _check(data: dict[str, Any], standard: Standard) -> Manifest:
             )
         cleaned = spec.type.clean(raw)
         # The manifest is the standard's own file: dates in it are ISO, never day first.
-        if cleaned is None or spec.type.note(raw) is not None:
+        if cleaned is not None and spec.type.note(raw) is not None:
+            raise SubmissionError(
+                MANIFEST,
+                f"{name} {raw!r} must be ISO 8601 (YYYY-MM-DD) in the manifest",
+                column=name,
+                code=f"invalid_{name}",
+            )
+        if cleaned is None:
             raise SubmissionError(
                 MANIFEST, spec.type.explain(raw), column=name, code=f"invalid_{name}"
             )
