@@ -190,3 +190,21 @@ def test_cli_refuses_a_malformed_map(db_path: Path, make_submission: MakeSubmiss
     run = _cli(db_path, "--map", "dob", str(make_submission()))
     assert run.returncode == 2
     assert "--map: column map entry 'dob' is not SOURCE=TARGET" in run.stderr
+
+
+def test_cli_lists_warnings_by_code(db_path: Path, make_submission: MakeSubmission) -> None:
+    folder = make_submission(persons=DOB_PERSONS)
+    assert _cli(db_path, "--map", "dob=date_of_birth", str(folder)).returncode == 0
+    run = subprocess.run(
+        [sys.executable, "-m", "clearsight.cli", "quarantine", "warnings", "--db", str(db_path)]
+        + ["--code", "day_first_date", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    listed = json.loads(run.stdout)
+    assert [(w["file"], w["row"], w["column"], w["value"]) for w in listed] == [
+        ("persons.csv", 3, "date_of_birth", "16/07/2008")
+    ]
+    assert "read day first as 2008-07-16" in listed[0]["reason"]
