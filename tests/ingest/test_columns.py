@@ -196,8 +196,10 @@ def test_cli_lists_warnings_by_code(db_path: Path, make_submission: MakeSubmissi
     folder = make_submission(persons=DOB_PERSONS)
     assert _cli(db_path, "--map", "dob=date_of_birth", str(folder)).returncode == 0
     run = subprocess.run(
-        [sys.executable, "-m", "clearsight.cli", "quarantine", "warnings", "--db", str(db_path)]
-        + ["--code", "day_first_date", "--json"],
+        [
+            *(sys.executable, "-m", "clearsight.cli", "quarantine", "warnings"),
+            *("--db", str(db_path), "--code", "day_first_date", "--json"),
+        ],
         capture_output=True,
         text=True,
         check=False,
