@@ -55,6 +55,10 @@ def render(standard: Standard) -> str:
             f"| `{field.name}` | {'yes' if field.required else ''} | {field.type.name} "
             f"| {field.description} |"
         )
+    lines.append(
+        "| `column_map` |  | object | Submitted column name to standard column name "
+        '(`{"dob": "date_of_birth"}`), kept with the source; see *Also written*. |'
+    )
     for table in standard.tables.values():
         lines += ["", *_table(table)]
     lines += ["", "## Area codes", ""]
