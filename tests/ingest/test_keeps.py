@@ -73,6 +73,11 @@ OPTIONAL_CASES: list[tuple[str, dict[str, Rows], tuple[str, int, str, str, str]]
         ("events.csv", 3, "cse_flag", "invalid_code", "Y"),
     ),
     (
+        "location that is not in the submission",
+        {"events": [{**EVENTS[0], "location_id": "L7"}]},
+        ("events.csv", 2, "location_id", "dangling_reference", "L7"),
+    ),
+    (
         "latitude",
         {"locations": [{"location_id": "L1", "latitude": "95"}]},
         ("locations.csv", 2, "latitude", "invalid_coordinate", "95"),
@@ -100,10 +105,14 @@ def test_bad_optional_value_warns_and_the_row_loads(
     table = file.removesuffix(".csv")
     stored = con.execute(f"SELECT {column} FROM {table} WHERE row_number = {row}").fetchall()
     assert len(stored) == 1
-    if column != "nationality":
-        assert stored == [(None,)]
-    else:
+    if column == "nationality":
         assert stored == [(["GB"],)]
+    elif column == "location_id":  # a reference is kept as written, as related_event_id is
+        assert stored == [("L7",)]
+        involved = con.execute("SELECT count(*) FROM involvements WHERE event_id = 'E1'")
+        assert involved.fetchall() == [(len(INVOLVEMENTS),)]
+    else:
+        assert stored == [(None,)]
 
 
 @pytest.mark.parametrize(

@@ -55,21 +55,6 @@ CASES: list[tuple[str, dict[str, Rows], tuple[str, int, str, str]]] = [
         ("involvements.csv", 4, "event_id", "dangling_reference"),
     ),
     (
-        "event names an absent location",
-        {
-            "events": [
-                *EVENTS,
-                {
-                    "event_id": "E2",
-                    "event_type": "crime",
-                    "reported_date": "2024-01-01",
-                    "location_id": "L7",
-                },
-            ]
-        },
-        ("events.csv", 3, "location_id", "dangling_reference"),
-    ),
-    (
         "association names an absent object",
         {
             "associations": [

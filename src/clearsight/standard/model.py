@@ -281,7 +281,8 @@ def _column(where: str, name: str, spec: dict[str, Any], context: _Context) -> C
     reference = spec.get("references")
     required = bool(spec.get("required", False))
     on_invalid = spec.get("on_invalid", "quarantine" if required else "warn")
-    on_dangling = spec.get("on_dangling", "quarantine")
+    # A missing optional link (an event's location) is no reason to lose the row either.
+    on_dangling = spec.get("on_dangling", "quarantine" if required else "warn")
     for label, value in (("on_invalid", on_invalid), ("on_dangling", on_dangling)):
         if value not in ("quarantine", "warn"):
             raise SchemaError(f"{where}: {label} must be quarantine or warn, not {value!r}")
