@@ -215,6 +215,12 @@ def _print_results(results: list[IngestResult]) -> None:
 def _print_warnings(results: list[IngestResult]) -> None:
     """Header notes in full, and value warnings counted by reason code."""
     for r in results:
+        for entry in r.unused_column_map:
+            out.print(
+                f"warning: {r.source_id}: column map {entry} matched no column of any file",
+                highlight=False,
+                markup=False,
+            )
         for f in r.files:
             for note in f.column_notes:
                 out.print(f"warning: {r.source_id} {f.file}: {note}", highlight=False, markup=False)

@@ -62,6 +62,15 @@ def test_map_reads_dob_as_date_of_birth(
     persons = next(f for f in result.files if f.file == "persons.csv")
     assert persons.warnings_by_code == {"day_first_date": 1, "mapped_column": 1}
     assert [(c, code) for _, c, code, _ in header_warnings(con)] == [("dob", "mapped_column")]
+    assert result.unused_column_map == ()
+
+
+def test_a_map_that_matches_no_header_is_reported(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    result = ingest(con, make_submission(), column_map={"d_o_b": "date_of_birth"})
+    assert result.status == "loaded"
+    assert result.unused_column_map == ("d_o_b=date_of_birth",)
 
 
 def test_column_map_in_the_manifest_reads_dob(

@@ -54,6 +54,8 @@ class IngestResult:
     files: list[FileResult] = field(default_factory=list)
     ignored_files: tuple[str, ...] = ()
     seconds: float = 0.0
+    # Column map entries (SOURCE=TARGET) that matched no header of any file.
+    unused_column_map: tuple[str, ...] = ()
 
     @property
     def rows_read(self) -> int:
@@ -105,10 +107,15 @@ def ingest(
             for name, p in submission.files.items()
         }
         digest = _submission_digest(submission, scanned, mapping)
+        used = {
+            n.header for f in scanned.values() for n in f.notes if n.code == columns.MAPPED_COLUMN
+        }
+        unused = tuple(f"{k}={v}" for k, v in sorted(mapping.items()) if k not in used)
         current = _current_batch(con, submission.manifest.source_id)
         if current is not None and current[1] == digest:
             log.info("%s: unchanged since batch %s", submission.manifest.source_id, current[0])
-            return _unchanged(con, submission, current[0], time.perf_counter() - started)
+            result = _unchanged(con, submission, current[0], time.perf_counter() - started)
+            return replace(result, unused_column_map=unused)
         if current is not None and current[2] > submission.manifest.extract_date:
             raise SubmissionError(
                 MANIFEST,
@@ -141,7 +148,7 @@ def ingest(
             "rows_quarantined": result.rows_quarantined,
         },
     )
-    return replace(result, seconds=time.perf_counter() - started)
+    return replace(result, seconds=time.perf_counter() - started, unused_column_map=unused)
 
 
 def _submission_digest(
