@@ -3,7 +3,8 @@
 A table's rows go through three temporary tables: ``__s_<t>`` the cells as
 submitted (blank → NULL), ``__c_<t>`` the stored shape (clean values, raw values,
 extras), and the shared ``__issues`` with one row per problem found, each marked
-``quarantine`` (the row is not loaded) or ``warn`` (loaded, value unusable).
+``quarantine`` (the row is not loaded) or ``warn`` (loaded: the value unusable,
+or valid but read in another form than the standard's, such as a day-first date).
 Value types run in Python over the *distinct* values of a column only.
 """
 
