@@ -219,3 +219,15 @@ def test_cli_lists_warnings_by_code(db_path: Path, make_submission: MakeSubmissi
         ("persons.csv", 3, "date_of_birth", "16/07/2008")
     ]
     assert "read day first as 2008-07-16" in listed[0]["reason"]
+
+
+def test_workbook_manifest_row_maps_columns(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission, tmp_path: Path
+) -> None:
+    from tests.ingest.test_load import _folder_to_xlsx
+
+    folder = make_submission(manifest={"column_map": "dob=date_of_birth"}, persons=DOB_PERSONS)
+    workbook = tmp_path / "mapped.xlsx"
+    _folder_to_xlsx(folder, workbook)
+    ingest(con, workbook)
+    assert dates_of_birth(con) == [("P1", "2011-03-04"), ("P2", "2008-07-16")]
