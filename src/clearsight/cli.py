@@ -124,6 +124,14 @@ def ingest_command(
             "or leave it to 'clearsight language scan'.",
         ),
     ] = True,
+    column_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="Read a submitted column as a standard one, SOURCE=TARGET "
+            "(repeatable), e.g. --map dob=date_of_birth.",
+        ),
+    ] = None,
 ) -> None:
     """Check submissions against the standard and load them into the store.
 
@@ -131,8 +139,11 @@ def ingest_command(
     break a rule are quarantined with file, row, column and reason; a structural
     fault (encoding, delimiter, missing columns, duplicate ids) refuses the file.
     """
+    from clearsight.ingest.columns import parse_map
+
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
+    mapping = parse_map(column_map or (), "--map")
     con = open_store(db)
     results: list[IngestResult] = []
     hook = _narrative_hook(language)
@@ -156,6 +167,7 @@ def ingest_command(
                     actor=_actor(),
                     after_load=hook,
                     progress=lambda message: progress.update(task, description=message),
+                    column_map=mapping,
                 )
             )
             progress.advance(task)
@@ -200,6 +212,29 @@ def _print_results(results: list[IngestResult]) -> None:
     quarantined = sum(r.rows_quarantined for r in results)
     if quarantined:
         out.print(f"{quarantined:,} rows quarantined: see 'clearsight quarantine list'.")
+    _print_warnings(results)
+
+
+def _print_warnings(results: list[IngestResult]) -> None:
+    """Header notes in full, and value warnings counted by reason code."""
+    for r in results:
+        for entry in r.unused_column_map:
+            out.print(
+                f"warning: {r.source_id}: column map {entry} matched no column of any file",
+                highlight=False,
+                markup=False,
+            )
+        for f in r.files:
+            for note in f.column_notes:
+                out.print(f"warning: {r.source_id} {f.file}: {note}", highlight=False, markup=False)
+            if f.warnings:
+                codes = ", ".join(f"{code} {n:,}" for code, n in f.warnings_by_code.items())
+                out.print(
+                    f"{r.source_id} {f.file}: {f.warnings:,} warning(s) on loaded rows ({codes}): "
+                    "see 'clearsight quarantine warnings'.",
+                    highlight=False,
+                    markup=False,
+                )
 
 
 @quarantine_app.command("list")
@@ -243,6 +278,53 @@ def quarantine_list(
             markup=False,
         )
     out.print(f"{len(rows)} quarantined value(s) shown.", highlight=False)
+
+
+@quarantine_app.command("warnings")
+def quarantine_warnings(
+    db: DbOption = None,
+    source: Annotated[str | None, typer.Option(help="Only this source_id.")] = None,
+    code: Annotated[str | None, typer.Option(help="Only this reason code.")] = None,
+    current: Annotated[
+        bool, typer.Option("--current/--all", help="Only the current batch of each source.")
+    ] = True,
+    limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """List warnings on rows that loaded: the value kept raw, the reading reported, or why.
+
+    Row 1 is the header: a column that looks like a standard one, or was mapped.
+    """
+    con = open_store(db, read_only=True)
+    sql = (
+        "SELECT w.source_id, w.batch_id, w.file, w.row_number, w.column_name, w.reason_code, "
+        "w.reason, w.value FROM value_warnings w"
+    )
+    where: list[str] = []
+    params: list[str] = []
+    if current:
+        sql += " JOIN sources s ON s.current_batch_id = w.batch_id"
+    for column, value in (("w.source_id", source), ("w.reason_code", code)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY w.source_id, w.file, w.row_number, w.column_name"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    rows = con.execute(sql, params).fetchall()
+    columns = ["source_id", "batch_id", "file", "row", "column", "reason_code", "reason", "value"]
+    if as_json:
+        print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=2))
+        return
+    for source_id, batch_id, file, row, column, reason_code, reason, _value in rows:
+        out.print(
+            f"{source_id} (batch {batch_id})  {file}:{row} [{column}]  {reason_code}: {reason}",
+            highlight=False,
+            markup=False,
+        )
+    out.print(f"{len(rows)} warning(s) shown.", highlight=False)
 
 
 @app.command("batches")

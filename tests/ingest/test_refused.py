@@ -153,6 +153,20 @@ REFUSALS: list[tuple[str, Callable[[Path], Path], str, str, int | None]] = [
     ),
     ("period backwards", _manifest(period_start="2026-01-01"), "manifest.json", "bad_period", None),
     (
+        "column map to no column",
+        _manifest(column_map={"dob": "birthday"}),
+        "manifest.json",
+        "bad_column_map",
+        None,
+    ),
+    (
+        "column map not an object",
+        _manifest(column_map=["dob"]),
+        "manifest.json",
+        "bad_column_map",
+        None,
+    ),
+    (
         "missing required file",
         lambda f: (f / "events.csv").unlink() or f,
         "events.csv",

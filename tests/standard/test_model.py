@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from clearsight.standard import SchemaError, load_standard
-from clearsight.standard.model import _schema_dir
+from clearsight.standard.model import DEFAULT_MAX_LENGTH, _schema_dir
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "standard" / "STANDARD.md"
 
@@ -77,6 +77,32 @@ def _broken_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
             "location: locations}",
             "no table for",
         ),
+        ("events.yaml", "    max_length: 20000\n", "", "needs max_length"),
+        ("events.yaml", "    max_length: 20000\n", "    max_length: -5\n", "positive whole"),
+        ("events.yaml", "    max_length: 20000\n", "    max_length: lots\n", "positive whole"),
+        ("persons.yaml", "also_written: [gender]", "also_written: [dob]", "already means"),
+        ("persons.yaml", "also_written: [gender]", "also_written: [Surname]", "already means"),
+        ("persons.yaml", "also_written: [gender]", "also_written: gender", "list of header"),
+        (
+            "persons.yaml",
+            "    also_written: [gender]\n",
+            "    also_written: [gender]\n    plausible: {not_after_extract: true}\n",
+            "dates only",
+        ),
+        (
+            "persons.yaml",
+            "plausible: {not_after_extract: true, max_age_years: 110}",
+            "plausible: {not_after_extract: true, max_age_years: 0}",
+            "max_age_years",
+        ),
+        (
+            "persons.yaml",
+            "plausible: {not_after_extract: true, max_age_years: 110}",
+            "plausible: {in_future: true}",
+            "unknown plausible keys",
+        ),
+        ("persons.yaml", "    name_part: surname\n", "", "one forenames and one surname"),
+        ("persons.yaml", "    name_part: surname\n", "    name_part: middle\n", "name_part"),
     ],
 )
 def test_inconsistent_schema_is_an_error(
@@ -84,3 +110,30 @@ def test_inconsistent_schema_is_an_error(
 ) -> None:
     with pytest.raises(SchemaError, match=message):
         load_standard.__wrapped__(_broken_copy(tmp_path, file, old, new))
+
+
+def test_optional_columns_warn_and_required_ones_quarantine_by_default() -> None:
+    std = load_standard()
+    columns = [c for t in std.tables.values() for c in t.columns.values()]
+    assert columns
+    for column in columns:
+        if not column.required:
+            assert column.on_invalid == "warn", column.name
+    assert std.tables["events"].columns["reported_date"].on_invalid == "quarantine"
+    assert std.tables["persons"].columns["date_of_birth"].on_invalid == "warn"
+
+
+def test_every_free_text_column_has_a_length_limit() -> None:
+    std = load_standard()
+    assert std.tables["events"].columns["narrative"].max_length == 20_000
+    assert std.tables["persons"].columns["forenames"].max_length == 200
+    free = [
+        c
+        for t in std.tables.values()
+        for c in t.columns.values()
+        if c.is_list or c.type.name in ("text", "identifier", "name", "object_value")
+    ]
+    assert free
+    # Each states its own limit in the YAML (a missing one fails at load, tested above).
+    assert {c.max_length for c in free} >= {200, 1000, 2000, 20_000}
+    assert std.tables["persons"].columns["postcode"].max_length == DEFAULT_MAX_LENGTH

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -105,9 +106,44 @@ def test_dates_round_trip_and_partial_forms(day: object) -> None:
 
 
 def test_impossible_dates_are_rejected() -> None:
-    for raw in ("2024-02-30", "2024-13", "24-01-01", "01/02/2024", "2024-1-1"):
+    for raw in ("2024-02-30", "2024-13", "24-01-01", "31/02/2024", "2024-1-1", "1950-43-06"):
         assert PartialDate().clean(raw) is None
         assert Date().clean(raw) is None
+
+
+@pytest.mark.parametrize("raw", ["16/07/2008", "16-07-2008", "16.07.2008", "16/7/2008 14:30"])
+def test_unambiguous_uk_day_first_date_is_read_and_reported(raw: str) -> None:
+    for vtype in (Date(), PartialDate()):
+        assert vtype.clean(raw) == "2008-07-16"
+        note = vtype.note(raw)
+        assert note is not None and note[0] == "day_first_date"
+        assert "2008-07-16" in note[1]
+
+
+def test_ambiguous_uk_date_is_read_day_first_and_says_the_other_reading() -> None:
+    assert Date().clean("05/06/2008") == "2008-06-05"
+    note = Date().note("05/06/2008")
+    assert note is not None
+    assert note[0] == "ambiguous_day_first_date"
+    assert "2008-05-06" in note[1]
+
+
+def test_same_day_and_month_is_not_ambiguous() -> None:
+    assert Date().note("05/05/2008") == (
+        "day_first_date",
+        "'05/05/2008' read day first as 2008-05-05",
+    )
+
+
+def test_day_first_date_with_a_two_digit_year_or_no_such_day_is_invalid() -> None:
+    for raw in ("16/07/08", "31/13/2024", "30/02/2024", "16/07-2008"):
+        assert Date().clean(raw) is None
+        assert Date().note(raw) is None
+
+
+def test_iso_dates_carry_no_note() -> None:
+    assert Date().note("2008-07-16") is None
+    assert PartialDate().note("2008-07") is None
 
 
 @given(st.text(max_size=30))

@@ -3,7 +3,8 @@
 A table's rows go through three temporary tables: ``__s_<t>`` the cells as
 submitted (blank → NULL), ``__c_<t>`` the stored shape (clean values, raw values,
 extras), and the shared ``__issues`` with one row per problem found, each marked
-``quarantine`` (the row is not loaded) or ``warn`` (loaded, value unusable).
+``quarantine`` (the row is not loaded) or ``warn`` (loaded: the value unusable,
+or valid but read in another form than the standard's, such as a day-first date).
 Value types run in Python over the *distinct* values of a column only.
 """
 
@@ -43,10 +44,13 @@ def stage(
     table: Table,
     header: Sequence[str],
     batches: Iterable[pa.RecordBatch],
+    extra_limit: int | None = None,
 ) -> int:
     """Load submitted cells into ``__s_<t>``; absent optional columns become NULL.
 
-    Returns the number of records read.
+    A cell of an extra column longer than ``extra_limit`` is left out of ``extra``
+    and reported (``value_too_long``), as an over-long value of a standard column
+    is. Returns the number of records read.
     """
     con.execute(ISSUES_DDL)
     present = set(header)
@@ -55,8 +59,15 @@ def stage(
         for c in table.columns
     ]
     extras = [e for e in header if e not in table.columns and e != ROW_NUMBER]
+    kept = (
+        "{c}"
+        if extra_limit is None
+        else f"CASE WHEN length({{c}}) > {extra_limit} THEN NULL ELSE {{c}} END"
+    )
     extra = (
-        "to_json(struct_pack(" + ", ".join(f"{quote(e)} := {quote(e)}" for e in extras) + "))"
+        "to_json(struct_pack("
+        + ", ".join(f"{quote(e)} := {kept.format(c=quote(e))}" for e in extras)
+        + "))"
         if extras
         else "NULL::JSON"
     )
@@ -73,10 +84,26 @@ def stage(
         con.register(view, batch)
         try:
             con.execute(f"INSERT INTO {name} SELECT {select} FROM {view}")
+            if extra_limit is not None:
+                for e in extras:
+                    _long_extra(con, table, view, e, extra_limit)
         finally:
             con.unregister(view)
         rows += batch.num_rows
     return rows
+
+
+def _long_extra(
+    con: duckdb.DuckDBPyConnection, table: Table, view: str, column: str, limit: int
+) -> None:
+    c = quote(column)
+    con.execute(
+        f"INSERT INTO __issues SELECT {literal(table.name)}, {ROW_NUMBER}, {literal(column)}, "
+        f"'value_too_long', length({c}) || {literal(f' characters, over the limit of {limit:,}')}"
+        f" || ' for an extra column: not kept in extra', "
+        f"left({c}, 100) || '… (' || length({c}) || ' characters)', 'warn' "
+        f"FROM {view} WHERE length({c}) > {limit}"
+    )
 
 
 def clean(con: duckdb.DuckDBPyConnection, table: Table) -> None:
@@ -128,15 +155,21 @@ def _scalar_map(con: duckdb.DuckDBPyConnection, table: Table, column: Column) ->
         ).fetchall()
         objtype = column.type
         cleaned = [(k, v, objtype.for_kind(k)) for k, v in pairs]
+        values = [vt.clean(v) for _, v, vt in cleaned]
+        notes = [
+            vt.note(v) if c is not None else None
+            for (_, v, vt), c in zip(cleaned, values, strict=True)
+        ]
         _register(
             con,
             alias,
             {
                 "kind": [k for k, _, _ in cleaned],
                 "raw": [v for _, v, _ in cleaned],
-                "clean": [vt.clean(v) for _, v, vt in cleaned],
+                "clean": values,
                 "reason": [vt.validate(v) for _, v, vt in cleaned],
                 "code": [vt.reason_code for _, _, vt in cleaned],
+                **_note_columns(notes),
             },
         )
         on = f"{alias}.raw = s.{c} AND {alias}.kind IS NOT DISTINCT FROM lower(trim(s.{kind}))"
@@ -158,6 +191,16 @@ def _scalar_map(con: duckdb.DuckDBPyConnection, table: Table, column: Column) ->
         f"s.{c}",
         f"__s_{t} s JOIN {alias} ON {on} WHERE {alias}.clean IS NULL",
         column.on_invalid,
+    )
+    _issue(
+        con,
+        t,
+        column.name,
+        f"{alias}.note_code",
+        f"{alias}.note",
+        f"s.{c}",
+        f"__s_{t} s JOIN {alias} ON {on} WHERE {alias}.note_code IS NOT NULL",
+        "warn",
     )
     return alias, on
 
@@ -186,6 +229,17 @@ def _list_map(con: duckdb.DuckDBPyConnection, table: Table, column: Column) -> s
         column.on_invalid,
         row="e.row_number",
     )
+    _issue(
+        con,
+        t,
+        column.name,
+        "m.note_code",
+        "m.note",
+        "e.raw",
+        f"{elements} e JOIN {mapping} m USING (raw) WHERE m.note_code IS NOT NULL",
+        "warn",
+        row="e.row_number",
+    )
     alias = f"__l_{t}_{column.name}"
     con.execute(
         f"CREATE TEMP TABLE {alias} AS SELECT e.row_number, "
@@ -210,8 +264,22 @@ def _register_map(
                 for r, v in zip(raws, cleaned, strict=True)
             ],
             "code": [vtype.reason_code] * len(raws),
+            **_note_columns(
+                [
+                    vtype.note(r) if v is not None else None
+                    for r, v in zip(raws, cleaned, strict=True)
+                ]
+            ),
         },
     )
+
+
+def _note_columns(notes: Sequence[tuple[str, str] | None]) -> dict[str, list[str | None]]:
+    """A valid value's reported reading, as the map's ``note_code`` and ``note``."""
+    return {
+        "note_code": [n[0] if n is not None else None for n in notes],
+        "note": [n[1] if n is not None else None for n in notes],
+    }
 
 
 def _register(

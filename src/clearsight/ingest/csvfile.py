@@ -11,7 +11,7 @@ import codecs
 import csv
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from clearsight.ingest.columns import HeaderNote, missing_hint, resolve_header
 from clearsight.ingest.errors import SubmissionError
 from clearsight.standard import Table
 
@@ -36,10 +37,16 @@ class ScannedFile:
     name: str
     sha256: str
     size: int
-    header: tuple[str, ...]  # normalised: stripped, lower case
+    header: tuple[str, ...]  # normalised: stripped, lower case, mapped columns renamed
+    notes: tuple[HeaderNote, ...] = ()
 
 
-def scan(path: Path, table: Table, max_line_bytes: int = MAX_LINE_BYTES) -> ScannedFile:
+def scan(
+    path: Path,
+    table: Table,
+    max_line_bytes: int = MAX_LINE_BYTES,
+    column_map: Mapping[str, str] | None = None,
+) -> ScannedFile:
     """Check a file's bytes and header; raise SubmissionError at the first fault."""
     name = path.name
     digest = hashlib.sha256()
@@ -98,11 +105,13 @@ def scan(path: Path, table: Table, max_line_bytes: int = MAX_LINE_BYTES) -> Scan
         raise SubmissionError(
             name, "not UTF-8: truncated character", row=line, code="not_utf8"
         ) from exc
-    header = _header(name, first_line, table)
-    return ScannedFile(path, name, digest.hexdigest(), offset, header)
+    header, notes = _header(name, first_line, table, column_map or {})
+    return ScannedFile(path, name, digest.hexdigest(), offset, header, notes)
 
 
-def _header(name: str, first_line: bytes, table: Table) -> tuple[str, ...]:
+def _header(
+    name: str, first_line: bytes, table: Table, column_map: Mapping[str, str]
+) -> tuple[tuple[str, ...], tuple[HeaderNote, ...]]:
     text = first_line.removeprefix(_BOM).decode("utf-8").rstrip("\r")
     if not text.strip():
         raise SubmissionError(name, "file is empty (no header row)", row=1, code="empty_file")
@@ -127,16 +136,18 @@ def _header(name: str, first_line: bytes, table: Table) -> tuple[str, ...]:
                 name, f"column {column!r} appears twice", row=1, column=column, code="bad_header"
             )
         seen.add(column)
-    missing = [c for c in table.required_columns if c not in seen]
+    resolved, notes = resolve_header(name, header, table, column_map)
+    missing = [c for c in table.required_columns if c not in resolved]
     if missing:
         raise SubmissionError(
             name,
-            f"missing required column(s): {', '.join(missing)}",
+            f"missing required column(s): {', '.join(missing)}"
+            + missing_hint(missing, resolved, table),
             row=1,
             column=missing[0],
             code="missing_column",
         )
-    return header
+    return resolved, notes
 
 
 def read(scanned: ScannedFile, block_bytes: int = BLOCK_BYTES) -> Iterator[pa.RecordBatch]:

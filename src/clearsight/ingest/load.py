@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from clearsight import audit
-from clearsight.ingest import clean
+from clearsight.ingest import clean, columns, limits, names
 from clearsight.ingest.csvfile import ScannedFile, read, scan
 from clearsight.ingest.errors import SubmissionError
 from clearsight.ingest.manifest import MANIFEST, Manifest
@@ -37,6 +37,10 @@ class FileResult:
     rows_loaded: int
     rows_quarantined: int
     warnings: int
+    # Warnings of the rows loaded, by reason code (value warnings and header notes).
+    warnings_by_code: dict[str, int] = field(default_factory=dict)
+    # What was said about the header: mapped columns, columns that look like standard ones.
+    column_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class IngestResult:
     files: list[FileResult] = field(default_factory=list)
     ignored_files: tuple[str, ...] = ()
     seconds: float = 0.0
+    # Column map entries (SOURCE=TARGET) that matched no header of any file.
+    unused_column_map: tuple[str, ...] = ()
 
     @property
     def rows_read(self) -> int:
@@ -79,24 +85,37 @@ def ingest(
     after_load: PostLoadHook | None = None,
     standard: Standard | None = None,
     actor: str = "system:ingest",
+    column_map: Mapping[str, str] | None = None,
 ) -> IngestResult:
     """Load the submission at ``path``; on any error the store is left as it was.
 
     ``after_load`` runs inside the same transaction once rows are inserted (for
-    stages that index what arrives, such as the language check).
+    stages that index what arrives, such as the language check). ``column_map``
+    (submitted header -> standard column, from ``--map``) adds to, and overrides,
+    the manifest's ``column_map``.
     """
     std = standard or load_standard()
     step = progress or (lambda _message: None)
     started = time.perf_counter()
+    columns.check_map(column_map or {}, std, "--map")
     ensure_schema(con, std)
     with open_submission(path, std) as submission:
         step(f"{submission.manifest.source_id}: checking files")
-        scanned = {name: scan(p, std.tables[name]) for name, p in submission.files.items()}
-        digest = _submission_digest(submission, scanned)
+        mapping = {**submission.manifest.column_map, **(column_map or {})}
+        scanned = {
+            name: scan(p, std.tables[name], column_map=mapping)
+            for name, p in submission.files.items()
+        }
+        digest = _submission_digest(submission, scanned, mapping)
+        used = {
+            n.header for f in scanned.values() for n in f.notes if n.code == columns.MAPPED_COLUMN
+        }
+        unused = tuple(f"{k}={v}" for k, v in sorted(mapping.items()) if k not in used)
         current = _current_batch(con, submission.manifest.source_id)
         if current is not None and current[1] == digest:
             log.info("%s: unchanged since batch %s", submission.manifest.source_id, current[0])
-            return _unchanged(con, submission, current[0], time.perf_counter() - started)
+            result = _unchanged(con, submission, current[0], time.perf_counter() - started)
+            return replace(result, unused_column_map=unused)
         if current is not None and current[2] > submission.manifest.extract_date:
             raise SubmissionError(
                 MANIFEST,
@@ -129,14 +148,20 @@ def ingest(
             "rows_quarantined": result.rows_quarantined,
         },
     )
-    return replace(result, seconds=time.perf_counter() - started)
+    return replace(result, seconds=time.perf_counter() - started, unused_column_map=unused)
 
 
-def _submission_digest(submission: Submission, scanned: dict[str, ScannedFile]) -> str:
+def _submission_digest(
+    submission: Submission, scanned: dict[str, ScannedFile], mapping: Mapping[str, str]
+) -> str:
     digest = hashlib.sha256()
     digest.update(hashlib.sha256((submission.root / MANIFEST).read_bytes()).digest())
     for name in sorted(scanned):
         digest.update(f"{scanned[name].name.lower()}:{scanned[name].sha256}\n".encode())
+    # The same files read with another column map are another submission; without a
+    # map the digest is what it always was, so stores keep recognising old loads.
+    for source, target in sorted(mapping.items()):
+        digest.update(f"map:{source}={target}\n".encode())
     return digest.hexdigest()
 
 
@@ -192,11 +217,17 @@ def _load(
         if table.name in scanned:
             step(f"{m.source_id}: reading {table.file}")
             file = scanned[table.name]
-            read_counts[table.name] = clean.stage(con, table, file.header, read(file))
+            read_counts[table.name] = clean.stage(
+                con, table, file.header, read(file), extra_limit=std.longest_value
+            )
+            columns.record_notes(con, table, file.notes)
         else:
             clean.stage(con, table, (), ())
         step(f"{m.source_id}: checking {table.file}")
+        limits.limit_lengths(con, table)
         clean.clean(con, table)
+        names.split_names(con, table)
+        limits.check_plausible(con, table, m.extract_date)
         clean.check_keys(con, table)
         clean.loaded_ids(con, table)
         clean.check_references(con, table, files)
@@ -278,11 +309,16 @@ def _store_table(
         f"WHERE i.tbl = {t} AND i.action = 'warn' "
         f"AND i.row_number NOT IN {quarantined}"
     )
-    n_quarantined, n_warnings = con.execute(
-        f"SELECT count(DISTINCT row_number) FILTER (WHERE action = 'quarantine'), "
-        f"count(*) FILTER (WHERE action = 'warn' AND row_number NOT IN {quarantined}) "
-        f"FROM __issues WHERE tbl = {t}"
-    ).fetchall()[0]
+    n_quarantined = con.execute(
+        f"SELECT count(DISTINCT row_number) FROM __issues WHERE tbl = {t} AND action = 'quarantine'"
+    ).fetchall()[0][0]
+    by_code = {
+        str(code): int(n)
+        for code, n in con.execute(
+            f"SELECT reason_code, count(*) FROM __issues WHERE tbl = {t} AND action = 'warn' "
+            f"AND row_number NOT IN {quarantined} GROUP BY ALL ORDER BY 1"
+        ).fetchall()
+    }
     return FileResult(
         file=scanned.name,
         sha256=scanned.sha256,
@@ -290,7 +326,9 @@ def _store_table(
         rows_read=rows_read,
         rows_loaded=rows_read - int(n_quarantined),
         rows_quarantined=int(n_quarantined),
-        warnings=int(n_warnings),
+        warnings=sum(by_code.values()),
+        warnings_by_code=by_code,
+        column_notes=tuple(note.reason for note in scanned.notes),
     )
 
 

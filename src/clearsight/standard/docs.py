@@ -24,6 +24,27 @@ def render(standard: Standard) -> str:
         "case-insensitive, extra columns kept (in `extra`) but not used. An empty cell",
         "means *not recorded*. Lists inside a cell are separated by `;`.",
         "",
+        "Dates are ISO 8601. A UK day-first date (`16/07/2008`, `16-07-2008`,",
+        "`16.07.2008`, four-digit year) is read too, and reported: `day_first_date` when",
+        "only one reading exists, `ambiguous_day_first_date` when month-first would also",
+        "be a date (`05/06/2008`, read as 5 June, the way UK agencies write it). The",
+        "manifest's own dates must be ISO.",
+        "",
+        "**If invalid**: `quarantine` (the row is not loaded) or `warn` (the row loads,",
+        "the field is empty, the submitted value and the reason are kept). Required",
+        "columns quarantine; optional ones warn, because an unusable optional value is",
+        "no reason to lose the record. **Max length** (characters; 1,000 unless the",
+        "column says): a longer value is not loaded (`value_too_long`: an optional",
+        "field is left empty, a required one quarantines its row); an extra column's",
+        f"cell longer than {standard.longest_value:,} is dropped from `extra` the same way. **Also",
+        "written**: headers that probably mean the column; such a header is reported",
+        "and read as the column only when mapped, by",
+        "`clearsight ingest --map SOURCE=TARGET` or by a `column_map` object in",
+        '`manifest.json` (`{"dob": "date_of_birth"}`; in a workbook\'s manifest sheet,',
+        "`dob=date_of_birth; ...`). **Plausible**: dates warned (and kept) when after",
+        "the extract date (`date_after_extract`) or implying an age over the limit at",
+        "the extract date (`implausible_age`).",
+        "",
         "## manifest.json",
         "",
         "| field | required | type | meaning |",
@@ -34,6 +55,10 @@ def render(standard: Standard) -> str:
             f"| `{field.name}` | {'yes' if field.required else ''} | {field.type.name} "
             f"| {field.description} |"
         )
+    lines.append(
+        "| `column_map` |  | object | Submitted column name to standard column name "
+        '(`{"dob": "date_of_birth"}`), kept with the source; see *Also written*. |'
+    )
     for table in standard.tables.values():
         lines += ["", *_table(table)]
     lines += ["", "## Area codes", ""]
@@ -48,13 +73,14 @@ def _table(table: Table) -> list[str]:
         f"{table.description} {'Required' if table.required else 'Optional'} file; "
         f"key: {', '.join(f'`{k}`' for k in table.key)}.",
         "",
-        "| column | required | type | if invalid | meaning |",
-        "| --- | --- | --- | --- | --- |",
+        "| column | required | type | if invalid | max length | meaning |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for column in table.columns.values():
+        limit = f"{column.max_length:,}"
         lines.append(
             f"| `{column.name}` | {'yes' if column.required else ''} | {_type(column)} "
-            f"| {column.on_invalid} | {_meaning(column)} |"
+            f"| {column.on_invalid} | {limit} | {_meaning(column)} |"
         )
     return lines
 
@@ -74,4 +100,16 @@ def _meaning(column: Column) -> str:
         parts.append(f"Refers to {target} ({column.on_dangling} when absent).")
     if column.protected:
         parts.append("Protected characteristic: monitoring and data quality only.")
+    if column.name_part == "forenames":
+        parts.append("`SURNAME, Forenames` here with the surname empty is split (`name_split`).")
+    if column.name_part == "surname":
+        parts.append("`SURNAME, Forenames` here with the forenames empty is split (`name_split`).")
+    rule = column.plausible
+    if rule is not None:
+        said = ["after the extract date"] if rule.not_after_extract else []
+        if rule.max_age_years is not None:
+            said.append(f"implying an age over {rule.max_age_years}")
+        parts.append(f"Plausible: warned when {' or '.join(said)}.")
+    if column.also_written:
+        parts.append("Also written: " + ", ".join(f"`{n}`" for n in column.also_written) + ".")
     return " ".join(parts)

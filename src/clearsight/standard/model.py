@@ -17,7 +17,16 @@ from typing import Any, Literal
 
 import yaml
 
-from clearsight.standard.types import PARAMETRISED, TYPES, Code, Coordinate, Country, ValueType
+from clearsight.standard.types import (
+    PARAMETRISED,
+    TYPES,
+    Code,
+    Coordinate,
+    Country,
+    Date,
+    PartialDate,
+    ValueType,
+)
 
 SUPPORTED_VERSIONS = ("1.0",)
 TABLE_FILES = (
@@ -30,6 +39,12 @@ TABLE_FILES = (
 )
 
 OnInvalid = Literal["quarantine", "warn"]
+NamePart = Literal["forenames", "surname"]
+# Types holding free text of any length: each column of these states its limit.
+_UNBOUNDED_TYPES = frozenset({"text", "identifier", "name", "handle", "object_value"})
+# Any other column (a code, date, postcode, phone, number) holds a few dozen
+# characters at most: a cell a thousand long is an export fault, not a value.
+DEFAULT_MAX_LENGTH = 1000
 
 
 class SchemaError(ValueError):
@@ -51,7 +66,26 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Plausibility:
+    """Dates that can exist but are unlikely to be true: warned, and kept.
+
+    ``not_after_extract``: the date is after the extract date (a date of birth or an
+    event in the future of the data). ``max_age_years``: a date of birth implying an
+    age above this at the extract date.
+    """
+
+    not_after_extract: bool = False
+    max_age_years: int | None = None
+
+
+@dataclass(frozen=True)
 class Column:
+    """One column of a table.
+
+    ``on_invalid`` defaults to ``quarantine`` for a required column and ``warn`` for
+    an optional one: an unusable optional value is not a reason to lose the record.
+    """
+
     name: str
     type: ValueType
     description: str
@@ -62,6 +96,10 @@ class Column:
     on_dangling: OnInvalid = "quarantine"
     protected: bool = False
     depends_on: str | None = None
+    max_length: int = DEFAULT_MAX_LENGTH
+    also_written: tuple[str, ...] = ()
+    plausible: Plausibility | None = None
+    name_part: NamePart | None = None
 
     @property
     def keeps_raw(self) -> bool:
@@ -90,6 +128,10 @@ class Table:
         """The single identifier other tables refer to, when the key is one column."""
         return self.key[0] if len(self.key) == 1 else None
 
+    def name_part(self, part: NamePart) -> Column | None:
+        """The column holding this part of a person's name, when the table has one."""
+        return next((c for c in self.columns.values() if c.name_part == part), None)
+
 
 @dataclass(frozen=True)
 class ManifestField:
@@ -105,6 +147,11 @@ class Standard:
     tables: Mapping[str, Table]  # in load order: a table comes after those it references
     manifest: Mapping[str, ManifestField]
     areas: Mapping[str, str]
+
+    @property
+    def longest_value(self) -> int:
+        """The largest max_length of any column: no cell of an extra column may exceed it."""
+        return max(c.max_length for t in self.tables.values() for c in t.columns.values())
 
     def table_for_file(self, filename: str) -> Table | None:
         for table in self.tables.values():
@@ -125,6 +172,10 @@ _COLUMN_KEYS = {
     "values",
     "case",
     "depends_on",
+    "max_length",
+    "also_written",
+    "plausible",
+    "name_part",
 }
 _TABLE_KEYS = {"name", "file", "kind", "required", "description", "key", "columns"}
 _MANIFEST_KEYS = {"name", "file", "kind", "description", "fields"}
@@ -214,6 +265,8 @@ def _table(path: Path, context: _Context) -> Table:
             raise SchemaError(
                 f"{path.name}: column {column.name} depends on unknown column {column.depends_on!r}"
             )
+    _check_also_written(path.name, columns)
+    _check_name_parts(path.name, columns)
     return Table(
         name=name,
         file=str(data["file"]),
@@ -226,23 +279,92 @@ def _table(path: Path, context: _Context) -> Table:
 
 def _column(where: str, name: str, spec: dict[str, Any], context: _Context) -> Column:
     reference = spec.get("references")
-    on_invalid = spec.get("on_invalid", "quarantine")
-    on_dangling = spec.get("on_dangling", "quarantine")
+    required = bool(spec.get("required", False))
+    on_invalid = spec.get("on_invalid", "quarantine" if required else "warn")
+    # A missing optional link (an event's location) is no reason to lose the row either.
+    on_dangling = spec.get("on_dangling", "quarantine" if required else "warn")
     for label, value in (("on_invalid", on_invalid), ("on_dangling", on_dangling)):
         if value not in ("quarantine", "warn"):
             raise SchemaError(f"{where}: {label} must be quarantine or warn, not {value!r}")
+    value_type = _value_type(where, spec, context)
+    is_list = bool(spec.get("list", False))
+    name_part = spec.get("name_part")
+    if name_part is not None and (name_part not in ("forenames", "surname") or is_list):
+        raise SchemaError(f"{where}: name_part must be forenames or surname, on a single name")
+    if name_part is not None and value_type.name != "name":
+        raise SchemaError(f"{where}: name_part needs type name")
     return Column(
         name=name,
-        type=_value_type(where, spec, context),
+        type=value_type,
         description=_description(where, spec),
-        required=bool(spec.get("required", False)),
-        is_list=bool(spec.get("list", False)),
+        required=required,
+        is_list=is_list,
         on_invalid=on_invalid,
         references=_reference(where, reference) if reference is not None else None,
         on_dangling=on_dangling,
         protected=bool(spec.get("protected", False)),
         depends_on=spec.get("depends_on"),
+        max_length=_max_length(where, spec, value_type, is_list),
+        also_written=_also_written(where, spec),
+        plausible=_plausible(where, spec, value_type),
+        name_part=name_part,
     )
+
+
+def _max_length(where: str, spec: dict[str, Any], value_type: ValueType, is_list: bool) -> int:
+    limit = spec.get("max_length")
+    if limit is None:
+        if is_list or value_type.name in _UNBOUNDED_TYPES:
+            raise SchemaError(f"{where}: a free-text or list column needs max_length")
+        return DEFAULT_MAX_LENGTH
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        raise SchemaError(f"{where}: max_length must be a positive whole number, not {limit!r}")
+    return limit
+
+
+def normalise_header(name: str) -> str:
+    """A header reduced to letters and digits: ``Date_Of-Birth`` and ``dateofbirth`` agree."""
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def _also_written(where: str, spec: dict[str, Any]) -> tuple[str, ...]:
+    names = spec.get("also_written", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+        raise SchemaError(f"{where}: also_written must be a list of header names")
+    return tuple(n.strip().lower() for n in names)
+
+
+def _plausible(where: str, spec: dict[str, Any], value_type: ValueType) -> Plausibility | None:
+    data = spec.get("plausible")
+    if data is None:
+        return None
+    _no_unknown(where, data, {"not_after_extract", "max_age_years"}, "plausible")
+    if not isinstance(value_type, Date | PartialDate):
+        raise SchemaError(f"{where}: plausible applies to dates only")
+    age = data.get("max_age_years")
+    if age is not None and (not isinstance(age, int) or isinstance(age, bool) or age < 1):
+        raise SchemaError(f"{where}: max_age_years must be a positive whole number")
+    return Plausibility(not_after_extract=bool(data.get("not_after_extract")), max_age_years=age)
+
+
+def _check_also_written(file: str, columns: Mapping[str, Column]) -> None:
+    """A header another way of writing must lead to one column only."""
+    seen = {normalise_header(name): name for name in columns}
+    for column in columns.values():
+        for other in column.also_written:
+            key = normalise_header(other)
+            if key in seen and seen[key] != column.name:
+                raise SchemaError(
+                    f"{file}: column {column.name}: also_written {other!r} already means "
+                    f"{seen[key]}"
+                )
+            seen[key] = column.name
+
+
+def _check_name_parts(file: str, columns: Mapping[str, Column]) -> None:
+    parts = [c.name_part for c in columns.values() if c.name_part is not None]
+    if parts and sorted(parts) != ["forenames", "surname"]:
+        raise SchemaError(f"{file}: name_part needs one forenames and one surname column")
 
 
 def _value_type(where: str, spec: dict[str, Any], context: _Context) -> ValueType:

@@ -47,6 +47,14 @@ class ValueType:
             return self.explain(raw)
         return None
 
+    def note(self, raw: str) -> tuple[str, str] | None:
+        """A reading of a valid ``raw`` worth reporting: (reason code, reason), or None.
+
+        A value read in a form other than the standard's (a UK day-first date) loads,
+        and the reading is reported so that a person can check it.
+        """
+        return None
+
     def explain(self, raw: str) -> str:
         return f"not a valid {self.name}: {_shorten(raw)!r}"
 
@@ -131,12 +139,27 @@ class Country(Code):
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+# UK agencies write dates day first: 16/07/2008, 16-07-2008, 16.07.2008, with or
+# without a time. Four-digit years only: a two-digit year hides the century, and a
+# date of birth in the wrong century is worse than none.
+_DAY_FIRST = re.compile(
+    r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
 _YEAR_MIN, _YEAR_MAX = 1880, 2100
+DAY_FIRST_DATE = "day_first_date"
+AMBIGUOUS_DAY_FIRST_DATE = "ambiguous_day_first_date"
 
 
 @dataclass(frozen=True)
 class Date(ValueType):
-    """An ISO 8601 date or date-time, stored as the calendar date."""
+    """An ISO 8601 date or date-time, stored as the calendar date.
+
+    A UK day-first date (``16/07/2008``) is read too, and reported: as
+    ``day_first_date`` when only one reading exists (the day is over 12, or the
+    month-first reading is impossible), as ``ambiguous_day_first_date`` when both
+    readings are dates (``05/06/2008``): it is still read day first, because UK
+    agencies write dates so, and the raw value is kept for a person to check.
+    """
 
     name: ClassVar[str] = "date"
     sql_type: ClassVar[str] = "DATE"
@@ -144,10 +167,17 @@ class Date(ValueType):
     reason_code: ClassVar[str] = "invalid_date"
 
     def clean(self, raw: str) -> str | None:
-        return _clean_date(raw.strip())
+        value = raw.strip()
+        return _clean_date(value) or _day_first(value)
+
+    def note(self, raw: str) -> tuple[str, str] | None:
+        return _day_first_note(raw.strip())
 
     def explain(self, raw: str) -> str:
-        return f"{_shorten(raw)!r} is not an ISO 8601 date (YYYY-MM-DD or a date-time)"
+        return (
+            f"{_shorten(raw)!r} is not a date (ISO 8601 YYYY-MM-DD or a date-time, "
+            "or day first DD/MM/YYYY)"
+        )
 
 
 @lru_cache(maxsize=65536)
@@ -166,6 +196,38 @@ def _clean_date(value: str) -> str | None:
     return parsed.isoformat()
 
 
+def _calendar(year: int, month: int, day: int) -> str | None:
+    try:
+        parsed = date(year, month, day)
+    except ValueError:
+        return None
+    return parsed.isoformat() if _YEAR_MIN <= year <= _YEAR_MAX else None
+
+
+@lru_cache(maxsize=65536)
+def _day_first(value: str) -> str | None:
+    match = _DAY_FIRST.match(value)
+    if match is None:
+        return None
+    day, _, month, year = match.groups()
+    return _calendar(int(year), int(month), int(day))
+
+
+def _day_first_note(value: str) -> tuple[str, str] | None:
+    match = _DAY_FIRST.match(value)
+    read = _day_first(value)
+    if match is None or read is None:
+        return None
+    day, _, month, year = match.groups()
+    other = _calendar(int(year), int(day), int(month)) if day != month else None
+    if other is not None:
+        return (
+            AMBIGUOUS_DAY_FIRST_DATE,
+            f"{_shorten(value)!r} read day first as {read}; month first it would be {other}",
+        )
+    return DAY_FIRST_DATE, f"{_shorten(value)!r} read day first as {read}"
+
+
 _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -182,7 +244,7 @@ class PartialDate(ValueType):
         match = _PARTIAL.match(value)
         if match is None:
             full = _clean_date(value) if _DATETIME.match(value) else None
-            return full
+            return full or _day_first(value)
         year, month, day = match.groups()
         if not _YEAR_MIN <= int(year) <= _YEAR_MAX:
             return None
@@ -192,8 +254,11 @@ class PartialDate(ValueType):
             return _clean_date(value)
         return value
 
+    def note(self, raw: str) -> tuple[str, str] | None:
+        return _day_first_note(raw.strip())
+
     def explain(self, raw: str) -> str:
-        return f"{_shorten(raw)!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)"
+        return f"{_shorten(raw)!r} is not a date (YYYY-MM-DD, YYYY-MM, YYYY or DD/MM/YYYY)"
 
 
 # Outward code, then inward code (digit + two letters that are never C, I, K, M, O, V).

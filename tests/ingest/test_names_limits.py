@@ -1,0 +1,233 @@
+"""Surname-first names split at ingest; length limits and plausible dates from the standard."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import duckdb
+import pytest
+
+from clearsight.ingest import ingest
+from clearsight.ingest.names import split_surname_first
+from tests.ingest.conftest import EVENTS, PERSONS, MakeSubmission, Rows
+
+OTHER = PERSONS[1]
+
+
+def person(con: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
+    return con.execute(
+        "SELECT forenames, surname, forenames_raw, surname_raw FROM persons WHERE person_id = 'P1'"
+    ).fetchall()[0]
+
+
+def codes(con: duckdb.DuckDBPyConnection, column: str) -> list[tuple[int, str]]:
+    return con.execute(
+        "SELECT row_number, reason_code FROM value_warnings WHERE column_name = ? "
+        "ORDER BY row_number, reason_code",
+        [column],
+    ).fetchall()
+
+
+def load_person(con: duckdb.DuckDBPyConnection, make: MakeSubmission, **cells: str) -> None:
+    row = {"person_id": "P1", **cells}
+    result = ingest(con, make(persons=[row, OTHER]))
+    assert result.rows_quarantined == 0
+
+
+def test_surname_first_in_forenames_is_split(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    load_person(con, make_submission, forenames="SMITH, John Paul", surname="")
+    assert person(con) == ("john paul", "smith", "SMITH, John Paul", None)
+    assert codes(con, "forenames") == [(2, "name_split")]
+    reason = con.execute("SELECT reason FROM value_warnings").fetchall()[0][0]
+    assert "surname smith, forenames john paul" in reason
+
+
+def test_surname_first_in_surname_is_split(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    load_person(con, make_submission, surname="O'NEIL-SMITH, Zoë")
+    assert person(con) == ("zoe", "oneil smith", None, "O'NEIL-SMITH, Zoë")
+    assert codes(con, "surname") == [(2, "name_split")]
+
+
+def test_a_name_without_a_comma_is_never_split(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    load_person(con, make_submission, forenames="JOHN PAUL SMITH")
+    assert person(con) == ("john paul smith", None, "JOHN PAUL SMITH", None)
+    assert con.execute("SELECT count(*) FROM value_warnings").fetchall() == [(0,)]
+
+
+def test_a_comma_is_not_split_when_both_columns_are_filled(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    load_person(con, make_submission, forenames="John, Paul", surname="Smith")
+    assert person(con) == ("john paul", "smith", "John, Paul", "Smith")
+    assert con.execute("SELECT count(*) FROM value_warnings").fetchall() == [(0,)]
+
+
+def test_upper_case_is_cleaned_and_kept_raw(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    load_person(con, make_submission, forenames="BETHANY", surname="HUGHES")
+    assert person(con) == ("bethany", "hughes", "BETHANY", "HUGHES")
+
+
+@pytest.mark.parametrize(
+    ("raw", "parts"),
+    [
+        ("SMITH, John", ("smith", "john")),
+        ("Smith,John Paul", ("smith", "john paul")),
+        ("SMITH,", ("smith", None)),
+        (", John", (None, "john")),
+        ("SMITH, John, Paul", ("smith", "john paul")),
+        ("John Smith", None),
+        (",", None),
+    ],
+)
+def test_split_surname_first(raw: str, parts: tuple[str | None, str | None] | None) -> None:
+    assert split_surname_first(raw) == parts
+
+
+def test_900000_character_narrative_does_not_load_and_the_event_does(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    events = [{**EVENTS[0], "narrative": "Referral. " * 90_000}]
+    result = ingest(con, make_submission(events=events))
+    assert result.rows_quarantined == 0
+    assert con.execute("SELECT narrative FROM events").fetchall() == [(None,)]
+    warning = con.execute(
+        "SELECT column_name, reason_code, reason, value FROM value_warnings"
+    ).fetchall()
+    assert len(warning) == 1
+    column, code, reason, value = warning[0]
+    assert (column, code) == ("narrative", "value_too_long")
+    assert "900000 characters, over the limit of 20,000" in reason
+    assert len(value) < 200 and value.startswith("Referral.") and "900000 characters" in value
+    events_file = next(f for f in result.files if f.file == "events.csv")
+    assert events_file.warnings_by_code == {"value_too_long": 1}
+
+
+def test_narrative_at_the_limit_loads(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    text = "x" * 20_000
+    ingest(con, make_submission(events=[{**EVENTS[0], "narrative": text}]))
+    assert con.execute("SELECT length(narrative) FROM events").fetchall() == [(20_000,)]
+
+
+def test_over_long_name_is_blanked_raw_and_all(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    load_person(con, make_submission, forenames="A" * 201, surname="Hughes")
+    assert person(con) == (None, "hughes", None, "Hughes")
+    assert codes(con, "forenames") == [(2, "value_too_long")]
+
+
+PLAUSIBLE_CASES: list[tuple[str, dict[str, Rows], str, str]] = [
+    (
+        "birth in the future",
+        {"persons": [{**PERSONS[0], "date_of_birth": "2099-01-01"}, OTHER]},
+        "date_of_birth",
+        "date_after_extract",
+    ),
+    (
+        "birth year after the extract",
+        {"persons": [{**PERSONS[0], "date_of_birth": "2026"}, OTHER]},
+        "date_of_birth",
+        "date_after_extract",
+    ),
+    (
+        "placeholder birth date",
+        {"persons": [{**PERSONS[0], "date_of_birth": "1900-01-01"}, OTHER]},
+        "date_of_birth",
+        "implausible_age",
+    ),
+    (
+        "birth year over 110 years before the extract",
+        {"persons": [{**PERSONS[0], "date_of_birth": "1914"}, OTHER]},
+        "date_of_birth",
+        "implausible_age",
+    ),
+    (
+        "event after the extract",
+        {"events": [{**EVENTS[0], "occurred_date": "2026-03-01"}]},
+        "occurred_date",
+        "date_after_extract",
+    ),
+    (
+        "reported after the extract",
+        {"events": [{**EVENTS[0], "reported_date": "2025-10-02"}]},
+        "reported_date",
+        "date_after_extract",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "tables", "column", "code"), PLAUSIBLE_CASES, ids=[c[0] for c in PLAUSIBLE_CASES]
+)
+def test_implausible_date_is_warned_and_kept(
+    con: duckdb.DuckDBPyConnection,
+    make_submission: MakeSubmission,
+    label: str,
+    tables: dict[str, Rows],
+    column: str,
+    code: str,
+) -> None:
+    result = ingest(con, make_submission(**tables))
+    assert result.rows_quarantined == 0, label
+    assert codes(con, column) == [(2, code)]
+    table = "persons" if column == "date_of_birth" else "events"
+    stored = con.execute(f"SELECT {column} FROM {table} WHERE row_number = 2").fetchall()
+    assert stored[0][0] is not None
+
+
+@pytest.mark.parametrize(
+    ("raw", "column", "table"),
+    [
+        ("1915", "date_of_birth", "persons"),  # may be December 1915: 109 at the extract
+        ("1915-10-01", "date_of_birth", "persons"),  # exactly 110
+        ("2025-10", "date_of_birth", "persons"),  # may be before 1 October 2025
+        ("2025-10-01", "occurred_date", "events"),  # the extract day itself
+    ],
+)
+def test_possible_dates_are_not_warned(
+    con: duckdb.DuckDBPyConnection,
+    make_submission: MakeSubmission,
+    raw: str,
+    column: str,
+    table: str,
+) -> None:
+    if table == "persons":
+        ingest(con, make_submission(persons=[{**PERSONS[0], column: raw}, OTHER]))
+    else:
+        ingest(con, make_submission(events=[{**EVENTS[0], column: raw}]))
+    assert codes(con, column) == []
+    assert con.execute(f"SELECT {column} FROM {table} WHERE row_number = 2").fetchall()[0][0] in (
+        raw,
+        date.fromisoformat(raw) if len(raw) == 10 else raw,
+    )
+
+
+def test_over_long_typed_value_falls_under_the_default_limit(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    load_person(con, make_submission, surname="Hughes", postcode="LS1 4AB" * 150)
+    row = con.execute("SELECT postcode, postcode_raw FROM persons WHERE person_id = 'P1'")
+    assert row.fetchall() == [(None, None)]
+    assert codes(con, "postcode") == [(2, "value_too_long")]
+
+
+def test_over_long_cell_of_an_extra_column_is_not_kept_in_extra(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    load_person(con, make_submission, surname="Hughes", case_notes="n" * 20_001, team="CSE")
+    extra = con.execute("SELECT extra FROM persons WHERE person_id = 'P1'").fetchall()[0][0]
+    assert json.loads(extra) == {"case_notes": None, "team": "CSE"}
+    assert codes(con, "case_notes") == [(2, "value_too_long")]
+    value = con.execute("SELECT value FROM value_warnings").fetchall()[0][0]
+    assert len(value) < 200
