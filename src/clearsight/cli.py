@@ -41,6 +41,7 @@ from clearsight.ingest.load import PostLoadHook
 from clearsight.language.cli import app as language_app
 from clearsight.linkage.cli import entity_app, export_entities_command, link_app
 from clearsight.report.cli import report_command
+from clearsight.returns.cli import return_command
 from clearsight.review.cli import review_app
 from clearsight.standard import SchemaError
 from clearsight.stats.cli import stats_app
@@ -74,6 +75,7 @@ export_app.command("network")(export_network_command)
 app.add_typer(stats_app, name="stats")
 app.add_typer(review_app, name="review")
 app.command("report")(report_command)
+app.command("return")(return_command)
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(federate_app, name="federate")
