@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from clearsight.report.findings import findings
 from clearsight.stats.base import has_table
 from clearsight.stats.build import area_label, count_table
 from clearsight.stats.disclosure import publish
@@ -118,12 +119,6 @@ def _value(table: StatTable | None, row_key: str, column: str) -> Value:
     return None
 
 
-def _sum_published(*values: Value) -> Value:
-    if any(not isinstance(v, int) for v in values):
-        return "c"
-    return sum(v for v in values if isinstance(v, int))
-
-
 def summary(
     tables: dict[str, StatTable], key: str, s: Settings
 ) -> list[tuple[str, str, Value, str]]:
@@ -138,9 +133,7 @@ def summary(
         (
             "suspects",
             "Suspects and offenders",
-            _sum_published(
-                _value(t("scale"), key, "suspects"), _value(t("scale"), key, "offenders")
-            ),
+            _value(t("scale"), key, "suspects_offenders"),
             "",
         ),
         (
@@ -189,7 +182,7 @@ def summary(
 
 
 def _charts(tables: dict[str, StatTable], rows_key: str | None) -> dict[str, list[str]]:
-    from clearsight.report.charts import bar_chart
+    from clearsight.report.charts import bar_chart as draw
 
     def rows(name: str) -> list[Row]:
         table = tables.get(name)
@@ -198,6 +191,13 @@ def _charts(tables: dict[str, StatTable], rows_key: str | None) -> dict[str, lis
         return [r for r in table.rows if rows_key is None or r.key == rows_key]
 
     charts: dict[str, list[str]] = {}
+
+    def bar_chart(title: str, bars: list[tuple[str, Value]], unit: str = "") -> str:
+        # A chart whose every value is suppressed or missing draws no bar: leave it out.
+        if not any(isinstance(v, int | float) and not isinstance(v, bool) for _, v in bars):
+            return ""
+        return draw(title, bars, unit)
+
     scale = tables.get("scale")
     if scale and not scale.unavailable:
         charts["scale"] = [
@@ -248,7 +248,49 @@ def _charts(tables: dict[str, StatTable], rows_key: str | None) -> dict[str, lis
                 [(r.label, r.values["median"]) for r in charge.rows],
             )
         ]
-    return charts
+    return {k: [svg for svg in v if svg] for k, v in charts.items()}
+
+
+DISCLOSURE_NOTE = "Disclosure control:"
+# Columns per printed table (beside the row header): wider tables are split into parts that
+# each repeat the row header, so nothing is clipped at the page edge.
+MAX_PRINTED_COLUMNS = 10
+
+
+def printed(table: StatTable) -> list[StatTable]:
+    """``table`` as printed: the shared disclosure note left for the annex, and split into
+    parts of at most ``MAX_PRINTED_COLUMNS`` columns."""
+    notes = [n for n in table.notes if not n.startswith(DISCLOSURE_NOTE)]
+    cols = table.columns
+    parts = [cols[i : i + MAX_PRINTED_COLUMNS] for i in range(0, len(cols), MAX_PRINTED_COLUMNS)]
+    out = []
+    for i, part in enumerate(parts or [cols]):
+        title = table.title if len(parts) < 2 else f"{table.title} ({i + 1} of {len(parts)})"
+        out.append(
+            StatTable(
+                table.name,
+                title,
+                part,
+                table.rows,
+                table.groups,
+                notes if i == len(parts) - 1 else [],
+                table.row_header,
+                table.additive,
+                table.unavailable,
+                table.controlled,
+            )
+        )
+    return out
+
+
+def _area_provenance(
+    provenance: dict[str, str], sources: dict[str, str], area: str | None
+) -> dict[str, str]:
+    """An area's profile lists that area's sources only (the national row counts them all)."""
+    if area is None:
+        return provenance
+    mine = sorted(s for s, a in sources.items() if a == area)
+    return {**provenance, "sources_included": "; ".join(mine)}
 
 
 def build_report(
@@ -299,12 +341,18 @@ def build_report(
         + (area_label(area) if area else NATIONAL_LABEL),
         place=area_label(area) if area else NATIONAL_LABEL,
         generated=datetime.now().strftime("%d %B %Y"),
-        provenance=ctx.provenance.as_dict(),
+        provenance=_area_provenance(ctx.provenance.as_dict(), source_areas, area),
+        national_sources=len(source_areas),
         summary=headline,
+        findings=findings(published, key, s),
         sections=[
-            (sid, heading, [published[n] for n in names if n in published])
+            (sid, heading, [p for n in names if n in published for p in printed(published[n])])
             for sid, heading, names in SECTIONS
         ],
+        disclosure_note=next(
+            (n for t in published.values() for n in t.notes if n.startswith(DISCLOSURE_NOTE)),
+            "",
+        ),
         charts=_charts(published, None if area is None else area),
         settings=s,
         linkage=ctx.linkage,
