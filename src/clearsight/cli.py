@@ -29,6 +29,7 @@ from rich.table import Table
 from clearsight.access.cli import users_app
 from clearsight.audit.cli import audit_app
 from clearsight.commandline import CommandError, DbOption, JsonOption, cli_actor, open_store
+from clearsight.exports.beaconport import export_beaconport_command
 from clearsight.federation.cli import federate_app
 from clearsight.graph.cli import (
     export_network_command,
@@ -72,6 +73,7 @@ app.command("networks")(networks_command)
 app.add_typer(network_app, name="network")
 export_app.command("networks")(export_networks_command)
 export_app.command("network")(export_network_command)
+export_app.command("beaconport")(export_beaconport_command)
 app.add_typer(stats_app, name="stats")
 app.add_typer(review_app, name="review")
 app.command("report")(report_command)
