@@ -347,4 +347,3 @@ def _reasons(case: Case) -> list[str]:
             "criminalised in connection with their exploitation: for review"
         )
     return out
-
