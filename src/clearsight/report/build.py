@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from clearsight.inspection.readiness import ReadinessItem
 from clearsight.report.findings import findings
 from clearsight.stats.base import has_table
 from clearsight.stats.build import area_label, count_table
@@ -283,6 +284,30 @@ def printed(table: StatTable) -> list[StatTable]:
     return out
 
 
+@dataclass
+class ReadinessSummary:
+    """National view of one readiness item: forces at each rating, and which are red."""
+
+    ref: str
+    source: str
+    title: str
+    green: int = 0
+    amber: int = 0
+    red: int = 0
+    not_assessed: int = 0
+    red_forces: list[str] = field(default_factory=list)
+
+
+def _readiness_matrix(items: list[ReadinessItem]) -> list[ReadinessSummary]:
+    out: dict[str, ReadinessSummary] = {}
+    for i in items:
+        row = out.setdefault(i.ref, ReadinessSummary(i.ref, i.source, i.title))
+        setattr(row, i.rag, getattr(row, i.rag) + 1)
+        if i.rag == "red":
+            row.red_forces.append(area_label(i.area))
+    return list(out.values())
+
+
 def _area_provenance(
     provenance: dict[str, str], sources: dict[str, str], area: str | None
 ) -> dict[str, str]:
@@ -319,6 +344,10 @@ def build_report(
     }
     key = area or NATIONAL_KEY
     headline = summary(published, key, s)
+    from clearsight.inspection import readiness
+
+    # Readiness reads the st_* tables again; the tables above are already computed.
+    ready = readiness(con, s, exclude_sources=exclude_sources)
     out = Path(out)
     (out / "tables").mkdir(parents=True, exist_ok=True)
     from clearsight.report.tables import write_csv, write_xlsx
@@ -329,6 +358,13 @@ def build_report(
             path = out / "tables" / f"{t.name}.csv"
             write_csv(t, path, ctx.provenance)
             csvs.append(path)
+    from clearsight.returns.write import write_table
+
+    write_table(
+        out / "readiness.csv",
+        ("area", "ref", "source", "title", "rag", "figure", "how_computed"),
+        (i.as_row() for i in ready if area is None or i.area == area),
+    )
     xlsx = out / "tables.xlsx"
     write_xlsx(list(published.values()), xlsx, ctx.provenance)
     env = Environment(
@@ -345,6 +381,8 @@ def build_report(
         national_sources=len(source_areas),
         summary=headline,
         findings=findings(published, key, s),
+        readiness=[i for i in ready if i.area == area] if area else [],
+        readiness_matrix=_readiness_matrix(ready) if area is None else [],
         sections=[
             (sid, heading, [p for n in names if n in published for p in printed(published[n])])
             for sid, heading, names in SECTIONS

@@ -287,10 +287,12 @@ def _count(
     return counts
 
 
-def compute_return(con: duckdb.DuckDBPyConnection, d: Dictionary) -> ReturnData:
+def compute_return(
+    con: duckdb.DuckDBPyConnection, d: Dictionary, exclude_sources: tuple[str, ...] = ()
+) -> ReturnData:
     """The return for every area and England and Wales: one area's return is its rows of
     this (``select``), so it is disclosure-controlled together with the others."""
-    ctx = prepare(con)
+    ctx = prepare(con, exclude_sources)
     con.execute(_offences_sql(con))
     con.execute(_people_sql(con))
     offences = _records(con, "SELECT * FROM rt_offences")
