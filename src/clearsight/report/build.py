@@ -24,6 +24,7 @@ from clearsight.stats.table import NATIONAL_KEY, NATIONAL_LABEL, Row, StatTable,
 
 SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("scale", "Scale", ("scale", "agencies")),
+    ("trends", "Trends", ("trend_children",)),
     ("networks", "Networks", ("networks", "cocad")),
     (
         "victims",
@@ -207,6 +208,17 @@ def _charts(tables: dict[str, StatTable], rows_key: str | None) -> dict[str, lis
                 [(r.label, r.values["victims"]) for r in scale.rows if not r.national],
             )
         ]
+    trend = tables.get("trend_children")
+    if trend and not trend.unavailable:
+        for r in trend.rows if rows_key is None else [*rows("trend_children"), trend.rows[-1]]:
+            if rows_key is None and not r.national:
+                continue
+            charts.setdefault("trends", []).append(
+                bar_chart(
+                    f"Children newly identified per quarter: {r.label}",
+                    [(c.label, r.values[c.key]) for c in trend.columns],
+                )
+            )
     for name, title, section in (
         ("age_victims", "Age of children (victims and at risk)", "victims"),
         ("age_suspects", "Age of suspects and offenders", "victims"),
@@ -380,7 +392,7 @@ def build_report(
         provenance=_area_provenance(ctx.provenance.as_dict(), source_areas, area),
         national_sources=len(source_areas),
         summary=headline,
-        findings=findings(published, key, s),
+        findings=findings(published, key, s, picture.tables),
         readiness=[i for i in ready if i.area == area] if area else [],
         readiness_matrix=_readiness_matrix(ready) if area is None else [],
         sections=[

@@ -43,9 +43,47 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
 
 
-def findings(tables: dict[str, StatTable], key: str, s: Settings) -> list[Finding]:
-    """Up to five findings for ``key`` (an area code or the national key)."""
+def _trend(
+    tables: dict[str, StatTable], raw: dict[str, StatTable], key: str, s: Settings
+) -> Finding | None:
+    """The last four quarters against the four before, from the unrounded counts, written
+    only when every quarter is published for ``key`` and both sums hold enough children."""
+    shown, true = tables.get("trend_children"), raw.get("trend_children")
+    if shown is None or true is None or true.unavailable or len(true.columns) < 8:
+        return None
+    cols = [c.key for c in true.columns][-8:]
+    row_shown = next((r for r in shown.rows if r.key == key), None)
+    row_true = next((r for r in true.rows if r.key == key), None)
+    if row_shown is None or row_true is None:
+        return None
+    if not all(isinstance(row_shown.values.get(c), int) for c in cols):
+        return None
+    before = sum(int(row_true.values[c] or 0) for c in cols[:4])
+    after = sum(int(row_true.values[c] or 0) for c in cols[4:])
+    if min(before, after) < s.disclosure.min_cases_for_statistic:
+        return None
+    change = round(100 * (after - before) / before, 1)
+    way = "more" if change > 0 else "fewer"
+    return Finding(
+        f"{_fmt(abs(change))}% {way} children were newly identified as victims or at risk in "
+        f"the last four quarters ({true.columns[-4].label} to {true.columns[-1].label}) than "
+        "in the four before.",
+        "trend_children",
+    )
+
+
+def findings(
+    tables: dict[str, StatTable],
+    key: str,
+    s: Settings,
+    raw: dict[str, StatTable] | None = None,
+) -> list[Finding]:
+    """Up to five findings for ``key`` (an area code or the national key). ``raw``: the true
+    tables, for changes computed from unrounded counts."""
     out: list[Finding] = []
+    trend = _trend(tables, raw or {}, key, s)
+    if trend is not None:
+        out.append(trend)
     partner = _num(_get(tables, "partner_coverage", key, "pct_partner_only"))
     if partner is not None:
         out.append(

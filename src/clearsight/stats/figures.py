@@ -339,12 +339,13 @@ def compute(
     exclude_sources: tuple[str, ...] = (),
 ) -> Picture:
     """Every table of the national picture, as true (unpublished) counts."""
-    from clearsight.stats import quality, timeliness
+    from clearsight.stats import quality, timeliness, trends
 
     s = settings or load_settings()
     ctx = prepare(con, exclude_sources)
     picture = Picture(ctx, s)
     picture.add(scale(con, ctx))
+    picture.add(trends.children_by_quarter(con, ctx))
     picture.add(networks(con, ctx))
     picture.add(cocad(con, ctx))
     for who in ("victims", "suspects"):
