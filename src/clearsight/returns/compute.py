@@ -186,16 +186,29 @@ def _people_sql(con: duckdb.DuckDBPyConnection) -> str:
            OR entity_id NOT IN (SELECT entity_id FROM inv WHERE measure = 'victims')
         QUALIFY row_number() OVER (
             PARTITION BY entity_id ORDER BY d, source_id, event_id, age NULLS LAST) = 1
+    ), sex_n AS (
+        SELECT entity_id, sex, count(*) AS n FROM st_map
+        WHERE sex IN ('female', 'male', 'other') GROUP BY ALL
+    ), eth_n AS (
+        SELECT entity_id, ethnicity, count(*) AS n FROM st_map
+        WHERE ethnicity IS NOT NULL AND ethnicity <> 'NS' GROUP BY ALL
+    ), top_sex AS (
+        -- The value most often recorded; ties go to the first code, so the return is the
+        -- same on every run.
+        SELECT entity_id, sex FROM sex_n
+        QUALIFY row_number() OVER (PARTITION BY entity_id ORDER BY n DESC, sex) = 1
+    ), top_eth AS (
+        SELECT entity_id, ethnicity FROM eth_n
+        QUALIFY row_number() OVER (PARTITION BY entity_id ORDER BY n DESC, ethnicity) = 1
     ), attrs AS (
-        SELECT entity_id,
-               mode(sex) FILTER (WHERE sex IN ('female', 'male', 'other')) AS sex,
-               bool_or(sex = 'unknown') AS sex_unknown,
-               mode(ethnicity) FILTER (WHERE ethnicity IS NOT NULL AND ethnicity <> 'NS')
-                   AS ethnicity,
-               bool_or(ethnicity = 'NS') AS ethnicity_ns,
-               list_distinct(flatten(list(coalesce(nationality, [])))) AS nationality,
-               bool_or(agency_type = 'childrens_social_care') AS csc
-        FROM st_map GROUP BY entity_id
+        SELECT entity_id, any_value(ts.sex) AS sex,
+               bool_or(m.sex = 'unknown') AS sex_unknown,
+               any_value(te.ethnicity) AS ethnicity,
+               bool_or(m.ethnicity = 'NS') AS ethnicity_ns,
+               list_distinct(flatten(list(coalesce(m.nationality, [])))) AS nationality,
+               bool_or(m.agency_type = 'childrens_social_care') AS csc
+        FROM st_map m LEFT JOIN top_sex ts USING (entity_id)
+        LEFT JOIN top_eth te USING (entity_id) GROUP BY entity_id
     ), missing AS (
         SELECT DISTINCT entity_id FROM st_involvements
         WHERE role = 'missing_person' AND event_type = 'missing_episode'
