@@ -153,3 +153,21 @@ def test_area_profile_lists_only_its_own_sources(reports: dict[str, ReportResult
     annex = text.split("Annex: definitions, sources and symbols", 1)[1]
     assert f"{AREAS[0]}-police" in annex
     assert f"{other}-police" not in annex
+
+
+def test_a_chart_whose_every_value_is_suppressed_is_left_out() -> None:
+    from clearsight.report.build import _charts
+    from clearsight.stats.table import NATIONAL_KEY, Column, Row, StatTable
+
+    def median_table(value: object) -> StatTable:
+        rows = [
+            Row("a", "A", {"n": 3, "median": "c"}),
+            Row(NATIONAL_KEY, "England and Wales", {"n": 3, "median": value}, national=True),
+        ]
+        columns = [Column("n", "Crimes"), Column("median", "Median days", "days")]
+        return StatTable("timeliness_recorded_to_charge", "t", columns, rows)  # type: ignore[arg-type]
+
+    hidden = _charts({"timeliness_recorded_to_charge": median_table("c")}, None)
+    assert hidden.get("timeliness", []) == []
+    shown = _charts({"timeliness_recorded_to_charge": median_table(120)}, None)
+    assert len(shown["timeliness"]) == 1 and "<rect" in shown["timeliness"][0]
