@@ -41,6 +41,8 @@ demo: install
 	$(BIN)/clearsight export entities --db $(DEMO_DB) --out $(DEMO_DIR)/entities.csv
 	$(BIN)/clearsight export networks --db $(DEMO_DB) --out $(DEMO_DIR)/networks.csv
 	$(BIN)/clearsight report --db $(DEMO_DB) --national --out $(DEMO_DIR)/report
+	$(BIN)/clearsight return --db $(DEMO_DB) --national --published --out $(DEMO_DIR)/return
+	$(BIN)/clearsight export beaconport --db $(DEMO_DB) --out $(DEMO_DIR)/beaconport.csv
 	@echo
 	@echo "Web app demo logins (synthetic data only):"
 	@$(BIN)/clearsight users demo --db $(DEMO_DB)
@@ -48,6 +50,9 @@ demo: install
 	@echo "Store: $(DEMO_DB)   synthetic data and ground truth: $(DEMO_DIR)/data"
 	@echo "Exports: $(DEMO_DIR)/entities.csv, $(DEMO_DIR)/networks.csv"
 	@echo "Problem profile: $(DEMO_DIR)/report/problem-profile.html"
+	@echo "Inspection readiness: $(DEMO_DIR)/report/problem-profile.html#readiness and $(DEMO_DIR)/report/readiness.csv"
+	@echo "Annual data return (published): $(DEMO_DIR)/return/return.csv, return.xlsx, dictionary.csv"
+	@echo "Operation Beaconport pack: $(DEMO_DIR)/beaconport.csv"
 	@echo "Open the web app: $(BIN)/clearsight serve --db $(DEMO_DB)   then http://127.0.0.1:8000/"
 	@echo "Next: $(BIN)/clearsight quarantine list --db $(DEMO_DB)"
 	@echo "      $(BIN)/clearsight network list --db $(DEMO_DB)"

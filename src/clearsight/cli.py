@@ -30,6 +30,7 @@ from rich.table import Table
 from clearsight.access.cli import users_app
 from clearsight.audit.cli import audit_app
 from clearsight.commandline import CommandError, DbOption, JsonOption, cli_actor, open_store
+from clearsight.exports.beaconport import export_beaconport_command
 from clearsight.federation.cli import federate_app
 from clearsight.graph.cli import (
     export_network_command,
@@ -42,6 +43,7 @@ from clearsight.ingest.load import PostLoadHook
 from clearsight.language.cli import app as language_app
 from clearsight.linkage.cli import entity_app, export_entities_command, link_app
 from clearsight.report.cli import report_command
+from clearsight.returns.cli import return_command
 from clearsight.review.cli import review_app
 from clearsight.spark.session import SparkUnavailableError, require_pyspark
 from clearsight.standard import SchemaError
@@ -73,9 +75,11 @@ app.command("networks")(networks_command)
 app.add_typer(network_app, name="network")
 export_app.command("networks")(export_networks_command)
 export_app.command("network")(export_network_command)
+export_app.command("beaconport")(export_beaconport_command)
 app.add_typer(stats_app, name="stats")
 app.add_typer(review_app, name="review")
 app.command("report")(report_command)
+app.command("return")(return_command)
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(federate_app, name="federate")

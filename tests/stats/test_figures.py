@@ -11,9 +11,16 @@ from typer.testing import CliRunner
 
 from clearsight.stats import compute
 from clearsight.stats.cli import stats_app
-from clearsight.stats.disclosure import SUPPRESSED, publish
+from clearsight.stats.disclosure import (
+    SUPPRESSED,
+    Grid,
+    known_zeros,
+    primary,
+    publish,
+    recoverable,
+)
 from clearsight.stats.settings import load_settings
-from clearsight.stats.table import NATIONAL_KEY
+from clearsight.stats.table import NATIONAL_KEY, StatTable
 from tests.stats.store import AREAS, full_store, ingest_only_store
 
 
@@ -97,6 +104,61 @@ def test_no_published_subnational_small_count(con: duckdb.DuckDBPyConnection) ->
                 true = r_raw.values[c.key]
                 if isinstance(true, int) and 1 <= true <= 7:
                     assert r_pub.values[c.key] == SUPPRESSED, (raw.name, r_raw.key, c.key)
+
+
+def _grid_and_hidden(raw: StatTable, out: StatTable) -> tuple[Grid, set[tuple[int, int]]]:
+    counts = raw.count_columns()
+    index = {c.key: i for i, c in enumerate(counts)}
+    national = [i for i, r in enumerate(raw.rows) if r.national]
+    grid = Grid(
+        values=[
+            [None if r.values[c.key] is None else int(r.values[c.key]) for c in counts]  # type: ignore[arg-type]
+            for r in raw.rows
+        ],
+        groups=[
+            ([index[m] for m in g.members], index[g.total] if g.total else None) for g in raw.groups
+        ],
+        national_row=national[0] if raw.additive and national else None,
+        exempt_rows=frozenset(national),
+    )
+    hidden = {
+        (ri, index[c.key])
+        for ri, r in enumerate(out.rows)
+        for c in counts
+        if r.values[c.key] == SUPPRESSED
+    }
+    return grid, hidden
+
+
+def test_no_published_table_has_a_disclosive_cell(con: duckdb.DuckDBPyConnection) -> None:
+    """0 disclosive cells: no small count shown below national level, no suppressed cell
+    recoverable from the published totals, no known zero hidden, no secondary cell hidden
+    that protection does not need."""
+    picture = compute(con)
+    s = picture.settings.disclosure
+    checked = hidden_cells = 0
+    for raw in picture.tables.values():
+        if raw.unavailable or not raw.controlled:
+            continue
+        out = publish(raw, s)
+        grid, hidden = _grid_and_hidden(raw, out)
+        assert recoverable(grid, hidden) == [], raw.name
+        assert not hidden & known_zeros(grid), raw.name
+        for cell in hidden - primary(grid, s):
+            assert recoverable(grid, hidden - {cell}), (raw.name, cell, "hidden but not needed")
+        checked += 1
+        hidden_cells += len(hidden)
+    assert checked >= 15 and hidden_cells > 0
+
+
+def test_percentages_are_computed_from_unrounded_counts(con: duckdb.DuckDBPyConnection) -> None:
+    picture = compute(con)
+    raw = picture.tables["ethnicity_suspects"]
+    out = publish(raw, picture.settings.disclosure)
+    true = raw.row(NATIONAL_KEY).values
+    shown = out.row(NATIONAL_KEY).values["pct_not_recorded"]
+    assert isinstance(true["not_recorded"], int) and isinstance(true["total"], int)
+    assert shown == round(100 * true["not_recorded"] / true["total"], 1)
 
 
 def test_settings_override(tmp_path) -> None:  # type: ignore[no-untyped-def]

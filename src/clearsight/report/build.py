@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from clearsight.inspection.readiness import ReadinessItem
+from clearsight.report.findings import findings
 from clearsight.stats.base import has_table
 from clearsight.stats.build import area_label, count_table
 from clearsight.stats.disclosure import publish
@@ -22,6 +24,7 @@ from clearsight.stats.table import NATIONAL_KEY, NATIONAL_LABEL, Row, StatTable,
 
 SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("scale", "Scale", ("scale", "agencies")),
+    ("trends", "Trends", ("trend_children",)),
     ("networks", "Networks", ("networks", "cocad")),
     (
         "victims",
@@ -118,12 +121,6 @@ def _value(table: StatTable | None, row_key: str, column: str) -> Value:
     return None
 
 
-def _sum_published(*values: Value) -> Value:
-    if any(not isinstance(v, int) for v in values):
-        return "c"
-    return sum(v for v in values if isinstance(v, int))
-
-
 def summary(
     tables: dict[str, StatTable], key: str, s: Settings
 ) -> list[tuple[str, str, Value, str]]:
@@ -138,9 +135,7 @@ def summary(
         (
             "suspects",
             "Suspects and offenders",
-            _sum_published(
-                _value(t("scale"), key, "suspects"), _value(t("scale"), key, "offenders")
-            ),
+            _value(t("scale"), key, "suspects_offenders"),
             "",
         ),
         (
@@ -189,7 +184,7 @@ def summary(
 
 
 def _charts(tables: dict[str, StatTable], rows_key: str | None) -> dict[str, list[str]]:
-    from clearsight.report.charts import bar_chart
+    from clearsight.report.charts import bar_chart as draw
 
     def rows(name: str) -> list[Row]:
         table = tables.get(name)
@@ -198,6 +193,13 @@ def _charts(tables: dict[str, StatTable], rows_key: str | None) -> dict[str, lis
         return [r for r in table.rows if rows_key is None or r.key == rows_key]
 
     charts: dict[str, list[str]] = {}
+
+    def bar_chart(title: str, bars: list[tuple[str, Value]], unit: str = "") -> str:
+        # A chart whose every value is suppressed or missing draws no bar: leave it out.
+        if not any(isinstance(v, int | float) and not isinstance(v, bool) for _, v in bars):
+            return ""
+        return draw(title, bars, unit)
+
     scale = tables.get("scale")
     if scale and not scale.unavailable:
         charts["scale"] = [
@@ -206,6 +208,17 @@ def _charts(tables: dict[str, StatTable], rows_key: str | None) -> dict[str, lis
                 [(r.label, r.values["victims"]) for r in scale.rows if not r.national],
             )
         ]
+    trend = tables.get("trend_children")
+    if trend and not trend.unavailable:
+        for r in trend.rows if rows_key is None else [*rows("trend_children"), trend.rows[-1]]:
+            if rows_key is None and not r.national:
+                continue
+            charts.setdefault("trends", []).append(
+                bar_chart(
+                    f"Children newly identified per quarter: {r.label}",
+                    [(c.label, r.values[c.key]) for c in trend.columns],
+                )
+            )
     for name, title, section in (
         ("age_victims", "Age of children (victims and at risk)", "victims"),
         ("age_suspects", "Age of suspects and offenders", "victims"),
@@ -248,7 +261,73 @@ def _charts(tables: dict[str, StatTable], rows_key: str | None) -> dict[str, lis
                 [(r.label, r.values["median"]) for r in charge.rows],
             )
         ]
-    return charts
+    return {k: [svg for svg in v if svg] for k, v in charts.items()}
+
+
+DISCLOSURE_NOTE = "Disclosure control:"
+# Columns per printed table (beside the row header): wider tables are split into parts that
+# each repeat the row header, so nothing is clipped at the page edge.
+MAX_PRINTED_COLUMNS = 10
+
+
+def printed(table: StatTable) -> list[StatTable]:
+    """``table`` as printed: the shared disclosure note left for the annex, and split into
+    parts of at most ``MAX_PRINTED_COLUMNS`` columns."""
+    notes = [n for n in table.notes if not n.startswith(DISCLOSURE_NOTE)]
+    cols = table.columns
+    parts = [cols[i : i + MAX_PRINTED_COLUMNS] for i in range(0, len(cols), MAX_PRINTED_COLUMNS)]
+    out = []
+    for i, part in enumerate(parts or [cols]):
+        title = table.title if len(parts) < 2 else f"{table.title} ({i + 1} of {len(parts)})"
+        out.append(
+            StatTable(
+                table.name,
+                title,
+                part,
+                table.rows,
+                table.groups,
+                notes if i == len(parts) - 1 else [],
+                table.row_header,
+                table.additive,
+                table.unavailable,
+                table.controlled,
+            )
+        )
+    return out
+
+
+@dataclass
+class ReadinessSummary:
+    """National view of one readiness item: forces at each rating, and which are red."""
+
+    ref: str
+    source: str
+    title: str
+    green: int = 0
+    amber: int = 0
+    red: int = 0
+    not_assessed: int = 0
+    red_forces: list[str] = field(default_factory=list)
+
+
+def _readiness_matrix(items: list[ReadinessItem]) -> list[ReadinessSummary]:
+    out: dict[str, ReadinessSummary] = {}
+    for i in items:
+        row = out.setdefault(i.ref, ReadinessSummary(i.ref, i.source, i.title))
+        setattr(row, i.rag, getattr(row, i.rag) + 1)
+        if i.rag == "red":
+            row.red_forces.append(area_label(i.area))
+    return list(out.values())
+
+
+def _area_provenance(
+    provenance: dict[str, str], sources: dict[str, str], area: str | None
+) -> dict[str, str]:
+    """An area's profile lists that area's sources only (the national row counts them all)."""
+    if area is None:
+        return provenance
+    mine = sorted(s for s, a in sources.items() if a == area)
+    return {**provenance, "sources_included": "; ".join(mine)}
 
 
 def build_report(
@@ -277,6 +356,10 @@ def build_report(
     }
     key = area or NATIONAL_KEY
     headline = summary(published, key, s)
+    from clearsight.inspection import readiness
+
+    # Readiness reads the st_* tables again; the tables above are already computed.
+    ready = readiness(con, s, exclude_sources=exclude_sources)
     out = Path(out)
     (out / "tables").mkdir(parents=True, exist_ok=True)
     from clearsight.report.tables import write_csv, write_xlsx
@@ -287,6 +370,13 @@ def build_report(
             path = out / "tables" / f"{t.name}.csv"
             write_csv(t, path, ctx.provenance)
             csvs.append(path)
+    from clearsight.returns.write import write_table
+
+    write_table(
+        out / "readiness.csv",
+        ("area", "ref", "source", "title", "rag", "figure", "how_computed"),
+        (i.as_row() for i in ready if area is None or i.area == area),
+    )
     xlsx = out / "tables.xlsx"
     write_xlsx(list(published.values()), xlsx, ctx.provenance)
     env = Environment(
@@ -299,12 +389,20 @@ def build_report(
         + (area_label(area) if area else NATIONAL_LABEL),
         place=area_label(area) if area else NATIONAL_LABEL,
         generated=datetime.now().strftime("%d %B %Y"),
-        provenance=ctx.provenance.as_dict(),
+        provenance=_area_provenance(ctx.provenance.as_dict(), source_areas, area),
+        national_sources=len(source_areas),
         summary=headline,
+        findings=findings(published, key, s, picture.tables),
+        readiness=[i for i in ready if i.area == area] if area else [],
+        readiness_matrix=_readiness_matrix(ready) if area is None else [],
         sections=[
-            (sid, heading, [published[n] for n in names if n in published])
+            (sid, heading, [p for n in names if n in published for p in printed(published[n])])
             for sid, heading, names in SECTIONS
         ],
+        disclosure_note=next(
+            (n for t in published.values() for n in t.notes if n.startswith(DISCLOSURE_NOTE)),
+            "",
+        ),
         charts=_charts(published, None if area is None else area),
         settings=s,
         linkage=ctx.linkage,

@@ -96,6 +96,75 @@ def list_command(
     )
 
 
+@review_app.command("flags")
+def flags_command(
+    db: DbOption = None,
+    area: Annotated[str | None, typer.Option(help="Only this force area.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(help="universal_only (missed by the local flag) or local_only."),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """The CSE-flag auditor's queue: records meeting the universal definition with no local
+    CSE flag, and flagged records that do not meet it, each with the reason."""
+    from clearsight.audit import log
+    from clearsight.review.flags import flag_queue
+
+    con = connect(resolve_db_path(db))
+    items = flag_queue(con, area=area, kind=kind, limit=limit or None)
+    log.record(
+        con,
+        actor=_actor(),
+        action="view_flag_audit",
+        category="consultation",
+        details={"area": area, "kind": kind, "shown": len(items)},
+    )
+    con.close()
+    if as_json:
+        print(json.dumps([i.as_dict() for i in items], indent=2))
+        return
+    table = Table(title="CSE-flag audit")
+    for heading in ("area", "kind", "source", "event", "flag", "reason"):
+        table.add_column(heading)
+    for i in items:
+        table.add_row(i.area, i.kind, i.source_id, i.event_id, i.local_flag, i.reason)
+    out.print(table)
+    out.print(f"{len(items)} record(s) shown.", highlight=False)
+
+
+@review_app.command("flag-agreement")
+def flag_agreement_command(
+    db: DbOption = None,
+    area: Annotated[str | None, typer.Option(help="Only this force area.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Agreement of local CSE flags with the universal definition, per force and quarter."""
+    from clearsight.review.flags import agreement_over_time
+
+    con = connect(resolve_db_path(db), read_only=True)
+    rows = agreement_over_time(con, area)
+    con.close()
+    if as_json:
+        print(json.dumps([r.as_dict() for r in rows], indent=2))
+        return
+    table = Table(title="CSE-flag agreement by quarter")
+    for heading in ("area", "quarter", "cases", "agree", "local only", "universal only", "%"):
+        table.add_column(heading)
+    for r in rows:
+        table.add_row(
+            r.area,
+            r.quarter,
+            str(r.cases),
+            str(r.agree),
+            str(r.local_only),
+            str(r.universal_only),
+            f"{r.pct_agree:.1f}",
+        )
+    out.print(table)
+
+
 def _actor() -> str:
     return os.environ.get("CLEARSIGHT_USER") or getpass.getuser()
 

@@ -146,8 +146,9 @@ def _cheapest_cycle(
     """Cells to hide so that ``bridge`` lies on a cycle: a cheapest path between its ends
     over the other cells, hidden ones costing nothing (Dijkstra)."""
     adj: dict[Node, list[tuple[Node, Cell]]] = {}
+    known = known_zeros(grid)
     for cell, (u, v) in edges.items():
-        if cell == bridge or u == v:
+        if cell == bridge or u == v or cell in known:
             continue
         adj.setdefault(u, []).append((v, cell))
         adj.setdefault(v, []).append((u, cell))
@@ -185,14 +186,45 @@ def _is_total(grid: Grid, cell: Cell) -> bool:
 def suppress(grid: Grid, s: DisclosureSettings) -> set[Cell]:
     """Primary and secondary suppression: the cells to publish as ``c``."""
     edges = _edges(grid)
-    hidden = primary(grid, s)
+    first = primary(grid, s)
+    hidden = set(first)
     # Each round puts at least one bridge on a cycle and hides at least one more cell.
     for _ in range(len(edges) + 1):
         bridges = _bridges(edges, hidden)
         if not bridges:
-            return hidden
+            return _prune(grid, edges, first, hidden)
         hidden.update(_cheapest_cycle(grid, edges, hidden, bridges[0]))
     raise AssertionError("secondary suppression did not converge")
+
+
+def known_zeros(grid: Grid) -> set[Cell]:
+    """Zero cells whose value any reader knows from a published zero total (the national
+    figure of their column, or the total of their row group): hiding them protects nothing,
+    and a column of ``c`` over a national 0 only confuses."""
+    known: set[Cell] = set()
+    zero_cols = (
+        {c for c, v in enumerate(grid.values[grid.national_row]) if v == 0}
+        if grid.national_row is not None
+        else set()
+    )
+    for r, row in enumerate(grid.values):
+        for members, total in grid.groups:
+            if total is not None and row[total] == 0:
+                known.update((r, c) for c in (*members, total))
+        known.update((r, c) for c in zero_cols)
+    return known
+
+
+def _prune(
+    grid: Grid, edges: dict[Cell, tuple[Node, Node]], first: set[Cell], hidden: set[Cell]
+) -> set[Cell]:
+    """Publish again every secondary cell that is not needed, largest first: cells are added
+    one bridge at a time, so an early choice can be made redundant by a later one."""
+    for cell in sorted(hidden - first, key=lambda c: -_cost(grid, c)):
+        trial = hidden - {cell}
+        if not _bridges(edges, trial):
+            hidden = trial
+    return hidden
 
 
 def publish_count(value: int | None, hidden: bool, s: DisclosureSettings) -> int | str:
@@ -207,19 +239,24 @@ def publish_count(value: int | None, hidden: bool, s: DisclosureSettings) -> int
 
 
 def _derived(column: Column, row: Row, published: dict[str, Value], s: DisclosureSettings) -> Value:
-    """Percentages and rates from the published counts, so they reveal nothing more."""
+    """Percentages and rates from the true (unrounded) counts, published only when both
+    counts are published and the denominator holds enough cases: a percentage of two
+    rounded counts can be far from the truth (3 of 21 is 14%, rounded 5 of 20 is 25%)."""
     if column.kind in ("percent", "rate"):
         assert column.numerator is not None and column.denominator is not None
         num, den = published.get(column.numerator), published.get(column.denominator)
         if num == NOT_APPLICABLE or den == NOT_APPLICABLE:
             return NOT_APPLICABLE
-        if not isinstance(num, int) or not isinstance(den, int):
+        if num == SUPPRESSED or den == SUPPRESSED:
             return SUPPRESSED
-        if den == 0:
+        true_num, true_den = row.values.get(column.numerator), row.values.get(column.denominator)
+        if not isinstance(true_num, int) or not isinstance(true_den, int):
+            return SUPPRESSED
+        if true_den == 0:
             return NOT_APPLICABLE
-        if den < s.min_cases_for_statistic:
+        if true_den < s.min_cases_for_statistic:
             return SUPPRESSED
-        return round(num * column.per / den, 1)
+        return round(true_num * column.per / true_den, 1)
     if column.kind == "days":
         raw = row.values.get(column.key)
         n = row.values.get(column.n_column) if column.n_column else None
@@ -275,7 +312,7 @@ def publish(table: StatTable, s: DisclosureSettings) -> StatTable:
         f"level suppressed (c), other counts rounded to the nearest {s.rounding_base}, "
         "secondary suppression so no suppressed count can be worked out from totals; "
         "k: fewer than half the rounding base but not zero; z: not applicable; "
-        "percentages and rates are calculated from the rounded counts.",
+        "percentages and rates are calculated from the unrounded counts.",
     ]
     return StatTable(
         table.name,

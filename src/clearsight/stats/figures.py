@@ -40,6 +40,9 @@ COCAD = (
 SEXES = (("female", "Female"), ("male", "Male"), ("other", "Other"), ("unknown", "Not known"))
 
 WHO_VICTIMS = "children (victims and at risk)"
+# Police systems default unknown dates of birth to placeholder years (1900, 1901): an age
+# above this at an event is such a placeholder, not a person.
+MAX_PLAUSIBLE_AGE = 100
 WHO_SUSPECTS = "suspects and offenders"
 
 
@@ -64,7 +67,7 @@ def unavailable(name: str, title: str, why: str) -> StatTable:
 
 
 def scale(con: duckdb.DuckDBPyConnection, ctx: Context) -> StatTable:
-    return count_table(
+    table = count_table(
         con,
         name="scale",
         title="Children who are victims or at risk, and suspects and offenders",
@@ -94,6 +97,21 @@ def scale(con: duckdb.DuckDBPyConnection, ctx: Context) -> StatTable:
             + ("" if ctx.linkage else " Linkage has not been run: records are counted as people.")
         ],
     )
+    # The two totals every other table of people must agree with (by age, sex, ethnicity).
+    from clearsight.stats.table import Column, Group
+
+    table.columns[2:2] = [Column("children", "Children (victims and at risk)")]
+    table.columns.append(Column("suspects_offenders", "Suspects and offenders"))
+    table.groups = [
+        Group(("victims", "at_risk"), "children"),
+        Group(("suspects", "offenders"), "suspects_offenders"),
+    ]
+    for r in table.rows:
+        r.values["children"] = int(r.values["victims"] or 0) + int(r.values["at_risk"] or 0)
+        r.values["suspects_offenders"] = int(r.values["suspects"] or 0) + int(
+            r.values["offenders"] or 0
+        )
+    return table
 
 
 def networks(con: duckdb.DuckDBPyConnection, ctx: Context) -> StatTable:
@@ -156,9 +174,18 @@ def ages(con: duckdb.DuckDBPyConnection, ctx: Context, s: Settings, who: str) ->
     table = "st_children" if who == "victims" else "st_suspects"
     bounds = s.child_age_bands if who == "victims" else s.suspect_age_bands
     bands = _bands(bounds)
+    # A negative age (a date of birth after the event) or, for suspects, one above
+    # MAX_PLAUSIBLE_AGE is a recording error: counted in a column of its own so the total
+    # still counts everyone (and agrees with the table by sex).
+    top = f" OR age >= {MAX_PLAUSIBLE_AGE}" if who == "suspects" else ""
+    bands = [(k, label, f"({cond}) AND NOT (age < 0{top})") for k, label, cond in bands]
     parts = [f"count(*) FILTER (WHERE {cond})" for _, _, cond in bands]
+    parts.append(f"count(*) FILTER (WHERE age < 0{top})")
     parts.append("count(*) FILTER (WHERE age IS NULL)")
-    counts = [(k, label) for k, label, _ in bands] + [("age_unknown", "Not known")]
+    counts = [(k, label) for k, label, _ in bands] + [
+        ("age_error", "Recording error (age out of range)"),
+        ("age_unknown", "Not known"),
+    ]
     return count_table(
         con,
         name=f"age_{who}",
@@ -312,12 +339,13 @@ def compute(
     exclude_sources: tuple[str, ...] = (),
 ) -> Picture:
     """Every table of the national picture, as true (unpublished) counts."""
-    from clearsight.stats import quality, timeliness
+    from clearsight.stats import quality, timeliness, trends
 
     s = settings or load_settings()
     ctx = prepare(con, exclude_sources)
     picture = Picture(ctx, s)
     picture.add(scale(con, ctx))
+    picture.add(trends.children_by_quarter(con, ctx))
     picture.add(networks(con, ctx))
     picture.add(cocad(con, ctx))
     for who in ("victims", "suspects"):
