@@ -23,7 +23,7 @@ from typing import Any
 
 import duckdb
 
-from clearsight.graph.settings import OFFENDING_ROLES
+from clearsight.standard.roles import OFFENDING_ROLES
 from clearsight.stats.base import has_table
 
 KINDS = ("universal_only", "local_only")
