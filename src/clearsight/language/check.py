@@ -1,28 +1,34 @@
-"""The check: find victim-blaming language in a text, in context."""
+"""The check: find wording that blames exploited children, in context.
+
+A text is parsed by the spaCy pipeline (:mod:`clearsight.language.nlp`); each concept's
+token patterns run in one spaCy ``Matcher``; each match is then judged in its
+sentence: exceptions, legal wording, negation, who it is about
+(:mod:`clearsight.language.referents`), quotes, reported speech and training text
+(:mod:`clearsight.language.context`).
+"""
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from clearsight.language import context
-from clearsight.language.patterns import words
-from clearsight.language.rules import (
-    SEVERITY_RANK,
-    Matcher,
-    Rule,
-    RulePack,
-    Severity,
-    load_rules,
-)
+from clearsight.language import context, referents
+from clearsight.language.nlp import parse, pipeline
+from clearsight.language.referents import RecordPerson
+from clearsight.language.rules import SEVERITY_RANK, Rule, RulePack, Severity, load_rules, thaw
+
+if TYPE_CHECKING:
+    from spacy.matcher import Matcher
 
 
 @dataclass(frozen=True)
 class Finding:
     """One finding. ``line`` and ``column`` are 1-based; ``end_column`` is the 1-based
-    column just past the match on the line where the match ends."""
+    column just past the match on the line where the match ends. ``context`` says
+    why the finding has its severity here (quoted, reported, ages...)."""
 
     line: int
     column: int
@@ -35,9 +41,12 @@ class Finding:
     source: str
     start: int = -1
     end: int = -1
+    title: str = ""
+    context: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON shape: the documented fields only, ``suggestions`` as a list."""
+        """The JSON shape: the documented fields only, ``suggestions`` as a list; the
+        context, when there is one, closes the ``reason``."""
         return {
             "line": self.line,
             "column": self.column,
@@ -46,9 +55,14 @@ class Finding:
             "severity": self.severity,
             "matched": self.matched,
             "suggestions": list(self.suggestions),
-            "reason": self.reason,
+            "reason": self.explanation,
             "source": self.source,
         }
+
+    @property
+    def explanation(self) -> str:
+        """The concept's reason, then what the context says about this match."""
+        return f"{self.reason} Here: {self.context}." if self.context else self.reason
 
     @property
     def blocking(self) -> bool:
@@ -62,64 +76,90 @@ class _Candidate:
     end: int
     rule: Rule
     severity: Severity
+    note: str
 
 
-def _to_run(text: str, pack: RulePack) -> list[tuple[Rule, list[Matcher]]]:
-    """The rules, and their patterns, whose anchor words are in ``text``: a cheap
-    prefilter, so most rules never run their regexes on most texts."""
-    present = words(text)
-    out: list[tuple[Rule, list[Matcher]]] = []
-    for rule in pack.rules:
-        if rule.anchors is not None and rule.anchors.isdisjoint(present):
-            continue
-        matchers: list[Matcher] = []
-        for matcher in rule.matchers:
-            for clause in matcher.clauses:
-                if clause.isdisjoint(present):
-                    break
-            else:
-                matchers.append(matcher)
-        if matchers:
-            out.append((rule, matchers))
-    return out
+_MATCHERS: dict[int, tuple[RulePack, Matcher]] = {}
 
 
-def _candidates(text: str, to_run: list[tuple[Rule, list[Matcher]]]) -> list[_Candidate]:
-    ctx: context.TextContext | None = None
-    found: list[_Candidate] = []
-    for rule, matchers in to_run:
-        matches = [m for matcher in matchers for m in matcher.regex.finditer(text)]
-        if not matches:
-            continue
-        if ctx is None:
-            ctx = context.analyse(text)
-        exceptions = (
-            [m.span() for m in rule.exception_regex.finditer(text)] if rule.exception_regex else []
-        )
-        for m in matches:
-            start, end = m.span()
-            if any(es < end and start < ee for es, ee in exceptions):
-                continue
-            if context.is_legal(ctx, start, end):
-                continue
-            if rule.negatable and context.is_negated(ctx, start):
-                continue
-            sentence = ctx.sentence_at(start).text
-            if rule.requires == "adult_age" and not context.has_adult_cue(sentence):
-                continue
-            severity: Severity = rule.severity
-            if rule.escalate_when is not None and rule.escalate_to is not None:
-                cue = (
-                    context.has_under_13_cue(sentence)
-                    if rule.escalate_when == "under_13"
-                    else context.has_adult_cue(sentence)
-                )
-                if cue:
-                    severity = rule.escalate_to
-            if ctx.in_quote(start, end) or context.is_reported(ctx, start):
-                severity = "info"
-            found.append(_Candidate(start, end, rule, severity))
-    return found
+def _matcher(pack: RulePack) -> Matcher:
+    """One spaCy Matcher for the pack: key ``r<i>`` for rule i's patterns, ``x<i>`` for
+    its exceptions. Built on first use and kept for the pack."""
+    found = _MATCHERS.get(id(pack))
+    if found is not None and found[0] is pack:
+        return found[1]
+    from spacy.matcher import Matcher
+
+    matcher = Matcher(pipeline().vocab)
+    for i, rule in enumerate(pack.rules):
+        matcher.add(f"r{i}", [thaw(s) for seqs in rule.sequences for s in seqs])
+        if rule.exception_sequences:
+            matcher.add(f"x{i}", [thaw(s) for s in rule.exception_sequences])
+    _MATCHERS[id(pack)] = (pack, matcher)
+    return matcher
+
+
+def _spans(text: str, pack: RulePack) -> tuple[dict[int, list[tuple[int, int]]], Any]:
+    doc = parse(text)
+    matcher = _matcher(pack)
+    strings = pipeline().vocab.strings
+    hits: dict[int, list[tuple[int, int]]] = {}
+    exceptions: dict[int, list[tuple[int, int]]] = {}
+    for key, start, end in matcher(doc):
+        name = strings[key]
+        span = doc[start:end]
+        chars = (span.start_char, span.end_char)
+        (hits if name[0] == "r" else exceptions).setdefault(int(name[1:]), []).append(chars)
+    kept: dict[int, list[tuple[int, int]]] = {}
+    for i, spans in hits.items():
+        excluded = exceptions.get(i, [])
+        spans = [s for s in spans if not any(a < s[1] and s[0] < b for a, b in excluded)]
+        longest: list[tuple[int, int]] = []
+        for s in sorted(set(spans), key=lambda s: (s[0] - s[1], s[0])):
+            if all(s[1] <= k[0] or k[1] <= s[0] for k in longest):
+                longest.append(s)
+        if longest:
+            kept[i] = sorted(longest)
+    return kept, doc
+
+
+def _judge(
+    ctx: context.TextContext,
+    rule: Rule,
+    start: int,
+    end: int,
+    record: Sequence[RecordPerson],
+) -> tuple[Severity, str] | None:
+    """The severity and context note of a match, or None when it is no finding."""
+    if context.is_legal(ctx, start, end):
+        return None
+    if rule.negatable and context.is_negated(ctx, start, end):
+        return None
+    who = referents.of_sentence(ctx.sentence_at(start).text, record)
+    if rule.about == "child" and who.adults_only:
+        return None
+    if rule.requires == "adult_party" and not who.adult_party:
+        return None
+    severity: Severity = rule.severity
+    notes: list[str] = []
+    youngest = who.youngest
+    if rule.escalate_when == "under_13" and youngest is not None and youngest < 13:
+        severity = rule.escalate_to or severity
+        notes.append(f"the child is under 13 (aged {youngest})")
+    elif rule.requires == "adult_party" or who.record:
+        ages = who.explain()
+        if ages:
+            notes.append(ages)
+    if context.is_meta(ctx, start, end):
+        return "info", "the phrase is named in order to criticise it (training or audit text)"
+    if ctx.in_quote(start, end):
+        severity, notes = "info", ["quoted words, kept as evidence", *notes]
+    else:
+        speaker = context.reported_by(ctx, start)
+        if speaker is not None:
+            severity = "info"
+            notes = [f"reported words ('{speaker.strip()}'), kept as evidence", *notes]
+    return severity, "; ".join(notes)
 
 
 def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -136,17 +176,26 @@ def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
     return sorted(kept, key=lambda c: (c.start, c.end))
 
 
-def check(text: str, pack: RulePack | None = None) -> list[Finding]:
-    """Findings for ``text``, in order of position."""
+def check(
+    text: str, pack: RulePack | None = None, *, people: Sequence[RecordPerson] = ()
+) -> list[Finding]:
+    """Findings for ``text``, in order of position. ``people`` are the record's involved
+    people with their ages at the event date, when the text comes from a record."""
     pack = pack if pack is not None else load_rules()
-    if not text:
+    if not text or not text.strip():
         return []
-    to_run = _to_run(text, pack)
-    if not to_run:
+    spans, doc = _spans(text, pack)
+    if not spans:
         return []
-    kept = _resolve(_candidates(text, to_run))
-    if not kept:
-        return []
+    ctx = context.analyse(text, [(s.start_char, s.end_char) for s in doc.sents])
+    candidates: list[_Candidate] = []
+    for i, found in sorted(spans.items()):
+        rule = pack.rules[i]
+        for start, end in found:
+            judged = _judge(ctx, rule, start, end, people)
+            if judged is not None:
+                candidates.append(_Candidate(start, end, rule, judged[0], judged[1]))
+    kept = _resolve(candidates)
     line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
     findings: list[Finding] = []
     for c in kept:
@@ -165,6 +214,8 @@ def check(text: str, pack: RulePack | None = None) -> list[Finding]:
                 source=c.rule.source,
                 start=c.start,
                 end=c.end,
+                title=c.rule.title,
+                context=c.note,
             )
         )
     return findings
