@@ -133,6 +133,8 @@ def _judge(
     """The severity and context note of a match, or None when it is no finding."""
     if context.is_legal(ctx, start, end):
         return None
+    if context.is_meta(ctx, start, end):
+        return "info", "the phrase is named in order to criticise it (training or audit text)"
     if rule.negatable and context.is_negated(ctx, start, end):
         return None
     who = referents.of_sentence(ctx.sentence_at(start).text, record)
@@ -150,8 +152,6 @@ def _judge(
         ages = who.explain()
         if ages:
             notes.append(ages)
-    if context.is_meta(ctx, start, end):
-        return "info", "the phrase is named in order to criticise it (training or audit text)"
     if ctx.in_quote(start, end):
         severity, notes = "info", ["quoted words, kept as evidence", *notes]
     else:

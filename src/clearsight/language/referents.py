@@ -76,7 +76,7 @@ _ADULT_TITLES = re.compile(
 _SUSPECT_ROLES = frozenset({"suspect", "offender", "facilitator"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class RecordPerson:
     """A person involved in the record, with their age at the event date."""
 

@@ -22,7 +22,8 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
-from clearsight.language.check import check
+from clearsight.language.check import Finding, check
+from clearsight.language.referents import RecordPerson
 from clearsight.language.rules import RulePack, load_rules
 
 Decision = Literal["accepted", "dismissed"]
@@ -169,6 +170,66 @@ def _begin(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+    ).fetchall()
+    return {str(r[0]) for r in rows}
+
+
+# A partial date of birth (YYYY or YYYY-MM) is read as the latest date it allows, so a
+# person who may still have been a child at the event is treated as one.
+_DOB = """CASE
+    WHEN length(p.date_of_birth) = 10 THEN TRY_CAST(p.date_of_birth AS DATE)
+    WHEN length(p.date_of_birth) = 7 THEN last_day(TRY_CAST(p.date_of_birth || '-01' AS DATE))
+    WHEN length(p.date_of_birth) = 4 THEN TRY_CAST(p.date_of_birth || '-12-31' AS DATE)
+END"""
+
+
+def _narratives_sql(con: duckdb.DuckDBPyConnection, where: str) -> str:
+    """Narratives to check, with the involved people's ages at the event date when the
+    store holds persons and involvements (as every ingested store does)."""
+    events = _columns(con, "events")
+    has_people = (
+        {"occurred_date", "reported_date"} <= events
+        and {"event_id", "person_id", "role", "source_id", "is_current", "batch_id"}
+        <= _columns(con, "involvements")
+        and {"person_id", "date_of_birth", "source_id", "is_current", "batch_id"}
+        <= _columns(con, "persons")
+    )
+    base = (
+        "SELECT source_id, batch_id, event_id, narrative{extra} FROM events "
+        f"WHERE {where} AND narrative IS NOT NULL"
+    )
+    if not has_people:
+        return "SELECT *, NULL AS people FROM (" + base.format(extra="") + ")"
+    return f"""
+        WITH ev AS ({base.format(extra=", CAST(coalesce(occurred_date, reported_date) AS DATE) AS day")}),
+        ages AS (
+            SELECT ev.source_id, ev.batch_id, ev.event_id,
+                   list(DISTINCT struct_pack(role := i.role,
+                                             age := date_sub('year', {_DOB}, ev.day))) AS people
+            FROM ev
+            JOIN involvements i ON i.source_id = ev.source_id AND i.event_id = ev.event_id
+                AND (i.is_current OR i.batch_id = ev.batch_id)
+            JOIN persons p ON p.source_id = i.source_id AND p.person_id = i.person_id
+                AND (p.is_current OR p.batch_id = ev.batch_id)
+            WHERE ev.day IS NOT NULL AND {_DOB} IS NOT NULL AND {_DOB} <= ev.day
+            GROUP BY ev.source_id, ev.batch_id, ev.event_id
+        )
+        SELECT ev.source_id, ev.batch_id, ev.event_id, ev.narrative, ages.people
+        FROM ev LEFT JOIN ages USING (source_id, batch_id, event_id)
+    """
+
+
+def _people(value: Any) -> tuple[RecordPerson, ...]:
+    if not value:
+        return ()
+    return tuple(
+        sorted(RecordPerson(str(p["role"]), int(p["age"])) for p in value if p["age"] is not None)
+    )
+
+
 def check_narratives(
     con: duckdb.DuckDBPyConnection,
     batch_id: int | None = None,
@@ -193,20 +254,24 @@ def check_narratives(
     ]
     checked_at = datetime.now(UTC).replace(tzinfo=None)
     columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
-    reader = con.sql(
-        "SELECT source_id, batch_id, event_id, narrative FROM events "
-        f"WHERE {where} AND narrative IS NOT NULL",
-        params=params,
-    ).to_arrow_reader(READ_CHUNK)
-    # Practitioners paste the same sentences into many records; check each text once.
-    check_text = lru_cache(maxsize=65536)(lambda text: tuple(check(text, pack)))
+    reader = con.sql(_narratives_sql(con, where), params=params).to_arrow_reader(READ_CHUNK)
+
+    # Practitioners paste the same sentences into many records; check each text once
+    # for each set of people.
+    @lru_cache(maxsize=65536)
+    def check_text(text: str, people: tuple[RecordPerson, ...]) -> tuple[Finding, ...]:
+        return tuple(check(text, pack, people=people))
+
     for chunk in reader:
         sources = chunk.column(0).to_pylist()
         batch_ids = chunk.column(1).to_pylist()
         events = chunk.column(2).to_pylist()
         texts = chunk.column(3).to_pylist()
-        for source_id, bid, event_id, text in zip(sources, batch_ids, events, texts, strict=True):
-            for f in check_text(text):
+        people = chunk.column(4).to_pylist()
+        for source_id, bid, event_id, text, persons in zip(
+            sources, batch_ids, events, texts, people, strict=True
+        ):
+            for f in check_text(text, _people(persons)):
                 columns["finding_id"].append(
                     finding_id(source_id, event_id, f.rule_id, f.start, f.end, pack.version)
                 )
@@ -220,7 +285,7 @@ def check_narratives(
                 columns["severity"].append(f.severity)
                 columns["matched"].append(f.matched)
                 columns["suggestions"].append(list(f.suggestions))
-                columns["reason"].append(f.reason)
+                columns["reason"].append(f.explanation)
                 columns["source"].append(f.source)
                 columns["rules_version"].append(pack.version)
                 columns["checked_at"].append(checked_at)
