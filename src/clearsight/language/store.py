@@ -203,8 +203,9 @@ def _narratives_sql(con: duckdb.DuckDBPyConnection, where: str) -> str:
     )
     if not has_people:
         return "SELECT *, NULL AS people FROM (" + base.format(extra="") + ")"
+    day = ", CAST(coalesce(occurred_date, reported_date) AS DATE) AS day"
     return f"""
-        WITH ev AS ({base.format(extra=", CAST(coalesce(occurred_date, reported_date) AS DATE) AS day")}),
+        WITH ev AS ({base.format(extra=day)}),
         ages AS (
             SELECT ev.source_id, ev.batch_id, ev.event_id,
                    list(DISTINCT struct_pack(role := i.role,
