@@ -326,12 +326,26 @@ def load_pack(directory: Path | None = None, local: Path | None = None) -> RuleP
 
 
 @lru_cache(maxsize=4)
-def _cached(local: str | None) -> RulePack:
+def _cached(local: str | None, stamp: tuple[tuple[str, int, int], ...]) -> RulePack:
+    del stamp  # part of the cache key only
     return load_pack(local=Path(local) if local else None)
+
+
+def _stamp(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of a local pack's files: an edited pack is
+    loaded (and validated) again."""
+    try:
+        entries = sorted(directory.glob("*.yaml"))
+        return tuple((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries)
+    except OSError:
+        return ()
 
 
 def load_rules(local: Path | None = None) -> RulePack:
     """The packaged pack plus a force's own rules (``local``, or the directory named by
-    ``$CLEARSIGHT_LANGUAGE_RULES``), loaded once per process."""
+    ``$CLEARSIGHT_LANGUAGE_RULES``), loaded once per process (again when the force's
+    files change)."""
     chosen = local if local is not None else os.environ.get(LOCAL_RULES_ENV) or None
-    return _cached(str(chosen) if chosen else None)
+    if not chosen:
+        return _cached(None, ())
+    return _cached(str(chosen), _stamp(Path(chosen)))
