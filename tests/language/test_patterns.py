@@ -16,13 +16,14 @@ SLOTS = {"self": "{herself|himself|themselves}", "loop": "<loop>", "obj": "{her|
 def matches(pattern: str, text: str) -> list[str]:
     matcher = Matcher(pipeline().vocab)
     matcher.add("p", Compiler(SLOTS, _tokenize).compile(pattern))
-    doc = parse(text)
-    spans = [doc[s:e] for _, s, e in matcher(doc)]
+    parsed = parse(text)
+    spans = [parsed.doc[s:e] for _, s, e in matcher(parsed.doc)]
     # longest non-overlapping, as the check keeps them
     kept: list[tuple[int, int, str]] = []
     for sp in sorted(spans, key=lambda sp: (sp.start - sp.end, sp.start)):
         if all(sp.end <= a or b <= sp.start for a, b, _ in kept):
-            kept.append((sp.start, sp.end, sp.text))
+            start, end = parsed.chars(sp.start, sp.end)
+            kept.append((sp.start, sp.end, text[start:end]))
     return [t for _, _, t in sorted(kept)]
 
 

@@ -13,10 +13,11 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from clearsight.language import context, referents
-from clearsight.language.nlp import parse, pipeline
+from clearsight.language.nlp import Parsed, normaliser, parse, pipeline
 from clearsight.language.referents import RecordPerson
 from clearsight.language.rules import SEVERITY_RANK, Rule, RulePack, Severity, load_rules, thaw
 
@@ -79,37 +80,73 @@ class _Candidate:
     note: str
 
 
-_MATCHERS: dict[int, tuple[RulePack, Matcher]] = {}
+_MATCHERS: dict[int, tuple[RulePack, list[Matcher]]] = {}
 
 
-def _matcher(pack: RulePack) -> Matcher:
-    """One spaCy Matcher for the pack: key ``r<i>`` for rule i's patterns, ``x<i>`` for
-    its exceptions. Built on first use and kept for the pack."""
+def _matchers(pack: RulePack) -> list[Matcher]:
+    """One spaCy Matcher per rule: key ``r`` for its patterns, ``x`` for its exceptions.
+    Built on first use and kept for the pack; a rule's matcher runs only on texts that
+    hold one of its anchor words, so most rules never run on most texts."""
     found = _MATCHERS.get(id(pack))
     if found is not None and found[0] is pack:
         return found[1]
     from spacy.matcher import Matcher
 
-    matcher = Matcher(pipeline().vocab)
-    for i, rule in enumerate(pack.rules):
-        matcher.add(f"r{i}", [thaw(s) for seqs in rule.sequences for s in seqs])
+    matchers: list[Matcher] = []
+    for rule in pack.rules:
+        matcher = Matcher(pipeline().vocab)
+        matcher.add("r", [thaw(s) for seqs in rule.sequences for s in seqs])
         if rule.exception_sequences:
-            matcher.add(f"x{i}", [thaw(s) for s in rule.exception_sequences])
-    _MATCHERS[id(pack)] = (pack, matcher)
-    return matcher
+            matcher.add("x", [thaw(s) for s in rule.exception_sequences])
+        matchers.append(matcher)
+    _MATCHERS[id(pack)] = (pack, matchers)
+    return matchers
 
 
-def _spans(text: str, pack: RulePack) -> tuple[dict[int, list[tuple[int, int]]], Any]:
-    doc = parse(text)
-    matcher = _matcher(pack)
+_WORD = re.compile(r"[^\W_]+|n't|'s|’s", re.IGNORECASE)
+_SPLITS = {"cannot": ("can", "not"), "gonna": ("gon", "na"), "wanna": ("wan", "na")}
+
+
+def _quick_words(text: str) -> set[str]:
+    """The words of ``text`` and their normalised forms, without spaCy: a superset test
+    of which rules may match, so texts no rule can match skip the pipeline."""
+    norm = normaliser()
+    out: set[str] = set()
+    for word in _WORD.findall(text):
+        lower = word.lower()
+        for piece in _SPLITS.get(lower, (lower,)):
+            out.add(piece)
+            out.add(norm(piece))
+    return out
+
+
+Spans = dict[int, list[tuple[int, int]]]
+
+
+@lru_cache(maxsize=32768)
+def _analyse(text: str, pack: RulePack) -> tuple[Spans, tuple[tuple[int, int], ...]]:
+    """Each rule's matches (character spans) and the sentences, for one text. Records
+    repeat the same sentences, so the result is kept for the text."""
+    quick = _quick_words(text)
+    if not any(rule.may_match(quick) for rule in pack.rules):
+        return {}, ()
+    spans, parsed = _spans(text, pack, quick)
+    return spans, tuple(parsed.sentences()) if spans else ()
+
+
+def _spans(text: str, pack: RulePack, present: set[str]) -> tuple[Spans, Parsed]:
+    parsed = parse(text)
+    doc = parsed.doc
+    matchers = _matchers(pack)
     strings = pipeline().vocab.strings
     hits: dict[int, list[tuple[int, int]]] = {}
     exceptions: dict[int, list[tuple[int, int]]] = {}
-    for key, start, end in matcher(doc):
-        name = strings[key]
-        span = doc[start:end]
-        chars = (span.start_char, span.end_char)
-        (hits if name[0] == "r" else exceptions).setdefault(int(name[1:]), []).append(chars)
+    for i, rule in enumerate(pack.rules):
+        if not rule.may_match(present):
+            continue
+        for key, start, end in matchers[i](doc):
+            chars = parsed.chars(start, end)
+            (hits if strings[key] == "r" else exceptions).setdefault(i, []).append(chars)
     kept: dict[int, list[tuple[int, int]]] = {}
     for i, spans in hits.items():
         excluded = exceptions.get(i, [])
@@ -120,7 +157,7 @@ def _spans(text: str, pack: RulePack) -> tuple[dict[int, list[tuple[int, int]]],
                 longest.append(s)
         if longest:
             kept[i] = sorted(longest)
-    return kept, doc
+    return kept, parsed
 
 
 def _judge(
@@ -184,10 +221,10 @@ def check(
     pack = pack if pack is not None else load_rules()
     if not text or not text.strip():
         return []
-    spans, doc = _spans(text, pack)
+    spans, sentences = _analyse(text, pack)
     if not spans:
         return []
-    ctx = context.analyse(text, [(s.start_char, s.end_char) for s in doc.sents])
+    ctx = context.analyse(text, list(sentences))
     candidates: list[_Candidate] = []
     for i, found in sorted(spans.items()):
         rule = pack.rules[i]

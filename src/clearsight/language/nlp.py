@@ -99,17 +99,69 @@ def normaliser() -> Normaliser:
     return Normaliser(keep=keep, spelling=spelling, fixes=fixes, lemmas=table, seen={})
 
 
-def parse(text: str) -> Doc:
-    """Tokens and sentences of ``text``, each token's ``norm_`` set to its normalised form.
+@dataclass(frozen=True)
+class Parsed:
+    """A text as the rules see it: a spaCy Doc without in-word hyphens ("child-prostitute"
+    reads as "child prostitute", "14-year-old" as "14 year old"), each token's ``norm_``
+    set, and each token's character offsets in the original text."""
 
-    Only the tokenizer and sentencizer run: the lemma comes from the same lookup
-    table through :class:`Normaliser`, which also lower-cases first (the lookup table
-    is case-sensitive).
-    """
+    text: str
+    doc: Doc
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def chars(self, start: int, end: int) -> tuple[int, int]:
+        """Character offsets in the original text of tokens ``start`` to ``end``."""
+        return self.starts[start], self.ends[end - 1]
+
+    def words(self) -> set[str]:
+        """The normalised and the lower-case forms of every token."""
+        return {t.norm_ for t in self.doc} | {t.lower_ for t in self.doc}
+
+    def sentences(self) -> list[tuple[int, int]]:
+        """Character spans of the sentences (spaCy's rule-based sentencizer)."""
+        doc = pipeline().get_pipe("sentencizer")(self.doc)
+        return [self.chars(s.start, s.end) for s in doc.sents if len(s)]
+
+
+def parse(text: str) -> Parsed:
+    """Tokens of ``text`` (spaCy's English tokenizer), in-word hyphens dropped, each
+    token's ``norm_`` its normalised form (:class:`Normaliser`: lower case, spelling,
+    lookup lemma). Norms are set once per word on the vocabulary's lexemes."""
+    from spacy.attrs import IDX, ORTH, SPACY
+    from spacy.tokens import Doc
+
     nlp = pipeline()
-    doc = nlp.make_doc(text)
-    doc = nlp.get_pipe("sentencizer")(doc)
+    strings = nlp.vocab.strings
+    rows = nlp.make_doc(text).to_array([ORTH, SPACY, IDX]).tolist()
+    words: list[str] = [strings[r[0]] for r in rows]
+    n = len(words)
+    drop = [
+        words[i] == "-" and 0 < i < n - 1 and not rows[i - 1][1] and not rows[i][1]
+        for i in range(n)
+    ]
+    keep = [i for i in range(n) if not drop[i]]
+    kept = [words[i] for i in keep]
+    spaces = [bool(rows[i][1]) or (i + 1 < n and drop[i + 1]) for i in keep]
+    _normalise_lexemes(kept)
+    return Parsed(
+        text=text,
+        doc=Doc(nlp.vocab, words=kept, spaces=spaces),
+        starts=tuple(rows[i][2] for i in keep),
+        ends=tuple(rows[i][2] + len(words[i]) for i in keep),
+    )
+
+
+_NORMALISED: set[str] = set()
+
+
+def _normalise_lexemes(words: list[str]) -> None:
+    """Set each new word's lexeme norm, so its tokens match rule patterns on NORM."""
+    new = [w for w in words if w not in _NORMALISED]
+    if not new:
+        return
+    vocab = pipeline().vocab
     norm = normaliser()
-    for token in doc:
-        token.norm_ = norm(token.text)
-    return doc
+    for word in new:
+        vocab[word].norm_ = norm(word)
+        _NORMALISED.add(word)

@@ -5,8 +5,9 @@ Pattern syntax (one phrase, items separated by spaces):
 * ``word`` matches any token whose normalised form (lower case, spelling variant,
   lemma: see :mod:`clearsight.language.nlp`) is the word's: ``chose`` matches
   "choose", "chooses", "chose" and "choosing"; ``girl`` matches "girls". A word the
-  tokenizer splits (``attention-seeking``, ``harm's``) becomes its tokens, and a
-  hyphen in it is optional, so "attention seeking" matches too.
+  tokenizer splits (``harm's``) becomes its tokens. In-word hyphens are dropped from
+  texts and patterns alike, so ``attention-seeking`` matches "attention seeking" and
+  "attention-seeking", and ``# year old`` matches "14-year-old".
 * ``=word`` matches the word exactly (lower case), with no lemma.
 * ``word?`` makes the item optional.
 * ``{a|b|c d}`` matches one of the alternatives; an empty alternative makes it
@@ -104,7 +105,7 @@ class Compiler:
         seqs = self.phrase(pattern)
         if any(all("OP" in t for t in s) for s in seqs):
             raise PatternError(f"pattern {pattern!r} can match nothing")
-        return [_hyphenable(s) for s in seqs]
+        return seqs
 
     def phrase(self, text: str) -> list[Sequence_]:
         seqs: list[Sequence_] = [[]]
@@ -147,10 +148,9 @@ class Compiler:
             raise PatternError(f"malformed item {item!r}")
         if item.startswith("="):
             return [[{"LOWER": piece.lower()} for piece, _ in self.tokenize(item[1:])]]
-        seq: Sequence_ = []
-        for piece, norm in self.tokenize(item):
-            seq.append({"ORTH": "-", "OP": "?"} if piece == "-" else {"NORM": norm})
-        return [seq]
+        if not self.tokenize(item):
+            raise PatternError(f"malformed item {item!r}")
+        return [[{"NORM": norm} for _, norm in self.tokenize(item)]]
 
     def alternatives(self, body: str, where: str) -> list[Sequence_]:
         singles: list[str] = []
@@ -175,19 +175,6 @@ class Compiler:
         if optional:
             out.append([])
         return out
-
-
-_HYPHEN: TokenSpec = {"ORTH": "-", "OP": "?"}
-
-
-def _hyphenable(seq: Sequence_) -> Sequence_:
-    """Allow a hyphen between any two words ("child-prostitute", "sexually-active")."""
-    out: Sequence_ = []
-    for spec in seq:
-        if out and "OP" not in spec and "OP" not in out[-1]:
-            out.append(dict(_HYPHEN))
-        out.append(spec)
-    return out
 
 
 def normalise_pattern(pattern: str) -> str:

@@ -84,6 +84,22 @@ class Rule:
     negatable: bool
     sequences: tuple[tuple[TokenSeq, ...], ...] = field(repr=False)
     exception_sequences: tuple[TokenSeq, ...] = field(repr=False)
+    anchors: frozenset[str] | None = field(default=None, repr=False)
+    signatures: tuple[tuple[frozenset[str], frozenset[str] | None], ...] | None = field(
+        default=None, repr=False
+    )
+
+    def may_match(self, words: set[str]) -> bool:
+        """Whether a text with these (normalised and lower-case) words can match: a cheap
+        necessary condition, so most rules are skipped for most texts."""
+        if self.anchors is None or self.signatures is None:
+            return True
+        if self.anchors.isdisjoint(words):
+            return False
+        for first, second in self.signatures:
+            if not first.isdisjoint(words) and (second is None or not second.isdisjoint(words)):
+                return True
+        return False
 
 
 TokenSeq = tuple[tuple[tuple[str, Any], ...], ...]
@@ -103,6 +119,74 @@ def _hashable(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Words so common in records that a pattern anchored on them would run on every text.
+_COMMON = frozenset(
+    """a an the to in of for with on at and or by as be have do she he they her his their him
+    them it i you we not no n't never this that who which what from into out up down over
+    after before then there so if but than very all any some more most other only just like
+    well about again back one two get go make take give come see say tell put leave
+    child girl boy man woman adult person people young old year - 's""".split()
+)
+
+
+def _required(seq: TokenSeq) -> list[frozenset[str]]:
+    """Word sets, one per required token, that a match must touch."""
+    out: list[frozenset[str]] = []
+    for spec in thaw(seq):
+        if "OP" in spec:
+            continue
+        value = spec.get("NORM", spec.get("LOWER"))
+        if isinstance(value, str):
+            out.append(frozenset([value]))
+        elif isinstance(value, dict):
+            out.append(frozenset(value["IN"]))
+    return out
+
+
+def _selectivity(words: frozenset[str]) -> tuple[int, int]:
+    return (len(words & _COMMON), len(words))
+
+
+def _signatures(
+    sequences: tuple[tuple[TokenSeq, ...], ...],
+) -> tuple[tuple[frozenset[str], frozenset[str] | None], ...] | None:
+    """Pairs (A, B): a text can match only if, for one pair, it holds a word of A and
+    (unless B is None) a word of B. A is a sequence's most selective required word set
+    and B the union of the next most selective sets of the sequences sharing that A.
+    None when some sequence has no required word."""
+    grouped: dict[frozenset[str], set[str] | None] = {}
+    for seqs in sequences:
+        for seq in seqs:
+            required = sorted(set(_required(seq)), key=_selectivity)
+            if not required:
+                return None
+            first = required[0]
+            if len(required) == 1 or grouped.get(first, set()) is None:
+                grouped[first] = None
+                continue
+            seconds = grouped.setdefault(first, set())
+            if seconds is not None:
+                seconds |= required[1]
+    return tuple(
+        (a, frozenset(b) if b is not None else None)
+        for a, b in sorted(grouped.items(), key=lambda kv: sorted(kv[0]))
+    )
+
+
+def _anchors(sequences: tuple[tuple[TokenSeq, ...], ...]) -> frozenset[str] | None:
+    """Words of which a text must hold one for the rule to match: for each token
+    sequence its most selective required word set. None when some sequence has no
+    required word (the rule must always run)."""
+    words: set[str] = set()
+    for seqs in sequences:
+        for seq in seqs:
+            required = _required(seq)
+            if not required:
+                return None
+            words |= min(required, key=_selectivity)
+    return frozenset(words)
+
+
 def thaw(seq: TokenSeq) -> list[dict[str, Any]]:
     """A frozen token sequence back as a spaCy ``Matcher`` pattern."""
     out: list[dict[str, Any]] = []
@@ -114,9 +198,10 @@ def thaw(seq: TokenSeq) -> list[dict[str, Any]]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RulePack:
-    """All concepts, in file then declaration order, and the pack's version."""
+    """All concepts, in file then declaration order, and the pack's version. Packs
+    compare (and hash) by identity: a loaded pack is used as a cache key."""
 
     rules: tuple[Rule, ...]
     version: str
@@ -227,6 +312,8 @@ def _rule(raw: object, file: str, compiler: Compiler) -> Rule:
         negatable=negatable,
         sequences=sequences,
         exception_sequences=exception_sequences,
+        anchors=_anchors(sequences),
+        signatures=_signatures(sequences),
     )
 
 
@@ -248,10 +335,10 @@ def load_slots(text: str, file: str = "slots.yaml") -> dict[str, str]:
 
 
 def _tokenize(word: str) -> list[tuple[str, str]]:
-    from clearsight.language.nlp import normaliser, pipeline
+    """A pattern word split and normalised exactly as a text is."""
+    from clearsight.language.nlp import parse
 
-    norm = normaliser()
-    return [(t.text, norm(t.text)) for t in pipeline().make_doc(word)]
+    return [(t.text, t.norm_) for t in parse(word).doc]
 
 
 def build_pack(files: list[tuple[str, str]], slots_text: str) -> RulePack:
