@@ -128,7 +128,7 @@ def parse(text: str) -> Parsed:
     """Tokens of ``text`` (spaCy's English tokenizer), in-word hyphens dropped, each
     token's ``norm_`` its normalised form (:class:`Normaliser`: lower case, spelling,
     lookup lemma). Norms are set once per word on the vocabulary's lexemes."""
-    from spacy.attrs import IDX, ORTH, SPACY
+    from spacy.attrs import IDX, ORTH, SPACY  # type: ignore[import-not-found]
     from spacy.tokens import Doc
 
     nlp = pipeline()

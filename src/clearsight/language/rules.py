@@ -120,13 +120,13 @@ def _hashable(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 # Words so common in records that a pattern anchored on them would run on every text.
-_COMMON = frozenset(
-    """a an the to in of for with on at and or by as be have do she he they her his their him
+_COMMON_WORDS = """a an the to in of for with on at and or by as be have do she he they her his
+    their him
     them it i you we not no n't never this that who which what from into out up down over
     after before then there so if but than very all any some more most other only just like
     well about again back one two get go make take give come see say tell put leave
-    child girl boy man woman adult person people young old year - 's""".split()
-)
+    child girl boy man woman adult person people young old year - 's"""
+_COMMON = frozenset(_COMMON_WORDS.split())
 
 
 def _required(seq: TokenSeq) -> list[frozenset[str]]:
@@ -183,7 +183,8 @@ def _anchors(sequences: tuple[tuple[TokenSeq, ...], ...]) -> frozenset[str] | No
             required = _required(seq)
             if not required:
                 return None
-            words |= min(required, key=_selectivity)
+            best: frozenset[str] = min(required, key=_selectivity)
+            words |= best
     return frozenset(words)
 
 
