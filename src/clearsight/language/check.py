@@ -122,8 +122,26 @@ def _quick_words(text: str) -> set[str]:
 
 Spans = dict[int, list[tuple[int, int]]]
 
+# Where a text may be cut into chunks that are checked (and cached) on their own: after
+# . ! ? and whitespace before a capital or digit, and at line breaks. spaCy splits each
+# chunk into its sentences; the cut only bounds the work, since every concept and every
+# context rule looks within one sentence.
+_CHUNK_END = re.compile(r"""(?<=[.!?])["'”’)]*\s+(?=["'“‘(]*[A-Z0-9])|\n+""")
 
-@lru_cache(maxsize=32768)
+
+def _chunks(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for m in _CHUNK_END.finditer(text):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        out.append((pos, len(text)))
+    return out
+
+
+@lru_cache(maxsize=65536)
 def _analyse(text: str, pack: RulePack) -> tuple[Spans, tuple[tuple[int, int], ...]]:
     """Each rule's matches (character spans) and the sentences, for one text. Records
     repeat the same sentences, so the result is kept for the text."""
@@ -221,10 +239,18 @@ def check(
     pack = pack if pack is not None else load_rules()
     if not text or not text.strip():
         return []
-    spans, sentences = _analyse(text, pack)
+    spans: Spans = {}
+    sentences: list[tuple[int, int]] = []
+    for start, end in _chunks(text):
+        found, chunk_sentences = _analyse(text[start:end], pack)
+        if not found:
+            continue
+        for i, chunk_spans in found.items():
+            spans.setdefault(i, []).extend((a + start, b + start) for a, b in chunk_spans)
+        sentences.extend((a + start, b + start) for a, b in chunk_sentences)
     if not spans:
         return []
-    ctx = context.analyse(text, list(sentences))
+    ctx = context.analyse(text, sentences)
     candidates: list[_Candidate] = []
     for i, found in sorted(spans.items()):
         rule = pack.rules[i]
