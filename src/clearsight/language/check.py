@@ -231,6 +231,13 @@ def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
     return sorted(kept, key=lambda c: (c.start, c.end))
 
 
+def may_find(text: str, pack: RulePack | None = None) -> bool:
+    """Whether some concept matches ``text`` before context is judged: a text for which
+    this is false has no finding whoever the record is about."""
+    pack = pack if pack is not None else load_rules()
+    return any(_analyse(text[s:e], pack)[0] for s, e in _chunks(text))
+
+
 def check(
     text: str, pack: RulePack | None = None, *, people: Sequence[RecordPerson] = ()
 ) -> list[Finding]:
@@ -243,8 +250,6 @@ def check(
     sentences: list[tuple[int, int]] = []
     for start, end in _chunks(text):
         found, chunk_sentences = _analyse(text[start:end], pack)
-        if not found:
-            continue
         for i, chunk_spans in found.items():
             spans.setdefault(i, []).extend((a + start, b + start) for a, b in chunk_spans)
         sentences.extend((a + start, b + start) for a, b in chunk_sentences)
@@ -252,9 +257,9 @@ def check(
         return []
     ctx = context.analyse(text, sentences)
     candidates: list[_Candidate] = []
-    for i, found in sorted(spans.items()):
+    for i, matches in sorted(spans.items()):
         rule = pack.rules[i]
-        for start, end in found:
+        for start, end in matches:
             judged = _judge(ctx, rule, start, end, people)
             if judged is not None:
                 candidates.append(_Candidate(start, end, rule, judged[0], judged[1]))

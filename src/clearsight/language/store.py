@@ -14,6 +14,7 @@ stable across re-checks with the same rules.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -22,7 +23,7 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
-from clearsight.language.check import Finding, check
+from clearsight.language.check import Finding, check, may_find
 from clearsight.language.referents import RecordPerson
 from clearsight.language.rules import RulePack, load_rules
 
@@ -186,6 +187,21 @@ _DOB = """CASE
 END"""
 
 
+def _candidates(
+    con: duckdb.DuckDBPyConnection, where: str, params: list[Any], pack: RulePack
+) -> pa.Table:
+    """The distinct narratives in which some concept matches: records repeat sentences,
+    so each text is looked at once, and only events with these texts are read with
+    their people."""
+    texts = con.execute(
+        f"SELECT DISTINCT narrative FROM events WHERE {where} AND narrative IS NOT NULL", params
+    ).fetchall()
+    return pa.table({"text": [t for (t,) in texts if may_find(t, pack)]}, schema=_TEXTS)
+
+
+_TEXTS = pa.schema([("text", pa.string())])
+
+
 def _narratives_sql(con: duckdb.DuckDBPyConnection, where: str) -> str:
     """Narratives to check, with the involved people's ages at the event date when the
     store holds persons and involvements (as every ingested store does)."""
@@ -199,7 +215,7 @@ def _narratives_sql(con: duckdb.DuckDBPyConnection, where: str) -> str:
     )
     base = (
         "SELECT source_id, batch_id, event_id, narrative{extra} FROM events "
-        f"WHERE {where} AND narrative IS NOT NULL"
+        f"WHERE {where} AND narrative IN (SELECT text FROM _language_candidates)"
     )
     if not has_people:
         return "SELECT *, NULL AS people FROM (" + base.format(extra="") + ")"
@@ -231,6 +247,14 @@ def _people(value: Any) -> tuple[RecordPerson, ...]:
     )
 
 
+def warm_up() -> threading.Thread:
+    """Start loading the pipeline and the concepts in a background thread (for ingest,
+    which reads and loads files meanwhile); join the thread before checking."""
+    thread = threading.Thread(target=lambda: check("She chose to go.", load_rules()), daemon=True)
+    thread.start()
+    return thread
+
+
 def check_narratives(
     con: duckdb.DuckDBPyConnection,
     batch_id: int | None = None,
@@ -255,7 +279,11 @@ def check_narratives(
     ]
     checked_at = datetime.now(UTC).replace(tzinfo=None)
     columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
-    reader = con.sql(_narratives_sql(con, where), params=params).to_arrow_reader(READ_CHUNK)
+    con.register("_language_candidates", _candidates(con, where, params, pack))
+    try:
+        rows = con.sql(_narratives_sql(con, where), params=params).to_arrow_table()
+    finally:
+        con.unregister("_language_candidates")
 
     # Practitioners paste the same sentences into many records; check each text once
     # for each set of people.
@@ -263,7 +291,7 @@ def check_narratives(
     def check_text(text: str, people: tuple[RecordPerson, ...]) -> tuple[Finding, ...]:
         return tuple(check(text, pack, people=people))
 
-    for chunk in reader:
+    for chunk in rows.to_batches(READ_CHUNK):
         sources = chunk.column(0).to_pylist()
         batch_ids = chunk.column(1).to_pylist()
         events = chunk.column(2).to_pylist()
