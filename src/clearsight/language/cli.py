@@ -167,8 +167,11 @@ def findings_command(
 def concepts_command(
     rules: RulesOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    db: DbOption = None,
 ) -> None:
-    """List the concepts the check looks for: id, severity, title, source and file."""
+    """List the concepts the check looks for: id, severity, title, source and file.
+    --db is accepted like every command; the list does not use the store."""
+    del db
     pack = _pack(rules)
     rows = [
         {
