@@ -203,10 +203,13 @@ def _judge(
     if rule.escalate_when == "under_13" and youngest is not None and youngest < 13:
         severity = rule.escalate_to or severity
         notes.append(f"the child is under 13 (aged {youngest})")
-    elif rule.requires == "adult_party" or who.record:
+    elif rule.requires == "adult_party":
         ages = who.explain()
         if ages:
             notes.append(ages)
+    elif who.record and not who.names_child and who.record_children:
+        child = min(who.record_children, key=lambda p: p.age)
+        notes.append(f"{child.role} aged {child.age} (record: date of birth at the event date)")
     if ctx.in_quote(start, end):
         severity, notes = "info", ["quoted words, kept as evidence", *notes]
     else:
@@ -229,6 +232,26 @@ def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
         if all(cand.end <= k.start or k.end <= cand.start for k in kept):
             kept.append(cand)
     return sorted(kept, key=lambda c: (c.start, c.end))
+
+
+def needs_all_people(text: str, pack: RulePack | None = None) -> bool:
+    """Whether the findings for ``text`` may depend on every involved person's age (a
+    relationship or under-13 concept matches); otherwise only on :func:`people_key`."""
+    pack = pack if pack is not None else load_rules()
+    rules = {i for s, e in _chunks(text) for i in _analyse(text[s:e], pack)[0]}
+    return any(
+        pack.rules[i].requires is not None or pack.rules[i].escalate_when is not None for i in rules
+    )
+
+
+def people_key(people: Sequence[RecordPerson]) -> tuple[object, ...]:
+    """What of a record's people the findings of a child concept depend on: whether
+    there are people, the youngest child (role and age), and whether all are adults."""
+    if not people:
+        return ()
+    children = [p for p in people if p.age < referents.ADULT_AGE]
+    youngest = min(children, key=lambda p: (p.age, p.role)) if children else None
+    return (True, youngest)
 
 
 def may_find(text: str, pack: RulePack | None = None) -> bool:

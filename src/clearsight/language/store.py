@@ -17,13 +17,12 @@ import hashlib
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any, Literal
 
 import duckdb
 import pyarrow as pa
 
-from clearsight.language.check import Finding, check, may_find
+from clearsight.language.check import Finding, check, may_find, needs_all_people, people_key
 from clearsight.language.referents import RecordPerson
 from clearsight.language.rules import RulePack, load_rules
 
@@ -285,11 +284,16 @@ def check_narratives(
     finally:
         con.unregister("_language_candidates")
 
-    # Practitioners paste the same sentences into many records; check each text once
-    # for each set of people.
-    @lru_cache(maxsize=65536)
+    # Practitioners paste the same sentences into many records: check each text once
+    # for each set of people that can change its findings (all of them only when a
+    # relationship or under-13 concept matches; else the youngest child).
+    found: dict[tuple[str, tuple[object, ...]], tuple[Finding, ...]] = {}
+
     def check_text(text: str, people: tuple[RecordPerson, ...]) -> tuple[Finding, ...]:
-        return tuple(check(text, pack, people=people))
+        key = (text, people if needs_all_people(text, pack) else people_key(people))
+        if key not in found:
+            found[key] = tuple(check(text, pack, people=people))
+        return found[key]
 
     for chunk in rows.to_batches(READ_CHUNK):
         sources = chunk.column(0).to_pylist()
