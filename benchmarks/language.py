@@ -1,11 +1,16 @@
 """Benchmark for the victim-blaming language check.
 
-Precision and recall on the labelled sets in tests/language/data, and throughput
-of ``clearsight.language.check`` on synthetic narratives on one core (and of
-``check_narratives`` writing findings into a DuckDB store), in narratives per CPU
-second so that a busy machine does not distort it; wall-clock rates are printed too.
+1. Precision and recall on the labelled corpus (tests/language/corpus), the development
+   part and the held-out part separately, per kind; a sentence counts as flagged when
+   the check gives a warning or an error. The older labelled sets in
+   tests/language/data are scored too, over (sentence, concept) pairs.
+2. CPU time of ``check`` per 10,000 narratives on one core: distinct synthetic
+   narratives (so the text cache cannot help) and narratives repeating as records do.
+3. The check's cost during ingest: ``clearsight ingest`` of a small synthetic set
+   (``clearsight synth --areas 1 --scale 1``) with and without ``--skip-language``,
+   CPU (user + system, child processes) and wall time, best of ``--runs``.
 
-    .venv/bin/python benchmarks/language.py [--narratives 50000] [--seed 7]
+    .venv/bin/python benchmarks/language.py [--narratives 10000] [--runs 2] [--seed 7]
 """
 
 from __future__ import annotations
@@ -13,18 +18,28 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-import duckdb
-import pyarrow as pa
-
 from clearsight.language import check, load_rules
-from clearsight.language.evaluation import read_labelled, score
-from clearsight.language.store import check_narratives
+from clearsight.language.check import _analyse
+from clearsight.language.evaluation import (
+    KINDS_BLAMING,
+    KINDS_NOT,
+    read_corpus,
+    read_labelled,
+    score,
+    score_corpus,
+)
 
-DATA = Path(__file__).resolve().parents[1] / "tests" / "language" / "data"
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "language" / "corpus"
+DATA = ROOT / "tests" / "language" / "data"
+CLI = [sys.executable, "-m", "clearsight.cli"]
 
 NEUTRAL = [
     "Officers attended the address at {t} following a call from {who}.",
@@ -62,11 +77,12 @@ HARD = [
 WHO = ["her mother", "the carer", "a neighbour", "school staff", "his father"]
 
 
-def narratives(n: int, seed: int) -> list[str]:
-    """``n`` synthetic narratives of 3 to 7 sentences; about 1 in 6 has a blaming phrase."""
+def narratives(n: int, seed: int, *, distinct: bool) -> list[str]:
+    """``n`` synthetic narratives of 3 to 7 sentences; about 1 in 6 has a blaming phrase.
+    ``distinct`` adds a reference number so that no two are the same text."""
     rng = random.Random(seed)
     out: list[str] = []
-    for _ in range(n):
+    for i in range(n):
         parts = [
             rng.choice(NEUTRAL).format(
                 t=f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}",
@@ -80,6 +96,8 @@ def narratives(n: int, seed: int) -> list[str]:
             parts.insert(rng.randrange(len(parts) + 1), rng.choice(BLAMING))
         elif roll < 0.25:
             parts.insert(rng.randrange(len(parts) + 1), rng.choice(HARD))
+        if distinct:
+            parts.append(f"Reference {i:06d}.")
         out.append(" ".join(parts))
     return out
 
@@ -89,82 +107,123 @@ def pin_one_core() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--narratives", type=int, default=50_000)
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
-    pin_one_core()
-
-    t0 = time.perf_counter()
+def corpus_report() -> None:
+    c0 = time.process_time()
     pack = load_rules()
+    check("She chose to go.", pack)
     print(
-        f"rules: {len(pack.rules)} (version {pack.version}), loaded in "
-        f"{time.perf_counter() - t0:.2f}s"
+        f"concepts: {len(pack.rules)} (version {pack.version}); pipeline and concepts "
+        f"ready in {time.process_time() - c0:.2f} s CPU"
     )
-    for name in ("labelled.csv", "generalisation.csv"):
-        examples = read_labelled(DATA / name)
-        result = score(examples, pack)
-        negatives = sum(1 for ex in examples if not ex.expected)
+    parts = {name: read_corpus(CORPUS / f"{name}.csv") for name in ("development", "heldout")}
+    results = {name: score_corpus(sentences, pack) for name, sentences in parts.items()}
+    print("\n| part | sentences | blaming | precision | recall | TP | FP | FN | concept named |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, r in results.items():
+        blaming = r.true_positives + r.false_negatives
         print(
-            f"{name}: {len(examples)} sentences ({negatives} negatives): "
-            f"precision {result.precision:.3f}, recall {result.recall:.3f} "
+            f"| {name} | {len(parts[name])} | {blaming} | {r.precision:.3f} | {r.recall:.3f} "
+            f"| {r.true_positives} | {r.false_positives} | {r.false_negatives} "
+            f"| {r.concept_named}/{r.true_positives} |"
+        )
+    print("\n| kind | development right / of | held-out right / of |")
+    print("|---|---|---|")
+    for kind in (*KINDS_BLAMING, *KINDS_NOT):
+        cells = []
+        for name in ("development", "heldout"):
+            k = results[name].kinds.get(kind)
+            cells.append(f"{k.right} / {k.total}" if k else "-")
+        print(f"| {kind} | {cells[0]} | {cells[1]} |")
+    for name, r in results.items():
+        for line in r.errors:
+            print(f"    {name}: {line}")
+    for csv_name in ("labelled.csv", "generalisation.csv"):
+        result = score(read_labelled(DATA / csv_name), pack)
+        print(
+            f"\n{csv_name} (pairs): precision {result.precision:.3f}, recall {result.recall:.3f} "
             f"(TP {result.true_positives}, FP {result.false_positives}, "
             f"FN {result.false_negatives})"
         )
         for line in result.errors:
             print("   ", line)
 
-    texts = narratives(args.narratives, args.seed)
-    chars = sum(len(t) for t in texts)
-    check(texts[0], pack)  # warm caches
-    t0, c0 = time.perf_counter(), time.process_time()
-    found = 0
-    with_findings = 0
-    for text in texts:
-        findings = check(text, pack)
-        found += len(findings)
-        with_findings += bool(findings)
-    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
-    print(
-        f"check(): {len(texts):,} narratives ({chars / len(texts):.0f} chars on average, "
-        f"{with_findings:,} with findings, {found:,} findings): "
-        f"{len(texts) / cpu:,.0f} narratives per CPU second on one core "
-        f"({cpu:.2f}s CPU, {elapsed:.2f}s wall: {len(texts) / elapsed:,.0f}/s wall)"
-    )
 
-    with tempfile.TemporaryDirectory() as tmp:
-        con = duckdb.connect(str(Path(tmp) / "bench.duckdb"))
-        con.execute("SET threads = 1")
-        con.execute(
-            "CREATE TABLE events (source_id VARCHAR, batch_id INTEGER, event_id VARCHAR, "
-            "narrative VARCHAR, is_current BOOLEAN)"
+def throughput(n: int, seed: int) -> None:
+    pack = load_rules()
+    for distinct, cached in ((True, False), (True, True), (False, True)):
+        texts = narratives(n, seed, distinct=distinct)
+        _analyse.cache_clear()
+        c0 = time.process_time()
+        found = 0
+        for text in texts:
+            if not cached:
+                _analyse.cache_clear()
+            found += len(check(text, pack))
+        cpu = time.process_time() - c0
+        label = ("distinct" if distinct else "repeating") + (
+            ", sentence cache on" if cached else ", no cache"
         )
-        _bulk_events(con, texts)
-        t0, c0 = time.perf_counter(), time.process_time()
-        stored = check_narratives(con)
-        elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
         print(
-            f"check_narratives(): {len(texts):,} events, {stored:,} findings stored: "
-            f"{len(texts) / cpu:,.0f} narratives per CPU second "
-            f"({cpu:.2f}s CPU, {elapsed:.2f}s wall)"
+            f"check(): {n:,} {label} narratives ({sum(map(len, texts)) / n:.0f} chars, "
+            f"{found:,} findings): {cpu:.2f} s CPU, {cpu * 10_000 / n:.2f} s CPU per 10,000"
         )
-        con.close()
 
 
-def _bulk_events(con: duckdb.DuckDBPyConnection, texts: list[str]) -> None:
-    table = pa.table(
-        {
-            "source_id": ["bench"] * len(texts),
-            "batch_id": pa.array([1] * len(texts), pa.int32()),
-            "event_id": [f"E{i}" for i in range(len(texts))],
-            "narrative": texts,
-            "is_current": [True] * len(texts),
-        }
-    )
-    con.register("_bench_events", table)
-    con.execute("INSERT INTO events SELECT * FROM _bench_events")
-    con.unregister("_bench_events")
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _ingest(submissions: list[Path], db: Path, skip: bool) -> tuple[float, float]:
+    args = [*CLI, "ingest", *map(str, submissions), "--db", str(db), "--quiet"]
+    if skip:
+        args.append("--skip-language")
+    c0, w0 = _children_cpu(), time.perf_counter()
+    subprocess.run(args, check=True)
+    return _children_cpu() - c0, time.perf_counter() - w0
+
+
+def ingest_cost(runs: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "synth"
+        subprocess.run(
+            [*CLI, "synth", "--out", str(out), "--areas", "1", "--scale", "1", "--quiet"],
+            check=True,
+        )
+        submissions = sorted((out / "submissions").iterdir())
+        best: dict[bool, tuple[float, float]] = {}
+        for run in range(runs):
+            for skip in (True, False):
+                db = Path(tmp) / f"store-{run}-{skip}.duckdb"
+                cpu, wall = _ingest(submissions, db, skip)
+                print(
+                    f"ingest run {run + 1} {'--skip-language' if skip else '--language'}: "
+                    f"{cpu:.2f} s CPU, {wall:.2f} s wall"
+                )
+                old = best.get(skip)
+                best[skip] = (min(cpu, old[0]), min(wall, old[1])) if old else (cpu, wall)
+                db.unlink()
+        (cpu_skip, wall_skip), (cpu_lang, wall_lang) = best[True], best[False]
+        print(
+            f"ingest, best of {runs}: --skip-language {cpu_skip:.2f} s CPU / {wall_skip:.2f} s "
+            f"wall; --language {cpu_lang:.2f} s CPU / {wall_lang:.2f} s wall: the check adds "
+            f"{100 * (cpu_lang / cpu_skip - 1):.0f}% CPU and "
+            f"{100 * (wall_lang / wall_skip - 1):.0f}% wall"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--narratives", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--skip-ingest", action="store_true")
+    args = parser.parse_args()
+    corpus_report()
+    pin_one_core()
+    throughput(args.narratives, args.seed)
+    if not args.skip_ingest:
+        ingest_cost(args.runs)
 
 
 if __name__ == "__main__":

@@ -188,9 +188,13 @@ def _narrative_hook(enabled: bool) -> PostLoadHook | None:
     """Check every narrative of a new batch inside its transaction."""
     if not enabled:
         return None
-    from clearsight.language.store import check_narratives
+    from clearsight.language.store import check_narratives, warm_up
+
+    # Load the language pipeline while the files are read and loaded, not after.
+    ready = warm_up()
 
     def hook(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+        ready.join()
         check_narratives(con, batch_id)
 
     return hook

@@ -103,3 +103,43 @@ def test_module_entry_point(text: str, code: int) -> None:
     assert proc.returncode == code, proc.stderr
     assert list(json.loads(proc.stdout)) == ["findings"]
     assert "Traceback" not in proc.stderr
+
+
+LOCAL = """rules:
+  - id: local-phrase
+    title: A phrase this force has retired
+    severity: warning
+    patterns:
+      - "known to services"
+    alternatives:
+      - "say which services and why"
+    reason: "The force's own audit found the phrase hides what is known."
+    source: "Force language audit (2025)"
+"""
+
+
+def test_text_output_names_concept_why_and_alternatives(tmp_path: Path) -> None:
+    path = write(tmp_path, "She made a choice to get in the car.")
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 1
+    line = result.stdout.strip()
+    assert "warning [chose-to] 'made a choice to'" in line
+    assert "Why: A child cannot consent" in line
+    assert "Instead: 'was groomed into going' or" in line
+
+
+def test_force_rules_are_added_and_validated(tmp_path: Path) -> None:
+    rules = tmp_path / "force"
+    rules.mkdir()
+    (rules / "local.yaml").write_text(LOCAL, encoding="utf-8")
+    path = write(tmp_path, "The girl is known to services.")
+    result = runner.invoke(app, ["check", str(path), "--rules", str(rules), "--format", "json"])
+    assert result.exit_code == 1
+    assert [f["rule_id"] for f in json.loads(result.stdout)["findings"]] == ["local-phrase"]
+    listed = runner.invoke(app, ["concepts", "--rules", str(rules), "--json"])
+    ids = [c["id"] for c in json.loads(listed.stdout)["concepts"]]
+    assert "local-phrase" in ids and "chose-to" in ids
+    (rules / "bad.yaml").write_text(LOCAL.replace("local-phrase", "chose-to"), encoding="utf-8")
+    result = runner.invoke(app, ["check", str(path), "--rules", str(rules)])
+    assert result.exit_code == 2
+    assert "bad.yaml: rule 'chose-to' duplicates the id in rules/choice.yaml" in result.stderr

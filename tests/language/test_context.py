@@ -189,8 +189,8 @@ def test_putting_self_at_risk_variants(subj: str, self_: str, verb: str) -> None
         ("He keeps getting into dangerous situations.", "putting-self-at-risk"),
         ("His lifestyle puts him at risk.", "lifestyle-puts-at-risk"),
         ("Their behaviour is placing them in danger.", "lifestyle-puts-at-risk"),
-        ("He went with them willingly.", "chose-to"),
-        ("They willingly went with the men.", "chose-to"),
+        ("He went with them willingly.", "willing"),
+        ("They willingly went with the men.", "willing"),
         ("He keeps going back to them.", "going-back-to"),
         ("She goes back to the men every weekend.", "going-back-to"),
         ("He is a persistent misper.", "regular-misper"),
@@ -217,3 +217,136 @@ def test_positions_are_one_based_and_per_line() -> None:
 def test_empty_and_clean_text() -> None:
     assert check("") == []
     assert check("Officers attended and spoke to the child.") == []
+
+
+# --- issue 19: the contexts that must be recognised, each with its explanation -----------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "At no point was the child a willing participant.",
+        "Nothing in the evidence indicates that the boy chose to go with the men.",
+        "There is no suggestion that the girl was selling sex.",
+        "It should not be said that the 15-year-old is streetwise.",
+        "Her drinking does not undermine her account.",
+        "The 13-year-old did not make a choice to go there.",
+    ],
+)
+def test_negex_triggers_negate(text: str) -> None:
+    assert blocking(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # termination: a contrast or a new clause ends the negation's scope
+        ("She was not at school but chose to go to the flat.", "chose-to"),
+        ("There is no evidence of force, but she was a willing participant.", "willing"),
+        # pseudo-negation: "not only" negates nothing
+        ("She is not only streetwise but older than her years.", "streetwise"),
+        # a negated doubt is the blame itself
+        ("She had been drinking, so her account is not reliable.", "drinking-doubt"),
+    ],
+)
+def test_negation_scope_ends(text: str, rule: str) -> None:
+    assert rule in blocking(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The suspect said in interview that the girl was a willing participant.",
+        "Suspect 2 told officers the 14-year-old chose to come to the flat.",
+        "According to the suspect, the sex with the 15-year-old was consensual.",
+        "The defence say the girl made a choice to go.",
+    ],
+)
+def test_offenders_words_are_information(text: str) -> None:
+    found = check(text)
+    assert found, "the offender's words are kept as information"
+    assert {f.severity for f in found} == {"info"}
+    assert all("reported words" in f.context for f in found)
+
+
+def test_professionals_reports_are_not_reported_speech() -> None:
+    assert blocking("The officer reported that the girl is a regular misper.") == ["regular-misper"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Offence: paying for the sexual services of a child.",
+        "The CPS lawyer reminded the meeting that consent is not a defence.",
+        "The offence is committed even where the child appears to agree to it.",
+        "A child under 13 cannot consent to any sexual activity in law.",
+    ],
+)
+def test_legal_terms_of_art(text: str) -> None:
+    assert blocking(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Training slide: never write that a child is "putting themselves at risk".',
+        'The audit found officers describing victims as "promiscuous".',
+        "Guidance lists phrases such as sexually active as language to avoid.",
+    ],
+)
+def test_training_text_is_information(text: str) -> None:
+    found = check(text)
+    assert found and {f.severity for f in found} == {"info"}
+    assert any("criticise" in f.context or "quoted" in f.context for f in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("She made a choice to get in the car.", "chose-to"),
+        ("He was willing.", "willing"),
+        ("She knew what she was getting into.", "knew-what-doing"),
+        ("Given her history of going missing, her account is doubted.", "credibility-history"),
+        (
+            "The victim had been drinking heavily, which undermines the weight of her account.",
+            "drinking-doubt",
+        ),
+    ],
+)
+def test_indirect_blame_concepts(text: str, rule: str) -> None:
+    assert blocking(text) == [rule]
+
+
+def test_relationship_explanation_gives_ages() -> None:
+    [f] = check("CYP is still in a relationship with Suspect 2, who is 33.")
+    assert f.rule_id == "adult-relationship" and "adult aged 33" in f.context
+    assert "adult aged 33" in f.as_dict()["reason"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ms Taylor, aged 35, attended with her boyfriend.",
+        "The mother, 38, lives with her boyfriend, who is 41.",
+        "The child is being groomed by an adult male who presents himself as her boyfriend.",
+    ],
+)
+def test_adults_own_partners_and_correct_wording(text: str) -> None:
+    assert blocking(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("15 y/o child-prostitute", "child-prostitute"),
+        ("CYP has placed himself at risk.", "putting-self-at-risk"),
+        ("The YP's sexualized behaviors worried staff.", "sexualised"),
+        ("She is promiscous.", "promiscuous"),
+        (
+            "The 14-year-old boy is selling sex to men near the bus station.",
+            "engaging-in-prostitution",
+        ),
+    ],
+)
+def test_variants_through_the_pipeline(text: str, rule: str) -> None:
+    assert blocking(text) == [rule]

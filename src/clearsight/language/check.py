@@ -1,28 +1,35 @@
-"""The check: find victim-blaming language in a text, in context."""
+"""The check: find wording that blames exploited children, in context.
+
+A text is parsed by the spaCy pipeline (:mod:`clearsight.language.nlp`); each concept's
+token patterns run in one spaCy ``Matcher``; each match is then judged in its
+sentence: exceptions, legal wording, negation, who it is about
+(:mod:`clearsight.language.referents`), quotes, reported speech and training text
+(:mod:`clearsight.language.context`).
+"""
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-from clearsight.language import context
-from clearsight.language.patterns import words
-from clearsight.language.rules import (
-    SEVERITY_RANK,
-    Matcher,
-    Rule,
-    RulePack,
-    Severity,
-    load_rules,
-)
+from clearsight.language import context, referents
+from clearsight.language.nlp import Parsed, normaliser, parse, pipeline
+from clearsight.language.referents import RecordPerson
+from clearsight.language.rules import SEVERITY_RANK, Rule, RulePack, Severity, load_rules, thaw
+
+if TYPE_CHECKING:
+    from spacy.matcher import Matcher
 
 
 @dataclass(frozen=True)
 class Finding:
     """One finding. ``line`` and ``column`` are 1-based; ``end_column`` is the 1-based
-    column just past the match on the line where the match ends."""
+    column just past the match on the line where the match ends. ``context`` says
+    why the finding has its severity here (quoted, reported, ages...)."""
 
     line: int
     column: int
@@ -35,9 +42,12 @@ class Finding:
     source: str
     start: int = -1
     end: int = -1
+    title: str = ""
+    context: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON shape: the documented fields only, ``suggestions`` as a list."""
+        """The JSON shape: the documented fields only, ``suggestions`` as a list; the
+        context, when there is one, closes the ``reason``."""
         return {
             "line": self.line,
             "column": self.column,
@@ -46,9 +56,14 @@ class Finding:
             "severity": self.severity,
             "matched": self.matched,
             "suggestions": list(self.suggestions),
-            "reason": self.reason,
+            "reason": self.explanation,
             "source": self.source,
         }
+
+    @property
+    def explanation(self) -> str:
+        """The concept's reason, then what the context says about this match."""
+        return f"{self.reason} Here: {self.context}." if self.context else self.reason
 
     @property
     def blocking(self) -> bool:
@@ -62,64 +77,147 @@ class _Candidate:
     end: int
     rule: Rule
     severity: Severity
+    note: str
 
 
-def _to_run(text: str, pack: RulePack) -> list[tuple[Rule, list[Matcher]]]:
-    """The rules, and their patterns, whose anchor words are in ``text``: a cheap
-    prefilter, so most rules never run their regexes on most texts."""
-    present = words(text)
-    out: list[tuple[Rule, list[Matcher]]] = []
+_MATCHERS: dict[int, tuple[RulePack, list[Matcher]]] = {}
+
+
+def _matchers(pack: RulePack) -> list[Matcher]:
+    """One spaCy Matcher per rule: key ``r`` for its patterns, ``x`` for its exceptions.
+    Built on first use and kept for the pack; a rule's matcher runs only on texts that
+    hold one of its anchor words, so most rules never run on most texts."""
+    found = _MATCHERS.get(id(pack))
+    if found is not None and found[0] is pack:
+        return found[1]
+    from spacy.matcher import Matcher
+
+    matchers: list[Matcher] = []
     for rule in pack.rules:
-        if rule.anchors is not None and rule.anchors.isdisjoint(present):
-            continue
-        matchers: list[Matcher] = []
-        for matcher in rule.matchers:
-            for clause in matcher.clauses:
-                if clause.isdisjoint(present):
-                    break
-            else:
-                matchers.append(matcher)
-        if matchers:
-            out.append((rule, matchers))
+        matcher = Matcher(pipeline().vocab)
+        matcher.add("r", [thaw(s) for seqs in rule.sequences for s in seqs])
+        if rule.exception_sequences:
+            matcher.add("x", [thaw(s) for s in rule.exception_sequences])
+        matchers.append(matcher)
+    _MATCHERS[id(pack)] = (pack, matchers)
+    return matchers
+
+
+_WORD = re.compile(r"[^\W_]+|n't|'s|’s", re.IGNORECASE)
+_SPLITS = {"cannot": ("can", "not"), "gonna": ("gon", "na"), "wanna": ("wan", "na")}
+
+
+def _quick_words(text: str) -> set[str]:
+    """The words of ``text`` and their normalised forms, without spaCy: a superset test
+    of which rules may match, so texts no rule can match skip the pipeline."""
+    norm = normaliser()
+    out: set[str] = set()
+    for word in _WORD.findall(text):
+        lower = word.lower()
+        for piece in _SPLITS.get(lower, (lower,)):
+            out.add(piece)
+            out.add(norm(piece))
     return out
 
 
-def _candidates(text: str, to_run: list[tuple[Rule, list[Matcher]]]) -> list[_Candidate]:
-    ctx: context.TextContext | None = None
-    found: list[_Candidate] = []
-    for rule, matchers in to_run:
-        matches = [m for matcher in matchers for m in matcher.regex.finditer(text)]
-        if not matches:
+Spans = dict[int, list[tuple[int, int]]]
+
+# Where a text may be cut into chunks that are checked (and cached) on their own: after
+# . ! ? and whitespace before a capital or digit, and at line breaks. spaCy splits each
+# chunk into its sentences; the cut only bounds the work, since every concept and every
+# context rule looks within one sentence.
+_CHUNK_END = re.compile(r"""(?<=[.!?])["'”’)]*\s+(?=["'“‘(]*[A-Z0-9])|\n+""")
+
+
+def _chunks(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for m in _CHUNK_END.finditer(text):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        out.append((pos, len(text)))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _analyse(text: str, pack: RulePack) -> tuple[Spans, tuple[tuple[int, int], ...]]:
+    """Each rule's matches (character spans) and the sentences, for one text. Records
+    repeat the same sentences, so the result is kept for the text."""
+    quick = _quick_words(text)
+    if not any(rule.may_match(quick) for rule in pack.rules):
+        return {}, ()
+    spans, parsed = _spans(text, pack, quick)
+    return spans, tuple(parsed.sentences()) if spans else ()
+
+
+def _spans(text: str, pack: RulePack, present: set[str]) -> tuple[Spans, Parsed]:
+    parsed = parse(text)
+    doc = parsed.doc
+    matchers = _matchers(pack)
+    strings = pipeline().vocab.strings
+    hits: dict[int, list[tuple[int, int]]] = {}
+    exceptions: dict[int, list[tuple[int, int]]] = {}
+    for i, rule in enumerate(pack.rules):
+        if not rule.may_match(present):
             continue
-        if ctx is None:
-            ctx = context.analyse(text)
-        exceptions = (
-            [m.span() for m in rule.exception_regex.finditer(text)] if rule.exception_regex else []
-        )
-        for m in matches:
-            start, end = m.span()
-            if any(es < end and start < ee for es, ee in exceptions):
-                continue
-            if context.is_legal(ctx, start, end):
-                continue
-            if rule.negatable and context.is_negated(ctx, start):
-                continue
-            sentence = ctx.sentence_at(start).text
-            if rule.requires == "adult_age" and not context.has_adult_cue(sentence):
-                continue
-            severity: Severity = rule.severity
-            if rule.escalate_when is not None and rule.escalate_to is not None:
-                cue = (
-                    context.has_under_13_cue(sentence)
-                    if rule.escalate_when == "under_13"
-                    else context.has_adult_cue(sentence)
-                )
-                if cue:
-                    severity = rule.escalate_to
-            if ctx.in_quote(start, end) or context.is_reported(ctx, start):
-                severity = "info"
-            found.append(_Candidate(start, end, rule, severity))
-    return found
+        for key, start, end in matchers[i](doc):
+            chars = parsed.chars(start, end)
+            (hits if strings[key] == "r" else exceptions).setdefault(i, []).append(chars)
+    kept: dict[int, list[tuple[int, int]]] = {}
+    for i, spans in hits.items():
+        excluded = exceptions.get(i, [])
+        spans = [s for s in spans if not any(a < s[1] and s[0] < b for a, b in excluded)]
+        longest: list[tuple[int, int]] = []
+        for s in sorted(set(spans), key=lambda s: (s[0] - s[1], s[0])):
+            if all(s[1] <= k[0] or k[1] <= s[0] for k in longest):
+                longest.append(s)
+        if longest:
+            kept[i] = sorted(longest)
+    return kept, parsed
+
+
+def _judge(
+    ctx: context.TextContext,
+    rule: Rule,
+    start: int,
+    end: int,
+    record: Sequence[RecordPerson],
+) -> tuple[Severity, str] | None:
+    """The severity and context note of a match, or None when it is no finding."""
+    if context.is_legal(ctx, start, end):
+        return None
+    if context.is_meta(ctx, start, end):
+        return "info", "the phrase is named in order to criticise it (training or audit text)"
+    if rule.negatable and context.is_negated(ctx, start, end):
+        return None
+    who = referents.of_sentence(ctx.sentence_at(start).text, record)
+    if rule.about == "child" and who.adults_only:
+        return None
+    if rule.requires == "adult_party" and not who.adult_party:
+        return None
+    severity: Severity = rule.severity
+    notes: list[str] = []
+    youngest = who.youngest
+    if rule.escalate_when == "under_13" and youngest is not None and youngest < 13:
+        severity = rule.escalate_to or severity
+        notes.append(f"the child is under 13 (aged {youngest})")
+    elif rule.requires == "adult_party":
+        ages = who.explain()
+        if ages:
+            notes.append(ages)
+    elif who.record and not who.names_child and who.record_children:
+        child = min(who.record_children, key=lambda p: p.age)
+        notes.append(f"{child.role} aged {child.age} (record: date of birth at the event date)")
+    if ctx.in_quote(start, end):
+        severity, notes = "info", ["quoted words, kept as evidence", *notes]
+    else:
+        speaker = context.reported_by(ctx, start)
+        if speaker is not None:
+            severity = "info"
+            notes = [f"reported words ('{speaker.strip()}'), kept as evidence", *notes]
+    return severity, "; ".join(notes)
 
 
 def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -136,17 +234,59 @@ def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
     return sorted(kept, key=lambda c: (c.start, c.end))
 
 
-def check(text: str, pack: RulePack | None = None) -> list[Finding]:
-    """Findings for ``text``, in order of position."""
+def needs_all_people(text: str, pack: RulePack | None = None) -> bool:
+    """Whether the findings for ``text`` may depend on every involved person's age (a
+    relationship or under-13 concept matches); otherwise only on :func:`people_key`."""
     pack = pack if pack is not None else load_rules()
-    if not text:
+    rules = {i for s, e in _chunks(text) for i in _analyse(text[s:e], pack)[0]}
+    return any(
+        pack.rules[i].requires is not None or pack.rules[i].escalate_when is not None for i in rules
+    )
+
+
+def people_key(people: Sequence[RecordPerson]) -> tuple[object, ...]:
+    """What of a record's people the findings of a child concept depend on: whether
+    there are people, the youngest child (role and age), and whether all are adults."""
+    if not people:
+        return ()
+    children = [p for p in people if p.age < referents.ADULT_AGE]
+    youngest = min(children, key=lambda p: (p.age, p.role)) if children else None
+    return (True, youngest)
+
+
+def may_find(text: str, pack: RulePack | None = None) -> bool:
+    """Whether some concept matches ``text`` before context is judged: a text for which
+    this is false has no finding whoever the record is about."""
+    pack = pack if pack is not None else load_rules()
+    return any(_analyse(text[s:e], pack)[0] for s, e in _chunks(text))
+
+
+def check(
+    text: str, pack: RulePack | None = None, *, people: Sequence[RecordPerson] = ()
+) -> list[Finding]:
+    """Findings for ``text``, in order of position. ``people`` are the record's involved
+    people with their ages at the event date, when the text comes from a record."""
+    pack = pack if pack is not None else load_rules()
+    if not text or not text.strip():
         return []
-    to_run = _to_run(text, pack)
-    if not to_run:
+    spans: Spans = {}
+    sentences: list[tuple[int, int]] = []
+    for start, end in _chunks(text):
+        found, chunk_sentences = _analyse(text[start:end], pack)
+        for i, chunk_spans in found.items():
+            spans.setdefault(i, []).extend((a + start, b + start) for a, b in chunk_spans)
+        sentences.extend((a + start, b + start) for a, b in chunk_sentences)
+    if not spans:
         return []
-    kept = _resolve(_candidates(text, to_run))
-    if not kept:
-        return []
+    ctx = context.analyse(text, sentences)
+    candidates: list[_Candidate] = []
+    for i, matches in sorted(spans.items()):
+        rule = pack.rules[i]
+        for start, end in matches:
+            judged = _judge(ctx, rule, start, end, people)
+            if judged is not None:
+                candidates.append(_Candidate(start, end, rule, judged[0], judged[1]))
+    kept = _resolve(candidates)
     line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
     findings: list[Finding] = []
     for c in kept:
@@ -165,6 +305,8 @@ def check(text: str, pack: RulePack | None = None) -> list[Finding]:
                 source=c.rule.source,
                 start=c.start,
                 end=c.end,
+                title=c.rule.title,
+                context=c.note,
             )
         )
     return findings

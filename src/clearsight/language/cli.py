@@ -14,7 +14,7 @@ import typer
 
 from clearsight.commandline import DbOption, fail, open_store
 from clearsight.language.check import Finding, check
-from clearsight.language.rules import RuleError
+from clearsight.language.rules import LOCAL_RULES_ENV, RuleError, RulePack, load_rules
 from clearsight.language.store import ReviewError, check_narratives, list_findings, mark_reviewed
 from clearsight.store import StoreError
 
@@ -49,11 +49,32 @@ def _read(file: str) -> tuple[str, str]:
         fail(f"{file}: cannot read: {exc.strerror}")
 
 
+RulesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--rules",
+        help="A directory of the force's own concept files (*.yaml), added to the packaged "
+        f"concepts and validated at load (default: ${LOCAL_RULES_ENV} when set).",
+        file_okay=False,
+    ),
+]
+
+
+def _pack(rules: Path | None) -> RulePack:
+    try:
+        return load_rules(rules)
+    except RuleError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{rules}: cannot read the rules: {exc.strerror}")
+
+
 def _text_line(name: str, f: Finding) -> str:
-    suggestion = f.suggestions[0]
+    alternatives = " or ".join(f"'{a}'" for a in f.suggestions)
+    context = f" Here: {f.context}." if f.context else ""
     return (
         f"{name}:{f.line}:{f.column}: {f.severity} [{f.rule_id}] '{f.matched}': "
-        f"try '{suggestion}'. {f.reason} ({f.source})"
+        f"{f.title}. Why: {f.reason} Instead: {alternatives}.{context} ({f.source})"
     )
 
 
@@ -67,20 +88,20 @@ def check_command(
         Literal["text", "json"],
         typer.Option("--format", help="Output format: text or json."),
     ] = "text",
+    rules: RulesOption = None,
     db: DbOption = None,
 ) -> None:
     """Check a text for victim-blaming language.
 
-    Exit 0 when there is no warning or error finding, 1 otherwise. Quoted or reported
-    words are shown as info. --db is accepted like every command; the check does
-    not use the store.
+    Each finding names the concept, why the wording blames the child, the alternatives
+    and a severity. Exit 0 when there is no warning or error finding, 1 otherwise.
+    Quoted or reported words and training text are shown as info. --db is accepted
+    like every command; the check does not use the store.
     """
     del db
+    pack = _pack(rules)
     name, text = _read(file)
-    try:
-        findings = check(text)
-    except RuleError as exc:
-        fail(str(exc))
+    findings = check(text, pack)
     if output_format == "json":
         typer.echo(json.dumps({"findings": [f.as_dict() for f in findings]}, ensure_ascii=False))
     else:
@@ -98,12 +119,14 @@ def scan_command(
     batch: Annotated[
         int | None, typer.Option("--batch", help="Only this batch (default: all current events).")
     ] = None,
+    rules: RulesOption = None,
 ) -> None:
     """Check stored event narratives and store the findings (replacing earlier ones
     for the same batches; reviews are kept)."""
+    pack = _pack(rules)
     con = _connect(db)
     try:
-        count = check_narratives(con, batch)
+        count = check_narratives(con, batch, pack)
     except duckdb.CatalogException:
         fail("the store has no events table; run 'clearsight ingest' first")
     except (duckdb.Error, RuleError) as exc:
@@ -138,6 +161,37 @@ def findings_command(
             f"{review}"
         )
     typer.echo(f"{len(rows)} finding(s).", err=True)
+
+
+@app.command("concepts")
+def concepts_command(
+    rules: RulesOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """List the concepts the check looks for: id, severity, title, source and file.
+    --db is accepted like every command; the list does not use the store."""
+    del db
+    pack = _pack(rules)
+    rows = [
+        {
+            "id": r.id,
+            "title": r.title,
+            "severity": r.severity,
+            "about": r.about,
+            "alternatives": list(r.alternatives),
+            "reason": r.reason,
+            "source": r.source,
+            "file": r.file,
+        }
+        for r in pack.rules
+    ]
+    if as_json:
+        typer.echo(json.dumps({"version": pack.version, "concepts": rows}, ensure_ascii=False))
+        return
+    for row in rows:
+        typer.echo(f"{row['id']}  {row['severity']}  {row['title']}  ({row['file']})")
+    typer.echo(f"{len(rows)} concept(s), version {pack.version}.", err=True)
 
 
 @app.command("review")

@@ -1,6 +1,7 @@
-"""Context around a match: sentences, quotes, reported speech, negation, legal wording
-and age cues. This is what lets the check tell a practitioner's own words from a
-child's words recorded faithfully, or from an offence title.
+"""Context around a match: quotes, reported speech, negation, legal wording and text
+that criticises a phrase. This is what lets the check tell a practitioner's own words
+from words recorded faithfully as evidence, from an offence title, or from training.
+Sentences come from the spaCy pipeline (:mod:`clearsight.language.nlp`).
 """
 
 from __future__ import annotations
@@ -9,12 +10,6 @@ import bisect
 import re
 from dataclasses import dataclass
 
-# A sentence ends at . ! ? (and any closing quote) before a capital or digit, or at
-# a blank line or a line that starts a list item.
-_SENTENCE_END = re.compile(
-    r"""(?<=[.!?])["'”’)]*\s+(?=["'“‘(]*[A-Z0-9])|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)"""
-)
-
 # Quoted spans: "...", “...”, ‘...’ and '...' (a straight single quote opens only
 # after a non-word character and closes before one, so apostrophes are not quotes).
 _QUOTES = re.compile(
@@ -22,27 +17,32 @@ _QUOTES = re.compile(
     re.DOTALL,
 )
 
-# Who is speaking: the child, family, friends, a suspect or witness; not professionals,
-# whose labels are exactly what the check is for.
+# Who is speaking: the child, family, friends, a suspect, the defence or a witness; not
+# professionals or intelligence sources, whose labels are exactly what the check is for.
 _SPEAKER = (
-    r"(?:she|he|they|i|we|the child|the victim|the girl|the boy|the young person|yp|"
-    r"(?:(?:her|his|their|the child's|the)\s+)?(?:mother|mum|father|dad|parent|parents|"
+    r"(?:she|he|they|i|we|the child|the victim|the girl|the boy|the young person|yp|cyp|"
+    r"the pupil|the patient|the \d{1,2}[- ]?(?:year|yr)s?[- ]old|child [a-z]|suspect \d+|"
+    r"the defence|the defense|the accused|"
+    r"(?:(?:her|his|their|the child's|the girl's|the boy's|the|suspect \d+'s|the suspect's|"
+    r"the man's|the men's|the offender's)\s+)?(?:mother|mum|father|dad|parent|parents|"
     r"stepfather|stepmother|grandmother|grandfather|nan|gran|sister|brother|aunt|uncle|"
     r"cousin|friend|friends|boyfriend|girlfriend|neighbour|suspect|suspects|witness|"
-    r"defendant|offender|accused|man|men|male|males))"
+    r"defendant|offender|accused|man|men|male|males|defence statement|messages|message|"
+    r"texts|defence|interview))"
 )
-# Speech: anyone's words reported with a verb of saying.
+# Speech: the speaker's words reported with a verb of saying.
 _SAY = (
-    r"(?:said|says|stated|states|explained|explains|claimed|claims|insisted|insists|"
-    r"maintained|maintains|replied|replies|added|adds|wrote|writes|texted|messaged|shouted|"
-    r"(?:told|tells|telling)(?:\s+(?:me|her|him|them|us|officers|police|staff|"
-    r"the officer|the officers|her \w+|his \w+|their \w+))?|"
-    r"(?:reported|reports|disclosed|discloses|admitted|admits|explained|described|"
-    r"describes)\s+that)"
+    r"(?:said|says|say|stated|states|explained|explains|claimed|claims|claim|insisted|"
+    r"insists|maintained|maintains|replied|replies|added|adds|wrote|writes|texted|messaged|"
+    r"shouted|alleged|alleges|denied|denies|"
+    r"(?:told|tells|telling)(?:\s+(?:me|her|him|them|us|officers|police|staff|the \w+|"
+    r"her \w+|his \w+|their \w+))?|"
+    r"(?:reported|reports|disclosed|discloses|admitted|admits)\s+that)"
 )
 # Labels a person gives: only the child's or family's, friends', suspects' own.
 _LABEL = (
-    r"(?:describes|described|calls|called|refers to|referred to|considers|considered|sees|saw)"
+    r"(?:describes|described|calls|called|call|refers to|referred to|considers|considered|"
+    r"sees|saw)"
     r"\s+(?:herself|himself|themselves|him|her|them|it|the man|the men|the male|the adult|"
     r"the \d{1,2}[- ]year[- ]old)(?:\s+as)?"
 )
@@ -53,40 +53,126 @@ _ADVERB = (
 # Reported speech: "she said", "in her words", "according to him"... Everything after
 # the cue in the same sentence is treated as the speaker's words.
 _REPORTED = re.compile(
-    rf"\b[\w'’]+\s+{_ADVERB}{_SAY}\b|\b{_SPEAKER}\s+{_ADVERB}{_LABEL}\b|"
+    rf"\b{_SPEAKER}\s+{_ADVERB}{_SAY}\b|\b{_SPEAKER}\s+{_ADVERB}{_LABEL}\b|"
     r"\b(?:in|using)\s+(?:her|his|their|my|the child's|the victim's)\s+(?:own\s+)?words\b|"
     r"\baccording\s+to\s+(?:her|him|them|the child|the victim|the girl|the boy|the young "
-    r"person|(?:her|his|their)\s+(?:mother|mum|father|dad|friend|friends|sister|brother))\b",
+    r"person|the suspect|suspect \d+|the defence|the man|the men|the offender|"
+    r"(?:her|his|their)\s+(?:mother|mum|father|dad|friend|friends|sister|brother))\b|"
+    r"\bin\s+(?:his|her|their)\s+interview\b|\bin\s+interview\b",
     re.IGNORECASE,
 )
 # A speech tag closing the sentence: "..., she said." makes the sentence reported.
 _TRAILING_TAG = re.compile(
-    rf"[,;:–—-]?[\"'”’]*\s*(?:[\w'’]+\s+){{1,3}}{_ADVERB}{_SAY}(?:\s+\w+){{0,3}}\s*[.!?]?"
-    rf"[\"'”’)]*\s*$",
+    rf"[,;:–—-]?[\"'”’]*\s*{_SPEAKER}(?:\s+\w+){{0,2}}\s+{_ADVERB}{_SAY}"
+    rf"(?:\s+\w+){{0,3}}\s*[.!?]?[\"'”’)]*\s*$",
     re.IGNORECASE,
 )
+_CUE_WORDS = frozenset(
+    [
+        "said",
+        "says",
+        "say",
+        "stated",
+        "states",
+        "explained",
+        "explains",
+        "claimed",
+        "claims",
+        "claim",
+        "insisted",
+        "insists",
+        "maintained",
+        "maintains",
+        "replied",
+        "replies",
+        "added",
+        "adds",
+        "wrote",
+        "writes",
+        "texted",
+        "messaged",
+        "shouted",
+        "alleged",
+        "alleges",
+        "denied",
+        "denies",
+        "told",
+        "tells",
+        "telling",
+        "reported",
+        "reports",
+        "disclosed",
+        "discloses",
+        "admitted",
+        "admits",
+        "described",
+        "describes",
+        "calls",
+        "called",
+        "call",
+        "refers",
+        "referred",
+        "considers",
+        "considered",
+        "sees",
+        "saw",
+        "words",
+        "according",
+        "interview",
+    ]
+)
 
-# Negation close before a match, in the same clause.
+# NegEx-style negation (Chapman et al., "A simple algorithm for identifying negated
+# findings and diseases in discharge summaries", 2001): a trigger before the phrase
+# negates it within a window of words, unless a termination term comes first. Strong
+# triggers ("no evidence that", "at no point") reach further than a plain "not".
+_STRONG_NEGATION = re.compile(
+    r"\b(?:no\s+(?:evidence|suggestion|indication|sign|reason\s+to\s+(?:believe|think))"
+    r"(?:\s+(?:that|of|to\s+suggest))?|"
+    r"nothing\s+(?:in\s+the\s+\w+\s+)?(?:to\s+)?(?:suggests?|indicates?|shows?)|"
+    r"there\s+is\s+no|at\s+no\s+(?:point|time|stage)|"
+    r"no\s+(?:one|staff\s+member|professional|agency)\s+(?:suggests|believes|thinks|says)|"
+    r"(?:should|must)\s+(?:not|never)\s+be\s+(?:said|written|recorded|suggested|described|"
+    r"called|referred\s+to|labelled|seen|viewed)|"
+    r"(?:found|saw|see|finds)\s+no\s+(?:evidence|indication|sign)|"
+    r"rather\s+than|instead\s+of)\b",
+    re.IGNORECASE,
+)
 _NEGATION = re.compile(
     r"\b(?:not|no|never|nor|neither|without|cannot|can't|couldn't|wouldn't|didn't|doesn't|"
     r"don't|isn't|wasn't|aren't|weren't|hasn't|haven't|hadn't|shouldn't|mustn't|"
-    r"unable\s+to|incapable\s+of|incapable|rather\s+than|instead\s+of|"
-    r"no\s+(?:evidence|suggestion|indication|sign|reason\s+to\s+believe)\s+(?:that|of)|"
-    r"nothing\s+to\s+(?:suggest|indicate|show)|"
-    r"avoid(?:s|ed|ing)?|(?:should|must)\s+(?:not|never)\s+be\s+(?:described|called|"
-    r"referred\s+to|recorded|labelled|seen|viewed)\s+as|"
-    r"do\s+not\s+(?:use|say|describe|write)|don't\s+(?:use|say|describe|write))\b|"
-    r"(?<=\w)n't\b",
+    r"unable\s+to|incapable\s+of|incapable|"
+    r"avoid(?:s|ed|ing)?|do\s+not\s+(?:use|say|describe|write)|don't\s+(?:use|say|describe|"
+    r"write))\b|(?<=\w)n't\b",
     re.IGNORECASE,
 )
-_NEGATION_WINDOW_WORDS = 4
+# Phrases that look like negation but are not ("not only", "no doubt").
+_PSEUDO_NEGATION = re.compile(
+    r"\b(?:not\s+only|not\s+just|no\s+doubt|not\s+necessarily|no\s+further|no\s+longer|"
+    r"whether\s+or\s+not|if\s+not|not\s+sure)\b",
+    re.IGNORECASE,
+)
+_NEGATION_WINDOW_WORDS = 6
+_STRONG_WINDOW_WORDS = 12
 _CLAUSE_BREAK = re.compile(
     r"[;:.!?,()]|\b(?:and|but|however|although|though|yet|so|then|because|while|whilst|"
-    r"when|who|which|where|after|before|since|until)\b",
+    r"whereas|except|when|who|which|where|after|before|since|until)\b",
+    re.IGNORECASE,
+)
+_STRONG_BREAK = re.compile(
+    r"[;:.!?()]|\b(?:but|however|although|though|yet|whereas|except)\b", re.IGNORECASE
+)
+_INSIDE_NEGATION = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
+# Inside a match, a doubt stated with a negation is the blame itself ("is not credible",
+# "cannot be relied on"), not a negation of it.
+_INSIDE_PSEUDO = re.compile(
+    r"\b(?:not|never|cannot|can't|n't)\s+(?:be\s+)?(?:a\s+|an\s+|very\s+|entirely\s+)?"
+    r"(?:credible|reliable|believable|true|relied|trusted|believed|trustworthy)\b|"
+    r"\bnot\s+sure\b",
     re.IGNORECASE,
 )
 
-# Offence titles and legal wording: a match inside one is not reported.
+# Offence titles: a match inside one is not reported.
 _OFFENCE_TITLES = re.compile(
     r"\b(?:causing|inciting|causing\s+or\s+inciting|controlling|arranging|facilitating|"
     r"arranging\s+or\s+facilitating|paying\s+for)\s+(?:a\s+)?(?:child\s+)?"
@@ -99,36 +185,32 @@ _OFFENCE_TITLES = re.compile(
     r"(?:indecent|prohibited)\s+(?:images|photographs|pseudo-photographs)\b",
     re.IGNORECASE,
 )
+# Legal terms of art: a sentence that cites the law or states it (CPS and College of
+# Policing wording: "consent is not a defence", "even where the child appears to agree").
 _LEGAL = re.compile(
     r"\bcontrary\s+to\s+(?:section|s\.?\s*\d)|\bsexual\s+offences\s+act\b|"
     r"\bprotection\s+of\s+children\s+act\b|\bstreet\s+offences\s+act\b|"
-    r"\b(?:section|s\.)\s*\d+[A-Z]?\s+of\s+the\b|\bwas\s+(?:charged|convicted|indicted)\s+with\b|"
-    r"\bcharged\s+with\s+(?:the\s+)?offences?\s+of\b|\bthe\s+offence\s+of\b|"
-    r"\b(?:on\s+the\s+)?indictment\b|\bcount\s+\d+\b",
+    r"\b(?:section|s\.)\s*\d+[A-Z]?\b|\b(?:charged|convicted|indicted)\s+(?:with|of)\b|"
+    r"\bthe\s+offence\b|\b(?:on\s+the\s+)?indictment\b|\bcount\s+\d+\b|"
+    r"^\W*(?:offence|charge|charges)(?:\s+recorded)?\s*:|\bin\s+law\b|\bthe\s+law\b|"
+    r"\bnot\s+a\s+defence\b|\bis\s+irrelevant\b|\bappears?\s+to\s+(?:agree|consent)\b|"
+    r"\bcannot\s+(?:lawfully\s+)?(?:consent|be\s+paid)\b|\bneed\s+to\s+prove\b|"
+    r"\bthe\s+(?:cps|prosecution)\s+(?:advised|noted|confirmed|reminded|said|must)\b|"
+    r"\bcps\s+(?:lawyer|advised|noted|confirmed|reminded)\b",
     re.IGNORECASE,
 )
-
-# Ages in a sentence: "aged 24", "24-year-old", "24 years old", "(24)", "age 24".
-_AGE_NUMBER = re.compile(
-    r"\b(?:aged|age|ages|is|was|now|turned)\s+(\d{1,2})\b(?!\s*(?:%|times|occasions|days|weeks|"
-    r"months|hours|minutes|miles|km|am|pm|:))|"
-    r"\b(\d{1,2})\s*[- ]?\s*(?:years?|yrs?|yo)\b(?:[- ]?old)?(?!\s+(?:ago|earlier|later|before|"
-    r"after|previously|since))|"
-    r"\((\d{1,2})(?:\s*(?:yrs?|years?|yo))?\)",
+# Text that names a phrase to criticise it: training, guidance, audits, supervision.
+_META = re.compile(
+    r"\b(?:avoid|avoided|do\s+not\s+use|don't\s+use|never\s+(?:use|write|say|describe)|"
+    r"should\s+not\s+be\s+used|must\s+not\s+be\s+used|should\s+never\s+be\s+used|"
+    r"replace|replaces|replaced|replacing|phrase|phrases|term|terms|word|words|wording|"
+    r"language|label|labels|training|trainer|guidance|guide|criticised|criticized|"
+    r"criticises|challenged|audit|inspectors?|review\s+found|supervision|slide|blames?|"
+    r"lists?|removed)\b",
     re.IGNORECASE,
 )
-_ADULT_WORDS = re.compile(
-    r"\b(?:older|adult|adults|grown[- ]up|grown\s+(?:man|men|woman|women)|"
-    r"man|men|male\s+aged|woman\s+aged|age\s+(?:gap|difference)|years\s+(?:older|her\s+senior|"
-    r"his\s+senior|their\s+senior)|over\s+18|over\s+eighteen|married|in\s+(?:his|her|their)\s+"
-    r"(?:late\s+|early\s+|mid[- ]?)?(?:twenties|thirties|forties|fifties|sixties|20s|30s|40s|"
-    r"50s|60s))\b",
-    re.IGNORECASE,
-)
-_UNDER_13_WORDS = re.compile(
-    r"\bunder[- ](?:13|thirteen)s?\b|\b(?:primary\s+school|year\s+[3-7])\b|"
-    r"\b(?:five|six|seven|eight|nine|ten|eleven|twelve)[- ]years?[- ]old\b|"
-    r"\baged\s+(?:five|six|seven|eight|nine|ten|eleven|twelve)\b",
+_META_INTRO = re.compile(
+    r"\b(?:such\s+as|like|the\s+(?:phrase|term|word|words|label)|phrases?|terms?)\s*[\"'“‘]?$",
     re.IGNORECASE,
 )
 
@@ -161,22 +243,9 @@ class TextContext:
         return any(os_ < end and start < oe for os_, oe in self.offences)
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Sentences of ``text`` with their offsets."""
-    out: list[Sentence] = []
-    pos = 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.start() > pos:
-            out.append(Sentence(pos, m.start(), text[pos : m.start()]))
-        pos = m.end()
-    if pos < len(text) or not out:
-        out.append(Sentence(pos, len(text), text[pos:]))
-    return out
-
-
-def analyse(text: str) -> TextContext:
-    """Sentences, quoted spans and offence titles of ``text``."""
-    sentences = tuple(split_sentences(text))
+def analyse(text: str, spans: list[tuple[int, int]]) -> TextContext:
+    """Context of ``text`` whose sentences are the character ``spans``."""
+    sentences = tuple(Sentence(s, e, text[s:e]) for s, e in spans) or (Sentence(0, 0, ""),)
     return TextContext(
         text=text,
         sentences=sentences,
@@ -186,69 +255,73 @@ def analyse(text: str) -> TextContext:
     )
 
 
-def _word_set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_CUE_WORDS = _word_set(
-    """said says stated states explained explains claimed claims insisted insists maintained
-    maintains replied replies added adds wrote writes texted messaged shouted told tells
-    telling reported reports disclosed discloses admitted admits described describes calls
-    called refers referred considers considered sees saw words according"""
-)
+def reported_by(ctx: TextContext, start: int) -> str | None:
+    """The speech cue when a match at ``start`` is in reported speech (not a quote)."""
+    sentence = ctx.sentence_at(start)
+    if _CUE_WORDS.isdisjoint(re.findall(r"[a-z]+", sentence.text.lower())):
+        return None
+    before = ctx.text[sentence.start : start]
+    for m in _REPORTED.finditer(before):
+        if ";" not in before[m.end() :]:
+            return m.group(0)
+    tag = _TRAILING_TAG.search(sentence.text)
+    if tag and tag.start() >= start - sentence.start:
+        return tag.group(0).strip(" ,.;:\"'”’")
+    return None
 
 
 def is_reported(ctx: TextContext, start: int) -> bool:
     """Whether a match at ``start`` is in reported speech (not a quote)."""
-    sentence = ctx.sentence_at(start)
-    if _CUE_WORDS.isdisjoint(re.findall(r"[a-z]+", sentence.text.lower())):
-        return False
-    before = ctx.text[sentence.start : start]
-    for m in _REPORTED.finditer(before):
-        between = before[m.end() :]
-        if not re.search(r"[;]", between):
-            return True
-    return bool(_TRAILING_TAG.search(sentence.text))
+    return reported_by(ctx, start) is not None
 
 
-def is_negated(ctx: TextContext, start: int) -> bool:
-    """Whether a negation governs a match at ``start`` (same clause, a few words before)."""
+def _words(text: str) -> int:
+    return len(re.findall(r"[^\W_]+", text))
+
+
+def negation(ctx: TextContext, start: int, end: int) -> str | None:
+    """The negation trigger governing a match, if any (NegEx-style, see above).
+
+    A strong trigger reaches up to 12 words forward and stops at a contrast ("but",
+    "however") or a clause mark; a plain one reaches 6 words and also stops at "and",
+    "who", "because" and commas. A plain negation inside the match also counts.
+    """
     sentence = ctx.sentence_at(start)
     before = ctx.text[sentence.start : start]
-    breaks = list(_CLAUSE_BREAK.finditer(before))
-    clause = before[breaks[-1].end() :] if breaks else before
-    for m in _NEGATION.finditer(clause):
-        gap = clause[m.end() :]
-        if len(re.findall(r"[\w'’-]+", gap)) <= _NEGATION_WINDOW_WORDS:
-            return True
-    return False
+    masked = _PSEUDO_NEGATION.sub(lambda m: "_" * len(m.group(0)), before)
+    for m in _STRONG_NEGATION.finditer(masked):
+        gap = masked[m.end() :]
+        if not _STRONG_BREAK.search(gap) and _words(gap) <= _STRONG_WINDOW_WORDS:
+            return m.group(0)
+    breaks = list(_CLAUSE_BREAK.finditer(masked))
+    clause_start = breaks[-1].end() if breaks else 0
+    for m in _NEGATION.finditer(masked, clause_start):
+        if _words(masked[m.end() :]) <= _NEGATION_WINDOW_WORDS:
+            return m.group(0)
+    inside = _INSIDE_PSEUDO.sub(" ", _PSEUDO_NEGATION.sub(" ", ctx.text[start:end]))
+    found = _INSIDE_NEGATION.search(inside)
+    return found.group(0) if found else None
+
+
+def is_negated(ctx: TextContext, start: int, end: int | None = None) -> bool:
+    """Whether a negation governs the match at ``start``."""
+    return negation(ctx, start, end if end is not None else start) is not None
 
 
 def is_legal(ctx: TextContext, start: int, end: int) -> bool:
     """Whether a match is in an offence title or a sentence of legal wording."""
     if ctx.in_offence_title(start, end):
         return True
-    return bool(_LEGAL.search(ctx.sentence_at(start).text))
+    return bool(_LEGAL.search(ctx.sentence_at(start).text.strip()))
 
 
-def ages(sentence: str) -> list[int]:
-    """Ages given in a sentence."""
-    found: list[int] = []
-    for m in _AGE_NUMBER.finditer(sentence):
-        value = next(g for g in m.groups() if g is not None)
-        found.append(int(value))
-    return found
-
-
-def has_adult_cue(sentence: str) -> bool:
-    """An adult age, an age gap, or 'older' / 'adult' / 'man' in the sentence."""
-    if any(18 <= a <= 99 for a in ages(sentence)):
+def is_meta(ctx: TextContext, start: int, end: int) -> bool:
+    """Whether the sentence names the phrase to criticise it (training, audit, guidance):
+    the phrase is quoted, or introduced by "such as", "the term"..., in a sentence that
+    talks about wording."""
+    sentence = ctx.sentence_at(start)
+    if not _META.search(sentence.text):
+        return False
+    if ctx.in_quote(start, end):
         return True
-    return bool(_ADULT_WORDS.search(sentence))
-
-
-def has_under_13_cue(sentence: str) -> bool:
-    """An age under 13 in the sentence."""
-    if any(4 <= a < 13 for a in ages(sentence)):
-        return True
-    return bool(_UNDER_13_WORDS.search(sentence))
+    return bool(_META_INTRO.search(ctx.text[sentence.start : start].rstrip()))

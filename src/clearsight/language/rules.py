@@ -1,28 +1,36 @@
-"""The rule pack: one YAML file per category under ``rules/``, validated on load.
+"""Concept packs: one YAML file per category under ``rules/``, validated on load.
 
-A rule file holds ``rules:``, a list of rules. Each rule has:
+A rule file holds ``rules:``, a list of concepts. Each concept has:
 
 ``id``            unique across the pack (lower case, digits and hyphens)
+``title``         the concept in a few words, as a record writer would see it
 ``severity``      ``error``, ``warning`` or ``info``
 ``patterns``      phrases in the pattern syntax of :mod:`clearsight.language.patterns`
 ``alternatives``  at least one suggested wording
-``reason``        why the language matters
-``source``        the guide or finding it comes from, with its year
+``reason``        why the wording blames the child
+``source``        the guidance it comes from, with its year
 
 and optionally:
 
 ``exceptions``    patterns; a match overlapping one of them is not reported
-``requires``      a context cue that must be in the sentence (``adult_age``)
+``about``         ``child`` (default: not reported when the sentence or record is
+                  about adults only) or ``anyone``
+``requires``      ``adult_party``: only when an adult takes part (an adult age,
+                  "man", "adult", "older" in the sentence, or an adult in the record)
 ``escalate``      ``{when: under_13, severity: error}``: a stronger severity when
-                  the sentence gives an age under 13
+                  the child is under 13
 ``negatable``     ``false`` when the phrase itself carries the negation (default true)
+
+A force's own pack (``--rules DIR`` or ``$CLEARSIGHT_LANGUAGE_RULES``) is loaded beside
+the packaged one with the same validation; its ids must not clash with the package's.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -31,67 +39,170 @@ from typing import Any, Literal, cast
 
 import yaml
 
-from clearsight.language.patterns import (
-    PatternError,
-    compile_patterns,
-    normalise,
-    pattern_clauses,
-    to_regex,
-)
+from clearsight.language.patterns import Compiler, PatternError, Sequence_, normalise_pattern
 
 Severity = Literal["error", "warning", "info"]
-Cue = Literal["adult_age", "under_13"]
+About = Literal["child", "anyone"]
+Requirement = Literal["adult_party"]
+Cue = Literal["under_13"]
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
-CUES: tuple[Cue, ...] = ("adult_age", "under_13")
+ABOUTS: tuple[About, ...] = ("child", "anyone")
+REQUIREMENTS: tuple[Requirement, ...] = ("adult_party",)
+CUES: tuple[Cue, ...] = ("under_13",)
+LOCAL_RULES_ENV = "CLEARSIGHT_LANGUAGE_RULES"
 
-_REQUIRED = ("id", "severity", "patterns", "alternatives", "reason", "source")
-_OPTIONAL = ("exceptions", "requires", "escalate", "negatable")
+_REQUIRED = ("id", "title", "severity", "patterns", "alternatives", "reason", "source")
+_OPTIONAL = ("exceptions", "about", "requires", "escalate", "negatable")
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 
 class RuleError(ValueError):
-    """The rule pack is invalid; the message names the file and the rule."""
-
-
-@dataclass(frozen=True)
-class Matcher:
-    """One pattern: its regex, and the word sets a text must touch for it to match."""
-
-    clauses: tuple[frozenset[str], ...]
-    regex: re.Pattern[str]
-
-    def may_match(self, words: set[str]) -> bool:
-        return all(not c.isdisjoint(words) for c in self.clauses)
+    """The pack is invalid; the message names the file and the rule."""
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One validated rule, with its patterns compiled."""
+    """One validated concept, with its patterns compiled to token sequences."""
 
     id: str
+    title: str
     category: str
+    file: str
     severity: Severity
     patterns: tuple[str, ...]
     alternatives: tuple[str, ...]
     reason: str
     source: str
     exceptions: tuple[str, ...]
-    requires: Cue | None
+    about: About
+    requires: Requirement | None
     escalate_when: Cue | None
     escalate_to: Severity | None
     negatable: bool
-    regex: re.Pattern[str]
-    exception_regex: re.Pattern[str] | None
-    matchers: tuple[Matcher, ...]
-    anchors: frozenset[str] | None
+    sequences: tuple[tuple[TokenSeq, ...], ...] = field(repr=False)
+    exception_sequences: tuple[TokenSeq, ...] = field(repr=False)
+    anchors: frozenset[str] | None = field(default=None, repr=False)
+    signatures: tuple[tuple[frozenset[str], frozenset[str] | None], ...] | None = field(
+        default=None, repr=False
+    )
+
+    def may_match(self, words: set[str]) -> bool:
+        """Whether a text with these (normalised and lower-case) words can match: a cheap
+        necessary condition, so most rules are skipped for most texts."""
+        if self.anchors is None or self.signatures is None:
+            return True
+        if self.anchors.isdisjoint(words):
+            return False
+        for first, second in self.signatures:
+            if not first.isdisjoint(words) and (second is None or not second.isdisjoint(words)):
+                return True
+        return False
 
 
-@dataclass(frozen=True)
+TokenSeq = tuple[tuple[tuple[str, Any], ...], ...]
+
+
+def _freeze(seqs: list[Sequence_]) -> tuple[TokenSeq, ...]:
+    return tuple(tuple(tuple(sorted(_hashable(t).items())) for t in seq) for seq in seqs)
+
+
+def _hashable(spec: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in spec.items():
+        if isinstance(value, dict):
+            out[key] = tuple((k, tuple(v)) for k, v in value.items())
+        else:
+            out[key] = value
+    return out
+
+
+# Words so common in records that a pattern anchored on them would run on every text.
+_COMMON_WORDS = """a an the to in of for with on at and or by as be have do she he they her his
+    their him
+    them it i you we not no n't never this that who which what from into out up down over
+    after before then there so if but than very all any some more most other only just like
+    well about again back one two get go make take give come see say tell put leave
+    child girl boy man woman adult person people young old year - 's"""
+_COMMON = frozenset(_COMMON_WORDS.split())
+
+
+def _required(seq: TokenSeq) -> list[frozenset[str]]:
+    """Word sets, one per required token, that a match must touch."""
+    out: list[frozenset[str]] = []
+    for spec in thaw(seq):
+        if "OP" in spec:
+            continue
+        value = spec.get("NORM", spec.get("LOWER"))
+        if isinstance(value, str):
+            out.append(frozenset([value]))
+        elif isinstance(value, dict):
+            out.append(frozenset(value["IN"]))
+    return out
+
+
+def _selectivity(words: frozenset[str]) -> tuple[int, int]:
+    return (len(words & _COMMON), len(words))
+
+
+def _signatures(
+    sequences: tuple[tuple[TokenSeq, ...], ...],
+) -> tuple[tuple[frozenset[str], frozenset[str] | None], ...] | None:
+    """Pairs (A, B): a text can match only if, for one pair, it holds a word of A and
+    (unless B is None) a word of B. A is a sequence's most selective required word set
+    and B the union of the next most selective sets of the sequences sharing that A.
+    None when some sequence has no required word."""
+    grouped: dict[frozenset[str], set[str] | None] = {}
+    for seqs in sequences:
+        for seq in seqs:
+            required = sorted(set(_required(seq)), key=_selectivity)
+            if not required:
+                return None
+            first = required[0]
+            if len(required) == 1 or grouped.get(first, set()) is None:
+                grouped[first] = None
+                continue
+            seconds = grouped.setdefault(first, set())
+            if seconds is not None:
+                seconds |= required[1]
+    return tuple(
+        (a, frozenset(b) if b is not None else None)
+        for a, b in sorted(grouped.items(), key=lambda kv: sorted(kv[0]))
+    )
+
+
+def _anchors(sequences: tuple[tuple[TokenSeq, ...], ...]) -> frozenset[str] | None:
+    """Words of which a text must hold one for the rule to match: for each token
+    sequence its most selective required word set. None when some sequence has no
+    required word (the rule must always run)."""
+    words: set[str] = set()
+    for seqs in sequences:
+        for seq in seqs:
+            required = _required(seq)
+            if not required:
+                return None
+            best: frozenset[str] = min(required, key=_selectivity)
+            words |= best
+    return frozenset(words)
+
+
+def thaw(seq: TokenSeq) -> list[dict[str, Any]]:
+    """A frozen token sequence back as a spaCy ``Matcher`` pattern."""
+    out: list[dict[str, Any]] = []
+    for token in seq:
+        spec: dict[str, Any] = {}
+        for key, value in token:
+            spec[key] = {k: list(v) for k, v in value} if isinstance(value, tuple) else value
+        out.append(spec)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
 class RulePack:
-    """All rules, in file then declaration order, and the pack's version."""
+    """All concepts, in file then declaration order, and the pack's version. Packs
+    compare (and hash) by identity: a loaded pack is used as a cache key."""
 
     rules: tuple[Rule, ...]
     version: str
@@ -124,7 +235,31 @@ def _text(value: object, what: str, where: str) -> str:
     return " ".join(value.split())
 
 
-def _rule(raw: object, file: str, category: str, slots: dict[str, str]) -> Rule:
+def _choice(data: dict[str, Any], key: str, allowed: tuple[str, ...], where: str) -> Any:
+    value = data.get(key)
+    if value is not None and value not in allowed:
+        raise RuleError(f"{where}: {key} must be one of {', '.join(allowed)}")
+    return value
+
+
+def _escalation(data: dict[str, Any], where: str) -> tuple[Cue | None, Severity | None]:
+    if "escalate" not in data:
+        return None, None
+    esc = data["escalate"]
+    if (
+        not isinstance(esc, dict)
+        or set(esc) != {"when", "severity"}
+        or esc["when"] not in CUES
+        or esc["severity"] not in SEVERITIES
+    ):
+        raise RuleError(
+            f"{where}: escalate must be {{when: {'|'.join(CUES)}, "
+            f"severity: {'|'.join(SEVERITIES)}}}"
+        )
+    return esc["when"], esc["severity"]
+
+
+def _rule(raw: object, file: str, compiler: Compiler) -> Rule:
     if not isinstance(raw, dict):
         raise RuleError(f"{file}: each rule must be a mapping")
     data = cast(dict[str, Any], raw)
@@ -138,74 +273,48 @@ def _rule(raw: object, file: str, category: str, slots: dict[str, str]) -> Rule:
     rule_id = data["id"]
     if not isinstance(rule_id, str) or not _ID.match(rule_id):
         raise RuleError(f"{where}: id must be lower-case letters, digits and hyphens")
-    severity = data["severity"]
-    if severity not in SEVERITIES:
-        raise RuleError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
+    severity = _choice(data, "severity", SEVERITIES, where)
     patterns = _strings(data["patterns"], "patterns", where)
     alternatives = _strings(data["alternatives"], "alternatives", where)
     exceptions = _strings(data.get("exceptions", []), "exceptions", where, allow_empty=True)
     seen: set[str] = set()
     for pattern in patterns:
-        key = normalise(pattern)
+        key = normalise_pattern(pattern)
         if key in seen:
             raise RuleError(f"{where}: duplicate pattern {pattern!r}")
         seen.add(key)
-    requires = data.get("requires")
-    if requires is not None and requires not in CUES:
-        raise RuleError(f"{where}: requires must be one of {', '.join(CUES)}")
-    escalate_when: Cue | None = None
-    escalate_to: Severity | None = None
-    if "escalate" in data:
-        esc = data["escalate"]
-        if (
-            not isinstance(esc, dict)
-            or set(esc) != {"when", "severity"}
-            or esc["when"] not in CUES
-            or esc["severity"] not in SEVERITIES
-        ):
-            raise RuleError(
-                f"{where}: escalate must be {{when: {'|'.join(CUES)}, "
-                f"severity: {'|'.join(SEVERITIES)}}}"
-            )
-        escalate_when = esc["when"]
-        escalate_to = esc["severity"]
+    escalate_when, escalate_to = _escalation(data, where)
     negatable = data.get("negatable", True)
     if not isinstance(negatable, bool):
         raise RuleError(f"{where}: negatable must be true or false")
     source = _text(data["source"], "source", where)
     if not _YEAR.search(source):
-        raise RuleError(f"{where}: source must name the guide and its year")
+        raise RuleError(f"{where}: source must name the guidance and its year")
     try:
-        for pattern in (*patterns, *exceptions):
-            to_regex(pattern, slots)
-        regex = compile_patterns(patterns, slots)
-        exception_regex = compile_patterns(exceptions, slots) if exceptions else None
-        matchers = tuple(
-            Matcher(pattern_clauses(p, slots), compile_patterns([p], slots)) for p in patterns
-        )
-    except (PatternError, re.error) as exc:
+        sequences = tuple(_freeze(compiler.compile(p)) for p in patterns)
+        exception_sequences = tuple(s for p in exceptions for s in _freeze(compiler.compile(p)))
+    except PatternError as exc:
         raise RuleError(f"{where}: bad pattern: {exc}") from exc
     return Rule(
         id=rule_id,
-        category=category,
+        title=_text(data["title"], "title", where),
+        category=Path(file).stem,
+        file=file,
         severity=severity,
         patterns=tuple(patterns),
         alternatives=tuple(alternatives),
         reason=_text(data["reason"], "reason", where),
         source=source,
         exceptions=tuple(exceptions),
-        requires=requires,
+        about=_choice(data, "about", ABOUTS, where) or "child",
+        requires=_choice(data, "requires", REQUIREMENTS, where),
         escalate_when=escalate_when,
         escalate_to=escalate_to,
         negatable=negatable,
-        regex=regex,
-        exception_regex=exception_regex,
-        matchers=matchers,
-        anchors=(
-            None
-            if any(not m.clauses for m in matchers)
-            else frozenset().union(*(m.clauses[0] for m in matchers))
-        ),
+        sequences=sequences,
+        exception_sequences=exception_sequences,
+        anchors=_anchors(sequences),
+        signatures=_signatures(sequences),
     )
 
 
@@ -226,14 +335,22 @@ def load_slots(text: str, file: str = "slots.yaml") -> dict[str, str]:
     return cast(dict[str, str], data)
 
 
+def _tokenize(word: str) -> list[tuple[str, str]]:
+    """A pattern word split and normalised exactly as a text is."""
+    from clearsight.language.nlp import parse
+
+    return [(t.text, t.norm_) for t in parse(word).doc]
+
+
 def build_pack(files: list[tuple[str, str]], slots_text: str) -> RulePack:
-    """Validate and compile a pack from ``(file name, YAML text)`` pairs."""
-    slots = load_slots(slots_text)
+    """Validate and compile a pack from ``(file name, YAML text)`` pairs, in the order
+    given (the packaged files first, then a force's own)."""
+    compiler = Compiler(load_slots(slots_text), _tokenize)
     digest = hashlib.sha256(slots_text.encode("utf-8"))
     rules: list[Rule] = []
     ids: dict[str, str] = {}
     owners: dict[str, str] = {}
-    for name, text in sorted(files):
+    for name, text in files:
         digest.update(name.encode("utf-8") + b"\0" + text.encode("utf-8") + b"\0")
         data = _load_yaml(text, name)
         if not isinstance(data, dict) or set(data) != {"rules"}:
@@ -241,14 +358,13 @@ def build_pack(files: list[tuple[str, str]], slots_text: str) -> RulePack:
         raws = data["rules"]
         if not isinstance(raws, list) or not raws:
             raise RuleError(f"{name}: 'rules' must be a non-empty list")
-        category = Path(name).stem
         for raw in raws:
-            rule = _rule(raw, name, category, slots)
+            rule = _rule(raw, name, compiler)
             if rule.id in ids:
                 raise RuleError(f"{name}: rule {rule.id!r} duplicates the id in {ids[rule.id]}")
             ids[rule.id] = name
             for pattern in rule.patterns:
-                key = normalise(pattern)
+                key = normalise_pattern(pattern)
                 if key in owners:
                     raise RuleError(
                         f"{name}: rule {rule.id!r}: duplicate pattern {pattern!r} "
@@ -263,32 +379,61 @@ def _package_dir() -> Traversable:
     return resources.files("clearsight.language")
 
 
-def load_pack(directory: Path | None = None) -> RulePack:
-    """Load and validate the pack from ``directory`` (default: the packaged rules).
+def _rule_files(directory: Traversable, label: str) -> list[tuple[str, str]]:
+    if not directory.is_dir():
+        raise RuleError(f"{label}: no such directory")
+    return sorted(
+        (f"{label}/{entry.name}", entry.read_text(encoding="utf-8"))
+        for entry in directory.iterdir()
+        if entry.name.endswith(".yaml") and entry.name != "slots.yaml"
+    )
 
-    ``directory`` holds ``*.yaml`` rule files; ``slots.yaml`` beside them, when
-    present, replaces the packaged slots.
+
+def load_pack(directory: Path | None = None, local: Path | None = None) -> RulePack:
+    """Load and validate a pack.
+
+    ``directory`` replaces the packaged rules (``slots.yaml`` beside them, when present,
+    replaces the packaged slots); ``local`` adds a force's own rule files to the pack.
     """
     base = _package_dir()
     if directory is None:
-        rules_dir: Traversable = base / "rules"
+        files = _rule_files(base / "rules", "rules")
         slots_text = (base / "slots.yaml").read_text(encoding="utf-8")
     else:
-        rules_dir = directory
+        files = _rule_files(directory, str(directory))
         own = directory / "slots.yaml"
-        source = own if own.is_file() else base / "slots.yaml"
-        slots_text = source.read_text(encoding="utf-8")
-    files = [
-        (entry.name, entry.read_text(encoding="utf-8"))
-        for entry in rules_dir.iterdir()
-        if entry.name.endswith(".yaml") and entry.name != "slots.yaml"
-    ]
+        slots_text = (own if own.is_file() else base / "slots.yaml").read_text(encoding="utf-8")
+    if local is not None:
+        extra = _rule_files(local, str(local))
+        if not extra:
+            raise RuleError(f"{local}: no rule files (*.yaml)")
+        files += extra
     if not files:
-        raise RuleError(f"{rules_dir}: no rule files")
+        raise RuleError(f"{directory or 'rules'}: no rule files")
     return build_pack(files, slots_text)
 
 
-@lru_cache(maxsize=1)
-def load_rules() -> RulePack:
-    """The packaged rule pack, loaded once."""
-    return load_pack()
+@lru_cache(maxsize=4)
+def _cached(local: str | None, stamp: tuple[tuple[str, int, int], ...]) -> RulePack:
+    del stamp  # part of the cache key only
+    return load_pack(local=Path(local) if local else None)
+
+
+def _stamp(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and modification times of a local pack's files: an edited pack is
+    loaded (and validated) again."""
+    try:
+        entries = sorted(directory.glob("*.yaml"))
+        return tuple((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries)
+    except OSError:
+        return ()
+
+
+def load_rules(local: Path | None = None) -> RulePack:
+    """The packaged pack plus a force's own rules (``local``, or the directory named by
+    ``$CLEARSIGHT_LANGUAGE_RULES``), loaded once per process (again when the force's
+    files change)."""
+    chosen = local if local is not None else os.environ.get(LOCAL_RULES_ENV) or None
+    if not chosen:
+        return _cached(None, ())
+    return _cached(str(chosen), _stamp(Path(chosen)))

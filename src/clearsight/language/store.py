@@ -14,15 +14,16 @@ stable across re-checks with the same rules.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any, Literal
 
 import duckdb
 import pyarrow as pa
 
-from clearsight.language.check import check
+from clearsight.language.check import Finding, check, may_find, needs_all_people, people_key
+from clearsight.language.referents import RecordPerson
 from clearsight.language.rules import RulePack, load_rules
 
 Decision = Literal["accepted", "dismissed"]
@@ -169,6 +170,90 @@ def _begin(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+    ).fetchall()
+    return {str(r[0]) for r in rows}
+
+
+# A partial date of birth (YYYY or YYYY-MM) is read as the latest date it allows, so a
+# person who may still have been a child at the event is treated as one.
+_DOB = """CASE
+    WHEN length(p.date_of_birth) = 10 THEN TRY_CAST(p.date_of_birth AS DATE)
+    WHEN length(p.date_of_birth) = 7 THEN last_day(TRY_CAST(p.date_of_birth || '-01' AS DATE))
+    WHEN length(p.date_of_birth) = 4 THEN TRY_CAST(p.date_of_birth || '-12-31' AS DATE)
+END"""
+
+
+def _candidates(
+    con: duckdb.DuckDBPyConnection, where: str, params: list[Any], pack: RulePack
+) -> pa.Table:
+    """The distinct narratives in which some concept matches: records repeat sentences,
+    so each text is looked at once, and only events with these texts are read with
+    their people."""
+    texts = con.execute(
+        f"SELECT DISTINCT narrative FROM events WHERE {where} AND narrative IS NOT NULL", params
+    ).fetchall()
+    return pa.table({"text": [t for (t,) in texts if may_find(t, pack)]}, schema=_TEXTS)
+
+
+_TEXTS = pa.schema([("text", pa.string())])
+
+
+def _narratives_sql(con: duckdb.DuckDBPyConnection, where: str) -> str:
+    """Narratives to check, with the involved people's ages at the event date when the
+    store holds persons and involvements (as every ingested store does)."""
+    events = _columns(con, "events")
+    has_people = (
+        {"occurred_date", "reported_date"} <= events
+        and {"event_id", "person_id", "role", "source_id", "is_current", "batch_id"}
+        <= _columns(con, "involvements")
+        and {"person_id", "date_of_birth", "source_id", "is_current", "batch_id"}
+        <= _columns(con, "persons")
+    )
+    base = (
+        "SELECT source_id, batch_id, event_id, narrative{extra} FROM events "
+        f"WHERE {where} AND narrative IN (SELECT text FROM _language_candidates)"
+    )
+    if not has_people:
+        return "SELECT *, NULL AS people FROM (" + base.format(extra="") + ")"
+    day = ", CAST(coalesce(occurred_date, reported_date) AS DATE) AS day"
+    return f"""
+        WITH ev AS ({base.format(extra=day)}),
+        ages AS (
+            SELECT ev.source_id, ev.batch_id, ev.event_id,
+                   list(DISTINCT struct_pack(role := i.role,
+                                             age := date_sub('year', {_DOB}, ev.day))) AS people
+            FROM ev
+            JOIN involvements i ON i.source_id = ev.source_id AND i.event_id = ev.event_id
+                AND (i.is_current OR i.batch_id = ev.batch_id)
+            JOIN persons p ON p.source_id = i.source_id AND p.person_id = i.person_id
+                AND (p.is_current OR p.batch_id = ev.batch_id)
+            WHERE ev.day IS NOT NULL AND {_DOB} IS NOT NULL AND {_DOB} <= ev.day
+            GROUP BY ev.source_id, ev.batch_id, ev.event_id
+        )
+        SELECT ev.source_id, ev.batch_id, ev.event_id, ev.narrative, ages.people
+        FROM ev LEFT JOIN ages USING (source_id, batch_id, event_id)
+    """
+
+
+def _people(value: Any) -> tuple[RecordPerson, ...]:
+    if not value:
+        return ()
+    return tuple(
+        sorted(RecordPerson(str(p["role"]), int(p["age"])) for p in value if p["age"] is not None)
+    )
+
+
+def warm_up() -> threading.Thread:
+    """Start loading the pipeline and the concepts in a background thread (for ingest,
+    which reads and loads files meanwhile); join the thread before checking."""
+    thread = threading.Thread(target=lambda: check("She chose to go.", load_rules()), daemon=True)
+    thread.start()
+    return thread
+
+
 def check_narratives(
     con: duckdb.DuckDBPyConnection,
     batch_id: int | None = None,
@@ -193,20 +278,33 @@ def check_narratives(
     ]
     checked_at = datetime.now(UTC).replace(tzinfo=None)
     columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
-    reader = con.sql(
-        "SELECT source_id, batch_id, event_id, narrative FROM events "
-        f"WHERE {where} AND narrative IS NOT NULL",
-        params=params,
-    ).to_arrow_reader(READ_CHUNK)
-    # Practitioners paste the same sentences into many records; check each text once.
-    check_text = lru_cache(maxsize=65536)(lambda text: tuple(check(text, pack)))
-    for chunk in reader:
+    con.register("_language_candidates", _candidates(con, where, params, pack))
+    try:
+        rows = con.sql(_narratives_sql(con, where), params=params).to_arrow_table()
+    finally:
+        con.unregister("_language_candidates")
+
+    # Practitioners paste the same sentences into many records: check each text once
+    # for each set of people that can change its findings (all of them only when a
+    # relationship or under-13 concept matches; else the youngest child).
+    found: dict[tuple[str, tuple[object, ...]], tuple[Finding, ...]] = {}
+
+    def check_text(text: str, people: tuple[RecordPerson, ...]) -> tuple[Finding, ...]:
+        key = (text, people if needs_all_people(text, pack) else people_key(people))
+        if key not in found:
+            found[key] = tuple(check(text, pack, people=people))
+        return found[key]
+
+    for chunk in rows.to_batches(READ_CHUNK):
         sources = chunk.column(0).to_pylist()
         batch_ids = chunk.column(1).to_pylist()
         events = chunk.column(2).to_pylist()
         texts = chunk.column(3).to_pylist()
-        for source_id, bid, event_id, text in zip(sources, batch_ids, events, texts, strict=True):
-            for f in check_text(text):
+        people = chunk.column(4).to_pylist()
+        for source_id, bid, event_id, text, persons in zip(
+            sources, batch_ids, events, texts, people, strict=True
+        ):
+            for f in check_text(text, _people(persons)):
                 columns["finding_id"].append(
                     finding_id(source_id, event_id, f.rule_id, f.start, f.end, pack.version)
                 )
@@ -220,7 +318,7 @@ def check_narratives(
                 columns["severity"].append(f.severity)
                 columns["matched"].append(f.matched)
                 columns["suggestions"].append(list(f.suggestions))
-                columns["reason"].append(f.reason)
+                columns["reason"].append(f.explanation)
                 columns["source"].append(f.source)
                 columns["rules_version"].append(pack.version)
                 columns["checked_at"].append(checked_at)

@@ -752,7 +752,7 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         text = str(form.get("text") or "")[:20000]
         from clearsight.language import check
 
-        findings = [f.as_dict() for f in check(text)]
+        findings = [{**f.as_dict(), "title": f.title} for f in check(text)]
         # The pasted text may name people: log that a check ran, not what was checked.
         store.audit.record(
             actor=principal.name,

@@ -1,0 +1,178 @@
+"""Who the words are about: children and adults named in a sentence or in its record.
+
+A concept about a child applies when the person referred to is a child: a person
+under 18 (Children Act 1989, s.105). The sentence gives ages ("14-year-old", "aged
+15", "15 y/o", "(15)", "the boy, 15,"), child nouns ("the girl", "Child A", "YP",
+"CYP", "Year 9") and adult cues ("aged 33", "man", "adult", "older", "in his
+thirties"). A record gives the involved people's ages at the event date, from their
+dates of birth.
+
+When neither the sentence nor the record says who a sentence is about, a child
+concept still applies: the check reads records about exploited children, where the
+unnamed "she" of a narrative is the child. A sentence is about adults only when it
+names no child and gives two adult ages, or an adult age with an adult's title (Ms,
+mother, patient, suspect...), or when the record's people are all adults.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+ADULT_AGE = 18
+UNDER_13 = 13
+
+_NUMBER_AFTER = (
+    r"(?!\s*(?:%|times|occasions|days|weeks|months|hours|minutes|miles|km|am|pm|:|\.\d|"
+    r"pupils|children|people|men|officers|episodes|reports|calls|incidents))"
+)
+_AGE = re.compile(
+    r"\b(\d{1,2})\s*[- ]?\s*(?:years?|yrs?|yr|yo|y/o|y\.o\.?)\b(?:\s*[- ]?\s*old)?"
+    r"(?!\s+(?:ago|earlier|later|before|after|previously|since))|"
+    r"\b(?:aged|age|ages|turned|both|now)\s+(\d{1,2})\b" + _NUMBER_AFTER + "|"
+    r"\b(?:is|was|who\s+is|who\s+was)\s+(?:also\s+|only\s+|just\s+)?(\d{1,2})\b(?!\s*-)"
+    + _NUMBER_AFTER
+    + r"|"
+    r"\b(?:man|woman|male|female|boy|girl|adult|child)\s+of\s+(\d{1,2})\b|"
+    r"(?<![\w:])\((\d{1,2})(?:\s*(?:yrs?|years?|yo))?\)|"
+    r",\s*(\d{1,2})\s*,",
+    re.IGNORECASE,
+)
+_DECADE = re.compile(
+    r"\bin\s+(?:his|her|their)\s+(?:late\s+|early\s+|mid[- ]?)?"
+    r"(twenties|thirties|forties|fifties|sixties|seventies|20s|30s|40s|50s|60s|70s)\b",
+    re.IGNORECASE,
+)
+_DECADE_AGE = {
+    "twenties": 20,
+    "thirties": 30,
+    "forties": 40,
+    "fifties": 50,
+    "sixties": 60,
+    "seventies": 70,
+}
+_CHILD_WORDS = re.compile(
+    r"\b(?:child|children|girl|girls|boy|boys|yp|cyp|young\s+person|young\s+people|pupil|"
+    r"pupils|student|teen|teens|teenager|teenagers|schoolgirl|schoolboy|juvenile|minor|"
+    r"daughter|son|kid|kids|under[- ]?(?:1[3-8]|thirteen|sixteen|eighteen)s?)\b|"
+    r"\b(?:child|victim|person)\s+[A-Z]\b|\byear\s+(?:[1-9]|1[0-3])\b",
+    re.IGNORECASE,
+)
+_ADULT_WORDS = re.compile(
+    r"\b(?:adult|adults|man|men|woman|women|older|grown|grown-up|suspect|suspects|"
+    r"perpetrator|perpetrators|offender|offenders|abuser|abusers|over\s+18)\b",
+    re.IGNORECASE,
+)
+# Titles that make an aged person in the sentence an adult in their own right, not the
+# adult party to a child's abuse (see module docstring).
+_ADULT_TITLES = re.compile(
+    r"\b(?:ms|mr|mrs|miss|dr|mother|mum|father|dad|stepfather|stepmother|grandmother|"
+    r"grandfather|grandparent|nan|uncle|aunt|woman|lady|patient|landlord|landlady|teacher|"
+    r"assistant|carer|neighbour|tenant|victim's|suspect|suspect's|sex\s+worker|adult\s+"
+    r"(?:patient|sex\s+worker|victim|survivor|woman))\b",
+    re.IGNORECASE,
+)
+_SUSPECT_ROLES = frozenset({"suspect", "offender", "facilitator"})
+
+
+@dataclass(frozen=True, order=True)
+class RecordPerson:
+    """A person involved in the record, with their age at the event date."""
+
+    role: str
+    age: int
+
+
+@dataclass(frozen=True)
+class Referents:
+    """The children and adults a sentence is about."""
+
+    child_ages: tuple[int, ...]
+    adult_ages: tuple[int, ...]
+    child_words: bool
+    adult_words: bool
+    adult_title: bool
+    record: tuple[RecordPerson, ...]
+
+    @property
+    def names_child(self) -> bool:
+        return bool(self.child_ages) or self.child_words
+
+    @property
+    def sentence_adults_only(self) -> bool:
+        if self.names_child:
+            return False
+        return len(self.adult_ages) >= 2 or (bool(self.adult_ages) and self.adult_title)
+
+    @property
+    def record_children(self) -> tuple[RecordPerson, ...]:
+        return tuple(p for p in self.record if p.age < ADULT_AGE)
+
+    @property
+    def record_adults(self) -> tuple[RecordPerson, ...]:
+        return tuple(p for p in self.record if p.age >= ADULT_AGE)
+
+    @property
+    def adults_only(self) -> bool:
+        """The words are about adults, so a child concept does not apply."""
+        if self.sentence_adults_only:
+            return True
+        if self.names_child:
+            return False
+        return bool(self.record) and not self.record_children
+
+    @property
+    def adult_party(self) -> bool:
+        """An adult takes part: in the sentence, or as a suspect in the record of a child."""
+        if self.adult_ages or self.adult_words:
+            return True
+        return bool(self.record_children) and any(
+            p.role in _SUSPECT_ROLES for p in self.record_adults
+        )
+
+    @property
+    def youngest(self) -> int | None:
+        ages = [*self.child_ages, *(p.age for p in self.record_children)]
+        return min(ages) if ages else None
+
+    def explain(self) -> str:
+        """The ages behind a finding, for its explanation."""
+        parts: list[str] = []
+        if self.child_ages:
+            parts.append("child aged " + ", ".join(map(str, sorted(set(self.child_ages)))))
+        if self.adult_ages:
+            parts.append("adult aged " + ", ".join(map(str, sorted(set(self.adult_ages)))))
+        said = "; ".join(parts) + " (in the sentence)" if parts else ""
+        record = [f"{p.role} aged {p.age}" for p in self.record]
+        if record:
+            from_record = "; ".join(record) + " (record: date of birth at the event date)"
+            said = f"{said}; {from_record}" if said else from_record
+        return said
+
+
+def ages(sentence: str) -> list[int]:
+    """Ages given in a sentence, including "in his thirties" as 30."""
+    found: list[int] = []
+    for m in _AGE.finditer(sentence):
+        value = next(g for g in m.groups() if g is not None)
+        if 1 <= int(value) <= 99:
+            found.append(int(value))
+    found.extend(
+        _DECADE_AGE.get(m.group(1).lower().rstrip("s") + "s", 0) or int(m.group(1)[:2])
+        for m in _DECADE.finditer(sentence)
+    )
+    return found
+
+
+def of_sentence(sentence: str, record: Sequence[RecordPerson] = ()) -> Referents:
+    """Who ``sentence`` (from a record with people ``record``) is about."""
+    found = ages(sentence)
+    return Referents(
+        child_ages=tuple(a for a in found if a < ADULT_AGE),
+        adult_ages=tuple(a for a in found if a >= ADULT_AGE),
+        child_words=bool(_CHILD_WORDS.search(sentence)),
+        adult_words=bool(_ADULT_WORDS.search(sentence)),
+        adult_title=bool(_ADULT_TITLES.search(sentence)),
+        record=tuple(record),
+    )
