@@ -24,12 +24,14 @@ GROUP_TYPES = ("adult_group", "peer_group", "lone_offender", "familial")
 # offences begin online).
 ONLINE_LONE = 0.4
 # Victims' ages at the start of the group's offending, in years. Exploitation victims are
-# mostly 12-17 (The Children's Society, Counting lives, 2019; the Home Office group-based
-# CSE characteristics paper, 2020: the mean victim age is about 14-15), so most ages come
-# from a triangle over 12-18 peaking at 14.5; a few are younger. Family-based abuse starts
-# younger (Centre of expertise on CSA, 2021) and so do online cases (NSPCC 2024: 11-13).
-VICTIM_AGE = (12.0, 17.9, 14.5)
-VICTIM_YOUNGER = 0.06
+# mostly 12-17 at the time of the offences (The Children's Society, Counting lives, 2019;
+# the Home Office group-based CSE characteristics paper, 2020: most victims 14-15). The
+# offending goes on for months to two years after the start, so ages at the start come from
+# a triangle over 11.5-17 peaking at 13.5, and the offences fall mostly at 12-17; a few
+# victims are younger. Family-based abuse starts younger (Centre of expertise on CSA, 2021)
+# and so do online cases (NSPCC 2024: 11-13).
+VICTIM_AGE = (11.5, 17.0, 13.5)
+VICTIM_YOUNGER = 0.05
 VICTIM_YOUNGER_AGE = (10.0, 11.9)
 FAMILIAL_VICTIM_AGE = (6.0, 15.9)
 ONLINE_VICTIM_AGE = (10.0, 15.9)
@@ -386,7 +388,9 @@ def _add_victims(maker: Maker, group: Group, victims: list[Person], size: int) -
             continue
         age = _victim_age(rnd, group)
         sex = "female" if rnd.random() < 0.85 else "male"
-        victim = maker.person("victim", sex, age, age, group.start)
+        # The age is the child's at the first offence police or partners can have recorded:
+        # a group's offending that began before the period shows in it from its start.
+        victim = maker.person("victim", sex, age, age, max(group.start, PERIOD_START))
         victim.known = {agency: rnd.random() < p for agency, p in VICTIM_KNOWN.items()}
         if not any(victim.known.values()):
             victim.known["csc"] = True
