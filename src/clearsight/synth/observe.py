@@ -515,9 +515,9 @@ class Observer:
     def _partner_associates(self, group: Group, agency: str) -> list[Person]:
         """The group's adults a partner's record about its child names as associates."""
         rnd = self.rnd
-        adults = [o for o in group.offenders if group.group_type != "peer_group"]
-        if not adults:
-            return []
+        if group.group_type == "peer_group":
+            return []  # schools record peer offenders as pupils, not as adult associates
+        adults = group.offenders
         if group.partner_only and (agency == "csc" or rnd.random() < 0.5):
             return rnd.sample(adults, min(len(adults), rnd.randint(2, 3)))
         if rnd.random() < self.habits.agencies[agency].associates:
