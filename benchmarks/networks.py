@@ -1,7 +1,14 @@
 """Network detection against synthetic ground truth, and graph speed at scale.
 
     python benchmarks/networks.py recovery --seed 29 [--scale 1] [--linkage]
+    python benchmarks/networks.py seeds --range tuning|held-out [--count 3] [--scale 0.5]
     python benchmarks/networks.py scale --persons 1000000 --events 3000000
+
+seeds: the first COUNT seeds of the tuning range (1-9,999) or of the held-out range
+(10,000-10,999), each generated, ingested, linked (no true identities) and analysed as a
+force would; recovery, spurious networks, partner-only groups recovered, fragmented groups
+and merged networks, per seed for tuning seeds and pooled for both. ``recovery`` refuses a
+held-out seed.
 
 recovery: generates synthetic data (a seed never tuned on), ingests it, resolves
 identities (a) perfectly from the truth and (b) with the linkage stage when asked, runs
@@ -41,6 +48,12 @@ from clearsight.store import connect
 from clearsight.synth import generate
 
 AREAS = ["west-yorkshire", "greater-manchester", "south-yorkshire"]
+# Seeds below 10,000 are tuning seeds: rules and settings may be looked at and changed on
+# them (every round so far used seeds under 200). Seeds 10,000-10,999 are held out: only
+# ``seeds --range held-out`` runs them, reporting pooled figures, and no rule, threshold or
+# setting is ever chosen by looking at them (benchmarks/README.md).
+TUNING_SEEDS = range(1, 10_000)
+HELD_OUT_SEEDS = range(10_000, 11_000)
 
 
 def _truth(truth: Path) -> tuple[dict[tuple[str, str], str], dict[str, set[str]]]:
@@ -304,6 +317,96 @@ def recovery(
         print("  ", summary_.as_dict())
 
 
+def _kinds(truth: Path) -> dict[str, str]:
+    """Each group's kind (``partner_only`` or ``police_visible``); older truth has none."""
+    kinds: dict[str, str] = {}
+    with (truth / "groups.csv").open() as f:
+        for r in csv.DictReader(f):
+            kinds[r["group_id"]] = r.get("kind") or "police_visible"
+    return kinds
+
+
+def shape_errors(
+    true_groups: dict[str, set[str]], predicted: dict[str, set[str]]
+) -> dict[str, int]:
+    """Fragments and merges. A true group is *fragmented* when two or more reported
+    networks each hold two or more of its offenders; a reported network is a *merge* when
+    it holds two or more offenders of each of two or more true groups."""
+    fragmented = sum(
+        sum(len(g & m) >= 2 for m in predicted.values()) >= 2 for g in true_groups.values()
+    )
+    merges = sum(
+        sum(len(g & m) >= 2 for g in true_groups.values()) >= 2 for m in predicted.values()
+    )
+    return {"fragmented_groups": fragmented, "merged_networks": merges}
+
+
+def evaluate_seed(seed: int, scale: float, work: Path) -> dict[str, float]:
+    """One seed end to end as a force would run it: synth, ingest, linkage (no true
+    identities), graph and detection; scored against the truth."""
+    from clearsight.linkage.pipeline import run as link
+
+    summary = generate(work / "synth", AREAS, scale=scale, seed=seed)
+    truth = work / "synth" / "truth"
+    con = connect(work / "store.duckdb")
+    try:
+        for submission in summary.submissions:
+            ingest(con, submission)
+        records, groups = _truth(truth)
+        true_groups = _true_groups(con, truth, records, groups)
+        link(con)
+        start = time.perf_counter()
+        run(con)
+        seconds = time.perf_counter() - start
+        predicted = _predicted(con, records)
+    finally:
+        con.close()
+    kinds = _kinds(truth)
+    partner = {g: m for g, m in true_groups.items() if kinds.get(g) == "partner_only"}
+    result: dict[str, float] = {"seed": seed, "person_records": summary.person_records}
+    result.update(score(true_groups, predicted))
+    part = score(partner, predicted)
+    result["partner_only_groups"] = part["true_groups"]
+    result["partner_only_recovered"] = part["recovered"]
+    result.update(shape_errors(true_groups, predicted))
+    result["networks_seconds"] = round(seconds, 1)
+    return result
+
+
+def pooled(results: list[dict[str, float]]) -> dict[str, float]:
+    def total(key: str) -> float:
+        return sum(r[key] for r in results)
+
+    return {
+        "seeds": len(results),
+        "true_groups": total("true_groups"),
+        "recovery": round(total("recovered") / max(total("true_groups"), 1), 4),
+        "networks": total("networks"),
+        "spurious_rate": round(total("spurious") / max(total("networks"), 1), 4),
+        "spurious_fragments": total("spurious_fragments"),
+        "partner_only_groups": total("partner_only_groups"),
+        "partner_only_recovery": round(
+            total("partner_only_recovered") / max(total("partner_only_groups"), 1), 4
+        ),
+        "fragmented_groups": total("fragmented_groups"),
+        "merged_networks": total("merged_networks"),
+    }
+
+
+def seeds(which: str, count: int, scale: float, work: Path) -> None:
+    chosen = list(TUNING_SEEDS if which == "tuning" else HELD_OUT_SEEDS)[:count]
+    results = []
+    for seed in chosen:
+        folder = work / f"seed-{seed}"
+        folder.mkdir(parents=True, exist_ok=True)
+        result = evaluate_seed(seed, scale, folder)
+        results.append(result)
+        if which == "tuning":  # held-out seeds are reported pooled only
+            print(result, flush=True)
+    print(f"{which} seeds {chosen[0]}-{chosen[-1]} at scale {scale}, linkage identities:")
+    print(pooled(results))
+
+
 def _peak_rss_mib() -> float:
     """This process's peak resident set (VmHWM), in MiB."""
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -438,6 +541,11 @@ def main() -> None:
         action="store_true",
         help="also score against the old truth (offending-side records anywhere)",
     )
+    se = sub.add_parser("seeds", help="tuning or held-out seeds, with linkage, pooled")
+    se.add_argument("--range", choices=("tuning", "held-out"), required=True, dest="which")
+    se.add_argument("--count", type=int, default=3)
+    se.add_argument("--scale", type=float, default=0.5)
+    se.add_argument("--work", type=Path)
     sc = sub.add_parser("scale")
     sc.add_argument("--persons", type=int, default=1_000_000)
     sc.add_argument("--events", type=int, default=3_000_000)
@@ -449,8 +557,15 @@ def main() -> None:
         work = args.work or Path(scratch)
         work.mkdir(parents=True, exist_ok=True)
         if args.command == "recovery":
+            if args.seed in HELD_OUT_SEEDS:
+                parser.error(
+                    f"seed {args.seed} is held out: use 'seeds --range held-out' (pooled "
+                    "figures only); never tune on it"
+                )
             settings = GraphSettings(area_aware=not args.no_area_aware)
             recovery(args.seed, args.scale, args.linkage, work, settings, args.legacy_truth)
+        elif args.command == "seeds":
+            seeds(args.which, args.count, args.scale, work)
         else:
             scale(args.persons, args.events, work)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import filecmp
 import json
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -20,9 +21,25 @@ def _submissions(out: Path) -> list[Path]:
     return sorted(path for path in (out / "submissions").iterdir() if path.is_dir())
 
 
+def _habits(out: Path) -> dict[str, dict[str, dict[str, dict[str, float]]]]:
+    habits: dict[str, dict[str, dict[str, dict[str, float]]]] = json.loads(
+        (out / "truth" / "habits.json").read_text("utf-8")
+    )
+    return habits
+
+
 def test_one_submission_per_agency_per_area(synth_out: tuple[Path, SynthSummary]) -> None:
+    """One submission per agency the seed made present in the area; police and social care,
+    the statutory partners, always."""
     out, summary = synth_out
-    expected = {f"{area}-{agency}" for area in AREAS for agency in AGENCIES}
+    habits = _habits(out)
+    expected = {
+        f"{area}-{agency}"
+        for area in AREAS
+        for agency in AGENCIES
+        if habits[area]["agencies"][agency]["present"]
+    }
+    assert {f"{area}-{agency}" for area in AREAS for agency in ("police", "csc")} <= expected
     assert {path.name for path in _submissions(out)} == expected
     assert sorted(summary.submissions) == _submissions(out)
     assert summary.truth_dir == out / "truth"
@@ -35,10 +52,18 @@ def test_size_follows_scale(synth_out: tuple[Path, SynthSummary]) -> None:
     assert summary.involvement_records >= summary.event_records
 
 
+DAY_FIRST = re.compile(r"\d{2}/\d{2}/\d{4}")
+
+
 def test_files_follow_the_standard(synth_out: tuple[Path, SynthSummary]) -> None:
+    """Every value follows the standard, but for the day-first dates of birth an agency with
+    that recording habit writes (``truth/habits.json``: ``day_first``)."""
     out, _ = synth_out
     standard = load_standard()
+    habits = _habits(out)
     for folder in _submissions(out):
+        area, _, agency = folder.name.rpartition("-")
+        day_first = habits[area]["agencies"][agency]["day_first"] > 0
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         for name, spec in standard.manifest.items():
             value = manifest[name]
@@ -64,6 +89,9 @@ def test_files_follow_the_standard(synth_out: tuple[Path, SynthSummary]) -> None
                     for item in values:
                         if column.type.name in {"nhs_number", "object_value"}:
                             continue  # deliberate typos load with a warning, by design
+                        if column_name == "date_of_birth" and DAY_FIRST.fullmatch(item):
+                            assert day_first, (path, item)
+                            continue
                         problem = column.type.validate(item)
                         assert problem is None, (path.name, column_name, item, problem)
 

@@ -78,21 +78,28 @@ def names(
     return forenames, last
 
 
-def date_of_birth(dob: int, rnd: random.Random, missing: float) -> str:
+def date_of_birth(
+    dob: int, rnd: random.Random, missing: float, partial: float = 0.07, day_first: float = 0.0
+) -> str:
+    """As one record holds it: missing, partial (``partial`` of records, month or year
+    only), day and month transposed, a year out, or written day-first (``dd/mm/yyyy``)."""
     x = rnd.random()
     if x < missing:
         return ""
     x = rnd.random()
     day = date.fromordinal(dob)
-    if x < 0.04:
+    if x < partial * 0.55:
         return f"{day.year:04d}-{day.month:02d}"
-    if x < 0.07:
+    if x < partial:
         return f"{day.year:04d}"
-    if x < 0.09 and day.day <= 12 and day.day != day.month:
+    x = rnd.random()
+    if x < 0.02 and day.day <= 12 and day.day != day.month:
         return f"{day.year:04d}-{day.day:02d}-{day.month:02d}"
-    if x < 0.12:
+    if x < 0.05:
         year = day.year + rnd.choice((-1, 1))
         return f"{year:04d}-{day.month:02d}-{min(day.day, 28):02d}"
+    if x < 0.05 + day_first:
+        return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
     return iso(dob)
 
 

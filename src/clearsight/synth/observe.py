@@ -13,6 +13,7 @@ import random
 import zlib
 
 from clearsight.synth import narratives, noise
+from clearsight.synth.habits import AreaHabits
 from clearsight.synth.narratives import Slots
 from clearsight.synth.pools import Pools
 from clearsight.synth.source import PROFILES, Source
@@ -102,8 +103,14 @@ def _age(person: Person, at: int) -> int:
 
 class Observer:
     def __init__(
-        self, world: World, sources: dict[str, Source], pools: Pools, rnd: random.Random
+        self,
+        world: World,
+        sources: dict[str, Source],
+        pools: Pools,
+        rnd: random.Random,
+        habits: AreaHabits,
     ) -> None:
+        self.habits = habits
         self.world = world
         self.sources = sources
         self.pools = pools
@@ -166,11 +173,15 @@ class Observer:
         rnd = self.rnd
         police = self.sources["police"]
         known = [o for o in group.offenders if rnd.random() < 0.82]
+        if group.partner_only:
+            known = []
         window = (group.start, group.start + rnd.randint(200, 700))
         for victim in group.victims:
             if victim.known.get("police"):
                 self._police_victim(group, victim, known, window)
             self._partners_victim(group, victim, window)
+        if group.incident:
+            self._incident(group, window)
         if known:
             self._police_intelligence(group, known, window)
             self._police_links(group, known)
@@ -234,7 +245,7 @@ class Observer:
                     else:
                         record = src.unknown(offender)
                     suspects.append(record)
-            elif rnd.random() < 0.6:
+            elif not group.partner_only and rnd.random() < 0.6:
                 offender = group.offenders[rnd.randrange(len(group.offenders))]
                 suspects.append(src.unknown(offender))
             for record in suspects:
@@ -456,9 +467,11 @@ class Observer:
             src.involve(meeting, vrec, "subject")
             for parent in family:
                 src.involve(meeting, parent, "associate")
-            # Social care sometimes records an adult "associate" (often an offender).
-            if group.group_type != "peer_group" and rnd.random() < 0.2:
-                adult = group.offenders[rnd.randrange(len(group.offenders))]
+            # Social care records adults as the child's associates (the "older boyfriends"
+            # of referrals) at the area's rate; for a group police never saw, the meeting
+            # names two or three of them.
+            named = self._partner_associates(group, "csc")
+            for adult in named:
                 record = src.ref(adult)
                 src.involve(meeting, record, "associate")
                 src.associate("person", record, "person", vrec, "associate_of")
@@ -489,6 +502,60 @@ class Observer:
                     narrative=text,
                 )
                 src.involve(event, vrec, "subject")
+                named = self._partner_associates(group, agency)
+                if named:
+                    # A named associate makes the concern one of exploitation.
+                    src.events[event][7] = "yes"
+                for adult in named:
+                    record = src.ref(adult)
+                    src.involve(event, record, "associate")
+                    if agency != "health":
+                        src.associate("person", record, "person", vrec, "associate_of")
+
+    def _partner_associates(self, group: Group, agency: str) -> list[Person]:
+        """The group's adults a partner's record about its child names as associates."""
+        rnd = self.rnd
+        if group.group_type == "peer_group":
+            return []  # schools record peer offenders as pupils, not as adult associates
+        adults = group.offenders
+        if group.partner_only and (agency == "csc" or rnd.random() < 0.5):
+            return rnd.sample(adults, min(len(adults), rnd.randint(2, 3)))
+        if rnd.random() < self.habits.agencies[agency].associates:
+            return [adults[rnd.randrange(len(adults))]]
+        return []
+
+    def _incident(self, group: Group, window: tuple[int, int]) -> None:
+        """One episode (a child found with adults) that police, social care and health each
+        record with their own event id and their own subset of the people."""
+        rnd = self.rnd
+        victim = group.victims[rnd.randrange(len(group.victims))]
+        adults = group.offenders
+        day = self._day(*window)
+        incident_id = f"I-{group.gid}"
+        place = group.places[rnd.randrange(len(group.places))]
+        for agency, event_type, context, offset, child_role in (
+            ("police", "incident", "police_missing", 0, "missing_person"),
+            ("csc", "strategy_meeting", "csc_strategy", rnd.randint(1, 4), "subject"),
+            ("health", "health_attendance", "health_cse", 0, "subject"),
+        ):
+            src = self.sources[agency]
+            vrec = src.ref(victim)
+            when = min(PERIOD_END, day + offset)
+            slots = self._slots(src, victim, vrec, when, place, group)
+            text = narratives.write(context, slots, self.pools, rnd)
+            event = src.event(
+                event_type,
+                when,
+                occurred=day,
+                location=src.location(place) if agency == "police" else -1,
+                postcode=place.postcode if agency == "csc" else "",
+                cse="yes",
+                narrative=text,
+            )
+            src.involve(event, vrec, child_role)
+            for adult in rnd.sample(adults, rnd.randint(1, min(2, len(adults)))):
+                src.involve(event, src.ref(adult), "associate")
+            src.incidents.append((incident_id, event))
 
     # background --------------------------------------------------------------------------
     def background(self, target_records: int) -> None:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from clearsight.synth import habits as habit_ranges
 from clearsight.synth.identifiers import Issuer
 from clearsight.synth.noise import iso
 from clearsight.synth.observe import Observer
@@ -47,6 +48,7 @@ GROUP_COLUMNS = (
     "true_person_id",
     "role",
     "cross_area",
+    "kind",
 )
 TRUTH_README = {
     "record_truth.csv": "source_id, person_id, true_person_id: every person record of every "
@@ -57,7 +59,13 @@ TRUTH_README = {
     "groups.csv": "Offender groups: one row per member (role offender or facilitator) and "
     "per victim of the group (role victim). group_type adult_group, peer_group, "
     "lone_offender (size 1, lone_offender=yes) or familial; cross_area=yes marks an "
-    "offender whose home area is another area.",
+    "offender whose home area is another area; kind is partner_only for a group police "
+    "hold no record of (partners name its adults as associates), otherwise police_visible.",
+    "incidents.csv": "incident_id, group_id, source_id, event_id: one episode of a group "
+    "recorded by several agencies (police, social care, health), each with its own event id "
+    "and its own subset of the people.",
+    "habits.json": "Per area: which agencies submitted, each agency's recording habits and "
+    "the group shapes drawn for this seed (see clearsight.synth.habits).",
     "group_records.csv": "source_id, person_id, group_id: the person records that appear in "
     "a group's own events or links. The network benchmark counts a group's recorded "
     "offenders from it.",
@@ -142,30 +150,46 @@ def _generate(
             "groups.csv",
             "narratives.csv",
             "defects.csv",
+            "incidents.csv",
         )
     }
+    drawn: dict[str, object] = {}
     try:
         files["record_truth.csv"][1].writerow(("source_id", "person_id", "true_person_id"))
         files["people.csv"][1].writerow(PEOPLE_COLUMNS)
         files["groups.csv"][1].writerow(GROUP_COLUMNS)
         files["narratives.csv"][1].writerow(("source_id", "event_id", "label"))
         files["defects.csv"][1].writerow(("source_id", "file", "row_number", "kind", "column"))
+        files["incidents.csv"][1].writerow(("incident_id", "group_id", "source_id", "event_id"))
         for number, area in enumerate(chosen):
             rnd = random.Random(f"clearsight-synth:{seed}:{number}:{area}")
+            habits = habit_ranges.draw(seed, area)
+            drawn[area] = habits.as_dict()
+            # The default rate follows the seed; a rate asked for is kept as asked.
+            rate = habits.cross_area if cross_area == CROSS_AREA else cross_area
             world = build_world(
-                area, data.areas[area], data, issuer, rnd, counter, per_area, visitors, cross_area
+                area, data.areas[area], data, issuer, rnd, counter, per_area, visitors, habits, rate
             )
             sources = {
-                agency: Source(area, agency, data, random.Random(f"{seed}:{area}:{agency}"))
+                agency: Source(
+                    area,
+                    agency,
+                    data,
+                    random.Random(f"{seed}:{area}:{agency}"),
+                    habits.agencies[agency],
+                )
                 for agency in AGENCY_TYPES
             }
-            observer = Observer(world, sources, data, rnd)
+            observer = Observer(world, sources, data, rnd, habits)
             for group in world.groups:
                 observer.observe_group(group)
             observer.background(per_area)
             for agency, src in sources.items():
+                if not habits.agencies[agency].present:
+                    # No data-sharing agreement with this agency here: nothing is sent.
+                    continue
                 folder = submissions_dir / src.source_id
-                counts, found, truth, labels = write_source(
+                counts, found, truth, labels, incidents = write_source(
                     src,
                     area_names[area],
                     folder,
@@ -185,6 +209,10 @@ def _generate(
                 )
                 files["defects.csv"][1].writerows(
                     (d.source_id, d.file, d.row_number, d.kind, d.column) for d in found
+                )
+                files["incidents.csv"][1].writerows(
+                    (incident, incident[2:], src.source_id, event_id)
+                    for incident, event_id in incidents
                 )
             totals["people"] += _write_people(files["people.csv"][1], world)
             totals["groups"] += _write_groups(files["groups.csv"][1], world)
@@ -209,6 +237,7 @@ def _generate(
         "files": TRUTH_README,
     }
     (truth_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+    (truth_dir / "habits.json").write_text(json.dumps(drawn, indent=2) + "\n", "utf-8")
     return SynthSummary(
         submissions=submissions,
         truth_dir=truth_dir,
@@ -252,10 +281,12 @@ def _write_groups(writer: object, world: World) -> int:
     rows = []
     for group in world.groups:
         lone = "yes" if group.group_type == "lone_offender" else "no"
+        kind = "partner_only" if group.partner_only else "police_visible"
+        head = (group.gid, group.area, group.group_type, lone)
         for offender, role in zip(group.offenders, group.roles, strict=True):
             cross = "yes" if offender.area != group.area else "no"
-            rows.append((group.gid, group.area, group.group_type, lone, offender.tid, role, cross))
+            rows.append((*head, offender.tid, role, cross, kind))
         for victim in group.victims:
-            rows.append((group.gid, group.area, group.group_type, lone, victim.tid, "victim", "no"))
+            rows.append((*head, victim.tid, "victim", "no", kind))
     writer.writerows(rows)  # type: ignore[attr-defined]
     return len(world.groups)

@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass
 
 from clearsight.synth import noise
+from clearsight.synth.habits import AgencyHabits
 from clearsight.synth.pools import Pools
 from clearsight.synth.world import Person, Place
 
@@ -119,11 +120,16 @@ Row = tuple[str, ...]
 
 
 class Source:
-    def __init__(self, area: str, agency: str, pools: Pools, rnd: random.Random) -> None:
+    def __init__(
+        self, area: str, agency: str, pools: Pools, rnd: random.Random, habits: AgencyHabits
+    ) -> None:
         self.area = area
         self.agency = agency
         self.source_id = f"{area}-{agency}"
         self.profile = PROFILES[agency]
+        self.habits = habits
+        # Truth only: (incident id, event row) for each record of a multi-agency incident.
+        self.incidents: list[tuple[str, int]] = []
         self.pools = pools
         self.rnd = rnd
         self.persons: list[Row] = []
@@ -162,22 +168,26 @@ class Source:
         return known[0]
 
     def _record(self, p: Person) -> int:
-        rnd, prof = self.rnd, self.profile
+        rnd, prof, habits = self.rnd, self.profile, self.habits
         police = self.agency == "police"
+        fill = habits.fill
         forenames, surname = noise.names(
             p.forename, p.middle, p.surname, self.pools, rnd, prof.care
         )
-        if police and rnd.random() < 0.3:
+        if rnd.random() < habits.upper:
             surname = surname.upper()
+        if forenames and surname and rnd.random() < habits.one_column:
+            # The whole name in one field, as some case systems export it.
+            forenames, surname = "", f"{surname.upper()}, {forenames}"
         aliases = ";".join(p.aliases) if p.aliases and rnd.random() < prof.aliases else ""
         # Recording, not the value, depends on role: suspects' ethnicity is often missing.
         rate = SUSPECT_ETHNICITY_RECORDED if p.suspect_class and police else prof.ethnicity
         x = rnd.random()
         ethnicity = p.ethnicity if x < rate * 0.9 else ("NS" if x < rate else "")
         officer = p.officer if police and rnd.random() < 0.6 else ""
-        nationality = p.nationality if rnd.random() < prof.nationality else ""
+        nationality = p.nationality if rnd.random() < prof.nationality * fill else ""
         use_previous = p.previous_postcode and rnd.random() < 0.35
-        if rnd.random() < prof.address:
+        if rnd.random() < prof.address * fill:
             code = p.previous_postcode if use_previous else p.postcode
             postcode = noise.postcode(code, rnd)
             address = (
@@ -186,17 +196,17 @@ class Source:
         else:
             postcode, address = "", ""
         phones = ""
-        if p.phones and rnd.random() < prof.phones:
+        if p.phones and rnd.random() < prof.phones * fill:
             phones = ";".join(noise.phone(n, rnd) for n in p.phones if rnd.random() < 0.85)
-        emails = p.email if p.email and rnd.random() < prof.emails else ""
-        nhs = noise.nhs(p.nhs, rnd, 0.015) if rnd.random() < prof.nhs else ""
+        emails = p.email if p.email and rnd.random() < prof.emails * fill else ""
+        nhs = noise.nhs(p.nhs, rnd, 0.015) if rnd.random() < habits.nhs else ""
         x = rnd.random()
         sex = p.sex if x < 0.97 else ("unknown" if x < 0.98 else "")
         row = (
             forenames,
             surname,
             aliases,
-            noise.date_of_birth(p.dob, rnd, prof.dob_missing),
+            noise.date_of_birth(p.dob, rnd, prof.dob_missing, habits.partial, habits.day_first),
             sex,
             ethnicity,
             officer,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from clearsight.synth import identifiers as ids
+from clearsight.synth.habits import AreaHabits
 from clearsight.synth.pools import AreaGeo, Pools, Weighted
 
 EXTRACT_DATE = date(2025, 10, 1).toordinal()
@@ -19,7 +20,22 @@ ACTIVITY_START = PERIOD_START - 730
 YEAR = 365.25
 
 GROUP_TYPES = ("adult_group", "peer_group", "lone_offender", "familial")
-GROUP_TYPE_CUM = (0.45, 0.65, 0.93, 1.0)
+# Share of lone offenders who find children online (NSPCC 2024: most recorded grooming
+# offences begin online).
+ONLINE_LONE = 0.4
+# Victims' ages at the start of the group's offending, in years. Exploitation victims are
+# mostly 12-17 at the time of the offences (The Children's Society, Counting lives, 2019;
+# the Home Office group-based CSE characteristics paper, 2020: most victims 14-15). The
+# offending goes on for months to two years after the start, so ages at the start come from
+# a triangle over 11.5-17 peaking at 13.5, and the offences fall mostly at 12-17; a few
+# victims are younger. Family-based abuse starts younger (Centre of expertise on CSA, 2021)
+# and so do online cases (NSPCC 2024: 11-13).
+VICTIM_AGE = (11.5, 17.0, 13.5)
+VICTIM_YOUNGER = 0.05
+VICTIM_YOUNGER_AGE = (10.0, 11.9)
+FAMILIAL_VICTIM_AGE = (6.0, 15.9)
+ONLINE_VICTIM_AGE = (10.0, 15.9)
+PEER_VICTIM_AGE = (13.0, 16.9)
 
 # Which agencies know a victim, each independently: some children are known only to
 # partners and never appear in police data.
@@ -95,6 +111,12 @@ class Group:
     vehicles: list[Vehicle]
     places: list[Place]
     visiting: list[Person] = field(default_factory=list)
+    # Known only to partners: police hold no record of any member (truth ``kind``).
+    partner_only: bool = False
+    # One episode recorded by police, social care and health with separate event ids.
+    incident: bool = False
+    # A lone offender who found children online (their victims are younger).
+    online: bool = False
 
 
 @dataclass
@@ -248,6 +270,7 @@ def build_world(
     counter: list[int],
     records: int,
     visitors: list[Person],
+    habits: AreaHabits,
     cross_area: float = CROSS_AREA,
 ) -> World:
     """The true population of ``area``, sized so its agencies hold about ``records`` records.
@@ -266,7 +289,7 @@ def build_world(
     # cross-area offender for federation and cross-force network tests.
     visited = False
     for number in range(n_groups):
-        group_type, size = _group_shape(rnd, number)
+        group_type, size = _group_shape(rnd, number, habits)
         start = rnd.randint(ACTIVITY_START, PERIOD_END - 90)
         group = Group(
             gid=f"G-{area}-{number + 1:04d}",
@@ -280,6 +303,12 @@ def build_world(
             vehicles=[_vehicle(rnd) for _ in range(rnd.choice((0, 1, 1, 2, 3)))],
             places=rnd.sample(places, rnd.randint(1, min(4, len(places)))),
         )
+        # The first three groups stay visible to police: the tails a test relies on.
+        group.partner_only = (
+            number >= 3 and group_type == "adult_group" and rnd.random() < habits.partner_only
+        )
+        group.incident = size > 1 and not group.partner_only and rnd.random() < habits.incidents
+        group.online = group_type == "lone_offender" and rnd.random() < ONLINE_LONE
         _add_victims(maker, group, victims, size)
         _add_offenders(maker, group, size)
         if (
@@ -305,7 +334,7 @@ def _visit(group: Group, visitors: list[Person], rnd: random.Random) -> None:
     group.visiting.append(visitor)
 
 
-def _group_shape(rnd: random.Random, number: int) -> tuple[str, int]:
+def _group_shape(rnd: random.Random, number: int, habits: AreaHabits) -> tuple[str, int]:
     # The first three groups of every area pin the tails a test or a demo relies on:
     # a large network, a pair and a peer group.
     if number == 0:
@@ -314,7 +343,7 @@ def _group_shape(rnd: random.Random, number: int) -> tuple[str, int]:
         return "adult_group", 2
     if number == 2:
         return "peer_group", rnd.randint(3, 5)
-    group_type = GROUP_TYPES[_pick_index(rnd, GROUP_TYPE_CUM)]
+    group_type = GROUP_TYPES[_pick_index(rnd, habits.group_cum)]
     if group_type == "lone_offender":
         return group_type, 1
     if group_type == "peer_group":
@@ -322,7 +351,7 @@ def _group_shape(rnd: random.Random, number: int) -> tuple[str, int]:
     if group_type == "familial":
         return group_type, rnd.choice((2, 2, 3))
     # Long tail: most networks are small, a few have a dozen or more members.
-    return group_type, min(25, 1 + int(1.5 * rnd.paretovariate(1.3)))
+    return group_type, min(25, 1 + int(1.5 * rnd.paretovariate(habits.pareto)))
 
 
 def _vehicle(rnd: random.Random) -> Vehicle:
@@ -357,12 +386,11 @@ def _add_victims(maker: Maker, group: Group, victims: list[Person], size: int) -
             if victim not in group.victims:
                 group.victims.append(victim)
             continue
-        if group.group_type == "peer_group":
-            low, high = 13.0, 16.9
-        else:
-            low, high = (12.0, 17.9) if rnd.random() < 0.9 else (9.0, 11.9)
+        age = _victim_age(rnd, group)
         sex = "female" if rnd.random() < 0.85 else "male"
-        victim = maker.person("victim", sex, low, high, group.start)
+        # The age is the child's at the first offence police or partners can have recorded:
+        # a group's offending that began before the period shows in it from its start.
+        victim = maker.person("victim", sex, age, age, max(group.start, PERIOD_START))
         victim.known = {agency: rnd.random() < p for agency, p in VICTIM_KNOWN.items()}
         if not any(victim.known.values()):
             victim.known["csc"] = True
@@ -373,6 +401,18 @@ def _add_victims(maker: Maker, group: Group, victims: list[Person], size: int) -
             victim.family.append(parent)
         victims.append(victim)
         group.victims.append(victim)
+
+
+def _victim_age(rnd: random.Random, group: Group) -> float:
+    if group.group_type == "peer_group":
+        return rnd.uniform(*PEER_VICTIM_AGE)
+    if group.group_type == "familial":
+        return rnd.uniform(*FAMILIAL_VICTIM_AGE)
+    if group.online:
+        return rnd.uniform(*ONLINE_VICTIM_AGE)
+    if rnd.random() < VICTIM_YOUNGER:
+        return rnd.uniform(*VICTIM_YOUNGER_AGE)
+    return rnd.triangular(*VICTIM_AGE)
 
 
 def _nickname(maker: Maker, person: Person) -> str:

@@ -73,11 +73,17 @@ def _order(ranks: list[int]) -> list[int]:
 
 def write_source(
     src: Source, area_name: str, folder: Path, defect_rate: float, rnd: random.Random
-) -> tuple[dict[str, int], list[Defect], list[tuple[str, str]], list[tuple[str, str]]]:
-    """Write one submission; returns row counts, defects, (person_id, true id) and
-    (event_id, narrative label) pairs. The records each offender group's events and links
-    touch go to ``truth/group_records.csv`` beside the submissions folder, when there is
-    one."""
+) -> tuple[
+    dict[str, int],
+    list[Defect],
+    list[tuple[str, str]],
+    list[tuple[str, str]],
+    list[tuple[str, str]],
+]:
+    """Write one submission; returns row counts, defects, (person_id, true id),
+    (event_id, narrative label) and (incident id, event_id) pairs. The records each
+    offender group's events and links touch go to ``truth/group_records.csv`` beside the
+    submissions folder, when there is one."""
     folder.mkdir(parents=True, exist_ok=True)
     prefix = src.profile.prefix
     person_ids, person_rank = _ids(prefix, len(src.persons), rnd, 7)
@@ -156,8 +162,9 @@ def write_source(
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     truth = list(zip(person_ids, src.truth, strict=True))
     labels = [(event_ids[i], label) for i, label in src.labels]
+    incidents = [(incident, event_ids[i]) for incident, i in src.incidents]
     _write_group_records(folder.parent.parent / "truth", src, person_ids)
-    return counts, found, truth, labels
+    return counts, found, truth, labels, incidents
 
 
 def _write_group_records(truth_dir: Path, src: Source, person_ids: list[str]) -> None:

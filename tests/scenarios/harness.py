@@ -1,0 +1,143 @@
+"""A scenario through the product path: its submissions ingested into a fresh DuckDB store
+with ``clearsight.ingest.ingest`` and analysed with ``clearsight.pipeline.analyse`` (the
+entry points ``clearsight ingest`` and ``clearsight analyse`` call), then the reported
+networks compared with the expected ones.
+
+A reported network's offenders are its members other than the scenario's children (anyone
+on the child side of an event) and other than the ``victim`` rows of ``network_records``,
+each record read back as the true person (``who``) the scenario wrote it for. An expected
+network is found when some reported network has Jaccard >= 0.5 with it on offenders (the
+benchmark's rule); a reported network matching no expected network is unexpected.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from clearsight.ingest import ingest
+from clearsight.linkage import run as link
+from clearsight.pipeline import analyse
+from clearsight.store import connect
+from tests.scenarios.build import Scenario, write
+
+MATCH = 0.5
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+@dataclass
+class Outcome:
+    scenario: str
+    cls: str
+    reported: list[frozenset[str]]
+    missed: list[frozenset[str]] = field(default_factory=list)
+    unexpected: list[frozenset[str]] = field(default_factory=list)
+    identity: list[str] = field(default_factory=list)
+    quarantined: int = 0
+    # Expected networks that two or more reported networks each match: found, but in pieces.
+    split: list[frozenset[str]] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not (self.missed or self.unexpected or self.identity)
+
+    def describe(self) -> str:
+        if self.passed:
+            pieces = f", {len(self.split)} found in pieces" if self.split else ""
+            return f"{self.scenario}: as expected ({len(self.reported)} network(s){pieces})"
+
+        def show(sets: list[frozenset[str]]) -> str:
+            return "; ".join("{" + ", ".join(sorted(s)) + "}" for s in sets)
+
+        parts = [f"{self.scenario} ({self.cls}):"]
+        if self.missed:
+            parts.append(f"missed {show(self.missed)}")
+        if self.unexpected:
+            parts.append(f"unexpected {show(self.unexpected)}")
+        parts.extend(self.identity)
+        parts.append(f"reported {show(self.reported) or 'nothing'}")
+        if self.quarantined:
+            parts.append(f"{self.quarantined} row(s) quarantined at ingest")
+        return " ".join(parts)
+
+
+def reported_networks(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> list[frozenset[str]]:
+    members: dict[str, set[str]] = defaultdict(set)
+    for network_id, source_id, person_id in con.execute(
+        "SELECT network_id, source_id, person_id FROM network_records WHERE role <> 'victim'"
+    ).fetchall():
+        who = scenario.who(source_id, person_id)
+        if who is not None and who not in scenario.children:
+            members[network_id].add(who)
+    return sorted((frozenset(m) for m in members.values() if m), key=sorted)
+
+
+def _identity(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> list[str]:
+    """The scenario's identity expectations against the entities the graph used."""
+    entities: dict[str, set[str]] = defaultdict(set)
+    for entity_id, source_id, person_id in con.execute(
+        "SELECT entity_id, source_id, person_id FROM graph_person_map"
+    ).fetchall():
+        who = scenario.who(source_id, person_id)
+        if who is not None:
+            entities[who].add(entity_id)
+    loaded: dict[str, int] = defaultdict(int)
+    for source_id, person_id in con.execute(
+        "SELECT source_id, person_id FROM graph_person_map"
+    ).fetchall():
+        who = scenario.who(source_id, person_id)
+        if who is not None:
+            loaded[who] += 1
+    written: dict[str, int] = defaultdict(int)
+    for agency in scenario.agencies:
+        for who in agency.who.values():
+            written[who] += 1
+    problems = []
+    for who in scenario.same_person:
+        if loaded[who] < written[who]:
+            missing = written[who] - loaded[who]
+            problems.append(f"{who}: {missing} record(s) never reached the graph")
+        elif len(entities[who]) != 1:
+            problems.append(f"{who}'s records are {len(entities[who])} entities, not one")
+    for people in scenario.distinct_people:
+        shared = set.intersection(*(entities[w] for w in people))
+        if shared:
+            problems.append(f"{', '.join(sorted(people))} were merged into one entity")
+    return problems
+
+
+def evaluate(scenario: Scenario, work: Path, model_json: str) -> Outcome:
+    folders = write(scenario, work / "submissions")
+    con = connect(work / "store.duckdb")
+    try:
+        quarantined = sum(ingest(con, folder).rows_quarantined for folder in folders)
+        # A handful of records cannot train a linkage model: the run reuses one trained on
+        # a full synthetic store, as ``clearsight link --model`` does, then the networks
+        # stage runs as ``clearsight analyse`` runs it.
+        link(con, model_json=model_json)
+        for _ in analyse(con, {"networks"}):
+            pass
+        reported = reported_networks(con, scenario)
+        identity = _identity(con, scenario)
+    finally:
+        con.close()
+    missed = [
+        expected
+        for expected in scenario.networks
+        if not any(jaccard(expected, r) >= MATCH for r in reported)
+    ]
+    unexpected = [r for r in reported if not any(jaccard(e, r) >= MATCH for e in scenario.networks)]
+    split = [
+        expected
+        for expected in scenario.networks
+        if sum(jaccard(expected, r) >= MATCH for r in reported) > 1
+    ]
+    return Outcome(
+        scenario.id, scenario.cls, reported, missed, unexpected, identity, quarantined, split
+    )

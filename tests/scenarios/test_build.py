@@ -1,0 +1,75 @@
+"""The scenario format: loading checks every entry, writing gives standard submissions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.scenarios.build import ScenarioError, load, write
+
+GOOD = """\
+id: {id}
+class: lone-offender
+title: t
+pattern: p
+sources: s
+agencies:
+  - source: x-police
+    type: police
+    area: kent
+    persons:
+      A: {{fn: Amy, sn: Test, dob: 2010-01-01, sex: female}}
+      B: {{fn: Bob, sn: Test, dob: 1980-01-01, sex: male}}
+    events:
+      E1: {{type: crime, date: 2024-01-01, offence: "Sexual activity with a child",
+            people: {{A: victim, B: suspect}}}}
+    associations:
+      - B associate_of A
+expect:
+  networks: []
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "case") -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text.format(id=name), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("B: suspect", "B: culprit"), "agency x-police event E1: unknown role 'culprit'"),
+        (("type: police", "type: constabulary"), "agency x-police: unknown agency type"),
+        (("dob: 1980-01-01", "born: 1980-01-01"), "agency x-police person B: unknown key(s) born"),
+        (("B associate_of A", "B frequents loc:L9"), "'loc:L9' names no location"),
+        (("B associate_of A", "B likes A"), "unknown type 'likes'"),
+        (("networks: []", "networks: [[A, B]]"), "a child is never a network offender"),
+        (("networks: []", "networks: [[Z]]"), "no record of Z"),
+    ],
+)
+def test_a_bad_entry_names_file_and_entry(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    path = _write(tmp_path, GOOD.replace(*change))
+    with pytest.raises(ScenarioError, match=r"case\.yaml") as raised:
+        load(path)
+    assert message in str(raised.value)
+
+
+def test_the_id_is_the_file_name(tmp_path: Path) -> None:
+    path = tmp_path / "other.yaml"
+    path.write_text(GOOD.format(id="case"), "utf-8")
+    with pytest.raises(ScenarioError, match="is not the file name"):
+        load(path)
+
+
+def test_writing_keeps_ids_and_roles(tmp_path: Path) -> None:
+    scenario = load(_write(tmp_path, GOOD))
+    (folder,) = write(scenario, tmp_path / "out")
+    assert (folder / "manifest.json").exists()
+    text = (folder / "involvements.csv").read_text("utf-8").splitlines()
+    assert text == ["event_id,person_id,role", "E1,A,victim", "E1,B,suspect"]
+    assert scenario.children == frozenset({"A"})
+    assert scenario.who("x-police", "B") == "B"
