@@ -17,7 +17,7 @@ from tests.house import layout
 KNOWN_LONG_MODULES = {
     "clearsight.graph.build": 810,
     "clearsight.graph.detect": 751,
-    "clearsight.synth.observe": 761,
+    "clearsight.synth.observe": 698,
     "clearsight.web.app": 889,
     "clearsight.web.queries": 835,
 }
@@ -27,7 +27,6 @@ KNOWN_LONG_FUNCTIONS = {
     "clearsight.graph.networks._write_tables": 134,
     "clearsight.linkage.features.build_input": 155,
     "clearsight.linkage.model.comparisons": 174,
-    "clearsight.synth.run._generate": 128,
     "clearsight.web.app.create_app": 609,
 }
 KNOWN_PRIVATE_IMPORTS: set[str] = set()

@@ -8,8 +8,9 @@ import json
 import random
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from clearsight.synth import habits as habit_ranges
 from clearsight.synth.identifiers import Issuer
@@ -100,6 +101,56 @@ def generate(
             gc.enable()
 
 
+# The truth files and their headers, written as each area is generated.
+TRUTH_HEADERS: dict[str, tuple[str, ...]] = {
+    "record_truth.csv": ("source_id", "person_id", "true_person_id"),
+    "people.csv": PEOPLE_COLUMNS,
+    "groups.csv": GROUP_COLUMNS,
+    "narratives.csv": ("source_id", "event_id", "label"),
+    "defects.csv": ("source_id", "file", "row_number", "kind", "column"),
+    "incidents.csv": ("incident_id", "group_id", "source_id", "event_id"),
+}
+
+
+def _check_rates(scale: float, defect_rate: float, cross_area: float) -> None:
+    if not scale > 0:
+        raise ValueError(f"scale must be positive, not {scale}")
+    if not 0 <= defect_rate < 1:
+        raise ValueError(f"defect_rate must be in [0, 1), not {defect_rate}")
+    if not 0 <= cross_area <= 1:
+        raise ValueError(f"cross_area must be in [0, 1], not {cross_area}")
+
+
+def _fresh_folders(out: Path) -> tuple[Path, Path]:
+    """Empty submissions and truth folders: a rerun into the same folder must not leave
+    submissions of areas no longer asked for."""
+    submissions_dir, truth_dir = out / "submissions", out / "truth"
+    for folder in (submissions_dir, truth_dir):
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+    return submissions_dir, truth_dir
+
+
+def _write_source_truth(
+    files: dict[str, Any],
+    source_id: str,
+    truth: Iterable[tuple[str, str]],
+    labels: Iterable[tuple[str, str]],
+    found: Iterable[Any],
+    incidents: Iterable[tuple[str, str]],
+) -> None:
+    """One source's rows of the record, narrative, defect and incident truth files."""
+    files["record_truth.csv"][1].writerows((source_id, pid, tid) for pid, tid in truth)
+    files["narratives.csv"][1].writerows((source_id, eid, label) for eid, label in labels)
+    files["defects.csv"][1].writerows(
+        (d.source_id, d.file, d.row_number, d.kind, d.column) for d in found
+    )
+    files["incidents.csv"][1].writerows(
+        (incident, incident[2:], source_id, event_id) for incident, event_id in incidents
+    )
+
+
 def _generate(
     out: Path,
     areas: Sequence[str],
@@ -109,12 +160,7 @@ def _generate(
     cross_area: float,
 ) -> SynthSummary:
     chosen = check_areas(list(areas))
-    if not scale > 0:
-        raise ValueError(f"scale must be positive, not {scale}")
-    if not 0 <= defect_rate < 1:
-        raise ValueError(f"defect_rate must be in [0, 1), not {defect_rate}")
-    if not 0 <= cross_area <= 1:
-        raise ValueError(f"cross_area must be in [0, 1], not {cross_area}")
+    _check_rates(scale, defect_rate, cross_area)
     # Above the default rate every adult offender of an area may visit the next, so a
     # federation measurement has enough cross-force people; the default keeps the pool
     # (and so every existing seed's output) as it was.
@@ -127,14 +173,7 @@ def _generate(
     from clearsight.standard import load_standard
 
     area_names = load_standard().areas
-    submissions_dir = out / "submissions"
-    truth_dir = out / "truth"
-    # A rerun into the same folder must not leave submissions of areas no longer asked for.
-    for folder in (submissions_dir, truth_dir):
-        if folder.exists():
-            shutil.rmtree(folder)
-    submissions_dir.mkdir(parents=True)
-    truth_dir.mkdir(parents=True)
+    submissions_dir, truth_dir = _fresh_folders(out)
 
     issuer = Issuer()
     counter = [0]
@@ -142,25 +181,11 @@ def _generate(
     visitors: list[Person] = []
     submissions: list[Path] = []
     totals = {"persons": 0, "events": 0, "involvements": 0, "people": 0, "groups": 0, "defects": 0}
-    files = {
-        name: open_csv(truth_dir / name)
-        for name in (
-            "record_truth.csv",
-            "people.csv",
-            "groups.csv",
-            "narratives.csv",
-            "defects.csv",
-            "incidents.csv",
-        )
-    }
+    files = {name: open_csv(truth_dir / name) for name in TRUTH_HEADERS}
     drawn: dict[str, object] = {}
     try:
-        files["record_truth.csv"][1].writerow(("source_id", "person_id", "true_person_id"))
-        files["people.csv"][1].writerow(PEOPLE_COLUMNS)
-        files["groups.csv"][1].writerow(GROUP_COLUMNS)
-        files["narratives.csv"][1].writerow(("source_id", "event_id", "label"))
-        files["defects.csv"][1].writerow(("source_id", "file", "row_number", "kind", "column"))
-        files["incidents.csv"][1].writerow(("incident_id", "group_id", "source_id", "event_id"))
+        for name, header in TRUTH_HEADERS.items():
+            files[name][1].writerow(header)
         for number, area in enumerate(chosen):
             rnd = random.Random(f"clearsight-synth:{seed}:{number}:{area}")
             habits = habit_ranges.draw(seed, area)
@@ -201,19 +226,7 @@ def _generate(
                 totals["events"] += counts["events"]
                 totals["involvements"] += counts["involvements"]
                 totals["defects"] += len(found)
-                files["record_truth.csv"][1].writerows(
-                    (src.source_id, pid, tid) for pid, tid in truth
-                )
-                files["narratives.csv"][1].writerows(
-                    (src.source_id, eid, label) for eid, label in labels
-                )
-                files["defects.csv"][1].writerows(
-                    (d.source_id, d.file, d.row_number, d.kind, d.column) for d in found
-                )
-                files["incidents.csv"][1].writerows(
-                    (incident, incident[2:], src.source_id, event_id)
-                    for incident, event_id in incidents
-                )
+                _write_source_truth(files, src.source_id, truth, labels, found, incidents)
             totals["people"] += _write_people(files["people.csv"][1], world)
             totals["groups"] += _write_groups(files["groups.csv"][1], world)
             visitors = [
