@@ -114,6 +114,8 @@ def link_command(
         f"{summary.n_review:,} near the threshold) in {summary.seconds:.1f} s",
         highlight=False,
     )
+    for note in summary.notes:
+        console.print(f"  {note}", highlight=False)
 
 
 @link_app.command("review")

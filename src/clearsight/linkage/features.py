@@ -159,7 +159,15 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
                     lambda t: t <> '' AND length(t) > 1) AS alias_tokens,
                 date_of_birth,
                 CASE WHEN lower(sex) IN ('female', 'male', 'other') THEN lower(sex) END AS sex,
-                postcode,
+                -- A postcode written inside the free-text address, where the
+                -- postcode field is empty (children's services and health
+                -- systems often hold one address line): the UK pattern, outward
+                -- then inward code.
+                coalesce(postcode, nullif(upper(regexp_replace(regexp_extract(
+                    upper(coalesce(address, '')),
+                    '(^|[^A-Z0-9])([A-Z]{{1,2}}[0-9][A-Z0-9]? ?[0-9][ABD-HJLNP-UW-Z]{{2}})'
+                    || '($|[^A-Z0-9])', 2),
+                    '^([A-Z0-9]+?) ?([0-9][A-Z]{{2}})$', '\\1 \\2')), '')) AS postcode,
                 -- Letters and digits only, one space between tokens.
                 nullif(trim(regexp_replace(lower(coalesce(address, '')), '[^a-z0-9]+', ' ',
                     'g')), '') AS address,
@@ -254,6 +262,11 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
             -- (the forename key) or partial (the year).
             CASE WHEN TRY_CAST(b.date_of_birth[1:4] AS INTEGER) IS NULL
                  THEN n.fn_key1 END AS fn_key1_undated,
+            -- The surname where the birth year is missing: names swapped on
+            -- one side with no date to pair on (one-sided, crossed with the
+            -- forename of the other side).
+            CASE WHEN TRY_CAST(b.date_of_birth[1:4] AS INTEGER) IS NULL
+                 THEN n.sn1 END AS sn1_undated,
             CASE WHEN length(b.date_of_birth) BETWEEN 4 AND 9
                  THEN TRY_CAST(b.date_of_birth[1:4] AS INTEGER) END AS dob_y_partial,
             b.sex,
@@ -265,6 +278,13 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
             -- "12 high street, leeds" share "12 high".
             nullif(regexp_extract(b.address, '^([0-9]+)', 1), '') AS addr_number,
             nullif(regexp_extract(b.address, '^[0-9]+[a-z]? ([a-z]+)', 1), '') AS addr_street,
+            -- The house as a blocking key (number and street word), and the same
+            -- key only where no postcode was recorded: a household, as the
+            -- postcode is one, for the sources that write no postcode.
+            nullif(regexp_extract(b.address, '^([0-9]+[a-z]? [a-z]+)', 1), '') AS addr_house,
+            CASE WHEN b.postcode IS NULL
+                 THEN nullif(regexp_extract(b.address, '^([0-9]+[a-z]? [a-z]+)', 1), '')
+                 END AS addr_house_no_pc,
             b.phones,
             b.emails,
             b.nhs_number,
