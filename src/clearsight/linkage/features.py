@@ -84,10 +84,37 @@ WEAK_PLACEHOLDERS = frozenset(
 
 @cache
 def nickname_groups() -> dict[str, tuple[str, ...]]:
-    """The shipped variant dictionary: canonical name to its variants."""
+    """Canonical name to its variants: a maintained English table and the shipped one.
+
+    English nicknames come from the ``nicknames`` package (Northern and Crews'
+    hand-curated table of given names and their nicknames, maintained in the
+    open, Apache-2.0): Robert and Bob, Margaret and Peggy. The shipped
+    ``data/nicknames.yaml`` adds the spellings and transliterations that table
+    does not hold (Mohammed and Muhammad, Aisha and Ayesha) and the nicknames
+    agencies here record that it lacks.
+    """
     text = resources.files("clearsight.linkage").joinpath("data/nicknames.yaml").read_text("utf-8")
     raw = yaml.safe_load(text)
-    return {str(k): tuple(str(v) for v in vs) for k, vs in raw.items()}
+    groups: dict[str, set[str]] = {str(k): {str(v) for v in vs} for k, vs in raw.items()}
+    for canonical, variants in _english_nicknames().items():
+        groups.setdefault(canonical, set()).update(variants)
+    return {k: tuple(sorted(vs - {k})) for k, vs in sorted(groups.items())}
+
+
+def _english_nicknames() -> dict[str, set[str]]:
+    """The ``nicknames`` package's table: each given name with its nicknames."""
+    import csv
+
+    text = resources.files("nicknames").joinpath("names.csv").read_text("utf-8")
+    out: dict[str, set[str]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        if row.get("relationship") != "has_nickname":
+            continue
+        name, nick = row["name1"].strip().lower(), row["name2"].strip().lower()
+        # Letters only, as the features keep names.
+        if name.isalpha() and nick.isalpha() and name != nick:
+            out.setdefault(name, set()).add(nick)
+    return out
 
 
 def nickname_table() -> pa.Table:

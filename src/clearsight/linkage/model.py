@@ -392,6 +392,10 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
     # proposes the pair as a postcode does; one-sided, so that sources with
     # postcodes are not paired on every "12 high" of the area.
     _rule("addr_house_no_pc", right=("addr_house",), local=True),
+    # The same birth date at the same house: one person whose names were both
+    # recorded differently (a married name and a nickname), or a household
+    # member the guards and the model tell apart. A block of a few records.
+    _rule("dob_canon", "addr_house"),
     # Names swapped on one side and no birth year: the surname of the undated
     # record is the other's forename, and the initials cross too.
     _rule("sn1_undated", "fn_init", right=("fn1", "sn_init"), local=True),
