@@ -15,6 +15,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from clearsight.linkage.identity import FRESH_ID_SQL, assign_ids
+
 from clearsight.linkage.model import (
     DOB_ELSE,
     DOB_EXACT,
@@ -111,9 +113,7 @@ def entity_id_for(first_key: str) -> str:
     return "E" + hashlib.sha1(first_key.encode("utf-8")).hexdigest()[:15].upper()
 
 
-# ``entity_id_for`` in DuckDB's SQL over a column ``first_key`` (sha1 of its UTF-8
-# bytes): a million ids hashed in Python took 1.5 s of a 1M-record run.
-ENTITY_ID_SQL = "'E' || upper(sha1(first_key)[1:15])"
+ENTITY_ID_SQL = FRESH_ID_SQL
 
 
 def _nhs_close(a: str, b: str) -> bool:
@@ -237,12 +237,14 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
         """
     )
     con.unregister("_link_assignment_df")
+    # Ids carried over from the previous run where membership allows (identity.py).
+    assign_ids(con, run_id)
     con.execute("DELETE FROM person_entities")
     con.execute(
-        f"""
+        """
         INSERT INTO person_entities (source_id, person_id, record_key, entity_id, run_id)
-        SELECT source_id, person_id, record_key, {ENTITY_ID_SQL}, ?
-        FROM _link_assignment
+        SELECT a.source_id, a.person_id, a.record_key, i.entity_id, ?
+        FROM _link_assignment a JOIN _link_ids i USING (root)
         """,
         [run_id],
     )
@@ -259,7 +261,7 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
         """,
         [run_id],
     )
-    for scratch in ("_link_nodes", "_link_assignment"):
+    for scratch in ("_link_nodes", "_link_assignment", "_link_ids"):
         con.execute(f"DROP TABLE IF EXISTS {scratch}")
     return int(con.execute("SELECT count(*) FROM entities").fetchall()[0][0])
 

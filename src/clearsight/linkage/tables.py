@@ -42,6 +42,16 @@ CREATE TABLE IF NOT EXISTS entities (
     agency_types VARCHAR[],
     run_id INTEGER NOT NULL
 );
+-- Merges and splits of entities between runs, with their date and reason
+-- (``identity.py``): an entity id is kept across runs otherwise.
+CREATE TABLE IF NOT EXISTS entity_changes (
+    run_id INTEGER NOT NULL,
+    changed_at TIMESTAMP NOT NULL,
+    change VARCHAR NOT NULL CHECK (change IN ('merge', 'split')),
+    entity_id VARCHAR NOT NULL,
+    other_entity_id VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL
+);
 CREATE TABLE IF NOT EXISTS link_decisions (
     record_key_l VARCHAR NOT NULL,
     record_key_r VARCHAR NOT NULL,
@@ -66,7 +76,7 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         "SELECT count(*) FROM information_schema.tables "
         "WHERE table_name IN ('link_runs', 'person_entities', 'current_link_decisions')"
     ).fetchall()[0][0]
-    if present == 3 and _has_design_column(con):
+    if present == 3 and _has_design_column(con) and _has_table(con, "entity_changes"):
         return
     try:
         con.execute(DDL)
@@ -78,6 +88,14 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         if present == 3:
             return
         raise LinkageError("no linkage run yet; run 'clearsight link' first") from exc
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+        ).fetchall()[0][0]
+    )
 
 
 def _has_design_column(con: duckdb.DuckDBPyConnection) -> bool:
