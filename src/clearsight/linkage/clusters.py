@@ -16,7 +16,6 @@ import numpy as np
 import pyarrow as pa
 
 from clearsight.linkage.identity import FRESH_ID_SQL, assign_ids
-
 from clearsight.linkage.model import (
     DOB_ELSE,
     DOB_EXACT,

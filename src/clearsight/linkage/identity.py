@@ -135,14 +135,28 @@ def _log_changes(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
             QUALIFY row_number() OVER (PARTITION BY s.prev, s.entity_id
                                        ORDER BY lp.evidence DESC) = 1
         )
+        ,
+        rejected AS (
+            SELECT s.prev, s.entity_id, any_value(d.reason) AS reason
+            FROM split s
+            JOIN _link_assignment a ON a.root = s.root
+            JOIN current_link_decisions d ON d.decision = 'reject'
+                 AND a.record_key IN (d.record_key_l, d.record_key_r)
+            JOIN person_entities pb ON pb.entity_id = s.prev AND pb.record_key =
+                 CASE WHEN d.record_key_l = a.record_key THEN d.record_key_r
+                      ELSE d.record_key_l END
+            GROUP BY s.prev, s.entity_id
+        )
         SELECT ?::INTEGER, ?::TIMESTAMP, 'split', s.prev, s.entity_id,
-               CASE WHEN b.refused_because IS NOT NULL
+               CASE WHEN r.reason IS NOT NULL THEN 'rejected by analyst: ' || r.reason
+                    WHEN b.refused_because IS NOT NULL
                     THEN 'held apart: ' || b.refused_because
                     WHEN b.evidence IS NOT NULL
                     THEN 'no link reaches the threshold (best evidence '
                          || round(b.evidence, 1) || ')'
                     ELSE 'no scored pair joins them' END
         FROM split s LEFT JOIN between_ b USING (prev, entity_id)
+        LEFT JOIN rejected r USING (prev, entity_id)
         """,
         [run_id, now],
     )

@@ -204,6 +204,14 @@ def _train_and_score(
     backend.propose_pairs(linker, features.INPUT_TABLE)
     predictions = linker.inference.predict(threshold_match_weight=low + prior)
     backend.materialise(predictions, "_link_predictions")
+    con.execute(f"CREATE OR REPLACE TABLE link_pairs AS {pairs_select(con, run_id, prior)}")
+    con.execute("DROP TABLE IF EXISTS _link_predictions")
+    predictions.drop_table_from_database_and_remove_from_cache()
+    return json.dumps(trained, sort_keys=True)
+
+
+def pairs_select(con: duckdb.DuckDBPyConnection, run_id: int, prior: float) -> str:
+    """SELECT of ``link_pairs`` rows from Splink's predictions in ``_link_predictions``."""
     columns = [
         r[0] for r in con.execute("SELECT column_name FROM (DESCRIBE _link_predictions)").fetchall()
     ]
@@ -217,9 +225,7 @@ def _train_and_score(
         for name in model.COMPARISON_NAMES
         if f"gamma_{name}" not in columns
     ]
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE link_pairs AS
+    return f"""
         SELECT {run_id}::INTEGER AS run_id,
                record_key_l, record_key_r, source_id_l, source_id_r,
                is_unknown_l, is_unknown_r,
@@ -230,10 +236,6 @@ def _train_and_score(
                false AS linked
         FROM _link_predictions
         """
-    )
-    con.execute("DROP TABLE IF EXISTS _link_predictions")
-    predictions.drop_table_from_database_and_remove_from_cache()
-    return json.dumps(trained, sort_keys=True)
 
 
 def _empty_pairs(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
