@@ -135,3 +135,20 @@ def test_a_field_below_the_fill_rate_is_left_out_and_said(tmp_path: Path) -> Non
     (note,) = [n for n in summary.notes if n.startswith("emails not compared")]
     assert "below the 1%" in note
     con.close()
+
+
+def test_a_first_of_january_birth_date_compares_as_its_year(tmp_path: Path) -> None:
+    """1 January is what agencies record when only the year is known (estimated ages)."""
+    con, _ = _store(tmp_path, n_people=10)
+    con.execute(
+        "UPDATE persons SET date_of_birth = '2009-01-01' WHERE person_id = "
+        "(SELECT min(person_id) FROM persons)"
+    )
+    build_input(con)
+    row = con.execute(
+        f"SELECT dob, dob_ym, dob_y, dob_y_partial FROM {INPUT_TABLE} i JOIN persons p "
+        "ON i.record_key = p.source_id || ':' || p.person_id "
+        "WHERE p.date_of_birth = '2009-01-01'"
+    ).fetchall()
+    assert row == [(None, None, 2009, 2009)]
+    con.close()

@@ -184,7 +184,14 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
                 list_filter(flatten(list_transform(coalesce(aliases, []), lambda a:
                     string_split(trim(regexp_replace(_fold(a), '[^a-z]+', ' ', 'g')), ' '))),
                     lambda t: t <> '' AND length(t) > 1) AS alias_tokens,
-                date_of_birth,
+                -- 1 January stands for "born in this year, day unknown": the
+                -- date recorded for a child whose birth date is estimated
+                -- (the Home Office's and councils' age-assessment practice) and
+                -- a placeholder many systems fill in. It compares as the year
+                -- it is; a person truly born on 1 January loses the day and
+                -- month as evidence, never gains a false agreement.
+                CASE WHEN date_of_birth LIKE '____-01-01' THEN date_of_birth[1:4]
+                     ELSE date_of_birth END AS date_of_birth,
                 CASE WHEN lower(sex) IN ('female', 'male', 'other') THEN lower(sex) END AS sex,
                 -- A postcode written inside the free-text address, where the
                 -- postcode field is empty (children's services and health
