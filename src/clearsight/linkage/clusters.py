@@ -49,9 +49,14 @@ T = TypeVar("T")
 # that differs too) is weighed by the model like any other disagreement.
 #
 # "dates of birth differ" holds back birth dates that agree at no level (not
-# within a year, not transposed, not one character apart) unless the NHS numbers
-# agree: a parent and a child of the same name at one address otherwise link on
-# name and address.
+# within a year, not transposed, not one character apart) and whose years are a
+# generation apart, unless the NHS numbers agree: a parent and a child of the
+# same name at one address otherwise link on name and address. A parent is at
+# least ``GENERATION_YEARS`` older than their child (the youngest mothers in the
+# birth statistics of England and Wales are 12 or 13); two records of one name a
+# few years apart are a recording error or an estimated age, which the model
+# weighs (the birth date's "else" level counts against them).
+GENERATION_YEARS = 12
 TWIN_GUARD = "twins or siblings: same surname, birth date and address, forenames differ"
 
 
@@ -75,6 +80,7 @@ CASE
     WHEN (p.is_unknown_l OR p.is_unknown_r) AND p.gamma_nhs_number <> {NHS_EXACT}
         THEN 'unidentified person'{twins}
     WHEN p.gamma_date_of_birth = {DOB_ELSE}
+         AND coalesce(abs(p.dob_y_l - p.dob_y_r), {GENERATION_YEARS}) >= {GENERATION_YEARS}
          AND p.gamma_nhs_number NOT IN ({NHS_EXACT}, {NHS_ONE_ERROR})
         THEN 'dates of birth differ'
 END
@@ -144,6 +150,9 @@ def mark_links(
     ``twin_guard`` off is for measuring what the guard costs (benchmarks), not
     for casework.
     """
+    # Birth years beside the levels (stores linked before they were kept lack them).
+    for column in ("dob_y_l", "dob_y_r"):
+        con.execute(f"ALTER TABLE link_pairs ADD COLUMN IF NOT EXISTS {column} INTEGER")
     con.execute(
         f"""
         UPDATE link_pairs AS p SET

@@ -310,6 +310,7 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
             b.address,
             -- House number and the first word of the street: "12a high st" and
             -- "12 high street, leeds" share "12 high".
+            list_distinct(string_split(b.address, ' ')) AS addr_tokens,
             nullif(regexp_extract(b.address, '^([0-9]+)', 1), '') AS addr_number,
             nullif(regexp_extract(b.address, '^[0-9]+[a-z]? ([a-z]+)', 1), '') AS addr_street,
             -- The house as a blocking key (number and street word), and the same

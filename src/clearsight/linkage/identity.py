@@ -52,9 +52,7 @@ def assign_ids(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
             QUALIFY row_number() OVER (PARTITION BY s.root ORDER BY o.n DESC, s.prev) = 1
         ),
         roots AS (SELECT root, min(first_key) AS first_key FROM _link_assignment GROUP BY root),
-        used AS (SELECT DISTINCT entity_id FROM person_entities
-                 UNION SELECT entity_id FROM entity_changes
-                 UNION SELECT other_entity_id FROM entity_changes)
+        used AS (SELECT DISTINCT entity_id FROM person_entities{_changed_ids(con)})
         SELECT r.root,
                CASE WHEN k.prev IS NOT NULL THEN k.prev
                     WHEN {FRESH_ID_SQL} IN (SELECT entity_id FROM used)
@@ -63,8 +61,23 @@ def assign_ids(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
         FROM roots r LEFT JOIN kept k USING (root)
         """
     )
-    _log_changes(con, run_id)
+    # A first run (nothing to carry over) has no merge or split to record.
+    if con.execute("SELECT count(*) FROM _link_overlap").fetchall()[0][0]:
+        _log_changes(con, run_id)
     con.execute("DROP TABLE IF EXISTS _link_overlap")
+
+
+def _changed_ids(con: duckdb.DuckDBPyConnection) -> str:
+    """Ids named in ``entity_changes`` (retired ones too), as a UNION clause."""
+    present = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'entity_changes'"
+    ).fetchall()[0][0]
+    if not present:
+        return ""
+    return (
+        " UNION SELECT entity_id FROM entity_changes"
+        " UNION SELECT other_entity_id FROM entity_changes"
+    )
 
 
 def _log_changes(con: duckdb.DuckDBPyConnection, run_id: int) -> None:

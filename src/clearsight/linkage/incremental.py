@@ -116,6 +116,8 @@ def _score_new(
         backend.propose_pairs(linker, features.INPUT_TABLE, new_records=NEW_TABLE)
         predictions = linker.inference.predict(threshold_match_weight=low + prior)
         backend.materialise(predictions, "_link_predictions")
+        for column in ("dob_y_l", "dob_y_r"):
+            con.execute(f"ALTER TABLE link_pairs ADD COLUMN IF NOT EXISTS {column} INTEGER")
         con.execute(
             f"""
             DELETE FROM link_pairs WHERE record_key_l IN (SELECT record_key FROM {NEW_TABLE})

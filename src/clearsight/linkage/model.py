@@ -69,7 +69,7 @@ PLACE_ELSE = 0
 # postcode (a postcode covers about fifteen households), the house number and
 # street. An address merely similar as a string is not: "90 burkitt street"
 # and "15 burkitt street" are two houses.
-PLACE_SAME_ADDRESS = (5, 6, 7, 8)
+PLACE_SAME_ADDRESS = (6, 7, 8, 9)
 
 
 @dataclass(frozen=True)
@@ -216,6 +216,15 @@ def comparisons(names: list[str] | None = None) -> list[Any]:
             level(
                 "jaro_winkler_similarity(address_l, address_r) >= 0.9",
                 "address Jaro-Winkler >= 0.9",
+            ),
+            # Free-text addresses are written in other orders and line breaks by
+            # other agencies ("flat 2, 14 groom st" and "14 groom street flat 2");
+            # at least half the words in common (number, street, town, postcode)
+            # is what a person reading the two would compare.
+            level(
+                "len(list_intersect(addr_tokens_l, addr_tokens_r)) * 2 "
+                ">= greatest(len(addr_tokens_l), len(addr_tokens_r))",
+                "address shares most of its words",
             ),
             level("pc_sector_l = pc_sector_r", "postcode sector agrees"),
             level("addr_street_l = addr_street_r", "street agrees"),

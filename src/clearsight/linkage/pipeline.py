@@ -218,6 +218,8 @@ def pairs_select(con: duckdb.DuckDBPyConnection, run_id: int, prior: float) -> s
     # Keep what explains a score (gamma, Bayes factors, term-frequency
     # adjustments); the compared values are re-read from the records.
     kept = [c for c in columns if c.startswith(("gamma_", "mw_", "bf_", "tf_"))]
+    # Birth years, for the generation test of the birth-date guard.
+    kept += [c if c in columns else f"NULL::INTEGER AS {c}" for c in ("dob_y_l", "dob_y_r")]
     # A field the model does not compare (not recorded) is at its null level in
     # every pair: neutral, never evidence for or against, as the guards read it.
     kept += [
@@ -249,6 +251,7 @@ def _empty_pairs(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
                0.0::DOUBLE AS match_weight, 0.0::DOUBLE AS match_probability,
                0.0::DOUBLE AS evidence,
                {", ".join(f"-1 AS gamma_{name}" for name in model.COMPARISON_NAMES)},
+               NULL::INTEGER AS dob_y_l, NULL::INTEGER AS dob_y_r,
                NULL::VARCHAR AS refused_because, false AS linked
         WHERE false
         """
