@@ -375,3 +375,25 @@ def test_entity_ids_made_in_sql_equal_the_python_definition() -> None:
         f"SELECT first_key, {ENTITY_ID_SQL} FROM unnest(?) AS t(first_key)", [keys]
     ).fetchall()
     assert dict(got) == {k: entity_id_for(k) for k in keys}
+
+
+def test_pairs_a_guard_holds_back_go_to_review_with_the_reason(
+    linked: Linked, linked_con: duckdb.DuckDBPyConnection
+) -> None:
+    threshold = linked_con.execute(
+        "SELECT threshold FROM link_runs ORDER BY run_id DESC LIMIT 1"
+    ).fetchall()[0][0]
+    held = {
+        (r[0], r[1])
+        for r in linked_con.execute(
+            "SELECT record_key_l, record_key_r FROM link_pairs "
+            "WHERE refused_because = ? AND evidence > ? + 4",
+            [TWIN_GUARD, threshold],
+        ).fetchall()
+    }
+    # Twins score far above the threshold (outside the review band) and are held back.
+    assert held
+    queue = {(p.record_key_l, p.record_key_r): p for p in review_list(linked_con, 100_000)}
+    assert held <= set(queue)
+    assert all(queue[k].refused_because == TWIN_GUARD and not queue[k].linked for k in held)
+    assert linked.summary.n_review >= len(held)
