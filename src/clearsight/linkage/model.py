@@ -401,6 +401,9 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
     # proposes the pair as a postcode does; one-sided, so that sources with
     # postcodes are not paired on every "12 high" of the area.
     _rule("addr_house_no_pc", right=("addr_house",), local=True),
+    # No birth date on one side and the surname misspelt: the forename at the
+    # same house number (one-sided: the key is set only on the undated record).
+    _rule("fn_key1_undated", "addr_number", right=("fn_key1", "addr_number"), local=True),
     # The same birth date at the same house: one person whose names were both
     # recorded differently (a married name and a nickname), or a household
     # member the guards and the model tell apart. A block of a few records.
