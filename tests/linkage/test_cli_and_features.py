@@ -160,7 +160,8 @@ def test_features_from_person_records() -> None:
     )
     beth = f["0"]
     assert beth["fn1"] == "beth"
-    assert set(beth["fn_keys"]) == {"bethany", "elizabeth"}  # type: ignore[arg-type]
+    # Both groups beth belongs to (the maintained table may add more).
+    assert {"bethany", "elizabeth"} <= set(beth["fn_keys"])  # type: ignore[arg-type]
     assert beth["sn"] == "oneil" and beth["sn_code"]
     assert beth["dob_swapped"] == "2011-03-04" and beth["dob_y"] == 2011
     assert (beth["pc_sector"], beth["pc_district"]) == ("LS9 7", "LS9")

@@ -38,7 +38,7 @@ def _typed(column: str, value: Any) -> str:
     """A parameter, or a NULL, of the column's type in ``link_input``."""
     kind = (
         "VARCHAR[]"
-        if column.endswith("keys_l") or column.endswith("keys_r")
+        if column.endswith(("keys_l", "keys_r", "tokens_l", "tokens_r"))
         else ("INTEGER" if column.startswith("dob_y_") else "VARCHAR")
     )
     return f"NULL::{kind}" if value is None else f"?::{kind}"
@@ -57,6 +57,7 @@ def _place(
             f"address_{side}": addr,
             f"addr_number_{side}": number or None,
             f"addr_street_{side}": street.split(" ")[0] if street else None,
+            f"addr_tokens_{side}": list(dict.fromkeys(addr.split())) if addr else None,
         }
     return pair
 
@@ -101,6 +102,42 @@ def test_place_levels(
     expected: str,
 ) -> None:
     assert _level("place", _place(postcodes, addresses)) == expected
+
+
+def test_free_text_addresses_in_other_orders_share_most_words() -> None:
+    pair = _place((None, None), ("14 groom street kinross windsor", "kinross 14 groom st windsor"))
+    assert _level("place", pair) == "address shares most of its words"
+    other = _place((None, None), ("14 groom street kinross windsor", "9 high road leeds"))
+    assert _level("place", other) == "else"
+
+
+def _gamma(name: str, label: str) -> int:
+    """Splink's number of a level: the else level is 0, each stronger one more."""
+    (comparison,) = [
+        c.get_comparison("duckdb").as_dict()
+        for c in model.comparisons()
+        if c.get_comparison("duckdb").as_dict()["output_column_name"] == name
+    ]
+    labels = [
+        lvl.get("label_for_charts", "")
+        for lvl in comparison["comparison_levels"]
+        if not lvl.get("is_null_level")
+    ]
+    return len(labels) - 1 - labels.index(label)
+
+
+def test_level_numbers_the_guards_read_name_the_levels_they_mean() -> None:
+    assert {
+        _gamma("place", label)
+        for label in (
+            "address and postcode agree",
+            "address agrees, postcode differs or missing",
+            "postcode agrees, address differs or missing",
+            "house number and street agree",
+        )
+    } == set(model.PLACE_SAME_ADDRESS)
+    assert _gamma("date_of_birth", "exact") == model.DOB_EXACT
+    assert _gamma("surname", "phonetic code agrees") == model.SURNAME_SAME_MIN
 
 
 def test_postcode_and_address_are_one_comparison() -> None:

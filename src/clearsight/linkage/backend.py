@@ -70,10 +70,10 @@ class DuckDBBackend:
         would otherwise carry every blocking column through the scoring join."""
         return {**model, "blocking_rules_to_generate_predictions": []}
 
-    def propose_pairs(self, linker: Any, table: str) -> None:
+    def propose_pairs(self, linker: Any, table: str, new_records: str | None = None) -> None:
         from clearsight.linkage.blocking import PAIRS_TABLE, blocked_pairs
 
-        blocked_pairs(self.con, table)
+        blocked_pairs(self.con, table, new_records=new_records)
         pairs = self.api.register(PAIRS_TABLE, dataset_display_name=PAIRS_TABLE)
         registered = linker.table_management.register_blocked_pairs_for_predict(pairs)
         # Splink copies both sides of the input for registered pairs, keeping only

@@ -38,7 +38,20 @@ def _key_columns(rules: tuple[BlockingRule, ...]) -> list[str]:
     return select
 
 
-def _pairs_sql(i: int, rule: BlockingRule, table: str) -> str:
+def _pairs_sql(i: int, rule: BlockingRule, table: str, only_new: bool = False) -> str:
+    sql = _rule_pairs_sql(i, rule, table)
+    if not only_new:
+        return sql
+    # Incremental linking: only pairs with a new record on at least one side.
+    if rule.explode:
+        return (
+            f"SELECT p.* FROM ({sql}) p JOIN {_KEYS_TABLE} l ON l.rid = p.a "
+            f"JOIN {_KEYS_TABLE} r ON r.rid = p.b WHERE l.is_new OR r.is_new"
+        )
+    return sql.replace(" WHERE ", " WHERE (l.is_new OR r.is_new) AND ", 1)
+
+
+def _rule_pairs_sql(i: int, rule: BlockingRule, table: str) -> str:
     if rule.explode:
         (column,) = rule.left
         side = (
@@ -66,21 +79,26 @@ def blocked_pairs(
     con: duckdb.DuckDBPyConnection,
     table: str,
     rules: tuple[BlockingRule, ...] = BLOCKING_RULES,
+    new_records: str | None = None,
 ) -> int:
     """Create ``PAIRS_TABLE`` (match_key, join_key_l, join_key_r); return its row count.
 
     Record ids follow the key order, so ``join_key_l < join_key_r`` as Splink's
-    dedupe expects.
+    dedupe expects. With ``new_records`` (a table of ``record_key``), only pairs
+    with at least one of those records.
     """
+    is_new = f"{RECORD_KEY} IN (SELECT {RECORD_KEY} FROM {new_records})" if new_records else "false"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {_KEYS_TABLE} AS
         SELECT (row_number() OVER (ORDER BY {RECORD_KEY}))::INTEGER AS rid, {RECORD_KEY},
-               {", ".join(_key_columns(rules))}
+               {is_new} AS is_new, {", ".join(_key_columns(rules))}
         FROM {table}
         """
     )
-    union = " UNION ALL ".join(_pairs_sql(i, rule, table) for i, rule in enumerate(rules))
+    union = " UNION ALL ".join(
+        _pairs_sql(i, rule, table, new_records is not None) for i, rule in enumerate(rules)
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {PAIRS_TABLE} AS

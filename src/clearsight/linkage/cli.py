@@ -67,6 +67,14 @@ def link_command(
         str,
         typer.Option(help="Engine: duckdb (one machine, default) or spark (pyspark and Java)."),
     ] = "duckdb",
+    new: Annotated[
+        bool,
+        typer.Option(
+            "--new",
+            help="Link only the records without an entity (a new submission) to the "
+            "existing entities with the last run's model; no retraining.",
+        ),
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Splink's log.")] = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -92,21 +100,31 @@ def link_command(
     try:
         if not _has_persons(con):
             raise LinkageError("the store has no persons; run 'clearsight ingest' first")
-        model_json = model.read_text("utf-8") if model else None
-        summary = run(
-            con,
-            threshold=threshold,
-            model_json=model_json,
-            backend=backend,
-            verbose=verbose,
-        )
+        if new:
+            from clearsight.linkage.incremental import link_new
+
+            if model is not None or threshold is not None or backend != "duckdb":
+                raise LinkageError(
+                    "--new links with the last run's model, threshold and DuckDB; "
+                    "drop --model, --threshold and --backend"
+                )
+            summary = link_new(con, verbose=verbose)
+        else:
+            model_json = model.read_text("utf-8") if model else None
+            summary = run(
+                con,
+                threshold=threshold,
+                model_json=model_json,
+                backend=backend,
+                verbose=verbose,
+            )
         write_explanations(con)
         # Combining records about people is an s62 "combination", as in ``analyse``.
         audit.record(
             con,
             actor=cli_actor(),
             action="linkage_run",
-            details={**summary.as_dict(), "backend": backend},
+            details={**summary.as_dict(), "backend": backend, "incremental": new},
         )
     except (LinkageError, duckdb.Error, OSError) as exc:
         fail(exc)
@@ -121,6 +139,8 @@ def link_command(
         f"{summary.n_review:,} near the threshold) in {summary.seconds:.1f} s",
         highlight=False,
     )
+    for note in summary.notes:
+        console.print(f"  {note}", highlight=False)
 
 
 @link_app.command("review")

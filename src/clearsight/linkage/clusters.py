@@ -15,8 +15,10 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from clearsight.linkage.identity import FRESH_ID_SQL, assign_ids
 from clearsight.linkage.model import (
     DOB_ELSE,
+    DOB_EXACT,
     DOB_PARTIAL_MAX,
     DOB_WITHIN_YEAR,
     DOB_YEAR,
@@ -25,39 +27,67 @@ from clearsight.linkage.model import (
     NHS_EXACT,
     NHS_ONE_ERROR,
     PLACE_ELSE,
+    PLACE_SAME_ADDRESS,
+    SURNAME_SAME_MIN,
 )
 
 T = TypeVar("T")
 
 # Why a pair scored above the threshold is still not linked. The model can
-# add up agreeing surname, birth date and postcode to a high weight for twins;
-# these rules say what no weight may override.
+# add up agreeing surname, birth date and address to a high weight for twins;
+# these rules say what no weight may override. A pair a rule holds back is not
+# dropped: it keeps its reason in ``link_pairs.refused_because`` and goes to the
+# review queue (``review.review_list``), where an analyst's accept links it.
 #
-# "forenames differ" is evidence-aware: a different forename is refused unless
-# an identifier that twins and siblings do not share agrees: the NHS number,
-# exactly or within one keyed error (a record whose given name was replaced
-# keeps its identifiers; two people's checksummed numbers one keystroke apart
-# is far rarer than a typing error). A shared
-# household address, postcode, phone and birth date are what twins share, so
-# they never lift the guard.
+# The twin and sibling guard is narrow: the same surname (or a keyed error of
+# it), the same full birth date, the same address or postcode (or none to
+# compare) and forenames that agree at no level. Twins and siblings share all
+# of that, and merging two children is the worse harm in safeguarding: their
+# records of abuse and risk would be read as one child's. Only an identifier
+# twins do not share lifts it: the NHS number, exactly or within one keyed
+# error. A different forename outside that pattern (an address or birth date
+# that differs too) is weighed by the model like any other disagreement.
 #
-# "dates of birth differ" does the same for birth dates that agree at no level
-# (not within a year, not transposed, not one character apart): a parent and a
-# child of the same name at one address otherwise link on name and address.
-GUARD_SQL = f"""
+# "dates of birth differ" holds back birth dates that agree at no level (not
+# within a year, not transposed, not one character apart) and whose years are a
+# generation apart, unless the NHS numbers agree: a parent and a child of the
+# same name at one address otherwise link on name and address. A parent is at
+# least ``GENERATION_YEARS`` older than their child (the youngest mothers in the
+# birth statistics of England and Wales are 12 or 13); two records of one name a
+# few years apart are a recording error or an estimated age, which the model
+# weighs (the birth date's "else" level counts against them).
+GENERATION_YEARS = 12
+TWIN_GUARD = "twins or siblings: same surname, birth date and address, forenames differ"
+
+
+def guard_sql(twin_guard: bool = True) -> str:
+    """The guards as a SQL CASE over ``link_pairs p`` and ``current_link_decisions d``."""
+    twins = (
+        f"""
+    WHEN p.gamma_forenames = {FORENAMES_ELSE}
+         AND coalesce(p.gamma_surname, -1) >= {SURNAME_SAME_MIN}
+         AND p.gamma_date_of_birth = {DOB_EXACT}
+         AND coalesce(p.gamma_place, -1) IN (-1, {", ".join(map(str, PLACE_SAME_ADDRESS))})
+         AND p.gamma_nhs_number NOT IN ({NHS_EXACT}, {NHS_ONE_ERROR})
+        THEN '{TWIN_GUARD}'"""
+        if twin_guard
+        else ""
+    )
+    return f"""
 CASE
     WHEN d.decision = 'reject' THEN 'rejected by analyst'
     WHEN d.decision = 'accept' THEN NULL
     WHEN (p.is_unknown_l OR p.is_unknown_r) AND p.gamma_nhs_number <> {NHS_EXACT}
-        THEN 'unidentified person'
-    WHEN p.gamma_forenames = {FORENAMES_ELSE}
-         AND p.gamma_nhs_number NOT IN ({NHS_EXACT}, {NHS_ONE_ERROR})
-        THEN 'forenames differ'
+        THEN 'unidentified person'{twins}
     WHEN p.gamma_date_of_birth = {DOB_ELSE}
+         AND coalesce(abs(p.dob_y_l - p.dob_y_r), {GENERATION_YEARS}) >= {GENERATION_YEARS}
          AND p.gamma_nhs_number NOT IN ({NHS_EXACT}, {NHS_ONE_ERROR})
         THEN 'dates of birth differ'
 END
 """
+
+
+GUARD_SQL = guard_sql()
 
 
 # A link that rests on the name: the birth dates agree on the year (and month) at
@@ -73,6 +103,9 @@ NAME_LED_SQL = f"""(
     AND coalesce(gamma_nhs_number, -1) <= 0
 )"""
 NAME_SHARED = "name shared by several people"
+# A link whose merge would put in one entity two NHS numbers, or two birth years,
+# that no recording error explains (``_Entities._consistent``).
+CONFLICTING = "the entities hold conflicting NHS numbers or birth years"
 
 
 def entity_id_for(first_key: str) -> str:
@@ -85,9 +118,7 @@ def entity_id_for(first_key: str) -> str:
     return "E" + hashlib.sha1(first_key.encode("utf-8")).hexdigest()[:15].upper()
 
 
-# ``entity_id_for`` in DuckDB's SQL over a column ``first_key`` (sha1 of its UTF-8
-# bytes): a million ids hashed in Python took 1.5 s of a 1M-record run.
-ENTITY_ID_SQL = "'E' || upper(sha1(first_key)[1:15])"
+ENTITY_ID_SQL = FRESH_ID_SQL
 
 
 def _nhs_close(a: str, b: str) -> bool:
@@ -111,15 +142,24 @@ def _years_close(a: int, b: int) -> bool:
     return sum(x != y for x, y in zip(sa, sb, strict=True)) == 1
 
 
-def mark_links(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
-    """Set ``linked`` and ``refused_because`` on ``link_pairs`` from guards and decisions."""
+def mark_links(
+    con: duckdb.DuckDBPyConnection, threshold: float, *, twin_guard: bool = True
+) -> None:
+    """Set ``linked`` and ``refused_because`` on ``link_pairs`` from guards and decisions.
+
+    ``twin_guard`` off is for measuring what the guard costs (benchmarks), not
+    for casework.
+    """
+    # Birth years beside the levels (stores linked before they were kept lack them).
+    for column in ("dob_y_l", "dob_y_r"):
+        con.execute(f"ALTER TABLE link_pairs ADD COLUMN IF NOT EXISTS {column} INTEGER")
     con.execute(
         f"""
         UPDATE link_pairs AS p SET
             refused_because = g.refused,
             linked = g.refused IS NULL AND (p.evidence >= ? OR g.decision = 'accept')
         FROM (
-            SELECT p.record_key_l, p.record_key_r, d.decision, {GUARD_SQL} AS refused
+            SELECT p.record_key_l, p.record_key_r, d.decision, {guard_sql(twin_guard)} AS refused
             FROM link_pairs p LEFT JOIN current_link_decisions d
               ON d.record_key_l = p.record_key_l AND d.record_key_r = p.record_key_r
         ) AS g
@@ -175,6 +215,7 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     ).fetchall()
     entities = _Entities(n, identity, cannot)
     led: list[tuple[int, int, int]] = []
+    conflicting: list[tuple[int, int]] = []
     for a, b, checked, nhs_agrees, name_led, dob_level in zip(
         edges["a"].tolist(),
         edges["b"].tolist(),
@@ -186,10 +227,11 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     ):
         if name_led:
             led.append((a, b, dob_level))
-        else:
-            entities.merge(a, b, checked=checked, nhs_agrees=nhs_agrees)
+        elif not entities.merge(a, b, checked=checked, nhs_agrees=nhs_agrees):
+            conflicting.append((a, b))
     refused = _follow_name_led(con, entities, led)
-    _mark_name_shared(con, refused)
+    _mark_refused(con, refused, NAME_SHARED)
+    _mark_refused(con, conflicting, CONFLICTING)
     assignment = pa.table(
         {"node": pa.array(range(n), pa.int64()), "root": pa.array(entities.roots(), pa.int64())}
     )
@@ -203,12 +245,14 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
         """
     )
     con.unregister("_link_assignment_df")
+    # Ids carried over from the previous run where membership allows (identity.py).
+    assign_ids(con, run_id)
     con.execute("DELETE FROM person_entities")
     con.execute(
-        f"""
+        """
         INSERT INTO person_entities (source_id, person_id, record_key, entity_id, run_id)
-        SELECT source_id, person_id, record_key, {ENTITY_ID_SQL}, ?
-        FROM _link_assignment
+        SELECT a.source_id, a.person_id, a.record_key, i.entity_id, ?
+        FROM _link_assignment a JOIN _link_ids i USING (root)
         """,
         [run_id],
     )
@@ -225,7 +269,7 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
         """,
         [run_id],
     )
-    for scratch in ("_link_nodes", "_link_assignment"):
+    for scratch in ("_link_nodes", "_link_assignment", "_link_ids"):
         con.execute(f"DROP TABLE IF EXISTS {scratch}")
     return int(con.execute("SELECT count(*) FROM entities").fetchall()[0][0])
 
@@ -333,23 +377,24 @@ class _Entities:
             return True
         return bool(cb and any(self.find(x) == ra for x in cb))
 
-    def merge(self, a: int, b: int, *, checked: bool, nhs_agrees: bool) -> None:
+    def merge(self, a: int, b: int, *, checked: bool, nhs_agrees: bool) -> bool:
         """Join the entities of ``a`` and ``b`` unless that breaks consistency.
 
         ``checked`` is false for an analyst's accept: an analyst may merge what the
-        identifiers contradict.
+        identifiers contradict. False when the merge would make an inconsistent
+        entity (an analyst's cannot-link is not that: it is already decided).
         """
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
-            return
+            return True
         # Two single records hold nothing beyond the link's own two, which the
         # model and the guards weighed: most merges at 1M records, checked for
         # nothing (the check cost about 5 s there).
         alone = self.size[ra] == 1 and self.size[rb] == 1
         if checked and not alone and not self._consistent(a, b, ra, rb, nhs_agrees):
-            return
+            return False
         if self.apart and self._kept_apart(ra, rb):
-            return
+            return True
         self.parent[rb] = ra
         self.size[ra] += self.size[rb]
         if moved_nhs := self._nhs_of(rb):
@@ -360,6 +405,7 @@ class _Entities:
         self.years.pop(rb, None)
         if joined := (self.apart.pop(ra, set()) | self.apart.pop(rb, set())):
             self.apart[ra] = joined
+        return True
 
 
 def _follow_name_led(
@@ -436,7 +482,10 @@ def _fits(
     return True
 
 
-def _mark_name_shared(con: duckdb.DuckDBPyConnection, refused: list[tuple[int, int]]) -> None:
+def _mark_refused(
+    con: duckdb.DuckDBPyConnection, refused: list[tuple[int, int]], reason: str
+) -> None:
+    """Record why clustering did not follow these links: they go to review with it."""
     if not refused:
         return
     con.register(
@@ -449,11 +498,12 @@ def _mark_name_shared(con: duckdb.DuckDBPyConnection, refused: list[tuple[int, i
         ),
     )
     con.execute(
-        f"""
-        UPDATE link_pairs AS p SET linked = false, refused_because = '{NAME_SHARED}'
+        """
+        UPDATE link_pairs AS p SET linked = false, refused_because = ?
         FROM _link_refused_df d
         JOIN _link_nodes a ON a.node = d.a JOIN _link_nodes b ON b.node = d.b
         WHERE p.record_key_l = a.record_key AND p.record_key_r = b.record_key
-        """
+        """,
+        [reason],
     )
     con.unregister("_link_refused_df")

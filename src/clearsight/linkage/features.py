@@ -84,10 +84,37 @@ WEAK_PLACEHOLDERS = frozenset(
 
 @cache
 def nickname_groups() -> dict[str, tuple[str, ...]]:
-    """The shipped variant dictionary: canonical name to its variants."""
+    """Canonical name to its variants: a maintained English table and the shipped one.
+
+    English nicknames come from the ``nicknames`` package (Northern and Crews'
+    hand-curated table of given names and their nicknames, maintained in the
+    open, Apache-2.0): Robert and Bob, Margaret and Peggy. The shipped
+    ``data/nicknames.yaml`` adds the spellings and transliterations that table
+    does not hold (Mohammed and Muhammad, Aisha and Ayesha) and the nicknames
+    agencies here record that it lacks.
+    """
     text = resources.files("clearsight.linkage").joinpath("data/nicknames.yaml").read_text("utf-8")
     raw = yaml.safe_load(text)
-    return {str(k): tuple(str(v) for v in vs) for k, vs in raw.items()}
+    groups: dict[str, set[str]] = {str(k): {str(v) for v in vs} for k, vs in raw.items()}
+    for canonical, variants in _english_nicknames().items():
+        groups.setdefault(canonical, set()).update(variants)
+    return {k: tuple(sorted(vs - {k})) for k, vs in sorted(groups.items())}
+
+
+def _english_nicknames() -> dict[str, set[str]]:
+    """The ``nicknames`` package's table: each given name with its nicknames."""
+    import csv
+
+    text = resources.files("nicknames").joinpath("names.csv").read_text("utf-8")
+    out: dict[str, set[str]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        if row.get("relationship") != "has_nickname":
+            continue
+        name, nick = row["name1"].strip().lower(), row["name2"].strip().lower()
+        # Letters only, as the features keep names.
+        if name.isalpha() and nick.isalpha() and name != nick:
+            out.setdefault(name, set()).add(nick)
+    return out
 
 
 def nickname_table() -> pa.Table:
@@ -157,9 +184,24 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
                 list_filter(flatten(list_transform(coalesce(aliases, []), lambda a:
                     string_split(trim(regexp_replace(_fold(a), '[^a-z]+', ' ', 'g')), ' '))),
                     lambda t: t <> '' AND length(t) > 1) AS alias_tokens,
-                date_of_birth,
+                -- 1 January stands for "born in this year, day unknown": the
+                -- date recorded for a child whose birth date is estimated
+                -- (the Home Office's and councils' age-assessment practice) and
+                -- a placeholder many systems fill in. It compares as the year
+                -- it is; a person truly born on 1 January loses the day and
+                -- month as evidence, never gains a false agreement.
+                CASE WHEN date_of_birth LIKE '____-01-01' THEN date_of_birth[1:4]
+                     ELSE date_of_birth END AS date_of_birth,
                 CASE WHEN lower(sex) IN ('female', 'male', 'other') THEN lower(sex) END AS sex,
-                postcode,
+                -- A postcode written inside the free-text address, where the
+                -- postcode field is empty (children's services and health
+                -- systems often hold one address line): the UK pattern, outward
+                -- then inward code.
+                coalesce(postcode, nullif(upper(regexp_replace(regexp_extract(
+                    upper(coalesce(address, '')),
+                    '(^|[^A-Z0-9])([A-Z]{{1,2}}[0-9][A-Z0-9]? ?[0-9][ABD-HJLNP-UW-Z]{{2}})'
+                    || '($|[^A-Z0-9])', 2),
+                    '^([A-Z0-9]+?) ?([0-9][A-Z]{{2}})$', '\\1 \\2')), '')) AS postcode,
                 -- Letters and digits only, one space between tokens.
                 nullif(trim(regexp_replace(lower(coalesce(address, '')), '[^a-z0-9]+', ' ',
                     'g')), '') AS address,
@@ -254,6 +296,11 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
             -- (the forename key) or partial (the year).
             CASE WHEN TRY_CAST(b.date_of_birth[1:4] AS INTEGER) IS NULL
                  THEN n.fn_key1 END AS fn_key1_undated,
+            -- The surname where the birth year is missing: names swapped on
+            -- one side with no date to pair on (one-sided, crossed with the
+            -- forename of the other side).
+            CASE WHEN TRY_CAST(b.date_of_birth[1:4] AS INTEGER) IS NULL
+                 THEN n.sn1 END AS sn1_undated,
             CASE WHEN length(b.date_of_birth) BETWEEN 4 AND 9
                  THEN TRY_CAST(b.date_of_birth[1:4] AS INTEGER) END AS dob_y_partial,
             b.sex,
@@ -263,8 +310,16 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
             b.address,
             -- House number and the first word of the street: "12a high st" and
             -- "12 high street, leeds" share "12 high".
+            list_distinct(string_split(b.address, ' ')) AS addr_tokens,
             nullif(regexp_extract(b.address, '^([0-9]+)', 1), '') AS addr_number,
             nullif(regexp_extract(b.address, '^[0-9]+[a-z]? ([a-z]+)', 1), '') AS addr_street,
+            -- The house as a blocking key (number and street word), and the same
+            -- key only where no postcode was recorded: a household, as the
+            -- postcode is one, for the sources that write no postcode.
+            nullif(regexp_extract(b.address, '^([0-9]+[a-z]? [a-z]+)', 1), '') AS addr_house,
+            CASE WHEN b.postcode IS NULL
+                 THEN nullif(regexp_extract(b.address, '^([0-9]+[a-z]? [a-z]+)', 1), '')
+                 END AS addr_house_no_pc,
             b.phones,
             b.emails,
             b.nhs_number,

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from clearsight.linkage.design import Design
 from clearsight.linkage.features import RECORD_KEY
 
 # Columns a prediction keeps beside the comparison values: guards need them.
@@ -26,6 +27,10 @@ FORENAMES_ELSE = 0
 NHS_EXACT = 2
 NHS_ONE_ERROR = 1
 DOB_ELSE = 0
+DOB_EXACT = 8
+# Surname levels at or above this are one surname, or a keyed error of it:
+# exact, Jaro-Winkler >= 0.92, the same phonetic code.
+SURNAME_SAME_MIN = 3
 # Birth-date levels at or below this agree on the year (and month) at most:
 # within a year, the year, the year and month. With no other identifier agreeing
 # such a link rests on the name (``clusters.NAME_LED_SQL``).
@@ -60,6 +65,11 @@ SWAPPED = (
 # both agreements. Levels say what the pair shares, strongest first; a
 # different address with a different postcode is one move.
 PLACE_ELSE = 0
+# Place levels that are one home: the address and postcode, the address, the
+# postcode (a postcode covers about fifteen households), the house number and
+# street. An address merely similar as a string is not: "90 burkitt street"
+# and "15 burkitt street" are two houses.
+PLACE_SAME_ADDRESS = (6, 7, 8, 9)
 
 
 @dataclass(frozen=True)
@@ -79,7 +89,22 @@ class TrainingOptions:
     prior_recall: float = 0.7
 
 
-def comparisons() -> list[Any]:
+# The comparisons in model order; ``design.choose`` keeps those the data holds.
+COMPARISON_NAMES = [
+    "forenames",
+    "surname",
+    "date_of_birth",
+    "place",
+    "phones",
+    "emails",
+    "nhs_number",
+    "sex",
+    "area",
+]
+
+
+def comparisons(names: list[str] | None = None) -> list[Any]:
+    """The model's comparisons; with ``names``, only those (in model order)."""
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
@@ -192,6 +217,15 @@ def comparisons() -> list[Any]:
                 "jaro_winkler_similarity(address_l, address_r) >= 0.9",
                 "address Jaro-Winkler >= 0.9",
             ),
+            # Free-text addresses are written in other orders and line breaks by
+            # other agencies ("flat 2, 14 groom st" and "14 groom street flat 2");
+            # at least half the words in common (number, street, town, postcode)
+            # is what a person reading the two would compare.
+            level(
+                "len(list_intersect(addr_tokens_l, addr_tokens_r)) * 2 "
+                ">= greatest(len(addr_tokens_l), len(addr_tokens_r))",
+                "address shares most of its words",
+            ),
             level("pc_sector_l = pc_sector_r", "postcode sector agrees"),
             level("addr_street_l = addr_street_r", "street agrees"),
             level("pc_district_l = pc_district_r", "postcode district agrees"),
@@ -242,7 +276,7 @@ def comparisons() -> list[Any]:
     # 574k. Areas are geography, not a protected characteristic.
     area = exact("area", "same area", "area of the agency that made the record")
 
-    return [
+    every = [
         forenames,
         surname,
         dob,
@@ -253,6 +287,9 @@ def comparisons() -> list[Any]:
         exact("sex"),
         area,
     ]
+    if names is None:
+        return every
+    return [c for c, name in zip(every, COMPARISON_NAMES, strict=True) if name in names]
 
 
 @dataclass(frozen=True)
@@ -359,6 +396,21 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
     # surname's rarity is the evidence (term-frequency adjusted); blocks stay
     # small because common surnames have no key (``features.RARE_SURNAME_MAX``).
     _rule("sn_rare", "fn_init", local=True),
+    # Sources that write the address as free text with no postcode (FEBRL-like
+    # extracts, a charity's contact sheet): the house (number and street word)
+    # proposes the pair as a postcode does; one-sided, so that sources with
+    # postcodes are not paired on every "12 high" of the area.
+    _rule("addr_house_no_pc", right=("addr_house",), local=True),
+    # No birth date on one side and the surname misspelt: the forename at the
+    # same house number (one-sided: the key is set only on the undated record).
+    _rule("fn_key1_undated", "addr_number", right=("fn_key1", "addr_number"), local=True),
+    # The same birth date at the same house: one person whose names were both
+    # recorded differently (a married name and a nickname), or a household
+    # member the guards and the model tell apart. A block of a few records.
+    _rule("dob_canon", "addr_house"),
+    # Names swapped on one side and no birth year: the surname of the undated
+    # record is the other's forename, and the initials cross too.
+    _rule("sn1_undated", "fn_init", right=("fn1", "sn_init"), local=True),
 )
 
 
@@ -367,13 +419,15 @@ def blocking_rules() -> list[Any]:
     return [splink_rule for rule in BLOCKING_RULES for splink_rule in rule.splink_rules()]
 
 
-def settings(probability_two_random_records_match: float = 1e-5) -> Any:
+def settings(
+    probability_two_random_records_match: float = 1e-5, names: list[str] | None = None
+) -> Any:
     from splink import SettingsCreator
 
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name=RECORD_KEY,
-        comparisons=comparisons(),
+        comparisons=comparisons(names),
         blocking_rules_to_generate_predictions=blocking_rules(),
         probability_two_random_records_match=probability_two_random_records_match,
         retain_matching_columns=True,
@@ -383,23 +437,27 @@ def settings(probability_two_random_records_match: float = 1e-5) -> Any:
     )
 
 
-def train(linker: Any, options: TrainingOptions) -> None:
-    """Estimate every parameter without labels: prior, u by random sampling, m by EM."""
+def train(linker: Any, options: TrainingOptions, design: Design) -> None:
+    """Estimate every parameter without labels: prior, u by random sampling, m by EM.
+
+    ``design`` (``design.choose``) names the rules that produce pairs on these
+    records; a rule that produces none is never handed to Splink, which drops
+    the blocked comparison from its live settings before it raises.
+    """
     from splink import block_on
 
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("fn1", "sn", "dob"), block_on("nhs_number")], recall=options.prior_recall
-    )
+    if design.prior_rules:
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on(*rule) for rule in design.prior_rules], recall=options.prior_recall
+        )
     linker.training.estimate_u_using_random_sampling(
         max_pairs=options.u_max_pairs, seed=options.seed
     )
-    # Two EM passes, each blocking on what the other estimates, so every
-    # comparison gets m from pairs not selected by its own agreement. Blocking
-    # on names instead of the NHS number let EM at 100k records take
-    # same-named strangers for matches (m of an exact birth date fell to 0.05).
-    for rule in (block_on("dob"), block_on("nhs_number")):
+    # EM passes each block on what another estimates, so every comparison gets
+    # m from pairs not selected by its own agreement (``design.EM_CANDIDATES``).
+    for rule in design.em_rules:
         linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, max_pairs=options.em_max_pairs
+            block_on(*rule), max_pairs=options.em_max_pairs
         )
 
 
@@ -487,13 +545,13 @@ def check_design(trained: dict[str, Any]) -> None:
     def shape(comparisons: list[dict[str, Any]]) -> list[tuple[str, int]]:
         return [(c["output_column_name"], len(c["comparison_levels"])) for c in comparisons]
 
-    current = shape([c.get_comparison("duckdb").as_dict() for c in comparisons()])
+    current = dict(shape([c.get_comparison("duckdb").as_dict() for c in comparisons()]))
     saved = shape(trained.get("comparisons", []))
-    if saved != current:
+    if not saved or any(current.get(name) != n for name, n in saved):
         raise LinkageError(
             "the saved model was trained with other comparisons "
             f"({', '.join(n for n, _ in saved) or 'none'}; this version compares "
-            f"{', '.join(n for n, _ in current)}, with other levels): link without --model "
+            f"{', '.join(current)}, with other levels): link without --model "
             "to train a model for this version"
         )
 

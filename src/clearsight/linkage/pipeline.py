@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
 import duckdb
 
-from clearsight.linkage import clusters, features, model, tables
+from clearsight.linkage import clusters, design, features, model, review, tables
 from clearsight.linkage.backend import LinkageBackend, backend_for
+
+log = logging.getLogger(__name__)
 
 # Evidence (the sum of the comparisons' log2 Bayes factors: the match weight
 # without the prior) at or above which a pair links, at ``REFERENCE_RECORDS``.
@@ -40,6 +43,8 @@ class LinkSummary:
     threshold: float
     trained: bool
     seconds: float
+    # What the model compares and how it was trained, and why (``design.Design``).
+    notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -68,6 +73,7 @@ def run(
     backend: str = "duckdb",
     verbose: bool = False,
     persons: str = "current_persons",
+    twin_guard: bool = True,
 ) -> LinkSummary:
     """Resolve every current person record into entities and record the run.
 
@@ -81,25 +87,44 @@ def run(
     model.quiet_splink(verbose)
     run_id = int(con.execute("SELECT nextval('link_run_ids')").fetchall()[0][0])
     n_records = features.build_input(con, persons)
+    chosen: design.Design | None = None
+    if model_json is None and n_records >= 2:
+        try:
+            chosen = design.choose(con, model.COMPARISON_NAMES)
+        except Exception:
+            # Nothing partial: the run is not recorded when its data cannot link.
+            con.execute(f"DROP TABLE IF EXISTS {features.INPUT_TABLE}")
+            raise
+        for note in chosen.notes:
+            log.info("linkage design: %s", note)
     if threshold is None:
         threshold = threshold_for(n_records)
     low, high = threshold - review_band, threshold + review_band
     con.execute(
         "INSERT INTO link_runs (run_id, started_at, backend, trained, threshold, review_low, "
-        "review_high, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'running')",
-        [run_id, _now(), backend, model_json is None, threshold, low, high],
+        "review_high, status, design_json) VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)",
+        [
+            run_id,
+            _now(),
+            backend,
+            model_json is None,
+            threshold,
+            low,
+            high,
+            chosen.as_json() if chosen else None,
+        ],
     )
     trained_json: str | None = None
     if n_records >= 2:
-        trained_json = _score(con, run_id, low, model_json, training, backend, verbose)
+        trained_json = _score(con, run_id, low, model_json, training, backend, verbose, chosen)
     else:
         _empty_pairs(con, run_id)
-    clusters.mark_links(con, threshold)
+    clusters.mark_links(con, threshold, twin_guard=twin_guard)
     n_entities = clusters.cluster(con, run_id)
     n_pairs, n_links, n_review = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE linked), "
-        "count(*) FILTER (WHERE evidence BETWEEN ? AND ?) FROM link_pairs",
-        [low, high],
+        f"count(*) FILTER (WHERE {review.IN_REVIEW}) FROM link_pairs",
+        [low, high, threshold],
     ).fetchall()[0]
     con.execute(
         "UPDATE link_runs SET finished_at = ?, model_json = ?, settings_hash = ?, n_records = ?, "
@@ -126,6 +151,7 @@ def run(
         threshold=threshold,
         trained=model_json is None,
         seconds=round(time.perf_counter() - started, 2),
+        notes=list(chosen.notes) if chosen else [],
     )
 
 
@@ -137,10 +163,11 @@ def _score(
     training: model.TrainingOptions | None,
     backend_name: str,
     verbose: bool,
+    chosen: design.Design | None,
 ) -> str:
     backend = backend_for(con, backend_name)
     try:
-        return _train_and_score(con, backend, run_id, low, model_json, training, verbose)
+        return _train_and_score(con, backend, run_id, low, model_json, training, verbose, chosen)
     finally:
         backend.release_pairs()
         backend.release()
@@ -154,14 +181,16 @@ def _train_and_score(
     model_json: str | None,
     training: model.TrainingOptions | None,
     verbose: bool,
+    chosen: design.Design | None,
 ) -> str:
     import json
 
     sdf = backend.register_input(features.INPUT_TABLE)
     if model_json is None:
+        assert chosen is not None
         options = training or model.TrainingOptions()
-        linker = backend.linker(sdf, model.settings(), verbose=verbose)
-        model.train(linker, options)
+        linker = backend.linker(sdf, model.settings(names=chosen.compared), verbose=verbose)
+        model.train(linker, options, chosen)
         # Rounded parameters: training sums in parallel, so its last bits vary
         # between runs; scores from rounded parameters do not.
         trained = model.rounded(
@@ -175,15 +204,30 @@ def _train_and_score(
     backend.propose_pairs(linker, features.INPUT_TABLE)
     predictions = linker.inference.predict(threshold_match_weight=low + prior)
     backend.materialise(predictions, "_link_predictions")
+    con.execute(f"CREATE OR REPLACE TABLE link_pairs AS {pairs_select(con, run_id, prior)}")
+    con.execute("DROP TABLE IF EXISTS _link_predictions")
+    predictions.drop_table_from_database_and_remove_from_cache()
+    return json.dumps(trained, sort_keys=True)
+
+
+def pairs_select(con: duckdb.DuckDBPyConnection, run_id: int, prior: float) -> str:
+    """SELECT of ``link_pairs`` rows from Splink's predictions in ``_link_predictions``."""
     columns = [
         r[0] for r in con.execute("SELECT column_name FROM (DESCRIBE _link_predictions)").fetchall()
     ]
     # Keep what explains a score (gamma, Bayes factors, term-frequency
     # adjustments); the compared values are re-read from the records.
     kept = [c for c in columns if c.startswith(("gamma_", "mw_", "bf_", "tf_"))]
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE link_pairs AS
+    # Birth years, for the generation test of the birth-date guard.
+    kept += [c if c in columns else f"NULL::INTEGER AS {c}" for c in ("dob_y_l", "dob_y_r")]
+    # A field the model does not compare (not recorded) is at its null level in
+    # every pair: neutral, never evidence for or against, as the guards read it.
+    kept += [
+        f"-1::INTEGER AS gamma_{name}"
+        for name in model.COMPARISON_NAMES
+        if f"gamma_{name}" not in columns
+    ]
+    return f"""
         SELECT {run_id}::INTEGER AS run_id,
                record_key_l, record_key_r, source_id_l, source_id_r,
                is_unknown_l, is_unknown_r,
@@ -194,10 +238,6 @@ def _train_and_score(
                false AS linked
         FROM _link_predictions
         """
-    )
-    con.execute("DROP TABLE IF EXISTS _link_predictions")
-    predictions.drop_table_from_database_and_remove_from_cache()
-    return json.dumps(trained, sort_keys=True)
 
 
 def _empty_pairs(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
@@ -210,9 +250,8 @@ def _empty_pairs(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
                false AS is_unknown_l, false AS is_unknown_r,
                0.0::DOUBLE AS match_weight, 0.0::DOUBLE AS match_probability,
                0.0::DOUBLE AS evidence,
-               0 AS gamma_forenames, 0 AS gamma_nhs_number, 0 AS gamma_date_of_birth,
-               0 AS gamma_place, 0 AS gamma_phones,
-               0 AS gamma_emails,
+               {", ".join(f"-1 AS gamma_{name}" for name in model.COMPARISON_NAMES)},
+               NULL::INTEGER AS dob_y_l, NULL::INTEGER AS dob_y_r,
                NULL::VARCHAR AS refused_because, false AS linked
         WHERE false
         """

