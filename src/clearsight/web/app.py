@@ -678,7 +678,7 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         )
         return Response(
             body,
-            media_type="application/xml",
+            media_type=exports.MEDIA_TYPES[fmt],
             headers={"Content-Disposition": f'attachment; filename="{network_id}.{fmt}"'},
         )
 
