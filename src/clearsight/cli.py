@@ -208,6 +208,10 @@ def quarantine_list(
     ] = True,
     limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 50,
     as_json: JsonOption = False,
+    csv_out: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Write the rows, with their values, to this CSV file."),
+    ] = None,
 ) -> None:
     """List quarantined rows: source, file, row, column, reason code and reason."""
     con = open_store(db, read_only=True)
@@ -229,6 +233,13 @@ def quarantine_list(
         sql += f" LIMIT {int(limit)}"
     rows = con.execute(sql, params).fetchall()
     columns = ["source_id", "batch_id", "file", "row", "column", "reason_code", "reason", "value"]
+    if csv_out is not None:
+        from clearsight.exports.safe_csv import write_csv
+
+        # Values are what agencies submitted: the safe writer neutralises formulas.
+        written = write_csv(csv_out, columns, rows)
+        out.print(f"wrote {written} quarantined value(s) to {csv_out}", highlight=False)
+        return
     if as_json:
         print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=2))
         return

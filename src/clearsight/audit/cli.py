@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from datetime import UTC, datetime, time, timedelta
@@ -13,6 +12,7 @@ import typer
 
 from clearsight.audit.log import entries, record, verify
 from clearsight.commandline import DbOption
+from clearsight.exports.safe_csv import SafeWriter
 from clearsight.store import StoreError, connect, resolve_db_path
 
 audit_app = typer.Typer(
@@ -107,7 +107,7 @@ def export_command(
             for entry in rows:
                 handle.write(json.dumps(entry.as_json(), ensure_ascii=False) + "\n")
         else:
-            writer = csv.writer(handle)
+            writer = SafeWriter(handle)
             fields = list(rows[0].as_json()) if rows else ["seq"]
             writer.writerow(fields)
             for entry in rows:
