@@ -14,8 +14,8 @@ from clearsight.audit.log import (
     ensure_audit_schema,
     entries,
     record,
-    verify,
 )
+from clearsight.audit.verification import verify
 
 __all__ = [
     "ACTION_CATEGORIES",
