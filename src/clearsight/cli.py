@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -28,7 +29,7 @@ from rich.table import Table
 
 from clearsight.access.cli import users_app
 from clearsight.audit.cli import audit_app
-from clearsight.commandline import CommandError, DbOption, JsonOption, cli_actor, open_store
+from clearsight.commandline import CommandError, DbOption, JsonOption, cli_actor, fail, open_store
 from clearsight.federation.cli import federate_app
 from clearsight.graph.cli import (
     export_network_command,
@@ -99,6 +100,9 @@ def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
     _debug["on"] = debug
+    # Every file a command creates (the store, its write-ahead log, keys, exports, backups)
+    # holds personal data or protects it: owner-only, whatever the login's umask.
+    os.umask(0o077)
 
 
 @app.command("ingest")
@@ -357,6 +361,26 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    proxy_headers: Annotated[
+        bool,
+        typer.Option(
+            "--proxy-headers",
+            help="Behind a TLS proxy: take client address and scheme from X-Forwarded-*.",
+        ),
+    ] = False,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Comma-separated proxy addresses whose X-Forwarded-* headers are trusted.",
+        ),
+    ] = "127.0.0.1",
+    secure_cookies: Annotated[
+        bool,
+        typer.Option(
+            "--secure-cookies", help="Always mark cookies Secure and send HSTS (served over TLS)."
+        ),
+    ] = False,
 ) -> None:
     """Serve the analyst web app (FastAPI on Uvicorn) over the store.
 
@@ -365,7 +389,30 @@ def serve(
     """
     from clearsight.web.cli import serve_command
 
-    serve_command(db=db, host=host, port=port)
+    serve_command(
+        db=db,
+        host=host,
+        port=port,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+        secure_cookies=secure_cookies,
+    )
+
+
+@app.command("backup")
+def backup_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The copy to write (a new file).")],
+    db: DbOption = None,
+) -> None:
+    """A consistent copy of the store (write-ahead log folded in, audit chain verified),
+    with its audit head beside it. Keys are not copied: back them up apart."""
+    from clearsight.store.backup import backup
+
+    try:
+        entries = backup(resolve_db_path(db), out, actor=cli_actor())
+    except StoreError as exc:
+        fail(exc)
+    print(f"backed up to {out}: {entries:,} audit entries, chain verified")
 
 
 @app.command("standard")
