@@ -471,7 +471,7 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
             session = login(con, name, password, client=client, policy=settings.session)
         except LoginRefused as exc:
             token = request.cookies.get(settings.login_cookie_name, "")
-            return page(
+            refused = page(
                 request,
                 con,
                 "login.html",
@@ -479,6 +479,9 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
                 login_csrf=token,
                 error=str(exc),
             )
+            if exc.throttled:
+                refused.headers["Retry-After"] = str(exc.retry_after)
+            return refused
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(
             settings.cookie_name,
