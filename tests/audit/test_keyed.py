@@ -147,3 +147,17 @@ def test_an_unkeyed_chain_is_migrated_by_the_next_append(store: Path) -> None:
     con.close()
     con = connect(store, read_only=True)
     assert not verify(con).ok
+
+
+@pytest.mark.parametrize("field", ["actor", "target"])
+def test_control_characters_are_refused(tmp_path: Path, field: str) -> None:
+    from clearsight.audit import printable
+
+    con = connect(tmp_path / "c.duckdb")
+    values = {"actor": "alice", "target": "entity:1"}
+    values[field] = "bad\x00value"
+    with pytest.raises(ValueError, match="control characters"):
+        record(con, action="view_person", **values)
+    assert printable("bad\x00value\u202e") == "bad\\x00value\\u202e"
+    record(con, action="view_person", actor="alice", target=printable("bad\x00value"))
+    assert verify(con).ok

@@ -19,7 +19,7 @@ from clearsight.access.model import Principal, ensure_access_schema
 from clearsight.access.passwords import verify_password
 from clearsight.access.throttle import ThrottlePolicy
 from clearsight.access.users import load_principal
-from clearsight.audit import record
+from clearsight.audit import printable, record
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,9 @@ def login(
     name, address and the pair with a growing delay (``throttle``), atomically."""
     policy = policy or SessionPolicy()
     ensure_access_schema(con)
-    name = name.strip()[:64]
+    # Whatever was typed goes into the log as evidence, control characters escaped; no
+    # user name holds one (``add_user``), so such a name simply fails.
+    name = printable(name.strip()[:64])
     attempt = secrets.token_hex(8)
     with throttle.GATE:
         now = _now()

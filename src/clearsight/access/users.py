@@ -84,8 +84,8 @@ def add_user(
     """Create a user. Analysts and partners need an area; a partner also its agency's source."""
     ensure_access_schema(con)
     name = name.strip()
-    if not name or any(c.isspace() for c in name) or len(name) > 64:
-        raise AccessError("user name must be 1-64 characters without spaces")
+    if not name or len(name) > 64 or not name.isprintable() or any(c.isspace() for c in name):
+        raise AccessError("user name must be 1-64 printable characters without spaces")
     if role not in ROLES:
         raise AccessError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
     if role in AREA_ROLES and not area:

@@ -13,6 +13,7 @@ from clearsight.audit.log import (
     VerifyResult,
     ensure_audit_schema,
     entries,
+    printable,
     record,
 )
 from clearsight.audit.verification import verify
@@ -26,6 +27,7 @@ __all__ = [
     "VerifyResult",
     "ensure_audit_schema",
     "entries",
+    "printable",
     "record",
     "verify",
 ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -59,6 +60,10 @@ ACTION_CATEGORIES: dict[str, str] = {
     "view_review_queue": "consultation",
     "view_data_quality": "consultation",
     "view_audit": "consultation",
+    "view_network_list": "consultation",
+    "view_users": "consultation",
+    "backup": "administration",
+    "audit_head": "administration",
     "language_check": "consultation",
     "export": "disclosure",
     "audit_export": "disclosure",
@@ -284,6 +289,23 @@ class _Pending:
     error: BaseException | None = None
 
 
+def _printable(text: str, *, newlines: bool = False) -> bool:
+    allowed = "\n" if newlines else ""
+    return not any(unicodedata.category(c) in ("Cc", "Cf", "Cs") and c not in allowed for c in text)
+
+
+def printable(text: str) -> str:
+    """``text`` with control and format characters (NUL, escapes, bidi overrides) written
+    as ``\\xNN`` / ``\\uNNNN``: what a user sent (a URL, a login name) can go into the
+    log as evidence without forging lines or hiding text from whoever reads it."""
+    return "".join(
+        c
+        if unicodedata.category(c) not in ("Cc", "Cf", "Cs")
+        else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )
+
+
 def _pending(
     *,
     actor: str,
@@ -301,6 +323,13 @@ def _pending(
         raise ValueError(f"unknown audit category {category!r}: expected one of {CATEGORIES}")
     if not actor:
         raise ValueError("audit actor must not be empty")
+    for what, text in (("actor", actor), ("action", action), ("target", target)):
+        if text is not None and not _printable(text):
+            raise ValueError(
+                f"audit {what} {text!r} holds control characters: pass it through printable()"
+            )
+    if reason is not None and not _printable(reason, newlines=True):
+        raise ValueError(f"audit reason {reason!r} holds control characters")
     return _Pending(actor, action, category, target, reason, _normalise_details(details))
 
 

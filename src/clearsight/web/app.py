@@ -403,8 +403,13 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
             store.audit.record(
                 actor=session.principal.name if session else "-",
                 action="access_denied",
-                target=target,
-                details={"what": what, "path": request.url.path, "client": client_of(request)},
+                # From the URL: control characters (a NUL byte) escaped, never stored raw.
+                target=audit.printable(target),
+                details={
+                    "what": what,
+                    "path": audit.printable(request.url.path),
+                    "client": client_of(request),
+                },
             )
             message = "Not found, or not yours to see." if status == 404 else "Not permitted."
             return page(request, cur, "error.html", status_code=status, message=message)
@@ -638,6 +643,11 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
     def networks(request: Request, con: duckdb.DuckDBPyConnection = con_dep) -> Response:
         principal = need(request, con, "network")
         rows = queries.networks_list(con, principal)
+        store.audit.record(
+            actor=principal.name,
+            action="view_network_list",
+            details={"networks": len(rows) if rows is not None else None},
+        )
         return page(request, con, "networks.html", networks=rows)
 
     def _network(
@@ -722,7 +732,11 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         rows: list[dict[str, Any]] | None = None
         if queries.exists(con, "review_queue"):
             rows = queries.review_rows(con, principal)
-            store.audit.record(actor=principal.name, action="view_review_queue")
+        store.audit.record(
+            actor=principal.name,
+            action="view_review_queue",
+            details={"cases": len(rows) if rows is not None else None},
+        )
         return page(
             request,
             con,
@@ -859,7 +873,8 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
 
     @app.get("/admin/users", response_class=HTMLResponse)
     def admin_users(request: Request, con: duckdb.DuckDBPyConnection = con_dep) -> Response:
-        need(request, con, "admin")
+        principal = need(request, con, "admin")
+        store.audit.record(actor=principal.name, action="view_users")
         return admin_page(request, con)
 
     @app.post("/admin/users", response_class=HTMLResponse, dependencies=[csrf_dep])
