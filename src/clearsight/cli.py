@@ -339,21 +339,30 @@ def analyse_command(
 
 
 @users_app.command("demo")
-def demo_users(db: DbOption = None) -> None:
+def demo_users(
+    db: DbOption = None,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Give existing demo users new passwords, shown once.")
+    ] = False,
+) -> None:
     """Create one demo user per role (analyst and partner per area) with random passwords.
 
-    For demonstrations on synthetic data only; existing demo users are left alone.
+    For demonstrations on synthetic data only; existing demo users are left alone unless
+    --reset gives them new passwords (lost demo passwords are recovered this way).
     """
     from clearsight.access import create_demo_users
 
     con = open_store(db)
-    created = create_demo_users(con)
+    created = create_demo_users(con, reset=reset)
     con.close()
     for name, role, area, password in created:
         where = f" ({area})" if area else ""
         print(f"  {name:<28} {password:<18} {role}{where}")
     if not created:
-        out.print("Demo users exist already (their passwords were shown when made).")
+        out.print(
+            "Demo users exist already (their passwords were shown when made;"
+            " 'clearsight users demo --reset' gives them new ones)."
+        )
 
 
 @app.command("serve")
