@@ -125,6 +125,9 @@ def ingest_command(
             "or leave it to 'clearsight language scan'.",
         ),
     ] = True,
+    wide: Annotated[
+        bool, typer.Option("--wide", help="One table row per submission, however wide.")
+    ] = False,
 ) -> None:
     """Check submissions against the standard and load them into the store.
 
@@ -164,7 +167,7 @@ def ingest_command(
     if as_json:
         print(json.dumps([r.as_dict() for r in results], indent=2, default=str))
     elif not quiet:
-        _print_results(results)
+        _print_results(results, wide=wide)
     if strict and any(r.rows_quarantined for r in results):
         raise typer.Exit(1)
 
@@ -181,7 +184,27 @@ def _narrative_hook(enabled: bool) -> PostLoadHook | None:
     return hook
 
 
-def _print_results(results: list[IngestResult]) -> None:
+# The table's natural width with a long source id; narrower terminals get two lines per
+# submission instead, so no source id is ever cut (ids are what users copy).
+TABLE_WIDTH = 110
+
+
+def _print_results(results: list[IngestResult], *, wide: bool = False) -> None:
+    if not wide and out.width < TABLE_WIDTH:
+        for r in results:
+            out.print(
+                f"{r.source_id} ({r.area}): {r.status}, batch {r.batch_id}",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
+            out.print(
+                f"  {len(r.files)} files, {r.rows_read:,} read, {r.rows_loaded:,} loaded,"
+                f" {r.rows_quarantined:,} quarantined",
+                highlight=False,
+            )
+        _print_quarantined(results)
+        return
     table = Table(title="Ingested (per-file counts: --json)")
     for heading in ("source", "area", "status", "batch", "files", "read", "loaded", "quarantined"):
         numeric = heading in ("files", "read", "loaded", "quarantined")
@@ -197,7 +220,12 @@ def _print_results(results: list[IngestResult]) -> None:
             f"{r.rows_loaded:,}",
             f"{r.rows_quarantined:,}",
         )
-    out.print(table)
+    # Wider than the terminal only when asked (--wide): no column is cut.
+    (Console(width=1000) if wide else out).print(table)
+    _print_quarantined(results)
+
+
+def _print_quarantined(results: list[IngestResult]) -> None:
     quarantined = sum(r.rows_quarantined for r in results)
     if quarantined:
         out.print(f"{quarantined:,} rows quarantined: see 'clearsight quarantine list'.")
