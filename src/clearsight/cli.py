@@ -141,16 +141,7 @@ def ingest_command(
     results: list[IngestResult] = []
     hook = _narrative_hook(language)
     show = not (quiet or as_json)
-    with Progress(
-        SpinnerColumn(),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-        console=err,
-        transient=True,
-        disable=not show,
-    ) as progress:
+    with _progress(disable=not show) as progress:
         task = progress.add_task("ingesting", total=len(submissions))
         for path in submissions:
             results.append(
@@ -170,6 +161,21 @@ def ingest_command(
         _print_results(results, wide=wide)
     if strict and any(r.rows_quarantined for r in results):
         raise typer.Exit(1)
+
+
+def _progress(*, disable: bool) -> Progress:
+    """A Rich progress bar on standard error, shown only on a terminal (never in logs,
+    pipes or tests) and gone when done."""
+    return Progress(
+        SpinnerColumn(),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+        disable=disable or not err.is_terminal,
+    )
 
 
 def _narrative_hook(enabled: bool) -> PostLoadHook | None:
@@ -348,13 +354,28 @@ def analyse_command(
     con = open_store(db)
     results = []
     chosen: Backend = "spark" if backend == "spark" else "duckdb"
-    for result in analyse(con, set(stage) if stage else None, actor=_actor(), backend=chosen):
-        results.append(result)
-        if not as_json:
-            counts = ", ".join(
-                f"{k}={v}" for k, v in result.summary.items() if isinstance(v, int | float)
+    planned = [s for s in STAGES if not stage or s.name in stage]
+    with _progress(disable=as_json) as progress:
+        task = progress.add_task(
+            f"{planned[0].name}: {planned[0].description}" if planned else "", total=len(planned)
+        )
+        for result in analyse(con, set(stage) if stage else None, actor=_actor(), backend=chosen):
+            results.append(result)
+            done = len(results)
+            progress.update(
+                task,
+                completed=done,
+                description=(
+                    f"{planned[done].name}: {planned[done].description}"
+                    if done < len(planned)
+                    else "done"
+                ),
             )
-            out.print(f"{result.stage}: {counts} ({result.seconds:.1f} s)", highlight=False)
+            if not as_json:
+                counts = ", ".join(
+                    f"{k}={v}" for k, v in result.summary.items() if isinstance(v, int | float)
+                )
+                out.print(f"{result.stage}: {counts} ({result.seconds:.1f} s)", highlight=False)
     con.close()
     if as_json:
         print(
