@@ -165,3 +165,31 @@ def test_backup_is_a_consistent_verified_copy(store: Built, tmp_path: Path) -> N
         copy.close()
     again = CliRunner().invoke(cli, ["backup", "--db", str(store.db), "--out", str(out)])
     assert again.exit_code == 2 and "exists already" in again.output
+
+
+def test_a_store_in_use_gives_a_clear_error(store: Built, tmp_path: Path) -> None:
+    """While another process (here a plain DuckDB writer standing in for 'serve') holds
+    the store, a command says so in one line instead of DuckDB's lock message."""
+    from typer.testing import CliRunner
+
+    from clearsight.cli import app as cli
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]);"
+            " print('ready', flush=True); time.sleep(60)",
+            str(store.db),
+        ],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == b"ready"
+        out = tmp_path / "copy.duckdb"
+        result = CliRunner().invoke(cli, ["backup", "--db", str(store.db), "--out", str(out)])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 2
+    assert "in use by another process" in result.output

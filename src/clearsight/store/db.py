@@ -39,6 +39,12 @@ def connect(db: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnec
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as exc:
+        if "lock" in str(exc).lower():
+            # DuckDB allows one process to write a store: usually 'clearsight serve'.
+            raise StoreError(
+                f"{path}: in use by another process (often 'clearsight serve'); stop it and"
+                " run this again (docs/web.md, Backups; docs/security.md, what is left)"
+            ) from exc
         raise StoreError(f"{path}: cannot open store: {exc}") from exc
     if created and path.exists():
         # Personal data: owner only, whatever the umask (the CLI also sets 077, so the

@@ -46,7 +46,7 @@ def serve_command(
 
     path = resolve_db_path(db)
     if not path.exists():
-        raise StoreError(f"{path}: no store; run 'clearsight ingest' first")
+        raise StoreError(f"{path}: no such store; run 'clearsight ingest' first")
     # True forces Secure cookies and HSTS; otherwise both follow the request's scheme.
     settings = WebSettings(secure_cookies=True if secure_cookies else None)
     app = create_app(path, settings)
