@@ -45,7 +45,7 @@ from clearsight.report.cli import report_command
 from clearsight.review.cli import review_app
 from clearsight.standard import SchemaError
 from clearsight.stats.cli import stats_app
-from clearsight.store import StoreError, resolve_db_path
+from clearsight.store import StoreError, StoreInUseError, resolve_db_path
 from clearsight.synth.cli import synth
 
 app = typer.Typer(
@@ -137,7 +137,19 @@ def ingest_command(
     """
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
-    con = open_store(db)
+    try:
+        con = open_store(db)
+    except StoreInUseError:
+        request: dict[str, object] = {
+            "command": "ingest",
+            "paths": [str(p.resolve()) for p in submissions],
+            "actor": _actor(),
+            "language": language,
+        }
+        answer = _submit_job(db, request, as_json=as_json, quiet=quiet)
+        if strict and any(r.get("rows_quarantined") for r in answer):
+            raise typer.Exit(1) from None
+        return
     results: list[IngestResult] = []
     hook = _narrative_hook(language)
     show = not (quiet or as_json)
@@ -161,6 +173,29 @@ def ingest_command(
         _print_results(results, wide=wide)
     if strict and any(r.rows_quarantined for r in results):
         raise typer.Exit(1)
+
+
+def _submit_job(
+    db: Path | None, request: dict[str, object], *, as_json: bool, quiet: bool
+) -> list[dict[str, object]]:
+    """Hand the job to the running service that holds the store (``web.jobs``)."""
+    from clearsight.web.jobs import NoServiceError, submit
+
+    try:
+        answer = submit(resolve_db_path(db), request)
+    except NoServiceError as exc:
+        raise CommandError(str(exc)) from exc
+    if not answer.get("ok"):
+        raise CommandError(f"the service ran the job and it failed: {answer.get('error')}")
+    results = [r for r in answer.get("results") or [] if isinstance(r, dict)]
+    if as_json:
+        print(json.dumps(results, indent=2, default=str))
+    elif not quiet:
+        err.print("The store is held by 'clearsight serve': the job ran in the service.")
+        for r in results:
+            shown = ", ".join(f"{k}={v}" for k, v in r.items() if isinstance(v, str | int | float))
+            out.print(shown, highlight=False, markup=False, soft_wrap=True)
+    return results
 
 
 def _progress(*, disable: bool) -> Progress:
@@ -351,7 +386,15 @@ def analyse_command(
     unknown = set(stage or ()) - known
     if unknown:
         raise CommandError(f"unknown stage(s) {sorted(unknown)}; stages: {', '.join(known)}")
-    con = open_store(db)
+    try:
+        con = open_store(db)
+    except StoreInUseError:
+        if backend != "duckdb":
+            raise
+        job: dict[str, object] = {"command": "analyse", "stages": stage or None}
+        job["actor"] = _actor()
+        _submit_job(db, job, as_json=as_json, quiet=False)
+        return
     results = []
     chosen: Backend = "spark" if backend == "spark" else "duckdb"
     planned = [s for s in STAGES if not stage or s.name in stage]

@@ -19,6 +19,10 @@ class StoreError(RuntimeError):
     """The store cannot be opened or is not a Clearsight store."""
 
 
+class StoreInUseError(StoreError):
+    """Another process (usually ``clearsight serve``) holds the store."""
+
+
 def resolve_db_path(db: Path | None) -> Path:
     """``--db`` wins, then ``CLEARSIGHT_DB``, then ``./clearsight.duckdb``."""
     if db is not None:
@@ -41,7 +45,7 @@ def connect(db: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnec
     except duckdb.Error as exc:
         if "lock" in str(exc).lower():
             # DuckDB allows one process to write a store: usually 'clearsight serve'.
-            raise StoreError(
+            raise StoreInUseError(
                 f"{path}: in use by another process (often 'clearsight serve'); stop it and"
                 " run this again (docs/web.md, Backups; docs/security.md, what is left)"
             ) from exc

@@ -121,6 +121,17 @@ class Store:
         self._generation = access_generation()
         self._closed = False
 
+    def reload(self) -> None:
+        """After a job changed the data (``jobs``): rebuild the serving copies and drop
+        every cache built from the old data; pages in flight finish on what they read."""
+        serving.refresh(self.con)
+        networks, entity_networks = serving.NetworkCache(), serving.EntityNetworks()
+        serving.warm_up(self.con, entity_networks)
+        self.networks, self.entity_networks = networks, entity_networks
+        with self._lock:
+            self._explained.clear()
+        self._catalog = (0.0, frozenset())
+
     def cursor(self) -> duckdb.DuckDBPyConnection:
         try:
             return self._pool.get_nowait()

@@ -43,6 +43,7 @@ def serve_command(
 
     from clearsight.store import StoreError, resolve_db_path
     from clearsight.web.app import WebSettings, create_app
+    from clearsight.web.jobs import JobServer, socket_path
 
     path = resolve_db_path(db)
     if not path.exists():
@@ -55,4 +56,10 @@ def serve_command(
     print(f"Clearsight on {scheme}://{host}:{port}/ (store {path}); Ctrl-C stops it.", flush=True)
     # Proxy headers are handled by ``deployed_app`` (Uvicorn's own switch would trust them
     # from its default address list whatever was asked here).
-    uvicorn.run(served, host=host, port=port, log_level="warning", proxy_headers=False)
+    # 'clearsight ingest' and 'analyse' hand their work to this process while it holds
+    # the store (web/jobs.py).
+    jobs = JobServer(app.state.store, socket_path(path)).start()
+    try:
+        uvicorn.run(served, host=host, port=port, log_level="warning", proxy_headers=False)
+    finally:
+        jobs.stop()
