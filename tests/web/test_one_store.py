@@ -111,3 +111,25 @@ def test_ingest_and_analyse_while_users_browse(store: Built, tmp_path: Path) -> 
     finally:
         con.close()
         app.state.store.close()
+
+
+def test_a_failed_job_is_reported_and_the_service_goes_on(store: Built, tmp_path: Path) -> None:
+    from clearsight.web.jobs import submit
+
+    app = create_app(store.db, WebSettings())
+    path = socket_path(store.db)
+    jobs = JobServer(app.state.store, path).start()
+    try:
+        assert oct(path.stat().st_mode & 0o777) == "0o600"
+        missing = submit(store.db, {"command": "ingest", "paths": [str(tmp_path / "none")]})
+        assert missing["ok"] is False and "none" in missing["error"]
+        unknown = submit(store.db, {"command": "drop everything"})
+        assert unknown == {"ok": False, "error": "unknown job 'drop everything'"}
+        with Client(app) as client:
+            name = VIEWERS[0]
+            assert do_login(client, name, store.passwords[name]) == 303
+            assert client.get("/networks").status_code == 200
+    finally:
+        jobs.stop()
+        app.state.store.close()
+    assert not path.exists()
