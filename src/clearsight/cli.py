@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -29,7 +30,7 @@ from rich.table import Table
 
 from clearsight.access.cli import users_app
 from clearsight.audit.cli import audit_app
-from clearsight.commandline import CommandError, DbOption, JsonOption, cli_actor, open_store
+from clearsight.commandline import CommandError, DbOption, JsonOption, cli_actor, fail, open_store
 from clearsight.exports.beaconport import export_beaconport_command
 from clearsight.federation.cli import federate_app
 from clearsight.graph.cli import (
@@ -48,7 +49,7 @@ from clearsight.review.cli import review_app
 from clearsight.spark.session import SparkUnavailableError, require_pyspark
 from clearsight.standard import SchemaError
 from clearsight.stats.cli import stats_app
-from clearsight.store import StoreError, resolve_db_path
+from clearsight.store import StoreError, StoreInUseError, resolve_db_path
 from clearsight.synth.cli import synth
 
 app = typer.Typer(
@@ -106,6 +107,9 @@ def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
     _debug["on"] = debug
+    # Every file a command creates (the store, its write-ahead log, keys, exports, backups)
+    # holds personal data or protects it: owner-only, whatever the login's umask.
+    os.umask(0o077)
 
 
 @app.command("ingest")
@@ -136,6 +140,9 @@ def ingest_command(
             "(repeatable), e.g. --map dob=date_of_birth.",
         ),
     ] = None,
+    wide: Annotated[
+        bool, typer.Option("--wide", help="One table row per submission, however wide.")
+    ] = False,
 ) -> None:
     """Check submissions against the standard and load them into the store.
 
@@ -148,20 +155,24 @@ def ingest_command(
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
     mapping = parse_map(column_map or (), "--map")
-    con = open_store(db)
+    try:
+        con = open_store(db)
+    except StoreInUseError:
+        request: dict[str, object] = {
+            "command": "ingest",
+            "paths": [str(p.resolve()) for p in submissions],
+            "actor": _actor(),
+            "language": language,
+            "column_map": mapping,
+        }
+        answer = _submit_job(db, request, as_json=as_json, quiet=quiet)
+        if strict and any(r.get("rows_quarantined") for r in answer):
+            raise typer.Exit(1) from None
+        return
     results: list[IngestResult] = []
     hook = _narrative_hook(language)
     show = not (quiet or as_json)
-    with Progress(
-        SpinnerColumn(),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-        console=err,
-        transient=True,
-        disable=not show,
-    ) as progress:
+    with _progress(disable=not show) as progress:
         task = progress.add_task("ingesting", total=len(submissions))
         for path in submissions:
             results.append(
@@ -179,9 +190,47 @@ def ingest_command(
     if as_json:
         print(json.dumps([r.as_dict() for r in results], indent=2, default=str))
     elif not quiet:
-        _print_results(results)
+        _print_results(results, wide=wide)
     if strict and any(r.rows_quarantined for r in results):
         raise typer.Exit(1)
+
+
+def _submit_job(
+    db: Path | None, request: dict[str, object], *, as_json: bool, quiet: bool
+) -> list[dict[str, object]]:
+    """Hand the job to the running service that holds the store (``web.jobs``)."""
+    from clearsight.web.jobs import NoServiceError, submit
+
+    try:
+        answer = submit(resolve_db_path(db), request)
+    except NoServiceError as exc:
+        raise CommandError(str(exc)) from exc
+    if not answer.get("ok"):
+        raise CommandError(f"the service ran the job and it failed: {answer.get('error')}")
+    results = [r for r in answer.get("results") or [] if isinstance(r, dict)]
+    if as_json:
+        print(json.dumps(results, indent=2, default=str))
+    elif not quiet:
+        err.print("The store is held by 'clearsight serve': the job ran in the service.")
+        for r in results:
+            shown = ", ".join(f"{k}={v}" for k, v in r.items() if isinstance(v, str | int | float))
+            out.print(shown, highlight=False, markup=False, soft_wrap=True)
+    return results
+
+
+def _progress(*, disable: bool) -> Progress:
+    """A Rich progress bar on standard error, shown only on a terminal (never in logs,
+    pipes or tests) and gone when done."""
+    return Progress(
+        SpinnerColumn(),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+        disable=disable or not err.is_terminal,
+    )
 
 
 def _narrative_hook(enabled: bool) -> PostLoadHook | None:
@@ -200,7 +249,27 @@ def _narrative_hook(enabled: bool) -> PostLoadHook | None:
     return hook
 
 
-def _print_results(results: list[IngestResult]) -> None:
+# The table's natural width with a long source id; narrower terminals get two lines per
+# submission instead, so no source id is ever cut (ids are what users copy).
+TABLE_WIDTH = 110
+
+
+def _print_results(results: list[IngestResult], *, wide: bool = False) -> None:
+    if not wide and out.width < TABLE_WIDTH:
+        for r in results:
+            out.print(
+                f"{r.source_id} ({r.area}): {r.status}, batch {r.batch_id}",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
+            out.print(
+                f"  {len(r.files)} files, {r.rows_read:,} read, {r.rows_loaded:,} loaded,"
+                f" {r.rows_quarantined:,} quarantined",
+                highlight=False,
+            )
+        _print_quarantined(results)
+        return
     table = Table(title="Ingested (per-file counts: --json)")
     for heading in ("source", "area", "status", "batch", "files", "read", "loaded", "quarantined"):
         numeric = heading in ("files", "read", "loaded", "quarantined")
@@ -216,7 +285,12 @@ def _print_results(results: list[IngestResult]) -> None:
             f"{r.rows_loaded:,}",
             f"{r.rows_quarantined:,}",
         )
-    out.print(table)
+    # Wider than the terminal only when asked (--wide): no column is cut.
+    (Console(width=1000) if wide else out).print(table)
+    _print_quarantined(results)
+
+
+def _print_quarantined(results: list[IngestResult]) -> None:
     quarantined = sum(r.rows_quarantined for r in results)
     if quarantined:
         out.print(f"{quarantined:,} rows quarantined: see 'clearsight quarantine list'.")
@@ -254,6 +328,10 @@ def quarantine_list(
     ] = True,
     limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 50,
     as_json: JsonOption = False,
+    csv_out: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Write the rows, with their values, to this CSV file."),
+    ] = None,
 ) -> None:
     """List quarantined rows: source, file, row, column, reason code and reason."""
     con = open_store(db, read_only=True)
@@ -275,6 +353,13 @@ def quarantine_list(
         sql += f" LIMIT {int(limit)}"
     rows = con.execute(sql, params).fetchall()
     columns = ["source_id", "batch_id", "file", "row", "column", "reason_code", "reason", "value"]
+    if csv_out is not None:
+        from clearsight.exports.safe_csv import write_csv
+
+        # Values are what agencies submitted: the safe writer neutralises formulas.
+        written = write_csv(csv_out, columns, rows)
+        out.print(f"wrote {written} quarantined value(s) to {csv_out}", highlight=False)
+        return
     if as_json:
         print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=2))
         return
@@ -395,18 +480,41 @@ def analyse_command(
     unknown = set(stage or ()) - known
     if unknown:
         raise CommandError(f"unknown stage(s) {sorted(unknown)}; stages: {', '.join(known)}")
-    chosen: Backend = "spark" if backend == "spark" else "duckdb"
-    if chosen == "spark":
+    if backend == "spark":
         require_pyspark()
-    con = open_store(db)
+    try:
+        con = open_store(db)
+    except StoreInUseError:
+        if backend != "duckdb":
+            raise
+        job: dict[str, object] = {"command": "analyse", "stages": stage or None}
+        job["actor"] = _actor()
+        _submit_job(db, job, as_json=as_json, quiet=False)
+        return
     results = []
-    for result in analyse(con, set(stage) if stage else None, actor=_actor(), backend=chosen):
-        results.append(result)
-        if not as_json:
-            counts = ", ".join(
-                f"{k}={v}" for k, v in result.summary.items() if isinstance(v, int | float)
+    chosen: Backend = "spark" if backend == "spark" else "duckdb"
+    planned = [s for s in STAGES if not stage or s.name in stage]
+    with _progress(disable=as_json) as progress:
+        task = progress.add_task(
+            f"{planned[0].name}: {planned[0].description}" if planned else "", total=len(planned)
+        )
+        for result in analyse(con, set(stage) if stage else None, actor=_actor(), backend=chosen):
+            results.append(result)
+            done = len(results)
+            progress.update(
+                task,
+                completed=done,
+                description=(
+                    f"{planned[done].name}: {planned[done].description}"
+                    if done < len(planned)
+                    else "done"
+                ),
             )
-            out.print(f"{result.stage}: {counts} ({result.seconds:.1f} s)", highlight=False)
+            if not as_json:
+                counts = ", ".join(
+                    f"{k}={v}" for k, v in result.summary.items() if isinstance(v, int | float)
+                )
+                out.print(f"{result.stage}: {counts} ({result.seconds:.1f} s)", highlight=False)
     con.close()
     if as_json:
         print(
@@ -419,21 +527,30 @@ def analyse_command(
 
 
 @users_app.command("demo")
-def demo_users(db: DbOption = None) -> None:
+def demo_users(
+    db: DbOption = None,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Give existing demo users new passwords, shown once.")
+    ] = False,
+) -> None:
     """Create one demo user per role (analyst and partner per area) with random passwords.
 
-    For demonstrations on synthetic data only; existing demo users are left alone.
+    For demonstrations on synthetic data only; existing demo users are left alone unless
+    --reset gives them new passwords (lost demo passwords are recovered this way).
     """
     from clearsight.access import create_demo_users
 
     con = open_store(db)
-    created = create_demo_users(con)
+    created = create_demo_users(con, reset=reset)
     con.close()
     for name, role, area, password in created:
         where = f" ({area})" if area else ""
         print(f"  {name:<28} {password:<18} {role}{where}")
     if not created:
-        out.print("Demo users exist already (their passwords were shown when made).")
+        out.print(
+            "Demo users exist already (their passwords were shown when made;"
+            " 'clearsight users demo --reset' gives them new ones)."
+        )
 
 
 @app.command("serve")
@@ -441,6 +558,26 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    proxy_headers: Annotated[
+        bool,
+        typer.Option(
+            "--proxy-headers",
+            help="Behind a TLS proxy: take client address and scheme from X-Forwarded-*.",
+        ),
+    ] = False,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Comma-separated proxy addresses whose X-Forwarded-* headers are trusted.",
+        ),
+    ] = "127.0.0.1",
+    secure_cookies: Annotated[
+        bool,
+        typer.Option(
+            "--secure-cookies", help="Always mark cookies Secure and send HSTS (served over TLS)."
+        ),
+    ] = False,
 ) -> None:
     """Serve the analyst web app (FastAPI on Uvicorn) over the store.
 
@@ -449,7 +586,30 @@ def serve(
     """
     from clearsight.web.cli import serve_command
 
-    serve_command(db=db, host=host, port=port)
+    serve_command(
+        db=db,
+        host=host,
+        port=port,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+        secure_cookies=secure_cookies,
+    )
+
+
+@app.command("backup")
+def backup_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The copy to write (a new file).")],
+    db: DbOption = None,
+) -> None:
+    """A consistent copy of the store (write-ahead log folded in, audit chain verified),
+    with its audit head beside it. Keys are not copied: back them up apart."""
+    from clearsight.store.backup import backup
+
+    try:
+        entries = backup(resolve_db_path(db), out, actor=cli_actor())
+    except StoreError as exc:
+        fail(exc)
+    print(f"backed up to {out}: {entries:,} audit entries, chain verified")
 
 
 @app.command("standard")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from typer.testing import CliRunner
 
 from clearsight.access import (
     AccessError,
+    LoginRefused,
     Principal,
     Pseudonymiser,
     add_user,
@@ -127,3 +129,36 @@ def test_pseudonyms() -> None:
     assert p("entity", "E1") == p("entity", "E1") != q("entity", "E1")
     assert p("entity", "E1") != p("entity", "E2")
     assert p("entity", "E1").startswith("PX-")
+
+
+def test_reset_password_prints_once_ends_sessions_and_is_audited(tmp_path: Path) -> None:
+    from clearsight.access import SessionPolicy, create_demo_users, resume
+    from clearsight.cli import app
+
+    db = tmp_path / "r.duckdb"
+    con = connect(db)
+    add_user(con, "carol", role="inspector", password="first-password-ok")
+    session = login(con, "carol", "first-password-ok")
+    con.close()
+    result = CliRunner().invoke(app, ["users", "reset-password", "carol", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    new = result.output.strip().splitlines()[-1]
+    assert len(new) >= 20
+    con = connect(db)
+    assert resume(con, session.token, SessionPolicy()) is None
+    with pytest.raises(LoginRefused):
+        login(con, "carol", "first-password-ok", client="192.0.2.1")
+    assert login(con, "carol", new, client="192.0.2.2").principal.name == "carol"
+    audit_rows = [e for e in entries(con) if e.action == "user_password"]
+    assert audit_rows and audit_rows[0].target == "user:carol"
+    assert new not in json.dumps([e.as_json() for e in entries(con)])
+    # Demo users: lost passwords are recovered with --reset.
+    assert create_demo_users(con) != []
+    assert create_demo_users(con) == []
+    again = create_demo_users(con, reset=True)
+    assert again and all(len(p) >= 20 for _n, _r, _a, p in again)
+    name, _role, _area, password = again[0]
+    assert login(con, name, password).principal.name == name
+    con.close()
+    missing = CliRunner().invoke(app, ["users", "reset-password", "nobody", "--db", str(db)])
+    assert missing.exit_code == 2 and "no user" in missing.output

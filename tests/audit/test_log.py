@@ -100,8 +100,9 @@ def test_verify_detects_tampering(store: Path, sql: str, needle: str) -> None:
     assert any(needle in p for p in result.problems), result.problems
 
 
-def test_rewritten_chain_is_caught_by_the_head(store: Path) -> None:
-    """Someone recomputes every hash after editing: the sidecar head no longer matches."""
+def test_rewritten_chain_is_caught_without_the_key(store: Path) -> None:
+    """Someone recomputes every hash after editing, without the key: each entry's keyed
+    hash and the signed head no longer match."""
     from clearsight.audit.log import GENESIS, chain_hash
 
     con = duckdb.connect(str(store))
@@ -117,9 +118,10 @@ def test_rewritten_chain_is_caught_by_the_head(store: Path) -> None:
     con = connect(store, read_only=True)
     result = verify(con)
     assert not result.ok
-    assert "recorded head" in result.problems[0]
-    # Without the sidecar the chain alone looks intact: the head must be kept elsewhere too.
-    assert verify(con, expected_head=(0, "")).ok
+    assert result.problems[0] == "entry 1: content does not match its keyed hash (edited)"
+    assert any("recorded head" in p for p in result.problems)
+    # Without the head file the chain alone still fails: the key is what protects it.
+    assert not verify(con, expected_head=(0, "")).ok
 
 
 def test_entry_commits_apart_from_callers_transaction(tmp_path: Path) -> None:

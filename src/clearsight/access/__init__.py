@@ -28,6 +28,7 @@ from clearsight.access.users import (
     create_demo_users,
     list_users,
     load_principal,
+    reset_password,
     seal_record,
     set_disabled,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "network_member_visibility",
     "record_filter",
     "require",
+    "reset_password",
     "resume",
     "seal_record",
     "set_disabled",

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from clearsight.access.model import AccessError
-from clearsight.access.users import add_user, list_users, set_disabled
-from clearsight.commandline import DbOption
+from clearsight.access.users import add_user, list_users, reset_password, set_disabled
+from clearsight.commandline import DbOption, cli_actor
 from clearsight.store import StoreError, connect, resolve_db_path
 
 users_app = typer.Typer(help="Users and roles of the web app.", no_args_is_help=True)
@@ -65,6 +65,22 @@ def disable_command(
         raise _fail(str(exc)) from exc
     con.close()
     typer.echo(f"disabled {name}; their sessions are revoked")
+
+
+@users_app.command("reset-password")
+def reset_password_command(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    db: DbOption = None,
+) -> None:
+    """Give a user a new random password, printed once; their sessions end. Audited."""
+    try:
+        con = connect(resolve_db_path(db))
+        password = reset_password(con, name, actor=cli_actor())
+    except (AccessError, StoreError) as exc:
+        raise _fail(str(exc)) from exc
+    con.close()
+    typer.echo(f"new password for {name} (shown once; their sessions are ended):")
+    typer.echo(password)
 
 
 @users_app.command("list")

@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS login_attempts (
     name VARCHAR NOT NULL,
     client VARCHAR,
     attempted_at TIMESTAMP NOT NULL,
-    ok BOOLEAN NOT NULL
+    ok BOOLEAN NOT NULL,
+    attempt_id VARCHAR
 );
 CREATE TABLE IF NOT EXISTS sharing_rules (
     partner_source_id VARCHAR NOT NULL,
@@ -72,3 +73,10 @@ class Principal:
 
 def ensure_access_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
+    # Stores made before attempts were reserved by id (throttling) lack the column.
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'login_attempts'"
+        " AND column_name = 'attempt_id' AND database_name = current_database()"
+    ).fetchall()
+    if not found[0][0]:
+        con.execute("ALTER TABLE login_attempts ADD COLUMN attempt_id VARCHAR")

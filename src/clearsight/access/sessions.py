@@ -7,24 +7,26 @@ copy of the database does not hand out live sessions.
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import duckdb
 
+from clearsight.access import throttle
 from clearsight.access.model import Principal, ensure_access_schema
 from clearsight.access.passwords import verify_password
+from clearsight.access.throttle import ThrottlePolicy
 from clearsight.access.users import load_principal
-from clearsight.audit import record
+from clearsight.audit import printable, record
 
 
 @dataclass(frozen=True)
 class SessionPolicy:
     idle_timeout: timedelta = timedelta(minutes=30)
     absolute_timeout: timedelta = timedelta(hours=12)
-    max_failures: int = 5
-    failure_window: timedelta = timedelta(minutes=15)
+    throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
     # last_seen is written at most this often: a write per request would make every
     # page view a write transaction.
     touch_every: timedelta = timedelta(seconds=30)
@@ -49,25 +51,10 @@ def _digest(token: str) -> str:
 class LoginRefused(Exception):  # noqa: N818 (reads as a verdict)
     """Why a login failed, phrased for the user without saying which part was wrong."""
 
-    def __init__(self, message: str, *, throttled: bool = False) -> None:
+    def __init__(self, message: str, *, throttled: bool = False, retry_after: int = 0) -> None:
         super().__init__(message)
         self.throttled = throttled
-
-
-def is_throttled(con: duckdb.DuckDBPyConnection, name: str, policy: SessionPolicy) -> bool:
-    """Too many failures for this name since its last success, within the window."""
-    since = _now() - policy.failure_window
-    rows = con.execute(
-        """
-        SELECT count(*) FROM login_attempts
-        WHERE name = ? AND NOT ok AND attempted_at >= ?
-          AND attempted_at > coalesce(
-              (SELECT max(attempted_at) FROM login_attempts WHERE name = ? AND ok),
-              TIMESTAMP '1970-01-01')
-        """,
-        [name, since, name],
-    ).fetchall()
-    return int(rows[0][0]) >= policy.max_failures
+        self.retry_after = retry_after
 
 
 def login(
@@ -78,25 +65,48 @@ def login(
     client: str | None = None,
     policy: SessionPolicy | None = None,
 ) -> Session:
-    """Check the password and open a session; every outcome is audited."""
+    """Check the password and open a session; every outcome is audited. Throttled by
+    name, address and the pair with a growing delay (``throttle``), atomically."""
     policy = policy or SessionPolicy()
     ensure_access_schema(con)
-    name = name.strip()[:64]
-    if is_throttled(con, name, policy):
-        record(con, actor=name or "-", action="login_throttled", details={"client": client})
+    # Whatever was typed goes into the log as evidence, control characters escaped; no
+    # user name holds one (``add_user``), so such a name simply fails.
+    name = printable(name.strip()[:64])
+    attempt = secrets.token_hex(8)
+    with throttle.GATE:
+        now = _now()
+        retry = throttle.wait(con, name, client, now, policy.throttle)
+        if retry <= 0:
+            # Reserved as a failure before the password is checked: attempts racing this
+            # one count it. Marked a success below if it is one.
+            con.execute(
+                "INSERT INTO login_attempts (name, client, attempted_at, ok, attempt_id)"
+                " VALUES (?, ?, ?, false, ?)",
+                [name, client, now, attempt],
+            )
+    if retry > 0:
+        seconds = max(1, math.ceil(retry))
+        record(
+            con,
+            actor=name or "-",
+            action="login_throttled",
+            details={"client": client, "retry_after_s": seconds},
+        )
         raise LoginRefused(
-            "Too many failed attempts: try again later or ask an administrator.", throttled=True
+            f"Too many failed attempts: try again in {seconds} seconds.",
+            throttled=True,
+            retry_after=seconds,
         )
     rows = con.execute(
         "SELECT password_hash, disabled FROM users WHERE name = ?", [name]
     ).fetchall()
     stored = str(rows[0][0]) if rows else None
     ok = verify_password(stored, password) and not (rows and rows[0][1])
-    con.execute("INSERT INTO login_attempts VALUES (?, ?, ?, ?)", [name, client, _now(), ok])
     principal = load_principal(con, name) if ok else None
     if principal is None:
         record(con, actor=name or "-", action="login_failed", details={"client": client})
         raise LoginRefused("Unknown user name or wrong password.")
+    con.execute("UPDATE login_attempts SET ok = true WHERE attempt_id = ?", [attempt])
     token = secrets.token_urlsafe(16)  # 128 bits
     csrf = secrets.token_urlsafe(16)
     now = _now()

@@ -84,8 +84,8 @@ def add_user(
     """Create a user. Analysts and partners need an area; a partner also its agency's source."""
     ensure_access_schema(con)
     name = name.strip()
-    if not name or any(c.isspace() for c in name) or len(name) > 64:
-        raise AccessError("user name must be 1-64 characters without spaces")
+    if not name or len(name) > 64 or not name.isprintable() or any(c.isspace() for c in name):
+        raise AccessError("user name must be 1-64 printable characters without spaces")
     if role not in ROLES:
         raise AccessError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
     if role in AREA_ROLES and not area:
@@ -137,6 +137,32 @@ def set_disabled(
         target=f"user:{name}",
     )
     _changed()
+
+
+def reset_password(con: duckdb.DuckDBPyConnection, name: str, *, actor: str = "cli") -> str:
+    """Give ``name`` a new random password (returned, to be shown once, never stored in
+    clear), end their sessions and forget their failed logins; audited."""
+    ensure_access_schema(con)
+    if not con.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchall():
+        raise AccessError(f"no user {name!r}")
+    # 20 URL-safe characters: 120 bits, well over the 12-character minimum.
+    password = secrets.token_urlsafe(15)
+    con.execute(
+        "UPDATE users SET password_hash = ? WHERE name = ?", [hash_password(password), name]
+    )
+    con.execute(
+        "UPDATE sessions SET revoked_at = ? WHERE user_name = ? AND revoked_at IS NULL",
+        [_now(), name],
+    )
+    record(
+        con,
+        actor=actor,
+        action="user_password",
+        target=f"user:{name}",
+        details={"reset": True, "sessions_revoked": True},
+    )
+    _changed()
+    return password
 
 
 def list_users(con: duckdb.DuckDBPyConnection) -> list[User]:
@@ -214,11 +240,14 @@ def seal_record(
     _changed()
 
 
-def create_demo_users(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str | None, str]]:
+def create_demo_users(
+    con: duckdb.DuckDBPyConnection, *, reset: bool = False
+) -> list[tuple[str, str, str | None, str]]:
     """One user per role (an analyst and a partner per area) with fresh random passwords.
 
     Returns ``(name, role, area, password)``; for demonstrations on synthetic data only.
-    Existing demo users are left alone (and not returned).
+    Existing demo users are left alone (and not returned), or with ``reset`` given new
+    passwords (returned: lost demo passwords are recovered this way).
     """
     ensure_access_schema(con)
     wanted: list[tuple[str, str, str | None, str | None]] = []
@@ -241,6 +270,9 @@ def create_demo_users(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, st
     existing = {u.name for u in list_users(con)}
     for name, role, user_area, source_id in wanted:
         if name in existing:
+            if reset:
+                password = reset_password(con, name, actor="system:demo")
+                created.append((name, role, user_area, password))
             continue
         password = secrets.token_urlsafe(12)
         add_user(

@@ -13,9 +13,10 @@ from clearsight.audit.log import (
     VerifyResult,
     ensure_audit_schema,
     entries,
+    printable,
     record,
-    verify,
 )
+from clearsight.audit.verification import verify
 
 __all__ = [
     "ACTION_CATEGORIES",
@@ -26,6 +27,7 @@ __all__ = [
     "VerifyResult",
     "ensure_audit_schema",
     "entries",
+    "printable",
     "record",
     "verify",
 ]

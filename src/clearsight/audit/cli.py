@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from datetime import UTC, datetime, time, timedelta
@@ -11,8 +10,11 @@ from typing import Annotated
 
 import typer
 
-from clearsight.audit.log import entries, record, verify
+from clearsight.audit.keys import AuditKeyError, Head, parse_head
+from clearsight.audit.log import entries, record
+from clearsight.audit.verification import verify
 from clearsight.commandline import DbOption
+from clearsight.exports.safe_csv import SafeWriter
 from clearsight.store import StoreError, connect, resolve_db_path
 
 audit_app = typer.Typer(
@@ -45,13 +47,21 @@ def _parse_when(text: str | None, *, end: bool) -> datetime | None:
 def verify_command(
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    published: Annotated[
+        Path | None,
+        typer.Option("--head", help="A head published earlier ('audit head'): must still hold."),
+    ] = None,
 ) -> None:
-    """Recompute the hash chain; exit 1 when any entry was edited, deleted or reordered."""
+    """Recompute the keyed hash chain and check the signed head; exit 1 naming every entry
+    that was edited, deleted or reordered."""
     try:
+        head: Head | None = None
+        if published is not None:
+            head = parse_head(published.read_text(encoding="utf-8"), str(published))
         con = connect(resolve_db_path(db), read_only=True)
-    except StoreError as exc:
+        result = verify(con, published=head)
+    except (StoreError, AuditKeyError, OSError) as exc:
         raise _fail(str(exc)) from exc
-    result = verify(con)
     con.close()
     if as_json:
         typer.echo(
@@ -61,17 +71,54 @@ def verify_command(
                     "entries": result.entries,
                     "head_seq": result.head_seq,
                     "head_hash": result.head_hash,
+                    "keyed_from": result.keyed_from,
                     "problems": result.problems,
                 }
             )
         )
     elif result.ok:
-        typer.echo(f"audit log intact: {result.entries} entries, head {result.head_hash[:16]}")
+        keyed = (
+            "unkeyed"
+            if result.keyed_from is None
+            else f"keyed from entry {result.keyed_from}, signed head"
+        )
+        typer.echo(
+            f"audit log intact: {result.entries} entries ({keyed}), head {result.head_hash[:16]}"
+        )
     else:
         for problem in result.problems:
             typer.echo(f"TAMPERED: {problem}", err=True)
     if not result.ok:
         raise typer.Exit(1)
+
+
+@audit_app.command("head")
+def head_command(
+    db: DbOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="File to write (default standard output).")
+    ] = None,
+    actor: Annotated[str, typer.Option("--actor", help="Who is publishing (audited).")] = "cli",
+) -> None:
+    """Append an entry and print the signed head to publish (to the DPO, a ticket):
+    'audit verify --head FILE' later proves nothing before it changed. Keys an unkeyed log."""
+    try:
+        con = connect(resolve_db_path(db))
+        record(con, actor=actor, action="audit_head", category="administration")
+        result = verify(con)
+    except (StoreError, AuditKeyError) as exc:
+        raise _fail(str(exc)) from exc
+    con.close()
+    if not result.ok or result.head is None:
+        for problem in result.problems:
+            typer.echo(f"TAMPERED: {problem}", err=True)
+        raise typer.Exit(1)
+    text = json.dumps(result.head.as_json()) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote the signed head (entry {result.head.seq}) to {out}", err=True)
 
 
 @audit_app.command("export")
@@ -107,7 +154,7 @@ def export_command(
             for entry in rows:
                 handle.write(json.dumps(entry.as_json(), ensure_ascii=False) + "\n")
         else:
-            writer = csv.writer(handle)
+            writer = SafeWriter(handle)
             fields = list(rows[0].as_json()) if rows else ["seq"]
             writer.writerow(fields)
             for entry in rows:

@@ -1,10 +1,16 @@
 """The append-only, hash-chained audit log (Data Protection Act 2018 s62).
 
-Each entry's ``hash`` is SHA-256 over the previous entry's hash and the entry's
-own canonical content, so editing, deleting or reordering any entry breaks the
-chain from that point on. Deleting entries from the *end* leaves a valid but
-shorter chain; to catch that the head (seq, hash) is also written to a sidecar
-file beside the store on every append, and ``verify`` compares against it.
+Each entry's ``hash`` is an HMAC-SHA-256, under a key kept outside the store
+(``keys``), over the previous entry's hash and the entry's own canonical content,
+so editing, deleting or reordering any entry breaks the chain from that point on,
+and recomputing the chain needs the key. Deleting entries from the *end* leaves a
+valid but shorter chain; to catch that the head (seq, hash), signed with the key,
+is also written to a sidecar file beside the store on every append, and ``verify``
+compares against it.
+
+Entries written before the log was keyed (``key_id`` NULL) carry a plain SHA-256
+chain; the first append with a key continues the same chain keyed, and ``verify``
+checks both parts (an unkeyed entry after a keyed one is a rewrite).
 """
 
 from __future__ import annotations
@@ -12,12 +18,15 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+
+from clearsight.audit.keys import Head, key_id, keyed_hash, load_key, make_head, parse_head
 
 GENESIS = "0" * 64
 
@@ -51,6 +60,10 @@ ACTION_CATEGORIES: dict[str, str] = {
     "view_review_queue": "consultation",
     "view_data_quality": "consultation",
     "view_audit": "consultation",
+    "view_network_list": "consultation",
+    "view_users": "consultation",
+    "backup": "administration",
+    "audit_head": "administration",
     "language_check": "consultation",
     "export": "disclosure",
     "audit_export": "disclosure",
@@ -84,6 +97,8 @@ CREATE TABLE IF NOT EXISTS audit_log (
 )
 """
 _COLUMNS = "seq, at_utc, actor, action, category, target, reason, details, prev_hash, hash"
+# Added when the chain became keyed: NULL on entries written before (plain SHA-256).
+_KEY_COLUMN = "ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS key_id VARCHAR"
 
 # One writer at a time per process: the chain needs "read head, append" to be
 # atomic, and DuckDB's optimistic transactions would otherwise make concurrent
@@ -107,6 +122,7 @@ class AuditEntry:
     details: dict[str, object]
     prev_hash: str
     hash: str
+    key_id: str | None = None
 
     def as_row(self) -> list[object]:
         """The entry as stored, in ``audit_log`` column order."""
@@ -122,6 +138,7 @@ class AuditEntry:
             details,
             self.prev_hash,
             self.hash,
+            self.key_id,
         ]
 
     def canonical(self) -> bytes:
@@ -148,6 +165,7 @@ class AuditEntry:
             "details": self.details,
             "prev_hash": self.prev_hash,
             "hash": self.hash,
+            "key_id": self.key_id,
         }
 
 
@@ -158,6 +176,10 @@ class VerifyResult:
     head_seq: int
     head_hash: str
     problems: list[str] = field(default_factory=list)
+    # The first entry chained with the key (None: no keyed entry); entries before it are
+    # the unkeyed chain written before the log was keyed.
+    keyed_from: int | None = None
+    head: Head | None = None
 
     @property
     def first_problem(self) -> str | None:
@@ -201,6 +223,16 @@ def chain_hash(prev_hash: str, content: bytes) -> str:
 
 def ensure_audit_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_SCHEMA)
+    if not _has_key_column(con):
+        con.execute(_KEY_COLUMN)
+
+
+def _has_key_column(con: duckdb.DuckDBPyConnection) -> bool:
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'audit_log'"
+        " AND column_name = 'key_id' AND database_name = current_database()"
+    ).fetchall()
+    return bool(found[0][0])
 
 
 def _normalise_details(details: Mapping[str, object] | None) -> dict[str, object]:
@@ -231,11 +263,16 @@ def head_file(db_file: Path) -> Path:
 
 
 def read_head(db_file: Path) -> tuple[int, str] | None:
+    found = read_signed_head(db_file)
+    return None if found is None else (found.seq, found.hash)
+
+
+def read_signed_head(db_file: Path) -> Head | None:
+    """The head file as written, with its key id and signature when keyed."""
     path = head_file(db_file)
     if not path.exists():
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return int(data["seq"]), str(data["hash"])
+    return parse_head(path.read_text(encoding="utf-8"), str(path))
 
 
 @dataclass
@@ -250,6 +287,23 @@ class _Pending:
     details: dict[str, object]
     entry: AuditEntry | None = None
     error: BaseException | None = None
+
+
+def _printable(text: str, *, newlines: bool = False) -> bool:
+    allowed = "\n" if newlines else ""
+    return not any(unicodedata.category(c) in ("Cc", "Cf", "Cs") and c not in allowed for c in text)
+
+
+def printable(text: str) -> str:
+    """``text`` with control and format characters (NUL, escapes, bidi overrides) written
+    as ``\\xNN`` / ``\\uNNNN``: what a user sent (a URL, a login name) can go into the
+    log as evidence without forging lines or hiding text from whoever reads it."""
+    return "".join(
+        c
+        if unicodedata.category(c) not in ("Cc", "Cf", "Cs")
+        else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )
 
 
 def _pending(
@@ -269,6 +323,13 @@ def _pending(
         raise ValueError(f"unknown audit category {category!r}: expected one of {CATEGORIES}")
     if not actor:
         raise ValueError("audit actor must not be empty")
+    for what, text in (("actor", actor), ("action", action), ("target", target)):
+        if text is not None and not _printable(text):
+            raise ValueError(
+                f"audit {what} {text!r} holds control characters: pass it through printable()"
+            )
+    if reason is not None and not _printable(reason, newlines=True):
+        raise ValueError(f"audit reason {reason!r} holds control characters")
     return _Pending(actor, action, category, target, reason, _normalise_details(details))
 
 
@@ -278,6 +339,8 @@ def _append(cur: duckdb.DuckDBPyConnection, batch: list[_Pending], db_file: Path
     Call with ``_LOCK`` held. Sets each item's ``entry``; on failure nothing is written
     and the exception propagates (the caller hands it to every waiting item).
     """
+    key = load_key(db_file, create=True)
+    kid = None if key is None else key_id(key)
     cur.begin()
     try:
         head = cur.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchall()
@@ -297,7 +360,7 @@ def _append(cur: duckdb.DuckDBPyConnection, batch: list[_Pending], db_file: Path
                 reason=item.reason,
                 details=item.details,
             )
-            digest = chain_hash(prev, content)
+            digest = chain_hash(prev, content) if key is None else keyed_hash(key, prev, content)
             entry = AuditEntry(
                 seq,
                 at,
@@ -309,35 +372,31 @@ def _append(cur: duckdb.DuckDBPyConnection, batch: list[_Pending], db_file: Path
                 item.details,
                 prev,
                 digest,
+                kid,
             )
             written.append(entry)
             rows.append(entry.as_row())
             prev = digest
-        if len(rows) == 1:
-            cur.execute(
-                f"INSERT INTO audit_log ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows[0]
-            )
-        else:
-            # One statement for the batch: executemany prepares once per row.
-            marks = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows))
-            cur.execute(
-                f"INSERT INTO audit_log ({_COLUMNS}) VALUES {marks}",
-                [v for row in rows for v in row],
-            )
+        # One statement for the batch: executemany prepares once per row.
+        marks = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows))
+        cur.execute(
+            f"INSERT INTO audit_log ({_COLUMNS}, key_id) VALUES {marks}",
+            [v for row in rows for v in row],
+        )
         cur.commit()
     except BaseException:
         cur.rollback()
         raise
     if db_file is not None:
-        _write_head_file(db_file, written[-1].seq, written[-1].hash)
+        _write_head_file(db_file, make_head(key, written[-1].seq, written[-1].hash))
     for item, entry in zip(batch, written, strict=True):
         item.entry = entry
 
 
-def _write_head_file(db_file: Path, seq: int, digest: str) -> None:
+def _write_head_file(db_file: Path, head: Head) -> None:
     path = head_file(db_file)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"seq": seq, "hash": digest}) + "\n", encoding="utf-8")
+    tmp.write_text(json.dumps(head.as_json()) + "\n", encoding="utf-8")
     tmp.replace(path)
 
 
@@ -441,7 +500,8 @@ class AuditWriter:
 
 
 def _row_to_entry(row: tuple[object, ...]) -> AuditEntry:
-    seq, at, actor, action, category, target, reason, details, prev, digest = row
+    seq, at, actor, action, category, target, reason, details, prev, digest = row[:10]
+    kid = row[10] if len(row) > 10 else None
     assert isinstance(at, datetime)
     parsed = json.loads(str(details)) if details is not None else {}
     return AuditEntry(
@@ -455,7 +515,14 @@ def _row_to_entry(row: tuple[object, ...]) -> AuditEntry:
         details=parsed if isinstance(parsed, dict) else {"value": parsed},
         prev_hash=str(prev),
         hash=str(digest),
+        key_id=None if kid is None else str(kid),
     )
+
+
+def _select(con: duckdb.DuckDBPyConnection) -> str:
+    """The columns to read: ``key_id`` too once the log has it (a store opened read-only
+    before its first keyed append does not)."""
+    return f"{_COLUMNS}, key_id" if _has_key_column(con) else _COLUMNS
 
 
 def _has_log(con: duckdb.DuckDBPyConnection) -> bool:
@@ -492,56 +559,10 @@ def entries(
     if category is not None:
         where.append("category = ?")
         params.append(category)
-    sql = f"SELECT {_COLUMNS} FROM audit_log"
+    sql = f"SELECT {_select(con)} FROM audit_log"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY seq" + (" DESC" if newest_first else "")
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return [_row_to_entry(row) for row in con.execute(sql, params).fetchall()]
-
-
-def verify(
-    con: duckdb.DuckDBPyConnection, *, expected_head: tuple[int, str] | None = None
-) -> VerifyResult:
-    """Recompute the whole chain; report the first entries that do not fit.
-
-    ``expected_head`` defaults to the sidecar file beside the store, when there is one.
-    """
-    if expected_head is None:
-        db_file = _database_file(con)
-        if db_file is not None:
-            expected_head = read_head(db_file)
-    problems: list[str] = []
-    prev = GENESIS
-    expected_seq = 1
-    count = 0
-    rows = (
-        con.execute(f"SELECT {_COLUMNS} FROM audit_log ORDER BY seq").fetchall()
-        if _has_log(con)
-        else []
-    )
-    for row in rows:
-        entry = _row_to_entry(row)
-        count += 1
-        if entry.seq != expected_seq:
-            problems.append(
-                f"entry {entry.seq}: expected seq {expected_seq} (entries deleted or reordered)"
-            )
-        if entry.prev_hash != prev:
-            problems.append(f"entry {entry.seq}: prev_hash does not match the previous entry")
-        if chain_hash(entry.prev_hash, entry.canonical()) != entry.hash:
-            problems.append(f"entry {entry.seq}: content does not match its hash (edited)")
-        prev = entry.hash
-        expected_seq = entry.seq + 1
-    head_seq = expected_seq - 1
-    if expected_head is not None:
-        want_seq, want_hash = expected_head
-        if head_seq < want_seq:
-            problems.append(
-                f"log ends at entry {head_seq} but the recorded head is entry {want_seq}"
-                " (entries deleted from the end)"
-            )
-        elif head_seq == want_seq and prev != want_hash:
-            problems.append(f"entry {head_seq}: hash differs from the recorded head")
-    return VerifyResult(not problems, count, head_seq, prev, problems)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import duckdb
 
+from clearsight.exports.safe_csv import write_csv
 from clearsight.store.sql import table_exists
 
 CONTRACT_COLUMNS = (
@@ -31,9 +31,4 @@ def write_networks_csv(con: duckdb.DuckDBPyConnection, out: Path) -> int:
         ORDER BY r.network_id, r.source_id, r.person_id
         """
     ).fetchall()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(CONTRACT_COLUMNS)
-        writer.writerows(rows)
-    return len(rows)
+    return write_csv(out, CONTRACT_COLUMNS, rows, lineterminator="\n")

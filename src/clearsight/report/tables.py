@@ -6,16 +6,16 @@ states its definition versions, extract dates and the sources included and exclu
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from clearsight.exports.safe_csv import SafeWriter
 from clearsight.stats.table import Provenance, StatTable
 
 
 def write_csv(table: StatTable, path: Path, provenance: Provenance) -> None:
     meta = provenance.as_dict()
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeWriter(handle)
         writer.writerow(["row", table.row_header.lower(), *(c.key for c in table.columns), *meta])
         for r in table.rows:
             writer.writerow(

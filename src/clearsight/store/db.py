@@ -19,6 +19,10 @@ class StoreError(RuntimeError):
     """The store cannot be opened or is not a Clearsight store."""
 
 
+class StoreInUseError(StoreError):
+    """Another process (usually ``clearsight serve``) holds the store."""
+
+
 def resolve_db_path(db: Path | None) -> Path:
     """``--db`` wins, then ``CLEARSIGHT_DB``, then ``./clearsight.duckdb``."""
     if db is not None:
@@ -32,12 +36,24 @@ def connect(db: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnec
     path = Path(db)
     if read_only and not path.exists():
         raise StoreError(f"{path}: no such store; run 'clearsight ingest' first")
+    created = False
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+        created = not path.exists()
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as exc:
+        if "lock" in str(exc).lower():
+            # DuckDB allows one process to write a store: usually 'clearsight serve'.
+            raise StoreInUseError(
+                f"{path}: in use by another process (often 'clearsight serve'); stop it and"
+                " run this again (docs/web.md, Backups; docs/security.md, what is left)"
+            ) from exc
         raise StoreError(f"{path}: cannot open store: {exc}") from exc
+    if created and path.exists():
+        # Personal data: owner only, whatever the umask (the CLI also sets 077, so the
+        # write-ahead log and exports are owner-only too).
+        path.chmod(0o600)
     # Our temp tables can be large; let DuckDB spill them beside the store.
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET memory_limit = ?", [os.environ.get(ENV_MEMORY, DEFAULT_MEMORY_LIMIT)])

@@ -119,6 +119,18 @@ class Store:
         self._sources: dict[str, Any] = {}
         self._sessions: dict[str, tuple[float, Session]] = {}
         self._generation = access_generation()
+        self._closed = False
+
+    def reload(self) -> None:
+        """After a job changed the data (``jobs``): rebuild the serving copies and drop
+        every cache built from the old data; pages in flight finish on what they read."""
+        serving.refresh(self.con)
+        networks, entity_networks = serving.NetworkCache(), serving.EntityNetworks()
+        serving.warm_up(self.con, entity_networks)
+        self.networks, self.entity_networks = networks, entity_networks
+        with self._lock:
+            self._explained.clear()
+        self._catalog = (0.0, frozenset())
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         try:
@@ -232,12 +244,19 @@ class Store:
                 self._sessions.pop(token, None)
 
     def close(self) -> None:
+        """Checkpoint and close (at shutdown, SIGTERM included): the store file is then
+        complete on its own, with no write-ahead log a file copy would miss."""
+        if self._closed:
+            return
+        self._closed = True
         self.audit.close()
         with self._lock:
             for cur in self._cursors:
                 with contextlib.suppress(duckdb.Error):
                     cur.close()
             self._cursors.clear()
+        with contextlib.suppress(duckdb.Error):
+            self.con.execute("CHECKPOINT")
         self.con.close()
 
 
@@ -253,10 +272,12 @@ _HEADERS = [
 
 class SecurityHeaders:
     """Plain ASGI middleware (Starlette's BaseHTTPMiddleware costs a task and a stream per
-    request): security headers on every response, no caching of anything but static files."""
+    request): security headers on every response, no caching of anything but static files,
+    HSTS on every response served over TLS (or always, when the deployment says it is)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, always_secure: bool = False) -> None:
         self.app = app
+        self.always_secure = always_secure
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -265,7 +286,8 @@ class SecurityHeaders:
         extra = list(_HEADERS)
         if not str(scope.get("path", "")).startswith("/static/"):
             extra.append((b"cache-control", b"no-store"))
-        if scope.get("scheme") == "https":
+        if self.always_secure or scope.get("scheme") == "https":
+            # A year, as the UK NCSC and OWASP advise once a service is TLS-only.
             extra.append((b"strict-transport-security", b"max-age=31536000"))
         names = {name for name, _v in extra}
 
@@ -289,14 +311,21 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         # Compiled now rather than by the first request to use each (tens of ms each).
         templates.env.get_template(name)
 
-    app = FastAPI(title="Clearsight", docs_url=None, redoc_url=None, openapi_url=None)
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> Any:
+        yield
+        await run_in_threadpool(store.close)
+
+    app = FastAPI(
+        title="Clearsight", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
     app.state.store = store
     app.state.settings = settings
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     # ------------------------------------------------------------ plumbing
 
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, always_secure=settings.secure_cookies is True)
 
     def get_con() -> Iterator[duckdb.DuckDBPyConnection]:
         with store.borrow() as cur:
@@ -385,8 +414,13 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
             store.audit.record(
                 actor=session.principal.name if session else "-",
                 action="access_denied",
-                target=target,
-                details={"what": what, "path": request.url.path},
+                # From the URL: control characters (a NUL byte) escaped, never stored raw.
+                target=audit.printable(target),
+                details={
+                    "what": what,
+                    "path": audit.printable(request.url.path),
+                    "client": client_of(request),
+                },
             )
             message = "Not found, or not yours to see." if status == 404 else "Not permitted."
             return page(request, cur, "error.html", status_code=status, message=message)
@@ -404,6 +438,11 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
     con_dep = Depends(get_con)
     csrf_dep = Depends(csrf_guard)
     form_dep = Depends(read_form)
+
+    def client_of(request: Request) -> str | None:
+        """The user's address: behind a trusted proxy, the one it forwarded (``serve
+        --proxy-headers``), not the proxy's own."""
+        return request.client.host if request.client else None
 
     def secure(request: Request) -> bool:
         if settings.secure_cookies is not None:
@@ -443,12 +482,12 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
 
     def _login(request: Request, form: FormData, con: duckdb.DuckDBPyConnection) -> Response:
         name, password = str(form.get("username") or ""), str(form.get("password") or "")
-        client = request.client.host if request.client else None
+        client = client_of(request)
         try:
             session = login(con, name, password, client=client, policy=settings.session)
         except LoginRefused as exc:
             token = request.cookies.get(settings.login_cookie_name, "")
-            return page(
+            refused = page(
                 request,
                 con,
                 "login.html",
@@ -456,6 +495,9 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
                 login_csrf=token,
                 error=str(exc),
             )
+            if exc.throttled:
+                refused.headers["Retry-After"] = str(exc.retry_after)
+            return refused
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(
             settings.cookie_name,
@@ -612,6 +654,11 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
     def networks(request: Request, con: duckdb.DuckDBPyConnection = con_dep) -> Response:
         principal = need(request, con, "network")
         rows = queries.networks_list(con, principal)
+        store.audit.record(
+            actor=principal.name,
+            action="view_network_list",
+            details={"networks": len(rows) if rows is not None else None},
+        )
         return page(request, con, "networks.html", networks=rows)
 
     def _network(
@@ -678,7 +725,7 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         )
         return Response(
             body,
-            media_type="application/xml",
+            media_type=exports.MEDIA_TYPES[fmt],
             headers={"Content-Disposition": f'attachment; filename="{network_id}.{fmt}"'},
         )
 
@@ -696,7 +743,11 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         rows: list[dict[str, Any]] | None = None
         if queries.exists(con, "review_queue"):
             rows = queries.review_rows(con, principal)
-            store.audit.record(actor=principal.name, action="view_review_queue")
+        store.audit.record(
+            actor=principal.name,
+            action="view_review_queue",
+            details={"cases": len(rows) if rows is not None else None},
+        )
         return page(
             request,
             con,
@@ -833,7 +884,8 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
 
     @app.get("/admin/users", response_class=HTMLResponse)
     def admin_users(request: Request, con: duckdb.DuckDBPyConnection = con_dep) -> Response:
-        need(request, con, "admin")
+        principal = need(request, con, "admin")
+        store.audit.record(actor=principal.name, action="view_users")
         return admin_page(request, con)
 
     @app.post("/admin/users", response_class=HTMLResponse, dependencies=[csrf_dep])

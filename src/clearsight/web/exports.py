@@ -13,8 +13,15 @@ from typing import Any
 from clearsight.exports import FORMATS, Subgraph
 from clearsight.exports.subgraph import Edge, Node
 
-# The formats offered on the network page (the package has more: gexf, cyjs).
-OFFERED = ("anx", "graphml")
+# The formats offered on the network page: every writer the exports package has, each
+# fed the same filtered, pseudonymised view. Media types as each format is registered.
+OFFERED = ("anx", "graphml", "gexf", "cyjs")
+MEDIA_TYPES = {
+    "anx": "application/xml",
+    "graphml": "application/xml",
+    "gexf": "application/xml",
+    "cyjs": "application/json",
+}
 
 
 def _kind(node: dict[str, Any]) -> str:

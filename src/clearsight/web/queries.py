@@ -687,8 +687,18 @@ def network_view(
     ]
     _attach_objects(doc, principal, pseudonym, node_id, nodes, edges)
     hidden = sum(1 for s in shown.values() if s != "identified")
-    # Evidence items name events; show them only to someone who may see every member.
-    definition = _definitions(doc.get("definitions") or [], show_items=hidden == 0)
+    # Evidence items name events and quote narratives, which name people: shown only to
+    # someone who may identify every record of the network, and then only items whose
+    # event comes from one of those records' sources.
+    every_record = bool(records) and all(
+        visibility(principal, source_id=r["source_id"], area=r["area"]) == "identified"
+        for r in records
+    )
+    definition = _definitions(
+        doc.get("definitions") or [],
+        show_items=hidden == 0 and every_record,
+        sources=frozenset(str(r["source_id"]) for r in records),
+    )
     return NetworkView(
         network_id=network_id,
         summary=doc["summary"],
@@ -700,7 +710,18 @@ def network_view(
     )
 
 
-def _definitions(found: list[Row], *, show_items: bool) -> list[Row]:
+def _item_in_sources(item: Any, sources: frozenset[str]) -> bool:
+    """An evidence item naming an event (the graph's ``source_id:event_id``) of another
+    source is left out: the viewer may not see that source's events."""
+    if not isinstance(item, dict):
+        return False
+    event = item.get("event")
+    return event is None or str(event).split(":", 1)[0] in sources
+
+
+def _definitions(
+    found: list[Row], *, show_items: bool, sources: frozenset[str] = frozenset()
+) -> list[Row]:
     results: list[Row] = []
     for found_row in found:
         d = dict(found_row)
@@ -712,13 +733,34 @@ def _definitions(found: list[Row], *, show_items: bool) -> list[Row]:
                 "description": (c or {}).get("description", ""),
                 "met": (c or {}).get("met"),
                 "count": (evidence.get(name) or {}).get("count", 0),
-                "items": (evidence.get(name) or {}).get("items", []) if show_items else [],
+                "items": [
+                    item
+                    for item in (evidence.get(name) or {}).get("items", [])
+                    if _item_in_sources(item, sources)
+                ]
+                if show_items
+                else [],
             }
             for name, c in criteria.items()
         ]
         del d["evidence"]
         results.append(d)
     return results
+
+
+def _held_in_view(principal: Principal, holders: list[Row] | None) -> bool:
+    """Whether the viewer may identify at least one record the value was recorded in.
+
+    A phone, email, vehicle, account or place recorded only in records the viewer may not
+    identify is that hidden person's data: shown in clear it names them as surely as their
+    name would (an email address often is the name). Recorded in a record the viewer may
+    see, the value is theirs to see anyway and the network shows who else shares it.
+    """
+    return any(
+        visibility(principal, source_id=str(h["source_id"]), area=str(h["area"])) == "identified"
+        for h in holders or []
+        if h and h.get("source_id") is not None and h.get("area") is not None
+    )
 
 
 def _attach_objects(
@@ -729,32 +771,41 @@ def _attach_objects(
     nodes: list[Row],
     edges: list[Row],
 ) -> None:
-    """Objects and locations the network's members share, as nodes joined to members."""
-    national = principal.role == "national"
+    """Objects and locations the network's members share, as nodes joined to members; in
+    clear only when recorded in a record the viewer may identify (``_held_in_view``)."""
     for o in doc.get("objects") or []:
-        oid = "obj:" + pseudonym("object", o["object_key"])
-        shown_value = pseudonym("object", o["object_key"]) if national else o["value"]
+        alias = pseudonym("object", o["object_key"])
+        clear = _held_in_view(principal, o.get("holders"))
         nodes.append(
             {
-                "id": oid,
-                "label": f"{o['object_type']}: {shown_value}",
+                "id": "obj:" + alias,
+                "label": f"{o['object_type']}: {o['value'] if clear else alias}",
                 "kind": "object",
                 "object_type": o["object_type"],
-                "identified": not national,
+                "identified": clear,
             }
         )
         for user in o["users"]:
-            edges.append({"source": node_id(user), "target": oid, "evidence": "uses_object"})
+            edges.append(
+                {"source": node_id(user), "target": "obj:" + alias, "evidence": "uses_object"}
+            )
     for loc in doc.get("locations") or []:
-        lid = "loc:" + pseudonym("location", loc["location_key"])
-        text = (
-            str(loc["location_type"] or "location")
-            if national
-            else " ".join(str(x) for x in (loc["name"], loc["postcode"]) if x)
+        alias = pseudonym("location", loc["location_key"])
+        clear = _held_in_view(principal, loc.get("holders"))
+        kind = str(loc["location_type"] or "location")
+        text = " ".join(str(x) for x in (loc["name"], loc["postcode"]) if x) if clear else ""
+        nodes.append(
+            {
+                "id": "loc:" + alias,
+                "label": text or f"{kind}: {alias}",
+                "kind": "location",
+                "identified": clear,
+            }
         )
-        nodes.append({"id": lid, "label": text, "kind": "location", "identified": not national})
         for user in loc["users"]:
-            edges.append({"source": node_id(user), "target": lid, "evidence": "location"})
+            edges.append(
+                {"source": node_id(user), "target": "loc:" + alias, "evidence": "location"}
+            )
 
 
 def networks_list(con: duckdb.DuckDBPyConnection, principal: Principal) -> list[Row] | None:

@@ -49,7 +49,7 @@ SERVING = {
         "source_id, event_id",
     ),
 }
-SIGNATURE_VERSION = "6"
+SIGNATURE_VERSION = "7"
 # The lookup key of each record copy, indexed (ART): ``IN`` lists on it are index scans.
 KEYS = {
     "web_persons": "source_id || '/' || person_id",
@@ -94,12 +94,15 @@ def network_sql(names: frozenset[str], *, one: bool = False) -> str:
         ctes.append(
             """objs AS (
             SELECT network_id, list({'object_key': object_key, 'object_type': object_type,
-                                     'value': value, 'users': users} ORDER BY object_key) AS v
+                                     'value': value, 'users': users, 'holders': holders}
+                          ORDER BY object_key) AS v
             FROM (SELECT o.network_id, o.object_key, o.object_type, o.value,
-                         list(DISTINCT po.entity_id ORDER BY po.entity_id) AS users
+                         list(DISTINCT po.entity_id ORDER BY po.entity_id) AS users,
+                         list(DISTINCT {'source_id': po.source_id, 'area': hs.area}) AS holders
                   FROM network_objects o JOIN graph_person_objects po USING (object_key)
                   JOIN network_members m ON m.entity_id = po.entity_id
                    AND m.network_id = o.network_id
+                  LEFT JOIN sources hs ON hs.source_id = po.source_id
                   GROUP BY ALL)
             GROUP BY network_id)"""
         )
@@ -110,13 +113,15 @@ def network_sql(names: frozenset[str], *, one: bool = False) -> str:
             """locs AS (
             SELECT network_id, list({'location_key': location_key,
                                      'location_type': location_type, 'name': name,
-                                     'postcode': postcode, 'users': users}
+                                     'postcode': postcode, 'users': users, 'holders': holders}
                                     ORDER BY location_key) AS v
             FROM (SELECT l.network_id, l.location_key, l.location_type, l.name, l.postcode,
-                         list(DISTINCT pl.entity_id ORDER BY pl.entity_id) AS users
+                         list(DISTINCT pl.entity_id ORDER BY pl.entity_id) AS users,
+                         list(DISTINCT {'source_id': pl.source_id, 'area': hs.area}) AS holders
                   FROM network_locations l JOIN graph_person_locations pl USING (location_key)
                   JOIN network_members m ON m.entity_id = pl.entity_id
                    AND m.network_id = l.network_id
+                  LEFT JOIN sources hs ON hs.source_id = pl.source_id
                   GROUP BY ALL)
             GROUP BY network_id)"""
         )

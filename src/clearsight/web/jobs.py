@@ -1,0 +1,135 @@
+"""One store, two programs: ingest and analyse submitted to the running service.
+
+DuckDB lets one process write a store, and ``clearsight serve`` is that process while it
+runs. So when ``clearsight ingest`` or ``clearsight analyse`` finds the store held, it
+hands the job to the service over a Unix socket beside the store (``<store>.sock``, mode
+0600: only the service's own account can submit). The service runs it on a cursor of its
+own connection, one job at a time, while pages go on being served from their cursors
+(DuckDB's transactions keep each page's reads consistent), then rebuilds its serving
+copies and drops its caches so the next page shows the new data. Audit entries of the
+job and of the pages share the one chain (the audit lock is process-wide).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import socketserver
+import threading
+from pathlib import Path
+from typing import Any
+
+SUFFIX = ".sock"
+# A job's request is a few paths: anything longer is not a job.
+MAX_REQUEST = 64 * 1024
+
+
+def socket_path(db: Path) -> Path:
+    return db.with_name(db.name + SUFFIX)
+
+
+def run_job(store: Any, request: dict[str, Any]) -> dict[str, Any]:
+    """Run one job on ``store`` (a ``web.app.Store``); a JSON-ready answer."""
+    command = request.get("command")
+    actor = str(request.get("actor") or "system:job")
+    cur = store.con.cursor()
+    try:
+        if command == "ingest":
+            from clearsight.ingest import ingest
+
+            hook = _narrative_hook() if request.get("language", True) else None
+            column_map = {str(k): str(v) for k, v in (request.get("column_map") or {}).items()}
+            results = [
+                ingest(
+                    cur, Path(str(p)), actor=actor, after_load=hook, column_map=column_map
+                ).as_dict()
+                for p in request.get("paths") or []
+            ]
+        elif command == "analyse":
+            from clearsight.pipeline import analyse
+
+            stages = request.get("stages")
+            results = [
+                {"stage": r.stage, "seconds": r.seconds, **r.summary}
+                for r in analyse(cur, set(stages) if stages else None, actor=actor)
+            ]
+        else:
+            return {"ok": False, "error": f"unknown job {command!r}"}
+    finally:
+        cur.close()
+    store.reload()
+    return {"ok": True, "results": results}
+
+
+def _narrative_hook() -> Any:
+    from clearsight.language.store import check_narratives
+
+    return lambda con, batch_id: check_narratives(con, batch_id)
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    def handle(self) -> None:
+        line = self.rfile.readline(MAX_REQUEST)
+        server: JobServer = self.server.owner  # type: ignore[attr-defined]
+        try:
+            request = json.loads(line)
+            if not isinstance(request, dict):
+                raise ValueError("a job is a JSON object")
+            with server.lock:
+                answer = run_job(server.store, request)
+        except Exception as exc:  # the answer carries any failure back to the CLI
+            answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        self.wfile.write(json.dumps(answer, default=str).encode() + b"\n")
+
+
+class JobServer:
+    """The service's end: a thread accepting one job at a time on ``<store>.sock``."""
+
+    def __init__(self, store: Any, path: Path) -> None:
+        self.store = store
+        self.path = path
+        self.lock = threading.Lock()
+        if path.exists():
+            path.unlink()  # left by a service that did not stop cleanly
+        self._server = socketserver.UnixStreamServer(str(path), _Handler)
+        self._server.owner = self  # type: ignore[attr-defined]
+        path.chmod(0o600)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self) -> JobServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self.path.exists():
+            self.path.unlink()
+
+
+class NoServiceError(RuntimeError):
+    """No running service to hand the job to."""
+
+
+def submit(db: Path, request: dict[str, Any], *, timeout: float = 3600.0) -> dict[str, Any]:
+    """Hand a job to the service holding ``db``; its answer once the job has run."""
+    path = socket_path(db)
+    if not path.exists():
+        raise NoServiceError(f"{db}: held by another process, and no service socket {path}")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.settimeout(timeout)
+        try:
+            conn.connect(str(path))
+        except OSError as exc:
+            raise NoServiceError(f"{path}: the service does not answer ({exc})") from exc
+        conn.sendall(json.dumps(request).encode() + b"\n")
+        data = b""
+        while not data.endswith(b"\n"):
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    answer = json.loads(data or b"{}")
+    if not isinstance(answer, dict):
+        raise NoServiceError(f"{path}: unexpected answer")
+    return answer

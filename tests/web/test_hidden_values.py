@@ -1,0 +1,206 @@
+"""No value of a person the viewer may not identify appears anywhere they can reach.
+
+A viewer is given each scope case by construction: from the networks the pipeline found,
+the test picks a network holding a phone, email, vehicle, account or place recorded only
+in records outside the viewer's scope, and creates the viewer (an analyst of an area, a
+partner of an agency) so that they see that network but not those records. It then walks
+every page and every export they can reach and fails on any clear value (name, phone,
+email, object, place, address, narrative) recorded only in records they may not identify.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from clearsight import web
+from clearsight.access import add_user
+from clearsight.store import connect
+from clearsight.web.exports import OFFERED
+from tests.web.client import Client
+from tests.web.conftest import csrf_of, do_login
+from tests.web.helpers import query
+from tests.web.store import Built
+
+pytestmark = pytest.mark.linked
+
+PASSWORD = "probe-password-for-tests"
+# Shorter values (a forename, a house number) also occur in ordinary words and labels.
+MIN_LENGTH = 6
+WINDOW = 30
+
+
+def _scope_case(db: object, *, by: str) -> tuple[str, str, str]:
+    """(network, viewer scope, hidden source): a network with a member record in the viewer's
+    scope and an object or place recorded only outside it. ``by`` is ``area`` (an analyst)
+    or ``source`` (a partner, whose scope is an agency that is not the police)."""
+    scope = "s.area" if by == "area" else "s.source_id"
+    held = f"""
+        SELECT network_id, key, list(DISTINCT {scope}) AS holders, any_value(source_id) AS src
+        FROM (SELECT o.network_id, o.object_key AS key, po.source_id
+              FROM network_objects o JOIN graph_person_objects po USING (object_key)
+              JOIN network_members m ON m.entity_id = po.entity_id AND m.network_id = o.network_id
+              UNION ALL
+              SELECT l.network_id, l.location_key, pl.source_id
+              FROM network_locations l JOIN graph_person_locations pl USING (location_key)
+              JOIN network_members m ON m.entity_id = pl.entity_id
+               AND m.network_id = l.network_id) x
+        JOIN sources s USING (source_id) GROUP BY ALL
+    """
+    partner_only = "AND s.agency_type <> 'police'" if by == "source" else ""
+    rows = query(
+        db,  # type: ignore[arg-type]
+        f"""
+        WITH held AS ({held})
+        SELECT h.network_id, {scope}, h.src FROM held h
+        JOIN network_records r ON r.network_id = h.network_id
+        JOIN sources s ON s.source_id = r.source_id
+        WHERE NOT list_contains(h.holders, {scope}) {partner_only}
+        ORDER BY 1, 2, 3 LIMIT 1
+        """,
+    )
+    assert rows, f"the fixture has no network with a value held outside a {by} scope"
+    network, viewer_scope, hidden = rows[0]
+    return str(network), str(viewer_scope), str(hidden)
+
+
+def _visible_sources(db: object, *, by: str, scope: str) -> set[str]:
+    column = "area" if by == "area" else "source_id"
+    rows = query(db, f"SELECT source_id FROM sources WHERE {column} = ?", [scope])  # type: ignore[arg-type]
+    return {str(r[0]) for r in rows}
+
+
+def _values(db: object, sources: Iterable[str], *, inside: bool) -> set[str]:
+    """Every identifying value recorded in records of ``sources`` (or of every other
+    source when not ``inside``), lower-cased."""
+    test = "list_contains(?, source_id)" if inside else "NOT list_contains(?, source_id)"
+    chosen = [sorted(sources)]
+    found: set[str] = set()
+    statements = [
+        "SELECT trim(coalesce(forenames, '') || ' ' || coalesce(surname, '')) FROM"
+        f" current_persons WHERE {test}",
+        f"SELECT surname FROM current_persons WHERE {test}",
+        f"SELECT unnest(aliases) FROM current_persons WHERE {test}",
+        f"SELECT unnest(phones) FROM current_persons WHERE {test}",
+        f"SELECT unnest(emails) FROM current_persons WHERE {test}",
+        f"SELECT nhs_number FROM current_persons WHERE {test}",
+        f"SELECT address FROM current_persons WHERE {test}",
+        f"SELECT value FROM current_objects WHERE {test}",
+        f"SELECT value_raw FROM current_objects WHERE {test}",
+        f"SELECT name FROM current_locations WHERE {test}",
+        f"SELECT address FROM current_locations WHERE {test}",
+        f"SELECT postcode FROM current_locations WHERE {test}",
+        # The graph's normalised forms, as the network pages would show them.
+        "SELECT o.value FROM network_objects o JOIN graph_person_objects po USING (object_key)"
+        f" WHERE {test.replace('source_id', 'po.source_id')}",
+        f"SELECT name FROM graph_source_locations WHERE {test}",
+        f"SELECT postcode FROM graph_source_locations WHERE {test}",
+    ]
+    for sql in statements:
+        for (value,) in query(db, sql, chosen):  # type: ignore[arg-type]
+            if value is not None and len(str(value).strip()) >= MIN_LENGTH:
+                found.add(str(value).strip().lower())
+    return found
+
+
+def _narratives(db: object, sources: Iterable[str], *, inside: bool) -> list[str]:
+    test = "list_contains(?, source_id)" if inside else "NOT list_contains(?, source_id)"
+    rows = query(db, f"SELECT narrative FROM current_events WHERE {test}", [sorted(sources)])  # type: ignore[arg-type]
+    return [str(text or "").lower() for (text,) in rows]
+
+
+def _windows(texts: list[str]) -> set[str]:
+    """Every 30-character window, at 15-character steps: any quoted excerpt of 45
+    characters or more contains one."""
+    step = WINDOW // 2
+    return {
+        text[start : start + WINDOW]
+        for text in texts
+        for start in range(0, max(len(text) - WINDOW + 1, 0), step)
+    }
+
+
+def _unspecific(values: set[str], *texts: str) -> set[str]:
+    """Values that also occur in what the viewer may see anyway (their own records, the
+    page templates): finding them proves nothing."""
+    blob = "\n".join(texts)
+    return {v for v in values if v in blob}
+
+
+def _walk(client: Client, network: str) -> dict[str, str]:
+    """Every page and export the viewer can reach from the start page: what each says."""
+    seen: dict[str, str] = {}
+    for path in ("/", "/networks", "/data", "/review", "/language", "/search?field=name&q=a"):
+        seen[path] = client.get(path).text
+    networks = set(re.findall(r'href="/network/([^"/]+)"', seen["/networks"]))
+    assert network in networks, "the viewer cannot list the network built for them"
+    token = csrf_of(client)
+    people: set[str] = set()
+    for net in sorted(networks):
+        page = client.get(f"/network/{net}")
+        assert page.status_code == 200
+        seen[f"/network/{net}"] = page.text
+        seen[f"/network/{net}/graph.json"] = client.get(f"/network/{net}/graph.json").text
+        for fmt in OFFERED:
+            out = client.post(f"/network/{net}/export", data={"csrf": token, "format": fmt})
+            seen[f"/network/{net}/export.{fmt}"] = out.text
+        people |= set(re.findall(r'href="/person/([^"]+)"', page.text))
+    for entity in sorted(people):
+        seen[f"/person/{entity}"] = client.get(f"/person/{entity}").text
+    return seen
+
+
+def _leaks(seen: dict[str, str], hidden: set[str], windows: set[str]) -> list[str]:
+    found = []
+    for path, text in seen.items():
+        lowered = text.lower()
+        found += [f"{path}: {value!r}" for value in hidden if value in lowered]
+        found += [f"{path}: narrative {w!r}" for w in windows if w in lowered]
+    return found
+
+
+@pytest.mark.parametrize("role", ["analyst", "partner"])
+def test_no_clear_value_of_a_hidden_person_anywhere(store: Built, role: str) -> None:
+    from clearsight.web import WebSettings, create_app
+
+    by = "area" if role == "analyst" else "source"
+    network, scope, hidden_source = _scope_case(store.db, by=by)
+    con = connect(store.db)
+    if role == "analyst":
+        add_user(con, "probe", role="analyst", password=PASSWORD, area=scope)
+    else:
+        area = str(
+            con.execute("SELECT area FROM sources WHERE source_id = ?", [scope]).fetchall()[0][0]
+        )
+        add_user(con, "probe", role="partner", password=PASSWORD, area=area, source_id=scope)
+    con.close()
+    visible = _visible_sources(store.db, by=by, scope=scope)
+    assert hidden_source not in visible
+    own = _values(store.db, visible, inside=True)
+    own_narratives = _narratives(store.db, visible, inside=True)
+    templates = "\n".join(
+        p.read_text().lower() for p in (Path(web.__file__).parent / "templates").iterdir()
+    )
+    hidden = _values(store.db, visible, inside=False) - own
+    hidden -= _unspecific(hidden, "\n".join(own), "\n".join(own_narratives), templates)
+    windows = _windows(_narratives(store.db, visible, inside=False))
+    windows -= _unspecific(windows, "\n".join(own_narratives), templates)
+    assert hidden and windows
+    app = create_app(store.db, WebSettings())
+    client = Client(app)
+    try:
+        assert do_login(client, "probe", PASSWORD) == 303
+        seen = _walk(client, network)
+    finally:
+        client.close()
+        app.state.store.close()
+    leaks = _leaks(seen, hidden, windows)
+    assert leaks == [], "\n".join(leaks[:60])
+    graph = seen[f"/network/{network}/graph.json"]
+    # The case the fixture was built for is on the page, pseudonymised.
+    assert re.search(
+        r'"label":"[a-z_]+: OX-[0-9a-f]{12}"|"label":"[a-z_]+: LX-[0-9a-f]{12}"', graph
+    )
