@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from clearsight.exports.safe_csv import write_query
 from clearsight.linkage import tables
 from clearsight.linkage.errors import LinkageError
 
@@ -27,15 +28,14 @@ def export_entities(con: duckdb.DuckDBPyConnection, out: Path) -> int:
         raise LinkageError(
             f"{missing:,} current person records have no entity; run 'clearsight link' first"
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    path = str(out).replace("'", "''")
-    con.execute(
-        f"""
-        COPY (
-            SELECT p.source_id, p.person_id, e.entity_id
-            FROM current_persons p JOIN person_entities e USING (source_id, person_id)
-            ORDER BY p.source_id, p.person_id
-        ) TO '{path}' (HEADER, DELIMITER ',')
+    # Ids and names as submitted can start like a formula (`=2+5`): the house writer
+    # neutralises such cells for whoever opens the file in a spreadsheet.
+    return write_query(
+        con,
         """
+        SELECT p.source_id, p.person_id, e.entity_id
+        FROM current_persons p JOIN person_entities e USING (source_id, person_id)
+        ORDER BY p.source_id, p.person_id
+        """,
+        out,
     )
-    return int(con.execute("SELECT count(*) FROM current_persons").fetchall()[0][0])

@@ -1,15 +1,14 @@
 """Write the return: ``return.csv``, ``return.xlsx`` and ``dictionary.csv``.
 
-Every CSV goes through ``write_table`` so the one place that turns cells into CSV text can
-be swapped for the house's formula-safe writer.
+Every CSV goes through ``write_table``, which uses the house's formula-safe writer.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from clearsight.exports.safe_csv import write_csv
 from clearsight.returns.compute import ReturnRow
 from clearsight.returns.dictionary import Dictionary
 from clearsight.stats.build import area_label
@@ -29,12 +28,9 @@ Cell = str | int | float | None
 
 
 def write_table(path: Path, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> None:
-    """The return's one CSV writer: a header row, then the rows (RFC 4180, UTF-8)."""
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
+    """The return's one CSV writer: a header row, then the rows (RFC 4180, UTF-8), through
+    the house's formula-safe writer."""
+    write_csv(path, header, (["" if v is None else v for v in row] for row in rows))
 
 
 def dictionary_rows(d: Dictionary) -> list[tuple[str, ...]]:
