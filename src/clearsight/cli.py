@@ -8,7 +8,6 @@ Every command takes ``--db PATH`` (default ``./clearsight.duckdb`` or
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 from pathlib import Path
@@ -18,19 +17,19 @@ import duckdb
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
 from clearsight.access.cli import users_app
 from clearsight.audit.cli import audit_app
-from clearsight.commandline import CommandError, DbOption, JsonOption, cli_actor, fail, open_store
+from clearsight.commandline import (
+    CommandError,
+    DbOption,
+    JsonOption,
+    cli_actor,
+    fail,
+    open_store,
+    progress_bar,
+    submit_job,
+)
 from clearsight.exports.beaconport import export_beaconport_command
 from clearsight.federation.cli import federate_app
 from clearsight.graph.cli import (
@@ -39,8 +38,8 @@ from clearsight.graph.cli import (
     network_app,
     networks_command,
 )
-from clearsight.ingest import IngestResult, SubmissionError, ingest
-from clearsight.ingest.load import PostLoadHook
+from clearsight.ingest import SubmissionError
+from clearsight.ingest.cli import batches_command, ingest_command, quarantine_app
 from clearsight.language.cli import app as language_app
 from clearsight.linkage.cli import entity_app, export_entities_command, link_app
 from clearsight.report.cli import report_command
@@ -59,10 +58,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-quarantine_app = typer.Typer(
-    help="Rows that were not loaded, with where and why.", no_args_is_help=True
-)
+app.command("ingest")(ingest_command)
 app.add_typer(quarantine_app, name="quarantine")
+app.command("batches")(batches_command)
 app.add_typer(language_app, name="language")
 export_app = typer.Typer(
     help="Write data for other tools (contract formats).", no_args_is_help=True
@@ -112,346 +110,6 @@ def _root(
     os.umask(0o077)
 
 
-@app.command("ingest")
-def ingest_command(
-    submissions: Annotated[
-        list[Path], typer.Argument(help="Submission folders, .zip files or .xlsx workbooks.")
-    ],
-    db: DbOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
-    as_json: JsonOption = False,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Exit 1 when any row was quarantined.")
-    ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each step.")] = False,
-    language: Annotated[
-        bool,
-        typer.Option(
-            "--language/--skip-language",
-            help="Check narratives for victim-blaming language while loading (default), "
-            "or leave it to 'clearsight language scan'.",
-        ),
-    ] = True,
-    column_map: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--map",
-            help="Read a submitted column as a standard one, SOURCE=TARGET "
-            "(repeatable), e.g. --map dob=date_of_birth.",
-        ),
-    ] = None,
-    wide: Annotated[
-        bool, typer.Option("--wide", help="One table row per submission, however wide.")
-    ] = False,
-) -> None:
-    """Check submissions against the standard and load them into the store.
-
-    Each submission loads in one transaction: all of it or none of it. Rows that
-    break a rule are quarantined with file, row, column and reason; a structural
-    fault (encoding, delimiter, missing columns, duplicate ids) refuses the file.
-    """
-    from clearsight.ingest.columns import parse_map
-
-    if verbose:
-        logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
-    mapping = parse_map(column_map or (), "--map")
-    try:
-        con = open_store(db)
-    except StoreInUseError:
-        request: dict[str, object] = {
-            "command": "ingest",
-            "paths": [str(p.resolve()) for p in submissions],
-            "actor": _actor(),
-            "language": language,
-            "column_map": mapping,
-        }
-        answer = _submit_job(db, request, as_json=as_json, quiet=quiet)
-        if strict and any(r.get("rows_quarantined") for r in answer):
-            raise typer.Exit(1) from None
-        return
-    results: list[IngestResult] = []
-    hook = _narrative_hook(language)
-    show = not (quiet or as_json)
-    with _progress(disable=not show) as progress:
-        task = progress.add_task("ingesting", total=len(submissions))
-        for path in submissions:
-            results.append(
-                ingest(
-                    con,
-                    path,
-                    actor=_actor(),
-                    after_load=hook,
-                    progress=lambda message: progress.update(task, description=message),
-                    column_map=mapping,
-                )
-            )
-            progress.advance(task)
-    con.close()
-    if as_json:
-        print(json.dumps([r.as_dict() for r in results], indent=2, default=str))
-    elif not quiet:
-        _print_results(results, wide=wide)
-    if strict and any(r.rows_quarantined for r in results):
-        raise typer.Exit(1)
-
-
-def _submit_job(
-    db: Path | None, request: dict[str, object], *, as_json: bool, quiet: bool
-) -> list[dict[str, object]]:
-    """Hand the job to the running service that holds the store (``web.jobs``)."""
-    from clearsight.web.jobs import NoServiceError, submit
-
-    try:
-        answer = submit(resolve_db_path(db), request)
-    except NoServiceError as exc:
-        raise CommandError(str(exc)) from exc
-    if not answer.get("ok"):
-        raise CommandError(f"the service ran the job and it failed: {answer.get('error')}")
-    results = [r for r in answer.get("results") or [] if isinstance(r, dict)]
-    if as_json:
-        print(json.dumps(results, indent=2, default=str))
-    elif not quiet:
-        err.print("The store is held by 'clearsight serve': the job ran in the service.")
-        for r in results:
-            shown = ", ".join(f"{k}={v}" for k, v in r.items() if isinstance(v, str | int | float))
-            out.print(shown, highlight=False, markup=False, soft_wrap=True)
-    return results
-
-
-def _progress(*, disable: bool) -> Progress:
-    """A Rich progress bar on standard error, shown only on a terminal (never in logs,
-    pipes or tests) and gone when done."""
-    return Progress(
-        SpinnerColumn(),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-        console=err,
-        transient=True,
-        disable=disable or not err.is_terminal,
-    )
-
-
-def _narrative_hook(enabled: bool) -> PostLoadHook | None:
-    """Check every narrative of a new batch inside its transaction."""
-    if not enabled:
-        return None
-    from clearsight.language.store import check_narratives, warm_up
-
-    # Load the language pipeline while the files are read and loaded, not after.
-    ready = warm_up()
-
-    def hook(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
-        ready.join()
-        check_narratives(con, batch_id)
-
-    return hook
-
-
-# The table's natural width with a long source id; narrower terminals get two lines per
-# submission instead, so no source id is ever cut (ids are what users copy).
-TABLE_WIDTH = 110
-
-
-def _print_results(results: list[IngestResult], *, wide: bool = False) -> None:
-    if not wide and out.width < TABLE_WIDTH:
-        for r in results:
-            out.print(
-                f"{r.source_id} ({r.area}): {r.status}, batch {r.batch_id}",
-                highlight=False,
-                markup=False,
-                soft_wrap=True,
-            )
-            out.print(
-                f"  {len(r.files)} files, {r.rows_read:,} read, {r.rows_loaded:,} loaded,"
-                f" {r.rows_quarantined:,} quarantined",
-                highlight=False,
-            )
-        _print_quarantined(results)
-        return
-    table = Table(title="Ingested (per-file counts: --json)")
-    for heading in ("source", "area", "status", "batch", "files", "read", "loaded", "quarantined"):
-        numeric = heading in ("files", "read", "loaded", "quarantined")
-        table.add_column(heading, justify="right" if numeric else "left", no_wrap=True)
-    for r in results:
-        table.add_row(
-            r.source_id,
-            r.area,
-            r.status,
-            str(r.batch_id),
-            str(len(r.files)),
-            f"{r.rows_read:,}",
-            f"{r.rows_loaded:,}",
-            f"{r.rows_quarantined:,}",
-        )
-    # Wider than the terminal only when asked (--wide): no column is cut.
-    (Console(width=1000) if wide else out).print(table)
-    _print_quarantined(results)
-
-
-def _print_quarantined(results: list[IngestResult]) -> None:
-    quarantined = sum(r.rows_quarantined for r in results)
-    if quarantined:
-        out.print(f"{quarantined:,} rows quarantined: see 'clearsight quarantine list'.")
-    _print_warnings(results)
-
-
-def _print_warnings(results: list[IngestResult]) -> None:
-    """Header notes in full, and value warnings counted by reason code."""
-    for r in results:
-        for entry in r.unused_column_map:
-            out.print(
-                f"warning: {r.source_id}: column map {entry} matched no column of any file",
-                highlight=False,
-                markup=False,
-            )
-        for f in r.files:
-            for note in f.column_notes:
-                out.print(f"warning: {r.source_id} {f.file}: {note}", highlight=False, markup=False)
-            if f.warnings:
-                codes = ", ".join(f"{code} {n:,}" for code, n in f.warnings_by_code.items())
-                out.print(
-                    f"{r.source_id} {f.file}: {f.warnings:,} warning(s) on loaded rows ({codes}): "
-                    "see 'clearsight quarantine warnings'.",
-                    highlight=False,
-                    markup=False,
-                )
-
-
-@quarantine_app.command("list")
-def quarantine_list(
-    db: DbOption = None,
-    source: Annotated[str | None, typer.Option(help="Only this source_id.")] = None,
-    current: Annotated[
-        bool, typer.Option("--current/--all", help="Only the current batch of each source.")
-    ] = True,
-    limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 50,
-    as_json: JsonOption = False,
-    csv_out: Annotated[
-        Path | None,
-        typer.Option("--csv", help="Write the rows, with their values, to this CSV file."),
-    ] = None,
-) -> None:
-    """List quarantined rows: source, file, row, column, reason code and reason."""
-    con = open_store(db, read_only=True)
-    sql = (
-        "SELECT q.source_id, q.batch_id, q.file, q.row_number, q.column_name, q.reason_code, "
-        "q.reason, q.value FROM quarantine q"
-    )
-    where: list[str] = []
-    params: list[str] = []
-    if current:
-        sql += " JOIN sources s ON s.current_batch_id = q.batch_id"
-    if source:
-        where.append("q.source_id = ?")
-        params.append(source)
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY q.source_id, q.file, q.row_number, q.column_name"
-    if limit:
-        sql += f" LIMIT {int(limit)}"
-    rows = con.execute(sql, params).fetchall()
-    columns = ["source_id", "batch_id", "file", "row", "column", "reason_code", "reason", "value"]
-    if csv_out is not None:
-        from clearsight.exports.safe_csv import write_csv
-
-        # Values are what agencies submitted: the safe writer neutralises formulas.
-        written = write_csv(csv_out, columns, rows)
-        out.print(f"wrote {written} quarantined value(s) to {csv_out}", highlight=False)
-        return
-    if as_json:
-        print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=2))
-        return
-    for source_id, batch_id, file, row, column, code, reason, _value in rows:
-        place = f"{file}:{row}" + (f" [{column}]" if column else "")
-        out.print(
-            f"{source_id} (batch {batch_id})  {place}  {code}: {reason}",
-            highlight=False,
-            markup=False,
-        )
-    out.print(f"{len(rows)} quarantined value(s) shown.", highlight=False)
-
-
-@quarantine_app.command("warnings")
-def quarantine_warnings(
-    db: DbOption = None,
-    source: Annotated[str | None, typer.Option(help="Only this source_id.")] = None,
-    code: Annotated[str | None, typer.Option(help="Only this reason code.")] = None,
-    current: Annotated[
-        bool, typer.Option("--current/--all", help="Only the current batch of each source.")
-    ] = True,
-    limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 50,
-    as_json: JsonOption = False,
-) -> None:
-    """List warnings on rows that loaded: the value kept raw, the reading reported, or why.
-
-    Row 1 is the header: a column that looks like a standard one, or was mapped.
-    """
-    con = open_store(db, read_only=True)
-    sql = (
-        "SELECT w.source_id, w.batch_id, w.file, w.row_number, w.column_name, w.reason_code, "
-        "w.reason, w.value FROM value_warnings w"
-    )
-    where: list[str] = []
-    params: list[str] = []
-    if current:
-        sql += " JOIN sources s ON s.current_batch_id = w.batch_id"
-    for column, value in (("w.source_id", source), ("w.reason_code", code)):
-        if value:
-            where.append(f"{column} = ?")
-            params.append(value)
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY w.source_id, w.file, w.row_number, w.column_name"
-    if limit:
-        sql += f" LIMIT {int(limit)}"
-    rows = con.execute(sql, params).fetchall()
-    columns = ["source_id", "batch_id", "file", "row", "column", "reason_code", "reason", "value"]
-    if as_json:
-        print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=2))
-        return
-    for source_id, batch_id, file, row, column, reason_code, reason, _value in rows:
-        out.print(
-            f"{source_id} (batch {batch_id})  {file}:{row} [{column}]  {reason_code}: {reason}",
-            highlight=False,
-            markup=False,
-        )
-    out.print(f"{len(rows)} warning(s) shown.", highlight=False)
-
-
-@app.command("batches")
-def batches_command(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """List every load with its lineage: source, extract date, status, rows."""
-    con = open_store(db, read_only=True)
-    rows = con.execute(
-        "SELECT b.batch_id, b.source_id, b.area, b.extract_date, b.status, b.loaded_at, "
-        "sum(f.rows_read), sum(f.rows_loaded), sum(f.rows_quarantined), b.submission_sha256 "
-        "FROM batches b JOIN batch_files f USING (batch_id) GROUP BY ALL ORDER BY b.batch_id"
-    ).fetchall()
-    columns = [
-        "batch_id",
-        "source_id",
-        "area",
-        "extract_date",
-        "status",
-        "loaded_at",
-        "rows_read",
-        "rows_loaded",
-        "rows_quarantined",
-        "submission_sha256",
-    ]
-    if as_json:
-        print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=2, default=str))
-        return
-    table = Table(title="Batches")
-    for heading in columns[:-1]:
-        table.add_column(heading)
-    for row in rows:
-        table.add_row(*(str(v) for v in row[:-1]))
-    out.print(table)
-
-
 @app.command("analyse")
 def analyse_command(
     db: DbOption = None,
@@ -489,12 +147,12 @@ def analyse_command(
             raise
         job: dict[str, object] = {"command": "analyse", "stages": stage or None}
         job["actor"] = _actor()
-        _submit_job(db, job, as_json=as_json, quiet=False)
+        submit_job(db, job, as_json=as_json, quiet=False)
         return
     results = []
     chosen: Backend = "spark" if backend == "spark" else "duckdb"
     planned = [s for s in STAGES if not stage or s.name in stage]
-    with _progress(disable=as_json) as progress:
+    with progress_bar(disable=as_json) as progress:
         task = progress.add_task(
             f"{planned[0].name}: {planned[0].description}" if planned else "", total=len(planned)
         )

@@ -4,11 +4,21 @@ opening the store, and failing with one clear line."""
 from __future__ import annotations
 
 import getpass
+import json
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import duckdb
 import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from clearsight.store import connect, resolve_db_path
 
@@ -20,6 +30,8 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
+_out = Console()
+_err = Console(stderr=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
@@ -48,3 +60,41 @@ def cli_actor() -> str:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         return "cli:unknown"
+
+
+def submit_job(
+    db: Path | None, request: dict[str, object], *, as_json: bool, quiet: bool
+) -> list[dict[str, object]]:
+    """Hand the job to the running service that holds the store (``web.jobs``)."""
+    from clearsight.web.jobs import NoServiceError, submit
+
+    try:
+        answer = submit(resolve_db_path(db), request)
+    except NoServiceError as exc:
+        raise CommandError(str(exc)) from exc
+    if not answer.get("ok"):
+        raise CommandError(f"the service ran the job and it failed: {answer.get('error')}")
+    results = [r for r in answer.get("results") or [] if isinstance(r, dict)]
+    if as_json:
+        print(json.dumps(results, indent=2, default=str))
+    elif not quiet:
+        _err.print("The store is held by 'clearsight serve': the job ran in the service.")
+        for r in results:
+            shown = ", ".join(f"{k}={v}" for k, v in r.items() if isinstance(v, str | int | float))
+            _out.print(shown, highlight=False, markup=False, soft_wrap=True)
+    return results
+
+
+def progress_bar(*, disable: bool) -> Progress:
+    """A Rich progress bar on standard error, shown only on a terminal (never in logs,
+    pipes or tests) and gone when done."""
+    return Progress(
+        SpinnerColumn(),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=_err,
+        transient=True,
+        disable=disable or not _err.is_terminal,
+    )

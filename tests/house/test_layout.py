@@ -25,8 +25,6 @@ KNOWN_LONG_MODULES = {
 KNOWN_LONG_FUNCTIONS = {
     "clearsight.graph.build._evidence": 303,
     "clearsight.graph.networks._write_tables": 134,
-    "clearsight.linkage.features.build_input": 155,
-    "clearsight.linkage.model.comparisons": 174,
     "clearsight.web.app.create_app": 609,
 }
 KNOWN_PRIVATE_IMPORTS: set[str] = set()

@@ -192,7 +192,7 @@ def test_protected_characteristics_are_not_linkage_inputs() -> None:
 
 
 def _swapped(fn_l: str, sn_l: str, fn_r: str, sn_r: str) -> bool:
-    from clearsight.linkage.model import SWAPPED
+    from clearsight.linkage.comparisons import SWAPPED
 
     con = duckdb.connect()
     row = con.execute(

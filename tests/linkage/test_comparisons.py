@@ -11,13 +11,14 @@ import duckdb
 import pytest
 
 from clearsight.linkage import model
+from clearsight.linkage.comparisons import comparisons
 
 
 def _level(name: str, pair: dict[str, Any]) -> str:
     """The label of the level a pair falls in for comparison ``name``."""
     (comparison,) = [
         c.get_comparison("duckdb").as_dict()
-        for c in model.comparisons()
+        for c in comparisons()
         if c.get_comparison("duckdb").as_dict()["output_column_name"] == name
     ]
     cases = " ".join(
@@ -115,7 +116,7 @@ def _gamma(name: str, label: str) -> int:
     """Splink's number of a level: the else level is 0, each stronger one more."""
     (comparison,) = [
         c.get_comparison("duckdb").as_dict()
-        for c in model.comparisons()
+        for c in comparisons()
         if c.get_comparison("duckdb").as_dict()["output_column_name"] == name
     ]
     labels = [
@@ -143,9 +144,7 @@ def test_level_numbers_the_guards_read_name_the_levels_they_mean() -> None:
 def test_postcode_and_address_are_one_comparison() -> None:
     # Two comparisons would add a move's disagreement (or a household's
     # agreement) twice.
-    names = [
-        c.get_comparison("duckdb").as_dict()["output_column_name"] for c in model.comparisons()
-    ]
+    names = [c.get_comparison("duckdb").as_dict()["output_column_name"] for c in comparisons()]
     assert "place" in names
     assert "postcode" not in names and "address" not in names
 

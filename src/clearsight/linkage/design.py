@@ -20,7 +20,7 @@ import duckdb
 from clearsight.linkage.errors import LinkageError
 from clearsight.linkage.features import INPUT_TABLE
 
-# Each comparison of ``model.comparisons`` and the feature columns that carry it:
+# Each comparison of ``comparisons.comparisons`` and the feature columns that carry it:
 # a record holds the field when any of them is filled.
 FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
     "forenames": ("fn1",),

@@ -14,6 +14,8 @@ import duckdb
 import pyarrow as pa
 import yaml
 
+from clearsight.store.sql import sql_list
+
 INPUT_TABLE = "link_input"
 RECORD_KEY = "record_key"
 # A surname borne by at most this many records is a blocking key with the
@@ -148,17 +150,16 @@ def _surname_codes(con: duckdb.DuckDBPyConnection, source: str) -> None:
     con.unregister("_link_surname_codes_df")
 
 
-def _sql_set(values: frozenset[str]) -> str:
-    return "[" + ", ".join(f"'{v}'" for v in sorted(values)) + "]"
-
-
-def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons") -> int:
-    """Create the temporary table ``link_input`` from ``persons``; return its row count."""
-    nick = nickname_table()
-    con.register("_link_nicknames_df", nick)
+def _register_nicknames(con: duckdb.DuckDBPyConnection) -> None:
+    con.register("_link_nicknames_df", nickname_table())
     con.execute("CREATE OR REPLACE TEMP TABLE _link_nicknames AS SELECT * FROM _link_nicknames_df")
     con.unregister("_link_nicknames_df")
-    strong, weak = _sql_set(STRONG_PLACEHOLDERS), _sql_set(WEAK_PLACEHOLDERS | STRONG_PLACEHOLDERS)
+
+
+def _base(con: duckdb.DuckDBPyConnection, persons: str) -> None:
+    """``_link_base``: each record's fields cleaned for comparison, one row per record."""
+    strong = sql_list(sorted(STRONG_PLACEHOLDERS))
+    weak = sql_list(sorted(WEAK_PLACEHOLDERS | STRONG_PLACEHOLDERS))
     # Names keep letters only: "o'neil", "o neil" and "oneil" are one surname;
     # forenames split into tokens. Diacritics fold first ("wiśniewski" is
     # "wisniewski", "łukasz" is "lukasz"), or the regex would drop the letter:
@@ -222,6 +223,10 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
         FROM p
         """
     )
+
+
+def _names(con: duckdb.DuckDBPyConnection) -> None:
+    """``_link_names``: first forename, surname, their nickname keys and name tokens."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _link_names AS
@@ -251,7 +256,10 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
         LEFT JOIN k ON k.record_key = b.record_key
         """
     )
-    _surname_codes(con, "_link_names")
+
+
+def _input(con: duckdb.DuckDBPyConnection) -> None:
+    """``link_input``: the comparison fields and blocking keys Splink reads."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {INPUT_TABLE} AS
@@ -332,6 +340,15 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
         LEFT JOIN _link_surname_codes c ON c.sn = n.sn
         """
     )
+
+
+def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons") -> int:
+    """Create the temporary table ``link_input`` from ``persons``; return its row count."""
+    _register_nicknames(con)
+    _base(con, persons)
+    _names(con)
+    _surname_codes(con, "_link_names")
+    _input(con)
     for scratch in ("_link_base", "_link_names", "_link_surname_codes"):
         con.execute(f"DROP TABLE IF EXISTS {scratch}")
     return int(con.execute(f"SELECT count(*) FROM {INPUT_TABLE}").fetchall()[0][0])

@@ -1,4 +1,5 @@
-"""The Splink model: comparisons and blocking designed for multi-agency person records.
+"""The Splink model: blocking, settings and training for multi-agency person records
+(the comparisons are ``comparisons.py``).
 
 Inputs are the identity features of ``features.py``. Protected characteristics
 are not among them. Splink is imported inside functions: importing it costs
@@ -14,6 +15,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from clearsight.linkage.comparisons import comparisons
 from clearsight.linkage.design import Design
 from clearsight.linkage.features import RECORD_KEY
 
@@ -39,25 +41,6 @@ DOB_YEAR_MONTH = 3
 DOB_YEAR = 2
 DOB_WITHIN_YEAR = 1
 
-# Names entered the wrong way round: one cross agrees exactly and the other
-# agrees too, is a typing error of it (Jaro-Winkler >= 0.85) or is an initial of
-# it. One cross alone is what two strangers share when one's surname is the
-# other's forename ("thomas green" and "john thomas"); a first letter alone
-# was not enough either: "ali harris" and "hussain ali", born the same day, are
-# two people (1,617 scored pairs at 1M records, seed 1).
-_CROSS = (
-    "({a}_l = {b}_r AND ({c}_l = {d}_r"
-    " OR (length({c}_l) = 1 AND {c}_l = {d}_r[1])"
-    " OR (length({d}_r) = 1 AND {d}_r = {c}_l[1])"
-    " OR jaro_winkler_similarity({c}_l, {d}_r) >= 0.85))"
-)
-SWAPPED = (
-    _CROSS.format(a="fn1", b="sn1", c="sn1", d="fn1")
-    + " OR "
-    + _CROSS.format(a="sn1", b="fn1", c="fn1", d="sn1")
-)
-
-
 # Postcode and address line are one comparison, "place". Scored as two, the
 # model (which adds comparisons as independent evidence) counted one fact twice:
 # a person who had moved lost the postcode's and the address's disagreement
@@ -82,214 +65,11 @@ class TrainingOptions:
     """
 
     u_max_pairs: float = 1e6
-    # 1M pairs per EM pass: 2M gave the same F1 at 1M records (seed 1: 0.9790
-    # and 0.9791) for about 4 s more.
+    # EM samples its pairs: a million per pass; what doubling changes is measured in
+    # benchmarks/README.md.
     em_max_pairs: float = 1e6
     seed: int = 42
     prior_recall: float = 0.7
-
-
-# The comparisons in model order; ``design.choose`` keeps those the data holds.
-COMPARISON_NAMES = [
-    "forenames",
-    "surname",
-    "date_of_birth",
-    "place",
-    "phones",
-    "emails",
-    "nhs_number",
-    "sex",
-    "area",
-]
-
-
-def comparisons(names: list[str] | None = None) -> list[Any]:
-    """The model's comparisons; with ``names``, only those (in model order)."""
-    import splink.comparison_level_library as cll
-    import splink.comparison_library as cl
-
-    def null(sql: str) -> Any:
-        return cll.CustomLevel(sql, "null", base_dialect_str="duckdb").configure(is_null_level=True)
-
-    def level(sql: str, label: str) -> Any:
-        return cll.CustomLevel(sql, label, base_dialect_str="duckdb")
-
-    forenames = cl.CustomComparison(
-        output_column_name="forenames",
-        comparison_description="first forename, nicknames and aliases",
-        comparison_levels=[
-            null("fn1_l IS NULL OR fn1_r IS NULL"),
-            cll.ExactMatchLevel("fn1", term_frequency_adjustments=True),
-            level("list_has_any(fn_keys_l, fn_keys_r)", "nickname or variant"),
-            level(SWAPPED, "forename and surname swapped"),
-            level("jaro_winkler_similarity(fn1_l, fn1_r) >= 0.92", "Jaro-Winkler >= 0.92"),
-            level(
-                "(length(fn1_l) = 1 OR length(fn1_r) = 1) AND fn1_l[1] = fn1_r[1]",
-                "initial agrees",
-            ),
-            level("list_has_any(name_keys_l, name_keys_r)", "alias or other forename"),
-            level("jaro_winkler_similarity(fn1_l, fn1_r) >= 0.8", "Jaro-Winkler >= 0.8"),
-            # Short names a keystroke apart ("jun" and "jnu", "amy" and "ahy") fall
-            # below Jaro-Winkler 0.8; a typing error keeps the initial.
-            level(
-                "fn1_l[1] = fn1_r[1] AND damerau_levenshtein(fn1_l, fn1_r) <= 1",
-                "one keystroke apart",
-            ),
-            # A typing error of a variant: "deboxrah" and "debbie" (deborah),
-            # "haryr" and "haz" (harry). Each side's form against the other's
-            # variant key. At 1M records (seed 1) 672 refused true pairs and no
-            # refused false pair reached 0.88.
-            level(
-                "greatest(jaro_winkler_similarity(fn_key1_l, fn_key1_r), "
-                "jaro_winkler_similarity(fn1_l, fn_key1_r), "
-                "jaro_winkler_similarity(fn_key1_l, fn1_r)) >= 0.88",
-                "a variant within a typing error",
-            ),
-            cll.ElseLevel(),
-        ],
-    )
-    surname = cl.CustomComparison(
-        output_column_name="surname",
-        comparison_description="surname, spelling and sound",
-        comparison_levels=[
-            # Names swapped are one fact, scored once, by the forenames level:
-            # the same condition in both comparisons counted it twice (about 27
-            # of evidence, more than two exactly agreeing names).
-            null(f"sn_l IS NULL OR sn_r IS NULL OR ({SWAPPED})"),
-            cll.ExactMatchLevel("sn", term_frequency_adjustments=True),
-            level("jaro_winkler_similarity(sn_l, sn_r) >= 0.92", "Jaro-Winkler >= 0.92"),
-            level("sn_code_l = sn_code_r", "phonetic code agrees"),
-            level(
-                "list_contains(name_keys_r, sn_l) OR list_contains(name_keys_l, sn_r)",
-                "surname among aliases",
-            ),
-            level("jaro_winkler_similarity(sn_l, sn_r) >= 0.8", "Jaro-Winkler >= 0.8"),
-            cll.ElseLevel(),
-        ],
-    )
-    dob = cl.CustomComparison(
-        output_column_name="date_of_birth",
-        comparison_description="date of birth, full or partial",
-        comparison_levels=[
-            null("dob_y_l IS NULL OR dob_y_r IS NULL"),
-            level("dob_l = dob_r", "exact"),
-            level("dob_swapped_l = dob_r", "day and month transposed"),
-            # Which part a keyed error touched is evidence of its own: a year one
-            # out is a common recording error; a different day between two
-            # namesakes is as often two people. EM weighs each.
-            level(
-                "damerau_levenshtein(dob_l, dob_r) <= 1 AND dob_y_l <> dob_y_r",
-                "one character differs, in the year",
-            ),
-            level(
-                "damerau_levenshtein(dob_l, dob_r) <= 1",
-                "one character differs, in the day or month",
-            ),
-            level(
-                "dob_md_l = dob_md_r AND abs(dob_y_l - dob_y_r) <= 1",
-                "day and month agree, year within one",
-            ),
-            level("dob_ym_l = dob_ym_r", "year and month agree"),
-            level("dob_y_l = dob_y_r", "year agrees"),
-            level("abs(dob_y_l - dob_y_r) <= 1", "within one year"),
-            cll.ElseLevel(),
-        ],
-    )
-    place = cl.CustomComparison(
-        output_column_name="place",
-        comparison_description="postcode and address line, compared once",
-        comparison_levels=[
-            null(
-                "(postcode_l IS NULL OR postcode_r IS NULL) "
-                "AND (address_l IS NULL OR address_r IS NULL)"
-            ),
-            level(
-                "postcode_l = postcode_r AND address_l = address_r",
-                "address and postcode agree",
-            ),
-            level("address_l = address_r", "address agrees, postcode differs or missing"),
-            level("postcode_l = postcode_r", "postcode agrees, address differs or missing"),
-            level(
-                "addr_number_l = addr_number_r AND addr_street_l = addr_street_r",
-                "house number and street agree",
-            ),
-            level(
-                "jaro_winkler_similarity(address_l, address_r) >= 0.9",
-                "address Jaro-Winkler >= 0.9",
-            ),
-            # Free-text addresses are written in other orders and line breaks by
-            # other agencies ("flat 2, 14 groom st" and "14 groom street flat 2");
-            # at least half the words in common (number, street, town, postcode)
-            # is what a person reading the two would compare.
-            level(
-                "len(list_intersect(addr_tokens_l, addr_tokens_r)) * 2 "
-                ">= greatest(len(addr_tokens_l), len(addr_tokens_r))",
-                "address shares most of its words",
-            ),
-            level("pc_sector_l = pc_sector_r", "postcode sector agrees"),
-            level("addr_street_l = addr_street_r", "street agrees"),
-            level("pc_district_l = pc_district_r", "postcode district agrees"),
-            cll.ElseLevel(),
-        ],
-    )
-
-    def shared_list(column: str, what: str) -> Any:
-        return cl.CustomComparison(
-            output_column_name=column,
-            comparison_description=f"any shared {what}",
-            comparison_levels=[
-                null(f"{column}_l IS NULL OR {column}_r IS NULL"),
-                level(f"list_has_any({column}_l, {column}_r)", f"a {what} shared"),
-                cll.ElseLevel(),
-            ],
-        )
-
-    def exact(column: str, label: str = "exact", description: str | None = None) -> Any:
-        return cl.CustomComparison(
-            output_column_name=column,
-            comparison_description=description,
-            comparison_levels=[
-                null(f"{column}_l IS NULL OR {column}_r IS NULL"),
-                level(f"{column}_l = {column}_r", label),
-                cll.ElseLevel(),
-            ],
-        )
-
-    nhs = cl.CustomComparison(
-        output_column_name="nhs_number",
-        comparison_description="NHS number, exact or one keyed error",
-        comparison_levels=[
-            null("nhs_number_l IS NULL OR nhs_number_r IS NULL"),
-            level("nhs_number_l = nhs_number_r", "exact"),
-            level("damerau_levenshtein(nhs_number_l, nhs_number_r) <= 1", "one keyed error"),
-            cll.ElseLevel(),
-        ],
-    )
-
-    # Where the record was made: the area of the agency that holds it. Most
-    # people's records are all made in one area, so two records of one name
-    # from two areas are less often one person than two from the same area.
-    # How much less is not assumed: EM measures how often one person's records
-    # cross areas in the data (m of "areas differ"). On synthetic data of seed
-    # 1 at 1M records, name-led links between areas were all false (763, not
-    # one true pair), where a person's records span two areas for 7 people in
-    # 574k. Areas are geography, not a protected characteristic.
-    area = exact("area", "same area", "area of the agency that made the record")
-
-    every = [
-        forenames,
-        surname,
-        dob,
-        place,
-        shared_list("phones", "phone number"),
-        shared_list("emails", "email address"),
-        nhs,
-        exact("sex"),
-        area,
-    ]
-    if names is None:
-        return every
-    return [c for c, name in zip(every, COMPARISON_NAMES, strict=True) if name in names]
 
 
 @dataclass(frozen=True)

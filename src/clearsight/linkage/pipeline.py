@@ -13,6 +13,7 @@ import duckdb
 
 from clearsight.linkage import clusters, design, features, model, review, tables
 from clearsight.linkage.backend import LinkageBackend, backend_for
+from clearsight.linkage.comparisons import COMPARISON_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ def run(
     chosen: design.Design | None = None
     if model_json is None and n_records >= 2:
         try:
-            chosen = design.choose(con, model.COMPARISON_NAMES)
+            chosen = design.choose(con, COMPARISON_NAMES)
         except Exception:
             # Nothing partial: the run is not recorded when its data cannot link.
             con.execute(f"DROP TABLE IF EXISTS {features.INPUT_TABLE}")
@@ -224,7 +225,7 @@ def pairs_select(con: duckdb.DuckDBPyConnection, run_id: int, prior: float) -> s
     # every pair: neutral, never evidence for or against, as the guards read it.
     kept += [
         f"-1::INTEGER AS gamma_{name}"
-        for name in model.COMPARISON_NAMES
+        for name in COMPARISON_NAMES
         if f"gamma_{name}" not in columns
     ]
     return f"""
@@ -250,7 +251,7 @@ def _empty_pairs(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
                false AS is_unknown_l, false AS is_unknown_r,
                0.0::DOUBLE AS match_weight, 0.0::DOUBLE AS match_probability,
                0.0::DOUBLE AS evidence,
-               {", ".join(f"-1 AS gamma_{name}" for name in model.COMPARISON_NAMES)},
+               {", ".join(f"-1 AS gamma_{name}" for name in COMPARISON_NAMES)},
                NULL::INTEGER AS dob_y_l, NULL::INTEGER AS dob_y_r,
                NULL::VARCHAR AS refused_because, false AS linked
         WHERE false
