@@ -379,6 +379,65 @@ def _child_associates(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
             WHERE p.adult NOT IN (SELECT entity_id FROM child_side)
             """,
         )
+    _partner_intelligence(con, s, ctes)
+
+
+def _partner_intelligence(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes: str) -> None:
+    """Adults a partner agency (social care, health, education, the voluntary sector)
+    names as the associate in its own record of an exploitation concern about a child:
+    the "older boyfriend" in a referral, the adult at a strategy meeting. Inspectors found
+    agencies did not share what partners knew about the adults around a child ("Time to
+    listen", the joint targeted area inspections of Ofsted, CQC, HMIC and HMI Probation,
+    2016); such a person shares the
+    child with its offenders and is on the offending side, as intelligence, not
+    police-confirmed (``graph_involved.police_confirmed``). Not the child's family
+    (``family_of`` the child in any source) nor a member of the child's household (the
+    same address): a parent at the child's meeting is there as family, and a household is
+    no evidence of exploitation. Not a child at that event (a friend named in a referral)
+    nor anyone on the child side of any event."""
+    children = _sql_list(CHILD_ROLES)
+    _timed(
+        con,
+        f"""
+        INSERT INTO _child_associates
+        WITH {ctes},
+        family AS (
+            SELECT f.entity_id AS a, t.entity_id AS b
+            FROM current_associations x
+            JOIN graph_person_map f ON f.source_id = x.source_id AND f.person_id = x.from_id
+            JOIN graph_person_map t ON t.source_id = x.source_id AND t.person_id = x.to_id
+            WHERE x.from_type = 'person' AND x.to_type = 'person'
+              AND x.association_type = 'family_of'
+        ),
+        home AS (
+            SELECT DISTINCT m.entity_id, p.postcode || ' ' || regexp_replace(
+                       lower(p.address), '[^a-z0-9]+', ' ', 'g') AS address_key
+            FROM current_persons p JOIN graph_person_map m USING (source_id, person_id)
+            WHERE p.postcode IS NOT NULL AND p.address IS NOT NULL
+        ),
+        pairs AS (
+            SELECT a.entity_id AS adult, c.entity_id AS child,
+                   'partner record ' || e.event_key AS via,
+                   [a.record_key, c.record_key] AS records, e.source_id,
+                   e.event_date::DATE AS date, e.police
+            FROM graph_events e
+            JOIN graph_involvements a USING (event_key)
+            JOIN graph_involvements c USING (event_key)
+            WHERE NOT e.police AND e.relevant AND NOT e.flag_marker
+              AND a.role = 'associate' AND NOT coalesce(a.age < {s.child_age}, false)
+              AND c.is_child AND list_contains({children}, c.role)
+              AND a.entity_id <> c.entity_id
+        )
+        SELECT p.adult, p.child, p.via, unnest(p.records), p.source_id, p.date, p.police
+        FROM pairs p SEMI JOIN victims v ON v.entity_id = p.child
+        WHERE p.adult NOT IN (SELECT entity_id FROM child_side)
+          AND NOT EXISTS (SELECT 1 FROM family f
+                          WHERE (f.a = p.adult AND f.b = p.child)
+                             OR (f.a = p.child AND f.b = p.adult))
+          AND NOT EXISTS (SELECT 1 FROM home ha JOIN home hc USING (address_key)
+                          WHERE ha.entity_id = p.adult AND hc.entity_id = p.child)
+        """,
+    )
 
 
 def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
@@ -436,8 +495,8 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         -- not as family: the adult a social worker names at the child's strategy meeting.
         ov_assoc AS (
             SELECT adult AS offender, child AS victim,
-                   min(CASE WHEN via LIKE 'missing episode %' THEN via
-                            ELSE 'association ' || via END) AS event_key,
+                   min(CASE WHEN via LIKE 'missing episode %' OR via LIKE 'partner record %'
+                            THEN via ELSE 'association ' || via END) AS event_key,
                    1 AS n_events, list_distinct(list(record_key))[1:{s.max_evidence_items}]
                        AS records,
                    list_distinct(list(source_id)) AS sources, min(date) AS date,
@@ -684,6 +743,35 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     con.execute("DROP TABLE _child_associates")
     if s.linked_member_min_links > 0:
         _linked_members(con, s)
+    _police_confirmed(con)
+
+
+def _police_confirmed(con: duckdb.DuckDBPyConnection) -> None:
+    """``graph_involved.police_confirmed``: some police record puts the person on the
+    offending side (a suspect, offender, facilitator or associate in a police record with
+    an exploitation context), or, for someone on it only through links (a linked member,
+    an employee), some of those links rest on police evidence. Otherwise the person is
+    there on partner intelligence alone: never to be presented as a police suspect."""
+    linking = _sql_list(LINKING_ROLES)
+    _timed(
+        con,
+        f"""
+        CREATE OR REPLACE TABLE graph_involved AS
+        WITH by_record AS (
+            SELECT DISTINCT i.entity_id FROM graph_involvements i
+            JOIN graph_events e USING (event_key)
+            WHERE e.police AND e.relevant AND list_contains({linking}, i.role)
+        ),
+        by_link AS (
+            SELECT entity_a AS entity_id FROM graph_links WHERE police_evidence
+            UNION SELECT entity_b FROM graph_links WHERE police_evidence
+        )
+        SELECT g.*, g.entity_id IN (SELECT entity_id FROM by_record)
+               OR (g.n_events = 0 AND g.entity_id IN (SELECT entity_id FROM by_link))
+                   AS police_confirmed
+        FROM graph_involved g
+        """,
+    )
 
 
 def _linked_members(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:

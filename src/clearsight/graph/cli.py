@@ -53,7 +53,9 @@ def networks_command(db: DbOption = None) -> None:
     out.print(
         f"{summary.entities:,} people, {summary.links:,} person links, "
         f"{summary.involved:,} on the offending side; {summary.networks:,} networks "
-        f"({summary.police_only_detectable:,} detectable from police data alone)."
+        f"({summary.police_only_detectable:,} detectable from police data alone; "
+        f"{summary.partner_only:,} visible only through partner records"
+        f"{_by_area(summary.partner_only_by_area)})."
     )
     table = Table(title="Definitions")
     for heading in ("definition", "meets", "possible"):
@@ -61,6 +63,10 @@ def networks_command(db: DbOption = None) -> None:
     for definition_id, meets in summary.networks_meeting.items():
         table.add_row(definition_id, f"{meets:,}", f"{summary.networks_possible[definition_id]:,}")
     out.print(table)
+
+
+def _by_area(counts: dict[str, int]) -> str:
+    return ": " + ", ".join(f"{a} {n:,}" for a, n in counts.items()) if counts else ""
 
 
 @network_app.command("list")
@@ -77,8 +83,8 @@ def network_list(
     _require_networks(con)
     sql = (
         "SELECT n.network_id, n.size, n.n_victims, n.first_date, n.last_date, n.sources, "
-        "n.detectable_police_only, s.iicsa_status, s.cocad_category "
-        "FROM networks n JOIN network_status s USING (network_id)"
+        "n.detectable_police_only, n.partner_only, n.n_intelligence_only, s.iicsa_status, "
+        "s.cocad_category FROM networks n JOIN network_status s USING (network_id)"
     )
     params: list[str] = []
     if status:
@@ -93,7 +99,14 @@ def network_list(
     if as_json:
         print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=2))
         return
-    table = Table(title="Networks")
+    from clearsight.graph.summary import partner_only_by_area
+
+    by_area = partner_only_by_area(con)
+    table = Table(
+        title="Networks",
+        caption="Visible only through partner records (intelligence, not police-confirmed), "
+        f"per area: {_by_area(by_area)[2:] or 'none'}",
+    )
     for c in columns:
         table.add_column(c)
     for r in rows:

@@ -136,7 +136,7 @@ def _write_tables(con: duckdb.DuckDBPyConnection, police_networks: list[list[str
         """
         CREATE OR REPLACE TABLE network_members AS
         SELECT i.network_id, m.entity_id, g.role, e.unidentified, m.degree, m.betweenness,
-               m.brokerage, m.key_person_rank
+               m.brokerage, m.key_person_rank, g.police_confirmed
         FROM _members m JOIN _ids i USING (net) JOIN graph_involved g USING (entity_id)
         JOIN graph_entities e USING (entity_id)
         ORDER BY i.network_id, m.key_person_rank
@@ -219,6 +219,7 @@ def _write_tables(con: duckdb.DuckDBPyConnection, police_networks: list[list[str
         WITH m AS (
             SELECT nm.network_id, count(*) AS size,
                    count(*) FILTER (WHERE nm.unidentified) AS n_unidentified,
+                   count(*) FILTER (WHERE NOT nm.police_confirmed) AS n_intelligence_only,
                    min(g.first_date) AS first_date, max(g.last_date) AS last_date
             FROM network_members nm JOIN graph_involved g USING (entity_id)
             GROUP BY nm.network_id
@@ -255,7 +256,7 @@ def _write_tables(con: duckdb.DuckDBPyConnection, police_networks: list[list[str
                NULL::DOUBLE AS police_only_coverage,
                (SELECT any_value(split_from) FROM _members mm WHERE mm.net = i.net)
                    AS split_from,
-               i.carried_over
+               i.carried_over, m.n_intelligence_only, NULL::BOOLEAN AS partner_only
         FROM _ids i JOIN m USING (network_id) LEFT JOIN l USING (network_id)
         JOIN r USING (network_id) LEFT JOIN v USING (network_id)
         ORDER BY i.network_id
@@ -301,7 +302,7 @@ def _police_only(con: duckdb.DuckDBPyConnection, police_networks: list[list[str]
     )
     con.execute(
         "UPDATE networks n SET detectable_police_only = p.detectable, "
-        "police_only_coverage = p.coverage FROM _police_arrow p "
-        "WHERE p.network_id = n.network_id"
+        "police_only_coverage = p.coverage, partner_only = NOT p.detectable "
+        "FROM _police_arrow p WHERE p.network_id = n.network_id"
     )
     con.unregister("_police_arrow")

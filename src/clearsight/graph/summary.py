@@ -27,10 +27,23 @@ class NetworksSummary:
     networks_meeting: dict[str, int] = field(default_factory=dict)
     networks_possible: dict[str, int] = field(default_factory=dict)
     police_only_detectable: int = 0
+    # Networks the police-only rerun does not find: visible only through partner records,
+    # in total and per force area (a network spanning two areas counts in each).
+    partner_only: int = 0
+    partner_only_by_area: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def partner_only_by_area(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Networks visible only through partner records, per force area of their sources."""
+    rows = con.execute(
+        "SELECT area, count(*) FROM (SELECT unnest(areas) AS area FROM networks "
+        "WHERE partner_only) GROUP BY area ORDER BY area"
+    ).fetchall()
+    return {str(area): int(n) for area, n in rows}
 
 
 Detector = Callable[[duckdb.DuckDBPyConnection, GraphSettings], "Detection"]
@@ -80,5 +93,7 @@ def run(
         networks_meeting=results.meets,
         networks_possible=results.possible,
         police_only_detectable=count("SELECT count(*) FROM networks WHERE detectable_police_only"),
+        partner_only=count("SELECT count(*) FROM networks WHERE partner_only"),
+        partner_only_by_area=partner_only_by_area(con),
         seconds=seconds,
     )
