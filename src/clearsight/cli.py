@@ -31,7 +31,9 @@ from clearsight.audit.cli import audit_app
 from clearsight.commandline import CommandError, DbOption, JsonOption, cli_actor, open_store
 from clearsight.federation.cli import federate_app
 from clearsight.graph.cli import (
+    export_incidents_command,
     export_network_command,
+    export_network_evidence_command,
     export_networks_command,
     network_app,
     networks_command,
@@ -71,6 +73,8 @@ app.command("networks")(networks_command)
 app.add_typer(network_app, name="network")
 export_app.command("networks")(export_networks_command)
 export_app.command("network")(export_network_command)
+export_app.command("incidents")(export_incidents_command)
+export_app.command("network-evidence")(export_network_evidence_command)
 app.add_typer(stats_app, name="stats")
 app.add_typer(review_app, name="review")
 app.command("report")(report_command)

@@ -17,6 +17,8 @@ from collections.abc import Callable
 
 import duckdb
 
+from clearsight.graph.incidents import link_incidents
+from clearsight.graph.places import hotspots, shared_place_evidence, sightings
 from clearsight.graph.settings import (
     CHILD_ROLES,
     KNOWING_ASSOCIATIONS,
@@ -469,6 +471,32 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         FROM inv_s a JOIN inv_s b ON a.event_key = b.event_key AND a.entity_id < b.entity_id
         """,
     )
+    _timed(
+        con,
+        f"""
+        INSERT INTO _evidence
+        -- Co-present in one incident recorded by several agencies (graph/incidents.py):
+        -- on the offending side in two records of one episode is being in one event.
+        WITH inv AS (
+            SELECT DISTINCT i.entity_id, i.record_key, i.source_id, i.event_key, i.role,
+                   i.event_date, i.police, r.incident_id
+            FROM graph_involvements i JOIN incident_records r USING (event_key)
+            WHERE list_contains({linking}, i.role)
+        ),
+        small AS (
+            SELECT incident_id FROM inv GROUP BY incident_id
+            HAVING count(DISTINCT entity_id) BETWEEN 2 AND {s.max_event_people}
+        ),
+        inv_s AS (SELECT * FROM inv SEMI JOIN small USING (incident_id))
+        SELECT a.entity_id, b.entity_id, 'same_incident',
+               'incident ' || a.incident_id || ': ' || a.event_key || ' as ' || a.role
+                 || ' and ' || b.event_key || ' as ' || b.role,
+               [a.record_key, b.record_key], list_distinct([a.source_id, b.source_id]),
+               least(a.event_date, b.event_date), a.police AND b.police
+        FROM inv_s a JOIN inv_s b ON a.incident_id = b.incident_id
+             AND a.entity_id < b.entity_id AND a.event_key <> b.event_key
+        """,
+    )
     _child_associates(con, s)
     _timed(
         con,
@@ -611,6 +639,7 @@ def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         FROM emp JOIN off USING (location_key) WHERE emp.entity_id <> off.entity_id
         """,
     )
+    _timed(con, shared_place_evidence(con, s))
     _timed(
         con,
         f"""
@@ -869,6 +898,11 @@ def _nodes_edges(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _places(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
+    sightings(con)
+    hotspots(con, s)
+
+
 def build(
     con: duckdb.DuckDBPyConnection,
     settings: GraphSettings | None = None,
@@ -886,6 +920,8 @@ def build(
         ("events", lambda: _events(con, s)),
         ("objects", lambda: _objects(con)),
         ("person_locations", lambda: _person_locations(con)),
+        ("incidents", lambda: link_incidents(con, s)),
+        ("places", lambda: _places(con, s)),
         ("evidence", lambda: _evidence(con, s)),
         ("nodes_edges", lambda: _nodes_edges(con)),
     ]

@@ -234,6 +234,36 @@ def export_networks_command(
     err.print(f"{n:,} rows written to {out_path}")
 
 
+def export_incidents_command(
+    db: DbOption = None,
+    out_path: Annotated[
+        Path, typer.Option("--out", help="CSV file to write.", show_default=False)
+    ] = Path("incidents.csv"),
+) -> None:
+    """Records of one episode held by different agencies, linked into incidents: one row
+    per record with the incident id, the record it was linked to, score and explanation."""
+    from clearsight.exports import write_incidents_csv
+
+    con = _open(db, read_only=True)
+    n = write_incidents_csv(con, out_path)
+    err.print(f"{n:,} rows written to {out_path}")
+
+
+def export_network_evidence_command(
+    db: DbOption = None,
+    out_path: Annotated[
+        Path, typer.Option("--out", help="CSV file to write.", show_default=False)
+    ] = Path("network-evidence.csv"),
+) -> None:
+    """The decision record: network_id, entity_id, rule_id, strength, source_id,
+    record_ids, first_date, last_date for every rule and source behind every member."""
+    from clearsight.exports import write_network_evidence_csv
+
+    con = _open(db, read_only=True)
+    n = write_network_evidence_csv(con, out_path)
+    err.print(f"{n:,} rows written to {out_path}")
+
+
 def export_network_command(
     network_id: Annotated[str, typer.Argument(help="A network id from 'network list'.")],
     fmt: Annotated[str, typer.Option("--format", help="anx, graphml, gexf or cyjs.")] = "graphml",

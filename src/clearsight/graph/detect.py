@@ -17,7 +17,8 @@ import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped]
 
 from clearsight.graph.build import _sql_list
-from clearsight.graph.settings import GraphSettings
+from clearsight.graph.rules import default_rules
+from clearsight.graph.settings import SUPPORT_LINK_TYPES, GraphSettings
 
 
 @dataclass
@@ -78,6 +79,12 @@ def load_graph(
         else "false"
     )
     weight = float(settings.bridging_link_weight)
+    # Links that never join two people by themselves (a shared place) add their strength.
+    support = _sql_list(SUPPORT_LINK_TYPES)
+    support_weight = " ".join(
+        f"WHEN link_type = '{t}' THEN {default_rules()[t].strength}" for t in SUPPORT_LINK_TYPES
+    )
+    is_support = f"list_contains({support}, link_type)"
     involved = _sql_list(settings.involved_roles)
     assoc_types = _sql_list(settings.associate_event_types)
     who = "graph_involved"
@@ -116,12 +123,17 @@ def load_graph(
         ),
         la AS (SELECT DISTINCT l.va, l.vb, l.link_type, {area} AS area FROM l {area_join})
         SELECT va, vb, area,
-               sum(CASE WHEN list_contains({bridging}, link_type) THEN {weight}
+               sum(CASE {support_weight}
+                        WHEN list_contains({bridging}, link_type) THEN {weight}
                         ELSE 1.0 END)::DOUBLE AS w,
-               bool_or(NOT list_contains({bridging}, link_type)) AS strong,
-               coalesce(bool_and({group_only}), false) AS group_only,
-               bool_and(link_type = '{EMPLOYMENT}') AS employment_only
-        FROM la GROUP BY ALL ORDER BY va, vb, area
+               bool_or(NOT list_contains({bridging}, link_type) AND NOT {is_support})
+                   AS strong,
+               coalesce(bool_and({group_only} OR {is_support}), false) AS group_only,
+               bool_and(link_type = '{EMPLOYMENT}' OR {is_support}) AS employment_only
+        FROM la GROUP BY ALL
+        -- A place alone never puts two people in one group.
+        HAVING bool_or(NOT {is_support})
+        ORDER BY va, vb, area
         """
     ).fetchnumpy()
     employees = np.zeros(len(entities), dtype=np.bool_)
@@ -648,7 +660,7 @@ def _possible_duplicates(
                 [
                     [i for i in larger for _ in networks[i]],
                     [entities[v] for i in larger for v in networks[i]],
-                    list(settings.bridging_link_types),
+                    [*settings.bridging_link_types, *SUPPORT_LINK_TYPES],
                     settings.unidentified_pair_dob_days,
                 ],
             ).fetchall()
@@ -667,7 +679,7 @@ def _possible_duplicates(
             [
                 [k[0] for k in keys.values()],
                 [k[1] for k in keys.values()],
-                list(settings.bridging_link_types),
+                [*settings.bridging_link_types, *SUPPORT_LINK_TYPES],
                 settings.unidentified_pair_dob_days,
             ],
         ).fetchall():

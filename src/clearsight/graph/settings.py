@@ -22,8 +22,17 @@ LINK_TYPES: tuple[str, ...] = (
     "association",
     "same_address",
     "employed_at_offending_location",
+    "same_incident",
+    "shared_place",
 )
-KNOWING_LINK_TYPES: tuple[str, ...] = tuple(t for t in LINK_TYPES if t != "shared_victim")
+# A shared child is no evidence that two people know one another (IICSA "possible"); nor
+# is being seen at one place (a busy hotel).
+KNOWING_LINK_TYPES: tuple[str, ...] = tuple(
+    t for t in LINK_TYPES if t not in ("shared_victim", "shared_place")
+)
+# Links that never put two people in one group by themselves (graph/places.py): detection
+# drops a link resting only on these, and they add their strength to other links.
+SUPPORT_LINK_TYPES: tuple[str, ...] = ("shared_place",)
 
 
 @dataclass(frozen=True)
@@ -203,6 +212,17 @@ class GraphSettings:
     # two (synthetic seed 149: a visiting offender recorded as "lewis taylor" in one
     # force and "taylor leiis" in the other joined his home group to the one he visits).
     area_join_duplicates_once: bool = True
+    # Records of one episode by different agencies (the same child, people or place) are
+    # one incident when their dates are at most this many days apart: a referral is
+    # decided on within one working day and a child is seen at hospital the same or the
+    # next day (Working Together to Safeguard Children 2023), while a partner's reported
+    # date can trail the police's occurred date by days (see graph/incidents.py).
+    incident_window_days: int = 7
+    # A place where at least this many children and this many adults were seen over time
+    # is a hotspot (contextual safeguarding: several children meeting adults at one place
+    # is where to look; one child and one adult is a household or a sighting).
+    hotspot_min_children: int = 2
+    hotspot_min_adults: int = 2
     # Betweenness is exact in networks up to this size, cut off at
     # ``betweenness_cutoff`` steps in larger ones (a hub-joined giant at scale).
     betweenness_exact_max: int = 2000
