@@ -398,6 +398,9 @@ def status_command(db: DbOption = None, as_json: JsonOption = False) -> None:
             "FROM quarantine q JOIN sources s ON s.current_batch_id = q.batch_id)"
         ).fetchall()[0][0]
     )
+    from clearsight.graph.summary import network_status
+
+    networks = network_status(con)
     if as_json:
         summary = {
             "store": str(resolve_db_path(db)),
@@ -405,6 +408,7 @@ def status_command(db: DbOption = None, as_json: JsonOption = False) -> None:
             "sources": dict(sources),
             "current_rows": counts,
             "quarantined_rows": quarantined,
+            "networks": networks,
         }
         print(json.dumps(summary, indent=2))
         return
@@ -415,6 +419,15 @@ def status_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     for name, n in counts.items():
         out.print(f"  {name}: {n:,} current rows", highlight=False)
     out.print(f"Quarantined rows in current batches: {quarantined:,}", highlight=False)
+    if networks is not None:
+        by_area = ", ".join(f"{a} {n:,}" for a, n in networks["partner_only_by_area"].items())
+        out.print(
+            f"Networks: {networks['networks']:,}; visible only through partner records: "
+            f"{networks['partner_only']:,}{' (' + by_area + ')' if by_area else ''}; "
+            f"hotspots: {networks['hotspots']:,}; incidents linked across agencies: "
+            f"{networks['incidents']:,}",
+            highlight=False,
+        )
 
 
 def _actor() -> str:

@@ -110,8 +110,7 @@ def test_one_episode_recorded_by_three_agencies_is_one_incident(tmp_path: Path) 
     con = _store(tmp_path)
     run(con)
     records = con.execute(
-        "SELECT incident_id, event_key, score, explanation FROM incident_records "
-        "ORDER BY event_key"
+        "SELECT incident_id, event_key, score, explanation FROM incident_records ORDER BY event_key"
     ).fetchall()
     assert [r[1] for r in records] == ["leeds-csc:R1", "leeds-health:H1", "wyp-police:E1"]
     assert len({r[0] for r in records}) == 1

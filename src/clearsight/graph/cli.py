@@ -114,6 +114,68 @@ def network_list(
     out.print(table)
 
 
+@network_app.command("hotspots")
+def network_hotspots(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="At most this many places (0: all).")] = 25,
+    people: Annotated[bool, typer.Option("--people", help="Also list who was seen, when.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Places where several children and several adults were seen over time (contextual
+    safeguarding), with who was seen there, how and when."""
+    from clearsight.graph.build import table_exists
+
+    con = _open(db, read_only=True)
+    if not table_exists(con, "place_hotspots"):
+        raise ValueError("no hotspots in this store; run 'clearsight networks' first")
+    sql = "SELECT * FROM place_hotspots" + (f" LIMIT {int(limit)}" if limit else "")
+    cursor = con.execute(sql)
+    columns = [d[0] for d in cursor.description]
+    spots = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+    seen: dict[str, list[dict[str, object]]] = {}
+    if people or as_json:
+        for key, label, child, how, date, source in con.execute(
+            "SELECT s.location_key, e.label, s.child, s.how, s.date, s.source_id "
+            "FROM place_sightings s JOIN graph_entities e USING (entity_id) "
+            "SEMI JOIN place_hotspots h USING (location_key) "
+            "ORDER BY s.location_key, s.date NULLS LAST, e.label"
+        ).fetchall():
+            seen.setdefault(str(key), []).append(
+                {"person": label, "child": child, "how": how, "date": date, "source": source}
+            )
+    con.close()
+    if as_json:
+        for spot in spots:
+            spot["seen"] = seen.get(str(spot["location_key"]), [])
+        print(json.dumps(spots, default=str, indent=2))
+        return
+    table = Table(title=f"Hotspots: {len(spots)}")
+    shown = (
+        "name",
+        "postcode",
+        "location_type",
+        "n_children",
+        "n_adults",
+        "n_exploitation_events",
+        "first_date",
+        "last_date",
+    )
+    for c in shown:
+        table.add_column(c)
+    for spot in spots:
+        table.add_row(*("" if spot[c] is None else str(spot[c]) for c in shown))
+    out.print(table)
+    for spot in spots if people else []:
+        out.print(f"{spot['name'] or spot['postcode']}:", highlight=False, markup=False)
+        for s in seen.get(str(spot["location_key"]), []):
+            who = "child" if s["child"] else "adult"
+            out.print(
+                f"  {s['date'] or 'undated'}  {s['person']} ({who}): {s['how']} [{s['source']}]",
+                highlight=False,
+                markup=False,
+            )
+
+
 @network_app.command("duplicates")
 def network_duplicates(
     db: DbOption = None,
@@ -161,7 +223,8 @@ def network_show(
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """One network: members and key people, children, places, objects, links with evidence,
+    """One network in words: members and why each is there (rules and source records),
+    children and who offended against them, places, objects, links with their evidence,
     and every definition's result with the criteria met."""
     con = _open(db, read_only=True)
     _require_networks(con)
@@ -173,6 +236,11 @@ def network_show(
         ("locations", "SELECT * FROM network_locations WHERE network_id = ?"),
         ("objects", "SELECT * FROM network_objects WHERE network_id = ?"),
         ("links", "SELECT * FROM network_links WHERE network_id = ?"),
+        (
+            "evidence",
+            "SELECT * FROM network_evidence WHERE network_id = ? "
+            "ORDER BY entity_id, rule_id, source_id",
+        ),
         (
             "definitions",
             "SELECT definition_id, definition_version, status, category, criteria, evidence "
@@ -193,30 +261,10 @@ def network_show(
     if as_json:
         print(json.dumps(document, default=str, indent=2))
         return
-    head = document["network"]
-    assert isinstance(head, dict)
-    out.print(
-        f"[bold]{network_id}[/]: {head['size']} members, {head['n_victims']} children, "
-        f"{head['first_date']} to {head['last_date']}, sources {', '.join(head['sources'])}; "
-        f"police data alone: {'yes' if head['detectable_police_only'] else 'no'}"
-    )
-    member_columns = ("entity_id", "role", "degree", "betweenness", "brokerage", "key_person_rank")
-    members = Table(title="Members (key people first)")
-    for c in member_columns:
-        members.add_column(c)
-    member_rows = document["members"]
-    assert isinstance(member_rows, list)
-    for m in member_rows:
-        members.add_row(*(str(m[c]) for c in member_columns))
-    out.print(members)
-    definition_rows = document["definitions"]
-    assert isinstance(definition_rows, list)
-    for d in definition_rows:
-        met = ", ".join(f"{k}={v['met']}" for k, v in d["criteria"].items())
-        category = f" ({d['category']})" if d["category"] else ""
-        out.print(
-            f"{d['definition_id']} v{d['definition_version']}: {d['status']}{category}: {met}"
-        )
+    from clearsight.graph.show import describe
+
+    for line in describe(con, network_id):
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 def export_networks_command(

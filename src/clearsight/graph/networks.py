@@ -6,6 +6,7 @@ import duckdb
 import pyarrow as pa
 
 from clearsight.graph.build import _sql_list, _timed, table_exists
+from clearsight.graph.decision import write_network_evidence
 from clearsight.graph.detect import Detection
 from clearsight.graph.ids import assign_ids
 from clearsight.graph.key_people import measure, rank
@@ -90,6 +91,7 @@ def write(
     con.execute("CREATE OR REPLACE TEMP TABLE _ids AS SELECT * FROM _ids_arrow")
     con.unregister("_ids_arrow")
     _write_tables(con, detection.police_networks)
+    write_network_evidence(con)
     con.execute("DROP TABLE _members; DROP TABLE _ids")
     _write_duplicates(con, detection.possible_duplicates)
     return len(nets)

@@ -46,6 +46,28 @@ def partner_only_by_area(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {str(area): int(n) for area, n in rows}
 
 
+def network_status(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    """For ``clearsight status``: networks, those visible only through partner records
+    per area, hotspots and incidents linked across agencies; None before a network run."""
+    from clearsight.graph.build import table_exists
+
+    if not table_exists(con, "networks"):
+        return None
+
+    def count(table: str, where: str = "") -> int:
+        if not table_exists(con, table):
+            return 0
+        return int(con.execute(f"SELECT count(*) FROM {table} {where}").fetchall()[0][0])
+
+    return {
+        "networks": count("networks"),
+        "partner_only": count("networks", "WHERE partner_only"),
+        "partner_only_by_area": partner_only_by_area(con),
+        "hotspots": count("place_hotspots"),
+        "incidents": count("incidents"),
+    }
+
+
 Detector = Callable[[duckdb.DuckDBPyConnection, GraphSettings], "Detection"]
 
 
