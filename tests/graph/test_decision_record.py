@@ -60,7 +60,7 @@ def test_network_evidence_export_has_exactly_the_contract_columns(
 
 
 def test_network_show_is_in_words(scon: duckdb.DuckDBPyConnection, scenario_db: Path) -> None:
-    network_id, size = scon.execute(
+    network_id, _size = scon.execute(
         "SELECT network_id, size FROM networks ORDER BY size DESC LIMIT 1"
     ).fetchall()[0]
     result = CliRunner().invoke(app, ["network", "show", network_id, "--db", str(scenario_db)])
