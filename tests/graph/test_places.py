@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from clearsight.exports import load_subgraph
 from clearsight.graph import run
 from clearsight.ingest import ingest
 from clearsight.store import connect
@@ -18,6 +19,8 @@ HOTEL = {
     "name": "Grand Fiction Hotel",
     "postcode": "LS1 9ZZ",
 }
+
+HOTEL_KEY = "location:LS1 9ZZ|grand fiction hotel|hotel"
 
 
 def _crime(event_id: str, date: str) -> dict[str, str]:
@@ -41,20 +44,14 @@ POLICE = {
         _person("N", "Ned", "Nuthatch", "1981-02-02", "male"),
         # A man who frequents the hotel: seen there, nothing else.
         _person("F", "Finn", "Fieldfare", "1979-03-03", "male"),
-        # Two co-suspects elsewhere, one of whom also frequents the hotel.
+        # Two co-suspects at the hotel, one of whom also frequents it.
         _person("P", "Pete", "Plover", "1985-04-04", "male"),
         _person("Q", "Quin", "Quail", "1986-05-05", "male"),
     ],
     "events": [
         _crime("E1", "2024-01-10"),
         _crime("E2", "2024-06-10"),
-        {
-            "event_id": "E3",
-            "event_type": "crime",
-            "reported_date": "2024-07-01",
-            "offence": "Sexual activity with a child",
-            "cse_flag": "yes",
-        },
+        _crime("E3", "2024-07-01"),
     ],
     "involvements": [
         {"event_id": "E1", "person_id": "C1", "role": "victim"},
@@ -83,19 +80,19 @@ def test_a_busy_hotel_is_a_hotspot_but_never_a_network(tmp_path: Path) -> None:
     con = connect(tmp_path / "places.duckdb")
     ingest(con, write_submission(tmp_path / "police", POLICE_MANIFEST, POLICE))
     run(con)
-    # The hotel is a hotspot: two children and three or more adults seen there.
+    # The hotel is a hotspot: three children and three or more adults seen there.
     spots = con.execute(
         "SELECT name, n_children, n_adults, n_exploitation_events, first_date FROM place_hotspots"
     ).fetchall()
     assert len(spots) == 1
     name, n_children, n_adults, n_events, first = spots[0]
-    assert name == "Grand Fiction Hotel" and n_children == 2 and n_adults >= 3
-    assert n_events == 2 and str(first) == "2024-01-10"
+    assert name == "Grand Fiction Hotel" and n_children == 3 and n_adults >= 3
+    assert n_events == 3 and str(first) == "2024-01-10"
     seen = {
         str(e).split("/")[-1]
         for (e,) in con.execute("SELECT DISTINCT entity_id FROM place_sightings").fetchall()
     }
-    assert seen == {"C1", "C2", "M", "N", "F", "P"}
+    assert seen == {"C1", "C2", "C3", "M", "N", "F", "P", "Q"}
     # The place is recorded as a link between the men seen there ...
     place_links = con.execute(
         "SELECT count(*) FROM graph_links WHERE link_type = 'shared_place'"
@@ -109,4 +106,8 @@ def test_a_busy_hotel_is_a_hotspot_but_never_a_network(tmp_path: Path) -> None:
     ).fetchall():
         networks.setdefault(network_id, set()).add(str(entity).split("/")[-1])
     assert list(networks.values()) == [{"P", "Q"}]
+    # P both frequents the hotel and offended there: the export keeps both links.
+    graph = load_subgraph(con, next(iter(networks)))
+    p_links = {e.kind for e in graph.edges if e.source == "wyp-police/P" and e.target == HOTEL_KEY}
+    assert p_links == {"frequents", "offended_at"}
     con.close()
