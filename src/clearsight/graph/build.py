@@ -305,8 +305,8 @@ def _person_locations(con: duckdb.DuckDBPyConnection) -> None:
 
 def _child_associates(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     """``_child_associates``: a person recorded as ``associate_of`` or ``seen_with`` (never
-    ``family_of``) a child who is the victim of a sexual offence (``child_associates``),
-    or the associate in such a child's missing episode (``missing_episode_associates``),
+    ``family_of``) a child who is the victim of a sexual offence, or the associate in
+    such a child's missing episode,
     when that person is not themselves on the child side of any event. Such a person
     shares the child with its offenders (a ``shared_victim`` link); the associate in a
     missing episode is on the offending side, the associate by record only if also an
@@ -328,59 +328,57 @@ def _child_associates(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
             SELECT DISTINCT entity_id FROM graph_involvements
             WHERE is_child OR list_contains({children}, role)
         )"""
-    if s.child_associates:
-        _timed(
-            con,
-            f"""
-            INSERT INTO _child_associates
-            WITH {ctes},
-            ends AS (
-                SELECT a.association_type, a.start_date, a.source_id, f.police,
-                       f.entity_id AS ef, f.record_key AS rf, t.entity_id AS et,
-                       t.record_key AS rt
-                FROM current_associations a
-                JOIN graph_person_map f ON f.source_id = a.source_id AND f.person_id = a.from_id
-                JOIN graph_person_map t ON t.source_id = a.source_id AND t.person_id = a.to_id
-                WHERE a.from_type = 'person' AND a.to_type = 'person'
-                  AND a.association_type IN ('associate_of', 'seen_with')
-                  AND f.entity_id <> t.entity_id
-            ),
-            both_ways AS (
-                SELECT ef AS adult, et AS child, association_type AS via, [rf, rt] AS records,
-                       source_id, start_date AS date, police FROM ends
-                UNION ALL
-                SELECT et, ef, association_type, [rt, rf], source_id, start_date, police
-                FROM ends
-            )
-            SELECT b.adult, b.child, b.via, unnest(b.records) AS record_key, b.source_id,
-                   b.date, b.police
-            FROM both_ways b SEMI JOIN victims v ON v.entity_id = b.child
-            WHERE b.adult NOT IN (SELECT entity_id FROM child_side)
-            """,
+    _timed(
+        con,
+        f"""
+        INSERT INTO _child_associates
+        WITH {ctes},
+        ends AS (
+            SELECT a.association_type, a.start_date, a.source_id, f.police,
+                   f.entity_id AS ef, f.record_key AS rf, t.entity_id AS et,
+                   t.record_key AS rt
+            FROM current_associations a
+            JOIN graph_person_map f ON f.source_id = a.source_id AND f.person_id = a.from_id
+            JOIN graph_person_map t ON t.source_id = a.source_id AND t.person_id = a.to_id
+            WHERE a.from_type = 'person' AND a.to_type = 'person'
+              AND a.association_type IN ('associate_of', 'seen_with')
+              AND f.entity_id <> t.entity_id
+        ),
+        both_ways AS (
+            SELECT ef AS adult, et AS child, association_type AS via, [rf, rt] AS records,
+                   source_id, start_date AS date, police FROM ends
+            UNION ALL
+            SELECT et, ef, association_type, [rt, rf], source_id, start_date, police
+            FROM ends
         )
-    if s.missing_episode_associates:
-        # The person a sexually exploited child was with while missing.
-        _timed(
-            con,
-            f"""
-            INSERT INTO _child_associates
-            WITH {ctes},
-            pairs AS (
-                SELECT a.entity_id AS adult, c.entity_id AS child,
-                       'missing episode ' || e.event_key AS via,
-                       [a.record_key, c.record_key] AS records, e.source_id,
-                       e.event_date::DATE AS date, e.police
-                FROM graph_events e
-                JOIN graph_involvements a USING (event_key)
-                JOIN graph_involvements c USING (event_key)
-                WHERE e.event_type = 'missing_episode' AND a.role = 'associate'
-                  AND c.role = 'missing_person' AND a.entity_id <> c.entity_id
-            )
-            SELECT p.adult, p.child, p.via, unnest(p.records), p.source_id, p.date, p.police
-            FROM pairs p SEMI JOIN victims v ON v.entity_id = p.child
-            WHERE p.adult NOT IN (SELECT entity_id FROM child_side)
-            """,
+        SELECT b.adult, b.child, b.via, unnest(b.records) AS record_key, b.source_id,
+               b.date, b.police
+        FROM both_ways b SEMI JOIN victims v ON v.entity_id = b.child
+        WHERE b.adult NOT IN (SELECT entity_id FROM child_side)
+        """,
+    )
+    # The person a sexually exploited child was with while missing.
+    _timed(
+        con,
+        f"""
+        INSERT INTO _child_associates
+        WITH {ctes},
+        pairs AS (
+            SELECT a.entity_id AS adult, c.entity_id AS child,
+                   'missing episode ' || e.event_key AS via,
+                   [a.record_key, c.record_key] AS records, e.source_id,
+                   e.event_date::DATE AS date, e.police
+            FROM graph_events e
+            JOIN graph_involvements a USING (event_key)
+            JOIN graph_involvements c USING (event_key)
+            WHERE e.event_type = 'missing_episode' AND a.role = 'associate'
+              AND c.role = 'missing_person' AND a.entity_id <> c.entity_id
         )
+        SELECT p.adult, p.child, p.via, unnest(p.records), p.source_id, p.date, p.police
+        FROM pairs p SEMI JOIN victims v ON v.entity_id = p.child
+        WHERE p.adult NOT IN (SELECT entity_id FROM child_side)
+        """,
+    )
     _partner_intelligence(con, s, ctes)
 
 
@@ -808,24 +806,19 @@ def _linked_members(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     than family, a shared phone or vehicle) to several people who are: a group's members
     known only from its intelligence picture. Without them two members linked only
     through such a person are two strangers. The people counted are suspects, offenders,
-    facilitators and (``linked_member_counts_associates``) associates; never another
-    linked member. Nobody on the child side of an event is one
-    (``linked_members_not_children``)."""
+    facilitators and associates; never another linked member. Nobody on the child side
+    of an event is one."""
     linked = _sql_list(s.linked_member_link_types)
-    # Associates count too (linked_member_counts_associates); never another linked member.
-    counted = (
-        "g.role <> 'linked'"
-        if s.linked_member_counts_associates
-        else "g.role NOT IN ('associate', 'linked')"
-    )
+    # Associates count too: the associate named in an intelligence report about
+    # exploitation is on the offending side as much as a suspect; never another linked
+    # member (a chain of people known only through one another is no evidence).
+    counted = "g.role <> 'linked'"
     # Someone on the child side of any event is never a linked member: an exploited
-    # child is linked to the men recorded as her associates (linked_members_not_children).
+    # child is recorded as seen with, or an associate of, the men who exploit her.
     children = _sql_list(CHILD_ROLES)
     child_side = (
         "AND k.entity_id NOT IN (SELECT entity_id FROM graph_involvements "
         f"WHERE is_child OR list_contains({children}, role))"
-        if s.linked_members_not_children
-        else ""
     )
     _timed(
         con,

@@ -37,15 +37,26 @@ def _require_networks(con: duckdb.DuckDBPyConnection) -> None:
         raise ValueError("no networks in this store; run 'clearsight networks' first")
 
 
-def networks_command(db: DbOption = None) -> None:
+def networks_command(
+    db: DbOption = None,
+    settings_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--settings",
+            help="YAML file overriding graph settings by name (see graph/settings.yaml).",
+        ),
+    ] = None,
+) -> None:
     """Build the graph, find offender networks, rank key people and apply the definitions."""
     from clearsight import audit
     from clearsight.commandline import cli_actor
     from clearsight.graph import run
+    from clearsight.graph.settings import load_graph_settings
 
+    settings = load_graph_settings(settings_path)
     con = _open(db, read_only=False)
     try:
-        summary = run(con)
+        summary = run(con, settings)
         # Combining records about people is an s62 "combination", as in ``analyse``.
         audit.record(con, actor=cli_actor(), action="network_run", details=summary.as_dict())
     finally:

@@ -643,28 +643,27 @@ def _possible_duplicates(
     likely one person the linkage stage left as two (a duplicate to review, not a
     network of two).
 
-    - near-duplicates by name and date of birth (``duplicate_pairs_not_networks``);
+    - near-duplicates by name and date of birth;
     - one of them unidentified, and nothing but bridging links (a shared child, a place)
-      between them (``unidentified_pairs_not_networks``): an "unknown male" who offended
+      between them: an "unknown male" who offended
       against the child another man offended against may be that man, and nothing in
       the records shows two people who know one another;
-    - (``unidentified_groups_not_networks``) a network of three or more, all but at most
+    - a network of three or more, all but at most
       one of them unidentified, on the same terms: one man named in one record and not
       in two others is no network of three."""
     found_groups: dict[int, str] = {}
-    if settings.unidentified_groups_not_networks:
-        larger = [i for i, members in enumerate(networks) if len(members) > 2]
-        if larger:
-            rows = con.execute(
-                _UNIDENTIFIED_GROUP,
-                [
-                    [i for i in larger for _ in networks[i]],
-                    [entities[v] for i in larger for v in networks[i]],
-                    [*settings.bridging_link_types, *SUPPORT_LINK_TYPES],
-                    settings.unidentified_pair_dob_days,
-                ],
-            ).fetchall()
-            found_groups = {int(i): UNIDENTIFIED_PAIR for (i,) in rows}
+    larger = [i for i, members in enumerate(networks) if len(members) > 2]
+    if larger:
+        rows = con.execute(
+            _UNIDENTIFIED_GROUP,
+            [
+                [i for i in larger for _ in networks[i]],
+                [entities[v] for i in larger for v in networks[i]],
+                [*settings.bridging_link_types, *SUPPORT_LINK_TYPES],
+                settings.unidentified_pair_dob_days,
+            ],
+        ).fetchall()
+        found_groups = {int(i): UNIDENTIFIED_PAIR for (i,) in rows}
     pairs = [i for i, members in enumerate(networks) if len(members) == 2]
     if not pairs:
         return found_groups
@@ -673,29 +672,27 @@ def _possible_duplicates(
         first, second = sorted(entities[v] for v in networks[i])
         keys[i] = (first, second)
     found: dict[tuple[str, str], str] = {}
-    if settings.unidentified_pairs_not_networks:
-        for a, b in con.execute(
-            _UNIDENTIFIED_PAIR,
-            [
-                [k[0] for k in keys.values()],
-                [k[1] for k in keys.values()],
-                [*settings.bridging_link_types, *SUPPORT_LINK_TYPES],
-                settings.unidentified_pair_dob_days,
-            ],
-        ).fetchall():
-            found[(str(a), str(b))] = UNIDENTIFIED_PAIR
-    if settings.duplicate_pairs_not_networks:
-        wanted = sorted({entities[v] for i in pairs for v in networks[i]})
-        for a, b in con.execute(
-            _NEAR_DUPLICATE,
-            [
-                wanted,
-                settings.duplicate_name_similarity,
-                settings.duplicate_strict_similarity,
-                settings.duplicate_strict_dob_days,
-            ],
-        ).fetchall():
-            found[(str(a), str(b))] = NEAR_DUPLICATE
+    for a, b in con.execute(
+        _UNIDENTIFIED_PAIR,
+        [
+            [k[0] for k in keys.values()],
+            [k[1] for k in keys.values()],
+            [*settings.bridging_link_types, *SUPPORT_LINK_TYPES],
+            settings.unidentified_pair_dob_days,
+        ],
+    ).fetchall():
+        found[(str(a), str(b))] = UNIDENTIFIED_PAIR
+    wanted = sorted({entities[v] for i in pairs for v in networks[i]})
+    for a, b in con.execute(
+        _NEAR_DUPLICATE,
+        [
+            wanted,
+            settings.duplicate_name_similarity,
+            settings.duplicate_strict_similarity,
+            settings.duplicate_strict_dob_days,
+        ],
+    ).fetchall():
+        found[(str(a), str(b))] = NEAR_DUPLICATE
     return found_groups | {i: found[keys[i]] for i in pairs if keys[i] in found}
 
 
@@ -708,11 +705,10 @@ def _drop(
 
 def _near_duplicate_finder(
     con: duckdb.DuckDBPyConnection, settings: GraphSettings
-) -> Callable[[list[str]], list[tuple[str, str]]] | None:
+) -> Callable[[list[str]], list[tuple[str, str]]]:
     """Pairs among the given entities that may be one person (``_NEAR_DUPLICATE``), for
-    counting the people two networks share (``area_join_duplicates_once``)."""
-    if not settings.area_join_duplicates_once:
-        return None
+    counting the people two networks share: one man the linkage stage left as two records
+    in two forces is one bridging person."""
 
     def find(entities: list[str]) -> list[tuple[str, str]]:
         rows = con.execute(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from clearsight.graph.settings import GraphSettings
+from clearsight.graph.settings import GraphSettings, load_graph_settings
 
 if TYPE_CHECKING:
     from clearsight.graph.detect import Detection
@@ -84,7 +84,7 @@ def run(
     from clearsight.definitions import evaluate_all
     from clearsight.graph import build, detect, networks
 
-    s = settings or GraphSettings()
+    s = settings or load_graph_settings()
     find = detector or detect.detect
     seconds: dict[str, float] = {}
     start = time.perf_counter()
