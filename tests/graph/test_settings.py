@@ -42,9 +42,9 @@ def test_no_setting_is_justified_by_a_synthetic_seed() -> None:
 def test_loaded_settings_equal_the_defaults_and_override_by_name(tmp_path: Path) -> None:
     assert load_graph_settings() == GraphSettings()
     path = tmp_path / "mine.yaml"
-    path.write_text("incident_window_days: 3\nbridging_link_types: [shared_victim]\n")
+    path.write_text("incident_window_days: 3\ngroup_only_link_types: []\n")
     mine = load_graph_settings(path)
-    assert mine.incident_window_days == 3 and mine.bridging_link_types == ("shared_victim",)
+    assert mine.incident_window_days == 3 and mine.group_only_link_types == ()
 
 
 @pytest.mark.parametrize(

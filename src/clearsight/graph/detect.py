@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped]
 
 from clearsight.graph.build import _sql_list
-from clearsight.graph.rules import default_rules
+from clearsight.graph.rules import bridging_link_types, default_rules
 from clearsight.graph.settings import SUPPORT_LINK_TYPES, GraphSettings
 
 
@@ -54,7 +54,7 @@ class LinkGraph:
 
     entities: list[str]
     graph: ig.Graph
-    # Per edge: some link other than a bridging one (settings.bridging_link_types).
+    # Per edge: some link other than a bridging one (``bridging: true`` in the rule pack).
     strong: npt.NDArray[np.bool_]
     vertex_entity: npt.NDArray[np.int64]
     # Entity-level links (entity index pairs, each once), for key people.
@@ -72,17 +72,18 @@ def load_graph(
     and a person is one vertex per such area.
     """
     types = _sql_list(settings.detection_link_types)
-    bridging = _sql_list(settings.bridging_link_types)
+    rules = default_rules()
+    # Bridging links and every link's weight are the evidence rule pack's.
+    bridging = _sql_list(bridging_link_types())
     group_only = (
         f"list_contains({_sql_list(settings.group_only_link_types)}, link_type)"
         if settings.group_only_link_types
         else "false"
     )
-    weight = float(settings.bridging_link_weight)
     # Links that never join two people by themselves (a shared place) add their strength.
     support = _sql_list(SUPPORT_LINK_TYPES)
-    support_weight = " ".join(
-        f"WHEN link_type = '{t}' THEN {default_rules()[t].strength}" for t in SUPPORT_LINK_TYPES
+    weight = " ".join(
+        f"WHEN '{r.id}' THEN {r.strength}" for r in rules.values() if r.kind == "link"
     )
     is_support = f"list_contains({support}, link_type)"
     involved = _sql_list(settings.involved_roles)
@@ -123,9 +124,7 @@ def load_graph(
         ),
         la AS (SELECT DISTINCT l.va, l.vb, l.link_type, {area} AS area FROM l {area_join})
         SELECT va, vb, area,
-               sum(CASE {support_weight}
-                        WHEN list_contains({bridging}, link_type) THEN {weight}
-                        ELSE 1.0 END)::DOUBLE AS w,
+               sum(CASE link_type {weight} ELSE 1.0 END)::DOUBLE AS w,
                bool_or(NOT list_contains({bridging}, link_type) AND NOT {is_support})
                    AS strong,
                coalesce(bool_and({group_only} OR {is_support}), false) AS group_only,
@@ -659,7 +658,7 @@ def _possible_duplicates(
             [
                 [i for i in larger for _ in networks[i]],
                 [entities[v] for i in larger for v in networks[i]],
-                [*settings.bridging_link_types, *SUPPORT_LINK_TYPES],
+                [*bridging_link_types(), *SUPPORT_LINK_TYPES],
                 settings.unidentified_pair_dob_days,
             ],
         ).fetchall()
@@ -677,7 +676,7 @@ def _possible_duplicates(
         [
             [k[0] for k in keys.values()],
             [k[1] for k in keys.values()],
-            [*settings.bridging_link_types, *SUPPORT_LINK_TYPES],
+            [*bridging_link_types(), *SUPPORT_LINK_TYPES],
             settings.unidentified_pair_dob_days,
         ],
     ).fetchall():

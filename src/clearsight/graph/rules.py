@@ -145,3 +145,9 @@ def load_rules(path: Path | None = None) -> dict[str, EvidenceRule]:
 def default_rules() -> dict[str, EvidenceRule]:
     """The packaged rule pack, loaded (and validated) once."""
     return load_rules()
+
+
+def bridging_link_types() -> tuple[str, ...]:
+    """Link types that join a person to a group but never two groups (``bridging: true``):
+    a shared child, being employed where another offended, a shared place."""
+    return tuple(r.id for r in default_rules().values() if r.kind == "link" and r.bridging)

@@ -62,12 +62,6 @@ class GraphSettings:
     max_evidence_items: int = 20
     # Link types that join people into one network.
     detection_link_types: tuple[str, ...] = LINK_TYPES
-    # Bridging links join a person to a group but never two groups: a shared child, or
-    # being employed where another offended (two groups using one takeaway, its staff
-    # linked to both). They join two people only when at least one of them is not already
-    # in a group held together by other links, so two groups exploiting the same child or
-    # using the same place stay two networks.
-    bridging_link_types: tuple[str, ...] = ("shared_victim", "employed_at_offending_location")
     # Links that join someone to a group but never make one: being employed where another
     # offended attaches the employee to people held together by some strong link (not a
     # bridging one). A component with no strong link (an employee and a lone offender at
@@ -86,8 +80,6 @@ class GraphSettings:
     # employee linked to several such networks joins the one most of his links go to
     # (ties: the first in entity order). False: the link is a bridging link as above.
     employees_are_end_points: bool = True
-    # Leiden weight of a bridging link (other links weigh 1).
-    bridging_link_weight: float = 0.5
     # Roles that make someone involved when held in an event with an exploitation context.
     involved_roles: tuple[str, ...] = OFFENDING_ROLES
     # An associate is involved only in these event types: adults seen with the child in
