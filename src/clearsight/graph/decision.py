@@ -14,10 +14,7 @@ import pyarrow as pa
 
 from clearsight.graph.rules import default_rules
 from clearsight.graph.settings import LINKING_ROLES, OFFENDING_ROLES
-
-
-def _sql_list(values: tuple[str, ...]) -> str:
-    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+from clearsight.graph.statements import _sql_list
 
 
 def write_network_evidence(con: duckdb.DuckDBPyConnection) -> None:

@@ -39,6 +39,7 @@ import duckdb
 import pyarrow as pa
 
 from clearsight.graph.settings import CHILD_ROLES, GraphSettings
+from clearsight.graph.statements import _sql_list
 
 # Event types that record an occurrence (rule of the module docstring).
 OCCURRENCE_TYPES: tuple[str, ...] = (
@@ -51,10 +52,6 @@ OCCURRENCE_TYPES: tuple[str, ...] = (
     "education_concern",
     "other",
 )
-
-
-def _sql_list(values: tuple[str, ...]) -> str:
-    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
 
 
 _PAIRS = """

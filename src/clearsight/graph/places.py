@@ -21,12 +21,9 @@ from __future__ import annotations
 import duckdb
 
 from clearsight.graph.settings import LINKING_ROLES, GraphSettings
+from clearsight.graph.statements import _sql_list
 
 SHARED_PLACE = "shared_place"
-
-
-def _sql_list(values: tuple[str, ...]) -> str:
-    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
 
 
 def sightings(con: duckdb.DuckDBPyConnection) -> None:
