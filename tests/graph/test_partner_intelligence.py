@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from clearsight.exports import load_subgraph
 from clearsight.graph import run
 from clearsight.ingest import ingest
 from clearsight.store import connect
@@ -156,6 +157,10 @@ def test_adults_named_by_partners_around_one_child_are_a_partner_only_network(
     ).fetchall()[0]
     assert partner_only is True and n_intel == 3
     assert summary.partner_only == 1
+    # Every export says so on each person.
+    people = [n for n in load_subgraph(con, members[0][0]).nodes if n.kind == "person"]
+    assert len(people) == 3
+    assert {n.attributes["basis"] for n in people} == {"partner intelligence, not police-confirmed"}
     assert summary.partner_only_by_area == {"west-yorkshire": 1}
     # The mother (family_of), the uncle (same address), the friend (a child) and the lone
     # adult named about another child are not on the offending side.

@@ -62,9 +62,19 @@ def load_subgraph(con: duckdb.DuckDBPyConnection, network_id: str) -> Subgraph:
         raise ExportError(f"no network {network_id!r}; see 'clearsight network list'")
     attributes = {c: _s(v) for c, v in zip(columns, rows[0], strict=True)}
     nodes: dict[str, Node] = {}
-    for entity_id, label, role, degree, betweenness, brokerage, rank, unidentified in con.execute(
+    for (
+        entity_id,
+        label,
+        role,
+        degree,
+        betweenness,
+        brokerage,
+        rank,
+        unidentified,
+        confirmed,
+    ) in con.execute(
         "SELECT m.entity_id, e.label, m.role, m.degree, m.betweenness, m.brokerage, "
-        "m.key_person_rank, m.unidentified FROM network_members m "
+        "m.key_person_rank, m.unidentified, m.police_confirmed FROM network_members m "
         "JOIN graph_entities e USING (entity_id) WHERE network_id = ? ORDER BY key_person_rank",
         [network_id],
     ).fetchall():
@@ -79,6 +89,10 @@ def load_subgraph(con: duckdb.DuckDBPyConnection, network_id: str) -> Subgraph:
                 "brokerage": _s(brokerage),
                 "key_person_rank": _s(rank),
                 "unidentified": _s(unidentified).lower(),
+                # Partner intelligence is never presented as a police suspect.
+                "basis": "police-confirmed"
+                if confirmed
+                else "partner intelligence, not police-confirmed",
             },
         )
     for entity_id, label, n_events in con.execute(

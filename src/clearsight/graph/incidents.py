@@ -85,8 +85,8 @@ _PAIRS = """
         JOIN people pa ON pa.event_key = c.ea
         JOIN people pb ON pb.event_key = c.eb AND pb.entity_id = pa.entity_id
         JOIN graph_entities ge ON ge.entity_id = pa.entity_id
-        WHERE pa.entity_id NOT IN (SELECT entity_id FROM kids k WHERE k.event_key = c.ea)
-          AND pa.entity_id NOT IN (SELECT entity_id FROM kids k WHERE k.event_key = c.eb)
+        WHERE NOT EXISTS (SELECT 1 FROM kids k
+                          WHERE k.entity_id = pa.entity_id AND k.event_key IN (c.ea, c.eb))
         GROUP BY ALL
     )
     SELECT c.ea, c.eb, ce.label AS child, coalesce(s.others, []) AS others,
