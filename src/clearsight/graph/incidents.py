@@ -69,14 +69,28 @@ _PAIRS = """
         SELECT DISTINCT i.event_key, i.entity_id FROM graph_involvements i
         SEMI JOIN ev USING (event_key)
     ),
+    -- Each child's records in buckets of window + 1 days: two records within the window
+    -- are in one bucket or the next, so a child in many records is not paired with all.
+    ke AS (
+        SELECT k.entity_id, k.event_key, e.source_id, e.event_date,
+               date_diff('day', DATE '1970-01-01', e.event_date) // ({window} + 1) AS bucket
+        FROM kids k JOIN ev e USING (event_key)
+    ),
+    near AS (
+        SELECT a.*, b.event_key AS other_key, b.source_id AS other_source,
+               b.event_date AS other_date
+        FROM ke a JOIN ke b ON a.entity_id = b.entity_id AND a.bucket = b.bucket
+        WHERE a.event_key < b.event_key
+        UNION ALL
+        SELECT a.*, b.event_key, b.source_id, b.event_date
+        FROM ke a JOIN ke b ON a.entity_id = b.entity_id AND b.bucket = a.bucket + 1
+    ),
     cand AS (
-        SELECT a.event_key AS ea, b.event_key AS eb, min(ka.entity_id) AS child
-        FROM kids ka JOIN kids kb ON ka.entity_id = kb.entity_id
-             AND ka.event_key < kb.event_key
-        JOIN ev a ON a.event_key = ka.event_key
-        JOIN ev b ON b.event_key = kb.event_key
-        WHERE a.source_id <> b.source_id
-          AND abs(date_diff('day', a.event_date, b.event_date)) <= {window}
+        SELECT least(event_key, other_key) AS ea, greatest(event_key, other_key) AS eb,
+               min(entity_id) AS child
+        FROM near
+        WHERE source_id <> other_source
+          AND abs(date_diff('day', event_date, other_date)) <= {window}
         GROUP BY ALL
     ),
     shared AS (
