@@ -82,10 +82,13 @@ def test_a_busy_hotel_is_a_hotspot_but_never_a_network(tmp_path: Path) -> None:
     run(con)
     # The hotel is a hotspot: three children and three or more adults seen there.
     spots = con.execute(
-        "SELECT name, n_children, n_adults, n_exploitation_events, first_date FROM place_hotspots"
+        "SELECT name, n_children, n_adults, n_exploitation_events, first_date, "
+        "n_offending_adults FROM place_hotspots"
     ).fetchall()
     assert len(spots) == 1
-    name, n_children, n_adults, n_events, first = spots[0]
+    name, n_children, n_adults, n_events, first, n_offending = spots[0]
+    # M, N, P and Q offended there; F only frequents it.
+    assert n_offending == 4
     assert name == "Grand Fiction Hotel" and n_children == 3 and n_adults >= 3
     assert n_events == 3 and str(first) == "2024-01-10"
     seen = {

@@ -335,11 +335,6 @@ def _nodes_edges(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _places(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
-    sightings(con)
-    hotspots(con, s)
-
-
 def build(
     con: duckdb.DuckDBPyConnection,
     settings: GraphSettings | None = None,
@@ -358,8 +353,10 @@ def build(
         ("objects", lambda: _objects(con)),
         ("person_locations", lambda: _person_locations(con)),
         ("incidents", lambda: link_incidents(con, s)),
-        ("places", lambda: _places(con, s)),
+        ("places", lambda: sightings(con)),
         ("evidence", lambda: _evidence(con, s)),
+        # After the offending side is known: hotspots count the adults on it.
+        ("hotspots", lambda: hotspots(con, s)),
         ("nodes_edges", lambda: _nodes_edges(con)),
     ]
     for name, step in steps:

@@ -167,6 +167,7 @@ def network_hotspots(
         "location_type",
         "n_children",
         "n_adults",
+        "n_offending_adults",
         "n_exploitation_events",
         "first_date",
         "last_date",

@@ -59,6 +59,11 @@ def hotspots(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
             SELECT location_key,
                    count(DISTINCT entity_id) FILTER (WHERE child) AS n_children,
                    count(DISTINCT entity_id) FILTER (WHERE NOT child) AS n_adults,
+                   -- Adults on the offending side anywhere: where children meet them.
+                   count(DISTINCT entity_id) FILTER (
+                       WHERE NOT child
+                         AND entity_id IN (SELECT entity_id FROM graph_involved))
+                       AS n_offending_adults,
                    count(DISTINCT event_key) AS n_events,
                    count(DISTINCT event_key) FILTER (WHERE relevant) AS n_exploitation_events,
                    min(date) AS first_date, max(date) AS last_date,
@@ -66,11 +71,13 @@ def hotspots(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
             FROM place_sightings GROUP BY location_key
         )
         SELECT p.location_key, l.name, l.postcode, l.location_type, p.n_children, p.n_adults,
-               p.n_events, p.n_exploitation_events, p.first_date, p.last_date, p.sources
+               p.n_offending_adults, p.n_events, p.n_exploitation_events, p.first_date,
+               p.last_date, p.sources
         FROM p JOIN graph_locations l USING (location_key)
         WHERE p.n_children >= {int(s.hotspot_min_children)}
           AND p.n_adults >= {int(s.hotspot_min_adults)}
-        ORDER BY p.n_exploitation_events DESC, p.n_children DESC, p.location_key
+        ORDER BY p.n_exploitation_events DESC, p.n_offending_adults DESC, p.n_children DESC,
+                 p.location_key
         """
     )
 
