@@ -284,6 +284,8 @@ def _split(sub: ig.Graph, settings: GraphSettings) -> list[list[int]]:
             target = nxt
         labels = target[labels]
     labels = _merge_back(edges, weights, labels, settings.split_merge_ratio)
+    if "strong" in sub.es.attributes() and len(edges):
+        labels = _tied_back(edges, np.asarray(sub.es["strong"], dtype=np.bool_), labels)
     communities: dict[int, list[int]] = {}
     for v, label in enumerate(labels.tolist()):
         communities.setdefault(label, []).append(v)
@@ -330,6 +332,41 @@ def _merge_back(
             target[b] = a
         labels = target[labels]
     return labels
+
+
+def _tied_back(
+    edges: npt.NDArray[np.int64], strong: npt.NDArray[np.bool_], labels: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Split only at a single point of contact: two communities are one network again when
+    two or more people on each side are tied across by strong links (co-offending, one
+    incident, a shared phone or vehicle, an association, a household). One person linked
+    to both is a bridge, and the split stands; several people on each side who know one
+    another are one group that community detection cut."""
+    labels = labels.copy()
+    while True:
+        la, lb = labels[edges[:, 0]], labels[edges[:, 1]]
+        cross = strong & (la != lb)
+        if not cross.any():
+            return labels
+        ends: dict[tuple[int, int], tuple[set[int], set[int]]] = {}
+        for (a, b), ca, cb in zip(
+            edges[cross].tolist(), la[cross].tolist(), lb[cross].tolist(), strict=True
+        ):
+            key, (pa, pb) = ((ca, cb), (a, b)) if ca < cb else ((cb, ca), (b, a))
+            sides = ends.setdefault(key, (set(), set()))
+            sides[0].add(pa)
+            sides[1].add(pb)
+        tied = sorted(k for k, (x, y) in ends.items() if len(x) >= 2 and len(y) >= 2)
+        if not tied:
+            return labels
+        target = np.arange(int(labels.max()) + 1)
+        used: set[int] = set()
+        for a, b in tied:
+            if a in used or b in used:
+                continue
+            used.update((a, b))
+            target[b] = a
+        labels = target[labels]
 
 
 def _without_group_only(
@@ -431,6 +468,8 @@ def _find_networks(
 ) -> tuple[list[list[int]], list[int | None]]:
     membership = components(graph, strong)
     reduced = _without_group_only(graph, strong, membership, settings)
+    # Leiden's subgraphs keep which links are strong (``_tied_back``).
+    graph.es["strong"] = strong.tolist()
     order = np.argsort(membership, kind="stable")
     bounds = np.flatnonzero(np.diff(membership[order])) + 1
     networks: list[list[int]] = []
