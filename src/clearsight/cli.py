@@ -33,7 +33,9 @@ from clearsight.commandline import (
 from clearsight.exports.beaconport import export_beaconport_command
 from clearsight.federation.cli import federate_app
 from clearsight.graph.cli import (
+    export_incidents_command,
     export_network_command,
+    export_network_evidence_command,
     export_networks_command,
     network_app,
     networks_command,
@@ -75,6 +77,8 @@ app.add_typer(network_app, name="network")
 export_app.command("networks")(export_networks_command)
 export_app.command("network")(export_network_command)
 export_app.command("beaconport")(export_beaconport_command)
+export_app.command("incidents")(export_incidents_command)
+export_app.command("network-evidence")(export_network_evidence_command)
 app.add_typer(stats_app, name="stats")
 app.add_typer(review_app, name="review")
 app.command("report")(report_command)
@@ -307,6 +311,9 @@ def status_command(db: DbOption = None, as_json: JsonOption = False) -> None:
             "FROM quarantine q JOIN sources s ON s.current_batch_id = q.batch_id)"
         ).fetchall()[0][0]
     )
+    from clearsight.graph.summary import network_status
+
+    networks = network_status(con)
     if as_json:
         summary = {
             "store": str(resolve_db_path(db)),
@@ -314,6 +321,7 @@ def status_command(db: DbOption = None, as_json: JsonOption = False) -> None:
             "sources": dict(sources),
             "current_rows": counts,
             "quarantined_rows": quarantined,
+            "networks": networks,
         }
         print(json.dumps(summary, indent=2))
         return
@@ -324,6 +332,15 @@ def status_command(db: DbOption = None, as_json: JsonOption = False) -> None:
     for name, n in counts.items():
         out.print(f"  {name}: {n:,} current rows", highlight=False)
     out.print(f"Quarantined rows in current batches: {quarantined:,}", highlight=False)
+    if networks is not None:
+        by_area = ", ".join(f"{a} {n:,}" for a, n in networks["partner_only_by_area"].items())
+        out.print(
+            f"Networks: {networks['networks']:,}; visible only through partner records: "
+            f"{networks['partner_only']:,}{' (' + by_area + ')' if by_area else ''}; "
+            f"hotspots: {networks['hotspots']:,}; incidents linked across agencies: "
+            f"{networks['incidents']:,}",
+            highlight=False,
+        )
 
 
 def _actor() -> str:

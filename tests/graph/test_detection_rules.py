@@ -140,12 +140,6 @@ def test_employee_of_a_shared_place_never_joins_two_groups(tmp_path: Path) -> No
     assert not any({"S1", "T1"} <= g for g in groups)
     assert {"S1", "S2"} <= groups[0] or {"S1", "S2"} <= groups[1]
     assert sum("K" in g for g in groups) == 1
-    # Counted as a link that shows people know one another, K would join both groups.
-    run(
-        con,
-        GraphSettings(bridging_link_types=("shared_victim",), employees_are_end_points=False),
-    )
-    assert any({"S1", "S2", "T1", "T2", "K"} <= set(m) for m in _networks(con))
     con.close()
 
 
@@ -174,10 +168,7 @@ def test_near_duplicate_pair_is_a_possible_duplicate_not_a_network(tmp_path: Pat
     assert [(a.split("/")[-1], b.split("/")[-1], t, r) for a, b, _, _, t, r in pairs] == [
         ("J1", "J2", ["shared_victim"], NEAR_DUPLICATE)
     ]
-    # Switched off, the pair is reported as a network again.
-    run(con, GraphSettings(duplicate_pairs_not_networks=False))
-    assert {"J1": "suspect", "J2": "suspect"} in _networks(con)
-    assert not con.execute("SELECT count(*) FROM network_possible_duplicates").fetchall()[0][0]
+    assert not any("J1" in m or "J2" in m for m in _networks(con))
     con.close()
 
 
@@ -237,10 +228,7 @@ def test_unidentified_pair_sharing_only_a_child_is_a_possible_duplicate(tmp_path
     assert not con.execute(
         "SELECT count(*) FROM networks WHERE NOT detectable_police_only"
     ).fetchall()[0][0]
-    # Switched off, the pair is a network again.
-    run(con, GraphSettings(unidentified_pairs_not_networks=False))
-    assert {"I1": "suspect", "U1": "suspect"} in _networks(con)
-    assert not con.execute("SELECT count(*) FROM network_possible_duplicates").fetchall()[0][0]
+    assert not any("I1" in m or "U1" in m for m in _networks(con))
     con.close()
 
 
@@ -590,8 +578,6 @@ def test_associate_in_an_exploited_childs_missing_episode_shares_the_child(
         "SELECT evidence FROM graph_links WHERE link_type = 'shared_victim'"
     ).fetchall()
     assert len(evidence) == 1 and "missing episode wyp-police:M1" in evidence[0][0]
-    run(con, GraphSettings(missing_episode_associates=False))
-    assert _networks(con) == []
     con.close()
 
 
@@ -728,9 +714,6 @@ def test_a_near_duplicate_pair_counts_once_between_areas(tmp_path: Path) -> None
         frozenset({*visitor, "wyp-police/M1", "wyp-police/M2"}),
         frozenset({*visitor, "gmp-police/M1", "gmp-police/M2"}),
     }
-    # Counted as two people, they join the two groups into one network.
-    run(con, GraphSettings(area_join_duplicates_once=False))
-    assert con.execute("SELECT count(*), max(size) FROM networks").fetchall() == [(1, 6)]
     con.close()
 
 
@@ -777,14 +760,9 @@ def test_an_intelligence_associate_counts_for_a_linked_member(tmp_path: Path) ->
         "L": "linked",
     }
     assert _networks(con) == [{"A1": "associate", "L": "linked", "S1": "suspect"}]
-    # Counting only suspects, offenders and facilitators, L is linked to one (S1): A1 and
-    # S1 are strangers.
-    run(con, GraphSettings(linked_member_counts_associates=False))
-    assert _networks(con) == []
-    # Without the child rule, C1 (recorded with both men) is a linked member too.
-    run(con, GraphSettings(linked_members_not_children=False))
+    # C1 (a child recorded with both men) is never a linked member.
     linked = con.execute("SELECT entity_id FROM graph_involved WHERE role = 'linked'")
-    assert sorted(e.split("/")[-1] for (e,) in linked.fetchall()) == ["C1", "L"]
+    assert sorted(e.split("/")[-1] for (e,) in linked.fetchall()) == ["L"]
     con.close()
 
 
@@ -826,7 +804,5 @@ def test_one_named_man_and_unidentified_men_sharing_a_child_are_a_possible_dupli
         ("N1", "U1", UNIDENTIFIED_PAIR),
         ("N1", "U2", UNIDENTIFIED_PAIR),
     ]
-    # Switched off, the three are a network again.
-    run(con, GraphSettings(unidentified_groups_not_networks=False))
-    assert {"N1": "suspect", "U1": "suspect", "U2": "suspect"} in _networks(con)
+    assert not any("N1" in m for m in _networks(con))
     con.close()

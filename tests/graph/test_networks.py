@@ -11,7 +11,7 @@ import pytest
 
 from clearsight.definitions import evaluate_all
 from clearsight.graph import GraphSettings, run
-from clearsight.graph.detect import _networks
+from clearsight.graph.detect import _networks, _tied_back
 from clearsight.graph.ids import assign_ids, fresh_id
 from clearsight.store import connect
 from tests.graph.scenario import load_scenario
@@ -200,6 +200,25 @@ def test_bridge_splits_two_groups_dense_group_stays_one() -> None:
     graph, knowing = _graph(ring, 7)
     networks, split_from = _networks(graph, knowing, GraphSettings())
     assert networks == [list(range(7))] and split_from == [None]
+
+
+def test_a_split_stands_only_at_a_single_point_of_contact() -> None:
+    """Two dense groups of six tied across by one person are two networks; tied across by
+    two people on each side (say two co-offending with two others), they are one: a group
+    community detection cut is put back (``_tied_back``)."""
+    a = [(i, j) for i in range(6) for j in range(i + 1, 6)]
+    b = [(i, j) for i in range(6, 12) for j in range(i + 1, 12)]
+    one = [(0, 6), (0, 7)]
+    graph, knowing = _graph(a + b + one, 12)
+    networks, _ = _networks(graph, knowing, GraphSettings())
+    assert sorted(map(sorted, networks)) == [list(range(6)), list(range(6, 12))]
+    edges = np.asarray(a + b + [(0, 6), (1, 7)], dtype=np.int64)
+    labels = np.asarray([0] * 6 + [1] * 6, dtype=np.int64)
+    strong = np.ones(len(edges), dtype=np.bool_)
+    assert set(_tied_back(edges, strong, labels).tolist()) == {0}
+    # The same two ties as bridging links (a shared child) leave the split.
+    strong[-2:] = False
+    assert set(_tied_back(edges, strong, labels).tolist()) == {0, 1}
 
 
 @pytest.mark.parametrize("cap", [1])

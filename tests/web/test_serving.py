@@ -133,14 +133,25 @@ def test_person_page_lists_the_entitys_networks(store: Built, login: Login) -> N
         [HOME],
     )
     assert rows, "no home-area entity is in a network"
+    # A child a network offended against is in its picture: her page says so.
+    victims = query(
+        store.db,
+        "SELECT v.entity_id FROM network_victims v JOIN person_entities pe USING (entity_id)"
+        " JOIN sources s USING (source_id) GROUP BY 1 HAVING bool_and(s.area = ?)"
+        " ORDER BY 1 LIMIT 2",
+        [HOME],
+    )
+    assert victims, "no home-area child is in a network's picture"
+    rows += victims
     client = login(ANALYST)
     for (entity_id,) in rows:
         page = client.get(f"/person/{entity_id}")
         assert page.status_code == 200
         want = query(
             store.db,
-            "SELECT network_id FROM network_members WHERE entity_id = ? ORDER BY 1",
-            [entity_id],
+            "SELECT network_id FROM network_members WHERE entity_id = ? UNION ALL "
+            "SELECT network_id FROM network_victims WHERE entity_id = ? ORDER BY 1",
+            [entity_id, entity_id],
         )
         shown = re.findall(r'href="/network/([^"/]+)"', page.text)
         assert shown == [str(r[0]) for r in want]

@@ -17,6 +17,7 @@ ICONS = {
     "email": "Email",
     "online_account": "Computer",
     "location": "Building",
+    "event": "Event",
 }
 
 

@@ -17,7 +17,7 @@ class ExportError(ValueError):
 @dataclass
 class Node:
     id: str
-    kind: str  # person, child, phone, vehicle, email, online_account, location
+    kind: str  # person, child, phone, vehicle, email, online_account, location, event
     label: str
     attributes: dict[str, str] = field(default_factory=dict)
 
@@ -27,7 +27,9 @@ class Edge:
     id: str
     source: str
     target: str
-    kind: str  # a person-person link type, or uses / resides_at / employed_at / offended_at
+    # A person-person link type, or uses / resides_at / employed_at / frequents /
+    # offended_at (person-place), or involved_in (person-event, the role as label).
+    kind: str
     label: str
     attributes: dict[str, str] = field(default_factory=dict)
 
@@ -60,9 +62,19 @@ def load_subgraph(con: duckdb.DuckDBPyConnection, network_id: str) -> Subgraph:
         raise ExportError(f"no network {network_id!r}; see 'clearsight network list'")
     attributes = {c: _s(v) for c, v in zip(columns, rows[0], strict=True)}
     nodes: dict[str, Node] = {}
-    for entity_id, label, role, degree, betweenness, brokerage, rank, unidentified in con.execute(
+    for (
+        entity_id,
+        label,
+        role,
+        degree,
+        betweenness,
+        brokerage,
+        rank,
+        unidentified,
+        confirmed,
+    ) in con.execute(
         "SELECT m.entity_id, e.label, m.role, m.degree, m.betweenness, m.brokerage, "
-        "m.key_person_rank, m.unidentified FROM network_members m "
+        "m.key_person_rank, m.unidentified, m.police_confirmed FROM network_members m "
         "JOIN graph_entities e USING (entity_id) WHERE network_id = ? ORDER BY key_person_rank",
         [network_id],
     ).fetchall():
@@ -77,6 +89,10 @@ def load_subgraph(con: duckdb.DuckDBPyConnection, network_id: str) -> Subgraph:
                 "brokerage": _s(brokerage),
                 "key_person_rank": _s(rank),
                 "unidentified": _s(unidentified).lower(),
+                # Partner intelligence is never presented as a police suspect.
+                "basis": "police-confirmed"
+                if confirmed
+                else "partner intelligence, not police-confirmed",
             },
         )
     for entity_id, label, n_events in con.execute(
@@ -133,20 +149,75 @@ def load_subgraph(con: duckdb.DuckDBPyConnection, network_id: str) -> Subgraph:
             name or postcode or location_key,
             {"postcode": _s(postcode), "location_type": _s(location_type), "uses": _s(uses)},
         )
+    # A person who both frequents (lives at, works at) a place and offended there keeps
+    # both links.
     for entity_id, location_key, how in con.execute(
         """
-        SELECT DISTINCT m.entity_id, l.location_key,
-               CASE WHEN pl.via IS NOT NULL THEN pl.via ELSE 'offended_at' END
+        SELECT DISTINCT m.entity_id, l.location_key, pl.via
         FROM network_members m JOIN network_locations l USING (network_id)
-        LEFT JOIN graph_person_locations pl
-               ON pl.entity_id = m.entity_id AND pl.location_key = l.location_key
-        LEFT JOIN graph_involvements i ON i.entity_id = m.entity_id
-        LEFT JOIN graph_events e ON e.event_key = i.event_key
+        JOIN graph_person_locations pl
+             ON pl.entity_id = m.entity_id AND pl.location_key = l.location_key
+        WHERE m.network_id = ?
+        UNION
+        SELECT DISTINCT m.entity_id, l.location_key, 'offended_at'
+        FROM network_members m JOIN network_locations l USING (network_id)
+        JOIN graph_involvements i ON i.entity_id = m.entity_id
+        JOIN graph_events e ON e.event_key = i.event_key
              AND e.location_key = l.location_key AND e.relevant
-        WHERE m.network_id = ? AND (pl.via IS NOT NULL OR e.event_key IS NOT NULL)
+        WHERE m.network_id = ? AND i.role IN ('suspect', 'offender', 'facilitator', 'associate')
         ORDER BY 1, 2, 3
+        """,
+        [network_id, network_id],
+    ).fetchall():
+        edges.append(Edge(f"e{len(edges)}", entity_id, location_key, how, how.replace("_", " ")))
+    _child_events(con, network_id, nodes, edges)
+    return Subgraph(network_id, attributes, list(nodes.values()), edges)
+
+
+def _child_events(
+    con: duckdb.DuckDBPyConnection, network_id: str, nodes: dict[str, Node], edges: list[Edge]
+) -> None:
+    """Each child offended against, linked to the events that involve her and a member,
+    and each such event to the members in it: no child is an isolated node."""
+    for event_key, event_type, date, offence, source, entity_id, role in con.execute(
+        """
+        WITH people AS (
+            SELECT entity_id FROM network_members WHERE network_id = $1
+            UNION SELECT entity_id FROM network_victims WHERE network_id = $1
+        ),
+        ev AS (
+            SELECT DISTINCT c.event_key FROM network_victims v
+            JOIN graph_involvements c ON c.entity_id = v.entity_id AND c.is_child
+            JOIN graph_involvements o ON o.event_key = c.event_key
+            JOIN network_members m ON m.entity_id = o.entity_id AND m.network_id = $1
+            WHERE v.network_id = $1
+        )
+        SELECT DISTINCT e.event_key, e.event_type, e.event_date, e.offence, e.source_id,
+               i.entity_id, i.role
+        FROM ev JOIN graph_events e USING (event_key)
+        JOIN graph_involvements i USING (event_key)
+        WHERE i.entity_id IN (SELECT entity_id FROM people)
+        ORDER BY 1, 6, 7
         """,
         [network_id],
     ).fetchall():
-        edges.append(Edge(f"e{len(edges)}", entity_id, location_key, how, how.replace("_", " ")))
-    return Subgraph(network_id, attributes, list(nodes.values()), edges)
+        if entity_id not in nodes:
+            continue
+        label = f"{event_type} {date or ''}".strip()
+        nodes.setdefault(
+            event_key,
+            Node(
+                event_key,
+                "event",
+                label,
+                {
+                    "event_type": _s(event_type),
+                    "date": _s(date),
+                    "offence": _s(offence),
+                    "source": _s(source),
+                },
+            ),
+        )
+        edges.append(
+            Edge(f"e{len(edges)}", entity_id, event_key, "involved_in", role, {"role": role})
+        )

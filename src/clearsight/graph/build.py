@@ -11,51 +11,29 @@ so nothing downstream (detection, key people, ordering) can depend on them.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 
 import duckdb
 
+from clearsight.graph.incidents import link_incidents
+from clearsight.graph.links import person_links
+from clearsight.graph.offending_side import offending_side
+from clearsight.graph.places import hotspots, sightings
 from clearsight.graph.settings import (
     CHILD_ROLES,
-    KNOWING_ASSOCIATIONS,
-    LINKING_ROLES,
     OBJECT_TYPES,
-    OFFENDING_ROLES,
     GraphSettings,
 )
+from clearsight.graph.statements import _sql_list, _timed, log, table_exists
 
-log = logging.getLogger("clearsight.graph")
+__all__ = ["_sql_list", "_timed", "build", "log", "table_exists"]
 
 # Names agencies write when they do not know who someone is.
 _UNIDENTIFIED = (
     r"^(unknown|unk|unkn|nk|n k|unidentified|unnamed|anon|anonymous|not known|"
     r"male|female|man|woman|boy|girl|person|x+|tbc|\s)*$"
 )
-
-
-def _timed(con: duckdb.DuckDBPyConnection, sql: str) -> None:
-    """Run ``sql``, logging its seconds under its first meaningful line."""
-    start = time.perf_counter()
-    con.execute(sql)
-    lines = [
-        ln.strip() for ln in sql.splitlines() if ln.strip() and not ln.strip().startswith("--")
-    ]
-    log.info("  %.2f s  %s", time.perf_counter() - start, " ".join(lines[:2])[:90])
-
-
-def _sql_list(values: tuple[str, ...]) -> str:
-    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
-
-
-def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    rows = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary "
-        "UNION ALL SELECT count(*) FROM duckdb_views() WHERE view_name = ?",
-        [name, name],
-    ).fetchall()
-    return any(int(r[0]) for r in rows)
 
 
 def _entity_map(con: duckdb.DuckDBPyConnection) -> None:
@@ -301,433 +279,9 @@ def _person_locations(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _child_associates(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
-    """``_child_associates``: a person recorded as ``associate_of`` or ``seen_with`` (never
-    ``family_of``) a child who is the victim of a sexual offence (``child_associates``),
-    or the associate in such a child's missing episode (``missing_episode_associates``),
-    when that person is not themselves on the child side of any event. Such a person
-    shares the child with its offenders (a ``shared_victim`` link); the associate in a
-    missing episode is on the offending side, the associate by record only if also an
-    associate in an event with an exploitation context."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _child_associates (adult VARCHAR, child VARCHAR, "
-        "via VARCHAR, record_key VARCHAR, source_id VARCHAR, date DATE, police BOOLEAN)"
-    )
-    children = _sql_list(CHILD_ROLES)
-    # Children who were sexually exploited, and everyone on the child side of an event.
-    ctes = f"""
-        victims AS (
-            SELECT DISTINCT i.entity_id FROM graph_involvements i
-            JOIN graph_events e USING (event_key)
-            WHERE i.is_child AND i.sexual AND list_contains({children}, i.role)
-              AND NOT e.flag_marker
-        ),
-        child_side AS (
-            SELECT DISTINCT entity_id FROM graph_involvements
-            WHERE is_child OR list_contains({children}, role)
-        )"""
-    if s.child_associates:
-        _timed(
-            con,
-            f"""
-            INSERT INTO _child_associates
-            WITH {ctes},
-            ends AS (
-                SELECT a.association_type, a.start_date, a.source_id, f.police,
-                       f.entity_id AS ef, f.record_key AS rf, t.entity_id AS et,
-                       t.record_key AS rt
-                FROM current_associations a
-                JOIN graph_person_map f ON f.source_id = a.source_id AND f.person_id = a.from_id
-                JOIN graph_person_map t ON t.source_id = a.source_id AND t.person_id = a.to_id
-                WHERE a.from_type = 'person' AND a.to_type = 'person'
-                  AND a.association_type IN ('associate_of', 'seen_with')
-                  AND f.entity_id <> t.entity_id
-            ),
-            both_ways AS (
-                SELECT ef AS adult, et AS child, association_type AS via, [rf, rt] AS records,
-                       source_id, start_date AS date, police FROM ends
-                UNION ALL
-                SELECT et, ef, association_type, [rt, rf], source_id, start_date, police
-                FROM ends
-            )
-            SELECT b.adult, b.child, b.via, unnest(b.records) AS record_key, b.source_id,
-                   b.date, b.police
-            FROM both_ways b SEMI JOIN victims v ON v.entity_id = b.child
-            WHERE b.adult NOT IN (SELECT entity_id FROM child_side)
-            """,
-        )
-    if s.missing_episode_associates:
-        # The person a sexually exploited child was with while missing.
-        _timed(
-            con,
-            f"""
-            INSERT INTO _child_associates
-            WITH {ctes},
-            pairs AS (
-                SELECT a.entity_id AS adult, c.entity_id AS child,
-                       'missing episode ' || e.event_key AS via,
-                       [a.record_key, c.record_key] AS records, e.source_id,
-                       e.event_date::DATE AS date, e.police
-                FROM graph_events e
-                JOIN graph_involvements a USING (event_key)
-                JOIN graph_involvements c USING (event_key)
-                WHERE e.event_type = 'missing_episode' AND a.role = 'associate'
-                  AND c.role = 'missing_person' AND a.entity_id <> c.entity_id
-            )
-            SELECT p.adult, p.child, p.via, unnest(p.records), p.source_id, p.date, p.police
-            FROM pairs p SEMI JOIN victims v ON v.entity_id = p.child
-            WHERE p.adult NOT IN (SELECT entity_id FROM child_side)
-            """,
-        )
-
-
 def _evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
-    linking, offending = _sql_list(LINKING_ROLES), _sql_list(OFFENDING_ROLES)
-    knowing = _sql_list(KNOWING_ASSOCIATIONS)
-    involved = _sql_list(s.involved_roles)
-    assoc_types = _sql_list(s.associate_event_types)
-    # Evidence of knowing an offender outside a shared meeting or referral (not a
-    # household: see GraphSettings.associate_link_types).
-    expand_links = _sql_list(s.associate_link_types)
-    _timed(
-        con,
-        f"""
-        CREATE OR REPLACE TEMP TABLE _evidence AS
-        -- Co-involved in one event on the offending side.
-        WITH inv AS (
-            SELECT DISTINCT entity_id, record_key, source_id, event_key, role, event_date, police
-            FROM graph_involvements WHERE list_contains({linking}, role)
-        ),
-        small AS (
-            SELECT event_key FROM inv GROUP BY event_key
-            HAVING count(DISTINCT entity_id) BETWEEN 2 AND {s.max_event_people}
-        ),
-        inv_s AS (SELECT * FROM inv SEMI JOIN small USING (event_key))
-        SELECT a.entity_id AS entity_a, b.entity_id AS entity_b, 'co_involved' AS link_type,
-               'event ' || a.event_key || ' as ' || a.role || ' and ' || b.role AS via,
-               [a.record_key, b.record_key] AS records, [a.source_id] AS sources,
-               a.event_date AS date, a.police AS police
-        FROM inv_s a JOIN inv_s b ON a.event_key = b.event_key AND a.entity_id < b.entity_id
-        """,
-    )
-    _child_associates(con, s)
-    _timed(
-        con,
-        f"""
-        INSERT INTO _evidence
-        -- The same child victim of exploitation, in the same or different events and
-        -- sources. One row per offender and child first, so a child in many events
-        -- yields one item per pair of offenders, not one per pair of events.
-        WITH ov_events AS (
-            SELECT o.entity_id AS offender, v.entity_id AS victim,
-                   min(o.event_key) AS event_key, count(DISTINCT o.event_key) AS n_events,
-                   list_distinct(list(o.record_key) || list(v.record_key))
-                       [1:{s.max_evidence_items}] AS records,
-                   list_distinct(list(o.source_id)) AS sources, min(o.event_date) AS date,
-                   bool_or(o.police) AS police
-            FROM graph_involvements o JOIN graph_involvements v
-              ON o.event_key = v.event_key AND v.is_child AND o.entity_id <> v.entity_id
-            -- A flag marker alone (the child's flag on a burglary) is not exploitation.
-            WHERE list_contains({offending}, o.role) AND o.sexual
-              AND o.event_key NOT IN (SELECT event_key FROM graph_events WHERE flag_marker)
-            GROUP BY o.entity_id, v.entity_id
-        ),
-        -- Recorded as the associate of (or seen with) a child who was sexually exploited,
-        -- not as family: the adult a social worker names at the child's strategy meeting.
-        ov_assoc AS (
-            SELECT adult AS offender, child AS victim,
-                   min(CASE WHEN via LIKE 'missing episode %' THEN via
-                            ELSE 'association ' || via END) AS event_key,
-                   1 AS n_events, list_distinct(list(record_key))[1:{s.max_evidence_items}]
-                       AS records,
-                   list_distinct(list(source_id)) AS sources, min(date) AS date,
-                   bool_or(police) AS police
-            FROM _child_associates GROUP BY adult, child
-        ),
-        ov AS (
-            SELECT * FROM ov_events
-            UNION ALL
-            SELECT a.* FROM ov_assoc a ANTI JOIN ov_events e USING (offender, victim)
-        ),
-        ok AS (
-            SELECT victim FROM ov GROUP BY victim
-            HAVING count(*) BETWEEN 2 AND {s.max_victim_offenders}
-        ),
-        ov_s AS (SELECT * FROM ov SEMI JOIN ok USING (victim))
-        SELECT a.offender, b.offender, 'shared_victim',
-               'child ' || a.victim || ' in ' || a.event_key
-                 || CASE WHEN a.event_key <> b.event_key THEN ' and ' || b.event_key ELSE '' END
-                 || CASE WHEN a.n_events + b.n_events > 2
-                         THEN ' (' || (a.n_events + b.n_events) || ' events)' ELSE '' END,
-               list_distinct(a.records || b.records), list_distinct(a.sources || b.sources),
-               least(a.date, b.date), a.police AND b.police
-        FROM ov_s a JOIN ov_s b ON a.victim = b.victim AND a.offender < b.offender
-        """,
-    )
-    _timed(
-        con,
-        f"""
-        INSERT INTO _evidence
-        WITH ok AS (
-            SELECT object_key FROM graph_person_objects GROUP BY object_key
-            HAVING count(DISTINCT entity_id) BETWEEN 2 AND {s.max_object_people}
-        ),
-        po AS (SELECT DISTINCT * FROM graph_person_objects SEMI JOIN ok USING (object_key))
-        SELECT a.entity_id, b.entity_id, 'shared_object',
-               a.object_key || ' (' || a.via || '; ' || b.via || ')',
-               list_distinct([a.record_key, b.record_key]),
-               list_distinct([a.source_id, b.source_id]), least(a.date, b.date),
-               a.police AND b.police
-        FROM po a JOIN po b ON a.object_key = b.object_key AND a.entity_id < b.entity_id
-        """,
-    )
-    _timed(
-        con,
-        f"""
-        INSERT INTO _evidence
-        WITH pp AS (
-            SELECT a.source_id, a.association_type, a.start_date, f.entity_id AS ef,
-                   f.record_key AS rf, t.entity_id AS et, t.record_key AS rt, f.police
-            FROM current_associations a
-            JOIN graph_person_map f ON f.source_id = a.source_id AND f.person_id = a.from_id
-            JOIN graph_person_map t ON t.source_id = a.source_id AND t.person_id = a.to_id
-            WHERE a.from_type = 'person' AND a.to_type = 'person'
-              AND list_contains({knowing}, a.association_type) AND f.entity_id <> t.entity_id
-        )
-        SELECT least(ef, et), greatest(ef, et), 'association', association_type, [rf, rt],
-               [source_id], start_date, police
-        FROM pp
-        """,
-    )
-    _timed(
-        con,
-        f"""
-        INSERT INTO _evidence
-        WITH addr AS (
-            SELECT m.entity_id, m.record_key, m.source_id, m.police,
-                   'address ' || p.postcode || ' ' || regexp_replace(lower(p.address),
-                       '[^a-z0-9]+', ' ', 'g') AS address_key, NULL::DATE AS date
-            FROM current_persons p JOIN graph_person_map m USING (source_id, person_id)
-            WHERE p.postcode IS NOT NULL AND p.address IS NOT NULL
-            UNION ALL
-            SELECT entity_id, record_key, source_id, police, location_key, date
-            FROM graph_person_locations WHERE via = 'resides_at'
-        ),
-        ok AS (
-            SELECT address_key FROM addr GROUP BY address_key
-            HAVING count(DISTINCT entity_id) BETWEEN 2 AND {s.max_address_people}
-        ),
-        a2 AS (SELECT * FROM addr SEMI JOIN ok USING (address_key))
-        SELECT a.entity_id, b.entity_id, 'same_address', a.address_key,
-               list_distinct([a.record_key, b.record_key]),
-               list_distinct([a.source_id, b.source_id]), least(a.date, b.date),
-               a.police AND b.police
-        FROM a2 a JOIN a2 b ON a.address_key = b.address_key AND a.entity_id < b.entity_id
-        """,
-    )
-    _timed(
-        con,
-        f"""
-        INSERT INTO _evidence
-        -- Employed at a place where children were exploited: "allowing their property to be
-        -- used" (IICSA C.3) links the employee to the offenders there.
-        WITH emp AS (
-            SELECT entity_id, record_key, source_id, police, location_key, date
-            FROM graph_person_locations WHERE via = 'employed_at'
-        ),
-        off AS (
-            SELECT i.entity_id, i.record_key, i.source_id, i.police, e.location_key,
-                   e.event_key, e.event_date
-            FROM graph_involvements i JOIN graph_events e USING (event_key)
-            WHERE e.relevant AND e.location_key IS NOT NULL
-              AND list_contains({offending}, i.role)
-        )
-        SELECT least(emp.entity_id, off.entity_id), greatest(emp.entity_id, off.entity_id),
-               'employed_at_offending_location',
-               'employee ' || emp.entity_id || ' at ' || emp.location_key || ', event '
-                 || off.event_key,
-               list_distinct([emp.record_key, off.record_key]),
-               list_distinct([emp.source_id, off.source_id]), off.event_date,
-               emp.police AND off.police
-        FROM emp JOIN off USING (location_key) WHERE emp.entity_id <> off.entity_id
-        """,
-    )
-    _timed(
-        con,
-        f"""
-        CREATE OR REPLACE TABLE graph_links AS
-        -- Most pairs rest on one item: they need no aggregation of their evidence (which,
-        -- done for every pair, spilled to disk at 1M people under the memory limit).
-        WITH n AS (
-            SELECT entity_a, entity_b, link_type, count(*) AS n_evidence
-            FROM _evidence GROUP BY ALL
-        ),
-        one AS (
-            SELECT e.entity_a, e.entity_b, e.link_type, 1::BIGINT AS n_evidence,
-                   list_sort(list_distinct(e.sources)) AS sources,
-                   [{{'via': e.via, 'records': e.records, 'sources': e.sources,
-                      'date': e.date, 'police': e.police}}] AS items,
-                   e.date AS first_date, e.date AS last_date, e.police AS police_evidence,
-                   e.link_type = 'association' AND e.via = 'family_of' AS family_only
-            FROM _evidence e SEMI JOIN (SELECT * FROM n WHERE n_evidence = 1) k
-                 USING (entity_a, entity_b, link_type)
-        ),
-        many AS (
-            SELECT entity_a, entity_b, link_type, count(*) AS n_evidence,
-                   list_sort(list_distinct(flatten(list(sources)))) AS sources,
-                   -- Bounded: the earliest items in full, the records behind them.
-                   list({{'via': via, 'records': records, 'sources': sources, 'date': date,
-                          'police': police}}
-                        ORDER BY coalesce(date, DATE '9999-12-31'), via)
-                       [1:{s.max_evidence_items}] AS items,
-                   min(date) AS first_date, max(date) AS last_date,
-                   bool_or(police) AS police_evidence,
-                   -- Only family_of associations: knowing, not evidence of offending together.
-                   bool_and(link_type = 'association' AND via = 'family_of') AS family_only
-            FROM _evidence SEMI JOIN (SELECT * FROM n WHERE n_evidence > 1) k
-                 USING (entity_a, entity_b, link_type)
-            GROUP BY entity_a, entity_b, link_type
-        ),
-        agg AS (SELECT * FROM one UNION ALL SELECT * FROM many)
-        SELECT entity_a, entity_b, link_type, n_evidence, sources,
-               list_sort(list_distinct(flatten([i.records FOR i IN items]))) AS record_keys,
-               first_date, last_date, police_evidence, family_only, to_json(items) AS evidence
-        FROM agg;
-        DROP TABLE _evidence;
-        """,
-    )
-    # Who is on the offending side: involved in, or facilitating, the exploitation of a child.
-    _timed(
-        con,
-        f"""
-        CREATE OR REPLACE TABLE graph_involved AS
-        SELECT i.entity_id,
-               CASE WHEN bool_or(i.role = 'offender') THEN 'offender'
-                    WHEN bool_or(i.role = 'suspect') THEN 'suspect'
-                    WHEN bool_or(i.role = 'facilitator') THEN 'facilitator'
-                    ELSE 'associate' END AS role,
-               count(DISTINCT i.event_key) AS n_events,
-               min(i.event_date) AS first_date, max(i.event_date) AS last_date
-        FROM graph_involvements i JOIN graph_events e USING (event_key)
-        WHERE e.relevant AND (list_contains({involved}, i.role)
-              OR (i.role = 'associate' AND list_contains({assoc_types}, e.event_type)))
-        GROUP BY i.entity_id
-        UNION ALL
-        SELECT emp, 'facilitator', 0, min(first_date), max(last_date) FROM (
-            SELECT entity_id AS emp, NULL::DATE AS first_date, NULL::DATE AS last_date
-            FROM graph_person_locations p
-            WHERE via = 'employed_at' AND EXISTS (
-                SELECT 1 FROM graph_events e
-                WHERE e.location_key = p.location_key AND e.relevant)
-        ) GROUP BY emp
-        """,
-    )
-    _timed(
-        con,
-        """
-        CREATE OR REPLACE TABLE graph_involved AS
-        SELECT entity_id,
-               CASE WHEN bool_or(role = 'offender') THEN 'offender'
-                    WHEN bool_or(role = 'suspect') THEN 'suspect'
-                    WHEN bool_or(role = 'facilitator') THEN 'facilitator'
-                    ELSE 'associate' END AS role,
-               sum(n_events) AS n_events, min(first_date) AS first_date,
-               max(last_date) AS last_date
-        FROM graph_involved GROUP BY entity_id
-        """,
-    )
-    # An associate in any event with an exploitation context (a strategy meeting, a
-    # referral) who is known to someone already involved (an association other than
-    # family, a shared phone or vehicle, the same event): the group's less visible members.
-    # Family at a child's strategy meeting are not, unless linked to an offender.
-    _timed(
-        con,
-        f"""
-        INSERT INTO graph_involved
-        WITH cand AS (
-            SELECT i.entity_id, count(DISTINCT i.event_key) AS n_events,
-                   min(i.event_date) AS first_date, max(i.event_date) AS last_date
-            FROM graph_involvements i JOIN graph_events e USING (event_key)
-            WHERE e.relevant AND i.role = 'associate'
-              AND i.entity_id NOT IN (SELECT entity_id FROM graph_involved)
-            GROUP BY i.entity_id
-        ),
-        known AS (
-            SELECT entity_a AS entity_id, entity_b AS other FROM graph_links
-            WHERE list_contains({expand_links}, link_type) AND NOT family_only
-            UNION ALL
-            SELECT entity_b, entity_a FROM graph_links
-            WHERE list_contains({expand_links}, link_type) AND NOT family_only
-        )
-        SELECT c.entity_id, 'associate', c.n_events, c.first_date, c.last_date
-        FROM cand c SEMI JOIN (
-            SELECT k.entity_id FROM known k JOIN graph_involved g ON g.entity_id = k.other
-            WHERE g.role <> 'associate'
-            UNION ALL
-            SELECT adult FROM _child_associates
-        ) x USING (entity_id)
-        """,
-    )
-    # The person a sexually exploited child was with while missing is on the offending
-    # side through that episode (which carries no exploitation context of its own).
-    _timed(
-        con,
-        """
-        INSERT INTO graph_involved
-        SELECT adult, 'associate', count(DISTINCT via), min(date), max(date)
-        FROM _child_associates
-        WHERE via LIKE 'missing episode %'
-          AND adult NOT IN (SELECT entity_id FROM graph_involved)
-        GROUP BY adult
-        """,
-    )
-    con.execute("DROP TABLE _child_associates")
-    if s.linked_member_min_links > 0:
-        _linked_members(con, s)
-
-
-def _linked_members(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
-    """People in no event on the offending side whom police link (an association other
-    than family, a shared phone or vehicle) to several people who are: a group's members
-    known only from its intelligence picture. Without them two members linked only
-    through such a person are two strangers. The people counted are suspects, offenders,
-    facilitators and (``linked_member_counts_associates``) associates; never another
-    linked member. Nobody on the child side of an event is one
-    (``linked_members_not_children``)."""
-    linked = _sql_list(s.linked_member_link_types)
-    # Associates count too (linked_member_counts_associates); never another linked member.
-    counted = (
-        "g.role <> 'linked'"
-        if s.linked_member_counts_associates
-        else "g.role NOT IN ('associate', 'linked')"
-    )
-    # Someone on the child side of any event is never a linked member: an exploited
-    # child is linked to the men recorded as her associates (linked_members_not_children).
-    children = _sql_list(CHILD_ROLES)
-    child_side = (
-        "AND k.entity_id NOT IN (SELECT entity_id FROM graph_involvements "
-        f"WHERE is_child OR list_contains({children}, role))"
-        if s.linked_members_not_children
-        else ""
-    )
-    _timed(
-        con,
-        f"""
-        INSERT INTO graph_involved
-        WITH k AS (
-            SELECT entity_a AS entity_id, entity_b AS other FROM graph_links
-            WHERE list_contains({linked}, link_type) AND NOT family_only
-            UNION ALL
-            SELECT entity_b, entity_a FROM graph_links
-            WHERE list_contains({linked}, link_type) AND NOT family_only
-        )
-        SELECT k.entity_id, 'linked', 0, NULL::DATE, NULL::DATE
-        FROM k JOIN graph_involved g ON g.entity_id = k.other AND {counted}
-        WHERE k.entity_id NOT IN (SELECT entity_id FROM graph_involved) {child_side}
-        GROUP BY k.entity_id
-        HAVING count(DISTINCT k.other) >= {s.linked_member_min_links}
-        """,
-    )
+    person_links(con, s)
+    offending_side(con, s)
 
 
 def _nodes_edges(con: duckdb.DuckDBPyConnection) -> None:
@@ -798,7 +352,11 @@ def build(
         ("events", lambda: _events(con, s)),
         ("objects", lambda: _objects(con)),
         ("person_locations", lambda: _person_locations(con)),
+        ("incidents", lambda: link_incidents(con, s)),
+        ("places", lambda: sightings(con)),
         ("evidence", lambda: _evidence(con, s)),
+        # After the offending side is known: hotspots count the adults on it.
+        ("hotspots", lambda: hotspots(con, s)),
         ("nodes_edges", lambda: _nodes_edges(con)),
     ]
     for name, step in steps:

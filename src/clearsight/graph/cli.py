@@ -37,25 +37,39 @@ def _require_networks(con: duckdb.DuckDBPyConnection) -> None:
         raise ValueError("no networks in this store; run 'clearsight networks' first")
 
 
-def networks_command(db: DbOption = None) -> None:
+def networks_command(
+    db: DbOption = None,
+    settings_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--settings",
+            help="YAML file overriding graph settings by name (see graph/settings.yaml).",
+        ),
+    ] = None,
+) -> None:
     """Build the graph, find offender networks, rank key people and apply the definitions:
     the networks and definitions stages of ``clearsight analyse``."""
+    from clearsight import audit
     from clearsight.commandline import cli_actor
+    from clearsight.graph import run
+    from clearsight.graph.settings import load_graph_settings
     from clearsight.pipeline import analyse
 
+    settings = load_graph_settings(settings_path)
     con = _open(db, read_only=False)
     try:
-        # The pipeline audits the networks run (an s62 "combination"), as ``analyse`` does.
-        results = {
-            r.stage: r.summary for r in analyse(con, {"networks", "definitions"}, actor=cli_actor())
-        }
+        summary = run(con, settings)
+        # Combining records about people is an s62 "combination", as in ``analyse``.
+        audit.record(con, actor=cli_actor(), action="network_run", details=summary.as_dict())
+        definitions = next(iter(analyse(con, {"definitions"}, actor=cli_actor()))).summary
     finally:
         con.close()
-    summary, definitions = results["networks"], results["definitions"]
     out.print(
-        f"{summary['entities']:,} people, {summary['links']:,} person links, "
-        f"{summary['involved']:,} on the offending side; {summary['networks']:,} networks "
-        f"({summary['police_only_detectable']:,} detectable from police data alone)."
+        f"{summary.entities:,} people, {summary.links:,} person links, "
+        f"{summary.involved:,} on the offending side; {summary.networks:,} networks "
+        f"({summary.police_only_detectable:,} detectable from police data alone; "
+        f"{summary.partner_only:,} visible only through partner records"
+        f"{_by_area(summary.partner_only_by_area)})."
     )
     table = Table(title="Definitions")
     for heading in ("definition", "meets", "possible"):
@@ -66,6 +80,10 @@ def networks_command(db: DbOption = None) -> None:
             possible = definitions.get(f"{definition_id}_possible", 0)
             table.add_row(definition_id, f"{meets:,}", f"{possible:,}")
     out.print(table)
+
+
+def _by_area(counts: dict[str, int]) -> str:
+    return ": " + ", ".join(f"{a} {n:,}" for a, n in counts.items()) if counts else ""
 
 
 @network_app.command("list")
@@ -82,8 +100,8 @@ def network_list(
     _require_networks(con)
     sql = (
         "SELECT n.network_id, n.size, n.n_victims, n.first_date, n.last_date, n.sources, "
-        "n.detectable_police_only, s.iicsa_status, s.cocad_category "
-        "FROM networks n JOIN network_status s USING (network_id)"
+        "n.detectable_police_only, n.partner_only, n.n_intelligence_only, s.iicsa_status, "
+        "s.cocad_category FROM networks n JOIN network_status s USING (network_id)"
     )
     params: list[str] = []
     if status:
@@ -98,12 +116,82 @@ def network_list(
     if as_json:
         print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=2))
         return
-    table = Table(title="Networks")
+    from clearsight.graph.summary import partner_only_by_area
+
+    by_area = partner_only_by_area(con)
+    table = Table(
+        title="Networks",
+        caption="Visible only through partner records (intelligence, not police-confirmed), "
+        f"per area: {_by_area(by_area)[2:] or 'none'}",
+    )
     for c in columns:
         table.add_column(c)
     for r in rows:
         table.add_row(*("" if v is None else str(v) for v in r))
     out.print(table)
+
+
+@network_app.command("hotspots")
+def network_hotspots(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="At most this many places (0: all).")] = 25,
+    people: Annotated[bool, typer.Option("--people", help="Also list who was seen, when.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Places where several children and several adults were seen over time (contextual
+    safeguarding), with who was seen there, how and when."""
+    from clearsight.graph.build import table_exists
+
+    con = _open(db, read_only=True)
+    if not table_exists(con, "place_hotspots"):
+        raise ValueError("no hotspots in this store; run 'clearsight networks' first")
+    sql = "SELECT * FROM place_hotspots" + (f" LIMIT {int(limit)}" if limit else "")
+    cursor = con.execute(sql)
+    columns = [d[0] for d in cursor.description]
+    spots = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+    seen: dict[str, list[dict[str, object]]] = {}
+    if people or as_json:
+        for key, label, child, how, date, source in con.execute(
+            "SELECT s.location_key, e.label, s.child, s.how, s.date, s.source_id "
+            "FROM place_sightings s JOIN graph_entities e USING (entity_id) "
+            "SEMI JOIN place_hotspots h USING (location_key) "
+            "ORDER BY s.location_key, s.date NULLS LAST, e.label"
+        ).fetchall():
+            seen.setdefault(str(key), []).append(
+                {"person": label, "child": child, "how": how, "date": date, "source": source}
+            )
+    con.close()
+    if as_json:
+        for spot in spots:
+            spot["seen"] = seen.get(str(spot["location_key"]), [])
+        print(json.dumps(spots, default=str, indent=2))
+        return
+    table = Table(title=f"Hotspots: {len(spots)}")
+    shown = (
+        "name",
+        "postcode",
+        "location_type",
+        "n_children",
+        "n_adults",
+        "n_offending_adults",
+        "n_exploitation_events",
+        "first_date",
+        "last_date",
+    )
+    for c in shown:
+        table.add_column(c)
+    for spot in spots:
+        table.add_row(*("" if spot[c] is None else str(spot[c]) for c in shown))
+    out.print(table)
+    for spot in spots if people else []:
+        out.print(f"{spot['name'] or spot['postcode']}:", highlight=False, markup=False)
+        for s in seen.get(str(spot["location_key"]), []):
+            who = "child" if s["child"] else "adult"
+            out.print(
+                f"  {s['date'] or 'undated'}  {s['person']} ({who}): {s['how']} [{s['source']}]",
+                highlight=False,
+                markup=False,
+            )
 
 
 @network_app.command("duplicates")
@@ -153,7 +241,8 @@ def network_show(
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """One network: members and key people, children, places, objects, links with evidence,
+    """One network in words: members and why each is there (rules and source records),
+    children and who offended against them, places, objects, links with their evidence,
     and every definition's result with the criteria met."""
     con = _open(db, read_only=True)
     _require_networks(con)
@@ -165,6 +254,11 @@ def network_show(
         ("locations", "SELECT * FROM network_locations WHERE network_id = ?"),
         ("objects", "SELECT * FROM network_objects WHERE network_id = ?"),
         ("links", "SELECT * FROM network_links WHERE network_id = ?"),
+        (
+            "evidence",
+            "SELECT * FROM network_evidence WHERE network_id = ? "
+            "ORDER BY entity_id, rule_id, source_id",
+        ),
         (
             "definitions",
             "SELECT definition_id, definition_version, status, category, criteria, evidence "
@@ -185,30 +279,10 @@ def network_show(
     if as_json:
         print(json.dumps(document, default=str, indent=2))
         return
-    head = document["network"]
-    assert isinstance(head, dict)
-    out.print(
-        f"[bold]{network_id}[/]: {head['size']} members, {head['n_victims']} children, "
-        f"{head['first_date']} to {head['last_date']}, sources {', '.join(head['sources'])}; "
-        f"police data alone: {'yes' if head['detectable_police_only'] else 'no'}"
-    )
-    member_columns = ("entity_id", "role", "degree", "betweenness", "brokerage", "key_person_rank")
-    members = Table(title="Members (key people first)")
-    for c in member_columns:
-        members.add_column(c)
-    member_rows = document["members"]
-    assert isinstance(member_rows, list)
-    for m in member_rows:
-        members.add_row(*(str(m[c]) for c in member_columns))
-    out.print(members)
-    definition_rows = document["definitions"]
-    assert isinstance(definition_rows, list)
-    for d in definition_rows:
-        met = ", ".join(f"{k}={v['met']}" for k, v in d["criteria"].items())
-        category = f" ({d['category']})" if d["category"] else ""
-        out.print(
-            f"{d['definition_id']} v{d['definition_version']}: {d['status']}{category}: {met}"
-        )
+    from clearsight.graph.show import describe
+
+    for line in describe(con, network_id):
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 def export_networks_command(
@@ -223,6 +297,36 @@ def export_networks_command(
 
     con = _open(db, read_only=True)
     n = write_networks_csv(con, out_path)
+    err.print(f"{n:,} rows written to {out_path}")
+
+
+def export_incidents_command(
+    db: DbOption = None,
+    out_path: Annotated[
+        Path, typer.Option("--out", help="CSV file to write.", show_default=False)
+    ] = Path("incidents.csv"),
+) -> None:
+    """Records of one episode held by different agencies, linked into incidents: one row
+    per record with the incident id, the record it was linked to, score and explanation."""
+    from clearsight.exports import write_incidents_csv
+
+    con = _open(db, read_only=True)
+    n = write_incidents_csv(con, out_path)
+    err.print(f"{n:,} rows written to {out_path}")
+
+
+def export_network_evidence_command(
+    db: DbOption = None,
+    out_path: Annotated[
+        Path, typer.Option("--out", help="CSV file to write.", show_default=False)
+    ] = Path("network-evidence.csv"),
+) -> None:
+    """The decision record: network_id, entity_id, rule_id, strength, source_id,
+    record_ids, first_date, last_date for every rule and source behind every member."""
+    from clearsight.exports import write_network_evidence_csv
+
+    con = _open(db, read_only=True)
+    n = write_network_evidence_csv(con, out_path)
     err.print(f"{n:,} rows written to {out_path}")
 
 

@@ -17,7 +17,8 @@ import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped]
 
 from clearsight.graph.build import _sql_list
-from clearsight.graph.settings import GraphSettings
+from clearsight.graph.rules import bridging_link_types, default_rules
+from clearsight.graph.settings import SUPPORT_LINK_TYPES, GraphSettings
 
 
 @dataclass
@@ -53,7 +54,7 @@ class LinkGraph:
 
     entities: list[str]
     graph: ig.Graph
-    # Per edge: some link other than a bridging one (settings.bridging_link_types).
+    # Per edge: some link other than a bridging one (``bridging: true`` in the rule pack).
     strong: npt.NDArray[np.bool_]
     vertex_entity: npt.NDArray[np.int64]
     # Entity-level links (entity index pairs, each once), for key people.
@@ -71,13 +72,20 @@ def load_graph(
     and a person is one vertex per such area.
     """
     types = _sql_list(settings.detection_link_types)
-    bridging = _sql_list(settings.bridging_link_types)
+    rules = default_rules()
+    # Bridging links and every link's weight are the evidence rule pack's.
+    bridging = _sql_list(bridging_link_types())
     group_only = (
         f"list_contains({_sql_list(settings.group_only_link_types)}, link_type)"
         if settings.group_only_link_types
         else "false"
     )
-    weight = float(settings.bridging_link_weight)
+    # Links that never join two people by themselves (a shared place) add their strength.
+    support = _sql_list(SUPPORT_LINK_TYPES)
+    weight = " ".join(
+        f"WHEN '{r.id}' THEN {r.strength}" for r in rules.values() if r.kind == "link"
+    )
+    is_support = f"list_contains({support}, link_type)"
     involved = _sql_list(settings.involved_roles)
     assoc_types = _sql_list(settings.associate_event_types)
     who = "graph_involved"
@@ -116,12 +124,15 @@ def load_graph(
         ),
         la AS (SELECT DISTINCT l.va, l.vb, l.link_type, {area} AS area FROM l {area_join})
         SELECT va, vb, area,
-               sum(CASE WHEN list_contains({bridging}, link_type) THEN {weight}
-                        ELSE 1.0 END)::DOUBLE AS w,
-               bool_or(NOT list_contains({bridging}, link_type)) AS strong,
-               coalesce(bool_and({group_only}), false) AS group_only,
-               bool_and(link_type = '{EMPLOYMENT}') AS employment_only
-        FROM la GROUP BY ALL ORDER BY va, vb, area
+               sum(CASE link_type {weight} ELSE 1.0 END)::DOUBLE AS w,
+               bool_or(NOT list_contains({bridging}, link_type) AND NOT {is_support})
+                   AS strong,
+               coalesce(bool_and({group_only} OR {is_support}), false) AS group_only,
+               bool_and(link_type = '{EMPLOYMENT}' OR {is_support}) AS employment_only
+        FROM la GROUP BY ALL
+        -- A place alone never puts two people in one group.
+        HAVING bool_or(NOT {is_support})
+        ORDER BY va, vb, area
         """
     ).fetchnumpy()
     employees = np.zeros(len(entities), dtype=np.bool_)
@@ -273,6 +284,8 @@ def _split(sub: ig.Graph, settings: GraphSettings) -> list[list[int]]:
             target = nxt
         labels = target[labels]
     labels = _merge_back(edges, weights, labels, settings.split_merge_ratio)
+    if "strong" in sub.es.attributes() and len(edges):
+        labels = _tied_back(edges, np.asarray(sub.es["strong"], dtype=np.bool_), labels)
     communities: dict[int, list[int]] = {}
     for v, label in enumerate(labels.tolist()):
         communities.setdefault(label, []).append(v)
@@ -319,6 +332,41 @@ def _merge_back(
             target[b] = a
         labels = target[labels]
     return labels
+
+
+def _tied_back(
+    edges: npt.NDArray[np.int64], strong: npt.NDArray[np.bool_], labels: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """Split only at a single point of contact: two communities are one network again when
+    two or more people on each side are tied across by strong links (co-offending, one
+    incident, a shared phone or vehicle, an association, a household). One person linked
+    to both is a bridge, and the split stands; several people on each side who know one
+    another are one group that community detection cut."""
+    labels = labels.copy()
+    while True:
+        la, lb = labels[edges[:, 0]], labels[edges[:, 1]]
+        cross = strong & (la != lb)
+        if not cross.any():
+            return labels
+        ends: dict[tuple[int, int], tuple[set[int], set[int]]] = {}
+        for (a, b), ca, cb in zip(
+            edges[cross].tolist(), la[cross].tolist(), lb[cross].tolist(), strict=True
+        ):
+            key, (pa, pb) = ((ca, cb), (a, b)) if ca < cb else ((cb, ca), (b, a))
+            sides = ends.setdefault(key, (set(), set()))
+            sides[0].add(pa)
+            sides[1].add(pb)
+        tied = sorted(k for k, (x, y) in ends.items() if len(x) >= 2 and len(y) >= 2)
+        if not tied:
+            return labels
+        target = np.arange(int(labels.max()) + 1)
+        used: set[int] = set()
+        for a, b in tied:
+            if a in used or b in used:
+                continue
+            used.update((a, b))
+            target[b] = a
+        labels = target[labels]
 
 
 def _without_group_only(
@@ -420,6 +468,8 @@ def _find_networks(
 ) -> tuple[list[list[int]], list[int | None]]:
     membership = components(graph, strong)
     reduced = _without_group_only(graph, strong, membership, settings)
+    # Leiden's subgraphs keep which links are strong (``_tied_back``).
+    graph.es["strong"] = strong.tolist()
     order = np.argsort(membership, kind="stable")
     bounds = np.flatnonzero(np.diff(membership[order])) + 1
     networks: list[list[int]] = []
@@ -631,28 +681,27 @@ def _possible_duplicates(
     likely one person the linkage stage left as two (a duplicate to review, not a
     network of two).
 
-    - near-duplicates by name and date of birth (``duplicate_pairs_not_networks``);
+    - near-duplicates by name and date of birth;
     - one of them unidentified, and nothing but bridging links (a shared child, a place)
-      between them (``unidentified_pairs_not_networks``): an "unknown male" who offended
+      between them: an "unknown male" who offended
       against the child another man offended against may be that man, and nothing in
       the records shows two people who know one another;
-    - (``unidentified_groups_not_networks``) a network of three or more, all but at most
+    - a network of three or more, all but at most
       one of them unidentified, on the same terms: one man named in one record and not
       in two others is no network of three."""
     found_groups: dict[int, str] = {}
-    if settings.unidentified_groups_not_networks:
-        larger = [i for i, members in enumerate(networks) if len(members) > 2]
-        if larger:
-            rows = con.execute(
-                _UNIDENTIFIED_GROUP,
-                [
-                    [i for i in larger for _ in networks[i]],
-                    [entities[v] for i in larger for v in networks[i]],
-                    list(settings.bridging_link_types),
-                    settings.unidentified_pair_dob_days,
-                ],
-            ).fetchall()
-            found_groups = {int(i): UNIDENTIFIED_PAIR for (i,) in rows}
+    larger = [i for i, members in enumerate(networks) if len(members) > 2]
+    if larger:
+        rows = con.execute(
+            _UNIDENTIFIED_GROUP,
+            [
+                [i for i in larger for _ in networks[i]],
+                [entities[v] for i in larger for v in networks[i]],
+                [*bridging_link_types(), *SUPPORT_LINK_TYPES],
+                settings.unidentified_pair_dob_days,
+            ],
+        ).fetchall()
+        found_groups = {int(i): UNIDENTIFIED_PAIR for (i,) in rows}
     pairs = [i for i, members in enumerate(networks) if len(members) == 2]
     if not pairs:
         return found_groups
@@ -661,29 +710,27 @@ def _possible_duplicates(
         first, second = sorted(entities[v] for v in networks[i])
         keys[i] = (first, second)
     found: dict[tuple[str, str], str] = {}
-    if settings.unidentified_pairs_not_networks:
-        for a, b in con.execute(
-            _UNIDENTIFIED_PAIR,
-            [
-                [k[0] for k in keys.values()],
-                [k[1] for k in keys.values()],
-                list(settings.bridging_link_types),
-                settings.unidentified_pair_dob_days,
-            ],
-        ).fetchall():
-            found[(str(a), str(b))] = UNIDENTIFIED_PAIR
-    if settings.duplicate_pairs_not_networks:
-        wanted = sorted({entities[v] for i in pairs for v in networks[i]})
-        for a, b in con.execute(
-            _NEAR_DUPLICATE,
-            [
-                wanted,
-                settings.duplicate_name_similarity,
-                settings.duplicate_strict_similarity,
-                settings.duplicate_strict_dob_days,
-            ],
-        ).fetchall():
-            found[(str(a), str(b))] = NEAR_DUPLICATE
+    for a, b in con.execute(
+        _UNIDENTIFIED_PAIR,
+        [
+            [k[0] for k in keys.values()],
+            [k[1] for k in keys.values()],
+            [*bridging_link_types(), *SUPPORT_LINK_TYPES],
+            settings.unidentified_pair_dob_days,
+        ],
+    ).fetchall():
+        found[(str(a), str(b))] = UNIDENTIFIED_PAIR
+    wanted = sorted({entities[v] for i in pairs for v in networks[i]})
+    for a, b in con.execute(
+        _NEAR_DUPLICATE,
+        [
+            wanted,
+            settings.duplicate_name_similarity,
+            settings.duplicate_strict_similarity,
+            settings.duplicate_strict_dob_days,
+        ],
+    ).fetchall():
+        found[(str(a), str(b))] = NEAR_DUPLICATE
     return found_groups | {i: found[keys[i]] for i in pairs if keys[i] in found}
 
 
@@ -696,11 +743,10 @@ def _drop(
 
 def _near_duplicate_finder(
     con: duckdb.DuckDBPyConnection, settings: GraphSettings
-) -> Callable[[list[str]], list[tuple[str, str]]] | None:
+) -> Callable[[list[str]], list[tuple[str, str]]]:
     """Pairs among the given entities that may be one person (``_NEAR_DUPLICATE``), for
-    counting the people two networks share (``area_join_duplicates_once``)."""
-    if not settings.area_join_duplicates_once:
-        return None
+    counting the people two networks share: one man the linkage stage left as two records
+    in two forces is one bridging person."""
 
     def find(entities: list[str]) -> list[tuple[str, str]]:
         rows = con.execute(

@@ -6,6 +6,7 @@ import duckdb
 import pyarrow as pa
 
 from clearsight.graph.build import _sql_list, _timed, table_exists
+from clearsight.graph.decision import write_network_evidence
 from clearsight.graph.detect import Detection
 from clearsight.graph.ids import assign_ids
 from clearsight.graph.key_people import measure, rank
@@ -90,6 +91,7 @@ def write(
     con.execute("CREATE OR REPLACE TEMP TABLE _ids AS SELECT * FROM _ids_arrow")
     con.unregister("_ids_arrow")
     _write_tables(con, detection.police_networks)
+    write_network_evidence(con)
     con.execute("DROP TABLE _members; DROP TABLE _ids")
     _write_duplicates(con, detection.possible_duplicates)
     return len(nets)
@@ -136,7 +138,7 @@ def _write_tables(con: duckdb.DuckDBPyConnection, police_networks: list[list[str
         """
         CREATE OR REPLACE TABLE network_members AS
         SELECT i.network_id, m.entity_id, g.role, e.unidentified, m.degree, m.betweenness,
-               m.brokerage, m.key_person_rank
+               m.brokerage, m.key_person_rank, g.police_confirmed
         FROM _members m JOIN _ids i USING (net) JOIN graph_involved g USING (entity_id)
         JOIN graph_entities e USING (entity_id)
         ORDER BY i.network_id, m.key_person_rank
@@ -219,6 +221,7 @@ def _write_tables(con: duckdb.DuckDBPyConnection, police_networks: list[list[str
         WITH m AS (
             SELECT nm.network_id, count(*) AS size,
                    count(*) FILTER (WHERE nm.unidentified) AS n_unidentified,
+                   count(*) FILTER (WHERE NOT nm.police_confirmed) AS n_intelligence_only,
                    min(g.first_date) AS first_date, max(g.last_date) AS last_date
             FROM network_members nm JOIN graph_involved g USING (entity_id)
             GROUP BY nm.network_id
@@ -255,7 +258,7 @@ def _write_tables(con: duckdb.DuckDBPyConnection, police_networks: list[list[str
                NULL::DOUBLE AS police_only_coverage,
                (SELECT any_value(split_from) FROM _members mm WHERE mm.net = i.net)
                    AS split_from,
-               i.carried_over
+               i.carried_over, m.n_intelligence_only, NULL::BOOLEAN AS partner_only
         FROM _ids i JOIN m USING (network_id) LEFT JOIN l USING (network_id)
         JOIN r USING (network_id) LEFT JOIN v USING (network_id)
         ORDER BY i.network_id
@@ -301,7 +304,7 @@ def _police_only(con: duckdb.DuckDBPyConnection, police_networks: list[list[str]
     )
     con.execute(
         "UPDATE networks n SET detectable_police_only = p.detectable, "
-        "police_only_coverage = p.coverage FROM _police_arrow p "
-        "WHERE p.network_id = n.network_id"
+        "police_only_coverage = p.coverage, partner_only = NOT p.detectable "
+        "FROM _police_arrow p WHERE p.network_id = n.network_id"
     )
     con.unregister("_police_arrow")

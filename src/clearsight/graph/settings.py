@@ -1,8 +1,19 @@
-"""Settings of the graph build and network detection: data, not constants buried in code."""
+"""Settings of the graph build and network detection: data, not constants buried in code.
+
+``settings.yaml`` beside this module documents every setting with its default and the
+domain reason it stands on; ``load_graph_settings`` reads it (and a file that overrides
+some settings by name), validating names and types. ``GraphSettings()`` holds the same
+defaults for programmatic use (a test keeps the two equal)."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 # Roles that put a person on the offending side of an event. `associate` links people
 # (co-involvement) but on its own does not make anyone a network member.
@@ -22,8 +33,17 @@ LINK_TYPES: tuple[str, ...] = (
     "association",
     "same_address",
     "employed_at_offending_location",
+    "same_incident",
+    "shared_place",
 )
-KNOWING_LINK_TYPES: tuple[str, ...] = tuple(t for t in LINK_TYPES if t != "shared_victim")
+# A shared child is no evidence that two people know one another (IICSA "possible"); nor
+# is being seen at one place (a busy hotel).
+KNOWING_LINK_TYPES: tuple[str, ...] = tuple(
+    t for t in LINK_TYPES if t not in ("shared_victim", "shared_place")
+)
+# Links that never put two people in one group by themselves (graph/places.py): detection
+# drops a link resting only on these, and they add their strength to other links.
+SUPPORT_LINK_TYPES: tuple[str, ...] = ("shared_place",)
 
 
 @dataclass(frozen=True)
@@ -42,12 +62,6 @@ class GraphSettings:
     max_evidence_items: int = 20
     # Link types that join people into one network.
     detection_link_types: tuple[str, ...] = LINK_TYPES
-    # Bridging links join a person to a group but never two groups: a shared child, or
-    # being employed where another offended (two groups using one takeaway, its staff
-    # linked to both). They join two people only when at least one of them is not already
-    # in a group held together by other links, so two groups exploiting the same child or
-    # using the same place stay two networks.
-    bridging_link_types: tuple[str, ...] = ("shared_victim", "employed_at_offending_location")
     # Links that join someone to a group but never make one: being employed where another
     # offended attaches the employee to people held together by some strong link (not a
     # bridging one). A component with no strong link (an employee and a lone offender at
@@ -61,57 +75,30 @@ class GraphSettings:
     # the offender is in, held together by some strong link, and only when nothing else
     # puts the employee in a network; it never carries a path between two other people.
     # Working at a place another group's offender used is evidence about the place, not
-    # that the two groups know one another (synthetic seeds 131 and 137: offenders of
-    # three groups at one takeaway chained into one network through its employee). An
+    # that the two groups know one another (IICSA C.3 counts those "allowing their
+    # property to be used", not everyone who used the place). An
     # employee linked to several such networks joins the one most of his links go to
     # (ties: the first in entity order). False: the link is a bridging link as above.
     employees_are_end_points: bool = True
-    # Leiden weight of a bridging link (other links weigh 1).
-    bridging_link_weight: float = 0.5
     # Roles that make someone involved when held in an event with an exploitation context.
     involved_roles: tuple[str, ...] = OFFENDING_ROLES
     # An associate is involved only in these event types: adults seen with the child in
     # intelligence or a missing episode, not family members at a strategy meeting.
     associate_event_types: tuple[str, ...] = ("intelligence", "missing_episode", "crime")
-    # Someone recorded as the associate of (or seen with; not family of) a child who was
-    # sexually exploited shares that child with its offenders (a shared_victim link), and
-    # an associate in an event with an exploitation context who is such a person is on
-    # the offending side.
-    child_associates: bool = True
-    # An associate in a missing episode of a child who was sexually exploited (the adult
-    # the child was found with) likewise shares that child with its offenders and is on
-    # the offending side, though the episode itself carries no flag or exploitation
-    # wording: being found with an exploited child while she was missing is what child
-    # abduction warning notices are issued on. Not someone on the child side of any
-    # event (another missing child). False turns it off.
-    missing_episode_associates: bool = True
     # Someone in no event on the offending side but linked by these link types (family
     # associations aside) to at least this many people who are joins them as an
     # associate: a group member police know only from its phones, vehicles and
     # associations. 0 turns it off.
     linked_member_min_links: int = 2
     linked_member_link_types: tuple[str, ...] = ("association", "shared_object")
-    # The people a linked member is linked to count whatever their offending-side role,
-    # associates too: the associate named in an intelligence report about exploitation,
-    # or the adult an exploited child was with, is as much on the offending side as a
-    # suspect (synthetic seeds 173 and 179: a group's associate and its suspect were
-    # both linked to one member police knew only from the group's phones, vehicles and
-    # sightings, and to nobody else). False: only suspects, offenders and facilitators
-    # count, as before.
-    linked_member_counts_associates: bool = True
-    # Nobody on the child side of any event (a victim, subject or missing person) is a
-    # linked member: an exploited child is recorded as seen with, or an associate of, the
-    # men who exploit her, and through her two groups that exploited her became one
-    # (synthetic seed 173). False: as before round 8.
-    linked_members_not_children: bool = True
     # Components of at least this many people are split by Leiden (leidenalg, RB
     # configuration model) into communities: two groups joined through one bridging
     # person become two networks; a dense group stays one.
     split_min_size: int = 6
     # Two Leiden communities are merged back when the link weight between them is at
-    # least this share of the smaller community's link weight. 0.2 (was 0.3): on seed 109
-    # (linkage identities) a 13-member group was cut into halves sharing 0.2-0.25 of
-    # their weight; on the fourteen tuning seeds 0.15 and 0.2 gave the same networks.
+    # least this share of the smaller community's link weight: a bridge through one
+    # person carries a small share of a group's links, a sparse group cut in two a large
+    # one (measurements: benchmarks/README.md, rounds 5 and 6).
     split_merge_ratio: float = 0.2
     # Components larger than this are always split, whatever split_min_size is.
     max_network_size: int = 40
@@ -167,7 +154,6 @@ class GraphSettings:
     # review, not into ``networks``. Name similarity is Jaro-Winkler on forename and
     # surname (a shared forename initial counts as agreement); with a date of birth
     # missing both names must reach ``duplicate_strict_similarity``.
-    duplicate_pairs_not_networks: bool = True
     duplicate_name_similarity: float = 0.88
     duplicate_strict_similarity: float = 0.92
     # Names that agree that closely, with dates of birth at most this many days apart
@@ -182,28 +168,90 @@ class GraphSettings:
     # them apart. It goes to ``network_possible_duplicates`` for review too, unless
     # both dates of birth are recorded and more than ``unidentified_pair_dob_days``
     # apart (then they are two people).
-    unidentified_pairs_not_networks: bool = True
     unidentified_pair_dob_days: int = 366
     # Likewise a network of three or more in which at most one person is named, linked
     # only by bridging links, with recorded dates of birth at most
     # ``unidentified_pair_dob_days`` apart: one man recorded once by name and in other
-    # crimes against the same child as "unknown male" is no network of three (synthetic
-    # seed 179, linkage identities). Its people are listed as pairs (the first with each
-    # other). False turns it off.
-    unidentified_groups_not_networks: bool = True
+    # crimes against the same child as "unknown male" is no network of three. Its people
+    # are listed as pairs (the first with each other).
     # Area-aware detection: a person's links count in the area of their evidence (the
     # area of the sources), so a person with evidence in two areas is split there and
     # can belong to a network in each; two networks found in different areas become one
     # only when they share at least this many people (evidence beyond one bridge).
     area_aware: bool = True
-    area_join_min_shared: int = 2
     # Two shared entities that are each other's near-duplicate by name and date of birth
-    # (the rule of ``duplicate_pairs_not_networks``) count as one person there: one man
-    # the linkage stage left as two records in two forces is one bridging person, not
-    # two (synthetic seed 149: a visiting offender recorded as "lewis taylor" in one
-    # force and "taylor leiis" in the other joined his home group to the one he visits).
-    area_join_duplicates_once: bool = True
+    # count as one person there: one man the linkage stage left as two records in two
+    # forces is one bridging person, not two.
+    area_join_min_shared: int = 2
+    # Records of one episode by different agencies (the same child, people or place) are
+    # one incident when their dates are at most this many days apart: a referral is
+    # decided on within one working day and a child is seen at hospital the same or the
+    # next day (Working Together to Safeguard Children 2023), while a partner's reported
+    # date can trail the police's occurred date by days (see graph/incidents.py).
+    incident_window_days: int = 7
+    # A place where at least this many children and this many adults were seen over time
+    # is a hotspot (contextual safeguarding: several children meeting adults at one place
+    # is where to look; one child and one adult is a household or a sighting).
+    hotspot_min_children: int = 2
+    hotspot_min_adults: int = 2
     # Betweenness is exact in networks up to this size, cut off at
     # ``betweenness_cutoff`` steps in larger ones (a hub-joined giant at scale).
     betweenness_exact_max: int = 2000
     betweenness_cutoff: int = 3
+
+
+def documented_settings() -> dict[str, dict[str, Any]]:
+    """The packaged ``settings.yaml``: each setting's ``value`` and ``reason``."""
+    text = (resources.files("clearsight.graph") / "settings.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise ValueError("settings.yaml: expected a mapping of setting names")
+    return data
+
+
+def _coerce(name: str, value: Any, default: Any, where: str) -> Any:
+    """``value`` as the type of ``default``, or a ValueError naming file and setting."""
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ValueError(f"{where}: {name} must be true or false, not {value!r}")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{where}: {name} must be a whole number, not {value!r}")
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"{where}: {name} must be a number, not {value!r}")
+        return float(value)
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise ValueError(f"{where}: {name} must be a text, not {value!r}")
+        return value
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{where}: {name} must be a list of names, not {value!r}")
+    return tuple(value)
+
+
+def load_graph_settings(path: Path | None = None, **overrides: Any) -> GraphSettings:
+    """The documented defaults (``settings.yaml``), overlaid by ``path`` (a YAML mapping
+    of setting name to value) and then by ``overrides``. An unknown setting or a value of
+    the wrong type is a ValueError naming the file and the setting."""
+    fields = {f.name: f.default for f in dataclasses.fields(GraphSettings)}
+    values: dict[str, Any] = {}
+    for name, entry in documented_settings().items():
+        if name not in fields or not isinstance(entry, dict) or "value" not in entry:
+            raise ValueError(f"settings.yaml: {name}: not a setting with a value")
+        values[name] = _coerce(name, entry["value"], fields[name], "settings.yaml")
+    layers: list[tuple[str, dict[str, Any]]] = []
+    if path is not None:
+        extra = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        if not isinstance(extra, dict):
+            raise ValueError(f"{path}: settings must be a YAML mapping of name: value")
+        layers.append((str(path), extra))
+    layers.append(("overrides", overrides))
+    for where, layer in layers:
+        for name, value in layer.items():
+            if name not in fields:
+                raise ValueError(f"{where}: unknown setting {name!r}")
+            values[name] = _coerce(name, value, fields[name], where)
+    return GraphSettings(**values)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from clearsight.graph.settings import GraphSettings
+from clearsight.graph.settings import GraphSettings, load_graph_settings
 
 if TYPE_CHECKING:
     from clearsight.graph.detect import Detection
@@ -25,10 +25,45 @@ class NetworksSummary:
     involved: int = 0
     networks: int = 0
     police_only_detectable: int = 0
+    # Networks the police-only rerun does not find: visible only through partner records,
+    # in total and per force area (a network spanning two areas counts in each).
+    partner_only: int = 0
+    partner_only_by_area: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def partner_only_by_area(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Networks visible only through partner records, per force area of their sources."""
+    rows = con.execute(
+        "SELECT area, count(*) FROM (SELECT unnest(areas) AS area FROM networks "
+        "WHERE partner_only) GROUP BY area ORDER BY area"
+    ).fetchall()
+    return {str(area): int(n) for area, n in rows}
+
+
+def network_status(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    """For ``clearsight status``: networks, those visible only through partner records
+    per area, hotspots and incidents linked across agencies; None before a network run."""
+    from clearsight.graph.build import table_exists
+
+    if not table_exists(con, "networks"):
+        return None
+
+    def count(table: str, where: str = "") -> int:
+        if not table_exists(con, table):
+            return 0
+        return int(con.execute(f"SELECT count(*) FROM {table} {where}").fetchall()[0][0])
+
+    return {
+        "networks": count("networks"),
+        "partner_only": count("networks", "WHERE partner_only"),
+        "partner_only_by_area": partner_only_by_area(con),
+        "hotspots": count("place_hotspots"),
+        "incidents": count("incidents"),
+    }
 
 
 Detector = Callable[[duckdb.DuckDBPyConnection, GraphSettings], "Detection"]
@@ -47,7 +82,7 @@ def run(
     """
     from clearsight.graph import build, detect, networks
 
-    s = settings or GraphSettings()
+    s = settings or load_graph_settings()
     find = detector or detect.detect
     seconds: dict[str, float] = {}
     start = time.perf_counter()
@@ -72,5 +107,7 @@ def run(
         involved=count("SELECT count(*) FROM graph_involved"),
         networks=n_networks,
         police_only_detectable=count("SELECT count(*) FROM networks WHERE detectable_police_only"),
+        partner_only=count("SELECT count(*) FROM networks WHERE partner_only"),
+        partner_only_by_area=partner_only_by_area(con),
         seconds=seconds,
     )

@@ -575,15 +575,19 @@ def _explanation(
     return links, None
 
 
+# Members, and the children a network offended against (role ``victim``): the network
+# page draws both, so the person page says both.
 ENTITY_NETWORKS_SQL = (
     "SELECT m.entity_id, n.network_id, n.size, n.n_victims, m.role, m.key_person_rank"
-    " FROM network_members m JOIN networks n USING (network_id)"
+    " FROM (SELECT network_id, entity_id, role, key_person_rank FROM network_members"
+    " UNION ALL SELECT network_id, entity_id, 'victim', NULL FROM network_victims) m"
+    " JOIN networks n USING (network_id)"
 )
 
 
 def entity_networks(con: duckdb.DuckDBPyConnection, entity_id: str) -> list[Row]:
     """The networks an entity is a member of, with its role in each, by network id."""
-    if not exists(con, "network_members") or not exists(con, "networks"):
+    if not all(exists(con, t) for t in ("network_members", "network_victims", "networks")):
         return []
     found = rows(con, f"{ENTITY_NETWORKS_SQL} WHERE m.entity_id = ?", [entity_id])
     for r in found:

@@ -307,7 +307,7 @@ class EntityNetworks:
     def _read(
         con: duckdb.DuckDBPyConnection, names: frozenset[str]
     ) -> dict[str, list[dict[str, Any]]]:
-        if not {"network_members", "networks"} <= names:
+        if not {"network_members", "network_victims", "networks"} <= names:
             return {}
         cur = con.execute(f"{ENTITY_NETWORKS_SQL} ORDER BY n.network_id")
         columns = [d[0] for d in cur.description]

@@ -1,0 +1,88 @@
+"""The decision record: for every network and every member, which rules of the evidence
+rule pack (``evidence_rules.yaml``) and which source records put them there.
+
+``network_evidence``: ``network_id, entity_id, rule_id, strength, source_id, record_ids,
+first_date, last_date``, one row per member, rule and source. Membership rules say why
+the person is on the offending side (``record_ids`` are the events, ``source:event_id``);
+link rules say what ties them to the other members inside the network (``record_ids`` are
+the person records of that source behind the link, ``source:person_id``)."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from clearsight.graph.rules import default_rules
+from clearsight.graph.settings import LINKING_ROLES, OFFENDING_ROLES
+from clearsight.graph.statements import _sql_list
+
+
+def write_network_evidence(con: duckdb.DuckDBPyConnection) -> None:
+    rules = default_rules()
+    con.register(
+        "_rule_arrow",
+        pa.table(
+            {
+                "rule_id": pa.array(list(rules), pa.string()),
+                "strength": pa.array([r.strength for r in rules.values()], pa.float64()),
+            }
+        ),
+    )
+    offending, linking = _sql_list(OFFENDING_ROLES), _sql_list(LINKING_ROLES)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE network_evidence AS
+        WITH membership AS (
+            SELECT m.network_id, m.entity_id,
+                   CASE WHEN list_contains({offending}, i.role) THEN 'offending_role'
+                        WHEN e.police THEN 'associate_in_exploitation_record'
+                        ELSE 'partner_intelligence' END AS rule_id,
+                   i.source_id, list_sort(list_distinct(list(e.event_key))) AS record_ids,
+                   min(i.event_date) AS first_date, max(i.event_date) AS last_date
+            FROM network_members m
+            JOIN graph_involvements i USING (entity_id)
+            JOIN graph_events e USING (event_key)
+            WHERE e.relevant AND list_contains({linking}, i.role) AND m.role <> 'linked'
+            GROUP BY ALL
+            UNION ALL
+            SELECT m.network_id, m.entity_id, 'employee_at_offending_location', pl.source_id,
+                   list_sort(list_distinct(list(pl.record_key))), min(pl.date), max(pl.date)
+            FROM network_members m JOIN graph_person_locations pl USING (entity_id)
+            WHERE pl.via = 'employed_at' AND EXISTS (
+                SELECT 1 FROM graph_events e
+                WHERE e.location_key = pl.location_key AND e.relevant)
+            GROUP BY ALL
+            UNION ALL
+            SELECT m.network_id, m.entity_id, 'linked_member', u.source_id,
+                   list_sort(list_distinct(flatten(list(l.record_keys)))),
+                   min(l.first_date), max(l.last_date)
+            FROM network_members m
+            JOIN graph_links l ON m.entity_id IN (l.entity_a, l.entity_b)
+            CROSS JOIN unnest(l.sources) u(source_id)
+            WHERE m.role = 'linked' AND l.link_type IN ('association', 'shared_object')
+            GROUP BY ALL
+        ),
+        ends AS (
+            SELECT network_id, entity_a AS entity_id, link_type, sources, record_keys,
+                   first_date, last_date FROM network_links
+            UNION ALL
+            SELECT network_id, entity_b, link_type, sources, record_keys, first_date,
+                   last_date FROM network_links
+        ),
+        links AS (
+            SELECT e.network_id, e.entity_id, e.link_type AS rule_id, u.source_id,
+                   list_sort(list_distinct(flatten(list(
+                       list_filter(e.record_keys, lambda r: starts_with(r, u.source_id || ':'))))))
+                       AS record_ids,
+                   min(e.first_date) AS first_date, max(e.last_date) AS last_date
+            FROM ends e CROSS JOIN unnest(e.sources) u(source_id)
+            GROUP BY ALL
+        ),
+        rows AS (SELECT * FROM membership UNION ALL SELECT * FROM links)
+        SELECT r.network_id, r.entity_id, r.rule_id, k.strength, r.source_id, r.record_ids,
+               r.first_date, r.last_date
+        FROM rows r JOIN _rule_arrow k USING (rule_id)
+        ORDER BY r.network_id, r.entity_id, r.rule_id, r.source_id
+        """
+    )
+    con.unregister("_rule_arrow")

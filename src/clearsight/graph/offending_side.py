@@ -1,0 +1,313 @@
+"""Who is on the offending side (``graph_involved``): suspects, offenders and facilitators
+in records of exploitation, associates in police records of it, adults recorded with an
+exploited child or named by a partner agency around her (intelligence, not
+police-confirmed), employees of places used for it, and linked members."""
+
+from __future__ import annotations
+
+import duckdb
+
+from clearsight.graph.settings import CHILD_ROLES, LINKING_ROLES, GraphSettings
+from clearsight.graph.statements import _sql_list, _timed
+
+
+def child_associates(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
+    """``_child_associates``: a person recorded as ``associate_of`` or ``seen_with`` (never
+    ``family_of``) a child who is the victim of a sexual offence, or the associate in
+    such a child's missing episode,
+    when that person is not themselves on the child side of any event. Such a person
+    shares the child with its offenders (a ``shared_victim`` link); the associate in a
+    missing episode is on the offending side, the associate by record only if also an
+    associate in an event with an exploitation context."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _child_associates (adult VARCHAR, child VARCHAR, "
+        "via VARCHAR, record_key VARCHAR, source_id VARCHAR, date DATE, police BOOLEAN)"
+    )
+    children = _sql_list(CHILD_ROLES)
+    # Children who were sexually exploited, and everyone on the child side of an event.
+    ctes = f"""
+        victims AS (
+            SELECT DISTINCT i.entity_id FROM graph_involvements i
+            JOIN graph_events e USING (event_key)
+            WHERE i.is_child AND i.sexual AND list_contains({children}, i.role)
+              AND NOT e.flag_marker
+        ),
+        child_side AS (
+            SELECT DISTINCT entity_id FROM graph_involvements
+            WHERE is_child OR list_contains({children}, role)
+        )"""
+    _timed(
+        con,
+        f"""
+        INSERT INTO _child_associates
+        WITH {ctes},
+        ends AS (
+            SELECT a.association_type, a.start_date, a.source_id, f.police,
+                   f.entity_id AS ef, f.record_key AS rf, t.entity_id AS et,
+                   t.record_key AS rt
+            FROM current_associations a
+            JOIN graph_person_map f ON f.source_id = a.source_id AND f.person_id = a.from_id
+            JOIN graph_person_map t ON t.source_id = a.source_id AND t.person_id = a.to_id
+            WHERE a.from_type = 'person' AND a.to_type = 'person'
+              AND a.association_type IN ('associate_of', 'seen_with')
+              AND f.entity_id <> t.entity_id
+        ),
+        both_ways AS (
+            SELECT ef AS adult, et AS child, association_type AS via, [rf, rt] AS records,
+                   source_id, start_date AS date, police FROM ends
+            UNION ALL
+            SELECT et, ef, association_type, [rt, rf], source_id, start_date, police
+            FROM ends
+        )
+        SELECT b.adult, b.child, b.via, unnest(b.records) AS record_key, b.source_id,
+               b.date, b.police
+        FROM both_ways b SEMI JOIN victims v ON v.entity_id = b.child
+        WHERE b.adult NOT IN (SELECT entity_id FROM child_side)
+        """,
+    )
+    # The person a sexually exploited child was with while missing.
+    _timed(
+        con,
+        f"""
+        INSERT INTO _child_associates
+        WITH {ctes},
+        pairs AS (
+            SELECT a.entity_id AS adult, c.entity_id AS child,
+                   'missing episode ' || e.event_key AS via,
+                   [a.record_key, c.record_key] AS records, e.source_id,
+                   e.event_date::DATE AS date, e.police
+            FROM graph_events e
+            JOIN graph_involvements a USING (event_key)
+            JOIN graph_involvements c USING (event_key)
+            WHERE e.event_type = 'missing_episode' AND a.role = 'associate'
+              AND c.role = 'missing_person' AND a.entity_id <> c.entity_id
+        )
+        SELECT p.adult, p.child, p.via, unnest(p.records), p.source_id, p.date, p.police
+        FROM pairs p SEMI JOIN victims v ON v.entity_id = p.child
+        WHERE p.adult NOT IN (SELECT entity_id FROM child_side)
+        """,
+    )
+    _partner_intelligence(con, s, ctes)
+
+
+def _partner_intelligence(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes: str) -> None:
+    """Adults a partner agency (social care, health, education, the voluntary sector)
+    names as the associate in its own record of an exploitation concern about a child:
+    the "older boyfriend" in a referral, the adult at a strategy meeting. Inspectors found
+    agencies did not share what partners knew about the adults around a child ("Time to
+    listen", the joint targeted area inspections of Ofsted, CQC, HMIC and HMI Probation,
+    2016); such a person shares the
+    child with its offenders and is on the offending side, as intelligence, not
+    police-confirmed (``graph_involved.police_confirmed``). Not the child's family
+    (``family_of`` the child in any source) nor a member of the child's household (the
+    same address): a parent at the child's meeting is there as family, and a household is
+    no evidence of exploitation. Not a child at that event (a friend named in a referral)
+    nor anyone on the child side of any event."""
+    children = _sql_list(CHILD_ROLES)
+    _timed(
+        con,
+        f"""
+        INSERT INTO _child_associates
+        WITH {ctes},
+        family AS (
+            SELECT f.entity_id AS a, t.entity_id AS b
+            FROM current_associations x
+            JOIN graph_person_map f ON f.source_id = x.source_id AND f.person_id = x.from_id
+            JOIN graph_person_map t ON t.source_id = x.source_id AND t.person_id = x.to_id
+            WHERE x.from_type = 'person' AND x.to_type = 'person'
+              AND x.association_type = 'family_of'
+        ),
+        home AS (
+            SELECT DISTINCT m.entity_id, p.postcode || ' ' || regexp_replace(
+                       lower(p.address), '[^a-z0-9]+', ' ', 'g') AS address_key
+            FROM current_persons p JOIN graph_person_map m USING (source_id, person_id)
+            WHERE p.postcode IS NOT NULL AND p.address IS NOT NULL
+        ),
+        pairs AS (
+            SELECT a.entity_id AS adult, c.entity_id AS child,
+                   'partner record ' || e.event_key AS via,
+                   [a.record_key, c.record_key] AS records, e.source_id,
+                   e.event_date::DATE AS date, e.police
+            FROM graph_events e
+            JOIN graph_involvements a USING (event_key)
+            JOIN graph_involvements c USING (event_key)
+            WHERE NOT e.police AND e.relevant AND NOT e.flag_marker
+              AND a.role = 'associate' AND NOT coalesce(a.age < {s.child_age}, false)
+              AND c.is_child AND list_contains({children}, c.role)
+              AND a.entity_id <> c.entity_id
+        )
+        SELECT p.adult, p.child, p.via, unnest(p.records), p.source_id, p.date, p.police
+        FROM pairs p SEMI JOIN victims v ON v.entity_id = p.child
+        WHERE p.adult NOT IN (SELECT entity_id FROM child_side)
+          AND NOT EXISTS (SELECT 1 FROM family f
+                          WHERE (f.a = p.adult AND f.b = p.child)
+                             OR (f.a = p.child AND f.b = p.adult))
+          AND NOT EXISTS (SELECT 1 FROM home ha JOIN home hc USING (address_key)
+                          WHERE ha.entity_id = p.adult AND hc.entity_id = p.child)
+        """,
+    )
+
+
+def offending_side(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
+    """``graph_involved``: who is on the offending side, with ``police_confirmed``."""
+    involved = _sql_list(s.involved_roles)
+    assoc_types = _sql_list(s.associate_event_types)
+    # Evidence of knowing an offender outside a shared meeting or referral (not a
+    # household: see GraphSettings.associate_link_types).
+    expand_links = _sql_list(s.associate_link_types)
+    # Who is on the offending side: involved in, or facilitating, the exploitation of a child.
+    _timed(
+        con,
+        f"""
+        CREATE OR REPLACE TABLE graph_involved AS
+        SELECT i.entity_id,
+               CASE WHEN bool_or(i.role = 'offender') THEN 'offender'
+                    WHEN bool_or(i.role = 'suspect') THEN 'suspect'
+                    WHEN bool_or(i.role = 'facilitator') THEN 'facilitator'
+                    ELSE 'associate' END AS role,
+               count(DISTINCT i.event_key) AS n_events,
+               min(i.event_date) AS first_date, max(i.event_date) AS last_date
+        FROM graph_involvements i JOIN graph_events e USING (event_key)
+        WHERE e.relevant AND (list_contains({involved}, i.role)
+              OR (i.role = 'associate' AND list_contains({assoc_types}, e.event_type)))
+        GROUP BY i.entity_id
+        UNION ALL
+        SELECT emp, 'facilitator', 0, min(first_date), max(last_date) FROM (
+            SELECT entity_id AS emp, NULL::DATE AS first_date, NULL::DATE AS last_date
+            FROM graph_person_locations p
+            WHERE via = 'employed_at' AND EXISTS (
+                SELECT 1 FROM graph_events e
+                WHERE e.location_key = p.location_key AND e.relevant)
+        ) GROUP BY emp
+        """,
+    )
+    _timed(
+        con,
+        """
+        CREATE OR REPLACE TABLE graph_involved AS
+        SELECT entity_id,
+               CASE WHEN bool_or(role = 'offender') THEN 'offender'
+                    WHEN bool_or(role = 'suspect') THEN 'suspect'
+                    WHEN bool_or(role = 'facilitator') THEN 'facilitator'
+                    ELSE 'associate' END AS role,
+               sum(n_events) AS n_events, min(first_date) AS first_date,
+               max(last_date) AS last_date
+        FROM graph_involved GROUP BY entity_id
+        """,
+    )
+    # An associate in any event with an exploitation context (a strategy meeting, a
+    # referral) who is known to someone already involved (an association other than
+    # family, a shared phone or vehicle, the same event): the group's less visible members.
+    # Family at a child's strategy meeting are not, unless linked to an offender.
+    _timed(
+        con,
+        f"""
+        INSERT INTO graph_involved
+        WITH cand AS (
+            SELECT i.entity_id, count(DISTINCT i.event_key) AS n_events,
+                   min(i.event_date) AS first_date, max(i.event_date) AS last_date
+            FROM graph_involvements i JOIN graph_events e USING (event_key)
+            WHERE e.relevant AND i.role = 'associate'
+              AND i.entity_id NOT IN (SELECT entity_id FROM graph_involved)
+            GROUP BY i.entity_id
+        ),
+        known AS (
+            SELECT entity_a AS entity_id, entity_b AS other FROM graph_links
+            WHERE list_contains({expand_links}, link_type) AND NOT family_only
+            UNION ALL
+            SELECT entity_b, entity_a FROM graph_links
+            WHERE list_contains({expand_links}, link_type) AND NOT family_only
+        )
+        SELECT c.entity_id, 'associate', c.n_events, c.first_date, c.last_date
+        FROM cand c SEMI JOIN (
+            SELECT k.entity_id FROM known k JOIN graph_involved g ON g.entity_id = k.other
+            WHERE g.role <> 'associate'
+            UNION ALL
+            SELECT adult FROM _child_associates
+        ) x USING (entity_id)
+        """,
+    )
+    # The person a sexually exploited child was with while missing is on the offending
+    # side through that episode (which carries no exploitation context of its own).
+    _timed(
+        con,
+        """
+        INSERT INTO graph_involved
+        SELECT adult, 'associate', count(DISTINCT via), min(date), max(date)
+        FROM _child_associates
+        WHERE via LIKE 'missing episode %'
+          AND adult NOT IN (SELECT entity_id FROM graph_involved)
+        GROUP BY adult
+        """,
+    )
+    con.execute("DROP TABLE _child_associates")
+    if s.linked_member_min_links > 0:
+        _linked_members(con, s)
+    _police_confirmed(con)
+
+
+def _police_confirmed(con: duckdb.DuckDBPyConnection) -> None:
+    """``graph_involved.police_confirmed``: some police record puts the person on the
+    offending side (a suspect, offender, facilitator or associate in a police record with
+    an exploitation context), or, for someone on it only through links (a linked member,
+    an employee), some of those links rest on police evidence. Otherwise the person is
+    there on partner intelligence alone: never to be presented as a police suspect."""
+    linking = _sql_list(LINKING_ROLES)
+    _timed(
+        con,
+        f"""
+        CREATE OR REPLACE TABLE graph_involved AS
+        WITH by_record AS (
+            SELECT DISTINCT i.entity_id FROM graph_involvements i
+            JOIN graph_events e USING (event_key)
+            WHERE e.police AND e.relevant AND list_contains({linking}, i.role)
+        ),
+        by_link AS (
+            SELECT entity_a AS entity_id FROM graph_links WHERE police_evidence
+            UNION SELECT entity_b FROM graph_links WHERE police_evidence
+        )
+        SELECT g.*, g.entity_id IN (SELECT entity_id FROM by_record)
+               OR (g.n_events = 0 AND g.entity_id IN (SELECT entity_id FROM by_link))
+                   AS police_confirmed
+        FROM graph_involved g
+        """,
+    )
+
+
+def _linked_members(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
+    """People in no event on the offending side whom police link (an association other
+    than family, a shared phone or vehicle) to several people who are: a group's members
+    known only from its intelligence picture. Without them two members linked only
+    through such a person are two strangers. The people counted are suspects, offenders,
+    facilitators and associates; never another linked member. Nobody on the child side
+    of an event is one."""
+    linked = _sql_list(s.linked_member_link_types)
+    # Associates count too: the associate named in an intelligence report about
+    # exploitation is on the offending side as much as a suspect; never another linked
+    # member (a chain of people known only through one another is no evidence).
+    counted = "g.role <> 'linked'"
+    # Someone on the child side of any event is never a linked member: an exploited
+    # child is recorded as seen with, or an associate of, the men who exploit her.
+    children = _sql_list(CHILD_ROLES)
+    child_side = (
+        "AND k.entity_id NOT IN (SELECT entity_id FROM graph_involvements "
+        f"WHERE is_child OR list_contains({children}, role))"
+    )
+    _timed(
+        con,
+        f"""
+        INSERT INTO graph_involved
+        WITH k AS (
+            SELECT entity_a AS entity_id, entity_b AS other FROM graph_links
+            WHERE list_contains({linked}, link_type) AND NOT family_only
+            UNION ALL
+            SELECT entity_b, entity_a FROM graph_links
+            WHERE list_contains({linked}, link_type) AND NOT family_only
+        )
+        SELECT k.entity_id, 'linked', 0, NULL::DATE, NULL::DATE
+        FROM k JOIN graph_involved g ON g.entity_id = k.other AND {counted}
+        WHERE k.entity_id NOT IN (SELECT entity_id FROM graph_involved) {child_side}
+        GROUP BY k.entity_id
+        HAVING count(DISTINCT k.other) >= {s.linked_member_min_links}
+        """,
+    )

@@ -1,0 +1,153 @@
+"""The evidence rule pack (``evidence_rules.yaml``): each kind of evidence that puts a
+person on the offending side or links two people into one group, with its strength and
+the definition or guidance it rests on. Validated at load: an unknown field, kind, role,
+agency or table, a strength outside (0, 1], a missing reason or a duplicate id is a
+``RulePackError`` naming the file and the rule."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from clearsight.graph.settings import LINK_TYPES
+
+ROLES = frozenset(
+    {
+        "victim",
+        "suspect",
+        "offender",
+        "facilitator",
+        "witness",
+        "reporting_person",
+        "missing_person",
+        "subject",
+        "associate",
+    }
+)
+AGENCIES = frozenset(
+    {
+        "police",
+        "childrens_social_care",
+        "health",
+        "education",
+        "youth_justice",
+        "voluntary_sector",
+        "local_authority_other",
+        "other",
+    }
+)
+TABLES = frozenset({"persons", "events", "involvements", "objects", "locations", "associations"})
+KINDS = ("membership", "link")
+_REQUIRED = ("id", "kind", "description", "records", "roles", "agencies", "strength", "reason")
+_FIELDS = frozenset({*_REQUIRED, "bridging"})
+
+
+class RulePackError(ValueError):
+    """The rule pack is invalid; the message names the file and the rule."""
+
+
+@dataclass(frozen=True)
+class EvidenceRule:
+    id: str
+    kind: str
+    description: str
+    records: tuple[str, ...]
+    roles: tuple[str, ...]
+    agencies: tuple[str, ...]
+    strength: float
+    reason: str
+    bridging: bool = False
+
+
+def _strings(value: Any, where: str, name: str, allowed: frozenset[str]) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RulePackError(f"{where}: {name} must be a list of names")
+    unknown = sorted(set(value) - allowed)
+    if unknown:
+        raise RulePackError(
+            f"{where}: unknown {name} {', '.join(unknown)} (known: {', '.join(sorted(allowed))})"
+        )
+    return tuple(value)
+
+
+def _parse(raw: Any, where: str) -> EvidenceRule:
+    if not isinstance(raw, dict):
+        raise RulePackError(f"{where}: a rule must be a mapping")
+    unknown = sorted(set(raw) - _FIELDS)
+    if unknown:
+        raise RulePackError(f"{where}: unknown field(s) {', '.join(unknown)}")
+    missing = [f for f in _REQUIRED if f not in raw]
+    if missing:
+        raise RulePackError(f"{where}: missing field(s) {', '.join(missing)}")
+    if raw["kind"] not in KINDS:
+        raise RulePackError(f"{where}: kind must be one of {', '.join(KINDS)}")
+    if raw["kind"] == "link" and raw["id"] not in LINK_TYPES:
+        raise RulePackError(
+            f"{where}: no link type {raw['id']!r} is built (known: {', '.join(LINK_TYPES)})"
+        )
+    strength = raw["strength"]
+    if isinstance(strength, bool) or not isinstance(strength, int | float):
+        raise RulePackError(f"{where}: strength must be a number")
+    if not 0 < float(strength) <= 1:
+        raise RulePackError(f"{where}: strength {strength} is not in (0, 1]")
+    for name in ("description", "reason"):
+        if not isinstance(raw[name], str) or not raw[name].strip():
+            raise RulePackError(f"{where}: {name} must be a non-empty text")
+    bridging = raw.get("bridging", False)
+    if not isinstance(bridging, bool):
+        raise RulePackError(f"{where}: bridging must be true or false")
+    return EvidenceRule(
+        id=str(raw["id"]),
+        kind=str(raw["kind"]),
+        description=" ".join(str(raw["description"]).split()),
+        records=_strings(raw["records"], where, "records", TABLES),
+        roles=_strings(raw["roles"], where, "roles", ROLES),
+        agencies=_strings(raw["agencies"], where, "agencies", AGENCIES),
+        strength=float(strength),
+        reason=" ".join(str(raw["reason"]).split()),
+        bridging=bridging,
+    )
+
+
+def load_rules(path: Path | None = None) -> dict[str, EvidenceRule]:
+    """The rule pack at ``path`` (default: the packaged ``evidence_rules.yaml``), by id."""
+    if path is None:
+        text = (resources.files("clearsight.graph") / "evidence_rules.yaml").read_text("utf-8")
+        name = "evidence_rules.yaml"
+    else:
+        text, name = path.read_text(encoding="utf-8"), path.name
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RulePackError(f"{name}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict) or set(raw) != {"rules"} or not isinstance(raw["rules"], list):
+        raise RulePackError(f"{name}: expected one key, 'rules', holding a list")
+    rules: dict[str, EvidenceRule] = {}
+    for index, item in enumerate(raw["rules"], start=1):
+        label = item.get("id", f"#{index}") if isinstance(item, dict) else f"#{index}"
+        rule = _parse(item, f"{name}: rule {label}")
+        if rule.id in rules:
+            raise RulePackError(f"{name}: rule {rule.id}: duplicate id")
+        rules[rule.id] = rule
+    links = {r.id for r in rules.values() if r.kind == "link"}
+    missing = sorted(set(LINK_TYPES) - links)
+    if missing:
+        raise RulePackError(f"{name}: no rule for link type(s) {', '.join(missing)}")
+    return rules
+
+
+@functools.cache
+def default_rules() -> dict[str, EvidenceRule]:
+    """The packaged rule pack, loaded (and validated) once."""
+    return load_rules()
+
+
+def bridging_link_types() -> tuple[str, ...]:
+    """Link types that join a person to a group but never two groups (``bridging: true``):
+    a shared child, being employed where another offended, a shared place."""
+    return tuple(r.id for r in default_rules().values() if r.kind == "link" and r.bridging)

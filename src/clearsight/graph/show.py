@@ -1,0 +1,203 @@
+"""A network in words an analyst reads: members and why each is there (the decision
+record, ``network_evidence``), the children and who offended against them, places,
+objects, every link with its evidence, and every definition's criteria. Entity ids in
+evidence are replaced by the person's name."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import duckdb
+
+from clearsight.graph.rules import default_rules
+
+# Entity ids: the linkage stage's (16 hex digits), or ``source/person`` without linkage.
+_ENTITY = re.compile(r"[A-Za-z0-9_.:-]+/[A-Za-z0-9_.:-]+|\b[0-9A-F]{16}\b")
+
+# Evidence keys as an analyst says them.
+_KEYS = {"entity_id": "person", "entities": "people", "n_evidence": "items", "via": "how"}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    cursor = con.execute(sql, params)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+
+
+class _Names:
+    """Entity id -> label, looked up as met."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.known: dict[str, str] = {}
+
+    def fill(self, text: str) -> None:
+        wanted = sorted({m for m in _ENTITY.findall(text) if m not in self.known})
+        if wanted:
+            for entity_id, label in self.con.execute(
+                "SELECT entity_id, label FROM graph_entities WHERE list_contains(?, entity_id)",
+                [wanted],
+            ).fetchall():
+                self.known[str(entity_id)] = str(label)
+
+    def words(self, value: Any) -> str:
+        """Any evidence value (text, list, mapping) as words, names for entity ids."""
+        if isinstance(value, dict):
+            return "; ".join(
+                f"{_KEYS.get(k, k.replace('_', ' '))} {self.words(v)}" for k, v in value.items()
+            )
+        if isinstance(value, list):
+            return ", ".join(self.words(v) for v in value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        text = "" if value is None else str(value)
+        self.fill(text)
+        return _ENTITY.sub(lambda m: self.known.get(m.group(0), m.group(0)), text)
+
+
+def describe(con: duckdb.DuckDBPyConnection, network_id: str) -> list[str]:
+    """The network as lines of text; ValueError when there is no such network."""
+    head = _rows(
+        con,
+        "SELECT n.*, s.iicsa_status FROM networks n LEFT JOIN network_status s "
+        "USING (network_id) WHERE network_id = ?",
+        [network_id],
+    )
+    if not head:
+        raise ValueError(f"no network {network_id!r}; see 'clearsight network list'")
+    n = head[0]
+    names = _Names(con)
+    rules = default_rules()
+    out = [
+        f"Network {network_id}: {n['size']} members, {n['n_victims']} children offended "
+        f"against, {n['first_date']} to {n['last_date']}; IICSA {n['iicsa_status']}.",
+        f"Sources: {', '.join(n['sources'])} (areas {', '.join(n['areas'])}). Police data "
+        f"alone finds it: {'yes' if n['detectable_police_only'] else 'no'}."
+        + (
+            " Visible only through partner records: intelligence, not police-confirmed."
+            if n.get("partner_only")
+            else ""
+        ),
+        "",
+        "Members, key people first, and why each is in the network:",
+    ]
+    members = _rows(
+        con,
+        "SELECT m.entity_id, e.label, m.role, m.police_confirmed, m.degree, m.key_person_rank "
+        "FROM network_members m JOIN graph_entities e USING (entity_id) "
+        "WHERE network_id = ? ORDER BY key_person_rank",
+        [network_id],
+    )
+    evidence = _rows(
+        con,
+        "SELECT * FROM network_evidence WHERE network_id = ? ORDER BY entity_id, strength DESC, "
+        "rule_id, source_id",
+        [network_id],
+    )
+    for m in members:
+        names.known[m["entity_id"]] = m["label"]
+        basis = (
+            "police-confirmed"
+            if m["police_confirmed"]
+            else "partner intelligence, not police-confirmed"
+        )
+        out.append(
+            f"  {m['key_person_rank']}. {m['label']}: {m['role']} ({basis}); "
+            f"linked to {m['degree']} other member(s)"
+        )
+        for ev in (e for e in evidence if e["entity_id"] == m["entity_id"]):
+            rule = rules[ev["rule_id"]]
+            dates = (
+                f", {ev['first_date']} to {ev['last_date']}" if ev["first_date"] is not None else ""
+            )
+            out.append(
+                f"       {rule.description} [{rule.id}, strength {ev['strength']}]: "
+                f"{ev['source_id']} records {', '.join(ev['record_ids'])}{dates}"
+            )
+    out += ["", "Children offended against:"]
+    victims = _rows(
+        con,
+        """
+        SELECT v.entity_id, e.label, v.n_events, v.first_date, v.last_date,
+               list_sort(list_distinct(list(me.label))) AS offenders
+        FROM network_victims v JOIN graph_entities e USING (entity_id)
+        LEFT JOIN graph_involvements c ON c.entity_id = v.entity_id AND c.is_child
+        LEFT JOIN graph_involvements o ON o.event_key = c.event_key
+             AND o.entity_id IN (SELECT entity_id FROM network_members WHERE network_id = ?)
+             AND o.role IN ('suspect', 'offender', 'facilitator', 'associate')
+        LEFT JOIN graph_entities me ON me.entity_id = o.entity_id
+        WHERE v.network_id = ? GROUP BY ALL ORDER BY e.label
+        """,
+        [network_id, network_id],
+    )
+    for v in victims:
+        offenders = ", ".join(x for x in v["offenders"] if x) or "no member named in her records"
+        out.append(
+            f"  - {v['label']}: {v['n_events']} event(s), {v['first_date']} to "
+            f"{v['last_date']}; with {offenders}"
+        )
+    out += ["", "Places:"]
+    for p in _rows(
+        con,
+        "SELECT * FROM network_locations WHERE network_id = ? ORDER BY location_key",
+        [network_id],
+    ):
+        place = p["name"] or p["postcode"] or p["location_key"]
+        out.append(
+            f"  - {place} ({p['location_type'] or 'place'}"
+            f", {p['postcode'] or 'no postcode'}): {', '.join(p['uses'])}; "
+            f"{p['n_events']} event(s)"
+        )
+    out += ["", "Phones, vehicles, emails and accounts:"]
+    for o in _rows(
+        con,
+        "SELECT * FROM network_objects WHERE network_id = ? ORDER BY object_key",
+        [network_id],
+    ):
+        out.append(
+            f"  - {o['object_type']} {o['value']}: used by {o['n_members']} member(s) "
+            f"({', '.join(o['sources'])})"
+        )
+    out += ["", "Links between members:"]
+    for link in _rows(
+        con,
+        "SELECT l.*, a.label AS label_a, b.label AS label_b FROM network_links l "
+        "JOIN graph_entities a ON a.entity_id = l.entity_a "
+        "JOIN graph_entities b ON b.entity_id = l.entity_b "
+        "WHERE network_id = ? ORDER BY label_a, label_b, link_type",
+        [network_id],
+    ):
+        rule = rules[link["link_type"]]
+        police = "police evidence" if link["police_evidence"] else "partner evidence only"
+        out.append(
+            f"  - {link['label_a']} and {link['label_b']}: {rule.description} "
+            f"[{rule.id}]; {link['n_evidence']} item(s), {police}"
+        )
+        for item in json.loads(link["evidence"]):
+            out.append(
+                f"       {names.words(item.get('via'))} ({item.get('date') or 'undated'}, "
+                f"{', '.join(item.get('sources') or [])})"
+            )
+    out += ["", "Definitions:"]
+    for d in _rows(
+        con,
+        "SELECT definition_id, definition_version, status, category, criteria, evidence "
+        "FROM definition_results WHERE subject_type = 'network' AND subject_id = ? "
+        "ORDER BY definition_id",
+        [network_id],
+    ):
+        category = f" ({d['category']})" if d["category"] else ""
+        out.append(f"  {d['definition_id']} v{d['definition_version']}: {d['status']}{category}")
+        criteria = json.loads(d["criteria"]) if isinstance(d["criteria"], str) else d["criteria"]
+        found = json.loads(d["evidence"]) if isinstance(d["evidence"], str) else d["evidence"]
+        for key, c in criteria.items():
+            met = {True: "met", False: "not met", None: "not known"}[c.get("met")]
+            out.append(f"     {met}: {c.get('description', key)}")
+            items = (found or {}).get(key, {}).get("items", [])
+            for item in items[:5]:
+                out.append(f"         {names.words(item)}")
+            if len(items) > 5:
+                out.append(f"         ... and {len(items) - 5} more")
+    return out

@@ -1,0 +1,177 @@
+"""Partner intelligence counts: adults a partner agency names around a child it is
+concerned about (the "older boyfriend" in a social care referral, an adult with the child
+at a hospital attendance) are on the offending side as intelligence, not police-confirmed;
+two or more of them around one child are a network visible only through partners. The
+child's family and household are not. Everything fictional."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from clearsight.exports import load_subgraph
+from clearsight.graph import run
+from clearsight.ingest import ingest
+from clearsight.store import connect
+from tests.graph.scenario import CSC_MANIFEST, POLICE_MANIFEST, _person, write_submission
+
+HEALTH_MANIFEST = {
+    **CSC_MANIFEST,
+    "source_id": "leeds-health",
+    "organisation": "Leeds Teaching Hospitals",
+    "agency_type": "health",
+}
+
+CSC = {
+    "persons": [
+        _person(
+            "V",
+            "Gemma",
+            "Fictionchild",
+            "2010-03-03",
+            "female",
+            postcode="LS6 1AA",
+            address="1 Fiction Road",
+        ),
+        _person("X", "Xavier", "Xray", "1990-01-01", "male"),
+        _person("Y", "Yusuf", "Yankee", "1991-02-02", "male"),
+        # Her mother, recorded as family; her uncle, recorded only at her address.
+        _person("MUM", "Mary", "Fictionchild", "1980-04-04", "female"),
+        _person(
+            "UNC",
+            "Ulric",
+            "Uncleton",
+            "1975-05-05",
+            "male",
+            postcode="LS6 1AA",
+            address="1 Fiction Road",
+        ),
+        # A child named as her friend at the meeting.
+        _person("PAL", "Pia", "Palchild", "2010-06-06", "female"),
+        # A lone adult named about another child: no group.
+        _person("W", "Walt", "Whiskey", "1985-07-07", "male"),
+        _person("V2", "Hana", "Samplechild", "2009-08-08", "female"),
+    ],
+    "events": [
+        {
+            "event_id": "R1",
+            "event_type": "referral",
+            "reported_date": "2024-03-01",
+            "cse_flag": "yes",
+            "narrative": "Concerns she is being exploited; an older boyfriend and his friend.",
+        },
+        {
+            "event_id": "R2",
+            "event_type": "strategy_meeting",
+            "reported_date": "2024-03-10",
+            "cse_flag": "yes",
+        },
+        {
+            "event_id": "R3",
+            "event_type": "referral",
+            "reported_date": "2024-04-01",
+            "cse_flag": "yes",
+        },
+    ],
+    "involvements": [
+        {"event_id": "R1", "person_id": "V", "role": "subject"},
+        {"event_id": "R1", "person_id": "X", "role": "associate"},
+        {"event_id": "R2", "person_id": "V", "role": "subject"},
+        {"event_id": "R2", "person_id": "MUM", "role": "associate"},
+        {"event_id": "R2", "person_id": "UNC", "role": "associate"},
+        {"event_id": "R2", "person_id": "PAL", "role": "associate"},
+        {"event_id": "R2", "person_id": "Y", "role": "associate"},
+        {"event_id": "R3", "person_id": "V2", "role": "subject"},
+        {"event_id": "R3", "person_id": "W", "role": "associate"},
+    ],
+    "associations": [
+        {
+            "from_type": "person",
+            "from_id": "MUM",
+            "to_type": "person",
+            "to_id": "V",
+            "association_type": "family_of",
+        }
+    ],
+}
+
+HEALTH = {
+    "persons": [
+        _person("h-V", "Gemma", "Fictionchild", "2010-03-03", "female"),
+        _person("Z", "Zak", "Zulu", "1988-09-09", "male"),
+    ],
+    "events": [
+        {
+            "event_id": "A1",
+            "event_type": "health_attendance",
+            "reported_date": "2024-05-01",
+            "cse_flag": "yes",
+            "narrative": "Attended with an adult male not a relative.",
+        }
+    ],
+    "involvements": [
+        {"event_id": "A1", "person_id": "h-V", "role": "subject"},
+        {"event_id": "A1", "person_id": "Z", "role": "associate"},
+    ],
+}
+
+# Police hold one unrelated crime: nothing about X, Y or Z.
+POLICE = {
+    "persons": [_person("P1", "Paul", "Policeonly", "1970-01-01", "male")],
+    "events": [
+        {"event_id": "E1", "event_type": "crime", "reported_date": "2024-01-01", "offence": "Theft"}
+    ],
+    "involvements": [{"event_id": "E1", "person_id": "P1", "role": "suspect"}],
+}
+
+
+def _store(tmp: Path) -> duckdb.DuckDBPyConnection:
+    from tests.graph.scenario import link
+
+    con = connect(tmp / "partner.duckdb")
+    ingest(con, write_submission(tmp / "police", POLICE_MANIFEST, POLICE))
+    ingest(con, write_submission(tmp / "csc", CSC_MANIFEST, CSC))
+    ingest(con, write_submission(tmp / "health", HEALTH_MANIFEST, HEALTH))
+    link(con, {("leeds-health", "h-V"): "leeds-csc/V"})
+    return con
+
+
+def test_adults_named_by_partners_around_one_child_are_a_partner_only_network(
+    tmp_path: Path,
+) -> None:
+    con = _store(tmp_path)
+    summary = run(con)
+    members = con.execute(
+        "SELECT network_id, entity_id, role, police_confirmed FROM network_members "
+        "ORDER BY entity_id"
+    ).fetchall()
+    assert members, "the partner-only group was not found"
+    assert {m[1].split("/")[-1] for m in members} == {"X", "Y", "Z"}
+    assert len({m[0] for m in members}) == 1
+    # Named as associates: never presented as suspects, never police-confirmed.
+    assert {m[2] for m in members} == {"associate"}
+    assert not any(m[3] for m in members)
+    partner_only, n_intel = con.execute(
+        "SELECT partner_only, n_intelligence_only FROM networks"
+    ).fetchall()[0]
+    assert partner_only is True and n_intel == 3
+    assert summary.partner_only == 1
+    # Every export says so on each person.
+    people = [n for n in load_subgraph(con, members[0][0]).nodes if n.kind == "person"]
+    assert len(people) == 3
+    assert {n.attributes["basis"] for n in people} == {"partner intelligence, not police-confirmed"}
+    assert summary.partner_only_by_area == {"west-yorkshire": 1}
+    # The mother (family_of), the uncle (same address), the friend (a child) and the lone
+    # adult named about another child are not on the offending side.
+    involved = {
+        str(r[0]).split("/")[-1]
+        for r in con.execute("SELECT entity_id FROM graph_involved").fetchall()
+    }
+    assert involved >= {"X", "Y", "Z", "W"}
+    assert not involved & {"MUM", "UNC", "PAL"}
+    w_networks = con.execute(
+        "SELECT count(*) FROM network_members WHERE entity_id = 'leeds-csc/W'"
+    ).fetchall()[0][0]
+    assert w_networks == 0
+    con.close()

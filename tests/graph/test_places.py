@@ -1,0 +1,116 @@
+"""Places: a hotspot is where several children and several adults are seen over time,
+with who and when; a place never puts two people in one group by itself (two men seen at
+one busy hotel are not a network), though it counts between people linked otherwise.
+Everything fictional."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from clearsight.exports import load_subgraph
+from clearsight.graph import run
+from clearsight.ingest import ingest
+from clearsight.store import connect
+from tests.graph.scenario import POLICE_MANIFEST, _person, write_submission
+
+HOTEL = {
+    "location_id": "HOTEL",
+    "location_type": "hotel",
+    "name": "Grand Fiction Hotel",
+    "postcode": "LS1 9ZZ",
+}
+
+HOTEL_KEY = "location:LS1 9ZZ|grand fiction hotel|hotel"
+
+
+def _crime(event_id: str, date: str) -> dict[str, str]:
+    return {
+        "event_id": event_id,
+        "event_type": "crime",
+        "reported_date": date,
+        "location_id": "HOTEL",
+        "offence": "Sexual activity with a child",
+        "cse_flag": "yes",
+    }
+
+
+POLICE = {
+    "persons": [
+        _person("C1", "Ava", "Placechild", "2010-01-01", "female"),
+        _person("C2", "Bea", "Placechild", "2010-02-02", "female"),
+        _person("C3", "Cat", "Placechild", "2010-03-03", "female"),
+        # Two unrelated men, each offending alone at the hotel, months apart.
+        _person("M", "Mick", "Mallard", "1980-01-01", "male"),
+        _person("N", "Ned", "Nuthatch", "1981-02-02", "male"),
+        # A man who frequents the hotel: seen there, nothing else.
+        _person("F", "Finn", "Fieldfare", "1979-03-03", "male"),
+        # Two co-suspects at the hotel, one of whom also frequents it.
+        _person("P", "Pete", "Plover", "1985-04-04", "male"),
+        _person("Q", "Quin", "Quail", "1986-05-05", "male"),
+    ],
+    "events": [
+        _crime("E1", "2024-01-10"),
+        _crime("E2", "2024-06-10"),
+        _crime("E3", "2024-07-01"),
+    ],
+    "involvements": [
+        {"event_id": "E1", "person_id": "C1", "role": "victim"},
+        {"event_id": "E1", "person_id": "M", "role": "suspect"},
+        {"event_id": "E2", "person_id": "C2", "role": "victim"},
+        {"event_id": "E2", "person_id": "N", "role": "suspect"},
+        {"event_id": "E3", "person_id": "C3", "role": "victim"},
+        {"event_id": "E3", "person_id": "P", "role": "suspect"},
+        {"event_id": "E3", "person_id": "Q", "role": "suspect"},
+    ],
+    "locations": [HOTEL],
+    "associations": [
+        {
+            "from_type": "person",
+            "from_id": pid,
+            "to_type": "location",
+            "to_id": "HOTEL",
+            "association_type": "frequents",
+        }
+        for pid in ("F", "P", "M")
+    ],
+}
+
+
+def test_a_busy_hotel_is_a_hotspot_but_never_a_network(tmp_path: Path) -> None:
+    con = connect(tmp_path / "places.duckdb")
+    ingest(con, write_submission(tmp_path / "police", POLICE_MANIFEST, POLICE))
+    run(con)
+    # The hotel is a hotspot: three children and three or more adults seen there.
+    spots = con.execute(
+        "SELECT name, n_children, n_adults, n_exploitation_events, first_date, "
+        "n_offending_adults FROM place_hotspots"
+    ).fetchall()
+    assert len(spots) == 1
+    name, n_children, n_adults, n_events, first, n_offending = spots[0]
+    # M, N, P and Q offended there; F only frequents it.
+    assert n_offending == 4
+    assert name == "Grand Fiction Hotel" and n_children == 3 and n_adults >= 3
+    assert n_events == 3 and str(first) == "2024-01-10"
+    seen = {
+        str(e).split("/")[-1]
+        for (e,) in con.execute("SELECT DISTINCT entity_id FROM place_sightings").fetchall()
+    }
+    assert seen == {"C1", "C2", "C3", "M", "N", "F", "P", "Q"}
+    # The place is recorded as a link between the men seen there ...
+    place_links = con.execute(
+        "SELECT count(*) FROM graph_links WHERE link_type = 'shared_place'"
+    ).fetchall()[0][0]
+    assert place_links >= 1
+    # ... but M and N (each alone at the hotel) are no network, nor is P with them: the
+    # only network is P and Q, co-suspects in one crime.
+    networks = {}
+    for network_id, entity in con.execute(
+        "SELECT network_id, entity_id FROM network_members"
+    ).fetchall():
+        networks.setdefault(network_id, set()).add(str(entity).split("/")[-1])
+    assert list(networks.values()) == [{"P", "Q"}]
+    # P both frequents the hotel and offended there: the export keeps both links.
+    graph = load_subgraph(con, next(iter(networks)))
+    p_links = {e.kind for e in graph.edges if e.source == "wyp-police/P" and e.target == HOTEL_KEY}
+    assert p_links == {"frequents", "offended_at"}
+    con.close()
