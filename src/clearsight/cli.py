@@ -30,7 +30,6 @@ from clearsight.commandline import (
     progress_bar,
     submit_job,
 )
-from clearsight.exports.beaconport import export_beaconport_command
 from clearsight.federation.cli import federate_app
 from clearsight.graph.cli import (
     export_incidents_command,
@@ -47,6 +46,7 @@ from clearsight.linkage.cli import entity_app, export_entities_command, link_app
 from clearsight.report.cli import report_command
 from clearsight.returns.cli import return_command
 from clearsight.review.cli import review_app
+from clearsight.review.export import export_beaconport_command
 from clearsight.spark.session import SparkUnavailableError, require_pyspark
 from clearsight.standard import SchemaError
 from clearsight.stats.cli import stats_app
@@ -265,7 +265,7 @@ def backup_command(
 ) -> None:
     """A consistent copy of the store (write-ahead log folded in, audit chain verified),
     with its audit head beside it. Keys are not copied: back them up apart."""
-    from clearsight.store.backup import backup
+    from clearsight.backup import backup
 
     try:
         entries = backup(resolve_db_path(db), out, actor=cli_actor())

@@ -65,8 +65,8 @@ def cli_actor() -> str:
 def submit_job(
     db: Path | None, request: dict[str, object], *, as_json: bool, quiet: bool
 ) -> list[dict[str, object]]:
-    """Hand the job to the running service that holds the store (``web.jobs``)."""
-    from clearsight.web.jobs import NoServiceError, submit
+    """Hand the job to the running service that holds the store (``web/jobs.py``)."""
+    from clearsight.store.service import NoServiceError, submit
 
     try:
         answer = submit(resolve_db_path(db), request)

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from clearsight.graph import GraphSettings, run
-from clearsight.graph.detect import NEAR_DUPLICATE, UNIDENTIFIED_PAIR
+from clearsight.graph.duplicates import NEAR_DUPLICATE, UNIDENTIFIED_PAIR
 from clearsight.ingest import ingest
 from clearsight.store import connect
 from tests.graph.scenario import POLICE_MANIFEST, _person, write_submission

@@ -11,7 +11,8 @@ import pytest
 
 from clearsight.definitions import evaluate_all
 from clearsight.graph import GraphSettings, run
-from clearsight.graph.detect import _networks, _tied_back
+from clearsight.graph.communities import _tied_back
+from clearsight.graph.detect import _networks
 from clearsight.graph.ids import assign_ids, fresh_id
 from clearsight.store import connect
 from tests.graph.scenario import load_scenario

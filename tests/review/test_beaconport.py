@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from clearsight.cli import app
-from clearsight.exports.beaconport import BEACONPORT_COLUMNS
 from clearsight.review.beaconport import Case, load_criteria, select_cases
+from clearsight.review.export import BEACONPORT_COLUMNS
 from tests.stats.store import copy_of, full_store
 
 

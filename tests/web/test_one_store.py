@@ -16,9 +16,10 @@ import pytest
 
 from clearsight.audit import verify
 from clearsight.store import connect
+from clearsight.store.service import socket_path
 from clearsight.synth import generate
 from clearsight.web import WebSettings, create_app
-from clearsight.web.jobs import JobServer, socket_path
+from clearsight.web.jobs import JobServer
 from tests.web.client import Client
 from tests.web.conftest import do_login
 from tests.web.store import Built
@@ -114,7 +115,7 @@ def test_ingest_and_analyse_while_users_browse(store: Built, tmp_path: Path) -> 
 
 
 def test_a_failed_job_is_reported_and_the_service_goes_on(store: Built, tmp_path: Path) -> None:
-    from clearsight.web.jobs import submit
+    from clearsight.store.service import submit
 
     app = create_app(store.db, WebSettings())
     path = socket_path(store.db)

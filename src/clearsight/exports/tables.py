@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from clearsight.graph.build import table_exists
+from clearsight.store.sql import table_exists
 
 INCIDENT_COLUMNS = (
     "incident_id",

@@ -6,19 +6,20 @@ fixed seed, so the same tables always give the same networks.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
 import igraph as ig
-import leidenalg
 import numpy as np
 import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped]
 
-from clearsight.graph.build import _sql_list
+from clearsight.graph.communities import _split
+from clearsight.graph.duplicates import _drop, _near_duplicate_finder, _possible_duplicates
 from clearsight.graph.rules import bridging_link_types, default_rules
 from clearsight.graph.settings import SUPPORT_LINK_TYPES, GraphSettings
+from clearsight.store.sql import sql_list as _sql_list
 
 
 @dataclass
@@ -37,10 +38,6 @@ class Detection:
 
 
 EMPLOYMENT = "employed_at_offending_location"
-
-# Why a pair was set aside (``network_possible_duplicates.reason``).
-NEAR_DUPLICATE = "near-duplicate name and date of birth"
-UNIDENTIFIED_PAIR = "unidentified, linked only by a shared child or place"
 
 
 @dataclass
@@ -187,18 +184,6 @@ def load_graph(
     )
 
 
-def _leiden(sub: ig.Graph, settings: GraphSettings) -> list[int]:
-    partition = leidenalg.find_partition(
-        sub,
-        leidenalg.RBConfigurationVertexPartition,
-        weights="weight",
-        resolution_parameter=settings.leiden_resolution,
-        n_iterations=settings.leiden_iterations,
-        seed=settings.seed,
-    )
-    return [int(m) for m in partition.membership]
-
-
 # The graph-wide step: a component label per vertex, from the graph and which of its
 # edges are knowing links. The Spark backend supplies its own (``detect(components=)``).
 ComponentFinder = Callable[[ig.Graph, npt.NDArray[np.bool_]], npt.NDArray[np.int64]]
@@ -236,137 +221,6 @@ def _components(graph: ig.Graph, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[
         has_core[ra] = has_core[ra] or has_core[rb]
     roots = np.asarray([find(c) for c in range(len(sizes))], dtype=np.int64)
     return roots[base] if len(base) else base
-
-
-def _split(sub: ig.Graph, settings: GraphSettings) -> list[list[int]]:
-    """Leiden communities of one connected component. A community too small to be a
-    network joins its most strongly linked neighbour, so the split never drops anyone."""
-    labels = np.asarray(_leiden(sub, settings), dtype=np.int64)
-    edges = np.asarray(sub.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    weights = np.asarray(sub.es["weight"], dtype=np.float64) if len(edges) else np.zeros(0)
-    while True:
-        sizes = np.bincount(labels)
-        present = np.flatnonzero(sizes)
-        small = present[sizes[present] < settings.network_min_size]
-        if not len(small) or len(present) == 1:
-            break
-        # Every small community at once joins its strongest neighbour (ties: lowest label).
-        la, lb = labels[edges[:, 0]], labels[edges[:, 1]]
-        cross = la != lb
-        src = np.concatenate([la[cross], lb[cross]])
-        dst = np.concatenate([lb[cross], la[cross]])
-        w = np.concatenate([weights[cross], weights[cross]])
-        is_small = np.zeros(len(sizes), dtype=np.bool_)
-        is_small[small] = True
-        keep = is_small[src]
-        if not keep.any():
-            break
-        src, dst, w = src[keep], dst[keep], w[keep]
-        # Sum weight per (small, neighbour), then the best neighbour per small community.
-        key = src * len(sizes) + dst
-        ukey, inv = np.unique(key, return_inverse=True)
-        total = np.bincount(inv, weights=w)
-        us, ud = ukey // len(sizes), ukey % len(sizes)
-        order = np.lexsort((ud, -total, us))
-        first = np.ones(len(order), dtype=np.bool_)
-        first[1:] = us[order][1:] != us[order][:-1]
-        target = np.arange(len(sizes))
-        target[us[order][first]] = ud[order][first]
-        # Two small communities choosing each other: the lower label absorbs the higher.
-        mutual = target[target] == np.arange(len(sizes))
-        swap = mutual & (target > np.arange(len(sizes)))
-        target[swap] = np.arange(len(sizes))[swap]
-        # Follow chains to their end.
-        for _ in range(len(sizes)):
-            nxt = target[target]
-            if np.array_equal(nxt, target):
-                break
-            target = nxt
-        labels = target[labels]
-    labels = _merge_back(edges, weights, labels, settings.split_merge_ratio)
-    if "strong" in sub.es.attributes() and len(edges):
-        labels = _tied_back(edges, np.asarray(sub.es["strong"], dtype=np.bool_), labels)
-    communities: dict[int, list[int]] = {}
-    for v, label in enumerate(labels.tolist()):
-        communities.setdefault(label, []).append(v)
-    return [c for c in communities.values() if len(c) >= settings.network_min_size]
-
-
-def _merge_back(
-    edges: npt.NDArray[np.int64],
-    weights: npt.NDArray[np.float64],
-    labels: npt.NDArray[np.int64],
-    ratio: float,
-) -> npt.NDArray[np.int64]:
-    """Undo a split the evidence does not support: two communities are one network again
-    when the weight of the links between them is at least ``ratio`` of the smaller one's
-    total link weight (a bridge through one person is far below; a sparse group cut in
-    two is above). Each round merges the best-supported pairs, each community at most
-    once, then measures again."""
-    labels = labels.copy()
-    n = int(labels.max()) + 1 if len(labels) else 0
-    while len(edges):
-        la, lb = labels[edges[:, 0]], labels[edges[:, 1]]
-        volume = np.bincount(la, weights=weights, minlength=n) + np.bincount(
-            lb, weights=weights, minlength=n
-        )
-        cross = la != lb
-        if not cross.any():
-            break
-        lo, hi = np.minimum(la[cross], lb[cross]), np.maximum(la[cross], lb[cross])
-        ukey, inv = np.unique(lo * n + hi, return_inverse=True)
-        cut = np.bincount(inv, weights=weights[cross])
-        ua, ub = ukey // n, ukey % n
-        share = cut / np.minimum(volume[ua], volume[ub])
-        good = np.flatnonzero(share >= ratio)
-        if not len(good):
-            break
-        good = good[np.lexsort((ub[good], ua[good], -share[good]))]
-        target = np.arange(n)
-        used: set[int] = set()
-        for i in good.tolist():
-            a, b = int(ua[i]), int(ub[i])
-            if a in used or b in used:
-                continue
-            used.update((a, b))
-            target[b] = a
-        labels = target[labels]
-    return labels
-
-
-def _tied_back(
-    edges: npt.NDArray[np.int64], strong: npt.NDArray[np.bool_], labels: npt.NDArray[np.int64]
-) -> npt.NDArray[np.int64]:
-    """Split only at a single point of contact: two communities are one network again when
-    two or more people on each side are tied across by strong links (co-offending, one
-    incident, a shared phone or vehicle, an association, a household). One person linked
-    to both is a bridge, and the split stands; several people on each side who know one
-    another are one group that community detection cut."""
-    labels = labels.copy()
-    while True:
-        la, lb = labels[edges[:, 0]], labels[edges[:, 1]]
-        cross = strong & (la != lb)
-        if not cross.any():
-            return labels
-        ends: dict[tuple[int, int], tuple[set[int], set[int]]] = {}
-        for (a, b), ca, cb in zip(
-            edges[cross].tolist(), la[cross].tolist(), lb[cross].tolist(), strict=True
-        ):
-            key, (pa, pb) = ((ca, cb), (a, b)) if ca < cb else ((cb, ca), (b, a))
-            sides = ends.setdefault(key, (set(), set()))
-            sides[0].add(pa)
-            sides[1].add(pb)
-        tied = sorted(k for k, (x, y) in ends.items() if len(x) >= 2 and len(y) >= 2)
-        if not tied:
-            return labels
-        target = np.arange(int(labels.max()) + 1)
-        used: set[int] = set()
-        for a, b in tied:
-            if a in used or b in used:
-                continue
-            used.update((a, b))
-            target[b] = a
-        labels = target[labels]
 
 
 def _without_group_only(
@@ -597,172 +451,6 @@ def _member_graph(
 # missing or the two are less than ``duplicate_strict_dob_days`` apart, when both names
 # agree closely. Names are compared both ways round. People
 # recorded together in one event are never duplicates of each other.
-_NEAR_DUPLICATE = """
-    WITH r AS (
-        SELECT entity_id, dob, string_split(name, ' ') AS parts
-        FROM graph_person_map
-        WHERE NOT unidentified AND name IS NOT NULL AND list_contains($1, entity_id)
-    ),
-    n AS (SELECT entity_id, dob, parts[1] AS fore, parts[-1] AS sur FROM r WHERE len(parts) > 1),
-    pairs AS (
-        SELECT a.entity_id AS ea, b.entity_id AS eb, a.dob AS da, b.dob AS db,
-               greatest(
-                   least(jaro_winkler_similarity(a.sur, b.sur),
-                         jaro_winkler_similarity(a.fore, b.fore)
-                           + CASE WHEN a.fore[1] = b.fore[1] THEN 1 ELSE 0 END),
-                   least(jaro_winkler_similarity(a.sur, b.fore),
-                         jaro_winkler_similarity(a.fore, b.sur))) AS name_score,
-               least(jaro_winkler_similarity(a.sur, b.sur),
-                     jaro_winkler_similarity(a.fore, b.fore)) AS strict_score
-        FROM n a JOIN n b ON a.entity_id < b.entity_id
-    )
-    SELECT DISTINCT ea, eb FROM pairs
-    -- Two records in one event (co-suspects) are two people, however alike.
-    WHERE NOT EXISTS (
-        SELECT 1 FROM graph_links l
-        WHERE l.entity_a = ea AND l.entity_b = eb AND l.link_type = 'co_involved')
-    AND ((da IS NOT NULL AND db IS NOT NULL AND name_score >= $2
-           AND ((year(da) = year(db))::INT + (month(da) = month(db))::INT
-                + (day(da) = day(db))::INT >= 2
-                OR (year(da) = year(db) AND month(da) = day(db) AND day(da) = month(db))))
-       OR ((da IS NULL OR db IS NULL) AND strict_score >= $3)
-       -- Names agreeing closely and dates of birth under a year apart (a year slip and a
-       -- day slip): no more evidence of two people than a missing date.
-       OR (da IS NOT NULL AND db IS NOT NULL AND strict_score >= $3
-           AND abs(date_diff('day', da, db)) <= $4))
-"""
-
-
-# Two people, one or both known only as unidentified (every record "unknown male", a
-# blank name), whose links are all bridging ones (nothing shows they know one another)
-# and whose recorded dates of birth, if both have one, are close: possibly one person,
-# named in one record and not in the other.
-_UNIDENTIFIED_PAIR = """
-    WITH p AS (SELECT unnest($1::VARCHAR[]) AS ea, unnest($2::VARCHAR[]) AS eb),
-    l AS (
-        SELECT l.entity_a, l.entity_b, list(DISTINCT l.link_type) AS types
-        FROM graph_links l JOIN p ON l.entity_a = p.ea AND l.entity_b = p.eb
-        GROUP BY ALL
-    )
-    SELECT p.ea, p.eb FROM p
-    JOIN l ON l.entity_a = p.ea AND l.entity_b = p.eb
-    JOIN graph_entities a ON a.entity_id = p.ea
-    JOIN graph_entities b ON b.entity_id = p.eb
-    WHERE (a.unidentified OR b.unidentified) AND list_has_all($3, l.types)
-      AND (a.dob IS NULL OR b.dob IS NULL OR abs(date_diff('day', a.dob, b.dob)) <= $4)
-"""
-
-# A network of three or more in which at most one person is named (the others known only
-# as unidentified), whose links are all bridging ones and whose recorded dates of birth
-# are all close: possibly one man, named in one record and not in the others.
-_UNIDENTIFIED_GROUP = """
-    WITH m AS (SELECT unnest($1::BIGINT[]) AS net, unnest($2::VARCHAR[]) AS entity_id),
-    strong AS (
-        SELECT DISTINCT a.net FROM graph_links l
-        JOIN m a ON a.entity_id = l.entity_a
-        JOIN m b ON b.entity_id = l.entity_b AND b.net = a.net
-        WHERE NOT list_contains($3, l.link_type)
-    )
-    SELECT m.net FROM m JOIN graph_entities g USING (entity_id)
-    WHERE m.net NOT IN (SELECT net FROM strong)
-    GROUP BY m.net
-    HAVING count(*) FILTER (WHERE NOT g.unidentified) <= 1
-       AND coalesce(date_diff('day', min(g.dob), max(g.dob)), 0) <= $4
-"""
-
-
-def _possible_duplicates(
-    con: duckdb.DuckDBPyConnection,
-    entities: list[str],
-    networks: list[list[int]],
-    settings: GraphSettings,
-) -> dict[int, str]:
-    """Two-person networks whose two people may be one person, with the reason: most
-    likely one person the linkage stage left as two (a duplicate to review, not a
-    network of two).
-
-    - near-duplicates by name and date of birth;
-    - one of them unidentified, and nothing but bridging links (a shared child, a place)
-      between them: an "unknown male" who offended
-      against the child another man offended against may be that man, and nothing in
-      the records shows two people who know one another;
-    - a network of three or more, all but at most
-      one of them unidentified, on the same terms: one man named in one record and not
-      in two others is no network of three."""
-    found_groups: dict[int, str] = {}
-    larger = [i for i, members in enumerate(networks) if len(members) > 2]
-    if larger:
-        rows = con.execute(
-            _UNIDENTIFIED_GROUP,
-            [
-                [i for i in larger for _ in networks[i]],
-                [entities[v] for i in larger for v in networks[i]],
-                [*bridging_link_types(), *SUPPORT_LINK_TYPES],
-                settings.unidentified_pair_dob_days,
-            ],
-        ).fetchall()
-        found_groups = {int(i): UNIDENTIFIED_PAIR for (i,) in rows}
-    pairs = [i for i, members in enumerate(networks) if len(members) == 2]
-    if not pairs:
-        return found_groups
-    keys: dict[int, tuple[str, str]] = {}
-    for i in pairs:
-        first, second = sorted(entities[v] for v in networks[i])
-        keys[i] = (first, second)
-    found: dict[tuple[str, str], str] = {}
-    for a, b in con.execute(
-        _UNIDENTIFIED_PAIR,
-        [
-            [k[0] for k in keys.values()],
-            [k[1] for k in keys.values()],
-            [*bridging_link_types(), *SUPPORT_LINK_TYPES],
-            settings.unidentified_pair_dob_days,
-        ],
-    ).fetchall():
-        found[(str(a), str(b))] = UNIDENTIFIED_PAIR
-    wanted = sorted({entities[v] for i in pairs for v in networks[i]})
-    for a, b in con.execute(
-        _NEAR_DUPLICATE,
-        [
-            wanted,
-            settings.duplicate_name_similarity,
-            settings.duplicate_strict_similarity,
-            settings.duplicate_strict_dob_days,
-        ],
-    ).fetchall():
-        found[(str(a), str(b))] = NEAR_DUPLICATE
-    return found_groups | {i: found[keys[i]] for i in pairs if keys[i] in found}
-
-
-def _drop(
-    networks: list[list[int]], split_from: list[int | None], drop: Collection[int]
-) -> tuple[list[list[int]], list[int | None]]:
-    keep = [i for i in range(len(networks)) if i not in drop]
-    return [networks[i] for i in keep], [split_from[i] for i in keep]
-
-
-def _near_duplicate_finder(
-    con: duckdb.DuckDBPyConnection, settings: GraphSettings
-) -> Callable[[list[str]], list[tuple[str, str]]]:
-    """Pairs among the given entities that may be one person (``_NEAR_DUPLICATE``), for
-    counting the people two networks share: one man the linkage stage left as two records
-    in two forces is one bridging person."""
-
-    def find(entities: list[str]) -> list[tuple[str, str]]:
-        rows = con.execute(
-            _NEAR_DUPLICATE,
-            [
-                entities,
-                settings.duplicate_name_similarity,
-                settings.duplicate_strict_similarity,
-                settings.duplicate_strict_dob_days,
-            ],
-        ).fetchall()
-        return [(str(a), str(b)) for a, b in rows]
-
-    return find
-
-
 def detect(
     con: duckdb.DuckDBPyConnection,
     settings: GraphSettings,

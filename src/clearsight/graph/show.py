@@ -11,7 +11,9 @@ from typing import Any
 
 import duckdb
 
-from clearsight.graph.rules import default_rules
+from clearsight.graph.rules import EvidenceRule, default_rules
+
+Rules = dict[str, EvidenceRule]
 
 # Entity ids: the linkage stage's (16 hex digits), or ``source/person`` without linkage.
 _ENTITY = re.compile(r"[A-Za-z0-9_.:-]+/[A-Za-z0-9_.:-]+|\b[0-9A-F]{16}\b")
@@ -116,7 +118,19 @@ def describe(con: duckdb.DuckDBPyConnection, network_id: str) -> list[str]:
                 f"       {rule.description} [{rule.id}, strength {ev['strength']}]: "
                 f"{ev['source_id']} records {', '.join(ev['record_ids'])}{dates}"
             )
-    out += ["", "Children offended against:"]
+    out += _children_lines(con, network_id, names, rules)
+    out += _place_lines(con, network_id, names, rules)
+    out += _object_lines(con, network_id, names, rules)
+    out += _link_lines(con, network_id, names, rules)
+    out += _definition_lines(con, network_id, names, rules)
+    return out
+
+
+def _children_lines(
+    con: duckdb.DuckDBPyConnection, network_id: str, names: _Names, rules: Rules
+) -> list[str]:
+    """Children offended against, each with the members named in her records."""
+    out = ["", "Children offended against:"]
     victims = _rows(
         con,
         """
@@ -138,7 +152,14 @@ def describe(con: duckdb.DuckDBPyConnection, network_id: str) -> list[str]:
             f"  - {v['label']}: {v['n_events']} event(s), {v['first_date']} to "
             f"{v['last_date']}; with {offenders}"
         )
-    out += ["", "Places:"]
+    return out
+
+
+def _place_lines(
+    con: duckdb.DuckDBPyConnection, network_id: str, names: _Names, rules: Rules
+) -> list[str]:
+    """Places the network's records name."""
+    out = ["", "Places:"]
     for p in _rows(
         con,
         "SELECT * FROM network_locations WHERE network_id = ? ORDER BY location_key",
@@ -150,7 +171,14 @@ def describe(con: duckdb.DuckDBPyConnection, network_id: str) -> list[str]:
             f", {p['postcode'] or 'no postcode'}): {', '.join(p['uses'])}; "
             f"{p['n_events']} event(s)"
         )
-    out += ["", "Phones, vehicles, emails and accounts:"]
+    return out
+
+
+def _object_lines(
+    con: duckdb.DuckDBPyConnection, network_id: str, names: _Names, rules: Rules
+) -> list[str]:
+    """Phones, vehicles, emails and accounts members use."""
+    out = ["", "Phones, vehicles, emails and accounts:"]
     for o in _rows(
         con,
         "SELECT * FROM network_objects WHERE network_id = ? ORDER BY object_key",
@@ -160,7 +188,14 @@ def describe(con: duckdb.DuckDBPyConnection, network_id: str) -> list[str]:
             f"  - {o['object_type']} {o['value']}: used by {o['n_members']} member(s) "
             f"({', '.join(o['sources'])})"
         )
-    out += ["", "Links between members:"]
+    return out
+
+
+def _link_lines(
+    con: duckdb.DuckDBPyConnection, network_id: str, names: _Names, rules: Rules
+) -> list[str]:
+    """Links between members, each with its evidence."""
+    out = ["", "Links between members:"]
     for link in _rows(
         con,
         "SELECT l.*, a.label AS label_a, b.label AS label_b FROM network_links l "
@@ -180,7 +215,14 @@ def describe(con: duckdb.DuckDBPyConnection, network_id: str) -> list[str]:
                 f"       {names.words(item.get('via'))} ({item.get('date') or 'undated'}, "
                 f"{', '.join(item.get('sources') or [])})"
             )
-    out += ["", "Definitions:"]
+    return out
+
+
+def _definition_lines(
+    con: duckdb.DuckDBPyConnection, network_id: str, names: _Names, rules: Rules
+) -> list[str]:
+    """Each definition's verdict and its criteria."""
+    out = ["", "Definitions:"]
     for d in _rows(
         con,
         "SELECT definition_id, definition_version, status, category, criteria, evidence "

@@ -5,12 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import queue
 import secrets
-import threading
-import time
 import weakref
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +20,6 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clearsight import audit, review
 from clearsight.access import (
@@ -37,38 +32,24 @@ from clearsight.access import (
     Session,
     SessionPolicy,
     allowed,
-    ensure_access_schema,
     load_key,
     login,
     logout,
     require,
-    resume,
 )
 from clearsight.access.users import (
-    access_generation,
     add_user,
     known_areas,
     list_users,
     set_disabled,
 )
 from clearsight.review.queue import DECISIONS
-from clearsight.store import connect
-from clearsight.web import exports, queries, serving
+from clearsight.web import exports, network_view, queries
+from clearsight.web.headers import SecurityHeaders
+from clearsight.web.pool import Store
 
 HERE = Path(__file__).parent
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-CATALOG_TTL_S = 5.0
-# A session is re-read from the store at most this often (and at once after logout or
-# disable): the idle timeout is measured to within this, nothing else changes.
-SESSION_CACHE_S = 5.0
-SESSION_CACHE_MAX = 10_000
-EXPLAIN_CACHE_MAX = 2_000
-
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
 
 
 @dataclass(frozen=True)
@@ -91,213 +72,6 @@ class NotVisible(Exception):  # noqa: N818 (a verdict, like Forbidden)
     def __init__(self, target: str) -> None:
         super().__init__(target)
         self.target = target
-
-
-class Store:
-    """One DuckDB connection owned by the process; requests borrow cursors from a pool.
-
-    A cursor is a connection of its own: making one per request costs more than most
-    lookups, so they are kept and handed out again. Each is used by one request at a time.
-    """
-
-    def __init__(self, db_path: Path | str) -> None:
-        self.path = Path(db_path)
-        self.con = connect(self.path)
-        ensure_access_schema(self.con)
-        audit.ensure_audit_schema(self.con)
-        serving.refresh(self.con)
-        self._lock = threading.Lock()
-        self._pool: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
-        self._cursors: list[duckdb.DuckDBPyConnection] = []
-        self.audit = audit.AuditWriter(self.con)
-        self.networks = serving.NetworkCache()
-        self.entity_networks = serving.EntityNetworks()
-        serving.warm_up(self.con, self.entity_networks)
-        self._explained: OrderedDict[str, Any] = OrderedDict()
-        self._catalog: tuple[float, frozenset[str]] = (0.0, frozenset())
-        self._sealed: frozenset[tuple[str, str]] = frozenset()
-        self._sources: dict[str, Any] = {}
-        self._sessions: dict[str, tuple[float, Session]] = {}
-        self._generation = access_generation()
-        self._closed = False
-
-    def reload(self) -> None:
-        """After a job changed the data (``jobs``): rebuild the serving copies and drop
-        every cache built from the old data; pages in flight finish on what they read."""
-        serving.refresh(self.con)
-        networks, entity_networks = serving.NetworkCache(), serving.EntityNetworks()
-        serving.warm_up(self.con, entity_networks)
-        self.networks, self.entity_networks = networks, entity_networks
-        with self._lock:
-            self._explained.clear()
-        self._catalog = (0.0, frozenset())
-
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        try:
-            return self._pool.get_nowait()
-        except queue.Empty:
-            with self._lock:
-                cur = self.con.cursor()
-                self._cursors.append(cur)
-            return cur
-
-    def release(self, cur: duckdb.DuckDBPyConnection, *, failed: bool = False) -> None:
-        if failed:
-            # A request that failed part-way may have left a transaction open.
-            with contextlib.suppress(duckdb.Error):
-                cur.rollback()
-        self._pool.put(cur)
-
-    @contextlib.contextmanager
-    def borrow(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        cur = self.cursor()
-        try:
-            yield cur
-        except BaseException:
-            self.release(cur, failed=True)
-            raise
-        self.release(cur)
-
-    def catalog(self, con: duckdb.DuckDBPyConnection) -> frozenset[str]:
-        """Tables present, re-read every few seconds: other stages add them while we run."""
-        self._check_generation()
-        at, names = self._catalog
-        now = time.monotonic()
-        if now - at > CATALOG_TTL_S:
-            names = queries.catalog(con)
-            sealed: frozenset[tuple[str, str]] = frozenset()
-            if "sealed_records" in names:
-                found = con.execute("SELECT source_id, person_id FROM sealed_records").fetchall()
-                sealed = frozenset((str(a), str(b)) for a, b in found)
-            self._sealed = sealed
-            self._sources = queries.read_sources(con) if "sources" in names else {}
-            self._catalog = (now, names)
-        return names
-
-    def sources(self) -> dict[str, Any]:
-        """The sources table by id, re-read with the catalog (it changes only on ingest,
-        which cannot run while the app holds the store)."""
-        return self._sources
-
-    def explain(self, con: duckdb.DuckDBPyConnection, entity_id: str) -> Any:
-        """``clearsight.linkage.explain_entity`` without person details (the page has the
-        records), the most recent 2,000 kept: linkage cannot run while the app holds the
-        store. An explanation is one indexed lookup in ``entity_explanations`` (written at
-        start-up when linkage did not); the cache saves its few queries. Kept unfiltered,
-        as the linkage stage returns it; the page filters it per viewer."""
-        from clearsight.linkage import explain_entity
-
-        with self._lock:
-            if entity_id in self._explained:
-                self._explained.move_to_end(entity_id)
-                return self._explained[entity_id]
-        # The page has the records already: only the links are needed.
-        found = explain_entity(con, entity_id, details=False)
-        with self._lock:
-            self._explained[entity_id] = found
-            while len(self._explained) > EXPLAIN_CACHE_MAX:
-                self._explained.popitem(last=False)
-        return found
-
-    def sealed(self) -> frozenset[tuple[str, str]]:
-        """Sealed (source_id, person_id), re-read with the catalog (records are sealed from
-        the command line, which cannot open the store while it serves)."""
-        return self._sealed
-
-    # Sessions: a page would otherwise read the session and the user (and perhaps the
-    # user's sources) on every request. Cached briefly, and dropped at once on logout or
-    # when an administrator disables the user, so revocation still takes effect at once
-    # within this process (the only one that can open the store while it serves).
-
-    def session(
-        self, con: duckdb.DuckDBPyConnection, token: str | None, policy: SessionPolicy
-    ) -> Session | None:
-        if not token:
-            return None
-        self._check_generation()
-        now = time.monotonic()
-        hit = self._sessions.get(token)
-        if hit is not None and hit[0] > now:
-            return hit[1]
-        found = resume(con, token, policy)
-        if found is None:
-            self._sessions.pop(token, None)
-        else:
-            if len(self._sessions) > SESSION_CACHE_MAX:
-                self._sessions = {k: v for k, v in self._sessions.items() if v[0] > now}
-            self._sessions[token] = (now + SESSION_CACHE_S, found)
-        return found
-
-    def _check_generation(self) -> None:
-        generation = access_generation()
-        if generation != self._generation:
-            self._generation = generation
-            self._sessions = {}
-            self._catalog = (0.0, frozenset())  # and with it the sealed records
-
-    def forget_session(self, token: str) -> None:
-        self._sessions.pop(token, None)
-
-    def forget_user(self, name: str) -> None:
-        for token, (_at, found) in list(self._sessions.items()):
-            if found.principal.name == name:
-                self._sessions.pop(token, None)
-
-    def close(self) -> None:
-        """Checkpoint and close (at shutdown, SIGTERM included): the store file is then
-        complete on its own, with no write-ahead log a file copy would miss."""
-        if self._closed:
-            return
-        self._closed = True
-        self.audit.close()
-        with self._lock:
-            for cur in self._cursors:
-                with contextlib.suppress(duckdb.Error):
-                    cur.close()
-            self._cursors.clear()
-        with contextlib.suppress(duckdb.Error):
-            self.con.execute("CHECKPOINT")
-        self.con.close()
-
-
-_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
-]
-
-
-class SecurityHeaders:
-    """Plain ASGI middleware (Starlette's BaseHTTPMiddleware costs a task and a stream per
-    request): security headers on every response, no caching of anything but static files,
-    HSTS on every response served over TLS (or always, when the deployment says it is)."""
-
-    def __init__(self, app: ASGIApp, always_secure: bool = False) -> None:
-        self.app = app
-        self.always_secure = always_secure
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        extra = list(_HEADERS)
-        if not str(scope.get("path", "")).startswith("/static/"):
-            extra.append((b"cache-control", b"no-store"))
-        if self.always_secure or scope.get("scheme") == "https":
-            # A year, as the UK NCSC and OWASP advise once a service is TLS-only.
-            extra.append((b"strict-transport-security", b"max-age=31536000"))
-        names = {name for name, _v in extra}
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", []) if h[0].lower() not in names]
-                message["headers"] = headers + extra
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 def create_app(db_path: Path | str, settings: WebSettings | None = None) -> FastAPI:
@@ -653,7 +427,7 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
     @app.get("/networks", response_class=HTMLResponse)
     def networks(request: Request, con: duckdb.DuckDBPyConnection = con_dep) -> Response:
         principal = need(request, con, "network")
-        rows = queries.networks_list(con, principal)
+        rows = network_view.networks_list(con, principal)
         store.audit.record(
             actor=principal.name,
             action="view_network_list",
@@ -663,9 +437,9 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
 
     def _network(
         request: Request, con: duckdb.DuckDBPyConnection, network_id: str
-    ) -> tuple[Principal, queries.NetworkView]:
+    ) -> tuple[Principal, network_view.NetworkView]:
         principal = need(request, con, "network")
-        view = queries.network_view(
+        view = network_view.network_view(
             store.networks.get(con, network_id), principal, pseudonym, store.sealed()
         )
         if view is None:

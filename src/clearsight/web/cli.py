@@ -42,8 +42,9 @@ def serve_command(
     import uvicorn
 
     from clearsight.store import StoreError, resolve_db_path
+    from clearsight.store.service import socket_path
     from clearsight.web.app import WebSettings, create_app
-    from clearsight.web.jobs import JobServer, socket_path
+    from clearsight.web.jobs import JobServer
 
     path = resolve_db_path(db)
     if not path.exists():

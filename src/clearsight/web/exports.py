@@ -1,7 +1,7 @@
 """Network exports built from what the user may see, written by ``clearsight.exports``.
 
 The exports package's writers take a ``Subgraph`` and nothing else, so the web app hands
-them the same filtered, pseudonymised view the page shows (``queries.NetworkView``),
+them the same filtered, pseudonymised view the page shows (``network_view.NetworkView``),
 converted here: an export can never carry more than the screen did, and there is one
 GraphML and one ANX writer in the code base, not two.
 """
@@ -35,7 +35,7 @@ def _kind(node: dict[str, Any]) -> str:
 
 
 def subgraph(view: Any) -> Subgraph:
-    """``view`` is a ``queries.NetworkView``, already filtered for the viewer."""
+    """``view`` is a ``network_view.NetworkView``, already filtered for the viewer."""
     summary = view.summary
     attributes = {
         "network_id": str(view.network_id),

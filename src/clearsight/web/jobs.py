@@ -13,23 +13,17 @@ job and of the pages share the one chain (the audit lock is process-wide).
 from __future__ import annotations
 
 import json
-import socket
 import socketserver
 import threading
 from pathlib import Path
 from typing import Any
 
-SUFFIX = ".sock"
 # A job's request is a few paths: anything longer is not a job.
 MAX_REQUEST = 64 * 1024
 
 
-def socket_path(db: Path) -> Path:
-    return db.with_name(db.name + SUFFIX)
-
-
 def run_job(store: Any, request: dict[str, Any]) -> dict[str, Any]:
-    """Run one job on ``store`` (a ``web.app.Store``); a JSON-ready answer."""
+    """Run one job on ``store`` (a ``web.pool.Store``); a JSON-ready answer."""
     command = request.get("command")
     actor = str(request.get("actor") or "system:job")
     cur = store.con.cursor()
@@ -105,31 +99,3 @@ class JobServer:
         self._server.server_close()
         if self.path.exists():
             self.path.unlink()
-
-
-class NoServiceError(RuntimeError):
-    """No running service to hand the job to."""
-
-
-def submit(db: Path, request: dict[str, Any], *, timeout: float = 3600.0) -> dict[str, Any]:
-    """Hand a job to the service holding ``db``; its answer once the job has run."""
-    path = socket_path(db)
-    if not path.exists():
-        raise NoServiceError(f"{db}: held by another process, and no service socket {path}")
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-        conn.settimeout(timeout)
-        try:
-            conn.connect(str(path))
-        except OSError as exc:
-            raise NoServiceError(f"{path}: the service does not answer ({exc})") from exc
-        conn.sendall(json.dumps(request).encode() + b"\n")
-        data = b""
-        while not data.endswith(b"\n"):
-            chunk = conn.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    answer = json.loads(data or b"{}")
-    if not isinstance(answer, dict):
-        raise NoServiceError(f"{path}: unexpected answer")
-    return answer

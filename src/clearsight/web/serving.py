@@ -7,7 +7,7 @@
 * ``web_networks``: one row per network with everything its page and graph need (summary,
   member records with their areas and names, members, links, shared objects and places,
   definition results) as one JSON document, unfiltered: the page applies the viewer's
-  access to it (``queries.network_view``). A page then costs one small lookup, not a
+  access to it (``network_view.network_view``). A page then costs one small lookup, not a
   dozen joins, and ``NetworkCache`` keeps recently opened ones parsed in memory.
 
 Only one process owns the store, so the data cannot change while the app runs: the

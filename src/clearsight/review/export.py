@@ -15,7 +15,7 @@ import duckdb
 import typer
 
 from clearsight.commandline import DbOption, fail, open_store
-from clearsight.returns.write import Cell, write_table
+from clearsight.exports.safe_csv import write_csv
 from clearsight.review.beaconport import Case, load_criteria, select_cases
 
 BEACONPORT_COLUMNS = (
@@ -43,7 +43,7 @@ BEACONPORT_COLUMNS = (
 )
 
 
-def _row(case: Case) -> list[Cell]:
+def _row(case: Case) -> list[str | int | float | None]:
     return [
         case.rank,
         case.area,
@@ -73,7 +73,11 @@ def write_beaconport(
     con: duckdb.DuckDBPyConnection, out: Path, area: str | None = None
 ) -> list[Case]:
     cases = select_cases(con, load_criteria(), area)
-    write_table(out, BEACONPORT_COLUMNS, (_row(c) for c in cases))
+    write_csv(
+        out,
+        BEACONPORT_COLUMNS,
+        (["" if v is None else v for v in _row(c)] for c in cases),
+    )
     return cases
 
 

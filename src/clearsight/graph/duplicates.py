@@ -1,0 +1,181 @@
+"""Two people found only with each other who may be one person: set aside for linkage
+review (``network_possible_duplicates``), not reported as a network."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+
+import duckdb
+
+from clearsight.graph.rules import bridging_link_types
+from clearsight.graph.settings import SUPPORT_LINK_TYPES, GraphSettings
+
+# Why a pair was set aside (``network_possible_duplicates.reason``).
+NEAR_DUPLICATE = "near-duplicate name and date of birth"
+UNIDENTIFIED_PAIR = "unidentified, linked only by a shared child or place"
+
+
+_NEAR_DUPLICATE = """
+    WITH r AS (
+        SELECT entity_id, dob, string_split(name, ' ') AS parts
+        FROM graph_person_map
+        WHERE NOT unidentified AND name IS NOT NULL AND list_contains($1, entity_id)
+    ),
+    n AS (SELECT entity_id, dob, parts[1] AS fore, parts[-1] AS sur FROM r WHERE len(parts) > 1),
+    pairs AS (
+        SELECT a.entity_id AS ea, b.entity_id AS eb, a.dob AS da, b.dob AS db,
+               greatest(
+                   least(jaro_winkler_similarity(a.sur, b.sur),
+                         jaro_winkler_similarity(a.fore, b.fore)
+                           + CASE WHEN a.fore[1] = b.fore[1] THEN 1 ELSE 0 END),
+                   least(jaro_winkler_similarity(a.sur, b.fore),
+                         jaro_winkler_similarity(a.fore, b.sur))) AS name_score,
+               least(jaro_winkler_similarity(a.sur, b.sur),
+                     jaro_winkler_similarity(a.fore, b.fore)) AS strict_score
+        FROM n a JOIN n b ON a.entity_id < b.entity_id
+    )
+    SELECT DISTINCT ea, eb FROM pairs
+    -- Two records in one event (co-suspects) are two people, however alike.
+    WHERE NOT EXISTS (
+        SELECT 1 FROM graph_links l
+        WHERE l.entity_a = ea AND l.entity_b = eb AND l.link_type = 'co_involved')
+    AND ((da IS NOT NULL AND db IS NOT NULL AND name_score >= $2
+           AND ((year(da) = year(db))::INT + (month(da) = month(db))::INT
+                + (day(da) = day(db))::INT >= 2
+                OR (year(da) = year(db) AND month(da) = day(db) AND day(da) = month(db))))
+       OR ((da IS NULL OR db IS NULL) AND strict_score >= $3)
+       -- Names agreeing closely and dates of birth under a year apart (a year slip and a
+       -- day slip): no more evidence of two people than a missing date.
+       OR (da IS NOT NULL AND db IS NOT NULL AND strict_score >= $3
+           AND abs(date_diff('day', da, db)) <= $4))
+"""
+
+
+# Two people, one or both known only as unidentified (every record "unknown male", a
+# blank name), whose links are all bridging ones (nothing shows they know one another)
+# and whose recorded dates of birth, if both have one, are close: possibly one person,
+# named in one record and not in the other.
+_UNIDENTIFIED_PAIR = """
+    WITH p AS (SELECT unnest($1::VARCHAR[]) AS ea, unnest($2::VARCHAR[]) AS eb),
+    l AS (
+        SELECT l.entity_a, l.entity_b, list(DISTINCT l.link_type) AS types
+        FROM graph_links l JOIN p ON l.entity_a = p.ea AND l.entity_b = p.eb
+        GROUP BY ALL
+    )
+    SELECT p.ea, p.eb FROM p
+    JOIN l ON l.entity_a = p.ea AND l.entity_b = p.eb
+    JOIN graph_entities a ON a.entity_id = p.ea
+    JOIN graph_entities b ON b.entity_id = p.eb
+    WHERE (a.unidentified OR b.unidentified) AND list_has_all($3, l.types)
+      AND (a.dob IS NULL OR b.dob IS NULL OR abs(date_diff('day', a.dob, b.dob)) <= $4)
+"""
+
+# A network of three or more in which at most one person is named (the others known only
+# as unidentified), whose links are all bridging ones and whose recorded dates of birth
+# are all close: possibly one man, named in one record and not in the others.
+_UNIDENTIFIED_GROUP = """
+    WITH m AS (SELECT unnest($1::BIGINT[]) AS net, unnest($2::VARCHAR[]) AS entity_id),
+    strong AS (
+        SELECT DISTINCT a.net FROM graph_links l
+        JOIN m a ON a.entity_id = l.entity_a
+        JOIN m b ON b.entity_id = l.entity_b AND b.net = a.net
+        WHERE NOT list_contains($3, l.link_type)
+    )
+    SELECT m.net FROM m JOIN graph_entities g USING (entity_id)
+    WHERE m.net NOT IN (SELECT net FROM strong)
+    GROUP BY m.net
+    HAVING count(*) FILTER (WHERE NOT g.unidentified) <= 1
+       AND coalesce(date_diff('day', min(g.dob), max(g.dob)), 0) <= $4
+"""
+
+
+def _possible_duplicates(
+    con: duckdb.DuckDBPyConnection,
+    entities: list[str],
+    networks: list[list[int]],
+    settings: GraphSettings,
+) -> dict[int, str]:
+    """Two-person networks whose two people may be one person, with the reason: most
+    likely one person the linkage stage left as two (a duplicate to review, not a
+    network of two).
+
+    - near-duplicates by name and date of birth;
+    - one of them unidentified, and nothing but bridging links (a shared child, a place)
+      between them: an "unknown male" who offended
+      against the child another man offended against may be that man, and nothing in
+      the records shows two people who know one another;
+    - a network of three or more, all but at most
+      one of them unidentified, on the same terms: one man named in one record and not
+      in two others is no network of three."""
+    found_groups: dict[int, str] = {}
+    larger = [i for i, members in enumerate(networks) if len(members) > 2]
+    if larger:
+        rows = con.execute(
+            _UNIDENTIFIED_GROUP,
+            [
+                [i for i in larger for _ in networks[i]],
+                [entities[v] for i in larger for v in networks[i]],
+                [*bridging_link_types(), *SUPPORT_LINK_TYPES],
+                settings.unidentified_pair_dob_days,
+            ],
+        ).fetchall()
+        found_groups = {int(i): UNIDENTIFIED_PAIR for (i,) in rows}
+    pairs = [i for i, members in enumerate(networks) if len(members) == 2]
+    if not pairs:
+        return found_groups
+    keys: dict[int, tuple[str, str]] = {}
+    for i in pairs:
+        first, second = sorted(entities[v] for v in networks[i])
+        keys[i] = (first, second)
+    found: dict[tuple[str, str], str] = {}
+    for a, b in con.execute(
+        _UNIDENTIFIED_PAIR,
+        [
+            [k[0] for k in keys.values()],
+            [k[1] for k in keys.values()],
+            [*bridging_link_types(), *SUPPORT_LINK_TYPES],
+            settings.unidentified_pair_dob_days,
+        ],
+    ).fetchall():
+        found[(str(a), str(b))] = UNIDENTIFIED_PAIR
+    wanted = sorted({entities[v] for i in pairs for v in networks[i]})
+    for a, b in con.execute(
+        _NEAR_DUPLICATE,
+        [
+            wanted,
+            settings.duplicate_name_similarity,
+            settings.duplicate_strict_similarity,
+            settings.duplicate_strict_dob_days,
+        ],
+    ).fetchall():
+        found[(str(a), str(b))] = NEAR_DUPLICATE
+    return found_groups | {i: found[keys[i]] for i in pairs if keys[i] in found}
+
+
+def _drop(
+    networks: list[list[int]], split_from: list[int | None], drop: Collection[int]
+) -> tuple[list[list[int]], list[int | None]]:
+    keep = [i for i in range(len(networks)) if i not in drop]
+    return [networks[i] for i in keep], [split_from[i] for i in keep]
+
+
+def _near_duplicate_finder(
+    con: duckdb.DuckDBPyConnection, settings: GraphSettings
+) -> Callable[[list[str]], list[tuple[str, str]]]:
+    """Pairs among the given entities that may be one person (``_NEAR_DUPLICATE``), for
+    counting the people two networks share: one man the linkage stage left as two records
+    in two forces is one bridging person."""
+
+    def find(entities: list[str]) -> list[tuple[str, str]]:
+        rows = con.execute(
+            _NEAR_DUPLICATE,
+            [
+                entities,
+                settings.duplicate_name_similarity,
+                settings.duplicate_strict_similarity,
+                settings.duplicate_strict_dob_days,
+            ],
+        ).fetchall()
+        return [(str(a), str(b)) for a, b in rows]
+
+    return find
