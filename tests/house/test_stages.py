@@ -17,9 +17,10 @@ from clearsight.pipeline import STAGES, Stage
 from tests.house.layout import SRC
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
-# Where each stage's code lives: a package (its CLI modules display other stages'
-# output and are not part of the stage) or, where a package also holds commands that
+# Where each stage's code lives: a package (its display modules are not part of it) or, where a package also holds commands that
 # are not the stage (review flags, the Beaconport pack), the stage's own module.
+# Modules that show a stage's output with later stages' verdicts (``network show``).
+DISPLAY_MODULES = {"cli.py", "show.py"}
 STAGE_CODE = {
     "linkage": "linkage",
     "networks": "graph",
@@ -95,7 +96,7 @@ def _named_in_sql(code: str, known: set[str]) -> set[str]:
     found = set()
     paths = [SRC / code] if code.endswith(".py") else sorted((SRC / code).rglob("*.py"))
     for path in paths:
-        if path.name == "cli.py":
+        if path.name in DISPLAY_MODULES:
             continue
         for match in re.finditer(r"\b(?:FROM|JOIN)\s+([a-z_][a-z0-9_]*)", path.read_text("utf-8")):
             if match.group(1) in known:
