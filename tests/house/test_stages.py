@@ -17,8 +17,9 @@ from clearsight.pipeline import STAGES, Stage
 from tests.house.layout import SRC
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
-# Where each stage's code lives: a package (its display modules are not part of it) or, where a package also holds commands that
-# are not the stage (review flags, the Beaconport pack), the stage's own module.
+# Where each stage's code lives: a package (its display modules are not part of it)
+# or, where a package also holds commands that are not the stage (review flags, the
+# Beaconport pack), the stage's own module.
 # Modules that show a stage's output with later stages' verdicts (``network show``).
 DISPLAY_MODULES = {"cli.py", "show.py"}
 STAGE_CODE = {
