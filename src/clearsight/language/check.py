@@ -120,6 +120,15 @@ def _quick_words(text: str) -> set[str]:
     return out
 
 
+# A text of ASCII letters, digits (not followed by a letter, where spaCy splits off
+# units: "10km"), spaces, plain punctuation and the clitics 's and n't: spaCy's
+# tokens of it are its plain words but for its tokenizer exceptions, so each rule's
+# prefilter may test every word a pattern requires
+# (``Rule.may_match(plain=True)``).
+_PLAIN = re.compile(
+    r"""(?:[A-Za-z\s.,;:!?"()\-]|[0-9](?![A-Za-z])|(?<=[A-Za-z])['’][st](?![A-Za-z]))*"""
+)
+
 Spans = dict[int, list[tuple[int, int]]]
 
 # Where a text may be cut into chunks that are checked (and cached) on their own: after
@@ -146,22 +155,22 @@ def _analyse(text: str, pack: RulePack) -> tuple[Spans, tuple[tuple[int, int], .
     """Each rule's matches (character spans) and the sentences, for one text. Records
     repeat the same sentences, so the result is kept for the text."""
     quick = _quick_words(text)
-    if not any(rule.may_match(quick) for rule in pack.rules):
+    plain = _PLAIN.fullmatch(text) is not None
+    candidates = [i for i, rule in enumerate(pack.rules) if rule.may_match(quick, plain=plain)]
+    if not candidates:
         return {}, ()
-    spans, parsed = _spans(text, pack, quick)
+    spans, parsed = _spans(text, pack, candidates)
     return spans, tuple(parsed.sentences()) if spans else ()
 
 
-def _spans(text: str, pack: RulePack, present: set[str]) -> tuple[Spans, Parsed]:
+def _spans(text: str, pack: RulePack, candidates: list[int]) -> tuple[Spans, Parsed]:
     parsed = parse(text)
     doc = parsed.doc
     matchers = _matchers(pack)
     strings = pipeline().vocab.strings
     hits: dict[int, list[tuple[int, int]]] = {}
     exceptions: dict[int, list[tuple[int, int]]] = {}
-    for i, rule in enumerate(pack.rules):
-        if not rule.may_match(present):
-            continue
+    for i in candidates:
         for key, start, end in matchers[i](doc):
             chars = parsed.chars(start, end)
             (hits if strings[key] == "r" else exceptions).setdefault(i, []).append(chars)
