@@ -103,6 +103,31 @@ def _matchers(pack: RulePack) -> list[Matcher]:
     return matchers
 
 
+_INDEXES: dict[int, tuple[RulePack, dict[str, tuple[int, ...]], frozenset[int]]] = {}
+
+
+def _candidates(pack: RulePack, words: set[str], plain: bool) -> list[int]:
+    """The rules that may match a text with these words, in pack order: only rules
+    with an anchor word among them (or no anchors) are asked ``may_match``."""
+    found = _INDEXES.get(id(pack))
+    if found is None or found[0] is not pack:
+        by_word: dict[str, list[int]] = {}
+        for i, rule in enumerate(pack.rules):
+            for word in rule.anchors or ():
+                by_word.setdefault(word, []).append(i)
+        always = frozenset(i for i, r in enumerate(pack.rules) if r.anchors is None)
+        found = (pack, {w: tuple(ids) for w, ids in by_word.items()}, always)
+        _INDEXES[id(pack)] = found
+    index = found[1]
+    ids = set(found[2])
+    for word in words:
+        hit = index.get(word)
+        if hit:
+            ids.update(hit)
+    rules = pack.rules
+    return [i for i in sorted(ids) if rules[i].may_match(words, plain=plain)]
+
+
 _WORD = re.compile(r"[^\W_]+|n't|'s|’s", re.IGNORECASE)
 _SPLITS = {"cannot": ("can", "not"), "gonna": ("gon", "na"), "wanna": ("wan", "na")}
 
@@ -155,8 +180,7 @@ def _analyse(text: str, pack: RulePack) -> tuple[Spans, tuple[tuple[int, int], .
     """Each rule's matches (character spans) and the sentences, for one text. Records
     repeat the same sentences, so the result is kept for the text."""
     quick = _quick_words(text)
-    plain = _PLAIN.fullmatch(text) is not None
-    candidates = [i for i, rule in enumerate(pack.rules) if rule.may_match(quick, plain=plain)]
+    candidates = _candidates(pack, quick, _PLAIN.fullmatch(text) is not None)
     if not candidates:
         return {}, ()
     spans, parsed = _spans(text, pack, candidates)
