@@ -103,6 +103,31 @@ def _matchers(pack: RulePack) -> list[Matcher]:
     return matchers
 
 
+_INDEXES: dict[int, tuple[RulePack, dict[str, tuple[int, ...]], frozenset[int]]] = {}
+
+
+def _candidates(pack: RulePack, words: set[str], plain: bool) -> list[int]:
+    """The rules that may match a text with these words, in pack order: only rules
+    with an anchor word among them (or no anchors) are asked ``may_match``."""
+    found = _INDEXES.get(id(pack))
+    if found is None or found[0] is not pack:
+        by_word: dict[str, list[int]] = {}
+        for i, rule in enumerate(pack.rules):
+            for word in rule.anchors or ():
+                by_word.setdefault(word, []).append(i)
+        always = frozenset(i for i, r in enumerate(pack.rules) if r.anchors is None)
+        found = (pack, {w: tuple(ids) for w, ids in by_word.items()}, always)
+        _INDEXES[id(pack)] = found
+    index = found[1]
+    ids = set(found[2])
+    for word in words:
+        hit = index.get(word)
+        if hit:
+            ids.update(hit)
+    rules = pack.rules
+    return [i for i in sorted(ids) if rules[i].may_match(words, plain=plain)]
+
+
 _WORD = re.compile(r"[^\W_]+|n't|'s|’s", re.IGNORECASE)
 _SPLITS = {"cannot": ("can", "not"), "gonna": ("gon", "na"), "wanna": ("wan", "na")}
 
@@ -119,6 +144,15 @@ def _quick_words(text: str) -> set[str]:
             out.add(norm(piece))
     return out
 
+
+# A text of ASCII letters, digits (not followed by a letter, where spaCy splits off
+# units: "10km"), spaces, plain punctuation and the clitics 's and n't: spaCy's
+# tokens of it are its plain words but for its tokenizer exceptions, so each rule's
+# prefilter may test every word a pattern requires
+# (``Rule.may_match(plain=True)``).
+_PLAIN = re.compile(
+    r"""(?:[A-Za-z\s.,;:!?"()\-]|[0-9](?![A-Za-z])|(?<=[A-Za-z])['’][st](?![A-Za-z]))*"""
+)
 
 Spans = dict[int, list[tuple[int, int]]]
 
@@ -146,22 +180,21 @@ def _analyse(text: str, pack: RulePack) -> tuple[Spans, tuple[tuple[int, int], .
     """Each rule's matches (character spans) and the sentences, for one text. Records
     repeat the same sentences, so the result is kept for the text."""
     quick = _quick_words(text)
-    if not any(rule.may_match(quick) for rule in pack.rules):
+    candidates = _candidates(pack, quick, _PLAIN.fullmatch(text) is not None)
+    if not candidates:
         return {}, ()
-    spans, parsed = _spans(text, pack, quick)
+    spans, parsed = _spans(text, pack, candidates)
     return spans, tuple(parsed.sentences()) if spans else ()
 
 
-def _spans(text: str, pack: RulePack, present: set[str]) -> tuple[Spans, Parsed]:
+def _spans(text: str, pack: RulePack, candidates: list[int]) -> tuple[Spans, Parsed]:
     parsed = parse(text)
     doc = parsed.doc
     matchers = _matchers(pack)
     strings = pipeline().vocab.strings
     hits: dict[int, list[tuple[int, int]]] = {}
     exceptions: dict[int, list[tuple[int, int]]] = {}
-    for i, rule in enumerate(pack.rules):
-        if not rule.may_match(present):
-            continue
+    for i in candidates:
         for key, start, end in matchers[i](doc):
             chars = parsed.chars(start, end)
             (hits if strings[key] == "r" else exceptions).setdefault(i, []).append(chars)

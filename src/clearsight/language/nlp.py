@@ -99,6 +99,24 @@ def normaliser() -> Normaliser:
     return Normaliser(keep=keep, spelling=spelling, fixes=fixes, lemmas=table, seen={})
 
 
+@lru_cache(maxsize=1)
+def split_pieces() -> frozenset[str]:
+    """Lower-case and normalised forms of the tokens of spaCy's tokenizer exceptions
+    that are not plain words ("shouldnt" -> "should", "nt"; "cannot" -> "can", "not";
+    "'cause" -> "because"): a token with one of these forms may come from a word of
+    the text that has another form."""
+    from spacy.attrs import ORTH  # type: ignore[import-not-found]
+
+    norm = normaliser()
+    out: set[str] = set()
+    tokenizer: Any = pipeline().tokenizer
+    for key, pieces in tokenizer.rules.items():
+        if len(pieces) > 1 or not key.isalnum():
+            for piece in pieces:
+                out.update((str(piece[ORTH]).lower(), norm(str(piece[ORTH]))))
+    return frozenset(out)
+
+
 @dataclass(frozen=True)
 class Parsed:
     """A text as the rules see it: a spaCy Doc without in-word hyphens ("child-prostitute"
@@ -128,7 +146,7 @@ def parse(text: str) -> Parsed:
     """Tokens of ``text`` (spaCy's English tokenizer), in-word hyphens dropped, each
     token's ``norm_`` its normalised form (:class:`Normaliser`: lower case, spelling,
     lookup lemma). Norms are set once per word on the vocabulary's lexemes."""
-    from spacy.attrs import IDX, ORTH, SPACY  # type: ignore[import-not-found]
+    from spacy.attrs import IDX, ORTH, SPACY
     from spacy.tokens import Doc
 
     nlp = pipeline()

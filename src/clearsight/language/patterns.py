@@ -92,8 +92,17 @@ class Compiler:
         self, slots: Mapping[str, str], tokenize: Callable[[str], list[tuple[str, str]]]
     ) -> None:
         self.slots = slots
-        self.tokenize = tokenize
+        self._tokenize = tokenize
+        self._tokens: dict[str, list[tuple[str, str]]] = {}
         self._stack: list[str] = []
+
+    def tokenize(self, word: str) -> list[tuple[str, str]]:
+        """``word`` split and normalised; slots repeat words across a pack, so each
+        word goes through the pipeline once."""
+        found = self._tokens.get(word)
+        if found is None:
+            found = self._tokens[word] = self._tokenize(word)
+        return found
 
     def compile(self, pattern: str) -> list[Sequence_]:
         """All token sequences of ``pattern``."""

@@ -88,18 +88,26 @@ class Rule:
     signatures: tuple[tuple[frozenset[str], frozenset[str] | None], ...] | None = field(
         default=None, repr=False
     )
+    requirements: tuple[tuple[frozenset[str], ...], ...] | None = field(default=None, repr=False)
 
-    def may_match(self, words: set[str]) -> bool:
+    def may_match(self, words: set[str], *, plain: bool = False) -> bool:
         """Whether a text with these (normalised and lower-case) words can match: a cheap
-        necessary condition, so most rules are skipped for most texts."""
+        necessary condition, so most rules are skipped for most texts. ``plain`` says
+        the text holds no character that could make spaCy's tokens differ from its
+        plain words (see ``_testable``), so every word a token sequence requires can be
+        tested, not only its two most selective ones."""
         if self.anchors is None or self.signatures is None:
             return True
         if self.anchors.isdisjoint(words):
             return False
         for first, second in self.signatures:
             if not first.isdisjoint(words) and (second is None or not second.isdisjoint(words)):
-                return True
-        return False
+                break
+        else:
+            return False
+        if not plain or self.requirements is None:
+            return True
+        return any(all(not s.isdisjoint(words) for s in req) for req in self.requirements)
 
 
 TokenSeq = tuple[tuple[tuple[str, Any], ...], ...]
@@ -141,6 +149,32 @@ def _required(seq: TokenSeq) -> list[frozenset[str]]:
         elif isinstance(value, dict):
             out.append(frozenset(value["IN"]))
     return out
+
+
+def _testable(words: frozenset[str], pieces: frozenset[str]) -> bool:
+    """Whether a plain text's words surely hold the word a token of this set matches:
+    ASCII letters only, and none a token of spaCy's tokenizer exceptions
+    (:func:`clearsight.language.nlp.split_pieces`: "shouldnt" -> "should", "nt")."""
+    return all(w.isascii() and w.isalpha() for w in words) and words.isdisjoint(pieces)
+
+
+def _requirements(
+    sequences: tuple[tuple[TokenSeq, ...], ...], pieces: frozenset[str]
+) -> tuple[tuple[frozenset[str], ...], ...] | None:
+    """For each distinct token sequence, its testable required word sets (most
+    selective first): a plain text can match only if, for one sequence, it holds a
+    word of each set. None when some sequence has no testable required word set."""
+    found: set[tuple[frozenset[str], ...]] = set()
+    for seqs in sequences:
+        for seq in seqs:
+            sets = sorted(
+                {s for s in _required(seq) if _testable(s, pieces)},
+                key=lambda s: (*_selectivity(s), sorted(s)),
+            )
+            if not sets:
+                return None
+            found.add(tuple(sets))
+    return tuple(sorted(found, key=lambda req: [sorted(s) for s in req]))
 
 
 def _selectivity(words: frozenset[str]) -> tuple[int, int]:
@@ -259,7 +293,7 @@ def _escalation(data: dict[str, Any], where: str) -> tuple[Cue | None, Severity 
     return esc["when"], esc["severity"]
 
 
-def _rule(raw: object, file: str, compiler: Compiler) -> Rule:
+def _rule(raw: object, file: str, compiler: Compiler, pieces: frozenset[str]) -> Rule:
     if not isinstance(raw, dict):
         raise RuleError(f"{file}: each rule must be a mapping")
     data = cast(dict[str, Any], raw)
@@ -315,6 +349,7 @@ def _rule(raw: object, file: str, compiler: Compiler) -> Rule:
         exception_sequences=exception_sequences,
         anchors=_anchors(sequences),
         signatures=_signatures(sequences),
+        requirements=_requirements(sequences, pieces),
     )
 
 
@@ -345,7 +380,10 @@ def _tokenize(word: str) -> list[tuple[str, str]]:
 def build_pack(files: list[tuple[str, str]], slots_text: str) -> RulePack:
     """Validate and compile a pack from ``(file name, YAML text)`` pairs, in the order
     given (the packaged files first, then a force's own)."""
+    from clearsight.language.nlp import split_pieces
+
     compiler = Compiler(load_slots(slots_text), _tokenize)
+    pieces = split_pieces()
     digest = hashlib.sha256(slots_text.encode("utf-8"))
     rules: list[Rule] = []
     ids: dict[str, str] = {}
@@ -359,7 +397,7 @@ def build_pack(files: list[tuple[str, str]], slots_text: str) -> RulePack:
         if not isinstance(raws, list) or not raws:
             raise RuleError(f"{name}: 'rules' must be a non-empty list")
         for raw in raws:
-            rule = _rule(raw, name, compiler)
+            rule = _rule(raw, name, compiler, pieces)
             if rule.id in ids:
                 raise RuleError(f"{name}: rule {rule.id!r} duplicates the id in {ids[rule.id]}")
             ids[rule.id] = name
