@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from clearsight.graph import GraphSettings, NetworksSummary
 from clearsight.ingest import ingest
 
 POLICE_MANIFEST = {
@@ -262,3 +263,16 @@ def link(con: duckdb.DuckDBPyConnection, same: dict[tuple[str, str], str]) -> No
         "INSERT INTO person_entities VALUES (?, ?, ?, ?, 1)",
         [(s, p, f"{s}:{p}", same.get((s, p), f"{s}/{p}")) for s, p in rows],
     )
+
+
+def networks_and_definitions(
+    con: duckdb.DuckDBPyConnection, settings: GraphSettings | None = None
+) -> NetworksSummary:
+    """The networks stage then the definitions stage, as ``clearsight networks`` runs them
+    (exports and network pages read both)."""
+    from clearsight.definitions import evaluate_all
+    from clearsight.graph import run
+
+    summary = run(con, settings)
+    evaluate_all(con)
+    return summary

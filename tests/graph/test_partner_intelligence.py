@@ -11,10 +11,10 @@ from pathlib import Path
 import duckdb
 
 from clearsight.exports import load_subgraph
-from clearsight.graph import run
 from clearsight.ingest import ingest
 from clearsight.store import connect
 from tests.graph.scenario import CSC_MANIFEST, POLICE_MANIFEST, _person, write_submission
+from tests.graph.scenario import networks_and_definitions as run
 
 HEALTH_MANIFEST = {
     **CSC_MANIFEST,

@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from clearsight.exports import load_subgraph
-from clearsight.graph import run
 from clearsight.ingest import ingest
 from clearsight.store import connect
 from tests.graph.scenario import POLICE_MANIFEST, _person, write_submission
+from tests.graph.scenario import networks_and_definitions as run
 
 HOTEL = {
     "location_id": "HOTEL",

@@ -25,8 +25,43 @@ def _cases(db: Path) -> list[Case]:
 
 
 @pytest.fixture(scope="module")
-def baseline() -> list[Case]:
-    cases = _cases(full_store())
+def pack_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The statistics store with its exploitation crimes of two or more suspects (up to
+    three) closed with no further action inside the operation's window: the pack's cases
+    exist by construction, whatever dates the generator drew."""
+    db = copy_of(full_store(), tmp_path_factory.mktemp("beaconport"))
+    con = duckdb.connect(str(db))
+    try:
+        crimes = con.execute(
+            """
+            SELECT e.source_id, e.event_id
+            FROM events e JOIN involvements i USING (source_id, event_id)
+            JOIN person_entities p ON p.source_id = i.source_id AND p.person_id = i.person_id
+            JOIN sources s ON s.source_id = e.source_id
+            WHERE e.is_current AND i.is_current AND s.agency_type = 'police'
+              AND e.event_type = 'crime' AND e.offence LIKE '%Sexual Offences Act%'
+            GROUP BY ALL
+            HAVING count(DISTINCT p.entity_id)
+                       FILTER (WHERE i.role IN ('suspect', 'offender', 'facilitator')) >= 2
+               AND count(*) FILTER (WHERE i.role = 'victim') >= 1
+            ORDER BY ALL LIMIT 3
+            """
+        ).fetchall()
+        assert len(crimes) >= 2, "the store holds exploitation crimes with two suspects"
+        for source_id, event_id in crimes:
+            con.execute(
+                "UPDATE events SET status = 'closed', closed_date = DATE '2024-06-30', "
+                "outcome_code = 15 WHERE source_id = ? AND event_id = ? AND is_current",
+                [source_id, event_id],
+            )
+    finally:
+        con.close()
+    return db
+
+
+@pytest.fixture(scope="module")
+def baseline(pack_store: Path) -> list[Case]:
+    cases = _cases(pack_store)
     assert len(cases) >= 2
     return cases
 
@@ -51,8 +86,10 @@ def _set(db: Path, case: Case, sql: str) -> None:
     assert changed[0][0] == 1
 
 
-def test_rape_first_and_closure_dates_bound_the_pack(baseline: list[Case], tmp_path: Path) -> None:
-    db = copy_of(full_store(), tmp_path)
+def test_rape_first_and_closure_dates_bound_the_pack(
+    baseline: list[Case], pack_store: Path, tmp_path: Path
+) -> None:
+    db = copy_of(pack_store, tmp_path)
     last, first = baseline[-1], baseline[0]
     _set(db, last, "offence = 'Rape (s.1 Sexual Offences Act 2003)'")
     _set(db, first, "closed_date = DATE '2009-12-31'")
@@ -67,11 +104,11 @@ def test_rape_first_and_closure_dates_bound_the_pack(baseline: list[Case], tmp_p
 
 
 def test_a_victim_criminalised_near_the_case_is_flagged(
-    baseline: list[Case], tmp_path: Path
+    baseline: list[Case], pack_store: Path, tmp_path: Path
 ) -> None:
     case = baseline[0]
     assert not case.criminalised_victims
-    db = copy_of(full_store(), tmp_path)
+    db = copy_of(pack_store, tmp_path)
     con = duckdb.connect(str(db))
     other = con.execute(
         """SELECT event_id FROM current_events WHERE source_id = ? AND event_type = 'crime'
@@ -96,8 +133,10 @@ def test_a_victim_criminalised_near_the_case_is_flagged(
     assert any("possibly criminalised" in r for r in flagged.reasons)
 
 
-def test_ranking_ignores_protected_characteristics(baseline: list[Case], tmp_path: Path) -> None:
-    db = copy_of(full_store(), tmp_path)
+def test_ranking_ignores_protected_characteristics(
+    baseline: list[Case], pack_store: Path, tmp_path: Path
+) -> None:
+    db = copy_of(pack_store, tmp_path)
     con = duckdb.connect(str(db))
     con.execute(
         "UPDATE persons SET ethnicity_self_defined = 'O9', nationality = ['FR'], sex = 'other'"
@@ -109,10 +148,10 @@ def test_ranking_ignores_protected_characteristics(baseline: list[Case], tmp_pat
     ]
 
 
-def test_export_shape(baseline: list[Case], tmp_path: Path) -> None:
+def test_export_shape(baseline: list[Case], pack_store: Path, tmp_path: Path) -> None:
     out = tmp_path / "beaconport.csv"
     result = CliRunner().invoke(
-        app, ["export", "beaconport", "--db", str(full_store()), "--out", str(out)]
+        app, ["export", "beaconport", "--db", str(pack_store), "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
     with out.open(encoding="utf-8") as handle:

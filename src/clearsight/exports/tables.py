@@ -3,11 +3,11 @@ record behind every network member. Column lists are contracts: kept exactly."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import duckdb
 
+from clearsight.exports.safe_csv import write_csv
 from clearsight.store.sql import table_exists
 
 INCIDENT_COLUMNS = (
@@ -40,13 +40,9 @@ def _write(
 ) -> int:
     if not table_exists(con, table):
         raise ValueError(f"no {table} table in this store; run 'clearsight networks' first")
-    rows = con.execute(sql).fetchall()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-    return len(rows)
+    # Record ids and explanations are as agencies wrote them: the house writer
+    # neutralises cells a spreadsheet would read as a formula.
+    return write_csv(out, columns, con.execute(sql).fetchall(), lineterminator="\n")
 
 
 def write_incidents_csv(con: duckdb.DuckDBPyConnection, out: Path) -> int:
