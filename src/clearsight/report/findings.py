@@ -4,16 +4,36 @@ Each finding is a sentence built from published values only (so it discloses not
 tables do not) and names the table it comes from. A finding whose figures are suppressed or
 unavailable is left out rather than written with a gap. At most five are kept, in the order
 a chief officer acts on them: what is missed, what is not recorded, how long it takes.
+Where small numbers leave fewer than three, page 1 says which headline measures are
+withheld and why: in a small area that is itself what a reader must know.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from clearsight.stats.disclosure import SUPPRESSED
 from clearsight.stats.settings import Settings
 from clearsight.stats.table import NATIONAL_KEY, StatTable, Value
 
 MAX_FINDINGS = 5
+MIN_FINDINGS = 3
+# Headline measures whose withholding page 1 reports: (table, column, what it measures).
+WITHHELD = (
+    ("partner_coverage", "pct_partner_only", "The share of children known only to partners"),
+    (
+        "partner_networks",
+        "pct_partner_needed",
+        "The share of networks needing partner data",
+    ),
+    (
+        "ethnicity_suspects",
+        "pct_not_recorded",
+        "The share of suspects with no ethnicity",
+    ),
+    ("cse_flag_agreement", "pct_agree", "Agreement of local CSE flags with the definition"),
+    ("timeliness_recorded_to_charge", "median", "The median time from recording to charge"),
+)
 
 
 @dataclass(frozen=True)
@@ -158,4 +178,19 @@ def findings(
                 action=True,
             )
         )
+    if len(out) < MIN_FINDINGS:
+        out += _withheld(tables, key, {f.table for f in out})[: MIN_FINDINGS - len(out)]
     return out[:MAX_FINDINGS]
+
+
+def _withheld(tables: dict[str, StatTable], key: str, written: set[str]) -> list[Finding]:
+    """Headline measures suppressed for ``key``, each said plainly (never its value)."""
+    return [
+        Finding(
+            f"{what} is withheld here: the numbers are too small to publish without risk "
+            "of identifying the people counted (disclosure control; see the annex).",
+            table,
+        )
+        for table, column, what in WITHHELD
+        if table not in written and _get(tables, table, key, column) == SUPPRESSED
+    ]
