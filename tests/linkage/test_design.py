@@ -152,3 +152,23 @@ def test_a_first_of_january_birth_date_compares_as_its_year(tmp_path: Path) -> N
     ).fetchall()
     assert row == [(None, None, 2009, 2009)]
     con.close()
+
+
+def test_a_small_store_trains_on_the_rules_it_has(tmp_path: Path) -> None:
+    """A submission too small for a training rule of 200 pairs still trains on the rules it
+    offers (rough estimates, said so) and links: Splink's starting values link nothing."""
+    from clearsight.ingest import ingest
+    from clearsight.linkage import run
+    from clearsight.store import connect
+    from clearsight.synth import generate
+
+    generate(tmp_path / "d", ["west-yorkshire", "greater-manchester"], scale=0.05, seed=11)
+    con = connect(tmp_path / "s.duckdb")
+    for folder in sorted((tmp_path / "d" / "submissions").iterdir()):
+        ingest(con, folder)
+    summary = run(con)
+    design = con.execute("SELECT design_json FROM link_runs ORDER BY run_id DESC LIMIT 1")
+    notes = " ".join(json.loads(design.fetchall()[0][0])["notes"])
+    con.close()
+    assert "rough estimates" in notes
+    assert summary.n_entities < summary.n_records * 0.9

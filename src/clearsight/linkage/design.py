@@ -50,6 +50,11 @@ COMBINING_FIELDS = frozenset({"forenames", "surname", "date_of_birth", "place"})
 # it. Splink's guidance is "at least a few hundred" pairs from a training rule;
 # with fewer, a level a handful of pairs reach is noise.
 MIN_EM_PAIRS = 200
+# A small submission (one charity, one school) may offer no training rule with that
+# many. Its comparisons are then trained on the rules it does offer, down to this many
+# pairs, and the run says the estimates are rough: rough estimates from the data link
+# far better than Splink's generic starting values, which link nothing.
+MIN_EM_PAIRS_SMALL = 20
 
 
 @dataclass(frozen=True)
@@ -227,6 +232,7 @@ def _plan_training(con: duckdb.DuckDBPyConnection, design: Design) -> None:
             "the default of 1 in 100,000 pairs is used"
         )
     untrained = set(design.compared)
+    small: list[tuple[TrainingRule, int]] = []
     for rule in EM_CANDIDATES:
         if not untrained:
             break
@@ -237,14 +243,25 @@ def _plan_training(con: duckdb.DuckDBPyConnection, design: Design) -> None:
             continue
         pairs = pair_count(con, rule.columns)
         if pairs < MIN_EM_PAIRS:
-            design.notes.append(
-                f"EM on {' + '.join(rule.columns)} skipped: {pairs:,} pairs, "
-                f"fewer than the {MIN_EM_PAIRS} it needs"
-            )
+            small.append((rule, pairs))
             continue
         design.em_rules.append(list(rule.columns))
         design.notes.append(
             f"EM on {' + '.join(rule.columns)} ({pairs:,} pairs) trains {', '.join(sorted(trains))}"
+        )
+        untrained -= trains
+    for rule, pairs in small:
+        trains = (set(design.compared) - set(rule.blocks)) & untrained
+        if not trains or pairs < MIN_EM_PAIRS_SMALL:
+            design.notes.append(
+                f"EM on {' + '.join(rule.columns)} skipped: {pairs:,} pairs"
+                + ("" if trains else ", nothing left for it to train")
+            )
+            continue
+        design.em_rules.append(list(rule.columns))
+        design.notes.append(
+            f"EM on {' + '.join(rule.columns)} ({pairs:,} pairs, fewer than {MIN_EM_PAIRS}: "
+            f"rough estimates) trains {', '.join(sorted(trains))}"
         )
         untrained -= trains
     design.untrained = sorted(untrained)
