@@ -88,6 +88,7 @@ def _values(db: object, sources: Iterable[str], *, inside: bool) -> set[str]:
         f"SELECT unnest(emails) FROM current_persons WHERE {test}",
         f"SELECT nhs_number FROM current_persons WHERE {test}",
         f"SELECT address FROM current_persons WHERE {test}",
+        f"SELECT postcode FROM current_persons WHERE {test}",
         f"SELECT value FROM current_objects WHERE {test}",
         f"SELECT value_raw FROM current_objects WHERE {test}",
         f"SELECT name FROM current_locations WHERE {test}",

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from clearsight.audit import verify
+from clearsight.pipeline import STAGES
 from clearsight.store import connect
 from clearsight.store.service import socket_path
 from clearsight.synth import generate
@@ -78,11 +79,7 @@ def test_ingest_and_analyse_while_users_browse(store: Built, tmp_path: Path) -> 
         assert json.loads(ingested.stdout)[0]["source_id"] == folder.name
         analysed = _cli("analyse", "--db", str(store.db), "--json")
         assert analysed.returncode == 0, analysed.stderr
-        assert [r["stage"] for r in json.loads(analysed.stdout)] == [
-            "linkage",
-            "networks",
-            "review",
-        ]
+        assert [r["stage"] for r in json.loads(analysed.stdout)] == [s.name for s in STAGES]
     finally:
         stop.set()
         for t in threads:
