@@ -30,6 +30,8 @@ _FUNCTIONS = {
     "jaro_winkler_similarity": "jaro_winkler",
     "len": "size",
     "list_distinct": "array_distinct",
+    # Both return the elements found in both lists, each once.
+    "list_intersect": "array_intersect",
 }
 _FUNCTION_RE = re.compile(r"\b(" + "|".join(_FUNCTIONS) + r")\s*\(", re.IGNORECASE)
 _QUOTED_RE = re.compile(r'"([A-Za-z_][A-Za-z0-9_]*)"')
