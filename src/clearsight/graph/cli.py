@@ -86,6 +86,32 @@ def _by_area(counts: dict[str, int]) -> str:
     return ": " + ", ".join(f"{a} {n:,}" for a, n in counts.items()) if counts else ""
 
 
+# The list's natural width; a narrower terminal gets two lines per network instead, so a
+# network id (what analysts copy into the next command) is never cut.
+LIST_TABLE_WIDTH = 150
+
+
+def _print_network_blocks(rows: list[dict[str, object]]) -> None:
+    for n in rows:
+        out.print(str(n["network_id"]), highlight=False, markup=False, soft_wrap=True)
+        basis = (
+            "partner intelligence only"
+            if n["partner_only"]
+            else (
+                "police data alone finds it"
+                if n["detectable_police_only"]
+                else "needs partner data"
+            )
+        )
+        # Wrapped at the terminal's width (only the id line is kept whole).
+        out.print(
+            f"  {n['size']} members, {n['n_victims']} children, {n['first_date']} to "
+            f"{n['last_date']}; IICSA {n['iicsa_status']}; {basis}",
+            highlight=False,
+            markup=False,
+        )
+
+
 @network_app.command("list")
 def network_list(
     db: DbOption = None,
@@ -94,6 +120,10 @@ def network_list(
     ] = None,
     limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ids: Annotated[bool, typer.Option("--ids", help="Print only network ids, one a line.")] = False,
+    wide: Annotated[
+        bool, typer.Option("--wide", help="One table row per network, however wide.")
+    ] = False,
 ) -> None:
     """List networks, largest first, with IICSA status and whether police data alone finds it."""
     con = _open(db, read_only=True)
@@ -116,9 +146,20 @@ def network_list(
     if as_json:
         print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=2))
         return
+    if ids:
+        for r in rows:
+            print(r[0])
+        return
     from clearsight.graph.summary import partner_only_by_area
 
     by_area = partner_only_by_area(con)
+    if not wide and out.width < LIST_TABLE_WIDTH:
+        _print_network_blocks([dict(zip(columns, r, strict=True)) for r in rows])
+        out.print(
+            f"Visible only through partner records, per area: {_by_area(by_area)[2:] or 'none'}",
+            highlight=False,
+        )
+        return
     table = Table(
         title="Networks",
         caption="Visible only through partner records (intelligence, not police-confirmed), "

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from clearsight.commandline import progress_bar
 from clearsight.store import connect, resolve_db_path
 
 
@@ -46,14 +47,18 @@ def report_command(
         raise ValueError("give --area or --national, not both")
     con = connect(resolve_db_path(db), read_only=True)
     try:
-        result = build_report(
-            con,
-            out,
-            area,
-            pdf=pdf,
-            settings=load_settings(settings),
-            exclude_sources=tuple(exclude_source or ()),
-        )
+        # A spinner on a terminal: the statistics, disclosure control and the PDF take
+        # a while on a national store.
+        with progress_bar(disable=False) as progress:
+            progress.add_task("building the problem profile" + (" and PDF" if pdf else ""))
+            result = build_report(
+                con,
+                out,
+                area,
+                pdf=pdf,
+                settings=load_settings(settings),
+                exclude_sources=tuple(exclude_source or ()),
+            )
     finally:
         con.close()
     typer.echo(f"Problem profile: {result.html}")
