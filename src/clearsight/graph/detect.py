@@ -189,20 +189,18 @@ def load_graph(
 ComponentFinder = Callable[[ig.Graph, npt.NDArray[np.bool_]], npt.NDArray[np.int64]]
 
 
-def _components(graph: ig.Graph, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
-    """Components over strong links, then bridging links that do not join two groups.
-
-    ``knowing`` marks the strong edges (some link that is not a bridging one; the name is
-    kept for ``clearsight.spark``, which swaps this function for its own).
+def join_bridged(
+    base: npt.NDArray[np.int64], edges: npt.NDArray[np.int64], knowing: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.int64]:
+    """Components over strong links (``base``, one label per vertex), joined by the
+    bridging links (``edges`` not ``knowing``) that do not join two groups.
 
     A bridging link (a shared child, employed where another offended) joins its ends
     unless both already sit in (different) groups of two or more people held together by
     strong links; links are taken in vertex order, so the result does not depend on
-    anything but the tables.
+    anything but the tables. Both backends call this: one rule, one place.
     """
-    strong_graph = graph.subgraph_edges(np.flatnonzero(knowing).tolist(), delete_vertices=False)
-    base = np.asarray(strong_graph.connected_components().membership, dtype=np.int64)
-    sizes = np.bincount(base)
+    sizes = np.bincount(base) if len(base) else np.zeros(0, dtype=np.int64)
     parent = list(range(len(sizes)))
     has_core = [bool(n >= 2) for n in sizes]
 
@@ -212,8 +210,7 @@ def _components(graph: ig.Graph, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[
             x = parent[x]
         return x
 
-    edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)[~knowing]
-    for a, b in edges.tolist():
+    for a, b in edges[~knowing].tolist():
         ra, rb = find(int(base[a])), find(int(base[b]))
         if ra == rb or (has_core[ra] and has_core[rb]):
             continue
@@ -221,6 +218,16 @@ def _components(graph: ig.Graph, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[
         has_core[ra] = has_core[ra] or has_core[rb]
     roots = np.asarray([find(c) for c in range(len(sizes))], dtype=np.int64)
     return roots[base] if len(base) else base
+
+
+def _components(graph: ig.Graph, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
+    """Components over strong links, then bridging links that do not join two groups
+    (``join_bridged``). ``knowing`` marks the strong edges (some link that is not a
+    bridging one); the Spark backend supplies its own strong components."""
+    strong_graph = graph.subgraph_edges(np.flatnonzero(knowing).tolist(), delete_vertices=False)
+    base = np.asarray(strong_graph.connected_components().membership, dtype=np.int64)
+    edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    return join_bridged(base, edges, knowing)
 
 
 def _without_group_only(

@@ -17,7 +17,7 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 
-from clearsight.graph.detect import Detection
+from clearsight.graph.detect import Detection, join_bridged
 from clearsight.graph.detect import detect as local_detect
 from clearsight.graph.settings import GraphSettings
 from clearsight.graph.summary import NetworksSummary
@@ -44,31 +44,6 @@ def knowing_components(
     return np.asarray(dense, dtype=np.int64)
 
 
-def _merge_shared_child(
-    base: npt.NDArray[np.int64], edges: npt.NDArray[np.int64], knowing: npt.NDArray[np.bool_]
-) -> npt.NDArray[np.int64]:
-    # The rule of clearsight.graph.detect: a shared-child link joins two components unless
-    # both already hold two or more people known to one another.
-    sizes = np.bincount(base) if len(base) else np.zeros(0, dtype=np.int64)
-    parent = list(range(len(sizes)))
-    has_core = [bool(s >= 2) for s in sizes]
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges[~knowing].tolist():
-        ra, rb = find(int(base[a])), find(int(base[b]))
-        if ra == rb or (has_core[ra] and has_core[rb]):
-            continue
-        parent[rb] = ra
-        has_core[ra] = has_core[ra] or has_core[rb]
-    roots = np.asarray([find(c) for c in range(len(sizes))], dtype=np.int64)
-    return roots[base] if len(base) else base
-
-
 def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings, spark: Any) -> Detection:
     """``clearsight.graph.detect.detect`` with its components computed in Spark.
 
@@ -79,7 +54,7 @@ def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings, spark: Any) 
     def components(graph: Any, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
         edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
         base = knowing_components(spark, graph.vcount(), edges, knowing)
-        return _merge_shared_child(base, edges, knowing)
+        return join_bridged(base, edges, knowing)
 
     return local_detect(con, settings, components)
 
