@@ -124,10 +124,9 @@ def test_anx_links_name_entities(scon: duckdb.DuckDBPyConnection) -> None:  # no
 def test_cyjs(scon: duckdb.DuckDBPyConnection) -> None:  # noqa: F811
     doc = json.loads(export_network(scon, _abu(scon), "cyjs"))
     nodes = {n["data"]["id"] for n in doc["elements"]["nodes"]}
-    assert all(
-        e["data"]["source"] in nodes and e["data"]["target"] in nodes
-        for e in doc["elements"]["edges"]
-    )
+    edges = doc["elements"]["edges"]
+    assert nodes and edges
+    assert all(e["data"]["source"] in nodes and e["data"]["target"] in nodes for e in edges)
 
 
 def test_unknown_network_and_format(scon: duckdb.DuckDBPyConnection) -> None:  # noqa: F811

@@ -93,6 +93,7 @@ def test_timeliness_matches_a_direct_count(con: duckdb.DuckDBPyConnection) -> No
 def test_no_published_subnational_small_count(con: duckdb.DuckDBPyConnection) -> None:
     picture = compute(con)
     s = picture.settings.disclosure
+    small = 0
     for raw in picture.tables.values():
         if raw.unavailable or not raw.controlled:
             continue
@@ -103,7 +104,9 @@ def test_no_published_subnational_small_count(con: duckdb.DuckDBPyConnection) ->
             for c in raw.count_columns():
                 true = r_raw.values[c.key]
                 if isinstance(true, int) and 1 <= true <= 7:
+                    small += 1
                     assert r_pub.values[c.key] == SUPPRESSED, (raw.name, r_raw.key, c.key)
+    assert small, "the store gave no small count to suppress: the test checked nothing"
 
 
 def _grid_and_hidden(raw: StatTable, out: StatTable) -> tuple[Grid, set[tuple[int, int]]]:
