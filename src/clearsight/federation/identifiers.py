@@ -66,11 +66,10 @@ class Comparison:
 
 # Name with date, strongest first. A name code and full date whose spelt-out surname
 # tokens disagree (the surnames sound alike but are not one typing error apart: Moore
-# and Morris) is a level of its own below the partial dates: the linkage stage's own
-# model (seed 8 of the federation benchmark) gives a surname that agrees only in its
-# phonetic code 1.8 bits against 10.2 for the same spelling and 6.6 for one typing
-# error, while a birth year one out costs the date 3.4 to 7.4 of its 13.2 bits and a
-# missing day 7.2. Both people hold the spelt-out tokens whenever they hold
+# and Morris) is a level of its own below the partial dates: a shared sound code is
+# far weaker evidence than a shared spelling or one typing error (the linkage stage's
+# own model weighs them so; figures in benchmarks/README.md), and a near birth date is
+# weaker than an exact one. Both people hold the spelt-out tokens whenever they hold
 # the phonetic one (same fields), so "only the code agrees" means "the spellings
 # differ" (a spelt-out token is dropped as too common only when its phonetic one is
 # too). The same pair always shares the name code with the date within a year, so it
@@ -88,9 +87,9 @@ class Comparison:
 # initial) with one in the date (the year one out, or day and month transposed) is a
 # level of its own below the initials with date: two differences, which namesakes have
 # too, so it links only with another agreement (``TWO_DIFFERENCES``). Before, a sound-alike
-# surname with the year out sat with the spelt-out name at the near-date level, and linked
-# two girls (seed 29), while a misspelt name with the year out was "else" on name with date
-# whatever else agreed (the postcode of most of the cross-force pairs missed in round 4).
+# surname with the year out sat with the spelt-out name at the near-date level, where it
+# could link two different girls, while a misspelt name with the year out was "else" on
+# name with date whatever else agreed.
 # A misspelt name with only a year is a level below the name spelt alike with a year.
 COMPARISONS: tuple[Comparison, ...] = (
     Comparison(

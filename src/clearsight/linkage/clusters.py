@@ -92,8 +92,8 @@ GUARD_SQL = guard_sql()
 
 # A link that rests on the name: the birth dates agree on the year (and month) at
 # most, or one is missing, and no postcode, address, phone, email or NHS number
-# agrees. At 1M records as many such links joined two same-named strangers as
-# joined one person's records (seed 1: 9,000 of each). Such a link is followed
+# agrees. A common name is borne by many strangers, and the more records a store
+# holds the more of them a record meets, so such a link is followed
 # only when the name is not shared: at most one entity with a full birth date
 # bears either record's forename and surname (``NAME_SHARED``).
 NAME_LED_SQL = f"""(

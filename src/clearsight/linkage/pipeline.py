@@ -23,9 +23,8 @@ log = logging.getLogger(__name__)
 # evidence a true pair carries does not, but the number of same-named strangers
 # a record meets grows with the records. A threshold on the match weight (3.3 per
 # tenfold) collapsed recall at 1M; a fixed evidence threshold let strangers
-# through. ``threshold_for`` takes the middle: 2 more per tenfold. Tuned on
-# synthetic data of seed 1, never on the evaluation seed: the best F1 fell at
-# about 17 for 10k records, 18-19 for 100k and 21-23 for 1M.
+# through. ``threshold_for`` takes the middle: 2 more per tenfold. How F1 moves
+# with the threshold at each size is measured in benchmarks/README.md.
 DEFAULT_THRESHOLD = 19.0
 REFERENCE_RECORDS = 100_000
 THRESHOLD_PER_TENFOLD = 2.0
