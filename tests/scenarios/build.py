@@ -15,32 +15,17 @@ from typing import Any
 
 import yaml
 
+from clearsight.graph.rules import standard_codes
+from clearsight.standard.roles import CHILD_ROLES as STANDARD_CHILD_ROLES
+
 CASES = Path(__file__).parent / "cases"
 
-AGENCY_TYPES = {
-    "police",
-    "childrens_social_care",
-    "health",
-    "education",
-    "youth_justice",
-    "voluntary_sector",
-    "local_authority_other",
-    "other",
-}
-ROLES = {
-    "victim",
-    "suspect",
-    "offender",
-    "facilitator",
-    "witness",
-    "reporting_person",
-    "missing_person",
-    "subject",
-    "associate",
-}
+# What agencies can submit, from the standard (as the rule pack reads it).
+AGENCY_TYPES = standard_codes("agencies")
+ROLES = standard_codes("roles")
 # The child side of an event: a person in one of these roles is a child of the scenario and
 # never an expected network member.
-CHILD_ROLES = {"victim", "missing_person", "subject"}
+CHILD_ROLES = frozenset(STANDARD_CHILD_ROLES)
 ASSOCIATION_TYPES = {
     "uses",
     "owns",

@@ -16,31 +16,23 @@ import yaml
 
 from clearsight.graph.settings import LINK_TYPES
 
-ROLES = frozenset(
-    {
-        "victim",
-        "suspect",
-        "offender",
-        "facilitator",
-        "witness",
-        "reporting_person",
-        "missing_person",
-        "subject",
-        "associate",
-    }
-)
-AGENCIES = frozenset(
-    {
-        "police",
-        "childrens_social_care",
-        "health",
-        "education",
-        "youth_justice",
-        "voluntary_sector",
-        "local_authority_other",
-        "other",
-    }
-)
+
+def standard_codes(kind: str) -> frozenset[str]:
+    """The standard's codes for involvement ``roles`` or manifest ``agencies``: a rule may
+    name only what agencies can submit (read from the standard, never listed twice)."""
+    from clearsight.standard import load_standard
+    from clearsight.standard.types import Code
+
+    standard = load_standard()
+    value_type = (
+        standard.tables["involvements"].columns["role"].type
+        if kind == "roles"
+        else standard.manifest["agency_type"].type
+    )
+    assert isinstance(value_type, Code)
+    return frozenset(value_type.values)
+
+
 TABLES = frozenset({"persons", "events", "involvements", "objects", "locations", "associations"})
 KINDS = ("membership", "link")
 _REQUIRED = ("id", "kind", "description", "records", "roles", "agencies", "strength", "reason")
@@ -106,8 +98,8 @@ def _parse(raw: Any, where: str) -> EvidenceRule:
         kind=str(raw["kind"]),
         description=" ".join(str(raw["description"]).split()),
         records=_strings(raw["records"], where, "records", TABLES),
-        roles=_strings(raw["roles"], where, "roles", ROLES),
-        agencies=_strings(raw["agencies"], where, "agencies", AGENCIES),
+        roles=_strings(raw["roles"], where, "roles", standard_codes("roles")),
+        agencies=_strings(raw["agencies"], where, "agencies", standard_codes("agencies")),
         strength=float(strength),
         reason=" ".join(str(raw["reason"]).split()),
         bridging=bridging,
