@@ -17,6 +17,7 @@ from clearsight.language.store import (
     ensure_tables,
     list_findings,
     mark_reviewed,
+    warmed_up,
 )
 
 runner = CliRunner()
@@ -206,3 +207,11 @@ def test_findings_on_a_store_never_scanned(db: Path) -> None:
     result = runner.invoke(app, ["findings", "--db", str(db), "--json"])
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {"findings": []}
+
+
+def test_warm_up_thread_is_joined_even_when_the_command_fails() -> None:
+    # A loading thread left running at interpreter exit aborts the process (SIGABRT)
+    # instead of the refused submission's exit 2: the context must always join it.
+    with pytest.raises(RuntimeError), warmed_up() as thread:
+        raise RuntimeError("submission refused")
+    assert not thread.is_alive()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -91,9 +92,10 @@ def ingest_command(
             raise typer.Exit(1) from None
         return
     results: list[IngestResult] = []
-    hook = _narrative_hook(language)
     show = not (quiet or as_json)
-    with progress_bar(disable=not show) as progress:
+    with contextlib.ExitStack() as stack:
+        hook = _narrative_hook(stack) if language else None
+        progress = stack.enter_context(progress_bar(disable=not show))
         task = progress.add_task("ingesting", total=len(submissions))
         for path in submissions:
             results.append(
@@ -116,14 +118,13 @@ def ingest_command(
         raise typer.Exit(1)
 
 
-def _narrative_hook(enabled: bool) -> PostLoadHook | None:
+def _narrative_hook(stack: contextlib.ExitStack) -> PostLoadHook:
     """Check every narrative of a new batch inside its transaction."""
-    if not enabled:
-        return None
-    from clearsight.language.store import check_narratives, warm_up
+    from clearsight.language.store import check_narratives, warmed_up
 
-    # Load the language pipeline while the files are read and loaded, not after.
-    ready = warm_up()
+    # Load the language pipeline while the files are read and loaded, not after; the
+    # stack joins the loading thread however the command ends.
+    ready = stack.enter_context(warmed_up())
 
     def hook(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
         ready.join()

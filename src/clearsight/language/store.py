@@ -13,8 +13,10 @@ stable across re-checks with the same rules.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -246,12 +248,22 @@ def _people(value: Any) -> tuple[RecordPerson, ...]:
     )
 
 
-def warm_up() -> threading.Thread:
-    """Start loading the pipeline and the concepts in a background thread (for ingest,
-    which reads and loads files meanwhile); join the thread before checking."""
+@contextlib.contextmanager
+def warmed_up() -> Iterator[threading.Thread]:
+    """Load the pipeline and the concepts in a background thread (for ingest, which reads
+    and loads files meanwhile); join the thread before checking.
+
+    The thread is always joined on the way out, error or not: a daemon thread still inside
+    spaCy's compiled code when the interpreter exits is killed by a forced unwind that
+    aborts the process (SIGABRT, "exception not rethrown"), which would turn a refused
+    submission's clean exit 2 into a crash.
+    """
     thread = threading.Thread(target=lambda: check("She chose to go.", load_rules()), daemon=True)
     thread.start()
-    return thread
+    try:
+        yield thread
+    finally:
+        thread.join()
 
 
 def check_narratives(
