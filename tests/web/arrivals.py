@@ -1,0 +1,86 @@
+"""A new submission about someone the store already knows: the arrival-alert tests' input.
+
+The submission is written as an agency would send it (standard 1.0 CSVs and a
+manifest), from a new source, holding a copy of one existing record's identity
+fields: ingest and incremental linking then see a genuinely new record that
+should join that person's entity.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.ingest.conftest import write_csv
+from tests.web.helpers import query
+
+FIELDS = ("forenames", "surname", "date_of_birth", "sex", "postcode", "nhs_number")
+
+
+def member_record(db: Path, *, area: str, role: str = "member") -> tuple[str, str, str, str]:
+    """(network, entity, source, person) of a network member (or ``victim``) with a record
+    in ``area`` that holds a name and a full date of birth."""
+    table = "network_victims" if role == "victim" else "network_members"
+    rows = query(
+        db,
+        f"""
+        SELECT m.network_id, m.entity_id, pe.source_id, pe.person_id
+        FROM {table} m JOIN person_entities pe USING (entity_id)
+        JOIN current_persons p ON p.source_id = pe.source_id AND p.person_id = pe.person_id
+        JOIN sources s ON s.source_id = p.source_id
+        WHERE s.area = ? AND p.surname IS NOT NULL AND p.forenames IS NOT NULL
+          AND length(p.date_of_birth) = 10 AND p.postcode IS NOT NULL
+        ORDER BY m.network_id, m.entity_id, pe.source_id, pe.person_id LIMIT 1
+        """,
+        [area],
+    )
+    assert rows, f"the fixture has no network {role} with a full record in {area}"
+    network, entity, source, person = (str(v) for v in rows[0])
+    return network, entity, source, person
+
+
+def copy_submission(
+    db: Path, folder: Path, *, source: str, person: str, area: str, new_source: str
+) -> Path:
+    """A voluntary-sector submission with one person: a copy of ``source/person``."""
+    found = query(
+        db,
+        f"SELECT {', '.join(FIELDS)} FROM current_persons WHERE source_id = ? AND person_id = ?",
+        [source, person],
+    )
+    assert found, f"no record {source}/{person}"
+    values = dict(zip(FIELDS, found[0], strict=True))
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(
+        json.dumps(
+            {
+                "standard_version": "1.0",
+                "source_id": new_source,
+                "organisation": "Safe Steps Youth Project",
+                "agency_type": "voluntary_sector",
+                "area": area,
+                "extract_date": "2026-11-30",
+                "period_start": "2026-01-01",
+                "period_end": "2026-11-30",
+            }
+        )
+    )
+    write_csv(
+        folder / "persons.csv",
+        [{"person_id": "VCS-1", **{k: "" if v is None else str(v) for k, v in values.items()}}],
+    )
+    write_csv(
+        folder / "events.csv",
+        [
+            {
+                "event_id": "EV-1",
+                "event_type": "referral",
+                "reported_date": "2026-11-20",
+                "narrative": "Young person attended a drop-in session.",
+            }
+        ],
+    )
+    write_csv(
+        folder / "involvements.csv", [{"event_id": "EV-1", "person_id": "VCS-1", "role": "subject"}]
+    )
+    return folder
