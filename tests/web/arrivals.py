@@ -39,17 +39,40 @@ def member_record(db: Path, *, area: str, role: str = "member") -> tuple[str, st
     return network, entity, source, person
 
 
+STRANGER = {
+    "person_id": "VCS-9",
+    "forenames": "Zebedee",
+    "surname": "Quaxley",
+    "date_of_birth": "2008-01-01",
+    "sex": "male",
+    "postcode": "HX1 1AA",
+}
+
+
 def copy_submission(
-    db: Path, folder: Path, *, source: str, person: str, area: str, new_source: str
+    db: Path,
+    folder: Path,
+    *,
+    people: list[tuple[str, str]],
+    area: str,
+    new_source: str,
+    stranger: bool = False,
 ) -> Path:
-    """A voluntary-sector submission with one person: a copy of ``source/person``."""
-    found = query(
-        db,
-        f"SELECT {', '.join(FIELDS)} FROM current_persons WHERE source_id = ? AND person_id = ?",
-        [source, person],
-    )
-    assert found, f"no record {source}/{person}"
-    values = dict(zip(FIELDS, found[0], strict=True))
+    """A voluntary-sector submission holding a copy of each (source, person) record, as
+    ``VCS-1``, ``VCS-2``, ..., and with ``stranger`` someone nobody has recorded (``VCS-9``)."""
+    persons: list[dict[str, str]] = []
+    for i, (source, person) in enumerate(people, start=1):
+        found = query(
+            db,
+            f"SELECT {', '.join(FIELDS)} FROM current_persons "
+            "WHERE source_id = ? AND person_id = ?",
+            [source, person],
+        )
+        assert found, f"no record {source}/{person}"
+        values = {k: "" if v is None else str(v) for k, v in zip(FIELDS, found[0], strict=True)}
+        persons.append({"person_id": f"VCS-{i}", **values})
+    if stranger:
+        persons.append({**STRANGER, "nhs_number": ""})
     folder.mkdir(parents=True)
     (folder / "manifest.json").write_text(
         json.dumps(
@@ -65,10 +88,7 @@ def copy_submission(
             }
         )
     )
-    write_csv(
-        folder / "persons.csv",
-        [{"person_id": "VCS-1", **{k: "" if v is None else str(v) for k, v in values.items()}}],
-    )
+    write_csv(folder / "persons.csv", persons)
     write_csv(
         folder / "events.csv",
         [
@@ -81,6 +101,7 @@ def copy_submission(
         ],
     )
     write_csv(
-        folder / "involvements.csv", [{"event_id": "EV-1", "person_id": "VCS-1", "role": "subject"}]
+        folder / "involvements.csv",
+        [{"event_id": "EV-1", "person_id": p["person_id"], "role": "subject"} for p in persons],
     )
     return folder
