@@ -199,3 +199,31 @@ def test_acknowledge_is_recorded_once_and_audited(arrived: Arrived, tmp_path: Pa
     unread = clearsight(db, "alerts", "list", "--unacknowledged", "--json", "--limit", "1000")
     assert first["alert_id"] not in {a["alert_id"] for a in json.loads(unread.stdout)}
     assert clearsight(db, "alerts", "acknowledge", "999999").returncode == 2
+
+
+def test_a_full_run_after_a_new_submission_raises_the_same_alert(
+    built_linked: Built, tmp_path: Path
+) -> None:
+    from clearsight import linkage
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(built_linked.db, db)
+    for sidecar in built_linked.db.parent.glob(built_linked.db.name + ".*"):
+        shutil.copy(sidecar, tmp_path / sidecar.name)
+    network, member, source, person = member_record(db, area=HOME)
+    folder = copy_submission(
+        db, tmp_path / "sub", people=[(source, person)], area=HOME, new_source=NEW_SOURCE
+    )
+    assert clearsight(db, "ingest", str(folder)).returncode == 0
+    con = connect(db)
+    try:
+        summary = linkage.run(con)
+        rows = con.execute(
+            "SELECT kind, entity_id, network_id, record_key FROM alerts WHERE run_id = ?",
+            [summary.run_id],
+        ).fetchall()
+    finally:
+        con.close()
+    assert ("network_member", member, network, f"{NEW_SOURCE}:VCS-1") in rows
+    # Only the new record: nobody else's record raises anything on a full re-run.
+    assert {r[3] for r in rows} == {f"{NEW_SOURCE}:VCS-1"}

@@ -30,6 +30,7 @@ Permission = Literal[
     "quarantine",  # quarantined rows (they hold submitted personal data)
     "admin",  # users and roles
     "audit",  # read the audit log
+    "alerts",  # arrival alerts and watchlists of the principal's area
 ]
 
 _RULES: dict[Permission, frozenset[Role]] = {
@@ -45,6 +46,8 @@ _RULES: dict[Permission, frozenset[Role]] = {
     "quarantine": frozenset({"analyst"}),
     "admin": frozenset({"admin"}),
     "audit": frozenset({"inspector", "admin"}),
+    # Analysts work cases in their area; an alert is for the analysts of an area.
+    "alerts": frozenset({"analyst"}),
 }
 
 Visibility = Literal["identified", "pseudonymised", "hidden"]

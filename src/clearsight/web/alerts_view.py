@@ -43,7 +43,7 @@ def _record_keys(con: duckdb.DuckDBPyConnection, keys: set[str]) -> dict[str, Ro
     return {str(r[0]): dict(zip(names, r, strict=True)) for r in cur.fetchall()}
 
 
-def _visible_entities(
+def visible_entities(
     con: duckdb.DuckDBPyConnection, principal: Principal, entities: set[str]
 ) -> set[str]:
     """Entities with at least one record the viewer may identify (their person page opens)."""
@@ -94,7 +94,7 @@ def present(
     keys = {str(a["record_key"]) for a in alerts}
     keys |= {str(a["linked_to"]) for a in alerts if a["linked_to"]}
     records = _record_keys(con, keys)
-    visible = _visible_entities(con, principal, {str(a["entity_id"]) for a in alerts})
+    visible = visible_entities(con, principal, {str(a["entity_id"]) for a in alerts})
     shown: list[Row] = []
     for a in alerts:
         entity = str(a["entity_id"])
