@@ -9,10 +9,20 @@ should join that person's entity.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+from clearsight.alerts import add_watch, remove_watch
+from clearsight.store import connect
 from tests.ingest.conftest import write_csv
 from tests.web.helpers import query
+from tests.web.store import Built
+
+HOME, OTHER = "west-yorkshire", "greater-manchester"
+NEW_SOURCE = "west-yorkshire-vcs"
 
 FIELDS = ("forenames", "surname", "date_of_birth", "sex", "postcode", "nhs_number")
 
@@ -105,3 +115,57 @@ def copy_submission(
         [{"event_id": "EV-1", "person_id": p["person_id"], "role": "subject"} for p in persons],
     )
     return folder
+
+
+@dataclass(frozen=True)
+class Arrived:
+    built: Built
+    network: str
+    member: str
+    child_network: str
+    child: str
+
+
+def clearsight(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command as a user runs it, in its own process."""
+    command = [sys.executable, "-m", "clearsight.cli", *args, "--db", str(db)]
+    return subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
+
+
+def copy_store(built: Built, root: Path) -> Built:
+    db = root / "store.duckdb"
+    shutil.copy(built.db, db)
+    for sidecar in built.db.parent.glob(built.db.name + ".*"):
+        shutil.copy(sidecar, root / sidecar.name)
+    return Built(db, built.passwords)
+
+
+def arrive(built_linked: Built, root: Path) -> Arrived:
+    """A copy of the linked store, with watches, after a new submission is ingested and
+    linked with ``clearsight ingest`` and ``clearsight link --new``."""
+    store = copy_store(built_linked, root)
+    db = store.db
+    network, member, m_source, m_person = member_record(db, area=HOME)
+    child_network, child, c_source, c_person = member_record(db, area=HOME, role="victim")
+    con = connect(db)
+    # An analyst of the other force watches the child; one here watches the network;
+    # a watch removed before the record arrives raises nothing.
+    add_watch(con, owner=f"analyst-{OTHER}", kind="child", target_id=child, area=OTHER)
+    add_watch(con, owner=f"analyst-{HOME}", kind="network", target_id=network, area=HOME)
+    gone = add_watch(con, owner=f"analyst-{OTHER}", kind="person", target_id=member, area=OTHER)
+    remove_watch(con, gone.watch_id, by=f"analyst-{OTHER}")
+    con.close()
+    folder = copy_submission(
+        db,
+        root / "submission",
+        people=[(m_source, m_person), (c_source, c_person)],
+        area=HOME,
+        new_source=NEW_SOURCE,
+        stranger=True,
+    )
+    ingested = clearsight(db, "ingest", str(folder))
+    assert ingested.returncode == 0, ingested.stderr
+    linked = clearsight(db, "link", "--new", "--json")
+    assert linked.returncode == 0, linked.stderr
+    assert any("arrival alerts" in n for n in json.loads(linked.stdout)["notes"])
+    return Arrived(store, network, member, child_network, child)

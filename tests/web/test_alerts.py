@@ -9,72 +9,32 @@ member's record, of a child a network offended against, and of someone nobody kn
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from clearsight.alerts import WatchError, add_watch, list_watches, remove_watch
+from clearsight.alerts import WatchError, add_watch, list_watches
 from clearsight.store import connect
-from tests.web.arrivals import copy_submission, member_record
+from tests.web.arrivals import (
+    HOME,
+    NEW_SOURCE,
+    OTHER,
+    Arrived,
+    arrive,
+    clearsight,
+    copy_store,
+    copy_submission,
+    member_record,
+)
 from tests.web.helpers import audit_actions, query
 from tests.web.store import Built
 
 pytestmark = pytest.mark.linked
 
-HOME, OTHER = "west-yorkshire", "greater-manchester"
-NEW_SOURCE = "west-yorkshire-vcs"
-
-
-@dataclass(frozen=True)
-class Arrived:
-    built: Built
-    network: str
-    member: str
-    child_network: str
-    child: str
-    removed_watch_target: str
-
-
-def clearsight(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "clearsight.cli", *args, "--db", str(db)]
-    return subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
-
 
 @pytest.fixture(scope="module")
 def arrived(built_linked: Built, tmp_path_factory: pytest.TempPathFactory) -> Arrived:
-    root = tmp_path_factory.mktemp("arrived")
-    db = root / "store.duckdb"
-    shutil.copy(built_linked.db, db)
-    for sidecar in built_linked.db.parent.glob(built_linked.db.name + ".*"):
-        shutil.copy(sidecar, root / sidecar.name)
-    network, member, m_source, m_person = member_record(db, area=HOME)
-    child_network, child, c_source, c_person = member_record(db, area=HOME, role="victim")
-    con = connect(db)
-    # An analyst of the other force watches the child; one here watches the network;
-    # a watch removed before the record arrives raises nothing.
-    add_watch(con, owner=f"analyst-{OTHER}", kind="child", target_id=child, area=OTHER)
-    add_watch(con, owner=f"analyst-{HOME}", kind="network", target_id=network, area=HOME)
-    gone = add_watch(con, owner=f"analyst-{OTHER}", kind="person", target_id=member, area=OTHER)
-    remove_watch(con, gone.watch_id, by=f"analyst-{OTHER}")
-    con.close()
-    folder = copy_submission(
-        db,
-        root / "submission",
-        people=[(m_source, m_person), (c_source, c_person)],
-        area=HOME,
-        new_source=NEW_SOURCE,
-        stranger=True,
-    )
-    ingested = clearsight(db, "ingest", str(folder))
-    assert ingested.returncode == 0, ingested.stderr
-    linked = clearsight(db, "link", "--new", "--json")
-    assert linked.returncode == 0, linked.stderr
-    assert any("arrival alerts" in n for n in json.loads(linked.stdout)["notes"])
-    return Arrived(Built(db, built_linked.passwords), network, member, child_network, child, member)
+    return arrive(built_linked, tmp_path_factory.mktemp("arrived"))
 
 
 def _alerts(db: Path) -> list[dict[str, object]]:
@@ -155,10 +115,7 @@ def test_digest_counts_the_days_alerts(arrived: Arrived) -> None:
 def test_watch_commands_are_audited_and_refuse_unknown_targets(
     arrived: Arrived, tmp_path: Path
 ) -> None:
-    db = tmp_path / "store.duckdb"
-    shutil.copy(arrived.built.db, db)
-    for sidecar in arrived.built.db.parent.glob(arrived.built.db.name + ".*"):
-        shutil.copy(sidecar, tmp_path / sidecar.name)
+    db = copy_store(arrived.built, tmp_path).db
     owner = f"analyst-{HOME}"
     added = clearsight(db, "watch", "add", "person", arrived.member, "--owner", owner, "--json")
     assert added.returncode == 0, added.stderr
@@ -184,10 +141,7 @@ def test_watch_commands_are_audited_and_refuse_unknown_targets(
 
 
 def test_acknowledge_is_recorded_once_and_audited(arrived: Arrived, tmp_path: Path) -> None:
-    db = tmp_path / "store.duckdb"
-    shutil.copy(arrived.built.db, db)
-    for sidecar in arrived.built.db.parent.glob(arrived.built.db.name + ".*"):
-        shutil.copy(sidecar, tmp_path / sidecar.name)
+    db = copy_store(arrived.built, tmp_path).db
     first = _alerts(db)[0]
     done = clearsight(db, "alerts", "acknowledge", str(first["alert_id"]), "--by", "tester")
     assert done.returncode == 0, done.stderr
@@ -206,10 +160,7 @@ def test_a_full_run_after_a_new_submission_raises_the_same_alert(
 ) -> None:
     from clearsight import linkage
 
-    db = tmp_path / "store.duckdb"
-    shutil.copy(built_linked.db, db)
-    for sidecar in built_linked.db.parent.glob(built_linked.db.name + ".*"):
-        shutil.copy(sidecar, tmp_path / sidecar.name)
+    db = copy_store(built_linked, tmp_path).db
     network, member, source, person = member_record(db, area=HOME)
     folder = copy_submission(
         db, tmp_path / "sub", people=[(source, person)], area=HOME, new_source=NEW_SOURCE

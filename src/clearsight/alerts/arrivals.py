@@ -29,6 +29,7 @@ from typing import Any
 import duckdb
 
 from clearsight.alerts.tables import ensure_alert_tables
+from clearsight.store.sql import table_exists
 
 # Where two alerts of one record name the same network in the same area, the
 # watched one stands: it is the same news, and the watcher asked for it.
@@ -49,14 +50,6 @@ class _Arrival:
     batch_id: int | None
     record_area: str | None
     entity_id: str
-
-
-def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
-        ).fetchall()[0][0]
-    )
 
 
 def record_arrivals(
@@ -231,7 +224,7 @@ def _networks_of(
     con: duckdb.DuckDBPyConnection, targets: set[str]
 ) -> dict[str, list[tuple[str, str]]]:
     """(network, role) of each target entity: members by their role, children as victims."""
-    if not (_exists(con, "network_members") and _exists(con, "network_victims")):
+    if not (table_exists(con, "network_members") and table_exists(con, "network_victims")):
         return {}
     found: dict[str, list[tuple[str, str]]] = {}
     for entity_id, network_id, role in con.execute(
@@ -264,7 +257,7 @@ def _network_watches(
 
 
 def _network_areas(con: duckdb.DuckDBPyConnection, networks: set[str]) -> dict[str, list[str]]:
-    if not networks or not _exists(con, "networks"):
+    if not networks or not table_exists(con, "networks"):
         return {}
     return {
         str(n): [str(a) for a in (areas or [])]

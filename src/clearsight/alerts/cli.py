@@ -20,6 +20,7 @@ from rich.table import Table
 from clearsight import audit
 from clearsight.commandline import DbOption, JsonOption, cli_actor, fail, open_store
 from clearsight.store import StoreError
+from clearsight.store.sql import table_exists
 
 console = Console()
 
@@ -235,10 +236,7 @@ def watch_add_command(
 
 
 def _area_of(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
-    present = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'users'"
-    ).fetchall()[0][0]
-    if not present:
+    if not table_exists(con, "users"):
         return None
     found = con.execute("SELECT area FROM users WHERE name = ?", [name]).fetchall()
     return str(found[0][0]) if found and found[0][0] else None

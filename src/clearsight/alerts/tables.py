@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
+from clearsight.store.sql import table_exists
+
 # A watch is never deleted: removing one stamps ``removed_at`` so that who watched
 # whom, and when they stopped, stays answerable (both are audited as well).
 # An alert is one row per area that should hear of it: each area's analysts
@@ -61,8 +63,4 @@ def ensure_alert_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def has_alert_tables(con: duckdb.DuckDBPyConnection) -> bool:
-    found = con.execute(
-        "SELECT count(*) FROM information_schema.tables "
-        "WHERE table_name IN ('watches', 'alerts') AND table_schema = 'main'"
-    ).fetchall()[0][0]
-    return int(found) == 2
+    return table_exists(con, "watches") and table_exists(con, "alerts")

@@ -17,6 +17,7 @@ import duckdb
 
 from clearsight import audit
 from clearsight.alerts.tables import WATCH_KINDS, ensure_alert_tables
+from clearsight.store.sql import table_exists
 
 
 class WatchError(ValueError):
@@ -46,33 +47,25 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
-        ).fetchall()[0][0]
-    )
-
-
 def check_target(con: duckdb.DuckDBPyConnection, kind: str, target_id: str) -> None:
     """Refuse a watch on something the store does not hold, naming what is missing."""
     if kind not in WATCH_KINDS:
         raise WatchError(f"unknown watch kind {kind!r}; kinds: {', '.join(WATCH_KINDS)}")
     if kind == "network":
         if (
-            not _exists(con, "networks")
+            not table_exists(con, "networks")
             or not con.execute(
                 "SELECT 1 FROM networks WHERE network_id = ?", [target_id]
             ).fetchall()
         ):
             raise WatchError(f"no network {target_id!r}; run 'clearsight networks' first")
         return
-    if not _exists(con, "entities"):
+    if not table_exists(con, "entities"):
         raise WatchError("no linkage run yet; run 'clearsight link' first")
     if con.execute("SELECT 1 FROM entities WHERE entity_id = ?", [target_id]).fetchall():
         return
     # An id a run merged away: say which id the person has now.
-    if _exists(con, "entity_changes"):
+    if table_exists(con, "entity_changes"):
         kept = con.execute(
             "SELECT entity_id FROM entity_changes WHERE change = 'merge' AND other_entity_id = ? "
             "ORDER BY run_id DESC LIMIT 1",
@@ -155,7 +148,7 @@ def list_watches(
     area: str | None = None,
     include_removed: bool = False,
 ) -> list[Watch]:
-    if not _exists(con, "watches"):
+    if not table_exists(con, "watches"):
         return []
     clauses, params = [], []
     if owner is not None:
