@@ -191,3 +191,33 @@ def test_watch_from_the_web_only_what_the_analyst_may_see(
     )
     actions = [a for a, _t, _r in audit_actions(store.db, ANALYST)]
     assert "watch_add" in actions and "watch_remove" in actions
+
+
+def test_while_the_app_holds_the_store_link_new_runs_in_it_and_the_alert_shows(
+    built_linked: Built, tmp_path: Path
+) -> None:
+    from clearsight.store.service import socket_path
+    from clearsight.web.jobs import JobServer
+    from tests.web.arrivals import NEW_SOURCE, clearsight, copy_submission, member_record
+
+    store = copy_store(built_linked, tmp_path)
+    network, member, source, person = member_record(store.db, area=HOME)
+    folder = copy_submission(
+        store.db, tmp_path / "sub", people=[(source, person)], area=HOME, new_source=NEW_SOURCE
+    )
+    app = create_app(store.db, WebSettings())
+    jobs = JobServer(app.state.store, socket_path(store.db)).start()
+    try:
+        client = _client((store, app), ANALYST)
+        assert 'id="no-alerts"' in client.get("/alerts").text
+        for command in (("ingest", str(folder)), ("link", "--new", "--json")):
+            done = clearsight(store.db, *command)
+            assert done.returncode == 0, done.stderr
+        assert "arrival alerts" in done.stdout
+        page = client.get("/alerts")
+        assert f'href="/network/{network}"' in page.text
+        assert re.findall(r'href="/alerts/(\d+)"', page.text)
+        assert f'href="/person/{member}"' in page.text
+    finally:
+        jobs.stop()
+        app.state.store.close()
