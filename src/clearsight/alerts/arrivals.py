@@ -53,10 +53,19 @@ class _Arrival:
 
 
 def record_arrivals(
-    con: duckdb.DuckDBPyConnection, run_id: int, new_records: str, model: dict[str, Any]
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    new_records: str,
+    *,
+    levels: dict[str, dict[int, str]],
+    prior: float,
 ) -> int:
     """Write the alerts for the records of table ``new_records`` (column ``record_key``)
-    linked by run ``run_id``; return how many were written."""
+    linked by run ``run_id``; return how many were written.
+
+    ``levels`` (comparison -> {gamma: label}) and ``prior`` (the prior's weight) come from
+    the run's model, passed in by the linkage stage so that this package needs nothing of
+    linkage's."""
     ensure_alert_tables(con)
     arrivals = _arrivals(con, new_records)
     if not arrivals:
@@ -65,7 +74,7 @@ def record_arrivals(
     if not chosen:
         return 0
     keys = sorted({alert["arrival"].record_key for alert in chosen.values()})
-    reasons = why_linked(con, keys, new_records, model)
+    reasons = why_linked(con, keys, new_records, levels, prior)
     now = datetime.now().replace(microsecond=0)
     rows = []
     for (record_key, area, _subject), alert in sorted(chosen.items()):
@@ -272,15 +281,13 @@ def why_linked(
     con: duckdb.DuckDBPyConnection,
     record_keys: list[str],
     new_records: str,
-    model: dict[str, Any],
+    levels: dict[str, dict[int, str]],
+    prior: float,
 ) -> dict[str, dict[str, Any]]:
     """For each record, the strongest link to another record of its entity, explained."""
-    from clearsight.linkage.explain import level_labels
-    from clearsight.linkage.model import prior_weight
-
     if not record_keys:
         return {}
-    labels = level_labels(model)
+    labels = levels
     available = {str(c[0]) for c in con.execute("DESCRIBE link_pairs").fetchall()}
     step_columns = []
     for name in labels:
@@ -318,7 +325,6 @@ def why_linked(
         """,
         [record_keys],
     ).fetchall()
-    prior = prior_weight(model)
     found: dict[str, dict[str, Any]] = {}
     for row in rows:
         key, other, weight, probability, evidence, decision = row[:6]

@@ -27,6 +27,7 @@ from clearsight.alerts.arrivals import record_arrivals
 from clearsight.linkage import clusters, features, model, tables
 from clearsight.linkage.backend import DuckDBBackend
 from clearsight.linkage.errors import LinkageError
+from clearsight.linkage.explain import level_labels
 from clearsight.linkage.pipeline import LinkSummary, _now, pairs_select
 
 NEW_TABLE = "_link_new_records"
@@ -89,7 +90,15 @@ def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSu
     )
     # While the run still knows which records are new: who watches or works on
     # the entities they joined hears of it (``clearsight.alerts``).
-    n_alerts = record_arrivals(con, run_id, NEW_TABLE, trained) if n_new else 0
+    n_alerts = 0
+    if n_new:
+        n_alerts = record_arrivals(
+            con,
+            run_id,
+            NEW_TABLE,
+            levels=level_labels(trained),
+            prior=model.prior_weight(trained),
+        )
     for scratch in (features.INPUT_TABLE, NEW_TABLE):
         con.execute(f"DROP TABLE IF EXISTS {scratch}")
     return LinkSummary(

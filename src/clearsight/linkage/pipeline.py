@@ -14,7 +14,7 @@ import duckdb
 
 from clearsight.alerts.arrivals import record_arrivals
 from clearsight.alerts.tables import ensure_alert_tables
-from clearsight.linkage import clusters, design, features, model, review, tables
+from clearsight.linkage import clusters, design, explain, features, model, review, tables
 from clearsight.linkage.backend import LinkageBackend, backend_for
 from clearsight.linkage.comparisons import COMPARISON_NAMES
 
@@ -149,7 +149,14 @@ def run(
     if arrived and trained_json:
         # A full run after a new submission links its records too: they raise the same
         # arrival alerts as ``link --new`` would, on the ids identity.py kept stable.
-        n_alerts = record_arrivals(con, run_id, ARRIVED_TABLE, json.loads(trained_json))
+        trained = json.loads(trained_json)
+        n_alerts = record_arrivals(
+            con,
+            run_id,
+            ARRIVED_TABLE,
+            levels=explain.level_labels(trained),
+            prior=model.prior_weight(trained),
+        )
         notes.append(f"{n_alerts:,} arrival alerts written (clearsight alerts list)")
     for scratch in (features.INPUT_TABLE, ARRIVED_TABLE):
         con.execute(f"DROP TABLE IF EXISTS {scratch}")
