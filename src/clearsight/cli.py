@@ -30,10 +30,10 @@ from clearsight.commandline import (
     progress_bar,
     submit_job,
 )
+from clearsight.exports.cli import export_network_command, export_store_command
 from clearsight.federation.cli import federate_app
 from clearsight.graph.cli import (
     export_incidents_command,
-    export_network_command,
     export_network_evidence_command,
     export_networks_command,
     network_app,
@@ -79,6 +79,7 @@ export_app.command("network")(export_network_command)
 export_app.command("beaconport")(export_beaconport_command)
 export_app.command("incidents")(export_incidents_command)
 export_app.command("network-evidence")(export_network_evidence_command)
+export_app.command("store")(export_store_command)
 app.add_typer(stats_app, name="stats")
 app.add_typer(review_app, name="review")
 app.command("report")(report_command)

@@ -1,11 +1,11 @@
 """Command functions for ``clearsight networks``, ``clearsight network ...`` and
-``clearsight export networks|network``. The main app registers them; errors are raised as
-ValueError (one line, non-zero exit through the main entry point)."""
+``clearsight export networks|network`` (the latter from ``exports.cli``). The main app
+registers them; errors are raised as ValueError (one line, non-zero exit through the main
+entry point)."""
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -369,23 +369,3 @@ def export_network_evidence_command(
     con = _open(db, read_only=True)
     n = write_network_evidence_csv(con, out_path)
     err.print(f"{n:,} rows written to {out_path}")
-
-
-def export_network_command(
-    network_id: Annotated[str, typer.Argument(help="A network id from 'network list'.")],
-    fmt: Annotated[str, typer.Option("--format", help="anx, graphml, gexf or cyjs.")] = "graphml",
-    out_path: Annotated[
-        Path | None, typer.Option("--out", help="File to write (default: standard output).")
-    ] = None,
-    db: DbOption = None,
-) -> None:
-    """One network as an Analyst's Notebook chart, GraphML, GEXF or cytoscape.js JSON."""
-    from clearsight.exports import export_network
-
-    con = _open(db, read_only=True)
-    _require_networks(con)
-    data = export_network(con, network_id, fmt)
-    if out_path is None:
-        sys.stdout.buffer.write(data)
-    else:
-        out_path.write_bytes(data)

@@ -486,7 +486,7 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
         if fmt not in exports.OFFERED:
             return HTMLResponse("Unknown export format.", 400)
         _p, view = _network(request, con, network_id)
-        body = exports.export(view, fmt)
+        body = exports.export(con, network_id, fmt, principal, pseudonym, store.sealed())
         store.audit.record(
             actor=principal.name,
             action="export",
