@@ -71,6 +71,10 @@ def _strength(attributes: Mapping[str, str]) -> str:
 
 
 def _date(item: Node | Edge) -> str | None:
+    """An event's date, or the date a link was first evidenced; people and things have
+    none (i2 would draw them on a timeline otherwise)."""
+    if isinstance(item, Node) and item.kind != "event":
+        return None
     for name in ("date", "first_date"):
         value = item.attributes.get(name, "")
         if _DATE.fullmatch(value):
