@@ -9,10 +9,22 @@ import duckdb
 
 from clearsight.exports.model import Edge, Node, text
 from clearsight.exports.viewer import Viewer
+from clearsight.store.sql import table_exists
 
 # Roles on the offending side of an event (graph/settings: offending roles): a member in
 # one of these roles at an event at a place offended there.
 OFFENDING_ROLES = ("suspect", "offender", "facilitator", "associate")
+# Tables of the graph stage each part is read from: a store from before a stage wrote
+# them exports without that part, as the network page shows it.
+PLACE_TABLES = (
+    "network_objects",
+    "graph_person_objects",
+    "network_locations",
+    "graph_person_locations",
+    "graph_involvements",
+    "graph_events",
+)
+EVENT_TABLES = ("network_victims", "graph_involvements", "graph_events")
 
 
 def attach_places(
@@ -25,6 +37,8 @@ def attach_places(
 ) -> None:
     """Objects and places of the network, one edge per person, thing and way recorded
     (a person who both frequents a place and offended there keeps both links)."""
+    if not all(table_exists(con, t) for t in PLACE_TABLES):
+        return
     uses = con.execute(
         """
         SELECT o.object_key, o.object_type, o.value, po.entity_id, po.via,
@@ -145,6 +159,8 @@ def attach_events(
     """Each child offended against, linked to the events that involve her and a member,
     and each such event to the members in it: no child is an isolated node. An event of
     a source the viewer may not identify is a pseudonym without date or offence."""
+    if not all(table_exists(con, t) for t in EVENT_TABLES):
+        return
     for event_key, event_type, date, offence, source, entity_id, role in con.execute(
         """
         WITH people AS (

@@ -28,9 +28,16 @@ def load_subgraph(
 ) -> Subgraph:
     """``network_id`` as ``viewer`` may see it (default: the operator, who sees all)."""
     viewer = with_areas(viewer or Viewer(None, None), con)
+    # Statuses exist once the definitions have run (``clearsight analyse``).
+    status = (
+        "LEFT JOIN network_status s USING (network_id)"
+        if table_exists(con, "network_status")
+        else "LEFT JOIN (SELECT NULL AS iicsa_status, NULL AS home_office_status,"
+        " NULL AS cocad_category) s ON true"
+    )
     head = con.execute(
         "SELECT n.*, s.iicsa_status, s.home_office_status, s.cocad_category "
-        "FROM networks n LEFT JOIN network_status s USING (network_id) WHERE network_id = ?",
+        f"FROM networks n {status} WHERE network_id = ?",
         [network_id],
     )
     columns = [d[0] for d in head.description]
@@ -135,11 +142,16 @@ def _people(
                 "rules": "; ".join(rules.get(str(entity_id), [])),
             },
         )
-    for entity_id, n_events, first, last in con.execute(
-        "SELECT entity_id, n_events, first_date, last_date FROM network_victims "
-        "WHERE network_id = ? ORDER BY entity_id",
-        [network_id],
-    ).fetchall():
+    victims = (
+        con.execute(
+            "SELECT entity_id, n_events, first_date, last_date FROM network_victims "
+            "WHERE network_id = ? ORDER BY entity_id",
+            [network_id],
+        ).fetchall()
+        if table_exists(con, "network_victims")
+        else []
+    )
+    for entity_id, n_events, first, last in victims:
         node_id, label = person(str(entity_id))
         ids[str(entity_id)] = node_id
         nodes.setdefault(
