@@ -206,8 +206,8 @@ def test_store_export_holds_every_network(
     scenario_db: Path,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    networks = [load_subgraph(scon, str(n)) for (n,) in scon.execute(
-        "SELECT network_id FROM networks").fetchall()]  # fmt: skip
+    ids = [str(n) for (n,) in scon.execute("SELECT network_id FROM networks").fetchall()]
+    networks = [load_subgraph(scon, n) for n in ids]
     store = load_store(scon)
     assert {n.id for g in networks for n in g.nodes} == {n.id for n in store.nodes}
     assert len(store.edges) == sum(len(g.edges) for g in networks)
@@ -235,3 +235,29 @@ def test_store_export_holds_every_network(
 def test_unknown_network_is_a_clear_error(scon: duckdb.DuckDBPyConnection, fmt: str) -> None:  # noqa: F811
     with pytest.raises(ValueError, match="no network 'N-nope'"):
         export_network(scon, "N-nope", fmt)
+
+
+def test_a_sealed_record_is_named_in_no_export(scenario_db: Path, tmp_path: Path) -> None:  # noqa: F811
+    """Sealing hides a record's name from every export, the operator's included."""
+    import shutil
+
+    from clearsight.access import seal_record
+    from clearsight.exports import command_line_viewer
+    from clearsight.store import connect
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(scenario_db, db)
+    con = connect(db)
+    source_id, person_id, surname = con.execute(
+        "SELECT source_id, person_id, surname_raw FROM current_persons "
+        "WHERE forenames_raw = 'Amelia'"
+    ).fetchall()[0]
+    seal_record(con, source_id, person_id, actor="system:test")
+    viewer = command_line_viewer(con, db, None)
+    networks = [str(n) for (n,) in con.execute("SELECT network_id FROM networks").fetchall()]
+    formats = ("graphml", "gexf", "cyjs", "anx")
+    files = [export_network(con, n, f, viewer) for n in networks for f in formats]
+    files += [export_store(con, f, viewer) for f in ("graphml", "anx")]
+    con.close()
+    assert any(b"sealed record" in f for f in files)
+    assert not any(str(surname).encode() in f for f in files)
