@@ -30,12 +30,13 @@ from clearsight.commandline import (
     progress_bar,
     submit_job,
 )
-from clearsight.exports.cli import export_network_command, export_store_command
 from clearsight.federation.cli import federate_app
 from clearsight.graph.cli import (
     export_incidents_command,
+    export_network_command,
     export_network_evidence_command,
     export_networks_command,
+    export_store_command,
     network_app,
     networks_command,
 )

@@ -12,8 +12,8 @@ import typer
 from typer.testing import CliRunner
 
 from clearsight.exports import ExportError, export_network, write_networks_csv
-from clearsight.exports.cli import export_network_command
 from clearsight.graph.cli import (
+    export_network_command,
     export_networks_command,
     network_app,
     networks_command,

@@ -32,7 +32,7 @@ from clearsight.exports import (
     load_subgraph,
     write_anx,
 )
-from clearsight.exports.cli import export_store_command
+from clearsight.graph.cli import export_store_command
 from tests.exports.anx_structure import anx_problems
 from tests.graph.conftest import scenario_db, scon  # noqa: F401  (fixtures)
 
@@ -242,7 +242,7 @@ def test_a_sealed_record_is_named_in_no_export(scenario_db: Path, tmp_path: Path
     import shutil
 
     from clearsight.access import seal_record
-    from clearsight.exports import command_line_viewer
+    from clearsight.exports.viewer import operator_viewer
     from clearsight.store import connect
 
     db = tmp_path / "store.duckdb"
@@ -253,7 +253,7 @@ def test_a_sealed_record_is_named_in_no_export(scenario_db: Path, tmp_path: Path
         "WHERE forenames_raw = 'Amelia'"
     ).fetchall()[0]
     seal_record(con, source_id, person_id, actor="system:test")
-    viewer = command_line_viewer(con, db, None)
+    viewer = operator_viewer(con)
     networks = [str(n) for (n,) in con.execute("SELECT network_id FROM networks").fetchall()]
     formats = ("graphml", "gexf", "cyjs", "anx")
     files = [export_network(con, n, f, viewer) for n in networks for f in formats]

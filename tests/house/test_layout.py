@@ -22,7 +22,6 @@ KNOWN_LONG_MODULES = {
 # Over FUNCTION_LINES today. create_app is one closure of every route (issue #23 item 8
 # splits it into routers); the others are one query or one graph build each.
 KNOWN_LONG_FUNCTIONS = {
-    "clearsight.exports.subgraph.load_subgraph": 122,
     "clearsight.graph.detect.load_graph": 124,
     "clearsight.graph.networks._write_tables": 135,
     "clearsight.web.app.create_app": 639,

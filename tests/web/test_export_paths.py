@@ -11,7 +11,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from clearsight.exports.cli import export_network_command
+from clearsight.graph.cli import export_network_command
 from clearsight.web import WebSettings, create_app
 from clearsight.web.exports import OFFERED
 from tests.web.client import Client

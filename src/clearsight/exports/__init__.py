@@ -14,7 +14,13 @@ from clearsight.exports.tables import (
     write_incidents_csv,
     write_network_evidence_csv,
 )
-from clearsight.exports.viewer import ExportError, NotVisible, Viewer, command_line_viewer
+from clearsight.exports.viewer import (
+    ExportError,
+    NotVisible,
+    Viewer,
+    operator_viewer,
+    scoped_viewer,
+)
 from clearsight.exports.writers import FORMATS, MEDIA_TYPES, export_network, export_store
 
 __all__ = [
@@ -29,11 +35,12 @@ __all__ = [
     "NotVisible",
     "Subgraph",
     "Viewer",
-    "command_line_viewer",
     "export_network",
     "export_store",
     "load_store",
     "load_subgraph",
+    "operator_viewer",
+    "scoped_viewer",
     "write_anx",
     "write_incidents_csv",
     "write_network_evidence_csv",

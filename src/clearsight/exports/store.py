@@ -15,7 +15,7 @@ import duckdb
 
 from clearsight.exports.model import Edge, Node, Subgraph
 from clearsight.exports.subgraph import load_subgraph
-from clearsight.exports.viewer import NotVisible, Viewer, with_areas
+from clearsight.exports.viewer import NotVisible, Viewer, with_police
 from clearsight.store.sql import table_exists
 
 STORE_ID = "store"
@@ -24,7 +24,7 @@ STORE_ID = "store"
 def load_store(con: duckdb.DuckDBPyConnection, viewer: Viewer | None = None) -> Subgraph:
     if not table_exists(con, "networks"):
         raise ValueError("no networks in this store; run 'clearsight networks' first")
-    viewer = with_areas(viewer or Viewer(None, None), con)
+    viewer = with_police(viewer or Viewer(), con)
     found = [
         str(r[0]) for r in con.execute("SELECT network_id FROM networks ORDER BY 1").fetchall()
     ]

@@ -17,7 +17,7 @@ import duckdb
 
 from clearsight.exports.model import Edge, Node, Subgraph, text
 from clearsight.exports.places import attach_events, attach_places
-from clearsight.exports.viewer import ExportError, NotVisible, Viewer, with_areas
+from clearsight.exports.viewer import ExportError, NotVisible, Viewer, with_police
 from clearsight.store.sql import table_exists
 
 __all__ = ["Edge", "ExportError", "Node", "Subgraph", "load_subgraph"]
@@ -27,7 +27,7 @@ def load_subgraph(
     con: duckdb.DuckDBPyConnection, network_id: str, viewer: Viewer | None = None
 ) -> Subgraph:
     """``network_id`` as ``viewer`` may see it (default: the operator, who sees all)."""
-    viewer = with_areas(viewer or Viewer(None, None), con)
+    viewer = with_police(viewer or Viewer(), con)
     # Statuses exist once the definitions have run (``clearsight analyse``).
     status = (
         "LEFT JOIN network_status s USING (network_id)"
@@ -47,27 +47,27 @@ def load_subgraph(
     attributes = {c: text(v) for c, v in zip(columns, rows[0], strict=True)}
     records = con.execute(
         """
-        SELECT r.entity_id, r.source_id, r.person_id, s.area,
+        SELECT r.entity_id, r.source_id, r.person_id,
                trim(coalesce(p.forenames_raw, p.forenames, '') || ' '
                     || coalesce(p.surname_raw, p.surname, ''))
-        FROM network_records r JOIN sources s USING (source_id)
+        FROM network_records r
         LEFT JOIN current_persons p ON p.source_id = r.source_id AND p.person_id = r.person_id
         WHERE r.network_id = ? ORDER BY r.source_id, r.person_id
         """,
         [network_id],
     ).fetchall()
-    if not viewer.sees_network((str(s), str(a)) for _e, s, _p, a, _n in records):
+    if not viewer.sees_network(str(s) for _e, s, _p, _n in records):
         raise NotVisible(f"no network {network_id!r} you may see")
     names: dict[str, str] = {}
-    for entity, source_id, person_id, area, name in records:
-        if not viewer.identifies(str(source_id), str(area)):
+    for entity, source_id, person_id, name in records:
+        if not viewer.identifies(str(source_id)):
             continue
         if (str(source_id), str(person_id)) in viewer.sealed:
             names[entity] = "sealed record"
         elif name and entity not in names:
             names[entity] = str(name)
     pseudonymised = {str(e) for e, *_ in records} - {
-        str(e) for e, s, _p, a, _n in records if viewer.identifies(str(s), str(a))
+        str(e) for e, s, _p, _n in records if viewer.identifies(str(s))
     }
     attributes["pseudonymised_members"] = str(len(pseudonymised))
 

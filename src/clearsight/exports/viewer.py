@@ -1,9 +1,10 @@
 """Whose eyes an export is written for, and what they may see of each part of a network.
 
 The command line and the web app write their exports through this one rule set: the web
-app passes the signed-in user, the command line the store's operator (who sees every
-record) or, with ``--user NAME``, any user's scope, so the same user gets the same file
-from either. The rules are the network page's (``web.network_view``, docs/security.md):
+app passes the signed-in user's scope, the command line the store's operator (who sees
+every record) or, with ``--user NAME``, any user's scope, so the same user gets the same
+file from either. The rules are the network page's (``web.network_view``,
+docs/security.md):
 
 * a member or child is identified when the viewer may identify one of their records in
   the network, and then named from such a record, as recorded; otherwise a keyed
@@ -13,18 +14,20 @@ from either. The rules are the network page's (``web.network_view``, docs/securi
 * an event, and the dates, sources and evidence of a link, only when every source they
   come from is one the viewer may identify: a date of a hidden agency's record is that
   record's content.
+
+Who may identify which source is the access policy's answer
+(``access.policy.visibility``); the caller asks it and passes the answer in
+(``scoped_viewer``), so this package does not depend on ``access`` (which depends on
+``audit``, which writes its CSVs with ``exports.safe_csv``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import duckdb
 
-from clearsight.access import Principal, Pseudonymiser, load_key, load_principal, visibility
-from clearsight.access.policy import network_member_visibility
 from clearsight.store.sql import table_exists
 
 
@@ -38,36 +41,29 @@ class NotVisible(ExportError):  # noqa: N818 (reads as a verdict)
 
 @dataclass(frozen=True)
 class Viewer:
-    """``principal`` None is the store's operator at the command line: every record is
-    identified. ``areas`` maps each source to its area and ``police`` lists the sources
-    that are police forces (both from the ``sources`` table)."""
+    """``sources``: the sources whose records the viewer may identify, None for the
+    store's operator at the command line (every record). ``every_network``: the viewer
+    sees the shape of every network (the national role), not only those holding a record
+    they may identify. ``police``: the sources that are police forces."""
 
-    principal: Principal | None
-    pseudonym: Pseudonymiser | None
+    sources: frozenset[str] | None = None
+    pseudonym: Callable[[str, str], str] | None = None
     sealed: frozenset[tuple[str, str]] = frozenset()
-    areas: dict[str, str] = field(default_factory=dict)
+    every_network: bool = False
     police: frozenset[str] = frozenset()
 
-    def identifies(self, source_id: str, area: str | None = None) -> bool:
+    def identifies(self, source_id: str) -> bool:
         """Whether the viewer may identify records of ``source_id``."""
-        if self.principal is None:
-            return True
-        where = area if area is not None else self.areas.get(source_id, "")
-        return visibility(self.principal, source_id=source_id, area=where) == "identified"
+        return self.sources is None or source_id in self.sources
 
     def identifies_all(self, sources: Iterable[str]) -> bool:
         listed = list(sources)
         return bool(listed) and all(self.identifies(s) for s in listed)
 
-    def sees_network(self, records: Iterable[tuple[str, str]]) -> bool:
-        """As the network page: analysts and partners need at least one member record
-        (``(source_id, area)``) they may identify; the national role sees every shape."""
-        if self.principal is None or self.principal.role == "national":
-            return True
-        return any(
-            network_member_visibility(self.principal, source_id=s, area=a) == "identified"
-            for s, a in records
-        )
+    def sees_network(self, sources: Iterable[str]) -> bool:
+        """As the network page: analysts and partners need at least one member record (of
+        ``sources``) they may identify; the national role sees every shape."""
+        return self.sources is None or self.every_network or any(map(self.identifies, sources))
 
     def alias(self, kind: str, key: str) -> str:
         if self.pseudonym is None:
@@ -75,16 +71,11 @@ class Viewer:
         return self.pseudonym(kind, key)
 
 
-def with_areas(viewer: Viewer, con: duckdb.DuckDBPyConnection) -> Viewer:
-    """``viewer`` with the area and agency type of every source, read from the store."""
-    found = con.execute("SELECT source_id, area, agency_type FROM sources").fetchall()
-    return Viewer(
-        viewer.principal,
-        viewer.pseudonym,
-        viewer.sealed,
-        {str(s): str(a or "") for s, a, _t in found},
-        frozenset(str(s) for s, _a, t in found if t == "police"),
-    )
+def with_police(viewer: Viewer, con: duckdb.DuckDBPyConnection) -> Viewer:
+    """``viewer`` with the police sources, read from the store."""
+    found = con.execute("SELECT source_id FROM sources WHERE agency_type = 'police'").fetchall()
+    police = frozenset(str(s) for (s,) in found)
+    return Viewer(viewer.sources, viewer.pseudonym, viewer.sealed, viewer.every_network, police)
 
 
 def sealed_records(con: duckdb.DuckDBPyConnection) -> frozenset[tuple[str, str]]:
@@ -94,14 +85,21 @@ def sealed_records(con: duckdb.DuckDBPyConnection) -> frozenset[tuple[str, str]]
     return frozenset((str(s), str(p)) for s, p in found)
 
 
-def command_line_viewer(
-    con: duckdb.DuckDBPyConnection, db_path: Path | None, user: str | None
+def operator_viewer(con: duckdb.DuckDBPyConnection) -> Viewer:
+    """The store's operator at the command line: every record, sealed ones still sealed."""
+    return Viewer(None, None, sealed_records(con))
+
+
+def scoped_viewer(
+    con: duckdb.DuckDBPyConnection,
+    identifies: Callable[[str, str], bool],
+    *,
+    every_network: bool,
+    pseudonym: Callable[[str, str], str],
+    sealed: frozenset[tuple[str, str]],
 ) -> Viewer:
-    """The operator's full view, or with ``user`` that user's scope (their role, area or
-    agency, and the web app's pseudonym key), as the web app would export it for them."""
-    if user is None:
-        return Viewer(None, None, sealed_records(con))
-    principal = load_principal(con, user) if table_exists(con, "users") else None
-    if principal is None:
-        raise ExportError(f"no enabled user {user!r}; see 'clearsight user list'")
-    return Viewer(principal, Pseudonymiser(load_key(db_path)), sealed_records(con))
+    """A user's view: ``identifies(source_id, area)`` is the access policy's answer for
+    them (``visibility(...) == "identified"``), asked here for every source of the store."""
+    found = con.execute("SELECT source_id, area FROM sources").fetchall()
+    sources = frozenset(str(s) for s, a in found if identifies(str(s), str(a or "")))
+    return Viewer(sources, pseudonym, sealed, every_network)

@@ -1,13 +1,13 @@
 """Command functions for ``clearsight networks``, ``clearsight network ...`` and
-``clearsight export networks|network`` (the latter from ``exports.cli``). The main app
-registers them; errors are raised as ValueError (one line, non-zero exit through the main
-entry point)."""
+``clearsight export networks|network|store``. The main app registers them; errors are
+raised as ValueError (one line, non-zero exit through the main entry point)."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import duckdb
 import typer
@@ -16,6 +16,9 @@ from rich.table import Table
 
 from clearsight.commandline import DbOption
 from clearsight.store import connect, resolve_db_path
+
+if TYPE_CHECKING:
+    from clearsight.exports.viewer import Viewer
 
 out = Console()
 err = Console(stderr=True)
@@ -369,3 +372,92 @@ def export_network_evidence_command(
     con = _open(db, read_only=True)
     n = write_network_evidence_csv(con, out_path)
     err.print(f"{n:,} rows written to {out_path}")
+
+
+FormatOption = Annotated[
+    str, typer.Option("--format", help="anx, graphml, gexf or cyjs (cytoscape.js JSON).")
+]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", help="File to write (default: standard output).")
+]
+UserOption = Annotated[
+    str | None,
+    typer.Option(
+        "--user",
+        help="Write what this web user may see (their area or agency, pseudonyms for the "
+        "rest), byte for byte what the web app exports for them. Default: every record.",
+    ),
+]
+
+
+def export_viewer(con: duckdb.DuckDBPyConnection, db_path: Path | None, user: str | None) -> Viewer:
+    """The operator's full view, or with ``user`` that user's scope (their role, area or
+    agency, and the web app's pseudonym key), as the web app exports it for them."""
+    from clearsight.access import Pseudonymiser, load_key, load_principal, visibility
+    from clearsight.exports.viewer import (
+        ExportError,
+        operator_viewer,
+        scoped_viewer,
+        sealed_records,
+    )
+    from clearsight.store.sql import table_exists
+
+    if user is None:
+        return operator_viewer(con)
+    principal = load_principal(con, user) if table_exists(con, "users") else None
+    if principal is None:
+        raise ExportError(f"no enabled user {user!r}; see 'clearsight users list'")
+    return scoped_viewer(
+        con,
+        lambda s, a: visibility(principal, source_id=s, area=a) == "identified",
+        every_network=principal.role == "national",
+        pseudonym=Pseudonymiser(load_key(db_path)),
+        sealed=sealed_records(con),
+    )
+
+
+def _write(data: bytes, out_path: Path | None) -> None:
+    if out_path is None:
+        sys.stdout.buffer.write(data)
+    else:
+        out_path.write_bytes(data)
+
+
+def export_network_command(
+    network_id: Annotated[str, typer.Argument(help="A network id from 'network list'.")],
+    fmt: FormatOption = "graphml",
+    out_path: OutOption = None,
+    user: UserOption = None,
+    db: DbOption = None,
+) -> None:
+    """One network as an Analyst's Notebook chart, GraphML, GEXF or cytoscape.js JSON,
+    written through the web app's code path (docs/exports.md)."""
+    from clearsight.exports import export_network
+
+    path = resolve_db_path(db)
+    con = connect(path, read_only=True)
+    try:
+        _require_networks(con)
+        data = export_network(con, network_id, fmt, export_viewer(con, path, user))
+    finally:
+        con.close()
+    _write(data, out_path)
+
+
+def export_store_command(
+    fmt: FormatOption = "graphml",
+    out_path: OutOption = None,
+    user: UserOption = None,
+    db: DbOption = None,
+) -> None:
+    """Every network and its evidence as one graph: a person in two networks is one node."""
+    from clearsight.exports import export_store
+
+    path = resolve_db_path(db)
+    con = connect(path, read_only=True)
+    try:
+        _require_networks(con)
+        data = export_store(con, fmt, export_viewer(con, path, user))
+    finally:
+        con.close()
+    _write(data, out_path)

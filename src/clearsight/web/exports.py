@@ -3,7 +3,8 @@
 The web app and the command line write every export through one function
 (``clearsight.exports.export_network``) with the viewer's scope: the same network and user
 give the same file from ``POST /network/{id}/export`` and from
-``clearsight export network ID --user NAME``. The scope rules are the network page's
+``clearsight export network ID --user NAME`` (which builds its viewer the same way, in
+``graph.cli.export_viewer``). The scope rules are the network page's
 (``clearsight.exports.viewer``): an export never carries more than the page may show.
 """
 
@@ -11,8 +12,8 @@ from __future__ import annotations
 
 import duckdb
 
-from clearsight.access import Principal, Pseudonymiser
-from clearsight.exports import FORMATS, MEDIA_TYPES, Viewer, export_network
+from clearsight.access import Principal, Pseudonymiser, visibility
+from clearsight.exports import FORMATS, MEDIA_TYPES, export_network, scoped_viewer
 
 # The formats offered on the network page: every writer the exports package has.
 OFFERED = tuple(FORMATS)
@@ -30,4 +31,11 @@ def export(
 ) -> bytes:
     if fmt not in OFFERED:
         raise ValueError(f"unknown export format {fmt!r}")
-    return export_network(con, network_id, fmt, Viewer(principal, pseudonym, sealed))
+    viewer = scoped_viewer(
+        con,
+        lambda s, a: visibility(principal, source_id=s, area=a) == "identified",
+        every_network=principal.role == "national",
+        pseudonym=pseudonym,
+        sealed=sealed,
+    )
+    return export_network(con, network_id, fmt, viewer)
