@@ -261,3 +261,19 @@ def test_a_sealed_record_is_named_in_no_export(scenario_db: Path, tmp_path: Path
     con.close()
     assert any(b"sealed record" in f for f in files)
     assert not any(str(surname).encode() in f for f in files)
+
+
+def test_anx_strength_follows_police_evidence(scon: duckdb.DuckDBPyConnection) -> None:  # noqa: F811
+    """Links evidenced in a police record are Confirmed; partner-only ones Unconfirmed."""
+    seen: dict[str, set[str]] = {}
+    for (network_id,) in scon.execute("SELECT network_id FROM networks").fetchall():
+        graph = load_subgraph(scon, network_id)
+        root = ET.fromstring(write_anx(graph))
+        for edge, style in zip(graph.edges, root.iter("LinkStyle"), strict=True):
+            police = "true" in (
+                edge.attributes.get("police_evidence"),
+                edge.attributes.get("police"),
+            )
+            seen.setdefault(str(style.get("Strength")), set()).add(str(police))
+    assert seen.get("Confirmed") == {"True"}
+    assert seen.get("Unconfirmed") == {"False"}

@@ -65,9 +65,11 @@ def _value(kind: str, value: str) -> str:
 
 
 def _strength(attributes: Mapping[str, str]) -> str:
-    """Confirmed when a police record evidences it, else Unconfirmed (module docstring)."""
+    """Confirmed when a police record evidences it, else Unconfirmed (module docstring).
+    Read from ``police_evidence`` (links), ``police`` (uses, places, involvements) or a
+    chart's ``grade`` (``police`` or ``partner``)."""
     police = "true" in (attributes.get("police_evidence"), attributes.get("police"))
-    return "Confirmed" if police else "Unconfirmed"
+    return "Confirmed" if police or attributes.get("grade") == "police" else "Unconfirmed"
 
 
 def _date(item: Node | Edge) -> str | None:
