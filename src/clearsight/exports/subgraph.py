@@ -11,7 +11,7 @@ record, by source and person id, that the viewer may identify), as the agency wr
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 import duckdb
 
@@ -94,7 +94,7 @@ def load_subgraph(
 def _people(
     con: duckdb.DuckDBPyConnection,
     network_id: str,
-    person: Any,
+    person: Callable[[str], tuple[str, str]],
     nodes: dict[str, Node],
     ids: dict[str, str],
 ) -> None:
