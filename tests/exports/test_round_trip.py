@@ -225,6 +225,12 @@ def test_store_export_holds_every_network(
     result = CliRunner().invoke(app, ["store", "--format", "anx", "--out", str(out), "--db", db])
     assert result.exit_code == 0, result.output
     assert anx_problems(out.read_bytes()) == []
+    logged = duckdb.connect(db, read_only=True)
+    action, target, category = logged.execute(
+        "SELECT action, target, category FROM audit_log ORDER BY seq DESC LIMIT 1"
+    ).fetchall()[0]
+    logged.close()
+    assert (action, target, category) == ("export", "store", "disclosure")
     bad = CliRunner().invoke(app, ["store", "--format", "pdf", "--db", db])
     assert bad.exit_code != 0 and "unknown format" in str(bad.exception)
     nobody = CliRunner().invoke(app, ["store", "--user", "nobody", "--db", db])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -416,7 +417,32 @@ def export_viewer(con: duckdb.DuckDBPyConnection, db_path: Path | None, user: st
     )
 
 
-def _write(data: bytes, out_path: Path | None) -> None:
+def _export(
+    db: Path | None,
+    out_path: Path | None,
+    user: str | None,
+    target: str,
+    write: Callable[[duckdb.DuckDBPyConnection, Viewer], bytes],
+    fmt: str,
+) -> None:
+    """Write one export and log it as a disclosure, as the web app logs its exports."""
+    from clearsight import audit
+    from clearsight.commandline import cli_actor
+
+    path = resolve_db_path(db)
+    con = connect(path)
+    try:
+        _require_networks(con)
+        data = write(con, export_viewer(con, path, user))
+        audit.record(
+            con,
+            actor=cli_actor(),
+            action="export",
+            target=target,
+            details={"format": fmt, "as_user": user, "bytes": len(data)},
+        )
+    finally:
+        con.close()
     if out_path is None:
         sys.stdout.buffer.write(data)
     else:
@@ -431,17 +457,17 @@ def export_network_command(
     db: DbOption = None,
 ) -> None:
     """One network as an Analyst's Notebook chart, GraphML, GEXF or cytoscape.js JSON,
-    written through the web app's code path (docs/exports.md)."""
+    written through the web app's code path (docs/exports.md); audited."""
     from clearsight.exports import export_network
 
-    path = resolve_db_path(db)
-    con = connect(path, read_only=True)
-    try:
-        _require_networks(con)
-        data = export_network(con, network_id, fmt, export_viewer(con, path, user))
-    finally:
-        con.close()
-    _write(data, out_path)
+    _export(
+        db,
+        out_path,
+        user,
+        f"network:{network_id}",
+        lambda con, viewer: export_network(con, network_id, fmt, viewer),
+        fmt,
+    )
 
 
 def export_store_command(
@@ -450,14 +476,8 @@ def export_store_command(
     user: UserOption = None,
     db: DbOption = None,
 ) -> None:
-    """Every network and its evidence as one graph: a person in two networks is one node."""
+    """Every network and its evidence as one graph: a person in two networks is one node;
+    audited."""
     from clearsight.exports import export_store
 
-    path = resolve_db_path(db)
-    con = connect(path, read_only=True)
-    try:
-        _require_networks(con)
-        data = export_store(con, fmt, export_viewer(con, path, user))
-    finally:
-        con.close()
-    _write(data, out_path)
+    _export(db, out_path, user, "store", lambda con, viewer: export_store(con, fmt, viewer), fmt)
