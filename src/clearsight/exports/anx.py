@@ -12,8 +12,8 @@ A ``Chart`` declares everything its items refer to before the items:
   fact. ``Tentative`` (dotted) is declared for analysts to use;
 * ``ChartItemCollection``: entities (``End > Entity > Icon > IconStyle``) and links
   (``Link(End1Id, End2Id) > LinkStyle``), each with its ``AttributeCollection``; events
-  and links carry their date (``DateSet``, ``DateTime``; records hold dates, not times,
-  so ``TimeSet`` is false).
+  and links carry their date (``DateSet``, ``DateTime``), and an event its time of day
+  (``TimeSet``) when the agency recorded one (``clock.py``); links are dated to the day.
 
 Every item carries the ``network_id`` attribute. ``write_anx`` takes any ``Subgraph``:
 a whole network, the whole store, or the part of one a chart shows
@@ -45,6 +45,7 @@ STRENGTHS = (
     ("Tentative", "DotStyleDotted"),
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TIME = re.compile(r"\d{2}:\d{2}")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
 # Attributes that are the item's identity or drawn otherwise (label, date), not listed.
 _NOT_LISTED = {"evidence"}
@@ -98,9 +99,13 @@ def _positions(graph: Subgraph) -> dict[str, tuple[float, float]]:
 
 def _item(parent: ET.Element, item: Node | Edge) -> ET.Element:
     date = _date(item)
+    time = item.attributes.get("time", "") if date else ""
     attrs = {"Label": item.label, "Description": item.kind.replace("_", " ")}
-    attrs |= {"DateSet": "true", "DateTime": f"{date}T00:00:00"} if date else {"DateSet": "false"}
-    attrs["TimeSet"] = "false"
+    if date:
+        attrs |= {"DateSet": "true", "DateTime": f"{date}T{time or '00:00'}:00"}
+    else:
+        attrs["DateSet"] = "false"
+    attrs["TimeSet"] = "true" if _TIME.fullmatch(time) else "false"
     chart_item = ET.SubElement(parent, "ChartItem", attrs)
     return chart_item
 

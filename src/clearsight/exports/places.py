@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import duckdb
 
+from clearsight.exports.clock import clock_time
 from clearsight.exports.model import Edge, Node, text
 from clearsight.exports.viewer import Viewer
 from clearsight.store.sql import table_exists
@@ -158,10 +159,11 @@ def attach_events(
 ) -> None:
     """Each child offended against, linked to the events that involve her and a member,
     and each such event to the members in it: no child is an isolated node. An event of
-    a source the viewer may not identify is a pseudonym without date or offence."""
+    a source the viewer may not identify is a pseudonym without date or offence. An event
+    whose occurred date was recorded with a time carries it (``time``, HH:MM)."""
     if not all(table_exists(con, t) for t in EVENT_TABLES):
         return
-    for event_key, event_type, date, offence, source, entity_id, role in con.execute(
+    for event_key, event_type, date, offence, source, entity_id, role, raw in con.execute(
         """
         WITH people AS (
             SELECT entity_id FROM network_members WHERE network_id = $1
@@ -175,9 +177,10 @@ def attach_events(
             WHERE v.network_id = $1
         )
         SELECT DISTINCT e.event_key, e.event_type, e.event_date, e.offence, e.source_id,
-               i.entity_id, i.role
+               i.entity_id, i.role, ce.occurred_date_raw
         FROM ev JOIN graph_events e USING (event_key)
         JOIN graph_involvements i USING (event_key)
+        LEFT JOIN current_events ce ON ce.source_id = e.source_id AND ce.event_id = e.event_id
         WHERE i.entity_id IN (SELECT entity_id FROM people)
         ORDER BY 1, 6, 7
         """,
@@ -191,6 +194,7 @@ def attach_events(
             attributes = {"event_type": text(event_type)}
             if shown:
                 attributes |= {"date": text(date), "offence": text(offence), "source": text(source)}
+                attributes |= {"time": at} if (at := clock_time(raw)) else {}
             label = f"{event_type} {date or ''}".strip() if shown else f"event: {node_id}"
             nodes[node_id] = Node(node_id, "event", label, attributes)
         attributes = {"role": text(role), "police": text(str(source) in viewer.police)}
