@@ -12,7 +12,7 @@ network", Computational and Mathematical Organization Theory 12, 2006, KPP-Neg):
   (``1 / d`` is 0 for a pair with no path): also counts pairs who can still reach each
   other but only through more people, so it separates removals that split nothing.
 
-People are ranked by ``DF``, then ``F``, then betweenness (the share of shortest paths
+People are ranked by ``F``, then ``DF``, then betweenness (the share of shortest paths
 between others a person lies on, the second view), then entity id; small greedy sets
 (Borgatti's greedy heuristic) follow. Only the link structure enters: no attribute of a
 person (name, age aside from the child rule below, ethnicity, nationality, religion,
@@ -178,8 +178,13 @@ def _with_bridges(g: ig.Graph, people: list[str], removed: list[int], r: Removal
 
 
 def _order(r: Removal, betweenness: float, entity_id: str) -> tuple[float, float, float, str]:
-    df = r.distance_fragmentation if r.distance_fragmentation is not None else r.fragmentation
-    return (-df, -r.fragmentation, -betweenness, entity_id)
+    """Fragmentation first: people who can no longer reach each other at all is what a
+    removal is asked to do; distance-weighted fragmentation then separates removals that
+    split alike (or nothing) by how far apart the rest are left. Ranked the other way
+    round, a member hanging off the end of a bridge could outrank the bridge itself (DF
+    rewards leaving someone far away as much as cutting them off)."""
+    df = r.distance_fragmentation if r.distance_fragmentation is not None else 0.0
+    return (-r.fragmentation, -df, -betweenness, entity_id)
 
 
 def analyse(
@@ -351,6 +356,8 @@ def describe(d: Disruption, r: Removal, name: Name) -> str:
     if not r.groups:
         return f"Removing {who} leaves no one."
     sizes = _list([str(len(g)) for g in r.groups])
+    if len(r.groups) == 1 and len(r.groups[0]) == 1:
+        return f"Removing {who} leaves {name(r.groups[0][0])} alone. " + _measures(d, r)
     if r.bridged:
         text = f"Removing {who} splits the network into {len(r.groups)} groups of {sizes}; "
         shown = [_group(r.groups[i], name) for i in r.bridged[:4]]
