@@ -42,11 +42,11 @@ import igraph as ig
 import numpy as np
 from numpy.typing import NDArray
 
-# Every pair's distance after every removal costs about people^3 steps: beyond a few
+# Every pair's distance after every removal costs about people^3 steps: beyond about a
 # hundred people a page would keep an analyst waiting, so larger networks (detection caps
 # a network at ``max_network_size``, 40, so only stores run with other settings reach
 # this) get fragmentation alone and no sets.
-DISTANCE_EXACT_MAX = 200
+DISTANCE_EXACT_MAX = 100
 # Counting groups after each removal is people x links: the same bound as exact
 # betweenness (``betweenness_exact_max``); beyond it the what-if refuses, saying so.
 FRAGMENTATION_MAX = 2000
@@ -116,9 +116,17 @@ def _graph(
     return g, tuple((a, b, tuple(sorted(kinds[(a, b)]))) for a, b in pairs)
 
 
-def _remove(g: ig.Graph, people: list[str], removed: list[int], base: Distances) -> Removal:
-    """Measure the graph without ``removed``; ``base`` is every pair's distance in the whole
-    network (None: fragmentation alone)."""
+def _remove(
+    g: ig.Graph,
+    people: list[str],
+    removed: list[int],
+    *,
+    distances: bool,
+    base: Distances = None,
+) -> Removal:
+    """Measure the graph without ``removed``: fragmentation, and with ``distances`` the
+    distance-weighted fragmentation; ``base`` (every pair's distance in the whole
+    network) also counts the pairs left further apart."""
     gone = set(removed)
     keep = [v for v in range(g.vcount()) if v not in gone]
     sub = g.induced_subgraph(keep)
@@ -128,17 +136,23 @@ def _remove(g: ig.Graph, people: list[str], removed: list[int], base: Distances)
     pairs = n * (n - 1)
     together = sum(len(c) * (len(c) - 1) for c in comps)
     frag = 1.0 - together / pairs if pairs else 1.0
+    # Groups left nest inside the network's own parts: pairs of a part no longer together.
+    home = g.connected_components().membership
+    kept_per_part: dict[int, int] = {}
+    for v in keep:
+        kept_per_part[home[v]] = kept_per_part.get(home[v], 0) + 1
+    cut = (sum(k * (k - 1) for k in kept_per_part.values()) - together) // 2
     dfrag: float | None = None
-    longer = cut = 0
-    if base is not None:
-        d = np.asarray(sub.distances(), dtype=np.float64) if n else np.zeros((0, 0))
-        finite = np.isfinite(d) & (d > 0)
-        inverse = np.zeros_like(d)
-        inverse[finite] = 1.0 / d[finite]
-        dfrag = 1.0 - float(inverse.sum()) / pairs if pairs else 1.0
+    longer = 0
+    if distances:
+        # A person's harmonic centrality is the sum of 1/d to everyone else: summed over
+        # everyone, the sum of 1/d over ordered pairs, as DF needs.
+        reach = sum(sub.harmonic_centrality(normalized=False)) if n > 1 else 0.0
+        dfrag = 1.0 - float(reach) / pairs if pairs else 1.0
+    if base is not None and n > 1:
+        d = np.asarray(sub.distances(), dtype=np.float64)
         before = base[np.ix_(keep, keep)]
         upper = np.triu(np.ones_like(d, dtype=bool), k=1)
-        cut = int((upper & np.isfinite(before) & ~np.isfinite(d)).sum())
         longer = int((upper & np.isfinite(d) & (d > before)).sum())
     return Removal(
         removed=tuple(sorted(people[v] for v in removed)),
@@ -214,7 +228,8 @@ def analyse(
     by_between = sorted(candidates, key=lambda v: (-between[v], members[v]))
     between_rank = {v: i + 1 for i, v in enumerate(by_between)}
     removals = {
-        v: _with_bridges(g, members, [v], _remove(g, members, [v], base)) for v in candidates
+        v: _with_bridges(g, members, [v], _remove(g, members, [v], distances=distances, base=base))
+        for v in candidates
     }
     ordered = sorted(candidates, key=lambda v: _order(removals[v], between[v], members[v]))
     ranked = tuple(
@@ -235,17 +250,19 @@ def analyse(
             rest = [v for v in candidates if v not in chosen]
             if len(chosen) + 1 != size or not rest:
                 break
-            trial = {v: _remove(g, members, [*chosen, v], base) for v in rest}
+            trial = {v: _remove(g, members, [*chosen, v], distances=True) for v in rest}
             best = min(rest, key=lambda v: _order(trial[v], between[v], members[v]))
             chosen.append(best)
-            sets.append(_with_bridges(g, members, list(chosen), trial[best]))
+            # Measured again with the pairs left further apart, for the words.
+            found = _remove(g, members, list(chosen), distances=True, base=base)
+            sets.append(_with_bridges(g, members, list(chosen), found))
     n = len(members)
     return Disruption(
         network_id=network_id,
         people=tuple(members),
         links=simple,
         not_ranked=held,
-        baseline=_with_bridges(g, members, [], _remove(g, members, [], base)),
+        baseline=_with_bridges(g, members, [], _remove(g, members, [], distances=distances)),
         ranked=ranked,
         sets=tuple(sets),
         distances=distances,
