@@ -233,3 +233,15 @@ def test_cli_disrupt(tmp_path: Path) -> None:
     assert table.exit_code == 0 and "Set of 2" in table.output
     missing = runner.invoke(app, ["network", "disrupt", "N-nonesuch", "--db", db])
     assert missing.exit_code != 0
+
+
+def test_what_if_any_chosen_people_never_a_child() -> None:
+    pairs = [("p", x) for x in "abc"] + [("q", x) for x in "def"] + [("p", "q"), ("k", "a")]
+    d = disruption.analyse("two", "abcdefkpq", _links(pairs), {"k": "a child"})
+    chosen = disruption.what_if(d, ["q", "p"])
+    assert chosen.removed == ("p", "q") and chosen.fragmentation < 1.0
+    assert ("a", "k") in chosen.groups and chosen.bridged
+    # The child cannot be removed: asked for, she stays.
+    assert disruption.what_if(d, ["k"]).removed == ()
+    ranked = next(r for r in d.ranked if r.entity_id == "p")
+    assert disruption.what_if(d, ["p"]) == ranked.removal

@@ -99,6 +99,9 @@ class Disruption:
     sets: tuple[Removal, ...]
     distances: bool
     betweenness_pairs: int = field(default=0)
+    # Each person's number of linked members, in ``people`` order (groups are named most
+    # linked first).
+    degrees: tuple[int, ...] = ()
 
 
 def _graph(
@@ -267,7 +270,24 @@ def analyse(
         sets=tuple(sets),
         distances=distances,
         betweenness_pairs=(n - 1) * (n - 2) // 2 if n > 2 else 0,
+        degrees=tuple(int(x) for x in g.degree()),
     )
+
+
+def what_if(d: Disruption, removed: Iterable[str]) -> Removal:
+    """The network of ``d`` with ``removed`` taken out (any people the reader chooses;
+    children among them are not removed: they are never disruption targets)."""
+    gone = sorted({p for p in removed if p in set(d.people) and p not in d.not_ranked})
+    g, _simple = _graph(list(d.people), ((a, b, k[0]) for a, b, k in d.links))
+    index = {p: i for i, p in enumerate(d.people)}
+    vertices = [index[p] for p in gone]
+    base: Distances = (
+        np.asarray(g.distances(), dtype=np.float64).reshape(g.vcount(), g.vcount())
+        if d.distances
+        else None
+    )
+    found = _remove(g, list(d.people), vertices, distances=d.distances, base=base)
+    return _with_bridges(g, list(d.people), vertices, found)
 
 
 def children_among(
@@ -351,8 +371,12 @@ def _who(ids: Iterable[str], name: Name, limit: int = 3) -> str:
     return _list(names) if names else "no one"
 
 
-def _group(group: tuple[str, ...], name: Name) -> str:
-    return name(group[0]) + " alone" if len(group) == 1 else "the group of " + _who(group, name)
+def _group(d: Disruption, group: tuple[str, ...], name: Name) -> str:
+    if len(group) == 1:
+        return name(group[0]) + " alone"
+    degree = dict(zip(d.people, d.degrees, strict=True)) if d.degrees else {}
+    linked_first = sorted(group, key=lambda p: (-degree.get(p, 0), p))
+    return "the group of " + _who(linked_first, name)
 
 
 def _measures(d: Disruption, r: Removal) -> str:
@@ -377,7 +401,7 @@ def describe(d: Disruption, r: Removal, name: Name) -> str:
         return f"Removing {who} leaves {name(r.groups[0][0])} alone. " + _measures(d, r)
     if r.bridged:
         text = f"Removing {who} splits the network into {len(r.groups)} groups of {sizes}; "
-        shown = [_group(r.groups[i], name) for i in r.bridged[:4]]
+        shown = [_group(d, r.groups[i], name) for i in r.bridged[:4]]
         if len(r.bridged) > 4:
             shown.append(f"{len(r.bridged) - 4} more groups")
         text += f"{who} {'are' if many else 'is'} the only link between {_list(shown)}."

@@ -48,10 +48,11 @@ def disruption_page(
     principal: Principal,
     pseudonym: Pseudonymiser,
     sealed: frozenset[tuple[str, str]],
-    remove: str | None = None,
+    remove: list[str] | None = None,
 ) -> DisruptionPage | None:
     """The page as ``principal`` may see it, or None when they may not see the network;
-    ``remove`` is the shown id (entity id or pseudonym) of the person to take out."""
+    ``remove`` holds the shown ids (entity id or pseudonym) of the people to take out
+    (ids of no one, and children, are ignored)."""
     view = network_view(doc, principal, pseudonym, sealed)
     if view is None or doc is None:
         return None
@@ -87,13 +88,21 @@ def disruption_page(
         }
         for r in result.ranked
     ]
-    chosen = next((r for r in result.ranked if ident(r.entity_id) == remove), None)
-    selected = None
-    if chosen is not None:
-        selected = dict(next(row for row in rows if row["rank"] == chosen.rank))
-        selected["after"] = disruption.describe(result, chosen.removal, name)
-        selected["groups_named"] = [[name(p) for p in g] for g in chosen.removal.groups]
-        selected["isolated"] = [name(p) for p in chosen.removal.isolated]
+    wanted = set(remove or [])
+    chosen = [r for r in result.ranked if ident(r.entity_id) in wanted]
+    removal: disruption.Removal | None = None
+    selected: Row | None = None
+    if len(chosen) == 1:
+        removal = chosen[0].removal
+        selected = dict(next(row for row in rows if row["rank"] == chosen[0].rank))
+    elif chosen:
+        removal = disruption.what_if(result, [r.entity_id for r in chosen])
+        selected = {"label": ", ".join(name(r.entity_id) for r in chosen)}
+    if selected is not None and removal is not None:
+        selected["ids"] = [ident(r.entity_id) for r in chosen]
+        selected["after"] = disruption.describe(result, removal, name)
+        selected["groups_named"] = [[name(p) for p in g] for g in removal.groups]
+        selected["isolated"] = [name(p) for p in removal.isolated]
     return DisruptionPage(
         view=view,
         result=result,
@@ -110,7 +119,7 @@ def disruption_page(
         ],
         not_ranked=[{"label": name(p), "reason": why} for p, why in sorted(held.items())],
         selected=selected,
-        svg=draw(result, name, chosen.removal if chosen else None),
+        svg=draw(result, name, removal),
         note=disruption.NOTE,
     )
 
