@@ -97,7 +97,8 @@ def disruption_page(
         selected = dict(next(row for row in rows if row["rank"] == chosen[0].rank))
     elif chosen:
         removal = disruption.what_if(result, [r.entity_id for r in chosen])
-        selected = {"label": ", ".join(name(r.entity_id) for r in chosen)}
+        names = [name(r.entity_id) for r in chosen]
+        selected = {"label": ", ".join(names[:-1]) + " and " + names[-1]}
     if selected is not None and removal is not None:
         selected["ids"] = [ident(r.entity_id) for r in chosen]
         selected["after"] = disruption.describe(result, removal, name)
