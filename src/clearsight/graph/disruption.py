@@ -296,9 +296,10 @@ def children_among(
     """Members never to be ranked, with the reason: a child this network offended against,
     someone on the child side (victim, subject, missing person) of any record, or under
     ``child_age`` at any record by their recorded date of birth."""
+    from clearsight.store.sql import table_exists
+
     held: dict[str, str] = {}
-    names = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    if "graph_involvements" in names and people:
+    if table_exists(con, "graph_involvements") and people:
         for entity_id, child_side, youngest in con.execute(
             "SELECT entity_id, bool_or(is_child), min(age) FROM graph_involvements "
             "WHERE list_contains(?, entity_id) GROUP BY entity_id ORDER BY entity_id",
@@ -308,7 +309,7 @@ def children_among(
                 held[str(entity_id)] = "a child in a record (victim, subject or missing)"
             elif youngest is not None and float(youngest) < child_age:
                 held[str(entity_id)] = f"under {child_age:g} at a record"
-    if "network_victims" in names and people:
+    if table_exists(con, "network_victims") and people:
         for (entity_id,) in con.execute(
             "SELECT entity_id FROM network_victims WHERE network_id = ? "
             "AND list_contains(?, entity_id)",
