@@ -71,9 +71,8 @@ def disruption_page(
     def ident(entity_id: str) -> str:
         return shown_id.get(entity_id, "")
 
-    links = [(str(x["entity_a"]), str(x["entity_b"]), str(x["link_type"])) for x in doc["links"]]
-    held = disruption.children_among(con, view.network_id, people, GraphSettings().child_age)
-    result = disruption.analyse(view.network_id, people, links, held)
+    result = _what_if(con, doc, view.network_id, people)
+    held = result.not_ranked
     rows: list[Row] = [
         {
             "rank": r.rank,
@@ -123,6 +122,26 @@ def disruption_page(
         svg=draw(result, name, removal),
         note=disruption.NOTE,
     )
+
+
+# Key of the what-if kept in a network's serving document: ``Store.networks`` keeps the
+# document until the store is reloaded after a job changed the data, and a reload builds
+# new documents, so the what-if is computed once per network per generation of the data
+# (the child rule reads ``graph_involvements``, the largest graph table, for it).
+_CACHED = "disruption_what_if"
+
+
+def _what_if(
+    con: duckdb.DuckDBPyConnection, doc: Row, network_id: str, people: list[str]
+) -> disruption.Disruption:
+    found = doc.get(_CACHED)
+    if isinstance(found, disruption.Disruption):
+        return found
+    links = [(str(x["entity_a"]), str(x["entity_b"]), str(x["link_type"])) for x in doc["links"]]
+    held = disruption.children_among(con, network_id, people, GraphSettings().child_age)
+    result = disruption.analyse(network_id, people, links, held)
+    doc[_CACHED] = result
+    return result
 
 
 def _positions(result: disruption.Disruption) -> list[tuple[float, float]]:
