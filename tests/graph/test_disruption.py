@@ -245,3 +245,8 @@ def test_what_if_any_chosen_people_never_a_child() -> None:
     assert disruption.what_if(d, ["k"]).removed == ()
     ranked = next(r for r in d.ranked if r.entity_id == "p")
     assert disruption.what_if(d, ["p"]) == ranked.removal
+
+
+def test_no_set_that_leaves_fewer_than_two() -> None:
+    d = disruption.analyse("three", "abc", _links([("a", "b"), ("b", "c")]))
+    assert d.ranked[0].entity_id == "b" and d.sets == ()

@@ -251,7 +251,8 @@ def analyse(
         chosen = [ordered[0]]
         for size in SET_SIZES:
             rest = [v for v in candidates if v not in chosen]
-            if len(chosen) + 1 != size or not rest:
+            # A set that leaves fewer than two people says nothing a reader needs.
+            if len(chosen) + 1 != size or not rest or len(members) - size < 2:
                 break
             trial = {v: _remove(g, members, [*chosen, v], distances=True) for v in rest}
             best = min(rest, key=lambda v: _order(trial[v], between[v], members[v]))
