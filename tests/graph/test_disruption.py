@@ -250,3 +250,42 @@ def test_what_if_any_chosen_people_never_a_child() -> None:
 def test_no_set_that_leaves_fewer_than_two() -> None:
     d = disruption.analyse("three", "abc", _links([("a", "b"), ("b", "c")]))
     assert d.ranked[0].entity_id == "b" and d.sets == ()
+
+
+def test_protected_characteristics_change_no_rank_on_synthetic_data(tmp_path: Path) -> None:
+    from clearsight.ingest import ingest
+    from clearsight.synth import generate
+
+    generate(tmp_path / "data", ["west-yorkshire"], scale=0.05, seed=11)
+    con = connect(tmp_path / "synth.duckdb")
+    for folder in sorted((tmp_path / "data" / "submissions").iterdir()):
+        ingest(con, folder)
+    run(con)
+    before = _ranks(con)
+    assert len(before) >= 2 and sum(len(v) for v in before.values()) > 10
+    columns = ("ethnicity_self_defined", "ethnicity_officer_defined", "nationality", "sex")
+    con.execute(
+        f"CREATE TEMP TABLE saved AS SELECT source_id, person_id, {', '.join(columns)} FROM persons"
+    )
+    # A random permutation of each protected characteristic across all person records.
+    for column in columns:
+        con.execute(
+            f"""
+            UPDATE persons p SET {column} = s.v FROM (
+                SELECT a.source_id, a.person_id, b.v FROM
+                  (SELECT source_id, person_id, row_number() OVER (ORDER BY source_id, person_id)
+                   AS i FROM persons) a
+                JOIN (SELECT {column} AS v, row_number() OVER (ORDER BY hash(person_id || 'x'))
+                      AS i FROM persons) b USING (i)) s
+            WHERE s.source_id = p.source_id AND s.person_id = p.person_id
+            """
+        )
+    for column in columns:
+        moved = con.execute(
+            f"SELECT count(*) FROM persons p JOIN saved s USING (source_id, person_id) "
+            f"WHERE p.{column} IS DISTINCT FROM s.{column}"
+        ).fetchall()[0][0]
+        assert moved > 10, column
+    run(con)
+    assert _ranks(con) == before
+    con.close()
