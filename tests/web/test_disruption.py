@@ -79,6 +79,12 @@ def test_selecting_a_person_shows_the_network_after_removal(store: Built, login:
         both = client.get(f"/network/{net}/disrupt?remove={ids[0]}&remove={ids[1]}")
         assert both.status_code == 200 and 'data-removed="2"' in both.text
         assert both.text.count('class="person removed"') == 2
+    # A greedy set, shown as the set's own link.
+    sets = re.findall(r'class="show-set" href="([^"]+)"', first.text)
+    assert len(sets) == len(_cli_result(store.db, net).sets)
+    if sets:
+        shown = client.get(html.unescape(sets[0]))
+        assert 'data-removed="2"' in shown.text
     # An id that is nobody's shows the network as it is.
     nobody = client.get(f"/network/{net}/disrupt?remove=nobody")
     assert nobody.status_code == 200 and 'data-removed="0"' in nobody.text

@@ -111,6 +111,7 @@ def disruption_page(
             {
                 "size": len(s.removed),
                 "removed": [name(p) for p in s.removed],
+                "ids": [ident(p) for p in s.removed],
                 "fragmentation": s.fragmentation,
                 "distance_fragmentation": s.distance_fragmentation,
                 "explanation": disruption.describe(result, s, name),
