@@ -330,6 +330,67 @@ def network_show(
         out.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
+@network_app.command("disrupt")
+def network_disrupt(
+    network_id: Annotated[str, typer.Argument(help="A network id from 'network list'.")],
+    db: DbOption = None,
+    top: Annotated[int, typer.Option("--top", help="At most this many people (0: all).")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Disruption what-if: the members whose removal most fragments the network (key-player
+    fragmentation and distance-weighted fragmentation, betweenness beside them), each with
+    the network left after removal in words, and small greedy sets. Children are never
+    ranked. An aid to a decision, never an instruction."""
+    from clearsight.graph import disruption
+
+    # Read-only, like 'network show': the store stays usable by a running web app.
+    con = _open(db, read_only=True)
+    try:
+        _require_networks(con)
+        found = disruption.from_store(con, network_id)
+        name = disruption.names_from(
+            {
+                str(p): str(label or p)
+                for p, label in con.execute(
+                    "SELECT entity_id, label FROM graph_entities WHERE list_contains(?, entity_id)",
+                    [list(found.people)],
+                ).fetchall()
+            }
+        )
+    finally:
+        con.close()
+
+    if as_json:
+        print(json.dumps(disruption.as_document(found, name, top), default=str, indent=2))
+        return
+    table = Table(
+        title=f"Disruption what-if: {network_id} ({len(found.people)} people, "
+        f"{len(found.links)} linked pairs)",
+        caption=disruption.NOTE,
+    )
+    for heading in ("rank", "person", "F after", "DF after", "betweenness (rank)", "why"):
+        table.add_column(heading)
+    for r in found.ranked[:top] if top else found.ranked:
+        df = r.removal.distance_fragmentation
+        table.add_row(
+            str(r.rank),
+            name(r.entity_id),
+            f"{r.removal.fragmentation:.2f}",
+            "" if df is None else f"{df:.2f}",
+            f"{r.betweenness:.1f} ({r.betweenness_rank})",
+            disruption.explain(found, r, name),
+        )
+    out.print(table)
+    for s in found.sets:
+        out.print(
+            f"Set of {len(s.removed)}: " + disruption.describe(found, s, name),
+            highlight=False,
+            markup=False,
+        )
+    for entity_id, why in sorted(found.not_ranked.items()):
+        out.print(f"Not ranked: {name(entity_id)} ({why}).", highlight=False, markup=False)
+
+
 def export_networks_command(
     db: DbOption = None,
     out_path: Annotated[
