@@ -64,6 +64,7 @@ class Mark:
     date: date
     time: str | None
     identified: bool
+    organisation: str = ""
     x: float = 0.0
     y: float = 0.0
     colour: str = "#999999"
@@ -202,6 +203,7 @@ def build_timeline(
             date=day,
             time=str(at) if at and lane.identified else None,
             identified=lane.identified,
+            organisation=lane.organisation,
         )
         # Marks of one day in one lane step down the lane rather than cover each other.
         nth = stacked[(lane.source_id, day)]
