@@ -106,7 +106,7 @@ class Timeline:
 
 def event_anchor(source_id: str, event_id: str) -> str:
     """The id of an event's row on the person page (and the timeline's table)."""
-    return "event-" + quote(f"{source_id}-{event_id}", safe="-_.")
+    return "event-" + quote(f"{source_id}-{event_id}", safe="/")
 
 
 def person_href(entity_id: str, anchor: str | None = None) -> str:

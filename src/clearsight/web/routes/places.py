@@ -1,0 +1,66 @@
+"""Places: the hotspots, one place with who was seen there and when, and the map
+(``web/places.py``)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse, Response
+
+from clearsight.graph.settings import load_graph_settings
+from clearsight.web import places
+from clearsight.web.deps import (
+    NotVisible,
+    Viewer,
+    audit_view,
+    pseudonymiser_of,
+    render,
+    store_of,
+    viewer,
+)
+
+router = APIRouter()
+
+
+@router.get("/places", response_class=HTMLResponse)
+def hotspots(v: Viewer = viewer("network")) -> Response:
+    found = places.hotspots(v.con, v.principal, pseudonymiser_of(v.request))
+    drawn = places.place_map(found) if found else None
+    audit_view(
+        v,
+        "view_places",
+        details={
+            "hotspots": len(found) if found is not None else None,
+            "pseudonymised": sum(1 for p in found or [] if not p.identified),
+        },
+    )
+    settings = load_graph_settings()
+    return render(
+        v,
+        v.con,
+        "places.html",
+        places=found,
+        place_map=drawn,
+        unplaced=places.without_coordinates(found or []),
+        min_children=settings.hotspot_min_children,
+        min_adults=settings.hotspot_min_adults,
+    )
+
+
+@router.get("/places/{alias}", response_class=HTMLResponse)
+def place(alias: str, v: Viewer = viewer("network")) -> Response:
+    store = store_of(v.request)
+    found = places.place(v.con, v.principal, pseudonymiser_of(v.request), alias, store.sealed())
+    if found is None:
+        raise NotVisible(f"place:{alias}")
+    drawn = places.place_timeline(v.con, v.principal, found)
+    audit_view(
+        v,
+        "view_place",
+        f"place:{alias}",
+        {
+            "sightings": len(found.sightings),
+            "people_named": len({s["href"] for s in found.sightings if s["identified"]}),
+            "events": len(drawn.marks),
+        },
+    )
+    return render(v, v.con, "place.html", place=found, timeline=drawn)
