@@ -130,11 +130,14 @@ async def user(
             return
         await asyncio.sleep(rng.uniform(0, think[1]))  # stagger starts
         for _ in range(pages):
-            kind = rng.choice(["person", "network", "graph"]) if plan["networks"] else "person"
+            kinds = ["person", "network", "graph", "timeline"]
+            kind = rng.choice(kinds) if plan["networks"] else "person"
             if kind == "person":
                 path = f"/person/{rng.choice(plan['people'])}"
             elif kind == "network":
                 path = f"/network/{rng.choice(plan['networks'])}"
+            elif kind == "timeline":
+                path = f"/timeline/network/{rng.choice(plan['networks'])}"
             else:
                 path = f"/network/{rng.choice(plan['networks'])}/graph.json"
             start = time.perf_counter()

@@ -134,8 +134,19 @@ def _unspecific(values: set[str], *texts: str) -> set[str]:
 def _walk(client: Client, network: str) -> dict[str, str]:
     """Every page and export the viewer can reach from the start page: what each says."""
     seen: dict[str, str] = {}
-    for path in ("/", "/networks", "/data", "/review", "/language", "/search?field=name&q=a"):
+    for path in (
+        "/",
+        "/networks",
+        "/data",
+        "/review",
+        "/language",
+        "/search?field=name&q=a",
+        "/places",
+    ):
         seen[path] = client.get(path).text
+    places = set(re.findall(r'href="/places/([^"/]+)"', seen["/places"]))
+    for alias in sorted(places):
+        seen[f"/places/{alias}"] = client.get(f"/places/{alias}").text
     networks = set(re.findall(r'href="/network/([^"/]+)"', seen["/networks"]))
     assert network in networks, "the viewer cannot list the network built for them"
     token = csrf_of(client)
@@ -145,12 +156,16 @@ def _walk(client: Client, network: str) -> dict[str, str]:
         assert page.status_code == 200
         seen[f"/network/{net}"] = page.text
         seen[f"/network/{net}/graph.json"] = client.get(f"/network/{net}/graph.json").text
+        timeline = client.get(f"/timeline/network/{net}")
+        assert timeline.status_code == 200
+        seen[f"/timeline/network/{net}"] = timeline.text
         for fmt in OFFERED:
             out = client.post(f"/network/{net}/export", data={"csrf": token, "format": fmt})
             seen[f"/network/{net}/export.{fmt}"] = out.text
         people |= set(re.findall(r'href="/person/([^"]+)"', page.text))
     for entity in sorted(people):
         seen[f"/person/{entity}"] = client.get(f"/person/{entity}").text
+        seen[f"/timeline/person/{entity}"] = client.get(f"/timeline/person/{entity}").text
     return seen
 
 

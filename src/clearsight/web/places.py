@@ -92,15 +92,42 @@ def hotspots(
     for r in found:
         key = str(r["location_key"])
         alias = pseudonym("location", key)
-        clear = named.get(key)
+        clear = key in named
         kind = str(r["location_type"] or "place")
         label = " ".join(str(x) for x in (r["name"], r["postcode"]) if x) if clear else ""
         counts = {k: v for k, v in r.items() if k.startswith("n_") or k.endswith("_date")}
-        place = Place(key, alias, label or f"{kind}: {alias}", kind, clear is not None, counts)
-        if clear is not None:
-            place.latitude, place.longitude = clear
+        place = Place(key, alias, label or f"{kind}: {alias}", kind, clear, counts)
+        coords = named.get(key)
+        if coords is not None:
+            place.latitude, place.longitude = coords
         places.append(place)
     return places
+
+
+def network_places(
+    con: duckdb.DuckDBPyConnection, principal: Principal, pseudonym: Pseudonymiser, doc: Row
+) -> list[Place]:
+    """The places a network's members share (``network_locations``, in the network's
+    serving document ``doc``), named and placed only from rows of sources the viewer may
+    identify, as ``hotspots`` does; the network page shows the same places."""
+    sources = _sources(con)
+    visible = sorted(_visible_sources(principal, sources))
+    found: list[Row] = list(doc.get("locations") or [])
+    named = _named_places(con, [str(r["location_key"]) for r in found], visible)
+    shown: list[Place] = []
+    for r in found:
+        key = str(r["location_key"])
+        alias = pseudonym("location", key)
+        kind = str(r["location_type"] or "place")
+        clear = key in named
+        label = " ".join(str(x) for x in (r["name"], r["postcode"]) if x) if clear else ""
+        users = len(r.get("users") or [])
+        place = Place(key, alias, label or f"{kind}: {alias}", kind, clear, {"n_members": users})
+        coords = named.get(key)
+        if coords is not None:
+            place.latitude, place.longitude = coords
+        shown.append(place)
+    return shown
 
 
 def _named_places(
@@ -278,12 +305,13 @@ def place_map(places: list[Place]) -> PlaceMap | None:
     inner_w, inner_h = MAP_WIDTH - 2 * MAP_MARGIN, MAP_HEIGHT - 2 * MAP_MARGIN
     px_per_km = min(inner_w, inner_h) / span
     mid_x, mid_y = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    busiest = max(int(p.counts.get("n_children") or 0) for p in located) or 1
+    size = "n_children" if any("n_children" in p.counts for p in located) else "n_members"
+    busiest = max(int(p.counts.get(size) or 0) for p in located) or 1
     for p, (x, y) in zip(located, km, strict=True):
         p.x = round(MAP_WIDTH / 2 + (x - mid_x) * px_per_km, 1)
         # North up: a larger latitude is higher on the drawing.
         p.y = round(MAP_HEIGHT / 2 - (y - mid_y) * px_per_km, 1)
-        p.radius = round(5 + 7 * int(p.counts.get("n_children") or 0) / busiest, 1)
+        p.radius = round(5 + 7 * int(p.counts.get(size) or 0) / busiest, 1)
     scale_km = _nice(span / 5)
     return PlaceMap(located, scale_km, round(scale_km * px_per_km, 1))
 

@@ -17,20 +17,33 @@ from clearsight.web.deps import (
     store_of,
     viewer,
 )
+from clearsight.web.routes.networks import network_of
 
 router = APIRouter()
 
 
 @router.get("/places", response_class=HTMLResponse)
-def hotspots(v: Viewer = viewer("network")) -> Response:
-    found = places.hotspots(v.con, v.principal, pseudonymiser_of(v.request))
+def hotspots(network: str | None = None, v: Viewer = viewer("network")) -> Response:
+    """The hotspots the viewer may see; with ``network``, the places its members share."""
+    pseudonym = pseudonymiser_of(v.request)
+    found: list[places.Place] | None
+    if network is not None:
+        network_of(v, network)  # 404 unless the viewer may open the network
+        doc = store_of(v.request).networks.get(v.con, network)
+        if doc is None:
+            raise NotVisible(f"network:{network}")
+        found = places.network_places(v.con, v.principal, pseudonym, doc)
+    else:
+        found = places.hotspots(v.con, v.principal, pseudonym)
     drawn = places.place_map(found) if found else None
     audit_view(
         v,
         "view_places",
-        details={
-            "hotspots": len(found) if found is not None else None,
+        f"network:{network}" if network else None,
+        {
+            "places": len(found) if found is not None else None,
             "pseudonymised": sum(1 for p in found or [] if not p.identified),
+            "mapped": len(drawn.places) if drawn else 0,
         },
     )
     settings = load_graph_settings()
@@ -38,6 +51,7 @@ def hotspots(v: Viewer = viewer("network")) -> Response:
         v,
         v.con,
         "places.html",
+        network=network,
         places=found,
         place_map=drawn,
         unplaced=places.without_coordinates(found or []),
