@@ -45,6 +45,8 @@ class Place:
     y: float = 0.0
     radius: float = 6.0
     sightings: list[Row] = field(default_factory=list)
+    # Whether ``/places/{alias}`` opens it: a hotspot the viewer may see.
+    hotspot: bool = True
 
 
 @dataclass
@@ -114,6 +116,7 @@ def network_places(
     visible = sorted(_visible_sources(principal, sources))
     found: list[Row] = list(doc.get("locations") or [])
     named = _named_places(con, [str(r["location_key"]) for r in found], visible)
+    spots = {p.location_key for p in hotspots(con, principal, pseudonym) or []}
     shown: list[Place] = []
     for r in found:
         key = str(r["location_key"])
@@ -123,6 +126,7 @@ def network_places(
         label = " ".join(str(x) for x in (r["name"], r["postcode"]) if x) if clear else ""
         users = len(r.get("users") or [])
         place = Place(key, alias, label or f"{kind}: {alias}", kind, clear, {"n_members": users})
+        place.hotspot = key in spots
         coords = named.get(key)
         if coords is not None:
             place.latitude, place.longitude = coords
