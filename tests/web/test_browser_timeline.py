@@ -87,8 +87,25 @@ def test_timeline_heat_matrix_and_map_render(store: Built, server: str, page: ob
     first.check()
     assert pg.locator("#timeline g.mark.off").count() == 0  # type: ignore[attr-defined]
 
-    # A mark opens its record: the person page, at the event's row.
-    link = pg.locator("#timeline g.mark a").first  # type: ignore[attr-defined]
+    # A mark opens its record: the person page, at the event's row. Clicked as a user
+    # would, so on a mark no other covers.
+    circles = pg.locator("#timeline g.mark circle")  # type: ignore[attr-defined]
+    at = [(float(c.get_attribute("cx")), float(c.get_attribute("cy"))) for c in circles.all()]
+    links = pg.locator("#timeline g.mark a").all()  # type: ignore[attr-defined]
+    assert links
+    clear = [
+        a
+        for a in links
+        if sum(
+            1
+            for x, y in at
+            if abs(x - float(a.locator("circle").get_attribute("cx"))) < 12
+            and abs(y - float(a.locator("circle").get_attribute("cy"))) < 12
+        )
+        == 1
+    ]
+    assert clear, "every linked mark is covered by another"
+    link = clear[0]
     href = str(link.get_attribute("href"))
     assert href.startswith("/person/") and "#event-" in href
     link.locator("circle").click()

@@ -26,7 +26,10 @@ from clearsight.web.queries import Row, _involvements, _key_match, _sources, exi
 # Events drawn at most: a network of a few dozen people has a few hundred events; past
 # this the page says the timeline is cut and the oldest are left out.
 TIMELINE_MAX = 2000
-WIDTH, LEFT, RIGHT, TOP, LANE, AXIS = 1000, 220, 20, 10, 40, 30
+WIDTH, LEFT, RIGHT, TOP, LANE, AXIS = 1000, 220, 20, 10, 52, 30
+# A mark's diameter plus a pixel: closer marks in one lane go to another row of the lane.
+MARK_GAP = 13
+ROWS = (0, -MARK_GAP, MARK_GAP)
 # Okabe-Ito colours (distinguishable with the common colour-vision deficiencies), then
 # greys for the rarer types; one per event type of the standard.
 EVENT_COLOURS = {
@@ -101,6 +104,7 @@ class Timeline:
     hidden_events: int = 0
     width: int = WIDTH
     left: int = LEFT
+    lane: int = LANE
     axis_y: int = 0
 
 
@@ -190,9 +194,9 @@ def build_timeline(
         start, end = start - timedelta(days=15), end + timedelta(days=15)
     span = (end - start).days
     plot = WIDTH - LEFT - RIGHT
-    stacked: Counter[tuple[str, date]] = Counter()
+    rows_end: dict[str, list[float]] = {lane.source_id: [-1e9] * len(ROWS) for lane in lanes}
     marks: list[Mark] = []
-    for e in events:
+    for e in sorted(events, key=lambda e: (_day(e), str(e["source_id"]), str(e["event_id"]))):
         lane = lane_of[str(e["source_id"])]
         day = _day(e)
         at = clock_time(e.get("occurred_date_raw"), e.get("occurred_date"))
@@ -205,11 +209,16 @@ def build_timeline(
             identified=lane.identified,
             organisation=lane.organisation,
         )
-        # Marks of one day in one lane step down the lane rather than cover each other.
-        nth = stacked[(lane.source_id, day)]
-        stacked[(lane.source_id, day)] += 1
+        # A mark too close to the last one in its lane's row goes to the next row; when
+        # every row is taken it goes where it covers least.
         mark.x = round(LEFT + (day - start).days / span * plot, 1)
-        mark.y = lane.y + LANE / 2 + ((nth % 3) - 1) * 9
+        ends = rows_end[lane.source_id]
+        row = next(
+            (r for r, end_x in enumerate(ends) if end_x <= mark.x - MARK_GAP),
+            min(range(len(ends)), key=lambda r: ends[r]),
+        )
+        ends[row] = mark.x
+        mark.y = lane.y + LANE / 2 + ROWS[row]
         mark.colour = EVENT_COLOURS.get(mark.event_type, EVENT_COLOURS["other"])
         if lane.identified:
             mark.offence = e.get("offence")
