@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
 
 import duckdb
 
@@ -328,17 +326,3 @@ def _nice(km: float) -> float:
 
 def without_coordinates(places: list[Place]) -> list[Place]:
     return [p for p in places if p.latitude is None or p.longitude is None]
-
-
-def as_json(places: list[Place]) -> list[dict[str, Any]]:
-    return [
-        {
-            "alias": p.alias,
-            "label": p.label,
-            "identified": p.identified,
-            "latitude": p.latitude,
-            "longitude": p.longitude,
-            **{k: v.isoformat() if isinstance(v, date) else v for k, v in p.counts.items()},
-        }
-        for p in places
-    ]

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 from urllib.parse import quote
 
 import duckdb
@@ -320,31 +319,3 @@ def person_timeline(
     return build_timeline(
         f"person {label}", events, people, principal, _sources(con), truncated=truncated
     )
-
-
-def lane_sources(timeline: Timeline) -> list[str]:
-    return [lane.source_id for lane in timeline.lanes]
-
-
-def as_json(timeline: Timeline) -> dict[str, Any]:
-    """What the page draws, for a script or a test: lanes, marks and the heat matrix."""
-    return {
-        "subject": timeline.subject,
-        "lanes": [
-            {"source_id": x.source_id, "organisation": x.organisation, "events": x.events}
-            for x in timeline.lanes
-        ],
-        "marks": [
-            {
-                "source_id": m.source_id,
-                "event_type": m.event_type,
-                "date": m.date.isoformat(),
-                "time": m.time,
-                "href": m.href,
-            }
-            for m in timeline.marks
-        ],
-        "heat": timeline.heat.counts,
-        "offences": timeline.heat.offences,
-        "untimed": timeline.heat.untimed,
-    }
