@@ -2,8 +2,8 @@
 
 Starts ``clearsight serve`` on loopback in a child process over an existing store, logs in
 N simulated analysts (one per area, round robin) and, once all are in, has each browse
-entity, network and network timeline pages of their own area, with a think time between pages, for a fixed
-number of pages.
+entity, network and network timeline pages of their own area, with a think time between
+pages, for a fixed number of pages.
 Prints p50/p95/p99 latency, throughput and errors as JSON.
 
     .venv/bin/python benchmarks/web_load.py --db big.duckdb --users 50 --pages 40
