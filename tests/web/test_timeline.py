@@ -12,10 +12,11 @@ import duckdb
 import pytest
 
 from clearsight.access import Principal, Pseudonymiser
+from clearsight.exports.clock import local_time
 from clearsight.ingest import ingest
 from clearsight.store import connect
 from clearsight.web import places, queries, timeline
-from clearsight.web.heat import HeatMatrix, clock_time, heat_matrix
+from clearsight.web.heat import HeatMatrix, heat_matrix
 from clearsight.web.pool import Store
 from tests.web.store import Built
 
@@ -42,14 +43,14 @@ HOME, OTHER = "west-yorkshire", "greater-manchester"
 def test_clock_time_reads_the_time_in_local_time(
     raw: str, day: date, expected: tuple[date, int, int]
 ) -> None:
-    at = clock_time(raw, day)
+    at = local_time(raw, day)
     assert at is not None
     assert (at.day, at.hour, at.minute) == expected
 
 
 @pytest.mark.parametrize("raw", ["2024-03-05", "2024-03-05T00:00", "2024-03-05 00:00:00", None])
 def test_a_date_alone_or_midnight_has_no_time(raw: str | None) -> None:
-    assert clock_time(raw, date(2024, 3, 5)) is None
+    assert local_time(raw, date(2024, 3, 5)) is None
 
 
 def test_heat_matrix_counts_each_offence_once_and_the_untimed() -> None:

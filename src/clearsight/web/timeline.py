@@ -19,7 +19,8 @@ from urllib.parse import quote
 import duckdb
 
 from clearsight.access import Principal, Pseudonymiser, visibility
-from clearsight.web.heat import HeatMatrix, clock_time, heat_matrix
+from clearsight.exports.clock import local_time
+from clearsight.web.heat import HeatMatrix, heat_matrix
 from clearsight.web.queries import Row, _involvements, _key_match, _sources, exists, rows
 
 # Events drawn at most: a network of a few dozen people has a few hundred events; past
@@ -198,7 +199,7 @@ def build_timeline(
     for e in sorted(events, key=lambda e: (_day(e), str(e["source_id"]), str(e["event_id"]))):
         lane = lane_of[str(e["source_id"])]
         day = _day(e)
-        at = clock_time(e.get("occurred_date_raw"), e.get("occurred_date"))
+        at = local_time(e.get("occurred_date_raw"), e.get("occurred_date"))
         mark = Mark(
             source_id=lane.source_id,
             event_id=str(e["event_id"]),
