@@ -142,8 +142,14 @@ def match_word(typed: str, recorded: str) -> WordMatch | None:
         letters = "letter" if edits == 1 else "letters"
         return WordMatch(typed, recorded, closeness, f"{recorded} ({edits} {letters} from {typed})")
     # Sounds alike: names heard and written down (a phone call, a child's account) are
-    # spelt as they sound. Metaphone keys of very short words collide too often.
-    if len(typed) >= 3 and jellyfish.metaphone(typed) == jellyfish.metaphone(recorded):
+    # spelt as they sound. Two keys, each catching what the other misses: Metaphone
+    # (Catherine, Kathryn) and NYSIIS, built for names in the New York State
+    # Identification and Intelligence System (Sean, Shaun). Keys of very short words
+    # collide too often.
+    if len(typed) >= 3 and (
+        jellyfish.metaphone(typed) == jellyfish.metaphone(recorded)
+        or jellyfish.nysiis(typed) == jellyfish.nysiis(recorded)
+    ):
         return WordMatch(typed, recorded, closeness, f"{recorded} (sounds like {typed})")
     return None
 

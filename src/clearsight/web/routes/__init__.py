@@ -13,6 +13,7 @@ from clearsight.web.routes import (
     language,
     networks,
     people,
+    readiness,
     review,
     search,
 )
@@ -28,4 +29,5 @@ ROUTERS: list[APIRouter] = [
     data.router,
     admin.router,
     audit.router,
+    readiness.router,
 ]
