@@ -16,6 +16,7 @@ from clearsight.access import Principal, record_filter
 from clearsight.web.queries import Row, entity_join, exists, rows, sealed_expr
 
 PAGE_SIZE = 25
+PAGE_SIZES = (10, 25, 50, 100)
 # Sort keys the page offers, each with the order it starts in: the screening score best
 # first (the queue's own order), dates newest first, the rest A to Z.
 SORTS: dict[str, tuple[str, bool]] = {
@@ -106,19 +107,29 @@ class QueuePage:
     pages: int
     sort: str
     descending: bool
+    size: int = PAGE_SIZE
 
     @property
     def first(self) -> int:
-        return (self.page - 1) * PAGE_SIZE + 1 if self.total else 0
+        return (self.page - 1) * self.size + 1 if self.total else 0
 
     @property
     def last(self) -> int:
-        return min(self.page * PAGE_SIZE, self.total)
+        return min(self.page * self.size, self.total)
 
 
-def page_of(all_rows: list[Row], *, sort: str, descending: bool | None, page: int) -> QueuePage:
+def page_of(
+    all_rows: list[Row],
+    *,
+    sort: str,
+    descending: bool | None,
+    page: int,
+    size: int = PAGE_SIZE,
+) -> QueuePage:
     """One page of ``all_rows`` sorted by ``sort`` (unknown: by score); a page past the
-    end shows the last."""
+    end shows the last; a size not offered is the default."""
+    if size not in PAGE_SIZES:
+        size = PAGE_SIZE
     if sort not in SORTS:
         sort = "score"
     down = SORTS[sort][1] if descending is None else descending
@@ -128,10 +139,10 @@ def page_of(all_rows: list[Row], *, sort: str, descending: bool | None, page: in
         ordered = [r for r in ordered if r["closed_date"]] + [
             r for r in ordered if not r["closed_date"]
         ]
-    pages = max(1, -(-len(ordered) // PAGE_SIZE))
+    pages = max(1, -(-len(ordered) // size))
     page = min(max(1, page), pages)
-    start = (page - 1) * PAGE_SIZE
-    return QueuePage(ordered[start : start + PAGE_SIZE], len(ordered), page, pages, sort, down)
+    start = (page - 1) * size
+    return QueuePage(ordered[start : start + size], len(ordered), page, pages, sort, down, size)
 
 
 def case_detail(

@@ -21,6 +21,7 @@ def _review_page(
     sort: str = "score",
     order: str | None = None,
     page: int = 1,
+    size: int = review_view.PAGE_SIZE,
     status_code: int = 200,
     error: str | None = None,
     decided: str | None = None,
@@ -29,7 +30,11 @@ def _review_page(
     if queries.exists(v.con, "review_queue"):
         descending = None if order not in ("asc", "desc") else order == "desc"
         shown = review_view.page_of(
-            review_view.queue_rows(v.con, v.principal), sort=sort, descending=descending, page=page
+            review_view.queue_rows(v.con, v.principal),
+            sort=sort,
+            descending=descending,
+            page=page,
+            size=size,
         )
     audit_view(
         v,
@@ -58,9 +63,10 @@ def review_queue(
     sort: str = "score",
     order: str | None = None,
     page: int = 1,
+    size: int = review_view.PAGE_SIZE,
     v: Viewer = viewer("review"),
 ) -> Response:
-    return _review_page(v, sort=sort, order=order, page=page, decided=decided)
+    return _review_page(v, sort=sort, order=order, page=page, size=size, decided=decided)
 
 
 @router.get("/review/{case_id}", response_class=HTMLResponse)
