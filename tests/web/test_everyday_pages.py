@@ -173,3 +173,31 @@ def test_readiness_is_refused_to_partners_and_admins(login: Login) -> None:
     for user in (f"partner-{HOME}", "admin"):
         assert login(user).get("/readiness").status_code == 403
     assert login("inspector").get("/readiness", params={"area": OTHER}).status_code == 200
+
+
+def test_a_fault_answers_an_html_page_and_json_to_json_clients(store: Built) -> None:
+    import asyncio
+
+    import httpx
+
+    from clearsight.web import create_app
+
+    app = create_app(store.db)
+
+    @app.get("/fault-for-test")
+    def fault() -> None:
+        raise RuntimeError("a fault for the test")
+
+    async def fetch(accept: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            return await c.get("/fault-for-test", headers={"accept": accept})
+
+    try:
+        page = asyncio.run(fetch("text/html"))
+        assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
+        assert "Something went wrong" in page.text and "a fault for the test" not in page.text
+        asked = asyncio.run(fetch("application/json"))
+        assert asked.status_code == 500 and asked.json() == {"detail": "Internal Server Error"}
+    finally:
+        app.state.store.close()
