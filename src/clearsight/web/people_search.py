@@ -10,6 +10,8 @@ their names come, and each result says why it matched.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
@@ -128,48 +130,86 @@ class WordMatch:
     why: str
 
 
-def match_word(typed: str, recorded: str) -> WordMatch | None:
+@dataclass(frozen=True)
+class Word:
+    """A word of a recorded name with its sound keys, worked out once per vocabulary."""
+
+    text: str
+    metaphone: str
+    nysiis: str
+
+    @classmethod
+    def of(cls, text: str) -> Word:
+        return cls(text, jellyfish.metaphone(text), jellyfish.nysiis(text))
+
+
+def match_word(typed: str, recorded: str | Word, sound: Word | None = None) -> WordMatch | None:
     """How ``recorded`` (a word of a name) matches ``typed``, or None."""
-    if typed == recorded:
-        return WordMatch(typed, recorded, 1.0, f"{recorded} (exact)")
-    closeness = float(jellyfish.jaro_winkler_similarity(typed, recorded))
-    if recorded.startswith(typed):
-        return WordMatch(typed, recorded, closeness, f"{recorded} (begins with {typed})")
-    if len(typed) >= 3 and typed in recorded:
-        return WordMatch(typed, recorded, closeness, f"{recorded} (contains {typed})")
-    edits = int(jellyfish.damerau_levenshtein_distance(typed, recorded))
+    word = recorded if isinstance(recorded, Word) else None
+    text = word.text if word is not None else str(recorded)
+    if typed == text:
+        return WordMatch(typed, text, 1.0, f"{text} (exact)")
+    closeness = float(jellyfish.jaro_winkler_similarity(typed, text))
+    if text.startswith(typed):
+        return WordMatch(typed, text, closeness, f"{text} (begins with {typed})")
+    if len(typed) >= 3 and typed in text:
+        return WordMatch(typed, text, closeness, f"{text} (contains {typed})")
+    edits = int(jellyfish.damerau_levenshtein_distance(typed, text))
     if 0 < edits <= allowed_edits(typed):
         letters = "letter" if edits == 1 else "letters"
-        return WordMatch(typed, recorded, closeness, f"{recorded} ({edits} {letters} from {typed})")
+        return WordMatch(typed, text, closeness, f"{text} ({edits} {letters} from {typed})")
     # Sounds alike: names heard and written down (a phone call, a child's account) are
     # spelt as they sound. Two keys, each catching what the other misses: Metaphone
     # (Catherine, Kathryn) and NYSIIS, built for names in the New York State
     # Identification and Intelligence System (Sean, Shaun). Keys of very short words
     # collide too often.
-    if len(typed) >= 3 and (
-        jellyfish.metaphone(typed) == jellyfish.metaphone(recorded)
-        or jellyfish.nysiis(typed) == jellyfish.nysiis(recorded)
-    ):
-        return WordMatch(typed, recorded, closeness, f"{recorded} (sounds like {typed})")
+    if len(typed) < 3:
+        return None
+    sound = sound or Word.of(typed)
+    word = word or Word.of(text)
+    if sound.metaphone == word.metaphone or sound.nysiis == word.nysiis:
+        return WordMatch(typed, text, closeness, f"{text} (sounds like {typed})")
     return None
 
 
-def _vocabulary(con: duckdb.DuckDBPyConnection, principal: Principal) -> list[str]:
+# The words of the names in a scope, with their sound keys, per store state: working the
+# keys out costs more than the search itself, and they change only when data is loaded.
+_VOCABULARIES: OrderedDict[tuple[object, ...], list[Word]] = OrderedDict()
+_VOCABULARY_LOCK = threading.Lock()
+VOCABULARIES_KEPT = 16
+
+
+def _vocabulary(con: duckdb.DuckDBPyConnection, principal: Principal) -> list[Word]:
     """Every word of every name the viewer may search (their scope only)."""
     scope, params = record_filter(principal)
+    state = con.execute(
+        "SELECT max(batch_id), count(*) FROM batches" if exists(con, "batches") else "SELECT 0"
+    ).fetchall()
+    key = (scope, *params, *state[0])
+    with _VOCABULARY_LOCK:
+        if key in _VOCABULARIES:
+            _VOCABULARIES.move_to_end(key)
+            return _VOCABULARIES[key]
     found = con.execute(
         f"SELECT DISTINCT unnest({NAME_WORDS}) AS w FROM current_persons p"
         f" JOIN sources s ON s.source_id = p.source_id WHERE {scope}",
         params,
     ).fetchall()
-    return [str(r[0]) for r in found if r[0]]
+    words = [Word.of(str(r[0])) for r in found if r[0]]
+    with _VOCABULARY_LOCK:
+        _VOCABULARIES[key] = words
+        while len(_VOCABULARIES) > VOCABULARIES_KEPT:
+            _VOCABULARIES.popitem(last=False)
+    return words
 
 
-def word_matches(typed: list[str], vocabulary: list[str]) -> list[list[WordMatch]]:
+def word_matches(typed: list[str], vocabulary: list[Word] | list[str]) -> list[list[WordMatch]]:
     """For each typed word, the recorded words it matches, closest first."""
+    words = [w if isinstance(w, Word) else Word.of(w) for w in vocabulary]
     out: list[list[WordMatch]] = []
-    for word in typed:
-        found = [m for w in vocabulary if (m := match_word(word, w)) is not None]
+    for text in typed:
+        sound = Word.of(text)
+        found = [m for w in words if (m := match_word(text, w, sound)) is not None]
         found.sort(key=lambda m: (-m.closeness, m.recorded))
         out.append(found[:MATCHES_PER_WORD])
     return out
@@ -182,57 +222,47 @@ def _name_search(
     matches = word_matches(typed, _vocabulary(con, principal))
     if not all(matches):
         return []
-    marks = ", ".join("(?, ?, ?)" for ms in matches for _ in ms)
-    table = [x for i, ms in enumerate(matches) for m in ms for x in (i, m.recorded, m.closeness)]
-    every = sorted({m.recorded for ms in matches for m in ms})
+    # One scan: a record qualifies when each typed word matches one of its words; its
+    # closeness is, per typed word, that of its closest word, summed.
+    score_args: list[object] = []
+    scores, conditions = [], []
+    for ms in matches:
+        words = [m.recorded for m in ms]
+        scores.append(
+            f"list_max(list_transform({NAME_WORDS}, lambda w: coalesce(list_extract(?::DOUBLE[],"
+            " list_position(?::VARCHAR[], w)), 0)))"
+        )
+        score_args += [[m.closeness for m in ms], words]
+        conditions.append(f"list_has_any({NAME_WORDS}, ?::VARCHAR[])")
     scope, params = record_filter(principal)
     join, entity = entity_join(con)
     found = rows(
         con,
         f"""
-        WITH m(qi, w, closeness) AS (VALUES {marks}),
-        cand AS (
-            SELECT {entity} AS entity_id, p.source_id, p.person_id, p.forenames, p.surname,
-                   p.date_of_birth, p.postcode, s.organisation, {sealed_expr(con)} AS sealed,
-                   unnest({NAME_WORDS}) AS w
+        SELECT entity_id, max(closeness) AS closeness, arg_max(words, closeness) AS words,
+               arg_max(forenames, closeness) AS forenames,
+               arg_max(surname, closeness) AS surname,
+               arg_max(date_of_birth, closeness) AS date_of_birth,
+               arg_max(postcode, closeness) AS postcode,
+               list_sort(list_distinct(list(organisation))) AS sources,
+               bool_or(sealed) AS sealed
+        FROM (
+            SELECT {entity} AS entity_id, p.forenames, p.surname, p.date_of_birth, p.postcode,
+                   s.organisation, {sealed_expr(con)} AS sealed, {NAME_WORDS} AS words,
+                   {" + ".join(scores)} AS closeness
             FROM current_persons p JOIN sources s ON s.source_id = p.source_id {join}
-            WHERE {scope} AND list_has_any({NAME_WORDS}, ?::VARCHAR[])
-        ),
-        per_word AS (
-            SELECT c.entity_id, c.source_id, c.person_id, m.qi, max(m.closeness) AS best,
-                   arg_max(c.w, m.closeness) AS w
-            FROM cand c JOIN m USING (w) GROUP BY ALL
-        ),
-        per_record AS (
-            SELECT entity_id, source_id, person_id, sum(best) AS closeness,
-                   list(w ORDER BY qi) AS words
-            FROM per_word GROUP BY ALL HAVING count(DISTINCT qi) = {len(typed)}
-        ),
-        records AS (
-            SELECT DISTINCT c.entity_id, c.source_id, c.person_id, c.forenames, c.surname,
-                   c.date_of_birth, c.postcode, c.organisation, c.sealed
-            FROM cand c
+            WHERE {scope} AND {" AND ".join(conditions)}
         )
-        SELECT r.entity_id, max(pr.closeness) AS closeness,
-               arg_max(pr.words, pr.closeness) AS words,
-               arg_max(r.forenames, pr.closeness) AS forenames,
-               arg_max(r.surname, pr.closeness) AS surname,
-               arg_max(r.date_of_birth, pr.closeness) AS date_of_birth,
-               arg_max(r.postcode, pr.closeness) AS postcode,
-               list_sort(list_distinct(list(r.organisation))) AS sources,
-               bool_or(r.sealed) AS sealed
-        FROM per_record pr JOIN records r USING (entity_id, source_id, person_id)
-        GROUP BY r.entity_id
-        ORDER BY closeness DESC, surname NULLS LAST, forenames NULLS LAST, r.entity_id
+        GROUP BY entity_id
+        ORDER BY closeness DESC, surname NULLS LAST, forenames NULLS LAST, entity_id
         LIMIT {SEARCH_LIMIT}
         """,
-        [*table, *params, every],
+        [*score_args, *params, *[[m.recorded for m in ms] for ms in matches]],
     )
-    by_word = [{m.recorded: m for m in ms} for ms in matches]
     results = []
     for r in found:
-        words = list(r["words"])
-        why = "; ".join(by_word[i][w].why for i, w in enumerate(words) if w in by_word[i])
+        held = set(r["words"])
+        why = "; ".join(next((m.why for m in ms if m.recorded in held), "") for ms in matches)
         results.append(_result(r, why, float(r["closeness"]) / len(typed)))
     return results
 
