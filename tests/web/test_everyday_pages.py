@@ -201,3 +201,23 @@ def test_a_fault_answers_an_html_page_and_json_to_json_clients(store: Built) -> 
         assert asked.status_code == 500 and asked.json() == {"detail": "Internal Server Error"}
     finally:
         app.state.store.close()
+
+
+def test_person_page_shows_codes_in_words(store: Built, login: Login) -> None:
+    rows = query(
+        store.db,
+        "SELECT p.source_id || '/' || p.person_id, p.ethnicity_self_defined, p.sex"
+        " FROM current_persons p JOIN sources s USING (source_id)"
+        " WHERE s.area = ? AND p.ethnicity_self_defined IS NOT NULL AND p.sex IS NOT NULL"
+        " AND NOT EXISTS (SELECT 1 FROM sealed_records r WHERE r.source_id = p.source_id"
+        " AND r.person_id = p.person_id) ORDER BY 1 LIMIT 3",
+        [HOME],
+    )
+    assert rows
+    labels = load_labels()
+    client = login(ANALYST)
+    for entity_id, ethnicity, sex in rows:
+        page = client.get(f"/person/{entity_id}").text
+        assert f"<td>{labels.label('ethnicity_self_defined', ethnicity)}</td>" in page
+        assert f"<td>{labels.label('sex', sex)}</td>" in page
+        assert f"<td>{ethnicity}</td>" not in page
