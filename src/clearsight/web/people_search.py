@@ -222,42 +222,46 @@ def _name_search(
     matches = word_matches(typed, _vocabulary(con, principal))
     if not all(matches):
         return []
-    # One scan: a record qualifies when each typed word matches one of its words; its
-    # closeness is, per typed word, that of its closest word, summed.
+    # One scan, each name split once: a record qualifies when each typed word matches one
+    # of its words; its closeness is, per typed word, that of its closest word, summed.
     score_args: list[object] = []
     scores, conditions = [], []
     for ms in matches:
-        words = [m.recorded for m in ms]
         scores.append(
-            f"list_max(list_transform({NAME_WORDS}, lambda w: coalesce(list_extract(?::DOUBLE[],"
+            "list_max(list_transform(words, lambda w: coalesce(list_extract(?::DOUBLE[],"
             " list_position(?::VARCHAR[], w)), 0)))"
         )
-        score_args += [[m.closeness for m in ms], words]
-        conditions.append(f"list_has_any({NAME_WORDS}, ?::VARCHAR[])")
+        score_args += [[m.closeness for m in ms], [m.recorded for m in ms]]
+        conditions.append("list_has_any(words, ?::VARCHAR[])")
     scope, params = record_filter(principal)
     join, entity = entity_join(con)
     found = rows(
         con,
         f"""
-        SELECT entity_id, max(closeness) AS closeness, arg_max(words, closeness) AS words,
-               arg_max(forenames, closeness) AS forenames,
-               arg_max(surname, closeness) AS surname,
-               arg_max(date_of_birth, closeness) AS date_of_birth,
-               arg_max(postcode, closeness) AS postcode,
-               list_sort(list_distinct(list(organisation))) AS sources,
-               bool_or(sealed) AS sealed
-        FROM (
-            SELECT {entity} AS entity_id, p.forenames, p.surname, p.date_of_birth, p.postcode,
-                   s.organisation, {sealed_expr(con)} AS sealed, {NAME_WORDS} AS words,
-                   {" + ".join(scores)} AS closeness
-            FROM current_persons p JOIN sources s ON s.source_id = p.source_id {join}
-            WHERE {scope} AND {" AND ".join(conditions)}
+        WITH named AS (
+            SELECT p.source_id, p.person_id, p.forenames, p.surname, p.date_of_birth,
+                   p.postcode, s.organisation, {NAME_WORDS} AS words
+            FROM current_persons p JOIN sources s ON s.source_id = p.source_id
+            WHERE {scope}
+        ),
+        hit AS (
+            SELECT *, {" + ".join(scores)} AS closeness FROM named
+            WHERE {" AND ".join(conditions)}
         )
-        GROUP BY entity_id
-        ORDER BY closeness DESC, surname NULLS LAST, forenames NULLS LAST, entity_id
+        SELECT {entity} AS entity_id, max(p.closeness) AS closeness,
+               arg_max(p.words, p.closeness) AS words,
+               arg_max(p.forenames, p.closeness) AS forenames,
+               arg_max(p.surname, p.closeness) AS surname,
+               arg_max(p.date_of_birth, p.closeness) AS date_of_birth,
+               arg_max(p.postcode, p.closeness) AS postcode,
+               list_sort(list_distinct(list(p.organisation))) AS sources,
+               bool_or({sealed_expr(con)}) AS sealed
+        FROM hit p {join}
+        GROUP BY 1
+        ORDER BY closeness DESC, surname NULLS LAST, forenames NULLS LAST, 1
         LIMIT {SEARCH_LIMIT}
         """,
-        [*score_args, *params, *[[m.recorded for m in ms] for ms in matches]],
+        [*params, *score_args, *[[m.recorded for m in ms] for ms in matches]],
     )
     results = []
     for r in found:
