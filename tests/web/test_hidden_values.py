@@ -143,11 +143,16 @@ def _walk(client: Client, network: str) -> dict[str, str]:
         "/language",
         "/search?field=name&q=a",
         "/places",
+        "/search?field=name&q=son",
+        "/readiness",
     ):
         seen[path] = client.get(path).text
     places = set(re.findall(r'href="/places/([^"/]+)"', seen["/places"]))
     for alias in sorted(places):
         seen[f"/places/{alias}"] = client.get(f"/places/{alias}").text
+    # Every case page of the queue (an analyst's; a partner has none).
+    for case in sorted(set(re.findall(r'href="/review/([^"?]+)"', seen["/review"]))):
+        seen[f"/review/{case}"] = client.get(f"/review/{case}").text
     networks = set(re.findall(r'href="/network/([^"/]+)"', seen["/networks"]))
     assert network in networks, "the viewer cannot list the network built for them"
     token = csrf_of(client)
@@ -217,6 +222,18 @@ def test_no_clear_value_of_a_hidden_person_anywhere(store: Built, role: str) -> 
     try:
         assert do_login(client, "probe", PASSWORD) == 303
         seen = _walk(client, network)
+        # Fuzzy search: a hidden person's surname, misspelt, finds no clear value.
+        surnames = query(
+            store.db,
+            "SELECT DISTINCT surname FROM current_persons WHERE NOT list_contains(?, source_id)"
+            " AND length(surname) >= 6 ORDER BY 1 LIMIT 5",
+            [sorted(visible)],
+        )
+        assert surnames
+        for (surname,) in surnames:
+            typed = str(surname)[:3] + str(surname)[4:]  # one letter dropped
+            found = client.get("/search", params={"field": "name", "q": typed})
+            seen[f"/search?q={typed}"] = found.text
     finally:
         client.close()
         app.state.store.close()

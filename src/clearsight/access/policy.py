@@ -30,6 +30,7 @@ Permission = Literal[
     "quarantine",  # quarantined rows (they hold submitted personal data)
     "admin",  # users and roles
     "audit",  # read the audit log
+    "readiness",  # inspection readiness per force (an analyst: their own force's)
 ]
 
 _RULES: dict[Permission, frozenset[Role]] = {
@@ -45,6 +46,7 @@ _RULES: dict[Permission, frozenset[Role]] = {
     "quarantine": frozenset({"analyst"}),
     "admin": frozenset({"admin"}),
     "audit": frozenset({"inspector", "admin"}),
+    "readiness": frozenset({"analyst", "national", "inspector"}),
 }
 
 Visibility = Literal["identified", "pseudonymised", "hidden"]

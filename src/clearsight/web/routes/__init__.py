@@ -15,6 +15,7 @@ from clearsight.web.routes import (
     networks,
     people,
     places,
+    readiness,
     review,
     search,
     timeline,
@@ -34,4 +35,5 @@ ROUTERS: list[APIRouter] = [
     audit.router,
     timeline.router,
     places.router,
+    readiness.router,
 ]
