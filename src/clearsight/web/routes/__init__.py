@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from clearsight.web.routes import (
     admin,
+    alerts,
     audit,
     auth,
     data,
@@ -36,4 +37,5 @@ ROUTERS: list[APIRouter] = [
     timeline.router,
     places.router,
     readiness.router,
+    alerts.router,
 ]
