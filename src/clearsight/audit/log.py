@@ -59,6 +59,8 @@ ACTION_CATEGORIES: dict[str, str] = {
     "view_network": "consultation",
     "view_sealed": "consultation",
     "view_review_queue": "consultation",
+    "view_review_case": "consultation",
+    "view_readiness": "consultation",
     "view_data_quality": "consultation",
     "view_audit": "consultation",
     "view_network_list": "consultation",

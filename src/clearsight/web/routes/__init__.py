@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from clearsight.web.routes import (
     admin,
+    alerts,
     audit,
     auth,
     data,
@@ -15,6 +16,7 @@ from clearsight.web.routes import (
     networks,
     people,
     places,
+    readiness,
     review,
     search,
     timeline,
@@ -34,4 +36,6 @@ ROUTERS: list[APIRouter] = [
     audit.router,
     timeline.router,
     places.router,
+    readiness.router,
+    alerts.router,
 ]
