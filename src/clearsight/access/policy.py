@@ -31,6 +31,7 @@ Permission = Literal[
     "admin",  # users and roles
     "audit",  # read the audit log
     "readiness",  # inspection readiness per force (an analyst: their own force's)
+    "alerts",  # arrival alerts and watchlists of the principal's area
 ]
 
 _RULES: dict[Permission, frozenset[Role]] = {
@@ -47,6 +48,8 @@ _RULES: dict[Permission, frozenset[Role]] = {
     "admin": frozenset({"admin"}),
     "audit": frozenset({"inspector", "admin"}),
     "readiness": frozenset({"analyst", "national", "inspector"}),
+    # Analysts work cases in their area; an alert is for the analysts of an area.
+    "alerts": frozenset({"analyst"}),
 }
 
 Visibility = Literal["identified", "pseudonymised", "hidden"]
