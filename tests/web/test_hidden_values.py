@@ -135,8 +135,24 @@ def _unspecific(values: set[str], *texts: str) -> set[str]:
 def _walk(client: Client, network: str) -> dict[str, str]:
     """Every page and export the viewer can reach from the start page: what each says."""
     seen: dict[str, str] = {}
-    for path in ("/", "/networks", "/data", "/review", "/language", "/search?field=name&q=a"):
+    for path in (
+        "/",
+        "/networks",
+        "/data",
+        "/review",
+        "/language",
+        "/search?field=name&q=a",
+        "/places",
+        "/search?field=name&q=son",
+        "/readiness",
+    ):
         seen[path] = client.get(path).text
+    places = set(re.findall(r'href="/places/([^"/]+)"', seen["/places"]))
+    for alias in sorted(places):
+        seen[f"/places/{alias}"] = client.get(f"/places/{alias}").text
+    # Every case page of the queue (an analyst's; a partner has none).
+    for case in sorted(set(re.findall(r'href="/review/([^"?]+)"', seen["/review"]))):
+        seen[f"/review/{case}"] = client.get(f"/review/{case}").text
     networks = set(re.findall(r'href="/network/([^"/]+)"', seen["/networks"]))
     assert network in networks, "the viewer cannot list the network built for them"
     token = csrf_of(client)
@@ -146,6 +162,9 @@ def _walk(client: Client, network: str) -> dict[str, str]:
         assert page.status_code == 200
         seen[f"/network/{net}"] = page.text
         seen[f"/network/{net}/graph.json"] = client.get(f"/network/{net}/graph.json").text
+        timeline = client.get(f"/timeline/network/{net}")
+        assert timeline.status_code == 200
+        seen[f"/timeline/network/{net}"] = timeline.text
         what_if = client.get(f"/network/{net}/disrupt")
         assert what_if.status_code == 200
         seen[f"/network/{net}/disrupt"] = what_if.text
@@ -158,6 +177,7 @@ def _walk(client: Client, network: str) -> dict[str, str]:
         people |= set(re.findall(r'href="/person/([^"]+)"', page.text))
     for entity in sorted(people):
         seen[f"/person/{entity}"] = client.get(f"/person/{entity}").text
+        seen[f"/timeline/person/{entity}"] = client.get(f"/timeline/person/{entity}").text
     # Arrival alerts (analysts): the list, each alert, the digest as page and JSON.
     for path in ("/alerts", "/alerts/digest", "/alerts/digest.json", "/watches"):
         seen[path] = client.get(path).text
@@ -240,6 +260,18 @@ def test_no_clear_value_of_a_hidden_person_anywhere(store: Built, role: str) -> 
     try:
         assert do_login(client, "probe", PASSWORD) == 303
         seen = _walk(client, network)
+        # Fuzzy search: a hidden person's surname, misspelt, finds no clear value.
+        surnames = query(
+            store.db,
+            "SELECT DISTINCT surname FROM current_persons WHERE NOT list_contains(?, source_id)"
+            " AND length(surname) >= 6 ORDER BY 1 LIMIT 5",
+            [sorted(visible)],
+        )
+        assert surnames
+        for (surname,) in surnames:
+            typed = str(surname)[:3] + str(surname)[4:]  # one letter dropped
+            found = client.get("/search", params={"field": "name", "q": typed})
+            seen[f"/search?q={typed}"] = found.text
     finally:
         client.close()
         app.state.store.close()

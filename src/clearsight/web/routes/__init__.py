@@ -15,8 +15,11 @@ from clearsight.web.routes import (
     language,
     networks,
     people,
+    places,
+    readiness,
     review,
     search,
+    timeline,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -31,5 +34,8 @@ ROUTERS: list[APIRouter] = [
     data.router,
     admin.router,
     audit.router,
+    timeline.router,
+    places.router,
+    readiness.router,
     alerts.router,
 ]
