@@ -43,7 +43,17 @@ def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSu
     base_run, threshold, low, high, model_json = latest
     trained = json.loads(model_json)
     model.check_design(trained)
+    stages: dict[str, float] = {}
+    mark = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        stages[stage] = round(now - mark, 2)
+        mark = now
+
     n_records = features.build_input(con)
+    lap("features")
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {NEW_TABLE} AS
@@ -53,7 +63,11 @@ def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSu
     )
     n_new = int(con.execute(f"SELECT count(*) FROM {NEW_TABLE}").fetchall()[0][0])
     run_id = int(con.execute("SELECT nextval('link_run_ids')").fetchall()[0][0])
-    design = {"mode": "incremental", "base_run": base_run, "new_records": n_new}
+    design: dict[str, object] = {
+        "mode": "incremental",
+        "base_run": base_run,
+        "new_records": n_new,
+    }
     con.execute(
         "INSERT INTO link_runs (run_id, started_at, backend, trained, threshold, review_low, "
         "review_high, status, design_json, model_json, settings_hash) "
@@ -70,8 +84,11 @@ def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSu
         ],
     )
     n_pairs = _score_new(con, run_id, low, trained, verbose) if n_new else 0
+    lap("blocking and scoring")
     clusters.mark_links(con, threshold)
+    lap("guards and decisions")
     n_entities = clusters.cluster(con, run_id)
+    lap("clustering and ids")
     n_links = int(
         con.execute(
             f"SELECT count(*) FROM link_pairs WHERE linked AND (record_key_l IN "
@@ -79,10 +96,12 @@ def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSu
             f"(SELECT record_key FROM {NEW_TABLE}))"
         ).fetchall()[0][0]
     )
+    # Where the time went, kept with the run (``link_runs.design_json``).
+    design["stages"] = stages
     con.execute(
         "UPDATE link_runs SET finished_at = ?, n_records = ?, n_pairs = ?, n_links = ?, "
-        "n_entities = ?, status = 'finished' WHERE run_id = ?",
-        [_now(), n_records, n_pairs, n_links, n_entities, run_id],
+        "n_entities = ?, status = 'finished', design_json = ? WHERE run_id = ?",
+        [_now(), n_records, n_pairs, n_links, n_entities, json.dumps(design), run_id],
     )
     for scratch in (features.INPUT_TABLE, NEW_TABLE):
         con.execute(f"DROP TABLE IF EXISTS {scratch}")
@@ -97,6 +116,7 @@ def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSu
         trained=False,
         seconds=round(time.perf_counter() - started, 2),
         notes=[f"{n_new:,} new records linked with the model of run {base_run}"],
+        stages=stages,
     )
 
 
