@@ -587,6 +587,11 @@ def main() -> None:
     incr.add_argument("--seed", type=int, default=2024)
     incr.add_argument("--workdir", type=Path, help="keep generated data and stores here")
     incr.add_argument("--permille", type=int, default=100, help="records held back (of 1000)")
+    incr.add_argument(
+        "--new-records",
+        type=int,
+        help="hold back about this many records (sets --permille from the store's size)",
+    )
     worker = sub.add_parser("_worker")
     worker.add_argument("worker", choices=sorted(WORKERS))
     worker.add_argument("--store", type=Path)
@@ -610,6 +615,8 @@ def main() -> None:
             work = args.workdir or Path(tmp)
             work.mkdir(parents=True, exist_ok=True)
             data, store, n = _prepare_synth(work, args.scale, args.seed, 3)
+            if args.new_records:
+                args.permille = max(1, round(1000 * args.new_records / n))
             extra = ["--store", str(store), "--data", str(data), "--permille", str(args.permille)]
             for step in ("incr-base", "incr-new", "incr-full"):
                 result = _child(step, *extra)
