@@ -27,6 +27,9 @@ from clearsight.linkage.errors import LinkageError
 from clearsight.linkage.pipeline import LinkSummary, _now, pairs_select
 
 NEW_TABLE = "_link_new_records"
+# The records clustered again: the new ones and every record of an entity that a
+# new link, an analyst's decision or a record no longer current touches.
+SCOPE_TABLE = "_link_scope"
 
 
 def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSummary:
@@ -88,9 +91,20 @@ def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSu
     )
     n_pairs = _score_new(con, run_id, low, trained, verbose) if n_new else 0
     lap("blocking and scoring")
-    clusters.mark_links(con, threshold)
+    touches_new = (
+        f"p.record_key_l IN (SELECT record_key FROM {NEW_TABLE}) "
+        f"OR p.record_key_r IN (SELECT record_key FROM {NEW_TABLE})"
+    )
+    clusters.mark_links(con, threshold, only=touches_new)
+    _scope(con)
+    clusters.mark_links(
+        con,
+        threshold,
+        only=f"p.record_key_l IN (SELECT record_key FROM {SCOPE_TABLE}) "
+        f"AND p.record_key_r IN (SELECT record_key FROM {SCOPE_TABLE})",
+    )
     lap("guards and decisions")
-    n_entities = clusters.cluster(con, run_id)
+    n_entities = clusters.cluster(con, run_id, scope=SCOPE_TABLE)
     lap("clustering and ids")
     n_links = int(
         con.execute(
@@ -106,7 +120,7 @@ def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSu
         "n_entities = ?, status = 'finished', design_json = ? WHERE run_id = ?",
         [_now(), n_records, n_pairs, n_links, n_entities, json.dumps(design), run_id],
     )
-    for scratch in (features.INPUT_TABLE, NEW_TABLE):
+    for scratch in (features.INPUT_TABLE, NEW_TABLE, SCOPE_TABLE):
         con.execute(f"DROP TABLE IF EXISTS {scratch}")
     return LinkSummary(
         run_id=run_id,
@@ -120,6 +134,39 @@ def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSu
         seconds=round(time.perf_counter() - started, 2),
         notes=[f"{n_new:,} new records linked with the model of run {base_run}"],
         stages=stages,
+    )
+
+
+def _scope(con: duckdb.DuckDBPyConnection) -> None:
+    """``SCOPE_TABLE``: what an incremental run clusters again, whole entities only.
+
+    An entity no new link, decision or departed record touches cannot change:
+    its links and the guards' verdicts on them are those of the run that made it.
+    Clustering only the touched entities makes the run's work follow the new
+    records rather than the store.
+    """
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {SCOPE_TABLE} AS
+        WITH touched AS (
+            SELECT record_key_l AS record_key FROM link_pairs
+            WHERE linked AND (record_key_l IN (SELECT record_key FROM {NEW_TABLE})
+                              OR record_key_r IN (SELECT record_key FROM {NEW_TABLE}))
+            UNION SELECT record_key_r FROM link_pairs
+            WHERE linked AND (record_key_l IN (SELECT record_key FROM {NEW_TABLE})
+                              OR record_key_r IN (SELECT record_key FROM {NEW_TABLE}))
+            UNION SELECT record_key_l FROM current_link_decisions
+            UNION SELECT record_key_r FROM current_link_decisions
+            UNION SELECT record_key FROM person_entities
+            WHERE record_key NOT IN (SELECT record_key FROM {features.INPUT_TABLE})
+        )
+        SELECT record_key FROM {NEW_TABLE}
+        UNION
+        SELECT pe.record_key FROM person_entities pe
+        WHERE pe.entity_id IN (
+            SELECT entity_id FROM person_entities WHERE record_key IN (SELECT * FROM touched)
+        ) AND pe.record_key IN (SELECT record_key FROM {features.INPUT_TABLE})
+        """
     )
 
 
