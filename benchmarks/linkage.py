@@ -489,7 +489,7 @@ def incremental_new(store: Path, data: Path, permille: int) -> dict[str, Any]:
         "step": "link --new",
         "new_records": int(summary.notes[0].split()[0].replace(",", "")),
         "seconds": round(seconds, 1),
-        "stages": summary.stages,
+        "stages": getattr(summary, "stages", {}),
         "peak_mb": peak,
         **pairwise(con, "predicted", "truth"),
     }
