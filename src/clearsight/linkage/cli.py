@@ -212,6 +212,41 @@ def decide_command(
     )
 
 
+@link_app.command("accuracy")
+def accuracy_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Estimate the model's precision and recall per pair of sources from analysts' decisions."""
+    from clearsight.linkage.accuracy import accuracy
+
+    con = _open(db)
+    try:
+        rows = accuracy(con)
+    except (LinkageError, duckdb.Error) as exc:
+        fail(exc)
+    finally:
+        con.close()
+    if as_json:
+        print(json.dumps([r.as_dict() for r in rows], indent=2))
+        return
+    if not rows:
+        console.print(
+            "No decisions yet: review pairs with 'clearsight link review' and decide them.",
+            highlight=False,
+        )
+        return
+    table = Table(title="Model against analysts' decisions (labelled pairs only)")
+    for heading in ("sources", "labelled", "accepted", "precision", "recall"):
+        table.add_column(heading)
+    for r in rows:
+        table.add_row(
+            f"{r.source_l} / {r.source_r}",
+            str(r.labelled),
+            str(r.accepted),
+            "-" if r.precision is None else f"{r.precision:.3f}",
+            "-" if r.recall is None else f"{r.recall:.3f}",
+        )
+    console.print(table)
+
+
 @entity_app.command("show")
 def show_command(
     entity_id: Annotated[str, typer.Argument(metavar="ID", help="Entity id.")],
