@@ -63,3 +63,55 @@ def test_decisions_estimate_precision_and_recall_against_the_models_own_verdict(
     rows = json.loads(result.stdout)
     (after,) = [r for r in rows if {r["source_l"], r["source_r"]} == set(sources)]
     assert (after["precision"], after["recall"]) == (0.5, 0.5)
+
+
+def test_entities_held_together_by_chains_are_flagged_for_review(
+    linked: Linked, tmp_path: Path
+) -> None:
+    from clearsight.linkage.accuracy import LOOSE_DENSITY, loose_entities
+
+    db = tmp_path / "loose.duckdb"
+    shutil.copy(linked.path, db)
+    con = connect(db)
+    big = con.execute(
+        "SELECT entity_id, n_records FROM entities WHERE n_records >= 4 "
+        "ORDER BY n_records DESC, entity_id LIMIT 1"
+    ).fetchall()
+    assert big
+    entity, n = big[0]
+    keys = [
+        k
+        for (k,) in con.execute(
+            "SELECT record_key FROM person_entities WHERE entity_id = ? ORDER BY record_key",
+            [entity],
+        ).fetchall()
+    ]
+    # Its records held together by nothing direct (as if through other records only).
+    con.execute(
+        "UPDATE link_pairs SET linked = false WHERE record_key_l IN (SELECT unnest(?)) "
+        "AND record_key_r IN (SELECT unnest(?))",
+        [keys, keys],
+    )
+    found = {e.entity_id: e for e in loose_entities(con, limit=10_000)}
+    assert entity in found
+    assert (found[entity].n_records, found[entity].direct_links) == (n, 0)
+    # Every flagged entity is what the rule says: three or more records, fewer
+    # than half of their pairs linked directly.
+    for e in found.values():
+        direct = con.execute(
+            "SELECT count(*) FROM link_pairs p JOIN person_entities a "
+            "ON a.record_key = p.record_key_l JOIN person_entities b "
+            "ON b.record_key = p.record_key_r WHERE p.linked AND a.entity_id = ? "
+            "AND b.entity_id = ?",
+            [e.entity_id, e.entity_id],
+        ).fetchall()[0][0]
+        pairs = e.n_records * (e.n_records - 1) / 2
+        assert e.n_records >= 3 and direct == e.direct_links < LOOSE_DENSITY * pairs
+    con.close()
+
+    result = runner.invoke(
+        link_app, ["review", "--entities", "--limit", "10000", "--db", str(db), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.stdout)
+    assert {e["entity_id"] for e in listed} == set(found)

@@ -105,3 +105,54 @@ def accuracy(con: duckdb.DuckDBPyConnection) -> list[SourcePairAccuracy]:
             )
         )
     return out
+
+
+# An entity whose records link directly in fewer than half of their pairs holds
+# together through chains: the shape of two people joined by a third record
+# (two cliques and one bridge), which single linkage makes and which a reader of
+# the entity should check. A person's own records mostly link each other: a
+# chain of three (two of three pairs) or four (three of six) is not flagged.
+LOOSE_DENSITY = 0.5
+
+
+@dataclass(frozen=True)
+class LooseEntity:
+    """An entity of the latest run flagged for review by its size and density."""
+
+    entity_id: str
+    n_records: int
+    n_sources: int
+    # Pairs of its records that link directly, and their share of all its pairs.
+    direct_links: int
+    density: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def loose_entities(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[LooseEntity]:
+    """Entities of three or more records below ``LOOSE_DENSITY``, largest first."""
+    tables.ensure_tables(con)
+    rows = con.execute(
+        """
+        WITH direct AS (
+            SELECT a.entity_id, count(*) AS n
+            FROM link_pairs p
+            JOIN person_entities a ON a.record_key = p.record_key_l
+            JOIN person_entities b ON b.record_key = p.record_key_r
+            WHERE p.linked AND a.entity_id = b.entity_id
+            GROUP BY a.entity_id
+        )
+        SELECT e.entity_id, e.n_records, e.n_sources, coalesce(d.n, 0) AS links,
+               coalesce(d.n, 0) / (e.n_records * (e.n_records - 1) / 2) AS density
+        FROM entities e LEFT JOIN direct d USING (entity_id)
+        WHERE e.n_records >= 3
+          AND coalesce(d.n, 0) < ? * (e.n_records * (e.n_records - 1) / 2)
+        ORDER BY e.n_records DESC, density, e.entity_id
+        LIMIT ?
+        """,
+        [LOOSE_DENSITY, limit],
+    ).fetchall()
+    return [
+        LooseEntity(str(r[0]), int(r[1]), int(r[2]), int(r[3]), round(float(r[4]), 4)) for r in rows
+    ]

@@ -147,11 +147,21 @@ def link_command(
 def review_command(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="At most this many pairs.")] = 50,
+    entities: Annotated[
+        bool,
+        typer.Option(
+            "--entities",
+            help="List entities held together by chains (fewer than half their pairs link).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """List undecided pairs near the threshold, nearest first."""
     from clearsight.linkage.review import review_list
 
+    if entities:
+        _loose_entities(db, limit, as_json)
+        return
     con = _open(db)
     try:
         pairs = review_list(con, limit)
@@ -179,6 +189,30 @@ def review_command(
         "Decide with: clearsight link decide LEFT RIGHT --accept|--reject --reason TEXT",
         highlight=False,
     )
+
+
+def _loose_entities(db: Path | None, limit: int, as_json: bool) -> None:
+    from clearsight.linkage.accuracy import loose_entities
+
+    con = _open(db)
+    try:
+        found = loose_entities(con, limit)
+    except (LinkageError, duckdb.Error) as exc:
+        fail(exc)
+    finally:
+        con.close()
+    if as_json:
+        print(json.dumps([e.as_dict() for e in found], indent=2))
+        return
+    table = Table(title="Entities held together by chains, largest first")
+    for heading in ("entity", "records", "sources", "direct links", "density"):
+        table.add_column(heading)
+    for e in found:
+        table.add_row(
+            e.entity_id, str(e.n_records), str(e.n_sources), str(e.direct_links), f"{e.density:.2f}"
+        )
+    console.print(table)
+    console.print("Inspect with: clearsight entity show ENTITY", highlight=False)
 
 
 @link_app.command("decide")
