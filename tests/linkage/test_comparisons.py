@@ -39,7 +39,7 @@ def _typed(column: str, value: Any) -> str:
     """A parameter, or a NULL, of the column's type in ``link_input``."""
     kind = (
         "VARCHAR[]"
-        if column.endswith(("keys_l", "keys_r", "tokens_l", "tokens_r"))
+        if column.endswith(("keys_l", "keys_r", "tokens_l", "tokens_r", "rare_l", "rare_r"))
         else ("INTEGER" if column.startswith("dob_y_") else "VARCHAR")
     )
     return f"NULL::{kind}" if value is None else f"?::{kind}"
@@ -59,6 +59,10 @@ def _place(
             f"addr_number_{side}": number or None,
             f"addr_street_{side}": street.split(" ")[0] if street else None,
             f"addr_tokens_{side}": list(dict.fromkeys(addr.split())) if addr else None,
+            # Every word counts as rare here; the store decides in a real run.
+            f"addr_rare_{side}": [w for w in dict.fromkeys(addr.split()) if not w.isdigit()]
+            if addr
+            else None,
         }
     return pair
 

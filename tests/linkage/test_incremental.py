@@ -123,3 +123,53 @@ def test_link_new_needs_a_trained_run(tmp_path: Path) -> None:
     with pytest.raises(LinkageError, match="run 'clearsight link' first"):
         link_new(con)
     con.close()
+
+
+def test_link_new_applies_new_decisions_and_departed_records_to_the_entities_they_touch(
+    linked: Linked, tmp_path: Path
+) -> None:
+    """Scoped clustering: only touched entities are clustered again, and they are whole."""
+    from clearsight.linkage import decide
+
+    con = _copy(linked, tmp_path)
+    before = partition(con)
+    by_entity: dict[str, list[str]] = {}
+    for key, entity in before.items():
+        by_entity.setdefault(entity, []).append(key)
+    groups = sorted((sorted(keys) for keys in by_entity.values() if len(keys) >= 3), key=str)
+    assert len(groups) >= 2
+    split_me, shrink_me = groups[0], groups[1]
+    # An analyst says two records of one entity are two people; a record of
+    # another entity is withdrawn by its source.
+    decide(con, split_me[0], split_me[1], accept=False, reason="two children", by="t")
+    source, person = shrink_me[0].split(":", 1)
+    con.execute(
+        "UPDATE persons SET is_current = false WHERE source_id = ? AND person_id = ?",
+        [source, person],
+    )
+    _add_person(con, "aaa", "9", forenames="zebedee", surname="quaxley", date_of_birth="2008-02-03")
+    summary = link_new(con)
+    after = partition(con)
+    assert after[split_me[0]] != after[split_me[1]]
+    assert shrink_me[0] not in after
+    # Entities no decision, departure or new record touched are exactly as before.
+    touched = {before[k] for k in (*split_me, *shrink_me)}
+    untouched = {k: e for k, e in before.items() if e not in touched}
+    assert untouched and {k: after[k] for k in untouched} == untouched
+    # The entities table agrees with the records, every row of the latest run.
+    rows = con.execute(
+        "SELECT e.entity_id, e.n_records, count(pe.record_key), min(e.run_id), min(pe.run_id) "
+        "FROM entities e LEFT JOIN person_entities pe USING (entity_id) GROUP BY ALL"
+    ).fetchall()
+    assert rows and all(n == m for _, n, m, _, _ in rows)
+    assert {r for *_, r_e, r_p in rows for r in (r_e, r_p)} == {summary.run_id}
+    assert {e for e, *_ in rows} == set(after.values())
+    splits = con.execute(
+        "SELECT reason FROM entity_changes WHERE run_id = ? AND change = 'split'",
+        [summary.run_id],
+    ).fetchall()
+    assert any("rejected by analyst: two children" in r for (r,) in splits)
+    # A full run afterwards gives the same partition.
+    run(con, model_json=linked.model_json)
+    assert partition(con) == after
+    con.close()

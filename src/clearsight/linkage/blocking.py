@@ -39,28 +39,25 @@ def _key_columns(rules: tuple[BlockingRule, ...]) -> list[str]:
 
 
 def _pairs_sql(i: int, rule: BlockingRule, table: str, only_new: bool = False) -> str:
-    sql = _rule_pairs_sql(i, rule, table)
-    if not only_new:
-        return sql
-    # Incremental linking: only pairs with a new record on at least one side.
     if rule.explode:
+        return _exploded_pairs_sql(i, rule, table, only_new)
+    if only_new:
+        # Incremental linking: only pairs with a new record on at least one
+        # side. The new records' keys are joined to every record's, so the
+        # join never enumerates the pairs of two existing records (a self-join
+        # filtered afterwards did, and grew with the store).
+        new = f"(SELECT * FROM {_KEYS_TABLE} WHERE is_new)"
+        pair = f"SELECT {i} AS mk, least(n.rid, o.rid) AS a, greatest(n.rid, o.rid) AS b"
+        if not rule.one_sided:
+            return (
+                f"{pair} FROM {new} n JOIN {_KEYS_TABLE} o ON n.k{i}_l = o.k{i}_l "
+                "WHERE n.rid <> o.rid"
+            )
         return (
-            f"SELECT p.* FROM ({sql}) p JOIN {_KEYS_TABLE} l ON l.rid = p.a "
-            f"JOIN {_KEYS_TABLE} r ON r.rid = p.b WHERE l.is_new OR r.is_new"
-        )
-    return sql.replace(" WHERE ", " WHERE (l.is_new OR r.is_new) AND ", 1)
-
-
-def _rule_pairs_sql(i: int, rule: BlockingRule, table: str) -> str:
-    if rule.explode:
-        (column,) = rule.left
-        side = (
-            f"(SELECT DISTINCT k.rid, unnest(t.{column}) AS v FROM {_KEYS_TABLE} k "
-            f"JOIN {table} t USING ({RECORD_KEY}) WHERE t.{column} IS NOT NULL)"
-        )
-        return (
-            f"SELECT {i} AS mk, l.rid AS a, r.rid AS b FROM {side} l JOIN {side} r "
-            "ON l.v = r.v WHERE l.rid < r.rid"
+            f"{pair} FROM {new} n JOIN {_KEYS_TABLE} o ON n.k{i}_l = o.k{i}_r "
+            f"WHERE n.rid <> o.rid UNION ALL "
+            f"{pair} FROM {new} n JOIN {_KEYS_TABLE} o ON n.k{i}_r = o.k{i}_l "
+            "WHERE n.rid <> o.rid"
         )
     if rule.one_sided:
         # Either record may hold the one-sided key: both orientations, one pair.
@@ -72,6 +69,28 @@ def _rule_pairs_sql(i: int, rule: BlockingRule, table: str) -> str:
     return (
         f"SELECT {i} AS mk, l.rid AS a, r.rid AS b FROM {_KEYS_TABLE} l "
         f"JOIN {_KEYS_TABLE} r ON l.k{i}_l = r.k{i}_l WHERE l.rid < r.rid"
+    )
+
+
+def _exploded_pairs_sql(i: int, rule: BlockingRule, table: str, only_new: bool) -> str:
+    """Pairs sharing any element of the rule's list column (and its other columns)."""
+    column, *others = rule.left
+    present = "".join(f" AND t.{c} IS NOT NULL" for c in others)
+    value = f"hash(v, {', '.join(f't.{c}' for c in others)})" if others else "v"
+    side = (
+        f"(SELECT DISTINCT rid, is_new, {value} AS v FROM (SELECT k.rid, k.is_new, t.*, "
+        f"unnest(t.{column}) AS v FROM {_KEYS_TABLE} k JOIN {table} t USING ({RECORD_KEY}) "
+        f"WHERE t.{column} IS NOT NULL{present}) t)"
+    )
+    if only_new:
+        return (
+            f"SELECT {i} AS mk, least(n.rid, o.rid) AS a, greatest(n.rid, o.rid) AS b "
+            f"FROM (SELECT * FROM {side} WHERE is_new) n JOIN {side} o ON n.v = o.v "
+            "WHERE n.rid <> o.rid"
+        )
+    return (
+        f"SELECT {i} AS mk, l.rid AS a, r.rid AS b FROM {side} l JOIN {side} r "
+        "ON l.v = r.v WHERE l.rid < r.rid"
     )
 
 

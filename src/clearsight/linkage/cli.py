@@ -170,11 +170,21 @@ def _handed_to_service(db: Path | None, *, as_json: bool) -> bool:
 def review_command(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="At most this many pairs.")] = 50,
+    entities: Annotated[
+        bool,
+        typer.Option(
+            "--entities",
+            help="List entities held together by chains (fewer than half their pairs link).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """List undecided pairs near the threshold, nearest first."""
     from clearsight.linkage.review import review_list
 
+    if entities:
+        _loose_entities(db, limit, as_json)
+        return
     con = _open(db)
     try:
         pairs = review_list(con, limit)
@@ -202,6 +212,30 @@ def review_command(
         "Decide with: clearsight link decide LEFT RIGHT --accept|--reject --reason TEXT",
         highlight=False,
     )
+
+
+def _loose_entities(db: Path | None, limit: int, as_json: bool) -> None:
+    from clearsight.linkage.accuracy import loose_entities
+
+    con = _open(db)
+    try:
+        found = loose_entities(con, limit)
+    except (LinkageError, duckdb.Error) as exc:
+        fail(exc)
+    finally:
+        con.close()
+    if as_json:
+        print(json.dumps([e.as_dict() for e in found], indent=2))
+        return
+    table = Table(title="Entities held together by chains, largest first")
+    for heading in ("entity", "records", "sources", "direct links", "density"):
+        table.add_column(heading)
+    for e in found:
+        table.add_row(
+            e.entity_id, str(e.n_records), str(e.n_sources), str(e.direct_links), f"{e.density:.2f}"
+        )
+    console.print(table)
+    console.print("Inspect with: clearsight entity show ENTITY", highlight=False)
 
 
 @link_app.command("decide")
@@ -233,6 +267,41 @@ def decide_command(
         f"by {decision.decided_by}; applies from the next 'clearsight link'",
         highlight=False,
     )
+
+
+@link_app.command("accuracy")
+def accuracy_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Estimate the model's precision and recall per pair of sources from analysts' decisions."""
+    from clearsight.linkage.accuracy import accuracy
+
+    con = _open(db)
+    try:
+        rows = accuracy(con)
+    except (LinkageError, duckdb.Error) as exc:
+        fail(exc)
+    finally:
+        con.close()
+    if as_json:
+        print(json.dumps([r.as_dict() for r in rows], indent=2))
+        return
+    if not rows:
+        console.print(
+            "No decisions yet: review pairs with 'clearsight link review' and decide them.",
+            highlight=False,
+        )
+        return
+    table = Table(title="Model against analysts' decisions (labelled pairs only)")
+    for heading in ("sources", "labelled", "accepted", "precision", "recall"):
+        table.add_column(heading)
+    for r in rows:
+        table.add_row(
+            f"{r.source_l} / {r.source_r}",
+            str(r.labelled),
+            str(r.accepted),
+            "-" if r.precision is None else f"{r.precision:.3f}",
+            "-" if r.recall is None else f"{r.recall:.3f}",
+        )
+    console.print(table)
 
 
 @entity_app.command("show")

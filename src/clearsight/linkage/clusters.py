@@ -143,12 +143,18 @@ def _years_close(a: int, b: int) -> bool:
 
 
 def mark_links(
-    con: duckdb.DuckDBPyConnection, threshold: float, *, twin_guard: bool = True
+    con: duckdb.DuckDBPyConnection,
+    threshold: float,
+    *,
+    twin_guard: bool = True,
+    only: str | None = None,
 ) -> None:
     """Set ``linked`` and ``refused_because`` on ``link_pairs`` from guards and decisions.
 
     ``twin_guard`` off is for measuring what the guard costs (benchmarks), not
-    for casework.
+    for casework. ``only`` (a condition on ``p``) limits the pairs marked: an
+    incremental run marks the pairs it clusters again, and leaves the others
+    as the clustering that followed them left them.
     """
     # Birth years beside the levels (stores linked before they were kept lack them).
     for column in ("dob_y_l", "dob_y_r"):
@@ -164,19 +170,27 @@ def mark_links(
               ON d.record_key_l = p.record_key_l AND d.record_key_r = p.record_key_r
         ) AS g
         WHERE g.record_key_l = p.record_key_l AND g.record_key_r = p.record_key_r
+          AND ({only or "true"})
         """,
         [threshold],
     )
 
 
-def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
-    """Write ``person_entities`` and ``entities`` for ``run_id``; return the entity count."""
+def cluster(con: duckdb.DuckDBPyConnection, run_id: int, scope: str | None = None) -> int:
+    """Write ``person_entities`` and ``entities`` for ``run_id``; return the entity count.
+
+    With ``scope`` (a table of ``record_key``: an incremental run's new records
+    and every record of the entities they or a decision touch, whole entities
+    only) only those records are clustered again; every other entity stays as
+    it is, so that the work follows the new records, not the store.
+    """
+    within = f"WHERE record_key IN (SELECT record_key FROM {scope})" if scope else ""
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE _link_nodes AS
         SELECT record_key, source_id, person_id,
                (row_number() OVER (ORDER BY record_key) - 1)::BIGINT AS node
-        FROM link_input
+        FROM link_input {within}
         """
     )
     n = int(con.execute("SELECT count(*) FROM _link_nodes").fetchall()[0][0])
@@ -247,7 +261,49 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     con.unregister("_link_assignment_df")
     # Ids carried over from the previous run where membership allows (identity.py).
     assign_ids(con, run_id)
-    con.execute("DELETE FROM person_entities")
+    _write_entities(con, run_id, scoped=scope is not None)
+    for scratch in ("_link_nodes", "_link_assignment", "_link_ids"):
+        con.execute(f"DROP TABLE IF EXISTS {scratch}")
+    return int(con.execute("SELECT count(*) FROM entities").fetchall()[0][0])
+
+
+def _write_entities(con: duckdb.DuckDBPyConnection, run_id: int, *, scoped: bool) -> None:
+    """``person_entities`` and ``entities`` from ``_link_assignment`` and ``_link_ids``.
+
+    Scoped, only the clustered records' rows and their entities (before and
+    after) are replaced; every row is stamped with the run, as readers take the
+    latest run's rows.
+    """
+    entities_sql = """
+        INSERT INTO entities (entity_id, n_records, n_sources, sources, agency_types, run_id)
+        SELECT pe.entity_id, count(*), count(DISTINCT pe.source_id),
+               list_sort(list(DISTINCT pe.source_id)),
+               list_sort(list(DISTINCT s.agency_type) FILTER (WHERE s.agency_type IS NOT NULL)),
+               ?
+        FROM person_entities pe LEFT JOIN sources s USING (source_id)
+        {where}
+        GROUP BY pe.entity_id
+        """
+    if scoped:
+        # Records clustered again, and records no longer current (replaced or
+        # withdrawn since the last run), leave their rows; their entities are
+        # counted again.
+        leaving = (
+            "record_key IN (SELECT record_key FROM _link_assignment) "
+            "OR record_key NOT IN (SELECT record_key FROM link_input)"
+        )
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE _link_touched AS
+            SELECT DISTINCT entity_id FROM person_entities WHERE {leaving}
+            UNION SELECT DISTINCT entity_id FROM _link_ids
+            """
+        )
+        con.execute(f"DELETE FROM person_entities WHERE {leaving}")
+        con.execute("DELETE FROM entities WHERE entity_id IN (SELECT entity_id FROM _link_touched)")
+    else:
+        con.execute("DELETE FROM person_entities")
+        con.execute("DELETE FROM entities")
     con.execute(
         """
         INSERT INTO person_entities (source_id, person_id, record_key, entity_id, run_id)
@@ -256,22 +312,12 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
         """,
         [run_id],
     )
-    con.execute("DELETE FROM entities")
-    con.execute(
-        """
-        INSERT INTO entities (entity_id, n_records, n_sources, sources, agency_types, run_id)
-        SELECT pe.entity_id, count(*), count(DISTINCT pe.source_id),
-               list_sort(list(DISTINCT pe.source_id)),
-               list_sort(list(DISTINCT s.agency_type) FILTER (WHERE s.agency_type IS NOT NULL)),
-               ?
-        FROM person_entities pe LEFT JOIN sources s USING (source_id)
-        GROUP BY pe.entity_id
-        """,
-        [run_id],
-    )
-    for scratch in ("_link_nodes", "_link_assignment", "_link_ids"):
-        con.execute(f"DROP TABLE IF EXISTS {scratch}")
-    return int(con.execute("SELECT count(*) FROM entities").fetchall()[0][0])
+    where = "WHERE pe.entity_id IN (SELECT entity_id FROM _link_touched)" if scoped else ""
+    con.execute(entities_sql.format(where=where), [run_id])
+    if scoped:
+        con.execute("UPDATE person_entities SET run_id = ? WHERE run_id <> ?", [run_id, run_id])
+        con.execute("UPDATE entities SET run_id = ? WHERE run_id <> ?", [run_id, run_id])
+        con.execute("DROP TABLE IF EXISTS _link_touched")
 
 
 def _present(column: Any) -> list[Any]:
@@ -434,23 +480,30 @@ def _follow_name_led(
             WHERE i.fn1 IS NOT NULL AND i.sn IS NOT NULL
         )
         SELECT n.node, i.fn1 || ' ' || i.sn AS name, i.dob IS NOT NULL AS dated,
-               i.dob_ym, i.dob_y
-        FROM link_input i JOIN names USING (fn1, sn) JOIN _link_nodes n USING (record_key)
+               i.dob_ym, i.dob_y, pe.entity_id
+        FROM link_input i JOIN names USING (fn1, sn)
+        LEFT JOIN _link_nodes n USING (record_key)
+        LEFT JOIN person_entities pe ON n.node IS NULL AND pe.record_key = i.record_key
+        WHERE n.node IS NOT NULL OR pe.entity_id IS NOT NULL
         """
     ).fetchall()
     con.unregister("_link_led_df")
-    name_of = {int(node): str(name) for node, name, *_ in rows}
-    dates = {int(node): (ym, y) for node, _, _, ym, y in rows}
-    holders: dict[str, list[int]] = {}
-    for node, name, dated, *_ in rows:
+    # A bearer outside a scoped clustering is an entity that stays as it is:
+    # named by its id, as a bearer inside is by its root.
+    name_of = {int(node): str(name) for node, name, *_ in rows if node is not None}
+    dates: dict[int | str, tuple[Any, Any]] = {}
+    holders: dict[str, list[int | str]] = {}
+    for node, name, dated, ym, y, entity in rows:
+        who: int | str = int(node) if node is not None else f"{entity}:{len(dates)}"
+        dates[who] = (ym, y)
         if dated:
-            holders.setdefault(str(name), []).append(int(node))
+            holders.setdefault(str(name), []).append(who)
     refused = []
     for a, b, level in led:
         names = {name_of[x] for x in (a, b) if x in name_of}
         ends = [dates.get(a, (None, None)), dates.get(b, (None, None))]
         bearers = {
-            entities.find(x)
+            (entities.find(x) if isinstance(x, int) else x.split(":")[0])
             for name in names
             for x in holders.get(name, [])
             if _fits(dates[x], ends, level)

@@ -191,6 +191,15 @@ def _place() -> Any:
                 ">= greatest(len(addr_tokens_l), len(addr_tokens_r))",
                 "address shares most of its words",
             ),
+            # The same street of the same locality written differently: two
+            # words few records bear (a street's or a building's name, a
+            # locality's) in both, whatever else the free text holds
+            # (``features.RARE_ADDRESS_WORD_MAX``): "47 kent street, blue hills,
+            # forest hill" and "47 kentstreet, forest hlil".
+            _level(
+                "len(list_intersect(addr_rare_l, addr_rare_r)) >= 2",
+                "street and locality named alike",
+            ),
             _level("pc_sector_l = pc_sector_r", "postcode sector agrees"),
             _level("addr_street_l = addr_street_r", "street agrees"),
             _level("pc_district_l = pc_district_r", "postcode district agrees"),

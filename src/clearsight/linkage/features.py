@@ -22,6 +22,12 @@ RECORD_KEY = "record_key"
 # forename initial alone: a block of such a surname stays small at any scale,
 # while "smith" with an initial would pair hundreds of thousands of records.
 RARE_SURNAME_MAX = 50
+# An address word borne by at most this many records names a street, a building
+# or a locality, not "street", "road" or a town: two such words shared put two
+# records on one street of one locality, a block as small as a postcode's
+# (``addr_rare_pairs``). The bound keeps every block small at any scale, as the
+# rare surname's does.
+RARE_ADDRESS_WORD_MAX = 50
 # What agencies write where a name is not known. A record whose name tokens are
 # all placeholders, or which says "unknown" outright, is unidentified: its name
 # is no evidence at all.
@@ -342,6 +348,50 @@ def _input(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _rare_address_pairs(con: duckdb.DuckDBPyConnection) -> None:
+    """``addr_rare`` and ``addr_rare_pairs`` on ``link_input``: the address's rare words.
+
+    Agencies that keep one free-text address line write it in their own order,
+    with their own line breaks, abbreviations and typing errors, and often
+    without a postcode ("37 upton street, brentwood village, woollahra" and
+    "37 brentwood village, uptonsttreet, woollahra"): the house key (number and
+    first street word) then differs. Two words few records bear (a street's or
+    a building's name, a locality's) still agree, and place the two records on
+    one street of one locality. ``addr_rare`` holds the words (the place
+    comparison's "street and locality named alike" level); ``addr_rare_pairs``
+    every two of them, so that the blocking join pairs records sharing any two.
+    """
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _link_addr_words AS
+        SELECT record_key, unnest(addr_tokens) AS w FROM {INPUT_TABLE}
+        WHERE addr_tokens IS NOT NULL
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _link_addr_rare AS
+        WITH rare AS (
+            SELECT w FROM _link_addr_words GROUP BY w HAVING count(*) <= {RARE_ADDRESS_WORD_MAX}
+        ),
+        mine AS (SELECT record_key, w FROM _link_addr_words JOIN rare USING (w))
+        SELECT a.record_key, list(DISTINCT a.w) AS addr_rare,
+               list(DISTINCT a.w || ' ' || b.w) FILTER (WHERE a.w < b.w) AS addr_rare_pairs
+        FROM mine a JOIN mine b ON a.record_key = b.record_key AND a.w <= b.w
+        GROUP BY a.record_key
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {INPUT_TABLE} AS
+        SELECT i.*, r.addr_rare, nullif(r.addr_rare_pairs, []) AS addr_rare_pairs
+        FROM {INPUT_TABLE} i LEFT JOIN _link_addr_rare r USING (record_key)
+        """
+    )
+    for scratch in ("_link_addr_words", "_link_addr_rare"):
+        con.execute(f"DROP TABLE IF EXISTS {scratch}")
+
+
 def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons") -> int:
     """Create the temporary table ``link_input`` from ``persons``; return its row count."""
     _register_nicknames(con)
@@ -349,6 +399,7 @@ def build_input(con: duckdb.DuckDBPyConnection, persons: str = "current_persons"
     _names(con)
     _surname_codes(con, "_link_names")
     _input(con)
+    _rare_address_pairs(con)
     for scratch in ("_link_base", "_link_names", "_link_surname_codes"):
         con.execute(f"DROP TABLE IF EXISTS {scratch}")
     return int(con.execute(f"SELECT count(*) FROM {INPUT_TABLE}").fetchall()[0][0])

@@ -31,6 +31,9 @@ from clearsight.linkage.explain import level_labels
 from clearsight.linkage.pipeline import LinkSummary, _now, pairs_select
 
 NEW_TABLE = "_link_new_records"
+# The records clustered again: the new ones and every record of an entity that a
+# new link, an analyst's decision or a record no longer current touches.
+SCOPE_TABLE = "_link_scope"
 
 
 def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSummary:
@@ -47,7 +50,20 @@ def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSu
     base_run, threshold, low, high, model_json = latest
     trained = json.loads(model_json)
     model.check_design(trained)
+    # Wall and CPU seconds (all threads) per stage: on a shared machine the
+    # wall time follows the load, the CPU time much less.
+    stages: dict[str, float] = {}
+    mark = (time.perf_counter(), time.process_time())
+
+    def lap(stage: str) -> None:
+        nonlocal mark
+        now = (time.perf_counter(), time.process_time())
+        stages[stage] = round(now[0] - mark[0], 2)
+        stages[f"{stage} (cpu)"] = round(now[1] - mark[1], 2)
+        mark = now
+
     n_records = features.build_input(con)
+    lap("features")
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {NEW_TABLE} AS
@@ -57,7 +73,11 @@ def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSu
     )
     n_new = int(con.execute(f"SELECT count(*) FROM {NEW_TABLE}").fetchall()[0][0])
     run_id = int(con.execute("SELECT nextval('link_run_ids')").fetchall()[0][0])
-    design = {"mode": "incremental", "base_run": base_run, "new_records": n_new}
+    design: dict[str, object] = {
+        "mode": "incremental",
+        "base_run": base_run,
+        "new_records": n_new,
+    }
     con.execute(
         "INSERT INTO link_runs (run_id, started_at, backend, trained, threshold, review_low, "
         "review_high, status, design_json, model_json, settings_hash) "
@@ -74,8 +94,22 @@ def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSu
         ],
     )
     n_pairs = _score_new(con, run_id, low, trained, verbose) if n_new else 0
-    clusters.mark_links(con, threshold)
-    n_entities = clusters.cluster(con, run_id)
+    lap("blocking and scoring")
+    touches_new = (
+        f"p.record_key_l IN (SELECT record_key FROM {NEW_TABLE}) "
+        f"OR p.record_key_r IN (SELECT record_key FROM {NEW_TABLE})"
+    )
+    clusters.mark_links(con, threshold, only=touches_new)
+    _scope(con)
+    clusters.mark_links(
+        con,
+        threshold,
+        only=f"p.record_key_l IN (SELECT record_key FROM {SCOPE_TABLE}) "
+        f"AND p.record_key_r IN (SELECT record_key FROM {SCOPE_TABLE})",
+    )
+    lap("guards and decisions")
+    n_entities = clusters.cluster(con, run_id, scope=SCOPE_TABLE)
+    lap("clustering and ids")
     n_links = int(
         con.execute(
             f"SELECT count(*) FROM link_pairs WHERE linked AND (record_key_l IN "
@@ -83,10 +117,12 @@ def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSu
             f"(SELECT record_key FROM {NEW_TABLE}))"
         ).fetchall()[0][0]
     )
+    # Where the time went, kept with the run (``link_runs.design_json``).
+    design["stages"] = stages
     con.execute(
         "UPDATE link_runs SET finished_at = ?, n_records = ?, n_pairs = ?, n_links = ?, "
-        "n_entities = ?, status = 'finished' WHERE run_id = ?",
-        [_now(), n_records, n_pairs, n_links, n_entities, run_id],
+        "n_entities = ?, status = 'finished', design_json = ? WHERE run_id = ?",
+        [_now(), n_records, n_pairs, n_links, n_entities, json.dumps(design), run_id],
     )
     # While the run still knows which records are new: who watches or works on
     # the entities they joined hears of it (``clearsight.alerts``).
@@ -99,7 +135,7 @@ def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSu
             levels=level_labels(trained),
             prior=model.prior_weight(trained),
         )
-    for scratch in (features.INPUT_TABLE, NEW_TABLE):
+    for scratch in (features.INPUT_TABLE, NEW_TABLE, SCOPE_TABLE):
         con.execute(f"DROP TABLE IF EXISTS {scratch}")
     return LinkSummary(
         run_id=run_id,
@@ -115,6 +151,40 @@ def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSu
             f"{n_new:,} new records linked with the model of run {base_run}",
             f"{n_alerts:,} arrival alerts written (clearsight alerts list)",
         ],
+        stages=stages,
+    )
+
+
+def _scope(con: duckdb.DuckDBPyConnection) -> None:
+    """``SCOPE_TABLE``: what an incremental run clusters again, whole entities only.
+
+    An entity no new link, decision or departed record touches cannot change:
+    its links and the guards' verdicts on them are those of the run that made it.
+    Clustering only the touched entities makes the run's work follow the new
+    records rather than the store.
+    """
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {SCOPE_TABLE} AS
+        WITH touched AS (
+            SELECT record_key_l AS record_key FROM link_pairs
+            WHERE linked AND (record_key_l IN (SELECT record_key FROM {NEW_TABLE})
+                              OR record_key_r IN (SELECT record_key FROM {NEW_TABLE}))
+            UNION SELECT record_key_r FROM link_pairs
+            WHERE linked AND (record_key_l IN (SELECT record_key FROM {NEW_TABLE})
+                              OR record_key_r IN (SELECT record_key FROM {NEW_TABLE}))
+            UNION SELECT record_key_l FROM current_link_decisions
+            UNION SELECT record_key_r FROM current_link_decisions
+            UNION SELECT record_key FROM person_entities
+            WHERE record_key NOT IN (SELECT record_key FROM {features.INPUT_TABLE})
+        )
+        SELECT record_key FROM {NEW_TABLE}
+        UNION
+        SELECT pe.record_key FROM person_entities pe
+        WHERE pe.entity_id IN (
+            SELECT entity_id FROM person_entities WHERE record_key IN (SELECT * FROM touched)
+        ) AND pe.record_key IN (SELECT record_key FROM {features.INPUT_TABLE})
+        """
     )
 
 

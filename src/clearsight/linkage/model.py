@@ -52,7 +52,7 @@ PLACE_ELSE = 0
 # postcode (a postcode covers about fifteen households), the house number and
 # street. An address merely similar as a string is not: "90 burkitt street"
 # and "15 burkitt street" are two houses.
-PLACE_SAME_ADDRESS = (6, 7, 8, 9)
+PLACE_SAME_ADDRESS = (7, 8, 9, 10)
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,8 @@ class BlockingRule:
 
     left: tuple[str, ...]
     right: tuple[str, ...] = ()
+    # The first column is a list; records sharing any of its elements (and the
+    # other columns) are paired.
     explode: bool = False
 
     @property
@@ -102,7 +104,7 @@ class BlockingRule:
         from splink import block_on
 
         if self.explode:
-            return [block_on(*self.left, arrays_to_explode=list(self.left))]
+            return [block_on(*self.left, arrays_to_explode=[self.left[0]])]
         if not self.one_sided:
             return [block_on(*self.left)]
 
@@ -191,6 +193,11 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
     # Names swapped on one side and no birth year: the surname of the undated
     # record is the other's forename, and the initials cross too.
     _rule("sn1_undated", "fn_init", right=("fn1", "sn_init"), local=True),
+    # Free-text addresses written in another order, with other line breaks or
+    # typing errors and no postcode: two rare words shared (a street's and a
+    # locality's name) are one street of one locality, whatever the names and
+    # dates say (``features.RARE_ADDRESS_WORD_MAX`` keeps the blocks small).
+    _rule("addr_rare_pairs", explode=True, local=True),
 )
 
 

@@ -48,6 +48,8 @@ class LinkSummary:
     seconds: float
     # What the model compares and how it was trained, and why (``design.Design``).
     notes: list[str] = field(default_factory=list)
+    # Seconds per stage of the run, where measured (incremental runs).
+    stages: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
