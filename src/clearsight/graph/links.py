@@ -34,10 +34,13 @@ def _co_presence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         con,
         f"""
         CREATE OR REPLACE TEMP TABLE _evidence AS
-        -- Co-involved in one event on the offending side.
+        -- Co-involved in one event on the offending side. Not in a presence note (who was
+        -- at a place, naming no child and nobody suspected): a sighting, not offending
+        -- together; its people share the place (``shared_place``) instead.
         WITH inv AS (
             SELECT DISTINCT entity_id, record_key, source_id, event_key, role, event_date, police
             FROM graph_involvements WHERE list_contains({linking}, role)
+              AND event_key NOT IN (SELECT event_key FROM graph_events WHERE presence_note)
         ),
         small AS (
             SELECT event_key FROM inv GROUP BY event_key

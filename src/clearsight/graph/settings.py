@@ -137,6 +137,14 @@ class GraphSettings:
         r"burglary|theft|shoplift|criminal damage|arson|fraud|forgery|handling stolen"
         r"|making off without payment|taking (a )?(motor )?vehicle without"
     )
+    # A record of who was present at a place (a patrol, a visit to premises) that names no
+    # child and nobody suspected is a place sighting: its people give no ``co_involved``
+    # link (``presence_note`` in ``graph_events``; settings.yaml gives the reason).
+    presence_note_pattern: str = (
+        r"\bpatrols?\b|\b(adults|persons|people|males|men) (were )?present\b"
+        r"|no (indication|evidence|intelligence) (that )?(they|the (adults|men|males))"
+        r" (know|knew|are known to|associate)|not known to (each other|one another)"
+    )
     # An associate at an event with an exploitation context (a strategy meeting, a
     # referral) joins the offending side when one of these links (family associations
     # aside) ties them to someone already on it. Not ``same_address``: the child's
