@@ -198,7 +198,10 @@ def offending_side(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     # An associate in any event with an exploitation context (a strategy meeting, a
     # referral) who is known to someone already involved (an association other than
     # family, a shared phone or vehicle, the same event): the group's less visible members.
-    # Family at a child's strategy meeting are not, unless linked to an offender.
+    # Family at a child's strategy meeting are not, unless linked to an offender. Nobody
+    # on the child side of any event (as for partner intelligence and linked members): an
+    # exploited child is recorded as the associate of the men who exploit her.
+    children = _sql_list(CHILD_ROLES)
     _timed(
         con,
         f"""
@@ -209,6 +212,8 @@ def offending_side(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
             FROM graph_involvements i JOIN graph_events e USING (event_key)
             WHERE e.relevant AND i.role = 'associate'
               AND i.entity_id NOT IN (SELECT entity_id FROM graph_involved)
+              AND i.entity_id NOT IN (SELECT entity_id FROM graph_involvements
+                                      WHERE is_child OR list_contains({children}, role))
             GROUP BY i.entity_id
         ),
         known AS (

@@ -83,8 +83,14 @@ class GraphSettings:
     # Roles that make someone involved when held in an event with an exploitation context.
     involved_roles: tuple[str, ...] = OFFENDING_ROLES
     # An associate is involved only in these event types: adults seen with the child in
-    # intelligence or a missing episode, not family members at a strategy meeting.
-    associate_event_types: tuple[str, ...] = ("intelligence", "missing_episode", "crime")
+    # intelligence, a missing episode or an incident log, not family members at a
+    # strategy meeting.
+    associate_event_types: tuple[str, ...] = (
+        "intelligence",
+        "missing_episode",
+        "crime",
+        "incident",
+    )
     # Someone in no event on the offending side but linked by these link types (family
     # associations aside) to at least this many people who are joins them as an
     # associate: a group member police know only from its phones, vehicles and
