@@ -203,6 +203,9 @@ class GraphSettings:
     # next day (Working Together to Safeguard Children 2023), while a partner's reported
     # date can trail the police's occurred date by days (see graph/incidents.py).
     incident_window_days: int = 7
+    # Two records sharing only the place (no adult in both) are one incident only when at
+    # most this many days apart (settings.yaml gives the reason).
+    incident_place_only_days: int = 1
     # A place where at least this many children and this many adults were seen over time
     # is a hotspot (contextual safeguarding: several children meeting adults at one place
     # is where to look; one child and one adult is a household or a sighting).
