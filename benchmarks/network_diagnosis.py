@@ -70,7 +70,9 @@ def diagnose(
         entities = {e for p in members for e in person_entities[p]}
         merged = [e for e in entities if len(entity_people[e]) > 1]
         on_side = {e for e in entities if e in involved}
-        pieces, types = _pieces(on_side, links)
+        # Entities of one true person (linkage split them) count as joined here.
+        same = {(a, b) for p in members for a in person_entities[p] for b in person_entities[p]}
+        pieces, types = _pieces(on_side, links, same)
         held = predicted.get(best_net, set()) if best_net else set()
         if merged:
             cause = f"linkage merged ({len(merged)} entities hold several true people)"
@@ -93,15 +95,18 @@ def diagnose(
             continue
         by_group = Counter(g for p in members for g in (group_of[p] or {"-"}))
         ents = {e for p in members for e in person_entities[p]}
-        _, types = _pieces(ents, links)
+        _, types = _pieces(ents, links, set())
         lines.append(
             f"spurious {n} {len(members)} offenders by group {dict(by_group)}; links {dict(types)}"
         )
     return lines
 
 
-def _pieces(entities: set[str], links: dict[tuple[str, str], set[str]]) -> tuple[int, Counter[str]]:
-    """Components of ``entities`` over the links among them, and the link types used."""
+def _pieces(
+    entities: set[str], links: dict[tuple[str, str], set[str]], same: set[tuple[str, str]]
+) -> tuple[int, Counter[str]]:
+    """Components of ``entities`` over the links among them (and ``same``: pairs of one
+    true person), and the link types used."""
     ids = sorted(entities)
     index = {e: i for i, e in enumerate(ids)}
     edges = []
@@ -109,7 +114,7 @@ def _pieces(entities: set[str], links: dict[tuple[str, str], set[str]]) -> tuple
     for i, a in enumerate(ids):
         for b in ids[i + 1 :]:
             found = links.get((a, b)) or links.get((b, a)) or set()
-            if found - {"shared_place"}:
+            if found - {"shared_place"} or (a, b) in same:
                 edges.append((index[a], index[b]))
             types.update(found)
     graph = ig.Graph(n=len(ids), edges=edges)
