@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import duckdb
 
-from clearsight.graph.settings import CHILD_ROLES, LINKING_ROLES, GraphSettings
+from clearsight.graph.settings import CHILD_ROLES, LINKING_ROLES, OFFENDING_ROLES, GraphSettings
 from clearsight.graph.statements import _sql_list, _timed
 
 
@@ -87,7 +87,41 @@ def child_associates(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         WHERE p.adult NOT IN (SELECT entity_id FROM child_side)
         """,
     )
+    if s.harbouring_offence_pattern:
+        _harbouring(con, s, ctes)
     _partner_intelligence(con, s, ctes)
+
+
+def _harbouring(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes: str) -> None:
+    """The suspect or offender of a harbouring offence (``harbouring_offence_pattern``:
+    child abduction, the offence behind child abduction warning notices) against a child
+    who is sexually exploited: on the offending side through that record, sharing the
+    child with her offenders, as the adult she is found with while missing is. The
+    record keeps its own context (a child abduction alone is not a sexual offence)."""
+    pattern = s.harbouring_offence_pattern.replace("'", "''")
+    offending = _sql_list(OFFENDING_ROLES)
+    _timed(
+        con,
+        f"""
+        INSERT INTO _child_associates
+        WITH {ctes},
+        pairs AS (
+            SELECT a.entity_id AS adult, c.entity_id AS child,
+                   'harbouring offence ' || e.event_key AS via,
+                   [a.record_key, c.record_key] AS records, e.source_id,
+                   e.event_date::DATE AS date, e.police
+            FROM graph_events e
+            JOIN graph_involvements a USING (event_key)
+            JOIN graph_involvements c USING (event_key)
+            WHERE coalesce(regexp_matches(lower(e.offence), '{pattern}'), false)
+              AND list_contains({offending}, a.role) AND c.role = 'victim'
+              AND a.entity_id <> c.entity_id
+        )
+        SELECT p.adult, p.child, p.via, unnest(p.records), p.source_id, p.date, p.police
+        FROM pairs p SEMI JOIN victims v ON v.entity_id = p.child
+        WHERE p.adult NOT IN (SELECT entity_id FROM child_side)
+        """,
+    )
 
 
 def _partner_intelligence(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes: str) -> None:
@@ -240,7 +274,7 @@ def offending_side(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         INSERT INTO graph_involved
         SELECT adult, 'associate', count(DISTINCT via), min(date), max(date)
         FROM _child_associates
-        WHERE via LIKE 'missing episode %'
+        WHERE (via LIKE 'missing episode %' OR via LIKE 'harbouring offence %')
           AND adult NOT IN (SELECT entity_id FROM graph_involved)
         GROUP BY adult
         """,

@@ -202,6 +202,9 @@ class GraphSettings:
     # decided on within one working day and a child is seen at hospital the same or the
     # next day (Working Together to Safeguard Children 2023), while a partner's reported
     # date can trail the police's occurred date by days (see graph/incidents.py).
+    # The offence of a harbouring adult (settings.yaml gives the reason): against a child
+    # who is sexually exploited, its suspect is on the offending side. Empty: off.
+    harbouring_offence_pattern: str = r"child abduction|harbour"
     incident_window_days: int = 7
     # Two records sharing only the place (no adult in both) are one incident only when at
     # most this many days apart (settings.yaml gives the reason).
