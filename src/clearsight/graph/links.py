@@ -9,9 +9,9 @@ import duckdb
 
 from clearsight.graph.offending_side import child_associates
 from clearsight.graph.places import shared_place_evidence
+from clearsight.graph.rules import default_rules
 from clearsight.graph.settings import (
     KNOWING_ASSOCIATIONS,
-    LINKING_ROLES,
     OFFENDING_ROLES,
     GraphSettings,
 )
@@ -28,8 +28,11 @@ def person_links(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
 
 
 def _co_presence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
-    """Co-involved in one event, or in records of one incident (``_evidence`` begins)."""
-    linking = _sql_list(LINKING_ROLES)
+    """Co-involved in one event, or in records of one incident (``_evidence`` begins).
+    The roles each reads are its rule's in the evidence rule pack."""
+    rules = default_rules()
+    linking = _sql_list(rules["co_involved"].roles)
+    incident_roles = _sql_list(rules["same_incident"].roles)
     _timed(
         con,
         f"""
@@ -64,7 +67,7 @@ def _co_presence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
             SELECT DISTINCT i.entity_id, i.record_key, i.source_id, i.event_key, i.role,
                    i.event_date, i.police, r.incident_id
             FROM graph_involvements i JOIN incident_records r USING (event_key)
-            WHERE list_contains({linking}, i.role)
+            WHERE list_contains({incident_roles}, i.role)
         ),
         small AS (
             SELECT incident_id FROM inv GROUP BY incident_id

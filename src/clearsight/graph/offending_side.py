@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import duckdb
 
+from clearsight.graph.rules import default_rules, standard_codes
 from clearsight.graph.settings import CHILD_ROLES, LINKING_ROLES, OFFENDING_ROLES, GraphSettings
 from clearsight.graph.statements import _sql_list, _timed
 
@@ -138,6 +139,11 @@ def _partner_intelligence(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes
     no evidence of exploitation. Not a child at that event (a friend named in a referral)
     nor anyone on the child side of any event."""
     children = _sql_list(CHILD_ROLES)
+    # The partner agencies and the role read are the partner_intelligence rule's.
+    rule = default_rules()["partner_intelligence"]
+    # An empty agency list is every agency (the pack's convention).
+    agencies = _sql_list(rule.agencies or tuple(sorted(standard_codes("agencies"))))
+    roles = _sql_list(rule.roles)
     _timed(
         con,
         f"""
@@ -165,8 +171,9 @@ def _partner_intelligence(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes
             FROM graph_events e
             JOIN graph_involvements a USING (event_key)
             JOIN graph_involvements c USING (event_key)
-            WHERE NOT e.police AND e.relevant AND NOT e.flag_marker
-              AND a.role = 'associate' AND NOT coalesce(a.age < {s.child_age}, false)
+            WHERE list_contains({agencies}, e.agency_type) AND e.relevant
+              AND NOT e.flag_marker
+              AND list_contains({roles}, a.role) AND NOT coalesce(a.age < {s.child_age}, false)
               AND c.is_child AND list_contains({children}, c.role)
               AND a.entity_id <> c.entity_id
         )
