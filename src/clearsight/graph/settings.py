@@ -197,6 +197,9 @@ class GraphSettings:
     # count as one person there: one man the linkage stage left as two records in two
     # forces is one bridging person, not two.
     area_join_min_shared: int = 2
+    # ... and when the shared people are at least this share of the smaller network: one
+    # group seen in two areas, not two groups sharing a visiting member or two.
+    area_join_min_fraction: float = 0.5
     # Records of one episode by different agencies (the same child, people or place) are
     # one incident when their dates are at most this many days apart: a referral is
     # decided on within one working day and a child is seen at hospital the same or the
