@@ -1,7 +1,7 @@
 """Network detection against synthetic ground truth, and graph speed at scale.
 
     python benchmarks/networks.py recovery --seed 29 [--scale 1] [--linkage]
-    python benchmarks/networks.py seeds --range tuning|held-out [--count 3] [--scale 0.5]
+    python benchmarks/networks.py seeds --range tuning|held-out [--count 3] [--first S]
     python benchmarks/networks.py scale --persons 1000000 --events 3000000
     python benchmarks/networks.py diagnose --seed 3 [--work DIR]
     python benchmarks/networks.py incidents --range tuning|held-out [--count 8] [--work DIR]
@@ -367,18 +367,16 @@ def shape_errors(
 
 def evaluate_seed(seed: int, scale: float, work: Path) -> dict[str, float]:
     """One seed end to end as a force would run it: synth, ingest, linkage (no true
-    identities), graph and detection; scored against the truth."""
-    from clearsight.linkage.pipeline import run as link
-
-    summary = generate(work / "synth", AREAS, scale=scale, seed=seed)
+    identities), graph and detection; scored against the truth. A store an earlier run
+    left in ``work`` is reused (the same linkage, so two versions of the networks stage
+    can be compared on the same data)."""
+    db = _linked_store(seed, scale, work)
     truth = work / "synth" / "truth"
-    con = connect(work / "store.duckdb")
+    con = connect(db)
     try:
-        for submission in summary.submissions:
-            ingest(con, submission)
         records, groups = _truth(truth)
         true_groups = _true_groups(con, truth, records, groups)
-        link(con)
+        person_records = con.execute("SELECT count(*) FROM current_persons").fetchall()[0][0]
         start = time.perf_counter()
         run(con)
         seconds = time.perf_counter() - start
@@ -387,7 +385,7 @@ def evaluate_seed(seed: int, scale: float, work: Path) -> dict[str, float]:
         con.close()
     kinds = _kinds(truth)
     partner = {g: m for g, m in true_groups.items() if kinds.get(g) == "partner_only"}
-    result: dict[str, float] = {"seed": seed, "person_records": summary.person_records}
+    result: dict[str, float] = {"seed": seed, "person_records": person_records}
     result.update(score(true_groups, predicted))
     part = score(partner, predicted)
     result["partner_only_groups"] = part["true_groups"]
@@ -417,8 +415,14 @@ def pooled(results: list[dict[str, float]]) -> dict[str, float]:
     }
 
 
-def seeds(which: str, count: int, scale: float, work: Path) -> None:
-    chosen = list(TUNING_SEEDS if which == "tuning" else HELD_OUT_SEEDS)[:count]
+def seeds(which: str, count: int, scale: float, work: Path, first: int | None = None) -> None:
+    """COUNT seeds of the range from FIRST (default: its first seed), as a force would run
+    them; per seed for tuning seeds, pooled only for held-out ones."""
+    seed_range = TUNING_SEEDS if which == "tuning" else HELD_OUT_SEEDS
+    start = seed_range[0] if first is None else first
+    if start not in seed_range:
+        raise SystemExit(f"--first {start} is not a {which} seed")
+    chosen = list(range(start, min(start + count, seed_range[-1] + 1)))
     results = []
     for seed in chosen:
         folder = work / f"seed-{seed}"
@@ -509,6 +513,7 @@ def main() -> None:
     se = sub.add_parser("seeds", help="tuning or held-out seeds, with linkage, pooled")
     se.add_argument("--range", choices=("tuning", "held-out"), required=True, dest="which")
     se.add_argument("--count", type=int, default=3)
+    se.add_argument("--first", type=int, help="first seed of the range to run (a fresh set)")
     se.add_argument("--scale", type=float, default=0.5)
     se.add_argument("--work", type=Path)
     dg = sub.add_parser("diagnose", help="why groups were missed, on a tuning seed")
@@ -539,7 +544,7 @@ def main() -> None:
             settings = GraphSettings(area_aware=not args.no_area_aware)
             recovery(args.seed, args.scale, args.linkage, work, settings, args.legacy_truth)
         elif args.command == "seeds":
-            seeds(args.which, args.count, args.scale, work)
+            seeds(args.which, args.count, args.scale, work, args.first)
         elif args.command == "diagnose":
             if args.seed in HELD_OUT_SEEDS:
                 parser.error(f"seed {args.seed} is held out: never diagnosed or tuned on")
