@@ -6,7 +6,8 @@ Stated rules (deterministic; each pair of records must meet the first three and 
 the last two):
 
 1. **the same child**: both records name the same resolved child on the child side
-   (victim, subject or missing person): each agency's record is about her;
+   (victim, subject or missing person): each agency's record is about her (a child when
+   any record counts her one: agencies record dates of birth differently);
 2. **different sources**: agencies record an episode once each; a source's own records
    of one episode are its own business (an arrest follows its crime by
    ``related_event_id``);
@@ -74,10 +75,13 @@ _PAIRS = """
                    WHERE c.source_id = g.source_id AND c.event_id = g.event_id
                      AND c.occurred_date IS NOT NULL)))
     ),
+    -- The child side of each record, a person some record counts a child: agencies
+    -- record her date of birth differently, and one record's date can make her 18.
     kids AS (
         SELECT DISTINCT i.event_key, i.entity_id FROM graph_involvements i
         SEMI JOIN ev USING (event_key)
-        WHERE i.is_child AND list_contains({children}, i.role)
+        WHERE list_contains({children}, i.role)
+          AND i.entity_id IN (SELECT entity_id FROM graph_involvements WHERE is_child)
     ),
     people AS (
         SELECT DISTINCT i.event_key, i.entity_id FROM graph_involvements i
