@@ -418,11 +418,7 @@ def pooled(results: list[dict[str, float]]) -> dict[str, float]:
 def seeds(which: str, count: int, scale: float, work: Path, first: int | None = None) -> None:
     """COUNT seeds of the range from FIRST (default: its first seed), as a force would run
     them; per seed for tuning seeds, pooled only for held-out ones."""
-    seed_range = TUNING_SEEDS if which == "tuning" else HELD_OUT_SEEDS
-    start = seed_range[0] if first is None else first
-    if start not in seed_range:
-        raise SystemExit(f"--first {start} is not a {which} seed")
-    chosen = list(range(start, min(start + count, seed_range[-1] + 1)))
+    chosen = _chosen(which, count, first)
     results = []
     for seed in chosen:
         folder = work / f"seed-{seed}"
@@ -472,9 +468,18 @@ def diagnose_seed(seed: int, scale_: float, work: Path) -> None:
         con.close()
 
 
-def incidents(which: str, count: int, scale_: float, work: Path) -> None:
+def _chosen(which: str, count: int, first: int | None) -> list[int]:
+    """COUNT seeds of the tuning or held-out range from FIRST (default: its first)."""
+    seed_range = TUNING_SEEDS if which == "tuning" else HELD_OUT_SEEDS
+    start = seed_range[0] if first is None else first
+    if start not in seed_range:
+        raise SystemExit(f"--first {start} is not a {which} seed")
+    return list(range(start, min(start + count, seed_range[-1] + 1)))
+
+
+def incidents(which: str, count: int, scale_: float, work: Path, first: int | None = None) -> None:
     """Incident linking scored against the episode truth, through the export command."""
-    chosen = list(TUNING_SEEDS if which == "tuning" else HELD_OUT_SEEDS)[:count]
+    chosen = _chosen(which, count, first)
     results = []
     for seed in chosen:
         folder = work / f"seed-{seed}"
@@ -523,6 +528,7 @@ def main() -> None:
     inc = sub.add_parser("incidents", help="incident linking against the episode truth")
     inc.add_argument("--range", choices=("tuning", "held-out"), required=True, dest="which")
     inc.add_argument("--count", type=int, default=8)
+    inc.add_argument("--first", type=int, help="first seed of the range to run")
     inc.add_argument("--scale", type=float, default=1.0)
     inc.add_argument("--work", type=Path)
     sc = sub.add_parser("scale")
@@ -550,7 +556,7 @@ def main() -> None:
                 parser.error(f"seed {args.seed} is held out: never diagnosed or tuned on")
             diagnose_seed(args.seed, args.scale, work)
         elif args.command == "incidents":
-            incidents(args.which, args.count, args.scale, work)
+            incidents(args.which, args.count, args.scale, work, args.first)
         else:
             scale(args.persons, args.events, work)
 
