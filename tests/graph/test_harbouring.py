@@ -62,7 +62,16 @@ def _involved(tmp: Path, exploited: bool) -> tuple[set[str], list[set[str]]]:
     ).fetchall():
         networks.setdefault(network_id, set()).add(str(entity).split("/")[-1])
     relevant = con.execute("SELECT relevant FROM graph_events WHERE event_id = 'E2'").fetchall()
+    # The decision record says why B is there: the harbouring record, at its rule's strength.
+    found = con.execute(
+        "SELECT entity_id, strength, record_ids FROM network_evidence "
+        "WHERE rule_id = 'found_with_exploited_child'"
+    ).fetchall()
     con.close()
+    if networks:
+        assert [(str(e).split("/")[-1], s, list(r)) for e, s, r in found] == [
+            ("B", 0.5, ["wyp-police:E2"])
+        ]
     # The abduction keeps its own context either way: not a sexual offence.
     assert relevant == [(False,)]
     return involved, list(networks.values())
