@@ -1,8 +1,10 @@
 """Network detection against synthetic ground truth, and graph speed at scale.
 
     python benchmarks/networks.py recovery --seed 29 [--scale 1] [--linkage]
-    python benchmarks/networks.py seeds --range tuning|held-out [--count 3] [--scale 0.5]
+    python benchmarks/networks.py seeds --range tuning|held-out [--count 3] [--first S]
     python benchmarks/networks.py scale --persons 1000000 --events 3000000
+    python benchmarks/networks.py diagnose --seed 3 [--work DIR]
+    python benchmarks/networks.py incidents --range tuning|held-out [--count 8] [--work DIR]
 
 seeds: the first COUNT seeds of the tuning range (1-9,999) or of the held-out range
 (10,000-10,999), each generated, ingested, linked (no true identities) and analysed as a
@@ -27,7 +29,17 @@ and an employee facilitator recorded only by police links did not count at all
 (``--legacy-truth`` also scores the old way).
 
 scale: a synthetic graph of the given size written straight into the store tables (no
-ingest), then graph build and detection timed.
+ingest), then graph build and detection timed (``network_scale.py``).
+
+diagnose: a tuning seed end to end as ``seeds`` runs it (the store in ``--work`` is reused
+when there, so a rule change is re-run on the same linkage), then one line per missed true
+group with its cause and per spurious network with its make-up (``network_diagnosis.py``).
+Refuses a held-out seed.
+
+incidents: records of one episode linked across agencies, read back through
+``clearsight export incidents`` and scored against the generator's ``truth/incidents.csv``
+(pairwise precision and recall, episodes joined whole; ``incident_scores.py``); per seed
+for tuning seeds, pooled for both.
 """
 
 from __future__ import annotations
@@ -48,6 +60,9 @@ from clearsight.graph import GraphSettings, NetworksSummary
 from clearsight.ingest import ingest
 from clearsight.store import connect
 from clearsight.synth import generate
+from incident_scores import export_incidents, pooled_incidents, score_incidents
+from network_diagnosis import diagnose
+from network_scale import scale
 
 AREAS = ["west-yorkshire", "greater-manchester", "south-yorkshire"]
 # Seeds below 10,000 are tuning seeds: rules and settings may be looked at and changed on
@@ -352,18 +367,16 @@ def shape_errors(
 
 def evaluate_seed(seed: int, scale: float, work: Path) -> dict[str, float]:
     """One seed end to end as a force would run it: synth, ingest, linkage (no true
-    identities), graph and detection; scored against the truth."""
-    from clearsight.linkage.pipeline import run as link
-
-    summary = generate(work / "synth", AREAS, scale=scale, seed=seed)
+    identities), graph and detection; scored against the truth. A store an earlier run
+    left in ``work`` is reused (the same linkage, so two versions of the networks stage
+    can be compared on the same data)."""
+    db = _linked_store(seed, scale, work)
     truth = work / "synth" / "truth"
-    con = connect(work / "store.duckdb")
+    con = connect(db)
     try:
-        for submission in summary.submissions:
-            ingest(con, submission)
         records, groups = _truth(truth)
         true_groups = _true_groups(con, truth, records, groups)
-        link(con)
+        person_records = con.execute("SELECT count(*) FROM current_persons").fetchall()[0][0]
         start = time.perf_counter()
         run(con)
         seconds = time.perf_counter() - start
@@ -372,7 +385,7 @@ def evaluate_seed(seed: int, scale: float, work: Path) -> dict[str, float]:
         con.close()
     kinds = _kinds(truth)
     partner = {g: m for g, m in true_groups.items() if kinds.get(g) == "partner_only"}
-    result: dict[str, float] = {"seed": seed, "person_records": summary.person_records}
+    result: dict[str, float] = {"seed": seed, "person_records": person_records}
     result.update(score(true_groups, predicted))
     part = score(partner, predicted)
     result["partner_only_groups"] = part["true_groups"]
@@ -402,8 +415,10 @@ def pooled(results: list[dict[str, float]]) -> dict[str, float]:
     }
 
 
-def seeds(which: str, count: int, scale: float, work: Path) -> None:
-    chosen = list(TUNING_SEEDS if which == "tuning" else HELD_OUT_SEEDS)[:count]
+def seeds(which: str, count: int, scale: float, work: Path, first: int | None = None) -> None:
+    """COUNT seeds of the range from FIRST (default: its first seed), as a force would run
+    them; per seed for tuning seeds, pooled only for held-out ones."""
+    chosen = _chosen(which, count, first)
     results = []
     for seed in chosen:
         folder = work / f"seed-{seed}"
@@ -416,122 +431,72 @@ def seeds(which: str, count: int, scale: float, work: Path) -> None:
     print(pooled(results))
 
 
-def _peak_rss_mib() -> float:
-    """This process's peak resident set (VmHWM), in MiB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+def _linked_store(seed: int, scale_: float, work: Path) -> Path:
+    """The seed's store, generated, ingested and linked as ``seeds`` does, or reused from
+    ``work`` when an earlier run left it there (the same linkage for every re-run)."""
+    from clearsight.linkage.pipeline import run as link
+
+    db = work / "store.duckdb"
+    if db.exists():
+        return db
+    summary = generate(work / "synth", AREAS, scale=scale_, seed=seed)
+    con = connect(db)
+    try:
+        for submission in summary.submissions:
+            ingest(con, submission)
+        link(con)
+    finally:
+        con.close()
+    return db
 
 
-def scale(persons: int, events: int, work: Path) -> None:
-    """Store tables of the given size, generated in SQL: background crime and referrals,
-    plus planted groups of four to six offending together against children."""
-    con = connect(work / "scale.duckdb")
-    start = time.perf_counter()
-    con.execute(
-        """
-        CREATE OR REPLACE TABLE sources AS
-        SELECT * FROM (VALUES ('police', 'P', 'police', 'west-yorkshire', 1),
-                              ('csc', 'C', 'childrens_social_care', 'west-yorkshire', 1))
-            t(source_id, organisation, agency_type, area, current_batch_id)
-        """
-    )
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE current_persons AS
-        SELECT CASE WHEN i % 5 = 0 THEN 'csc' ELSE 'police' END AS source_id,
-               'P' || i AS person_id, 'f' || (i % 5000) AS forenames, 's' || (i % 20000) AS surname,
-               (CASE WHEN i % 3 = 0 THEN 2008 + i % 8 ELSE 1960 + i % 40 END)::VARCHAR
-                   AS date_of_birth,
-               CASE WHEN i % 2 = 0 THEN 'male' ELSE 'female' END AS sex,
-               'W1' AS ethnicity_self_defined, NULL AS ethnicity_officer_defined,
-               ['GB'] AS nationality,
-               'LS' || (i % 90 + 1) || ' ' || (i % 9) || 'AB' AS postcode,
-               CASE WHEN i % 7 = 0 THEN (i // 3) || ' High Street' END AS address,
-               CASE WHEN i % 4 = 0 THEN ['+447700' || lpad(((i * 7) % 999983)::VARCHAR, 6, '0')]
-                    ELSE [] END AS phones,
-               []::VARCHAR[] AS emails
-        FROM range({persons}) r(i)
-        """
-    )
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE current_events AS
-        SELECT CASE WHEN i % 5 = 1 THEN 'csc' ELSE 'police' END AS source_id, 'E' || i AS event_id,
-               CASE WHEN i % 5 = 1 THEN 'referral' ELSE 'crime' END AS event_type,
-               DATE '2023-01-01' + (i % 900)::INTEGER AS reported_date,
-               NULL::DATE AS occurred_date, NULL AS related_event_id, NULL AS location_id,
-               NULL AS postcode,
-               CASE WHEN i % 20 = 0 THEN 'Sexual activity with a child' ELSE 'Theft' END
-                   AS offence,
-               CASE WHEN i % 40 = 0 THEN 'yes' ELSE 'no' END AS cse_flag,
-               NULL AS narrative
-        FROM range({events}) r(i)
-        """
-    )
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE current_involvements AS
-        -- Every involvement points at a person of the event's own source: persons with
-        -- index % 5 = 0 are social care records, the rest police; events with i % 5 = 1
-        -- are social care referrals, the rest police crimes (so the planted sexual
-        -- events, i % 20 = 0, are police crimes against planted police offenders).
-        WITH e AS (SELECT i, CASE WHEN i % 5 = 1 THEN 'csc' ELSE 'police' END AS s,
-                          hash(i * 7) % {persons} AS x, hash(i * 13) % {persons} AS y
-                   FROM range({events}) r(i))
-        -- A child victim and one or two suspects; a sexual event's suspects come from a
-        -- planted group of five (so groups are co-offending), others are random.
-        SELECT s AS source_id, 'E' || i AS event_id,
-               'P' || ((hash(i) % ({persons} // 15)) * 15
-                       + CASE s WHEN 'csc' THEN 0 ELSE 3 END) AS person_id,
-               'victim' AS role FROM e
-        UNION ALL
-        SELECT s, 'E' || i, 'P' || (CASE WHEN i % 20 = 0
-                THEN ((i // 20) % ({persons} // 50)) * 50 + 1 + (i // 1000) % 5 * 5
-                WHEN s = 'csc' THEN x // 5 * 5
-                WHEN x % 5 = 0 THEN x + 1 ELSE x END), 'suspect' FROM e
-        UNION ALL
-        SELECT s, 'E' || i, 'P' || (CASE WHEN i % 20 = 0
-                THEN ((i // 20) % ({persons} // 50)) * 50 + 1 + (i // 3000) % 5 * 5
-                WHEN s = 'csc' THEN y // 5 * 5
-                WHEN y % 5 = 0 THEN y + 1 ELSE y END), 'suspect'
-        FROM e WHERE i % 2 = 0
-        """
-    )
-    for table in ("objects", "locations", "associations"):
-        columns = {
-            "objects": "source_id VARCHAR, object_id VARCHAR, object_type VARCHAR, "
-            "value VARCHAR, description VARCHAR",
-            "locations": "source_id VARCHAR, location_id VARCHAR, location_type VARCHAR, "
-            "name VARCHAR, address VARCHAR, postcode VARCHAR, latitude DOUBLE, longitude DOUBLE",
-            "associations": "source_id VARCHAR, from_type VARCHAR, from_id VARCHAR, "
-            "to_type VARCHAR, to_id VARCHAR, association_type VARCHAR, start_date DATE, "
-            "end_date DATE",
-        }[table]
-        con.execute(f"CREATE OR REPLACE TABLE current_{table} ({columns})")
-    con.execute(
-        f"""
-        INSERT INTO current_associations
-        SELECT 'police', 'person', 'P' || (i * 50 + 1), 'person', 'P' || (i * 50 + 6),
-               'associate_of', NULL, NULL FROM range({persons} // 50) r(i)
-        """
-    )
-    counts = con.execute(
-        "SELECT (SELECT count(*) FROM current_persons), (SELECT count(*) FROM current_events), "
-        "(SELECT count(*) FROM current_involvements)"
-    ).fetchall()[0]
-    print(f"generated {counts} in {time.perf_counter() - start:.1f} s")
-    orphans = con.execute(
-        "SELECT count(*) FROM current_involvements i ANTI JOIN current_persons p "
-        "USING (source_id, person_id)"
-    ).fetchall()[0][0]
-    assert orphans == 0, f"{orphans} involvements point at no person of their source"
-    start = time.perf_counter()
-    summary = run(con)
-    print(f"graph + detection + definitions: {time.perf_counter() - start:.1f} s")
-    print(summary.as_dict())
-    print(f"peak RSS {_peak_rss_mib():,.0f} MiB")
+def diagnose_seed(seed: int, scale_: float, work: Path) -> None:
+    """Re-run the networks stage on the seed's linked store, then say why each missed
+    group was missed and what each spurious network is made of."""
+    db = _linked_store(seed, scale_, work)
+    truth = work / "synth" / "truth"
+    con = connect(db)
+    try:
+        run(con)
+        records, groups = _truth(truth)
+        true_groups = _true_groups(con, truth, records, groups)
+        predicted = _predicted(con, records)
+        print(f"seed {seed}:", score(true_groups, predicted))
+        for line in diagnose(con, records, true_groups, predicted, _kinds(truth)):
+            print(" ", line)
+    finally:
+        con.close()
+
+
+def _chosen(which: str, count: int, first: int | None) -> list[int]:
+    """COUNT seeds of the tuning or held-out range from FIRST (default: its first)."""
+    seed_range = TUNING_SEEDS if which == "tuning" else HELD_OUT_SEEDS
+    start = seed_range[0] if first is None else first
+    if start not in seed_range:
+        raise SystemExit(f"--first {start} is not a {which} seed")
+    return list(range(start, min(start + count, seed_range[-1] + 1)))
+
+
+def incidents(which: str, count: int, scale_: float, work: Path, first: int | None = None) -> None:
+    """Incident linking scored against the episode truth, through the export command."""
+    chosen = _chosen(which, count, first)
+    results = []
+    for seed in chosen:
+        folder = work / f"seed-{seed}"
+        folder.mkdir(parents=True, exist_ok=True)
+        db = _linked_store(seed, scale_, folder)
+        con = connect(db)
+        try:
+            run(con)
+        finally:
+            con.close()
+        exported = export_incidents(db, folder / "incidents.csv")
+        result = {"seed": seed, **score_incidents(folder / "synth" / "truth", exported)}
+        results.append(result)
+        if which == "tuning":  # held-out seeds are reported pooled only
+            print(result, flush=True)
+    print(f"{which} seeds {chosen[0]}-{chosen[-1]} at scale {scale_}, incidents:")
+    print(pooled_incidents(results))
 
 
 def main() -> None:
@@ -553,8 +518,19 @@ def main() -> None:
     se = sub.add_parser("seeds", help="tuning or held-out seeds, with linkage, pooled")
     se.add_argument("--range", choices=("tuning", "held-out"), required=True, dest="which")
     se.add_argument("--count", type=int, default=3)
+    se.add_argument("--first", type=int, help="first seed of the range to run (a fresh set)")
     se.add_argument("--scale", type=float, default=0.5)
     se.add_argument("--work", type=Path)
+    dg = sub.add_parser("diagnose", help="why groups were missed, on a tuning seed")
+    dg.add_argument("--seed", type=int, required=True)
+    dg.add_argument("--scale", type=float, default=1.0)
+    dg.add_argument("--work", type=Path)
+    inc = sub.add_parser("incidents", help="incident linking against the episode truth")
+    inc.add_argument("--range", choices=("tuning", "held-out"), required=True, dest="which")
+    inc.add_argument("--count", type=int, default=8)
+    inc.add_argument("--first", type=int, help="first seed of the range to run")
+    inc.add_argument("--scale", type=float, default=1.0)
+    inc.add_argument("--work", type=Path)
     sc = sub.add_parser("scale")
     sc.add_argument("--persons", type=int, default=1_000_000)
     sc.add_argument("--events", type=int, default=3_000_000)
@@ -574,7 +550,13 @@ def main() -> None:
             settings = GraphSettings(area_aware=not args.no_area_aware)
             recovery(args.seed, args.scale, args.linkage, work, settings, args.legacy_truth)
         elif args.command == "seeds":
-            seeds(args.which, args.count, args.scale, work)
+            seeds(args.which, args.count, args.scale, work, args.first)
+        elif args.command == "diagnose":
+            if args.seed in HELD_OUT_SEEDS:
+                parser.error(f"seed {args.seed} is held out: never diagnosed or tuned on")
+            diagnose_seed(args.seed, args.scale, work)
+        elif args.command == "incidents":
+            incidents(args.which, args.count, args.scale, work, args.first)
         else:
             scale(args.persons, args.events, work)
 

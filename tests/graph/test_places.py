@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+
 from clearsight.exports import load_subgraph
 from clearsight.ingest import ingest
 from clearsight.store import connect
@@ -113,4 +115,75 @@ def test_a_busy_hotel_is_a_hotspot_but_never_a_network(tmp_path: Path) -> None:
     graph = load_subgraph(con, next(iter(networks)))
     p_links = {e.kind for e in graph.edges if e.source == "wyp-police/P" and e.target == HOTEL_KEY}
     assert p_links == {"frequents", "offended_at"}
+    con.close()
+
+
+def _note(event_id: str, narrative: str) -> dict[str, str]:
+    return {
+        "event_id": event_id,
+        "event_type": "intelligence",
+        "reported_date": "2024-08-01",
+        "location_id": "HOTEL",
+        "cse_flag": "yes",
+        "narrative": narrative,
+    }
+
+
+def _networks(con: duckdb.DuckDBPyConnection) -> list[set[str]]:
+    networks: dict[str, set[str]] = {}
+    for network_id, entity in con.execute(
+        "SELECT network_id, entity_id FROM network_members"
+    ).fetchall():
+        networks.setdefault(network_id, set()).add(str(entity).split("/")[-1])
+    return sorted(networks.values(), key=sorted)
+
+
+def test_a_patrol_note_listing_adults_at_a_place_is_no_network(tmp_path: Path) -> None:
+    """M and N, each offending alone at the hotel, are both listed in one patrol note
+    there (no child, nobody suspected): a sighting, so no co_involved link and no
+    network. The same two men named with a missing child in one record are co-involved."""
+    data = {
+        **POLICE,
+        "events": [
+            *POLICE["events"],
+            _note("N1", "Patrol visit to the hotel; adults present recorded."),
+        ],
+        "involvements": [
+            *POLICE["involvements"],
+            {"event_id": "N1", "person_id": "M", "role": "associate"},
+            {"event_id": "N1", "person_id": "N", "role": "associate"},
+        ],
+    }
+    con = connect(tmp_path / "note.duckdb")
+    ingest(con, write_submission(tmp_path / "police", POLICE_MANIFEST, data))
+    run(con)
+    notes = con.execute(
+        "SELECT event_id FROM graph_events WHERE presence_note ORDER BY event_id"
+    ).fetchall()
+    assert notes == [("N1",)]
+    kinds = {
+        t
+        for (t,) in con.execute(
+            "SELECT link_type FROM graph_links "
+            "WHERE entity_a LIKE '%/M' AND entity_b LIKE '%/N' "
+            "OR entity_a LIKE '%/N' AND entity_b LIKE '%/M'"
+        ).fetchall()
+    }
+    assert kinds == {"shared_place"}
+    assert _networks(con) == [{"P", "Q"}]
+    con.close()
+
+    # The same wording with a missing child named: not a presence note.
+    with_child = {
+        **data,
+        "involvements": [
+            *data["involvements"],
+            {"event_id": "N1", "person_id": "C3", "role": "missing_person"},
+        ],
+    }
+    con = connect(tmp_path / "child.duckdb")
+    ingest(con, write_submission(tmp_path / "police2", POLICE_MANIFEST, with_child))
+    run(con)
+    assert con.execute("SELECT count(*) FROM graph_events WHERE presence_note").fetchall() == [(0,)]
+    assert {"M", "N"} in [m & {"M", "N"} for m in _networks(con)]
     con.close()

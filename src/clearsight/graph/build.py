@@ -23,6 +23,7 @@ from clearsight.graph.places import hotspots, sightings
 from clearsight.graph.settings import (
     CHILD_ROLES,
     OBJECT_TYPES,
+    OFFENDING_ROLES,
     GraphSettings,
 )
 from clearsight.graph.statements import _sql_list, _timed, log, table_exists
@@ -113,7 +114,9 @@ def _events(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     pattern = s.sexual_pattern.replace("'", "''")
     marker = s.flag_marker_offence_pattern.replace("'", "''")
     child_pattern = s.child_offence_pattern.replace("'", "''")
+    presence = s.presence_note_pattern.replace("'", "''")
     children = _sql_list(CHILD_ROLES)
+    offending = _sql_list(OFFENDING_ROLES)
     # A flag alone on a property offence: the child's marker, not the offence's context.
     flag_marker = (
         f"coalesce(e.cse_flag = 'yes', false) AND NOT worded "
@@ -137,7 +140,12 @@ def _events(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
                l.location_key, coalesce(l.postcode, e.postcode) AS postcode, e.offence,
                e.cse_flag, e.related_event_id,
                coalesce(e.cse_flag = 'yes', false) OR worded AS sexual,
-               {flag_marker} AS flag_marker, {child_offence} AS child_offence
+               {flag_marker} AS flag_marker, {child_offence} AS child_offence,
+               {
+            f"coalesce(regexp_matches(lower(e.narrative), '{presence}'), false)"
+            if s.presence_note_pattern
+            else "false"
+        } AS presence_worded
         FROM (SELECT *, coalesce(regexp_matches(lower(offence), '{pattern}'), false)
                           OR coalesce(regexp_matches(lower(narrative), '{pattern}'), false)
                           AS worded
@@ -183,18 +191,23 @@ def _events(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         """
     )
     # Exploitation context: a sexual offence, an exploitation flag or wording. A child
-    # victim of a non-sexual crime is safeguarding, not evidence of exploitation.
+    # victim of a non-sexual crime is safeguarding, not evidence of exploitation. A
+    # presence note: who was present at a place, worded so (``presence_note_pattern``),
+    # naming no child and nobody suspected: a sighting, not co-offending.
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TABLE graph_events AS
-        WITH c AS (SELECT event_key, bool_or(is_child) AS has_child
+        WITH c AS (SELECT event_key, bool_or(is_child) AS has_child,
+                          bool_or(list_contains({children}, role)
+                                  OR list_contains({offending}, role)) AS names_harm
                    FROM graph_involvements GROUP BY event_key)
         SELECT e.event_key, e.source_id, e.event_id, e.event_type, e.event_date,
                e.reported_date, e.area, e.agency_type, e.police, e.location_key, e.postcode,
                e.offence, e.cse_flag, e.sexual OR ih.event_key IS NOT NULL AS sexual,
                coalesce(c.has_child, false) AS has_child,
                e.sexual OR ih.event_key IS NOT NULL AS relevant,
-               e.flag_marker OR coalesce(ih.flag_marker, false) AS flag_marker
+               e.flag_marker OR coalesce(ih.flag_marker, false) AS flag_marker,
+               e.presence_worded AND NOT coalesce(c.names_harm, false) AS presence_note
         FROM _events e LEFT JOIN c USING (event_key)
         LEFT JOIN _inherit ih USING (event_key);
         DROP TABLE _events; DROP TABLE _inherit;

@@ -13,12 +13,20 @@ import duckdb
 import pyarrow as pa
 
 from clearsight.graph.rules import default_rules
-from clearsight.graph.settings import LINKING_ROLES, OFFENDING_ROLES
+from clearsight.graph.settings import CHILD_ROLES, LINKING_ROLES, OFFENDING_ROLES, GraphSettings
 from clearsight.graph.statements import _sql_list
 
 
-def write_network_evidence(con: duckdb.DuckDBPyConnection) -> None:
+def write_network_evidence(
+    con: duckdb.DuckDBPyConnection, settings: GraphSettings | None = None
+) -> None:
     rules = default_rules()
+    s = settings or GraphSettings()
+    # Found with an exploited child: the associate in her missing episode, or the suspect
+    # of a harbouring offence against her (records without an exploitation context of
+    # their own, so the offending_role rows above do not hold them).
+    pattern = (s.harbouring_offence_pattern or "$^").replace("'", "''")
+    children = _sql_list(CHILD_ROLES)
     con.register(
         "_rule_arrow",
         pa.table(
@@ -43,6 +51,25 @@ def write_network_evidence(con: duckdb.DuckDBPyConnection) -> None:
             JOIN graph_involvements i USING (entity_id)
             JOIN graph_events e USING (event_key)
             WHERE e.relevant AND list_contains({linking}, i.role) AND m.role <> 'linked'
+            GROUP BY ALL
+            UNION ALL
+            SELECT m.network_id, m.entity_id, 'found_with_exploited_child', i.source_id,
+                   list_sort(list_distinct(list(e.event_key))), min(i.event_date),
+                   max(i.event_date)
+            FROM network_members m
+            JOIN graph_involvements i USING (entity_id)
+            JOIN graph_events e USING (event_key)
+            WHERE NOT e.relevant AND m.role <> 'linked'
+              AND ((e.event_type = 'missing_episode' AND i.role = 'associate')
+                   OR (list_contains({offending}, i.role)
+                       AND coalesce(regexp_matches(lower(e.offence), '{pattern}'), false)))
+              AND EXISTS (
+                  SELECT 1 FROM graph_involvements c JOIN graph_involvements v
+                    ON v.entity_id = c.entity_id AND v.is_child AND v.sexual
+                   AND list_contains({children}, v.role)
+                  WHERE c.event_key = e.event_key AND list_contains({children}, c.role)
+                    AND v.event_key NOT IN (SELECT event_key FROM graph_events
+                                            WHERE flag_marker))
             GROUP BY ALL
             UNION ALL
             SELECT m.network_id, m.entity_id, 'employee_at_offending_location', pl.source_id,

@@ -370,7 +370,8 @@ def _entity_networks(
 ) -> tuple[list[list[int]], list[int | None]]:
     """Networks as entity indices. Area-aware, a network found in one area and one found
     in another are one network only when they share at least
-    ``area_join_min_shared`` people: evidence beyond one bridging person, who otherwise
+    ``area_join_min_shared`` people, and they are at least ``area_join_min_fraction`` of
+    the smaller (one group seen in two areas): evidence beyond one bridging person, who otherwise
     belongs to both. ``near_duplicates`` (entity ids -> pairs among them that may be one
     person) makes such a pair count once: one man the linkage stage left as two records
     is still one bridging person."""
@@ -411,7 +412,11 @@ def _entity_networks(
                 shared_people.setdefault((x, y), set()).add(same(e))
     shared = {pair: len(people) for pair, people in shared_people.items()}
     for (x, y), count in sorted(shared.items()):
-        if count >= settings.area_join_min_shared:
+        smaller = min(len(nets[x]), len(nets[y]))
+        if (
+            count >= settings.area_join_min_shared
+            and count >= settings.area_join_min_fraction * smaller
+        ):
             rx, ry = find(x), find(y)
             if rx != ry:
                 parent[max(rx, ry)] = min(rx, ry)

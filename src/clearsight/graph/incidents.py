@@ -6,7 +6,8 @@ Stated rules (deterministic; each pair of records must meet the first three and 
 the last two):
 
 1. **the same child**: both records name the same resolved child on the child side
-   (victim, subject or missing person): each agency's record is about her;
+   (victim, subject or missing person): each agency's record is about her (a child when
+   any record counts her one: agencies record dates of birth differently);
 2. **different sources**: agencies record an episode once each; a source's own records
    of one episode are its own business (an arrest follows its crime by
    ``related_event_id``);
@@ -15,12 +16,21 @@ the last two):
    within one working day and a child is seen at hospital the same or the next day
    (Working Together to Safeguard Children 2023), while a partner's reported date can
    trail the police's occurred date by days;
-4. **the same people**: another person (not the child) in both records, or
-5. **the same place**: the same location, or the same postcode.
+4. **the same people**: another person (not the child) in both records, in a role other
+   than reporting person in each: the adults she was with, not the parent or carer who
+   reports every episode about her; or
+5. **the same place**: the same location, or the same postcode, with the records at most
+   ``incident_place_only_days`` apart (a hospital sees her the same or the next day; a
+   child seen at one hotel or from one home days apart is a pattern of episodes at a
+   place, not one episode).
 
 Only records of an occurrence count (crime, incident, intelligence, missing episode,
-referral, health attendance, education concern, other), not a strategy meeting, arrest,
-charge or court outcome, which are about an episode rather than records of it.
+referral, health attendance, education concern, other), not an arrest, charge or court
+outcome, which follow a crime by ``related_event_id``. A strategy meeting counts only
+when it records the date of the occurrence it considers (``occurred_date``): the
+strategy discussion Working Together (2023) requires when a child may be suffering
+significant harm is then social care's record of that episode, dated by it; a meeting
+with only its own date is about the child, not about one episode.
 
 The score is the mean of four agreements, each 0 to 1: the child (1), the dates (1 on
 the same day, falling to 0 at one day beyond the window), the people (1 when another
@@ -56,18 +66,27 @@ OCCURRENCE_TYPES: tuple[str, ...] = (
 
 _PAIRS = """
     WITH ev AS (
-        SELECT event_key, source_id, event_date, location_key, postcode
-        FROM graph_events
-        WHERE list_contains({types}, event_type) AND event_date IS NOT NULL
+        SELECT g.event_key, g.source_id, g.event_date, g.location_key, g.postcode
+        FROM graph_events g
+        WHERE g.event_date IS NOT NULL
+          AND (list_contains({types}, g.event_type)
+               OR (g.event_type = 'strategy_meeting' AND EXISTS (
+                   SELECT 1 FROM current_events c
+                   WHERE c.source_id = g.source_id AND c.event_id = g.event_id
+                     AND c.occurred_date IS NOT NULL)))
     ),
+    -- The child side of each record, a person some record counts a child: agencies
+    -- record her date of birth differently, and one record's date can make her 18.
     kids AS (
         SELECT DISTINCT i.event_key, i.entity_id FROM graph_involvements i
         SEMI JOIN ev USING (event_key)
-        WHERE i.is_child AND list_contains({children}, i.role)
+        WHERE list_contains({children}, i.role)
+          AND i.entity_id IN (SELECT entity_id FROM graph_involvements WHERE is_child)
     ),
     people AS (
         SELECT DISTINCT i.event_key, i.entity_id FROM graph_involvements i
         SEMI JOIN ev USING (event_key)
+        WHERE i.role <> 'reporting_person'
     ),
     -- Each child's records in buckets of window + 1 days: two records within the window
     -- are in one bucket or the next, so a child in many records is not paired with all.
@@ -113,8 +132,9 @@ _PAIRS = """
     LEFT JOIN graph_locations l ON l.location_key = a.location_key
     LEFT JOIN shared s USING (ea, eb)
     WHERE len(coalesce(s.others, [])) > 0
-       OR (a.location_key IS NOT NULL AND a.location_key = b.location_key)
-       OR (a.postcode IS NOT NULL AND a.postcode = b.postcode)
+       OR (((a.location_key IS NOT NULL AND a.location_key = b.location_key)
+            OR (a.postcode IS NOT NULL AND a.postcode = b.postcode))
+           AND abs(date_diff('day', a.event_date, b.event_date)) <= {place_days})
     ORDER BY c.ea, c.eb
 """
 
@@ -140,7 +160,10 @@ def link_incidents(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     window = int(s.incident_window_days)
     rows = con.execute(
         _PAIRS.format(
-            types=_sql_list(OCCURRENCE_TYPES), children=_sql_list(CHILD_ROLES), window=window
+            types=_sql_list(OCCURRENCE_TYPES),
+            children=_sql_list(CHILD_ROLES),
+            window=window,
+            place_days=int(s.incident_place_only_days),
         )
     ).fetchall()
     parent: dict[str, str] = {}

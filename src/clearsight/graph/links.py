@@ -9,9 +9,9 @@ import duckdb
 
 from clearsight.graph.offending_side import child_associates
 from clearsight.graph.places import shared_place_evidence
+from clearsight.graph.rules import default_rules
 from clearsight.graph.settings import (
     KNOWING_ASSOCIATIONS,
-    LINKING_ROLES,
     OFFENDING_ROLES,
     GraphSettings,
 )
@@ -28,16 +28,22 @@ def person_links(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
 
 
 def _co_presence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
-    """Co-involved in one event, or in records of one incident (``_evidence`` begins)."""
-    linking = _sql_list(LINKING_ROLES)
+    """Co-involved in one event, or in records of one incident (``_evidence`` begins).
+    The roles each reads are its rule's in the evidence rule pack."""
+    rules = default_rules()
+    linking = _sql_list(rules["co_involved"].roles)
+    incident_roles = _sql_list(rules["same_incident"].roles)
     _timed(
         con,
         f"""
         CREATE OR REPLACE TEMP TABLE _evidence AS
-        -- Co-involved in one event on the offending side.
+        -- Co-involved in one event on the offending side. Not in a presence note (who was
+        -- at a place, naming no child and nobody suspected): a sighting, not offending
+        -- together; its people share the place (``shared_place``) instead.
         WITH inv AS (
             SELECT DISTINCT entity_id, record_key, source_id, event_key, role, event_date, police
             FROM graph_involvements WHERE list_contains({linking}, role)
+              AND event_key NOT IN (SELECT event_key FROM graph_events WHERE presence_note)
         ),
         small AS (
             SELECT event_key FROM inv GROUP BY event_key
@@ -61,7 +67,7 @@ def _co_presence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
             SELECT DISTINCT i.entity_id, i.record_key, i.source_id, i.event_key, i.role,
                    i.event_date, i.police, r.incident_id
             FROM graph_involvements i JOIN incident_records r USING (event_key)
-            WHERE list_contains({linking}, i.role)
+            WHERE list_contains({incident_roles}, i.role)
         ),
         small AS (
             SELECT incident_id FROM inv GROUP BY incident_id
@@ -109,6 +115,7 @@ def _shared_victims(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         ov_assoc AS (
             SELECT adult AS offender, child AS victim,
                    min(CASE WHEN via LIKE 'missing episode %' OR via LIKE 'partner record %'
+                                 OR via LIKE 'harbouring offence %'
                             THEN via ELSE 'association ' || via END) AS event_key,
                    1 AS n_events, list_distinct(list(record_key))[1:{s.max_evidence_items}]
                        AS records,

@@ -91,7 +91,7 @@ def write(
     con.execute("CREATE OR REPLACE TEMP TABLE _ids AS SELECT * FROM _ids_arrow")
     con.unregister("_ids_arrow")
     _write_tables(con, detection.police_networks)
-    write_network_evidence(con)
+    write_network_evidence(con, s)
     con.execute("DROP TABLE _members; DROP TABLE _ids")
     _write_duplicates(con, detection.possible_duplicates)
     return len(nets)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import duckdb
 
-from clearsight.graph.settings import CHILD_ROLES, LINKING_ROLES, GraphSettings
+from clearsight.graph.rules import default_rules, standard_codes
+from clearsight.graph.settings import CHILD_ROLES, LINKING_ROLES, OFFENDING_ROLES, GraphSettings
 from clearsight.graph.statements import _sql_list, _timed
 
 
@@ -87,7 +88,41 @@ def child_associates(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         WHERE p.adult NOT IN (SELECT entity_id FROM child_side)
         """,
     )
+    if s.harbouring_offence_pattern:
+        _harbouring(con, s, ctes)
     _partner_intelligence(con, s, ctes)
+
+
+def _harbouring(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes: str) -> None:
+    """The suspect or offender of a harbouring offence (``harbouring_offence_pattern``:
+    child abduction, the offence behind child abduction warning notices) against a child
+    who is sexually exploited: on the offending side through that record, sharing the
+    child with her offenders, as the adult she is found with while missing is. The
+    record keeps its own context (a child abduction alone is not a sexual offence)."""
+    pattern = s.harbouring_offence_pattern.replace("'", "''")
+    offending = _sql_list(OFFENDING_ROLES)
+    _timed(
+        con,
+        f"""
+        INSERT INTO _child_associates
+        WITH {ctes},
+        pairs AS (
+            SELECT a.entity_id AS adult, c.entity_id AS child,
+                   'harbouring offence ' || e.event_key AS via,
+                   [a.record_key, c.record_key] AS records, e.source_id,
+                   e.event_date::DATE AS date, e.police
+            FROM graph_events e
+            JOIN graph_involvements a USING (event_key)
+            JOIN graph_involvements c USING (event_key)
+            WHERE coalesce(regexp_matches(lower(e.offence), '{pattern}'), false)
+              AND list_contains({offending}, a.role) AND c.role = 'victim'
+              AND a.entity_id <> c.entity_id
+        )
+        SELECT p.adult, p.child, p.via, unnest(p.records), p.source_id, p.date, p.police
+        FROM pairs p SEMI JOIN victims v ON v.entity_id = p.child
+        WHERE p.adult NOT IN (SELECT entity_id FROM child_side)
+        """,
+    )
 
 
 def _partner_intelligence(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes: str) -> None:
@@ -104,6 +139,11 @@ def _partner_intelligence(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes
     no evidence of exploitation. Not a child at that event (a friend named in a referral)
     nor anyone on the child side of any event."""
     children = _sql_list(CHILD_ROLES)
+    # The partner agencies and the role read are the partner_intelligence rule's.
+    rule = default_rules()["partner_intelligence"]
+    # An empty agency list is every agency (the pack's convention).
+    agencies = _sql_list(rule.agencies or tuple(sorted(standard_codes("agencies"))))
+    roles = _sql_list(rule.roles)
     _timed(
         con,
         f"""
@@ -131,8 +171,9 @@ def _partner_intelligence(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes
             FROM graph_events e
             JOIN graph_involvements a USING (event_key)
             JOIN graph_involvements c USING (event_key)
-            WHERE NOT e.police AND e.relevant AND NOT e.flag_marker
-              AND a.role = 'associate' AND NOT coalesce(a.age < {s.child_age}, false)
+            WHERE list_contains({agencies}, e.agency_type) AND e.relevant
+              AND NOT e.flag_marker
+              AND list_contains({roles}, a.role) AND NOT coalesce(a.age < {s.child_age}, false)
               AND c.is_child AND list_contains({children}, c.role)
               AND a.entity_id <> c.entity_id
         )
@@ -198,7 +239,10 @@ def offending_side(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     # An associate in any event with an exploitation context (a strategy meeting, a
     # referral) who is known to someone already involved (an association other than
     # family, a shared phone or vehicle, the same event): the group's less visible members.
-    # Family at a child's strategy meeting are not, unless linked to an offender.
+    # Family at a child's strategy meeting are not, unless linked to an offender. Nobody
+    # on the child side of any event (as for partner intelligence and linked members): an
+    # exploited child is recorded as the associate of the men who exploit her.
+    children = _sql_list(CHILD_ROLES)
     _timed(
         con,
         f"""
@@ -209,6 +253,8 @@ def offending_side(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
             FROM graph_involvements i JOIN graph_events e USING (event_key)
             WHERE e.relevant AND i.role = 'associate'
               AND i.entity_id NOT IN (SELECT entity_id FROM graph_involved)
+              AND i.entity_id NOT IN (SELECT entity_id FROM graph_involvements
+                                      WHERE is_child OR list_contains({children}, role))
             GROUP BY i.entity_id
         ),
         known AS (
@@ -235,7 +281,7 @@ def offending_side(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         INSERT INTO graph_involved
         SELECT adult, 'associate', count(DISTINCT via), min(date), max(date)
         FROM _child_associates
-        WHERE via LIKE 'missing episode %'
+        WHERE (via LIKE 'missing episode %' OR via LIKE 'harbouring offence %')
           AND adult NOT IN (SELECT entity_id FROM graph_involved)
         GROUP BY adult
         """,

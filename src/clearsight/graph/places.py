@@ -106,6 +106,7 @@ def shared_place_evidence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> s
                list_distinct([a.source_id, b.source_id]), least(a.date, b.date),
                a.police AND b.police
         FROM s2 a JOIN s2 b ON a.location_key = b.location_key AND a.entity_id < b.entity_id
-        -- Two people in one event there are co-involved already.
+        -- Two people in one event there are co-involved already, but for a presence note.
         WHERE a.event_key IS NULL OR b.event_key IS NULL OR a.event_key <> b.event_key
+           OR a.event_key IN (SELECT event_key FROM graph_events WHERE presence_note)
     """

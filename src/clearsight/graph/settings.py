@@ -82,8 +82,14 @@ class GraphSettings:
     # Roles that make someone involved when held in an event with an exploitation context.
     involved_roles: tuple[str, ...] = OFFENDING_ROLES
     # An associate is involved only in these event types: adults seen with the child in
-    # intelligence or a missing episode, not family members at a strategy meeting.
-    associate_event_types: tuple[str, ...] = ("intelligence", "missing_episode", "crime")
+    # intelligence, a missing episode or an incident log, not family members at a
+    # strategy meeting.
+    associate_event_types: tuple[str, ...] = (
+        "intelligence",
+        "missing_episode",
+        "crime",
+        "incident",
+    )
     # Someone in no event on the offending side but linked by these link types (family
     # associations aside) to at least this many people who are joins them as an
     # associate: a group member police know only from its phones, vehicles and
@@ -136,6 +142,14 @@ class GraphSettings:
         r"burglary|theft|shoplift|criminal damage|arson|fraud|forgery|handling stolen"
         r"|making off without payment|taking (a )?(motor )?vehicle without"
     )
+    # A record of who was present at a place (a patrol, a visit to premises) that names no
+    # child and nobody suspected is a place sighting: its people give no ``co_involved``
+    # link (``presence_note`` in ``graph_events``; settings.yaml gives the reason).
+    presence_note_pattern: str = (
+        r"\bpatrols?\b|\b(adults|persons|people|males|men) (were )?present\b"
+        r"|no (indication|evidence|intelligence) (that )?(they|the (adults|men|males))"
+        r" (know|knew|are known to|associate)|not known to (each other|one another)"
+    )
     # An associate at an event with an exploitation context (a strategy meeting, a
     # referral) joins the offending side when one of these links (family associations
     # aside) ties them to someone already on it. Not ``same_address``: the child's
@@ -182,12 +196,21 @@ class GraphSettings:
     # count as one person there: one man the linkage stage left as two records in two
     # forces is one bridging person, not two.
     area_join_min_shared: int = 2
+    # ... and when the shared people are at least this share of the smaller network: one
+    # group seen in two areas, not two groups sharing a visiting member or two.
+    area_join_min_fraction: float = 0.5
     # Records of one episode by different agencies (the same child, people or place) are
     # one incident when their dates are at most this many days apart: a referral is
     # decided on within one working day and a child is seen at hospital the same or the
     # next day (Working Together to Safeguard Children 2023), while a partner's reported
     # date can trail the police's occurred date by days (see graph/incidents.py).
+    # The offence of a harbouring adult (settings.yaml gives the reason): against a child
+    # who is sexually exploited, its suspect is on the offending side. Empty: off.
+    harbouring_offence_pattern: str = r"child abduction|harbour"
     incident_window_days: int = 7
+    # Two records sharing only the place (no adult in both) are one incident only when at
+    # most this many days apart (settings.yaml gives the reason).
+    incident_place_only_days: int = 1
     # A place where at least this many children and this many adults were seen over time
     # is a hotspot (contextual safeguarding: several children meeting adults at one place
     # is where to look; one child and one adult is a household or a sighting).
