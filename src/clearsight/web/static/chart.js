@@ -1,0 +1,597 @@
+// The link chart (templates/chart.html): cytoscape with the fcose layout. No inline
+// scripts (the CSP forbids them), nothing loaded from elsewhere.
+(function () {
+  "use strict";
+
+  // Item types: colour and a white glyph drawn as a small SVG (data: URIs are allowed
+  // images under the CSP). The legend uses the same pictures.
+  var GLYPHS = {
+    person: '<circle cx="12" cy="8" r="4"/><path d="M4 21c0-4.4 3.6-7 8-7s8 2.6 8 7z"/>',
+    child: '<circle cx="12" cy="9" r="3.2"/><path d="M6.5 20c0-3.6 2.5-5.6 5.5-5.6s5.5 2 5.5 5.6z"/>',
+    event: '<rect x="4" y="6" width="16" height="14" rx="2"/><rect x="4" y="6" width="16" height="4" fill="#000" fill-opacity=".25"/><rect x="7" y="3" width="2" height="5"/><rect x="15" y="3" width="2" height="5"/>',
+    place: '<path d="M12 2c-3.9 0-7 3-7 6.8C5 14 12 22 12 22s7-8 7-13.2C19 5 15.9 2 12 2zm0 9.5a2.6 2.6 0 1 1 0-5.2 2.6 2.6 0 0 1 0 5.2z"/>',
+    phone: '<rect x="7" y="2" width="10" height="20" rx="2"/><rect x="9" y="5" width="6" height="11" fill="#000" fill-opacity=".3"/>',
+    vehicle: '<path d="M3 15l2-6h14l2 6v4h-2.5a2 2 0 0 1-4 0h-5a2 2 0 0 1-4 0H3z"/><rect x="7" y="10" width="10" height="3" fill="#000" fill-opacity=".3"/>',
+    email: '<rect x="3" y="6" width="18" height="12" rx="1.5"/><path d="M3.5 7l8.5 6 8.5-6" stroke="#000" stroke-opacity=".35" fill="none" stroke-width="1.5"/>',
+    online_account: '<rect x="3" y="4" width="18" height="12" rx="1.5"/><rect x="9" y="17" width="6" height="3"/>'
+  };
+  var COLOURS = {
+    person: "#1d4f91", child: "#c2410c", event: "#4b5563", place: "#7a3a7f",
+    phone: "#2f7d4f", vehicle: "#5b6f1a", email: "#0e7490", online_account: "#0e7490"
+  };
+  var SHAPES = {
+    person: "ellipse", child: "ellipse", event: "round-rectangle", place: "round-diamond",
+    phone: "round-rectangle", vehicle: "round-rectangle", email: "round-rectangle",
+    online_account: "round-rectangle"
+  };
+  // Links: the child's links stand out; involvement in an event is quieter than a
+  // person-to-person link.
+  var CHILD_LINKS = { with_child_at_event: true, victim: true, subject: true, missing_person: true, shared_victim: true };
+  var QUIET_LINKS = { uses: true, associated_with: true, occurred_at: true, suspect: true, offender: true, facilitator: true, associate: true };
+
+  function icon(kind) {
+    var glyph = GLYPHS[kind] || GLYPHS.person;
+    var svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="#fff">' + glyph + "</svg>";
+    return "data:image/svg+xml;utf8," + encodeURIComponent(svg);
+  }
+
+  function style() {
+    return [
+      { selector: "node", style: {
+        label: "data(display)", "font-size": 10, "font-family": "system-ui, sans-serif",
+        color: "#1b1f24", "text-valign": "bottom", "text-halign": "center", "text-margin-y": 3,
+        "text-wrap": "wrap", "text-max-width": 120, "text-background-color": "#ffffff",
+        "text-background-opacity": 0.85, "text-background-padding": 1,
+        width: 30, height: 30, "border-width": 2, "border-color": "#ffffff",
+        "background-color": function (n) { return COLOURS[n.data("kind")] || "#888"; },
+        shape: function (n) { return SHAPES[n.data("kind")] || "ellipse"; },
+        "background-image": function (n) { return icon(n.data("kind")); },
+        "background-width": "70%", "background-height": "70%"
+      } },
+      { selector: "node[kind = 'child']", style: { "border-color": "#fbbf24", "border-width": 3, width: 30, height: 30 } },
+      { selector: "node[kind = 'event']", style: { width: 26, height: 26, "font-size": 9 } },
+      { selector: "node[kind = 'phone'], node[kind = 'vehicle'], node[kind = 'email'], node[kind = 'online_account']", style: { width: 24, height: 24, "font-size": 9 } },
+      { selector: "node[?identified]", style: {} },
+      { selector: "node[!identified]", style: { "border-style": "dashed", "border-color": "#6b7280", "font-style": "italic" } },
+      { selector: "node.expandable", style: { "border-color": "#93c5fd", "border-width": 3 } },
+      { selector: "node.expanded", style: { "border-color": "#1e3a8a", "border-width": 3 } },
+      { selector: "node.pinned", style: { "outline-width": 2, "outline-color": "#111827", "outline-offset": 2 } },
+      { selector: "node.noted", style: { "underlay-color": "#facc15", "underlay-opacity": 0.6, "underlay-padding": 5 } },
+      { selector: "node:selected", style: { "overlay-color": "#2563eb", "overlay-opacity": 0.25, "overlay-padding": 6 } },
+      { selector: "edge", style: {
+        width: function (e) { return 1 + Math.min(e.data("strength") || 1, 6) * 0.6; },
+        "line-color": "#94a3b8", "curve-style": "bezier", "control-point-step-size": 18,
+        label: "", "font-size": 8, color: "#374151", "text-wrap": "wrap",
+        "text-rotation": "autorotate", "text-background-color": "#ffffff",
+        "text-background-opacity": 0.9, "text-background-padding": 1,
+        "line-style": function (e) { var g = e.data("grade"); return g === "police" ? "solid" : (g === "partner" ? "dashed" : "dotted"); }
+      } },
+      // Link labels: every one ("all"); or ("auto") a child's links, the selected items'
+      // links, and the rest once zoomed in far enough to read them; or none.
+      { selector: "edge.labelled", style: { label: "data(label)" } },
+      { selector: "edge.auto", style: { label: "data(label)", "min-zoomed-font-size": 13 } },
+      { selector: "edge.auto.child-link, edge.auto.focus", style: { "min-zoomed-font-size": 0 } },
+      { selector: "edge.child-link", style: { "line-color": "#ea580c" } },
+      { selector: "edge.quiet", style: { "line-color": "#cbd5e1" } },
+      { selector: "edge.noted", style: { "line-color": "#ca8a04" } },
+      { selector: "edge:selected", style: { "line-color": "#2563eb", "z-index": 10 } },
+      { selector: ".user-hidden, .filtered, .orphan", style: { display: "none" } }
+    ];
+  }
+
+  function csrf() { return document.body.dataset.csrf || ""; }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) { throw new Error("the server answered " + r.status); }
+      return r.json();
+    });
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+      body: JSON.stringify(body)
+    });
+  }
+
+  function download(blob, name) {
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+
+  function dayNumber(iso) { return Math.floor(Date.parse(iso + "T00:00:00Z") / 86400000); }
+  function isoOf(day) { return new Date(day * 86400000).toISOString().slice(0, 10); }
+
+  function Chart(box) {
+    this.box = box;
+    this.networkId = box.dataset.network;
+    this.chartId = box.dataset.chart || null;
+    this.status = document.getElementById("chart-status");
+    this.notes = {};
+    this.linkTypes = {};
+    this.labelMode = "auto";
+  }
+
+  Chart.prototype.say = function (text) { if (this.status) { this.status.textContent = text; } };
+
+  Chart.prototype.nodeData = function (n) {
+    var d = { id: n.id, label: n.label, kind: n.kind, role: n.role, identified: n.identified,
+              date: n.date || null, degree: n.degree || 0, via: [] };
+    d.display = n.label;
+    return d;
+  };
+
+  Chart.prototype.addElements = function (nodes, edges, via) {
+    var cy = this.cy, self = this, added = cy.collection();
+    nodes.forEach(function (n) {
+      var existing = cy.getElementById(n.id);
+      if (existing.nonempty()) {
+        if (via && !existing.data("core") && existing.data("via").indexOf(via) < 0) {
+          existing.data("via", existing.data("via").concat([via]));
+        }
+        return;
+      }
+      var d = self.nodeData(n);
+      d.core = !via;
+      d.via = via ? [via] : [];
+      added = added.union(cy.add({ group: "nodes", data: d }));
+    });
+    edges.forEach(function (e) {
+      if (cy.getElementById(e.id).nonempty()) { return; }
+      if (cy.getElementById(e.source).empty() || cy.getElementById(e.target).empty()) { return; }
+      var el = cy.add({ group: "edges", data: {
+        id: e.id, source: e.source, target: e.target, link_type: e.link_type, label: e.label,
+        strength: e.strength, grade: e.grade, first_date: e.first_date, last_date: e.last_date,
+        parts: e.parts || [e] } });
+      if ((e.link_types || [e.link_type]).some(function (t) { return CHILD_LINKS[t]; })) { el.addClass("child-link"); }
+      else if (QUIET_LINKS[e.link_type]) { el.addClass("quiet"); }
+      el.addClass(self.labelMode === "all" ? "labelled" : (self.labelMode === "auto" ? "auto" : ""));
+      added = added.union(el);
+    });
+    this.markExpandable();
+    return added;
+  };
+
+  Chart.prototype.markExpandable = function () {
+    this.cy.nodes().forEach(function (n) {
+      n.toggleClass("expandable", !n.hasClass("expanded") && n.connectedEdges().length < (n.data("degree") || 0));
+    });
+  };
+
+  Chart.prototype.load = function () {
+    var self = this;
+    return getJSON(this.box.dataset.src).then(function (data) {
+      self.data = data;
+      self.cy = window.cytoscape({
+        container: self.box, style: style(), wheelSensitivity: 0.3,
+        minZoom: 0.15, maxZoom: 4, boxSelectionEnabled: true, selectionType: "additive"
+      });
+      window.csChart = self.cy;
+      self.addElements(data.nodes, data.edges, null);
+      self.buildFilters(data);
+      self.buildLegend(data);
+      var saved = data.saved;
+      if (saved) { self.restore(saved); } else { self.layout(true); }
+      self.bind();
+      self.say(self.cy.nodes().length + " items on the chart of " + data.counts.nodes + "; double-click an item to expand it.");
+    }).catch(function (err) {
+      self.box.textContent = "The chart could not be loaded (" + err.message + ").";
+      self.box.dataset.state = "error";
+    });
+  };
+
+  Chart.prototype.restore = function (saved) {
+    var cy = this.cy, self = this;
+    this.notes = saved.notes || {};
+    saved.expanded.forEach(function (id) { cy.getElementById(id).addClass("expanded"); });
+    // Items a saved expansion brought in belong to it: collapsing it removes them.
+    cy.nodes().forEach(function (n) {
+      if (n.data("core") && self.data.core_ids && self.data.core_ids.indexOf(n.id()) < 0) { n.data("core", false); }
+    });
+    saved.expanded.forEach(function (id) {
+      cy.getElementById(id).neighborhood("node").forEach(function (m) {
+        if (self.data.core_ids && self.data.core_ids.indexOf(m.id()) < 0) {
+          m.data("via", m.data("via").concat([id]));
+        }
+      });
+    });
+    Object.keys(saved.positions).forEach(function (id) {
+      var p = saved.positions[id];
+      cy.getElementById(id).position({ x: p[0], y: p[1] });
+    });
+    saved.pinned.forEach(function (id) { cy.getElementById(id).addClass("pinned"); });
+    saved.hidden.forEach(function (id) { cy.getElementById(id).addClass("user-hidden"); });
+    Object.keys(this.notes).forEach(function (id) { self.showNote(cy.getElementById(id)); });
+    var f = saved.filters || {};
+    if (f.from && this.from) { this.from.value = String(dayNumber(f.from)); }
+    if (f.to && this.to) { this.to.value = String(dayNumber(f.to)); }
+    if (f.off) { f.off.forEach(function (t) { var box = self.linkTypes[t]; if (box) { box.checked = false; } }); }
+    if (f.labels) { this.setLabels(f.labels); }
+    document.getElementById("chart-title").value = saved.title;
+    this.markExpandable();
+    this.applyFilters(false);
+    this.cy.fit(this.cy.elements(":visible"), 30);
+    this.done();
+  };
+
+  Chart.prototype.done = function () {
+    this.box.dataset.rendered = String(this.cy.nodes(":visible").length);
+    this.box.dataset.expanded = String(this.cy.nodes(".expanded").length);
+    this.box.dataset.state = "ready";
+  };
+
+  Chart.prototype.layout = function (randomize) {
+    var cy = this.cy, self = this;
+    var shown = cy.elements(":visible");
+    this.box.dataset.state = "busy";
+    if (shown.nodes().length === 0) { this.done(); return; }
+    var fixed = [];
+    shown.nodes(".pinned").forEach(function (n) { fixed.push({ nodeId: n.id(), position: { x: n.position("x"), y: n.position("y") } }); });
+    var options = {
+      name: window.cytoscapeFcose ? "fcose" : "cose", quality: "proof", randomize: randomize && fixed.length === 0,
+      animate: false, fit: true, padding: 30, nodeDimensionsIncludeLabels: true,
+      idealEdgeLength: function (e) { return QUIET_LINKS[e.data("link_type")] ? 80 : 150; },
+      nodeRepulsion: function () { return 9000; }, nodeSeparation: 90, gravity: 0.2,
+      numIter: 4000, packComponents: true, tile: true,
+      fixedNodeConstraint: fixed.length ? fixed : undefined
+    };
+    var run = shown.layout(options);
+    run.one("layoutstop", function () {
+      self.separate();
+      cy.fit(cy.elements(":visible"), 30);
+      self.done();
+    });
+    run.run();
+  };
+
+  // fcose keeps nodes and their labels apart but does not promise it: a few passes push
+  // apart any two items whose label boxes still touch, so no label covers another.
+  Chart.prototype.separate = function () {
+    var nodes = this.cy.nodes(":visible").toArray(), gap = 6;
+    for (var pass = 0; pass < 60; pass++) {
+      var moved = false;
+      var boxes = nodes.map(function (n) { return n.boundingBox({ includeLabels: true, includeOverlays: false }); });
+      for (var i = 0; i < nodes.length; i++) {
+        for (var j = i + 1; j < nodes.length; j++) {
+          var a = boxes[i], b = boxes[j];
+          var dx = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1) + gap;
+          var dy = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1) + gap;
+          if (dx <= 0 || dy <= 0) { continue; }
+          var ni = nodes[i], nj = nodes[j], pi = ni.hasClass("pinned"), pj = nj.hasClass("pinned");
+          if (pi && pj) { continue; }
+          var sx = 0, sy = 0;
+          if (dx < dy) { sx = (a.x1 + a.x2 < b.x1 + b.x2 ? -1 : 1) * dx; }
+          else { sy = (a.y1 + a.y2 < b.y1 + b.y2 ? -1 : 1) * dy; }
+          var shareI = pj ? 1 : (pi ? 0 : 0.5), shareJ = 1 - shareI;
+          ni.shift({ x: sx * shareI, y: sy * shareI });
+          nj.shift({ x: -sx * shareJ, y: -sy * shareJ });
+          boxes[i] = ni.boundingBox({ includeLabels: true, includeOverlays: false });
+          boxes[j] = nj.boundingBox({ includeLabels: true, includeOverlays: false });
+          moved = true;
+        }
+      }
+      if (!moved) { break; }
+    }
+  };
+
+  Chart.prototype.expand = function (node) {
+    var self = this, id = node.id();
+    if (node.hasClass("expanded")) { return Promise.resolve(); }
+    this.box.dataset.state = "busy";
+    var url = "/network/" + encodeURIComponent(this.networkId) + "/chart/expand?node=" + encodeURIComponent(id);
+    return getJSON(url).then(function (data) {
+      var start = node.position();
+      var added = self.addElements(data.nodes, data.edges, id);
+      var i = 0, fresh = added.nodes();
+      fresh.forEach(function (n) {
+        var angle = 2 * Math.PI * i / Math.max(fresh.length, 1); i++;
+        n.position({ x: start.x + 90 * Math.cos(angle), y: start.y + 90 * Math.sin(angle) });
+      });
+      node.addClass("expanded");
+      self.markExpandable();
+      self.applyFilters(false);
+      self.pinDuring(node, function () { self.layout(false); });
+      self.say("Expanded " + node.data("label").split("\n")[0] + ": " + fresh.length + " items added.");
+    }).catch(function (err) { self.say("Could not expand (" + err.message + ")."); self.done(); });
+  };
+
+  // The expanded item stays where the analyst is looking while the rest settles.
+  Chart.prototype.pinDuring = function (node, run) {
+    var was = node.hasClass("pinned");
+    node.addClass("pinned");
+    run();
+    if (!was) { node.removeClass("pinned"); }
+  };
+
+  Chart.prototype.collapse = function (node) {
+    var cy = this.cy, id = node.id();
+    node.removeClass("expanded");
+    var gone = 0;
+    cy.nodes().forEach(function (n) {
+      var via = n.data("via");
+      if (!via || via.indexOf(id) < 0) { return; }
+      via = via.filter(function (v) { return v !== id; });
+      n.data("via", via);
+      if (via.length === 0 && !n.data("core") && !n.hasClass("pinned") && !n.hasClass("expanded")) {
+        n.remove(); gone++;
+      }
+    });
+    this.markExpandable();
+    this.applyFilters(true);
+    this.say("Collapsed " + node.data("label").split("\n")[0] + ": " + gone + " items removed.");
+  };
+
+  Chart.prototype.buildFilters = function (data) {
+    var self = this, box = document.getElementById("link-types");
+    data.link_types.forEach(function (t) {
+      var label = document.createElement("label");
+      var input = document.createElement("input");
+      input.type = "checkbox"; input.value = t; input.checked = true;
+      input.addEventListener("change", function () { self.applyFilters(true); });
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(" " + t.replace(/_/g, " ")));
+      box.appendChild(label);
+      self.linkTypes[t] = input;
+    });
+    this.from = document.getElementById("time-from");
+    this.to = document.getElementById("time-to");
+    var fieldset = document.getElementById("time-filter");
+    if (data.dates.length !== 2) { fieldset.hidden = true; this.from = this.to = null; return; }
+    var lo = dayNumber(data.dates[0]), hi = dayNumber(data.dates[1]);
+    [this.from, this.to].forEach(function (input) {
+      input.min = String(lo); input.max = String(hi); input.step = "1";
+      input.addEventListener("input", function () { self.showRange(); });
+      input.addEventListener("change", function () { self.applyFilters(true); });
+    });
+    this.from.value = String(lo); this.to.value = String(hi);
+    this.showRange();
+  };
+
+  Chart.prototype.range = function () {
+    if (!this.from) { return null; }
+    var a = Number(this.from.value), b = Number(this.to.value);
+    return [Math.min(a, b), Math.max(a, b)];
+  };
+
+  Chart.prototype.showRange = function () {
+    var r = this.range(), out = document.getElementById("time-range");
+    if (r && out) { out.textContent = isoOf(r[0]) + " to " + isoOf(r[1]); }
+  };
+
+  // A link shows when its type is ticked and its dates (if it has any) meet the range;
+  // an event shows when its date is in the range; then whatever has no link left
+  // showing leaves the chart too (no orphans), and the rest is laid out again.
+  Chart.prototype.applyFilters = function (relayout) {
+    var cy = this.cy, self = this, r = this.range();
+    this.showRange();
+    var full = r && Number(this.from.min) === r[0] && Number(this.to.max) === r[1];
+    cy.batch(function () {
+      cy.edges().forEach(function (e) {
+        // A pair's link shows while any of its link types is ticked and in the range.
+        var on = e.data("parts").some(function (p) {
+          var box = self.linkTypes[p.link_type];
+          if (box && !box.checked) { return false; }
+          if (!r || full || !(p.first_date || p.last_date)) { return true; }
+          var a = dayNumber(p.first_date || p.last_date), b = dayNumber(p.last_date || p.first_date);
+          return b >= r[0] && a <= r[1];
+        });
+        e.toggleClass("filtered", !on);
+      });
+      cy.nodes().forEach(function (n) {
+        var d = n.data("date");
+        n.toggleClass("filtered", Boolean(r && !full && d && (dayNumber(d) < r[0] || dayNumber(d) > r[1])));
+      });
+      cy.nodes().removeClass("orphan");
+      cy.nodes().forEach(function (n) {
+        if (n.hasClass("filtered") || n.hasClass("user-hidden")) { return; }
+        var live = n.connectedEdges().filter(function (e) {
+          return !e.hasClass("filtered") && !e.hasClass("user-hidden") &&
+            !e.connectedNodes().some(function (m) { return m.hasClass("filtered") || m.hasClass("user-hidden"); });
+        });
+        n.toggleClass("orphan", live.length === 0 && cy.edges().length > 0);
+      });
+    });
+    var hidden = cy.nodes(".filtered, .orphan").length;
+    document.getElementById("filter-count").textContent = hidden ? hidden + " items out of the filter" : "";
+    if (relayout) { this.layout(false); } else { this.done(); }
+  };
+
+  Chart.prototype.setLabels = function (mode) {
+    this.labelMode = mode;
+    this.cy.edges().toggleClass("labelled", mode === "all").toggleClass("auto", mode === "auto");
+    var box = document.getElementById("link-labels");
+    if (box) { box.value = mode; }
+  };
+
+  Chart.prototype.buildLegend = function (data) {
+    var list = document.getElementById("legend-items");
+    data.legend.forEach(function (item) {
+      var li = document.createElement("li");
+      var swatch = document.createElement("span");
+      swatch.className = "swatch " + "kind-" + item.kind;
+      var img = document.createElement("img");
+      img.src = icon(item.kind); img.alt = ""; img.width = 14; img.height = 14;
+      swatch.appendChild(img);
+      li.appendChild(swatch);
+      li.appendChild(document.createTextNode(" " + item.label));
+      list.appendChild(li);
+    });
+  };
+
+  Chart.prototype.selected = function () { return this.cy.$(":selected"); };
+
+  Chart.prototype.showNote = function (el) {
+    if (el.empty()) { return; }
+    var note = this.notes[el.id()];
+    el.toggleClass("noted", Boolean(note));
+    if (el.isNode()) {
+      el.data("display", note ? el.data("label") + " ✎" : el.data("label"));
+    }
+  };
+
+  Chart.prototype.describe = function () {
+    var sel = this.selected(), panel = document.getElementById("item-detail");
+    var note = document.getElementById("item-note");
+    panel.textContent = "";
+    if (sel.length !== 1) {
+      panel.textContent = sel.length ? sel.length + " items selected." : "Select an item to see it and add a note.";
+      note.disabled = true; note.value = ""; return;
+    }
+    var el = sel[0], d = el.data(), lines = [];
+    if (el.isNode()) {
+      lines.push(d.label.replace("\n", " · "));
+      lines.push((d.kind || "").replace("_", " ") + (d.role ? " · " + d.role.replace(/_/g, " ") : "") + (d.identified ? "" : " · pseudonymised"));
+      if (d.date) { lines.push(d.date); }
+      lines.push(el.connectedEdges().length + " of " + d.degree + " links shown" + (el.hasClass("expanded") ? " · expanded" : ""));
+    } else {
+      d.parts.forEach(function (p) {
+        lines.push(p.link_type.replace(/_/g, " ") + " · strength " + p.strength + (p.first_date ? " · " + p.first_date + (p.last_date !== p.first_date ? " to " + p.last_date : "") : ""));
+      });
+      lines.push(d.first_date ? (d.first_date + (d.last_date && d.last_date !== d.first_date ? " to " + d.last_date : "")) : "no dates you may see");
+      lines.push(d.grade === "police" ? "police-recorded evidence" : (d.grade === "partner" ? "partner-agency evidence only" : "evidence from records outside your access"));
+    }
+    lines.forEach(function (t) { var p = document.createElement("div"); p.textContent = t; panel.appendChild(p); });
+    if (el.isNode() && d.identified && d.kind !== "event" && d.kind !== "place" && !/^(obj|loc):/.test(d.id)) {
+      var a = document.createElement("a");
+      a.href = "/person/" + encodeURIComponent(d.id); a.textContent = "Open person page";
+      panel.appendChild(a);
+    }
+    note.disabled = false;
+    note.value = this.notes[el.id()] || "";
+  };
+
+  Chart.prototype.bind = function () {
+    var cy = this.cy, self = this;
+    cy.on("dbltap", "node", function (evt) {
+      var n = evt.target;
+      if (n.hasClass("expanded")) { self.collapse(n); } else { self.expand(n); }
+    });
+    cy.on("select unselect", function () { self.describe(); });
+    // Moved by hand: kept where the analyst put it when the chart is laid out again.
+    cy.on("dragfree", "node", function (evt) { evt.target.addClass("pinned"); });
+    var on = function (id, fn) { var b = document.getElementById(id); if (b) { b.addEventListener("click", fn); } };
+    on("btn-expand", function () { self.selected().nodes().forEach(function (n) { self.expand(n); }); });
+    on("btn-collapse", function () { self.selected().nodes().forEach(function (n) { self.collapse(n); }); });
+    on("btn-pin", function () {
+      var nodes = self.selected().nodes();
+      var pin = nodes.some(function (n) { return !n.hasClass("pinned"); });
+      nodes.toggleClass("pinned", pin);
+      self.say((pin ? "Pinned " : "Unpinned ") + nodes.length + " items.");
+    });
+    on("btn-hide", function () {
+      var sel = self.selected();
+      sel.addClass("user-hidden").unselect();
+      self.applyFilters(false);
+      self.say("Hid " + sel.length + " items.");
+    });
+    on("btn-show", function () { cy.elements(".user-hidden").removeClass("user-hidden"); self.applyFilters(true); });
+    on("btn-layout", function () { self.layout(false); });
+    on("btn-fit", function () { cy.fit(cy.elements(":visible"), 30); });
+    on("btn-save", function () { self.save(); });
+    on("btn-png", function () { self.exportImage("png"); });
+    on("btn-svg", function () { self.exportImage("svg"); });
+    on("btn-anx", function () { self.exportAnx(); });
+    var labels = document.getElementById("link-labels");
+    if (labels) { labels.addEventListener("change", function () { self.setLabels(labels.value); }); }
+    cy.on("select unselect", "node", function () {
+      cy.edges().removeClass("focus");
+      cy.nodes(":selected").connectedEdges().addClass("focus");
+    });
+    var note = document.getElementById("item-note");
+    note.addEventListener("input", function () {
+      var sel = self.selected();
+      if (sel.length !== 1) { return; }
+      var id = sel[0].id();
+      if (note.value.trim()) { self.notes[id] = note.value; } else { delete self.notes[id]; }
+      self.showNote(sel[0]);
+    });
+    this.describe();
+  };
+
+  Chart.prototype.state = function () {
+    var cy = this.cy, positions = {}, r = this.range(), off = [], self = this;
+    cy.nodes().forEach(function (n) { positions[n.id()] = [Math.round(n.position("x") * 10) / 10, Math.round(n.position("y") * 10) / 10]; });
+    Object.keys(this.linkTypes).forEach(function (t) { if (!self.linkTypes[t].checked) { off.push(t); } });
+    var ids = function (sel) { return cy.elements(sel).map(function (e) { return e.id(); }); };
+    return {
+      title: document.getElementById("chart-title").value.trim() || "Chart of " + this.networkId,
+      positions: positions,
+      pinned: ids("node.pinned"),
+      hidden: ids(".user-hidden"),
+      expanded: ids("node.expanded"),
+      filters: { from: r ? isoOf(r[0]) : null, to: r ? isoOf(r[1]) : null, off: off, labels: this.labelMode },
+      notes: this.notes
+    };
+  };
+
+  Chart.prototype.save = function () {
+    var self = this;
+    var url = this.chartId ? "/chart/" + encodeURIComponent(this.chartId) : "/network/" + encodeURIComponent(this.networkId) + "/charts";
+    this.box.dataset.saved = "saving";
+    return post(url, this.state()).then(function (r) {
+      return r.json().then(function (body) {
+        if (!r.ok) { throw new Error(body.error || r.status); }
+        self.chartId = body.chart_id;
+        self.box.dataset.chart = body.chart_id;
+        self.box.dataset.saved = body.chart_id;
+        if (window.history && window.location.pathname !== body.url) { window.history.replaceState(null, "", body.url); }
+        self.say("Saved as " + body.chart_id + ". It reopens at " + body.url + ".");
+      });
+    }).catch(function (err) { self.box.dataset.saved = "error"; self.say("Not saved: " + err.message); });
+  };
+
+  Chart.prototype.shownIds = function () {
+    var cy = this.cy, positions = {};
+    var nodes = cy.nodes(":visible"), edges = cy.edges(":visible");
+    nodes.forEach(function (n) { positions[n.id()] = [n.position("x"), n.position("y")]; });
+    return { nodes: nodes.map(function (n) { return n.id(); }), edges: edges.map(function (e) { return e.id(); }), positions: positions };
+  };
+
+  Chart.prototype.exportUrl = function () { return "/network/" + encodeURIComponent(this.networkId) + "/chart/export"; };
+
+  // The picture is drawn here from what the chart shows; the server logs the export first.
+  Chart.prototype.exportImage = function (fmt) {
+    var self = this, ids = this.shownIds(), cy = this.cy;
+    var body = { format: fmt, nodes: ids.nodes, edges: ids.edges };
+    return post(this.exportUrl(), body).then(function (r) {
+      if (!r.ok) { throw new Error(r.status); }
+      var name = (self.chartId || self.networkId) + "-chart." + fmt;
+      var blob;
+      if (fmt === "png") {
+        blob = cy.png({ output: "blob", full: true, scale: 2, bg: "#ffffff" });
+      } else {
+        blob = new Blob([cy.svg({ full: true, scale: 1, bg: "#ffffff" })], { type: "image/svg+xml" });
+      }
+      self.box.dataset.exported = fmt + ":" + blob.size;
+      download(blob, name);
+      self.say("Exported " + fmt.toUpperCase() + " of " + ids.nodes.length + " items (logged).");
+    }).catch(function (err) { self.say("Export failed (" + err.message + ")."); });
+  };
+
+  Chart.prototype.exportAnx = function () {
+    var self = this, ids = this.shownIds();
+    return post(this.exportUrl(), { format: "anx", nodes: ids.nodes, edges: ids.edges, positions: ids.positions })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.blob(); })
+      .then(function (blob) {
+        self.box.dataset.exported = "anx:" + blob.size;
+        download(blob, (self.chartId || self.networkId) + "-chart.anx");
+        self.say("Exported i2 ANX of " + ids.nodes.length + " items (logged).");
+      }).catch(function (err) { self.say("Export failed (" + err.message + ")."); });
+  };
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.getElementById("chart");
+    if (!box || !window.cytoscape) { return; }
+    if (window.cytoscapeFcose) { window.cytoscape.use(window.cytoscapeFcose); }
+    if (window.cytoscapeSvg) { window.cytoscape.use(window.cytoscapeSvg); }
+    var chart = new Chart(box);
+    window.csChartView = chart;
+    chart.load();
+  });
+})();
