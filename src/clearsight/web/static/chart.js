@@ -46,7 +46,9 @@
         "background-color": function (n) { return COLOURS[n.data("kind")] || "#888"; },
         shape: function (n) { return SHAPES[n.data("kind")] || "ellipse"; },
         "background-image": function (n) { return icon(n.data("kind")); },
-        "background-width": "70%", "background-height": "70%"
+        // Unclipped: the glyph sits inside the shape anyway, and the SVG export cannot
+        // draw a clipped image.
+        "background-width": "70%", "background-height": "70%", "background-clip": "none"
       } },
       { selector: "node[kind = 'child']", style: { "border-color": "#fbbf24", "border-width": 3, width: 30, height: 30 } },
       { selector: "node[kind = 'event']", style: { width: 26, height: 26, "font-size": 9 } },
@@ -169,7 +171,7 @@
     return getJSON(this.box.dataset.src).then(function (data) {
       self.data = data;
       self.cy = window.cytoscape({
-        container: self.box, style: style(), wheelSensitivity: 0.3,
+        container: self.box, style: style(),
         minZoom: 0.15, maxZoom: 4, boxSelectionEnabled: true, selectionType: "additive"
       });
       window.csChart = self.cy;
@@ -588,8 +590,9 @@
   document.addEventListener("DOMContentLoaded", function () {
     var box = document.getElementById("chart");
     if (!box || !window.cytoscape) { return; }
-    if (window.cytoscapeFcose) { window.cytoscape.use(window.cytoscapeFcose); }
-    if (window.cytoscapeSvg) { window.cytoscape.use(window.cytoscapeSvg); }
+    // Each extension registers itself when cytoscape is already loaded; else here.
+    if (window.cytoscapeFcose && !window.cytoscape("layout", "fcose")) { window.cytoscape.use(window.cytoscapeFcose); }
+    if (window.cytoscapeSvg && !window.cytoscape("core", "svg")) { window.cytoscape.use(window.cytoscapeSvg); }
     var chart = new Chart(box);
     window.csChartView = chart;
     chart.load();
