@@ -20,6 +20,7 @@ from clearsight.access.model import (
 )
 from clearsight.access.passwords import check_strength, hash_password
 from clearsight.audit import record
+from clearsight.store.sql import table_exists
 
 
 @dataclass(frozen=True)
@@ -56,15 +57,8 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    rows = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchall()
-    return bool(rows[0][0])
-
-
 def known_areas(con: duckdb.DuckDBPyConnection) -> list[str]:
-    if not _table_exists(con, "sources"):
+    if not table_exists(con, "sources"):
         return []
     return [
         str(r[0]) for r in con.execute("SELECT DISTINCT area FROM sources ORDER BY 1").fetchall()

@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 
 from clearsight.audit.keys import Head, key_id, keyed_hash, load_key, make_head, parse_head
+from clearsight.store.sql import table_exists
 
 GENESIS = "0" * 64
 
@@ -525,13 +526,6 @@ def _select(con: duckdb.DuckDBPyConnection) -> str:
     return f"{_COLUMNS}, key_id" if _has_key_column(con) else _COLUMNS
 
 
-def _has_log(con: duckdb.DuckDBPyConnection) -> bool:
-    rows = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'audit_log'"
-    ).fetchall()
-    return bool(rows[0][0])
-
-
 def entries(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -543,7 +537,7 @@ def entries(
     newest_first: bool = False,
 ) -> list[AuditEntry]:
     """Entries in ``[start, end)`` (UTC), optionally filtered."""
-    if not _has_log(con):
+    if not table_exists(con, "audit_log"):
         return []
     where: list[str] = []
     params: list[object] = []

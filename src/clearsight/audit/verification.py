@@ -13,12 +13,12 @@ from clearsight.audit.log import (
     AuditEntry,
     VerifyResult,
     _database_file,
-    _has_log,
     _row_to_entry,
     _select,
     chain_hash,
     read_signed_head,
 )
+from clearsight.store.sql import table_exists
 
 
 class _Check:
@@ -110,7 +110,7 @@ def verify(
     if key is None:
         key = load_key(db_file, create=False)
     check = _Check(key)
-    if _has_log(con):
+    if table_exists(con, "audit_log"):
         sql = f"SELECT {_select(con)} FROM audit_log ORDER BY seq"
         for row in con.execute(sql).fetchall():
             check.entry(_row_to_entry(row))

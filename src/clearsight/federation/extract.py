@@ -20,6 +20,7 @@ import duckdb
 
 from clearsight.federation.identifiers import FULL_DATE_SIDE, HASHED_AS, variants
 from clearsight.federation.keys import key_fingerprint, token
+from clearsight.store.sql import table_exists
 
 # 2: a full date's name with year-month or year released as its own kind (``fd_``); a
 # version-1 extract's ``name_ym`` from full dates would be read as a partial date.
@@ -49,17 +50,6 @@ class ExportSummary:
         return asdict(self)
 
 
-def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [table]
-        ).fetchall()[0][0]
-        or con.execute(
-            "SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [table]
-        ).fetchall()[0][0]
-    )
-
-
 def person_units(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """record_key -> the local unit it belongs to: its linked entity, else itself.
 
@@ -72,7 +62,7 @@ def person_units(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
             "SELECT source_id || ':' || person_id FROM current_persons"
         ).fetchall()
     }
-    if _exists(con, "person_entities"):
+    if table_exists(con, "person_entities"):
         for key, entity in con.execute(
             "SELECT record_key, entity_id FROM person_entities"
         ).fetchall():
@@ -204,7 +194,7 @@ def export(
         if f"{s}:{p}" in by_record
     ]
     members: list[dict[str, Any]] = []
-    if _exists(con, "network_records"):
+    if table_exists(con, "network_records"):
         seen: set[tuple[str, str]] = set()
         for network_id, s, p, role in con.execute(
             "SELECT network_id, source_id, person_id, role FROM network_records "

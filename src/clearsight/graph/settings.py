@@ -15,11 +15,10 @@ from typing import Any
 
 import yaml
 
-# Roles that put a person on the offending side of an event. `associate` links people
-# (co-involvement) but on its own does not make anyone a network member.
-OFFENDING_ROLES: tuple[str, ...] = ("suspect", "offender", "facilitator")
-LINKING_ROLES: tuple[str, ...] = (*OFFENDING_ROLES, "associate")
-CHILD_ROLES: tuple[str, ...] = ("victim", "subject", "missing_person")
+from clearsight.standard.roles import CHILD_ROLES as CHILD_ROLES
+from clearsight.standard.roles import LINKING_ROLES as LINKING_ROLES
+from clearsight.standard.roles import OFFENDING_ROLES as OFFENDING_ROLES
+
 # Person–person association types that are evidence two people know one another.
 KNOWING_ASSOCIATIONS: tuple[str, ...] = ("associate_of", "seen_with", "family_of")
 OBJECT_TYPES: tuple[str, ...] = ("phone", "vehicle", "email", "online_account")

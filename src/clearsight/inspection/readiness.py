@@ -17,8 +17,9 @@ from typing import Any
 import duckdb
 import yaml
 
-from clearsight.stats.base import Context, has_table, prepare
+from clearsight.stats.base import Context, prepare
 from clearsight.stats.settings import Settings, load_settings
+from clearsight.store.sql import table_exists
 
 RAG = ("green", "amber", "red", "not_assessed")
 STATUTORY_PARTNERS = ("police", "childrens_social_care", "health")
@@ -88,7 +89,7 @@ def _share(s: Scope, sql: str, what: str, how: str) -> Evidence:
 
 
 def police_flag_agreement(s: Scope) -> Evidence:
-    if not has_table(s.con, "cse_flag_cases"):
+    if not table_exists(s.con, "cse_flag_cases"):
         return Evidence("red", "definitions not applied", "cse_flag_cases is missing")
     return _share(
         s,
@@ -158,7 +159,7 @@ def children_known_to_partners(s: Scope) -> Evidence:
 
 
 def networks_assessed(s: Scope) -> Evidence:
-    if not s.ctx.graph or not has_table(s.con, "networks"):
+    if not s.ctx.graph or not table_exists(s.con, "networks"):
         return Evidence("red", "network detection has not been run", "no networks table")
     row = s.con.execute(
         """SELECT count(DISTINCT d.subject_id), count(DISTINCT n.network_id)
@@ -250,7 +251,7 @@ def median_days_to_charge(s: Scope) -> Evidence:
 
 
 def closed_cases_rescreened(s: Scope) -> Evidence:
-    if not has_table(s.con, "review_queue"):
+    if not table_exists(s.con, "review_queue"):
         return Evidence("red", "never re-screened", "review_queue is missing")
     row = s.con.execute(
         """SELECT (SELECT max(screened_at) FROM review_queue),

@@ -27,6 +27,7 @@ import pyarrow as pa
 from clearsight.language.check import Finding, check, may_find, needs_all_people, people_key
 from clearsight.language.referents import RecordPerson
 from clearsight.language.rules import RulePack, load_rules
+from clearsight.store.sql import table_exists
 
 Decision = Literal["accepted", "dismissed"]
 DECISIONS: tuple[Decision, ...] = ("accepted", "dismissed")
@@ -144,13 +145,6 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the language tables when missing."""
     con.execute(FINDINGS_DDL)
     con.execute(REVIEWS_DDL)
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    rows = con.execute(
-        "SELECT 1 FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchall()
-    return bool(rows)
 
 
 def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
@@ -395,9 +389,9 @@ def list_findings(
     con: duckdb.DuckDBPyConnection, source_id: str | None = None
 ) -> list[StoredFinding]:
     """Stored findings with their latest review, by source, event and position."""
-    if not _has_table(con, "language_findings"):
+    if not table_exists(con, "language_findings"):
         return []
-    reviews = _has_table(con, "language_reviews")
+    reviews = table_exists(con, "language_reviews")
     review_join = (
         " LEFT JOIN (SELECT finding_id, arg_max(decision, reviewed_at) AS decision, "
         "arg_max(reviewed_by, reviewed_at) AS reviewed_by, "

@@ -15,12 +15,12 @@ import duckdb
 
 from clearsight.inspection.readiness import ReadinessItem
 from clearsight.report.findings import findings
-from clearsight.stats.base import has_table
 from clearsight.stats.build import area_label, count_table
 from clearsight.stats.disclosure import publish
 from clearsight.stats.figures import Picture, compute, unavailable
 from clearsight.stats.settings import Settings, load_settings
 from clearsight.stats.table import NATIONAL_KEY, NATIONAL_LABEL, Row, StatTable, Value
+from clearsight.store.sql import table_exists
 
 SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("scale", "Scale", ("scale", "agencies")),
@@ -73,7 +73,7 @@ class ReportResult:
 
 def review_table(con: duckdb.DuckDBPyConnection, areas: list[str]) -> StatTable:
     title = "Closed cases in the review queue, by reason"
-    if not has_table(con, "review_queue"):
+    if not table_exists(con, "review_queue"):
         return unavailable("review_queue", title, "Closed cases have not been re-screened.")
     reasons = (
         ("meets_universal_definition", "Now meets the universal definition"),

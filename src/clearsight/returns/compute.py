@@ -15,8 +15,9 @@ from typing import Any
 import duckdb
 
 from clearsight.returns.dictionary import Dictionary
-from clearsight.stats.base import Context, has_table, prepare
+from clearsight.stats.base import Context, prepare
 from clearsight.stats.table import NATIONAL_KEY
+from clearsight.store.sql import table_exists
 
 # EU member states (ISO 3166-1 alpha-2), for the nationality grouping of the return.
 EU = frozenset(
@@ -103,7 +104,7 @@ def _quote(values: tuple[str, ...]) -> str:
 def _offences_sql(con: duckdb.DuckDBPyConnection) -> str:
     network = (
         "SELECT DISTINCT entity_id FROM network_members"
-        if has_table(con, "network_members")
+        if table_exists(con, "network_members")
         else "SELECT NULL::VARCHAR AS entity_id WHERE false"
     )
     online_objects = (
@@ -112,12 +113,12 @@ def _offences_sql(con: duckdb.DuckDBPyConnection) -> str:
               ON o.source_id = a.source_id AND o.object_id = a.to_id
             WHERE a.from_type = 'event' AND a.to_type = 'object'
               AND o.object_type IN ({_quote(ONLINE_OBJECTS)})"""
-        if has_table(con, "current_associations") and has_table(con, "current_objects")
+        if table_exists(con, "current_associations") and table_exists(con, "current_objects")
         else "SELECT NULL::VARCHAR AS source_id, NULL::VARCHAR AS event_id WHERE false"
     )
     locations = (
         "SELECT source_id, location_id, location_type FROM current_locations"
-        if has_table(con, "current_locations")
+        if table_exists(con, "current_locations")
         else "SELECT NULL::VARCHAR AS source_id, NULL::VARCHAR AS location_id, "
         "NULL::VARCHAR AS location_type WHERE false"
     )
@@ -169,7 +170,7 @@ def _people_sql(con: duckdb.DuckDBPyConnection) -> str:
            JOIN st_map m ON m.source_id = a.source_id AND m.person_id = a.from_id
            WHERE a.from_type = 'person' AND a.to_type = 'location'
              AND a.association_type = 'resides_at' AND l.location_type = 'care_home'"""
-        if has_table(con, "current_associations") and has_table(con, "current_locations")
+        if table_exists(con, "current_associations") and table_exists(con, "current_locations")
         else "SELECT NULL::VARCHAR AS entity_id WHERE false"
     )
     return f"""

@@ -28,7 +28,8 @@ from typing import Any
 import duckdb
 import yaml
 
-from clearsight.stats.base import has_table, prepare
+from clearsight.stats.base import prepare
+from clearsight.store.sql import table_exists
 
 
 class BeaconportError(ValueError):
@@ -126,19 +127,19 @@ def _cases_sql(con: duckdb.DuckDBPyConnection, c: Criteria) -> str:
     networks = (
         "SELECT entity_id, list(DISTINCT network_id ORDER BY network_id) AS nets "
         "FROM network_members GROUP BY entity_id"
-        if has_table(con, "network_members")
+        if table_exists(con, "network_members")
         else "SELECT NULL::VARCHAR AS entity_id, NULL::VARCHAR[] AS nets WHERE false"
     )
     score = (
         "SELECT source_id, event_id, score, case_id FROM review_queue"
-        if has_table(con, "review_queue")
+        if table_exists(con, "review_queue")
         else "SELECT NULL AS source_id, NULL AS event_id, NULL::DOUBLE AS score, "
         "NULL AS case_id WHERE false"
     )
     decided = (
         "SELECT case_id, string_agg(decision || ' by ' || decided_by || ' on ' || "
         "decided_at::DATE, '; ' ORDER BY decided_at) AS reviews FROM review_decisions GROUP BY 1"
-        if has_table(con, "review_decisions")
+        if table_exists(con, "review_decisions")
         else "SELECT NULL AS case_id, NULL AS reviews WHERE false"
     )
     return f"""

@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 
 from clearsight.standard.roles import OFFENDING_ROLES
-from clearsight.stats.base import has_table
+from clearsight.store.sql import table_exists
 
 KINDS = ("universal_only", "local_only")
 
@@ -51,7 +51,7 @@ class FlagItem:
 
 
 def _require(con: duckdb.DuckDBPyConnection) -> None:
-    if not has_table(con, "cse_flag_cases") or not has_table(con, "definition_results"):
+    if not table_exists(con, "cse_flag_cases") or not table_exists(con, "definition_results"):
         raise FlagAuditError(
             "the definitions have not been applied: run 'clearsight analyse' first"
         )
@@ -121,7 +121,7 @@ def flag_queue(
     if kind is not None and kind not in KINDS:
         raise FlagAuditError(f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
     sql = QUEUE_SQL
-    if not has_table(con, "network_members"):
+    if not table_exists(con, "network_members"):
         sql = sql.replace(
             "JOIN network_members m USING (entity_id)",
             "JOIN (SELECT NULL::VARCHAR AS entity_id, NULL::VARCHAR AS network_id "

@@ -10,7 +10,7 @@ from typing import Any, Literal
 import duckdb
 
 from clearsight.review.screen import ensure_tables
-from clearsight.stats.base import has_table
+from clearsight.store.sql import table_exists
 
 Decision = Literal["refer", "no_action"]
 DECISIONS: tuple[Decision, ...] = ("refer", "no_action")
@@ -72,9 +72,9 @@ def list_queue(
     limit: int | None = None,
 ) -> list[QueueEntry]:
     """Cases awaiting a decision (new, or reopened by new evidence), highest score first."""
-    if not has_table(con, "review_queue"):
+    if not table_exists(con, "review_queue"):
         raise ValueError("closed cases have not been screened: run 'clearsight review screen'")
-    if not has_table(con, "review_decisions"):
+    if not table_exists(con, "review_decisions"):
         con.execute(
             "CREATE TEMP TABLE IF NOT EXISTS review_decisions (case_id VARCHAR, "
             "decision VARCHAR, reasons_hash VARCHAR, decided_at TIMESTAMP)"

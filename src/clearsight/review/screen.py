@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import duckdb
 
-from clearsight.stats.base import has_table, prepare
+from clearsight.stats.base import prepare
 from clearsight.stats.settings import Settings, load_settings
+from clearsight.store.sql import table_exists
 
 QUEUE_DDL = """
 CREATE TABLE IF NOT EXISTS review_queue (
@@ -66,7 +67,7 @@ def _reasons_sql(con: duckdb.DuckDBPyConnection, s: Settings) -> str:
     w = r.weight
     cap = r.max_evidence_items
     parts: list[str] = []
-    if has_table(con, "cse_flag_cases"):
+    if table_exists(con, "cse_flag_cases"):
         parts.append(
             f"""
             SELECT c.source_id, c.event_id, 'meets_universal_definition' AS reason,
@@ -79,10 +80,10 @@ def _reasons_sql(con: duckdb.DuckDBPyConnection, s: Settings) -> str:
             WHERE f.universal GROUP BY ALL
             """
         )
-    if has_table(con, "network_members"):
+    if table_exists(con, "network_members"):
         status = (
             "LEFT JOIN network_status ns USING (network_id)"
-            if has_table(con, "network_status")
+            if table_exists(con, "network_status")
             else "LEFT JOIN (SELECT NULL::VARCHAR AS network_id, NULL::VARCHAR AS iicsa_status, "
             "NULL::VARCHAR AS home_office_status) ns USING (network_id)"
         )

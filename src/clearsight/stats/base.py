@@ -13,27 +13,14 @@ from dataclasses import dataclass, field
 import duckdb
 
 from clearsight.stats.table import Provenance
+from clearsight.store.sql import table_exists
 
 # Events that count as exploitation context when the network stage has not been run.
 SEXUAL_OFFENCE = r"(?i)sexual|rape|indecen|groom|exploit|prostitut|traffick|child sex"
-CHILD_ROLES = ("victim", "subject", "missing_person")
-OFFENDING_ROLES = ("suspect", "offender", "facilitator")
-
-
-def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
-            [name],
-        ).fetchall()[0][0]
-        or con.execute(
-            "SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND NOT temporary", [name]
-        ).fetchall()[0][0]
-    )
 
 
 def _nonempty(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    if not has_table(con, name):
+    if not table_exists(con, name):
         return False
     return con.execute(f"SELECT count(*) > 0 FROM {name}").fetchall()[0][0] is True
 
@@ -58,7 +45,7 @@ def _quote(values: tuple[str, ...]) -> str:
 
 def prepare(con: duckdb.DuckDBPyConnection, exclude_sources: tuple[str, ...] = ()) -> Context:
     """Create the ``st_*`` temporary tables; works on a read-only connection."""
-    if not has_table(con, "sources"):
+    if not table_exists(con, "sources"):
         raise ValueError("the store holds no data: run 'clearsight ingest' first")
     excluded = tuple(sorted(exclude_sources))
     con.execute(
@@ -72,8 +59,8 @@ def prepare(con: duckdb.DuckDBPyConnection, exclude_sources: tuple[str, ...] = (
     )
     graph = _nonempty(con, "graph_person_map") and _nonempty(con, "graph_events")
     linkage = _nonempty(con, "person_entities")
-    definitions = has_table(con, "definition_results")
-    language = has_table(con, "language_findings")
+    definitions = table_exists(con, "definition_results")
+    language = table_exists(con, "language_findings")
     if graph:
         entity = "gm.entity_id"
         join = "LEFT JOIN graph_person_map gm USING (source_id, person_id)"
@@ -176,7 +163,7 @@ def _people(con: duckdb.DuckDBPyConnection, graph: bool, definitions: bool) -> N
     """Children who are victims or at risk; suspects and offenders."""
     network_victims = (
         "SELECT entity_id FROM network_victims"
-        if graph and has_table(con, "network_victims")
+        if graph and table_exists(con, "network_victims")
         else "SELECT NULL::VARCHAR AS entity_id WHERE false"
     )
     dfe = (
@@ -212,7 +199,7 @@ def _people(con: duckdb.DuckDBPyConnection, graph: bool, definitions: bool) -> N
     )
     involved = (
         "SELECT entity_id FROM graph_involved"
-        if graph and has_table(con, "graph_involved")
+        if graph and table_exists(con, "graph_involved")
         else "SELECT DISTINCT entity_id FROM st_involvements "
         "WHERE relevant AND role IN ('suspect', 'offender', 'facilitator')"
     )
@@ -233,7 +220,7 @@ def _people(con: duckdb.DuckDBPyConnection, graph: bool, definitions: bool) -> N
         WHERE n.entity_id NOT IN (SELECT entity_id FROM st_children)
         """
     )
-    if graph and has_table(con, "networks"):
+    if graph and table_exists(con, "networks"):
         con.execute(
             """
             CREATE OR REPLACE TEMP TABLE st_networks AS
@@ -254,7 +241,7 @@ def _people(con: duckdb.DuckDBPyConnection, graph: bool, definitions: bool) -> N
 
 def provenance(con: duckdb.DuckDBPyConnection, excluded: tuple[str, ...]) -> Provenance:
     definitions: tuple[str, ...] = ()
-    if has_table(con, "definition_results"):
+    if table_exists(con, "definition_results"):
         definitions = tuple(
             f"{d} {v}"
             for d, v in con.execute(

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from clearsight.stats.base import Context, has_table, prepare
+from clearsight.stats.base import Context, prepare
 from clearsight.stats.build import count_table
 from clearsight.stats.settings import Settings, load_settings
 from clearsight.stats.table import StatTable
+from clearsight.store.sql import table_exists
 
 AGENCY_TYPES = (
     ("police", "Police"),
@@ -116,7 +117,7 @@ def scale(con: duckdb.DuckDBPyConnection, ctx: Context) -> StatTable:
 
 def networks(con: duckdb.DuckDBPyConnection, ctx: Context) -> StatTable:
     title = "Networks meeting each definition"
-    if not ctx.graph or not has_table(con, "networks"):
+    if not ctx.graph or not table_exists(con, "networks"):
         return unavailable("networks", title, "Network detection has not been run.")
     cols: list[tuple[str, str]] = [("networks", "Networks detected")]
     parts = ["count(DISTINCT n.network_id)"]
@@ -145,7 +146,7 @@ def networks(con: duckdb.DuckDBPyConnection, ctx: Context) -> StatTable:
 
 def cocad(con: duckdb.DuckDBPyConnection, ctx: Context) -> StatTable:
     title = "Networks by Hydrant COCAD category"
-    if not ctx.graph or not has_table(con, "network_status"):
+    if not ctx.graph or not table_exists(con, "network_status"):
         return unavailable("cocad", title, "Network detection has not been run.")
     parts = [f"count(*) FILTER (WHERE s.cocad_category = '{k}')" for k, _ in COCAD]
     return count_table(
@@ -240,7 +241,7 @@ def partner_coverage(con: duckdb.DuckDBPyConnection, ctx: Context) -> StatTable:
 
 def partner_networks(con: duckdb.DuckDBPyConnection, ctx: Context) -> StatTable:
     title = "Networks detectable only because partner data was included"
-    if not ctx.graph or not has_table(con, "networks"):
+    if not ctx.graph or not table_exists(con, "networks"):
         return unavailable("partner_networks", title, "Network detection has not been run.")
     return count_table(
         con,

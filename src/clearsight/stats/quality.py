@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import duckdb
 
-from clearsight.stats.base import Context, has_table
+from clearsight.stats.base import Context
 from clearsight.stats.build import count_table
 from clearsight.stats.table import NATIONAL_LABEL, StatTable
+from clearsight.store.sql import table_exists
 
 ETHNICITY = (
     ("recorded", "Self-defined ethnicity recorded"),
@@ -110,7 +111,7 @@ def records(con: duckdb.DuckDBPyConnection) -> StatTable:
 
 def flag_agreement(con: duckdb.DuckDBPyConnection, ctx: Context) -> StatTable:
     title = "Agreement of each agency's CSE flag with the universal definition"
-    if not ctx.definitions or not has_table(con, "cse_flag_cases"):
+    if not ctx.definitions or not table_exists(con, "cse_flag_cases"):
         from clearsight.stats.figures import unavailable
 
         return unavailable("cse_flag_agreement", title, "The definitions have not been applied.")
