@@ -20,12 +20,12 @@ ANALYST = f"analyst-{HOME}"
 READY = "#chart[data-state=ready]"
 
 # Label boxes of every item shown, as cytoscape measures them (model coordinates).
-BOXES = """() => window.csChart.nodes(':visible').map(n => {
+BOXES = """() => window.csChartView.shown().nodes().map(n => {
   const b = n.boundingBox({includeLabels: true, includeOverlays: false});
   return [n.id(), b.x1, b.y1, b.x2, b.y2];
 })"""
-ORPHANS = """() => window.csChart.nodes(':visible')
-  .filter(n => n.connectedEdges(':visible').length === 0).length"""
+ORPHANS = """() => { const shown = window.csChartView.shown();
+  return shown.nodes().filter(n => n.connectedEdges().intersection(shown).length === 0).length; }"""
 
 
 def overlaps(boxes: list[list[Any]]) -> list[tuple[str, str]]:
@@ -108,7 +108,7 @@ def test_expand_filter_note_save_reopen_and_export(
 
     # Filter by time to the first day on the chart: later events leave, no orphans stay.
     later = pg.evaluate(
-        "() => window.csChart.nodes('[kind = \"event\"]:visible')"
+        "() => window.csChartView.shown().nodes('[kind = \"event\"]')"
         ".filter(n => n.data('date') > document.querySelector('#time-range')"
         ".textContent.slice(0, 10)).length"
     )

@@ -218,19 +218,30 @@
     document.getElementById("chart-title").value = saved.title;
     this.markExpandable();
     this.applyFilters(false);
-    this.cy.fit(this.cy.elements(":visible"), 30);
+    this.cy.fit(this.shown(), 30);
     this.done();
   };
 
+  // What the chart shows: items and links no filter, orphan rule or hiding took away.
+  // (Cytoscape's ":visible" lags a class change until the next frame, so it is not used.)
+  var GONE = ".filtered, .orphan, .user-hidden";
+  Chart.prototype.shown = function () {
+    var nodes = this.cy.nodes().not(GONE);
+    var edges = this.cy.edges().not(GONE).filter(function (e) {
+      return e.source().not(GONE).nonempty() && e.target().not(GONE).nonempty();
+    });
+    return nodes.union(edges);
+  };
+
   Chart.prototype.done = function () {
-    this.box.dataset.rendered = String(this.cy.nodes(":visible").length);
+    this.box.dataset.rendered = String(this.shown().nodes().length);
     this.box.dataset.expanded = String(this.cy.nodes(".expanded").length);
     this.box.dataset.state = "ready";
   };
 
   Chart.prototype.layout = function (randomize) {
     var cy = this.cy, self = this;
-    var shown = cy.elements(":visible");
+    var shown = this.shown();
     this.box.dataset.state = "busy";
     if (shown.nodes().length === 0) { this.done(); return; }
     var fixed = [];
@@ -246,7 +257,7 @@
     var run = shown.layout(options);
     run.one("layoutstop", function () {
       self.separate();
-      cy.fit(cy.elements(":visible"), 30);
+      cy.fit(self.shown(), 30);
       self.done();
     });
     run.run();
@@ -255,7 +266,7 @@
   // fcose keeps nodes and their labels apart but does not promise it: a few passes push
   // apart any two items whose label boxes still touch, so no label covers another.
   Chart.prototype.separate = function () {
-    var nodes = this.cy.nodes(":visible").toArray(), gap = 6;
+    var nodes = this.shown().nodes().toArray(), gap = 6;
     for (var pass = 0; pass < 60; pass++) {
       var moved = false;
       var boxes = nodes.map(function (n) { return n.boundingBox({ includeLabels: true, includeOverlays: false }); });
@@ -373,31 +384,29 @@
     var cy = this.cy, self = this, r = this.range();
     this.showRange();
     var full = r && Number(this.from.min) === r[0] && Number(this.to.max) === r[1];
-    cy.batch(function () {
-      cy.edges().forEach(function (e) {
-        // A pair's link shows while any of its link types is ticked and in the range.
-        var on = e.data("parts").some(function (p) {
-          var box = self.linkTypes[p.link_type];
-          if (box && !box.checked) { return false; }
-          if (!r || full || !(p.first_date || p.last_date)) { return true; }
-          var a = dayNumber(p.first_date || p.last_date), b = dayNumber(p.last_date || p.first_date);
-          return b >= r[0] && a <= r[1];
-        });
-        e.toggleClass("filtered", !on);
+    cy.edges().forEach(function (e) {
+      // A pair's link shows while any of its link types is ticked and in the range.
+      var on = e.data("parts").some(function (p) {
+        var box = self.linkTypes[p.link_type];
+        if (box && !box.checked) { return false; }
+        if (!r || full || !(p.first_date || p.last_date)) { return true; }
+        var a = dayNumber(p.first_date || p.last_date), b = dayNumber(p.last_date || p.first_date);
+        return b >= r[0] && a <= r[1];
       });
-      cy.nodes().forEach(function (n) {
-        var d = n.data("date");
-        n.toggleClass("filtered", Boolean(r && !full && d && (dayNumber(d) < r[0] || dayNumber(d) > r[1])));
+      e.toggleClass("filtered", !on);
+    });
+    cy.nodes().forEach(function (n) {
+      var d = n.data("date");
+      n.toggleClass("filtered", Boolean(r && !full && d && (dayNumber(d) < r[0] || dayNumber(d) > r[1])));
+    });
+    cy.nodes().removeClass("orphan");
+    cy.nodes().forEach(function (n) {
+      if (n.hasClass("filtered") || n.hasClass("user-hidden")) { return; }
+      var live = n.connectedEdges().filter(function (e) {
+        return !e.hasClass("filtered") && !e.hasClass("user-hidden") &&
+          !e.connectedNodes().some(function (m) { return m.hasClass("filtered") || m.hasClass("user-hidden"); });
       });
-      cy.nodes().removeClass("orphan");
-      cy.nodes().forEach(function (n) {
-        if (n.hasClass("filtered") || n.hasClass("user-hidden")) { return; }
-        var live = n.connectedEdges().filter(function (e) {
-          return !e.hasClass("filtered") && !e.hasClass("user-hidden") &&
-            !e.connectedNodes().some(function (m) { return m.hasClass("filtered") || m.hasClass("user-hidden"); });
-        });
-        n.toggleClass("orphan", live.length === 0 && cy.edges().length > 0);
-      });
+      n.toggleClass("orphan", live.length === 0 && cy.edges().length > 0);
     });
     var hidden = cy.nodes(".filtered, .orphan").length;
     document.getElementById("filter-count").textContent = hidden ? hidden + " items out of the filter" : "";
@@ -494,7 +503,7 @@
     });
     on("btn-show", function () { cy.elements(".user-hidden").removeClass("user-hidden"); self.applyFilters(true); });
     on("btn-layout", function () { self.layout(false); });
-    on("btn-fit", function () { cy.fit(cy.elements(":visible"), 30); });
+    on("btn-fit", function () { cy.fit(self.shown(), 30); });
     on("btn-save", function () { self.save(); });
     on("btn-png", function () { self.exportImage("png"); });
     on("btn-svg", function () { self.exportImage("svg"); });
@@ -550,7 +559,7 @@
 
   Chart.prototype.shownIds = function () {
     var cy = this.cy, positions = {};
-    var nodes = cy.nodes(":visible"), edges = cy.edges(":visible");
+    var shown = this.shown(), nodes = shown.nodes(), edges = shown.edges();
     nodes.forEach(function (n) { positions[n.id()] = [n.position("x"), n.position("y")]; });
     return { nodes: nodes.map(function (n) { return n.id(); }), edges: edges.map(function (e) { return e.id(); }), positions: positions };
   };
