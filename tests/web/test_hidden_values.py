@@ -248,3 +248,6 @@ def test_no_clear_value_of_a_hidden_person_anywhere(store: Built, role: str) -> 
     assert re.search(
         r'"label":"[a-z_]+: OX-[0-9a-f]{12}"|"label":"[a-z_]+: LX-[0-9a-f]{12}"', graph
     )
+    # And on the link chart, once its items are expanded.
+    charted = "\n".join(t for p, t in seen.items() if p.startswith(f"/network/{network}/chart/"))
+    assert re.search(r'"label":"[a-z_]+: (OX|LX)-[0-9a-f]{12}"', charted)
