@@ -38,7 +38,7 @@
   function style() {
     return [
       { selector: "node", style: {
-        label: "data(display)", "font-size": 10, "font-family": "system-ui, sans-serif",
+        label: "data(display)", "font-size": 11, "font-family": "system-ui, sans-serif",
         color: "#1b1f24", "text-valign": "bottom", "text-halign": "center", "text-margin-y": 3,
         "text-wrap": "wrap", "text-max-width": 120, "text-background-color": "#ffffff",
         "text-background-opacity": 0.85, "text-background-padding": 1,
@@ -51,8 +51,8 @@
         "background-width": "70%", "background-height": "70%", "background-clip": "none"
       } },
       { selector: "node[kind = 'child']", style: { "border-color": "#fbbf24", "border-width": 3, width: 30, height: 30 } },
-      { selector: "node[kind = 'event']", style: { width: 26, height: 26, "font-size": 9 } },
-      { selector: "node[kind = 'phone'], node[kind = 'vehicle'], node[kind = 'email'], node[kind = 'online_account']", style: { width: 24, height: 24, "font-size": 9 } },
+      { selector: "node[kind = 'event']", style: { width: 26, height: 26, "font-size": 10 } },
+      { selector: "node[kind = 'phone'], node[kind = 'vehicle'], node[kind = 'email'], node[kind = 'online_account']", style: { width: 24, height: 24, "font-size": 10 } },
       { selector: "node[?identified]", style: {} },
       { selector: "node[!identified]", style: { "border-style": "dashed", "border-color": "#6b7280", "font-style": "italic" } },
       { selector: "node.expandable", style: { "border-color": "#93c5fd", "border-width": 3 } },
@@ -254,10 +254,11 @@
       numIter: 4000, packComponents: true, tile: true,
       fixedNodeConstraint: fixed.length ? fixed : undefined
     };
-    var run = shown.layout(options);
+    var run = shown.layout(options), started = performance.now();
     run.one("layoutstop", function () {
       self.separate();
       cy.fit(self.shown(), 30);
+      self.box.dataset.layoutMs = String(Math.round(performance.now() - started));
       self.done();
     });
     run.run();
