@@ -14,7 +14,8 @@ come in as the analyst expands a node (``neighbours``), as in i2 Analyst's Noteb
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,15 +99,55 @@ def _label(link_type: str, count: int, first: str | None, last: str | None) -> s
     return text
 
 
+@dataclass(frozen=True)
+class ChartRows:
+    """What the chart reads beyond the network's serving document, for every viewer:
+    its person-to-person links with strength and dates, and its events."""
+
+    links: list[Row]
+    events: list[Row]
+
+
+def read_rows(con: duckdb.DuckDBPyConnection, view: NetworkView) -> ChartRows:
+    return ChartRows(_link_rows(con, view.network_id), _event_rows(con, view))
+
+
+class RowsCache:
+    """``ChartRows`` of recently charted networks: the tables they come from cannot change
+    while the app holds the store (as for ``serving.NetworkCache``), and a chart asks for
+    them again at each expansion."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._items: OrderedDict[str, ChartRows] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, con: duckdb.DuckDBPyConnection, view: NetworkView) -> ChartRows:
+        with self._lock:
+            found = self._items.get(view.network_id)
+            if found is not None:
+                self._items.move_to_end(view.network_id)
+                return found
+        found = read_rows(con, view)
+        with self._lock:
+            self._items[view.network_id] = found
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return found
+
+
 def chart_graph(
     con: duckdb.DuckDBPyConnection,
     view: NetworkView,
     principal: Principal,
     pseudonym: Pseudonymiser,
     sources: dict[str, Row],
+    found: ChartRows | None = None,
 ) -> ChartGraph:
     """The chart of ``view`` (already filtered for ``principal``); ``sources`` is the
-    sources table by id (``queries.read_sources``), for the area of each event's source."""
+    sources table by id (``queries.read_sources``), for the area of each event's source;
+    ``found`` the network's ``ChartRows`` when already read."""
+    found = found or read_rows(con, view)
     roles = {str(m["entity_id"]): str(m.get("role") or "") for m in view.members}
     nodes: dict[str, Row] = {}
     for n in view.nodes:
@@ -124,12 +165,12 @@ def chart_graph(
         area = str((sources.get(source_id) or {}).get("area") or "")
         return visibility(principal, source_id=source_id, area=area) == "identified"
 
-    _person_links(con, view, edges, seen)
+    _person_links(found.links, view, edges, seen)
     for e in view.edges:
         if e["evidence"] in ("uses_object", "location"):
             link_type = "uses" if e["evidence"] == "uses_object" else "associated_with"
             _add(edges, str(e["source"]), str(e["target"]), link_type, 1, None, None, None)
-    _events(con, view, pseudonym, nodes, edges, seen)
+    _events(found.events, view, pseudonym, nodes, edges, seen)
     kept = _merge_pairs(
         {k: e for k, e in edges.items() if e["source"] in nodes and e["target"] in nodes}, nodes
     )
@@ -217,20 +258,21 @@ def _merge_pairs(edges: dict[str, Row], nodes: dict[str, Row]) -> dict[str, Row]
     return merged
 
 
-def _person_links(
-    con: duckdb.DuckDBPyConnection, view: NetworkView, edges: dict[str, Row], seen: Any
-) -> None:
-    """Person-to-person links with their strength (items of evidence) and dates; dates and
-    grade only when the viewer may see a source the evidence came from."""
+def _link_rows(con: duckdb.DuckDBPyConnection, network_id: str) -> list[Row]:
     if not exists(con, "network_links"):
-        return
-    found = rows(
+        return []
+    return rows(
         con,
         "SELECT entity_a, entity_b, link_type, n_evidence, first_date, last_date,"
         " police_evidence, sources FROM network_links WHERE network_id = ?"
         " ORDER BY entity_a, entity_b, link_type",
-        [view.network_id],
+        [network_id],
     )
+
+
+def _person_links(found: list[Row], view: NetworkView, edges: dict[str, Row], seen: Any) -> None:
+    """Person-to-person links with their strength (items of evidence) and dates; dates and
+    grade only when the viewer may see a source the evidence came from."""
     for r in found:
         a, b = view.node_ids.get(str(r["entity_a"])), view.node_ids.get(str(r["entity_b"]))
         if a is None or b is None:
@@ -261,7 +303,7 @@ def _event_rows(con: duckdb.DuckDBPyConnection, view: NetworkView) -> list[Row]:
         """
         WITH i AS (
             SELECT entity_id, event_key, role, is_child FROM graph_involvements
-            WHERE list_contains(?, entity_id)),
+            WHERE entity_id IN (SELECT unnest(?::VARCHAR[]))),
         ev AS (SELECT DISTINCT event_key FROM i WHERE list_contains(?, role) AND NOT is_child)
         SELECT i.entity_id, i.role, i.is_child, e.event_key, e.source_id, e.event_type,
                e.event_date, e.offence, e.police, e.location_key
@@ -274,7 +316,7 @@ def _event_rows(con: duckdb.DuckDBPyConnection, view: NetworkView) -> list[Row]:
 
 
 def _events(
-    con: duckdb.DuckDBPyConnection,
+    found_rows: list[Row],
     view: NetworkView,
     pseudonym: Pseudonymiser,
     nodes: dict[str, Row],
@@ -286,7 +328,7 @@ def _events(
     date, type or place: it shows that the child and adult were recorded together, which
     the network's own membership already says, and nothing of when or what."""
     by_event: dict[str, list[Row]] = defaultdict(list)
-    for r in _event_rows(con, view):
+    for r in found_rows:
         by_event[str(r["event_key"])].append(r)
     pairs: dict[tuple[str, str], list[tuple[str | None, bool | None]]] = defaultdict(list)
     for key, found in by_event.items():

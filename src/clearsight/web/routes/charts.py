@@ -41,8 +41,18 @@ JSON_BODY = Depends(read_json)
 def graph_of(v: Viewer, network_id: str) -> chart.ChartGraph:
     """The network's chart as ``v`` may see it; 404 when the network is not theirs."""
     view = network_of(v, network_id)
-    store = store_of(v.request)
-    return chart.chart_graph(v.con, view, v.principal, pseudonymiser_of(v.request), store.sources())
+    state = v.request.app.state
+    cache: chart.RowsCache | None = getattr(state, "chart_rows", None)
+    if cache is None:
+        cache = state.chart_rows = chart.RowsCache()
+    return chart.chart_graph(
+        v.con,
+        view,
+        v.principal,
+        pseudonymiser_of(v.request),
+        store_of(v.request).sources(),
+        cache.get(v.con, view),
+    )
 
 
 def _bad(message: str) -> JSONResponse:
