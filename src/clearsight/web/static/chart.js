@@ -24,9 +24,8 @@
     phone: "round-rectangle", vehicle: "round-rectangle", email: "round-rectangle",
     online_account: "round-rectangle"
   };
-  // Links: the child's links stand out; involvement in an event is quieter than a
+  // Links: a child's links stand out; involvement in an event is quieter than a
   // person-to-person link.
-  var CHILD_LINKS = { with_child_at_event: true, victim: true, subject: true, missing_person: true, shared_victim: true };
   var QUIET_LINKS = { uses: true, associated_with: true, occurred_at: true, suspect: true, offender: true, facilitator: true, associate: true };
 
   function icon(kind) {
@@ -71,7 +70,8 @@
       // Link labels: every one ("all"); or ("auto") a child's links, the selected items'
       // links, and the rest once zoomed in far enough to read them; or none.
       { selector: "edge.labelled", style: { label: "data(label)" } },
-      { selector: "edge.auto", style: { label: "data(label)", "min-zoomed-font-size": 13 } },
+      // (Cytoscape rounds the zoom up to a power of two here: shown from twice the size.)
+      { selector: "edge.auto", style: { label: "data(label)", "min-zoomed-font-size": 17 } },
       { selector: "edge.auto.child-link, edge.auto.focus", style: { "min-zoomed-font-size": 0 } },
       { selector: "edge.child-link", style: { "line-color": "#ea580c" } },
       { selector: "edge.quiet", style: { "line-color": "#cbd5e1" } },
@@ -151,7 +151,7 @@
         id: e.id, source: e.source, target: e.target, link_type: e.link_type, label: e.label,
         strength: e.strength, grade: e.grade, first_date: e.first_date, last_date: e.last_date,
         parts: e.parts || [e] } });
-      if ((e.link_types || [e.link_type]).some(function (t) { return CHILD_LINKS[t]; })) { el.addClass("child-link"); }
+      if (el.connectedNodes("[kind = 'child']").nonempty()) { el.addClass("child-link"); }
       else if (QUIET_LINKS[e.link_type]) { el.addClass("quiet"); }
       el.addClass(self.labelMode === "all" ? "labelled" : (self.labelMode === "auto" ? "auto" : ""));
       added = added.union(el);
@@ -256,7 +256,9 @@
     };
     var run = shown.layout(options), started = performance.now();
     run.one("layoutstop", function () {
+      var placed = performance.now();
       self.separate();
+      self.box.dataset.separateMs = String(Math.round(performance.now() - placed));
       cy.fit(self.shown(), 30);
       self.box.dataset.layoutMs = String(Math.round(performance.now() - started));
       self.done();
@@ -268,30 +270,38 @@
   // apart any two items whose label boxes still touch, so no label covers another.
   Chart.prototype.separate = function () {
     var nodes = this.shown().nodes().toArray(), gap = 6;
-    for (var pass = 0; pass < 60; pass++) {
+    // Measured once: a label box moves with its item, so the passes are arithmetic and
+    // the items are moved once, at the end.
+    var boxes = nodes.map(function (n) { return n.boundingBox({ includeLabels: true, includeOverlays: false }); });
+    var pinned = nodes.map(function (n) { return n.hasClass("pinned"); });
+    var shift = nodes.map(function () { return { x: 0, y: 0 }; });
+    var push = function (k, dx, dy) {
+      var b = boxes[k];
+      boxes[k] = { x1: b.x1 + dx, x2: b.x2 + dx, y1: b.y1 + dy, y2: b.y2 + dy };
+      shift[k].x += dx; shift[k].y += dy;
+    };
+    for (var pass = 0; pass < 200; pass++) {
       var moved = false;
-      var boxes = nodes.map(function (n) { return n.boundingBox({ includeLabels: true, includeOverlays: false }); });
       for (var i = 0; i < nodes.length; i++) {
         for (var j = i + 1; j < nodes.length; j++) {
           var a = boxes[i], b = boxes[j];
           var dx = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1) + gap;
           var dy = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1) + gap;
-          if (dx <= 0 || dy <= 0) { continue; }
-          var ni = nodes[i], nj = nodes[j], pi = ni.hasClass("pinned"), pj = nj.hasClass("pinned");
-          if (pi && pj) { continue; }
+          if (dx <= 0 || dy <= 0 || (pinned[i] && pinned[j])) { continue; }
           var sx = 0, sy = 0;
           if (dx < dy) { sx = (a.x1 + a.x2 < b.x1 + b.x2 ? -1 : 1) * dx; }
           else { sy = (a.y1 + a.y2 < b.y1 + b.y2 ? -1 : 1) * dy; }
-          var shareI = pj ? 1 : (pi ? 0 : 0.5), shareJ = 1 - shareI;
-          ni.shift({ x: sx * shareI, y: sy * shareI });
-          nj.shift({ x: -sx * shareJ, y: -sy * shareJ });
-          boxes[i] = ni.boundingBox({ includeLabels: true, includeOverlays: false });
-          boxes[j] = nj.boundingBox({ includeLabels: true, includeOverlays: false });
+          var shareI = pinned[j] ? 1 : (pinned[i] ? 0 : 0.5), shareJ = 1 - shareI;
+          push(i, sx * shareI, sy * shareI);
+          push(j, -sx * shareJ, -sy * shareJ);
           moved = true;
         }
       }
       if (!moved) { break; }
     }
+    this.cy.batch(function () {
+      nodes.forEach(function (n, k) { if (shift[k].x || shift[k].y) { n.shift(shift[k]); } });
+    });
   };
 
   Chart.prototype.expand = function (node) {
