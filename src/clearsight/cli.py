@@ -36,6 +36,7 @@ from clearsight.graph.cli import (
     export_network_command,
     export_network_evidence_command,
     export_networks_command,
+    export_store_command,
     network_app,
     networks_command,
 )
@@ -79,6 +80,7 @@ export_app.command("network")(export_network_command)
 export_app.command("beaconport")(export_beaconport_command)
 export_app.command("incidents")(export_incidents_command)
 export_app.command("network-evidence")(export_network_evidence_command)
+export_app.command("store")(export_store_command)
 app.add_typer(stats_app, name="stats")
 app.add_typer(review_app, name="review")
 app.command("report")(report_command)

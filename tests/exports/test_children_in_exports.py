@@ -63,7 +63,7 @@ def test_every_format_links_the_child(scon: duckdb.DuckDBPyConnection) -> None: 
     gexf_ids = {n.get("id"): n.get("label") for n in gexf.iter(f"{GEXF}node")}
     assert gexf_ids
     gexf_edges = [(e.get("source"), e.get("target")) for e in gexf.iter(f"{GEXF}edge")]
-    child_gexf = [k for k in gexf_ids if k == child or gexf_ids[k] == "amelia testchild"]
+    child_gexf = [k for k in gexf_ids if k == child or gexf_ids[k] == "Amelia Testchild"]
     assert child_gexf and any(child_gexf[0] in pair for pair in gexf_edges)
     cy = json.loads(export_network(scon, network_id, "cyjs"))
     elements = cy.get("elements", cy)

@@ -109,8 +109,10 @@ def test_anx_links_name_entities(scon: duckdb.DuckDBPyConnection) -> None:  # no
     root = ET.fromstring(export_network(scon, _abu(scon), "anx"))
     assert root.tag == "Chart"
     assert [c.tag for c in root] == [
+        "AttributeClassCollection",
         "EntityTypeCollection",
         "LinkTypeCollection",
+        "StrengthCollection",
         "ChartItemCollection",
     ]
     entities = {e.get("EntityId") for e in root.iter("Entity")}

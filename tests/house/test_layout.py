@@ -20,7 +20,6 @@ KNOWN_LONG_MODULES = {
 }
 # Over FUNCTION_LINES today: one query or one graph build each.
 KNOWN_LONG_FUNCTIONS = {
-    "clearsight.exports.subgraph.load_subgraph": 122,
     "clearsight.graph.detect.load_graph": 124,
     "clearsight.graph.networks._write_tables": 135,
 }

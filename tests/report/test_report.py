@@ -134,3 +134,65 @@ def test_summary_figures_visible_in_headless_chromium(store: Path, tmp_path: Pat
         )  # type: ignore[index]
         assert page.locator("svg").count() >= 3
         browser.close()
+
+
+def test_area_report_puts_the_force_beside_its_region_and_nationally(
+    store: Path, tmp_path: Path
+) -> None:
+    import re
+
+    con = duckdb.connect(str(store), read_only=True)
+    result = build_report(con, tmp_path / "wy", "west-yorkshire")
+    con.close()
+    front = result.html.read_text().split("<h2>Key findings</h2>")[0]
+    beside = dict(re.findall(r'data-beside="([a-z_]+)">([^<]+)</span>', front))
+    assert set(beside) >= {"victims", "suspects", "partner_only", "median_to_charge"}
+    with (tmp_path / "wy" / "tables" / "scale.csv").open() as handle:
+        rows = {r["row"]: r for r in csv.DictReader(handle)}
+    # West Yorkshire is the only Yorkshire and the Humber force in this store (the other
+    # is Greater Manchester, North West), so the region's figure is its own.
+    for headline, column in (("victims", "victims"), ("suspects", "suspects_offenders")):
+        own, national = rows["west-yorkshire"][column], rows["england-and-wales"][column]
+        # A suppressed force figure ("c") leaves the region's unavailable.
+        region = f"{int(own):,}" if own.isdigit() else "n/a"
+        assert beside[headline] == (
+            f"Yorkshire and the Humber (1 of 4 forces): {region}; "
+            f"England and Wales: {int(national):,}"
+        )
+    # A median does not add up across forces: no region figure is made for it.
+    assert beside["median_to_charge"].startswith("Yorkshire and the Humber (1 of 4 forces): n/a")
+
+
+def test_region_figures_come_from_published_force_figures_only() -> None:
+    from clearsight.report.build import region_comparison
+    from clearsight.stats.table import Column, Row, StatTable
+
+    def table(wy: dict[str, object], sy: dict[str, object]) -> StatTable:
+        columns = [
+            Column("victims", "Victims"),
+            Column("known", "Known"),
+            Column("pct", "%", "percent", numerator="victims", denominator="known"),
+        ]
+        rows = [
+            Row("west-yorkshire", "West Yorkshire", dict(wy)),  # type: ignore[arg-type]
+            Row("south-yorkshire", "South Yorkshire", dict(sy)),  # type: ignore[arg-type]
+            Row("greater-manchester", "Greater Manchester", {"victims": 500, "known": 900}),
+            Row("england-and-wales", "England and Wales", {"victims": 900}, national=True),
+        ]
+        return StatTable("scale", "Scale", columns, rows)
+
+    _, fig = region_comparison(
+        {"scale": table({"victims": 100, "known": 400}, {"victims": 50, "known": 100})},
+        "west-yorkshire",
+    )
+    # Headlines read other columns of other tables; the victims headline reads this one.
+    assert fig["victims"] == (150, 900)
+    label, fig = region_comparison(
+        {"scale": table({"victims": 100, "known": 400}, {"victims": "c", "known": 100})},
+        "west-yorkshire",
+    )
+    # A suppressed force cell makes the region's figure unavailable, never a partial sum.
+    assert fig["victims"] == (None, 900)
+    assert label == "Yorkshire and the Humber (2 of 4 forces)"
+    # A national force has no region.
+    assert region_comparison({}, "british-transport-police") == ("", {})

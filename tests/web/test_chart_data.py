@@ -182,6 +182,12 @@ def test_chart_anx_has_the_charts_items_where_the_analyst_left_them(
     assert moved and (moved[0].get("X"), moved[0].get("Y")) == ("123", "-57")
     types = {t.get("Name") for t in root.iter("LinkType")}
     assert chart.CHILD_LINK in types
+    # Police-graded links are Confirmed; events carry their dates.
+    strengths = {s.get("Strength") for s in root.iter("LinkStyle")}
+    assert "Confirmed" in strengths and strengths <= {"Confirmed", "Unconfirmed"}
+    events = [n for n in graph.nodes.values() if n["kind"] == "event" and n.get("date")]
+    dated = [i for i in root.iter("ChartItem") if i.get("DateSet") == "true"]
+    assert events and len(dated) >= len(events)
 
 
 def _state(**extra: object) -> dict[str, object]:

@@ -10,6 +10,7 @@ email, object, place, address, narrative) recorded only in records they may not 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterable
@@ -146,6 +147,12 @@ def _walk(client: Client, network: str) -> dict[str, str]:
         assert page.status_code == 200
         seen[f"/network/{net}"] = page.text
         seen[f"/network/{net}/graph.json"] = client.get(f"/network/{net}/graph.json").text
+        what_if = client.get(f"/network/{net}/disrupt")
+        assert what_if.status_code == 200
+        seen[f"/network/{net}/disrupt"] = what_if.text
+        seen[f"/network/{net}/disrupt.json"] = client.get(f"/network/{net}/disrupt.json").text
+        for link in re.findall(r'class="show-removal" href="([^"]+)"', what_if.text)[:3]:
+            seen[html.unescape(link)] = client.get(html.unescape(link)).text
         for fmt in OFFERED:
             out = client.post(f"/network/{net}/export", data={"csrf": token, "format": fmt})
             seen[f"/network/{net}/export.{fmt}"] = out.text

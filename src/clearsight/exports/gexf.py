@@ -1,5 +1,6 @@
 """GEXF 1.3 for Gephi. The link type is the attribute ``link_type``: GEXF reserves the edge
-attribute ``type`` for directed / undirected / mutual."""
+attribute ``type`` for directed / undirected / mutual. It is also the edge's ``kind``,
+which GEXF 1.3 uses to keep parallel edges (a person who uses and owns one phone)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,16 @@ import xml.etree.ElementTree as ET
 from clearsight.exports.subgraph import Subgraph
 
 NS = "http://gexf.net/1.3"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+SCHEMA = "http://gexf.net/1.3/gexf.xsd"
 
 
 def to_gexf(graph: Subgraph) -> bytes:
     ET.register_namespace("", NS)
-    root = ET.Element(f"{{{NS}}}gexf", {"version": "1.3"})
+    ET.register_namespace("xsi", XSI)
+    root = ET.Element(
+        f"{{{NS}}}gexf", {"version": "1.3", f"{{{XSI}}}schemaLocation": f"{NS} {SCHEMA}"}
+    )
     meta = ET.SubElement(root, f"{{{NS}}}meta")
     ET.SubElement(meta, f"{{{NS}}}creator").text = "Clearsight"
     ET.SubElement(meta, f"{{{NS}}}description").text = f"Network {graph.network_id}"
@@ -38,7 +44,13 @@ def to_gexf(graph: Subgraph) -> bytes:
         e = ET.SubElement(
             edges,
             f"{{{NS}}}edge",
-            {"id": edge.id, "source": edge.source, "target": edge.target, "label": edge.label},
+            {
+                "id": edge.id,
+                "source": edge.source,
+                "target": edge.target,
+                "label": edge.label,
+                "kind": edge.kind,
+            },
         )
         values = ET.SubElement(e, f"{{{NS}}}attvalues")
         for i, name in enumerate(edge_names):

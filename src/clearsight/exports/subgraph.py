@@ -1,70 +1,114 @@
-"""One network as a small graph: its people, children, objects and places, and the links
-between them with evidence. The writers for each analyst format take this, nothing else."""
+"""One network as a small graph, as one viewer may see it: its people and children, the
+phones, vehicles, accounts and places they use, the events that tie children to members,
+and the links between them with dates and evidence. Every writer (ANX, GraphML, GEXF,
+cytoscape.js) takes this and nothing else, and the command line and the web app both
+build it here (``load_subgraph``), so one network and one viewer give one file.
+
+Every node and edge carries ``network_id``; an analyst who merges charts keeps the
+network each item came from. Names are as recorded (``forenames surname`` of the first
+record, by source and person id, that the viewer may identify), as the agency wrote them
+(the ``_raw`` columns: ingest's normalised forms are lower-cased for matching)."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
 
 import duckdb
 
+from clearsight.exports.model import Edge, Node, Subgraph, text
+from clearsight.exports.places import attach_events, attach_places
+from clearsight.exports.viewer import ExportError, NotVisible, Viewer, with_police
+from clearsight.store.sql import table_exists
 
-class ExportError(ValueError):
-    """The network or format asked for does not exist."""
-
-
-@dataclass
-class Node:
-    id: str
-    kind: str  # person, child, phone, vehicle, email, online_account, location, event
-    label: str
-    attributes: dict[str, str] = field(default_factory=dict)
+__all__ = ["Edge", "ExportError", "Node", "Subgraph", "load_subgraph"]
 
 
-@dataclass
-class Edge:
-    id: str
-    source: str
-    target: str
-    # A person-person link type, or uses / resides_at / employed_at / frequents /
-    # offended_at (person-place), or involved_in (person-event, the role as label).
-    kind: str
-    label: str
-    attributes: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Subgraph:
-    network_id: str
-    attributes: dict[str, str]
-    nodes: list[Node]
-    edges: list[Edge]
-
-
-def _s(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | dict):
-        return json.dumps(value, default=str)
-    return str(value)
-
-
-def load_subgraph(con: duckdb.DuckDBPyConnection, network_id: str) -> Subgraph:
+def load_subgraph(
+    con: duckdb.DuckDBPyConnection, network_id: str, viewer: Viewer | None = None
+) -> Subgraph:
+    """``network_id`` as ``viewer`` may see it (default: the operator, who sees all)."""
+    viewer = with_police(viewer or Viewer(), con)
+    # Statuses exist once the definitions have run (``clearsight analyse``).
+    status = (
+        "LEFT JOIN network_status s USING (network_id)"
+        if table_exists(con, "network_status")
+        else "LEFT JOIN (SELECT NULL AS iicsa_status, NULL AS home_office_status,"
+        " NULL AS cocad_category) s ON true"
+    )
     head = con.execute(
         "SELECT n.*, s.iicsa_status, s.home_office_status, s.cocad_category "
-        "FROM networks n LEFT JOIN network_status s USING (network_id) WHERE network_id = ?",
+        f"FROM networks n {status} WHERE network_id = ?",
         [network_id],
     )
     columns = [d[0] for d in head.description]
     rows = head.fetchall()
     if not rows:
         raise ExportError(f"no network {network_id!r}; see 'clearsight network list'")
-    attributes = {c: _s(v) for c, v in zip(columns, rows[0], strict=True)}
+    attributes = {c: text(v) for c, v in zip(columns, rows[0], strict=True)}
+    records = con.execute(
+        """
+        SELECT r.entity_id, r.source_id, r.person_id,
+               trim(coalesce(p.forenames_raw, p.forenames, '') || ' '
+                    || coalesce(p.surname_raw, p.surname, ''))
+        FROM network_records r
+        LEFT JOIN current_persons p ON p.source_id = r.source_id AND p.person_id = r.person_id
+        WHERE r.network_id = ? ORDER BY r.source_id, r.person_id
+        """,
+        [network_id],
+    ).fetchall()
+    if not viewer.sees_network(str(s) for _e, s, _p, _n in records):
+        raise NotVisible(f"no network {network_id!r} you may see")
+    names: dict[str, str] = {}
+    for entity, source_id, person_id, name in records:
+        if not viewer.identifies(str(source_id)):
+            continue
+        if (str(source_id), str(person_id)) in viewer.sealed:
+            names[entity] = "sealed record"
+        elif name and entity not in names:
+            names[entity] = str(name)
+    pseudonymised = {str(e) for e, *_ in records} - {
+        str(e) for e, s, _p, _n in records if viewer.identifies(str(s))
+    }
+    attributes["pseudonymised_members"] = str(len(pseudonymised))
+
+    def person(entity_id: str) -> tuple[str, str]:
+        """(node id, label) of a member or child."""
+        if entity_id in pseudonymised:
+            alias = viewer.alias("entity", entity_id)
+            return alias, alias
+        return entity_id, names.get(entity_id, entity_id)
+
     nodes: dict[str, Node] = {}
+    ids: dict[str, str] = {}
+    _people(con, network_id, person, nodes, ids)
+    edges: list[Edge] = []
+    _links(con, network_id, viewer, ids, edges)
+    attach_places(con, network_id, viewer, ids, nodes, edges)
+    attach_events(con, network_id, viewer, ids, nodes, edges)
+    items: list[Node | Edge] = [*nodes.values(), *edges]
+    for item in items:
+        item.attributes["network_id"] = network_id
+    return Subgraph(network_id, attributes, list(nodes.values()), edges)
+
+
+def _people(
+    con: duckdb.DuckDBPyConnection,
+    network_id: str,
+    person: Callable[[str], tuple[str, str]],
+    nodes: dict[str, Node],
+    ids: dict[str, str],
+) -> None:
+    """Members (with their rank and the rules that put them there) and children."""
+    rules: dict[str, list[str]] = {}
+    if table_exists(con, "network_evidence"):
+        for entity_id, rule_id in con.execute(
+            "SELECT DISTINCT entity_id, rule_id FROM network_evidence WHERE network_id = ? "
+            "ORDER BY 1, 2",
+            [network_id],
+        ).fetchall():
+            rules.setdefault(str(entity_id), []).append(str(rule_id))
     for (
         entity_id,
-        label,
         role,
         degree,
         betweenness,
@@ -73,151 +117,91 @@ def load_subgraph(con: duckdb.DuckDBPyConnection, network_id: str) -> Subgraph:
         unidentified,
         confirmed,
     ) in con.execute(
-        "SELECT m.entity_id, e.label, m.role, m.degree, m.betweenness, m.brokerage, "
-        "m.key_person_rank, m.unidentified, m.police_confirmed FROM network_members m "
-        "JOIN graph_entities e USING (entity_id) WHERE network_id = ? ORDER BY key_person_rank",
+        "SELECT entity_id, role, degree, betweenness, brokerage, key_person_rank, "
+        "unidentified, police_confirmed FROM network_members WHERE network_id = ? "
+        "ORDER BY key_person_rank, entity_id",
         [network_id],
     ).fetchall():
-        nodes[entity_id] = Node(
-            entity_id,
+        node_id, label = person(str(entity_id))
+        ids[str(entity_id)] = node_id
+        nodes[node_id] = Node(
+            node_id,
             "person",
             label,
             {
-                "role": role,
-                "degree": _s(degree),
-                "betweenness": _s(betweenness),
-                "brokerage": _s(brokerage),
-                "key_person_rank": _s(rank),
-                "unidentified": _s(unidentified).lower(),
+                "role": text(role),
+                "degree": text(degree),
+                "betweenness": text(betweenness),
+                "brokerage": text(brokerage),
+                "key_person_rank": text(rank),
+                "unidentified": text(bool(unidentified)),
                 # Partner intelligence is never presented as a police suspect.
                 "basis": "police-confirmed"
                 if confirmed
                 else "partner intelligence, not police-confirmed",
+                "rules": "; ".join(rules.get(str(entity_id), [])),
             },
         )
-    for entity_id, label, n_events in con.execute(
-        "SELECT v.entity_id, e.label, v.n_events FROM network_victims v "
-        "JOIN graph_entities e USING (entity_id) WHERE network_id = ? ORDER BY entity_id",
-        [network_id],
-    ).fetchall():
-        nodes[entity_id] = Node(
-            entity_id, "child", label, {"role": "victim", "events": _s(n_events)}
+    victims = (
+        con.execute(
+            "SELECT entity_id, n_events, first_date, last_date FROM network_victims "
+            "WHERE network_id = ? ORDER BY entity_id",
+            [network_id],
+        ).fetchall()
+        if table_exists(con, "network_victims")
+        else []
+    )
+    for entity_id, n_events, first, last in victims:
+        node_id, label = person(str(entity_id))
+        ids[str(entity_id)] = node_id
+        nodes.setdefault(
+            node_id,
+            Node(
+                node_id,
+                "child",
+                label,
+                {
+                    "role": "victim",
+                    "events": text(n_events),
+                    "first_date": text(first),
+                    "last_date": text(last),
+                },
+            ),
         )
-    edges: list[Edge] = []
+
+
+def _links(
+    con: duckdb.DuckDBPyConnection,
+    network_id: str,
+    viewer: Viewer,
+    ids: dict[str, str],
+    edges: list[Edge],
+) -> None:
+    """Person-person links; their dates, sources and evidence when the viewer may
+    identify every source behind them."""
     for a, b, link_type, n, sources, first, last, police, evidence in con.execute(
         "SELECT entity_a, entity_b, link_type, n_evidence, sources, first_date, last_date, "
         "police_evidence, evidence FROM network_links WHERE network_id = ? "
         "ORDER BY entity_a, entity_b, link_type",
         [network_id],
     ).fetchall():
+        if str(a) not in ids or str(b) not in ids:
+            continue
+        attributes = {"police_evidence": text(bool(police)), "n_evidence": text(n)}
+        if viewer.identifies_all(str(s) for s in sources or []):
+            attributes |= {
+                "first_date": text(first),
+                "last_date": text(last),
+                "sources": "; ".join(str(s) for s in sources or []),
+                "evidence": text(evidence),
+            }
         edges.append(
             Edge(
                 f"e{len(edges)}",
-                a,
-                b,
-                link_type,
-                link_type.replace("_", " "),
-                {
-                    "n_evidence": _s(n),
-                    "sources": _s(sources),
-                    "first_date": _s(first),
-                    "last_date": _s(last),
-                    "police_evidence": _s(police).lower(),
-                    "evidence": _s(evidence),
-                },
+                ids[str(a)],
+                ids[str(b)],
+                str(link_type),
+                str(link_type).replace("_", " "),
+                attributes,
             )
-        )
-    for object_key, object_type, value, entity_id, via, source in con.execute(
-        "SELECT DISTINCT o.object_key, o.object_type, o.value, po.entity_id, po.via, po.source_id "
-        "FROM network_objects o JOIN graph_person_objects po USING (object_key) "
-        "JOIN network_members m ON m.entity_id = po.entity_id AND m.network_id = o.network_id "
-        "WHERE o.network_id = ? ORDER BY 1, 4, 5, 6",
-        [network_id],
-    ).fetchall():
-        nodes.setdefault(object_key, Node(object_key, object_type, value))
-        edges.append(
-            Edge(f"e{len(edges)}", entity_id, object_key, "uses", via, {"sources": _s([source])})
-        )
-    for location_key, name, postcode, location_type, uses in con.execute(
-        "SELECT location_key, name, postcode, location_type, uses FROM network_locations "
-        "WHERE network_id = ? ORDER BY location_key",
-        [network_id],
-    ).fetchall():
-        nodes[location_key] = Node(
-            location_key,
-            "location",
-            name or postcode or location_key,
-            {"postcode": _s(postcode), "location_type": _s(location_type), "uses": _s(uses)},
-        )
-    # A person who both frequents (lives at, works at) a place and offended there keeps
-    # both links.
-    for entity_id, location_key, how in con.execute(
-        """
-        SELECT DISTINCT m.entity_id, l.location_key, pl.via
-        FROM network_members m JOIN network_locations l USING (network_id)
-        JOIN graph_person_locations pl
-             ON pl.entity_id = m.entity_id AND pl.location_key = l.location_key
-        WHERE m.network_id = ?
-        UNION
-        SELECT DISTINCT m.entity_id, l.location_key, 'offended_at'
-        FROM network_members m JOIN network_locations l USING (network_id)
-        JOIN graph_involvements i ON i.entity_id = m.entity_id
-        JOIN graph_events e ON e.event_key = i.event_key
-             AND e.location_key = l.location_key AND e.relevant
-        WHERE m.network_id = ? AND i.role IN ('suspect', 'offender', 'facilitator', 'associate')
-        ORDER BY 1, 2, 3
-        """,
-        [network_id, network_id],
-    ).fetchall():
-        edges.append(Edge(f"e{len(edges)}", entity_id, location_key, how, how.replace("_", " ")))
-    _child_events(con, network_id, nodes, edges)
-    return Subgraph(network_id, attributes, list(nodes.values()), edges)
-
-
-def _child_events(
-    con: duckdb.DuckDBPyConnection, network_id: str, nodes: dict[str, Node], edges: list[Edge]
-) -> None:
-    """Each child offended against, linked to the events that involve her and a member,
-    and each such event to the members in it: no child is an isolated node."""
-    for event_key, event_type, date, offence, source, entity_id, role in con.execute(
-        """
-        WITH people AS (
-            SELECT entity_id FROM network_members WHERE network_id = $1
-            UNION SELECT entity_id FROM network_victims WHERE network_id = $1
-        ),
-        ev AS (
-            SELECT DISTINCT c.event_key FROM network_victims v
-            JOIN graph_involvements c ON c.entity_id = v.entity_id AND c.is_child
-            JOIN graph_involvements o ON o.event_key = c.event_key
-            JOIN network_members m ON m.entity_id = o.entity_id AND m.network_id = $1
-            WHERE v.network_id = $1
-        )
-        SELECT DISTINCT e.event_key, e.event_type, e.event_date, e.offence, e.source_id,
-               i.entity_id, i.role
-        FROM ev JOIN graph_events e USING (event_key)
-        JOIN graph_involvements i USING (event_key)
-        WHERE i.entity_id IN (SELECT entity_id FROM people)
-        ORDER BY 1, 6, 7
-        """,
-        [network_id],
-    ).fetchall():
-        if entity_id not in nodes:
-            continue
-        label = f"{event_type} {date or ''}".strip()
-        nodes.setdefault(
-            event_key,
-            Node(
-                event_key,
-                "event",
-                label,
-                {
-                    "event_type": _s(event_type),
-                    "date": _s(date),
-                    "offence": _s(offence),
-                    "source": _s(source),
-                },
-            ),
-        )
-        edges.append(
-            Edge(f"e{len(edges)}", entity_id, event_key, "involved_in", role, {"role": role})
         )

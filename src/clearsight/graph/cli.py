@@ -1,13 +1,14 @@
 """Command functions for ``clearsight networks``, ``clearsight network ...`` and
-``clearsight export networks|network``. The main app registers them; errors are raised as
-ValueError (one line, non-zero exit through the main entry point)."""
+``clearsight export networks|network|store``. The main app registers them; errors are
+raised as ValueError (one line, non-zero exit through the main entry point)."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import duckdb
 import typer
@@ -16,6 +17,9 @@ from rich.table import Table
 
 from clearsight.commandline import DbOption
 from clearsight.store import connect, resolve_db_path
+
+if TYPE_CHECKING:
+    from clearsight.exports.viewer import Viewer
 
 out = Console()
 err = Console(stderr=True)
@@ -326,6 +330,67 @@ def network_show(
         out.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
+@network_app.command("disrupt")
+def network_disrupt(
+    network_id: Annotated[str, typer.Argument(help="A network id from 'network list'.")],
+    db: DbOption = None,
+    top: Annotated[int, typer.Option("--top", help="At most this many people (0: all).")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Disruption what-if: the members whose removal most fragments the network (key-player
+    fragmentation and distance-weighted fragmentation, betweenness beside them), each with
+    the network left after removal in words, and small greedy sets. Children are never
+    ranked. An aid to a decision, never an instruction."""
+    from clearsight.graph import disruption
+
+    # Read-only, like 'network show': the store stays usable by a running web app.
+    con = _open(db, read_only=True)
+    try:
+        _require_networks(con)
+        found = disruption.from_store(con, network_id)
+        name = disruption.names_from(
+            {
+                str(p): str(label or p)
+                for p, label in con.execute(
+                    "SELECT entity_id, label FROM graph_entities WHERE list_contains(?, entity_id)",
+                    [list(found.people)],
+                ).fetchall()
+            }
+        )
+    finally:
+        con.close()
+
+    if as_json:
+        print(json.dumps(disruption.as_document(found, name, top), default=str, indent=2))
+        return
+    table = Table(
+        title=f"Disruption what-if: {network_id} ({len(found.people)} people, "
+        f"{len(found.links)} linked pairs)",
+        caption=disruption.NOTE,
+    )
+    for heading in ("rank", "person", "F after", "DF after", "betweenness (rank)", "why"):
+        table.add_column(heading)
+    for r in found.ranked[:top] if top else found.ranked:
+        df = r.removal.distance_fragmentation
+        table.add_row(
+            str(r.rank),
+            name(r.entity_id),
+            f"{r.removal.fragmentation:.2f}",
+            "" if df is None else f"{df:.2f}",
+            f"{r.betweenness:.1f} ({r.betweenness_rank})",
+            disruption.explain(found, r, name),
+        )
+    out.print(table)
+    for s in found.sets:
+        out.print(
+            f"Set of {len(s.removed)}: " + disruption.describe(found, s, name),
+            highlight=False,
+            markup=False,
+        )
+    for entity_id, why in sorted(found.not_ranked.items()):
+        out.print(f"Not ranked: {name(entity_id)} ({why}).", highlight=False, markup=False)
+
+
 def export_networks_command(
     db: DbOption = None,
     out_path: Annotated[
@@ -371,21 +436,109 @@ def export_network_evidence_command(
     err.print(f"{n:,} rows written to {out_path}")
 
 
-def export_network_command(
-    network_id: Annotated[str, typer.Argument(help="A network id from 'network list'.")],
-    fmt: Annotated[str, typer.Option("--format", help="anx, graphml, gexf or cyjs.")] = "graphml",
-    out_path: Annotated[
-        Path | None, typer.Option("--out", help="File to write (default: standard output).")
-    ] = None,
-    db: DbOption = None,
-) -> None:
-    """One network as an Analyst's Notebook chart, GraphML, GEXF or cytoscape.js JSON."""
-    from clearsight.exports import export_network
+FormatOption = Annotated[
+    str, typer.Option("--format", help="anx, graphml, gexf or cyjs (cytoscape.js JSON).")
+]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", help="File to write (default: standard output).")
+]
+UserOption = Annotated[
+    str | None,
+    typer.Option(
+        "--user",
+        help="Write what this web user may see (their area or agency, pseudonyms for the "
+        "rest), byte for byte what the web app exports for them. Default: every record.",
+    ),
+]
 
-    con = _open(db, read_only=True)
-    _require_networks(con)
-    data = export_network(con, network_id, fmt)
+
+def export_viewer(con: duckdb.DuckDBPyConnection, db_path: Path | None, user: str | None) -> Viewer:
+    """The operator's full view, or with ``user`` that user's scope (their role, area or
+    agency, and the web app's pseudonym key), as the web app exports it for them."""
+    from clearsight.access import Pseudonymiser, load_key, load_principal, visibility
+    from clearsight.exports.viewer import (
+        ExportError,
+        operator_viewer,
+        scoped_viewer,
+        sealed_records,
+    )
+    from clearsight.store.sql import table_exists
+
+    if user is None:
+        return operator_viewer(con)
+    principal = load_principal(con, user) if table_exists(con, "users") else None
+    if principal is None:
+        raise ExportError(f"no enabled user {user!r}; see 'clearsight users list'")
+    return scoped_viewer(
+        con,
+        lambda s, a: visibility(principal, source_id=s, area=a) == "identified",
+        every_network=principal.role == "national",
+        pseudonym=Pseudonymiser(load_key(db_path)),
+        sealed=sealed_records(con),
+    )
+
+
+def _export(
+    db: Path | None,
+    out_path: Path | None,
+    user: str | None,
+    target: str,
+    write: Callable[[duckdb.DuckDBPyConnection, Viewer], bytes],
+    fmt: str,
+) -> None:
+    """Write one export and log it as a disclosure, as the web app logs its exports."""
+    from clearsight import audit
+    from clearsight.commandline import cli_actor
+
+    path = resolve_db_path(db)
+    con = connect(path)
+    try:
+        _require_networks(con)
+        data = write(con, export_viewer(con, path, user))
+        audit.record(
+            con,
+            actor=cli_actor(),
+            action="export",
+            target=target,
+            details={"format": fmt, "as_user": user, "bytes": len(data)},
+        )
+    finally:
+        con.close()
     if out_path is None:
         sys.stdout.buffer.write(data)
     else:
         out_path.write_bytes(data)
+
+
+def export_network_command(
+    network_id: Annotated[str, typer.Argument(help="A network id from 'network list'.")],
+    fmt: FormatOption = "graphml",
+    out_path: OutOption = None,
+    user: UserOption = None,
+    db: DbOption = None,
+) -> None:
+    """One network as an Analyst's Notebook chart, GraphML, GEXF or cytoscape.js JSON,
+    written through the web app's code path (docs/exports.md); audited."""
+    from clearsight.exports import export_network
+
+    _export(
+        db,
+        out_path,
+        user,
+        f"network:{network_id}",
+        lambda con, viewer: export_network(con, network_id, fmt, viewer),
+        fmt,
+    )
+
+
+def export_store_command(
+    fmt: FormatOption = "graphml",
+    out_path: OutOption = None,
+    user: UserOption = None,
+    db: DbOption = None,
+) -> None:
+    """Every network and its evidence as one graph: a person in two networks is one node;
+    audited."""
+    from clearsight.exports import export_store
+
+    _export(db, out_path, user, "store", lambda con, viewer: export_store(con, fmt, viewer), fmt)

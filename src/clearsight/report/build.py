@@ -15,6 +15,7 @@ import duckdb
 
 from clearsight.inspection.readiness import ReadinessItem
 from clearsight.report.findings import findings
+from clearsight.standard import load_standard
 from clearsight.stats.build import area_label, count_table
 from clearsight.stats.disclosure import publish
 from clearsight.stats.figures import Picture, compute, unavailable
@@ -121,66 +122,105 @@ def _value(table: StatTable | None, row_key: str, column: str) -> Value:
     return None
 
 
+# The headline figures of page 1: (id, label, table, column).
+HEADLINES: tuple[tuple[str, str, str, str], ...] = (
+    ("victims", "Children who are victims", "scale", "victims"),
+    ("at_risk", "Children at risk", "scale", "at_risk"),
+    ("suspects", "Suspects and offenders", "scale", "suspects_offenders"),
+    (
+        "networks_iicsa",
+        "Networks meeting the IICSA definition",
+        "networks",
+        "iicsa-organised-network:meets",
+    ),
+    (
+        "partner_only",
+        "Children known only to partner agencies (%)",
+        "partner_coverage",
+        "pct_partner_only",
+    ),
+    (
+        "suspect_ethnicity_not_recorded",
+        "Suspects with self-defined ethnicity not recorded (%)",
+        "ethnicity_suspects",
+        "pct_not_recorded",
+    ),
+    ("median_to_charge", "Median days from recording to charge", "", "median"),
+    ("open_old", "Open investigations older than {days} days", "open_investigations", "older"),
+    ("review_cases", "Closed cases to review again", "review_queue", "cases"),
+    (
+        "language_rate",
+        "Victim-blaming findings per 1,000 narratives",
+        "language",
+        "per_1000",
+    ),
+)
+
+
 def summary(
     tables: dict[str, StatTable], key: str, s: Settings
 ) -> list[tuple[str, str, Value, str]]:
     """Headline figures: (id, label, published value, note)."""
-    t = tables.get
-    median = _value(t("timeliness_recorded_to_charge"), key, "median")
     cmp = s.timeliness.comparison
     days = s.timeliness.open_older_than_days
-    return [
-        ("victims", "Children who are victims", _value(t("scale"), key, "victims"), ""),
-        ("at_risk", "Children at risk", _value(t("scale"), key, "at_risk"), ""),
-        (
-            "suspects",
-            "Suspects and offenders",
-            _value(t("scale"), key, "suspects_offenders"),
-            "",
-        ),
-        (
-            "networks_iicsa",
-            "Networks meeting the IICSA definition",
-            _value(t("networks"), key, "iicsa-organised-network:meets"),
-            "",
-        ),
-        (
-            "partner_only",
-            "Children known only to partner agencies (%)",
-            _value(t("partner_coverage"), key, "pct_partner_only"),
-            "",
-        ),
-        (
-            "suspect_ethnicity_not_recorded",
-            "Suspects with self-defined ethnicity not recorded (%)",
-            _value(t("ethnicity_suspects"), key, "pct_not_recorded"),
-            "",
-        ),
-        (
-            "median_to_charge",
-            "Median days from recording to charge",
-            median,
-            f"published comparison: {cmp.median_days:g} days",
-        ),
-        (
-            "open_old",
-            f"Open investigations older than {days} days",
-            _value(t("open_investigations"), key, "older"),
-            "",
-        ),
-        (
-            "review_cases",
-            "Closed cases to review again",
-            _value(t("review_queue"), key, "cases"),
-            "",
-        ),
-        (
-            "language_rate",
-            "Victim-blaming findings per 1,000 narratives",
-            _value(t("language"), key, "per_1000"),
-            "",
-        ),
-    ]
+    out: list[tuple[str, str, Value, str]] = []
+    for hid, label, table, column in HEADLINES:
+        note = (
+            f"published comparison: {cmp.median_days:g} days" if hid == "median_to_charge" else ""
+        )
+        value = _value(tables.get(table or "timeliness_recorded_to_charge"), key, column)
+        out.append((hid, label.format(days=days), value, note))
+    return out
+
+
+def region_comparison(
+    tables: dict[str, StatTable], area: str
+) -> tuple[str, dict[str, tuple[Value, Value]]]:
+    """Each headline for the force's police region and for England and Wales, beside the
+    force's own: (region label, {headline id: (region, national)}).
+
+    A region's figure is made only from the published, disclosure-controlled figures of
+    its forces in the store (a sum of counts, or a percentage or rate from summed
+    numerators and denominators), so it discloses nothing the force rows do not; it is
+    not available when a force's cell is suppressed, or for a figure that does not add
+    up (a median).
+    """
+    region = load_standard().regions.get(area)
+    if region is None:
+        return "", {}
+    members = [a for a, (code, _) in load_standard().regions.items() if code == region[0]]
+    figures: dict[str, tuple[Value, Value]] = {}
+    for hid, _label, table_name, column in HEADLINES:
+        table = tables.get(table_name or "timeliness_recorded_to_charge")
+        national = _value(table, NATIONAL_KEY, column)
+        figures[hid] = (_combined(table, members, column), national)
+    present = {r.key for t in tables.values() for r in t.rows}
+    in_store = sum(1 for a in members if a in present)
+    return f"{region[1]} ({in_store} of {len(members)} forces)", figures
+
+
+def _combined(table: StatTable | None, areas: list[str], column: str) -> Value:
+    if table is None or table.unavailable:
+        return None
+    rows = [r for r in table.rows if r.key in areas]
+    col = next((c for c in table.columns if c.key == column), None)
+    if not rows or col is None:
+        return None
+
+    def total(key: str) -> int | None:
+        values = [r.values.get(key) for r in rows]
+        if any(not isinstance(v, int) or isinstance(v, bool) for v in values):
+            return None
+        return sum(int(v) for v in values if isinstance(v, int))
+
+    if col.kind == "count":
+        return total(column)
+    if col.kind in ("percent", "rate") and col.numerator and col.denominator:
+        num, den = total(col.numerator), total(col.denominator)
+        if num is None or not den:
+            return None
+        return round(col.per * num / den, 1)
+    return None
 
 
 def _charts(tables: dict[str, StatTable], rows_key: str | None) -> dict[str, list[str]]:
@@ -351,11 +391,11 @@ def build_report(
     source_areas = {
         str(a): str(b) for a, b in con.execute("SELECT source_id, area FROM st_sources").fetchall()
     }
-    published = {
-        n: _select(publish(t, s.disclosure), area, source_areas) for n, t in picture.tables.items()
-    }
+    controlled = {n: publish(t, s.disclosure) for n, t in picture.tables.items()}
+    published = {n: _select(t, area, source_areas) for n, t in controlled.items()}
     key = area or NATIONAL_KEY
     headline = summary(published, key, s)
+    region_label, beside = region_comparison(controlled, area) if area else ("", {})
     from clearsight.inspection import readiness
 
     # Readiness reads the st_* tables again; the tables above are already computed.
@@ -392,6 +432,8 @@ def build_report(
         provenance=_area_provenance(ctx.provenance.as_dict(), source_areas, area),
         national_sources=len(source_areas),
         summary=headline,
+        region_label=region_label,
+        beside=beside,
         findings=findings(published, key, s, picture.tables),
         readiness=[i for i in ready if i.area == area] if area else [],
         readiness_matrix=_readiness_matrix(ready) if area is None else [],

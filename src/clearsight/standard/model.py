@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import graphlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -147,6 +147,8 @@ class Standard:
     tables: Mapping[str, Table]  # in load order: a table comes after those it references
     manifest: Mapping[str, ManifestField]
     areas: Mapping[str, str]
+    # area code -> (region code, region label); national forces are in no region.
+    regions: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def longest_value(self) -> int:
@@ -206,7 +208,32 @@ def load_standard(directory: Path | None = None) -> Standard:
         tables={name: tables[name] for name in ordered},
         manifest=manifest,
         areas=context.areas,
+        regions=_regions(root / "regions.yaml", context.areas),
     )
+
+
+def _regions(path: Path, areas: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """Each area's police region, checked: known area codes only, and every area in
+    exactly one region unless it is listed as a national force."""
+    data = _read(path)
+    found: dict[str, tuple[str, str]] = {}
+    for code, spec in (data.get("regions") or {}).items():
+        where = f"{path.name}: region {code}"
+        if not isinstance(spec, dict) or not spec.get("label") or not spec.get("areas"):
+            raise SchemaError(f"{where}: needs a label and a list of areas")
+        for area in spec["areas"]:
+            if area not in areas:
+                raise SchemaError(f"{where}: unknown area code {area!r}")
+            if area in found:
+                raise SchemaError(f"{where}: {area!r} is already in region {found[area][0]!r}")
+            found[area] = (str(code), str(spec["label"]))
+    national = set(data.get("national_forces") or ())
+    for area in national - set(areas):
+        raise SchemaError(f"{path.name}: national_forces: unknown area code {area!r}")
+    missing = sorted(set(areas) - set(found) - national)
+    if missing:
+        raise SchemaError(f"{path.name}: areas in no region: {', '.join(missing)}")
+    return found
 
 
 @dataclass(frozen=True)

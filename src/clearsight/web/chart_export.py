@@ -1,15 +1,13 @@
 """The link chart's current items as an i2 ANX chart, through the exports package's own
-ANX writer (one writer for the CLI, the network page and the chart), with each item
-placed where the analyst left it on the chart."""
+ANX writer (``exports.write_anx``: one writer for the CLI, the network page and the
+chart), with each item placed where the analyst left it on the chart."""
 
 from __future__ import annotations
 
 import math
-import xml.etree.ElementTree as ET
 from typing import Any
 
-from clearsight.exports import FORMATS, Subgraph
-from clearsight.exports.subgraph import Edge, Node
+from clearsight.exports import Edge, Node, Subgraph, write_anx
 from clearsight.web.chart import ChartGraph
 
 # What the chart page exports: ANX here; PNG and SVG are drawn by the browser.
@@ -61,28 +59,21 @@ def chart_subgraph(graph: ChartGraph) -> Subgraph:
     return Subgraph(graph.network_id, attributes, nodes, edges)
 
 
-def _place(anx: bytes, positions: dict[str, Any]) -> bytes:
-    """Each entity at its chart position (i2 and cytoscape both put y downwards)."""
-    root = ET.fromstring(anx)
-    moved = 0
-    for end in root.iter("End"):
-        entity = end.find("Entity")
-        xy = positions.get(entity.get("Identity", "")) if entity is not None else None
-        if (
-            isinstance(xy, list)
-            and len(xy) == 2
-            and all(isinstance(v, int | float) and math.isfinite(v) for v in xy)
-        ):
-            end.set("X", str(round(xy[0])))
-            end.set("Y", str(round(xy[1])))
-            moved += 1
-    if not moved:
-        return anx
-    ET.indent(root)
-    placed: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return placed
+def _positions(raw: Any) -> dict[str, tuple[float, float]]:
+    """The chart's positions as sent (node id to [x, y]), finite numbers only; i2 and
+    cytoscape both put y downwards."""
+    if not isinstance(raw, dict):
+        return {}
+    return {
+        str(k): (float(xy[0]), float(xy[1]))
+        for k, xy in raw.items()
+        if isinstance(xy, list)
+        and len(xy) == 2
+        and all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in xy
+        )
+    }
 
 
 def chart_anx(graph: ChartGraph, positions: Any = None) -> bytes:
-    anx = FORMATS["anx"](chart_subgraph(graph))
-    return _place(anx, positions) if isinstance(positions, dict) else anx
+    return write_anx(chart_subgraph(graph), positions=_positions(positions))

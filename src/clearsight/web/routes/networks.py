@@ -84,8 +84,9 @@ def network_export(
     fmt = str(form.get("format") or "")
     if fmt not in exports.OFFERED:
         return HTMLResponse("Unknown export format.", 400)
-    view = network_of(v, network_id)
-    body = exports.export(view, fmt)
+    view = network_of(v, network_id)  # 404 unless the viewer may see the network
+    sealed = store_of(v.request).sealed()
+    body = exports.export(v.con, network_id, fmt, v.principal, pseudonymiser_of(v.request), sealed)
     audit_view(
         v,
         "export",
