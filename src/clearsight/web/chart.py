@@ -272,12 +272,15 @@ def _link_rows(con: duckdb.DuckDBPyConnection, network_id: str) -> list[Row]:
 
 def _person_links(found: list[Row], view: NetworkView, edges: dict[str, Row], seen: Any) -> None:
     """Person-to-person links with their strength (items of evidence) and dates; dates and
-    grade only when the viewer may see a source the evidence came from."""
+    grade only when the viewer may see every source the evidence came from."""
     for r in found:
         a, b = view.node_ids.get(str(r["entity_a"])), view.node_ids.get(str(r["entity_b"]))
         if a is None or b is None:
             continue
-        shown = any(seen(str(s)) for s in r["sources"] or [])
+        # As the exports do (``exports/viewer.py``): a link's dates only when the viewer
+        # may identify every source behind it.
+        behind = [str(x) for x in r["sources"] or []]
+        shown = bool(behind) and all(seen(x) for x in behind)
         _add(
             edges,
             a,
