@@ -165,6 +165,27 @@ def test_expand_filter_note_save_reopen_and_export(
     _click_item(pg, busiest, double=True)
     pg.wait_for_selector("#chart[data-expanded='0'][data-state=ready]", timeout=30000)
     assert _rendered(pg) == opened
+
+    # Move an item by hand: it is pinned where it was dropped.
+    x, y = pg.evaluate(
+        "id => { const p = window.csChart.getElementById(id).renderedPosition();"
+        " return [p.x, p.y]; }",
+        busiest,
+    )
+    box = pg.locator("#chart").bounding_box()
+    pg.mouse.move(box["x"] + x, box["y"] + y)
+    pg.mouse.down()
+    pg.mouse.move(box["x"] + x + 60, box["y"] + y + 40, steps=8)
+    pg.mouse.up()
+    assert pg.evaluate("id => window.csChart.getElementById(id).hasClass('pinned')", busiest)
+
+    # Select and hide (the Delete key), then show again.
+    _click_item(pg, busiest)
+    pg.keyboard.press("Delete")
+    assert _rendered(pg) < opened
+    pg.click("#btn-show")
+    pg.wait_for_selector(READY)
+    assert _rendered(pg) == opened
     assert not pg.csp_errors, pg.csp_errors
 
 

@@ -525,6 +525,14 @@
       cy.edges().removeClass("focus");
       cy.nodes(":selected").connectedEdges().addClass("focus");
     });
+    // Delete hides the selection, as in i2; not while typing in a field.
+    document.addEventListener("keydown", function (evt) {
+      var typing = /^(INPUT|TEXTAREA|SELECT)$/.test((evt.target && evt.target.tagName) || "");
+      if (!typing && (evt.key === "Delete" || evt.key === "Backspace") && self.selected().length) {
+        evt.preventDefault();
+        document.getElementById("btn-hide").click();
+      }
+    });
     var note = document.getElementById("item-note");
     note.addEventListener("input", function () {
       var sel = self.selected();
