@@ -2,8 +2,8 @@
 
 Starts ``clearsight serve`` on loopback in a child process over an existing store, logs in
 N simulated analysts (one per area, round robin) and, once all are in, has each browse
-entity and network pages of their own area, with a think time between pages, for a fixed
-number of pages.
+entity, network and network timeline pages of their own area, with a think time between
+pages, for a fixed number of pages.
 Prints p50/p95/p99 latency, throughput and errors as JSON.
 
     .venv/bin/python benchmarks/web_load.py --db big.duckdb --users 50 --pages 40
@@ -130,11 +130,14 @@ async def user(
             return
         await asyncio.sleep(rng.uniform(0, think[1]))  # stagger starts
         for _ in range(pages):
-            kind = rng.choice(["person", "network", "graph"]) if plan["networks"] else "person"
+            kinds = ["person", "network", "graph", "timeline"]
+            kind = rng.choice(kinds) if plan["networks"] else "person"
             if kind == "person":
                 path = f"/person/{rng.choice(plan['people'])}"
             elif kind == "network":
                 path = f"/network/{rng.choice(plan['networks'])}"
+            elif kind == "timeline":
+                path = f"/timeline/network/{rng.choice(plan['networks'])}"
             else:
                 path = f"/network/{rng.choice(plan['networks'])}/graph.json"
             start = time.perf_counter()

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from clearsight.access.cli import users_app
+from clearsight.alerts.cli import alerts_app, watch_app
 from clearsight.audit.cli import audit_app
 from clearsight.commandline import (
     CommandError,
@@ -88,6 +89,8 @@ app.command("return")(return_command)
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(federate_app, name="federate")
+app.add_typer(alerts_app, name="alerts")
+app.add_typer(watch_app, name="watch")
 
 out = Console()
 err = Console(stderr=True)

@@ -55,7 +55,17 @@ STAGES: tuple[Stage, ...] = (
         "clearsight.linkage",
         "run",
         # Analysts' decisions bind every run; the stage creates their tables when absent.
-        reads=("current_persons", "sources", "current_link_decisions"),
+        # New records raise arrival alerts from the watches and the previous run's
+        # networks (ids are stable across runs); the stage creates both alert tables.
+        reads=(
+            "current_persons",
+            "sources",
+            "current_link_decisions",
+            "watches",
+            "networks",
+            "network_members",
+            "network_victims",
+        ),
         writes=(
             "person_entities",
             "entities",
@@ -65,6 +75,8 @@ STAGES: tuple[Stage, ...] = (
             "link_decisions",
             "current_link_decisions",
             "entity_changes",
+            "watches",
+            "alerts",
         ),
         command="clearsight link",
         takes_backend=True,

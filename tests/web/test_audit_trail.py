@@ -36,6 +36,8 @@ def _last(db: object, actor: str) -> tuple[str, str | None, int]:
         (ANALYST, "/search?field=name&q=smith", "search"),
         (ANALYST, "/review", "view_review_queue"),
         (ANALYST, "/data", "view_data_quality"),
+        (ANALYST, "/readiness", "view_readiness"),
+        ("national", "/readiness", "view_readiness"),
         ("partner-west-yorkshire", "/networks", "view_network_list"),
         ("national", "/networks", "view_network_list"),
         (ANALYST, "/charts", "view_chart_list"),

@@ -136,8 +136,24 @@ def _unspecific(values: set[str], *texts: str) -> set[str]:
 def _walk(client: Client, network: str) -> dict[str, str]:
     """Every page and export the viewer can reach from the start page: what each says."""
     seen: dict[str, str] = {}
-    for path in ("/", "/networks", "/data", "/review", "/language", "/search?field=name&q=a"):
+    for path in (
+        "/",
+        "/networks",
+        "/data",
+        "/review",
+        "/language",
+        "/search?field=name&q=a",
+        "/places",
+        "/search?field=name&q=son",
+        "/readiness",
+    ):
         seen[path] = client.get(path).text
+    places = set(re.findall(r'href="/places/([^"/]+)"', seen["/places"]))
+    for alias in sorted(places):
+        seen[f"/places/{alias}"] = client.get(f"/places/{alias}").text
+    # Every case page of the queue (an analyst's; a partner has none).
+    for case in sorted(set(re.findall(r'href="/review/([^"?]+)"', seen["/review"]))):
+        seen[f"/review/{case}"] = client.get(f"/review/{case}").text
     networks = set(re.findall(r'href="/network/([^"/]+)"', seen["/networks"]))
     assert network in networks, "the viewer cannot list the network built for them"
     token = csrf_of(client)
@@ -147,6 +163,9 @@ def _walk(client: Client, network: str) -> dict[str, str]:
         assert page.status_code == 200
         seen[f"/network/{net}"] = page.text
         seen[f"/network/{net}/graph.json"] = client.get(f"/network/{net}/graph.json").text
+        timeline = client.get(f"/timeline/network/{net}")
+        assert timeline.status_code == 200
+        seen[f"/timeline/network/{net}"] = timeline.text
         what_if = client.get(f"/network/{net}/disrupt")
         assert what_if.status_code == 200
         seen[f"/network/{net}/disrupt"] = what_if.text
@@ -160,6 +179,12 @@ def _walk(client: Client, network: str) -> dict[str, str]:
         seen.update(_chart_walk(client, net, token))
     for entity in sorted(people):
         seen[f"/person/{entity}"] = client.get(f"/person/{entity}").text
+        seen[f"/timeline/person/{entity}"] = client.get(f"/timeline/person/{entity}").text
+    # Arrival alerts (analysts): the list, each alert, the digest as page and JSON.
+    for path in ("/alerts", "/alerts/digest", "/alerts/digest.json", "/watches"):
+        seen[path] = client.get(path).text
+    for alert in sorted(set(re.findall(r'href="/alerts/(\d+)"', seen["/alerts"]))):
+        seen[f"/alerts/{alert}"] = client.get(f"/alerts/{alert}").text
     return seen
 
 
@@ -204,6 +229,37 @@ def _chart_walk(client: Client, net: str, token: str) -> dict[str, str]:
     return seen
 
 
+def _arrival_from_outside(db: Path, network: str, scope: str) -> None:
+    """A new record, from a new source outside the analyst's area, of a member of the
+    network, ingested and linked as a user would: the analyst's area gets an alert about a
+    record they may not identify. The analyst watches the network too."""
+    from clearsight.alerts import add_watch
+    from tests.web.arrivals import clearsight, copy_submission
+
+    rows = query(
+        db,
+        """
+        SELECT s.area, pe.source_id, pe.person_id FROM network_members m
+        JOIN person_entities pe USING (entity_id) JOIN sources s USING (source_id)
+        JOIN current_persons p ON p.source_id = pe.source_id AND p.person_id = pe.person_id
+        WHERE m.network_id = ? AND s.area <> ? AND p.surname IS NOT NULL
+        ORDER BY 1, 2, 3 LIMIT 1
+        """,
+        [network, scope],
+    )
+    assert rows, "the network has no member recorded outside the analyst's area"
+    area, source, person = (str(v) for v in rows[0])
+    con = connect(db)
+    add_watch(con, owner="probe", kind="network", target_id=network, area=scope)
+    con.close()
+    folder = copy_submission(
+        db, db.parent / "arrival", people=[(source, person)], area=area, new_source=f"{area}-vcs-x"
+    )
+    for command in (("ingest", str(folder)), ("link", "--new")):
+        done = clearsight(db, *command)
+        assert done.returncode == 0, done.stderr
+
+
 def _leaks(seen: dict[str, str], hidden: set[str], windows: set[str]) -> list[str]:
     found = []
     for path, text in seen.items():
@@ -228,6 +284,8 @@ def test_no_clear_value_of_a_hidden_person_anywhere(store: Built, role: str) -> 
         )
         add_user(con, "probe", role="partner", password=PASSWORD, area=area, source_id=scope)
     con.close()
+    if role == "analyst":
+        _arrival_from_outside(store.db, network, scope)
     visible = _visible_sources(store.db, by=by, scope=scope)
     assert hidden_source not in visible
     own = _values(store.db, visible, inside=True)
@@ -245,9 +303,23 @@ def test_no_clear_value_of_a_hidden_person_anywhere(store: Built, role: str) -> 
     try:
         assert do_login(client, "probe", PASSWORD) == 303
         seen = _walk(client, network)
+        # Fuzzy search: a hidden person's surname, misspelt, finds no clear value.
+        surnames = query(
+            store.db,
+            "SELECT DISTINCT surname FROM current_persons WHERE NOT list_contains(?, source_id)"
+            " AND length(surname) >= 6 ORDER BY 1 LIMIT 5",
+            [sorted(visible)],
+        )
+        assert surnames
+        for (surname,) in surnames:
+            typed = str(surname)[:3] + str(surname)[4:]  # one letter dropped
+            found = client.get("/search", params={"field": "name", "q": typed})
+            seen[f"/search?q={typed}"] = found.text
     finally:
         client.close()
         app.state.store.close()
+    if role == "analyst":
+        assert [p for p in seen if re.fullmatch(r"/alerts/\d+", p)], "no alert reached the probe"
     leaks = _leaks(seen, hidden, windows)
     assert leaks == [], "\n".join(leaks[:60])
     graph = seen[f"/network/{network}/graph.json"]

@@ -68,13 +68,22 @@ def test_person_page_sections(store: Built, login: Login) -> None:
     assert page.status_code == 200
     for heading in (
         "Source records side by side",
-        "Why these records are one person",
         "Timeline across agencies",
         "Networks",
         "Language in related narratives",
     ):
         assert heading in page.text
     assert "(monitoring)" in page.text
+    # One record (no linkage on this store): nothing to explain, so no empty heading.
+    assert "Why these records are one person" not in page.text
+    forenames, surname = query(
+        store.db,
+        "SELECT forenames, surname FROM current_persons WHERE source_id || '/' || person_id = ?",
+        [entity],
+    )[0]
+    name = " ".join(str(n) for n in (forenames, surname) if n).title()
+    assert f'<h1 id="person-name">{name}</h1>' in page.text
+    assert "<h1>Person" not in page.text
 
 
 def test_network_page_and_exports(store: Built, login: Login) -> None:

@@ -31,6 +31,8 @@ Permission = Literal[
     "quarantine",  # quarantined rows (they hold submitted personal data)
     "admin",  # users and roles
     "audit",  # read the audit log
+    "readiness",  # inspection readiness per force (an analyst: their own force's)
+    "alerts",  # arrival alerts and watchlists of the principal's area
 ]
 
 _RULES: dict[Permission, frozenset[Role]] = {
@@ -48,6 +50,9 @@ _RULES: dict[Permission, frozenset[Role]] = {
     "quarantine": frozenset({"analyst"}),
     "admin": frozenset({"admin"}),
     "audit": frozenset({"inspector", "admin"}),
+    "readiness": frozenset({"analyst", "national", "inspector"}),
+    # Analysts work cases in their area; an alert is for the analysts of an area.
+    "alerts": frozenset({"analyst"}),
 }
 
 Visibility = Literal["identified", "pseudonymised", "hidden"]

@@ -161,6 +161,11 @@ def children_known_to_partners(s: Scope) -> Evidence:
 def networks_assessed(s: Scope) -> Evidence:
     if not s.ctx.graph or not table_exists(s.con, "networks"):
         return Evidence("red", "network detection has not been run", "no networks table")
+    if not s.ctx.definitions:
+        # Networks found but none assessed: the definitions stage has not run.
+        return Evidence(
+            "red", "0.0% of detected networks", "definition_results is missing or empty", 0.0
+        )
     row = s.con.execute(
         """SELECT count(DISTINCT d.subject_id), count(DISTINCT n.network_id)
            FROM st_networks n LEFT JOIN definition_results d ON d.subject_type = 'network'

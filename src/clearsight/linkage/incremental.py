@@ -7,7 +7,9 @@ them, as ``find_matches_to_new_records`` would, through the same comparisons),
 the guards and the analysts' decisions apply as in a full run, and clustering
 runs over the old links and the new ones. Ids carry over (``identity.py``): an
 existing person keeps their id unless the new evidence merges them with another,
-and a merge is recorded in ``entity_changes`` with its reason and date.
+and a merge is recorded in ``entity_changes`` with its reason and date. A new
+record that joins a watched entity, or a member of a known network, raises an
+arrival alert (``clearsight.alerts.arrivals``).
 
 The model is not retrained: what a new source records is judged by what the
 model learnt before. A full ``clearsight link`` retrains when the mix of
@@ -21,9 +23,11 @@ import time
 
 import duckdb
 
+from clearsight.alerts.arrivals import record_arrivals
 from clearsight.linkage import clusters, features, model, tables
 from clearsight.linkage.backend import DuckDBBackend
 from clearsight.linkage.errors import LinkageError
+from clearsight.linkage.explain import level_labels
 from clearsight.linkage.pipeline import LinkSummary, _now, pairs_select
 
 NEW_TABLE = "_link_new_records"
@@ -84,6 +88,17 @@ def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSu
         "n_entities = ?, status = 'finished' WHERE run_id = ?",
         [_now(), n_records, n_pairs, n_links, n_entities, run_id],
     )
+    # While the run still knows which records are new: who watches or works on
+    # the entities they joined hears of it (``clearsight.alerts``).
+    n_alerts = 0
+    if n_new:
+        n_alerts = record_arrivals(
+            con,
+            run_id,
+            NEW_TABLE,
+            levels=level_labels(trained),
+            prior=model.prior_weight(trained),
+        )
     for scratch in (features.INPUT_TABLE, NEW_TABLE):
         con.execute(f"DROP TABLE IF EXISTS {scratch}")
     return LinkSummary(
@@ -96,7 +111,10 @@ def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSu
         threshold=threshold,
         trained=False,
         seconds=round(time.perf_counter() - started, 2),
-        notes=[f"{n_new:,} new records linked with the model of run {base_run}"],
+        notes=[
+            f"{n_new:,} new records linked with the model of run {base_run}",
+            f"{n_alerts:,} arrival alerts written (clearsight alerts list)",
+        ],
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import time
@@ -11,7 +12,9 @@ from typing import Any
 
 import duckdb
 
-from clearsight.linkage import clusters, design, features, model, review, tables
+from clearsight.alerts.arrivals import record_arrivals
+from clearsight.alerts.tables import ensure_alert_tables
+from clearsight.linkage import clusters, design, explain, features, model, review, tables
 from clearsight.linkage.backend import LinkageBackend, backend_for
 from clearsight.linkage.comparisons import COMPARISON_NAMES
 
@@ -83,6 +86,7 @@ def run(
     """
     started = time.perf_counter()
     tables.ensure_tables(con)
+    ensure_alert_tables(con)
     tables.drop_splink_leftovers(con)
     model.quiet_splink(verbose)
     run_id = int(con.execute("SELECT nextval('link_run_ids')").fetchall()[0][0])
@@ -120,6 +124,7 @@ def run(
     else:
         _empty_pairs(con, run_id)
     clusters.mark_links(con, threshold, twin_guard=twin_guard)
+    arrived = _arrived(con)
     n_entities = clusters.cluster(con, run_id)
     n_pairs, n_links, n_review = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE linked), "
@@ -140,7 +145,21 @@ def run(
             run_id,
         ],
     )
-    con.execute(f"DROP TABLE IF EXISTS {features.INPUT_TABLE}")
+    notes = list(chosen.notes) if chosen else []
+    if arrived and trained_json:
+        # A full run after a new submission links its records too: they raise the same
+        # arrival alerts as ``link --new`` would, on the ids identity.py kept stable.
+        trained = json.loads(trained_json)
+        n_alerts = record_arrivals(
+            con,
+            run_id,
+            ARRIVED_TABLE,
+            levels=explain.level_labels(trained),
+            prior=model.prior_weight(trained),
+        )
+        notes.append(f"{n_alerts:,} arrival alerts written (clearsight alerts list)")
+    for scratch in (features.INPUT_TABLE, ARRIVED_TABLE):
+        con.execute(f"DROP TABLE IF EXISTS {scratch}")
     return LinkSummary(
         run_id=run_id,
         n_records=n_records,
@@ -151,8 +170,25 @@ def run(
         threshold=threshold,
         trained=model_json is None,
         seconds=round(time.perf_counter() - started, 2),
-        notes=list(chosen.notes) if chosen else [],
+        notes=notes,
     )
+
+
+ARRIVED_TABLE = "_link_arrived"
+
+
+def _arrived(con: duckdb.DuckDBPyConnection) -> bool:
+    """Keep the records no earlier run gave an entity (a first run has none to compare)."""
+    if not con.execute("SELECT 1 FROM person_entities LIMIT 1").fetchall():
+        return False
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {ARRIVED_TABLE} AS
+        SELECT record_key FROM {features.INPUT_TABLE} i
+        WHERE NOT EXISTS (SELECT 1 FROM person_entities pe WHERE pe.record_key = i.record_key)
+        """
+    )
+    return bool(con.execute(f"SELECT 1 FROM {ARRIVED_TABLE} LIMIT 1").fetchall())
 
 
 def _score(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -101,7 +102,8 @@ def write_source(
     counts["persons"] = write_csv(folder / "persons.csv", PERSON_COLUMNS, persons)
     del persons
 
-    events = [_event_row(event_ids, i, src.events[i]) for i in _order(event_rank)]
+    timed = src.agency == "police"
+    events = [_event_row(event_ids, i, src.events[i], timed) for i in _order(event_rank)]
     found += defect_module.inject(
         src.source_id, "events.csv", EVENT_COLUMNS, events, defect_rate, rnd
     )
@@ -183,7 +185,40 @@ def _write_group_records(truth_dir: Path, src: Source, person_ids: list[str]) ->
         writer.writerows((src.source_id, person_ids[p], g) for p, g in src.group_records)
 
 
-def _event_row(event_ids: list[str], index: int, row: list[str | int]) -> list[str]:
+# Hours a synthetic police crime is recorded at, weighted towards the afternoon, evening
+# and night (after school, when the synthetic world's groups meet children).
+_CRIME_HOURS = [15, 16, 17, 18, 19, 20, 21, 22, 23, 1, 2] * 3 + [
+    9,
+    10,
+    11,
+    12,
+    13,
+    14,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+]
+
+
+def _clock(event_id: str) -> str:
+    """The time of day a police crime's occurred date carries, from a hash of its id (no
+    draw from the generator, so every other value written stays as it was): a fifth have
+    none (a date only), a few the ``00:00`` case systems write when no time was entered."""
+    mark = zlib.crc32(event_id.encode())
+    if mark % 5 == 0:
+        return ""
+    if mark % 13 == 0:
+        return "T00:00"
+    hour = _CRIME_HOURS[(mark >> 4) % len(_CRIME_HOURS)]
+    return f"T{hour:02d}:{(mark >> 10) % 60:02d}"
+
+
+def _event_row(
+    event_ids: list[str], index: int, row: list[str | int], timed: bool = False
+) -> list[str]:
     (
         event_type,
         reported,
@@ -203,7 +238,9 @@ def _event_row(event_ids: list[str], index: int, row: list[str | int]) -> list[s
         event_ids[index],
         str(event_type),
         iso(int(reported)),
-        iso(int(occurred)) if occurred else "",
+        (iso(int(occurred)) + (_clock(event_ids[index]) if timed and event_type == "crime" else ""))
+        if occurred
+        else "",
         event_ids[int(related)] if int(related) >= 0 else "",
         f"LOC{int(location) + 1:06d}" if int(location) >= 0 else "",
         str(postcode),

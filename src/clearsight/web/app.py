@@ -30,7 +30,9 @@ from clearsight.web.deps import (
     session_of,
     store_of,
 )
+from clearsight.web.errors import add_error_pages
 from clearsight.web.headers import SecurityHeaders
+from clearsight.web.labels import add_label_filters
 from clearsight.web.pool import Store
 from clearsight.web.routes import ROUTERS
 from clearsight.web.settings import WebSettings
@@ -46,6 +48,7 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["allowed"] = allowed
     templates.env.filters["tojson_attr"] = lambda v: json.dumps(v)
+    add_label_filters(templates.env)
     for name in templates.env.list_templates():
         # Compiled now rather than by the first request to use each (tens of ms each).
         templates.env.get_template(name)
@@ -71,6 +74,7 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
     app.exception_handler(CsrfFailed)(_csrf)
     app.exception_handler(Forbidden)(_forbidden)
     app.exception_handler(NotVisible)(_not_visible)
+    add_error_pages(app)
     for router in ROUTERS:
         app.include_router(router)
     return app

@@ -1,7 +1,8 @@
-"""One store, two programs: ingest and analyse submitted to the running service.
+"""One store, two programs: ingest, analyse and ``link --new`` submitted to the service.
 
 DuckDB lets one process write a store, and ``clearsight serve`` is that process while it
-runs. So when ``clearsight ingest`` or ``clearsight analyse`` finds the store held, it
+runs. So when ``clearsight ingest``, ``clearsight analyse`` or ``clearsight link --new``
+finds the store held, it
 hands the job to the service over a Unix socket beside the store (``<store>.sock``, mode
 0600: only the service's own account can submit). The service runs it on a cursor of its
 own connection, one job at a time, while pages go on being served from their cursors
@@ -47,12 +48,29 @@ def run_job(store: Any, request: dict[str, Any]) -> dict[str, Any]:
                 {"stage": r.stage, "seconds": r.seconds, **r.summary}
                 for r in analyse(cur, set(stages) if stages else None, actor=actor)
             ]
+        elif command == "link_new":
+            results = [_link_new(cur, actor)]
         else:
             return {"ok": False, "error": f"unknown job {command!r}"}
     finally:
         cur.close()
     store.reload()
     return {"ok": True, "results": results}
+
+
+def _link_new(cur: Any, actor: str) -> dict[str, Any]:
+    """``clearsight link --new`` in the service: what the command does on its own store
+    (the run, the explanations, the audit entry); its arrival alerts reach the pages at
+    once."""
+    from clearsight import audit
+    from clearsight.linkage.explain import write_explanations
+    from clearsight.linkage.incremental import link_new
+
+    summary = link_new(cur)
+    write_explanations(cur)
+    details = {**summary.as_dict(), "backend": "duckdb", "incremental": True}
+    audit.record(cur, actor=actor, action="linkage_run", details=details)
+    return summary.as_dict()
 
 
 def _narrative_hook() -> Any:

@@ -8,7 +8,6 @@ functions then return empty results and pages say "not yet run".
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -16,8 +15,7 @@ from typing import Any
 
 import duckdb
 
-from clearsight.access import Principal, record_filter, visibility
-from clearsight.standard.types import get_type
+from clearsight.access import Principal, visibility
 
 Row = dict[str, Any]
 # ``clearsight.linkage.explain_entity`` or a caching stand-in for it.
@@ -25,8 +23,6 @@ Explainer = Callable[[duckdb.DuckDBPyConnection, str], Any]
 # ``entity_networks`` or a stand-in that has them in memory.
 NetworksOf = Callable[[duckdb.DuckDBPyConnection, str], list["Row"]]
 
-SEARCH_FIELDS = ("name", "dob", "phone", "vehicle", "postcode")
-SEARCH_LIMIT = 50
 TIMELINE_LIMIT = 300
 # Protected characteristics: shown for monitoring, never used to order or rank.
 PROTECTED = ("sex", "ethnicity_self_defined", "ethnicity_officer_defined", "nationality")
@@ -79,7 +75,7 @@ def rows(
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def _entity_join(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+def entity_join(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
     """(extra FROM clause, entity id expression): a record is its own entity until linked,
     written as ``source_id/person_id`` exactly as the graph stage writes it."""
     if exists(con, "person_entities"):
@@ -126,9 +122,11 @@ def dashboard(con: duckdb.DuckDBPyConnection, area: str | None) -> Row:
     # Monitoring only: counts per category, in the category's own order.
     figures["ethnicity"] = rows(
         con,
-        "SELECT coalesce(p.ethnicity_self_defined, 'not stated') AS category, count(*) AS n"
+        # Empty stays empty: not recorded, which the standard keeps apart from NS (not
+        # stated); the page shows each code in words (``labels``).
+        "SELECT p.ethnicity_self_defined AS category, count(*) AS n"
         f" FROM current_persons p JOIN sources s USING (source_id) {where}"
-        " GROUP BY ALL ORDER BY category",
+        " GROUP BY ALL ORDER BY category NULLS LAST",
         params,
     )
     if exists(con, "networks"):
@@ -146,113 +144,7 @@ def dashboard(con: duckdb.DuckDBPyConnection, area: str | None) -> Row:
     return figures
 
 
-# ---------------------------------------------------------------- search
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    entity_id: str
-    forenames: str | None
-    surname: str | None
-    date_of_birth: str | None
-    postcode: str | None
-    sources: list[str]
-    sealed: bool
-
-
-def _clean_query(field_name: str, text: str) -> str | None:
-    text = text.strip()
-    if not text:
-        return None
-    if field_name == "name":
-        return get_type("name").clean(text)
-    if field_name == "phone":
-        return get_type("phone").clean(text)
-    if field_name == "postcode":
-        cleaned = get_type("postcode").clean(text)
-        # A partial postcode (district "LS1") is a prefix search.
-        return cleaned or re.sub(r"\s+", "", text).upper()
-    if field_name == "vehicle":
-        return re.sub(r"[^A-Za-z0-9]", "", text).upper() or None
-    if field_name == "dob":
-        return text if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text) else None
-    return None
-
-
-def search(
-    con: duckdb.DuckDBPyConnection, principal: Principal, field_name: str, text: str
-) -> list[SearchResult]:
-    if field_name not in SEARCH_FIELDS or not exists(con, "current_persons"):
-        return []
-    value = _clean_query(field_name, text)
-    if value is None:
-        return []
-    scope, params = record_filter(principal)
-    join, entity = _entity_join(con)
-    conditions: list[str] = []
-    args: list[object] = []
-    if field_name == "name":
-        for token in value.split():
-            conditions.append(
-                "(coalesce(p.forenames, '') || ' ' || coalesce(p.surname, '') || ' '"
-                " || array_to_string(coalesce(p.aliases, []), ' ')) LIKE ?"
-            )
-            args.append(f"%{token}%")
-    elif field_name == "dob":
-        conditions.append("starts_with(p.date_of_birth, ?)")
-        args.append(value)
-    elif field_name == "postcode":
-        conditions.append("starts_with(replace(p.postcode, ' ', ''), ?)")
-        args.append(value.replace(" ", ""))
-    elif field_name == "phone":
-        conditions.append(
-            "(list_contains(p.phones, ?) OR EXISTS (SELECT 1 FROM current_associations a"
-            " JOIN current_objects o ON o.source_id = a.source_id AND o.object_id = a.to_id"
-            " WHERE a.source_id = p.source_id AND a.from_type = 'person'"
-            " AND a.from_id = p.person_id AND a.to_type = 'object' AND o.value = ?))"
-        )
-        args += [value, value]
-    elif field_name == "vehicle":
-        conditions.append(
-            "EXISTS (SELECT 1 FROM current_associations a JOIN current_objects o"
-            " ON o.source_id = a.source_id AND o.object_id = a.to_id"
-            " WHERE a.source_id = p.source_id AND a.from_type = 'person'"
-            " AND a.from_id = p.person_id AND a.to_type = 'object'"
-            " AND o.object_type = 'vehicle' AND o.value = ?)"
-        )
-        args.append(value)
-    sealed = _sealed_expr(con)
-    found = rows(
-        con,
-        f"""
-        SELECT {entity} AS entity_id, any_value(p.forenames) AS forenames,
-               any_value(p.surname) AS surname, any_value(p.date_of_birth) AS date_of_birth,
-               any_value(p.postcode) AS postcode,
-               list_sort(list_distinct(list(s.organisation))) AS sources,
-               bool_or({sealed}) AS sealed
-        FROM current_persons p JOIN sources s ON s.source_id = p.source_id {join}
-        WHERE {scope} AND {" AND ".join(conditions)}
-        GROUP BY 1
-        ORDER BY surname NULLS LAST, forenames NULLS LAST, entity_id
-        LIMIT {SEARCH_LIMIT}
-        """,
-        [*params, *args],
-    )
-    return [
-        SearchResult(
-            str(r["entity_id"]),
-            None if r["sealed"] else r["forenames"],
-            None if r["sealed"] else r["surname"],
-            None if r["sealed"] else r["date_of_birth"],
-            None if r["sealed"] else r["postcode"],
-            list(r["sources"]),
-            bool(r["sealed"]),
-        )
-        for r in found
-    ]
-
-
-def _sealed_expr(con: duckdb.DuckDBPyConnection) -> str:
+def sealed_expr(con: duckdb.DuckDBPyConnection) -> str:
     if not exists(con, "sealed_records"):
         return "false"
     return (
@@ -605,58 +497,3 @@ def _findings(con: duckdb.DuckDBPyConnection, events: list[tuple[str, str]]) -> 
         ' ORDER BY f.source_id, f.event_id, f.line, f."column"',
         params,
     )
-
-
-# ---------------------------------------------------------------- review queue
-
-
-def review_case_visible(con: duckdb.DuckDBPyConnection, principal: Principal, case_id: str) -> bool:
-    """The case exists and its record is one the principal may identify."""
-    scope, params = record_filter(principal)
-    return bool(
-        con.execute(
-            "SELECT 1 FROM review_queue q JOIN sources s USING (source_id)"
-            f" WHERE q.case_id = ? AND {scope}",
-            [case_id, *params],
-        ).fetchall()
-    )
-
-
-def review_rows(con: duckdb.DuckDBPyConnection, principal: Principal) -> list[Row]:
-    """Cases awaiting a decision on records the principal may identify, best first.
-
-    Reasons are shown with the number of evidence items behind each, not the items: an
-    item may name another area's record.
-    """
-    from clearsight.review import list_queue
-
-    scope, params = record_filter(principal)
-    allowed_sources = {
-        str(r[0])
-        for r in con.execute(f"SELECT s.source_id FROM sources s WHERE {scope}", params).fetchall()
-    }
-    shown: list[Row] = []
-    for entry in list_queue(con, principal.area, include_decided=False, limit=None):
-        if entry.source_id not in allowed_sources:
-            continue
-        evidence = {
-            reason: len(items) if isinstance(items, list) else 1
-            for reason, items in entry.evidence.items()
-        }
-        shown.append(
-            {
-                "case_id": entry.case_id,
-                "source_id": entry.source_id,
-                "event_id": entry.event_id,
-                "event_type": entry.event_type,
-                "closed_date": entry.closed_date,
-                "outcome_code": entry.outcome_code,
-                "reasons": [(r, evidence.get(r, 0)) for r in entry.reasons],
-                "score": entry.score,
-                "state": entry.state,
-                "last_decision": entry.last_decision,
-            }
-        )
-        if len(shown) >= 200:
-            break
-    return shown

@@ -45,11 +45,15 @@ SERVING = {
     "web_events": (
         "current_events",
         "source_id, event_id, event_type, occurred_date, reported_date, closed_date, offence,"
-        " cse_flag, status, narrative",
+        " cse_flag, status, narrative, location_id,"
+        # The raw value only when it carries a time (the timeline's clock): a bare date
+        # adds nothing to ``occurred_date``, and NULLs cost the lookups nothing.
+        " CASE WHEN occurred_date_raw LIKE '%:%' THEN occurred_date_raw END"
+        " AS occurred_date_raw",
         "source_id, event_id",
     ),
 }
-SIGNATURE_VERSION = "7"
+SIGNATURE_VERSION = "8"
 # The lookup key of each record copy, indexed (ART): ``IN`` lists on it are index scans.
 KEYS = {
     "web_persons": "source_id || '/' || person_id",

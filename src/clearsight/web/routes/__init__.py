@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from clearsight.web.routes import (
     admin,
+    alerts,
     audit,
     auth,
     charts,
@@ -15,8 +16,11 @@ from clearsight.web.routes import (
     language,
     networks,
     people,
+    places,
+    readiness,
     review,
     search,
+    timeline,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -32,4 +36,8 @@ ROUTERS: list[APIRouter] = [
     data.router,
     admin.router,
     audit.router,
+    timeline.router,
+    places.router,
+    readiness.router,
+    alerts.router,
 ]

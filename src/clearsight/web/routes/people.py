@@ -18,6 +18,7 @@ from clearsight.web.deps import (
     store_of,
     viewer,
 )
+from clearsight.web.person_names import person_names
 
 router = APIRouter()
 
@@ -49,6 +50,7 @@ def _person(v: Viewer, entity_id: str, reason: str | None) -> Response:
         v.con,
         "person.html",
         view=view,
+        names=person_names(view.records),
         opened=reason is not None,
         protected=queries.PROTECTED,
     )
@@ -72,6 +74,7 @@ def unseal(entity_id: str, form: FormData = FORM, v: Viewer = viewer("person")) 
             "person.html",
             status_code=400,
             view=view,
+            names=person_names(view.records),
             opened=False,
             protected=queries.PROTECTED,
             error="Give a reason of at least 10 characters; it is logged.",
