@@ -51,15 +51,23 @@ def _try(
     return "ok"
 
 
+def _delay(outcome: str) -> int:
+    assert outcome.startswith("throttled:"), outcome
+    return int(outcome.split(":")[1])
+
+
 def test_pair_delay_grows_exponentially(con: duckdb.DuckDBPyConnection) -> None:
-    p = _policy(base=timedelta(seconds=2))
+    # A minute's base: each attempt hashes a password (Argon2, up to seconds on a loaded
+    # machine), so the delay left is read within a margin, never to the second.
+    p = _policy(base=timedelta(seconds=60), cap=timedelta(seconds=600))
     for _ in range(3):
         assert _try(con, "alice", "wrong", "198.51.100.1", p) == "failed"
-    # Even the right password waits: 2 s after the third failure.
-    assert _try(con, "alice", PASSWORD, "198.51.100.1", p) == "throttled:2"
-    con.execute("UPDATE login_attempts SET attempted_at = attempted_at - INTERVAL 3 SECOND")
+    # Even the right password waits: a minute after the third failure.
+    assert 50 < _delay(_try(con, "alice", PASSWORD, "198.51.100.1", p)) <= 60
+    con.execute("UPDATE login_attempts SET attempted_at = attempted_at - INTERVAL 61 SECOND")
     assert _try(con, "alice", "wrong", "198.51.100.1", p) == "failed"
-    assert _try(con, "alice", "wrong", "198.51.100.1", p) == "throttled:4"
+    # The fourth failure doubles it.
+    assert 110 < _delay(_try(con, "alice", "wrong", "198.51.100.1", p)) <= 120
     # Another address is not slowed by this pair.
     assert _try(con, "alice", PASSWORD, "198.51.100.2", p) == "ok"
 

@@ -221,3 +221,10 @@ def test_person_page_shows_codes_in_words(store: Built, login: Login) -> None:
         assert f"<td>{labels.label('ethnicity_self_defined', ethnicity)}</td>" in page
         assert f"<td>{labels.label('sex', sex)}</td>" in page
         assert f"<td>{ethnicity}</td>" not in page
+
+
+def test_a_forged_form_answers_an_html_page(login: Login) -> None:
+    client = login(ANALYST)
+    out = client.post("/language", data={"text": "no token"})
+    assert out.status_code == 403 and out.headers["content-type"].startswith("text/html")
+    assert "Form expired or forged" in out.text and "<nav>" in out.text

@@ -115,3 +115,32 @@ def test_a_bad_date_gives_a_message_and_is_audited(store: Built, login: Login) -
     assert 'id="search-error"' in page.text and "not a real date" in page.text
     assert "No one found" not in page.text
     assert ("search", "search:dob", None) in audit_actions(store.db, ANALYST)
+
+
+def test_a_partner_finds_only_their_agencys_people(store: Built, login: Login) -> None:
+    partner = f"partner-{HOME}"
+    source = query(store.db, "SELECT source_id FROM users WHERE name = ?", [partner])
+    assert source and source[0][0]
+    own = query(
+        store.db,
+        "SELECT source_id || '/' || person_id, surname FROM current_persons WHERE source_id = ?"
+        " AND length(surname) >= 6 AND NOT EXISTS (SELECT 1 FROM sealed_records r"
+        " WHERE r.source_id = current_persons.source_id"
+        " AND r.person_id = current_persons.person_id) ORDER BY 1 LIMIT 3",
+        [source[0][0]],
+    )
+    police = query(
+        store.db,
+        "SELECT p.source_id || '/' || p.person_id, p.surname FROM current_persons p"
+        " JOIN sources s USING (source_id) WHERE s.area = ? AND s.agency_type = 'police'"
+        " AND length(p.surname) >= 6 ORDER BY 1 LIMIT 3",
+        [HOME],
+    )
+    assert own and police
+    client = login(partner)
+    for entity_id, surname in own:
+        page = client.get("/search", params={"field": "name", "q": _misspelt(str(surname))})
+        assert f"/person/{entity_id}" in page.text
+    for entity_id, surname in police:
+        page = client.get("/search", params={"field": "name", "q": _misspelt(str(surname))})
+        assert f"/person/{entity_id}" not in page.text

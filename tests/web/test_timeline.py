@@ -354,3 +354,43 @@ def test_empty_matrix_has_no_levels() -> None:
     h = HeatMatrix()
     assert h.busiest == 0 and h.level(0) == 0
     assert len(h.rows()) == 7 and all(len(r["cells"]) == 24 for r in h.rows())
+
+
+@pytest.mark.linked
+def test_network_places_named_only_from_visible_rows(store: Built) -> None:
+    con = duckdb.connect(str(store.db), read_only=True)
+    try:
+        found = con.execute(
+            "SELECT l.network_id, count(*) FROM network_locations l JOIN networks n"
+            " USING (network_id) WHERE list_contains(n.areas, ?) GROUP BY 1"
+            " ORDER BY 2 DESC, 1 LIMIT 1",
+            [HOME],
+        ).fetchall()
+        assert found, "the linked fixture has no network with a shared place"
+        network_id = str(found[0][0])
+        named_at_home = {
+            str(k)
+            for (k,) in con.execute(
+                "SELECT DISTINCT g.location_key FROM graph_source_locations g"
+                " JOIN sources s USING (source_id) WHERE s.area = ?",
+                [HOME],
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    st, cur = _open(store.db)
+    try:
+        doc = st.networks.get(cur, network_id)
+        assert doc is not None
+        shown = places.network_places(cur, Principal(name="a", role="analyst", area=HOME), KEY, doc)
+    finally:
+        st.release(cur)
+        st.close()
+    # The places the network page draws (shared by members), each once.
+    assert shown and sorted(p.location_key for p in shown) == sorted(
+        str(loc["location_key"]) for loc in doc["locations"]
+    )
+    for p in shown:
+        assert p.identified == (p.location_key in named_at_home)
+        if not p.identified:
+            assert p.label.endswith(p.alias) and p.latitude is None

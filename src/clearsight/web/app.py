@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
@@ -30,7 +30,7 @@ from clearsight.web.deps import (
     session_of,
     store_of,
 )
-from clearsight.web.errors import add_error_pages
+from clearsight.web.errors import add_error_pages, form_expired
 from clearsight.web.headers import SecurityHeaders
 from clearsight.web.labels import add_label_filters
 from clearsight.web.pool import Store
@@ -71,7 +71,7 @@ def create_app(db_path: Path | str, settings: WebSettings | None = None) -> Fast
     app.add_middleware(SecurityHeaders, always_secure=settings.secure_cookies is True)
 
     app.exception_handler(NotLoggedIn)(_not_logged_in)
-    app.exception_handler(CsrfFailed)(_csrf)
+    app.exception_handler(CsrfFailed)(form_expired)
     app.exception_handler(Forbidden)(_forbidden)
     app.exception_handler(NotVisible)(_not_visible)
     add_error_pages(app)
@@ -84,10 +84,6 @@ async def _not_logged_in(request: Request, exc: NotLoggedIn) -> Response:
     if request.headers.get("hx-request"):
         return Response(status_code=401, headers={"HX-Redirect": "/login"})
     return RedirectResponse("/login", status_code=303)
-
-
-async def _csrf(request: Request, exc: CsrfFailed) -> Response:
-    return HTMLResponse("Form expired or forged: reload the page and try again.", 403)
 
 
 def _denied(request: Request, what: str, target: str, status: int) -> Response:

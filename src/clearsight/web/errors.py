@@ -16,6 +16,7 @@ from clearsight.web.deps import render, store_of
 log = logging.getLogger(__name__)
 
 MESSAGES = {
+    403: ("Form expired", "Form expired or forged: reload the page and try again."),
     404: ("Page not found", "There is no page at this address."),
     405: ("Not allowed", "This address does not take that kind of request."),
     500: ("Something went wrong", "The page could not be shown; the fault has been logged."),
@@ -47,7 +48,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     detail = exc.detail if isinstance(exc, HTTPException) else None
     headers = getattr(exc, "headers", None)
-    if wants_json(request) or status not in MESSAGES:
+    if wants_json(request) or status not in MESSAGES or status == 403:
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)
     response = await run_in_threadpool(_page, request, status, detail)
     if headers:
@@ -63,6 +64,13 @@ async def _fault(request: Request, exc: Exception) -> Response:
         return await run_in_threadpool(_page, request, 500, None)
     except Exception:  # the store itself may be the fault: a plain page then
         return Response(MESSAGES[500][1], status_code=500, media_type="text/plain")
+
+
+async def form_expired(request: Request, exc: Exception) -> Response:
+    """A POST without the session's CSRF token: the page says so (JSON to JSON clients)."""
+    if wants_json(request):
+        return JSONResponse({"detail": MESSAGES[403][1]}, status_code=403)
+    return await run_in_threadpool(_page, request, 403, None)
 
 
 def add_error_pages(app: FastAPI) -> None:

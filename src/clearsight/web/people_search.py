@@ -182,10 +182,14 @@ VOCABULARIES_KEPT = 16
 def _vocabulary(con: duckdb.DuckDBPyConnection, principal: Principal) -> list[Word]:
     """Every word of every name the viewer may search (their scope only)."""
     scope, params = record_filter(principal)
+    # The store (its file) and its loads: a new batch or a replaced store is a new list.
+    loads = "(SELECT max(batch_id) FROM batches), (SELECT count(*) FROM batches)"
     state = con.execute(
-        "SELECT max(batch_id), count(*) FROM batches" if exists(con, "batches") else "SELECT 0"
+        "SELECT path, "
+        + (loads if exists(con, "batches") else "0, 0")
+        + " FROM duckdb_databases() WHERE database_name = current_database()"
     ).fetchall()
-    key = (scope, *params, *state[0])
+    key = (scope, *(tuple(p) if isinstance(p, list) else p for p in params), *state[0])
     with _VOCABULARY_LOCK:
         if key in _VOCABULARIES:
             _VOCABULARIES.move_to_end(key)

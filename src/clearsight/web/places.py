@@ -219,6 +219,8 @@ def _sightings(
                 # The event's role (victim, suspect...) or the association (frequents...);
                 # the event itself only when the viewer may see it.
                 "how": str(r["role"] or r["how"]),
+                # The code list ``how`` is from, for the page to say it in words.
+                "how_column": "role" if r["event_key"] else "association_type",
                 "event": str(r["event_key"]) if clear and r["event_key"] else None,
                 "date": r["date"],
                 "organisation": str(source["organisation"]),
