@@ -20,44 +20,74 @@ import duckdb
 from clearsight.access.model import Principal
 from clearsight.access.policy import visibility
 from clearsight.alerts import reading
+from clearsight.web import queries
 
 Row = dict[str, Any]
 Pseudonym = Callable[[str, str], str]
 
 
 def _record_keys(con: duckdb.DuckDBPyConnection, keys: set[str]) -> dict[str, Row]:
-    """Record key -> its source, area and (for naming) the person's identity fields."""
+    """Record key -> its source, area and (for naming) the person's identity fields.
+
+    On the serving copy (``web_persons``, indexed on ``source_id/person_id``) each key is an
+    index lookup; without it, the plain view filtered by key."""
     if not keys:
         return {}
-    cur = con.execute(
-        """
-        SELECT pe.record_key, pe.source_id, pe.person_id, pe.entity_id, s.area,
-               p.forenames, p.surname, p.date_of_birth
-        FROM person_entities pe LEFT JOIN sources s USING (source_id)
-        LEFT JOIN current_persons p ON p.source_id = pe.source_id AND p.person_id = pe.person_id
-        WHERE list_contains(?, pe.record_key)
-        """,
-        [sorted(keys)],
-    )
-    names = [d[0] for d in cur.description]
-    return {str(r[0]): dict(zip(names, r, strict=True)) for r in cur.fetchall()}
+    pairs = sorted(tuple(k.split(":", 1)) for k in keys if ":" in k)
+    if not pairs:
+        return {}
+    fields = "p.source_id, p.person_id, p.forenames, p.surname, p.date_of_birth"
+    if queries.exists(con, "web_persons"):
+        marks = ", ".join("?" for _ in pairs)
+        cur = con.execute(
+            f"SELECT {fields} FROM web_persons p WHERE p.k IN ({marks})",
+            [f"{a}/{b}" for a, b in pairs],
+        )
+    else:
+        cur = con.execute(
+            f"SELECT {fields} FROM current_persons p "
+            "WHERE list_contains(?, p.source_id || ':' || p.person_id)",
+            [sorted(keys)],
+        )
+    areas = _areas(con)
+    found: dict[str, Row] = {}
+    for source, person, forenames, surname, born in cur.fetchall():
+        found[f"{source}:{person}"] = {
+            "source_id": source,
+            "person_id": person,
+            "area": areas.get(str(source)),
+            "forenames": forenames,
+            "surname": surname,
+            "date_of_birth": born,
+        }
+    return found
+
+
+def _areas(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return {
+        str(s): str(a) for s, a in con.execute("SELECT source_id, area FROM sources").fetchall()
+    }
 
 
 def visible_entities(
     con: duckdb.DuckDBPyConnection, principal: Principal, entities: set[str]
 ) -> set[str]:
-    """Entities with at least one record the viewer may identify (their person page opens)."""
+    """Entities with at least one record the viewer may identify (their person page opens):
+    by the serving copy's entity index when built, else from ``person_entities``."""
     if not entities:
         return set()
+    marks = ", ".join("?" for _ in entities)
+    table = "web_persons" if queries.exists(con, "web_persons") else "person_entities"
     found = con.execute(
-        "SELECT DISTINCT pe.entity_id, pe.source_id, s.area FROM person_entities pe "
-        "JOIN sources s USING (source_id) WHERE list_contains(?, pe.entity_id)",
-        [sorted(entities)],
+        f"SELECT DISTINCT entity_id, source_id FROM {table} WHERE entity_id IN ({marks})",
+        sorted(entities),
     ).fetchall()
+    areas = _areas(con)
     return {
         str(e)
-        for e, source, area in found
-        if visibility(principal, source_id=str(source), area=str(area)) == "identified"
+        for e, source in found
+        if visibility(principal, source_id=str(source), area=areas.get(str(source), ""))
+        == "identified"
     }
 
 
