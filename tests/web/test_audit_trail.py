@@ -40,6 +40,8 @@ def _last(db: object, actor: str) -> tuple[str, str | None, int]:
         ("national", "/readiness", "view_readiness"),
         ("partner-west-yorkshire", "/networks", "view_network_list"),
         ("national", "/networks", "view_network_list"),
+        (ANALYST, "/charts", "view_chart_list"),
+        ("national", "/charts", "view_chart_list"),
         ("inspector", "/audit", "view_audit"),
         ("admin", "/admin/users", "view_users"),
     ],

@@ -11,6 +11,7 @@ email, object, place, address, narrative) recorded only in records they may not 
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -175,6 +176,7 @@ def _walk(client: Client, network: str) -> dict[str, str]:
             out = client.post(f"/network/{net}/export", data={"csrf": token, "format": fmt})
             seen[f"/network/{net}/export.{fmt}"] = out.text
         people |= set(re.findall(r'href="/person/([^"]+)"', page.text))
+        seen.update(_chart_walk(client, net, token))
     for entity in sorted(people):
         seen[f"/person/{entity}"] = client.get(f"/person/{entity}").text
         seen[f"/timeline/person/{entity}"] = client.get(f"/timeline/person/{entity}").text
@@ -183,6 +185,47 @@ def _walk(client: Client, network: str) -> dict[str, str]:
         seen[path] = client.get(path).text
     for alert in sorted(set(re.findall(r'href="/alerts/(\d+)"', seen["/alerts"]))):
         seen[f"/alerts/{alert}"] = client.get(f"/alerts/{alert}").text
+    return seen
+
+
+def _chart_walk(client: Client, net: str, token: str) -> dict[str, str]:
+    """The link chart of ``net``: its page and opening, every item's expansion (breadth
+    first until nothing new comes in), the ANX of all of it, and a saved chart reopened."""
+    seen: dict[str, str] = {}
+    seen[f"/network/{net}/chart"] = client.get(f"/network/{net}/chart").text
+    opening = client.get(f"/network/{net}/chart.json")
+    assert opening.status_code == 200
+    seen[f"/network/{net}/chart.json"] = opening.text
+    nodes = {str(n["id"]) for n in opening.json()["nodes"]}
+    edges = {str(e["id"]) for e in opening.json()["edges"]}
+    todo, done = sorted(nodes), set()
+    while todo:
+        item = todo.pop()
+        if item in done:
+            continue
+        done.add(item)
+        found = client.get(f"/network/{net}/chart/expand", params={"node": item})
+        assert found.status_code == 200
+        seen[f"/network/{net}/chart/expand?node={item}"] = found.text
+        for n in found.json()["nodes"]:
+            if n["id"] not in nodes:
+                nodes.add(n["id"])
+                todo.append(n["id"])
+        edges |= {str(e["id"]) for e in found.json()["edges"]}
+    headers = {"Content-Type": "application/json", "X-CSRF-Token": token}
+    body = {"nodes": sorted(nodes), "edges": sorted(edges)}
+    anx = client.post(
+        f"/network/{net}/chart/export",
+        content=json.dumps({"format": "anx", **body}),
+        headers=headers,
+    )
+    seen[f"/network/{net}/chart/export.anx"] = anx.text
+    state = {"title": "probe", "positions": {n: [0, 0] for n in sorted(nodes)}}
+    saved = client.post(f"/network/{net}/charts", content=json.dumps(state), headers=headers)
+    assert saved.status_code == 200, saved.text
+    chart = saved.json()["chart_id"]
+    seen[f"/chart/{chart}"] = client.get(f"/chart/{chart}").text
+    seen[f"/chart/{chart}/state.json"] = client.get(f"/chart/{chart}/state.json").text
     return seen
 
 
@@ -284,3 +327,6 @@ def test_no_clear_value_of_a_hidden_person_anywhere(store: Built, role: str) -> 
     assert re.search(
         r'"label":"[a-z_]+: OX-[0-9a-f]{12}"|"label":"[a-z_]+: LX-[0-9a-f]{12}"', graph
     )
+    # And on the link chart, once its items are expanded.
+    charted = "\n".join(t for p, t in seen.items() if p.startswith(f"/network/{network}/chart/"))
+    assert re.search(r'"label":"[a-z_]+: (OX|LX)-[0-9a-f]{12}"', charted)

@@ -23,6 +23,7 @@ Permission = Literal[
     "search",  # find identifiable people
     "person",  # open an entity page
     "network",  # open a network page
+    "chart",  # the link chart of a network they may open, and their own saved charts
     "export",  # i2 ANX / GraphML
     "review",  # the closed-case review queue
     "language",  # paste text into the language check
@@ -40,6 +41,8 @@ _RULES: dict[Permission, frozenset[Role]] = {
     "search": frozenset({"analyst", "partner"}),
     "person": frozenset({"analyst", "partner"}),
     "network": frozenset({"analyst", "partner", "national"}),
+    # Whoever may open a network may chart it: the chart shows no more than the page.
+    "chart": frozenset({"analyst", "partner", "national"}),
     "export": frozenset({"analyst"}),
     "review": frozenset({"analyst"}),
     "language": frozenset({"analyst", "partner", "national"}),

@@ -19,7 +19,13 @@ class Pseudonymiser:
 
     def __call__(self, kind: str, identifier: str) -> str:
         mac = hmac.new(self._key, f"{kind}\x00{identifier}".encode(), hashlib.sha256)
-        prefix = {"entity": "PX", "record": "RX", "object": "OX", "location": "LX"}.get(kind, "XX")
+        prefix = {
+            "entity": "PX",
+            "record": "RX",
+            "object": "OX",
+            "location": "LX",
+            "event": "EX",
+        }.get(kind, "XX")
         return f"{prefix}-{mac.hexdigest()[:12]}"
 
 

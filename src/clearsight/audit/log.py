@@ -65,6 +65,13 @@ ACTION_CATEGORIES: dict[str, str] = {
     "view_audit": "consultation",
     "view_network_list": "consultation",
     "view_users": "consultation",
+    # The link chart: viewing, expanding and reopening consult records; saving keeps the
+    # analyst's own chart (item ids, layout, notes), altering nothing in the records.
+    "view_chart": "consultation",
+    "view_chart_list": "consultation",
+    "chart_expand": "consultation",
+    "chart_open": "consultation",
+    "chart_save": "alteration",
     "view_network_timeline": "consultation",
     "view_person_timeline": "consultation",
     "view_places": "consultation",

@@ -4,7 +4,7 @@ everyone and everything the viewer may not identify as a keyed pseudonym."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -23,6 +23,9 @@ class NetworkView:
     edges: list[Row]
     definition: list[Row]
     pseudonymised: int
+    # Each entity's node id as this viewer sees it (itself, or its pseudonym): the link
+    # chart joins its own rows (events, link strengths) to the nodes through it.
+    node_ids: dict[str, str] = field(default_factory=dict)
 
 
 def network_view(
@@ -113,6 +116,7 @@ def network_view(
         edges=edges,
         definition=definition,
         pseudonymised=hidden,
+        node_ids={entity_id: node_id(entity_id) for entity_id in shown},
     )
 
 
