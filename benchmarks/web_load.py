@@ -2,8 +2,8 @@
 
 Starts ``clearsight serve`` on loopback in a child process over an existing store, logs in
 N simulated analysts (one per area, round robin) and, once all are in, has each browse
-entity, network and network timeline pages of their own area, with a think time between
-pages, for a fixed number of pages.
+entity, network, network timeline, link chart and alert pages of their own area, with a
+think time between pages, for a fixed number of pages.
 Prints p50/p95/p99 latency, throughput and errors as JSON.
 
     .venv/bin/python benchmarks/web_load.py --db big.duckdb --users 50 --pages 40
@@ -34,6 +34,20 @@ from clearsight.access import add_user, list_users
 from clearsight.store import connect
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+# The pages an analyst opens, each as likely: a person (by entity id), or a network's
+# page, graph, timeline, link chart and chart data (by network id), and the area's
+# arrival alerts and their digest (the id is not used).
+KINDS = {
+    "person": "/person/{}",
+    "network": "/network/{}",
+    "graph": "/network/{}/graph.json",
+    "timeline": "/timeline/network/{}",
+    "chart": "/network/{}/chart",
+    "chart_json": "/network/{}/chart.json",
+    "alerts": "/alerts",
+    "digest": "/alerts/digest.json",
+}
 
 
 def prepare(db: Path, sample: int) -> dict[str, dict[str, list[str]]]:
@@ -130,16 +144,9 @@ async def user(
             return
         await asyncio.sleep(rng.uniform(0, think[1]))  # stagger starts
         for _ in range(pages):
-            kinds = ["person", "network", "graph", "timeline"]
-            kind = rng.choice(kinds) if plan["networks"] else "person"
-            if kind == "person":
-                path = f"/person/{rng.choice(plan['people'])}"
-            elif kind == "network":
-                path = f"/network/{rng.choice(plan['networks'])}"
-            elif kind == "timeline":
-                path = f"/timeline/network/{rng.choice(plan['networks'])}"
-            else:
-                path = f"/network/{rng.choice(plan['networks'])}/graph.json"
+            kind = rng.choice(list(KINDS)) if plan["networks"] else "person"
+            target = rng.choice(plan["people"] if kind == "person" else plan["networks"])
+            path = KINDS[kind].format(target)
             start = time.perf_counter()
             try:
                 resp = await client.get(path)

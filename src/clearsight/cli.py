@@ -125,7 +125,8 @@ def analyse_command(
     stage: Annotated[
         list[str] | None,
         typer.Option(
-            "--stage", help="Run only this stage (repeatable): linkage, networks, review."
+            "--stage",
+            help="Run only this stage (repeatable): linkage, networks, definitions, review.",
         ),
     ] = None,
     backend: Annotated[
