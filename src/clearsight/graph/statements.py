@@ -7,7 +7,13 @@ import time
 
 import duckdb
 
+from clearsight.store.sql import sql_list
+from clearsight.store.sql import table_exists as table_exists
+
 log = logging.getLogger("clearsight.graph")
+
+# The graph stage's name for the house's list literal, used by each of its modules.
+_sql_list = sql_list
 
 
 def _timed(con: duckdb.DuckDBPyConnection, sql: str) -> None:
@@ -18,16 +24,3 @@ def _timed(con: duckdb.DuckDBPyConnection, sql: str) -> None:
         ln.strip() for ln in sql.splitlines() if ln.strip() and not ln.strip().startswith("--")
     ]
     log.info("  %.2f s  %s", time.perf_counter() - start, " ".join(lines[:2])[:90])
-
-
-def _sql_list(values: tuple[str, ...]) -> str:
-    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
-
-
-def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    rows = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary "
-        "UNION ALL SELECT count(*) FROM duckdb_views() WHERE view_name = ?",
-        [name, name],
-    ).fetchall()
-    return any(int(r[0]) for r in rows)

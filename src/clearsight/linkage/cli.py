@@ -19,6 +19,7 @@ from rich.table import Table
 from clearsight.commandline import DbOption, JsonOption, fail, open_store
 from clearsight.linkage.errors import LinkageError
 from clearsight.store import StoreError
+from clearsight.store.sql import table_exists
 
 console = Console()
 err = Console(stderr=True)
@@ -42,10 +43,7 @@ def _open(db: Path | None, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 
 def _has_persons(con: duckdb.DuckDBPyConnection) -> bool:
-    found = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'current_persons'"
-    ).fetchall()[0][0]
-    return bool(found)
+    return table_exists(con, "current_persons")
 
 
 @link_app.callback()

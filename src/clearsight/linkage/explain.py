@@ -18,6 +18,7 @@ import duckdb
 
 from clearsight.linkage import tables
 from clearsight.linkage.errors import LinkageError
+from clearsight.store.sql import table_exists
 
 EXPLANATIONS = "entity_explanations"
 
@@ -121,7 +122,7 @@ def _latest_run_id(con: duckdb.DuckDBPyConnection) -> int | None:
 def _from_explanations(con: duckdb.DuckDBPyConnection, entity_id: str) -> EntityExplanation | None:
     """The entity from ``entity_explanations`` when that table is the latest run's; None
     when it is absent or stale (the caller then reads the run's own tables)."""
-    if not (_exists(con, EXPLANATIONS) and _exists(con, "link_runs")):
+    if not (table_exists(con, EXPLANATIONS) and table_exists(con, "link_runs")):
         return None
     latest = _latest_run_id(con)
     if latest is None:
@@ -211,7 +212,7 @@ def write_explanations(con: duckdb.DuckDBPyConnection) -> int:
     model = _model(model_text)
     pairs_sql = "SELECT NULL::VARCHAR AS entity_id, NULL::JSON[] AS links LIMIT 0"
     params: list[object] = []
-    if model is not None and _exists(con, "link_pairs"):
+    if model is not None and table_exists(con, "link_pairs"):
         pairs_sql, params = _pairs_sql(con, model)
     # Declared uncompressed: DuckDB would choose ZSTD for long strings, and fetching one
     # row of a ZSTD segment decompresses the whole segment (tens of milliseconds).
@@ -290,27 +291,16 @@ def _pairs_sql(con: duckdb.DuckDBPyConnection, model: dict[str, Any]) -> tuple[s
 def ensure_explanations(con: duckdb.DuckDBPyConnection) -> bool:
     """Write ``entity_explanations`` when linkage has finished a run and the table is
     missing or was built from an older run; True when it wrote it."""
-    if not (_exists(con, "link_runs") and _exists(con, "person_entities")):
+    if not (table_exists(con, "link_runs") and table_exists(con, "person_entities")):
         return False
     latest = _latest_run_id(con)
     if latest is None:
         return False
-    if _exists(con, EXPLANATIONS):
+    if table_exists(con, EXPLANATIONS):
         runs = con.execute(f"SELECT DISTINCT run_id FROM {EXPLANATIONS}").fetchall()
         if [int(r[0]) for r in runs] == [latest]:
             return False
     write_explanations(con)
-    return True
-
-
-def _exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Whether a table or view is there. Probed through the relational API: a query
-    naming a missing table would abort the caller's open transaction, and asking the
-    catalog (``duckdb_tables()``) costs over a millisecond."""
-    try:
-        con.table(name)
-    except duckdb.CatalogException:
-        return False
     return True
 
 

@@ -19,6 +19,8 @@ from datetime import datetime
 
 import duckdb
 
+from clearsight.store.sql import table_exists
+
 # ``clusters.entity_id_for`` in SQL over ``first_key`` (sha1 of its UTF-8 bytes;
 # a million ids hashed in Python took 1.5 s of a 1M-record run), and the same
 # with the run id hashed in, for an id that was used before.
@@ -69,10 +71,7 @@ def assign_ids(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
 
 def _changed_ids(con: duckdb.DuckDBPyConnection) -> str:
     """Ids named in ``entity_changes`` (retired ones too), as a UNION clause."""
-    present = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'entity_changes'"
-    ).fetchall()[0][0]
-    if not present:
+    if not table_exists(con, "entity_changes"):
         return ""
     return (
         " UNION SELECT entity_id FROM entity_changes"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from clearsight.linkage.errors import LinkageError
+from clearsight.store.sql import table_exists
 
 DDL = """
 CREATE SEQUENCE IF NOT EXISTS link_run_ids START 1;
@@ -76,7 +77,7 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         "SELECT count(*) FROM information_schema.tables "
         "WHERE table_name IN ('link_runs', 'person_entities', 'current_link_decisions')"
     ).fetchall()[0][0]
-    if present == 3 and _has_design_column(con) and _has_table(con, "entity_changes"):
+    if present == 3 and _has_design_column(con) and table_exists(con, "entity_changes"):
         return
     try:
         con.execute(DDL)
@@ -88,14 +89,6 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         if present == 3:
             return
         raise LinkageError("no linkage run yet; run 'clearsight link' first") from exc
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-        ).fetchall()[0][0]
-    )
 
 
 def _has_design_column(con: duckdb.DuckDBPyConnection) -> bool:
