@@ -43,6 +43,7 @@ demo: install
 	$(BIN)/clearsight report --db $(DEMO_DB) --national --out $(DEMO_DIR)/report
 	$(BIN)/clearsight return --db $(DEMO_DB) --national --published --out $(DEMO_DIR)/return
 	$(BIN)/clearsight export beaconport --db $(DEMO_DB) --out $(DEMO_DIR)/beaconport.csv
+	$(BIN)/clearsight export store --db $(DEMO_DB) --format cyjs --out $(DEMO_DIR)/networks.cyjs
 	@echo
 	@echo "Web app demo logins (synthetic data only):"
 	@$(BIN)/clearsight users demo --db $(DEMO_DB)
@@ -53,9 +54,14 @@ demo: install
 	@echo "Inspection readiness: $(DEMO_DIR)/report/problem-profile.html#readiness and $(DEMO_DIR)/report/readiness.csv"
 	@echo "Annual data return (published): $(DEMO_DIR)/return/return.csv, return.xlsx, dictionary.csv"
 	@echo "Operation Beaconport pack: $(DEMO_DIR)/beaconport.csv"
+	@echo "Every network and its evidence as one graph (Cytoscape JSON): $(DEMO_DIR)/networks.cyjs"
 	@echo "Open the web app: $(BIN)/clearsight serve --db $(DEMO_DB)   then http://127.0.0.1:8000/"
+	@echo "  as an analyst: a network's link chart (/network/ID/chart), timeline (/timeline/network/ID),"
+	@echo "  disruption what-if (/network/ID/disrupt), places (/places), alerts (/alerts), readiness (/readiness)"
 	@echo "Next: $(BIN)/clearsight quarantine list --db $(DEMO_DB)"
 	@echo "      $(BIN)/clearsight network list --db $(DEMO_DB)"
+	@echo "      $(BIN)/clearsight network disrupt NETWORK_ID --db $(DEMO_DB)"
+	@echo "      $(BIN)/clearsight watch add network NETWORK_ID --area AREA --db $(DEMO_DB)   (alerts when new records link)"
 	@echo "      make demo-national   (each force's own store, pseudonymised extracts, a national import)"
 
 # Federation on the demo data: each force gets a store of its own (its police and
