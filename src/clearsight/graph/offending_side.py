@@ -67,26 +67,11 @@ def child_associates(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         """,
     )
     # The person a sexually exploited child was with while missing.
-    _timed(
+    _event_pairs(
         con,
-        f"""
-        INSERT INTO _child_associates
-        WITH {ctes},
-        pairs AS (
-            SELECT a.entity_id AS adult, c.entity_id AS child,
-                   'missing episode ' || e.event_key AS via,
-                   [a.record_key, c.record_key] AS records, e.source_id,
-                   e.event_date::DATE AS date, e.police
-            FROM graph_events e
-            JOIN graph_involvements a USING (event_key)
-            JOIN graph_involvements c USING (event_key)
-            WHERE e.event_type = 'missing_episode' AND a.role = 'associate'
-              AND c.role = 'missing_person' AND a.entity_id <> c.entity_id
-        )
-        SELECT p.adult, p.child, p.via, unnest(p.records), p.source_id, p.date, p.police
-        FROM pairs p SEMI JOIN victims v ON v.entity_id = p.child
-        WHERE p.adult NOT IN (SELECT entity_id FROM child_side)
-        """,
+        ctes,
+        "missing episode",
+        "e.event_type = 'missing_episode' AND a.role = 'associate' AND c.role = 'missing_person'",
     )
     if s.harbouring_offence_pattern:
         _harbouring(con, s, ctes)
@@ -101,6 +86,19 @@ def _harbouring(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes: str) -> 
     record keeps its own context (a child abduction alone is not a sexual offence)."""
     pattern = s.harbouring_offence_pattern.replace("'", "''")
     offending = _sql_list(OFFENDING_ROLES)
+    _event_pairs(
+        con,
+        ctes,
+        "harbouring offence",
+        f"coalesce(regexp_matches(lower(e.offence), '{pattern}'), false)"
+        f" AND list_contains({offending}, a.role) AND c.role = 'victim'",
+    )
+
+
+def _event_pairs(con: duckdb.DuckDBPyConnection, ctes: str, via: str, where: str) -> None:
+    """Adult ``a`` and sexually exploited child ``c`` recorded in one event matching
+    ``where``, the adult not on any child side: into ``_child_associates``, the event
+    named as ``via``."""
     _timed(
         con,
         f"""
@@ -108,15 +106,13 @@ def _harbouring(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes: str) -> 
         WITH {ctes},
         pairs AS (
             SELECT a.entity_id AS adult, c.entity_id AS child,
-                   'harbouring offence ' || e.event_key AS via,
+                   '{via} ' || e.event_key AS via,
                    [a.record_key, c.record_key] AS records, e.source_id,
                    e.event_date::DATE AS date, e.police
             FROM graph_events e
             JOIN graph_involvements a USING (event_key)
             JOIN graph_involvements c USING (event_key)
-            WHERE coalesce(regexp_matches(lower(e.offence), '{pattern}'), false)
-              AND list_contains({offending}, a.role) AND c.role = 'victim'
-              AND a.entity_id <> c.entity_id
+            WHERE {where} AND a.entity_id <> c.entity_id
         )
         SELECT p.adult, p.child, p.via, unnest(p.records), p.source_id, p.date, p.police
         FROM pairs p SEMI JOIN victims v ON v.entity_id = p.child
