@@ -10,6 +10,7 @@ from typing import Any
 
 from clearsight.definitions.engine import CheckResult, register
 from clearsight.graph.settings import KNOWING_LINK_TYPES
+from clearsight.partition import groups
 
 Facts = Mapping[str, Any]
 Params = Mapping[str, Any]
@@ -20,21 +21,7 @@ def _evidence(raw: str | None) -> dict[str, Any]:
 
 
 def _components(members: list[str], pairs: list[tuple[str, str]]) -> list[list[str]]:
-    parent = {m: m for m in members}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        if a in parent and b in parent:
-            parent[find(a)] = find(b)
-    groups: dict[str, list[str]] = {}
-    for m in members:
-        groups.setdefault(find(m), []).append(m)
-    return sorted(groups.values(), key=lambda g: (-len(g), g))
+    return sorted(groups(members, pairs), key=lambda g: (-len(g), g))
 
 
 def _members(facts: Facts, roles: Any) -> list[dict[str, Any]]:

@@ -37,6 +37,7 @@ from clearsight.federation.identifiers import (
     Comparison,
 )
 from clearsight.federation.model import NULL
+from clearsight.partition import DisjointSets
 
 # A token more people share than this is a switchboard number or a common name: no
 # evidence, and a block that grows with its square.
@@ -362,19 +363,11 @@ def _store_model(con: duckdb.DuckDBPyConnection, fitted: model.Model) -> None:
 
 
 def _components(n: int, edges: Iterable[tuple[int, int]]) -> list[int]:
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    """Each of ``0 .. n-1``'s component, named by its smallest member."""
+    sets = DisjointSets(n)
     for a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return [find(i) for i in range(n)]
+        sets.union(a, b)
+    return sets.roots()
 
 
 def _national_people(con: duckdb.DuckDBPyConnection) -> None:

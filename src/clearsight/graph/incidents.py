@@ -50,6 +50,7 @@ import pyarrow as pa
 
 from clearsight.graph.settings import CHILD_ROLES, GraphSettings
 from clearsight.graph.statements import _sql_list
+from clearsight.partition import groups
 
 # Event types that record an occurrence (rule of the module docstring).
 OCCURRENCE_TYPES: tuple[str, ...] = (
@@ -166,31 +167,16 @@ def link_incidents(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
             place_days=int(s.incident_place_only_days),
         )
     ).fetchall()
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     # Per record: its best-scoring pair (score, partner, explanation).
     best: dict[str, tuple[float, str, str]] = {}
     for ea, eb, child, others, gap, same_place, place in rows:
         score = _score(int(gap), bool(others), bool(same_place), window)
         why = _explain(ea, eb, child, list(others), int(gap), bool(same_place), str(place))
-        ra, rb = find(ea), find(eb)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
         for key, other in ((ea, eb), (eb, ea)):
             if key not in best or (score, other) > (best[key][0], best[key][1]):
                 best[key] = (score, other, why)
-    groups: dict[str, list[str]] = {}
-    for key in sorted(best):
-        groups.setdefault(find(key), []).append(key)
     incident_of: dict[str, str] = {}
-    for members in groups.values():
+    for members in groups(sorted(best), ((ea, eb) for ea, eb, *_ in rows)):
         digest = hashlib.sha1("\n".join(sorted(members)).encode()).hexdigest()[:12]
         for key in members:
             incident_of[key] = f"I-{digest}"

@@ -30,6 +30,7 @@ from clearsight.linkage.model import (
     PLACE_SAME_ADDRESS,
     SURNAME_SAME_MIN,
 )
+from clearsight.partition import DisjointSets
 
 T = TypeVar("T")
 
@@ -354,7 +355,9 @@ class _Entities:
         identity: dict[str, Any],
         cannot: list[tuple[int, int]],
     ) -> None:
-        self.parent = list(range(n))
+        self.sets = DisjointSets(n)
+        # Bound once: linkage finds roots millions of times at 1M records.
+        self.find = self.sets.find
         # Records per root: two single records merge without a consistency check.
         self.size = [1] * n
         # Cannot-link partners per root; only roots holding constraints appear.
@@ -384,20 +387,8 @@ class _Entities:
         return _held(self.years, self.own_year, root)
 
     def roots(self) -> list[int]:
-        """Every node's root, by pointer jumping over the whole array at once."""
-        parent = np.asarray(self.parent, dtype=np.int64)
-        while True:
-            grand = parent[parent]
-            if np.array_equal(grand, parent):
-                return list(parent.tolist())
-            parent = grand
-
-    def find(self, x: int) -> int:
-        parent = self.parent
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+        """Every node's root."""
+        return self.sets.roots()
 
     def _consistent(self, a: int, b: int, ra: int, rb: int, nhs_agrees: bool) -> bool:
         # The link's own two records were weighed by the model and the guards;
@@ -441,7 +432,7 @@ class _Entities:
             return False
         if self.apart and self._kept_apart(ra, rb):
             return True
-        self.parent[rb] = ra
+        self.sets.link(ra, rb)
         self.size[ra] += self.size[rb]
         if moved_nhs := self._nhs_of(rb):
             self.nhs[ra] = (self._nhs_of(ra) or set()) | moved_nhs

@@ -1,0 +1,48 @@
+"""The one union-find every stage uses (``clearsight.partition``)."""
+
+from __future__ import annotations
+
+import random
+
+import igraph as ig
+
+from clearsight.partition import DisjointSets, groups
+
+
+def test_union_keeps_the_smallest_element_as_representative() -> None:
+    sets = DisjointSets(6)
+    assert sets.union(4, 2)
+    assert sets.union(5, 4)
+    assert not sets.union(2, 5)
+    assert sets.union(3, 1)
+    assert sets.roots() == [0, 1, 2, 1, 2, 2]
+    assert [sets.find(x) for x in range(6)] == sets.roots()
+
+
+def test_link_keeps_the_callers_choice() -> None:
+    sets = DisjointSets(4)
+    sets.link(3, 0)
+    sets.link(sets.find(0), sets.find(1))
+    assert sets.roots() == [3, 3, 2, 3]
+    assert len(sets) == 4
+
+
+def test_the_partition_is_igraphs_connected_components() -> None:
+    rnd = random.Random(20)
+    n = 300
+    edges = [(rnd.randrange(n), rnd.randrange(n)) for _ in range(250)]
+    sets = DisjointSets(n)
+    for a, b in edges:
+        sets.union(a, b)
+    ours = {frozenset(x for x in range(n) if sets.find(x) == r) for r in set(sets.roots())}
+    theirs = {frozenset(c) for c in ig.Graph(n=n, edges=edges).connected_components()}
+    assert len(theirs) > 1
+    assert ours == theirs
+    # Each set named by its smallest member, whatever the order of the joins.
+    assert all(sets.find(x) == min(c) for c in theirs for x in c)
+
+
+def test_groups_keep_the_order_of_the_items_and_ignore_strangers() -> None:
+    found = groups(["d", "a", "c", "b", "e", "a"], [("a", "b"), ("e", "d"), ("x", "c")])
+    assert found == [["d", "e"], ["a", "b", "a"], ["c"]]
+    assert groups([], [("a", "b")]) == []
