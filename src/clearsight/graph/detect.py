@@ -19,6 +19,7 @@ from clearsight.graph.communities import _split
 from clearsight.graph.duplicates import _drop, _near_duplicate_finder, _possible_duplicates
 from clearsight.graph.rules import bridging_link_types, default_rules
 from clearsight.graph.settings import SUPPORT_LINK_TYPES, GraphSettings
+from clearsight.partition import DisjointSets
 from clearsight.store.sql import sql_list as _sql_list
 
 
@@ -56,6 +57,50 @@ class LinkGraph:
     vertex_entity: npt.NDArray[np.int64]
     # Entity-level links (entity index pairs, each once), for key people.
     entity_edges: npt.NDArray[np.int64]
+
+
+def _employees(con: duckdb.DuckDBPyConnection, n: int) -> npt.NDArray[np.bool_]:
+    """Per entity (``_vid`` order): recorded as employed somewhere, the employee end of
+    an employment link."""
+    employees = np.zeros(n, dtype=np.bool_)
+    employee_vids = con.execute(
+        """
+        SELECT DISTINCT v.vid FROM graph_person_locations p JOIN _vid v USING (entity_id)
+        WHERE p.via = 'employed_at'
+        """
+    ).fetchall()
+    employees[[int(r[0]) for r in employee_vids]] = True
+    return employees
+
+
+def _vertices(
+    va: npt.NDArray[np.int64],
+    vb: npt.NDArray[np.int64],
+    areas: npt.NDArray[np.object_],
+    n_entities: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Each vertex's entity and the links as vertex pairs: one vertex per (entity, area)
+    that has a link, in entity then area order; an entity without links keeps one
+    vertex so every entity is present."""
+    _, area_code = (
+        np.unique(areas.astype(str), return_inverse=True)
+        if len(areas)
+        else (
+            None,
+            np.zeros(0, dtype=np.int64),
+        )
+    )
+    area_code = np.asarray(area_code, dtype=np.int64)
+    n_areas = int(area_code.max()) + 1 if len(area_code) else 1
+    linked = np.zeros(n_entities, dtype=np.bool_)
+    linked[va] = True
+    linked[vb] = True
+    keys = np.concatenate([va * n_areas + area_code, vb * n_areas + area_code])
+    keys = np.concatenate([keys, np.flatnonzero(~linked).astype(np.int64) * n_areas])
+    vertex_keys = np.unique(keys)
+    ea = np.searchsorted(vertex_keys, va * n_areas + area_code)
+    eb = np.searchsorted(vertex_keys, vb * n_areas + area_code)
+    return vertex_keys // n_areas, np.column_stack([ea, eb]).astype(np.int64)
 
 
 def load_graph(
@@ -132,41 +177,14 @@ def load_graph(
         ORDER BY va, vb, area
         """
     ).fetchnumpy()
-    employees = np.zeros(len(entities), dtype=np.bool_)
-    employee_vids = con.execute(
-        """
-        SELECT DISTINCT v.vid FROM graph_person_locations p JOIN _vid v USING (entity_id)
-        WHERE p.via = 'employed_at'
-        """
-    ).fetchall()
-    employees[[int(r[0]) for r in employee_vids]] = True
+    employees = _employees(con, len(entities))
     con.execute("DROP TABLE _vid")
     va = np.asarray(arrays["va"], dtype=np.int64)
     vb = np.asarray(arrays["vb"], dtype=np.int64)
-    areas = np.asarray(arrays["area"], dtype=object)
-    # Vertices: one per (entity, area) that has a link, in entity then area order; an
-    # entity without links keeps one vertex so every entity is present.
-    _, area_code = (
-        np.unique(areas.astype(str), return_inverse=True)
-        if len(areas)
-        else (
-            None,
-            np.zeros(0, dtype=np.int64),
-        )
+    vertex_entity, edges = _vertices(
+        va, vb, np.asarray(arrays["area"], dtype=object), len(entities)
     )
-    area_code = np.asarray(area_code, dtype=np.int64)
-    n_areas = int(area_code.max()) + 1 if len(area_code) else 1
-    linked = np.zeros(len(entities), dtype=np.bool_)
-    linked[va] = True
-    linked[vb] = True
-    keys = np.concatenate([va * n_areas + area_code, vb * n_areas + area_code])
-    keys = np.concatenate([keys, np.flatnonzero(~linked).astype(np.int64) * n_areas])
-    vertex_keys = np.unique(keys)
-    vertex_entity = vertex_keys // n_areas
-    ea = np.searchsorted(vertex_keys, va * n_areas + area_code)
-    eb = np.searchsorted(vertex_keys, vb * n_areas + area_code)
-    edges = np.column_stack([ea, eb]).astype(np.int64)
-    graph = ig.Graph(n=len(vertex_keys), edges=edges, directed=False)
+    graph = ig.Graph(n=len(vertex_entity), edges=edges, directed=False)
     graph.es["weight"] = np.asarray(arrays["w"], dtype=np.float64)
     # Edges resting only on group_only_link_types (employed where another offended).
     graph.es["group_only"] = np.asarray(arrays["group_only"], dtype=np.bool_).tolist()
@@ -201,22 +219,15 @@ def join_bridged(
     anything but the tables. Both backends call this: one rule, one place.
     """
     sizes = np.bincount(base) if len(base) else np.zeros(0, dtype=np.int64)
-    parent = list(range(len(sizes)))
+    sets = DisjointSets(len(sizes))
     has_core = [bool(n >= 2) for n in sizes]
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     for a, b in edges[~knowing].tolist():
-        ra, rb = find(int(base[a])), find(int(base[b]))
+        ra, rb = sets.find(int(base[a])), sets.find(int(base[b]))
         if ra == rb or (has_core[ra] and has_core[rb]):
             continue
-        parent[rb] = ra
+        sets.link(ra, rb)
         has_core[ra] = has_core[ra] or has_core[rb]
-    roots = np.asarray([find(c) for c in range(len(sizes))], dtype=np.int64)
+    roots = np.asarray(sets.roots(), dtype=np.int64)
     return roots[base] if len(base) else base
 
 
@@ -379,51 +390,36 @@ def _entity_networks(
     nets = [sorted({int(e) for e in lg.vertex_entity[members]}) for members in found]
     if not settings.area_aware:
         return nets, split_from
-    parent = list(range(len(nets)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     holders: dict[int, list[int]] = {}
     for index, members in enumerate(nets):
         for e in members:
             holders.setdefault(e, []).append(index)
-    # Shared people, a near-duplicate pair counted once (its lowest entity index).
-    person = {e: e for e, hold in holders.items() if len(hold) > 1}
-
-    def same(e: int) -> int:
-        while person[e] != e:
-            person[e] = person[person[e]]
-            e = person[e]
-        return e
-
-    if near_duplicates is not None and len(person) > 1:
-        index_of = {lg.entities[e]: e for e in person}
+    # Shared people, a near-duplicate pair counted once (one of the pair stands for both).
+    shared_entities = sorted(e for e, hold in holders.items() if len(hold) > 1)
+    slot = {e: i for i, e in enumerate(shared_entities)}
+    persons = DisjointSets(len(shared_entities))
+    if near_duplicates is not None and len(shared_entities) > 1:
+        index_of = {lg.entities[e]: e for e in shared_entities}
         for a, b in sorted(near_duplicates(sorted(index_of))):
-            ra, rb = same(index_of[a]), same(index_of[b])
-            person[max(ra, rb)] = min(ra, rb)
+            persons.union(slot[index_of[a]], slot[index_of[b]])
     shared_people: dict[tuple[int, int], set[int]] = {}
     for e, hold in holders.items():
         for i, x in enumerate(hold):
             for y in hold[i + 1 :]:
-                shared_people.setdefault((x, y), set()).add(same(e))
+                shared_people.setdefault((x, y), set()).add(persons.find(slot[e]))
     shared = {pair: len(people) for pair, people in shared_people.items()}
+    joined = DisjointSets(len(nets))
     for (x, y), count in sorted(shared.items()):
         smaller = min(len(nets[x]), len(nets[y]))
         if (
             count >= settings.area_join_min_shared
             and count >= settings.area_join_min_fraction * smaller
         ):
-            rx, ry = find(x), find(y)
-            if rx != ry:
-                parent[max(rx, ry)] = min(rx, ry)
+            joined.union(x, y)
     merged: dict[int, set[int]] = {}
     origin: dict[int, int | None] = {}
     for index, members in enumerate(nets):
-        root = find(index)
+        root = joined.find(index)
         merged.setdefault(root, set()).update(members)
         if root not in origin or (origin[root] is None and split_from[index] is not None):
             origin[root] = split_from[index]

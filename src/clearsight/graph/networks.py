@@ -131,8 +131,16 @@ def _write_duplicates(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str
 
 
 def _write_tables(con: duckdb.DuckDBPyConnection, police_networks: list[list[str]]) -> None:
+    _write_members(con)
+    _write_evidence(con)
+    _write_networks(con)
+    _police_only(con, police_networks)
+
+
+def _write_members(con: duckdb.DuckDBPyConnection) -> None:
+    """Who is in each network (``network_members``), the children its members offended
+    against (``network_victims``) and the source records of both (``network_records``)."""
     offending = _sql_list(OFFENDING_ROLES)
-    knowing = _sql_list(KNOWING_LINK_TYPES)
     _timed(
         con,
         """
@@ -171,6 +179,13 @@ def _write_tables(con: duckdb.DuckDBPyConnection, police_networks: list[list[str
         ORDER BY 1, 2, 3
         """,
     )
+
+
+def _write_evidence(con: duckdb.DuckDBPyConnection) -> None:
+    """What holds each network together: the links between its members
+    (``network_links``), the objects and the places they share (``network_objects``,
+    ``network_locations``)."""
+    offending = _sql_list(OFFENDING_ROLES)
     _timed(
         con,
         """
@@ -214,6 +229,11 @@ def _write_tables(con: duckdb.DuckDBPyConnection, police_networks: list[list[str
         GROUP BY ALL
         """,
     )
+
+
+def _write_networks(con: duckdb.DuckDBPyConnection) -> None:
+    """One row per network (``networks``): its size, span, density, sources and areas."""
+    knowing = _sql_list(KNOWING_LINK_TYPES)
     _timed(
         con,
         f"""
@@ -264,7 +284,6 @@ def _write_tables(con: duckdb.DuckDBPyConnection, police_networks: list[list[str
         ORDER BY i.network_id
         """,
     )
-    _police_only(con, police_networks)
 
 
 def _police_only(con: duckdb.DuckDBPyConnection, police_networks: list[list[str]]) -> None:

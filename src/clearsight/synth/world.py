@@ -80,6 +80,11 @@ class Person:
     family: list[Person] = field(default_factory=list)
 
 
+def age_at(person: Person, at: int) -> int:
+    """``person``'s age in whole years on day ``at``."""
+    return int((at - person.dob) / YEAR)
+
+
 @dataclass(slots=True)
 class Place:
     key: str
