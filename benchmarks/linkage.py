@@ -33,6 +33,8 @@ from typing import Any
 
 import duckdb
 
+from pair_scores import pair_scores
+
 HERE = Path(__file__).resolve()
 
 
@@ -41,29 +43,10 @@ HERE = Path(__file__).resolve()
 
 def pairwise(con: duckdb.DuckDBPyConnection, predicted: str, truth: str) -> dict[str, float]:
     """Pairwise P/R/F1 from two (record, cluster) tables keyed by ``record``."""
-    tp, pred, actual = con.execute(
-        f"""
-        WITH j AS (SELECT p.cluster AS e, t.cluster AS t FROM {predicted} p
-                   JOIN {truth} t USING (record))
-        SELECT
-            (SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM
-                (SELECT count(*) AS n FROM j GROUP BY e, t)),
-            (SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM
-                (SELECT count(*) AS n FROM j GROUP BY e)),
-            (SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM
-                (SELECT count(*) AS n FROM j GROUP BY t))
-        """
-    ).fetchall()[0]
-    precision = tp / pred if pred else 1.0
-    recall = tp / actual if actual else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
-        "true_pairs": int(actual),
-        "predicted_pairs": int(pred),
-    }
+    return pair_scores(
+        con,
+        f"SELECT p.cluster AS e, t.cluster AS t FROM {predicted} p JOIN {truth} t USING (record)",
+    )
 
 
 def _peak_mb() -> float:

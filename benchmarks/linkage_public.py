@@ -44,6 +44,9 @@ from typing import Any
 
 import duckdb
 
+from clearsight.partition import groups
+from pair_scores import pair_scores
+
 HERE = Path(__file__).resolve()
 ROOT = HERE.parents[1]
 SETS = ("febrl1", "febrl2", "febrl3", "febrl4")
@@ -148,30 +151,14 @@ def pairwise(predicted: dict[str, str], truth: dict[str, str]) -> dict[str, Any]
     con.executemany("INSERT INTO t VALUES (?, ?)", list(truth.items()))
     con.execute("CREATE TABLE p (record VARCHAR, cluster VARCHAR)")
     con.executemany("INSERT INTO p VALUES (?, ?)", list(predicted.items()))
-    tp, pred, actual = con.execute(
-        """
-        WITH j AS (SELECT coalesce(p.cluster, 'single:' || t.record) AS e, t.cluster AS t
-                   FROM t LEFT JOIN p USING (record))
-        SELECT
-            (SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM
-                (SELECT count(*) AS n FROM j GROUP BY e, t)),
-            (SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM
-                (SELECT count(*) AS n FROM j GROUP BY e)),
-            (SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM
-                (SELECT count(*) AS n FROM j GROUP BY t))
-        """
-    ).fetchall()[0]
-    con.close()
-    precision = tp / pred if pred else 1.0
-    recall = tp / actual if actual else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
-        "true_pairs": int(actual),
-        "predicted_pairs": int(pred),
-    }
+    try:
+        return pair_scores(
+            con,
+            "SELECT coalesce(p.cluster, 'single:' || t.record) AS e, t.cluster AS t "
+            "FROM t LEFT JOIN p USING (record)",
+        )
+    finally:
+        con.close()
 
 
 # ---------------------------------------------------------------- Clearsight
@@ -337,22 +324,17 @@ def recordlinkage_ecm(name: str, ssid: bool = True) -> dict[str, Any]:
     vectors = compare.compute(candidates, *frames)
     matches = rl.ECMClassifier(binarize=0.5).fit_predict(vectors)
     # Matched pairs to clusters (connected components), as the others are scored.
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in matches.tolist():
-        parent[find(str(a))] = find(str(b))
-    seconds = time.perf_counter() - started
     ids = [str(i) for f in frames for i in f.index.tolist()]
+    cluster = {
+        i: group[0]
+        for group in groups(ids, ((str(a), str(b)) for a, b in matches.tolist()))
+        for i in group
+    }
+    seconds = time.perf_counter() - started
     return {
         "method": "recordlinkage ECM" if ssid else "recordlinkage ECM, no soc_sec_id",
         "seconds": round(seconds, 1),
-        **pairwise({i: find(i) for i in ids}, truth_of(ids)),
+        **pairwise(cluster, truth_of(ids)),
         "candidate_pairs": len(candidates),
     }
 

@@ -26,6 +26,9 @@ PRECISION_FLOOR = 0.99
 
 
 def _benchmark() -> ModuleType:
+    # The benchmark imports its sibling ``pair_scores`` as a script run from there would.
+    if str(ROOT / "benchmarks") not in sys.path:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
     spec = importlib.util.spec_from_file_location(
         "linkage_public", ROOT / "benchmarks" / "linkage_public.py"
     )

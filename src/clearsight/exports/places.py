@@ -5,6 +5,8 @@ records it was recorded in (``viewer.py``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 
 from clearsight.exports.clock import clock_time
@@ -28,16 +30,22 @@ PLACE_TABLES = (
 EVENT_TABLES = ("network_victims", "graph_involvements", "graph_events")
 
 
-def attach_places(
-    con: duckdb.DuckDBPyConnection,
-    network_id: str,
-    viewer: Viewer,
-    ids: dict[str, str],
-    nodes: dict[str, Node],
-    edges: list[Edge],
-) -> None:
+@dataclass
+class Chart:
+    """A network's chart as it is built: whose view it is, its nodes and edges, and the
+    node of each person already on it (``ids``: entity id to node id)."""
+
+    network_id: str
+    viewer: Viewer
+    ids: dict[str, str]
+    nodes: dict[str, Node]
+    edges: list[Edge]
+
+
+def attach_places(con: duckdb.DuckDBPyConnection, chart: Chart) -> None:
     """Objects and places of the network, one edge per person, thing and way recorded
     (a person who both frequents a place and offended there keeps both links)."""
+    network_id, viewer, nodes = chart.network_id, chart.viewer, chart.nodes
     if not all(table_exists(con, t) for t in PLACE_TABLES):
         return
     uses = con.execute(
@@ -54,12 +62,12 @@ def attach_places(
     for key, _t, _v, _e, _via, sources in uses:
         holders.setdefault(str(key), set()).update(str(s) for s in sources)
     for key, object_type, value, entity_id, via, sources in uses:
-        node_id = _thing(viewer, nodes, "object", str(key), str(object_type), holders[str(key)])
+        node_id = _thing(chart, "object", str(key), str(object_type), holders[str(key)])
         if node_id == str(key):
             nodes[node_id].label = text(value)
         else:
             nodes[node_id].label = f"{object_type}: {node_id}"
-        _edge(viewer, ids, edges, entity_id, node_id, ("uses", str(via)), sources)
+        _edge(chart, entity_id, node_id, ("uses", str(via)), sources)
     seen = con.execute(
         """
         SELECT DISTINCT m.entity_id, l.location_key, pl.via, pl.source_id
@@ -89,7 +97,7 @@ def attach_places(
     ).fetchall():
         kind = str(location_type or "location")
         place = places.get(str(key), set())
-        node_id = _thing(viewer, nodes, "location", str(key), "location", place)
+        node_id = _thing(chart, "location", str(key), "location", place)
         node = nodes[node_id]
         node.attributes |= {"location_type": kind, "uses": text(n_uses)}
         if _clear(viewer, place):
@@ -100,7 +108,7 @@ def attach_places(
     for (entity_id, key, how), sources in sorted(ways.items()):
         node_id = key if _clear(viewer, places[key]) else viewer.alias("location", key)
         if node_id in nodes:
-            _edge(viewer, ids, edges, entity_id, node_id, (how, how), sorted(sources))
+            _edge(chart, entity_id, node_id, (how, how), sorted(sources))
 
 
 def _clear(viewer: Viewer, sources: set[str]) -> bool:
@@ -108,29 +116,22 @@ def _clear(viewer: Viewer, sources: set[str]) -> bool:
     return any(viewer.identifies(s) for s in sources)
 
 
-def _thing(
-    viewer: Viewer,
-    nodes: dict[str, Node],
-    kind: str,
-    key: str,
-    node_kind: str,
-    holders: set[str],
-) -> str:
+def _thing(chart: Chart, kind: str, key: str, node_kind: str, holders: set[str]) -> str:
+    viewer = chart.viewer
     node_id = key if _clear(viewer, holders) else viewer.alias(kind, key)
-    nodes.setdefault(node_id, Node(node_id, node_kind, node_id))
+    chart.nodes.setdefault(node_id, Node(node_id, node_kind, node_id))
     return node_id
 
 
 def _edge(
-    viewer: Viewer,
-    ids: dict[str, str],
-    edges: list[Edge],
+    chart: Chart,
     entity_id: object,
     node_id: str,
     kind_and_label: tuple[str, str],
     sources: list[str],
 ) -> None:
     kind, how = kind_and_label
+    viewer, ids, edges = chart.viewer, chart.ids, chart.edges
     if str(entity_id) not in ids:
         return
     shown = [str(s) for s in sources] if viewer.identifies_all(sources) else []
@@ -149,18 +150,18 @@ def _edge(
     )
 
 
-def attach_events(
-    con: duckdb.DuckDBPyConnection,
-    network_id: str,
-    viewer: Viewer,
-    ids: dict[str, str],
-    nodes: dict[str, Node],
-    edges: list[Edge],
-) -> None:
+def attach_events(con: duckdb.DuckDBPyConnection, chart: Chart) -> None:
     """Each child offended against, linked to the events that involve her and a member,
     and each such event to the members in it: no child is an isolated node. An event of
     a source the viewer may not identify is a pseudonym without date or offence. An event
     whose occurred date was recorded with a time carries it (``time``, HH:MM)."""
+    network_id, viewer, ids, nodes, edges = (
+        chart.network_id,
+        chart.viewer,
+        chart.ids,
+        chart.nodes,
+        chart.edges,
+    )
     if not all(table_exists(con, t) for t in EVENT_TABLES):
         return
     for event_key, event_type, date, offence, source, entity_id, role, raw in con.execute(

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import duckdb
 
 from clearsight.exports.model import Edge, Node, Subgraph, text
-from clearsight.exports.places import attach_events, attach_places
+from clearsight.exports.places import Chart, attach_events, attach_places
 from clearsight.exports.viewer import ExportError, NotVisible, Viewer, with_police
 from clearsight.store.sql import table_exists
 
@@ -83,8 +83,9 @@ def load_subgraph(
     _people(con, network_id, person, nodes, ids)
     edges: list[Edge] = []
     _links(con, network_id, viewer, ids, edges)
-    attach_places(con, network_id, viewer, ids, nodes, edges)
-    attach_events(con, network_id, viewer, ids, nodes, edges)
+    chart = Chart(network_id, viewer, ids, nodes, edges)
+    attach_places(con, chart)
+    attach_events(con, chart)
     items: list[Node | Edge] = [*nodes.values(), *edges]
     for item in items:
         item.attributes["network_id"] = network_id

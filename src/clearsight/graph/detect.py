@@ -15,11 +15,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped]
 
+from clearsight import partition
 from clearsight.graph.communities import _split
 from clearsight.graph.duplicates import _drop, _near_duplicate_finder, _possible_duplicates
 from clearsight.graph.rules import bridging_link_types, default_rules
 from clearsight.graph.settings import SUPPORT_LINK_TYPES, GraphSettings
-from clearsight.partition import DisjointSets
 from clearsight.store.sql import sql_list as _sql_list
 
 
@@ -219,7 +219,7 @@ def join_bridged(
     anything but the tables. Both backends call this: one rule, one place.
     """
     sizes = np.bincount(base) if len(base) else np.zeros(0, dtype=np.int64)
-    sets = DisjointSets(len(sizes))
+    sets = partition.DisjointSets(len(sizes))
     has_core = [bool(n >= 2) for n in sizes]
     for a, b in edges[~knowing].tolist():
         ra, rb = sets.find(int(base[a])), sets.find(int(base[b]))
@@ -397,7 +397,7 @@ def _entity_networks(
     # Shared people, a near-duplicate pair counted once (one of the pair stands for both).
     shared_entities = sorted(e for e, hold in holders.items() if len(hold) > 1)
     slot = {e: i for i, e in enumerate(shared_entities)}
-    persons = DisjointSets(len(shared_entities))
+    persons = partition.DisjointSets(len(shared_entities))
     if near_duplicates is not None and len(shared_entities) > 1:
         index_of = {lg.entities[e]: e for e in shared_entities}
         for a, b in sorted(near_duplicates(sorted(index_of))):
@@ -408,7 +408,7 @@ def _entity_networks(
             for y in hold[i + 1 :]:
                 shared_people.setdefault((x, y), set()).add(persons.find(slot[e]))
     shared = {pair: len(people) for pair, people in shared_people.items()}
-    joined = DisjointSets(len(nets))
+    joined = partition.DisjointSets(len(nets))
     for (x, y), count in sorted(shared.items()):
         smaller = min(len(nets[x]), len(nets[y]))
         if (

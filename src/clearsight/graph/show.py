@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -118,21 +120,29 @@ def describe(con: duckdb.DuckDBPyConnection, network_id: str) -> list[str]:
                 f"       {rule.description} [{rule.id}, strength {ev['strength']}]: "
                 f"{ev['source_id']} records {', '.join(ev['record_ids'])}{dates}"
             )
-    out += _children_lines(con, network_id, names, rules)
-    out += _place_lines(con, network_id, names, rules)
-    out += _object_lines(con, network_id, names, rules)
-    out += _link_lines(con, network_id, names, rules)
-    out += _definition_lines(con, network_id, names, rules)
+    section = _Section(con, network_id, names, rules)
+    for heading, lines in _SECTIONS:
+        out += ["", heading, *lines(section)]
     return out
 
 
-def _children_lines(
-    con: duckdb.DuckDBPyConnection, network_id: str, names: _Names, rules: Rules
-) -> list[str]:
+@dataclass
+class _Section:
+    """What every section of the description reads from."""
+
+    con: duckdb.DuckDBPyConnection
+    network_id: str
+    names: _Names
+    rules: Rules
+
+    def rows(self, sql: str) -> list[dict[str, Any]]:
+        """``sql``'s rows, each ``?`` in it the network's id."""
+        return _rows(self.con, sql, [self.network_id] * sql.count("?"))
+
+
+def _children_lines(s: _Section) -> list[str]:
     """Children offended against, each with the members named in her records."""
-    out = ["", "Children offended against:"]
-    victims = _rows(
-        con,
+    victims = s.rows(
         """
         SELECT v.entity_id, e.label, v.n_events, v.first_date, v.last_date,
                list_sort(list_distinct(list(me.label))) AS offenders
@@ -143,9 +153,9 @@ def _children_lines(
              AND o.role IN ('suspect', 'offender', 'facilitator', 'associate')
         LEFT JOIN graph_entities me ON me.entity_id = o.entity_id
         WHERE v.network_id = ? GROUP BY ALL ORDER BY e.label
-        """,
-        [network_id, network_id],
+        """
     )
+    out = []
     for v in victims:
         offenders = ", ".join(x for x in v["offenders"] if x) or "no member named in her records"
         out.append(
@@ -155,56 +165,37 @@ def _children_lines(
     return out
 
 
-def _place_lines(
-    con: duckdb.DuckDBPyConnection, network_id: str, names: _Names, rules: Rules
-) -> list[str]:
+def _place_lines(s: _Section) -> list[str]:
     """Places the network's records name."""
-    out = ["", "Places:"]
-    for p in _rows(
-        con,
-        "SELECT * FROM network_locations WHERE network_id = ? ORDER BY location_key",
-        [network_id],
-    ):
-        place = p["name"] or p["postcode"] or p["location_key"]
-        out.append(
-            f"  - {place} ({p['location_type'] or 'place'}"
-            f", {p['postcode'] or 'no postcode'}): {', '.join(p['uses'])}; "
-            f"{p['n_events']} event(s)"
+    return [
+        f"  - {p['name'] or p['postcode'] or p['location_key']} ({p['location_type'] or 'place'}"
+        f", {p['postcode'] or 'no postcode'}): {', '.join(p['uses'])}; "
+        f"{p['n_events']} event(s)"
+        for p in s.rows(
+            "SELECT * FROM network_locations WHERE network_id = ? ORDER BY location_key"
         )
-    return out
+    ]
 
 
-def _object_lines(
-    con: duckdb.DuckDBPyConnection, network_id: str, names: _Names, rules: Rules
-) -> list[str]:
+def _object_lines(s: _Section) -> list[str]:
     """Phones, vehicles, emails and accounts members use."""
-    out = ["", "Phones, vehicles, emails and accounts:"]
-    for o in _rows(
-        con,
-        "SELECT * FROM network_objects WHERE network_id = ? ORDER BY object_key",
-        [network_id],
-    ):
-        out.append(
-            f"  - {o['object_type']} {o['value']}: used by {o['n_members']} member(s) "
-            f"({', '.join(o['sources'])})"
-        )
-    return out
+    return [
+        f"  - {o['object_type']} {o['value']}: used by {o['n_members']} member(s) "
+        f"({', '.join(o['sources'])})"
+        for o in s.rows("SELECT * FROM network_objects WHERE network_id = ? ORDER BY object_key")
+    ]
 
 
-def _link_lines(
-    con: duckdb.DuckDBPyConnection, network_id: str, names: _Names, rules: Rules
-) -> list[str]:
+def _link_lines(s: _Section) -> list[str]:
     """Links between members, each with its evidence."""
-    out = ["", "Links between members:"]
-    for link in _rows(
-        con,
+    out = []
+    for link in s.rows(
         "SELECT l.*, a.label AS label_a, b.label AS label_b FROM network_links l "
         "JOIN graph_entities a ON a.entity_id = l.entity_a "
         "JOIN graph_entities b ON b.entity_id = l.entity_b "
-        "WHERE network_id = ? ORDER BY label_a, label_b, link_type",
-        [network_id],
+        "WHERE network_id = ? ORDER BY label_a, label_b, link_type"
     ):
-        rule = rules[link["link_type"]]
+        rule = s.rules[link["link_type"]]
         police = "police evidence" if link["police_evidence"] else "partner evidence only"
         out.append(
             f"  - {link['label_a']} and {link['label_b']}: {rule.description} "
@@ -212,23 +203,19 @@ def _link_lines(
         )
         for item in json.loads(link["evidence"]):
             out.append(
-                f"       {names.words(item.get('via'))} ({item.get('date') or 'undated'}, "
+                f"       {s.names.words(item.get('via'))} ({item.get('date') or 'undated'}, "
                 f"{', '.join(item.get('sources') or [])})"
             )
     return out
 
 
-def _definition_lines(
-    con: duckdb.DuckDBPyConnection, network_id: str, names: _Names, rules: Rules
-) -> list[str]:
+def _definition_lines(s: _Section) -> list[str]:
     """Each definition's verdict and its criteria."""
-    out = ["", "Definitions:"]
-    for d in _rows(
-        con,
+    out = []
+    for d in s.rows(
         "SELECT definition_id, definition_version, status, category, criteria, evidence "
         "FROM definition_results WHERE subject_type = 'network' AND subject_id = ? "
-        "ORDER BY definition_id",
-        [network_id],
+        "ORDER BY definition_id"
     ):
         category = f" ({d['category']})" if d["category"] else ""
         out.append(f"  {d['definition_id']} v{d['definition_version']}: {d['status']}{category}")
@@ -239,7 +226,17 @@ def _definition_lines(
             out.append(f"     {met}: {c.get('description', key)}")
             items = (found or {}).get(key, {}).get("items", [])
             for item in items[:5]:
-                out.append(f"         {names.words(item)}")
+                out.append(f"         {s.names.words(item)}")
             if len(items) > 5:
                 out.append(f"         ... and {len(items) - 5} more")
     return out
+
+
+# The description's sections after its members, in order, each under its heading.
+_SECTIONS: tuple[tuple[str, Callable[[_Section], list[str]]], ...] = (
+    ("Children offended against:", _children_lines),
+    ("Places:", _place_lines),
+    ("Phones, vehicles, emails and accounts:", _object_lines),
+    ("Links between members:", _link_lines),
+    ("Definitions:", _definition_lines),
+)

@@ -8,7 +8,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import duckdb
 import typer
@@ -203,14 +203,50 @@ def _print_warnings(results: list[IngestResult]) -> None:
                 )
 
 
+# The quarantine and the warnings on loaded rows are listed alike (``_row_notes``).
+CurrentOption = Annotated[
+    bool, typer.Option("--current/--all", help="Only the current batch of each source.")
+]
+RowLimitOption = Annotated[int, typer.Option(help="At most this many rows (0: all).")]
+NOTE_COLUMNS = ["source_id", "batch_id", "file", "row", "column", "reason_code", "reason", "value"]
+
+
+def _row_notes(
+    db: Path | None,
+    table: str,
+    equal: dict[str, str | None],
+    *,
+    current: bool,
+    limit: int,
+) -> list[tuple[Any, ...]]:
+    """Rows of ``table`` (``quarantine`` or ``value_warnings``) in ``NOTE_COLUMNS`` order,
+    where each named column of ``equal`` given a value holds it; ``current``: only the
+    current batch of each source; ``limit`` 0: all."""
+    con = open_store(db, read_only=True)
+    sql = (
+        "SELECT n.source_id, n.batch_id, n.file, n.row_number, n.column_name, n.reason_code, "
+        f"n.reason, n.value FROM {table} n"
+    )
+    if current:
+        sql += " JOIN sources s ON s.current_batch_id = n.batch_id"
+    given = {column: value for column, value in equal.items() if value}
+    if given:
+        sql += " WHERE " + " AND ".join(f"n.{column} = ?" for column in given)
+    sql += " ORDER BY n.source_id, n.file, n.row_number, n.column_name"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    try:
+        return con.execute(sql, list(given.values())).fetchall()
+    finally:
+        con.close()
+
+
 @quarantine_app.command("list")
 def quarantine_list(
     db: DbOption = None,
     source: Annotated[str | None, typer.Option(help="Only this source_id.")] = None,
-    current: Annotated[
-        bool, typer.Option("--current/--all", help="Only the current batch of each source.")
-    ] = True,
-    limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 50,
+    current: CurrentOption = True,
+    limit: RowLimitOption = 50,
     as_json: JsonOption = False,
     csv_out: Annotated[
         Path | None,
@@ -218,25 +254,8 @@ def quarantine_list(
     ] = None,
 ) -> None:
     """List quarantined rows: source, file, row, column, reason code and reason."""
-    con = open_store(db, read_only=True)
-    sql = (
-        "SELECT q.source_id, q.batch_id, q.file, q.row_number, q.column_name, q.reason_code, "
-        "q.reason, q.value FROM quarantine q"
-    )
-    where: list[str] = []
-    params: list[str] = []
-    if current:
-        sql += " JOIN sources s ON s.current_batch_id = q.batch_id"
-    if source:
-        where.append("q.source_id = ?")
-        params.append(source)
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY q.source_id, q.file, q.row_number, q.column_name"
-    if limit:
-        sql += f" LIMIT {int(limit)}"
-    rows = con.execute(sql, params).fetchall()
-    columns = ["source_id", "batch_id", "file", "row", "column", "reason_code", "reason", "value"]
+    rows = _row_notes(db, "quarantine", {"source_id": source}, current=current, limit=limit)
+    columns = NOTE_COLUMNS
     if csv_out is not None:
         from clearsight.exports.safe_csv import write_csv
 
@@ -262,36 +281,22 @@ def quarantine_warnings(
     db: DbOption = None,
     source: Annotated[str | None, typer.Option(help="Only this source_id.")] = None,
     code: Annotated[str | None, typer.Option(help="Only this reason code.")] = None,
-    current: Annotated[
-        bool, typer.Option("--current/--all", help="Only the current batch of each source.")
-    ] = True,
-    limit: Annotated[int, typer.Option(help="At most this many rows (0: all).")] = 50,
+    current: CurrentOption = True,
+    limit: RowLimitOption = 50,
     as_json: JsonOption = False,
 ) -> None:
     """List warnings on rows that loaded: the value kept raw, the reading reported, or why.
 
     Row 1 is the header: a column that looks like a standard one, or was mapped.
     """
-    con = open_store(db, read_only=True)
-    sql = (
-        "SELECT w.source_id, w.batch_id, w.file, w.row_number, w.column_name, w.reason_code, "
-        "w.reason, w.value FROM value_warnings w"
+    rows = _row_notes(
+        db,
+        "value_warnings",
+        {"source_id": source, "reason_code": code},
+        current=current,
+        limit=limit,
     )
-    where: list[str] = []
-    params: list[str] = []
-    if current:
-        sql += " JOIN sources s ON s.current_batch_id = w.batch_id"
-    for column, value in (("w.source_id", source), ("w.reason_code", code)):
-        if value:
-            where.append(f"{column} = ?")
-            params.append(value)
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY w.source_id, w.file, w.row_number, w.column_name"
-    if limit:
-        sql += f" LIMIT {int(limit)}"
-    rows = con.execute(sql, params).fetchall()
-    columns = ["source_id", "batch_id", "file", "row", "column", "reason_code", "reason", "value"]
+    columns = NOTE_COLUMNS
     if as_json:
         print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=2))
         return
