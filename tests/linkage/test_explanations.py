@@ -18,7 +18,7 @@ from clearsight.linkage import LinkageError, decide, explain_entity
 from clearsight.linkage import explain as explain_module
 from clearsight.linkage.explain import (
     EXPLANATIONS,
-    ensure_explanations,
+    explanations_current,
     write_explanations,
 )
 from clearsight.store import connect
@@ -82,6 +82,7 @@ def test_a_decision_after_the_table_was_written_shows(con: duckdb.DuckDBPyConnec
 
 def test_a_stale_or_missing_table_falls_back(con: duckdb.DuckDBPyConnection) -> None:
     entity_id = _entities(con)[0]
+    assert explanations_current(con) is False
     expected = explain_entity(con, entity_id)  # no table yet
     write_explanations(con)
     con.execute(f"UPDATE {EXPLANATIONS} SET run_id = run_id - 1")
@@ -89,8 +90,9 @@ def test_a_stale_or_missing_table_falls_back(con: duckdb.DuckDBPyConnection) -> 
     assert explain_entity(con, entity_id) == expected
     with pytest.raises(LinkageError, match="no entity"):
         explain_entity(con, "ENOPE")
-    assert ensure_explanations(con) is True  # rewritten for the latest run
-    assert ensure_explanations(con) is False  # and now current
+    assert explanations_current(con) is False  # the readers' cue to fall back
+    write_explanations(con)  # as the linkage stage does after its next run
+    assert explanations_current(con) is True
     assert explain_module._from_explanations(con, entity_id) is not None
     assert explain_entity(con, entity_id) == expected
 
@@ -125,3 +127,28 @@ def test_explanations_are_indexed_and_stored_uncompressed(con: duckdb.DuckDBPyCo
         "SELECT expressions FROM duckdb_indexes() WHERE table_name = ?", [EXPLANATIONS]
     ).fetchall()
     assert indexed == [("[entity_id]",)]
+
+
+def test_web_start_up_only_reads_the_explanations(
+    con: duckdb.DuckDBPyConnection, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The linkage stage is the one writer: the web app's start-up leaves a missing table
+    missing and a stale one stale, says so, and pages still explain every entity."""
+    from clearsight.web import serving
+
+    entity_id = _entities(con)[0]
+    expected = explain_entity(con, entity_id)
+    with caplog.at_level("WARNING", logger="clearsight.web.serving"):
+        serving.refresh(con)
+    assert explanations_current(con) is False
+    assert con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [EXPLANATIONS]
+    ).fetchall() == [(0,)]
+    assert "older than the latest linkage run" in caplog.text
+    assert explain_entity(con, entity_id) == expected
+    write_explanations(con)
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="clearsight.web.serving"):
+        serving.refresh(con)
+    assert caplog.text == ""
+    assert explain_entity(con, entity_id) == expected

@@ -64,6 +64,7 @@ def build_linked_store(root: Path, *, scale: float = 0.05, seed: int = 11) -> Bu
     definitions, closed-case screening; then the demo users."""
     from clearsight import graph, linkage
     from clearsight.definitions import evaluate_all
+    from clearsight.linkage.explain import write_explanations
     from clearsight.review import screen
 
     data = root / "data"
@@ -73,6 +74,8 @@ def build_linked_store(root: Path, *, scale: float = 0.05, seed: int = 11) -> Bu
     for folder in sorted((data / "submissions").iterdir()):
         ingest(con, folder)
     linkage.run(con)
+    # As the linkage stage of ``analyse`` does: the web app only reads them.
+    write_explanations(con)
     graph.run(con)
     evaluate_all(con)
     screen(con)

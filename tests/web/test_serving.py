@@ -42,7 +42,7 @@ def _indexed(db: object, table: str) -> list[str]:
 
 
 @pytest.mark.linked
-def test_start_up_writes_what_pages_look_up_by_key(store: Built, login: Login) -> None:
+def test_pages_look_up_by_key_what_start_up_and_linkage_wrote(store: Built, login: Login) -> None:
     client = login(ANALYST)  # the app has started: serving copies are built
     assert client.get("/networks").status_code == 200
     query(store.db, "CHECKPOINT")

@@ -200,9 +200,10 @@ def write_explanations(con: duckdb.DuckDBPyConnection) -> int:
     index in under a millisecond, a row of nested lists in several. About 600 MB for a
     million records.
 
-    The linkage stage should call this once a run has finished; the web app calls
-    ``ensure_explanations`` at start-up in case it did not. Runs in the caller's
-    transaction when one is open. 15-25 s for a million records on two busy cores.
+    The linkage stage calls this once a run has finished (``clearsight analyse``,
+    ``clearsight link``, ``link --new``), and nothing else writes the table: the web app
+    reads it (``explanations_current``). Runs in the caller's transaction when one is
+    open. 15-25 s for a million records on two busy cores.
     """
     tables.ensure_tables(con)
     latest = tables.latest_run(con)
@@ -288,20 +289,23 @@ def _pairs_sql(con: duckdb.DuckDBPyConnection, model: dict[str, Any]) -> tuple[s
     return sql, params
 
 
-def ensure_explanations(con: duckdb.DuckDBPyConnection) -> bool:
-    """Write ``entity_explanations`` when linkage has finished a run and the table is
-    missing or was built from an older run; True when it wrote it."""
+def explanations_current(con: duckdb.DuckDBPyConnection) -> bool | None:
+    """Whether ``entity_explanations`` is there and was written for the latest finished
+    linkage run; None when linkage has finished no run (nothing to explain).
+
+    Only the linkage stage writes the table (``clearsight analyse`` and ``clearsight
+    link``); a reader finding it missing or stale (a store analysed by an older version)
+    still explains every entity, from the run's own tables, only more slowly.
+    """
     if not (table_exists(con, "link_runs") and table_exists(con, "person_entities")):
-        return False
+        return None
     latest = _latest_run_id(con)
     if latest is None:
+        return None
+    if not table_exists(con, EXPLANATIONS):
         return False
-    if table_exists(con, EXPLANATIONS):
-        runs = con.execute(f"SELECT DISTINCT run_id FROM {EXPLANATIONS}").fetchall()
-        if [int(r[0]) for r in runs] == [latest]:
-            return False
-    write_explanations(con)
-    return True
+    runs = con.execute(f"SELECT DISTINCT run_id FROM {EXPLANATIONS}").fetchall()
+    return [int(r[0]) for r in runs] == [latest]
 
 
 # ---------------------------------------------------------------- from the run's tables

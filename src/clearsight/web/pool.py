@@ -124,8 +124,9 @@ class Store:
     def explain(self, con: duckdb.DuckDBPyConnection, entity_id: str) -> Any:
         """``clearsight.linkage.explain_entity`` without person details (the page has the
         records), the most recent 2,000 kept: linkage cannot run while the app holds the
-        store. An explanation is one indexed lookup in ``entity_explanations`` (written at
-        start-up when linkage did not); the cache saves its few queries. Kept unfiltered,
+        store. An explanation is one indexed lookup in ``entity_explanations`` (written by the
+        linkage stage; read from the run's tables when missing or stale); the cache saves its
+        few queries. Kept unfiltered,
         as the linkage stage returns it; the page filters it per viewer."""
         from clearsight.linkage import explain_entity
 

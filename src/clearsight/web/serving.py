@@ -19,6 +19,7 @@ read ``sealed_records`` live.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -26,6 +27,8 @@ from typing import Any
 import duckdb
 
 from clearsight.web.queries import ENTITY_NETWORKS_SQL, catalog, exists
+
+log = logging.getLogger(__name__)
 
 # Narrow on purpose: a lookup still decompresses a whole row group of every column it
 # reads, so the raw and extra columns would triple its cost.
@@ -189,7 +192,7 @@ def network_sql(names: frozenset[str], *, one: bool = False) -> str:
 
 def refresh(con: duckdb.DuckDBPyConnection) -> bool:
     """Rebuild the serving copies when stale; True when it did."""
-    _ensure_explanations(con)
+    _check_explanations(con)
     names = catalog(con)
     if not all(source in names for source, _c, _k in SERVING.values()):
         return False
@@ -265,22 +268,19 @@ def refresh(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
-def _ensure_explanations(con: duckdb.DuckDBPyConnection) -> None:
-    """The linkage stage's per-entity explanations (``entity_explanations``), written
-    here when that stage has not written them for its latest run: a person page then
-    reads its explanation by index instead of scanning the run's tables."""
-    names = catalog(con)
-    if "person_entities" not in names or "link_runs" not in names:
-        return
-    from clearsight.linkage.explain import ensure_explanations
+def _check_explanations(con: duckdb.DuckDBPyConnection) -> None:
+    """Say so when the linkage stage's per-entity explanations (``entity_explanations``)
+    are missing or older than its latest run: the app only reads them (the stage is their
+    one writer), and a person page then explains the entity from the run's own tables, a
+    scan instead of one indexed lookup."""
+    from clearsight.linkage.explain import explanations_current
 
-    con.begin()
-    try:
-        ensure_explanations(con)
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+    if explanations_current(con) is False:
+        log.warning(
+            "linkage explanations are missing or older than the latest linkage run (a store "
+            "analysed by an older version): person pages build each explanation from the "
+            "run's tables, more slowly; 'clearsight analyse --stage linkage' writes them"
+        )
 
 
 # Indexed serving tables and their key column, touched once at start-up.
