@@ -33,6 +33,7 @@ DbOption = Annotated[
 _out = Console()
 _err = Console(stderr=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+LimitOption = Annotated[int, typer.Option(help="At most this many (0: all).")]
 
 
 class CommandError(RuntimeError):

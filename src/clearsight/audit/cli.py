@@ -13,7 +13,7 @@ import typer
 from clearsight.audit.keys import AuditKeyError, Head, parse_head
 from clearsight.audit.log import entries, record
 from clearsight.audit.verification import verify
-from clearsight.commandline import DbOption
+from clearsight.commandline import DbOption, JsonOption
 from clearsight.exports.safe_csv import SafeWriter
 from clearsight.store import StoreError, connect, resolve_db_path
 
@@ -46,7 +46,7 @@ def _parse_when(text: str | None, *, end: bool) -> datetime | None:
 @audit_app.command("verify")
 def verify_command(
     db: DbOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    as_json: JsonOption = False,
     published: Annotated[
         Path | None,
         typer.Option("--head", help="A head published earlier ('audit head'): must still hold."),

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from clearsight.commandline import DbOption
+from clearsight.commandline import DbOption, JsonOption, LimitOption
 from clearsight.store import connect, resolve_db_path
 
 if TYPE_CHECKING:
@@ -122,8 +122,8 @@ def network_list(
     status: Annotated[
         str | None, typer.Option(help="Only this IICSA status: meets, possible, does_not_meet.")
     ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    limit: LimitOption = 50,
+    as_json: JsonOption = False,
     ids: Annotated[bool, typer.Option("--ids", help="Print only network ids, one a line.")] = False,
     wide: Annotated[
         bool, typer.Option("--wide", help="One table row per network, however wide.")
@@ -181,7 +181,7 @@ def network_hotspots(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="At most this many places (0: all).")] = 25,
     people: Annotated[bool, typer.Option("--people", help="Also list who was seen, when.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Places where several children and several adults were seen over time (contextual
     safeguarding), with who was seen there, how and when."""
@@ -242,7 +242,7 @@ def network_hotspots(
 @network_app.command("duplicates")
 def network_duplicates(
     db: DbOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """List two-person 'networks' set aside because their two people may be one person.
 
@@ -284,7 +284,7 @@ def network_duplicates(
 def network_show(
     network_id: Annotated[str, typer.Argument(help="A network id from 'network list'.")],
     db: DbOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """One network in words: members and why each is there (rules and source records),
     children and who offended against them, places, objects, links with their evidence,
@@ -335,7 +335,7 @@ def network_disrupt(
     network_id: Annotated[str, typer.Argument(help="A network id from 'network list'.")],
     db: DbOption = None,
     top: Annotated[int, typer.Option("--top", help="At most this many people (0: all).")] = 10,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Disruption what-if: the members whose removal most fragments the network (key-player
     fragmentation and distance-weighted fragmentation, betweenness beside them), each with

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from clearsight.commandline import DbOption
+from clearsight.commandline import DbOption, JsonOption, LimitOption
 from clearsight.store import connect, resolve_db_path
 
 review_app = typer.Typer(
@@ -20,6 +20,7 @@ review_app = typer.Typer(
     no_args_is_help=True,
 )
 out = Console()
+AreaOption = Annotated[str | None, typer.Option(help="Only this force area.")]
 
 
 @review_app.command("screen")
@@ -42,10 +43,10 @@ def screen_command(
 @review_app.command("list")
 def list_command(
     db: DbOption = None,
-    area: Annotated[str | None, typer.Option(help="Only this force area.")] = None,
+    area: AreaOption = None,
     all_cases: Annotated[bool, typer.Option("--all", help="Include decided cases.")] = False,
-    limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    limit: LimitOption = 50,
+    as_json: JsonOption = False,
 ) -> None:
     """Cases awaiting a decision, strongest evidence first, with reasons and evidence."""
     from clearsight.review import list_queue
@@ -99,13 +100,13 @@ def list_command(
 @review_app.command("flags")
 def flags_command(
     db: DbOption = None,
-    area: Annotated[str | None, typer.Option(help="Only this force area.")] = None,
+    area: AreaOption = None,
     kind: Annotated[
         str | None,
         typer.Option(help="universal_only (missed by the local flag) or local_only."),
     ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    limit: LimitOption = 50,
+    as_json: JsonOption = False,
 ) -> None:
     """The CSE-flag auditor's queue: records meeting the universal definition with no local
     CSE flag, and flagged records that do not meet it, each with the reason."""
@@ -137,8 +138,8 @@ def flags_command(
 @review_app.command("flag-agreement")
 def flag_agreement_command(
     db: DbOption = None,
-    area: Annotated[str | None, typer.Option(help="Only this force area.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    area: AreaOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Agreement of local CSE flags with the universal definition, per force and quarter."""
     from clearsight.review.flags import agreement_over_time
