@@ -96,49 +96,55 @@ def _signature(con: duckdb.DuckDBPyConnection, names: frozenset[str]) -> str:
     return "|".join(parts)
 
 
+# What members share (objects, places), each with the members using it and the sources
+# (and their areas) that hold it, so a page can apply the viewer's access to each.
+_SHARED_THINGS = (
+    (
+        "objs",
+        ("object_key", "object_type", "value"),
+        ("network_objects", "graph_person_objects", "object_key"),
+    ),
+    (
+        "locs",
+        ("location_key", "location_type", "name", "postcode"),
+        ("network_locations", "graph_person_locations", "location_key"),
+    ),
+)
+
+
+def _shared_things_cte(
+    cte: str, fields: tuple[str, ...], network_table: str, person_table: str, key: str
+) -> str:
+    """One list per network of the things in ``network_table`` its members use."""
+    struct = ", ".join(f"'{f}': {f}" for f in fields)
+    chosen = ", ".join(f"t.{f}" for f in fields)
+    return f"""{cte} AS (
+            SELECT network_id, list({{{struct}, 'users': users, 'holders': holders}}
+                                    ORDER BY {key}) AS v
+            FROM (SELECT t.network_id, {chosen},
+                         list(DISTINCT p.entity_id ORDER BY p.entity_id) AS users,
+                         list(DISTINCT {{'source_id': p.source_id, 'area': hs.area}}) AS holders
+                  FROM {network_table} t JOIN {person_table} p USING ({key})
+                  JOIN network_members m ON m.entity_id = p.entity_id
+                   AND m.network_id = t.network_id
+                  LEFT JOIN sources hs ON hs.source_id = p.source_id
+                  GROUP BY ALL)
+            GROUP BY network_id)"""
+
+
 def network_sql(names: frozenset[str], *, one: bool = False) -> str:
     """One JSON document per network (see the module docstring); with ``one``, only the
     network given as the single parameter (when the serving copy is not there)."""
-    objects = locations = definitions = "NULL"
+    definitions = "NULL"
     ctes = []
     joins = []
-    if "network_objects" in names and "graph_person_objects" in names:
-        ctes.append(
-            """objs AS (
-            SELECT network_id, list({'object_key': object_key, 'object_type': object_type,
-                                     'value': value, 'users': users, 'holders': holders}
-                          ORDER BY object_key) AS v
-            FROM (SELECT o.network_id, o.object_key, o.object_type, o.value,
-                         list(DISTINCT po.entity_id ORDER BY po.entity_id) AS users,
-                         list(DISTINCT {'source_id': po.source_id, 'area': hs.area}) AS holders
-                  FROM network_objects o JOIN graph_person_objects po USING (object_key)
-                  JOIN network_members m ON m.entity_id = po.entity_id
-                   AND m.network_id = o.network_id
-                  LEFT JOIN sources hs ON hs.source_id = po.source_id
-                  GROUP BY ALL)
-            GROUP BY network_id)"""
-        )
-        joins.append("LEFT JOIN objs ON objs.network_id = n.network_id")
-        objects = "objs.v"
-    if "network_locations" in names and "graph_person_locations" in names:
-        ctes.append(
-            """locs AS (
-            SELECT network_id, list({'location_key': location_key,
-                                     'location_type': location_type, 'name': name,
-                                     'postcode': postcode, 'users': users, 'holders': holders}
-                                    ORDER BY location_key) AS v
-            FROM (SELECT l.network_id, l.location_key, l.location_type, l.name, l.postcode,
-                         list(DISTINCT pl.entity_id ORDER BY pl.entity_id) AS users,
-                         list(DISTINCT {'source_id': pl.source_id, 'area': hs.area}) AS holders
-                  FROM network_locations l JOIN graph_person_locations pl USING (location_key)
-                  JOIN network_members m ON m.entity_id = pl.entity_id
-                   AND m.network_id = l.network_id
-                  LEFT JOIN sources hs ON hs.source_id = pl.source_id
-                  GROUP BY ALL)
-            GROUP BY network_id)"""
-        )
-        joins.append("LEFT JOIN locs ON locs.network_id = n.network_id")
-        locations = "locs.v"
+    shared: dict[str, str] = {}
+    for cte, fields, (network_table, person_table, key) in _SHARED_THINGS:
+        if network_table in names and person_table in names:
+            ctes.append(_shared_things_cte(cte, fields, network_table, person_table, key))
+            joins.append(f"LEFT JOIN {cte} ON {cte}.network_id = n.network_id")
+            shared[cte] = f"{cte}.v"
+    objects, locations = shared.get("objs", "NULL"), shared.get("locs", "NULL")
     if "definition_results" in names:
         ctes.append(
             """defs AS (
