@@ -33,6 +33,7 @@ from typing import Any
 
 import duckdb
 
+from febrl_splink import splink_example_clusters
 from pair_scores import pair_scores
 
 HERE = Path(__file__).resolve()
@@ -137,9 +138,6 @@ def febrl_clearsight() -> dict[str, Any]:
 
 def febrl_plain_splink() -> dict[str, Any]:
     """Splink's FEBRL4 example ("detailed model"), clustered at probability 0.99."""
-    import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
-
     a, b = _febrl()
     started = time.perf_counter()
     con = duckdb.connect()
@@ -152,54 +150,10 @@ def febrl_plain_splink() -> dict[str, Any]:
                 f"trim(soc_sec_id) AS soc_sec_id, trim(postcode) AS postcode) FROM raw_{name}"
             ).to_arrow_table()
         )
-    rules = [
-        block_on("given_name", "surname"),
-        "l.given_name = r.surname and l.surname = r.given_name",
-        block_on("date_of_birth"),
-        block_on("soc_sec_id"),
-        block_on("state", "address_1"),
-        block_on("street_number", "address_1"),
-        block_on("postcode"),
-    ]
-    settings = SettingsCreator(
-        unique_id_column_name="rec_id",
-        link_type="link_only",
-        blocking_rules_to_generate_predictions=rules,
-        comparisons=[
-            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
-            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
-            cl.DateOfBirthComparison(
-                "date_of_birth",
-                input_is_string=True,
-                datetime_format="%Y%m%d",
-                invalid_dates_as_null=True,
-            ),
-            cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
-            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
-            cl.DamerauLevenshteinAtThresholds("postcode", [1, 2]).configure(
-                term_frequency_adjustments=True
-            ),
-        ],
-        retain_intermediate_calculation_columns=True,
-    )
-    api = DuckDBAPI(connection=con)
-    linker = Linker([api.register(d) for d in dfs], settings, log_level="WARNING")
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("soc_sec_id"), block_on("given_name", "surname", "date_of_birth")], recall=0.8
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
-    for rule in (block_on("date_of_birth"), block_on("postcode")):
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True
-        )
-    predictions = linker.inference.predict(threshold_match_probability=0.2)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=0.99
-    )
+    clusters = splink_example_clusters(con, dfs)
     seconds = time.perf_counter() - started
     con.execute(
-        f"CREATE TABLE predicted AS SELECT rec_id AS record, cluster_id AS cluster "
-        f"FROM {clusters.physical_name}"
+        f"CREATE TABLE predicted AS SELECT rec_id AS record, cluster_id AS cluster FROM {clusters}"
     )
     _febrl_truth(con, a, b)
     return {

@@ -45,6 +45,7 @@ from typing import Any
 import duckdb
 
 from clearsight.partition import groups
+from febrl_splink import splink_example_clusters
 from pair_scores import pair_scores
 
 HERE = Path(__file__).resolve()
@@ -234,61 +235,11 @@ def plain_splink(name: str, ssid: bool = True) -> dict[str, Any]:
     ``ssid`` false drops ``soc_sec_id`` (which Clearsight does not get) from its
     blocking, comparisons and prior: the same example on the same information.
     """
-    import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
-
     frames = _splink_frames(name)
     started = time.perf_counter()
-    rules = [
-        block_on("given_name", "surname"),
-        "l.given_name = r.surname and l.surname = r.given_name",
-        block_on("date_of_birth"),
-        *([block_on("soc_sec_id")] if ssid else []),
-        block_on("state", "address_1"),
-        block_on("street_number", "address_1"),
-        block_on("postcode"),
-    ]
-    settings = SettingsCreator(
-        unique_id_column_name="rec_id",
-        link_type="link_only" if len(frames) > 1 else "dedupe_only",
-        blocking_rules_to_generate_predictions=rules,
-        comparisons=[
-            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
-            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
-            cl.DateOfBirthComparison(
-                "date_of_birth",
-                input_is_string=True,
-                datetime_format="%Y%m%d",
-                invalid_dates_as_null=True,
-            ),
-            *([cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2])] if ssid else []),
-            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
-            cl.DamerauLevenshteinAtThresholds("postcode", [1, 2]).configure(
-                term_frequency_adjustments=True
-            ),
-        ],
-        retain_intermediate_calculation_columns=True,
-    )
     con = duckdb.connect()
-    api = DuckDBAPI(connection=con)
-    linker = Linker([api.register(f) for f in frames], settings, log_level="WARNING")
-    linker.training.estimate_probability_two_random_records_match(
-        [
-            *([block_on("soc_sec_id")] if ssid else []),
-            block_on("given_name", "surname", "date_of_birth"),
-        ],
-        recall=0.8,
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
-    for rule in (block_on("date_of_birth"), block_on("postcode")):
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True
-        )
-    predictions = linker.inference.predict(threshold_match_probability=0.2)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=0.99
-    )
-    rows = con.execute(f"SELECT rec_id, cluster_id FROM {clusters.physical_name}").fetchall()
+    clusters = splink_example_clusters(con, frames, ssid=ssid)
+    rows = con.execute(f"SELECT rec_id, cluster_id FROM {clusters}").fetchall()
     seconds = time.perf_counter() - started
     ids = [i for f in frames for i in f["rec_id"].tolist()]
     return {

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import random
+import re
 
 import igraph as ig
 
 from clearsight.partition import DisjointSets, groups
+from tests.house import layout
+
+# The step every union-find takes on its way to a root (path halving or compression):
+# ``parent[x] = parent[parent[x]]``, whatever the names.
+_HALVING = re.compile(r"(\w+)\[(\w+)\]\s*=\s*\1\[\1\[\2\]\]")
 
 
 def test_union_keeps_the_smallest_element_as_representative() -> None:
@@ -46,3 +52,13 @@ def test_groups_keep_the_order_of_the_items_and_ignore_strangers() -> None:
     found = groups(["d", "a", "c", "b", "e", "a"], [("a", "b"), ("e", "d"), ("x", "c")])
     assert found == [["d", "e"], ["a", "b", "a"], ["c"]]
     assert groups([], [("a", "b")]) == []
+
+
+def test_no_other_union_find_in_the_package() -> None:
+    found = [
+        str(path.relative_to(layout.SRC))
+        for path in sorted(layout.SRC.rglob("*.py"))
+        if _HALVING.search(path.read_text("utf-8"))
+    ]
+    assert "partition.py" in found, "the scan found nothing: the pattern is broken"
+    assert found == ["partition.py"]
