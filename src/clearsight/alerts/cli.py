@@ -8,6 +8,8 @@ audited as the web app's pages are.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -41,11 +43,21 @@ DayOption = Annotated[
 ]
 
 
-def _open(db: Path | None) -> duckdb.DuckDBPyConnection:
+@contextmanager
+def _store(db: Path | None, *errors: type[Exception]) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store, closed after the block; a store or DuckDB error (or one of ``errors``)
+    fails the command with its message."""
     try:
-        return open_store(db)
+        con = open_store(db)
     except StoreError as exc:
         fail(exc)
+    caught: tuple[type[Exception], ...] = (duckdb.Error, *errors)
+    try:
+        yield con
+    except caught as exc:
+        fail(exc)
+    finally:
+        con.close()
 
 
 def _day(text: str | None, *, default_today: bool = False) -> date | None:
@@ -72,8 +84,7 @@ def alerts_list_command(
     from clearsight.alerts.reading import as_json as row_json
     from clearsight.alerts.reading import list_alerts
 
-    con = _open(db)
-    try:
+    with _store(db) as con:
         found = list_alerts(
             con, area=area, day=_day(day), unacknowledged=unacknowledged, limit=limit
         )
@@ -84,10 +95,6 @@ def alerts_list_command(
             category="consultation",
             details={"area": area, "day": day, "alerts": len(found)},
         )
-    except duckdb.Error as exc:
-        fail(exc)
-    finally:
-        con.close()
     if as_json:
         print(json.dumps([row_json(a) for a in found], indent=2, default=str))
         return
@@ -132,8 +139,7 @@ def alerts_digest_command(
 
     chosen = _day(day, default_today=True)
     assert chosen is not None
-    con = _open(db)
-    try:
+    with _store(db) as con:
         found = digest(con, day=chosen, area=area)
         audit.record(
             con,
@@ -142,10 +148,6 @@ def alerts_digest_command(
             category="consultation",
             details={"area": area, "day": chosen.isoformat(), "alerts": found["total"]},
         )
-    except duckdb.Error as exc:
-        fail(exc)
-    finally:
-        con.close()
     if as_json:
         print(
             json.dumps(
@@ -173,13 +175,8 @@ def alerts_acknowledge_command(
     """Mark an alert read (audited)."""
     from clearsight.alerts.reading import acknowledge
 
-    con = _open(db)
-    try:
+    with _store(db) as con:
         found = acknowledge(con, alert_id, by=by or cli_actor())
-    except duckdb.Error as exc:
-        fail(exc)
-    finally:
-        con.close()
     if found is None:
         fail(f"no alert {alert_id}")
     console.print(
@@ -206,8 +203,7 @@ def watch_add_command(
     """Watch a person, child or network: new records linked to it raise alerts."""
     from clearsight.alerts.watches import WatchError, add_watch
 
-    con = _open(db)
-    try:
+    with _store(db, WatchError) as con:
         who = owner or cli_actor()
         chosen = area or _area_of(con, who)
         if chosen is None:
@@ -221,10 +217,6 @@ def watch_add_command(
             note=note,
             actor=cli_actor(),
         )
-    except (WatchError, duckdb.Error) as exc:
-        fail(exc)
-    finally:
-        con.close()
     if as_json:
         print(json.dumps(watch.as_dict(), indent=2))
         return
@@ -251,13 +243,8 @@ def watch_remove_command(
     """Stop a watch (kept, stamped removed; audited)."""
     from clearsight.alerts.watches import WatchError, remove_watch
 
-    con = _open(db)
-    try:
+    with _store(db, WatchError) as con:
         watch = remove_watch(con, watch_id, by=by or cli_actor())
-    except (WatchError, duckdb.Error) as exc:
-        fail(exc)
-    finally:
-        con.close()
     console.print(f"Watch {watch.watch_id} removed by {watch.removed_by}", highlight=False)
 
 
@@ -272,13 +259,8 @@ def watch_list_command(
     """List watches."""
     from clearsight.alerts.watches import list_watches
 
-    con = _open(db)
-    try:
+    with _store(db) as con:
         found = list_watches(con, owner=owner, area=area, include_removed=include_removed)
-    except duckdb.Error as exc:
-        fail(exc)
-    finally:
-        con.close()
     if as_json:
         print(json.dumps([w.as_dict() for w in found], indent=2))
         return
