@@ -391,49 +391,48 @@ def network_disrupt(
         out.print(f"Not ranked: {name(entity_id)} ({why}).", highlight=False, markup=False)
 
 
+CsvOutOption = Annotated[Path, typer.Option("--out", help="CSV file to write.", show_default=False)]
+
+
+def _write_csv(
+    db: Path | None, write: Callable[[duckdb.DuckDBPyConnection, Path], int], out_path: Path
+) -> None:
+    con = _open(db, read_only=True)
+    try:
+        n = write(con, out_path)
+    finally:
+        con.close()
+    err.print(f"{n:,} rows written to {out_path}")
+
+
 def export_networks_command(
-    db: DbOption = None,
-    out_path: Annotated[
-        Path, typer.Option("--out", help="CSV file to write.", show_default=False)
-    ] = Path("networks.csv"),
+    db: DbOption = None, out_path: CsvOutOption = Path("networks.csv")
 ) -> None:
     """One row per (network, person record): network_id,source_id,person_id,entity_id,role,
     definition_status (the IICSA organised-network status)."""
     from clearsight.exports import write_networks_csv
 
-    con = _open(db, read_only=True)
-    n = write_networks_csv(con, out_path)
-    err.print(f"{n:,} rows written to {out_path}")
+    _write_csv(db, write_networks_csv, out_path)
 
 
 def export_incidents_command(
-    db: DbOption = None,
-    out_path: Annotated[
-        Path, typer.Option("--out", help="CSV file to write.", show_default=False)
-    ] = Path("incidents.csv"),
+    db: DbOption = None, out_path: CsvOutOption = Path("incidents.csv")
 ) -> None:
     """Records of one episode held by different agencies, linked into incidents: one row
     per record with the incident id, the record it was linked to, score and explanation."""
     from clearsight.exports import write_incidents_csv
 
-    con = _open(db, read_only=True)
-    n = write_incidents_csv(con, out_path)
-    err.print(f"{n:,} rows written to {out_path}")
+    _write_csv(db, write_incidents_csv, out_path)
 
 
 def export_network_evidence_command(
-    db: DbOption = None,
-    out_path: Annotated[
-        Path, typer.Option("--out", help="CSV file to write.", show_default=False)
-    ] = Path("network-evidence.csv"),
+    db: DbOption = None, out_path: CsvOutOption = Path("network-evidence.csv")
 ) -> None:
     """The decision record: network_id, entity_id, rule_id, strength, source_id,
     record_ids, first_date, last_date for every rule and source behind every member."""
     from clearsight.exports import write_network_evidence_csv
 
-    con = _open(db, read_only=True)
-    n = write_network_evidence_csv(con, out_path)
-    err.print(f"{n:,} rows written to {out_path}")
+    _write_csv(db, write_network_evidence_csv, out_path)
 
 
 FormatOption = Annotated[
