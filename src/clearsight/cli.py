@@ -353,15 +353,39 @@ def _actor() -> str:
     return cli_actor()
 
 
+def reset_debug() -> None:
+    _debug["on"] = False
+
+
+def debugging() -> bool:
+    return _debug["on"]
+
+
+def print_error(exc: BaseException) -> None:
+    """A user error as the one line every command ends with."""
+    # Escaped: an error quoting "[spark]" or a file's "[1]" is text, not Rich markup.
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+
+
 def main() -> None:
-    """Entry point: run the app, turning user errors into one line and exit code 2."""
+    """Entry point: run the app, turning user errors into one line and exit code 2.
+
+    While 'clearsight serve' holds the store a command names, the command is handed to
+    it and run there (``web/commands.py``): same output, same exit code."""
+    from clearsight.store.service import served_store
+
+    argv = sys.argv[1:]
+    served = served_store(typer.main.get_command(app), argv)
+    if served is not None:
+        from clearsight.store.service import hand_over
+
+        sys.exit(hand_over(served, argv, actor=cli_actor()))
     try:
         app()
     except USER_ERRORS as exc:
         if _debug["on"]:
             raise
-        # Escaped: an error quoting "[spark]" or a file's "[1]" is text, not Rich markup.
-        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        print_error(exc)
         sys.exit(2)
 
 

@@ -55,7 +55,13 @@ def open_store(db: Path | None, *, read_only: bool = False) -> duckdb.DuckDBPyCo
 
 
 def cli_actor() -> str:
-    """Who ran a command, for the audit log: the operating-system login."""
+    """Who ran a command, for the audit log: the operating-system login (of whoever
+    handed the command to the service, when the service runs it)."""
+    from clearsight.store.borrowed import CURRENT
+
+    borrowed = CURRENT.get()
+    if borrowed is not None:
+        return f"cli:{borrowed.login}"
     try:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):

@@ -77,6 +77,8 @@ ACTION_CATEGORIES: dict[str, str] = {
     "view_places": "consultation",
     "view_place": "consultation",
     "backup": "administration",
+    # A command run by 'clearsight serve' for a CLI user while it holds the store.
+    "service_command": "administration",
     "audit_head": "administration",
     "language_check": "consultation",
     "export": "disclosure",
