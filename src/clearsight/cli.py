@@ -29,7 +29,6 @@ from clearsight.commandline import (
     fail,
     open_store,
     progress_bar,
-    submit_job,
 )
 from clearsight.federation.cli import federate_app
 from clearsight.graph.cli import (
@@ -52,7 +51,7 @@ from clearsight.review.export import export_beaconport_command
 from clearsight.spark.session import SparkUnavailableError, require_pyspark
 from clearsight.standard import SchemaError
 from clearsight.stats.cli import stats_app
-from clearsight.store import StoreError, StoreInUseError, resolve_db_path
+from clearsight.store import StoreError, resolve_db_path
 from clearsight.synth.cli import synth
 
 app = typer.Typer(
@@ -150,15 +149,7 @@ def analyse_command(
         raise CommandError(f"unknown stage(s) {sorted(unknown)}; stages: {', '.join(known)}")
     if backend == "spark":
         require_pyspark()
-    try:
-        con = open_store(db)
-    except StoreInUseError:
-        if backend != "duckdb":
-            raise
-        job: dict[str, object] = {"command": "analyse", "stages": stage or None}
-        job["actor"] = _actor()
-        submit_job(db, job, as_json=as_json, quiet=False)
-        return
+    con = open_store(db)
     results = []
     chosen: Backend = "spark" if backend == "spark" else "duckdb"
     planned = [s for s in STAGES if not stage or s.name in stage]
