@@ -6,11 +6,11 @@ the user asked, the password reset seen at once by the web app, the audit chain 
 from __future__ import annotations
 
 import getpass
-import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -28,6 +28,16 @@ from tests.web.store import Built
 pytestmark = pytest.mark.linked
 
 ANALYST = "analyst-west-yorkshire"
+BROWSER = "analyst-greater-manchester"
+
+
+def _browse(port: int, password: str, stop: threading.Event, seen: list[int]) -> None:
+    """An analyst at work on the served app until told to stop; each status recorded.
+    Every page is an audit entry: the backup must copy the log and its head as one."""
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as web:
+        seen.append(do_login(web, BROWSER, password))
+        while not stop.is_set():
+            seen.append(web.get("/networks").status_code)
 
 
 def _cli(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -87,12 +97,16 @@ def test_every_command_runs_while_the_store_is_served(store: Built, tmp_path: Pa
 
     server = _serve(db, port := _free_port())
     handed: list[tuple[str, ...]] = []
+    stop = threading.Event()
+    seen: list[int] = []
+    browser = threading.Thread(target=_browse, args=(port, store.passwords[BROWSER], stop, seen))
 
     def served(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
         handed.append(args)
         return _cli(*args, "--db", str(db), cwd=here, stdin=stdin)
 
     try:
+        browser.start()
         assert oct(socket_path(db).stat().st_mode & 0o777) == "0o600"
         # Reads: the same output and exit code as without the service, failures too.
         for args, before in zip(reads, alone, strict=True):
@@ -131,9 +145,14 @@ def test_every_command_runs_while_the_store_is_served(store: Built, tmp_path: Pa
             assert do_login(web, ANALYST, new_password) == 303
             assert web.get("/networks").status_code == 200
     finally:
+        stop.set()
+        if browser.is_alive():
+            browser.join()
         server.send_signal(signal.SIGINT)
         log = server.communicate(timeout=120)[0]
     assert server.returncode == 0, log
+    # The analyst worked throughout: logged in, and no page failed.
+    assert seen[0] == 303 and len(seen) > 10 and set(seen[1:]) == {200}, seen
     assert not socket_path(db).exists()
 
     con = connect(db)
@@ -174,4 +193,4 @@ def test_no_service_no_hand_over(store: Built, tmp_path: Path) -> None:
     status = _cli("status", "--db", str(store.db), cwd=tmp_path)
     assert status.returncode == 0, status.stderr
     assert f"Store: {store.db}" in status.stdout
-    assert os.path.exists(socket_path(store.db))
+    assert socket_path(store.db).exists()

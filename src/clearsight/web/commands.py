@@ -214,6 +214,9 @@ def run_command(store: Any, request: dict[str, Any], channel: Channel, login: st
     cwd = Path(str(request.get("cwd") or "/"))
     environ = {str(k): str(v) for k, v in (request.get("environ") or {}).items()}
     borrowed = Borrowed(store.path, store.con, login, environ)
+    named = Path(str(request.get("db") or store.path))
+    if borrowed.holds(named):
+        borrowed.path = named  # as the user named it (``status`` prints it)
     streams = (_Output(channel, "out"), _Output(channel, "err"), _Input(channel))
     routed = [s for s in (sys.stdout, sys.stderr, sys.stdin) if isinstance(s, _Routed)]
     for stream, target in zip(routed, streams, strict=True):
