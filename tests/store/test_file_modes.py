@@ -23,7 +23,7 @@ def _cli(*args: str, cwd: Path) -> None:
         capture_output=True,
         text=True,
         timeout=600,
-        preexec_fn=lambda: os.umask(0o022),  # noqa: PLW1509 (no threads in the child yet)
+        preexec_fn=lambda: os.umask(0o022),
     )
     assert result.returncode == 0, result.stderr
 
