@@ -76,7 +76,7 @@ def _leaf_params(command: Any, argv: list[str]) -> dict[str, Any] | None:
     while hasattr(command, "resolve_command"):  # a group of commands
         rest = [*getattr(ctx, "_protected_args", []), *ctx.args]
         if not rest:
-            return None
+            return dict(ctx.params)  # a group run as a command itself ('link --new')
         name, sub, rest = command.resolve_command(ctx, rest)
         if sub is None or name is None:
             return None
