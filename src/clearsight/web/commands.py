@@ -173,7 +173,12 @@ def _hidden_prompt(prompt: str) -> str:
     if isinstance(stdin, _Routed) and isinstance(stdin._target(), _Input):
         sys.stderr.write(prompt)
         channel: Channel = stdin._target()._channel
-        return channel.ask("hidden").rstrip("\r\n")
+        answer = channel.ask("hidden")
+        if not answer:
+            # The user's input ended, or the user went: click aborts the command (a
+            # prompt answered with '' would be asked again, for ever).
+            raise EOFError
+        return answer.rstrip("\r\n")
     import getpass
 
     return getpass.getpass(prompt)

@@ -131,6 +131,12 @@ class _Handler(socketserver.StreamRequestHandler):
         channel.send({"exit": code})
 
 
+class _Server(socketserver.UnixStreamServer):
+    # Commands run one at a time; those submitted meanwhile wait in the queue (a full
+    # queue would make the next command think no service answers).
+    request_queue_size = 64
+
+
 class JobServer:
     """The service's end: a thread accepting one job at a time on ``<store>.sock``."""
 
@@ -140,7 +146,7 @@ class JobServer:
         self.lock = threading.Lock()
         if path.exists():
             path.unlink()  # left by a service that did not stop cleanly
-        self._server = socketserver.UnixStreamServer(str(path), _Handler)
+        self._server = _Server(str(path), _Handler)
         self._server.owner = self  # type: ignore[attr-defined]
         path.chmod(0o600)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
