@@ -69,21 +69,33 @@ def _serve(db: Path, port: int) -> subprocess.Popen[str]:
     return server
 
 
-def _first_network(db: Path) -> str:
+def _full_network(db: Path) -> tuple[str, str, str]:
+    """A network with children, places, objects and links: its id, an object's value and
+    a place's name."""
     con = connect(db, read_only=True)
     try:
-        found = con.execute("SELECT network_id FROM networks ORDER BY size DESC LIMIT 1").fetchall()
+        found = con.execute(
+            """
+            SELECT n.network_id, min(o.value), min(coalesce(l.name, l.postcode, l.location_key))
+            FROM networks n
+            JOIN network_objects o USING (network_id)
+            JOIN network_locations l USING (network_id)
+            WHERE n.network_id IN (SELECT network_id FROM network_victims)
+              AND n.network_id IN (SELECT network_id FROM network_links)
+            GROUP BY n.network_id, n.size ORDER BY n.size DESC, 1 LIMIT 1
+            """
+        ).fetchall()
     finally:
         con.close()
-    assert found, "the linked test store has networks"
-    return str(found[0][0])
+    assert found, "the linked test store has a network with children, places and objects"
+    return str(found[0][0]), str(found[0][1]), str(found[0][2])
 
 
 def test_every_command_runs_while_the_store_is_served(store: Built, tmp_path: Path) -> None:
     db = store.db
     here = tmp_path / "operator"
     here.mkdir()
-    network = _first_network(db)
+    network, phone_or_vehicle, place = _full_network(db)
     reads = [
         ("network", "list", "--db", str(db)),
         ("network", "show", network, "--db", str(db)),
@@ -93,6 +105,16 @@ def test_every_command_runs_while_the_store_is_served(store: Built, tmp_path: Pa
     alone = [_cli(*args, cwd=here) for args in reads]
     assert [r.returncode for r in alone] == [0, 0, 2, 0]
     assert "no network 'N-nope'" in alone[2].stderr
+    # 'network show' in text is complete (item 8): children, places, objects, links.
+    for heading in (
+        "Members",
+        "Children offended against:",
+        "Places:",
+        "Phones, vehicles, emails and accounts:",
+        "Links between members:",
+    ):
+        assert heading in alone[1].stdout, heading
+    assert phone_or_vehicle in alone[1].stdout and place in alone[1].stdout
     start = int(connect(db).execute("SELECT max(seq) FROM audit_log").fetchall()[0][0])
 
     server = _serve(db, port := _free_port())
