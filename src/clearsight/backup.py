@@ -25,23 +25,27 @@ def backup(db: Path, out: Path, *, actor: str) -> int:
     """Copy ``db`` to ``out``; the number of audit entries the copy holds."""
     from clearsight.audit import record, verify
     from clearsight.audit.keys import load_key
+    from clearsight.audit.log import appends_held
 
     if out.exists():
         raise StoreError(f"{out}: exists already; choose a new file")
     if out.resolve() == db.resolve():
         raise StoreError(f"{out}: is the store itself")
     con = connect(db)
+    tmp = out.with_name(out.name + ".partial")
     try:
-        record(con, actor=actor, action="backup", category="administration", target=str(out))
-        con.execute("CHECKPOINT")
-        tmp = out.with_name(out.name + ".partial")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(db, tmp)
-        tmp.chmod(0o600)
-        for suffix in SIDECARS:
-            side = db.with_name(db.name + suffix)
-            if side.exists():
-                shutil.copyfile(side, out.with_name(out.name + suffix))
+        # Run by 'clearsight serve' for its user, pages append to the log meanwhile: held
+        # still from the backup's own entry to the copied head, the copy and its head agree.
+        with appends_held():
+            record(con, actor=actor, action="backup", category="administration", target=str(out))
+            con.execute("CHECKPOINT")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(db, tmp)
+            tmp.chmod(0o600)
+            for suffix in SIDECARS:
+                side = db.with_name(db.name + suffix)
+                if side.exists():
+                    shutil.copyfile(side, out.with_name(out.name + suffix))
     finally:
         con.close()
     copy = connect(tmp, read_only=True)

@@ -29,7 +29,6 @@ from clearsight.commandline import (
     fail,
     open_store,
     progress_bar,
-    submit_job,
 )
 from clearsight.federation.cli import federate_app
 from clearsight.graph.cli import (
@@ -52,7 +51,7 @@ from clearsight.review.export import export_beaconport_command
 from clearsight.spark.session import SparkUnavailableError, require_pyspark
 from clearsight.standard import SchemaError
 from clearsight.stats.cli import stats_app
-from clearsight.store import StoreError, StoreInUseError, resolve_db_path
+from clearsight.store import StoreError, resolve_db_path
 from clearsight.synth.cli import synth
 
 app = typer.Typer(
@@ -150,15 +149,7 @@ def analyse_command(
         raise CommandError(f"unknown stage(s) {sorted(unknown)}; stages: {', '.join(known)}")
     if backend == "spark":
         require_pyspark()
-    try:
-        con = open_store(db)
-    except StoreInUseError:
-        if backend != "duckdb":
-            raise
-        job: dict[str, object] = {"command": "analyse", "stages": stage or None}
-        job["actor"] = _actor()
-        submit_job(db, job, as_json=as_json, quiet=False)
-        return
+    con = open_store(db)
     results = []
     chosen: Backend = "spark" if backend == "spark" else "duckdb"
     planned = [s for s in STAGES if not stage or s.name in stage]
@@ -353,15 +344,39 @@ def _actor() -> str:
     return cli_actor()
 
 
+def reset_debug() -> None:
+    _debug["on"] = False
+
+
+def debugging() -> bool:
+    return _debug["on"]
+
+
+def print_error(exc: BaseException) -> None:
+    """A user error as the one line every command ends with."""
+    # Escaped: an error quoting "[spark]" or a file's "[1]" is text, not Rich markup.
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+
+
 def main() -> None:
-    """Entry point: run the app, turning user errors into one line and exit code 2."""
+    """Entry point: run the app, turning user errors into one line and exit code 2.
+
+    While 'clearsight serve' holds the store a command names, the command is handed to
+    it and run there (``web/commands.py``): same output, same exit code."""
+    from clearsight.store.service import served_store
+
+    argv = sys.argv[1:]
+    served = served_store(typer.main.get_command(app), argv)
+    if served is not None:
+        from clearsight.store.service import hand_over
+
+        sys.exit(hand_over(served, argv, actor=cli_actor()))
     try:
         app()
     except USER_ERRORS as exc:
         if _debug["on"]:
             raise
-        # Escaped: an error quoting "[spark]" or a file's "[1]" is text, not Rich markup.
-        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        print_error(exc)
         sys.exit(2)
 
 

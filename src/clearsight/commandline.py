@@ -4,7 +4,6 @@ opening the store, and failing with one clear line."""
 from __future__ import annotations
 
 import getpass
-import json
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -56,34 +55,17 @@ def open_store(db: Path | None, *, read_only: bool = False) -> duckdb.DuckDBPyCo
 
 
 def cli_actor() -> str:
-    """Who ran a command, for the audit log: the operating-system login."""
+    """Who ran a command, for the audit log: the operating-system login (of whoever
+    handed the command to the service, when the service runs it)."""
+    from clearsight.store.borrowed import CURRENT
+
+    borrowed = CURRENT.get()
+    if borrowed is not None:
+        return f"cli:{borrowed.login}"
     try:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         return "cli:unknown"
-
-
-def submit_job(
-    db: Path | None, request: dict[str, object], *, as_json: bool, quiet: bool
-) -> list[dict[str, object]]:
-    """Hand the job to the running service that holds the store (``web/jobs.py``)."""
-    from clearsight.store.service import NoServiceError, submit
-
-    try:
-        answer = submit(resolve_db_path(db), request)
-    except NoServiceError as exc:
-        raise CommandError(str(exc)) from exc
-    if not answer.get("ok"):
-        raise CommandError(f"the service ran the job and it failed: {answer.get('error')}")
-    results = [r for r in answer.get("results") or [] if isinstance(r, dict)]
-    if as_json:
-        print(json.dumps(results, indent=2, default=str))
-    elif not quiet:
-        _err.print("The store is held by 'clearsight serve': the job ran in the service.")
-        for r in results:
-            shown = ", ".join(f"{k}={v}" for k, v in r.items() if isinstance(v, str | int | float))
-            _out.print(shown, highlight=False, markup=False, soft_wrap=True)
-    return results
 
 
 def progress_bar(*, disable: bool) -> Progress:

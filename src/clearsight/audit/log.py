@@ -19,7 +19,8 @@ import hashlib
 import json
 import threading
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -77,6 +78,8 @@ ACTION_CATEGORIES: dict[str, str] = {
     "view_places": "consultation",
     "view_place": "consultation",
     "backup": "administration",
+    # A command run by 'clearsight serve' for a CLI user while it holds the store.
+    "service_command": "administration",
     "audit_head": "administration",
     "language_check": "consultation",
     "export": "disclosure",
@@ -118,6 +121,14 @@ _KEY_COLUMN = "ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS key_id VARCHAR"
 # atomic, and DuckDB's optimistic transactions would otherwise make concurrent
 # appenders conflict on the primary key.
 _LOCK = threading.RLock()
+
+
+@contextmanager
+def appends_held() -> Iterator[None]:
+    """No entry is appended by this process meanwhile (but by its own thread): a backup
+    taken by the service copies the log and its head file as one."""
+    with _LOCK:
+        yield
 
 
 class AuditError(RuntimeError):

@@ -15,6 +15,7 @@ from clearsight.audit.log import (
     _database_file,
     _row_to_entry,
     _select,
+    appends_held,
     chain_hash,
     read_signed_head,
 )
@@ -110,10 +111,18 @@ def verify(
     if key is None:
         key = load_key(db_file, create=False)
     check = _Check(key)
-    if table_exists(con, "audit_log"):
-        sql = f"SELECT {_select(con)} FROM audit_log ORDER BY seq"
-        for row in con.execute(sql).fetchall():
-            check.entry(_row_to_entry(row))
+    rows: list[tuple[object, ...]] = []
+    file_head: Head | None = None
+    # The log and its head file read as one: in the service ('clearsight serve' running
+    # 'audit verify' for its user) pages append meanwhile, and a head read after an append
+    # the log read missed would look like entries deleted from the end.
+    with appends_held():
+        if table_exists(con, "audit_log"):
+            rows = con.execute(f"SELECT {_select(con)} FROM audit_log ORDER BY seq").fetchall()
+        if expected_head is None and db_file is not None:
+            file_head = read_signed_head(db_file)
+    for row in rows:
+        check.entry(_row_to_entry(row))
     if key is not None and check.count and check.keyed_from is None:
         check.problems.append(
             "entries are unkeyed but an audit key exists: the chain was rewritten without"
@@ -123,7 +132,7 @@ def verify(
     if expected_head is not None:
         head = Head(*expected_head)
     elif db_file is not None:
-        head = read_signed_head(db_file)
+        head = file_head
         if head is None and check.keyed_from is not None:
             check.problems.append("the head file is missing (entries may be deleted from the end)")
         elif head is not None and check.keyed_from is not None and head.key_id is None:

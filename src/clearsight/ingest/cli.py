@@ -21,11 +21,9 @@ from clearsight.commandline import (
     cli_actor,
     open_store,
     progress_bar,
-    submit_job,
 )
 from clearsight.ingest import IngestResult, ingest
 from clearsight.ingest.load import PostLoadHook
-from clearsight.store import StoreInUseError
 
 out = Console()
 err = Console(stderr=True)
@@ -77,20 +75,7 @@ def ingest_command(
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
     mapping = parse_map(column_map or (), "--map")
-    try:
-        con = open_store(db)
-    except StoreInUseError:
-        request: dict[str, object] = {
-            "command": "ingest",
-            "paths": [str(p.resolve()) for p in submissions],
-            "actor": cli_actor(),
-            "language": language,
-            "column_map": mapping,
-        }
-        answer = submit_job(db, request, as_json=as_json, quiet=quiet)
-        if strict and any(r.get("rows_quarantined") for r in answer):
-            raise typer.Exit(1) from None
-        return
+    con = open_store(db)
     results: list[IngestResult] = []
     show = not (quiet or as_json)
     with contextlib.ExitStack() as stack:

@@ -94,8 +94,6 @@ def link_command(
             require_pyspark()
         except SparkUnavailableError as exc:
             fail(exc)
-    if new and _handed_to_service(db, as_json=as_json):
-        return
     con = _open(db)
     try:
         if not _has_persons(con):
@@ -141,27 +139,6 @@ def link_command(
     )
     for note in summary.notes:
         console.print(f"  {note}", highlight=False)
-
-
-def _handed_to_service(db: Path | None, *, as_json: bool) -> bool:
-    """While ``clearsight serve`` holds the store, ``link --new`` runs in the service, as
-    ingest and analyse do (``web/jobs.py``); False when the store is free."""
-    from clearsight.commandline import CommandError, cli_actor, open_store, submit_job
-    from clearsight.store import StoreInUseError
-
-    try:
-        open_store(db).close()
-    except StoreInUseError:
-        try:
-            submit_job(
-                db, {"command": "link_new", "actor": cli_actor()}, as_json=as_json, quiet=False
-            )
-        except CommandError as exc:
-            fail(exc)
-        return True
-    except StoreError:
-        return False
-    return False
 
 
 @link_app.command("review")

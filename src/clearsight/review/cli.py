@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -167,7 +166,11 @@ def flag_agreement_command(
 
 
 def _actor() -> str:
-    return os.environ.get("CLEARSIGHT_USER") or getpass.getuser()
+    from clearsight.store.borrowed import CURRENT, client_environ
+
+    borrowed = CURRENT.get()
+    login = borrowed.login if borrowed is not None else getpass.getuser()
+    return client_environ("CLEARSIGHT_USER") or login
 
 
 @review_app.command("decide")

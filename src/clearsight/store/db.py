@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 
+from clearsight.store.borrowed import CURRENT
+
 DEFAULT_DB = Path("clearsight.duckdb")
 ENV_DB = "CLEARSIGHT_DB"
 ENV_MEMORY = "CLEARSIGHT_MEMORY_LIMIT"
@@ -24,9 +26,13 @@ class StoreInUseError(StoreError):
 
 
 def resolve_db_path(db: Path | None) -> Path:
-    """``--db`` wins, then ``CLEARSIGHT_DB``, then ``./clearsight.duckdb``."""
+    """``--db`` wins, then ``CLEARSIGHT_DB``, then ``./clearsight.duckdb``; in a command
+    handed to the service, the service's store (the submitter resolved it)."""
     if db is not None:
         return db
+    borrowed = CURRENT.get()
+    if borrowed is not None:
+        return borrowed.path
     env = os.environ.get(ENV_DB)
     return Path(env) if env else DEFAULT_DB
 
@@ -34,6 +40,12 @@ def resolve_db_path(db: Path | None) -> Path:
 def connect(db: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (creating when needed) the DuckDB store at ``db``."""
     path = Path(db)
+    borrowed = CURRENT.get()
+    if borrowed is not None and borrowed.holds(path):
+        # A command handed to the service: a cursor of the service's own connection (read
+        # only or not, it is the same store), closed by the command as its own would be.
+        borrowed.wrote = borrowed.wrote or not read_only
+        return borrowed.con.cursor()
     if read_only and not path.exists():
         raise StoreError(f"{path}: no such store; run 'clearsight ingest' first")
     created = False
@@ -46,8 +58,9 @@ def connect(db: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnec
         if "lock" in str(exc).lower():
             # DuckDB allows one process to write a store: usually 'clearsight serve'.
             raise StoreInUseError(
-                f"{path}: in use by another process (often 'clearsight serve'); stop it and"
-                " run this again (docs/web.md, Backups; docs/security.md, what is left)"
+                f"{path}: in use by another process, and no 'clearsight serve' answers on"
+                f" {path.name}.sock to run this command for you; run it again once that"
+                " process ends (docs/web.md, One store, two programs)"
             ) from exc
         raise StoreError(f"{path}: cannot open store: {exc}") from exc
     if created and path.exists():

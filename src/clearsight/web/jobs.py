@@ -1,4 +1,8 @@
-"""One store, two programs: ingest, analyse and ``link --new`` submitted to the service.
+"""One store, two programs: commands and jobs submitted to the service.
+
+Any ``clearsight`` command on the store is handed over whole (``web/commands.py``); the
+three jobs below (ingest, analyse, ``link --new`` as JSON requests) came first and are
+kept for programs that submit them.
 
 DuckDB lets one process write a store, and ``clearsight serve`` is that process while it
 runs. So when ``clearsight ingest``, ``clearsight analyse`` or ``clearsight link --new``
@@ -14,7 +18,11 @@ job and of the pages share the one chain (the audit lock is process-wide).
 from __future__ import annotations
 
 import json
+import os
+import pwd
+import socket
 import socketserver
+import struct
 import threading
 from pathlib import Path
 from typing import Any
@@ -79,19 +87,54 @@ def _narrative_hook() -> Any:
     return lambda con, batch_id: check_narratives(con, batch_id)
 
 
+def peer_login(conn: socket.socket) -> str:
+    """The login of the process at the other end of the socket, from the kernel (not
+    from what it says of itself): whom the audit names. Refused unless it is the
+    service's own account (the socket's mode 0600 already allows no other but root)."""
+    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    _pid, uid, _gid = struct.unpack("3i", creds)
+    if uid != os.getuid():
+        raise PermissionError(f"uid {uid} may not submit to a service run by {os.getuid()}")
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid{uid}"
+
+
 class _Handler(socketserver.StreamRequestHandler):
     def handle(self) -> None:
         line = self.rfile.readline(MAX_REQUEST)
+        if not line.strip():
+            return  # a client checking that the service answers (``service.running``)
         server: JobServer = self.server.owner  # type: ignore[attr-defined]
         try:
+            login = peer_login(self.connection)
             request = json.loads(line)
             if not isinstance(request, dict):
                 raise ValueError("a job is a JSON object")
+            if request.get("command") == "run":
+                self._run(server, request, login)
+                return
             with server.lock:
                 answer = run_job(server.store, request)
         except Exception as exc:  # the answer carries any failure back to the CLI
             answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
         self.wfile.write(json.dumps(answer, default=str).encode() + b"\n")
+
+    def _run(self, server: JobServer, request: dict[str, Any], login: str) -> None:
+        """A whole command: its output streamed back, its exit code last."""
+        from clearsight.web.commands import Channel, run_command
+
+        channel = Channel(self.rfile, self.wfile)
+        with server.lock:
+            code = run_command(server.store, request, channel, login)
+        channel.send({"exit": code})
+
+
+class _Server(socketserver.UnixStreamServer):
+    # Commands run one at a time; those submitted meanwhile wait in the queue (a full
+    # queue would make the next command think no service answers).
+    request_queue_size = 64
 
 
 class JobServer:
@@ -103,17 +146,24 @@ class JobServer:
         self.lock = threading.Lock()
         if path.exists():
             path.unlink()  # left by a service that did not stop cleanly
-        self._server = socketserver.UnixStreamServer(str(path), _Handler)
+        self._server = _Server(str(path), _Handler)
         self._server.owner = self  # type: ignore[attr-defined]
         path.chmod(0o600)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._restore_streams: Any = None
 
     def start(self) -> JobServer:
+        from clearsight.web.commands import install_streams
+
+        # Each command's output goes to its own user; the service's own log is untouched.
+        self._restore_streams = install_streams()
         self._thread.start()
         return self
 
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+        if self._restore_streams is not None:
+            self._restore_streams()
         if self.path.exists():
             self.path.unlink()
