@@ -94,7 +94,13 @@ def link_command(
             require_pyspark()
         except SparkUnavailableError as exc:
             fail(exc)
-    if new and _handed_to_service(db, as_json=as_json):
+    if new and (model is not None or threshold is not None):
+        fail(
+            LinkageError(
+                "--new links with the last run's model and threshold; drop --model and --threshold"
+            )
+        )
+    if new and _handed_to_service(db, as_json=as_json, backend=backend):
         return
     con = _open(db)
     try:
@@ -103,12 +109,7 @@ def link_command(
         if new:
             from clearsight.linkage.incremental import link_new
 
-            if model is not None or threshold is not None or backend != "duckdb":
-                raise LinkageError(
-                    "--new links with the last run's model, threshold and DuckDB; "
-                    "drop --model, --threshold and --backend"
-                )
-            summary = link_new(con, verbose=verbose)
+            summary = link_new(con, backend=backend, verbose=verbose)
         else:
             model_json = model.read_text("utf-8") if model else None
             summary = run(
@@ -143,7 +144,7 @@ def link_command(
         console.print(f"  {note}", highlight=False)
 
 
-def _handed_to_service(db: Path | None, *, as_json: bool) -> bool:
+def _handed_to_service(db: Path | None, *, as_json: bool, backend: str) -> bool:
     """While ``clearsight serve`` holds the store, ``link --new`` runs in the service, as
     ingest and analyse do (``web/jobs.py``); False when the store is free."""
     from clearsight.commandline import CommandError, cli_actor, open_store, submit_job
@@ -152,6 +153,14 @@ def _handed_to_service(db: Path | None, *, as_json: bool) -> bool:
     try:
         open_store(db).close()
     except StoreInUseError:
+        if backend != "duckdb":
+            # The service links on DuckDB, in its own process: no Spark session there.
+            fail(
+                LinkageError(
+                    "clearsight serve holds the store and links new records on DuckDB; "
+                    "drop --backend spark, or stop the service to link on Spark"
+                )
+            )
         try:
             submit_job(
                 db, {"command": "link_new", "actor": cli_actor()}, as_json=as_json, quiet=False
