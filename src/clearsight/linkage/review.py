@@ -149,8 +149,10 @@ class MeasurementSample:
 # estimated from labels on pairs the model links (above the threshold) and
 # recall from pairs it does not (below), and each side's half nearer the
 # threshold holds different pairs (one disagreement more or less) from its half
-# nearer the band's edge. Sampling evenly from the four keeps the labels from
-# piling up where pairs are most numerous.
+# nearer the band's edge. Each part gets labels in proportion to its pairs
+# (Sainte-Lague's divisors over the parts), so that the sample weighs the band as
+# the band is: unweighted figures from it estimate the band's own precision and
+# recall, and no part of the band goes unsampled for want of a seat.
 _BIN_SQL = """CASE
     WHEN p.evidence < $threshold THEN
         CASE WHEN p.evidence < ($low + $threshold) / 2 THEN 0 ELSE 1 END
@@ -163,8 +165,8 @@ def measurement_sample(
 ) -> MeasurementSample:
     """Up to ``per_source_pair`` pairs of the review band per pair of sources, at random.
 
-    Drawn evenly from the four parts of the band (``_BIN_SQL``) in an order the
-    seed fixes: the same seed on the same run draws the same pairs, whatever has
+    Drawn from the four parts of the band (``_BIN_SQL``) in proportion to their
+    pairs, in an order the seed fixes: the same seed on the same run draws the same pairs, whatever has
     been decided since. Every drawn pair is kept in ``link_review_samples`` (so
     that its label is known to come from the sample); the undecided ones are
     returned, with ``MEASUREMENT_REASON`` and their stratum. The pairs a rule
@@ -192,12 +194,15 @@ def measurement_sample(
             SELECT *, row_number() OVER (
                 PARTITION BY src_a, src_b, bin
                 ORDER BY md5($seed::VARCHAR || '|' || record_key_l || '|' || record_key_r)
-            ) AS k
+            ) AS k,
+            count(*) OVER (PARTITION BY src_a, src_b, bin) AS in_bin
             FROM band
         ),
         chosen AS (
             SELECT * FROM ranked
-            QUALIFY row_number() OVER (PARTITION BY src_a, src_b ORDER BY k, bin) <= $n
+            QUALIFY row_number() OVER (
+                PARTITION BY src_a, src_b ORDER BY (k - 0.5) / in_bin, bin
+            ) <= $n
         )
         SELECT c.record_key_l, c.record_key_r, c.match_weight, c.evidence,
                c.match_probability, c.linked, c.refused_because,
