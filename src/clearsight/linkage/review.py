@@ -166,11 +166,12 @@ def measurement_sample(
     """Up to ``per_source_pair`` pairs of the review band per pair of sources, at random.
 
     Drawn from the four parts of the band (``_BIN_SQL``) in proportion to their
-    pairs, in an order the seed fixes: the same seed on the same run draws the same pairs, whatever has
-    been decided since. Every drawn pair is kept in ``link_review_samples`` (so
-    that its label is known to come from the sample); the undecided ones are
-    returned, with ``MEASUREMENT_REASON`` and their stratum. The pairs a rule
-    held back stay in ``review_list``: a sample is drawn beside them, not instead.
+    pairs, in an order the seed fixes: the same seed on the same run draws the
+    same pairs, whatever has been decided since. Every drawn pair is kept in
+    ``link_review_samples`` (so that its label is known to come from the sample);
+    the undecided ones are returned, with ``MEASUREMENT_REASON`` and their
+    stratum. The pairs a rule held back stay in ``review_list``: a sample is
+    drawn beside them, not instead.
     """
     if per_source_pair < 1:
         raise LinkageError("a measurement sample needs at least one pair per pair of sources")
