@@ -12,7 +12,7 @@ import duckdb
 from typer.testing import CliRunner
 
 from clearsight.linkage import decide, model, review_list
-from clearsight.linkage.accuracy import MIN_LABELS, accuracy
+from clearsight.linkage.accuracy import MIN_LABELS, accuracy, prediction_errors
 from clearsight.linkage.cli import link_app
 from clearsight.linkage.entity_review import (
     LOOSE_DENSITY,
@@ -139,6 +139,31 @@ def test_labels_give_splinks_precision_and_recall_per_pair_of_sources(
     few = rows[tuple(sorted((few_l, few_r)))]
     assert few.labelled == 3 and few.precision.value is None and few.recall.value is None
     assert "too few labels" in few.precision.note and f"of the {MIN_LABELS}" in few.recall.note
+    # The labels the score gets wrong, by Splink's prediction errors: as many as it counted,
+    # and a pair the score links that an analyst rejected among them.
+    other = con.execute(
+        "SELECT record_key_l, record_key_r FROM link_pairs WHERE evidence >= ? "
+        "AND (source_id_l, source_id_r) NOT IN ((?, ?), (?, ?)) ORDER BY evidence DESC LIMIT 1",
+        [threshold, big_l, big_r, few_l, few_r],
+    ).fetchall()
+    assert other
+    decide(con, other[0][0], other[0][1], accept=False, reason="analyst says not", by="t")
+    errors = prediction_errors(con)
+    assert (other[0][0], other[0][1], "false positive") in {
+        (e.record_key_l, e.record_key_r, e.error) for e in errors
+    }
+    wrong = [e for e in errors if (e.source_l, e.source_r) == tuple(sorted((big_l, big_r)))]
+    assert sum(e.error == "false positive" for e in wrong) == big.fp
+    assert sum(e.error == "false negative" for e in wrong) == big.fn
+    labels = {
+        (left, right): bool(score)
+        for left, right, score in con.execute(
+            "SELECT record_key_l, record_key_r, clerical_match_score FROM link_labels"
+        ).fetchall()
+    }
+    for e in errors:
+        assert (e.error == "false negative") == labels[(e.record_key_l, e.record_key_r)]
+        assert (e.evidence >= threshold) == (e.error == "false positive")
     # Splink's intermediates and the scoring input do not stay in the store.
     assert not con.execute(
         "SELECT 1 FROM information_schema.tables "
@@ -200,6 +225,10 @@ def test_the_as_linked_verdict_is_read_without_the_decisions(
     result = runner.invoke(link_app, ["accuracy", "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert "too few" in result.stdout
+    result = runner.invoke(link_app, ["accuracy", "--errors", "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    for e in json.loads(result.stdout):
+        assert e["error"] in ("false positive", "false negative")
 
 
 def test_entities_are_flagged_by_density_and_by_records_of_one_source(

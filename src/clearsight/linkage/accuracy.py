@@ -288,3 +288,94 @@ def _at_threshold(
         return (tp, fp, fn, tn)
     # Every label scores below the threshold: the model links none of them.
     return (0, 0, int(positives), int(total) - int(positives))
+
+
+@dataclass(frozen=True)
+class LabelError:
+    """A labelled pair the model's score gets wrong at the threshold (Splink's verdict)."""
+
+    record_key_l: str
+    record_key_r: str
+    source_l: str
+    source_r: str
+    # "false positive": analysts said not the same, the score links; "false negative":
+    # analysts said the same, the score does not.
+    error: str
+    match_weight: float
+    evidence: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def prediction_errors(con: duckdb.DuckDBPyConnection) -> list[LabelError]:
+    """Labels the last run's model scores on the other side of the threshold
+    (Splink's ``prediction_errors_from_labels_table``): false positives, then false
+    negatives, each the most confidently wrong first."""
+    from clearsight.linkage.backend import DuckDBBackend
+
+    ensure_labels(con)
+    latest = tables.latest_run(con)
+    if latest is None:
+        raise LinkageError("no linkage run yet; run 'clearsight link' first")
+    _run_id, threshold, *_rest, model_json = latest
+    if not con.execute(f"SELECT 1 FROM {LABELS_VIEW} LIMIT 1").fetchall():
+        return []
+    if model_json in ("", "None"):
+        raise LinkageError("the last run kept no model to score the labels with")
+    trained = json.loads(model_json)
+    model.check_design(trained)
+    model.quiet_splink(False)
+    prior = model.prior_weight(trained)
+    # Splink compares both the label and the score with one probability: the
+    # labels are 0 or 1, and the threshold's probability sits between them.
+    cut = 1 / (1 + 2 ** -(threshold + prior))
+    features.build_input(con)
+    backend = DuckDBBackend(con)
+    try:
+        linker = backend.linker(
+            backend.register_input(features.INPUT_TABLE), backend.scoring_model(trained)
+        )
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {_LABELS_SCRATCH} AS
+            SELECT record_key_l, record_key_r, clerical_match_score FROM {LABELS_VIEW}
+            WHERE record_key_l IN (SELECT record_key FROM {features.INPUT_TABLE})
+              AND record_key_r IN (SELECT record_key FROM {features.INPUT_TABLE})
+            """
+        )
+        labels = linker.table_management.register_labels_table(
+            backend.api.register(_LABELS_SCRATCH)
+        )
+        found = linker.evaluation.prediction_errors_from_labels_table(
+            labels, threshold_match_probability=cut
+        )
+        rows = con.execute(
+            f"""
+            SELECT e.record_key_l, e.record_key_r, l.source_l, l.source_r,
+                   CASE e.truth_status WHEN 'FP' THEN 'false positive'
+                        ELSE 'false negative' END,
+                   e.match_weight
+            FROM {found.physical_name} e
+            JOIN {LABELS_VIEW} l USING (record_key_l, record_key_r)
+            ORDER BY e.truth_status DESC, CASE e.truth_status WHEN 'FP' THEN -e.match_weight
+                     ELSE e.match_weight END, 1, 2
+            """
+        ).fetchall()
+        found.drop_table_from_database_and_remove_from_cache()
+    finally:
+        backend.release()
+        for scratch in (_LABELS_SCRATCH, features.INPUT_TABLE):
+            con.execute(f"DROP TABLE IF EXISTS {scratch}")
+    return [
+        LabelError(
+            str(r[0]),
+            str(r[1]),
+            str(r[2]),
+            str(r[3]),
+            str(r[4]),
+            round(float(r[5]), 4),
+            round(float(r[5]) - prior, 4),
+        )
+        for r in rows
+    ]

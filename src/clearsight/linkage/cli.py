@@ -314,10 +314,23 @@ def decide_command(
 
 
 @link_app.command("accuracy")
-def accuracy_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+def accuracy_command(
+    db: DbOption = None,
+    errors: Annotated[
+        bool,
+        typer.Option(
+            "--errors",
+            help="List the labelled pairs the model's score gets wrong at the threshold.",
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
     """Estimate the model's precision and recall per pair of sources from analysts' decisions."""
     from clearsight.linkage.accuracy import MIN_LABELS, accuracy
 
+    if errors:
+        _label_errors(db, as_json)
+        return
     con = _open(db)
     try:
         rows = accuracy(con)
@@ -367,6 +380,27 @@ def accuracy_command(db: DbOption = None, as_json: JsonOption = False) -> None:
             "'clearsight link review --sample N' and decide them.",
             highlight=False,
         )
+
+
+def _label_errors(db: Path | None, as_json: bool) -> None:
+    from clearsight.linkage.accuracy import prediction_errors
+
+    con = _open(db)
+    try:
+        found = prediction_errors(con)
+    except (LinkageError, duckdb.Error) as exc:
+        fail(exc)
+    finally:
+        con.close()
+    if as_json:
+        print(json.dumps([e.as_dict() for e in found], indent=2))
+        return
+    table = Table(title="Labelled pairs the model's score gets wrong")
+    for heading in ("error", "evidence", "left", "right"):
+        table.add_column(heading)
+    for e in found:
+        table.add_row(e.error, f"{e.evidence:.2f}", e.record_key_l, e.record_key_r)
+    console.print(table)
 
 
 def _estimate_cell(e: Any) -> str:
