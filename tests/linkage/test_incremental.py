@@ -173,3 +173,15 @@ def test_link_new_applies_new_decisions_and_departed_records_to_the_entities_the
     run(con, model_json=linked.model_json)
     assert partition(con) == after
     con.close()
+
+
+def test_link_new_refuses_a_model_or_threshold(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from clearsight.linkage.cli import link_app
+
+    result = CliRunner().invoke(
+        link_app, ["--new", "--threshold", "12", "--db", str(tmp_path / "x.duckdb")]
+    )
+    assert result.exit_code == 2
+    assert "--new links with the last run's model and threshold" in result.output

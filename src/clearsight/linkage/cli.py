@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import duckdb
 import typer
@@ -94,6 +94,20 @@ def link_command(
             require_pyspark()
         except SparkUnavailableError as exc:
             fail(exc)
+    if new and (model is not None or threshold is not None):
+        fail(
+            LinkageError(
+                "--new links with the last run's model and threshold; drop --model and --threshold"
+            )
+        )
+    if backend == "spark" and _in_service():
+        # The service links on DuckDB in its own process: it starts no Spark session.
+        fail(
+            LinkageError(
+                "clearsight serve holds the store and links on DuckDB; "
+                "drop --backend spark, or stop the service to link on Spark"
+            )
+        )
     con = _open(db)
     try:
         if not _has_persons(con):
@@ -101,12 +115,7 @@ def link_command(
         if new:
             from clearsight.linkage.incremental import link_new
 
-            if model is not None or threshold is not None or backend != "duckdb":
-                raise LinkageError(
-                    "--new links with the last run's model, threshold and DuckDB; "
-                    "drop --model, --threshold and --backend"
-                )
-            summary = link_new(con, verbose=verbose)
+            summary = link_new(con, backend=backend, verbose=verbose)
         else:
             model_json = model.read_text("utf-8") if model else None
             summary = run(
@@ -141,6 +150,13 @@ def link_command(
         console.print(f"  {note}", highlight=False)
 
 
+def _in_service() -> bool:
+    """True when this command was handed to ``clearsight serve`` and runs in it."""
+    from clearsight.store.borrowed import CURRENT
+
+    return CURRENT.get() is not None
+
+
 @link_app.command("review")
 def review_command(
     db: DbOption = None,
@@ -149,29 +165,65 @@ def review_command(
         bool,
         typer.Option(
             "--entities",
-            help="List entities held together by chains (fewer than half their pairs link).",
+            help="List entities flagged for review by size and density, each with why.",
         ),
     ] = False,
+    sample: Annotated[
+        int | None,
+        typer.Option(
+            "--sample",
+            help="Also draw up to N pairs per pair of sources at random from the review "
+            "band, for measuring the model ('sampled for measurement').",
+        ),
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(help="Seed of --sample: the same seed draws the same pairs.")
+    ] = 1,
     as_json: JsonOption = False,
 ) -> None:
-    """List undecided pairs near the threshold, nearest first."""
-    from clearsight.linkage.review import review_list
+    """List undecided pairs near the threshold, nearest first (and a measurement sample)."""
+    from clearsight.linkage.review import MeasurementSample, measurement_sample, review_list
 
     if entities:
-        _loose_entities(db, limit, as_json)
+        _flagged_entities(db, limit, as_json)
         return
     con = _open(db)
+    drawn: MeasurementSample | None = None
     try:
         pairs = review_list(con, limit)
+        if sample is not None:
+            drawn = measurement_sample(con, sample, seed)
     except (LinkageError, duckdb.Error) as exc:
         fail(exc)
     finally:
         con.close()
     if as_json:
-        print(json.dumps([p.as_dict() for p in pairs], indent=2))
+        if drawn is None:
+            print(json.dumps([p.as_dict() for p in pairs], indent=2))
+        else:
+            # The pairs that need an analyst, then the sample beside them.
+            print(
+                json.dumps(
+                    {"review": [p.as_dict() for p in pairs], "sample": drawn.as_dict()}, indent=2
+                )
+            )
         return
-    table = Table(title="Pairs for review")
-    for heading in ("evidence", "weight", "linked", "left", "right", "note"):
+    _pairs_table("Pairs for review", pairs)
+    if drawn is not None:
+        _pairs_table(
+            f"Sampled for measurement (run {drawn.run_id}, seed {drawn.seed}): "
+            f"{drawn.decided} of {drawn.sampled} decided",
+            drawn.pairs,
+        )
+    console.print(
+        "Decide with: clearsight link decide LEFT RIGHT --accept|--reject --reason TEXT",
+        highlight=False,
+    )
+
+
+def _pairs_table(title: str, pairs: list[Any]) -> None:
+    table = Table(title=title)
+    for heading in ("evidence", "weight", "linked", "left", "right", "why"):
         table.add_column(heading)
     for p in pairs:
         table.add_row(
@@ -180,21 +232,17 @@ def review_command(
             "yes" if p.linked else "no",
             p.left,
             p.right,
-            p.refused_because or "",
+            p.reason + (f" ({p.stratum})" if p.stratum else ""),
         )
     console.print(table)
-    console.print(
-        "Decide with: clearsight link decide LEFT RIGHT --accept|--reject --reason TEXT",
-        highlight=False,
-    )
 
 
-def _loose_entities(db: Path | None, limit: int, as_json: bool) -> None:
-    from clearsight.linkage.accuracy import loose_entities
+def _flagged_entities(db: Path | None, limit: int, as_json: bool) -> None:
+    from clearsight.linkage.entity_review import flagged_entities
 
     con = _open(db)
     try:
-        found = loose_entities(con, limit)
+        found = flagged_entities(con, limit)
     except (LinkageError, duckdb.Error) as exc:
         fail(exc)
     finally:
@@ -202,12 +250,17 @@ def _loose_entities(db: Path | None, limit: int, as_json: bool) -> None:
     if as_json:
         print(json.dumps([e.as_dict() for e in found], indent=2))
         return
-    table = Table(title="Entities held together by chains, largest first")
-    for heading in ("entity", "records", "sources", "direct links", "density"):
+    table = Table(title="Entities flagged for review, largest first")
+    for heading in ("entity", "records", "sources", "direct links", "density", "why"):
         table.add_column(heading)
     for e in found:
         table.add_row(
-            e.entity_id, str(e.n_records), str(e.n_sources), str(e.direct_links), f"{e.density:.2f}"
+            e.entity_id,
+            str(e.n_records),
+            str(e.n_sources),
+            str(e.direct_links),
+            f"{e.density:.2f}",
+            "; ".join(e.reasons),
         )
     console.print(table)
     console.print("Inspect with: clearsight entity show ENTITY", highlight=False)
@@ -245,10 +298,23 @@ def decide_command(
 
 
 @link_app.command("accuracy")
-def accuracy_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+def accuracy_command(
+    db: DbOption = None,
+    errors: Annotated[
+        bool,
+        typer.Option(
+            "--errors",
+            help="List the labelled pairs the model's score gets wrong at the threshold.",
+        ),
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
     """Estimate the model's precision and recall per pair of sources from analysts' decisions."""
-    from clearsight.linkage.accuracy import accuracy
+    from clearsight.linkage.accuracy import MIN_LABELS, accuracy
 
+    if errors:
+        _label_errors(db, as_json)
+        return
     con = _open(db)
     try:
         rows = accuracy(con)
@@ -265,18 +331,66 @@ def accuracy_command(db: DbOption = None, as_json: JsonOption = False) -> None:
             highlight=False,
         )
         return
-    table = Table(title="Model against analysts' decisions (labelled pairs only)")
-    for heading in ("sources", "labelled", "accepted", "precision", "recall"):
+    table = Table(title="The model against analysts' decisions (labelled pairs only)")
+    for heading in ("sources", "labels", "precision", "recall", "as linked: P", "R"):
         table.add_column(heading)
+    too_few = []
     for r in rows:
         table.add_row(
             f"{r.source_l} / {r.source_r}",
-            str(r.labelled),
-            str(r.accepted),
-            "-" if r.precision is None else f"{r.precision:.3f}",
-            "-" if r.recall is None else f"{r.recall:.3f}",
+            f"{r.labelled} ({r.sampled} sampled, {r.accepted} same)",
+            *(
+                _estimate_cell(e)
+                for e in (r.precision, r.recall, r.linked_precision, r.linked_recall)
+            ),
         )
+        too_few += [
+            f"{r.source_l} / {r.source_r}: {e.note}"
+            for e in (r.precision, r.recall)
+            if e.value is None
+        ]
     console.print(table)
+    console.print(
+        "precision, recall: Splink's accuracy analysis of the model's score at the threshold "
+        "[95% interval] (labels); as linked: blocking proposed the pair, it reached the "
+        "threshold and no rule held it back.",
+        highlight=False,
+    )
+    for line in too_few:
+        console.print(line, highlight=False)
+    if too_few:
+        console.print(
+            f"A figure needs {MIN_LABELS} labels: draw more with "
+            "'clearsight link review --sample N' and decide them.",
+            highlight=False,
+        )
+
+
+def _label_errors(db: Path | None, as_json: bool) -> None:
+    from clearsight.linkage.accuracy import prediction_errors
+
+    con = _open(db)
+    try:
+        found = prediction_errors(con)
+    except (LinkageError, duckdb.Error) as exc:
+        fail(exc)
+    finally:
+        con.close()
+    if as_json:
+        print(json.dumps([e.as_dict() for e in found], indent=2))
+        return
+    table = Table(title="Labelled pairs the model's score gets wrong")
+    for heading in ("error", "evidence", "left", "right"):
+        table.add_column(heading)
+    for e in found:
+        table.add_row(e.error, f"{e.evidence:.2f}", e.record_key_l, e.record_key_r)
+    console.print(table)
+
+
+def _estimate_cell(e: Any) -> str:
+    if e.value is None:
+        return "-"
+    return f"{e.value:.3f} [{e.low:.2f}-{e.high:.2f}] ({e.labels})"
 
 
 @entity_app.command("show")

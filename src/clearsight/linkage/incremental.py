@@ -14,18 +14,23 @@ arrival alert (``clearsight.alerts.arrivals``).
 The model is not retrained: what a new source records is judged by what the
 model learnt before. A full ``clearsight link`` retrains when the mix of
 sources has changed.
+
+On Spark (``backend="spark"``) Splink blocks with the model's own rules, each
+narrowed to pairs with a new record on one side (``NEW_FLAG``); clustering and
+everything after scoring run in the store, as for a full Spark run.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import duckdb
 
 from clearsight.alerts.arrivals import record_arrivals
 from clearsight.linkage import clusters, features, model, tables
-from clearsight.linkage.backend import DuckDBBackend
+from clearsight.linkage.backend import DuckDBBackend, backend_for
 from clearsight.linkage.errors import LinkageError
 from clearsight.linkage.explain import level_labels
 from clearsight.linkage.pipeline import LinkSummary, _now, pairs_select
@@ -36,7 +41,9 @@ NEW_TABLE = "_link_new_records"
 SCOPE_TABLE = "_link_scope"
 
 
-def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSummary:
+def link_new(
+    con: duckdb.DuckDBPyConnection, *, backend: str = "duckdb", verbose: bool = False
+) -> LinkSummary:
     """Link current person records without an entity to the entities of the last run."""
     started = time.perf_counter()
     tables.ensure_tables(con)
@@ -81,10 +88,11 @@ def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSu
     con.execute(
         "INSERT INTO link_runs (run_id, started_at, backend, trained, threshold, review_low, "
         "review_high, status, design_json, model_json, settings_hash) "
-        "VALUES (?, ?, 'duckdb', false, ?, ?, ?, 'running', ?, ?, ?)",
+        "VALUES (?, ?, ?, false, ?, ?, ?, 'running', ?, ?, ?)",
         [
             run_id,
             _now(),
+            backend,
             threshold,
             low,
             high,
@@ -93,7 +101,7 @@ def link_new(con: duckdb.DuckDBPyConnection, *, verbose: bool = False) -> LinkSu
             model.settings_hash(model_json),
         ],
     )
-    n_pairs = _score_new(con, run_id, low, trained, verbose) if n_new else 0
+    n_pairs = _score_new(con, run_id, low, trained, backend, verbose) if n_new else 0
     lap("blocking and scoring")
     touches_new = (
         f"p.record_key_l IN (SELECT record_key FROM {NEW_TABLE}) "
@@ -188,20 +196,51 @@ def _scope(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+NEW_FLAG = "is_new_record"
+
+
+def only_new_pairs(scoring: dict[str, Any]) -> dict[str, Any]:
+    """The model's blocking rules, each narrowed to pairs with a new record on one side.
+
+    A pair two rules propose is still proposed once: Splink drops from a later
+    rule the pairs an earlier one made, and with the narrowing true on both the
+    earlier rule's test is unchanged.
+    """
+    rules = []
+    for rule in scoring.get("blocking_rules_to_generate_predictions") or []:
+        rule = {"blocking_rule": rule} if isinstance(rule, str) else dict(rule)
+        rule["blocking_rule"] = f"({rule['blocking_rule']}) AND (l.{NEW_FLAG} OR r.{NEW_FLAG})"
+        rules.append(rule)
+    return {**scoring, "blocking_rules_to_generate_predictions": rules}
+
+
 def _score_new(
     con: duckdb.DuckDBPyConnection,
     run_id: int,
     low: float,
     trained: dict[str, object],
+    backend_name: str,
     verbose: bool,
 ) -> int:
     """Score pairs with a new record on one side; append them to ``link_pairs``."""
-    backend = DuckDBBackend(con)
+    backend = backend_for(con, backend_name)
     try:
-        sdf = backend.register_input(features.INPUT_TABLE)
-        linker = backend.linker(sdf, backend.scoring_model(trained), verbose=verbose)
+        if isinstance(backend, DuckDBBackend):
+            sdf = backend.register_input(features.INPUT_TABLE)
+            linker = backend.linker(sdf, backend.scoring_model(trained), verbose=verbose)
+            backend.propose_pairs(linker, features.INPUT_TABLE, new_records=NEW_TABLE)
+        else:
+            con.execute(
+                f"ALTER TABLE {features.INPUT_TABLE} ADD COLUMN IF NOT EXISTS {NEW_FLAG} BOOLEAN"
+            )
+            con.execute(
+                f"UPDATE {features.INPUT_TABLE} SET {NEW_FLAG} = "
+                f"record_key IN (SELECT record_key FROM {NEW_TABLE})"
+            )
+            sdf = backend.register_input(features.INPUT_TABLE)
+            scoring = only_new_pairs(backend.scoring_model(trained))
+            linker = backend.linker(sdf, scoring, verbose=verbose)
         prior = model.prior_weight(trained)
-        backend.propose_pairs(linker, features.INPUT_TABLE, new_records=NEW_TABLE)
         predictions = linker.inference.predict(threshold_match_weight=low + prior)
         backend.materialise(predictions, "_link_predictions")
         for column in ("dob_y_l", "dob_y_r"):

@@ -3,6 +3,11 @@
 A decision is a must-link (accept) or cannot-link (reject) that every later run
 enforces. ``link_decisions`` is append-only: it is the log, and the latest
 decision for a pair is the one in force.
+
+Beside the pairs an analyst must see (held back by a rule, or nearest the
+threshold), ``measurement_sample`` draws pairs at random from the review band,
+per pair of sources, so that the decisions on them are labels that estimate the
+model's precision and recall (``accuracy.py``) rather than the model's hardest cases.
 """
 
 from __future__ import annotations
@@ -29,6 +34,10 @@ class ReviewPair:
     refused_because: str | None
     left: str
     right: str
+    # Why the pair is in the queue: the rule that held it back, "near the
+    # threshold", or ``MEASUREMENT_REASON``; for a sampled pair, its stratum.
+    reason: str = "near the threshold"
+    stratum: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -101,9 +110,166 @@ def review_list(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[ReviewP
             r[6],
             str(r[7]),
             str(r[8]),
+            reason=str(r[6]) if r[6] else "near the threshold",
         )
         for r in rows
     ]
+
+
+MEASUREMENT_REASON = "sampled for measurement"
+SAMPLES_TABLE = "link_review_samples"
+SAMPLES_DDL = f"""
+CREATE TABLE IF NOT EXISTS {SAMPLES_TABLE} (
+    run_id INTEGER NOT NULL,
+    record_key_l VARCHAR NOT NULL,
+    record_key_r VARCHAR NOT NULL,
+    stratum VARCHAR NOT NULL,
+    seed INTEGER NOT NULL,
+    sampled_at TIMESTAMP NOT NULL
+)
+"""
+
+
+@dataclass(frozen=True)
+class MeasurementSample:
+    """A seeded sample of the review band: the pairs still to decide, and how far it got."""
+
+    run_id: int
+    seed: int
+    per_source_pair: int
+    sampled: int
+    decided: int
+    pairs: list[ReviewPair]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "pairs": [p.as_dict() for p in self.pairs]}
+
+
+# The review band is cut at the threshold, and each side in two: precision is
+# estimated from labels on pairs the model links (above the threshold) and
+# recall from pairs it does not (below), and each side's half nearer the
+# threshold holds different pairs (one disagreement more or less) from its half
+# nearer the band's edge. Each part gets labels in proportion to its pairs
+# (Sainte-Lague's divisors over the parts), so that the sample weighs the band as
+# the band is: unweighted figures from it estimate the band's own precision and
+# recall, and no part of the band goes unsampled for want of a seat.
+_BIN_SQL = """CASE
+    WHEN p.evidence < $threshold THEN
+        CASE WHEN p.evidence < ($low + $threshold) / 2 THEN 0 ELSE 1 END
+    ELSE CASE WHEN p.evidence < ($threshold + $high) / 2 THEN 2 ELSE 3 END
+END"""
+
+
+def measurement_sample(
+    con: duckdb.DuckDBPyConnection, per_source_pair: int = 20, seed: int = 1
+) -> MeasurementSample:
+    """Up to ``per_source_pair`` pairs of the review band per pair of sources, at random.
+
+    Drawn from the four parts of the band (``_BIN_SQL``) in proportion to their
+    pairs, in an order the seed fixes: the same seed on the same run draws the
+    same pairs, whatever has been decided since. Every drawn pair is kept in
+    ``link_review_samples`` (so that its label is known to come from the sample);
+    the undecided ones are returned, with ``MEASUREMENT_REASON`` and their
+    stratum. The pairs a rule held back stay in ``review_list``: a sample is
+    drawn beside them, not instead.
+    """
+    if per_source_pair < 1:
+        raise LinkageError("a measurement sample needs at least one pair per pair of sources")
+    tables.ensure_tables(con)
+    latest = tables.latest_run(con)
+    if latest is None:
+        raise LinkageError("no linkage run yet; run 'clearsight link' first")
+    run_id, threshold, low, high, _model = latest
+    con.execute(SAMPLES_DDL)
+    rows = con.execute(
+        f"""
+        WITH band AS (
+            SELECT p.record_key_l, p.record_key_r, p.match_weight, p.evidence,
+                   p.match_probability, p.linked, p.refused_because,
+                   least(p.source_id_l, p.source_id_r) AS src_a,
+                   greatest(p.source_id_l, p.source_id_r) AS src_b,
+                   {_BIN_SQL} AS bin
+            FROM link_pairs p WHERE p.evidence BETWEEN $low AND $high
+        ),
+        ranked AS (
+            SELECT *, row_number() OVER (
+                PARTITION BY src_a, src_b, bin
+                ORDER BY md5($seed::VARCHAR || '|' || record_key_l || '|' || record_key_r)
+            ) AS k,
+            count(*) OVER (PARTITION BY src_a, src_b, bin) AS in_bin
+            FROM band
+        ),
+        chosen AS (
+            SELECT * FROM ranked
+            QUALIFY row_number() OVER (
+                PARTITION BY src_a, src_b ORDER BY (k - 0.5) / in_bin, bin
+            ) <= $n
+        )
+        SELECT c.record_key_l, c.record_key_r, c.match_weight, c.evidence,
+               c.match_probability, c.linked, c.refused_because,
+               c.record_key_l || ' ' || {_DESCRIBE.format(p="a")},
+               c.record_key_r || ' ' || {_DESCRIBE.format(p="b")},
+               c.src_a || ' / ' || c.src_b || ', evidence '
+                   || CASE c.bin WHEN 0 THEN printf('%.1f', $low)
+                                 WHEN 1 THEN printf('%.1f', ($low + $threshold) / 2)
+                                 WHEN 2 THEN printf('%.1f', $threshold)
+                                 ELSE printf('%.1f', ($threshold + $high) / 2) END
+                   || ' to ' || CASE c.bin WHEN 0 THEN printf('%.1f', ($low + $threshold) / 2)
+                                 WHEN 1 THEN printf('%.1f', $threshold)
+                                 WHEN 2 THEN printf('%.1f', ($threshold + $high) / 2)
+                                 ELSE printf('%.1f', $high) END,
+               d.decision IS NOT NULL
+        FROM chosen c
+        LEFT JOIN current_link_decisions d USING (record_key_l, record_key_r)
+        LEFT JOIN current_persons a ON a.source_id || ':' || a.person_id = c.record_key_l
+        LEFT JOIN current_persons b ON b.source_id || ':' || b.person_id = c.record_key_r
+        ORDER BY c.src_a, c.src_b, c.k, c.bin
+        """,
+        {"low": low, "high": high, "threshold": threshold, "seed": seed, "n": per_source_pair},
+    ).fetchall()
+    con.execute(
+        f"""
+        INSERT INTO {SAMPLES_TABLE}
+        SELECT ?, s.l, s.r, s.stratum, ?, ? FROM (SELECT unnest(?) AS l, unnest(?) AS r,
+                                                         unnest(?) AS stratum) s
+        WHERE NOT EXISTS (SELECT 1 FROM {SAMPLES_TABLE} t WHERE t.run_id = ?
+                          AND t.record_key_l = s.l AND t.record_key_r = s.r)
+        """,
+        [
+            run_id,
+            seed,
+            datetime.now(),
+            [r[0] for r in rows],
+            [r[1] for r in rows],
+            [r[9] for r in rows],
+            run_id,
+        ],
+    )
+    pairs = [
+        ReviewPair(
+            str(r[0]),
+            str(r[1]),
+            float(r[2]),
+            float(r[3]),
+            float(r[4]),
+            bool(r[5]),
+            r[6],
+            str(r[7]),
+            str(r[8]),
+            reason=MEASUREMENT_REASON,
+            stratum=str(r[9]),
+        )
+        for r in rows
+        if not r[10]
+    ]
+    return MeasurementSample(
+        run_id=run_id,
+        seed=seed,
+        per_source_pair=per_source_pair,
+        sampled=len(rows),
+        decided=len(rows) - len(pairs),
+        pairs=pairs,
+    )
 
 
 def _check_key(con: duckdb.DuckDBPyConnection, key: str) -> None:

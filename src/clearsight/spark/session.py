@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,6 +85,10 @@ def get_session(options: SparkOptions | None = None) -> Any:
     # Without this Spark binds to whatever the host name resolves to, which on
     # containers and VPN laptops is often unreachable from the process itself.
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # Python UDFs (linkage's Jaro-Winkler) run in worker processes started with
+    # ``python3`` from the path unless told otherwise, which lacks this environment's
+    # packages; on a cluster PYSPARK_PYTHON names the executors' interpreter.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = (
         SparkSession.builder.master(o.master)
         .appName(o.app_name)
