@@ -59,7 +59,8 @@ def connect(db: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnec
             # DuckDB allows one process to write a store: usually 'clearsight serve'.
             raise StoreInUseError(
                 f"{path}: in use by another process, and no 'clearsight serve' answers on"
-                f" {path.name}.sock to run this command for you; run it again once that"
+                f" {path.name}.sock to run this command for you (a service starting up"
+                " answers once its pages are ready); run it again then, or once that"
                 " process ends (docs/web.md, One store, two programs)"
             ) from exc
         raise StoreError(f"{path}: cannot open store: {exc}") from exc

@@ -240,7 +240,7 @@ def run_command(store: Any, request: dict[str, Any], channel: Channel, login: st
             actor=f"cli:{login}",
             action="service_command",
             category="administration",
-            target=_command_name(argv),
+            target=audit.printable(_command_name(argv)),
             details={"argv": argv, "exit_code": code, "cwd": str(cwd)},
         )
     finally:
