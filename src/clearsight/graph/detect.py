@@ -20,6 +20,7 @@ from clearsight.graph.communities import _split
 from clearsight.graph.duplicates import _drop, _near_duplicate_finder, _possible_duplicates
 from clearsight.graph.rules import bridging_link_types, default_rules
 from clearsight.graph.settings import SUPPORT_LINK_TYPES, GraphSettings
+from clearsight.graph.unidentified import _attach_unidentified
 from clearsight.store.sql import sql_list as _sql_list
 
 
@@ -467,6 +468,7 @@ def detect(
     lg = load_graph(con, settings)
     same_person = _near_duplicate_finder(con, settings)
     networks, split_from = _entity_networks(lg, settings, same_person, components)
+    networks, split_from = _attach_unidentified(con, lg.entities, networks, split_from)
     duplicates = _possible_duplicates(con, lg.entities, networks, settings)
     # A network of more than two set aside is listed as its first person with each other.
     pairs: list[tuple[str, str, str]] = []
@@ -476,6 +478,9 @@ def detect(
     networks, split_from = _drop(networks, split_from, duplicates)
     police = load_graph(con, settings, police_only=True)
     police_found, police_split = _entity_networks(police, settings, same_person, components)
+    police_found, police_split = _attach_unidentified(
+        con, police.entities, police_found, police_split, police_only=True
+    )
     police_found, _ = _drop(
         police_found,
         police_split,
