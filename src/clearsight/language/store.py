@@ -215,19 +215,28 @@ def _narratives_sql(con: duckdb.DuckDBPyConnection, where: str) -> str:
     if not has_people:
         return "SELECT *, NULL AS people FROM (" + base.format(extra="") + ")"
     day = ", CAST(coalesce(occurred_date, reported_date) AS DATE) AS day"
+    # The events are joined to their involvements first, in a materialised step, and
+    # then to persons by person id: inside ingest's transaction the new rows have no
+    # statistics, and the planner otherwise joined persons to events on the source
+    # alone (every person with every event) before the involvements narrowed it.
     return f"""
         WITH ev AS ({base.format(extra=day)}),
-        ages AS (
-            SELECT ev.source_id, ev.batch_id, ev.event_id,
-                   list(DISTINCT struct_pack(role := i.role,
-                                             age := date_sub('year', {_DOB}, ev.day))) AS people
+        inv AS MATERIALIZED (
+            SELECT ev.source_id, ev.batch_id, ev.event_id, ev.day, i.person_id, i.role
             FROM ev
             JOIN involvements i ON i.source_id = ev.source_id AND i.event_id = ev.event_id
                 AND (i.is_current OR i.batch_id = ev.batch_id)
-            JOIN persons p ON p.source_id = i.source_id AND p.person_id = i.person_id
-                AND (p.is_current OR p.batch_id = ev.batch_id)
-            WHERE ev.day IS NOT NULL AND {_DOB} IS NOT NULL AND {_DOB} <= ev.day
-            GROUP BY ev.source_id, ev.batch_id, ev.event_id
+            WHERE ev.day IS NOT NULL
+        ),
+        ages AS (
+            SELECT inv.source_id, inv.batch_id, inv.event_id,
+                   list(DISTINCT struct_pack(role := inv.role,
+                                             age := date_sub('year', {_DOB}, inv.day))) AS people
+            FROM inv
+            JOIN persons p ON p.source_id = inv.source_id AND p.person_id = inv.person_id
+                AND (p.is_current OR p.batch_id = inv.batch_id)
+            WHERE {_DOB} IS NOT NULL AND {_DOB} <= inv.day
+            GROUP BY inv.source_id, inv.batch_id, inv.event_id
         )
         SELECT ev.source_id, ev.batch_id, ev.event_id, ev.narrative, ages.people
         FROM ev LEFT JOIN ages USING (source_id, batch_id, event_id)
