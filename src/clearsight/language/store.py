@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -27,11 +29,13 @@ import pyarrow as pa
 from clearsight.language.check import Finding, check, may_find, needs_all_people, people_key
 from clearsight.language.referents import RecordPerson
 from clearsight.language.rules import RulePack, load_rules
+from clearsight.language.worker import Analysis, Item, LanguageCheckError, WorkerTextError
 from clearsight.store.sql import table_exists
 
 Decision = Literal["accepted", "dismissed"]
 DECISIONS: tuple[Decision, ...] = ("accepted", "dismissed")
-READ_CHUNK = 50_000
+_T = TypeVar("_T")
+log = logging.getLogger("clearsight.language")
 
 FINDINGS_DDL = """
 CREATE TABLE IF NOT EXISTS language_findings (
@@ -182,24 +186,14 @@ _DOB = """CASE
 END"""
 
 
-def _candidates(
-    con: duckdb.DuckDBPyConnection, where: str, params: list[Any], pack: RulePack
-) -> pa.Table:
-    """The distinct narratives in which some concept matches: records repeat sentences,
-    so each text is looked at once, and only events with these texts are read with
-    their people."""
-    texts = con.execute(
-        f"SELECT DISTINCT narrative FROM events WHERE {where} AND narrative IS NOT NULL", params
-    ).fetchall()
-    return pa.table({"text": [t for (t,) in texts if may_find(t, pack)]}, schema=_TEXTS)
-
-
 _TEXTS = pa.schema([("text", pa.string())])
 
 
-def _narratives_sql(con: duckdb.DuckDBPyConnection, where: str) -> str:
-    """Narratives to check, with the involved people's ages at the event date when the
-    store holds persons and involvements (as every ingested store does)."""
+def narratives_sql(con: duckdb.DuckDBPyConnection, where: str, *, candidates: bool = True) -> str:
+    """Narratives to check (``candidates``: only those in ``_language_candidates``),
+    with the involved people's ages at the event date when the store holds persons and
+    involvements (as every ingested store does). Columns: source_id, batch_id,
+    event_id, narrative, people."""
     events = _columns(con, "events")
     has_people = (
         {"occurred_date", "reported_date"} <= events
@@ -210,7 +204,8 @@ def _narratives_sql(con: duckdb.DuckDBPyConnection, where: str) -> str:
     )
     base = (
         "SELECT source_id, batch_id, event_id, narrative{extra} FROM events "
-        f"WHERE {where} AND narrative IN (SELECT text FROM _language_candidates)"
+        f"WHERE {where} AND narrative IS NOT NULL"
+        + (" AND narrative IN (SELECT text FROM _language_candidates)" if candidates else "")
     )
     if not has_people:
         return "SELECT *, NULL AS people FROM (" + base.format(extra="") + ")"
@@ -269,17 +264,49 @@ def warmed_up() -> Iterator[threading.Thread]:
         thread.join()
 
 
+class _InProcess:
+    """The check run in this process (``clearsight language scan``, the service)."""
+
+    def __init__(self, pack: RulePack) -> None:
+        self.pack = pack
+        self.version = pack.version
+
+    def analyse(self, texts: Sequence[str]) -> list[Analysis]:
+        out = []
+        for text in texts:
+            found = may_find(text, self.pack)
+            out.append(Analysis(found, found and needs_all_people(text, self.pack)))
+        return out
+
+    def check(self, items: Sequence[Item]) -> list[tuple[Finding, ...]]:
+        return [tuple(check(text, self.pack, people=people)) for text, people in items]
+
+
+class TextChecker(Protocol):
+    """What checks the texts: this process, or a :class:`~.worker.CheckWorker`."""
+
+    version: str
+
+    def analyse(self, texts: Sequence[str]) -> list[Analysis]: ...
+
+    def check(self, items: Sequence[Item]) -> list[tuple[Finding, ...]]: ...
+
+
 def check_narratives(
     con: duckdb.DuckDBPyConnection,
     batch_id: int | None = None,
     pack: RulePack | None = None,
+    *,
+    checker: TextChecker | None = None,
 ) -> int:
     """Check the non-null narratives of batch ``batch_id`` (default: all current events)
     and store the findings, replacing earlier findings for the same batches.
 
-    Returns the number of findings written.
+    ``checker`` checks the texts (default: this process, with ``pack``); ingest passes
+    its :class:`~.worker.CheckWorker`. A text the checker fails on is an error naming
+    the event (and its file and row). Returns the number of findings written.
     """
-    pack = pack if pack is not None else load_rules()
+    checker = checker if checker is not None else _InProcess(pack or load_rules())
     if batch_id is None:
         where, params = "is_current", []
     else:
@@ -292,52 +319,130 @@ def check_narratives(
         ).fetchall()
     ]
     checked_at = datetime.now(UTC).replace(tzinfo=None)
-    columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
-    con.register("_language_candidates", _candidates(con, where, params, pack))
+    texts = [
+        str(t)
+        for (t,) in con.execute(
+            f"SELECT DISTINCT narrative FROM events WHERE {where} AND narrative IS NOT NULL",
+            params,
+        ).fetchall()
+    ]
+    started = time.perf_counter()
+    analyses = located(con, where, params, texts, lambda: checker.analyse(texts))
+    log.info("language: %d distinct narratives analysed in %.2f s", len(texts), _since(started))
+    candidates = pa.table(
+        {"text": [t for t, a in zip(texts, analyses, strict=True) if a.may_find]}, schema=_TEXTS
+    )
+    needs_all = {t for t, a in zip(texts, analyses, strict=True) if a.needs_all_people}
+    con.register("_language_candidates", candidates)
     try:
-        rows = con.sql(_narratives_sql(con, where), params=params).to_arrow_table()
+        rows = con.sql(narratives_sql(con, where), params=params).to_arrow_table()
     finally:
         con.unregister("_language_candidates")
 
-    # Practitioners paste the same sentences into many records: check each text once
-    # for each set of people that can change its findings (all of them only when a
-    # relationship or under-13 concept matches; else the youngest child).
-    found: dict[tuple[str, tuple[object, ...]], tuple[Finding, ...]] = {}
+    items, row_items = record_items(rows, needs_all)
+    item_texts = [text for text, _ in items]
+    started = time.perf_counter()
+    found = located(con, where, params, item_texts, lambda: checker.check(items))
+    log.info("language: %d texts checked with their people in %.2f s", len(items), _since(started))
+    table = findings_table(rows, row_items, found, checker.version, checked_at)
+    replace_findings(con, batches, table)
+    return int(table.num_rows)
 
-    def check_text(text: str, people: tuple[RecordPerson, ...]) -> tuple[Finding, ...]:
-        key = (text, people if needs_all_people(text, pack) else people_key(people))
-        if key not in found:
-            found[key] = tuple(check(text, pack, people=people))
-        return found[key]
 
-    for chunk in rows.to_batches(READ_CHUNK):
-        sources = chunk.column(0).to_pylist()
-        batch_ids = chunk.column(1).to_pylist()
-        events = chunk.column(2).to_pylist()
-        texts = chunk.column(3).to_pylist()
-        people = chunk.column(4).to_pylist()
-        for source_id, bid, event_id, text, persons in zip(
-            sources, batch_ids, events, texts, people, strict=True
-        ):
-            for f in check_text(text, _people(persons)):
-                columns["finding_id"].append(
-                    finding_id(source_id, event_id, f.rule_id, f.start, f.end, pack.version)
-                )
-                columns["source_id"].append(source_id)
-                columns["batch_id"].append(bid)
-                columns["event_id"].append(event_id)
-                columns["line"].append(f.line)
-                columns["column"].append(f.column)
-                columns["end_column"].append(f.end_column)
-                columns["rule_id"].append(f.rule_id)
-                columns["severity"].append(f.severity)
-                columns["matched"].append(f.matched)
-                columns["suggestions"].append(list(f.suggestions))
-                columns["reason"].append(f.explanation)
-                columns["source"].append(f.source)
-                columns["rules_version"].append(pack.version)
-                columns["checked_at"].append(checked_at)
-    table = pa.table(columns, schema=_SCHEMA)
+def record_items(rows: pa.Table, needs_all: set[str]) -> tuple[list[Item], list[int]]:
+    """The (text, record people) to check for ``rows`` (source_id, batch_id, event_id,
+    narrative, people), and the item of each row.
+
+    Practitioners paste the same sentences into many records: each text is checked
+    once for each set of people that can change its findings (all of them only when a
+    relationship or under-13 concept matches, ``needs_all``; else the youngest child).
+    """
+    items: list[Item] = []
+    item_of: dict[tuple[str, tuple[object, ...]], int] = {}
+    row_items: list[int] = []
+    for text, persons in zip(rows.column(3).to_pylist(), rows.column(4).to_pylist(), strict=True):
+        people = _people(persons)
+        key = (text, people if text in needs_all else people_key(people))
+        if key not in item_of:
+            item_of[key] = len(items)
+            items.append((text, people))
+        row_items.append(item_of[key])
+    return items, row_items
+
+
+def _since(started: float) -> float:
+    return time.perf_counter() - started
+
+
+def located(
+    con: duckdb.DuckDBPyConnection,
+    where: str,
+    params: list[Any],
+    texts: Sequence[str],
+    ask: Callable[[], list[_T]],
+) -> list[_T]:
+    """``ask()``, with a failure on one of ``texts`` named by an event that holds it."""
+    try:
+        return ask()
+    except WorkerTextError as exc:
+        if exc.index is None or not 0 <= exc.index < len(texts):
+            raise
+        lineage = (
+            "file, row_number"
+            if {"file", "row_number"} <= _columns(con, "events")
+            else ("NULL, NULL")
+        )
+        rows = con.execute(
+            f"SELECT source_id, event_id, {lineage} FROM events WHERE {where} "
+            "AND narrative = ? ORDER BY source_id, event_id LIMIT 1",
+            [*params, texts[exc.index]],
+        ).fetchall()
+        if not rows:
+            raise
+        source_id, event_id, file, row = rows[0]
+        place = f"{file}, row {row}, column narrative" if file is not None else "narrative"
+        raise LanguageCheckError(
+            f"the language check failed on the narrative of event {event_id} of "
+            f"{source_id} ({place}): {exc}"
+        ) from exc
+
+
+def findings_table(
+    rows: pa.Table,
+    row_items: list[int],
+    found: list[tuple[Finding, ...]],
+    version: str,
+    checked_at: datetime,
+) -> pa.Table:
+    columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+    sources = rows.column(0).to_pylist()
+    batch_ids = rows.column(1).to_pylist()
+    events = rows.column(2).to_pylist()
+    for source_id, bid, event_id, item in zip(sources, batch_ids, events, row_items, strict=True):
+        for f in found[item]:
+            columns["finding_id"].append(
+                finding_id(source_id, event_id, f.rule_id, f.start, f.end, version)
+            )
+            columns["source_id"].append(source_id)
+            columns["batch_id"].append(bid)
+            columns["event_id"].append(event_id)
+            columns["line"].append(f.line)
+            columns["column"].append(f.column)
+            columns["end_column"].append(f.end_column)
+            columns["rule_id"].append(f.rule_id)
+            columns["severity"].append(f.severity)
+            columns["matched"].append(f.matched)
+            columns["suggestions"].append(list(f.suggestions))
+            columns["reason"].append(f.explanation)
+            columns["source"].append(f.source)
+            columns["rules_version"].append(version)
+            columns["checked_at"].append(checked_at)
+    return pa.table(columns, schema=_SCHEMA)
+
+
+def replace_findings(con: duckdb.DuckDBPyConnection, batches: list[int], table: pa.Table) -> None:
+    """Replace the findings of ``batches`` by ``table``, in the caller's transaction if
+    one is open (ingest's), else in one of its own."""
     began = _begin(con)
     try:
         if batches:
@@ -359,7 +464,6 @@ def check_narratives(
         if began:
             con.execute("ROLLBACK")
         raise
-    return int(table.num_rows)
 
 
 def mark_reviewed(
