@@ -25,7 +25,7 @@ from clearsight.commandline import (
 )
 from clearsight.ingest import IngestResult, ingest
 from clearsight.language.at_ingest import IngestCheck
-from clearsight.language.worker import LanguageCheckError
+from clearsight.language.store import LanguageCheckError
 from clearsight.store import StoreInUseError
 
 out = Console()

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import logging
 import threading
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Literal
 
 import duckdb
 import pyarrow as pa
@@ -29,13 +27,17 @@ import pyarrow as pa
 from clearsight.language.check import Finding, check, may_find, needs_all_people, people_key
 from clearsight.language.referents import RecordPerson
 from clearsight.language.rules import RulePack, load_rules
-from clearsight.language.worker import Analysis, Item, LanguageCheckError, WorkerTextError
 from clearsight.store.sql import table_exists
 
 Decision = Literal["accepted", "dismissed"]
 DECISIONS: tuple[Decision, ...] = ("accepted", "dismissed")
-_T = TypeVar("_T")
-log = logging.getLogger("clearsight.language")
+Item = tuple[str, tuple[RecordPerson, ...]]
+
+
+class LanguageCheckError(RuntimeError):
+    """The language check could not check a batch: a text it failed on, or its worker
+    process failed or ended."""
+
 
 FINDINGS_DDL = """
 CREATE TABLE IF NOT EXISTS language_findings (
@@ -264,49 +266,62 @@ def warmed_up() -> Iterator[threading.Thread]:
         thread.join()
 
 
-class _InProcess:
-    """The check run in this process (``clearsight language scan``, the service)."""
+class TextError(ValueError):
+    """The check failed on ``text`` (a narrative); the cause is chained."""
 
-    def __init__(self, pack: RulePack) -> None:
-        self.pack = pack
-        self.version = pack.version
-
-    def analyse(self, texts: Sequence[str]) -> list[Analysis]:
-        out = []
-        for text in texts:
-            found = may_find(text, self.pack)
-            out.append(Analysis(found, found and needs_all_people(text, self.pack)))
-        return out
-
-    def check(self, items: Sequence[Item]) -> list[tuple[Finding, ...]]:
-        return [tuple(check(text, self.pack, people=people)) for text, people in items]
+    def __init__(self, text: str, message: str) -> None:
+        super().__init__(message)
+        self.text = text
 
 
-class TextChecker(Protocol):
-    """What checks the texts: this process, or a :class:`~.worker.CheckWorker`."""
+def candidates_of(texts: Sequence[str], pack: RulePack) -> tuple[list[str], set[str]]:
+    """The texts some concept matches, and those of them whose findings may depend on
+    every involved person's age (see :func:`record_items`)."""
+    found: list[str] = []
+    needs_all: set[str] = set()
+    for text in texts:
+        with _naming(text):
+            if may_find(text, pack):
+                found.append(text)
+                if needs_all_people(text, pack):
+                    needs_all.add(text)
+    return found, needs_all
 
-    version: str
 
-    def analyse(self, texts: Sequence[str]) -> list[Analysis]: ...
+def rows_findings(
+    rows: pa.Table, needs_all: set[str], pack: RulePack, checked_at: datetime
+) -> pa.Table:
+    """The findings table of ``rows`` (source_id, batch_id, event_id, narrative, people,
+    narratives some concept matches), each text checked once per set of people that
+    can change its findings."""
+    items, row_items = record_items(rows, needs_all)
+    found: list[tuple[Finding, ...]] = []
+    for text, people in items:
+        with _naming(text):
+            found.append(tuple(check(text, pack, people=people)))
+    return findings_table(rows, row_items, found, pack.version, checked_at)
 
-    def check(self, items: Sequence[Item]) -> list[tuple[Finding, ...]]: ...
+
+@contextlib.contextmanager
+def _naming(text: str) -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        raise TextError(text, f"{type(exc).__name__}: {exc}") from exc
 
 
 def check_narratives(
     con: duckdb.DuckDBPyConnection,
     batch_id: int | None = None,
     pack: RulePack | None = None,
-    *,
-    checker: TextChecker | None = None,
 ) -> int:
     """Check the non-null narratives of batch ``batch_id`` (default: all current events)
-    and store the findings, replacing earlier findings for the same batches.
+    and store the findings, replacing earlier findings for the same batches. A text
+    the check fails on is an error naming an event that holds it (file and row).
 
-    ``checker`` checks the texts (default: this process, with ``pack``); ingest passes
-    its :class:`~.worker.CheckWorker`. A text the checker fails on is an error naming
-    the event (and its file and row). Returns the number of findings written.
+    Returns the number of findings written.
     """
-    checker = checker if checker is not None else _InProcess(pack or load_rules())
+    pack = pack if pack is not None else load_rules()
     if batch_id is None:
         where, params = "is_current", []
     else:
@@ -326,25 +341,17 @@ def check_narratives(
             params,
         ).fetchall()
     ]
-    started = time.perf_counter()
-    analyses = located(con, where, params, texts, lambda: checker.analyse(texts))
-    log.info("language: %d distinct narratives analysed in %.2f s", len(texts), _since(started))
-    candidates = pa.table(
-        {"text": [t for t, a in zip(texts, analyses, strict=True) if a.may_find]}, schema=_TEXTS
-    )
-    needs_all = {t for t, a in zip(texts, analyses, strict=True) if a.needs_all_people}
-    con.register("_language_candidates", candidates)
     try:
-        rows = con.sql(narratives_sql(con, where), params=params).to_arrow_table()
-    finally:
-        con.unregister("_language_candidates")
-
-    items, row_items = record_items(rows, needs_all)
-    item_texts = [text for text, _ in items]
-    started = time.perf_counter()
-    found = located(con, where, params, item_texts, lambda: checker.check(items))
-    log.info("language: %d texts checked with their people in %.2f s", len(items), _since(started))
-    table = findings_table(rows, row_items, found, checker.version, checked_at)
+        found, needs_all = candidates_of(texts, pack)
+        # Only the events whose narrative some concept matches are read with their people.
+        con.register("_language_candidates", pa.table({"text": found}, schema=_TEXTS))
+        try:
+            rows = con.sql(narratives_sql(con, where), params=params).to_arrow_table()
+        finally:
+            con.unregister("_language_candidates")
+        table = rows_findings(rows, needs_all, pack, checked_at)
+    except TextError as exc:
+        raise located(con, where, params, exc.text, str(exc)) from exc
     replace_findings(con, batches, table)
     return int(table.num_rows)
 
@@ -370,41 +377,26 @@ def record_items(rows: pa.Table, needs_all: set[str]) -> tuple[list[Item], list[
     return items, row_items
 
 
-def _since(started: float) -> float:
-    return time.perf_counter() - started
-
-
 def located(
-    con: duckdb.DuckDBPyConnection,
-    where: str,
-    params: list[Any],
-    texts: Sequence[str],
-    ask: Callable[[], list[_T]],
-) -> list[_T]:
-    """``ask()``, with a failure on one of ``texts`` named by an event that holds it."""
-    try:
-        return ask()
-    except WorkerTextError as exc:
-        if exc.index is None or not 0 <= exc.index < len(texts):
-            raise
-        lineage = (
-            "file, row_number"
-            if {"file", "row_number"} <= _columns(con, "events")
-            else ("NULL, NULL")
-        )
-        rows = con.execute(
-            f"SELECT source_id, event_id, {lineage} FROM events WHERE {where} "
-            "AND narrative = ? ORDER BY source_id, event_id LIMIT 1",
-            [*params, texts[exc.index]],
-        ).fetchall()
-        if not rows:
-            raise
-        source_id, event_id, file, row = rows[0]
-        place = f"{file}, row {row}, column narrative" if file is not None else "narrative"
-        raise LanguageCheckError(
-            f"the language check failed on the narrative of event {event_id} of "
-            f"{source_id} ({place}): {exc}"
-        ) from exc
+    con: duckdb.DuckDBPyConnection, where: str, params: list[Any], text: str, message: str
+) -> LanguageCheckError:
+    """The error of the check failing on ``text``, naming an event that holds it."""
+    lineage = (
+        "file, row_number" if {"file", "row_number"} <= _columns(con, "events") else "NULL, NULL"
+    )
+    rows = con.execute(
+        f"SELECT source_id, event_id, {lineage} FROM events WHERE {where} "
+        "AND narrative = ? ORDER BY source_id, event_id LIMIT 1",
+        [*params, text],
+    ).fetchall()
+    if not rows:
+        return LanguageCheckError(f"the language check failed on a narrative: {message}")
+    source_id, event_id, file, row = rows[0]
+    place = f"{file}, row {row}, column narrative" if file is not None else "narrative"
+    return LanguageCheckError(
+        f"the language check failed on the narrative of event {event_id} of "
+        f"{source_id} ({place}): {message}"
+    )
 
 
 def findings_table(

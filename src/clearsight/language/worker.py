@@ -21,37 +21,24 @@ import contextlib
 import os
 import pickle
 import queue
+import select
 import struct
 import subprocess
 import sys
 import threading
 import traceback
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
+from datetime import datetime
 from typing import IO, Any
 
-from clearsight.language.check import Finding
-from clearsight.language.referents import RecordPerson
+import pyarrow as pa
+
+from clearsight.language.store import LanguageCheckError
 
 _HEADER = struct.Struct("!Q")
 # How long a worker asked to stop may take to exit before it is killed: stopping
 # is reading one frame and returning.
 _STOP_SECONDS = 10.0
-
-Item = tuple[str, tuple[RecordPerson, ...]]
-
-
-class LanguageCheckError(RuntimeError):
-    """The language check could not check a text: its worker failed or ended."""
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """What the check says of a text before any record is known: whether some concept
-    matches it, and whether its findings may depend on every involved person's age."""
-
-    may_find: bool
-    needs_all_people: bool
 
 
 def _write(stream: IO[bytes], message: object) -> None:
@@ -102,64 +89,51 @@ class CheckWorker:
             stdout=subprocess.PIPE,
         )
 
-    def warm(self, texts: Sequence[str]) -> None:
-        """Let the child look at ``texts`` ahead of time (no answer): a later
-        :meth:`analyse` of them is then mostly done. It changes no finding."""
-        self._send(("warm", list(texts)))
+    def send_batch(self, rows: pa.Table, checked_at: datetime) -> None:
+        """Ask for the findings of a batch's ``rows`` (source_id, batch_id, event_id,
+        narrative, people: every narrative of the batch); :meth:`receive_findings`
+        gives them. Requests are answered in the order they were sent."""
+        self._send(("batch", rows, checked_at))
 
-    def analyse(self, texts: Sequence[str]) -> list[Analysis]:
-        """:class:`Analysis` of each text, in order."""
-        self.send_analyse(texts)
-        return self.receive_analysis()
+    def answered(self) -> bool:
+        """Whether an answer has arrived (so a receive would not wait for the child)."""
+        proc = self._running()
+        assert proc.stdout is not None
+        readable, _, _ = select.select([proc.stdout], [], [], 0)
+        return bool(readable)
 
-    def check(self, items: Sequence[Item]) -> list[tuple[Finding, ...]]:
-        """Findings of each (text, record people), in order."""
-        self.send_check(items)
-        return self.receive_findings()
-
-    def send_analyse(self, texts: Sequence[str]) -> None:
-        """Ask for :meth:`analyse` of ``texts``; :meth:`receive_analysis` gives the
-        answer. Requests are answered in the order they were sent."""
-        self._send(("analyse", list(texts)))
-
-    def send_check(self, items: Sequence[Item]) -> None:
-        """Ask for :meth:`check` of ``items``; :meth:`receive_findings` gives the answer."""
-        self._send(("check", list(items)))
-
-    def receive_analysis(self) -> list[Analysis]:
-        """The answer to the oldest request, which must be an ``analyse``."""
-        return [Analysis(bool(a), bool(b)) for a, b in self._receive("analysed")]
-
-    def receive_findings(self) -> list[tuple[Finding, ...]]:
-        """The answer to the oldest request, which must be a ``check``."""
-        return [tuple(found) for found in self._receive("checked")]
-
-    def _receive(self, expected: str) -> list[Any]:
+    def receive_findings(self) -> pa.Table:
+        """The findings table (``language_findings`` columns) of the oldest batch sent."""
         proc = self._running()
         assert proc.stdout is not None
         answer = _read(proc.stdout)
         if answer is None:
             raise self._ended("before it answered")
-        if not isinstance(answer, tuple) or len(answer) < 3:
+        if not isinstance(answer, tuple) or len(answer) != 3:
             raise LanguageCheckError(f"the language check's worker answered {answer!r}")
         if answer[0] == "error":
             raise WorkerTextError(str(answer[1]), answer[2])
-        if answer[0] != expected:
-            raise LanguageCheckError(
-                f"the language check's worker answered {answer[0]!r}, not {expected!r}"
-            )
-        self.version = str(answer[2])
-        return list(answer[1])
+        if answer[0] != "findings" or not isinstance(answer[1], pa.Table):
+            raise LanguageCheckError(f"the language check's worker answered {answer[0]!r}")
+        return answer[1]
+
+    def stop(self) -> None:
+        """Ask the child to stop, without waiting: it exits while this process goes on
+        (:meth:`close` then waits for it)."""
+        proc = self._proc
+        if proc is None or proc.stdin is None or proc.stdin.closed:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            _write(proc.stdin, ("stop",))
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
 
     def close(self) -> None:
         """Ask the child to stop and wait for it; kill it if it does not stop."""
+        self.stop()
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        with contextlib.suppress(OSError, ValueError):
-            assert proc.stdin is not None
-            _write(proc.stdin, ("stop",))
-            proc.stdin.close()
         try:
             proc.wait(timeout=_STOP_SECONDS)
         except subprocess.TimeoutExpired:
@@ -196,21 +170,22 @@ class CheckWorker:
 
 
 class WorkerTextError(LanguageCheckError):
-    """The child raised while checking; ``index`` is the position of the text (in the
-    request) it was checking, when it was checking one."""
+    """The child failed on a text: ``text`` is the narrative, when it was checking one."""
 
-    def __init__(self, message: str, index: int | None) -> None:
+    def __init__(self, message: str, text: str | None) -> None:
         super().__init__(message)
-        self.index = index
+        self.text = text
 
 
 # ---- the child -----------------------------------------------------------------
 
 
-def _requests(stream: IO[bytes]) -> Iterator[tuple[Any, ...]]:
-    """Frames read by a thread while the pipeline loads, so a parent that sends texts
-    early is never blocked on a full pipe. The thread only reads bytes (never spaCy)
-    and ends at ``stop`` or at the end of the stream; it is joined before returning."""
+@contextlib.contextmanager
+def _requests(stream: IO[bytes]) -> Iterator[Iterator[tuple[Any, ...]]]:
+    """Frames read by a thread from now on, while the pipeline loads, so a parent that
+    sends texts early is never blocked on a full pipe. The thread only reads bytes
+    (never spaCy) and ends at ``stop`` or at the end of the stream; it is joined on
+    the way out."""
     frames: queue.Queue[tuple[Any, ...]] = queue.Queue()
 
     def read() -> None:
@@ -223,14 +198,14 @@ def _requests(stream: IO[bytes]) -> Iterator[tuple[Any, ...]]:
             if frame[0] == "stop":
                 return
 
+    def received() -> Iterator[tuple[Any, ...]]:
+        while (frame := frames.get())[0] != "stop":
+            yield frame
+
     reader = threading.Thread(target=read, name="language-requests")
     reader.start()
     try:
-        while True:
-            frame = frames.get()
-            if frame[0] == "stop":
-                return
-            yield frame
+        yield received()
     finally:
         reader.join()
 
@@ -251,44 +226,35 @@ def _serve(requests: Iterator[tuple[Any, ...]], out: IO[bytes]) -> None:
     writer.start()
     try:
         for request in requests:
-            answer = _answer(request)
-            if answer is not None:
-                answers.put(answer)
+            answers.put(_answer(request))
     finally:
         answers.put(None)
         writer.join()
 
 
-def _answer(request: tuple[Any, ...]) -> tuple[Any, ...] | None:
-    """The answer to one request (None for ``warm``, which has none)."""
-    from clearsight.language.check import check, may_find, needs_all_people
-    from clearsight.language.rules import load_rules
+def _answer(request: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The answer to one request: the findings of a batch, or the error."""
+    import pyarrow.compute as pc
 
-    kind = request[0]
-    position: int | None = None
+    from clearsight.language.rules import load_rules
+    from clearsight.language.store import TextError, candidates_of, rows_findings
+
     try:
-        # Loaded per request: cached, and loaded again when a force's file changed.
+        if request[0] != "batch":
+            raise ValueError(f"unknown request {request[0]!r}")
+        rows, checked_at = request[1], request[2]
+        # Loaded per batch: cached, and loaded again when a force's file changed.
         pack = load_rules()
-        result: list[Any] = []
-        if kind == "warm":
-            for text in request[1]:
-                may_find(text, pack)
-            return None
-        if kind == "analyse":
-            for i, text in enumerate(request[1]):
-                position = i
-                found = may_find(text, pack)
-                result.append((found, found and needs_all_people(text, pack)))
-            return ("analysed", result, pack.version)
-        if kind == "check":
-            for i, (text, people) in enumerate(request[1]):
-                position = i
-                result.append(tuple(check(text, pack, people=people)))
-            return ("checked", result, pack.version)
-        raise ValueError(f"unknown request {kind!r}")
-    except Exception as exc:  # every failure goes back to the parent, with its text
+        texts = [str(t) for t in pc.unique(rows.column(3)).to_pylist()]
+        found, needs_all = candidates_of(texts, pack)
+        rows = rows.filter(pc.is_in(rows.column(3), pa.array(found, pa.string())))
+        return ("findings", rows_findings(rows, needs_all, pack, checked_at), None)
+    except TextError as exc:
         traceback.print_exc(file=sys.stderr)
-        return None if kind == "warm" else ("error", f"{type(exc).__name__}: {exc}", position)
+        return ("error", str(exc), exc.text)
+    except Exception as exc:  # every failure goes back to the parent
+        traceback.print_exc(file=sys.stderr)
+        return ("error", f"{type(exc).__name__}: {exc}", None)
 
 
 def main() -> None:
@@ -296,8 +262,9 @@ def main() -> None:
     # The channel is the original standard output; print() goes to standard error.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    requests = _requests(sys.stdin.buffer)
-    with out:
+    # On the way out the channel closes first, so a parent waiting for an answer
+    # sees the end (and stops this process) before the reader is joined.
+    with _requests(sys.stdin.buffer) as requests, out:
         # Load while the parent loads files, before its first request arrives.
         from clearsight.language.check import check
         from clearsight.language.rules import load_rules
@@ -305,6 +272,11 @@ def main() -> None:
         with contextlib.suppress(Exception):  # a bad pack is reported on the first request
             check("She chose to go.", load_rules())
         _serve(requests, out)
+    # Every answer is written and every thread joined: leave without the interpreter's
+    # teardown of spaCy's objects (a second of the parent's waiting), as
+    # multiprocessing's children do.
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
