@@ -271,10 +271,12 @@ def main() -> None:
         "--scales", default="1,10", help="synth scales of the ingest runs (comma-separated)"
     )
     parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument("--ingest-only", action="store_true", help="only part 3")
     args = parser.parse_args()
-    corpus_report()
-    pin_one_core()
-    throughput(args.narratives, args.seed)
+    if not args.ingest_only:
+        corpus_report()
+        pin_one_core()
+        throughput(args.narratives, args.seed)
     if not args.skip_ingest:
         ingest_cost(args.runs, [int(x) for x in args.scales.split(",")])
 
