@@ -236,7 +236,7 @@ def _answer(request: tuple[Any, ...]) -> tuple[Any, ...]:
     """The answer to one request: the findings of a batch, or the error."""
     import pyarrow.compute as pc
 
-    from clearsight.language.rules import load_rules
+    from clearsight.language.rules import RuleError, load_rules
     from clearsight.language.store import TextError, candidates_of, rows_findings
 
     try:
@@ -252,9 +252,11 @@ def _answer(request: tuple[Any, ...]) -> tuple[Any, ...]:
     except TextError as exc:
         traceback.print_exc(file=sys.stderr)
         return ("error", str(exc), exc.text)
+    except RuleError as exc:  # a force's pack: the message names file and rule
+        return ("error", f"the language check failed: RuleError: {exc}", None)
     except Exception as exc:  # every failure goes back to the parent
         traceback.print_exc(file=sys.stderr)
-        return ("error", f"{type(exc).__name__}: {exc}", None)
+        return ("error", f"the language check failed: {type(exc).__name__}: {exc}", None)
 
 
 def main() -> None:
