@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -181,15 +182,21 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _ingest(submissions: list[Path], db: Path, skip: bool) -> tuple[float, float, int]:
+_ON_CHECK = re.compile(r"([0-9.]+) s of ingest's time on the check, ([0-9.]+) s of it waiting")
+
+
+def _ingest(submissions: list[Path], db: Path, skip: bool) -> tuple[float, float, int, str]:
     """CPU (the ingest process and the processes it waits for, such as the language
-    check's worker), wall time, and the findings stored."""
-    args = [*CLI, "ingest", *map(str, submissions), "--db", str(db), "--quiet"]
+    check's worker), wall time, the findings stored, and what ingest says of the time
+    it spent on the check (``-v``: reading batches, writing findings, waiting)."""
+    args = [*CLI, "ingest", *map(str, submissions), "--db", str(db), "--quiet", "-v"]
     if skip:
         args.append("--skip-language")
     c0, w0 = _children_cpu(), time.perf_counter()
-    subprocess.run(args, check=True)
+    done = subprocess.run(args, check=True, stderr=subprocess.PIPE, text=True)
     cpu, wall = _children_cpu() - c0, time.perf_counter() - w0
+    said = _ON_CHECK.search(done.stderr)
+    on_check = f"{said.group(1)} s on the check, {said.group(2)} s waiting" if said else ""
     con = duckdb.connect(str(db), read_only=True)
     try:
         found = (
@@ -197,7 +204,7 @@ def _ingest(submissions: list[Path], db: Path, skip: bool) -> tuple[float, float
         )
     finally:
         con.close()
-    return cpu, wall, found
+    return cpu, wall, found, on_check
 
 
 def ingest_cost(runs: int, scales: list[int]) -> None:
@@ -235,13 +242,14 @@ def ingest_cost(runs: int, scales: list[int]) -> None:
             for run in range(runs):
                 for skip in (True, False):
                     db = Path(tmp) / f"store-{scale}-{run}-{skip}.duckdb"
-                    cpu, wall, found = _ingest(submissions, db, skip)
+                    cpu, wall, found, on_check = _ingest(submissions, db, skip)
                     if not skip:
                         findings.add(found)
                     print(
                         f"  scale {scale} run {run + 1} "
                         f"{'--skip-language' if skip else '--language'}: "
-                        f"{cpu:.2f} s CPU, {wall:.2f} s wall",
+                        f"{cpu:.2f} s CPU, {wall:.2f} s wall"
+                        + (f" (ingest: {on_check})" if on_check else ""),
                         flush=True,
                     )
                     old = best.get(skip)

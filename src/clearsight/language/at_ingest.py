@@ -18,6 +18,7 @@ findings and the command that checks it; it is never a batch checked in part.
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -46,6 +47,11 @@ class IngestCheck:
         # Batches sent and not yet written, oldest first: the order of the answers.
         self._pending: deque[int] = deque()
         self._failed = False
+        # Seconds this process spent on the check (reading batches, writing findings,
+        # waiting), and of those waiting for the worker: what the check adds to ingest.
+        self.seconds = 0.0
+        self.waited = 0.0
+        self.findings = 0
 
     def loaded(self, batch_id: int) -> None:
         """Send the new batch, then write the findings that have arrived."""
@@ -60,6 +66,13 @@ class IngestCheck:
             return
         self._guarded(lambda: self._write(wait=True))
         self.worker.stop()
+        log.info(
+            "language: %d findings; %.2f s of ingest's time on the check, %.2f s of it "
+            "waiting for the worker",
+            self.findings,
+            self.seconds,
+            self.waited,
+        )
 
     def _send(self, batch_id: int) -> None:
         # Read now, as loaded: a later batch of the same source would change which
@@ -72,6 +85,7 @@ class IngestCheck:
     def _write(self, *, wait: bool) -> None:
         while self._pending and (wait or self.worker.answered()):
             batch_id = self._pending[0]
+            started = time.perf_counter()
             try:
                 table = self.worker.receive_findings()
             except WorkerTextError as exc:
@@ -79,12 +93,16 @@ class IngestCheck:
                     raise
                 where, params = "batch_id = ?", [batch_id]
                 raise located(self.con, where, params, exc.text, str(exc)) from exc
+            finally:
+                self.waited += time.perf_counter() - started
+            self.findings += table.num_rows
             ensure_tables(self.con)
             replace_findings(self.con, [batch_id], table)
             self._pending.popleft()
             log.info("language: batch %d checked, %d findings", batch_id, table.num_rows)
 
     def _guarded(self, step: Callable[[], None]) -> None:
+        started = time.perf_counter()
         try:
             step()
         except LanguageCheckError as exc:
@@ -95,3 +113,5 @@ class IngestCheck:
                 f"{exc}. Loaded without their language findings: batch(es) {batches}; "
                 f"check them with: {commands}"
             ) from exc
+        finally:
+            self.seconds += time.perf_counter() - started
