@@ -21,10 +21,11 @@ from typer.testing import CliRunner
 from clearsight.language.cli import app as language_app
 from clearsight.language.store import LanguageCheckError, check_narratives, located
 from clearsight.language.worker import CheckWorker
-from tests.ingest.conftest import PERSONS, MakeSubmission
+from tests.ingest.conftest import EVENTS, PERSONS, MakeSubmission
 
 CORPUS = Path(__file__).parents[1] / "language" / "corpus" / "heldout.csv"
 CLI = [sys.executable, "-m", "clearsight.cli"]
+EVENT = EVENTS[0]
 COLUMNS = (
     'finding_id, source_id, batch_id, event_id, line, "column", end_column, rule_id, '
     "severity, matched, suggestions, reason, source, rules_version"
@@ -180,3 +181,23 @@ def test_a_failure_on_a_text_names_the_event_file_and_row(submission: Path, tmp_
         "the language check failed on the narrative of event E3 of wyp-police "
         "(events.csv, row 4, column narrative): ValueError: boom"
     )
+
+
+def test_a_batch_is_checked_with_its_own_people_when_a_newer_one_loads_first(
+    submission: Path, make_submission: MakeSubmission, tmp_path: Path
+) -> None:
+    # The next extract of the same source, in the same command, records the girl's
+    # date of birth as 2014 (a child of 10 at the events): batch 1 keeps its own.
+    odd = [f"E{i}" for i in range(1, 60, 2)]
+    newer = make_submission(
+        manifest={"extract_date": "2025-11-01"},
+        events=[{**EVENT, "event_id": e, "narrative": "Officers attended."} for e in odd],
+        persons=[{**PERSONS[0], "date_of_birth": "2014-03-04"}],
+        involvements=[{"event_id": e, "person_id": "P1", "role": "victim"} for e in odd],
+    )
+    alone, both = tmp_path / "alone.duckdb", tmp_path / "both.duckdb"
+    assert ingest([str(submission), "--db", str(alone)]).returncode == 0
+    result = ingest([str(submission), str(newer), "--db", str(both)])
+    assert result.returncode == 0, result.stderr
+    first = [row for row in findings(both) if row[2] == 1]
+    assert first and first == findings(alone)

@@ -27,9 +27,9 @@ import duckdb
 
 from clearsight.language.store import (
     LanguageCheckError,
+    candidate_rows,
     ensure_tables,
     located,
-    narratives_sql,
     replace_findings,
 )
 from clearsight.language.worker import CheckWorker, WorkerTextError
@@ -44,8 +44,11 @@ class IngestCheck:
     def __init__(self, con: duckdb.DuckDBPyConnection, worker: CheckWorker) -> None:
         self.con = con
         self.worker = worker
-        # Batches sent and not yet written, oldest first: the order of the answers.
-        self._pending: deque[int] = deque()
+        # Requests sent and not yet answered, oldest first (the order of the answers):
+        # ("analyse" or "batch", batch id).
+        self._pending: deque[tuple[str, int]] = deque()
+        # Batches loaded and not yet written.
+        self._unchecked: list[int] = []
         self._failed = False
         # Seconds this process spent on the check (reading batches, writing findings,
         # waiting), and of those waiting for the worker: what the check adds to ingest.
@@ -54,17 +57,17 @@ class IngestCheck:
         self.findings = 0
 
     def loaded(self, batch_id: int) -> None:
-        """Send the new batch, then write the findings that have arrived."""
-        self._pending.append(batch_id)
+        """Send the new batch's narratives, then take the answers that have arrived."""
+        self._unchecked.append(batch_id)
         self._guarded(lambda: self._send(batch_id))
-        self._guarded(lambda: self._write(wait=False))
+        self._guarded(lambda: self._take(wait=False))
 
     def finish(self) -> None:
         """Wait for every batch's findings and write them; the worker is then let go.
         After a failure (already raised, naming the batches) there is nothing to wait for."""
         if self._failed:
             return
-        self._guarded(lambda: self._write(wait=True))
+        self._guarded(lambda: self._take(wait=True))
         self.worker.stop()
         log.info(
             "language: %d findings; %.2f s of ingest's time on the check, %.2f s of it "
@@ -75,30 +78,44 @@ class IngestCheck:
         )
 
     def _send(self, batch_id: int) -> None:
-        # Read now, as loaded: a later batch of the same source would change which
-        # rows are current.
-        rows = self.con.sql(
-            narratives_sql(self.con, "batch_id = ?", candidates=False), params=[batch_id]
-        ).to_arrow_table()
-        self.worker.send_batch(rows, datetime.now(UTC).replace(tzinfo=None))
+        texts = self.con.execute(
+            "SELECT DISTINCT narrative FROM events WHERE batch_id = ? AND narrative IS NOT NULL",
+            [batch_id],
+        ).fetchall()
+        self.worker.send_analyse([str(t) for (t,) in texts])
+        self._pending.append(("analyse", batch_id))
 
-    def _write(self, *, wait: bool) -> None:
+    def _take(self, *, wait: bool) -> None:
+        """Take the answers that have arrived (all of them, waiting, when ``wait``): an
+        analysis sends the batch's candidate events with their people; findings are
+        written."""
         while self._pending and (wait or self.worker.answered()):
-            batch_id = self._pending[0]
+            kind, batch_id = self._pending.popleft()
+            where, params = "batch_id = ?", [batch_id]
             started = time.perf_counter()
             try:
-                table = self.worker.receive_findings()
+                if kind == "analyse":
+                    found: list[str] = self.worker.receive_analysis()
+                else:
+                    table = self.worker.receive_findings()
             except WorkerTextError as exc:
                 if exc.text is None:
                     raise
-                where, params = "batch_id = ?", [batch_id]
                 raise located(self.con, where, params, exc.text, str(exc)) from exc
             finally:
                 self.waited += time.perf_counter() - started
-            self.findings += table.num_rows
+            if kind == "analyse":
+                # Only the events whose narrative some concept matches are read with
+                # their people; the batch's own rows, since a newer batch of the same
+                # source may have been loaded since.
+                rows = candidate_rows(self.con, where, params, found, own_batch=True)
+                self.worker.send_batch(rows, datetime.now(UTC).replace(tzinfo=None))
+                self._pending.append(("batch", batch_id))
+                continue
             ensure_tables(self.con)
             replace_findings(self.con, [batch_id], table)
-            self._pending.popleft()
+            self._unchecked.remove(batch_id)
+            self.findings += table.num_rows
             log.info("language: batch %d checked, %d findings", batch_id, table.num_rows)
 
     def _guarded(self, step: Callable[[], None]) -> None:
@@ -107,8 +124,8 @@ class IngestCheck:
             step()
         except LanguageCheckError as exc:
             self._failed = True
-            batches = ", ".join(str(b) for b in self._pending)
-            commands = "; ".join(f"clearsight language scan --batch {b}" for b in self._pending)
+            batches = ", ".join(str(b) for b in self._unchecked)
+            commands = "; ".join(f"clearsight language scan --batch {b}" for b in self._unchecked)
             raise LanguageCheckError(
                 f"{exc}. Loaded without their language findings: batch(es) {batches}; "
                 f"check them with: {commands}"

@@ -191,11 +191,16 @@ END"""
 _TEXTS = pa.schema([("text", pa.string())])
 
 
-def narratives_sql(con: duckdb.DuckDBPyConnection, where: str, *, candidates: bool = True) -> str:
-    """Narratives to check (``candidates``: only those in ``_language_candidates``),
-    with the involved people's ages at the event date when the store holds persons and
-    involvements (as every ingested store does). Columns: source_id, batch_id,
-    event_id, narrative, people."""
+def narratives_sql(con: duckdb.DuckDBPyConnection, where: str, *, own_batch: bool = False) -> str:
+    """Narratives to check (those in ``_language_candidates``), with the involved
+    people's ages at the event date when the store holds persons and involvements (as
+    every ingested store does). Columns: source_id, batch_id, event_id, narrative,
+    people.
+
+    People are the current rows of the event's source or rows of the event's batch;
+    ``own_batch``: only rows of the event's batch. Just after a batch is loaded the
+    two are the same (a load supersedes every earlier row of its source); ingest reads
+    a batch later, when a newer batch of the same source may have been loaded."""
     events = _columns(con, "events")
     has_people = (
         {"occurred_date", "reported_date"} <= events
@@ -206,8 +211,13 @@ def narratives_sql(con: duckdb.DuckDBPyConnection, where: str, *, candidates: bo
     )
     base = (
         "SELECT source_id, batch_id, event_id, narrative{extra} FROM events "
-        f"WHERE {where} AND narrative IS NOT NULL"
-        + (" AND narrative IN (SELECT text FROM _language_candidates)" if candidates else "")
+        f"WHERE {where} AND narrative IN (SELECT text FROM _language_candidates)"
+    )
+    involvement = (
+        "i.batch_id = ev.batch_id" if own_batch else "(i.is_current OR i.batch_id = ev.batch_id)"
+    )
+    person = (
+        "p.batch_id = inv.batch_id" if own_batch else "(p.is_current OR p.batch_id = inv.batch_id)"
     )
     if not has_people:
         return "SELECT *, NULL AS people FROM (" + base.format(extra="") + ")"
@@ -222,7 +232,7 @@ def narratives_sql(con: duckdb.DuckDBPyConnection, where: str, *, candidates: bo
             SELECT ev.source_id, ev.batch_id, ev.event_id, ev.day, i.person_id, i.role
             FROM ev
             JOIN involvements i ON i.source_id = ev.source_id AND i.event_id = ev.event_id
-                AND (i.is_current OR i.batch_id = ev.batch_id)
+                AND {involvement}
             WHERE ev.day IS NOT NULL
         ),
         ages AS (
@@ -231,7 +241,7 @@ def narratives_sql(con: duckdb.DuckDBPyConnection, where: str, *, candidates: bo
                                              age := date_sub('year', {_DOB}, inv.day))) AS people
             FROM inv
             JOIN persons p ON p.source_id = inv.source_id AND p.person_id = inv.person_id
-                AND (p.is_current OR p.batch_id = inv.batch_id)
+                AND {person}
             WHERE {_DOB} IS NOT NULL AND {_DOB} <= inv.day
             GROUP BY inv.source_id, inv.batch_id, inv.event_id
         )
@@ -343,17 +353,31 @@ def check_narratives(
     ]
     try:
         found, needs_all = candidates_of(texts, pack)
-        # Only the events whose narrative some concept matches are read with their people.
-        con.register("_language_candidates", pa.table({"text": found}, schema=_TEXTS))
-        try:
-            rows = con.sql(narratives_sql(con, where), params=params).to_arrow_table()
-        finally:
-            con.unregister("_language_candidates")
+        rows = candidate_rows(con, where, params, found)
         table = rows_findings(rows, needs_all, pack, checked_at)
     except TextError as exc:
         raise located(con, where, params, exc.text, str(exc)) from exc
     replace_findings(con, batches, table)
     return int(table.num_rows)
+
+
+def candidate_rows(
+    con: duckdb.DuckDBPyConnection,
+    where: str,
+    params: list[Any],
+    found: Sequence[str],
+    *,
+    own_batch: bool = False,
+) -> pa.Table:
+    """The events whose narrative is one of ``found`` (texts some concept matches),
+    with their people (:func:`narratives_sql`): only these are read with their people."""
+    con.register("_language_candidates", pa.table({"text": list(found)}, schema=_TEXTS))
+    try:
+        return con.sql(
+            narratives_sql(con, where, own_batch=own_batch), params=params
+        ).to_arrow_table()
+    finally:
+        con.unregister("_language_candidates")
 
 
 def record_items(rows: pa.Table, needs_all: set[str]) -> tuple[list[Item], list[int]]:

@@ -18,6 +18,7 @@ batch checked in part.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import pickle
 import queue
@@ -27,7 +28,7 @@ import subprocess
 import sys
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import IO, Any
 
@@ -36,6 +37,7 @@ import pyarrow as pa
 from clearsight.language.store import LanguageCheckError
 
 _HEADER = struct.Struct("!Q")
+_PIPE_BYTES = 1 << 20
 # How long a worker asked to stop may take to exit before it is killed: stopping
 # is reading one frame and returning.
 _STOP_SECONDS = 10.0
@@ -88,11 +90,23 @@ class CheckWorker:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
+        # A batch is up to a few megabytes: with the pipes' default 64 KiB this process
+        # would wait on each write until the child's reader, which shares the child's
+        # interpreter with the check, had emptied the pipe a slice at a time.
+        for pipe in (self._proc.stdin, self._proc.stdout):
+            if pipe is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
+                with contextlib.suppress(OSError):  # above the system's maximum: keep it
+                    fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+
+    def send_analyse(self, texts: Sequence[str]) -> None:
+        """Ask which of ``texts`` some concept matches; :meth:`receive_analysis` gives
+        them. Requests are answered in the order they were sent."""
+        self._send(("analyse", list(texts)))
 
     def send_batch(self, rows: pa.Table, checked_at: datetime) -> None:
-        """Ask for the findings of a batch's ``rows`` (source_id, batch_id, event_id,
-        narrative, people: every narrative of the batch); :meth:`receive_findings`
-        gives them. Requests are answered in the order they were sent."""
+        """Ask for the findings of ``rows`` (source_id, batch_id, event_id, narrative,
+        people: the events whose narrative some concept matches, or more);
+        :meth:`receive_findings` gives them."""
         self._send(("batch", rows, checked_at))
 
     def answered(self) -> bool:
@@ -102,8 +116,21 @@ class CheckWorker:
         readable, _, _ = select.select([proc.stdout], [], [], 0)
         return bool(readable)
 
+    def receive_analysis(self) -> list[str]:
+        """The answer to the oldest request, an ``analyse``: the texts some concept
+        matches."""
+        answer = self._receive("analysed")
+        return [str(t) for t in answer]
+
     def receive_findings(self) -> pa.Table:
-        """The findings table (``language_findings`` columns) of the oldest batch sent."""
+        """The answer to the oldest request, a batch: its findings table
+        (``language_findings`` columns)."""
+        answer = self._receive("findings")
+        if not isinstance(answer, pa.Table):
+            raise LanguageCheckError("the language check's worker answered no table")
+        return answer
+
+    def _receive(self, expected: str) -> Any:
         proc = self._running()
         assert proc.stdout is not None
         answer = _read(proc.stdout)
@@ -113,8 +140,10 @@ class CheckWorker:
             raise LanguageCheckError(f"the language check's worker answered {answer!r}")
         if answer[0] == "error":
             raise WorkerTextError(str(answer[1]), answer[2])
-        if answer[0] != "findings" or not isinstance(answer[1], pa.Table):
-            raise LanguageCheckError(f"the language check's worker answered {answer[0]!r}")
+        if answer[0] != expected:
+            raise LanguageCheckError(
+                f"the language check's worker answered {answer[0]!r}, not {expected!r}"
+            )
         return answer[1]
 
     def stop(self) -> None:
@@ -240,11 +269,13 @@ def _answer(request: tuple[Any, ...]) -> tuple[Any, ...]:
     from clearsight.language.store import TextError, candidates_of, rows_findings
 
     try:
+        # Loaded per request: cached, and loaded again when a force's file changed.
+        pack = load_rules()
+        if request[0] == "analyse":
+            return ("analysed", candidates_of(request[1], pack)[0], None)
         if request[0] != "batch":
             raise ValueError(f"unknown request {request[0]!r}")
         rows, checked_at = request[1], request[2]
-        # Loaded per batch: cached, and loaded again when a force's file changed.
-        pack = load_rules()
         texts = [str(t) for t in pc.unique(rows.column(3)).to_pylist()]
         found, needs_all = candidates_of(texts, pack)
         rows = rows.filter(pc.is_in(rows.column(3), pa.array(found, pa.string())))
