@@ -1,13 +1,15 @@
 """The language check during ``clearsight ingest``: in its own process, beside loading.
 
 Each batch is checked once it has committed, while the next submission loads: this
-process reads the batch's narratives with their records' people and sends them to
-the :class:`~clearsight.language.worker.CheckWorker`, which finds the texts some
-concept matches and checks them with their people (the functions
-``check_narratives`` uses, on the same rows); the findings come back as a table that
-this process writes in a transaction of its own. Batches are answered in the order
-they were sent; when a batch has loaded, the findings that have arrived are written
-without waiting for the worker, and :meth:`IngestCheck.finish` waits for the rest.
+process sends the batch's distinct narratives to the
+:class:`~clearsight.language.worker.CheckWorker`, which answers which of them some
+concept matches; this process then reads the events with those narratives and their
+people (the batch's own: a newer batch of the same source may have loaded since) and
+sends them; the worker checks them (the functions ``check_narratives`` uses, on the
+same rows) and sends back the findings table, which this process writes in a
+transaction of its own. Requests are answered in the order they were sent; whenever a
+batch has loaded, the answers that have arrived are taken without waiting for the
+worker, and :meth:`IngestCheck.finish` waits for the rest.
 
 What differs from checking inside the load's transaction: between a batch's commit
 and its findings, the store holds the batch without them. A failure of the check (an
