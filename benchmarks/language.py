@@ -6,11 +6,13 @@
    tests/language/data are scored too, over (sentence, concept) pairs.
 2. CPU time of ``check`` per 10,000 narratives on one core: distinct synthetic
    narratives (so the text cache cannot help) and narratives repeating as records do.
-3. The check's cost during ingest: ``clearsight ingest`` of a small synthetic set
-   (``clearsight synth --areas 1 --scale 1``) with and without ``--skip-language``,
-   CPU (user + system, child processes) and wall time, best of ``--runs``.
+3. The check's cost during ingest: ``clearsight ingest`` of synthetic sets
+   (``clearsight synth --areas 1 --scale N`` for each of ``--scales``) with and without
+   ``--skip-language``, runs alternating, wall time and CPU (user + system of the
+   ingest process and the processes it waits for: the check's worker), best of
+   ``--runs``; ingest runs on every core the benchmark may use.
 
-    .venv/bin/python benchmarks/language.py [--narratives 10000] [--runs 2] [--seed 7]
+    .venv/bin/python benchmarks/language.py [--narratives 10000] [--runs 3] [--scales 1,10]
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import duckdb
 
 from clearsight.language import check, load_rules
 from clearsight.language.check import _analyse
@@ -102,6 +107,9 @@ def narratives(n: int, seed: int, *, distinct: bool) -> list[str]:
     return out
 
 
+ALL_CORES = frozenset(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else frozenset()
+
+
 def pin_one_core() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
@@ -174,56 +182,111 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _ingest(submissions: list[Path], db: Path, skip: bool) -> tuple[float, float]:
-    args = [*CLI, "ingest", *map(str, submissions), "--db", str(db), "--quiet"]
+_ON_CHECK = re.compile(r"([0-9.]+) s of ingest's time on the check, ([0-9.]+) s of it waiting")
+
+
+def _ingest(submissions: list[Path], db: Path, skip: bool) -> tuple[float, float, int, str]:
+    """CPU (the ingest process and the processes it waits for, such as the language
+    check's worker), wall time, the findings stored, and what ingest says of the time
+    it spent on the check (``-v``: reading batches, writing findings, waiting)."""
+    args = [*CLI, "ingest", *map(str, submissions), "--db", str(db), "--quiet", "-v"]
     if skip:
         args.append("--skip-language")
     c0, w0 = _children_cpu(), time.perf_counter()
-    subprocess.run(args, check=True)
-    return _children_cpu() - c0, time.perf_counter() - w0
+    done = subprocess.run(args, check=True, stderr=subprocess.PIPE, text=True)
+    cpu, wall = _children_cpu() - c0, time.perf_counter() - w0
+    said = _ON_CHECK.search(done.stderr)
+    on_check = f"{said.group(1)} s on the check, {said.group(2)} s waiting" if said else ""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        found = (
+            0 if skip else int(con.sql("SELECT count(*) FROM language_findings").fetchall()[0][0])
+        )
+    finally:
+        con.close()
+    return cpu, wall, found, on_check
 
 
-def ingest_cost(runs: int) -> None:
+def ingest_cost(runs: int, scales: list[int]) -> None:
+    """Ingest with and without the check at each scale, runs alternating, best of
+    ``runs``. Ingest runs on every core the benchmark may use (the check's worker runs
+    beside loading), not pinned like ``check()`` above."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, ALL_CORES)
+    print(f"\ningest on {len(ALL_CORES)} core(s), best of {runs} (CPU includes the worker):")
+    print(
+        "| scale | events | --skip-language CPU s / wall s | with the check CPU s / wall s "
+        "| findings | added CPU | added wall |"
+    )
+    print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "synth"
-        subprocess.run(
-            [*CLI, "synth", "--out", str(out), "--areas", "1", "--scale", "1", "--quiet"],
-            check=True,
-        )
-        submissions = sorted((out / "submissions").iterdir())
-        best: dict[bool, tuple[float, float]] = {}
-        for run in range(runs):
-            for skip in (True, False):
-                db = Path(tmp) / f"store-{run}-{skip}.duckdb"
-                cpu, wall = _ingest(submissions, db, skip)
-                print(
-                    f"ingest run {run + 1} {'--skip-language' if skip else '--language'}: "
-                    f"{cpu:.2f} s CPU, {wall:.2f} s wall"
-                )
-                old = best.get(skip)
-                best[skip] = (min(cpu, old[0]), min(wall, old[1])) if old else (cpu, wall)
-                db.unlink()
-        (cpu_skip, wall_skip), (cpu_lang, wall_lang) = best[True], best[False]
-        print(
-            f"ingest, best of {runs}: --skip-language {cpu_skip:.2f} s CPU / {wall_skip:.2f} s "
-            f"wall; --language {cpu_lang:.2f} s CPU / {wall_lang:.2f} s wall: the check adds "
-            f"{100 * (cpu_lang / cpu_skip - 1):.0f}% CPU and "
-            f"{100 * (wall_lang / wall_skip - 1):.0f}% wall"
-        )
+        for scale in scales:
+            out = Path(tmp) / f"synth-{scale}"
+            subprocess.run(
+                [
+                    *CLI,
+                    "synth",
+                    "--out",
+                    str(out),
+                    "--areas",
+                    "1",
+                    "--scale",
+                    str(scale),
+                    "--quiet",
+                ],
+                check=True,
+            )
+            submissions = sorted((out / "submissions").iterdir())
+            best: dict[bool, tuple[float, float]] = {}
+            findings: set[int] = set()
+            for run in range(runs):
+                for skip in (True, False):
+                    db = Path(tmp) / f"store-{scale}-{run}-{skip}.duckdb"
+                    cpu, wall, found, on_check = _ingest(submissions, db, skip)
+                    if not skip:
+                        findings.add(found)
+                    print(
+                        f"  scale {scale} run {run + 1} "
+                        f"{'--skip-language' if skip else '--language'}: "
+                        f"{cpu:.2f} s CPU, {wall:.2f} s wall"
+                        + (f" (ingest: {on_check})" if on_check else ""),
+                        flush=True,
+                    )
+                    old = best.get(skip)
+                    best[skip] = (min(cpu, old[0]), min(wall, old[1])) if old else (cpu, wall)
+                    if run == runs - 1 and skip:
+                        con = duckdb.connect(str(db), read_only=True)
+                        events = int(con.sql("SELECT count(*) FROM events").fetchall()[0][0])
+                        con.close()
+                    db.unlink()
+            (cpu_skip, wall_skip), (cpu_lang, wall_lang) = best[True], best[False]
+            print(
+                f"| {scale} | {events:,} | {cpu_skip:.2f} / {wall_skip:.2f} "
+                f"| {cpu_lang:.2f} / {wall_lang:.2f} "
+                f"| {', '.join(f'{n:,}' for n in sorted(findings))} "
+                f"| {100 * (cpu_lang / cpu_skip - 1):+.0f}% "
+                f"| {100 * (wall_lang / wall_skip - 1):+.0f}% |",
+                flush=True,
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--narratives", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--scales", default="1,10", help="synth scales of the ingest runs (comma-separated)"
+    )
     parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument("--ingest-only", action="store_true", help="only part 3")
     args = parser.parse_args()
-    corpus_report()
-    pin_one_core()
-    throughput(args.narratives, args.seed)
+    if not args.ingest_only:
+        corpus_report()
+        pin_one_core()
+        throughput(args.narratives, args.seed)
     if not args.skip_ingest:
-        ingest_cost(args.runs)
+        ingest_cost(args.runs, [int(x) for x in args.scales.split(",")])
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ from clearsight.graph.cli import (
 from clearsight.ingest import SubmissionError
 from clearsight.ingest.cli import batches_command, ingest_command, quarantine_app
 from clearsight.language.cli import app as language_app
+from clearsight.language.store import LanguageCheckError
 from clearsight.linkage.cli import entity_app, export_entities_command, link_app
 from clearsight.report.cli import report_command
 from clearsight.returns.cli import return_command
@@ -99,6 +100,7 @@ _debug = {"on": False}
 USER_ERRORS: tuple[type[BaseException], ...] = (
     CommandError,
     SubmissionError,
+    LanguageCheckError,
     StoreError,
     SchemaError,
     SparkUnavailableError,

@@ -23,7 +23,8 @@ from clearsight.commandline import (
     progress_bar,
 )
 from clearsight.ingest import IngestResult, ingest
-from clearsight.ingest.load import PostLoadHook
+from clearsight.language.at_ingest import IngestCheck
+from clearsight.language.store import LanguageCheckError
 
 out = Console()
 err = Console(stderr=True)
@@ -79,21 +80,28 @@ def ingest_command(
     results: list[IngestResult] = []
     show = not (quiet or as_json)
     with contextlib.ExitStack() as stack:
-        hook = _narrative_hook(stack) if language else None
+        checking = _language_check(stack, con) if language else None
         progress = stack.enter_context(progress_bar(disable=not show))
         task = progress.add_task("ingesting", total=len(submissions))
-        for path in submissions:
-            results.append(
-                ingest(
+        try:
+            for path in submissions:
+                result = ingest(
                     con,
                     path,
                     actor=cli_actor(),
-                    after_load=hook,
                     progress=lambda message: progress.update(task, description=message),
                     column_map=mapping,
                 )
-            )
-            progress.advance(task)
+                results.append(result)
+                if checking is not None and result.status == "loaded":
+                    checking.loaded(result.batch_id)
+                progress.advance(task)
+        except Exception:
+            _finish_after_error(checking)
+            raise
+        if checking is not None:
+            progress.update(task, description="checking language")
+            checking.finish()
     con.close()
     if as_json:
         print(json.dumps([r.as_dict() for r in results], indent=2, default=str))
@@ -103,19 +111,26 @@ def ingest_command(
         raise typer.Exit(1)
 
 
-def _narrative_hook(stack: contextlib.ExitStack) -> PostLoadHook:
-    """Check every narrative of a new batch inside its transaction."""
-    from clearsight.language.store import check_narratives, warmed_up
+def _language_check(stack: contextlib.ExitStack, con: duckdb.DuckDBPyConnection) -> IngestCheck:
+    """The language check of the batches this command loads."""
+    from clearsight.language.at_ingest import IngestCheck
+    from clearsight.language.worker import CheckWorker
 
-    # Load the language pipeline while the files are read and loaded, not after; the
-    # stack joins the loading thread however the command ends.
-    ready = stack.enter_context(warmed_up())
+    # The check runs in a process of its own, started now: it loads spaCy and the
+    # concepts on the other core while files are read and loaded, then checks each
+    # batch while the next one loads. The stack stops it however the command ends.
+    return IngestCheck(con, stack.enter_context(CheckWorker()))
 
-    def hook(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
-        ready.join()
-        check_narratives(con, batch_id)
 
-    return hook
+def _finish_after_error(checking: IngestCheck | None) -> None:
+    """A submission failed: still check the batches loaded before it (they stay
+    loaded), and say so if that fails too; the submission's error is the one raised."""
+    if checking is None:
+        return
+    try:
+        checking.finish()
+    except LanguageCheckError as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
 
 
 # The table's natural width with a long source id; narrower terminals get two lines per

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -31,7 +31,13 @@ from clearsight.store.sql import table_exists
 
 Decision = Literal["accepted", "dismissed"]
 DECISIONS: tuple[Decision, ...] = ("accepted", "dismissed")
-READ_CHUNK = 50_000
+Item = tuple[str, tuple[RecordPerson, ...]]
+
+
+class LanguageCheckError(RuntimeError):
+    """The language check could not check a batch: a text it failed on, or its worker
+    process failed or ended."""
+
 
 FINDINGS_DDL = """
 CREATE TABLE IF NOT EXISTS language_findings (
@@ -182,24 +188,19 @@ _DOB = """CASE
 END"""
 
 
-def _candidates(
-    con: duckdb.DuckDBPyConnection, where: str, params: list[Any], pack: RulePack
-) -> pa.Table:
-    """The distinct narratives in which some concept matches: records repeat sentences,
-    so each text is looked at once, and only events with these texts are read with
-    their people."""
-    texts = con.execute(
-        f"SELECT DISTINCT narrative FROM events WHERE {where} AND narrative IS NOT NULL", params
-    ).fetchall()
-    return pa.table({"text": [t for (t,) in texts if may_find(t, pack)]}, schema=_TEXTS)
-
-
 _TEXTS = pa.schema([("text", pa.string())])
 
 
-def _narratives_sql(con: duckdb.DuckDBPyConnection, where: str) -> str:
-    """Narratives to check, with the involved people's ages at the event date when the
-    store holds persons and involvements (as every ingested store does)."""
+def narratives_sql(con: duckdb.DuckDBPyConnection, where: str, *, own_batch: bool = False) -> str:
+    """Narratives to check (those in ``_language_candidates``), with the involved
+    people's ages at the event date when the store holds persons and involvements (as
+    every ingested store does). Columns: source_id, batch_id, event_id, narrative,
+    people.
+
+    People are the current rows of the event's source or rows of the event's batch;
+    ``own_batch``: only rows of the event's batch. Just after a batch is loaded the
+    two are the same (a load supersedes every earlier row of its source); ingest reads
+    a batch later, when a newer batch of the same source may have been loaded."""
     events = _columns(con, "events")
     has_people = (
         {"occurred_date", "reported_date"} <= events
@@ -212,22 +213,37 @@ def _narratives_sql(con: duckdb.DuckDBPyConnection, where: str) -> str:
         "SELECT source_id, batch_id, event_id, narrative{extra} FROM events "
         f"WHERE {where} AND narrative IN (SELECT text FROM _language_candidates)"
     )
+    involvement = (
+        "i.batch_id = ev.batch_id" if own_batch else "(i.is_current OR i.batch_id = ev.batch_id)"
+    )
+    person = (
+        "p.batch_id = inv.batch_id" if own_batch else "(p.is_current OR p.batch_id = inv.batch_id)"
+    )
     if not has_people:
         return "SELECT *, NULL AS people FROM (" + base.format(extra="") + ")"
     day = ", CAST(coalesce(occurred_date, reported_date) AS DATE) AS day"
+    # The events are joined to their involvements first, in a materialised step, and
+    # then to persons by person id: inside ingest's transaction the new rows have no
+    # statistics, and the planner otherwise joined persons to events on the source
+    # alone (every person with every event) before the involvements narrowed it.
     return f"""
         WITH ev AS ({base.format(extra=day)}),
-        ages AS (
-            SELECT ev.source_id, ev.batch_id, ev.event_id,
-                   list(DISTINCT struct_pack(role := i.role,
-                                             age := date_sub('year', {_DOB}, ev.day))) AS people
+        inv AS MATERIALIZED (
+            SELECT ev.source_id, ev.batch_id, ev.event_id, ev.day, i.person_id, i.role
             FROM ev
             JOIN involvements i ON i.source_id = ev.source_id AND i.event_id = ev.event_id
-                AND (i.is_current OR i.batch_id = ev.batch_id)
-            JOIN persons p ON p.source_id = i.source_id AND p.person_id = i.person_id
-                AND (p.is_current OR p.batch_id = ev.batch_id)
-            WHERE ev.day IS NOT NULL AND {_DOB} IS NOT NULL AND {_DOB} <= ev.day
-            GROUP BY ev.source_id, ev.batch_id, ev.event_id
+                AND {involvement}
+            WHERE ev.day IS NOT NULL
+        ),
+        ages AS (
+            SELECT inv.source_id, inv.batch_id, inv.event_id,
+                   list(DISTINCT struct_pack(role := inv.role,
+                                             age := date_sub('year', {_DOB}, inv.day))) AS people
+            FROM inv
+            JOIN persons p ON p.source_id = inv.source_id AND p.person_id = inv.person_id
+                AND {person}
+            WHERE {_DOB} IS NOT NULL AND {_DOB} <= inv.day
+            GROUP BY inv.source_id, inv.batch_id, inv.event_id
         )
         SELECT ev.source_id, ev.batch_id, ev.event_id, ev.narrative, ages.people
         FROM ev LEFT JOIN ages USING (source_id, batch_id, event_id)
@@ -260,13 +276,58 @@ def warmed_up() -> Iterator[threading.Thread]:
         thread.join()
 
 
+class TextError(ValueError):
+    """The check failed on ``text`` (a narrative); the cause is chained."""
+
+    def __init__(self, text: str, message: str) -> None:
+        super().__init__(message)
+        self.text = text
+
+
+def candidates_of(texts: Sequence[str], pack: RulePack) -> tuple[list[str], set[str]]:
+    """The texts some concept matches, and those of them whose findings may depend on
+    every involved person's age (see :func:`record_items`)."""
+    found: list[str] = []
+    needs_all: set[str] = set()
+    for text in texts:
+        with _naming(text):
+            if may_find(text, pack):
+                found.append(text)
+                if needs_all_people(text, pack):
+                    needs_all.add(text)
+    return found, needs_all
+
+
+def rows_findings(
+    rows: pa.Table, needs_all: set[str], pack: RulePack, checked_at: datetime
+) -> pa.Table:
+    """The findings table of ``rows`` (source_id, batch_id, event_id, narrative, people,
+    narratives some concept matches), each text checked once per set of people that
+    can change its findings."""
+    items, row_items = record_items(rows, needs_all)
+    found: list[tuple[Finding, ...]] = []
+    for text, people in items:
+        with _naming(text):
+            found.append(tuple(check(text, pack, people=people)))
+    return findings_table(rows, row_items, found, pack.version, checked_at)
+
+
+@contextlib.contextmanager
+def _naming(text: str) -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        raise TextError(text, f"{type(exc).__name__}: {exc}") from exc
+
+
 def check_narratives(
     con: duckdb.DuckDBPyConnection,
     batch_id: int | None = None,
     pack: RulePack | None = None,
 ) -> int:
     """Check the non-null narratives of batch ``batch_id`` (default: all current events)
-    and store the findings, replacing earlier findings for the same batches.
+    and store the findings, replacing earlier findings for the same batches. A text
+    the check fails on is an error naming an event that holds it (file and row).
 
     Returns the number of findings written.
     """
@@ -283,52 +344,121 @@ def check_narratives(
         ).fetchall()
     ]
     checked_at = datetime.now(UTC).replace(tzinfo=None)
-    columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
-    con.register("_language_candidates", _candidates(con, where, params, pack))
+    texts = [
+        str(t)
+        for (t,) in con.execute(
+            f"SELECT DISTINCT narrative FROM events WHERE {where} AND narrative IS NOT NULL",
+            params,
+        ).fetchall()
+    ]
     try:
-        rows = con.sql(_narratives_sql(con, where), params=params).to_arrow_table()
+        found, needs_all = candidates_of(texts, pack)
+        rows = candidate_rows(con, where, params, found)
+        table = rows_findings(rows, needs_all, pack, checked_at)
+    except TextError as exc:
+        raise located(con, where, params, exc.text, str(exc)) from exc
+    replace_findings(con, batches, table)
+    return int(table.num_rows)
+
+
+def candidate_rows(
+    con: duckdb.DuckDBPyConnection,
+    where: str,
+    params: list[Any],
+    found: Sequence[str],
+    *,
+    own_batch: bool = False,
+) -> pa.Table:
+    """The events whose narrative is one of ``found`` (texts some concept matches),
+    with their people (:func:`narratives_sql`): only these are read with their people."""
+    con.register("_language_candidates", pa.table({"text": list(found)}, schema=_TEXTS))
+    try:
+        return con.sql(
+            narratives_sql(con, where, own_batch=own_batch), params=params
+        ).to_arrow_table()
     finally:
         con.unregister("_language_candidates")
 
-    # Practitioners paste the same sentences into many records: check each text once
-    # for each set of people that can change its findings (all of them only when a
-    # relationship or under-13 concept matches; else the youngest child).
-    found: dict[tuple[str, tuple[object, ...]], tuple[Finding, ...]] = {}
 
-    def check_text(text: str, people: tuple[RecordPerson, ...]) -> tuple[Finding, ...]:
-        key = (text, people if needs_all_people(text, pack) else people_key(people))
-        if key not in found:
-            found[key] = tuple(check(text, pack, people=people))
-        return found[key]
+def record_items(rows: pa.Table, needs_all: set[str]) -> tuple[list[Item], list[int]]:
+    """The (text, record people) to check for ``rows`` (source_id, batch_id, event_id,
+    narrative, people), and the item of each row.
 
-    for chunk in rows.to_batches(READ_CHUNK):
-        sources = chunk.column(0).to_pylist()
-        batch_ids = chunk.column(1).to_pylist()
-        events = chunk.column(2).to_pylist()
-        texts = chunk.column(3).to_pylist()
-        people = chunk.column(4).to_pylist()
-        for source_id, bid, event_id, text, persons in zip(
-            sources, batch_ids, events, texts, people, strict=True
-        ):
-            for f in check_text(text, _people(persons)):
-                columns["finding_id"].append(
-                    finding_id(source_id, event_id, f.rule_id, f.start, f.end, pack.version)
-                )
-                columns["source_id"].append(source_id)
-                columns["batch_id"].append(bid)
-                columns["event_id"].append(event_id)
-                columns["line"].append(f.line)
-                columns["column"].append(f.column)
-                columns["end_column"].append(f.end_column)
-                columns["rule_id"].append(f.rule_id)
-                columns["severity"].append(f.severity)
-                columns["matched"].append(f.matched)
-                columns["suggestions"].append(list(f.suggestions))
-                columns["reason"].append(f.explanation)
-                columns["source"].append(f.source)
-                columns["rules_version"].append(pack.version)
-                columns["checked_at"].append(checked_at)
-    table = pa.table(columns, schema=_SCHEMA)
+    Practitioners paste the same sentences into many records: each text is checked
+    once for each set of people that can change its findings (all of them only when a
+    relationship or under-13 concept matches, ``needs_all``; else the youngest child).
+    """
+    items: list[Item] = []
+    item_of: dict[tuple[str, tuple[object, ...]], int] = {}
+    row_items: list[int] = []
+    for text, persons in zip(rows.column(3).to_pylist(), rows.column(4).to_pylist(), strict=True):
+        people = _people(persons)
+        key = (text, people if text in needs_all else people_key(people))
+        if key not in item_of:
+            item_of[key] = len(items)
+            items.append((text, people))
+        row_items.append(item_of[key])
+    return items, row_items
+
+
+def located(
+    con: duckdb.DuckDBPyConnection, where: str, params: list[Any], text: str, message: str
+) -> LanguageCheckError:
+    """The error of the check failing on ``text``, naming an event that holds it."""
+    lineage = (
+        "file, row_number" if {"file", "row_number"} <= _columns(con, "events") else "NULL, NULL"
+    )
+    rows = con.execute(
+        f"SELECT source_id, event_id, {lineage} FROM events WHERE {where} "
+        "AND narrative = ? ORDER BY source_id, event_id LIMIT 1",
+        [*params, text],
+    ).fetchall()
+    if not rows:
+        return LanguageCheckError(f"the language check failed on a narrative: {message}")
+    source_id, event_id, file, row = rows[0]
+    place = f"{file}, row {row}, column narrative" if file is not None else "narrative"
+    return LanguageCheckError(
+        f"the language check failed on the narrative of event {event_id} of "
+        f"{source_id} ({place}): {message}"
+    )
+
+
+def findings_table(
+    rows: pa.Table,
+    row_items: list[int],
+    found: list[tuple[Finding, ...]],
+    version: str,
+    checked_at: datetime,
+) -> pa.Table:
+    columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+    sources = rows.column(0).to_pylist()
+    batch_ids = rows.column(1).to_pylist()
+    events = rows.column(2).to_pylist()
+    for source_id, bid, event_id, item in zip(sources, batch_ids, events, row_items, strict=True):
+        for f in found[item]:
+            columns["finding_id"].append(
+                finding_id(source_id, event_id, f.rule_id, f.start, f.end, version)
+            )
+            columns["source_id"].append(source_id)
+            columns["batch_id"].append(bid)
+            columns["event_id"].append(event_id)
+            columns["line"].append(f.line)
+            columns["column"].append(f.column)
+            columns["end_column"].append(f.end_column)
+            columns["rule_id"].append(f.rule_id)
+            columns["severity"].append(f.severity)
+            columns["matched"].append(f.matched)
+            columns["suggestions"].append(list(f.suggestions))
+            columns["reason"].append(f.explanation)
+            columns["source"].append(f.source)
+            columns["rules_version"].append(version)
+            columns["checked_at"].append(checked_at)
+    return pa.table(columns, schema=_SCHEMA)
+
+
+def replace_findings(con: duckdb.DuckDBPyConnection, batches: list[int], table: pa.Table) -> None:
+    """Replace the findings of ``batches`` by ``table``, in the caller's transaction if
+    one is open (ingest's), else in one of its own."""
     began = _begin(con)
     try:
         if batches:
@@ -350,7 +480,6 @@ def check_narratives(
         if began:
             con.execute("ROLLBACK")
         raise
-    return int(table.num_rows)
 
 
 def mark_reviewed(
