@@ -370,9 +370,15 @@ def main() -> None:
     argv = sys.argv[1:]
     served = served_store(typer.main.get_command(app), argv)
     if served is not None:
-        from clearsight.store.service import hand_over
+        from clearsight.store.service import NoServiceError, hand_over
 
-        sys.exit(hand_over(served, argv, actor=cli_actor()))
+        try:
+            code = hand_over(served, argv, actor=cli_actor())
+        except NoServiceError as exc:
+            # The service went away (stopped, or restarted) while the command ran in it.
+            print_error(exc)
+            code = 2
+        sys.exit(code)
     try:
         app()
     except USER_ERRORS as exc:

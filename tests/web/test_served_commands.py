@@ -219,3 +219,37 @@ def test_no_service_no_hand_over(store: Built, tmp_path: Path) -> None:
     assert status.returncode == 0, status.stderr
     assert f"Store: {store.db}" in status.stdout
     assert socket_path(store.db).exists()
+
+
+def test_stopping_the_service_waits_for_the_command_it_runs(store: Built, tmp_path: Path) -> None:
+    """Ctrl-C (or SIGTERM) while a handed-over command runs: the service lets it end, the
+    user gets its output and exit code, never a traceback, and the store is whole."""
+    db = tmp_path / "store.duckdb"
+    db.write_bytes(store.db.read_bytes())
+    server = _serve(db, _free_port())
+    try:
+        cli = Path(sys.executable).with_name("clearsight")
+        running_command = subprocess.Popen(
+            [str(cli), "analyse", "--stage", "networks", "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(2)  # handed over and under way (networks takes longer than this)
+        server.send_signal(signal.SIGINT)
+        out, errors = running_command.communicate(timeout=600)
+    finally:
+        log = server.communicate(timeout=300)[0]  # one Ctrl-C: a second forces exit
+    assert "Traceback" not in errors and "Traceback" not in log, (errors, log)
+    assert running_command.returncode == 0, errors
+    assert "networks" in out
+    assert server.returncode == 0, log
+    con = connect(db)
+    try:
+        assert verify(con).ok
+        actions = {
+            str(a) for (a,) in con.execute("SELECT DISTINCT action FROM audit_log").fetchall()
+        }
+    finally:
+        con.close()
+    assert "service_command" in actions

@@ -29,6 +29,7 @@ from typing import Any
 
 # A job's request is a few paths: anything longer is not a job.
 MAX_REQUEST = 64 * 1024
+STOPPING = "the service is stopping: run the command again once it has stopped"
 
 
 def run_job(store: Any, request: dict[str, Any]) -> dict[str, Any]:
@@ -115,8 +116,12 @@ class _Handler(socketserver.StreamRequestHandler):
             if request.get("command") == "run":
                 self._run(server, request, login)
                 return
-            with server.lock:
-                answer = run_job(server.store, request)
+            with server.store.commands:
+                answer = (
+                    {"ok": False, "error": STOPPING}
+                    if server.store.closed
+                    else run_job(server.store, request)
+                )
         except Exception as exc:  # the answer carries any failure back to the CLI
             answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
         self.wfile.write(json.dumps(answer, default=str).encode() + b"\n")
@@ -126,8 +131,12 @@ class _Handler(socketserver.StreamRequestHandler):
         from clearsight.web.commands import Channel, run_command
 
         channel = Channel(self.rfile, self.wfile)
-        with server.lock:
-            code = run_command(server.store, request, channel, login)
+        with server.store.commands:
+            if server.store.closed:
+                channel.send({"err": f"error: {STOPPING}\n"})
+                code = 2
+            else:
+                code = run_command(server.store, request, channel, login)
         channel.send({"exit": code})
 
 
@@ -143,7 +152,6 @@ class JobServer:
     def __init__(self, store: Any, path: Path) -> None:
         self.store = store
         self.path = path
-        self.lock = threading.Lock()
         if path.exists():
             path.unlink()  # left by a service that did not stop cleanly
         self._server = _Server(str(path), _Handler)

@@ -62,6 +62,14 @@ class Store:
         self._sessions: dict[str, tuple[float, Session]] = {}
         self._generation = access_generation()
         self._closed = False
+        # Held while a command or job handed over by the CLI runs (``web/jobs.py``): they
+        # run one at a time, and shutting down waits for the one running to end rather
+        # than close the connection under it.
+        self.commands = threading.Lock()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def reload(self) -> None:
         """After a job changed the data (``jobs``): rebuild the serving copies and drop
@@ -191,7 +199,8 @@ class Store:
         complete on its own, with no write-ahead log a file copy would miss."""
         if self._closed:
             return
-        self._closed = True
+        with self.commands:
+            self._closed = True
         self.audit.close()
         with self._lock:
             for cur in self._cursors:
