@@ -1,0 +1,188 @@
+"""The measured linkage review on the web (``/linkage/review``): an analyst draws a
+measurement sample of their area's pairs, decides pairs on the page as ``link decide``
+records them, and the decisions are labels ``clearsight link accuracy`` counts; another
+area's analyst sees none of those pairs, and every view and action is audited."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from clearsight.cli import app as cli_app
+from clearsight.linkage.review import measurement_sample
+from clearsight.store import connect
+from tests.web.conftest import Login, csrf_of
+from tests.web.helpers import audit_actions, query
+from tests.web.store import Built
+
+pytestmark = pytest.mark.linked
+
+HOME, OTHER = "west-yorkshire", "greater-manchester"
+ANALYST, ELSEWHERE = f"analyst-{HOME}", f"analyst-{OTHER}"
+PAGE = "/linkage/review"
+PAIR = re.compile(r'<tr class="sample-pair" data-left="([^"]+)" data-right="([^"]+)">')
+
+
+def _sources(db: object, area: str) -> set[str]:
+    rows = query(db, "SELECT source_id FROM sources WHERE area = ?", [area])  # type: ignore[arg-type]
+    return {str(r[0]) for r in rows}
+
+
+def _draw(client: object, size: int, seed: int) -> object:
+    token = csrf_of(client)  # type: ignore[arg-type]
+    return client.post(  # type: ignore[attr-defined]
+        f"{PAGE}/sample",
+        data={"csrf": token, "size": str(size), "seed": str(seed)},
+        follow_redirects=False,
+    )
+
+
+def _shown_pairs(text: str) -> list[tuple[str, str]]:
+    return [(a, b) for a, b in PAIR.findall(text)]
+
+
+def test_page_shows_the_drawn_sample_with_its_seed_and_explanation(
+    store: Built, login: Login
+) -> None:
+    client = login(ANALYST)
+    before = client.get(PAGE)
+    assert before.status_code == 200 and "No sample drawn yet" in before.text
+    out = _draw(client, 10, 7)
+    assert out.status_code == 303  # type: ignore[attr-defined]
+    page = client.get(out.headers["location"])  # type: ignore[attr-defined]
+    assert "seed 7" in page.text
+    pairs = _shown_pairs(page.text)
+    assert pairs, "the sample drew no pair of the home area"
+    home = _sources(store.db, HOME)
+    assert all(a.split(":")[0] in home and b.split(":")[0] in home for a, b in pairs)
+    assert "sampled for measurement (" in page.text and "<th>Comparison</th>" in page.text
+    stored = query(
+        store.db, "SELECT DISTINCT seed FROM link_review_samples ORDER BY 1"
+    )
+    assert stored == [(7,)]
+    drawn_keys = {
+        (str(a), str(b))
+        for a, b in query(store.db, "SELECT record_key_l, record_key_r FROM link_review_samples")
+    }
+    assert set(pairs) <= drawn_keys
+    # The same seed draws the same pairs: nothing new is stored.
+    _draw(client, 10, 7)
+    assert query(store.db, "SELECT count(*) FROM link_review_samples")[0][0] == len(drawn_keys)
+    # Only the home area's sources were drawn from.
+    assert all(a.split(":")[0] in home and b.split(":")[0] in home for a, b in drawn_keys)
+    # The figures and the flags are on the page too.
+    assert 'id="accuracy"' in page.text and 'id="flagged"' in page.text
+
+
+def test_a_decision_on_the_web_is_a_label_link_accuracy_counts(
+    store: Built, login: Login
+) -> None:
+    client = login(ANALYST)
+    page = client.get(_draw(client, 10, 3).headers["location"])  # type: ignore[attr-defined]
+    pairs = _shown_pairs(page.text)
+    assert len(pairs) >= 2
+    token = csrf_of(client)
+    reason = "Same date of birth and address; checked the custody record"
+    answers = {pairs[0]: "same", pairs[1]: "not_same"}
+    for (left, right), answer in answers.items():
+        out = client.post(
+            f"{PAGE}/decide",
+            data={"csrf": token, "left": left, "right": right, "decision": answer,
+                  "reason": reason},
+            follow_redirects=False,
+        )
+        assert out.status_code == 303, out.text
+    after = client.get(out.headers["location"])
+    assert "Decision recorded" in after.text
+    assert not set(answers) & set(_shown_pairs(after.text))
+    recorded = query(
+        store.db,
+        "SELECT record_key_l, record_key_r, decision, decided_by, reason FROM link_decisions"
+        " ORDER BY decided_at",
+    )
+    assert recorded == [
+        (left, right, "accept" if answer == "same" else "reject", ANALYST, reason)
+        for (left, right), answer in answers.items()
+    ]
+    actions = audit_actions(store.db, ANALYST)
+    assert ("link_decision", f"pair:{pairs[0][0]}|{pairs[0][1]}", reason) in actions
+    # ``clearsight link accuracy`` counts both as labels drawn for measurement.
+    done = CliRunner().invoke(cli_app, ["link", "accuracy", "--db", str(store.db), "--json"])
+    assert done.exit_code == 0, done.output
+    figures = json.loads(done.output)
+    assert sum(r["labelled"] for r in figures) == 2
+    assert sum(r["sampled"] for r in figures) == 2
+    assert sum(r["accepted"] for r in figures) == 1
+
+
+def test_a_bad_decision_is_refused_and_records_nothing(store: Built, login: Login) -> None:
+    client = login(ANALYST)
+    page = client.get(_draw(client, 5, 5).headers["location"])  # type: ignore[attr-defined]
+    left, right = _shown_pairs(page.text)[0]
+    token = csrf_of(client)
+    short = client.post(
+        f"{PAGE}/decide",
+        data={"csrf": token, "left": left, "right": right, "decision": "same", "reason": "ok"},
+    )
+    assert short.status_code == 400 and "at least 10 characters" in short.text
+    no_token = client.post(
+        f"{PAGE}/decide",
+        data={"left": left, "right": right, "decision": "same", "reason": "a long reason"},
+    )
+    assert no_token.status_code == 403
+    bad_size = client.post(f"{PAGE}/sample", data={"csrf": token, "size": "0", "seed": "1"})
+    assert bad_size.status_code == 400
+    assert query(store.db, "SELECT count(*) FROM link_decisions")[0][0] == 0
+
+
+def test_another_area_sees_none_of_the_first_areas_pairs(store: Built, login: Login) -> None:
+    home_client = login(ANALYST)
+    page = home_client.get(_draw(home_client, 20, 9).headers["location"])  # type: ignore[attr-defined]
+    home_pairs = _shown_pairs(page.text)
+    assert home_pairs
+    # The whole store's sample too, as ``clearsight link review --sample`` draws it.
+    con = connect(store.db)
+    try:
+        whole = measurement_sample(con, 20, 9)
+    finally:
+        con.close()
+    assert whole.pairs
+    away = login(ELSEWHERE)
+    seen = away.get(PAGE)
+    assert seen.status_code == 200
+    home = _sources(store.db, HOME)
+    shown = _shown_pairs(seen.text)
+    assert shown, "the other area's analyst sees no pair of their own"
+    assert not [p for p in shown if p[0].split(":")[0] in home or p[1].split(":")[0] in home]
+    for left, right in home_pairs:
+        assert left not in seen.text and right not in seen.text
+    assert not [s for s in home if f"{s} /" in seen.text or f"/ {s}<" in seen.text]
+    # Nor may they decide one.
+    left, right = home_pairs[0]
+    out = away.post(
+        f"{PAGE}/decide",
+        data={"csrf": csrf_of(away), "left": left, "right": right, "decision": "same",
+              "reason": "trying a pair of another area"},
+    )
+    assert out.status_code == 404
+    assert query(store.db, "SELECT count(*) FROM link_decisions")[0][0] == 0
+
+
+def test_the_page_is_audited_and_for_analysts_only(store: Built, login: Login) -> None:
+    client = login(ANALYST)
+    client.get(_draw(client, 5, 11).headers["location"])  # type: ignore[attr-defined]
+    actions = [a for a, _t, _r in audit_actions(store.db, ANALYST)]
+    assert "draw_link_sample" in actions and "view_linkage_review" in actions
+    details = query(
+        store.db,
+        "SELECT details FROM audit_log WHERE actor = ? AND action = 'view_linkage_review'"
+        " ORDER BY seq DESC LIMIT 1",
+        [ANALYST],
+    )
+    assert details and json.loads(str(details[0][0]))["pairs"]
+    partner = [name for name in store.passwords if name.startswith("partner")]
+    assert partner
+    assert login(partner[0]).get(PAGE).status_code == 403
