@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 from clearsight.cli import app as cli_app
 from clearsight.linkage.review import measurement_sample
 from clearsight.store import connect
+from tests.web.client import Client
 from tests.web.conftest import Login, csrf_of
 from tests.web.helpers import audit_actions, query
 from tests.web.store import Built
@@ -26,18 +28,21 @@ PAGE = "/linkage/review"
 PAIR = re.compile(r'<tr class="sample-pair" data-left="([^"]+)" data-right="([^"]+)">')
 
 
-def _sources(db: object, area: str) -> set[str]:
-    rows = query(db, "SELECT source_id FROM sources WHERE area = ?", [area])  # type: ignore[arg-type]
+def _sources(db: Path, area: str) -> set[str]:
+    rows = query(db, "SELECT source_id FROM sources WHERE area = ?", [area])
     return {str(r[0]) for r in rows}
 
 
-def _draw(client: object, size: int, seed: int) -> object:
-    token = csrf_of(client)  # type: ignore[arg-type]
-    return client.post(  # type: ignore[attr-defined]
+def _draw(client: Client, size: int, seed: int) -> str:
+    """Draw a sample on the page; the page it leads to."""
+    token = csrf_of(client)
+    out = client.post(
         f"{PAGE}/sample",
         data={"csrf": token, "size": str(size), "seed": str(seed)},
         follow_redirects=False,
     )
+    assert out.status_code == 303, out.text
+    return str(out.headers["location"])
 
 
 def _shown_pairs(text: str) -> list[tuple[str, str]]:
@@ -50,18 +55,14 @@ def test_page_shows_the_drawn_sample_with_its_seed_and_explanation(
     client = login(ANALYST)
     before = client.get(PAGE)
     assert before.status_code == 200 and "No sample drawn yet" in before.text
-    out = _draw(client, 10, 7)
-    assert out.status_code == 303  # type: ignore[attr-defined]
-    page = client.get(out.headers["location"])  # type: ignore[attr-defined]
+    page = client.get(_draw(client, 10, 7))
     assert "seed 7" in page.text
     pairs = _shown_pairs(page.text)
     assert pairs, "the sample drew no pair of the home area"
     home = _sources(store.db, HOME)
     assert all(a.split(":")[0] in home and b.split(":")[0] in home for a, b in pairs)
     assert "sampled for measurement (" in page.text and "<th>Comparison</th>" in page.text
-    stored = query(
-        store.db, "SELECT DISTINCT seed FROM link_review_samples ORDER BY 1"
-    )
+    stored = query(store.db, "SELECT DISTINCT seed FROM link_review_samples ORDER BY 1")
     assert stored == [(7,)]
     drawn_keys = {
         (str(a), str(b))
@@ -77,11 +78,9 @@ def test_page_shows_the_drawn_sample_with_its_seed_and_explanation(
     assert 'id="accuracy"' in page.text and 'id="flagged"' in page.text
 
 
-def test_a_decision_on_the_web_is_a_label_link_accuracy_counts(
-    store: Built, login: Login
-) -> None:
+def test_a_decision_on_the_web_is_a_label_link_accuracy_counts(store: Built, login: Login) -> None:
     client = login(ANALYST)
-    page = client.get(_draw(client, 10, 3).headers["location"])  # type: ignore[attr-defined]
+    page = client.get(_draw(client, 10, 3))
     pairs = _shown_pairs(page.text)
     assert len(pairs) >= 2
     token = csrf_of(client)
@@ -90,8 +89,13 @@ def test_a_decision_on_the_web_is_a_label_link_accuracy_counts(
     for (left, right), answer in answers.items():
         out = client.post(
             f"{PAGE}/decide",
-            data={"csrf": token, "left": left, "right": right, "decision": answer,
-                  "reason": reason},
+            data={
+                "csrf": token,
+                "left": left,
+                "right": right,
+                "decision": answer,
+                "reason": reason,
+            },
             follow_redirects=False,
         )
         assert out.status_code == 303, out.text
@@ -120,7 +124,7 @@ def test_a_decision_on_the_web_is_a_label_link_accuracy_counts(
 
 def test_a_bad_decision_is_refused_and_records_nothing(store: Built, login: Login) -> None:
     client = login(ANALYST)
-    page = client.get(_draw(client, 5, 5).headers["location"])  # type: ignore[attr-defined]
+    page = client.get(_draw(client, 5, 5))
     left, right = _shown_pairs(page.text)[0]
     token = csrf_of(client)
     short = client.post(
@@ -140,7 +144,7 @@ def test_a_bad_decision_is_refused_and_records_nothing(store: Built, login: Logi
 
 def test_another_area_sees_none_of_the_first_areas_pairs(store: Built, login: Login) -> None:
     home_client = login(ANALYST)
-    page = home_client.get(_draw(home_client, 20, 9).headers["location"])  # type: ignore[attr-defined]
+    page = home_client.get(_draw(home_client, 20, 9))
     home_pairs = _shown_pairs(page.text)
     assert home_pairs
     # The whole store's sample too, as ``clearsight link review --sample`` draws it.
@@ -164,8 +168,13 @@ def test_another_area_sees_none_of_the_first_areas_pairs(store: Built, login: Lo
     left, right = home_pairs[0]
     out = away.post(
         f"{PAGE}/decide",
-        data={"csrf": csrf_of(away), "left": left, "right": right, "decision": "same",
-              "reason": "trying a pair of another area"},
+        data={
+            "csrf": csrf_of(away),
+            "left": left,
+            "right": right,
+            "decision": "same",
+            "reason": "trying a pair of another area",
+        },
     )
     assert out.status_code == 404
     assert query(store.db, "SELECT count(*) FROM link_decisions")[0][0] == 0
@@ -173,7 +182,7 @@ def test_another_area_sees_none_of_the_first_areas_pairs(store: Built, login: Lo
 
 def test_the_page_is_audited_and_for_analysts_only(store: Built, login: Login) -> None:
     client = login(ANALYST)
-    client.get(_draw(client, 5, 11).headers["location"])  # type: ignore[attr-defined]
+    client.get(_draw(client, 5, 11))
     actions = [a for a, _t, _r in audit_actions(store.db, ANALYST)]
     assert "draw_link_sample" in actions and "view_linkage_review" in actions
     details = query(

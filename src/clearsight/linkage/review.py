@@ -199,8 +199,7 @@ def measurement_sample(
     among = ""
     if sources is not None:
         among = (
-            " AND list_contains($sources, p.source_id_l)"
-            " AND list_contains($sources, p.source_id_r)"
+            " AND list_contains($sources, p.source_id_l) AND list_contains($sources, p.source_id_r)"
         )
         params["sources"] = sorted(sources)
     rows = con.execute(

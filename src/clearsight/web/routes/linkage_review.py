@@ -132,7 +132,9 @@ def decide_pair(form: FormData = FORM, v: Viewer = viewer("review")) -> Response
             error="Give a reason of at least 10 characters; it is recorded and logged.",
         )
     try:
-        made = decide(v.con, left, right, accept=ANSWERS[answer], reason=reason, by=v.principal.name)
+        made = decide(
+            v.con, left, right, accept=ANSWERS[answer], reason=reason, by=v.principal.name
+        )
     except LinkageError as exc:
         return _page(v, status_code=400, error=str(exc))
     audit_view(
