@@ -5,10 +5,12 @@ area's analyst sees none of those pairs, and every view and action is audited.""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
@@ -25,6 +27,7 @@ pytestmark = pytest.mark.linked
 HOME, OTHER = "west-yorkshire", "greater-manchester"
 ANALYST, ELSEWHERE = f"analyst-{HOME}", f"analyst-{OTHER}"
 PAGE = "/linkage/review"
+LABELS = re.compile(r"<td>(\d+) \((\d+) sampled, \d+ same\)</td>")
 PAIR = re.compile(r'<tr class="sample-pair" data-left="([^"]+)" data-right="([^"]+)">')
 
 
@@ -102,6 +105,13 @@ def test_a_decision_on_the_web_is_a_label_link_accuracy_counts(store: Built, log
     after = client.get(out.headers["location"])
     assert "Decision recorded" in after.text
     assert not set(answers) & set(_shown_pairs(after.text))
+    # The figures were measured before the decisions: the page says so until refreshed.
+    assert 'id="figures-stale"' in after.text
+    fresh = client.get(PAGE, params={"refresh": "true"})
+    assert 'id="figures-stale"' not in fresh.text
+    labels = [(int(n), int(k)) for n, k in LABELS.findall(fresh.text)]
+    assert sum(n for n, _k in labels) == 2 and sum(k for _n, k in labels) == 2
+    assert "too few labels (" in fresh.text
     recorded = query(
         store.db,
         "SELECT record_key_l, record_key_r, decision, decided_by, reason FROM link_decisions"
@@ -154,10 +164,17 @@ def test_another_area_sees_none_of_the_first_areas_pairs(store: Built, login: Lo
     finally:
         con.close()
     assert whole.pairs
+    # Drawn alone per pair of sources: the area's draw is the whole store's, for its pairs.
+    home = _sources(store.db, HOME)
+    whole_home = {
+        (p.record_key_l, p.record_key_r)
+        for p in whole.pairs
+        if p.record_key_l.split(":")[0] in home and p.record_key_r.split(":")[0] in home
+    }
+    assert whole_home == set(home_pairs)
     away = login(ELSEWHERE)
     seen = away.get(PAGE)
     assert seen.status_code == 200
-    home = _sources(store.db, HOME)
     shown = _shown_pairs(seen.text)
     assert shown, "the other area's analyst sees no pair of their own"
     assert not [p for p in shown if p[0].split(":")[0] in home or p[1].split(":")[0] in home]
@@ -195,3 +212,71 @@ def test_the_page_is_audited_and_for_analysts_only(store: Built, login: Login) -
     partner = [name for name in store.passwords if name.startswith("partner")]
     assert partner
     assert login(partner[0]).get(PAGE).status_code == 403
+
+
+def _merge(con: duckdb.DuckDBPyConnection, keys: list[str]) -> None:
+    """Analysts' decisions chaining ``keys`` into one person (must-links)."""
+    from clearsight.linkage.review import decide
+
+    for left, right in itertools.pairwise(keys):
+        decide(con, left, right, accept=True, reason="test: one person", by="test")
+
+
+def test_flagged_entities_are_those_with_a_record_of_the_area(store: Built, login: Login) -> None:
+    """Two entities flagged by construction (three records of one source each, joined by
+    analysts' must-links and a re-run with the stored model): one holding a home record,
+    one of the other area only. The home analyst sees the first, its other records counted
+    and their source not named, and not the second."""
+    from clearsight.linkage import run
+
+    def records(area: str, n: int) -> list[str]:
+        rows = query(
+            store.db,
+            "SELECT p.source_id || ':' || p.person_id FROM current_persons p"
+            " JOIN sources s USING (source_id) WHERE s.area = ? AND s.agency_type = 'police'"
+            " ORDER BY p.source_id, p.person_id LIMIT ?",
+            [area, n],
+        )
+        assert len(rows) == n
+        return [str(r[0]) for r in rows]
+
+    home_key = records(HOME, 1)[0]
+    away = records(OTHER, 6)
+    away_source = away[0].split(":")[0]
+    con = connect(store.db)
+    try:
+        _merge(con, [home_key, *away[:3]])
+        _merge(con, away[3:])
+        model = con.execute(
+            "SELECT model_json FROM link_runs WHERE status = 'finished' ORDER BY run_id DESC"
+        ).fetchall()[0][0]
+        run(con, model_json=str(model))
+    finally:
+        con.close()
+    entity_of = {
+        str(k): str(e)
+        for k, e in query(
+            store.db,
+            "SELECT record_key, entity_id FROM person_entities WHERE list_contains(?, record_key)",
+            [[home_key, away[0], away[3]]],
+        )
+    }
+    mixed, other_only = entity_of[home_key], entity_of[away[3]]
+    assert entity_of[away[0]] == mixed != other_only
+    page = login(ANALYST).get(PAGE).text
+    shown = set(re.findall(r'<tr id="flagged-([^"]+)">', page))
+    assert mixed in shown and other_only not in shown
+    row = page[page.index(f'<tr id="flagged-{mixed}">') :].split("</tr>")[0]
+    assert "outside your area" in row and away_source not in row
+    areas = {
+        str(e): bool(home)
+        for e, home in query(
+            store.db,
+            "SELECT pe.entity_id, bool_or(s.area = ?) FROM person_entities pe"
+            " JOIN sources s USING (source_id) WHERE list_contains(?, pe.entity_id) GROUP BY 1",
+            [HOME, sorted(shown)],
+        )
+    }
+    assert all(areas[e] for e in shown)
+    elsewhere = login(ELSEWHERE).get(PAGE).text
+    assert f'<tr id="flagged-{other_only}">' in elsewhere

@@ -159,8 +159,13 @@ def _cache_key(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
     return (None if latest is None else latest[0], *decisions)
 
 
-def measured(con: duckdb.DuckDBPyConnection, cache: Cache) -> Cache:
-    """``cache`` brought up to date with the store's decisions and latest run."""
+def measured(con: duckdb.DuckDBPyConnection, cache: Cache, *, refresh: bool) -> bool:
+    """Fill ``cache`` when empty or of another linkage run, or with ``refresh`` when
+    decisions were made since; True when its figures are of the decisions in force.
+
+    Decisions alone do not recompute the figures: at a million records the features are
+    rebuilt over the whole store for Splink, and an analyst deciding pair after pair would
+    wait for it after each. The page says the figures are older and offers to refresh."""
     from clearsight.linkage.accuracy import accuracy
     from clearsight.linkage.entity_review import flagged_entities
     from clearsight.linkage.errors import LinkageError
@@ -170,7 +175,9 @@ def measured(con: duckdb.DuckDBPyConnection, cache: Cache) -> Cache:
     with cache.lock:
         key = _cache_key(con)
         if cache.key == key:
-            return cache
+            return True
+        if cache.key is not None and cache.key[0] == key[0] and not refresh:
+            return False
         try:
             cache.accuracy, cache.accuracy_error = accuracy(con), None
         except LinkageError as exc:
@@ -178,7 +185,7 @@ def measured(con: duckdb.DuckDBPyConnection, cache: Cache) -> Cache:
         # Every flagged entity: the viewer's are filtered from them.
         cache.flagged = flagged_entities(con, limit=1_000_000)
         cache.key = key
-        return cache
+        return True
 
 
 def accuracy_rows(cache: Cache, sources: set[str]) -> list[Any]:

@@ -31,14 +31,20 @@ def _cache(v: Viewer) -> measured_review.Cache:
 
 
 def _page(
-    v: Viewer, *, status_code: int = 200, error: str | None = None, note: str | None = None
+    v: Viewer,
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+    note: str | None = None,
+    refresh: bool = False,
 ) -> Response:
     if not measured_review.linked(v.con):
         audit_view(v, "view_linkage_review", details={"linked": False})
         return render(v, v.con, "linkage_review.html", status_code=status_code, drawn=None)
     sources = measured_review.visible_sources(v.con, v.principal)
     drawn = measured_review.sample(v.con, sources)
-    cache = measured_review.measured(v.con, _cache(v))
+    cache = _cache(v)
+    current = measured_review.measured(v.con, cache, refresh=refresh)
     figures = measured_review.accuracy_rows(cache, sources)
     flagged = measured_review.flagged_rows(v.con, cache, sources)
     from clearsight.linkage.accuracy import MIN_LABELS
@@ -60,6 +66,7 @@ def _page(
         drawn=drawn,
         figures=figures,
         accuracy_error=cache.accuracy_error,
+        current=current,
         flagged=flagged,
         min_labels=MIN_LABELS,
         error=error,
@@ -69,14 +76,17 @@ def _page(
 
 @router.get(PAGE, response_class=HTMLResponse)
 def linkage_review(
-    decided: str | None = None, seed: int | None = None, v: Viewer = viewer("review")
+    decided: str | None = None,
+    seed: int | None = None,
+    refresh: bool = False,
+    v: Viewer = viewer("review"),
 ) -> Response:
     note = None
     if decided:
         note = f"Decision recorded for {decided}; every later linkage run enforces it."
     elif seed is not None:
         note = f"Sample drawn with seed {seed}: the same seed on this run draws the same pairs."
-    return _page(v, note=note)
+    return _page(v, note=note, refresh=refresh)
 
 
 @router.post(f"{PAGE}/sample", response_class=HTMLResponse, dependencies=[CSRF])
