@@ -35,6 +35,7 @@ def _last(db: object, actor: str) -> tuple[str, str | None, int]:
         (ANALYST, "/networks", "view_network_list"),
         (ANALYST, "/search?field=name&q=smith", "search"),
         (ANALYST, "/review", "view_review_queue"),
+        (ANALYST, "/linkage/review", "view_linkage_review"),
         (ANALYST, "/data", "view_data_quality"),
         (ANALYST, "/readiness", "view_readiness"),
         ("national", "/readiness", "view_readiness"),

@@ -20,6 +20,7 @@ import pytest
 
 from clearsight import web
 from clearsight.access import add_user
+from clearsight.linkage.review import measurement_sample
 from clearsight.store import connect
 from clearsight.web.exports import OFFERED
 from tests.web.client import Client
@@ -146,6 +147,7 @@ def _walk(client: Client, network: str) -> dict[str, str]:
         "/places",
         "/search?field=name&q=son",
         "/readiness",
+        "/linkage/review",
     ):
         seen[path] = client.get(path).text
     places = set(re.findall(r'href="/places/([^"/]+)"', seen["/places"]))
@@ -283,6 +285,9 @@ def test_no_clear_value_of_a_hidden_person_anywhere(store: Built, role: str) -> 
             con.execute("SELECT area FROM sources WHERE source_id = ?", [scope]).fetchall()[0][0]
         )
         add_user(con, "probe", role="partner", password=PASSWORD, area=area, source_id=scope)
+    # A measurement sample of the whole store, as 'clearsight link review --sample' draws
+    # it: the linkage review page must show none of its pairs outside the viewer's scope.
+    assert measurement_sample(con, 20, 1).sampled
     con.close()
     if role == "analyst":
         _arrival_from_outside(store.db, network, scope)

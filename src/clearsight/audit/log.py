@@ -88,6 +88,12 @@ ACTION_CATEGORIES: dict[str, str] = {
     "linkage_run": "combination",
     "network_run": "combination",
     "review_decision": "alteration",
+    # The measured linkage review on the web: viewing its pairs and entities consults
+    # records; drawing a sample selects pairs and alters none; a same / not-same
+    # decision binds every later run to join or keep apart two people's records.
+    "view_linkage_review": "consultation",
+    "draw_link_sample": "consultation",
+    "link_decision": "combination",
     "alteration": "alteration",
     "erasure": "erasure",
     "user_add": "administration",

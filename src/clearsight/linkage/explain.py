@@ -355,6 +355,26 @@ def _add_details(con: duckdb.DuckDBPyConnection, records: list[dict[str, Any]]) 
             r[column] = None if values is None else values[i]
 
 
+def explain_pairs(
+    con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]]
+) -> dict[tuple[str, str], Link]:
+    """The waterfall of each of ``pairs`` (record keys, lower first) scored by the latest
+    run, whether or not the two records are in one entity: the panel a reviewer reads
+    before deciding a pair. Pairs the run did not score are absent."""
+    tables.ensure_tables(con)
+    latest = tables.latest_run(con)
+    model = None if latest is None else _model(latest[4])
+    if not pairs or model is None:
+        return {}
+    wanted = set(pairs)
+    keys = sorted({k for pair in pairs for k in pair})
+    return {
+        (link.record_key_l, link.record_key_r): link
+        for link in _links(con, keys, model)
+        if (link.record_key_l, link.record_key_r) in wanted
+    }
+
+
 def _links(con: duckdb.DuckDBPyConnection, keys: list[str], model: dict[str, Any]) -> list[Link]:
     labels = level_labels(model)
     names = list(labels)

@@ -13,6 +13,7 @@ model's precision and recall (``accuracy.py``) rather than the model's hardest c
 from __future__ import annotations
 
 import getpass
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -161,7 +162,11 @@ END"""
 
 
 def measurement_sample(
-    con: duckdb.DuckDBPyConnection, per_source_pair: int = 20, seed: int = 1
+    con: duckdb.DuckDBPyConnection,
+    per_source_pair: int = 20,
+    seed: int = 1,
+    *,
+    sources: Collection[str] | None = None,
 ) -> MeasurementSample:
     """Up to ``per_source_pair`` pairs of the review band per pair of sources, at random.
 
@@ -171,7 +176,10 @@ def measurement_sample(
     ``link_review_samples`` (so that its label is known to come from the sample);
     the undecided ones are returned, with ``MEASUREMENT_REASON`` and their
     stratum. The pairs a rule held back stay in ``review_list``: a sample is
-    drawn beside them, not instead.
+    drawn beside them, not instead. With ``sources``, only pairs both of whose
+    records come from those sources are drawn (the web app's analyst draws for
+    the sources of their own area); each pair of sources is drawn alone, so the
+    pairs drawn for it are the same with or without the restriction.
     """
     if per_source_pair < 1:
         raise LinkageError("a measurement sample needs at least one pair per pair of sources")
@@ -181,6 +189,19 @@ def measurement_sample(
         raise LinkageError("no linkage run yet; run 'clearsight link' first")
     run_id, threshold, low, high, _model = latest
     con.execute(SAMPLES_DDL)
+    params: dict[str, object] = {
+        "low": low,
+        "high": high,
+        "threshold": threshold,
+        "seed": seed,
+        "n": per_source_pair,
+    }
+    among = ""
+    if sources is not None:
+        among = (
+            " AND list_contains($sources, p.source_id_l) AND list_contains($sources, p.source_id_r)"
+        )
+        params["sources"] = sorted(sources)
     rows = con.execute(
         f"""
         WITH band AS (
@@ -189,7 +210,7 @@ def measurement_sample(
                    least(p.source_id_l, p.source_id_r) AS src_a,
                    greatest(p.source_id_l, p.source_id_r) AS src_b,
                    {_BIN_SQL} AS bin
-            FROM link_pairs p WHERE p.evidence BETWEEN $low AND $high
+            FROM link_pairs p WHERE p.evidence BETWEEN $low AND $high{among}
         ),
         ranked AS (
             SELECT *, row_number() OVER (
@@ -225,7 +246,7 @@ def measurement_sample(
         LEFT JOIN current_persons b ON b.source_id || ':' || b.person_id = c.record_key_r
         ORDER BY c.src_a, c.src_b, c.k, c.bin
         """,
-        {"low": low, "high": high, "threshold": threshold, "seed": seed, "n": per_source_pair},
+        params,
     ).fetchall()
     con.execute(
         f"""
