@@ -230,15 +230,7 @@ def measurement_sample(
                c.match_probability, c.linked, c.refused_because,
                c.record_key_l || ' ' || {_DESCRIBE.format(p="a")},
                c.record_key_r || ' ' || {_DESCRIBE.format(p="b")},
-               c.src_a || ' / ' || c.src_b || ', evidence '
-                   || CASE c.bin WHEN 0 THEN printf('%.1f', $low)
-                                 WHEN 1 THEN printf('%.1f', ($low + $threshold) / 2)
-                                 WHEN 2 THEN printf('%.1f', $threshold)
-                                 ELSE printf('%.1f', ($threshold + $high) / 2) END
-                   || ' to ' || CASE c.bin WHEN 0 THEN printf('%.1f', ($low + $threshold) / 2)
-                                 WHEN 1 THEN printf('%.1f', $threshold)
-                                 WHEN 2 THEN printf('%.1f', ($threshold + $high) / 2)
-                                 ELSE printf('%.1f', $high) END,
+               {_STRATUM_SQL},
                d.decision IS NOT NULL
         FROM chosen c
         LEFT JOIN current_link_decisions d USING (record_key_l, record_key_r)
@@ -248,24 +240,7 @@ def measurement_sample(
         """,
         params,
     ).fetchall()
-    con.execute(
-        f"""
-        INSERT INTO {SAMPLES_TABLE}
-        SELECT ?, s.l, s.r, s.stratum, ?, ? FROM (SELECT unnest(?) AS l, unnest(?) AS r,
-                                                         unnest(?) AS stratum) s
-        WHERE NOT EXISTS (SELECT 1 FROM {SAMPLES_TABLE} t WHERE t.run_id = ?
-                          AND t.record_key_l = s.l AND t.record_key_r = s.r)
-        """,
-        [
-            run_id,
-            seed,
-            datetime.now(),
-            [r[0] for r in rows],
-            [r[1] for r in rows],
-            [r[9] for r in rows],
-            run_id,
-        ],
-    )
+    _keep_drawn(con, run_id, seed, [(str(r[0]), str(r[1]), str(r[9])) for r in rows])
     pairs = [
         ReviewPair(
             str(r[0]),
@@ -290,6 +265,44 @@ def measurement_sample(
         sampled=len(rows),
         decided=len(rows) - len(pairs),
         pairs=pairs,
+    )
+
+
+# The part of the band a sampled pair was drawn from, in words (its pair of sources and
+# its evidence range): the band is cut at the threshold and each side halved.
+_STRATUM_SQL = """c.src_a || ' / ' || c.src_b || ', evidence '
+                   || CASE c.bin WHEN 0 THEN printf('%.1f', $low)
+                                 WHEN 1 THEN printf('%.1f', ($low + $threshold) / 2)
+                                 WHEN 2 THEN printf('%.1f', $threshold)
+                                 ELSE printf('%.1f', ($threshold + $high) / 2) END
+                   || ' to ' || CASE c.bin WHEN 0 THEN printf('%.1f', ($low + $threshold) / 2)
+                                 WHEN 1 THEN printf('%.1f', $threshold)
+                                 WHEN 2 THEN printf('%.1f', ($threshold + $high) / 2)
+                                 ELSE printf('%.1f', $high) END"""
+
+
+def _keep_drawn(
+    con: duckdb.DuckDBPyConnection, run_id: int, seed: int, drawn: list[tuple[str, str, str]]
+) -> None:
+    """Every drawn pair (left key, right key, stratum) in ``link_review_samples``, once per
+    run, so that its label is known to come from the sample."""
+    con.execute(
+        f"""
+        INSERT INTO {SAMPLES_TABLE}
+        SELECT ?, s.l, s.r, s.stratum, ?, ? FROM (SELECT unnest(?) AS l, unnest(?) AS r,
+                                                         unnest(?) AS stratum) s
+        WHERE NOT EXISTS (SELECT 1 FROM {SAMPLES_TABLE} t WHERE t.run_id = ?
+                          AND t.record_key_l = s.l AND t.record_key_r = s.r)
+        """,
+        [
+            run_id,
+            seed,
+            datetime.now(),
+            [d[0] for d in drawn],
+            [d[1] for d in drawn],
+            [d[2] for d in drawn],
+            run_id,
+        ],
     )
 
 
