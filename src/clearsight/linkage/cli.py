@@ -8,8 +8,9 @@ plain function the root CLI registers as ``clearsight export entities``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import duckdb
 import typer
@@ -35,11 +36,26 @@ entity_app = typer.Typer(
 )
 
 
+T = TypeVar("T")
+
+
 def _open(db: Path | None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     try:
         return open_store(db, read_only=read_only)
     except StoreError as exc:
         fail(exc)
+
+
+def _on_store(db: Path | None, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """``work`` on the store, closed afterwards; a linkage or store error is the command's
+    one-line error."""
+    con = _open(db)
+    try:
+        return work(con)
+    except (LinkageError, duckdb.Error) as exc:
+        fail(exc)
+    finally:
+        con.close()
 
 
 def _has_persons(con: duckdb.DuckDBPyConnection) -> bool:
@@ -240,13 +256,7 @@ def _pairs_table(title: str, pairs: list[Any]) -> None:
 def _flagged_entities(db: Path | None, limit: int, as_json: bool) -> None:
     from clearsight.linkage.entity_review import flagged_entities
 
-    con = _open(db)
-    try:
-        found = flagged_entities(con, limit)
-    except (LinkageError, duckdb.Error) as exc:
-        fail(exc)
-    finally:
-        con.close()
+    found = _on_store(db, lambda con: flagged_entities(con, limit))
     if as_json:
         print(json.dumps([e.as_dict() for e in found], indent=2))
         return
@@ -283,13 +293,9 @@ def decide_command(
 
     if accept is None:
         fail(LinkageError("say --accept or --reject"))
-    con = _open(db)
-    try:
-        decision = decide(con, left, right, accept=accept, reason=reason, by=by)
-    except (LinkageError, duckdb.Error) as exc:
-        fail(exc)
-    finally:
-        con.close()
+    decision = _on_store(
+        db, lambda con: decide(con, left, right, accept=accept, reason=reason, by=by)
+    )
     console.print(
         f"{decision.decision}: {decision.record_key_l} / {decision.record_key_r} "
         f"by {decision.decided_by}; applies from the next 'clearsight link'",
@@ -315,13 +321,7 @@ def accuracy_command(
     if errors:
         _label_errors(db, as_json)
         return
-    con = _open(db)
-    try:
-        rows = accuracy(con)
-    except (LinkageError, duckdb.Error) as exc:
-        fail(exc)
-    finally:
-        con.close()
+    rows = _on_store(db, accuracy)
     if as_json:
         print(json.dumps([r.as_dict() for r in rows], indent=2))
         return
@@ -369,13 +369,7 @@ def accuracy_command(
 def _label_errors(db: Path | None, as_json: bool) -> None:
     from clearsight.linkage.accuracy import prediction_errors
 
-    con = _open(db)
-    try:
-        found = prediction_errors(con)
-    except (LinkageError, duckdb.Error) as exc:
-        fail(exc)
-    finally:
-        con.close()
+    found = _on_store(db, prediction_errors)
     if as_json:
         print(json.dumps([e.as_dict() for e in found], indent=2))
         return

@@ -100,21 +100,7 @@ def review_list(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[ReviewP
         """,
         [low, high, threshold, threshold, limit],
     ).fetchall()
-    return [
-        ReviewPair(
-            str(r[0]),
-            str(r[1]),
-            float(r[2]),
-            float(r[3]),
-            float(r[4]),
-            bool(r[5]),
-            r[6],
-            str(r[7]),
-            str(r[8]),
-            reason=str(r[6]) if r[6] else "near the threshold",
-        )
-        for r in rows
-    ]
+    return [_pair(r, reason=str(r[6]) if r[6] else "near the threshold") for r in rows]
 
 
 MEASUREMENT_REASON = "sampled for measurement"
@@ -241,23 +227,7 @@ def measurement_sample(
         params,
     ).fetchall()
     _keep_drawn(con, run_id, seed, [(str(r[0]), str(r[1]), str(r[9])) for r in rows])
-    pairs = [
-        ReviewPair(
-            str(r[0]),
-            str(r[1]),
-            float(r[2]),
-            float(r[3]),
-            float(r[4]),
-            bool(r[5]),
-            r[6],
-            str(r[7]),
-            str(r[8]),
-            reason=MEASUREMENT_REASON,
-            stratum=str(r[9]),
-        )
-        for r in rows
-        if not r[10]
-    ]
+    pairs = [_pair(r, reason=MEASUREMENT_REASON, stratum=str(r[9])) for r in rows if not r[10]]
     return MeasurementSample(
         run_id=run_id,
         seed=seed,
@@ -303,6 +273,24 @@ def _keep_drawn(
             [d[2] for d in drawn],
             run_id,
         ],
+    )
+
+
+def _pair(row: Any, *, reason: str, stratum: str | None = None) -> ReviewPair:
+    """A queued pair from a row of the review queries (keys, weight, evidence,
+    probability, linked, the rule that held it back, the two records described)."""
+    return ReviewPair(
+        str(row[0]),
+        str(row[1]),
+        float(row[2]),
+        float(row[3]),
+        float(row[4]),
+        bool(row[5]),
+        row[6],
+        str(row[7]),
+        str(row[8]),
+        reason=reason,
+        stratum=stratum,
     )
 
 
