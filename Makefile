@@ -57,11 +57,13 @@ demo: install
 	@echo "Every network and its evidence as one graph (Cytoscape JSON): $(DEMO_DIR)/networks.cyjs"
 	@echo "Open the web app: $(BIN)/clearsight serve --db $(DEMO_DB)   then http://127.0.0.1:8000/"
 	@echo "  as an analyst: a network's link chart (/network/ID/chart), timeline (/timeline/network/ID),"
-	@echo "  disruption what-if (/network/ID/disrupt), places (/places), alerts (/alerts), readiness (/readiness)"
+	@echo "  disruption what-if (/network/ID/disrupt), places (/places), alerts (/alerts), readiness (/readiness),"
+	@echo "  measured linkage review (/linkage/review: decide sampled pairs, precision and recall per pair of sources)"
 	@echo "Next: $(BIN)/clearsight quarantine list --db $(DEMO_DB)"
 	@echo "      $(BIN)/clearsight network list --db $(DEMO_DB)"
 	@echo "      $(BIN)/clearsight network disrupt NETWORK_ID --db $(DEMO_DB)"
 	@echo "      $(BIN)/clearsight watch add network NETWORK_ID --area AREA --db $(DEMO_DB)   (alerts when new records link)"
+	@echo "      $(BIN)/clearsight link review --sample 20 --db $(DEMO_DB)   (pairs drawn to measure linkage; then 'link accuracy')"
 	@echo "      make demo-national   (each force's own store, pseudonymised extracts, a national import)"
 
 # Federation on the demo data: each force gets a store of its own (its police and
