@@ -161,9 +161,11 @@ def test_every_command_runs_while_the_store_is_served(store: Built, tmp_path: Pa
         refused = served("serve")
         assert refused.returncode == 2
         assert "cannot be run by the service" in refused.stderr
-        # The service links on DuckDB: a Spark run handed to it stops with one line.
-        on_spark = served("link", "--new", "--backend", "spark")
-        assert on_spark.returncode != 0 and "links on DuckDB" in on_spark.stderr
+        # The service runs commands on DuckDB: a Spark run handed to it stops with one line.
+        for spark_run in (("link", "--new"), ("analyse", "--stage", "networks")):
+            on_spark = served(*spark_run, "--backend", "spark")
+            assert on_spark.returncode == 2, on_spark.stderr
+            assert "runs commands on DuckDB" in on_spark.stderr
         # The web app saw the reset at once: the old password fails, the new one works.
         with httpx.Client(base_url=f"http://127.0.0.1:{port}") as web:
             assert do_login(web, ANALYST, store.passwords[ANALYST]) != 303

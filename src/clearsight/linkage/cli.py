@@ -116,14 +116,6 @@ def link_command(
                 "--new links with the last run's model and threshold; drop --model and --threshold"
             )
         )
-    if backend == "spark" and _in_service():
-        # The service links on DuckDB in its own process: it starts no Spark session.
-        fail(
-            LinkageError(
-                "clearsight serve holds the store and links on DuckDB; "
-                "drop --backend spark, or stop the service to link on Spark"
-            )
-        )
     con = _open(db)
     try:
         if not _has_persons(con):
@@ -164,13 +156,6 @@ def link_command(
     )
     for note in summary.notes:
         console.print(f"  {note}", highlight=False)
-
-
-def _in_service() -> bool:
-    """True when this command was handed to ``clearsight serve`` and runs in it."""
-    from clearsight.store.borrowed import CURRENT
-
-    return CURRENT.get() is not None
 
 
 @link_app.command("review")

@@ -60,11 +60,21 @@ class SparkUnavailableError(RuntimeError):
 
 
 def require_pyspark() -> None:
-    """Stop before any work when ``--backend spark`` cannot run.
+    """Stop before any work when ``--backend spark`` cannot run: without pyspark, or
+    inside the service that holds the store.
 
     pyspark is an optional extra: a force linking its own data on one machine never
     needs its 300 MB, so the error names the extra rather than a missing module.
     """
+    from clearsight.store.borrowed import CURRENT
+
+    if CURRENT.get() is not None:
+        # A command handed to 'clearsight serve' runs in the service's process, on its
+        # DuckDB connection and beside the pages: no Spark session is started there.
+        raise SparkUnavailableError(
+            "clearsight serve holds the store and runs commands on DuckDB; drop "
+            "--backend spark, or stop the service to run on Spark"
+        )
     if importlib.util.find_spec("pyspark") is None:
         raise SparkUnavailableError(
             "the Spark backend needs the optional extra: pip install 'clearsight[spark]' "
