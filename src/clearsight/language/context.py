@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Quoted spans: "...", “...”, ‘...’ and '...' (a straight single quote opens only
 # after a non-word character and closes before one, so apostrophes are not quotes).
@@ -312,7 +313,7 @@ def is_legal(ctx: TextContext, start: int, end: int) -> bool:
     """Whether a match is in an offence title or a sentence of legal wording."""
     if ctx.in_offence_title(start, end):
         return True
-    return bool(_LEGAL.search(ctx.sentence_at(start).text.strip()))
+    return _legal_wording(ctx.sentence_at(start).text)
 
 
 def is_meta(ctx: TextContext, start: int, end: int) -> bool:
@@ -320,8 +321,20 @@ def is_meta(ctx: TextContext, start: int, end: int) -> bool:
     the phrase is quoted, or introduced by "such as", "the term"..., in a sentence that
     talks about wording."""
     sentence = ctx.sentence_at(start)
-    if not _META.search(sentence.text):
+    if not _talks_about_wording(sentence.text):
         return False
     if ctx.in_quote(start, end):
         return True
     return bool(_META_INTRO.search(ctx.text[sentence.start : start].rstrip()))
+
+
+# Records repeat sentences, and a sentence is judged once per concept and set of people:
+# what depends on its words alone is read once.
+@lru_cache(maxsize=65536)
+def _legal_wording(sentence: str) -> bool:
+    return bool(_LEGAL.search(sentence.strip()))
+
+
+@lru_cache(maxsize=65536)
+def _talks_about_wording(sentence: str) -> bool:
+    return bool(_META.search(sentence))

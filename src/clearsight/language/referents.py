@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 ADULT_AGE = 18
 UNDER_13 = 13
@@ -93,7 +94,7 @@ class Referents:
     child_words: bool
     adult_words: bool
     adult_title: bool
-    record: tuple[RecordPerson, ...]
+    record: tuple[RecordPerson, ...] = ()
 
     @property
     def names_child(self) -> bool:
@@ -167,6 +168,13 @@ def ages(sentence: str) -> list[int]:
 
 def of_sentence(sentence: str, record: Sequence[RecordPerson] = ()) -> Referents:
     """Who ``sentence`` (from a record with people ``record``) is about."""
+    return replace(_said(sentence), record=tuple(record))
+
+
+@lru_cache(maxsize=65536)
+def _said(sentence: str) -> Referents:
+    """What the sentence itself says of who it is about. Records repeat sentences, and
+    one sentence is judged once per concept and set of people: read it once."""
     found = ages(sentence)
     return Referents(
         child_ages=tuple(a for a in found if a < ADULT_AGE),
@@ -174,5 +182,4 @@ def of_sentence(sentence: str, record: Sequence[RecordPerson] = ()) -> Referents
         child_words=bool(_CHILD_WORDS.search(sentence)),
         adult_words=bool(_ADULT_WORDS.search(sentence)),
         adult_title=bool(_ADULT_TITLES.search(sentence)),
-        record=tuple(record),
     )
