@@ -276,3 +276,27 @@ def networks_and_definitions(
     summary = run(con, settings)
     evaluate_all(con)
     return summary
+
+
+def shuffle_protected_characteristics(con: duckdb.DuckDBPyConnection) -> None:
+    """Move ethnicity, nationality and sex to other people (a reversed assignment; sex
+    swapped), so that a stage run again must give the same result if it never reads
+    them. Standard 1.0 records no religion."""
+    con.execute(
+        """
+        CREATE TEMP TABLE shuffled AS
+        SELECT source_id, person_id,
+               lead(ethnicity_self_defined, 3, 'O9') OVER w AS eth,
+               lead(ethnicity_officer_defined, 2, 'IC3') OVER w AS ic,
+               lead(nationality, 5, ['PK']) OVER w AS nat,
+               CASE sex WHEN 'male' THEN 'female' WHEN 'female' THEN 'male' ELSE 'other' END AS sx
+        FROM persons WINDOW w AS (ORDER BY person_id DESC)
+        """
+    )
+    con.execute(
+        "UPDATE persons p SET ethnicity_self_defined = s.eth, ethnicity_officer_defined = s.ic, "
+        "nationality = s.nat, sex = s.sx FROM shuffled s "
+        "WHERE s.source_id = p.source_id AND s.person_id = p.person_id"
+    )
+    changed = con.execute("SELECT count(*) FROM persons WHERE sex = 'female'").fetchall()[0][0]
+    assert changed > 3, "the shuffle moved too few values to test anything"

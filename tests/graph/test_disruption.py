@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from clearsight.cli import app
 from clearsight.graph import disruption, run
 from clearsight.store import connect
-from tests.graph.scenario import load_scenario
+from tests.graph.scenario import load_scenario, shuffle_protected_characteristics
 
 
 def _links(pairs: list[tuple[str, str]], kind: str = "co_involved") -> list[tuple[str, str, str]]:
@@ -194,23 +194,7 @@ def test_protected_characteristics_change_no_rank(tmp_path: Path) -> None:
     assert before and all(before.values())
     # Shuffle ethnicity, nationality and sex across people (standard 1.0 records no
     # religion), then run the graph stage again: the what-if must be identical.
-    con.execute(
-        """
-        CREATE TEMP TABLE shuffled AS
-        SELECT source_id, person_id,
-               lead(ethnicity_self_defined, 3, 'O9') OVER w AS eth,
-               lead(ethnicity_officer_defined, 2, 'IC3') OVER w AS ic,
-               lead(nationality, 5, ['PK']) OVER w AS nat,
-               CASE sex WHEN 'male' THEN 'female' WHEN 'female' THEN 'male' ELSE 'other' END AS sx
-        FROM persons WINDOW w AS (ORDER BY person_id DESC)
-        """
-    )
-    con.execute(
-        "UPDATE persons p SET ethnicity_self_defined = s.eth, ethnicity_officer_defined = s.ic, "
-        "nationality = s.nat, sex = s.sx FROM shuffled s "
-        "WHERE s.source_id = p.source_id AND s.person_id = p.person_id"
-    )
-    assert con.execute("SELECT count(*) FROM persons WHERE sex = 'female'").fetchall()[0][0] > 3
+    shuffle_protected_characteristics(con)
     run(con)
     assert _ranks(con) == before
     con.close()

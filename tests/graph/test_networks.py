@@ -15,7 +15,7 @@ from clearsight.graph.communities import _tied_back
 from clearsight.graph.detect import _networks
 from clearsight.graph.ids import assign_ids, fresh_id
 from clearsight.store import connect
-from tests.graph.scenario import load_scenario
+from tests.graph.scenario import load_scenario, shuffle_protected_characteristics
 
 
 def members(con: duckdb.DuckDBPyConnection) -> dict[frozenset[str], str]:
@@ -121,23 +121,7 @@ def test_protected_characteristics_change_nothing(tmp_path: Path) -> None:
     evaluate_all(con)
     before = _snapshot(con)
     # Shuffle ethnicity, nationality and sex across people (a reversed assignment).
-    con.execute(
-        """
-        CREATE TEMP TABLE shuffled AS
-        SELECT source_id, person_id,
-               lead(ethnicity_self_defined, 3, 'O9') OVER w AS eth,
-               lead(ethnicity_officer_defined, 2, 'IC3') OVER w AS ic,
-               lead(nationality, 5, ['PK']) OVER w AS nat,
-               CASE sex WHEN 'male' THEN 'female' WHEN 'female' THEN 'male' ELSE 'other' END AS sx
-        FROM persons WINDOW w AS (ORDER BY person_id DESC)
-        """
-    )
-    con.execute(
-        "UPDATE persons p SET ethnicity_self_defined = s.eth, ethnicity_officer_defined = s.ic, "
-        "nationality = s.nat, sex = s.sx FROM shuffled s "
-        "WHERE s.source_id = p.source_id AND s.person_id = p.person_id"
-    )
-    assert con.execute("SELECT count(*) FROM persons WHERE sex = 'female'").fetchall()[0][0] > 3
+    shuffle_protected_characteristics(con)
     run(con)
     evaluate_all(con)
     assert _snapshot(con) == before
