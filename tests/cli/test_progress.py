@@ -3,10 +3,7 @@ a spinner while the profile is built; in a pipe or a log, nothing."""
 
 from __future__ import annotations
 
-import os
-import pty
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,8 +11,8 @@ from typer.testing import CliRunner
 
 from clearsight.cli import app
 from clearsight.synth import generate
+from tests.cli.terminal import CLI, on_a_terminal
 
-CLI = str(Path(sys.executable).with_name("clearsight"))
 # Rich's spinner frames and bar: what a terminal shows while a command works.
 DRAWN = ("⠋", "⠙", "⠹", "━")
 
@@ -32,32 +29,13 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-def _on_a_terminal(*args: str) -> tuple[int, str]:
-    """Run ``clearsight ARGS`` with standard error on a terminal: exit code, what it drew."""
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen([CLI, *args], stdout=subprocess.PIPE, stderr=follower)
-    os.close(follower)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        shown += chunk
-    proc.communicate(timeout=600)
-    os.close(leader)
-    return proc.returncode, shown.decode("utf-8", "replace")
-
-
 def test_analyse_and_report_show_progress_on_a_terminal_only(
     ingested: Path, tmp_path: Path
 ) -> None:
-    code, shown = _on_a_terminal("analyse", "--db", str(ingested))
+    code, shown = _drawn("analyse", "--db", str(ingested))
     assert code == 0, shown
     assert "linkage" in shown and any(mark in shown for mark in DRAWN), shown
-    code, shown = _on_a_terminal(
+    code, shown = _drawn(
         "report", "--db", str(ingested), "--national", "--out", str(tmp_path / "r1")
     )
     assert code == 0, shown
@@ -69,3 +47,8 @@ def test_analyse_and_report_show_progress_on_a_terminal_only(
     )
     assert b"building the problem profile" not in piped.stderr
     assert not any(mark.encode() in piped.stderr for mark in DRAWN)
+
+
+def _drawn(*args: str) -> tuple[int, str]:
+    drawn = on_a_terminal(*args)
+    return drawn.code, drawn.shown

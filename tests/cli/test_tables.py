@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from typer.testing import CliRunner
 
 from clearsight.cli import app
 from clearsight.synth import generate
+from tests.cli.terminal import CLI, on_a_terminal
 
 
 @pytest.fixture(scope="module")
@@ -54,32 +56,13 @@ def test_ingest_wide_is_one_row_each(submissions: list[Path], tmp_path: Path) ->
 
 
 def test_progress_shows_on_a_terminal_only(submissions: list[Path], tmp_path: Path) -> None:
-    import os
-    import pty
-    import subprocess
-    import sys
-
-    cli = Path(sys.executable).with_name("clearsight")
-    args = [str(cli), "ingest", "--db", str(tmp_path / "c.duckdb"), "--skip-language"]
+    args = ["ingest", "--db", str(tmp_path / "c.duckdb"), "--skip-language"]
     args += [str(p) for p in submissions[:2]]
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=follower)
-    os.close(follower)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        shown += chunk
-    out, _ = proc.communicate(timeout=120)
-    os.close(leader)
-    assert proc.returncode == 0
-    assert b"ingesting" in shown or b"\xe2\x94\x81" in shown  # the bar's description or its "━"
+    drawn = on_a_terminal(*args)
+    assert drawn.code == 0
+    assert "ingesting" in drawn.shown or "\u2501" in drawn.shown  # its description or its "━"
     piped = subprocess.run(
-        [*args[:3], str(tmp_path / "d.duckdb"), *args[4:]], capture_output=True, check=True
+        [CLI, *args[:2], str(tmp_path / "d.duckdb"), *args[3:]], capture_output=True, check=True
     )
     assert piped.stderr == b""
-    assert out
+    assert drawn.out
