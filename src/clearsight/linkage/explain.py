@@ -18,6 +18,7 @@ import duckdb
 
 from clearsight.linkage import tables
 from clearsight.linkage.errors import LinkageError
+from clearsight.linkage.identity import fate_of
 from clearsight.store.sql import table_exists
 
 EXPLANATIONS = "entity_explanations"
@@ -111,6 +112,16 @@ def explain_entity(
     return found
 
 
+def _no_entity(con: duckdb.DuckDBPyConnection, entity_id: str) -> LinkageError:
+    """The error for an id no current entity bears, saying what became of it if known."""
+    message = f"no entity {entity_id!r} in the latest linkage run"
+    fate = fate_of(con, entity_id)
+    if fate is not None:
+        when = fate.changed_at.strftime("%Y-%m-%d %H:%M")
+        message += f"; run {fate.run_id} ({when}): {fate.reason}"
+    return LinkageError(message)
+
+
 # ---------------------------------------------------------------- the materialised table
 
 
@@ -135,7 +146,7 @@ def _from_explanations(con: duckdb.DuckDBPyConnection, entity_id: str) -> Entity
         if stale.fetchall():
             return None
         # The latest run's own table has no such entity.
-        raise LinkageError(f"no entity {entity_id!r} in the latest linkage run")
+        raise _no_entity(con, entity_id)
     run_id, text = found[0]
     if int(run_id) != latest:
         return None
@@ -330,7 +341,7 @@ def _from_run_tables(con: duckdb.DuckDBPyConnection, entity_id: str) -> EntityEx
     columns = [d[0] for d in members.description]
     records = [dict(zip(columns, row, strict=True)) for row in members.fetchall()]
     if not records:
-        raise LinkageError(f"no entity {entity_id!r} in the latest linkage run")
+        raise _no_entity(con, entity_id)
     model = _model(model_text)
     links: list[Link] = []
     if model is not None:

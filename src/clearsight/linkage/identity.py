@@ -15,6 +15,7 @@ before, unless that id was ever used: then the run id is hashed in too.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
@@ -66,16 +67,20 @@ def assign_ids(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
     # A first run (nothing to carry over) has no merge or split to record.
     if con.execute("SELECT count(*) FROM _link_overlap").fetchall()[0][0]:
         _log_changes(con, run_id)
+    _log_withdrawn(con, run_id)
     con.execute("DROP TABLE IF EXISTS _link_overlap")
 
 
 def _changed_ids(con: duckdb.DuckDBPyConnection) -> str:
-    """Ids named in ``entity_changes`` (retired ones too), as a UNION clause."""
+    """Ids named in ``entity_changes`` (retired ones too), as a UNION clause.
+
+    A withdrawn entity's id is not among them: if its records come back, so does its id.
+    """
     if not table_exists(con, "entity_changes"):
         return ""
     return (
-        " UNION SELECT entity_id FROM entity_changes"
-        " UNION SELECT other_entity_id FROM entity_changes"
+        " UNION SELECT entity_id FROM entity_changes WHERE change <> 'withdrawn'"
+        " UNION SELECT other_entity_id FROM entity_changes WHERE change <> 'withdrawn'"
     )
 
 
@@ -86,7 +91,8 @@ def _log_changes(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
     # another id. The reason is the strongest link of this run joining them.
     con.execute(
         """
-        INSERT INTO entity_changes
+        INSERT INTO entity_changes (run_id, changed_at, change, entity_id, other_entity_id,
+                                    reason)
         WITH successor AS (
             SELECT prev, root FROM _link_overlap
             QUALIFY row_number() OVER (PARTITION BY prev ORDER BY n DESC, first_key) = 1
@@ -124,7 +130,8 @@ def _log_changes(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
     # the two, refused by a rule or below the threshold, or none scored at all.
     con.execute(
         """
-        INSERT INTO entity_changes
+        INSERT INTO entity_changes (run_id, changed_at, change, entity_id, other_entity_id,
+                                    reason)
         WITH successor AS (
             SELECT prev, root FROM _link_overlap
             QUALIFY row_number() OVER (PARTITION BY prev ORDER BY n DESC, first_key) = 1
@@ -171,4 +178,126 @@ def _log_changes(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
         LEFT JOIN rejected r USING (prev, entity_id)
         """,
         [run_id, now],
+    )
+
+
+def _log_withdrawn(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
+    """Entities none of whose records is current any more, with the extracts that left them out.
+
+    A source's newer extract replaces its older one whole; a person it no longer
+    holds leaves the store's current records, and an entity made only of such
+    records ends. Its id is recorded, not silently dropped, so that an analyst
+    who cites it is told what became of it (and the id returns if the records do).
+    """
+    now = datetime.now().replace(microsecond=0)
+    con.execute(
+        """
+        INSERT INTO entity_changes (run_id, changed_at, change, entity_id, other_entity_id,
+                                    reason, source_ids)
+        WITH gone AS (
+            SELECT pe.entity_id, pe.source_id, pe.person_id
+            FROM person_entities pe
+            WHERE pe.entity_id NOT IN (
+                SELECT p.entity_id FROM person_entities p
+                JOIN link_input i USING (record_key)
+            )
+        ),
+        replaced_by AS (
+            SELECT g.entity_id, g.source_id, max(h.superseded_by) AS batch_id
+            FROM gone g
+            LEFT JOIN persons h ON h.source_id = g.source_id AND h.person_id = g.person_id
+                 AND NOT h.is_current
+            GROUP BY g.entity_id, g.source_id
+        )
+        SELECT ?::INTEGER, ?::TIMESTAMP, 'withdrawn', r.entity_id, '',
+               'no current record: ' || string_agg(
+                   CASE WHEN b.batch_id IS NULL THEN r.source_id || ' no longer holds its records'
+                        ELSE 'the extract of ' || r.source_id || ' dated '
+                             || strftime(b.extract_date, '%Y-%m-%d') || ' (batch '
+                             || b.batch_id || ') does not hold its records' END,
+                   '; ' ORDER BY r.source_id),
+               list_sort(list(r.source_id))
+        FROM replaced_by r LEFT JOIN batches b USING (batch_id)
+        GROUP BY r.entity_id
+        """,
+        [run_id, now],
+    )
+
+
+@dataclass(frozen=True)
+class Fate:
+    """What became of an entity id that no current entity bears."""
+
+    entity_id: str
+    change: str  # "merge": its records are now ``now``'s; "withdrawn": none is current
+    changed_at: datetime
+    run_id: int
+    now: str | None
+    reason: str
+    source_ids: tuple[str, ...]
+    split_since: int | None = None  # the run that split a merge's survivor since, if any
+
+
+# A chain of merges longer than this is a loop in a damaged log, not history.
+_MAX_HOPS = 50
+
+
+def fate_of(con: duckdb.DuckDBPyConnection, entity_id: str) -> Fate | None:
+    """Follow ``entity_changes`` from a retired or withdrawn id to where its records are.
+
+    None when the id is current, or was never recorded as merged or withdrawn.
+    A merge's survivor may itself have been merged since, or withdrawn: the
+    answer is where the records are today.
+    """
+    if not (table_exists(con, "entity_changes") and table_exists(con, "entities")):
+        return None
+    if _is_current(con, entity_id):
+        return None
+    current, first = entity_id, None
+    for _ in range(_MAX_HOPS):
+        merged = con.execute(
+            "SELECT entity_id, changed_at, run_id FROM entity_changes "
+            "WHERE change = 'merge' AND other_entity_id = ? ORDER BY changed_at DESC LIMIT 1",
+            [current],
+        ).fetchall()
+        if not merged:
+            break
+        current = str(merged[0][0])
+        first = first or merged[0]
+        if _is_current(con, current):
+            reason = f"its records were merged into {current}"
+            # A later split of the survivor may have moved them on again.
+            split = con.execute(
+                "SELECT max(run_id) FROM entity_changes "
+                "WHERE change = 'split' AND entity_id = ? AND run_id > ?",
+                [current, int(merged[0][2])],
+            ).fetchall()[0][0]
+            if split is not None:
+                reason += f", which run {split} split since: they may now be under another id"
+            return Fate(entity_id, "merge", first[1], int(first[2]), current, reason, (), split)
+    withdrawn = con.execute(
+        "SELECT changed_at, run_id, reason, source_ids FROM entity_changes "
+        "WHERE change = 'withdrawn' AND entity_id = ? ORDER BY changed_at DESC LIMIT 1",
+        [current],
+    ).fetchall()
+    if not withdrawn:
+        return None
+    changed_at, run_id, reason, sources = withdrawn[0]
+    via = f"merged into {current}, then " if current != entity_id else ""
+    return Fate(
+        entity_id,
+        "withdrawn",
+        changed_at,
+        int(run_id),
+        None,
+        via + str(reason),
+        tuple(str(s) for s in sources or ()),
+    )
+
+
+def _is_current(con: duckdb.DuckDBPyConnection, entity_id: str) -> bool:
+    return bool(
+        con.execute("SELECT count(*) FROM entities WHERE entity_id = ?", [entity_id]).fetchall()[0][
+            0
+        ]
     )

@@ -43,15 +43,17 @@ CREATE TABLE IF NOT EXISTS entities (
     agency_types VARCHAR[],
     run_id INTEGER NOT NULL
 );
--- Merges and splits of entities between runs, with their date and reason
--- (``identity.py``): an entity id is kept across runs otherwise.
+-- Merges, splits and withdrawals of entities between runs, with their date and
+-- reason (``identity.py``): an entity id is kept across runs otherwise.
 CREATE TABLE IF NOT EXISTS entity_changes (
     run_id INTEGER NOT NULL,
     changed_at TIMESTAMP NOT NULL,
-    change VARCHAR NOT NULL CHECK (change IN ('merge', 'split')),
+    change VARCHAR NOT NULL CHECK (change IN ('merge', 'split', 'withdrawn')),
     entity_id VARCHAR NOT NULL,
     other_entity_id VARCHAR NOT NULL,
-    reason VARCHAR NOT NULL
+    reason VARCHAR NOT NULL,
+    -- The sources of a withdrawn entity's last records: who may be told it is gone.
+    source_ids VARCHAR[]
 );
 CREATE TABLE IF NOT EXISTS link_decisions (
     record_key_l VARCHAR NOT NULL,
@@ -77,18 +79,49 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         "SELECT count(*) FROM information_schema.tables "
         "WHERE table_name IN ('link_runs', 'person_entities', 'current_link_decisions')"
     ).fetchall()[0][0]
-    if present == 3 and _has_design_column(con) and table_exists(con, "entity_changes"):
+    if (
+        present == 3
+        and _has_design_column(con)
+        and table_exists(con, "entity_changes")
+        and not _changes_need_upgrade(con)
+    ):
         return
     try:
         con.execute(DDL)
         # Stores linked before the design was recorded gain its column.
         con.execute("ALTER TABLE link_runs ADD COLUMN IF NOT EXISTS design_json VARCHAR")
+        if _changes_need_upgrade(con):
+            _upgrade_changes(con)
     except duckdb.InvalidInputException as exc:
         if "read-only" not in str(exc).lower():
             raise
         if present == 3:
             return
         raise LinkageError("no linkage run yet; run 'clearsight link' first") from exc
+
+
+def _changes_need_upgrade(con: duckdb.DuckDBPyConnection) -> bool:
+    """True for an ``entity_changes`` written before withdrawals were recorded."""
+    return not con.execute(
+        "SELECT count(*) FROM information_schema.columns "
+        "WHERE table_name = 'entity_changes' AND column_name = 'source_ids'"
+    ).fetchall()[0][0]
+
+
+def _upgrade_changes(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild ``entity_changes`` with today's columns and check, keeping every row.
+
+    DuckDB cannot alter a CHECK constraint in place, and the older one refuses
+    the ``withdrawn`` change.
+    """
+    con.execute("ALTER TABLE entity_changes RENAME TO entity_changes_before_withdrawals")
+    con.execute(DDL)
+    con.execute(
+        "INSERT INTO entity_changes (run_id, changed_at, change, entity_id, other_entity_id, "
+        "reason) SELECT run_id, changed_at, change, entity_id, other_entity_id, reason "
+        "FROM entity_changes_before_withdrawals"
+    )
+    con.execute("DROP TABLE entity_changes_before_withdrawals")
 
 
 def _has_design_column(con: duckdb.DuckDBPyConnection) -> bool:

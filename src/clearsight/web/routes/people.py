@@ -18,6 +18,7 @@ from clearsight.web.deps import (
     store_of,
     viewer,
 )
+from clearsight.web.entity_fate import gone_for
 from clearsight.web.person_names import person_names
 
 router = APIRouter()
@@ -34,7 +35,7 @@ def _person(v: Viewer, entity_id: str, reason: str | None) -> Response:
         networks_of=store.entity_networks,
     )
     if view is None:
-        raise NotVisible(f"entity:{entity_id}")
+        return _gone(v, entity_id)
     if view.sealed and reason is None:
         audit_view(v, "view_person", f"entity:{entity_id}", {"sealed": True, "opened": False})
     else:
@@ -54,6 +55,17 @@ def _person(v: Viewer, entity_id: str, reason: str | None) -> Response:
         opened=reason is not None,
         protected=queries.PROTECTED,
     )
+
+
+def _gone(v: Viewer, entity_id: str) -> Response:
+    """A merged or withdrawn id's page for a viewer who could see the person; else 404."""
+    gone = gone_for(v.con, v.principal, entity_id)
+    if gone is None:
+        raise NotVisible(f"entity:{entity_id}")
+    audit_view(v, "view_person", f"entity:{entity_id}", {"gone": gone.change, "now": gone.now})
+    # Withdrawn: gone for good from the current records (410); merged: the page points on.
+    status = 200 if gone.change == "merge" else 410
+    return render(v, v.con, "person_gone.html", status_code=status, gone=gone)
 
 
 @router.get("/person/{entity_id:path}", response_class=HTMLResponse)
