@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,13 @@ def linked_con(linked: Linked) -> Iterator[duckdb.DuckDBPyConnection]:
     con = connect(linked.path, read_only=True)
     yield con
     con.close()
+
+
+def copy_of(linked: Linked, tmp_path: Path, name: str = "copy.duckdb") -> duckdb.DuckDBPyConnection:
+    """A private, writable copy of the shared linked store."""
+    path = tmp_path / name
+    shutil.copy(linked.path, path)
+    return connect(path)
 
 
 def entity_of(con: duckdb.DuckDBPyConnection, key: tuple[str, str]) -> str:

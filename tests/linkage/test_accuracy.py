@@ -8,7 +8,6 @@ import json
 import shutil
 from pathlib import Path
 
-import duckdb
 from typer.testing import CliRunner
 
 from clearsight.linkage import decide, model, review_list
@@ -21,15 +20,9 @@ from clearsight.linkage.entity_review import (
 )
 from clearsight.linkage.review import MEASUREMENT_REASON, measurement_sample
 from clearsight.store import connect
-from tests.linkage.conftest import Linked
+from tests.linkage.conftest import Linked, copy_of
 
 runner = CliRunner()
-
-
-def _copy(linked: Linked, tmp_path: Path, name: str) -> duckdb.DuckDBPyConnection:
-    db = tmp_path / name
-    shutil.copy(linked.path, db)
-    return connect(db)
 
 
 def _truth(linked: Linked, key: str) -> str:
@@ -40,7 +33,7 @@ def _truth(linked: Linked, key: str) -> str:
 def test_the_sample_is_drawn_per_pair_of_sources_across_the_band_and_is_reproducible(
     linked: Linked, tmp_path: Path
 ) -> None:
-    con = _copy(linked, tmp_path, "sample.duckdb")
+    con = copy_of(linked, tmp_path, "sample.duckdb")
     threshold, low, high = con.execute(
         "SELECT threshold, review_low, review_high FROM link_runs ORDER BY run_id DESC LIMIT 1"
     ).fetchall()[0]
@@ -94,7 +87,7 @@ def test_the_sample_is_drawn_per_pair_of_sources_across_the_band_and_is_reproduc
 def test_labels_give_splinks_precision_and_recall_per_pair_of_sources(
     linked: Linked, tmp_path: Path
 ) -> None:
-    con = _copy(linked, tmp_path, "labels.duckdb")
+    con = copy_of(linked, tmp_path, "labels.duckdb")
     assert accuracy(con) == []
     # One pair of sources labelled in full from the truth (enough labels for a figure),
     # another with a few labels only.

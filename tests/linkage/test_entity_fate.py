@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -14,13 +13,7 @@ from clearsight.linkage.identity import fate_of
 from clearsight.linkage.incremental import link_new
 from clearsight.linkage.tables import ensure_tables
 from clearsight.store import connect
-from tests.linkage.conftest import Linked, entity_of, partition
-
-
-def _copy(linked: Linked, tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    path = tmp_path / "copy.duckdb"
-    shutil.copy(linked.path, path)
-    return connect(path)
+from tests.linkage.conftest import Linked, copy_of, entity_of, partition
 
 
 def _withdraw(con: duckdb.DuckDBPyConnection, keys: list[str], batch_id: int) -> None:
@@ -56,7 +49,7 @@ def _one_source_entity(con: duckdb.DuckDBPyConnection) -> tuple[str, list[str]]:
 def test_an_entity_whose_records_are_all_withdrawn_is_recorded_and_returns_with_them(
     linked: Linked, tmp_path: Path
 ) -> None:
-    con = _copy(linked, tmp_path)
+    con = copy_of(linked, tmp_path)
     entity, keys = _one_source_entity(con)
     source = keys[0].split(":", 1)[0]
     _withdraw(con, keys, 901)
@@ -98,7 +91,7 @@ def test_an_entity_whose_records_are_all_withdrawn_is_recorded_and_returns_with_
 def test_a_merged_id_points_to_the_entity_holding_its_records(
     linked: Linked, tmp_path: Path
 ) -> None:
-    con = _copy(linked, tmp_path)
+    con = copy_of(linked, tmp_path)
     a, b = linked.fixture.named["twins"][0], linked.fixture.named["twins"][1]
     ea, eb = entity_of(con, a), entity_of(con, b)
     decide(con, f"{a[0]}:{a[1]}", f"{b[0]}:{b[1]}", accept=True, reason="same child", by="t")

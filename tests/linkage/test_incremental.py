@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -11,13 +10,7 @@ import pytest
 from clearsight.linkage import LinkageError, run
 from clearsight.linkage.incremental import link_new
 from clearsight.store import connect
-from tests.linkage.conftest import Linked, entity_of, partition
-
-
-def _copy(linked: Linked, tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    path = tmp_path / "copy.duckdb"
-    shutil.copy(linked.path, path)
-    return connect(path)
+from tests.linkage.conftest import Linked, copy_of, entity_of, partition
 
 
 def _add_person(con: duckdb.DuckDBPyConnection, source: str, pid: str, **values: object) -> None:
@@ -29,7 +22,7 @@ def _add_person(con: duckdb.DuckDBPyConnection, source: str, pid: str, **values:
 
 
 def test_a_new_record_about_a_known_child_joins_her_entity(linked: Linked, tmp_path: Path) -> None:
-    con = _copy(linked, tmp_path)
+    con = copy_of(linked, tmp_path)
     before = partition(con)
     beth = entity_of(con, linked.fixture.named["bethany"][0])
     # A school's record of Bethany, and a child nobody has recorded before. The
@@ -78,7 +71,7 @@ def test_a_new_record_about_a_known_child_joins_her_entity(linked: Linked, tmp_p
 def test_a_merge_keeps_one_id_and_is_recorded_with_its_reason(
     linked: Linked, tmp_path: Path
 ) -> None:
-    con = _copy(linked, tmp_path)
+    con = copy_of(linked, tmp_path)
     a, b = linked.fixture.named["twins"][0], linked.fixture.named["twins"][1]
     ea, eb = entity_of(con, a), entity_of(con, b)
     assert ea != eb
@@ -131,7 +124,7 @@ def test_link_new_applies_new_decisions_and_departed_records_to_the_entities_the
     """Scoped clustering: only touched entities are clustered again, and they are whole."""
     from clearsight.linkage import decide
 
-    con = _copy(linked, tmp_path)
+    con = copy_of(linked, tmp_path)
     before = partition(con)
     by_entity: dict[str, list[str]] = {}
     for key, entity in before.items():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import itertools
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -22,13 +21,7 @@ from clearsight.linkage import (
 )
 from clearsight.linkage.clusters import TWIN_GUARD
 from clearsight.store import connect
-from tests.linkage.conftest import Linked, entity_of, partition, same_entity_pairs
-
-
-def _copy(linked: Linked, tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    path = tmp_path / "copy.duckdb"
-    shutil.copy(linked.path, path)
-    return connect(path)
+from tests.linkage.conftest import Linked, copy_of, entity_of, partition, same_entity_pairs
 
 
 def test_nickname_typo_and_transposed_birth_date_are_one_person(
@@ -166,7 +159,7 @@ def test_review_list_is_near_the_threshold_and_undecided(
 
 
 def test_rerun_reproduces_partition_and_ids(linked: Linked, tmp_path: Path) -> None:
-    con = _copy(linked, tmp_path)
+    con = copy_of(linked, tmp_path)
     before = partition(con)
     # Retrained: same records, same entities, same ids.
     run(con)
@@ -195,7 +188,7 @@ def test_a_run_leaves_no_splink_tables_in_the_store(linked_con: duckdb.DuckDBPyC
 
 
 def test_leftovers_of_an_interrupted_run_are_dropped(linked: Linked, tmp_path: Path) -> None:
-    con = _copy(linked, tmp_path)
+    con = copy_of(linked, tmp_path)
     con.execute(
         "CREATE TABLE __splink__df_comparison_vectors_0123456789 AS "
         "SELECT 'bethany' AS fn1_l, 'beth' AS fn1_r"
@@ -215,14 +208,14 @@ def test_a_model_of_another_design_is_refused(linked: Linked, tmp_path: Path) ->
     for c in old["comparisons"]:
         if c["output_column_name"] == "place":
             c["output_column_name"] = "postcode"
-    con = _copy(linked, tmp_path)
+    con = copy_of(linked, tmp_path)
     with pytest.raises(LinkageError, match=r"other comparisons.*without --model"):
         run(con, model_json=json.dumps(old))
     con.close()
 
 
 def test_ids_survive_when_other_entities_change(linked: Linked, tmp_path: Path) -> None:
-    con = _copy(linked, tmp_path)
+    con = copy_of(linked, tmp_path)
     before = partition(con)
     # A new source arrives holding one new person: no existing membership changes.
     con.execute(
@@ -241,7 +234,7 @@ def test_ids_survive_when_other_entities_change(linked: Linked, tmp_path: Path) 
 def test_protected_characteristics_do_not_change_the_partition(
     linked: Linked, tmp_path: Path
 ) -> None:
-    con = _copy(linked, tmp_path)
+    con = copy_of(linked, tmp_path)
     before = partition(con)
     # Shuffle ethnicity and nationality across records, then retrain and relink.
     con.execute(
@@ -284,7 +277,7 @@ def test_protected_characteristics_do_not_change_the_partition(
 
 
 def test_analyst_decisions_are_enforced_and_logged(linked: Linked, tmp_path: Path) -> None:
-    con = _copy(linked, tmp_path)
+    con = copy_of(linked, tmp_path)
     police, social_care, health = (f"{s}:{p}" for s, p in linked.fixture.named["bethany"])
     twin_a, twin_b = (f"{s}:{p}" for s, p in linked.fixture.named["twins"][:2])
     decide(con, police, social_care, accept=False, reason="different child", by="analyst1")
@@ -313,7 +306,7 @@ def test_analyst_decisions_are_enforced_and_logged(linked: Linked, tmp_path: Pat
 
 
 def test_decisions_are_checked(linked: Linked, tmp_path: Path) -> None:
-    con = _copy(linked, tmp_path)
+    con = copy_of(linked, tmp_path)
     police, social_care, _ = (f"{s}:{p}" for s, p in linked.fixture.named["bethany"])
     with pytest.raises(LinkageError, match="reason"):
         decide(con, police, social_care, accept=True, reason=" ")
@@ -352,7 +345,7 @@ def test_a_store_with_one_person_links_trivially(tmp_path: Path) -> None:
 
 
 def test_export_refuses_records_ingested_after_the_run(linked: Linked, tmp_path: Path) -> None:
-    con = _copy(linked, tmp_path)
+    con = copy_of(linked, tmp_path)
     con.execute(
         "INSERT INTO persons (source_id, batch_id, file, row_number, is_current, person_id) "
         "VALUES ('yjs', 2, 'persons.csv', 2, true, 'LATE')"
