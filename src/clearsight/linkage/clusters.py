@@ -9,6 +9,7 @@ direct edge leaves the two records joined through a third.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import duckdb
@@ -23,6 +24,8 @@ from clearsight.linkage.model import (
     DOB_WITHIN_YEAR,
     DOB_YEAR,
     DOB_YEAR_MONTH,
+    DOB_YEARS_DIFFER,
+    FORENAMES_DISCREPANT,
     FORENAMES_ELSE,
     NHS_EXACT,
     NHS_ONE_ERROR,
@@ -59,31 +62,91 @@ T = TypeVar("T")
 # weighs (the birth date's "else" level counts against them).
 GENERATION_YEARS = 12
 TWIN_GUARD = "twins or siblings: same surname, birth date and address, forenames differ"
+BIRTH_DATE_GUARD = "dates of birth differ"
+# "possible siblings" holds back two records of one surname at one home whose
+# forenames differ (not a recorded variant, nickname, initial or alias: a
+# typing error at most) and whose birth years differ too, unless the NHS
+# numbers agree. Household members share the surname and the address and
+# differ in forename and birth date; that is how ONS and household linkage
+# practice tell the members of one household apart. One person's two records
+# with a discrepancy in BOTH the forename and the birth year, at one address,
+# are less likely than a brother or sister: brothers are often given names a
+# letter apart (Adeel and Aqeel), and birth years a character apart (1995 and
+# 1997) are two children two years apart. Merging siblings is the worse harm in
+# safeguarding: an offender's records would be read as his brother's, a
+# witness's. The rule is narrow: one discrepancy alone (a forename typing error
+# with the same birth date, or a birth year keyed wrongly with the same
+# forename) links as the model weighs it; a transposed day and month, a date one
+# character out in the day or month, or a partial date that agrees as far as it
+# goes is no difference of year; the address must be one home, not a similar
+# string.
+SIBLING_GUARD = (
+    "possible siblings: same surname and address, forename and birth year both differ"
+)
 
 
-def guard_sql(twin_guard: bool = True) -> str:
+@dataclass(frozen=True)
+class Guards:
+    """Which safeguarding rules hold pairs back.
+
+    Casework always has every one (``ALL_GUARDS``); switching one off is for
+    measuring what it costs on a benchmark, never a product setting. An analyst's
+    decision and the unidentified-person rule are not guards of this kind and
+    always hold.
+    """
+
+    twins: bool = True
+    siblings: bool = True
+    birth_dates: bool = True
+
+
+ALL_GUARDS = Guards()
+NO_GUARDS = Guards(twins=False, siblings=False, birth_dates=False)
+
+_NHS_DISAGREES = f"p.gamma_nhs_number NOT IN ({NHS_EXACT}, {NHS_ONE_ERROR})"
+
+
+def _levels(values: tuple[int, ...]) -> str:
+    return ", ".join(map(str, values))
+
+
+def guard_sql(guards: Guards = ALL_GUARDS) -> str:
     """The guards as a SQL CASE over ``link_pairs p`` and ``current_link_decisions d``."""
-    twins = (
-        f"""
+    rules = []
+    if guards.twins:
+        rules.append(
+            f"""
     WHEN p.gamma_forenames = {FORENAMES_ELSE}
          AND coalesce(p.gamma_surname, -1) >= {SURNAME_SAME_MIN}
          AND p.gamma_date_of_birth = {DOB_EXACT}
-         AND coalesce(p.gamma_place, -1) IN (-1, {", ".join(map(str, PLACE_SAME_ADDRESS))})
-         AND p.gamma_nhs_number NOT IN ({NHS_EXACT}, {NHS_ONE_ERROR})
+         AND coalesce(p.gamma_place, -1) IN (-1, {_levels(PLACE_SAME_ADDRESS)})
+         AND {_NHS_DISAGREES}
         THEN '{TWIN_GUARD}'"""
-        if twin_guard
-        else ""
-    )
+        )
+    if guards.birth_dates:
+        rules.append(
+            f"""
+    WHEN p.gamma_date_of_birth = {DOB_ELSE}
+         AND coalesce(abs(p.dob_y_l - p.dob_y_r), {GENERATION_YEARS}) >= {GENERATION_YEARS}
+         AND {_NHS_DISAGREES}
+        THEN '{BIRTH_DATE_GUARD}'"""
+        )
+    if guards.siblings:
+        rules.append(
+            f"""
+    WHEN p.gamma_forenames IN ({_levels(FORENAMES_DISCREPANT)})
+         AND coalesce(p.gamma_surname, -1) >= {SURNAME_SAME_MIN}
+         AND p.gamma_date_of_birth IN ({_levels(DOB_YEARS_DIFFER)})
+         AND p.gamma_place IN ({_levels(PLACE_SAME_ADDRESS)})
+         AND {_NHS_DISAGREES}
+        THEN '{SIBLING_GUARD}'"""
+        )
     return f"""
 CASE
     WHEN d.decision = 'reject' THEN 'rejected by analyst'
     WHEN d.decision = 'accept' THEN NULL
     WHEN (p.is_unknown_l OR p.is_unknown_r) AND p.gamma_nhs_number <> {NHS_EXACT}
-        THEN 'unidentified person'{twins}
-    WHEN p.gamma_date_of_birth = {DOB_ELSE}
-         AND coalesce(abs(p.dob_y_l - p.dob_y_r), {GENERATION_YEARS}) >= {GENERATION_YEARS}
-         AND p.gamma_nhs_number NOT IN ({NHS_EXACT}, {NHS_ONE_ERROR})
-        THEN 'dates of birth differ'
+        THEN 'unidentified person'{"".join(rules)}
 END
 """
 
@@ -147,13 +210,13 @@ def mark_links(
     con: duckdb.DuckDBPyConnection,
     threshold: float,
     *,
-    twin_guard: bool = True,
+    guards: Guards = ALL_GUARDS,
     only: str | None = None,
 ) -> None:
     """Set ``linked`` and ``refused_because`` on ``link_pairs`` from guards and decisions.
 
-    ``twin_guard`` off is for measuring what the guard costs (benchmarks), not
-    for casework. ``only`` (a condition on ``p``) limits the pairs marked: an
+    ``guards`` other than ``ALL_GUARDS`` is for measuring what a guard costs
+    (benchmarks), not for casework. ``only`` (a condition on ``p``) limits the pairs marked: an
     incremental run marks the pairs it clusters again, and leaves the others
     as the clustering that followed them left them.
     """
@@ -166,7 +229,7 @@ def mark_links(
             refused_because = g.refused,
             linked = g.refused IS NULL AND (p.evidence >= ? OR g.decision = 'accept')
         FROM (
-            SELECT p.record_key_l, p.record_key_r, d.decision, {guard_sql(twin_guard)} AS refused
+            SELECT p.record_key_l, p.record_key_r, d.decision, {guard_sql(guards)} AS refused
             FROM link_pairs p LEFT JOIN current_link_decisions d
               ON d.record_key_l = p.record_key_l AND d.record_key_r = p.record_key_r
         ) AS g

@@ -78,7 +78,7 @@ def run(
     backend: str = "duckdb",
     verbose: bool = False,
     persons: str = "current_persons",
-    twin_guard: bool = True,
+    guards: clusters.Guards = clusters.ALL_GUARDS,
 ) -> LinkSummary:
     """Resolve every current person record into entities and record the run.
 
@@ -125,7 +125,7 @@ def run(
         trained_json = _score(con, run_id, low, model_json, training, backend, verbose, chosen)
     else:
         _empty_pairs(con, run_id)
-    clusters.mark_links(con, threshold, twin_guard=twin_guard)
+    clusters.mark_links(con, threshold, guards=guards)
     arrived = _arrived(con)
     n_entities = clusters.cluster(con, run_id)
     n_pairs, n_links, n_review = con.execute(
