@@ -314,6 +314,13 @@ def build(con: duckdb.DuckDBPyConnection, n_people: int = 600, seed: int = 7) ->
         emit("csc", "IMRAN", forenames="imarn", date_of_birth="1990-03-12", **imran),
         emit("edu", "IMRAN", forenames="imran", date_of_birth="1991-03-12", **imran),
     ]
+    # A boy whose age social care estimated (a year of birth only): a forename
+    # typing error and a year one out are an estimate's, not a brother's.
+    tomasz = {"surname": "nowak", "sex": "male", "postcode": "LS11 6AB"}
+    fx.named["estimated"] = [
+        emit("pol", "TOMASZ", forenames="tomasz", date_of_birth="2009-05-14", **tomasz),
+        emit("csc", "TOMASZ", forenames="tomas", date_of_birth="2008", **tomasz),
+    ]
     df = pd.DataFrame(rows)
     for col in ("aliases", "phones", "emails", "nationality"):
         if col not in df:

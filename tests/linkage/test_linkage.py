@@ -447,6 +447,14 @@ def test_one_discrepancy_at_one_address_still_links(
     assert len({entity_of(linked_con, k) for k in (police, typo, year)}) == 1
 
 
+def test_an_estimated_year_of_birth_is_no_sibling(
+    linked: Linked, linked_con: duckdb.DuckDBPyConnection
+) -> None:
+    police, estimated = linked.fixture.named["estimated"]
+    refused, is_linked, _ = _pair(linked_con, police, estimated)
+    assert refused is None and is_linked
+
+
 def test_the_sibling_rule_is_a_guard_a_benchmark_can_switch_off(
     linked: Linked, tmp_path: Path
 ) -> None:

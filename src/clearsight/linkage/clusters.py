@@ -77,9 +77,10 @@ BIRTH_DATE_GUARD = "dates of birth differ"
 # witness's. The rule is narrow: one discrepancy alone (a forename typing error
 # with the same birth date, or a birth year keyed wrongly with the same
 # forename) links as the model weighs it; a transposed day and month, a date one
-# character out in the day or month, or a partial date that agrees as far as it
-# goes is no difference of year; the address must be one home, not a similar
-# string.
+# character out in the day or month is no difference of year; both birth dates
+# must be full: a partial date (a year, a year and month, a 1 January
+# placeholder) is an estimate or an unknown day, which one person's records
+# carry as often as siblings'; the address must be one home, not a similar string.
 SIBLING_GUARD = (
     "possible siblings: same surname and address, forename and birth year both differ"
 )
@@ -99,6 +100,14 @@ class Guards:
     siblings: bool = True
     birth_dates: bool = True
 
+
+# Columns of ``link_pairs`` the guards read beside the levels.
+GUARD_COLUMNS = {
+    "dob_y_l": "INTEGER",
+    "dob_y_r": "INTEGER",
+    "dob_full_l": "BOOLEAN",
+    "dob_full_r": "BOOLEAN",
+}
 
 ALL_GUARDS = Guards()
 NO_GUARDS = Guards(twins=False, siblings=False, birth_dates=False)
@@ -137,6 +146,7 @@ def guard_sql(guards: Guards = ALL_GUARDS) -> str:
     WHEN p.gamma_forenames IN ({_levels(FORENAMES_DISCREPANT)})
          AND coalesce(p.gamma_surname, -1) >= {SURNAME_SAME_MIN}
          AND p.gamma_date_of_birth IN ({_levels(DOB_YEARS_DIFFER)})
+         AND coalesce(p.dob_full_l AND p.dob_full_r, false)
          AND p.gamma_place IN ({_levels(PLACE_SAME_ADDRESS)})
          AND {_NHS_DISAGREES}
         THEN '{SIBLING_GUARD}'"""
@@ -220,9 +230,10 @@ def mark_links(
     incremental run marks the pairs it clusters again, and leaves the others
     as the clustering that followed them left them.
     """
-    # Birth years beside the levels (stores linked before they were kept lack them).
-    for column in ("dob_y_l", "dob_y_r"):
-        con.execute(f"ALTER TABLE link_pairs ADD COLUMN IF NOT EXISTS {column} INTEGER")
+    # Birth years and full dates beside the levels (stores linked before they
+    # were kept lack them).
+    for column, kind in GUARD_COLUMNS.items():
+        con.execute(f"ALTER TABLE link_pairs ADD COLUMN IF NOT EXISTS {column} {kind}")
     con.execute(
         f"""
         UPDATE link_pairs AS p SET

@@ -243,8 +243,8 @@ def _score_new(
         prior = model.prior_weight(trained)
         predictions = linker.inference.predict(threshold_match_weight=low + prior)
         backend.materialise(predictions, "_link_predictions")
-        for column in ("dob_y_l", "dob_y_r"):
-            con.execute(f"ALTER TABLE link_pairs ADD COLUMN IF NOT EXISTS {column} INTEGER")
+        for column, kind in clusters.GUARD_COLUMNS.items():
+            con.execute(f"ALTER TABLE link_pairs ADD COLUMN IF NOT EXISTS {column} {kind}")
         con.execute(
             f"""
             DELETE FROM link_pairs WHERE record_key_l IN (SELECT record_key FROM {NEW_TABLE})

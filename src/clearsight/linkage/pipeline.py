@@ -258,6 +258,13 @@ def pairs_select(con: duckdb.DuckDBPyConnection, run_id: int, prior: float) -> s
     kept = [c for c in columns if c.startswith(("gamma_", "mw_", "bf_", "tf_"))]
     # Birth years, for the generation test of the birth-date guard.
     kept += [c if c in columns else f"NULL::INTEGER AS {c}" for c in ("dob_y_l", "dob_y_r")]
+    # Whether each birth date is full, for the sibling guard (a partial date is an estimate).
+    kept += [
+        f"dob_{side} IS NOT NULL AS dob_full_{side}"
+        if f"dob_{side}" in columns
+        else f"NULL::BOOLEAN AS dob_full_{side}"
+        for side in ("l", "r")
+    ]
     # A field the model does not compare (not recorded) is at its null level in
     # every pair: neutral, never evidence for or against, as the guards read it.
     kept += [
@@ -290,6 +297,7 @@ def _empty_pairs(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
                0.0::DOUBLE AS evidence,
                {", ".join(f"-1 AS gamma_{name}" for name in COMPARISON_NAMES)},
                NULL::INTEGER AS dob_y_l, NULL::INTEGER AS dob_y_r,
+               NULL::BOOLEAN AS dob_full_l, NULL::BOOLEAN AS dob_full_r,
                NULL::VARCHAR AS refused_because, false AS linked
         WHERE false
         """
