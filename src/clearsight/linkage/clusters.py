@@ -81,9 +81,7 @@ BIRTH_DATE_GUARD = "dates of birth differ"
 # must be full: a partial date (a year, a year and month, a 1 January
 # placeholder) is an estimate or an unknown day, which one person's records
 # carry as often as siblings'; the address must be one home, not a similar string.
-SIBLING_GUARD = (
-    "possible siblings: same surname and address, forename and birth year both differ"
-)
+SIBLING_GUARD = "possible siblings: same surname and address, forename and birth year both differ"
 
 
 @dataclass(frozen=True)
