@@ -24,7 +24,7 @@ entities``, each a child process. The peers read the same data:
   information Clearsight gets.
 
 ``--guards`` other than ``on`` measures what the safeguarding guards cost
-(``clusters.Guards``): ``no-twin`` without the twin guard, ``none`` without
+(``guards.Guards``): ``no-twin`` without the twin guard, ``none`` without
 the twin, sibling and birth-date guards (the model's own score at the
 threshold, with clustering's consistency rules). Casework always has every
 guard; these are measurements, never settings.
@@ -186,7 +186,7 @@ GUARD_MODES = ("on", "no-twin", "none")
 
 
 def _guards(mode: str) -> Any:
-    from clearsight.linkage.clusters import ALL_GUARDS, NO_GUARDS, Guards
+    from clearsight.linkage.guards import ALL_GUARDS, NO_GUARDS, Guards
 
     return {"on": ALL_GUARDS, "no-twin": Guards(twins=False), "none": NO_GUARDS}[mode]
 

@@ -20,7 +20,7 @@ from clearsight.linkage import (
     review_list,
     run,
 )
-from clearsight.linkage.clusters import (
+from clearsight.linkage.guards import (
     BIRTH_DATE_GUARD,
     NO_GUARDS,
     SIBLING_GUARD,

@@ -31,8 +31,9 @@ from typing import Any
 
 import duckdb
 
-from clearsight.linkage import clusters, features, model, tables
+from clearsight.linkage import features, model, tables
 from clearsight.linkage.errors import LinkageError
+from clearsight.linkage.guards import guard_sql
 
 LABELS_VIEW = "link_labels"
 # Splink's labels table: the unique id of each side and a clerical match score
@@ -190,7 +191,7 @@ def _as_linked(
     its evidence fell below the review band) is one Clearsight would not link.
     """
     # The guards without the decisions: an empty decision table in their place.
-    rules = clusters.guard_sql().replace("d.decision", "NULL::VARCHAR")
+    rules = guard_sql().replace("d.decision", "NULL::VARCHAR")
     rows = con.execute(
         f"""
         WITH verdicts AS (

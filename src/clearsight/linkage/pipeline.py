@@ -17,6 +17,7 @@ from clearsight.alerts.tables import ensure_alert_tables
 from clearsight.linkage import clusters, design, explain, features, model, review, tables
 from clearsight.linkage.backend import LinkageBackend, backend_for
 from clearsight.linkage.comparisons import COMPARISON_NAMES
+from clearsight.linkage.guards import ALL_GUARDS, Guards, mark_links
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def run(
     backend: str = "duckdb",
     verbose: bool = False,
     persons: str = "current_persons",
-    guards: clusters.Guards = clusters.ALL_GUARDS,
+    guards: Guards = ALL_GUARDS,
 ) -> LinkSummary:
     """Resolve every current person record into entities and record the run.
 
@@ -125,7 +126,7 @@ def run(
         trained_json = _score(con, run_id, low, model_json, training, backend, verbose, chosen)
     else:
         _empty_pairs(con, run_id)
-    clusters.mark_links(con, threshold, guards=guards)
+    mark_links(con, threshold, guards=guards)
     arrived = _arrived(con)
     n_entities = clusters.cluster(con, run_id)
     n_pairs, n_links, n_review = con.execute(
