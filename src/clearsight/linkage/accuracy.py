@@ -33,7 +33,7 @@ import duckdb
 
 from clearsight.linkage import features, model, tables
 from clearsight.linkage.errors import LinkageError
-from clearsight.linkage.guards import guard_sql
+from clearsight.linkage.guards import guard_sql, pairs_for_guards
 
 LABELS_VIEW = "link_labels"
 # Splink's labels table: the unique id of each side and a clerical match score
@@ -197,7 +197,7 @@ def _as_linked(
         WITH verdicts AS (
             SELECT p.record_key_l, p.record_key_r,
                    p.evidence >= ? AND ({rules}) IS NULL AS links
-            FROM link_pairs p JOIN {LABELS_VIEW} USING (record_key_l, record_key_r)
+            FROM {pairs_for_guards(con)} p JOIN {LABELS_VIEW} USING (record_key_l, record_key_r)
         )
         SELECT l.source_l, l.source_r,
                count(*) FILTER (WHERE coalesce(v.links, false) AND l.clerical_match_score = 1),

@@ -93,6 +93,19 @@ GUARD_COLUMNS = {
     "dob_full_r": "BOOLEAN",
 }
 
+def pairs_for_guards(con: duckdb.DuckDBPyConnection) -> str:
+    """``link_pairs`` as the guards read it, for a reader that may not alter the store.
+
+    A store linked by an earlier version lacks some ``GUARD_COLUMNS``: they read
+    as NULL (the rule that needs them does not hold the pair back).
+    """
+    present = {
+        str(r[0]) for r in con.execute("SELECT column_name FROM (DESCRIBE link_pairs)").fetchall()
+    }
+    missing = [f"NULL::{kind} AS {c}" for c, kind in GUARD_COLUMNS.items() if c not in present]
+    return f"(SELECT *, {', '.join(missing)} FROM link_pairs)" if missing else "link_pairs"
+
+
 ALL_GUARDS = Guards()
 NO_GUARDS = Guards(twins=False, siblings=False, birth_dates=False)
 
