@@ -93,6 +93,7 @@ GUARD_COLUMNS = {
     "dob_full_r": "BOOLEAN",
 }
 
+
 def pairs_for_guards(con: duckdb.DuckDBPyConnection) -> str:
     """``link_pairs`` as the guards read it, for a reader that may not alter the store.
 
