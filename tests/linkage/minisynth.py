@@ -300,6 +300,27 @@ def build(con: duckdb.DuckDBPyConnection, n_people: int = 600, seed: int = 7) ->
             **dict(offender, postcode="BD8 7PX"),
         ),
     ]
+    # Brothers at one address, names a letter apart, birth years a character apart
+    # (scenario twins-brothers-02); beside them one man recorded with a single
+    # discrepancy each time: a forename typing error, then a birth year keyed wrongly.
+    home = {"surname": "hussain", "sex": "male", "postcode": "LS8 5DF"}
+    fx.named["brothers"] = [
+        emit("pol", "ADEEL", forenames="adeel", date_of_birth="1995-06-01", **home),
+        emit("csc", "AQEEL", forenames="aqeel", date_of_birth="1997-06-01", **home),
+    ]
+    imran = {"surname": "qureshi", "sex": "male", "postcode": "BD9 4RT"}
+    fx.named["one_discrepancy"] = [
+        emit("pol", "IMRAN", forenames="imran", date_of_birth="1990-03-12", **imran),
+        emit("csc", "IMRAN", forenames="imarn", date_of_birth="1990-03-12", **imran),
+        emit("edu", "IMRAN", forenames="imran", date_of_birth="1991-03-12", **imran),
+    ]
+    # A boy whose age social care estimated (a year of birth only): a forename
+    # typing error and a year one out are an estimate's, not a brother's.
+    tomasz = {"surname": "nowak", "sex": "male", "postcode": "LS11 6AB"}
+    fx.named["estimated"] = [
+        emit("pol", "TOMASZ", forenames="tomasz", date_of_birth="2009-05-14", **tomasz),
+        emit("csc", "TOMASZ", forenames="tomas", date_of_birth="2008", **tomasz),
+    ]
     df = pd.DataFrame(rows)
     for col in ("aliases", "phones", "emails", "nationality"):
         if col not in df:

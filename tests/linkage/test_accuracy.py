@@ -315,3 +315,28 @@ def test_review_with_a_sample_lists_both_in_json(linked: Linked, tmp_path: Path)
     result = runner.invoke(link_app, ["review", "--sample", "0", "--db", str(db)])
     assert result.exit_code == 2
     assert "at least one pair" in result.output
+
+
+def test_accuracy_reads_a_store_linked_before_the_sibling_rule_read_only(
+    linked: Linked, tmp_path: Path
+) -> None:
+    db = tmp_path / "older.duckdb"
+    shutil.copy(linked.path, db)
+    con = connect(db)
+    (left, right), *_ = con.execute(
+        "SELECT record_key_l, record_key_r FROM link_pairs "
+        "WHERE linked AND source_id_l <> source_id_r ORDER BY evidence DESC LIMIT 1"
+    ).fetchall()
+    decide(con, left, right, accept=True, reason="same child", by="t")
+    before = accuracy(con)
+    assert before
+    # An earlier version kept no full-date flags beside the levels.
+    con.execute("ALTER TABLE link_pairs DROP COLUMN dob_full_l")
+    con.execute("ALTER TABLE link_pairs DROP COLUMN dob_full_r")
+    con.close()
+    result = runner.invoke(link_app, ["accuracy", "--db", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    after = json.loads(result.stdout)
+    assert [(r["source_l"], r["source_r"], r["linked_accepted"]) for r in after] == [
+        (r.source_l, r.source_r, r.linked_accepted) for r in before
+    ]

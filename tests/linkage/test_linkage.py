@@ -19,7 +19,12 @@ from clearsight.linkage import (
     review_list,
     run,
 )
-from clearsight.linkage.clusters import TWIN_GUARD
+from clearsight.linkage.guards import (
+    BIRTH_DATE_GUARD,
+    NO_GUARDS,
+    SIBLING_GUARD,
+    TWIN_GUARD,
+)
 from clearsight.store import connect
 from tests.linkage.conftest import Linked, copy_of, entity_of, partition, same_entity_pairs
 
@@ -390,3 +395,72 @@ def test_pairs_a_guard_holds_back_go_to_review_with_the_reason(
     assert held <= set(queue)
     assert all(queue[k].refused_because == TWIN_GUARD and not queue[k].linked for k in held)
     assert linked.summary.n_review >= len(held)
+
+
+def _pair(
+    con: duckdb.DuckDBPyConnection, a: tuple[str, str], b: tuple[str, str]
+) -> tuple[str | None, bool, float]:
+    """(refused_because, linked, evidence) of the scored pair of two records."""
+    keys = sorted(f"{s}:{p}" for s, p in (a, b))
+    rows = con.execute(
+        "SELECT refused_because, linked, evidence FROM link_pairs "
+        "WHERE record_key_l = ? AND record_key_r = ?",
+        keys,
+    ).fetchall()
+    assert rows, f"pair {keys} was never scored"
+    return rows[0][0], bool(rows[0][1]), float(rows[0][2])
+
+
+def test_brothers_at_one_address_are_held_back_to_review_as_possible_siblings(
+    linked: Linked, linked_con: duckdb.DuckDBPyConnection
+) -> None:
+    adeel, aqeel = linked.fixture.named["brothers"]
+    assert entity_of(linked_con, adeel) != entity_of(linked_con, aqeel)
+    refused, is_linked, evidence = _pair(linked_con, adeel, aqeel)
+    threshold = linked_con.execute(
+        "SELECT threshold FROM link_runs ORDER BY run_id DESC LIMIT 1"
+    ).fetchall()[0][0]
+    # The model alone would link them: it is the rule that holds them back.
+    assert evidence >= threshold
+    assert refused == SIBLING_GUARD and not is_linked
+    queue = {(p.record_key_l, p.record_key_r): p for p in review_list(linked_con, 100_000)}
+    key = tuple(sorted(f"{s}:{p}" for s, p in (adeel, aqeel)))
+    assert queue[key].refused_because == SIBLING_GUARD
+
+
+def test_one_discrepancy_at_one_address_still_links(
+    linked: Linked, linked_con: duckdb.DuckDBPyConnection
+) -> None:
+    police, typo, year = linked.fixture.named["one_discrepancy"]
+    # A forename typing error with the same birth date; a birth year keyed
+    # wrongly with the same forename: each one person's record.
+    for other in (typo, year):
+        refused, is_linked, _ = _pair(linked_con, police, other)
+        assert refused is None and is_linked, other
+    assert len({entity_of(linked_con, k) for k in (police, typo, year)}) == 1
+
+
+def test_an_estimated_year_of_birth_is_no_sibling(
+    linked: Linked, linked_con: duckdb.DuckDBPyConnection
+) -> None:
+    police, estimated = linked.fixture.named["estimated"]
+    refused, is_linked, _ = _pair(linked_con, police, estimated)
+    assert refused is None and is_linked
+
+
+def test_the_sibling_rule_is_a_guard_a_benchmark_can_switch_off(
+    linked: Linked, tmp_path: Path
+) -> None:
+    con = _copy(linked, tmp_path)
+    run(con, model_json=linked.model_json, guards=NO_GUARDS)
+    adeel, aqeel = linked.fixture.named["brothers"]
+    refused, is_linked, _ = _pair(con, adeel, aqeel)
+    assert refused is None and is_linked
+    assert (
+        con.execute(
+            "SELECT count(*) FROM link_pairs WHERE refused_because IN (?, ?, ?)",
+            [SIBLING_GUARD, TWIN_GUARD, BIRTH_DATE_GUARD],
+        ).fetchall()[0][0]
+        == 0
+    )
+    con.close()

@@ -31,8 +31,9 @@ from typing import Any
 
 import duckdb
 
-from clearsight.linkage import clusters, features, model, tables
+from clearsight.linkage import features, model, tables
 from clearsight.linkage.errors import LinkageError
+from clearsight.linkage.guards import guard_sql, pairs_for_guards
 
 LABELS_VIEW = "link_labels"
 # Splink's labels table: the unique id of each side and a clerical match score
@@ -190,13 +191,13 @@ def _as_linked(
     its evidence fell below the review band) is one Clearsight would not link.
     """
     # The guards without the decisions: an empty decision table in their place.
-    rules = clusters.guard_sql().replace("d.decision", "NULL::VARCHAR")
+    rules = guard_sql().replace("d.decision", "NULL::VARCHAR")
     rows = con.execute(
         f"""
         WITH verdicts AS (
             SELECT p.record_key_l, p.record_key_r,
                    p.evidence >= ? AND ({rules}) IS NULL AS links
-            FROM link_pairs p JOIN {LABELS_VIEW} USING (record_key_l, record_key_r)
+            FROM {pairs_for_guards(con)} p JOIN {LABELS_VIEW} USING (record_key_l, record_key_r)
         )
         SELECT l.source_l, l.source_r,
                count(*) FILTER (WHERE coalesce(v.links, false) AND l.clerical_match_score = 1),

@@ -1,4 +1,6 @@
-"""Entities from scored pairs: guards, analyst decisions, clustering, stable ids.
+"""Entities from scored pairs: analyst decisions, clustering, stable ids.
+
+The guards that hold pairs back before clustering are ``guards.py``.
 
 Clustering is single-linkage over the links that pass, processed strongest
 first, refusing any merge that would put an analyst's cannot-link pair in one
@@ -17,78 +19,17 @@ import pyarrow as pa
 
 from clearsight.linkage.identity import FRESH_ID_SQL, assign_ids
 from clearsight.linkage.model import (
-    DOB_ELSE,
-    DOB_EXACT,
     DOB_PARTIAL_MAX,
     DOB_WITHIN_YEAR,
     DOB_YEAR,
     DOB_YEAR_MONTH,
-    FORENAMES_ELSE,
     NHS_EXACT,
     NHS_ONE_ERROR,
     PLACE_ELSE,
-    PLACE_SAME_ADDRESS,
-    SURNAME_SAME_MIN,
 )
 from clearsight.partition import DisjointSets
 
 T = TypeVar("T")
-
-# Why a pair scored above the threshold is still not linked. The model can
-# add up agreeing surname, birth date and address to a high weight for twins;
-# these rules say what no weight may override. A pair a rule holds back is not
-# dropped: it keeps its reason in ``link_pairs.refused_because`` and goes to the
-# review queue (``review.review_list``), where an analyst's accept links it.
-#
-# The twin and sibling guard is narrow: the same surname (or a keyed error of
-# it), the same full birth date, the same address or postcode (or none to
-# compare) and forenames that agree at no level. Twins and siblings share all
-# of that, and merging two children is the worse harm in safeguarding: their
-# records of abuse and risk would be read as one child's. Only an identifier
-# twins do not share lifts it: the NHS number, exactly or within one keyed
-# error. A different forename outside that pattern (an address or birth date
-# that differs too) is weighed by the model like any other disagreement.
-#
-# "dates of birth differ" holds back birth dates that agree at no level (not
-# within a year, not transposed, not one character apart) and whose years are a
-# generation apart, unless the NHS numbers agree: a parent and a child of the
-# same name at one address otherwise link on name and address. A parent is at
-# least ``GENERATION_YEARS`` older than their child (the youngest mothers in the
-# birth statistics of England and Wales are 12 or 13); two records of one name a
-# few years apart are a recording error or an estimated age, which the model
-# weighs (the birth date's "else" level counts against them).
-GENERATION_YEARS = 12
-TWIN_GUARD = "twins or siblings: same surname, birth date and address, forenames differ"
-
-
-def guard_sql(twin_guard: bool = True) -> str:
-    """The guards as a SQL CASE over ``link_pairs p`` and ``current_link_decisions d``."""
-    twins = (
-        f"""
-    WHEN p.gamma_forenames = {FORENAMES_ELSE}
-         AND coalesce(p.gamma_surname, -1) >= {SURNAME_SAME_MIN}
-         AND p.gamma_date_of_birth = {DOB_EXACT}
-         AND coalesce(p.gamma_place, -1) IN (-1, {", ".join(map(str, PLACE_SAME_ADDRESS))})
-         AND p.gamma_nhs_number NOT IN ({NHS_EXACT}, {NHS_ONE_ERROR})
-        THEN '{TWIN_GUARD}'"""
-        if twin_guard
-        else ""
-    )
-    return f"""
-CASE
-    WHEN d.decision = 'reject' THEN 'rejected by analyst'
-    WHEN d.decision = 'accept' THEN NULL
-    WHEN (p.is_unknown_l OR p.is_unknown_r) AND p.gamma_nhs_number <> {NHS_EXACT}
-        THEN 'unidentified person'{twins}
-    WHEN p.gamma_date_of_birth = {DOB_ELSE}
-         AND coalesce(abs(p.dob_y_l - p.dob_y_r), {GENERATION_YEARS}) >= {GENERATION_YEARS}
-         AND p.gamma_nhs_number NOT IN ({NHS_EXACT}, {NHS_ONE_ERROR})
-        THEN 'dates of birth differ'
-END
-"""
-
-
-GUARD_SQL = guard_sql()
 
 
 # A link that rests on the name: the birth dates agree on the year (and month) at
@@ -141,40 +82,6 @@ def _years_close(a: int, b: int) -> bool:
         return True
     sa, sb = f"{a:04d}", f"{b:04d}"
     return sum(x != y for x, y in zip(sa, sb, strict=True)) == 1
-
-
-def mark_links(
-    con: duckdb.DuckDBPyConnection,
-    threshold: float,
-    *,
-    twin_guard: bool = True,
-    only: str | None = None,
-) -> None:
-    """Set ``linked`` and ``refused_because`` on ``link_pairs`` from guards and decisions.
-
-    ``twin_guard`` off is for measuring what the guard costs (benchmarks), not
-    for casework. ``only`` (a condition on ``p``) limits the pairs marked: an
-    incremental run marks the pairs it clusters again, and leaves the others
-    as the clustering that followed them left them.
-    """
-    # Birth years beside the levels (stores linked before they were kept lack them).
-    for column in ("dob_y_l", "dob_y_r"):
-        con.execute(f"ALTER TABLE link_pairs ADD COLUMN IF NOT EXISTS {column} INTEGER")
-    con.execute(
-        f"""
-        UPDATE link_pairs AS p SET
-            refused_because = g.refused,
-            linked = g.refused IS NULL AND (p.evidence >= ? OR g.decision = 'accept')
-        FROM (
-            SELECT p.record_key_l, p.record_key_r, d.decision, {guard_sql(twin_guard)} AS refused
-            FROM link_pairs p LEFT JOIN current_link_decisions d
-              ON d.record_key_l = p.record_key_l AND d.record_key_r = p.record_key_r
-        ) AS g
-        WHERE g.record_key_l = p.record_key_l AND g.record_key_r = p.record_key_r
-          AND ({only or "true"})
-        """,
-        [threshold],
-    )
 
 
 def cluster(con: duckdb.DuckDBPyConnection, run_id: int, scope: str | None = None) -> int:

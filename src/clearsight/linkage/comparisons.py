@@ -1,7 +1,7 @@
 """The model's comparisons: what two person records are compared on, level by level.
 
 Levels run strongest first; Splink numbers them from the else level up, and the
-guards in ``clusters.py`` read some of those numbers (``model.py``). Protected
+guards in ``guards.py`` read some of those numbers (``model.py``). Protected
 characteristics are not compared beyond recorded sex, an identity field.
 """
 

@@ -33,6 +33,7 @@ from clearsight.linkage import clusters, features, model, tables
 from clearsight.linkage.backend import DuckDBBackend, backend_for
 from clearsight.linkage.errors import LinkageError
 from clearsight.linkage.explain import level_labels
+from clearsight.linkage.guards import GUARD_COLUMNS, mark_links
 from clearsight.linkage.pipeline import LinkSummary, _now, pairs_select
 
 NEW_TABLE = "_link_new_records"
@@ -107,9 +108,9 @@ def link_new(
         f"p.record_key_l IN (SELECT record_key FROM {NEW_TABLE}) "
         f"OR p.record_key_r IN (SELECT record_key FROM {NEW_TABLE})"
     )
-    clusters.mark_links(con, threshold, only=touches_new)
+    mark_links(con, threshold, only=touches_new)
     _scope(con)
-    clusters.mark_links(
+    mark_links(
         con,
         threshold,
         only=f"p.record_key_l IN (SELECT record_key FROM {SCOPE_TABLE}) "
@@ -243,8 +244,8 @@ def _score_new(
         prior = model.prior_weight(trained)
         predictions = linker.inference.predict(threshold_match_weight=low + prior)
         backend.materialise(predictions, "_link_predictions")
-        for column in ("dob_y_l", "dob_y_r"):
-            con.execute(f"ALTER TABLE link_pairs ADD COLUMN IF NOT EXISTS {column} INTEGER")
+        for column, kind in GUARD_COLUMNS.items():
+            con.execute(f"ALTER TABLE link_pairs ADD COLUMN IF NOT EXISTS {column} {kind}")
         con.execute(
             f"""
             DELETE FROM link_pairs WHERE record_key_l IN (SELECT record_key FROM {NEW_TABLE})

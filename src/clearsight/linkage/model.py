@@ -23,13 +23,23 @@ from clearsight.linkage.features import RECORD_KEY
 RETAINED_COLUMNS = ["source_id", "is_unknown"]
 
 
-# Comparison levels the guards in ``clusters.py`` read (Splink numbers levels
+# Comparison levels the guards in ``guards.py`` read (Splink numbers levels
 # from the else level up: 0 is "else", -1 is null).
 FORENAMES_ELSE = 0
+# Forename levels that are a discrepancy, not a recorded form of the same name:
+# a typing error of a variant, one keystroke, Jaro-Winkler >= 0.8 or >= 0.92, and
+# "else". Exact, a nickname or variant, names swapped, an initial and an alias are
+# what agencies record for one person (``guards.SIBLING_GUARD`` reads these).
+FORENAMES_DISCREPANT = (0, 1, 2, 3, 6)
 NHS_EXACT = 2
 NHS_ONE_ERROR = 1
 DOB_ELSE = 0
 DOB_EXACT = 8
+# Birth-date levels whose years differ (between two full dates or partial ones):
+# one character in the year, day and month agree with the year one out, within a
+# year, "else". A partial date that agrees as far as it goes (year, or year and
+# month) is not among them, nor a full date one character out in the day or month.
+DOB_YEARS_DIFFER = (0, 1, 4, 6)
 # Surname levels at or above this are one surname, or a keyed error of it:
 # exact, Jaro-Winkler >= 0.92, the same phonetic code.
 SURNAME_SAME_MIN = 3

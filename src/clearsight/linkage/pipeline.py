@@ -17,6 +17,7 @@ from clearsight.alerts.tables import ensure_alert_tables
 from clearsight.linkage import clusters, design, explain, features, model, review, tables
 from clearsight.linkage.backend import LinkageBackend, backend_for
 from clearsight.linkage.comparisons import COMPARISON_NAMES
+from clearsight.linkage.guards import ALL_GUARDS, Guards, mark_links
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def run(
     backend: str = "duckdb",
     verbose: bool = False,
     persons: str = "current_persons",
-    twin_guard: bool = True,
+    guards: Guards = ALL_GUARDS,
 ) -> LinkSummary:
     """Resolve every current person record into entities and record the run.
 
@@ -125,7 +126,7 @@ def run(
         trained_json = _score(con, run_id, low, model_json, training, backend, verbose, chosen)
     else:
         _empty_pairs(con, run_id)
-    clusters.mark_links(con, threshold, twin_guard=twin_guard)
+    mark_links(con, threshold, guards=guards)
     arrived = _arrived(con)
     n_entities = clusters.cluster(con, run_id)
     n_pairs, n_links, n_review = con.execute(
@@ -258,6 +259,13 @@ def pairs_select(con: duckdb.DuckDBPyConnection, run_id: int, prior: float) -> s
     kept = [c for c in columns if c.startswith(("gamma_", "mw_", "bf_", "tf_"))]
     # Birth years, for the generation test of the birth-date guard.
     kept += [c if c in columns else f"NULL::INTEGER AS {c}" for c in ("dob_y_l", "dob_y_r")]
+    # Whether each birth date is full, for the sibling guard (a partial date is an estimate).
+    kept += [
+        f"dob_{side} IS NOT NULL AS dob_full_{side}"
+        if f"dob_{side}" in columns
+        else f"NULL::BOOLEAN AS dob_full_{side}"
+        for side in ("l", "r")
+    ]
     # A field the model does not compare (not recorded) is at its null level in
     # every pair: neutral, never evidence for or against, as the guards read it.
     kept += [
@@ -290,6 +298,7 @@ def _empty_pairs(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
                0.0::DOUBLE AS evidence,
                {", ".join(f"-1 AS gamma_{name}" for name in COMPARISON_NAMES)},
                NULL::INTEGER AS dob_y_l, NULL::INTEGER AS dob_y_r,
+               NULL::BOOLEAN AS dob_full_l, NULL::BOOLEAN AS dob_full_r,
                NULL::VARCHAR AS refused_because, false AS linked
         WHERE false
         """
