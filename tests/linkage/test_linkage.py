@@ -451,7 +451,7 @@ def test_an_estimated_year_of_birth_is_no_sibling(
 def test_the_sibling_rule_is_a_guard_a_benchmark_can_switch_off(
     linked: Linked, tmp_path: Path
 ) -> None:
-    con = _copy(linked, tmp_path)
+    con = copy_of(linked, tmp_path)
     run(con, model_json=linked.model_json, guards=NO_GUARDS)
     adeel, aqeel = linked.fixture.named["brothers"]
     refused, is_linked, _ = _pair(con, adeel, aqeel)
