@@ -216,8 +216,7 @@ def test_the_associates_in_a_partners_record_of_a_police_incident_are_on_its_sid
     involved = {str(e) for (e,) in con.execute("SELECT entity_id FROM graph_involved").fetchall()}
     assert "leeds-csc/M" not in involved
     rules = con.execute(
-        "SELECT DISTINCT rule_id FROM network_evidence WHERE entity_id = 'leeds-csc/Q' "
-        "ORDER BY 1"
+        "SELECT DISTINCT rule_id FROM network_evidence WHERE entity_id = 'leeds-csc/Q' ORDER BY 1"
     ).fetchall()
     assert ("associate_in_incident_record",) in rules
     con.close()
