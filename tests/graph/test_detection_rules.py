@@ -806,3 +806,47 @@ def test_one_named_man_and_unidentified_men_sharing_a_child_are_a_possible_dupli
     ]
     assert not any("N1" in m for m in _networks(con))
     con.close()
+
+
+ONE_NAMED_MAN_TWICE = {
+    "persons": [
+        _person("C1", "Child", "Fictional", "2010-01-01", "female"),
+        _person("C2", "Child", "Fictionaltwo", "2010-02-02", "female"),
+        # One man, Nick, recorded twice (names the other way round, the same date of
+        # birth) and an unknown man, each offending against C1 apart: possibly one man.
+        _person("N1", "Nick", "November", "1980-01-01", "male"),
+        _person("N2", "November", "Nick", "1980-01-01", "male"),
+        _unknown("U1"),
+        # Oscar, Paul and an unknown man each offend against C2: two named men, a network.
+        _person("O1", "Oscar", "Oscarson", "1981-01-01", "male"),
+        _person("P1", "Paul", "Papa", "1990-01-01", "male"),
+        _unknown("U3"),
+    ],
+    "events": [_crime(f"X{i}", f"2024-0{i}-01") for i in range(1, 7)],
+    "involvements": [
+        *_involve("X1", "N1", child="C1"),
+        *_involve("X2", "N2", child="C1"),
+        *_involve("X3", "U1", child="C1"),
+        *_involve("X4", "O1", child="C2"),
+        *_involve("X5", "P1", child="C2"),
+        *_involve("X6", "U3", child="C2"),
+    ],
+}
+
+
+def test_one_named_man_recorded_twice_with_an_unknown_man_is_a_possible_duplicate(
+    tmp_path: Path,
+) -> None:
+    """Near-duplicate records of one named man count as one named person: with an
+    unknown man, linked only by the child, they are one man, not a network of three."""
+    con = _store(tmp_path, ONE_NAMED_MAN_TWICE)
+    run(con)
+    assert _networks(con) == [{"O1": "suspect", "P1": "suspect", "U3": "suspect"}]
+    pairs = con.execute(
+        "SELECT entity_a, entity_b, reason FROM network_possible_duplicates ORDER BY ALL"
+    ).fetchall()
+    assert [(a.split("/")[-1], b.split("/")[-1], r) for a, b, r in pairs] == [
+        ("N1", "N2", UNIDENTIFIED_PAIR),
+        ("N1", "U1", UNIDENTIFIED_PAIR),
+    ]
+    con.close()

@@ -136,3 +136,87 @@ def test_one_episode_recorded_by_three_agencies_is_one_incident(tmp_path: Path) 
     }
     assert "same_incident" in link_types
     con.close()
+
+
+PEER_POLICE = {
+    "persons": [
+        _person("V", "Iris", "Fictionchild", "2010-03-03", "female"),
+        _person("P", "Pip", "Peerson", "2008-02-02", "male"),
+    ],
+    "events": [
+        {
+            "event_id": "E1",
+            "event_type": "incident",
+            "reported_date": "2024-05-01",
+            "postcode": "LS1 1AA",
+            "cse_flag": "yes",
+            "narrative": "Child found at an address with older boys.",
+        }
+    ],
+    "involvements": [
+        {"event_id": "E1", "person_id": "V", "role": "victim"},
+        {"event_id": "E1", "person_id": "P", "role": "associate"},
+    ],
+}
+
+PEER_CSC = {
+    "persons": [
+        _person("c-V", "Iris", "Fictionchild", "2010-03-03", "female"),
+        _person("c-P", "Pip", "Peerson", "2008-02-02", "male"),
+        # Another 16-year-old the police record does not name, and the child's mother.
+        _person("Q", "Quin", "Quarry", "2008-06-06", "male"),
+        _person("M", "Mona", "Fictionchild", "1980-01-01", "female"),
+    ],
+    "events": [
+        {
+            "event_id": "R1",
+            "event_type": "strategy_meeting",
+            "reported_date": "2024-05-03",
+            # The meeting records the date of the episode it considers.
+            "occurred_date": "2024-05-01",
+            "cse_flag": "yes",
+        }
+    ],
+    "involvements": [
+        {"event_id": "R1", "person_id": "c-V", "role": "subject"},
+        {"event_id": "R1", "person_id": "c-P", "role": "associate"},
+        {"event_id": "R1", "person_id": "Q", "role": "associate"},
+        {"event_id": "R1", "person_id": "M", "role": "associate"},
+    ],
+    "associations": [
+        {
+            "from_type": "person",
+            "from_id": "M",
+            "to_type": "person",
+            "to_id": "c-V",
+            "association_type": "family_of",
+        }
+    ],
+}
+
+
+def test_the_associates_in_a_partners_record_of_a_police_incident_are_on_its_side(
+    tmp_path: Path,
+) -> None:
+    """Social care's record of an incident the police recorded names a second older boy
+    the police record does not: he is on the offending side as the police record's
+    associate is (a child whom partner intelligence alone never counts), with the rule
+    that put him there; the child's mother at the meeting is not."""
+    con = connect(tmp_path / "peer.duckdb")
+    ingest(con, write_submission(tmp_path / "police", POLICE_MANIFEST, PEER_POLICE))
+    ingest(con, write_submission(tmp_path / "csc", CSC_MANIFEST, PEER_CSC))
+    link(con, {("leeds-csc", "c-V"): "wyp-police/V", ("leeds-csc", "c-P"): "wyp-police/P"})
+    run(con)
+    incidents = con.execute("SELECT event_key FROM incident_records ORDER BY 1").fetchall()
+    assert incidents == [("leeds-csc:R1",), ("wyp-police:E1",)]
+    members = con.execute(
+        "SELECT entity_id, police_confirmed FROM network_members ORDER BY entity_id"
+    ).fetchall()
+    assert members == [("leeds-csc/Q", False), ("wyp-police/P", True)]
+    involved = {str(e) for (e,) in con.execute("SELECT entity_id FROM graph_involved").fetchall()}
+    assert "leeds-csc/M" not in involved
+    rules = con.execute(
+        "SELECT DISTINCT rule_id FROM network_evidence WHERE entity_id = 'leeds-csc/Q' ORDER BY 1"
+    ).fetchall()
+    assert ("associate_in_incident_record",) in rules
+    con.close()

@@ -37,13 +37,31 @@ def write_network_evidence(
         ),
     )
     offending, linking = _sql_list(OFFENDING_ROLES), _sql_list(LINKING_ROLES)
+    assoc_types = _sql_list(s.associate_event_types)
     con.execute(
         f"""
         CREATE OR REPLACE TABLE network_evidence AS
-        WITH membership AS (
+        WITH police_incidents AS (
+            -- Partner records of an incident the police recorded with its associates on
+            -- the offending side (``offending_side._incident_associates``).
+            SELECT DISTINCT r.incident_id FROM incident_records r
+            JOIN graph_events e USING (event_key)
+            JOIN graph_involvements i USING (event_key)
+            WHERE e.police AND e.relevant AND list_contains({assoc_types}, e.event_type)
+              AND i.role = 'associate'
+        ),
+        incident_records_of_partners AS (
+            SELECT r.event_key FROM incident_records r SEMI JOIN police_incidents
+            USING (incident_id)
+        ),
+        membership AS (
             SELECT m.network_id, m.entity_id,
                    CASE WHEN list_contains({offending}, i.role) THEN 'offending_role'
                         WHEN e.police THEN 'associate_in_exploitation_record'
+                        -- A child there, whom partner intelligence never counts.
+                        WHEN e.event_key IN (SELECT event_key FROM incident_records_of_partners)
+                             AND coalesce(i.age < {s.child_age}, false)
+                            THEN 'associate_in_incident_record'
                         ELSE 'partner_intelligence' END AS rule_id,
                    i.source_id, list_sort(list_distinct(list(e.event_key))) AS record_ids,
                    min(i.event_date) AS first_date, max(i.event_date) AS last_date

@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection
 
 import duckdb
 
+from clearsight import partition
 from clearsight.graph.rules import bridging_link_types
 from clearsight.graph.settings import SUPPORT_LINK_TYPES, GraphSettings
 
@@ -70,22 +71,31 @@ _UNIDENTIFIED_PAIR = """
       AND (a.dob IS NULL OR b.dob IS NULL OR abs(date_diff('day', a.dob, b.dob)) <= $4)
 """
 
-# A network of three or more in which at most one person is named (the others known only
-# as unidentified), whose links are all bridging ones and whose recorded dates of birth
-# are all close: possibly one man, named in one record and not in the others.
+# The networks (of those given) with a strong link between two of their people: the
+# links that are not bridging ones (``$3``), which keep any network a network.
+_STRONG = """
+    WITH m AS (SELECT unnest($1::BIGINT[]) AS net, unnest($2::VARCHAR[]) AS entity_id)
+    SELECT DISTINCT a.net FROM graph_links l
+    JOIN m a ON a.entity_id = l.entity_a
+    JOIN m b ON b.entity_id = l.entity_b AND b.net = a.net
+    WHERE NOT list_contains($3, l.link_type)
+"""
+
+# Of networks of three or more with no strong link, those in which at most one person is
+# named (the others known only as unidentified) and whose recorded dates of birth are all
+# close: possibly one man, named in one record and not in the others. Named entities that
+# are each other's near-duplicate by name and date of birth (``person``: one
+# representative per such set) are one named man the linkage stage left as two, as a
+# near-duplicate pair is one man for the two-person rule and between areas.
 _UNIDENTIFIED_GROUP = """
-    WITH m AS (SELECT unnest($1::BIGINT[]) AS net, unnest($2::VARCHAR[]) AS entity_id),
-    strong AS (
-        SELECT DISTINCT a.net FROM graph_links l
-        JOIN m a ON a.entity_id = l.entity_a
-        JOIN m b ON b.entity_id = l.entity_b AND b.net = a.net
-        WHERE NOT list_contains($3, l.link_type)
+    WITH m AS (
+        SELECT unnest($1::BIGINT[]) AS net, unnest($2::VARCHAR[]) AS entity_id,
+               unnest($4::VARCHAR[]) AS person
     )
     SELECT m.net FROM m JOIN graph_entities g USING (entity_id)
-    WHERE m.net NOT IN (SELECT net FROM strong)
     GROUP BY m.net
-    HAVING count(*) FILTER (WHERE NOT g.unidentified) <= 1
-       AND coalesce(date_diff('day', min(g.dob), max(g.dob)), 0) <= $4
+    HAVING count(DISTINCT m.person) FILTER (WHERE NOT g.unidentified) <= 1
+       AND coalesce(date_diff('day', min(g.dob), max(g.dob)), 0) <= $3
 """
 
 
@@ -106,17 +116,34 @@ def _possible_duplicates(
       the records shows two people who know one another;
     - a network of three or more, all but at most
       one of them unidentified, on the same terms: one man named in one record and not
-      in two others is no network of three."""
+      in two others is no network of three. Named people who are each other's
+      near-duplicate count as one named man (``_one_person``)."""
     found_groups: dict[int, str] = {}
     larger = [i for i, members in enumerate(networks) if len(members) > 2]
+    bridging = [*bridging_link_types(), *SUPPORT_LINK_TYPES]
     if larger:
+        # Only networks with no strong link can be set aside: near-duplicates are looked
+        # for among their people alone.
+        strong = {
+            int(i)
+            for (i,) in con.execute(
+                _STRONG,
+                [
+                    [i for i in larger for _ in networks[i]],
+                    [entities[v] for i in larger for v in networks[i]],
+                    bridging,
+                ],
+            ).fetchall()
+        }
+        weak = [i for i in larger if i not in strong]
+        person = _one_person(con, entities, [networks[i] for i in weak], settings)
         rows = con.execute(
             _UNIDENTIFIED_GROUP,
             [
-                [i for i in larger for _ in networks[i]],
-                [entities[v] for i in larger for v in networks[i]],
-                [*bridging_link_types(), *SUPPORT_LINK_TYPES],
+                [i for i in weak for _ in networks[i]],
+                [entities[v] for i in weak for v in networks[i]],
                 settings.unidentified_pair_dob_days,
+                [person[v] for i in weak for v in networks[i]],
             ],
         ).fetchall()
         found_groups = {int(i): UNIDENTIFIED_PAIR for (i,) in rows}
@@ -133,7 +160,7 @@ def _possible_duplicates(
         [
             [k[0] for k in keys.values()],
             [k[1] for k in keys.values()],
-            [*bridging_link_types(), *SUPPORT_LINK_TYPES],
+            bridging,
             settings.unidentified_pair_dob_days,
         ],
     ).fetchall():
@@ -150,6 +177,36 @@ def _possible_duplicates(
     ).fetchall():
         found[(str(a), str(b))] = NEAR_DUPLICATE
     return found_groups | {i: found[keys[i]] for i in pairs if keys[i] in found}
+
+
+def _one_person(
+    con: duckdb.DuckDBPyConnection,
+    entities: list[str],
+    networks: list[list[int]],
+    settings: GraphSettings,
+) -> dict[int, str]:
+    """Per member of the given networks (entity index), the entity standing for its person:
+    near-duplicates by name and date of birth (``_NEAR_DUPLICATE``) within one network are
+    one person, represented by the first of them by entity id."""
+    person: dict[int, str] = {}
+    for members in networks:
+        ids = sorted(entities[v] for v in members)
+        slot = {e: i for i, e in enumerate(ids)}
+        sets = partition.DisjointSets(len(ids))
+        rows = con.execute(
+            _NEAR_DUPLICATE,
+            [
+                ids,
+                settings.duplicate_name_similarity,
+                settings.duplicate_strict_similarity,
+                settings.duplicate_strict_dob_days,
+            ],
+        ).fetchall()
+        for a, b in rows:
+            sets.union(slot[str(a)], slot[str(b)])
+        for v in members:
+            person[v] = ids[sets.find(slot[entities[v]])]
+    return person
 
 
 def _drop(

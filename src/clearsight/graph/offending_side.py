@@ -11,6 +11,24 @@ from clearsight.graph.rules import default_rules, standard_codes
 from clearsight.graph.settings import CHILD_ROLES, LINKING_ROLES, OFFENDING_ROLES, GraphSettings
 from clearsight.graph.statements import _sql_list, _timed
 
+# A child's family (``family_of`` in any source) and household (the same postcode and
+# address): adults at her meeting or in her referral as family, not as exploiters.
+_FAMILY_AND_HOME = """
+        family AS (
+            SELECT f.entity_id AS a, t.entity_id AS b
+            FROM current_associations x
+            JOIN graph_person_map f ON f.source_id = x.source_id AND f.person_id = x.from_id
+            JOIN graph_person_map t ON t.source_id = x.source_id AND t.person_id = x.to_id
+            WHERE x.from_type = 'person' AND x.to_type = 'person'
+              AND x.association_type = 'family_of'
+        ),
+        home AS (
+            SELECT DISTINCT m.entity_id, p.postcode || ' ' || regexp_replace(
+                       lower(p.address), '[^a-z0-9]+', ' ', 'g') AS address_key
+            FROM current_persons p JOIN graph_person_map m USING (source_id, person_id)
+            WHERE p.postcode IS NOT NULL AND p.address IS NOT NULL
+        )"""
+
 
 def child_associates(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     """``_child_associates``: a person recorded as ``associate_of`` or ``seen_with`` (never
@@ -145,20 +163,7 @@ def _partner_intelligence(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes
         f"""
         INSERT INTO _child_associates
         WITH {ctes},
-        family AS (
-            SELECT f.entity_id AS a, t.entity_id AS b
-            FROM current_associations x
-            JOIN graph_person_map f ON f.source_id = x.source_id AND f.person_id = x.from_id
-            JOIN graph_person_map t ON t.source_id = x.source_id AND t.person_id = x.to_id
-            WHERE x.from_type = 'person' AND x.to_type = 'person'
-              AND x.association_type = 'family_of'
-        ),
-        home AS (
-            SELECT DISTINCT m.entity_id, p.postcode || ' ' || regexp_replace(
-                       lower(p.address), '[^a-z0-9]+', ' ', 'g') AS address_key
-            FROM current_persons p JOIN graph_person_map m USING (source_id, person_id)
-            WHERE p.postcode IS NOT NULL AND p.address IS NOT NULL
-        ),
+        {_FAMILY_AND_HOME},
         pairs AS (
             SELECT a.entity_id AS adult, c.entity_id AS child,
                    'partner record ' || e.event_key AS via,
@@ -232,6 +237,7 @@ def offending_side(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         FROM graph_involved GROUP BY entity_id
         """,
     )
+    _incident_associates(con, s)
     # An associate in any event with an exploitation context (a strategy meeting, a
     # referral) who is known to someone already involved (an association other than
     # family, a shared phone or vehicle, the same event): the group's less visible members.
@@ -286,6 +292,63 @@ def offending_side(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     if s.linked_member_min_links > 0:
         _linked_members(con, s)
     _police_confirmed(con)
+
+
+def _incident_associates(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
+    """The associates in another agency's record of an incident the police recorded with
+    its associates on the offending side (``associate_event_types``): one episode seen
+    by several agencies (``incident_records``) has one offending side, and the social
+    care or hospital record of it names people present whom the police record does not
+    (Working Together to Safeguard Children 2023: each agency records its own part of
+    one episode). Whatever their age, as the police record's associates are: peers can
+    exploit a child too. Never the child's family or household, nor anyone on the child
+    side of any event; intelligence, not police-confirmed (``police_confirmed``). The
+    rule pack's ``associate_in_incident_record``: its agencies and role."""
+    rule = default_rules()["associate_in_incident_record"]
+    agencies = _sql_list(rule.agencies or tuple(sorted(standard_codes("agencies"))))
+    roles = _sql_list(rule.roles)
+    assoc_types = _sql_list(s.associate_event_types)
+    children = _sql_list(CHILD_ROLES)
+    _timed(
+        con,
+        f"""
+        INSERT INTO graph_involved
+        WITH police_incidents AS (
+            SELECT DISTINCT r.incident_id FROM incident_records r
+            JOIN graph_events e USING (event_key)
+            JOIN graph_involvements i USING (event_key)
+            WHERE e.police AND e.relevant AND list_contains({assoc_types}, e.event_type)
+              AND i.role = 'associate'
+        ),
+        kids AS (
+            SELECT event_key, entity_id FROM graph_involvements
+            WHERE is_child OR list_contains({children}, role)
+        ),
+        {_FAMILY_AND_HOME},
+        cand AS (
+            SELECT i.entity_id, i.event_key, i.event_date
+            FROM incident_records r SEMI JOIN police_incidents USING (incident_id)
+            JOIN graph_events e USING (event_key)
+            JOIN graph_involvements i USING (event_key)
+            WHERE list_contains({agencies}, e.agency_type) AND e.relevant
+              AND list_contains({roles}, i.role)
+              AND i.entity_id NOT IN (SELECT entity_id FROM graph_involved)
+              AND i.entity_id NOT IN (SELECT entity_id FROM kids)
+              AND NOT EXISTS (
+                  SELECT 1 FROM kids k JOIN family f
+                    ON (f.a = i.entity_id AND f.b = k.entity_id)
+                    OR (f.b = i.entity_id AND f.a = k.entity_id)
+                  WHERE k.event_key = i.event_key)
+              AND NOT EXISTS (
+                  SELECT 1 FROM kids k JOIN home hc ON hc.entity_id = k.entity_id
+                  JOIN home ha ON ha.address_key = hc.address_key
+                  WHERE k.event_key = i.event_key AND ha.entity_id = i.entity_id)
+        )
+        SELECT entity_id, 'associate', count(DISTINCT event_key), min(event_date),
+               max(event_date)
+        FROM cand GROUP BY entity_id
+        """,
+    )
 
 
 def _police_confirmed(con: duckdb.DuckDBPyConnection) -> None:

@@ -185,8 +185,9 @@ class GraphSettings:
     # Likewise a network of three or more in which at most one person is named, linked
     # only by bridging links, with recorded dates of birth at most
     # ``unidentified_pair_dob_days`` apart: one man recorded once by name and in other
-    # crimes against the same child as "unknown male" is no network of three. Its people
-    # are listed as pairs (the first with each other).
+    # crimes against the same child as "unknown male" is no network of three. Named
+    # people who are each other's near-duplicate (above) count as one named man. Its
+    # people are listed as pairs (the first with each other).
     # Area-aware detection: a person's links count in the area of their evidence (the
     # area of the sources), so a person with evidence in two areas is split there and
     # can belong to a network in each; two networks found in different areas become one
