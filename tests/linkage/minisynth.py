@@ -321,6 +321,13 @@ def build(con: duckdb.DuckDBPyConnection, n_people: int = 600, seed: int = 7) ->
         emit("pol", "TOMASZ", forenames="tomasz", date_of_birth="2009-05-14", **tomasz),
         emit("csc", "TOMASZ", forenames="tomas", date_of_birth="2008", **tomasz),
     ]
+    # A young man whose year of birth a referral worked back from his age (one out)
+    # and whose forename was mistyped: two common errors, not a brother.
+    yusuf = {"surname": "ahmed", "sex": "male", "postcode": "HD1 3LP"}
+    fx.named["year_one_out"] = [
+        emit("pol", "YUSUF", forenames="yusuf", date_of_birth="2006-04-20", **yusuf),
+        emit("csc", "YUSUF", forenames="yusif", date_of_birth="2007-04-20", **yusuf),
+    ]
     df = pd.DataFrame(rows)
     for col in ("aliases", "phones", "emails", "nationality"):
         if col not in df:

@@ -440,6 +440,16 @@ def test_one_discrepancy_at_one_address_still_links(
     assert len({entity_of(linked_con, k) for k in (police, typo, year)}) == 1
 
 
+def test_a_year_of_birth_one_out_is_no_sibling(
+    linked: Linked, linked_con: duckdb.DuckDBPyConnection
+) -> None:
+    # A forename typing error and a year one out (worked back from an age): the
+    # sibling rule asks for years at least two apart, so the model weighs them.
+    police, referral = linked.fixture.named["year_one_out"]
+    refused, is_linked, _ = _pair(linked_con, police, referral)
+    assert refused is None and is_linked
+
+
 def test_an_estimated_year_of_birth_is_no_sibling(
     linked: Linked, linked_con: duckdb.DuckDBPyConnection
 ) -> None:

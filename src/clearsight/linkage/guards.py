@@ -67,6 +67,14 @@ BIRTH_DATE_GUARD = "dates of birth differ"
 # must be full: a partial date (a year, a year and month, a 1 January
 # placeholder) is an estimate or an unknown day, which one person's records
 # carry as often as siblings'; the address must be one home, not a similar string.
+# And the years must be at least ``SIBLING_YEARS`` apart: a year of birth one out is
+# the commonest error in a recorded birth date, not a second person. A year worked
+# back from an age ("aged 14" in a referral, an estimate in a health or charity
+# record) is one out for the part of every year before the birthday, and an age
+# given as at the wrong date (the referral, the incident, the extract) does the
+# same. Siblings a calendar year apart with near-identical forenames are left to
+# the model's weighing and to the review of uncertain pairs.
+SIBLING_YEARS = 2
 SIBLING_GUARD = "possible siblings: same surname and address, forename and birth year both differ"
 
 
@@ -145,6 +153,7 @@ def guard_sql(guards: Guards = ALL_GUARDS) -> str:
          AND coalesce(p.gamma_surname, -1) >= {SURNAME_SAME_MIN}
          AND p.gamma_date_of_birth IN ({_levels(DOB_YEARS_DIFFER)})
          AND coalesce(p.dob_full_l AND p.dob_full_r, false)
+         AND coalesce(abs(p.dob_y_l - p.dob_y_r), 0) >= {SIBLING_YEARS}
          AND p.gamma_place IN ({_levels(PLACE_SAME_ADDRESS)})
          AND {_NHS_DISAGREES}
         THEN '{SIBLING_GUARD}'"""
