@@ -10,7 +10,9 @@
    (``clearsight synth --areas 1 --scale N`` for each of ``--scales``) with and without
    ``--skip-language``, runs alternating, wall time and CPU (user + system of the
    ingest process and the processes it waits for: the check's worker), best of
-   ``--runs``; ingest runs on every core the benchmark may use.
+   ``--runs``; ingest runs on every core the benchmark may use. The CPU the check adds
+   is also given per 10,000 narratives (events with one) and as narratives per added
+   CPU second (the check's throughput during ingest), with the load average at the end.
 
     .venv/bin/python benchmarks/language.py [--narratives 10000] [--runs 3] [--scales 1,10]
 """
@@ -18,6 +20,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import random
 import re
@@ -30,8 +33,8 @@ from pathlib import Path
 
 import duckdb
 
-from clearsight.language import check, load_rules
-from clearsight.language.check import _analyse
+from clearsight.language import load_rules
+from clearsight.language.check import check
 from clearsight.language.evaluation import (
     KINDS_BLAMING,
     KINDS_NOT,
@@ -41,6 +44,8 @@ from clearsight.language.evaluation import (
     score_corpus,
 )
 
+# The module (the package exports its function ``check`` under the same name).
+check_module = importlib.import_module("clearsight.language.check")
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "language" / "corpus"
 DATA = ROOT / "tests" / "language" / "data"
@@ -156,16 +161,26 @@ def corpus_report() -> None:
             print("   ", line)
 
 
+def _clear_caches() -> None:
+    """Forget every text the check has seen (its chunk and text caches); the code before
+    session 17 kept chunks only."""
+    clear = getattr(check_module, "clear_caches", None)
+    if clear is not None:
+        clear()
+    else:
+        check_module._analyse.cache_clear()
+
+
 def throughput(n: int, seed: int) -> None:
     pack = load_rules()
     for distinct, cached in ((True, False), (True, True), (False, True)):
         texts = narratives(n, seed, distinct=distinct)
-        _analyse.cache_clear()
+        _clear_caches()
         c0 = time.process_time()
         found = 0
         for text in texts:
             if not cached:
-                _analyse.cache_clear()
+                _clear_caches()
             found += len(check(text, pack))
         cpu = time.process_time() - c0
         label = ("distinct" if distinct else "repeating") + (
@@ -215,10 +230,11 @@ def ingest_cost(runs: int, scales: list[int]) -> None:
         os.sched_setaffinity(0, ALL_CORES)
     print(f"\ningest on {len(ALL_CORES)} core(s), best of {runs} (CPU includes the worker):")
     print(
-        "| scale | events | --skip-language CPU s / wall s | with the check CPU s / wall s "
-        "| findings | added CPU | added wall |"
+        "| scale | events | narratives | --skip-language CPU s / wall s "
+        "| with the check CPU s / wall s | findings | added CPU | added wall "
+        "| added CPU s per 10,000 narratives | narratives per added CPU s | load average |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for scale in scales:
             out = Path(tmp) / f"synth-{scale}"
@@ -256,16 +272,21 @@ def ingest_cost(runs: int, scales: list[int]) -> None:
                     best[skip] = (min(cpu, old[0]), min(wall, old[1])) if old else (cpu, wall)
                     if run == runs - 1 and skip:
                         con = duckdb.connect(str(db), read_only=True)
-                        events = int(con.sql("SELECT count(*) FROM events").fetchall()[0][0])
+                        events, texts = con.sql(
+                            "SELECT count(*), count(narrative) FROM events"
+                        ).fetchall()[0]
                         con.close()
                     db.unlink()
             (cpu_skip, wall_skip), (cpu_lang, wall_lang) = best[True], best[False]
+            added = cpu_lang - cpu_skip
             print(
-                f"| {scale} | {events:,} | {cpu_skip:.2f} / {wall_skip:.2f} "
+                f"| {scale} | {events:,} | {texts:,} | {cpu_skip:.2f} / {wall_skip:.2f} "
                 f"| {cpu_lang:.2f} / {wall_lang:.2f} "
                 f"| {', '.join(f'{n:,}' for n in sorted(findings))} "
                 f"| {100 * (cpu_lang / cpu_skip - 1):+.0f}% "
-                f"| {100 * (wall_lang / wall_skip - 1):+.0f}% |",
+                f"| {100 * (wall_lang / wall_skip - 1):+.0f}% "
+                f"| {added * 10_000 / texts:.2f} | {texts / added:,.0f} "
+                f"| {' / '.join(f'{x:.1f}' for x in os.getloadavg())} |",
                 flush=True,
             )
 

@@ -91,10 +91,13 @@ def ingest_command(
                     actor=cli_actor(),
                     progress=lambda message: progress.update(task, description=message),
                     column_map=mapping,
+                    narratives=checking.staged if checking is not None else None,
                 )
                 results.append(result)
                 if checking is not None and result.status == "loaded":
                     checking.loaded(result.batch_id)
+                elif checking is not None:
+                    checking.abandoned()
                 progress.advance(task)
         except Exception:
             _finish_after_error(checking)

@@ -26,6 +26,9 @@ log = logging.getLogger("clearsight.ingest")
 
 Progress = Callable[[str], None]
 PostLoadHook = Callable[[duckdb.DuckDBPyConnection, int], None]
+# Receives a submission's distinct narratives once its events are read and checked,
+# before they are stored (quarantined rows' included): the batch may still fail.
+NarrativesHook = Callable[[list[str]], None]
 
 
 @dataclass(frozen=True)
@@ -86,11 +89,15 @@ def ingest(
     standard: Standard | None = None,
     actor: str = "system:ingest",
     column_map: Mapping[str, str] | None = None,
+    narratives: NarrativesHook | None = None,
 ) -> IngestResult:
     """Load the submission at ``path``; on any error the store is left as it was.
 
     ``after_load`` runs inside the same transaction once rows are inserted (for
-    stages that index what arrives, such as the language check). ``column_map``
+    stages that index what arrives, such as the language check). ``narratives``
+    is given the submission's distinct narratives as soon as its events are read
+    and checked, while the load goes on (ingest's language check starts on them
+    then); the load may still fail or quarantine some of their rows. ``column_map``
     (submitted header -> standard column, from ``--map``) adds to, and overrides,
     the manifest's ``column_map``.
     """
@@ -127,7 +134,9 @@ def ingest(
         log.info("%s: begin transaction", submission.manifest.source_id)
         con.begin()
         try:
-            result = _load(con, std, submission, scanned, digest, current, step, after_load)
+            result = _load(
+                con, std, submission, scanned, digest, current, step, after_load, narratives
+            )
             con.commit()
         except BaseException:
             con.rollback()
@@ -209,6 +218,7 @@ def _load(
     current: tuple[int, str, date] | None,
     step: Progress,
     after_load: PostLoadHook | None,
+    narratives: NarrativesHook | None = None,
 ) -> IngestResult:
     m = submission.manifest
     files = {t.name: t.file for t in std.tables.values()}
@@ -232,6 +242,8 @@ def _load(
         clean.loaded_ids(con, table)
         clean.check_references(con, table, files)
         clean.loaded_ids(con, table)
+        if narratives is not None and table.name == "events" and table.name in scanned:
+            narratives(_staged_narratives(con))
     batch_id = int(con.execute("SELECT nextval('batch_ids')").fetchall()[0][0])
     superseded = current[0] if current is not None else None
     _supersede(con, std, m.source_id, batch_id)
@@ -257,6 +269,14 @@ def _load(
         results,
         submission.ignored,
     )
+
+
+def _staged_narratives(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The distinct non-null narratives of the events being loaded, as they will be stored."""
+    rows = con.execute(
+        "SELECT DISTINCT narrative FROM __c_events WHERE narrative IS NOT NULL"
+    ).fetchall()
+    return [str(text) for (text,) in rows]
 
 
 def _supersede(

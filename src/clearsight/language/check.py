@@ -103,27 +103,58 @@ def _matchers(pack: RulePack) -> list[Matcher]:
     return matchers
 
 
-_INDEXES: dict[int, tuple[RulePack, dict[str, tuple[int, ...]], frozenset[int]]] = {}
+@dataclass
+class _Index:
+    """A pack's concepts by anchor word, and each word of the texts seen so far with its
+    forms and the concepts anchored on them (records reuse a small vocabulary)."""
+
+    pack: RulePack
+    by_word: dict[str, tuple[int, ...]]
+    always: frozenset[int]
+    words: dict[str, tuple[tuple[str, ...], tuple[int, ...]]]
+
+    def word(self, word: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        found = self.words.get(word)
+        if found is None:
+            forms = _word_forms(word)
+            hits = sorted({i for form in forms for i in self.by_word.get(form, ())})
+            found = (forms, tuple(hits))
+            if len(self.words) < _FORMS_MAX:
+                self.words[word] = found
+        return found
 
 
-def _candidates(pack: RulePack, words: set[str], plain: bool) -> list[int]:
-    """The rules that may match a text with these words, in pack order: only rules
-    with an anchor word among them (or no anchors) are asked ``may_match``."""
+_INDEXES: dict[int, _Index] = {}
+
+
+def _index(pack: RulePack) -> _Index:
     found = _INDEXES.get(id(pack))
-    if found is None or found[0] is not pack:
+    if found is None or found.pack is not pack:
         by_word: dict[str, list[int]] = {}
         for i, rule in enumerate(pack.rules):
             for word in rule.anchors or ():
                 by_word.setdefault(word, []).append(i)
         always = frozenset(i for i, r in enumerate(pack.rules) if r.anchors is None)
-        found = (pack, {w: tuple(ids) for w, ids in by_word.items()}, always)
+        found = _Index(pack, {w: tuple(ids) for w, ids in by_word.items()}, always, {})
         _INDEXES[id(pack)] = found
-    index = found[1]
-    ids = set(found[2])
-    for word in words:
-        hit = index.get(word)
-        if hit:
-            ids.update(hit)
+    return found
+
+
+def _candidates(pack: RulePack, text: str) -> list[int]:
+    """The rules that may match ``text``, in pack order, in one pass over its words:
+    only rules with an anchor word among the words' forms (or no anchors) are asked
+    ``may_match``, with every form of every word (:func:`_quick_words`)."""
+    index = _index(pack)
+    ids = set(index.always)
+    forms: list[tuple[str, ...]] = []
+    for word in set(_WORD.findall(text)):
+        word_forms, hits = index.word(word)
+        forms.append(word_forms)
+        ids.update(hits)
+    if not ids:
+        return []
+    words: set[str] = set().union(*forms)
+    plain = _PLAIN.fullmatch(text) is not None
     rules = pack.rules
     return [i for i in sorted(ids) if rules[i].may_match(words, plain=plain)]
 
@@ -132,17 +163,33 @@ _WORD = re.compile(r"[^\W_]+|n't|'s|’s", re.IGNORECASE)
 _SPLITS = {"cannot": ("can", "not"), "gonna": ("gon", "na"), "wanna": ("wan", "na")}
 
 
+# Each word's forms (lower case, split as spaCy splits it, normalised), kept per word:
+# records reuse a small vocabulary, so most words are seen many times.
+_FORMS: dict[str, tuple[str, ...]] = {}
+_FORMS_MAX = 200_000
+
+
 def _quick_words(text: str) -> set[str]:
     """The words of ``text`` and their normalised forms, without spaCy: a superset test
     of which rules may match, so texts no rule can match skip the pipeline."""
-    norm = normaliser()
     out: set[str] = set()
-    for word in _WORD.findall(text):
-        lower = word.lower()
-        for piece in _SPLITS.get(lower, (lower,)):
-            out.add(piece)
-            out.add(norm(piece))
+    for word in set(_WORD.findall(text)):
+        forms = _FORMS.get(word)
+        if forms is None:
+            forms = _word_forms(word)
+            if len(_FORMS) < _FORMS_MAX:
+                _FORMS[word] = forms
+        out.update(forms)
     return out
+
+
+def _word_forms(word: str) -> tuple[str, ...]:
+    norm = normaliser()
+    lower = word.lower()
+    forms: list[str] = []
+    for piece in _SPLITS.get(lower, (lower,)):
+        forms += (piece, norm(piece))
+    return tuple(dict.fromkeys(forms))
 
 
 # A text of ASCII letters, digits (not followed by a letter, where spaCy splits off
@@ -179,8 +226,7 @@ def _chunks(text: str) -> list[tuple[int, int]]:
 def _analyse(text: str, pack: RulePack) -> tuple[Spans, tuple[tuple[int, int], ...]]:
     """Each rule's matches (character spans) and the sentences, for one text. Records
     repeat the same sentences, so the result is kept for the text."""
-    quick = _quick_words(text)
-    candidates = _candidates(pack, quick, _PLAIN.fullmatch(text) is not None)
+    candidates = _candidates(pack, text)
     if not candidates:
         return {}, ()
     spans, parsed = _spans(text, pack, candidates)
@@ -211,21 +257,79 @@ def _spans(text: str, pack: RulePack, candidates: list[int]) -> tuple[Spans, Par
     return kept, parsed
 
 
-def _judge(
-    ctx: context.TextContext,
-    rule: Rule,
-    start: int,
-    end: int,
-    record: Sequence[RecordPerson],
-) -> tuple[Severity, str] | None:
+@dataclass(frozen=True)
+class _Match:
+    """A concept's match in a text, with what its text alone says of it: whether it is
+    legal wording, wording about wording, negated (for a negatable concept), quoted, or
+    reported (the speech cue). Only who the record is about is left to judge."""
+
+    start: int
+    end: int
+    rule: Rule
+    legal: bool
+    meta: bool
+    negated: bool
+    sentence: str
+    quoted: bool
+    speaker: str | None
+
+
+def _match(ctx: context.TextContext, rule: Rule, start: int, end: int) -> _Match:
+    legal = context.is_legal(ctx, start, end)
+    meta = not legal and context.is_meta(ctx, start, end)
+    negated = not legal and not meta and rule.negatable and context.is_negated(ctx, start, end)
+    quoted = ctx.in_quote(start, end)
+    return _Match(
+        start=start,
+        end=end,
+        rule=rule,
+        legal=legal,
+        meta=meta,
+        negated=negated,
+        sentence=ctx.sentence_at(start).text,
+        quoted=quoted,
+        speaker=None if quoted else context.reported_by(ctx, start),
+    )
+
+
+@lru_cache(maxsize=32768)
+def _matches(text: str, pack: RulePack) -> tuple[_Match, ...]:
+    """Every concept's matches in ``text``, by concept then position, each with what the
+    text alone says of it. Records repeat narratives, and a narrative is checked once
+    per set of people that can change its findings: this part is read once."""
+    spans: Spans = {}
+    sentences: list[tuple[int, int]] = []
+    for start, end in _chunks(text):
+        found, chunk_sentences = _analyse(text[start:end], pack)
+        for i, chunk_spans in found.items():
+            spans.setdefault(i, []).extend((a + start, b + start) for a, b in chunk_spans)
+        sentences.extend((a + start, b + start) for a, b in chunk_sentences)
+    if not spans:
+        return ()
+    ctx = context.analyse(text, sentences)
+    return tuple(
+        _match(ctx, pack.rules[i], start, end)
+        for i, matches in sorted(spans.items())
+        for start, end in matches
+    )
+
+
+def clear_caches() -> None:
+    """Forget every text and chunk checked so far (for measuring the check's cost)."""
+    _analyse.cache_clear()
+    _matches.cache_clear()
+
+
+def _judge(match: _Match, record: Sequence[RecordPerson]) -> tuple[Severity, str] | None:
     """The severity and context note of a match, or None when it is no finding."""
-    if context.is_legal(ctx, start, end):
+    rule = match.rule
+    if match.legal:
         return None
-    if context.is_meta(ctx, start, end):
+    if match.meta:
         return "info", "the phrase is named in order to criticise it (training or audit text)"
-    if rule.negatable and context.is_negated(ctx, start, end):
+    if match.negated:
         return None
-    who = referents.of_sentence(ctx.sentence_at(start).text, record)
+    who = referents.of_sentence(match.sentence, record)
     if rule.about == "child" and who.adults_only:
         return None
     if rule.requires == "adult_party" and not who.adult_party:
@@ -243,13 +347,11 @@ def _judge(
     elif who.record and not who.names_child and who.record_children:
         child = min(who.record_children, key=lambda p: p.age)
         notes.append(f"{child.role} aged {child.age} (record: date of birth at the event date)")
-    if ctx.in_quote(start, end):
+    if match.quoted:
         severity, notes = "info", ["quoted words, kept as evidence", *notes]
-    else:
-        speaker = context.reported_by(ctx, start)
-        if speaker is not None:
-            severity = "info"
-            notes = [f"reported words ('{speaker.strip()}'), kept as evidence", *notes]
+    elif match.speaker is not None:
+        severity = "info"
+        notes = [f"reported words ('{match.speaker.strip()}'), kept as evidence", *notes]
     return severity, "; ".join(notes)
 
 
@@ -270,11 +372,22 @@ def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
 def needs_all_people(text: str, pack: RulePack | None = None) -> bool:
     """Whether the findings for ``text`` may depend on every involved person's age (a
     relationship or under-13 concept matches); otherwise only on :func:`people_key`."""
+    return concepts_in(text, pack)[1]
+
+
+def concepts_in(text: str, pack: RulePack | None = None) -> tuple[bool, bool]:
+    """Whether some concept matches ``text`` before context is judged (:func:`may_find`),
+    and whether its findings may depend on every involved person's age
+    (:func:`needs_all_people`): both from one reading of the text's chunks."""
     pack = pack if pack is not None else load_rules()
-    rules = {i for s, e in _chunks(text) for i in _analyse(text[s:e], pack)[0]}
-    return any(
-        pack.rules[i].requires is not None or pack.rules[i].escalate_when is not None for i in rules
-    )
+    rules = pack.rules
+    found = False
+    for start, end in _chunks(text):
+        for i in _analyse(text[start:end], pack)[0]:
+            found = True
+            if rules[i].requires is not None or rules[i].escalate_when is not None:
+                return True, True
+    return found, False
 
 
 def people_key(people: Sequence[RecordPerson]) -> tuple[object, ...]:
@@ -290,8 +403,7 @@ def people_key(people: Sequence[RecordPerson]) -> tuple[object, ...]:
 def may_find(text: str, pack: RulePack | None = None) -> bool:
     """Whether some concept matches ``text`` before context is judged: a text for which
     this is false has no finding whoever the record is about."""
-    pack = pack if pack is not None else load_rules()
-    return any(_analyse(text[s:e], pack)[0] for s, e in _chunks(text))
+    return concepts_in(text, pack)[0]
 
 
 def check(
@@ -302,23 +414,11 @@ def check(
     pack = pack if pack is not None else load_rules()
     if not text or not text.strip():
         return []
-    spans: Spans = {}
-    sentences: list[tuple[int, int]] = []
-    for start, end in _chunks(text):
-        found, chunk_sentences = _analyse(text[start:end], pack)
-        for i, chunk_spans in found.items():
-            spans.setdefault(i, []).extend((a + start, b + start) for a, b in chunk_spans)
-        sentences.extend((a + start, b + start) for a, b in chunk_sentences)
-    if not spans:
-        return []
-    ctx = context.analyse(text, sentences)
     candidates: list[_Candidate] = []
-    for i, matches in sorted(spans.items()):
-        rule = pack.rules[i]
-        for start, end in matches:
-            judged = _judge(ctx, rule, start, end, people)
-            if judged is not None:
-                candidates.append(_Candidate(start, end, rule, judged[0], judged[1]))
+    for match in _matches(text, pack):
+        judged = _judge(match, people)
+        if judged is not None:
+            candidates.append(_Candidate(match.start, match.end, match.rule, *judged))
     kept = _resolve(candidates)
     line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
     findings: list[Finding] = []

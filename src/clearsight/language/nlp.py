@@ -146,12 +146,13 @@ def parse(text: str) -> Parsed:
     """Tokens of ``text`` (spaCy's English tokenizer), in-word hyphens dropped, each
     token's ``norm_`` its normalised form (:class:`Normaliser`: lower case, spelling,
     lookup lemma). Norms are set once per word on the vocabulary's lexemes."""
-    from spacy.attrs import IDX, ORTH, SPACY
+    from spacy.attrs import IDX, NORM, ORTH, SPACY
     from spacy.tokens import Doc
 
     nlp = pipeline()
     strings = nlp.vocab.strings
-    rows = nlp.make_doc(text).to_array([ORTH, SPACY, IDX]).tolist()
+    made = nlp.make_doc(text)
+    rows = made.to_array([ORTH, SPACY, IDX]).tolist()
     words: list[str] = [strings[r[0]] for r in rows]
     n = len(words)
     drop = [
@@ -162,15 +163,20 @@ def parse(text: str) -> Parsed:
     kept = [words[i] for i in keep]
     spaces = [bool(rows[i][1]) or (i + 1 < n and drop[i + 1]) for i in keep]
     _normalise_lexemes(kept)
+    # Built again from its words, a Doc's tokens take their lexemes' norms; the
+    # tokenizer's Doc serves as it is when no hyphen was dropped and no token has a
+    # norm of its own (from a tokenizer exception) other than its lexeme's.
+    same = len(keep) == n and made.to_array(NORM).tolist() == [_NORMALISED[w] for w in words]
     return Parsed(
         text=text,
-        doc=Doc(nlp.vocab, words=kept, spaces=spaces),
+        doc=made if same else Doc(nlp.vocab, words=kept, spaces=spaces),
         starts=tuple(rows[i][2] for i in keep),
         ends=tuple(rows[i][2] + len(words[i]) for i in keep),
     )
 
 
-_NORMALISED: set[str] = set()
+# Each word whose lexeme norm is set, with that norm's string id.
+_NORMALISED: dict[str, int] = {}
 
 
 def _normalise_lexemes(words: list[str]) -> None:
@@ -181,5 +187,6 @@ def _normalise_lexemes(words: list[str]) -> None:
     vocab = pipeline().vocab
     norm = normaliser()
     for word in new:
-        vocab[word].norm_ = norm(word)
-        _NORMALISED.add(word)
+        lexeme = vocab[word]
+        lexeme.norm_ = norm(word)
+        _NORMALISED[word] = lexeme.norm

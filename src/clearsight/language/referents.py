@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 ADULT_AGE = 18
@@ -168,7 +168,15 @@ def ages(sentence: str) -> list[int]:
 
 def of_sentence(sentence: str, record: Sequence[RecordPerson] = ()) -> Referents:
     """Who ``sentence`` (from a record with people ``record``) is about."""
-    return replace(_said(sentence), record=tuple(record))
+    said = _said(sentence)
+    return Referents(
+        child_ages=said.child_ages,
+        adult_ages=said.adult_ages,
+        child_words=said.child_words,
+        adult_words=said.adult_words,
+        adult_title=said.adult_title,
+        record=tuple(record),
+    )
 
 
 @lru_cache(maxsize=65536)

@@ -24,14 +24,15 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
-from clearsight.language.check import Finding, check, may_find, needs_all_people, people_key
+from clearsight.language.check import Finding, check, concepts_in, people_key
 from clearsight.language.referents import RecordPerson
 from clearsight.language.rules import RulePack, load_rules
 from clearsight.store.sql import table_exists
 
 Decision = Literal["accepted", "dismissed"]
 DECISIONS: tuple[Decision, ...] = ("accepted", "dismissed")
-Item = tuple[str, tuple[RecordPerson, ...]]
+People = tuple[RecordPerson, ...]
+Item = tuple[str, People]
 
 
 class LanguageCheckError(RuntimeError):
@@ -250,12 +251,11 @@ def narratives_sql(con: duckdb.DuckDBPyConnection, where: str, *, own_batch: boo
     """
 
 
-def _people(value: Any) -> tuple[RecordPerson, ...]:
+def _people(value: Any) -> tuple[tuple[str, int], ...]:
+    """A record's people as sorted (role, age) pairs: the order of :class:`RecordPerson`."""
     if not value:
         return ()
-    return tuple(
-        sorted(RecordPerson(str(p["role"]), int(p["age"])) for p in value if p["age"] is not None)
-    )
+    return tuple(sorted((str(p["role"]), int(p["age"])) for p in value if p["age"] is not None))
 
 
 @contextlib.contextmanager
@@ -291,9 +291,10 @@ def candidates_of(texts: Sequence[str], pack: RulePack) -> tuple[list[str], set[
     needs_all: set[str] = set()
     for text in texts:
         with _naming(text):
-            if may_find(text, pack):
+            matched, needs_people = concepts_in(text, pack)
+            if matched:
                 found.append(text)
-                if needs_all_people(text, pack):
+                if needs_people:
                     needs_all.add(text)
     return found, needs_all
 
@@ -391,9 +392,16 @@ def record_items(rows: pa.Table, needs_all: set[str]) -> tuple[list[Item], list[
     items: list[Item] = []
     item_of: dict[tuple[str, tuple[object, ...]], int] = {}
     row_items: list[int] = []
+    # Many records have the same people (by role and age): each set is built once.
+    people_of: dict[tuple[tuple[str, int], ...], tuple[People, tuple[object, ...]]] = {}
     for text, persons in zip(rows.column(3).to_pylist(), rows.column(4).to_pylist(), strict=True):
-        people = _people(persons)
-        key = (text, people if text in needs_all else people_key(people))
+        pairs = _people(persons)
+        found = people_of.get(pairs)
+        if found is None:
+            built = tuple(RecordPerson(role, age) for role, age in pairs)
+            found = people_of[pairs] = (built, people_key(built))
+        people = found[0]
+        key = (text, people if text in needs_all else found[1])
         if key not in item_of:
             item_of[key] = len(items)
             items.append((text, people))
