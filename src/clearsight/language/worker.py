@@ -28,7 +28,6 @@ import subprocess
 import sys
 import threading
 import traceback
-import types
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import IO, Any
@@ -291,34 +290,8 @@ def _answer(request: tuple[Any, ...]) -> tuple[Any, ...]:
         return ("error", f"the language check failed: {type(exc).__name__}: {exc}", None)
 
 
-def _without_spacy_cli() -> None:
-    """Let spaCy import without its command line.
-
-    spaCy's package imports ``spacy.cli.info`` when it is imported, and with it the whole
-    of ``spacy.cli`` (weasel, httpx, rich, typer): about two thirds of the second that
-    importing spaCy costs, paid by every ingest. This process only tokenizes, matches
-    and reads lemma tables, never spaCy's command line, so it registers an empty
-    ``spacy.cli`` whose ``info`` says so if called. Done before spaCy is imported, in
-    this process only; if spaCy's package ever needs more of it, its import fails and
-    the first request is answered with that error (never a batch checked without it).
-    """
-    if "spacy" in sys.modules or "spacy.cli" in sys.modules:
-        return
-
-    def info(*_args: object, **_kwargs: object) -> None:
-        raise RuntimeError("spaCy's command line is not loaded in the language check's worker")
-
-    cli = types.ModuleType("spacy.cli")
-    cli_info = types.ModuleType("spacy.cli.info")
-    cli_info.info = info  # type: ignore[attr-defined]
-    cli.info = cli_info  # type: ignore[attr-defined]
-    sys.modules["spacy.cli"] = cli
-    sys.modules["spacy.cli.info"] = cli_info
-
-
 def main() -> None:
     """The child: serve requests from standard input until ``stop``."""
-    _without_spacy_cli()
     # The channel is the original standard output; print() goes to standard error.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
