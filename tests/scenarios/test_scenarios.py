@@ -64,4 +64,5 @@ def test_library_covers_the_published_patterns() -> None:
     assert required <= set(classes), sorted(required - set(classes))
     assert all(classes[c] >= 2 for c in required), classes
     negatives = [s for s in scenarios if not s.networks]
-    assert negatives and all(s.cls in {"busy-place", "lone-offender"} for s in negatives)
+    no_network = {"busy-place", "lone-offender", "not-a-network"}
+    assert negatives and all(s.cls in no_network for s in negatives)

@@ -29,7 +29,7 @@ from typing import Any
 import duckdb
 
 from clearsight.alerts.arrivals import record_arrivals
-from clearsight.linkage import clusters, features, model, tables
+from clearsight.linkage import clusters, features, frequencies, model, tables
 from clearsight.linkage.backend import DuckDBBackend, backend_for
 from clearsight.linkage.errors import LinkageError
 from clearsight.linkage.explain import level_labels
@@ -242,8 +242,10 @@ def _score_new(
             scoring = only_new_pairs(backend.scoring_model(trained))
             linker = backend.linker(sdf, scoring, verbose=verbose)
         prior = model.prior_weight(trained)
+        made = frequencies.register(con, backend, linker, trained, features.INPUT_TABLE)
         predictions = linker.inference.predict(threshold_match_weight=low + prior)
         backend.materialise(predictions, "_link_predictions")
+        frequencies.release(con, made)
         for column, kind in GUARD_COLUMNS.items():
             con.execute(f"ALTER TABLE link_pairs ADD COLUMN IF NOT EXISTS {column} {kind}")
         con.execute(

@@ -14,7 +14,16 @@ import duckdb
 
 from clearsight.alerts.arrivals import record_arrivals
 from clearsight.alerts.tables import ensure_alert_tables
-from clearsight.linkage import clusters, design, explain, features, model, review, tables
+from clearsight.linkage import (
+    clusters,
+    design,
+    explain,
+    features,
+    frequencies,
+    model,
+    review,
+    tables,
+)
 from clearsight.linkage.backend import LinkageBackend, backend_for
 from clearsight.linkage.comparisons import COMPARISON_NAMES
 from clearsight.linkage.guards import ALL_GUARDS, Guards, mark_links
@@ -241,8 +250,10 @@ def _train_and_score(
     linker = backend.linker(sdf, backend.scoring_model(trained), verbose=verbose)
     prior = model.prior_weight(trained)
     backend.propose_pairs(linker, features.INPUT_TABLE)
+    made = frequencies.register(con, backend, linker, trained, features.INPUT_TABLE)
     predictions = linker.inference.predict(threshold_match_weight=low + prior)
     backend.materialise(predictions, "_link_predictions")
+    frequencies.release(con, made)
     con.execute(f"CREATE OR REPLACE TABLE link_pairs AS {pairs_select(con, run_id, prior)}")
     con.execute("DROP TABLE IF EXISTS _link_predictions")
     predictions.drop_table_from_database_and_remove_from_cache()
