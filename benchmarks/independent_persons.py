@@ -183,33 +183,42 @@ class Population:
         mother = self._new(area, home, heritage, "female", _dob(rng, 30, 50), surname=surname)
         if rng.random() < 0.3:
             mother.former_surname = rng.choice(HERITAGES[_heritage(rng)][2])
+        parents = [p for p in (father, mother) if p is not None]
+        # A parent is at least 17 years older than their children here.
+        oldest = min(p.age() for p in parents) - 17
         children: list[Person] = []
+        special: list[tuple[str, str, str]] = []
         for _ in range(rng.choice((1, 1, 2, 2, 3))):
             sex = rng.choice(("male", "female"))
-            age = (10, 17) if rng.random() < 0.75 else (18, 24)
-            child = self._new(area, home, heritage, sex, _dob(rng, *age), surname=surname)
-            for other in children:
-                self.negatives.append(("siblings", other.pid, child.pid))
-            children.append(child)
-        if children and rng.random() < 0.05:  # twins: same birth date, other forenames
+            young = rng.random() < 0.75 or oldest < 18
+            age = (10, min(17, oldest)) if young else (18, min(24, oldest))
+            children.append(self._new(area, home, heritage, sex, _dob(rng, *age), surname=surname))
+        if rng.random() < 0.05:  # twins: same birth date, other forenames
             first = children[0]
             sex = rng.choice(("male", "female"))
-            names = {first.forename}
             twin = self._new(area, home, heritage, sex, first.dob, surname=surname)
-            while twin.forename in names:
+            while twin.forename == first.forename:
                 twin.forename = _forename(rng, heritage, sex)
-            self.negatives.append(("twins", first.pid, twin.pid))
+            special.append(("twins", first.pid, twin.pid))
+            children.append(twin)
         if father is not None and rng.random() < 0.05:  # a son named after his father
+            age = (min(14, oldest), min(24, oldest))
             son = self._new(
                 area,
                 home,
                 heritage,
                 "male",
-                _dob(rng, 14, 24),
+                _dob(rng, *age),
                 surname=surname,
                 forename=father.forename,
             )
-            self.negatives.append(("father_son", father.pid, son.pid))
+            special.append(("father_son", father.pid, son.pid))
+            children.append(son)
+        # The planted pairs first: a reader keeps the first kind of each pair.
+        self.negatives += special
+        for i, child in enumerate(children):
+            self.negatives += [("siblings", c.pid, child.pid) for c in children[:i]]
+            self.negatives += [("parent_child", p.pid, child.pid) for p in parents]
 
     def _common_names(self, area: str, per_name: int) -> None:
         rng = self.rng
