@@ -192,12 +192,17 @@ class Population:
             sex = rng.choice(("male", "female"))
             young = rng.random() < 0.75 or oldest < 18
             age = (10, min(17, oldest)) if young else (18, min(24, oldest))
-            children.append(self._new(area, home, heritage, sex, _dob(rng, *age), surname=surname))
+            child = self._new(area, home, heritage, sex, _dob(rng, *age), surname=surname)
+            # Parents do not give two of their children, or a child and themselves, one
+            # forename (the son named after his father is planted below, apart).
+            while child.forename in {p.forename for p in parents + children}:
+                child.forename = _forename(rng, heritage, sex)
+            children.append(child)
         if rng.random() < 0.05:  # twins: same birth date, other forenames
             first = children[0]
             sex = rng.choice(("male", "female"))
             twin = self._new(area, home, heritage, sex, first.dob, surname=surname)
-            while twin.forename == first.forename:
+            while twin.forename in {p.forename for p in parents + children}:
                 twin.forename = _forename(rng, heritage, sex)
             special.append(("twins", first.pid, twin.pid))
             children.append(twin)
