@@ -20,7 +20,7 @@ from clearsight.linkage.model import (
     NHS_EXACT,
     NHS_ONE_ERROR,
     PLACE_SAME_ADDRESS,
-    SURNAME_SAME_MIN,
+    SURNAME_HOUSEHOLD_MIN,
 )
 
 # Why a pair scored above the threshold is still not linked. The model can
@@ -30,7 +30,10 @@ from clearsight.linkage.model import (
 # review queue (``review.review_list``), where an analyst's accept links it.
 #
 # The twin and sibling guard is narrow: the same surname (or a keyed error of
-# it), the same full birth date, the same address or postcode (or none to
+# it; or, since each agency writes one household's surname its own way, a
+# transliteration of it or one half of a double-barrelled surname: Osman and
+# Usman, Ward and Ward-Ahmed; ``SURNAME_HOUSEHOLD_MIN``), the same full birth
+# date, the same address or postcode (or none to
 # compare) and forenames that agree at no level. Twins and siblings share all
 # of that, and merging two children is the worse harm in safeguarding: their
 # records of abuse and risk would be read as one child's. Only an identifier
@@ -49,7 +52,7 @@ from clearsight.linkage.model import (
 GENERATION_YEARS = 12
 TWIN_GUARD = "twins or siblings: same surname, birth date and address, forenames differ"
 BIRTH_DATE_GUARD = "dates of birth differ"
-# "possible siblings" holds back two records of one surname at one home whose
+# "possible siblings" holds back two records of one surname (as for twins) at one home whose
 # forenames differ (not a recorded variant, nickname, initial or alias: a
 # typing error at most) and whose birth years differ too, unless the NHS
 # numbers agree. Household members share the surname and the address and
@@ -132,7 +135,7 @@ def guard_sql(guards: Guards = ALL_GUARDS) -> str:
         rules.append(
             f"""
     WHEN p.gamma_forenames = {FORENAMES_ELSE}
-         AND coalesce(p.gamma_surname, -1) >= {SURNAME_SAME_MIN}
+         AND coalesce(p.gamma_surname, -1) >= {SURNAME_HOUSEHOLD_MIN}
          AND p.gamma_date_of_birth = {DOB_EXACT}
          AND coalesce(p.gamma_place, -1) IN (-1, {_levels(PLACE_SAME_ADDRESS)})
          AND {_NHS_DISAGREES}
@@ -150,7 +153,7 @@ def guard_sql(guards: Guards = ALL_GUARDS) -> str:
         rules.append(
             f"""
     WHEN p.gamma_forenames IN ({_levels(FORENAMES_DISCREPANT)})
-         AND coalesce(p.gamma_surname, -1) >= {SURNAME_SAME_MIN}
+         AND coalesce(p.gamma_surname, -1) >= {SURNAME_HOUSEHOLD_MIN}
          AND p.gamma_date_of_birth IN ({_levels(DOB_YEARS_DIFFER)})
          AND coalesce(p.dob_full_l AND p.dob_full_r, false)
          AND coalesce(abs(p.dob_y_l - p.dob_y_r), 0) >= {SIBLING_YEARS}
