@@ -193,6 +193,11 @@ class Population:
             young = rng.random() < 0.75 or oldest < 18
             age = (10, min(17, oldest)) if young else (18, min(24, oldest))
             child = self._new(area, home, heritage, sex, _dob(rng, *age), surname=surname)
+            # Brothers and sisters other than twins are born at least ten months apart.
+            for _ in range(50):
+                if all(abs((child.dob - c.dob).days) >= 300 for c in children):
+                    break
+                child.dob = _dob(rng, *age)
             # Parents do not give two of their children, or a child and themselves, one
             # forename (the son named after his father is planted below, apart).
             while child.forename in {p.forename for p in parents + children}:
@@ -219,6 +224,10 @@ class Population:
             )
             special.append(("father_son", father.pid, son.pid))
             children.append(son)
+        # A middle name is not another member's forename (nor the person's own).
+        for member in parents + children:
+            if member.middle in {m.forename for m in parents + children}:
+                member.middle = ""
         # The planted pairs first: a reader keeps the first kind of each pair.
         self.negatives += special
         for i, child in enumerate(children):
