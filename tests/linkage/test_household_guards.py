@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from clearsight.linkage import model
-from clearsight.linkage.guards import SIBLING_GUARD, TWIN_GUARD, mark_links
+from clearsight.linkage.guards import HOUSEHOLD_GUARD, SIBLING_GUARD, TWIN_GUARD, mark_links
 from tests.linkage.test_comparisons import _gamma, _level
 
 
@@ -32,8 +32,14 @@ def _surname(left: str, right: str) -> dict[str, str | None]:
     return pair
 
 
-def _marked(surname_level: str, dob: str, years: tuple[int, int]) -> str | None:
-    """The reason ``mark_links`` gives a pair of one home, forenames apart."""
+def _marked(
+    surname_level: str,
+    dob: str,
+    years: tuple[int | None, int | None],
+    forenames: str = "All other comparisons",
+    nhs: str = "null",
+) -> str | None:
+    """The reason ``mark_links`` gives a pair of one home (forenames apart by default)."""
     con = duckdb.connect()
     con.execute(
         """
@@ -51,13 +57,14 @@ def _marked(surname_level: str, dob: str, years: tuple[int, int]) -> str | None:
         "(record_key_l VARCHAR, record_key_r VARCHAR, decision VARCHAR)"
     )
     con.execute(
-        "INSERT INTO link_pairs VALUES ('a:1', 'b:1', false, false, 30.0, ?, ?, ?, ?, -1, "
+        "INSERT INTO link_pairs VALUES ('a:1', 'b:1', false, false, 30.0, ?, ?, ?, ?, ?, "
         "?, ?, true, true, NULL, NULL)",
         [
-            _gamma("forenames", "All other comparisons"),
+            _gamma("forenames", forenames),
             _gamma("surname", surname_level),
-            _gamma("date_of_birth", dob),
+            -1 if dob == "null" else _gamma("date_of_birth", dob),
             _gamma("place", "address and postcode agree"),
+            -1 if nhs == "null" else _gamma("nhs_number", nhs),
             *years,
         ],
     )
@@ -90,3 +97,28 @@ def test_a_different_surname_is_no_household() -> None:
 def test_the_household_surname_levels_are_every_level_but_else() -> None:
     assert _gamma("surname", "Jaro-Winkler >= 0.8") == model.SURNAME_HOUSEHOLD_MIN
     assert model.SURNAME_HOUSEHOLD_MIN < model.SURNAME_SAME_MIN
+
+
+def test_twins_with_the_day_and_month_transposed_are_held_back() -> None:
+    # One twin's date keyed the other way round is still the twins' birth date.
+    assert _marked("Exact match on sn", "day and month transposed", (2007, 2007)) == TWIN_GUARD
+
+
+def test_twins_named_alike_with_different_nhs_numbers_are_held_back() -> None:
+    # Jade and Jamie: forenames a typing error apart, and two NHS numbers.
+    jade_jamie = "Jaro-Winkler >= 0.8"
+    got = _marked("Exact match on sn", "exact", (2010, 2010), jade_jamie, "All other comparisons")
+    assert got == TWIN_GUARD
+    # The same forename discrepancy with no second identifier to contradict it is one
+    # child's typing error, weighed by the model.
+    assert _marked("Exact match on sn", "exact", (2010, 2010), jade_jamie) is None
+    # And an agreeing NHS number lifts the guard whatever the forenames.
+    assert _marked("Exact match on sn", "exact", (2010, 2010), nhs="exact") is None
+
+
+def test_a_household_member_with_no_birth_date_is_held_back() -> None:
+    # "KARIM-TAYLOR, YASMIN" with no birth date and "Huda Karim-Taylor", born 2014, at
+    # one home: nothing but the household says they are one person.
+    assert _marked("Exact match on sn", "null", (None, 2014)) == HOUSEHOLD_GUARD
+    # The same forename with no birth date is left to the model.
+    assert _marked("Exact match on sn", "null", (None, 2014), "Exact match on fn1") is None

@@ -33,8 +33,12 @@ FORENAMES_ELSE = 0
 FORENAMES_DISCREPANT = (0, 1, 2, 3, 6)
 NHS_EXACT = 2
 NHS_ONE_ERROR = 1
+NHS_ELSE = 0
 DOB_ELSE = 0
 DOB_EXACT = 8
+# One birth date as recorded: exactly, or with the day and month transposed (the
+# same date keyed in the other order), for the household guards.
+DOB_SAME_DATE = (8, 7)
 # Birth-date levels whose years differ (between two full dates or partial ones):
 # one character in the year, day and month agree with the year one out, within a
 # year, "else". A partial date that agrees as far as it goes (year, or year and
