@@ -20,6 +20,8 @@ import pyarrow as pa
 from clearsight.linkage.identity import FRESH_ID_SQL, assign_ids
 from clearsight.linkage.model import (
     DOB_PARTIAL_MAX,
+    DOB_PARTIAL_WITHIN_YEAR,
+    DOB_PARTIAL_YEAR,
     DOB_WITHIN_YEAR,
     DOB_YEAR,
     DOB_YEAR_MONTH,
@@ -426,9 +428,9 @@ def _fits(
     ym, year = holder
     if level == DOB_YEAR_MONTH:
         return any(ym is not None and ym == e_ym for e_ym, _ in ends)
-    if level == DOB_YEAR:
+    if level in (DOB_YEAR, DOB_PARTIAL_YEAR):
         return any(year is not None and year == e_y for _, e_y in ends)
-    if level == DOB_WITHIN_YEAR:
+    if level in (DOB_WITHIN_YEAR, DOB_PARTIAL_WITHIN_YEAR):
         return any(year is not None and e_y is not None and abs(year - e_y) <= 1 for _, e_y in ends)
     return True
 
