@@ -1,4 +1,5 @@
-"""The household guards read the surname as agencies write one household's surname.
+"""The household guards read the surname as agencies write one household's surname,
+and a record with no birth date that fits two people of one name is linked to neither.
 
 Twins recorded by two agencies, one writing the family name as transliterated by
 ear (Usman for Osman) or as one half of a double-barrelled surname (Ward for
@@ -10,10 +11,14 @@ the model's own surname levels (DuckDB evaluating Splink's level SQL) and marked
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
+import numpy as np
 import pytest
 
 from clearsight.linkage import model
+from clearsight.linkage.clusters import _undated_between
 from clearsight.linkage.guards import HOUSEHOLD_GUARD, SIBLING_GUARD, TWIN_GUARD, mark_links
 from tests.linkage.test_comparisons import _gamma, _level
 
@@ -122,3 +127,33 @@ def test_a_household_member_with_no_birth_date_is_held_back() -> None:
     assert _marked("Exact match on sn", "null", (None, 2014)) == HOUSEHOLD_GUARD
     # The same forename with no birth date is left to the model.
     assert _marked("Exact match on sn", "null", (None, 2014), "Exact match on fn1") is None
+
+
+def _edges(rows: list[tuple[int, int, int]]) -> dict[str, Any]:
+    """Links strongest first as ``clusters.cluster`` reads them: (a, b, forename level)."""
+    return {
+        "a": np.array([a for a, _, _ in rows]),
+        "b": np.array([b for _, b, _ in rows]),
+        "checked": np.array([True] * len(rows)),
+        "fn_level": np.array([f for _, _, f in rows]),
+    }
+
+
+def test_an_undated_record_of_a_father_and_sons_name_links_to_neither() -> None:
+    # Record 0, "Abdul Ali" with no birth date at the family's home; 1 is Abdul Ali
+    # born 1976, 2 Abdul Ali born 2004: the name fits both as well.
+    exact = _gamma("forenames", "Exact match on fn1")
+    years = {1: 1976, 2: 2004}
+    assert _undated_between(years, _edges([(0, 2, exact), (0, 1, exact)])) == {(0, 1), (0, 2)}
+    # Born 1976 and 1977 (a year worked back from an age) is one person: no rival.
+    assert _undated_between({1: 1976, 2: 1977}, _edges([(0, 2, exact), (0, 1, exact)])) == set()
+
+
+def test_an_undated_record_is_the_one_whose_name_it_bears() -> None:
+    # "THOMPSON, MOLLY" with no date: Molly born 2010 and her mother Holly born 1975,
+    # whose forename is only like it. The record is Molly's; nothing is held back here
+    # (the consistency check keeps the mother out of Molly's entity).
+    exact = _gamma("forenames", "Exact match on fn1")
+    alike = _gamma("forenames", "Jaro-Winkler >= 0.8")
+    years = {1: 2010, 2: 1975}
+    assert _undated_between(years, _edges([(0, 1, exact), (0, 2, alike)])) == set()
