@@ -135,6 +135,12 @@ def categories(
     return false_by, dict(sorted(missed_by.items())), false_pairs, missed
 
 
+def by_sources(pairs: list[tuple[str, str]]) -> dict[str, int]:
+    """Pairs counted by the kinds of agency that made their two records (``wy-vcs``: vcs)."""
+    kinds = ("/".join(sorted(k.split(":", 1)[0].split("-", 1)[-1] for k in pair)) for pair in pairs)
+    return dict(Counter(kinds).most_common())
+
+
 # ---------------------------------------------------------------- Clearsight
 
 
@@ -346,6 +352,7 @@ def run_seed(
             **info,
             "false_pairs_by_lookalike": false_by,
             "missed_pairs_by_departure": missed_by,
+            "missed_pairs_by_sources": by_sources(missed),
         }
         if method == "clearsight":
             store = work / "store.duckdb"
