@@ -25,6 +25,7 @@ from clearsight.linkage.model import (
     DOB_WITHIN_YEAR,
     DOB_YEAR,
     DOB_YEAR_MONTH,
+    FORENAMES_ELSE,
     NHS_EXACT,
     NHS_ONE_ERROR,
     PLACE_ELSE,
@@ -217,6 +218,10 @@ def _undated_between(own_year: dict[int, int], edges: dict[str, Any]) -> set[tup
     out: set[tuple[int, int]] = set()
     for undated, dated in partners.items():
         _, best_year, best_name = dated[0]
+        # Only a name that agrees says the record fits both; where the forenames were
+        # not compared the links' other evidence decides, strongest first.
+        if best_name <= FORENAMES_ELSE:
+            continue
         if any(not _years_close(best_year, y) and f >= best_name for _, y, f in dated[1:]):
             out.update((min(undated, d), max(undated, d)) for d, _, _ in dated)
     return out
