@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/linkage_independent.py --seed 1 --seed 2 --seed 3
     .venv/bin/python benchmarks/linkage_independent.py --seed 1 --diagnose 20
     .venv/bin/python benchmarks/linkage_independent.py --seed 1000 --seed 1001 --seed 1002
+    .venv/bin/python benchmarks/linkage_independent.py --seed 1 --only clearsight --guards none
 
 The records come from ``independent_persons.py``, a generator written without reading
 the project's own (see its docstring), so the linkage code meets recording habits it
@@ -25,6 +26,11 @@ come from ``planted.csv``: false pairs by the look-alike planted (twins, sibling
 father and son, common names, one name and birth date in two areas; ``other`` if none),
 and missed pairs by each departure either record carries (nickname, partial date of
 birth, comma name, ...; ``none`` if neither carries one), each beside its total.
+
+``--guards`` other than ``on`` measures what the safeguarding guards cost (as
+``linkage_public.py`` does): ``no-twin`` without the twin guard (and the household-member
+guard, which the same switch holds), ``none`` without the twin, household, sibling and
+birth-date guards; clustering's rules stay. Casework always has every guard.
 """
 
 from __future__ import annotations
@@ -154,11 +160,28 @@ def _cli(store: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return done
 
 
-def clearsight(folders: list[Path], work: Path) -> tuple[dict[str, str], dict[str, Any]]:
+GUARD_MODES = ("on", "no-twin", "none")
+
+
+def clearsight(
+    folders: list[Path], work: Path, guards: str = "on"
+) -> tuple[dict[str, str], dict[str, Any]]:
     store = work / "store.duckdb"
     ingested = json.loads(_cli(store, "ingest", *map(str, folders), "--json").stdout)
     quarantined = sum(int(r.get("rows_quarantined", 0)) for r in ingested)
-    analysed = json.loads(_cli(store, "analyse", "--stage", "linkage", "--json").stdout)[0]
+    if guards == "on":
+        analysed = json.loads(_cli(store, "analyse", "--stage", "linkage", "--json").stdout)[0]
+    else:
+        # The guards are not a command-line choice (casework always has them): the
+        # same linkage run through the Python API, to measure what they cost.
+        from clearsight.linkage import run
+        from clearsight.linkage.guards import ALL_GUARDS, NO_GUARDS, Guards
+        from clearsight.store import connect
+
+        chosen = {"on": ALL_GUARDS, "no-twin": Guards(twins=False), "none": NO_GUARDS}[guards]
+        con = connect(store)
+        analysed = run(con, guards=chosen).as_dict()
+        con.close()
     out = work / "entities.csv"
     _cli(store, "export", "entities", "--out", str(out))
     with out.open(encoding="utf-8") as f:
@@ -326,7 +349,7 @@ def diagnose(
 
 
 def run_seed(
-    seed: int, root: Path, scale: float, only: str | None, show: int
+    seed: int, root: Path, scale: float, only: str | None, show: int, guards: str = "on"
 ) -> list[dict[str, Any]]:
     data = root / f"seed-{seed}"
     folders = generate(seed, data, scale)
@@ -337,7 +360,8 @@ def run_seed(
         work = data / f"run-{method}"
         work.mkdir(parents=True, exist_ok=True)
         if method == "clearsight":
-            predicted, info = clearsight(folders, work)
+            predicted, info = clearsight(folders, work, guards)
+            info["guards"] = guards
         else:
             predicted, info = plain_splink(folders), {}
         seconds = round(time.perf_counter() - started, 1)
@@ -389,6 +413,12 @@ def main() -> None:
     parser.add_argument("--only", choices=METHODS)
     parser.add_argument("--workdir", type=Path, help="keep submissions and stores here")
     parser.add_argument(
+        "--guards",
+        choices=GUARD_MODES,
+        default="on",
+        help="Clearsight's guards: all (on), all but the twin guard, none (a measurement)",
+    )
+    parser.add_argument(
         "--diagnose",
         type=int,
         default=0,
@@ -405,7 +435,7 @@ def main() -> None:
         results = [
             r
             for seed in args.seed
-            for r in run_seed(seed, root, args.scale, args.only, args.diagnose)
+            for r in run_seed(seed, root, args.scale, args.only, args.diagnose, args.guards)
         ]
     print(summary(results))
 
