@@ -218,3 +218,48 @@ def test_a_keyed_error_says_which_part_it_touched(dates: tuple[str, str], expect
         "dob_ym_r": dates[1][:7],
     }
     assert _level("date_of_birth", pair) == expected
+
+
+def _dates(left: str, right: str) -> dict[str, Any]:
+    """The birth-date features of two dates as ``features.py`` makes them (a year alone
+    has no full date, no month and no day)."""
+    pair: dict[str, Any] = {"dob_swapped_l": None}
+    for side, d in (("l", left), ("r", right)):
+        full = len(d) == 10
+        pair |= {
+            f"dob_{side}": d if full else None,
+            f"dob_y_{side}": int(d[:4]),
+            f"dob_md_{side}": d[5:] if full else None,
+            f"dob_ym_{side}": d[:7] if len(d) >= 7 else None,
+        }
+    return pair
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        # A charity's year of birth (or a 1 January placeholder, read as its year)
+        # against a full date: agreeing as far as it goes, or one out (an age).
+        (("2010", "2010-02-11"), "year agrees, one date a year only"),
+        (("2010-02-11", "2009"), "within one year, one date a year only"),
+        # Two full dates of one year and another day and month: another level.
+        (("2010-05-03", "2010-02-11"), "year agrees"),
+        (("2010-05-03", "2009-02-11"), "within one year"),
+    ],
+)
+def test_a_year_only_agrees_as_far_as_it_goes(dates: tuple[str, str], expected: str) -> None:
+    assert _level("date_of_birth", _dates(*dates)) == expected
+
+
+def test_partial_year_levels_are_read_as_year_levels_by_clustering() -> None:
+    assert _gamma("date_of_birth", "year agrees, one date a year only") == model.DOB_PARTIAL_YEAR
+    assert (
+        _gamma("date_of_birth", "within one year, one date a year only")
+        == model.DOB_PARTIAL_WITHIN_YEAR
+    )
+    assert _gamma("date_of_birth", "year and month agree") == model.DOB_YEAR_MONTH
+    assert _gamma("date_of_birth", "year agrees") == model.DOB_YEAR
+    assert _gamma("date_of_birth", "within one year") == model.DOB_WITHIN_YEAR
+    assert _gamma("date_of_birth", "day and month transposed") in model.DOB_SAME_DATE
+    # Name-led links (a year at most) include the partial levels.
+    assert model.DOB_PARTIAL_YEAR <= model.DOB_PARTIAL_MAX

@@ -42,6 +42,7 @@ def _store(
         "CREATE TABLE link_pairs (record_key_l VARCHAR, record_key_r VARCHAR, "
         "match_weight DOUBLE, gamma_nhs_number INTEGER, linked BOOLEAN, "
         "gamma_date_of_birth INTEGER DEFAULT -1, gamma_place INTEGER DEFAULT 6, "
+        "gamma_forenames INTEGER DEFAULT -1, "
         "gamma_phones INTEGER DEFAULT -1, "
         "gamma_emails INTEGER DEFAULT -1, refused_because VARCHAR)"
     )

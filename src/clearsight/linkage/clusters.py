@@ -20,9 +20,12 @@ import pyarrow as pa
 from clearsight.linkage.identity import FRESH_ID_SQL, assign_ids
 from clearsight.linkage.model import (
     DOB_PARTIAL_MAX,
+    DOB_PARTIAL_WITHIN_YEAR,
+    DOB_PARTIAL_YEAR,
     DOB_WITHIN_YEAR,
     DOB_YEAR,
     DOB_YEAR_MONTH,
+    FORENAMES_ELSE,
     NHS_EXACT,
     NHS_ONE_ERROR,
     PLACE_ELSE,
@@ -45,6 +48,13 @@ NAME_LED_SQL = f"""(
     AND coalesce(gamma_nhs_number, -1) <= 0
 )"""
 NAME_SHARED = "name shared by several people"
+# A record with no birth date linked to two records whose birth years no recording
+# error explains as one person's (``_undated_between``): a father and a son of one
+# name at one home, "Abdul Ali" with no date beside Abdul Ali born 1976 and Abdul Ali
+# born 2004, each bearing the name as well as the other. Which of them the record is,
+# nothing in it says; followed strongest first it would join one of them by chance.
+# Neither link is followed: both go to review with the reason.
+UNDATED_BETWEEN = "no birth date, and the record fits two people of other birth dates"
 # A link whose merge would put in one entity two NHS numbers, or two birth years,
 # that no recording error explains (``_Entities._consistent``).
 CONFLICTING = "the entities hold conflicting NHS numbers or birth years"
@@ -109,14 +119,17 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int, scope: str | None = Non
         WITH e AS (
             SELECT record_key_l AS l, record_key_r AS r, match_weight AS w, true AS checked,
                    gamma_nhs_number IN ({NHS_EXACT}, {NHS_ONE_ERROR}) AS nhs_agrees,
-                   {NAME_LED_SQL} AS name_led, gamma_date_of_birth AS dob_level
+                   {NAME_LED_SQL} AS name_led, gamma_date_of_birth AS dob_level,
+                   gamma_forenames AS fn_level
             FROM link_pairs WHERE linked
             UNION ALL
-            SELECT record_key_l, record_key_r, 'Infinity'::DOUBLE, false, false, false, NULL
+            SELECT record_key_l, record_key_r, 'Infinity'::DOUBLE, false, false, false, NULL,
+                   NULL
             FROM current_link_decisions WHERE decision = 'accept'
         )
         SELECT a.node AS a, b.node AS b, e.checked, e.nhs_agrees, e.name_led,
-               coalesce(e.dob_level, -1) AS dob_level FROM e
+               coalesce(e.dob_level, -1) AS dob_level,
+               coalesce(e.fn_level, -1) AS fn_level FROM e
         JOIN _link_nodes a ON a.record_key = e.l
         JOIN _link_nodes b ON b.record_key = e.r
         ORDER BY e.w DESC, a.node, b.node
@@ -136,6 +149,7 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int, scope: str | None = Non
         """
     ).fetchall()
     entities = _Entities(n, identity, cannot)
+    ambiguous = _undated_between(entities.own_year, edges)
     led: list[tuple[int, int, int]] = []
     conflicting: list[tuple[int, int]] = []
     for a, b, checked, nhs_agrees, name_led, dob_level in zip(
@@ -147,6 +161,8 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int, scope: str | None = Non
         edges["dob_level"].tolist(),
         strict=True,
     ):
+        if checked and (min(a, b), max(a, b)) in ambiguous:
+            continue
         if name_led:
             led.append((a, b, dob_level))
         elif not entities.merge(a, b, checked=checked, nhs_agrees=nhs_agrees):
@@ -154,6 +170,7 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int, scope: str | None = Non
     refused = _follow_name_led(con, entities, led)
     _mark_refused(con, refused, NAME_SHARED)
     _mark_refused(con, conflicting, CONFLICTING)
+    _mark_refused(con, sorted(ambiguous), UNDATED_BETWEEN)
     assignment = pa.table(
         {"node": pa.array(range(n), pa.int64()), "root": pa.array(entities.roots(), pa.int64())}
     )
@@ -173,6 +190,41 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int, scope: str | None = Non
     for scratch in ("_link_nodes", "_link_assignment", "_link_ids"):
         con.execute(f"DROP TABLE IF EXISTS {scratch}")
     return int(con.execute("SELECT count(*) FROM entities").fetchall()[0][0])
+
+
+def _undated_between(own_year: dict[int, int], edges: dict[str, Any]) -> set[tuple[int, int]]:
+    """The model's links of each record with no birth year that fits two people
+    (``UNDATED_BETWEEN``): a dated partner whose birth year no recording error explains
+    as the same person's as the strongest partner's, and whose forename agrees with the
+    record's at least as well. Where the rival bears the name less well (Holly for a
+    record of Molly), the record is the one whose name it bears, and the rival's link is
+    left to the consistency check."""
+    partners: dict[int, list[tuple[int, int, int]]] = {}
+    # Edges come strongest first, so each record's first partner is its strongest.
+    for a, b, checked, fn_level in zip(
+        edges["a"].tolist(),
+        edges["b"].tolist(),
+        edges["checked"].tolist(),
+        edges["fn_level"].tolist(),
+        strict=True,
+    ):
+        ya, yb = own_year.get(a), own_year.get(b)
+        if not checked:
+            continue
+        if ya is None and yb is not None:
+            partners.setdefault(a, []).append((b, yb, fn_level))
+        elif yb is None and ya is not None:
+            partners.setdefault(b, []).append((a, ya, fn_level))
+    out: set[tuple[int, int]] = set()
+    for undated, dated in partners.items():
+        _, best_year, best_name = dated[0]
+        # Only a name that agrees says the record fits both; where the forenames were
+        # not compared the links' other evidence decides, strongest first.
+        if best_name <= FORENAMES_ELSE:
+            continue
+        if any(not _years_close(best_year, y) and f >= best_name for _, y, f in dated[1:]):
+            out.update((min(undated, d), max(undated, d)) for d, _, _ in dated)
+    return out
 
 
 def _write_entities(con: duckdb.DuckDBPyConnection, run_id: int, *, scoped: bool) -> None:
@@ -426,9 +478,9 @@ def _fits(
     ym, year = holder
     if level == DOB_YEAR_MONTH:
         return any(ym is not None and ym == e_ym for e_ym, _ in ends)
-    if level == DOB_YEAR:
+    if level in (DOB_YEAR, DOB_PARTIAL_YEAR):
         return any(year is not None and year == e_y for _, e_y in ends)
-    if level == DOB_WITHIN_YEAR:
+    if level in (DOB_WITHIN_YEAR, DOB_PARTIAL_WITHIN_YEAR):
         return any(year is not None and e_y is not None and abs(year - e_y) <= 1 for _, e_y in ends)
     return True
 

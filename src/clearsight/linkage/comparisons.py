@@ -148,6 +148,21 @@ def _date_of_birth() -> Any:
                 "day and month agree, year within one",
             ),
             _level("dob_ym_l = dob_ym_r", "year and month agree"),
+            # A year alone (or a 1 January placeholder) against a full date agrees
+            # as far as it goes: what a partner records for an estimated age or an
+            # unknown day. Between two full dates the same year with another day
+            # and month is a disagreement of its own, far more common between
+            # strangers; one level for both let EM learn the second's weight for
+            # the first. The same for a year worked back from an age, one out for
+            # the part of every year before the birthday. EM weighs each.
+            _level(
+                "(dob_ym_l IS NULL OR dob_ym_r IS NULL) AND dob_y_l = dob_y_r",
+                "year agrees, one date a year only",
+            ),
+            _level(
+                "(dob_ym_l IS NULL OR dob_ym_r IS NULL) AND abs(dob_y_l - dob_y_r) <= 1",
+                "within one year, one date a year only",
+            ),
             _level("dob_y_l = dob_y_r", "year agrees"),
             _level("abs(dob_y_l - dob_y_r) <= 1", "within one year"),
             cll.ElseLevel(),

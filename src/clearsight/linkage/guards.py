@@ -13,14 +13,15 @@ import duckdb
 
 from clearsight.linkage.model import (
     DOB_ELSE,
-    DOB_EXACT,
+    DOB_SAME_DATE,
     DOB_YEARS_DIFFER,
     FORENAMES_DISCREPANT,
     FORENAMES_ELSE,
+    NHS_ELSE,
     NHS_EXACT,
     NHS_ONE_ERROR,
     PLACE_SAME_ADDRESS,
-    SURNAME_SAME_MIN,
+    SURNAME_HOUSEHOLD_MIN,
 )
 
 # Why a pair scored above the threshold is still not linked. The model can
@@ -30,7 +31,10 @@ from clearsight.linkage.model import (
 # review queue (``review.review_list``), where an analyst's accept links it.
 #
 # The twin and sibling guard is narrow: the same surname (or a keyed error of
-# it), the same full birth date, the same address or postcode (or none to
+# it; or, since each agency writes one household's surname its own way, a
+# transliteration of it or one half of a double-barrelled surname: Osman and
+# Usman, Ward and Ward-Ahmed; ``SURNAME_HOUSEHOLD_MIN``), the same full birth
+# date, the same address or postcode (or none to
 # compare) and forenames that agree at no level. Twins and siblings share all
 # of that, and merging two children is the worse harm in safeguarding: their
 # records of abuse and risk would be read as one child's. Only an identifier
@@ -47,9 +51,22 @@ from clearsight.linkage.model import (
 # few years apart are a recording error or an estimated age, which the model
 # weighs (the birth date's "else" level counts against them).
 GENERATION_YEARS = 12
+# Twins are twins however the date is keyed: a day and month transposed is the same
+# birth date (``DOB_SAME_DATE``). And forenames that differ only as a typing error
+# could (Jade and Jamie, Hassan and Hussain: twins are often given names alike) are
+# held back too where both records hold an NHS number and the numbers differ beyond
+# one keyed error: a forename discrepancy AND a different identifier is two
+# discrepancies, less likely in one child's records than a twin, as for siblings below.
+#
+# "household member" holds back a pair of one surname at one home whose forenames
+# agree at no level where one record has no birth date: the birth date is what tells
+# the members of a household apart (siblings, a parent), and with it missing nothing
+# says the two are one person but the household they share. As for twins, only an
+# agreeing NHS number lifts it.
+HOUSEHOLD_GUARD = "household member: same surname and address, forenames differ, no birth date"
 TWIN_GUARD = "twins or siblings: same surname, birth date and address, forenames differ"
 BIRTH_DATE_GUARD = "dates of birth differ"
-# "possible siblings" holds back two records of one surname at one home whose
+# "possible siblings" holds back two records of one surname (as for twins) at one home whose
 # forenames differ (not a recorded variant, nickname, initial or alias: a
 # typing error at most) and whose birth years differ too, unless the NHS
 # numbers agree. Household members share the surname and the address and
@@ -131,12 +148,20 @@ def guard_sql(guards: Guards = ALL_GUARDS) -> str:
     if guards.twins:
         rules.append(
             f"""
-    WHEN p.gamma_forenames = {FORENAMES_ELSE}
-         AND coalesce(p.gamma_surname, -1) >= {SURNAME_SAME_MIN}
-         AND p.gamma_date_of_birth = {DOB_EXACT}
+    WHEN coalesce(p.gamma_surname, -1) >= {SURNAME_HOUSEHOLD_MIN}
+         AND p.gamma_date_of_birth IN ({_levels(DOB_SAME_DATE)})
          AND coalesce(p.gamma_place, -1) IN (-1, {_levels(PLACE_SAME_ADDRESS)})
          AND {_NHS_DISAGREES}
-        THEN '{TWIN_GUARD}'"""
+         AND (p.gamma_forenames = {FORENAMES_ELSE}
+              OR p.gamma_forenames IN ({_levels(FORENAMES_DISCREPANT)})
+                 AND p.gamma_nhs_number = {NHS_ELSE})
+        THEN '{TWIN_GUARD}'
+    WHEN p.gamma_forenames = {FORENAMES_ELSE}
+         AND coalesce(p.gamma_surname, -1) >= {SURNAME_HOUSEHOLD_MIN}
+         AND p.gamma_date_of_birth = -1
+         AND p.gamma_place IN ({_levels(PLACE_SAME_ADDRESS)})
+         AND {_NHS_DISAGREES}
+        THEN '{HOUSEHOLD_GUARD}'"""
         )
     if guards.birth_dates:
         rules.append(
@@ -150,7 +175,7 @@ def guard_sql(guards: Guards = ALL_GUARDS) -> str:
         rules.append(
             f"""
     WHEN p.gamma_forenames IN ({_levels(FORENAMES_DISCREPANT)})
-         AND coalesce(p.gamma_surname, -1) >= {SURNAME_SAME_MIN}
+         AND coalesce(p.gamma_surname, -1) >= {SURNAME_HOUSEHOLD_MIN}
          AND p.gamma_date_of_birth IN ({_levels(DOB_YEARS_DIFFER)})
          AND coalesce(p.dob_full_l AND p.dob_full_r, false)
          AND coalesce(abs(p.dob_y_l - p.dob_y_r), 0) >= {SIBLING_YEARS}

@@ -33,21 +33,34 @@ FORENAMES_ELSE = 0
 FORENAMES_DISCREPANT = (0, 1, 2, 3, 6)
 NHS_EXACT = 2
 NHS_ONE_ERROR = 1
+NHS_ELSE = 0
 DOB_ELSE = 0
-DOB_EXACT = 8
+DOB_EXACT = 10
+# One birth date as recorded: exactly, or with the day and month transposed (the
+# same date keyed in the other order), for the household guards.
+DOB_SAME_DATE = (10, 9)
 # Birth-date levels whose years differ (between two full dates or partial ones):
 # one character in the year, day and month agree with the year one out, within a
 # year, "else". A partial date that agrees as far as it goes (year, or year and
 # month) is not among them, nor a full date one character out in the day or month.
-DOB_YEARS_DIFFER = (0, 1, 4, 6)
+DOB_YEARS_DIFFER = (0, 1, 3, 6, 8)
 # Surname levels at or above this are one surname, or a keyed error of it:
 # exact, Jaro-Winkler >= 0.92, the same phonetic code.
 SURNAME_SAME_MIN = 3
+# Surname levels at or above this are one household's surname as agencies write it
+# (the household guards in ``guards.py`` read it): the levels above, an alias, and
+# Jaro-Winkler >= 0.8, where a transliteration (Osman and Usman, Hussain and Hussein)
+# and one half of a double-barrelled surname (Ward for Ward-Ahmed, Wood for
+# Wood-Smith) fall. Every level but "else".
+SURNAME_HOUSEHOLD_MIN = 1
 # Birth-date levels at or below this agree on the year (and month) at most:
 # within a year, the year, the year and month. With no other identifier agreeing
 # such a link rests on the name (``clusters.NAME_LED_SQL``).
-DOB_PARTIAL_MAX = 3
-DOB_YEAR_MONTH = 3
+DOB_PARTIAL_MAX = 5
+DOB_YEAR_MONTH = 5
+# A year only against another date: agreeing, or within one (an estimated age).
+DOB_PARTIAL_YEAR = 4
+DOB_PARTIAL_WITHIN_YEAR = 3
 DOB_YEAR = 2
 DOB_WITHIN_YEAR = 1
 

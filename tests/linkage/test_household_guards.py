@@ -1,0 +1,159 @@
+"""The household guards read the surname as agencies write one household's surname,
+and a record with no birth date that fits two people of one name is linked to neither.
+
+Twins recorded by two agencies, one writing the family name as transliterated by
+ear (Usman for Osman) or as one half of a double-barrelled surname (Ward for
+Ward-Ahmed), still share a birth date and a home and differ in forename: the twin
+guard must hold them back as it does for an exact surname. The pairs are scored by
+the model's own surname levels (DuckDB evaluating Splink's level SQL) and marked by
+``guards.mark_links`` on a real DuckDB table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import numpy as np
+import pytest
+
+from clearsight.linkage import model
+from clearsight.linkage.clusters import _undated_between
+from clearsight.linkage.guards import HOUSEHOLD_GUARD, SIBLING_GUARD, TWIN_GUARD, mark_links
+from tests.linkage.test_comparisons import _gamma, _level
+
+
+def _surname(left: str, right: str) -> dict[str, str | None]:
+    pair: dict[str, str | None] = {}
+    for side, sn in (("l", left), ("r", right)):
+        # sn is the surname's letters only: "Ward-Ahmed" is "wardahmed".
+        pair |= {
+            f"fn1_{side}": None,
+            f"sn_{side}": sn,
+            f"sn1_{side}": sn,
+            f"sn_code_{side}": sn.upper(),
+            f"name_keys_{side}": None,
+        }
+    return pair
+
+
+def _marked(
+    surname_level: str,
+    dob: str,
+    years: tuple[int | None, int | None],
+    forenames: str = "All other comparisons",
+    nhs: str = "null",
+) -> str | None:
+    """The reason ``mark_links`` gives a pair of one home (forenames apart by default)."""
+    con = duckdb.connect()
+    con.execute(
+        """
+        CREATE TABLE link_pairs (
+            record_key_l VARCHAR, record_key_r VARCHAR, is_unknown_l BOOLEAN,
+            is_unknown_r BOOLEAN, evidence DOUBLE, gamma_forenames INTEGER,
+            gamma_surname INTEGER, gamma_date_of_birth INTEGER, gamma_place INTEGER,
+            gamma_nhs_number INTEGER, dob_y_l INTEGER, dob_y_r INTEGER,
+            dob_full_l BOOLEAN, dob_full_r BOOLEAN, refused_because VARCHAR,
+            linked BOOLEAN)
+        """
+    )
+    con.execute(
+        "CREATE TABLE current_link_decisions "
+        "(record_key_l VARCHAR, record_key_r VARCHAR, decision VARCHAR)"
+    )
+    con.execute(
+        "INSERT INTO link_pairs VALUES ('a:1', 'b:1', false, false, 30.0, ?, ?, ?, ?, ?, "
+        "?, ?, true, true, NULL, NULL)",
+        [
+            _gamma("forenames", forenames),
+            _gamma("surname", surname_level),
+            -1 if dob == "null" else _gamma("date_of_birth", dob),
+            _gamma("place", "address and postcode agree"),
+            -1 if nhs == "null" else _gamma("nhs_number", nhs),
+            *years,
+        ],
+    )
+    mark_links(con, 17.0)
+    refused, linked = con.execute("SELECT refused_because, linked FROM link_pairs").fetchone()
+    assert linked is (refused is None)
+    return refused
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [("osman", "usman"), ("hussain", "hussein"), ("ward", "wardahmed"), ("wood", "woodsmith")],
+)
+def test_a_transliterated_or_part_surname_is_one_households(left: str, right: str) -> None:
+    level = _level("surname", _surname(left, right))
+    assert level in ("Jaro-Winkler >= 0.8", "Jaro-Winkler >= 0.92", "phonetic code agrees")
+    assert _gamma("surname", level) >= model.SURNAME_HOUSEHOLD_MIN
+    # Twins: the same birth date at one home, forenames apart.
+    assert _marked(level, "exact", (2011, 2011)) == TWIN_GUARD
+    # Siblings: birth years two or more apart at one home, forenames apart.
+    assert _marked(level, "All other comparisons", (2009, 2012)) == SIBLING_GUARD
+
+
+def test_a_different_surname_is_no_household() -> None:
+    level = _level("surname", _surname("osman", "walker"))
+    assert level == "else"
+    assert _marked("All other comparisons", "exact", (2011, 2011)) is None
+
+
+def test_the_household_surname_levels_are_every_level_but_else() -> None:
+    assert _gamma("surname", "Jaro-Winkler >= 0.8") == model.SURNAME_HOUSEHOLD_MIN
+    assert model.SURNAME_HOUSEHOLD_MIN < model.SURNAME_SAME_MIN
+
+
+def test_twins_with_the_day_and_month_transposed_are_held_back() -> None:
+    # One twin's date keyed the other way round is still the twins' birth date.
+    assert _marked("Exact match on sn", "day and month transposed", (2007, 2007)) == TWIN_GUARD
+
+
+def test_twins_named_alike_with_different_nhs_numbers_are_held_back() -> None:
+    # Jade and Jamie: forenames a typing error apart, and two NHS numbers.
+    jade_jamie = "Jaro-Winkler >= 0.8"
+    got = _marked("Exact match on sn", "exact", (2010, 2010), jade_jamie, "All other comparisons")
+    assert got == TWIN_GUARD
+    # The same forename discrepancy with no second identifier to contradict it is one
+    # child's typing error, weighed by the model.
+    assert _marked("Exact match on sn", "exact", (2010, 2010), jade_jamie) is None
+    # And an agreeing NHS number lifts the guard whatever the forenames.
+    assert _marked("Exact match on sn", "exact", (2010, 2010), nhs="exact") is None
+
+
+def test_a_household_member_with_no_birth_date_is_held_back() -> None:
+    # "KARIM-TAYLOR, YASMIN" with no birth date and "Huda Karim-Taylor", born 2014, at
+    # one home: nothing but the household says they are one person.
+    assert _marked("Exact match on sn", "null", (None, 2014)) == HOUSEHOLD_GUARD
+    # The same forename with no birth date is left to the model.
+    assert _marked("Exact match on sn", "null", (None, 2014), "Exact match on fn1") is None
+
+
+def _edges(rows: list[tuple[int, int, int]]) -> dict[str, Any]:
+    """Links strongest first as ``clusters.cluster`` reads them: (a, b, forename level)."""
+    return {
+        "a": np.array([a for a, _, _ in rows]),
+        "b": np.array([b for _, b, _ in rows]),
+        "checked": np.array([True] * len(rows)),
+        "fn_level": np.array([f for _, _, f in rows]),
+    }
+
+
+def test_an_undated_record_of_a_father_and_sons_name_links_to_neither() -> None:
+    # Record 0, "Abdul Ali" with no birth date at the family's home; 1 is Abdul Ali
+    # born 1976, 2 Abdul Ali born 2004: the name fits both as well.
+    exact = _gamma("forenames", "Exact match on fn1")
+    years = {1: 1976, 2: 2004}
+    assert _undated_between(years, _edges([(0, 2, exact), (0, 1, exact)])) == {(0, 1), (0, 2)}
+    # Born 1976 and 1977 (a year worked back from an age) is one person: no rival.
+    assert _undated_between({1: 1976, 2: 1977}, _edges([(0, 2, exact), (0, 1, exact)])) == set()
+
+
+def test_an_undated_record_is_the_one_whose_name_it_bears() -> None:
+    # "THOMPSON, MOLLY" with no date: Molly born 2010 and her mother Holly born 1975,
+    # whose forename is only like it. The record is Molly's; nothing is held back here
+    # (the consistency check keeps the mother out of Molly's entity).
+    exact = _gamma("forenames", "Exact match on fn1")
+    alike = _gamma("forenames", "Jaro-Winkler >= 0.8")
+    years = {1: 2010, 2: 1975}
+    assert _undated_between(years, _edges([(0, 1, exact), (0, 2, alike)])) == set()
