@@ -25,6 +25,7 @@ from clearsight.linkage.guards import (
     SIBLING_GUARD,
     TWIN_GUARD,
 )
+from clearsight.linkage.incremental import link_new
 from clearsight.store import connect
 from tests.linkage.conftest import Linked, copy_of, entity_of, partition, same_entity_pairs
 
@@ -216,6 +217,25 @@ def test_a_model_of_another_design_is_refused(linked: Linked, tmp_path: Path) ->
     con = copy_of(linked, tmp_path)
     with pytest.raises(LinkageError, match=r"other comparisons.*without --model"):
         run(con, model_json=json.dumps(old))
+    con.close()
+
+
+def test_link_new_on_a_store_linked_by_an_earlier_version_says_what_to_do(
+    linked: Linked, tmp_path: Path
+) -> None:
+    """The store's last run holds a model of another design (the birth-date comparison of
+    an earlier version, two levels short): ``link --new`` asks for one full run."""
+    old = json.loads(linked.model_json)
+    for c in old["comparisons"]:
+        if c["output_column_name"] == "date_of_birth":
+            c["comparison_levels"] = c["comparison_levels"][:-2]
+    con = copy_of(linked, tmp_path)
+    con.execute(
+        "UPDATE link_runs SET model_json = ? WHERE run_id = (SELECT max(run_id) FROM link_runs)",
+        [json.dumps(old)],
+    )
+    with pytest.raises(LinkageError, match=r"earlier version.*full 'clearsight link' once"):
+        link_new(con)
     con.close()
 
 

@@ -57,7 +57,13 @@ def link_new(
         )
     base_run, threshold, low, high, model_json = latest
     trained = json.loads(model_json)
-    model.check_design(trained)
+    # A store linked by an earlier version holds a model whose comparisons this
+    # version reads differently: one full run trains a model of this version.
+    model.check_design(
+        trained,
+        "the store was last linked by an earlier version of Clearsight; run a full "
+        "'clearsight link' once, and 'clearsight link --new' works again after it",
+    )
     # Wall and CPU seconds (all threads) per stage: on a shared machine the
     # wall time follows the load, the CPU time much less.
     stages: dict[str, float] = {}

@@ -343,8 +343,10 @@ def settings_hash(model: str) -> str:
     return hashlib.sha256(json.dumps(design, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def check_design(trained: dict[str, Any]) -> None:
-    """Refuse a saved model whose comparisons are not this version's.
+def check_design(
+    trained: dict[str, Any], remedy: str = "link without --model to train a model for this version"
+) -> None:
+    """Refuse a saved model whose comparisons are not this version's; ``remedy`` says what to do.
 
     The guards and clustering read comparison levels by name and number (the
     forenames "else" level, the birth-date levels, "place"); a model saved by a
@@ -361,8 +363,7 @@ def check_design(trained: dict[str, Any]) -> None:
         raise LinkageError(
             "the saved model was trained with other comparisons "
             f"({', '.join(n for n, _ in saved) or 'none'}; this version compares "
-            f"{', '.join(current)}, with other levels): link without --model "
-            "to train a model for this version"
+            f"{', '.join(current)}, with other levels): {remedy}"
         )
 
 
