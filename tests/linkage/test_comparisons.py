@@ -42,6 +42,7 @@ def _typed(column: str, value: Any) -> str:
         if column.endswith(("keys_l", "keys_r", "tokens_l", "tokens_r", "rare_l", "rare_r"))
         else ("INTEGER" if column.startswith("dob_y_") else "VARCHAR")
     )
+    kind = "BOOLEAN" if column.startswith("addr_town_only") else kind
     return f"NULL::{kind}" if value is None else f"?::{kind}"
 
 
@@ -56,9 +57,15 @@ def _place(
             f"pc_sector_{side}": pc[:-2] if pc else None,
             f"pc_district_{side}": pc.split(" ")[0] if pc else None,
             f"address_{side}": addr,
-            f"addr_number_{side}": number or None,
-            f"addr_street_{side}": street.split(" ")[0] if street else None,
+            # As ``features`` reads them: a leading number, then the street's first word.
+            f"addr_number_{side}": number if number.isdigit() else None,
+            f"addr_street_{side}": street.split(" ")[0] if street and number.isdigit() else None,
             f"addr_tokens_{side}": list(dict.fromkeys(addr.split())) if addr else None,
+            # As ``features`` reads it: no number, no postcode, a word or three.
+            f"addr_town_only_{side}": bool(addr)
+            and pc is None
+            and not any(ch.isdigit() for ch in addr or "")
+            and len((addr or "").split()) <= 3,
             # Every word counts as rare here; the store decides in a real run.
             f"addr_rare_{side}": [w for w in dict.fromkeys(addr.split()) if not w.isdigit()]
             if addr
@@ -96,6 +103,16 @@ def _place(
             ("12 park road leeds", "3 mill lane leeds"),
             "postcode sector agrees",
         ),
+        # A town alone (a charity's contact sheet) agrees as far as it goes: with an
+        # address in that town, or the same town; never "address agrees" (one home).
+        (
+            (None, "HX1 2AB"),
+            ("halifax", "69 cross way halifax hx1 2ab"),
+            "town agrees, one address a town only",
+        ),
+        ((None, None), ("69 cross way halifax", "halifax"), "town agrees, one address a town only"),
+        ((None, None), ("hebden bridge", "hebden bridge"), "town agrees, one address a town only"),
+        ((None, None), ("halifax", "12 park road leeds"), "else"),
         # A move: different postcode and address is one disagreement, not two.
         (("LS1 4AB", "M1 2CD"), ("12 park road leeds", "3 mill lane salford"), "else"),
         ((None, "M1 2CD"), ("12 park road leeds", None), "null"),

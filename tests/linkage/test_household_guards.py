@@ -43,6 +43,7 @@ def _marked(
     years: tuple[int | None, int | None],
     forenames: str = "All other comparisons",
     nhs: str = "null",
+    place: str = "address and postcode agree",
 ) -> str | None:
     """The reason ``mark_links`` gives a pair of one home (forenames apart by default)."""
     con = duckdb.connect()
@@ -68,7 +69,7 @@ def _marked(
             _gamma("forenames", forenames),
             _gamma("surname", surname_level),
             -1 if dob == "null" else _gamma("date_of_birth", dob),
-            _gamma("place", "address and postcode agree"),
+            _gamma("place", place),
             -1 if nhs == "null" else _gamma("nhs_number", nhs),
             *years,
         ],
@@ -157,3 +158,15 @@ def test_an_undated_record_is_the_one_whose_name_it_bears() -> None:
     alike = _gamma("forenames", "Jaro-Winkler >= 0.8")
     years = {1: 2010, 2: 1975}
     assert _undated_between(years, _edges([(0, 1, exact), (0, 2, alike)])) == set()
+
+
+def test_twins_a_charity_records_by_the_town_only_are_held_back() -> None:
+    """Two records that say only "leeds" share a town, not a home: the place comparison
+    scores the town level, not "address agrees". For the twin guard a town alone is as
+    good as no address to compare: the same surname and birth date with forenames apart
+    is still held back."""
+    town = "town agrees, one address a town only"
+    assert _gamma("place", town) == model.PLACE_TOWN_ONLY
+    assert model.PLACE_TOWN_ONLY not in model.PLACE_SAME_ADDRESS
+    same = _level("surname", _surname("walker", "walker"))
+    assert _marked(same, "exact", (2011, 2011), place=town) == TWIN_GUARD

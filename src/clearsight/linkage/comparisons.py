@@ -187,11 +187,27 @@ def _place() -> Any:
                 "postcode_l = postcode_r AND address_l = address_r",
                 "address and postcode agree",
             ),
-            _level("address_l = address_r", "address agrees, postcode differs or missing"),
+            # A town alone is not an address: two records that say only "leeds"
+            # share a town of thousands, not a home (the town level below).
+            _level(
+                "address_l = address_r AND NOT addr_town_only_l",
+                "address agrees, postcode differs or missing",
+            ),
             _level("postcode_l = postcode_r", "postcode agrees, address differs or missing"),
             _level(
                 "addr_number_l = addr_number_r AND addr_street_l = addr_street_r",
                 "house number and street agree",
+            ),
+            # A town alone ("halifax": no number, no postcode, a word or three) is
+            # where a charity's contact sheet or a referral says a person lives, as
+            # far as it goes, as a year of birth says when they were born. Against
+            # an address in that town (or the same town) it agrees as far as it
+            # goes; scored as "else" it counted as a move against the pair. EM
+            # weighs it: a town is shared by thousands.
+            _level(
+                "(addr_town_only_l AND list_has_all(addr_tokens_r, addr_tokens_l)) "
+                "OR (addr_town_only_r AND list_has_all(addr_tokens_l, addr_tokens_r))",
+                "town agrees, one address a town only",
             ),
             _level(
                 "jaro_winkler_similarity(address_l, address_r) >= 0.9",

@@ -325,6 +325,11 @@ def _input(con: duckdb.DuckDBPyConnection) -> None:
             -- House number and the first word of the street: "12a high st" and
             -- "12 high street, leeds" share "12 high".
             list_distinct(string_split(b.address, ' ')) AS addr_tokens,
+            -- A town alone: no number, no postcode (in its field or the text), a
+            -- word or three ("halifax", "hebden bridge"); the place comparison's
+            -- town level.
+            coalesce(b.postcode IS NULL AND NOT regexp_matches(b.address, '[0-9]')
+                     AND len(string_split(b.address, ' ')) <= 3, false) AS addr_town_only,
             nullif(regexp_extract(b.address, '^([0-9]+)', 1), '') AS addr_number,
             nullif(regexp_extract(b.address, '^[0-9]+[a-z]? ([a-z]+)', 1), '') AS addr_street,
             -- The house as a blocking key (number and street word), and the same

@@ -75,7 +75,11 @@ PLACE_ELSE = 0
 # postcode (a postcode covers about fifteen households), the house number and
 # street. An address merely similar as a string is not: "90 burkitt street"
 # and "15 burkitt street" are two houses.
-PLACE_SAME_ADDRESS = (7, 8, 9, 10)
+PLACE_SAME_ADDRESS = (8, 9, 10, 11)
+# A town alone against an address in it (or the same town): where, as far as a
+# partner recorded it. Not one home; for the household guards it is as good as no
+# address to compare, and a link it supports still rests on the name.
+PLACE_TOWN_ONLY = 7
 
 
 @dataclass(frozen=True)
