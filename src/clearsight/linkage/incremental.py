@@ -51,9 +51,17 @@ def link_new(
     tables.drop_splink_leftovers(con)
     model.quiet_splink(verbose)
     latest = tables.latest_run(con)
-    if latest is None or latest[4] in ("", "None"):
+    if latest is None:
         raise LinkageError(
             "no trained linkage run to link new records with; run 'clearsight link' first"
+        )
+    if latest[4] in ("", "None"):
+        # A full run trains nothing on fewer than two records or on records nothing can
+        # tell apart; saying "run 'clearsight link' first" after it has run misleads.
+        raise LinkageError(
+            f"the last linkage run (run {latest[0]}) trained no model: it held fewer than "
+            "two person records, or none that could be told apart; run 'clearsight link' "
+            "(a full run, which links new records too)"
         )
     base_run, threshold, low, high, model_json = latest
     trained = json.loads(model_json)
