@@ -705,3 +705,91 @@ def ids_only(root: Path) -> list[Written]:
 
 
 SMALL_STORES["ids_only"] = ids_only
+
+
+def far_dates(root: Path) -> list[Written]:
+    """Dates at the edges: an event reported in 1901 and one after the extract date, a
+    charge before its crime, a closure before the report, a child who turns 18 between two
+    of her events, every event closed."""
+    world = group_world("G")
+    ev = world["events"]
+    ev[0].update(reported_date="1901-01-01", occurred_date="1900-06-01")
+    ev[1].update(reported_date="2026-06-01", occurred_date="2026-05-01", closed_date="2026-01-01")
+    ev[2].update(status="closed", closed_date="2024-03-06")
+    ev.append(
+        event(
+            "GE4",
+            "charge",
+            "2023-01-01",
+            related_event_id="GE2",
+            status="closed",
+            closed_date="2023-01-02",
+            outcome_code="1",
+        )
+    )
+    ev.append(event("GE5", "court_outcome", "2022-01-01", related_event_id="GE4"))
+    world["persons"][0]["date_of_birth"] = "2006-01-09"  # 18 between her events
+    world["involvements"] += [
+        role("GE4", "GS1", "offender"),
+        role("GE5", "GS1", "offender"),
+        role("GE2", "GV1", "victim"),
+    ]
+    return [write_submission(root, "cs-far", full_tables(world), manifest={"area": "surrey"})]
+
+
+def hostile_text(root: Path) -> list[Written]:
+    """Text a spreadsheet or browser would act on: formula-like cells, markup, in names,
+    addresses, narratives, ids and object values."""
+    world = group_world("Q")
+    p = world["persons"]
+    p[0].update(forenames='=HYPERLINK("x")', address="<script>alert(1)</script> 1 Road")
+    p[1].update(surname="<b>Walsh</b>", aliases="@SUM(A1);+cmd")
+    world["events"][0]["narrative"] = "<img src=x onerror=alert(1)> -2+3 =1+1"
+    world["events"][0]["offence"] = "=cmd|' /C calc'!A0"
+    for r in world["involvements"]:
+        if r["person_id"] == "QS1":
+            r["person_id"] = "=QS1"
+    p[2]["person_id"] = "=QS1"
+    objects = [
+        {
+            "object_id": "@O1",
+            "object_type": "online_account",
+            "value": "=evil()",
+            "description": "<i>platform</i>",
+        }
+    ]
+    associations = [
+        {
+            "from_type": "person",
+            "from_id": "=QS1",
+            "to_type": "object",
+            "to_id": "@O1",
+            "association_type": "uses",
+        }
+    ]
+    tables = full_tables(world, objects=objects, associations=associations)
+    return [write_submission(root, "cs-hostile", tables, manifest={"area": "sussex"})]
+
+
+def crowded_event(root: Path) -> list[Written]:
+    """One intelligence report naming sixty adults beside one child, and a strategy meeting
+    naming them again: a large, dense network."""
+    persons = [person("K0", "Kira", "Child", "2011-01-01", sex="female")]
+    persons += [
+        person(f"K{i}", f"Adult{chr(65 + i % 26)}", f"Crowd{i}", f"19{70 + i % 25}", sex="male")
+        for i in range(1, 61)
+    ]
+    events = [
+        event("KE1", "crime", "2024-02-02", cse_flag="yes", offence="Sexual activity with a child"),
+        event("KE2", "strategy_meeting", "2024-02-10", cse_flag="yes"),
+    ]
+    involvements = [role("KE1", "K0", "victim"), role("KE2", "K0", "subject")]
+    involvements += [role("KE1", f"K{i}", "suspect") for i in range(1, 61)]
+    involvements += [role("KE2", f"K{i}", "associate") for i in range(1, 61, 2)]
+    tables = full_tables({"persons": persons, "events": events, "involvements": involvements})
+    return [write_submission(root, "cs-crowd", tables, manifest={"area": "norfolk"})]
+
+
+SHAPES.update(
+    {"far_dates": far_dates, "hostile_text": hostile_text, "crowded_event": crowded_event}
+)

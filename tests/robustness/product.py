@@ -157,12 +157,17 @@ def as_json(ran: Ran) -> object:
     return json.loads(ran.out)
 
 
+# Markup the hostile_text case puts in names, addresses and narratives: never sent raw.
+MARKUP = ("<script>alert", "<img src=x", "<b>Walsh", "<i>platform")
+
+
 @dataclass(frozen=True)
 class Page:
     user: str
     url: str
     status: int
     crash: str | None
+    raw_markup: bool = False
 
 
 def walk_pages(db: Path) -> list[Page]:
@@ -216,4 +221,5 @@ def _open(client: object, user: str, url: str) -> Page:
         response = client.get(url)  # type: ignore[attr-defined]
     except Exception as exc:  # the app raised: that is the finding
         return Page(user, url, 500, "".join(traceback.format_exception(exc)))
-    return Page(user, url, int(response.status_code), None)
+    raw = any(m in response.text for m in MARKUP)
+    return Page(user, url, int(response.status_code), None, raw)

@@ -175,6 +175,8 @@ def test_web_pages(shapes: Store) -> None:
     networks = [p for p in pages if p.url.startswith("/network/") and p.status == 200]
     assert people and all(p.status == 200 for p in people)
     assert networks
+    hostile = [p for p in people if p.user == "analyst-sussex"]
+    assert hostile and not [p.url for p in pages if p.raw_markup]
 
 
 def test_the_installed_command_line_prints_no_traceback(shapes: Store) -> None:
@@ -194,3 +196,18 @@ def test_the_installed_command_line_prints_no_traceback(shapes: Store) -> None:
         check=False,
     )
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+
+
+def test_exports_neutralise_formula_cells(shapes: Store) -> None:
+    """An id or value starting with '=' or '@' (cases.hostile_text) is text in every CSV."""
+    import csv
+
+    out = shapes.out / "formula"
+    out.mkdir(exist_ok=True)
+    for name in ("entities", "networks"):
+        ran = product.run(shapes.db, "export", name, "--out", str(out / f"{name}.csv"))
+        assert ran.ok, product.summary(ran)
+        with (out / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            cells = [cell for row in csv.reader(handle) for cell in row]
+        assert "'=QS1" in cells
+        assert not [c for c in cells if c[:1] in ("=", "@", "+") and not c[1:].isdigit()]
