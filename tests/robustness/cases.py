@@ -793,3 +793,33 @@ def crowded_event(root: Path) -> list[Written]:
 SHAPES.update(
     {"far_dates": far_dates, "hostile_text": hostile_text, "crowded_event": crowded_event}
 )
+
+
+def empty(root: Path) -> list[Written]:
+    """A submission of headers only: an agency with nothing to report this period."""
+    tables = {name: Table(list(REQUIRED[name])) for name in ("persons", "events", "involvements")}
+    return [write_submission(root, "nothing-yet", tables)]
+
+
+def pair_across(root: Path) -> list[Written]:
+    """One child known to the police and to health, nobody else: two records, one pair."""
+    child = person(
+        "P1",
+        "Ffion",
+        "Ellis",
+        "2010-01-01",
+        sex="female",
+        phones="07700 900111",
+        postcode="CF10 1AA",
+    )
+    written = []
+    for n, src in enumerate(["pair-police", "pair-health"]):
+        tables = _one_source(
+            [dict(child)], [event("E1", "referral", "2024-02-02")], [role("E1", "P1", "subject")]
+        )
+        kind = ["police", "health"][n]
+        written.append(write_submission(root, src, tables, manifest={"agency_type": kind}))
+    return written
+
+
+SMALL_STORES.update({"empty": empty, "pair_across": pair_across})
