@@ -116,7 +116,13 @@ def _header(
     if not text.strip():
         raise SubmissionError(name, "file is empty (no header row)", row=1, code="empty_file")
     cells = next(csv.reader(io.StringIO(text)))
-    header = tuple(cell.strip().lower() for cell in cells)
+    # An unnamed column (a spreadsheet's trailing comma on every line, the index column a
+    # data-frame library writes first) is an extra column like any other (the standard
+    # keeps extra columns and ignores them): kept in extra under its position.
+    header = tuple(
+        cell.strip().lower() or f"unnamed_column_{position}"
+        for position, cell in enumerate(cells, start=1)
+    )
     if len(header) == 1:
         for delimiter in _OTHER_DELIMITERS:
             if delimiter in text:
@@ -129,8 +135,6 @@ def _header(
                 )
     seen: set[str] = set()
     for column in header:
-        if not column:
-            raise SubmissionError(name, "a header cell is empty", row=1, code="bad_header")
         if column in seen:
             raise SubmissionError(
                 name, f"column {column!r} appears twice", row=1, column=column, code="bad_header"
