@@ -823,3 +823,20 @@ def pair_across(root: Path) -> list[Written]:
 
 
 SMALL_STORES.update({"empty": empty, "pair_across": pair_across})
+
+
+def unnamed_columns(root: Path) -> list[Written]:
+    """CSVs a data-frame library and a spreadsheet wrote: an index column with an empty
+    header cell first, and a trailing comma on every line."""
+    written = write_submission(
+        root, "cs-unnamed", full_tables(group_world("U")), manifest={"area": "hampshire"}
+    )
+    for name in ("persons.csv", "events.csv", "involvements.csv"):
+        path = written.path / name
+        lines = path.read_text(encoding="utf-8").splitlines()
+        body = [f"{n},{line}," for n, line in enumerate(lines[1:])]
+        path.write_text("\n".join([f",{lines[0]},", *body]) + "\n", encoding="utf-8")
+    return [written]
+
+
+SHAPES["unnamed_columns"] = unnamed_columns
