@@ -42,14 +42,8 @@ NEW_TABLE = "_link_new_records"
 SCOPE_TABLE = "_link_scope"
 
 
-def link_new(
-    con: duckdb.DuckDBPyConnection, *, backend: str = "duckdb", verbose: bool = False
-) -> LinkSummary:
-    """Link current person records without an entity to the entities of the last run."""
-    started = time.perf_counter()
-    tables.ensure_tables(con)
-    tables.drop_splink_leftovers(con)
-    model.quiet_splink(verbose)
+def _trained_run(con: duckdb.DuckDBPyConnection) -> tuple[int, float, float, float, str]:
+    """The last finished run, which must hold a model to score new records with."""
     latest = tables.latest_run(con)
     if latest is None:
         raise LinkageError(
@@ -63,7 +57,18 @@ def link_new(
             "two person records, or none that could be told apart; run 'clearsight link' "
             "(a full run, which links new records too)"
         )
-    base_run, threshold, low, high, model_json = latest
+    return latest
+
+
+def link_new(
+    con: duckdb.DuckDBPyConnection, *, backend: str = "duckdb", verbose: bool = False
+) -> LinkSummary:
+    """Link current person records without an entity to the entities of the last run."""
+    started = time.perf_counter()
+    tables.ensure_tables(con)
+    tables.drop_splink_leftovers(con)
+    model.quiet_splink(verbose)
+    base_run, threshold, low, high, model_json = _trained_run(con)
     trained = json.loads(model_json)
     model.check_design(trained)
     # Wall and CPU seconds (all threads) per stage: on a shared machine the
