@@ -211,3 +211,17 @@ def test_exports_neutralise_formula_cells(shapes: Store) -> None:
             cells = [cell for row in csv.reader(handle) for cell in row]
         assert "'=QS1" in cells
         assert not [c for c in cells if c[:1] in ("=", "@", "+") and not c[1:].isdigit()]
+
+
+def test_python_dash_m_is_the_same_command_line(shapes: Store) -> None:
+    """``python -m clearsight`` (as the house's own briefs run it) works like the script."""
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "clearsight", "status", "--json", "--db", str(shapes.db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert json.loads(done.stdout)
