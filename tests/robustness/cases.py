@@ -575,8 +575,8 @@ NBSP, ZWSP = "\u00a0", "\u200b"
 
 def spreadsheet_habits(root: Path) -> list[Written]:
     """What spreadsheets and old systems leave behind: non-breaking and zero-width spaces,
-    accents in decomposed form (NFD), padded and quoted header cells, blank lines at the
-    end, and a manifest saved with a byte-order mark."""
+    accents in decomposed form (NFD), padded header cells, blank rows (``,,,,``) and blank
+    lines, and a manifest saved with a byte-order mark."""
     world = group_world("W")
     p = world["persons"]
     p[0].update(
@@ -593,8 +593,11 @@ def spreadsheet_habits(root: Path) -> list[Written]:
         t.crlf = True
     written = write_submission(root, "cs-habits", tables, manifest={"agency_type": "other"})
     for name in ("persons.csv", "events.csv", "involvements.csv"):
-        with (written.path / name).open("a", encoding="utf-8", newline="") as handle:
-            handle.write("\r\n\r\n")
+        path = written.path / name
+        lines = path.read_bytes().decode("utf-8").split("\r\n")  # CRLF kept as written
+        blank = "," * lines[0].count(",")  # a blank spreadsheet row: no record
+        lines[2:2] = [blank]
+        path.write_bytes("\r\n".join([*lines, blank, blank, "", ""]).encode("utf-8"))
     manifest = written.path / "manifest.json"
     manifest.write_text("\ufeff" + manifest.read_text(encoding="utf-8"), encoding="utf-8")
     return [written]
