@@ -34,6 +34,19 @@ UNTRAINED = "the last linkage run (run 1) trained no model"
 UNTRAINED_STORES = ("one_person", "same_name", "ids_only", "empty", "pair_across")
 
 
+def test_linkage_explanations_are_current(tiny: Callable[[str], Store]) -> None:
+    """Every small store's run wrote its explanations, even a run over no records (the web
+    app warned they were missing on a store of header-only submissions)."""
+    from clearsight.linkage.explain import explanations_current
+
+    for name in SMALL_STORES:
+        con = duckdb.connect(str(tiny(name).db))
+        try:
+            assert explanations_current(con) is True, name
+        finally:
+            con.close()
+
+
 def _facts(store: Store) -> tuple[int, int, int]:
     con = duckdb.connect(str(store.db), read_only=True)
     try:
