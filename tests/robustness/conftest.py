@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from tests.robustness import product
-from tests.robustness.cases import SHAPES, SMALL_STORES
+from tests.robustness.cases import SHAPES
 from tests.robustness.product import Ran
+from tests.robustness.small_stores import SMALL_STORES
 from tests.robustness.submissions import Written
 
 Builders = dict[str, Callable[[Path], list[Written]]]

@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from tests.robustness import product
-from tests.robustness.cases import SMALL_STORES
 from tests.robustness.conftest import Store
+from tests.robustness.small_stores import SMALL_STORES
 
 # Entities, and whether a network is expected, per store: what an analyst would expect.
 # None: not asserted (whether ten records of five people link is the model's judgement
