@@ -231,3 +231,25 @@ def test_workbook_manifest_row_maps_columns(
     _folder_to_xlsx(folder, workbook)
     ingest(con, workbook)
     assert dates_of_birth(con) == [("P1", "2011-03-04"), ("P2", "2008-07-16")]
+
+
+def test_unnamed_columns_are_extra_columns_not_a_refusal(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    """A data-frame index column (empty header cell, first) and a trailing comma on every
+    line (empty header cell, last) are extra columns: every row loads, the values are
+    kept in extra under the column's position (found by tests/robustness)."""
+    folder = make_submission()
+    path = folder / "persons.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    rewritten = [f",{lines[0]},"] + [f"{n},{line}," for n, line in enumerate(lines[1:])]
+    path.write_text("\n".join(rewritten) + "\n", encoding="utf-8")
+    result = ingest(con, folder)
+    persons = next(f for f in result.files if f.file == "persons.csv")
+    assert (persons.rows_read, persons.rows_loaded) == (len(PERSONS), len(PERSONS))
+    rows = con.execute(
+        "SELECT person_id, surname, extra FROM current_persons ORDER BY person_id"
+    ).fetchall()
+    assert [r[:2] for r in rows] == [("P1", "hughes"), ("P2", "male")]
+    first = json.loads(rows[0][2]) if isinstance(rows[0][2], str) else rows[0][2]
+    assert first["unnamed_column_1"] == "0"

@@ -179,3 +179,30 @@ def test_copy_of_folder_is_idempotent_by_content(
     copy = tmp_path / "copy"
     shutil.copytree(folder, copy)
     assert ingest(con, copy).status == "unchanged"
+
+
+def test_blank_records_are_not_records(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    """``,,,,`` lines (a spreadsheet's blank rows saved as CSV) hold no value: skipped as an
+    empty line is, neither read nor quarantined; the rows after keep their row numbers
+    (found by tests/robustness)."""
+    folder = make_submission()
+    path = folder / "persons.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    blank = "," * lines[0].count(",")
+    path.write_text("\n".join([lines[0], blank, *lines[1:], blank, blank]) + "\n", "utf-8")
+    result = ingest(con, folder)
+    persons = next(f for f in result.files if f.file == "persons.csv")
+    assert (persons.rows_read, persons.rows_loaded, persons.rows_quarantined) == (
+        len(PERSONS),
+        len(PERSONS),
+        0,
+    )
+    rows = con.execute("SELECT person_id, row_number FROM current_persons ORDER BY 1").fetchall()
+    assert rows == [("P1", 3), ("P2", 4)]
+    # A record with any value is a record: quarantined with its reason, not skipped.
+    path.write_text("\n".join([lines[0], "," + blank[1:] + "x", *lines[1:]]) + "\n", "utf-8")
+    result = ingest(con, folder)
+    persons = next(f for f in result.files if f.file == "persons.csv")
+    assert (persons.rows_read, persons.rows_quarantined) == (len(PERSONS) + 1, 1)

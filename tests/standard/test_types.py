@@ -161,6 +161,15 @@ def test_name_folds_diacritics_apostrophes_and_hyphens() -> None:
     assert Name().clean("???") is None
 
 
+def test_name_drops_invisible_format_characters() -> None:
+    """A zero-width space pasted into a surname is invisible to the agency: it must not
+    split the name in two (found by tests/robustness)."""
+    assert Name().clean("Hu\u200bghes") == "hughes"
+    assert Name().clean("Sio\u00adbh\u00e1n\u2060") == "siobhan"
+    assert Name().clean("Ann\u200dMarie") == "annmarie"
+    assert Name().clean("\u200b\ufeff") is None
+
+
 @given(st.text(alphabet=string.ascii_letters + string.digits + " ", max_size=10))
 def test_vehicle_mark_is_upper_without_spaces(raw: str) -> None:
     cleaned = VehicleMark().clean(raw)

@@ -51,28 +51,42 @@ def _entity_map(con: duckdb.DuckDBPyConnection) -> None:
         entity_expr = "coalesce(pe.entity_id, p.source_id || '/' || p.person_id)"
     else:
         entity, entity_expr = "", "p.source_id || '/' || p.person_id"
+    placeholder = (
+        "regexp_matches(lower(trim(coalesce(p.forenames, '') || ' ' "
+        f"|| coalesce(p.surname, ''))), '{_UNIDENTIFIED}')"
+    )
+    # Unidentified means the agency could not name the person: a blank or a placeholder
+    # where it records names. A source that names nobody (every name column is optional in
+    # the standard; a partner may share its own references only) has not said that: its
+    # records are people it knows, identified by its own ids.
     con.execute(
         f"""
         CREATE OR REPLACE TABLE graph_person_map AS
+        WITH naming AS (
+            SELECT p.source_id, bool_or(NOT {placeholder}) AS names_people
+            FROM current_persons p GROUP BY p.source_id
+        )
         SELECT p.source_id, p.person_id, p.source_id || ':' || p.person_id AS record_key,
                {entity_expr} AS entity_id, s.agency_type, s.area,
                s.agency_type = 'police' AS police,
-               regexp_matches(lower(trim(coalesce(p.forenames, '') || ' '
-                                         || coalesce(p.surname, ''))), '{_UNIDENTIFIED}')
-                   AS unidentified,
+               {placeholder} AND naming.names_people AS unidentified,
                CASE length(p.date_of_birth)
                    WHEN 4 THEN try_cast(p.date_of_birth || '-07-01' AS DATE)
                    WHEN 7 THEN try_cast(p.date_of_birth || '-15' AS DATE)
                    ELSE try_cast(p.date_of_birth AS DATE) END AS dob,
                trim(coalesce(p.forenames, '') || ' ' || coalesce(p.surname, '')) AS name
-        FROM current_persons p JOIN sources s USING (source_id) {entity}
+        FROM current_persons p JOIN sources s USING (source_id)
+        JOIN naming USING (source_id) {entity}
         """
     )
     con.execute(
         """
         CREATE OR REPLACE TABLE graph_entities AS
         SELECT entity_id,
-               coalesce(min(name) FILTER (WHERE NOT unidentified), 'unidentified') AS label,
+               -- A person its source knows by id alone is labelled by that id.
+               coalesce(min(nullif(name, '')) FILTER (WHERE NOT unidentified),
+                        min(record_key) FILTER (WHERE NOT unidentified),
+                        'unidentified') AS label,
                -- The earliest recorded birth date: the conservative reading of a child's age.
                max(dob) AS dob,
                count(*) AS n_records,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from clearsight.ingest.columns import HeaderNote, missing_hint, resolve_header
@@ -116,7 +117,13 @@ def _header(
     if not text.strip():
         raise SubmissionError(name, "file is empty (no header row)", row=1, code="empty_file")
     cells = next(csv.reader(io.StringIO(text)))
-    header = tuple(cell.strip().lower() for cell in cells)
+    # An unnamed column (a spreadsheet's trailing comma on every line, the index column a
+    # data-frame library writes first) is an extra column like any other (the standard
+    # keeps extra columns and ignores them): kept in extra under its position.
+    header = tuple(
+        cell.strip().lower() or f"unnamed_column_{position}"
+        for position, cell in enumerate(cells, start=1)
+    )
     if len(header) == 1:
         for delimiter in _OTHER_DELIMITERS:
             if delimiter in text:
@@ -129,8 +136,6 @@ def _header(
                 )
     seen: set[str] = set()
     for column in header:
-        if not column:
-            raise SubmissionError(name, "a header cell is empty", row=1, code="bad_header")
         if column in seen:
             raise SubmissionError(
                 name, f"column {column!r} appears twice", row=1, column=column, code="bad_header"
@@ -183,8 +188,10 @@ def read(scanned: ScannedFile, block_bytes: int = BLOCK_BYTES) -> Iterator[pa.Re
                 break
             rows = pa.array(np.arange(first, first + batch.num_rows, dtype=np.int64))
             first += batch.num_rows
-            yield pa.RecordBatch.from_arrays(
-                [*batch.columns, rows], names=[*batch.schema.names, ROW_NUMBER]
+            yield _without_blank_records(
+                pa.RecordBatch.from_arrays(
+                    [*batch.columns, rows], names=[*batch.schema.names, ROW_NUMBER]
+                )
             )
     except pa.ArrowInvalid as exc:
         raise SubmissionError(
@@ -192,6 +199,21 @@ def read(scanned: ScannedFile, block_bytes: int = BLOCK_BYTES) -> Iterator[pa.Re
         ) from exc
     if bad:
         _raise_first_malformed(scanned)
+
+
+def _without_blank_records(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The batch less records whose every field is empty (``,,,,``).
+
+    A spreadsheet saved as CSV writes its blank rows so, and a workbook's formatted empty
+    rows read so: no value, so no record, skipped as an empty line is (not read, not
+    quarantined). The rows after keep their row numbers."""
+    names = [n for n in batch.schema.names if n != ROW_NUMBER]
+    blank = pc.equal(pc.utf8_length(batch.column(names[0])), 0)
+    if not pc.any(blank).as_py():  # the usual batch: every record has its first field
+        return batch
+    for name in names[1:]:
+        blank = pc.and_(blank, pc.equal(pc.utf8_length(batch.column(name)), 0))
+    return batch.filter(pc.invert(blank))
 
 
 def _raise_first_malformed(scanned: ScannedFile) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from clearsight.linkage.errors import LinkageError
+from clearsight.linkage.errors import NothingLinkableError
 from clearsight.linkage.features import INPUT_TABLE
 
 # Each comparison of ``comparisons.comparisons`` and the feature columns that carry it:
@@ -209,10 +209,18 @@ def _require_linkable(design: Design) -> None:
         f"{source}: {', '.join(f) if f else 'no identifying field'}"
         for source, f in sorted(held.items())
     )
-    raise LinkageError(
+    # A field held but left out (one value for every record, too rarely filled) is named
+    # with its reason, or the list of what the sources hold would seem to be enough.
+    left_out = "".join(
+        f"; {name} not compared: {reason}"
+        for name, reason in design.skipped.items()
+        if name not in ("area", "sex") and any(f.field == name and f.filled for f in design.fields)
+    )
+    raise NothingLinkableError(
         "nothing linkable: linking needs an NHS number, a phone or an email address, or "
         "two of forenames, surname, date of birth and address or postcode, each on at "
-        f"least {MIN_FILL:.0%} of records; the sources hold {described}"
+        f"least {MIN_FILL:.0%} of records; the sources hold {described}{left_out}",
+        design.as_json(),
     )
 
 

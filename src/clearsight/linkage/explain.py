@@ -316,6 +316,13 @@ def explanations_current(con: duckdb.DuckDBPyConnection) -> bool | None:
     if not table_exists(con, EXPLANATIONS):
         return False
     runs = con.execute(f"SELECT DISTINCT run_id FROM {EXPLANATIONS}").fetchall()
+    if not runs:
+        # A run over no person records (a store of header-only submissions) has nothing
+        # to explain: its explanations are current, not missing.
+        entities = con.execute(
+            "SELECT 1 FROM person_entities WHERE run_id = ? LIMIT 1", [latest]
+        ).fetchall()
+        return not entities
     return [int(r[0]) for r in runs] == [latest]
 
 

@@ -42,6 +42,24 @@ NEW_TABLE = "_link_new_records"
 SCOPE_TABLE = "_link_scope"
 
 
+def _trained_run(con: duckdb.DuckDBPyConnection) -> tuple[int, float, float, float, str]:
+    """The last finished run, which must hold a model to score new records with."""
+    latest = tables.latest_run(con)
+    if latest is None:
+        raise LinkageError(
+            "no trained linkage run to link new records with; run 'clearsight link' first"
+        )
+    if latest[4] in ("", "None"):
+        # A full run trains nothing on fewer than two records or on records nothing can
+        # tell apart; saying "run 'clearsight link' first" after it has run misleads.
+        raise LinkageError(
+            f"the last linkage run (run {latest[0]}) trained no model: it held fewer than "
+            "two person records, or none that could be told apart; run 'clearsight link' "
+            "(a full run, which links new records too)"
+        )
+    return latest
+
+
 def link_new(
     con: duckdb.DuckDBPyConnection, *, backend: str = "duckdb", verbose: bool = False
 ) -> LinkSummary:
@@ -50,12 +68,7 @@ def link_new(
     tables.ensure_tables(con)
     tables.drop_splink_leftovers(con)
     model.quiet_splink(verbose)
-    latest = tables.latest_run(con)
-    if latest is None or latest[4] in ("", "None"):
-        raise LinkageError(
-            "no trained linkage run to link new records with; run 'clearsight link' first"
-        )
-    base_run, threshold, low, high, model_json = latest
+    base_run, threshold, low, high, model_json = _trained_run(con)
     trained = json.loads(model_json)
     # A store linked by an earlier version holds a model whose comparisons this
     # version reads differently: one full run trains a model of this version.

@@ -91,7 +91,12 @@ class Name(ValueType):
     reason_code: ClassVar[str] = "invalid_name"
 
     def clean(self, raw: str) -> str | None:
-        folded = unidecode(unicodedata.normalize("NFKC", raw)).lower()
+        # Format characters (zero-width space and joiners, soft hyphen, word joiner) are
+        # invisible in the agency's system: dropped, never read as a space that would
+        # split one name into two ("Hu\u200bghes" is hughes). unidecode spells some
+        # of them as a space, so they go first.
+        visible = "".join(c for c in raw if unicodedata.category(c) != "Cf")
+        folded = unidecode(unicodedata.normalize("NFKC", visible)).lower()
         folded = _NAME_DROP.sub("", folded).replace("'", "")
         folded = _NAME_SPACE.sub(" ", folded).strip()
         return folded or None
