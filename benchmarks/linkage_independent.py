@@ -51,7 +51,7 @@ from typing import Any
 import duckdb
 
 from independent_persons import generate
-from pair_scores import pair_scores
+from pair_scores import pairwise
 
 HERE = Path(__file__).resolve()
 TUNING = range(1, 100)
@@ -87,22 +87,6 @@ def read_planted(data: Path) -> tuple[dict[str, set[str]], dict[tuple[str, str],
             else:
                 kinds.setdefault(r["left"], set()).add(r["kind"])
     return kinds, negatives
-
-
-def pairwise(predicted: dict[str, str], truth: dict[str, str]) -> dict[str, Any]:
-    con = duckdb.connect()
-    con.execute("CREATE TABLE t (record VARCHAR, cluster VARCHAR)")
-    con.executemany("INSERT INTO t VALUES (?, ?)", list(truth.items()))
-    con.execute("CREATE TABLE p (record VARCHAR, cluster VARCHAR)")
-    con.executemany("INSERT INTO p VALUES (?, ?)", list(predicted.items()))
-    try:
-        return pair_scores(
-            con,
-            "SELECT coalesce(p.cluster, 'single:' || t.record) AS e, t.cluster AS t "
-            "FROM t LEFT JOIN p USING (record)",
-        )
-    finally:
-        con.close()
 
 
 def _pairs(clusters: dict[str, str]) -> set[tuple[str, str]]:

@@ -53,7 +53,7 @@ import duckdb
 
 from clearsight.partition import groups
 from febrl_splink import splink_example_clusters
-from pair_scores import pair_scores
+from pair_scores import pairwise
 
 HERE = Path(__file__).resolve()
 ROOT = HERE.parents[1]
@@ -150,23 +150,6 @@ def truth_of(ids: list[str]) -> dict[str, str]:
             raise ValueError(f"unexpected FEBRL record id {rid!r}")
         out[rid] = m.group(1)
     return out
-
-
-def pairwise(predicted: dict[str, str], truth: dict[str, str]) -> dict[str, Any]:
-    """Pairwise precision, recall and F1; a record without a prediction is a singleton."""
-    con = duckdb.connect()
-    con.execute("CREATE TABLE t (record VARCHAR, cluster VARCHAR)")
-    con.executemany("INSERT INTO t VALUES (?, ?)", list(truth.items()))
-    con.execute("CREATE TABLE p (record VARCHAR, cluster VARCHAR)")
-    con.executemany("INSERT INTO p VALUES (?, ?)", list(predicted.items()))
-    try:
-        return pair_scores(
-            con,
-            "SELECT coalesce(p.cluster, 'single:' || t.record) AS e, t.cluster AS t "
-            "FROM t LEFT JOIN p USING (record)",
-        )
-    finally:
-        con.close()
 
 
 # ---------------------------------------------------------------- Clearsight

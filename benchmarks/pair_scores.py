@@ -1,5 +1,6 @@
 """Pairwise precision, recall and F1 of a clustering against the truth, for the linkage
-benchmarks (``linkage.py`` on synthetic data, ``linkage_public.py`` on FEBRL).
+benchmarks (``linkage.py`` on synthetic data, ``linkage_public.py`` on FEBRL,
+``linkage_independent.py`` on the independent generator's records).
 
 Every pair of records put in one cluster is a predicted pair; every pair that is one
 person is a true pair; the scores are over the pairs, the measure the record-linkage
@@ -36,3 +37,20 @@ def pair_scores(con: duckdb.DuckDBPyConnection, joined: str) -> dict[str, float]
         "true_pairs": int(actual),
         "predicted_pairs": int(pred),
     }
+
+
+def pairwise(predicted: dict[str, str], truth: dict[str, str]) -> dict[str, float]:
+    """Pairwise precision, recall and F1; a record without a prediction is a singleton."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (record VARCHAR, cluster VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?)", list(truth.items()))
+    con.execute("CREATE TABLE p (record VARCHAR, cluster VARCHAR)")
+    con.executemany("INSERT INTO p VALUES (?, ?)", list(predicted.items()))
+    try:
+        return pair_scores(
+            con,
+            "SELECT coalesce(p.cluster, 'single:' || t.record) AS e, t.cluster AS t "
+            "FROM t LEFT JOIN p USING (record)",
+        )
+    finally:
+        con.close()

@@ -17,6 +17,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from clearsight.standard import load_standard
+
 MANIFEST: dict[str, str] = {
     "standard_version": "1.0",
     "organisation": "Test agency",
@@ -84,74 +86,11 @@ def write_submission(
     return Written(path, source_id, counts)
 
 
-PERSON_COLUMNS = [
-    "person_id",
-    "forenames",
-    "surname",
-    "aliases",
-    "date_of_birth",
-    "sex",
-    "ethnicity_self_defined",
-    "ethnicity_officer_defined",
-    "nationality",
-    "postcode",
-    "address",
-    "phones",
-    "emails",
-    "nhs_number",
-]
-EVENT_COLUMNS = [
-    "event_id",
-    "event_type",
-    "reported_date",
-    "occurred_date",
-    "related_event_id",
-    "location_id",
-    "postcode",
-    "offence",
-    "cse_flag",
-    "status",
-    "closed_date",
-    "outcome_code",
-    "specialist_unit",
-    "narrative",
-]
-INVOLVEMENT_COLUMNS = ["event_id", "person_id", "role"]
-OBJECT_COLUMNS = ["object_id", "object_type", "value", "description"]
-LOCATION_COLUMNS = [
-    "location_id",
-    "location_type",
-    "name",
-    "address",
-    "postcode",
-    "latitude",
-    "longitude",
-]
-ASSOCIATION_COLUMNS = [
-    "from_type",
-    "from_id",
-    "to_type",
-    "to_id",
-    "association_type",
-    "start_date",
-    "end_date",
-]
-REQUIRED = {
-    "persons": ["person_id"],
-    "events": ["event_id", "event_type", "reported_date"],
-    "involvements": INVOLVEMENT_COLUMNS,
-    "objects": ["object_id", "object_type", "value"],
-    "locations": ["location_id"],
-    "associations": ["from_type", "from_id", "to_type", "to_id", "association_type"],
-}
-ALL_COLUMNS = {
-    "persons": PERSON_COLUMNS,
-    "events": EVENT_COLUMNS,
-    "involvements": INVOLVEMENT_COLUMNS,
-    "objects": OBJECT_COLUMNS,
-    "locations": LOCATION_COLUMNS,
-    "associations": ASSOCIATION_COLUMNS,
-}
+# The standard's own columns, in its order, and which it requires: the standard is data
+# (``clearsight.standard``), so the sweep's tables follow it whatever it gains.
+_TABLES = load_standard().tables
+ALL_COLUMNS = {name: [c.name for c in t.columns.values()] for name, t in _TABLES.items()}
+REQUIRED = {name: [c.name for c in t.columns.values() if c.required] for name, t in _TABLES.items()}
 
 
 def person(pid: str, forenames: str, surname: str, dob: str = "", **more: str) -> Row:

@@ -205,8 +205,9 @@ def _place() -> Any:
             # goes; scored as "else" it counted as a move against the pair. EM
             # weighs it: a town is shared by thousands.
             _level(
-                "(addr_town_only_l AND list_has_all(addr_tokens_r, addr_tokens_l)) "
-                "OR (addr_town_only_r AND list_has_all(addr_tokens_l, addr_tokens_r))",
+                "(addr_town_only_l AND len(list_intersect(addr_tokens_l, addr_tokens_r)) "
+                "= len(addr_tokens_l)) OR (addr_town_only_r AND "
+                "len(list_intersect(addr_tokens_l, addr_tokens_r)) = len(addr_tokens_r))",
                 "town agrees, one address a town only",
             ),
             _level(

@@ -40,6 +40,12 @@ NEW_TABLE = "_link_new_records"
 # The records clustered again: the new ones and every record of an entity that a
 # new link, an analyst's decision or a record no longer current touches.
 SCOPE_TABLE = "_link_scope"
+# A store linked by an earlier version holds a model whose comparisons this version
+# reads differently: one full run trains a model of this version.
+EARLIER_VERSION = (
+    "the store was last linked by an earlier version of Clearsight; run a full "
+    "'clearsight link' once, and 'clearsight link --new' works again after it"
+)
 
 
 def _trained_run(con: duckdb.DuckDBPyConnection) -> tuple[int, float, float, float, str]:
@@ -70,13 +76,7 @@ def link_new(
     model.quiet_splink(verbose)
     base_run, threshold, low, high, model_json = _trained_run(con)
     trained = json.loads(model_json)
-    # A store linked by an earlier version holds a model whose comparisons this
-    # version reads differently: one full run trains a model of this version.
-    model.check_design(
-        trained,
-        "the store was last linked by an earlier version of Clearsight; run a full "
-        "'clearsight link' once, and 'clearsight link --new' works again after it",
-    )
+    model.check_design(trained, EARLIER_VERSION)
     # Wall and CPU seconds (all threads) per stage: on a shared machine the
     # wall time follows the load, the CPU time much less.
     stages: dict[str, float] = {}
