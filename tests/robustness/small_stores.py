@@ -46,11 +46,28 @@ def one_source(root: Path) -> list[Written]:
     return [write_submission(root, "only-police", full_tables(group_world()))]
 
 
-def same_name(root: Path) -> list[Written]:
+def _two_agencies(
+    root: Path,
+    sources: tuple[str, str],
+    agencies: tuple[str, str],
+    change: Callable[[str, Row], None],
+) -> list[Written]:
+    """The same small world sent by two agencies, each row changed by ``change(table, row)``."""
     written = []
-    for n, src in enumerate(["same-a", "same-b"]):
+    for src, agency in zip(sources, agencies, strict=True):
         world = group_world()
-        for r in world["persons"]:
+        for name, rows in world.items():
+            for r in rows:
+                change(name, r)
+        written.append(
+            write_submission(root, src, full_tables(world), manifest={"agency_type": agency})
+        )
+    return written
+
+
+def same_name(root: Path) -> list[Written]:
+    def one_name(table: str, r: Row) -> None:
+        if table == "persons":
             r.update(
                 forenames="John",
                 surname="Smith",
@@ -58,62 +75,36 @@ def same_name(root: Path) -> list[Written]:
                 phones="",
                 postcode="",
             )
-        written.append(
-            write_submission(
-                root,
-                src,
-                full_tables(world),
-                manifest={"agency_type": ["police", "childrens_social_care"][n]},
-            )
-        )
-    return written
+
+    return _two_agencies(root, ("same-a", "same-b"), ("police", "childrens_social_care"), one_name)
 
 
 def no_dob(root: Path) -> list[Written]:
-    written = []
-    for n, src in enumerate(["nodob-a", "nodob-b"]):
-        world = group_world()
-        for r in world["persons"]:
+    def undated(table: str, r: Row) -> None:
+        if table == "persons":
             r["date_of_birth"] = ""
-        written.append(
-            write_submission(
-                root, src, full_tables(world), manifest={"agency_type": ["police", "health"][n]}
-            )
-        )
-    return written
+
+    return _two_agencies(root, ("nodob-a", "nodob-b"), ("police", "health"), undated)
 
 
 def no_offenders(root: Path) -> list[Written]:
-    written = []
-    for n, src in enumerate(["calm-a", "calm-b"]):
-        world = group_world()
-        for r in world["involvements"]:
+    def calm(table: str, r: Row) -> None:
+        if table == "involvements":
             r["role"] = {"suspect": "witness", "offender": "reporting_person"}.get(
                 r["role"], r["role"]
             )
-        written.append(
-            write_submission(
-                root, src, full_tables(world), manifest={"agency_type": ["police", "education"][n]}
-            )
-        )
-    return written
+
+    return _two_agencies(root, ("calm-a", "calm-b"), ("police", "education"), calm)
 
 
 def all_victims(root: Path) -> list[Written]:
-    written = []
-    for n, src in enumerate(["victims-a", "victims-b"]):
-        world = group_world()
-        for r in world["involvements"]:
+    def victim(table: str, r: Row) -> None:
+        if table == "involvements":
             r["role"] = "victim"
-        written.append(
-            write_submission(
-                root,
-                src,
-                full_tables(world),
-                manifest={"agency_type": ["police", "childrens_social_care"][n]},
-            )
-        )
-    return written
+
+    return _two_agencies(
+        root, ("victims-a", "victims-b"), ("police", "childrens_social_care"), victim
+    )
 
 
 def ids_only(root: Path) -> list[Written]:
