@@ -84,9 +84,11 @@ def test_spraying_across_names_is_throttled_by_address(con: duckdb.DuckDBPyConne
 def test_many_addresses_slow_a_user_but_never_lock_them_out(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    # The name's delay capped at 4 s here: long enough that each attempt's Argon2 hash on a
-    # loaded machine cannot outlast it, short enough to wait out.
-    p = _policy(name_cap=timedelta(seconds=4))
+    # The name's delay at 4 s from the first throttled attempt (base and cap): long enough
+    # that each attempt's Argon2 hash on a loaded machine cannot outlast it (a delay that
+    # started at 0.4 s and doubled was sometimes over before the next attempt on a busy
+    # CI machine), short enough to wait out.
+    p = _policy(base=timedelta(seconds=4), name_cap=timedelta(seconds=4))
     tried = [_try(con, "alice", "wrong", f"203.0.113.{i}", p) for i in range(12)]
     assert tried[:6] == ["failed"] * 6
     assert all(t == "failed" or 1 <= _delay(t) <= 4 for t in tried[6:]), tried
