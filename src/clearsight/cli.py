@@ -152,31 +152,38 @@ def analyse_command(
     if backend == "spark":
         require_pyspark()
     con = open_store(db)
-    results = []
-    chosen: Backend = "spark" if backend == "spark" else "duckdb"
-    planned = [s for s in STAGES if not stage or s.name in stage]
-    with progress_bar(disable=as_json) as progress:
-        task = progress.add_task(
-            f"{planned[0].name}: {planned[0].description}" if planned else "", total=len(planned)
-        )
-        for result in analyse(con, set(stage) if stage else None, actor=_actor(), backend=chosen):
-            results.append(result)
-            done = len(results)
-            progress.update(
-                task,
-                completed=done,
-                description=(
-                    f"{planned[done].name}: {planned[done].description}"
-                    if done < len(planned)
-                    else "done"
-                ),
+    # Closed however the run ends: a stage that stops (nothing linkable) must not leave
+    # the store open in a process that goes on.
+    try:
+        results = []
+        chosen: Backend = "spark" if backend == "spark" else "duckdb"
+        planned = [s for s in STAGES if not stage or s.name in stage]
+        with progress_bar(disable=as_json) as progress:
+            task = progress.add_task(
+                f"{planned[0].name}: {planned[0].description}" if planned else "",
+                total=len(planned),
             )
-            if not as_json:
-                counts = ", ".join(
-                    f"{k}={v}" for k, v in result.summary.items() if isinstance(v, int | float)
+            for result in analyse(
+                con, set(stage) if stage else None, actor=_actor(), backend=chosen
+            ):
+                results.append(result)
+                done = len(results)
+                progress.update(
+                    task,
+                    completed=done,
+                    description=(
+                        f"{planned[done].name}: {planned[done].description}"
+                        if done < len(planned)
+                        else "done"
+                    ),
                 )
-                out.print(f"{result.stage}: {counts} ({result.seconds:.1f} s)", highlight=False)
-    con.close()
+                if not as_json:
+                    counts = ", ".join(
+                        f"{k}={v}" for k, v in result.summary.items() if isinstance(v, int | float)
+                    )
+                    out.print(f"{result.stage}: {counts} ({result.seconds:.1f} s)", highlight=False)
+    finally:
+        con.close()
     if as_json:
         print(
             json.dumps(

@@ -8,8 +8,9 @@ from itertools import combinations
 from pathlib import Path
 
 import duckdb
+import pytest
 
-from clearsight.linkage import run
+from clearsight.linkage import LinkageError, run
 from clearsight.linkage.features import INPUT_TABLE, build_input
 from clearsight.store import connect
 from tests.linkage import minisynth
@@ -101,31 +102,23 @@ def test_two_sources_with_different_fields_link_and_missing_is_neutral(tmp_path:
     con.close()
 
 
-def test_nothing_linkable_leaves_every_record_its_own_person_and_says_why(
-    tmp_path: Path,
-) -> None:
-    """First names only: nothing tells two people apart, so nothing is merged; the run
-    still gives every record an entity, so the stages after linkage run."""
+def test_nothing_linkable_is_a_clear_error_and_writes_nothing(tmp_path: Path) -> None:
+    """First names only: nothing tells two people apart (issue 18 item 1: stop with a clear
+    error naming the sources and fields, and write nothing partial)."""
     con, _ = _store(tmp_path, n_people=60)
     con.execute(
         "UPDATE persons SET surname = NULL, date_of_birth = NULL, postcode = NULL, "
         "address = NULL, phones = NULL, emails = NULL, nhs_number = NULL"
     )
-    summary = run(con)
-    n_records = con.execute("SELECT count(*) FROM current_persons").fetchall()[0][0]
-    assert n_records > 1
-    assert (summary.n_records, summary.n_entities, summary.n_links) == (n_records, n_records, 0)
-    assert not summary.trained
-    message = next(n for n in summary.notes if n.startswith("nothing linkable"))
-    assert message.endswith("every record is its own person")
+    with pytest.raises(LinkageError) as caught:
+        run(con)
+    message = str(caught.value)
+    assert message.startswith("nothing linkable")
     # It names every source and what each holds.
     for source, _ in minisynth.SOURCES:
         assert re.search(rf"{source}: forenames\b", message)
-    assert con.execute("SELECT count(*) FROM person_entities").fetchall()[0][0] == n_records
-    trained, model_json, design_json = con.execute(
-        "SELECT trained, model_json, design_json FROM link_runs"
-    ).fetchall()[0]
-    assert trained is False and model_json is None and "forenames" in design_json
+    for table in ("link_runs", "person_entities", "entities"):
+        assert con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] == 0
     assert not con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'link_input'"
     ).fetchall()[0][0]
@@ -134,16 +127,15 @@ def test_nothing_linkable_leaves_every_record_its_own_person_and_says_why(
 
 def test_nothing_linkable_names_held_fields_left_out(tmp_path: Path) -> None:
     """Every record the same name and birth date: the fields are held, but tell no one
-    apart, and the note says so rather than seeming to list enough fields."""
+    apart, and the error says so rather than seeming to list enough fields."""
     con, _ = _store(tmp_path, n_people=30)
     con.execute(
         "UPDATE persons SET forenames = 'john', surname = 'smith', date_of_birth = '1990-01-01',"
         " postcode = NULL, address = NULL, phones = NULL, emails = NULL, nhs_number = NULL"
     )
-    summary = run(con)
-    message = next(n for n in summary.notes if n.startswith("nothing linkable"))
-    assert "surname not compared: one value for every record" in message
-    assert summary.n_links == 0 and summary.n_entities == summary.n_records
+    with pytest.raises(LinkageError, match="surname not compared: one value for every record"):
+        run(con)
+    assert con.execute("SELECT count(*) FROM link_runs").fetchall()[0][0] == 0
     con.close()
 
 

@@ -188,7 +188,15 @@ def walk_pages(db: Path) -> list[Page]:
             "JOIN current_persons p ON p.source_id || ':' || p.person_id = pe.record_key "
             "JOIN sources s ON s.source_id = p.source_id ORDER BY 1"
         ).fetchall()
-        networks = con.execute("SELECT network_id, areas FROM networks ORDER BY 1").fetchall()
+        # A store where linkage stopped (nothing linkable) never reached the networks stage.
+        analysed = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'networks'"
+        ).fetchall()[0][0]
+        networks = (
+            con.execute("SELECT network_id, areas FROM networks ORDER BY 1").fetchall()
+            if analysed
+            else []
+        )
     finally:
         con.close()
     app_ = create_app(db, WebSettings())

@@ -26,7 +26,6 @@ from clearsight.linkage import (
 )
 from clearsight.linkage.backend import LinkageBackend, backend_for
 from clearsight.linkage.comparisons import COMPARISON_NAMES
-from clearsight.linkage.errors import NothingLinkableError
 from clearsight.linkage.guards import ALL_GUARDS, Guards, mark_links
 
 log = logging.getLogger(__name__)
@@ -105,25 +104,21 @@ def run(
     run_id = int(con.execute("SELECT nextval('link_run_ids')").fetchall()[0][0])
     n_records = features.build_input(con, persons)
     chosen: design.Design | None = None
-    unlinkable: NothingLinkableError | None = None
     if model_json is None and n_records >= 2:
         try:
             chosen = design.choose(con, COMPARISON_NAMES)
-        except NothingLinkableError as exc:
-            # Records nothing can tell apart are never merged: each stands as its own
-            # person, as a record with no pair above the threshold does, so the stages
-            # after linkage (networks from shared events, definitions, review) still run
-            # on a store whose agencies sent ids without names (the standard allows it).
-            unlinkable = exc
-            log.warning("linkage: %s; every record is its own person", exc)
         except Exception:
-            # Nothing partial: the run is not recorded when its data cannot link.
+            # Nothing partial: the run is not recorded when its data cannot link. Records
+            # nothing can tell apart (first names only, ids only) stop the run with the
+            # clear error naming each source and what it holds (``NothingLinkableError``,
+            # issue 18): an analyst must know the linkage did not happen, not read every
+            # record as its own person.
             con.execute(f"DROP TABLE IF EXISTS {features.INPUT_TABLE}")
             raise
         else:
             for note in chosen.notes:
                 log.info("linkage design: %s", note)
-    trains = model_json is None and unlinkable is None
+    trains = model_json is None
     if threshold is None:
         threshold = threshold_for(n_records)
     low, high = threshold - review_band, threshold + review_band
@@ -138,11 +133,11 @@ def run(
             threshold,
             low,
             high,
-            chosen.as_json() if chosen else unlinkable and unlinkable.design_json,
+            chosen.as_json() if chosen else None,
         ],
     )
     trained_json: str | None = None
-    if n_records >= 2 and unlinkable is None:
+    if n_records >= 2:
         trained_json = _score(con, run_id, low, model_json, training, backend, verbose, chosen)
     else:
         _empty_pairs(con, run_id)
@@ -169,8 +164,6 @@ def run(
         ],
     )
     notes = list(chosen.notes) if chosen else []
-    if unlinkable is not None:
-        notes.append(f"{unlinkable}: no model trained; every record is its own person")
     if arrived and trained_json:
         # A full run after a new submission links its records too: they raise the same
         # arrival alerts as ``link --new`` would, on the ids identity.py kept stable.
