@@ -51,7 +51,7 @@ from typing import Any
 import duckdb
 
 from independent_persons import generate
-from pair_scores import pairwise
+from pair_scores import held_back, pairwise
 
 HERE = Path(__file__).resolve()
 TUNING = range(1, 100)
@@ -175,24 +175,6 @@ def clearsight(
     info = {"rows_quarantined": quarantined}
     info.update({k: v for k, v in analysed.items() if k in ("n_pairs", "n_links")})
     return predicted, info
-
-
-def held_back(store: Path, truth: dict[str, str]) -> dict[str, list[int]]:
-    """Per reason a scored pair was held back: [pairs, true pairs]."""
-    con = duckdb.connect(str(store), read_only=True)
-    try:
-        rows = con.execute(
-            "SELECT refused_because, record_key_l, record_key_r FROM link_pairs "
-            "WHERE refused_because IS NOT NULL"
-        ).fetchall()
-    finally:
-        con.close()
-    out: dict[str, list[int]] = {}
-    for reason, left, right in rows:
-        counts = out.setdefault(str(reason), [0, 0])
-        counts[0] += 1
-        counts[1] += int(truth.get(left) is not None and truth.get(left) == truth.get(right))
-    return out
 
 
 # ---------------------------------------------------------------- plain Splink
@@ -365,7 +347,7 @@ def run_seed(
         if method == "clearsight":
             store = work / "store.duckdb"
             result["missed_pairs_fate"] = fates(store, missed)
-            result["held_back"] = held_back(store, truth)
+            result["held_back"] = held_back(store, truth.get)
             if show and seed_set(seed) == "tuning":
                 diagnose(folders, store, {"missed": missed, "false": false_pairs}, show)
         results.append(result)

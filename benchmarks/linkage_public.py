@@ -53,7 +53,7 @@ import duckdb
 
 from clearsight.partition import groups
 from febrl_splink import splink_example_clusters
-from pair_scores import pairwise
+from pair_scores import held_back, pairwise
 
 HERE = Path(__file__).resolve()
 ROOT = HERE.parents[1]
@@ -174,25 +174,6 @@ def _guards(mode: str) -> Any:
     return {"on": ALL_GUARDS, "no-twin": Guards(twins=False), "none": NO_GUARDS}[mode]
 
 
-def _held_back(store: Path, truth: dict[str, str]) -> dict[str, list[int]]:
-    """Per reason a pair was not linked: [pairs, true pairs] (the cost of each rule)."""
-    con = duckdb.connect(str(store), read_only=True)
-    try:
-        rows = con.execute(
-            "SELECT refused_because, record_key_l, record_key_r FROM link_pairs "
-            "WHERE refused_because IS NOT NULL"
-        ).fetchall()
-    finally:
-        con.close()
-    out: dict[str, list[int]] = {}
-    for reason, left, right in rows:
-        a, b = (truth.get(k.split(":", 1)[1]) for k in (left, right))
-        counts = out.setdefault(str(reason), [0, 0])
-        counts[0] += 1
-        counts[1] += int(a is not None and a == b)
-    return out
-
-
 def clearsight(
     name: str, work: Path, limit: int | None = None, guards: str = "on"
 ) -> dict[str, Any]:
@@ -232,7 +213,7 @@ def clearsight(
         "records": len(ids),
     }
     result["linkage"] = {k: v for k, v in analysed.items() if k in ("n_pairs", "n_links")}
-    result["held_back"] = _held_back(store, truth)
+    result["held_back"] = held_back(store, lambda key: truth.get(key.split(":", 1)[1]))
     return result
 
 

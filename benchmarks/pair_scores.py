@@ -9,6 +9,9 @@ literature (and Splink's own evaluation) reports.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import duckdb
 
 
@@ -54,3 +57,25 @@ def pairwise(predicted: dict[str, str], truth: dict[str, str]) -> dict[str, floa
         )
     finally:
         con.close()
+
+
+def held_back(store: Path, truth: Callable[[str], str | None]) -> dict[str, list[int]]:
+    """Per reason a scored pair was held back, [pairs, true pairs]: what each rule costs.
+
+    ``truth`` gives the true person of a ``link_pairs`` record key (None if unknown).
+    """
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT refused_because, record_key_l, record_key_r FROM link_pairs "
+            "WHERE refused_because IS NOT NULL"
+        ).fetchall()
+    finally:
+        con.close()
+    out: dict[str, list[int]] = {}
+    for reason, left, right in rows:
+        a, b = truth(left), truth(right)
+        counts = out.setdefault(str(reason), [0, 0])
+        counts[0] += 1
+        counts[1] += int(a is not None and a == b)
+    return out

@@ -280,3 +280,12 @@ def test_partial_year_levels_are_read_as_year_levels_by_clustering() -> None:
     assert _gamma("date_of_birth", "day and month transposed") in model.DOB_SAME_DATE
     # Name-led links (a year at most) include the partial levels.
     assert model.DOB_PARTIAL_YEAR <= model.DOB_PARTIAL_MAX
+
+
+def test_polish_diminutives_are_variants_of_the_full_name() -> None:
+    """A partner records the everyday form (Darek) where the police hold the full one."""
+    from clearsight.linkage.features import nickname_groups
+
+    groups = nickname_groups()
+    for full, short in (("dariusz", "darek"), ("katarzyna", "kasia"), ("jakub", "kuba")):
+        assert short in groups[full], full
