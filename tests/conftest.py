@@ -21,3 +21,10 @@ def con(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     connection = connect(db_path)
     yield connection
     connection.close()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Shared stores live outside pytest's tmp folders; remove them (xdist runs this per worker)."""
+    from tests.stats.store import remove_scratch
+
+    remove_scratch()

@@ -11,6 +11,22 @@ from pathlib import Path
 AREAS = ["west-yorkshire", "greater-manchester"]
 
 
+_SCRATCH: list[Path] = []
+
+
+def _scratch(prefix: str) -> Path:
+    """A folder that outlives every test of this process; ``remove_scratch`` takes it away."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    _SCRATCH.append(root)
+    return root
+
+
+def remove_scratch() -> None:
+    """Remove the stores this process built (called when its test session finishes)."""
+    while _SCRATCH:
+        shutil.rmtree(_SCRATCH.pop(), ignore_errors=True)
+
+
 @cache
 def full_store() -> Path:
     """Synthetic data for two areas, ingested, linked, networks and definitions run."""
@@ -21,7 +37,7 @@ def full_store() -> Path:
     from clearsight.store import connect
     from clearsight.synth import generate
 
-    root = Path(tempfile.mkdtemp(prefix="cs-stats-"))
+    root = _scratch("cs-stats-")
     generate(root, AREAS, scale=0.25, seed=11)
     db = root / "store.duckdb"
     con = connect(db)
@@ -41,7 +57,7 @@ def ingest_only_store() -> Path:
     from clearsight.store import connect
 
     full = full_store()
-    root = Path(tempfile.mkdtemp(prefix="cs-stats-raw-"))
+    root = _scratch("cs-stats-raw-")
     db = root / "store.duckdb"
     con = connect(db)
     for folder in sorted((full.parent / "submissions").iterdir()):
