@@ -252,13 +252,20 @@ def _dates(left: str, right: str) -> dict[str, Any]:
     return pair
 
 
+ONE_OUT = "within one year, one date a year only"
+
+
 @pytest.mark.parametrize(
     ("dates", "expected"),
     [
         # A charity's year of birth (or a 1 January placeholder, read as its year)
-        # against a full date: agreeing as far as it goes, or one out (an age).
+        # against a full date: agreeing as far as it goes, or one after (worked back
+        # from an age given before the birthday) or before (an age given older).
         (("2010", "2010-02-11"), "year agrees, one date a year only"),
-        (("2010-02-11", "2009"), "within one year, one date a year only"),
+        (("2010-02-11", "2011"), ONE_OUT),
+        (("2011", "2010-02-11"), ONE_OUT),
+        (("2010-02-11", "2009"), ONE_OUT),
+        (("2009", "2010"), ONE_OUT),
         # Two full dates of one year and another day and month: another level.
         (("2010-05-03", "2010-02-11"), "year agrees"),
         (("2010-05-03", "2009-02-11"), "within one year"),
@@ -270,10 +277,7 @@ def test_a_year_only_agrees_as_far_as_it_goes(dates: tuple[str, str], expected: 
 
 def test_partial_year_levels_are_read_as_year_levels_by_clustering() -> None:
     assert _gamma("date_of_birth", "year agrees, one date a year only") == model.DOB_PARTIAL_YEAR
-    assert (
-        _gamma("date_of_birth", "within one year, one date a year only")
-        == model.DOB_PARTIAL_WITHIN_YEAR
-    )
+    assert _gamma("date_of_birth", ONE_OUT) == model.DOB_PARTIAL_WITHIN_YEAR
     assert _gamma("date_of_birth", "year and month agree") == model.DOB_YEAR_MONTH
     assert _gamma("date_of_birth", "year agrees") == model.DOB_YEAR
     assert _gamma("date_of_birth", "within one year") == model.DOB_WITHIN_YEAR

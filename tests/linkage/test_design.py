@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from clearsight.linkage import LinkageError, run
+from clearsight.linkage import LinkageError, model, run
 from clearsight.linkage.features import INPUT_TABLE, build_input
 from clearsight.store import connect
 from tests.linkage import minisynth
@@ -187,3 +187,37 @@ def test_a_small_store_trains_on_the_rules_it_has(tmp_path: Path) -> None:
     con.close()
     assert "rough estimates" in notes
     assert summary.n_entities < summary.n_records * 0.9
+
+
+def test_a_year_only_that_agrees_counts_for_the_pair(tmp_path: Path) -> None:
+    """A partner records names and a year of birth only; the birth date trains on pairs that
+    hold no year-only date. The year-only levels are weighed from the share of such dates,
+    not left at EM's floor: a year that agrees is evidence for the pair, one out less so.
+    On these records an EM session is refused by Splink (a level's m falls to zero): the
+    run still completes, with every comparison in the model."""
+    con, fx = _store(tmp_path)
+    con.execute(
+        "UPDATE persons SET date_of_birth = date_of_birth[1:4], postcode = NULL, "
+        "phones = NULL, emails = NULL, nhs_number = NULL WHERE source_id = 'edu'"
+    )
+    run(con)
+    design_json, model_json = con.execute(
+        "SELECT design_json, model_json FROM link_runs ORDER BY run_id DESC LIMIT 1"
+    ).fetchall()[0]
+    design = json.loads(design_json)
+    assert 0 < design["year_only_share"] < 1
+    assert any("hold a year only" in note for note in design["notes"])
+    compared = [c["output_column_name"] for c in json.loads(model_json)["comparisons"]]
+    assert {"forenames", "surname", "date_of_birth"} <= set(compared)
+    weights = dict(
+        con.execute(
+            "SELECT gamma_date_of_birth, max(mw_date_of_birth) FROM link_pairs "
+            "GROUP BY gamma_date_of_birth"
+        ).fetchall()
+    )
+    assert weights[model.DOB_PARTIAL_YEAR] > weights[model.DOB_PARTIAL_WITHIN_YEAR] > 0
+    assert weights[model.DOB_EXACT] > weights[model.DOB_PARTIAL_YEAR]
+    with_edu = {k for k in fx.truth if k[0] in ("edu", "pol")}
+    precision, _ = _pair_scores(con, fx, with_edu)
+    assert precision >= 0.95
+    con.close()

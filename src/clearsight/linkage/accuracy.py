@@ -31,7 +31,7 @@ from typing import Any
 
 import duckdb
 
-from clearsight.linkage import features, model, tables
+from clearsight.linkage import features, frequencies, model, tables
 from clearsight.linkage.errors import LinkageError
 from clearsight.linkage.guards import guard_sql, pairs_for_guards
 
@@ -242,10 +242,14 @@ def _splink_counts(
     backend = DuckDBBackend(con)
     cut = threshold + model.prior_weight(trained)
     out: dict[tuple[str, str], tuple[int, int, int, int]] = {}
+    made: list[str] = []
     try:
         linker = backend.linker(
             backend.register_input(features.INPUT_TABLE), backend.scoring_model(trained)
         )
+        # The name frequencies the run scored with (shrunk in small stores), or Splink
+        # would re-score the labels with its own and disagree with the stored scores.
+        made = frequencies.register(con, backend, linker, trained, features.INPUT_TABLE)
         for left, right in source_pairs:
             con.execute(
                 f"""
@@ -260,6 +264,7 @@ def _splink_counts(
             )
             out[(left, right)] = _at_threshold(con, backend, linker, cut)
     finally:
+        frequencies.release(con, made)
         backend.release()
         for scratch in (_LABELS_SCRATCH, features.INPUT_TABLE):
             con.execute(f"DROP TABLE IF EXISTS {scratch}")
@@ -333,10 +338,12 @@ def prediction_errors(con: duckdb.DuckDBPyConnection) -> list[LabelError]:
     cut = 1 / (1 + 2 ** -(threshold + prior))
     features.build_input(con)
     backend = DuckDBBackend(con)
+    made: list[str] = []
     try:
         linker = backend.linker(
             backend.register_input(features.INPUT_TABLE), backend.scoring_model(trained)
         )
+        made = frequencies.register(con, backend, linker, trained, features.INPUT_TABLE)
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE {_LABELS_SCRATCH} AS
@@ -365,6 +372,7 @@ def prediction_errors(con: duckdb.DuckDBPyConnection) -> list[LabelError]:
         ).fetchall()
         found.drop_table_from_database_and_remove_from_cache()
     finally:
+        frequencies.release(con, made)
         backend.release()
         for scratch in (_LABELS_SCRATCH, features.INPUT_TABLE):
             con.execute(f"DROP TABLE IF EXISTS {scratch}")

@@ -153,8 +153,11 @@ def _date_of_birth() -> Any:
             # unknown day. Between two full dates the same year with another day
             # and month is a disagreement of its own, far more common between
             # strangers; one level for both let EM learn the second's weight for
-            # the first. The same for a year worked back from an age, one out for
-            # the part of every year before the birthday. EM weighs each.
+            # the first. A year worked back from an age is one after the year of
+            # birth for the part of the year before the birthday; an age given older
+            # than it is (as exploited children are often told to) or estimated by
+            # a professional is one before or after. Their weights:
+            # ``partial_dates.py`` (EM sees too few such pairs to weigh them).
             _level(
                 "(dob_ym_l IS NULL OR dob_ym_r IS NULL) AND dob_y_l = dob_y_r",
                 "year agrees, one date a year only",

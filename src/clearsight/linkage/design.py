@@ -111,6 +111,18 @@ class Design:
     em_rules: list[list[str]] = field(default_factory=list)
     untrained: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Of the records with a year of birth, the share holding the year only
+    # (``partial_dates.py`` weighs the year-only levels from it).
+    year_only_share: float = 0.0
+    # Usable training rules not in ``em_rules``, in order of preference, with at least
+    # ``MIN_EM_PAIRS_SMALL`` pairs: where an EM session fails, ``model.train`` trains
+    # what it would have trained on the first of them that can.
+    em_fallbacks: list[list[str]] = field(default_factory=list)
+
+    def trained_by(self, columns: list[str]) -> set[str]:
+        """The compared fields an EM session blocked on ``columns`` trains."""
+        rule = next(r for r in EM_CANDIDATES if list(r.columns) == columns)
+        return set(self.compared) - set(rule.blocks)
 
     def as_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -167,6 +179,15 @@ def pair_count(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...]) -> int:
     )
 
 
+def year_only_share(con: duckdb.DuckDBPyConnection, table: str = INPUT_TABLE) -> float:
+    """Of the records in ``table`` with a year of birth, the share holding the year only."""
+    dated, year_only = con.execute(
+        f"SELECT count(*) FILTER (WHERE dob_y IS NOT NULL), "
+        f"count(*) FILTER (WHERE dob_y IS NOT NULL AND dob_ym IS NULL) FROM {table}"
+    ).fetchall()[0]
+    return float(year_only) / float(dated) if dated else 0.0
+
+
 def choose(con: duckdb.DuckDBPyConnection, comparison_names: list[str]) -> Design:
     """The design for the records in ``link_input``; raise when nothing can link them."""
     fields = profile(con)
@@ -190,6 +211,13 @@ def choose(con: duckdb.DuckDBPyConnection, comparison_names: list[str]) -> Desig
     _require_linkable(design)
     for name, reason in skipped.items():
         design.notes.append(f"{name} not compared: {reason}")
+    if "date_of_birth" in compared:
+        design.year_only_share = round(year_only_share(con), 4)
+        design.notes.append(
+            f"date_of_birth: {design.year_only_share:.1%} of dated records hold a year only; "
+            "a year only against a full date is weighed from that share and how an estimated "
+            "year agrees, not by EM"
+        )
     _plan_training(con, design)
     return design
 
@@ -273,6 +301,12 @@ def _plan_training(con: duckdb.DuckDBPyConnection, design: Design) -> None:
         )
         untrained -= trains
     design.untrained = sorted(untrained)
+    for rule in EM_CANDIDATES:
+        listed = list(rule.columns)
+        if listed in design.em_rules or not _usable(rule.columns, design):
+            continue
+        if pair_count(con, rule.columns) >= MIN_EM_PAIRS_SMALL:
+            design.em_fallbacks.append(listed)
     for name in design.untrained:
         design.notes.append(
             f"m of {name} not trained (no training rule with pairs leaves it free): "

@@ -19,6 +19,8 @@ from clearsight.linkage.comparisons import comparisons
 from clearsight.linkage.design import Design
 from clearsight.linkage.features import RECORD_KEY
 
+log = logging.getLogger(__name__)
+
 # Columns a prediction keeps beside the comparison values: guards need them.
 RETAINED_COLUMNS = ["source_id", "is_unknown"]
 
@@ -270,9 +272,46 @@ def train(linker: Any, options: TrainingOptions, design: Design) -> None:
     # EM passes each block on what another estimates, so every comparison gets
     # m from pairs not selected by its own agreement (``design.EM_CANDIDATES``).
     for rule in design.em_rules:
+        if _em(linker, rule, options):
+            continue
+        # Splink refuses a session in which some level's m underflows to zero (every
+        # pair at that level scored as certainly no match): a legal submission must
+        # still link, so what the session trains is trained on the next rule that can.
+        wanted = design.trained_by(rule)
+        design.notes.append(
+            f"EM on {' + '.join(rule)} failed (a level's m fell to zero); "
+            f"{', '.join(sorted(wanted))} trained on another rule"
+        )
+        for fallback in design.em_fallbacks:
+            if wanted & design.trained_by(fallback) and _em(linker, fallback, options):
+                design.notes.append(f"EM on {' + '.join(fallback)} trains in its place")
+                break
+        else:
+            design.notes.append(
+                "no other rule could train them: another session's estimates, else "
+                "Splink's starting values, are used"
+            )
+
+
+def _em(linker: Any, rule: list[str], options: TrainingOptions) -> bool:
+    """One EM session blocked on ``rule``; false when Splink refuses an m of zero."""
+    from splink import block_on
+
+    # A session takes the comparisons it blocks on out of the linker's live settings
+    # and puts them back only when it succeeds (Splink 5); a refused session would
+    # leave the model without them (no names compared at all).
+    kept = linker._settings_obj.core_model_settings.copy()
+    try:
         linker.training.estimate_parameters_using_expectation_maximisation(
             block_on(*rule), max_pairs=options.em_max_pairs
         )
+    except ValueError as error:
+        if "below the minimum allowed" not in str(error):
+            raise
+        log.warning("EM on %s: %s", " + ".join(rule), error)
+        linker._settings_obj.core_model_settings = kept
+        return False
+    return True
 
 
 def prior_weight(model: dict[str, Any]) -> float:

@@ -21,6 +21,7 @@ from clearsight.linkage import (
     features,
     frequencies,
     model,
+    partial_dates,
     review,
     tables,
 )
@@ -151,7 +152,9 @@ def run(
     ).fetchall()[0]
     con.execute(
         "UPDATE link_runs SET finished_at = ?, model_json = ?, settings_hash = ?, n_records = ?, "
-        "n_pairs = ?, n_links = ?, n_entities = ?, status = 'finished' WHERE run_id = ?",
+        "n_pairs = ?, n_links = ?, n_entities = ?, status = 'finished', "
+        # Training adds to the design's notes (a session that failed and what replaced it).
+        "design_json = coalesce(?, design_json) WHERE run_id = ?",
         [
             _now(),
             trained_json,
@@ -160,6 +163,7 @@ def run(
             n_pairs,
             n_links,
             n_entities,
+            chosen.as_json() if chosen else None,
             run_id,
         ],
     )
@@ -247,9 +251,8 @@ def _train_and_score(
         model.train(linker, options, chosen)
         # Rounded parameters: training sums in parallel, so its last bits vary
         # between runs; scores from rounded parameters do not.
-        trained = model.rounded(
-            model.regularised(linker.misc.save_model_to_json(), options.u_max_pairs)
-        )
+        estimated = partial_dates.weighed(linker.misc.save_model_to_json(), chosen.year_only_share)
+        trained = model.rounded(model.regularised(estimated, options.u_max_pairs))
     else:
         trained = json.loads(model_json)
         model.check_design(trained)
