@@ -159,7 +159,9 @@ def _candidates(pack: RulePack, text: str) -> list[int]:
     return [i for i in sorted(ids) if rules[i].may_match(words, plain=plain)]
 
 
-_WORD = re.compile(r"[^\W_]+|n't|'s|’s", re.IGNORECASE)
+# A word, with the clitic n't split off as spaCy splits it ("didn't" -> "did", "n't"), so
+# a pattern written with "didn't" passes the prefilter of a text that has it.
+_WORD = re.compile(r"[^\W_]+?(?=n['’]t\b)|n['’]t\b|[^\W_]+|'s|’s", re.IGNORECASE)
 _SPLITS = {"cannot": ("can", "not"), "gonna": ("gon", "na"), "wanna": ("wan", "na")}
 
 

@@ -54,7 +54,8 @@ _ADVERB = (
 # Reported speech: "she said", "in her words", "according to him"... Everything after
 # the cue in the same sentence is treated as the speaker's words.
 _REPORTED = re.compile(
-    rf"\b{_SPEAKER}\s+{_ADVERB}{_SAY}\b|\b{_SPEAKER}\s+{_ADVERB}{_LABEL}\b|"
+    # "what she says" names her account as the thing talked about; it reports nothing.
+    rf"(?<!\bwhat )\b{_SPEAKER}\s+{_ADVERB}{_SAY}\b|\b{_SPEAKER}\s+{_ADVERB}{_LABEL}\b|"
     r"\b(?:in|using)\s+(?:her|his|their|my|the child's|the victim's)\s+(?:own\s+)?words\b|"
     r"\baccording\s+to\s+(?:her|him|them|the child|the victim|the girl|the boy|the young "
     r"person|the suspect|suspect \d+|the defence|the man|the men|the offender|"
