@@ -22,6 +22,11 @@ from clearsight.language.nlp import normaliser
 CORPUS = Path(__file__).parent / "corpus"
 TUNING = CORPUS / "independent_tuning.csv"
 HELDOUT = CORPUS / "independent_heldout.csv"
+# Measured on the held-out part at the end of session 19: precision 0.945 (86 of 91
+# flagged), recall 0.819 (86 of 105 blaming sentences). A measurement, not a target: the
+# issue's targets (0.95 / 0.90) are not met on this corpus (benchmarks/README.md).
+PRECISION_FLOOR = 0.93
+RECALL_FLOOR = 0.80
 
 
 def blocking(text: str) -> list[str]:
@@ -45,7 +50,8 @@ def test_independent_corpus_shape() -> None:
 
 def test_independent_heldout_floors() -> None:
     """Floors a little below the figures measured at the end of session 19
-    (benchmarks/README.md, "Independent corpus (session 19)"), so a regression fails."""
+    (benchmarks/README.md, "Independent corpus (session 19)"), so a regression fails.
+    Rule work must not read this part's mistakes; the report lists them."""
     result = score_corpus(read_corpus(HELDOUT))
     report = "\n".join(result.errors)
     assert result.true_positives > 0
@@ -54,6 +60,7 @@ def test_independent_heldout_floors() -> None:
 
 
 def test_independent_tuning_floors() -> None:
+    """Measured 0.986 / 0.972 after the rule work of session 19 read its mistakes."""
     result = score_corpus(read_corpus(TUNING))
     report = "\n".join(result.errors)
     assert result.true_positives > 0
@@ -127,7 +134,3 @@ def test_a_doubt_before_the_match_is_not_a_negation() -> None:
         "credibility-history"
     ]
     assert blocking("Her history does not make her account any less credible.") == []
-
-
-PRECISION_FLOOR = 0.0
-RECALL_FLOOR = 0.0
