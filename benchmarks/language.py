@@ -3,7 +3,10 @@
 1. Precision and recall on the labelled corpus (tests/language/corpus), the development
    part and the held-out part separately, per kind; a sentence counts as flagged when
    the check gives a warning or an error. The older labelled sets in
-   tests/language/data are scored too, over (sentence, concept) pairs.
+   tests/language/data are scored too, over (sentence, concept) pairs. With
+   ``--corpus independent`` (or ``all``), the independent corpus of session 19 too: its
+   tuning and held-out parts, the tuning part's misses listed, the held-out part's only
+   with ``--show-heldout-misses`` (rule work must not read them).
 2. CPU time of ``check`` per 10,000 narratives on one core: distinct synthetic
    narratives (so the text cache cannot help) and narratives repeating as records do.
 3. The check's cost during ingest: ``clearsight ingest`` of synthetic sets
@@ -15,6 +18,7 @@
    CPU second (the check's throughput during ingest), with the load average at the end.
 
     .venv/bin/python benchmarks/language.py [--narratives 10000] [--runs 3] [--scales 1,10]
+        [--corpus own|independent|all] [--corpus-only] [--show-heldout-misses]
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from clearsight.language.evaluation import (
     score,
     score_corpus,
 )
+from clearsight.language.rules import RulePack
 
 # The module (the package exports its function ``check`` under the same name).
 check_module = importlib.import_module("clearsight.language.check")
@@ -120,7 +125,17 @@ def pin_one_core() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
 
-def corpus_report() -> None:
+# Each corpus's parts: (file stem, label), the part rules are written from first.
+CORPORA = {
+    "own": (("development", "development"), ("heldout", "held-out")),
+    "independent": (
+        ("independent_tuning", "independent tuning"),
+        ("independent_heldout", "independent held-out"),
+    ),
+}
+
+
+def corpus_report(corpus: str = "own", *, show_heldout_misses: bool = False) -> None:
     c0 = time.process_time()
     pack = load_rules()
     check("She chose to go.", pack)
@@ -128,28 +143,46 @@ def corpus_report() -> None:
         f"concepts: {len(pack.rules)} (version {pack.version}); pipeline and concepts "
         f"ready in {time.process_time() - c0:.2f} s CPU"
     )
-    parts = {name: read_corpus(CORPUS / f"{name}.csv") for name in ("development", "heldout")}
+    for name in ("own", "independent") if corpus == "all" else (corpus,):
+        _corpus_parts(pack, CORPORA[name], show_heldout_misses or name == "own")
+    if corpus != "independent":
+        _labelled_sets(pack)
+
+
+def _corpus_parts(
+    pack: RulePack, names: tuple[tuple[str, str], ...], show_heldout_misses: bool
+) -> None:
+    """Sentence-level precision and recall of each part, then right / of per kind."""
+    parts = {name: read_corpus(CORPUS / f"{name}.csv") for name, _ in names}
     results = {name: score_corpus(sentences, pack) for name, sentences in parts.items()}
+    labels = dict(names)
     print("\n| part | sentences | blaming | precision | recall | TP | FP | FN | concept named |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name, r in results.items():
         blaming = r.true_positives + r.false_negatives
         print(
-            f"| {name} | {len(parts[name])} | {blaming} | {r.precision:.3f} | {r.recall:.3f} "
+            f"| {labels[name]} | {len(parts[name])} | {blaming} | {r.precision:.3f} "
+            f"| {r.recall:.3f} "
             f"| {r.true_positives} | {r.false_positives} | {r.false_negatives} "
             f"| {r.concept_named}/{r.true_positives} |"
         )
-    print("\n| kind | development right / of | held-out right / of |")
-    print("|---|---|---|")
+    print("\n| kind | " + " | ".join(f"{label} right / of" for _, label in names) + " |")
+    print("|---" * (len(names) + 1) + "|")
     for kind in (*KINDS_BLAMING, *KINDS_NOT):
         cells = []
-        for name in ("development", "heldout"):
+        for name, _ in names:
             k = results[name].kinds.get(kind)
             cells.append(f"{k.right} / {k.total}" if k else "-")
-        print(f"| {kind} | {cells[0]} | {cells[1]} |")
+        print(f"| {kind} | " + " | ".join(cells) + " |")
     for name, r in results.items():
+        if "heldout" in name and not show_heldout_misses:
+            print(f"    {labels[name]}: {len(r.errors)} mistakes, not listed")
+            continue
         for line in r.errors:
-            print(f"    {name}: {line}")
+            print(f"    {labels[name]}: {line}")
+
+
+def _labelled_sets(pack: RulePack) -> None:
     for csv_name in ("labelled.csv", "generalisation.csv"):
         result = score(read_labelled(DATA / csv_name), pack)
         print(
@@ -301,9 +334,23 @@ def main() -> None:
     )
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--ingest-only", action="store_true", help="only part 3")
+    parser.add_argument(
+        "--corpus",
+        choices=("own", "independent", "all"),
+        default="all",
+        help="which labelled corpus part 1 scores (own: development and held-out)",
+    )
+    parser.add_argument("--corpus-only", action="store_true", help="only part 1")
+    parser.add_argument(
+        "--show-heldout-misses",
+        action="store_true",
+        help="list the independent held-out part's mistakes too",
+    )
     args = parser.parse_args()
     if not args.ingest_only:
-        corpus_report()
+        corpus_report(args.corpus, show_heldout_misses=args.show_heldout_misses)
+        if args.corpus_only:
+            return
         pin_one_core()
         throughput(args.narratives, args.seed)
     if not args.skip_ingest:

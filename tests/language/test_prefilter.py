@@ -19,6 +19,7 @@ TRICKY = [
     "The 15yo is a rent boy and a regular misper.",
     "He went missing at 5pm with a 19yo man; she's in a relationship with him.",
     "CYP didn’t resist and was willing to meet the men.",
+    "The girl didn't fight back and wasn't made to go; he's been sellin sex.",
     "Child A is sexually active with older men who buy her gifts.",
     "YP is prostituting herself in exchange for cannabis.",
     "She wont engage and doesnt want to support police action.",
@@ -28,7 +29,7 @@ TRICKY = [
 def _texts() -> list[str]:
     texts = [
         s.text
-        for part in ("development", "heldout")
+        for part in ("development", "heldout", "independent_tuning", "independent_heldout")
         for s in read_corpus(HERE / "corpus" / f"{part}.csv")
     ]
     for name in ("labelled.csv", "generalisation.csv"):

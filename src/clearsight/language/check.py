@@ -159,7 +159,10 @@ def _candidates(pack: RulePack, text: str) -> list[int]:
     return [i for i in sorted(ids) if rules[i].may_match(words, plain=plain)]
 
 
-_WORD = re.compile(r"[^\W_]+|n't|'s|’s", re.IGNORECASE)
+# A word, with the clitic n't split off as spaCy splits it ("didn't" -> "did", "n't"), so
+# a pattern written with "didn't" passes the prefilter of a text that has it; 's only
+# after a word, so a quote opening on an s ("'streetwise'") keeps its word whole.
+_WORD = re.compile(r"[^\W_]+?(?=n['’]t\b)|n['’]t\b|[^\W_]+|(?<=\w)['’]s\b", re.IGNORECASE)
 _SPLITS = {"cannot": ("can", "not"), "gonna": ("gon", "na"), "wanna": ("wan", "na")}
 
 

@@ -38,6 +38,8 @@ class Normaliser:
     fixes: dict[str, str]
     lemmas: Any  # spaCy's lookup Table: get(word, default) -> lemma
     seen: dict[str, str]
+    # Every lemma of the lookup table: words known in their own right.
+    known: frozenset[str] = frozenset()
 
     def __call__(self, word: str) -> str:
         found = self.seen.get(word)
@@ -46,9 +48,22 @@ class Normaliser:
         w = word.lower()
         w = self.spelling.get(w, w)
         out = w if w in self.keep else self.fixes.get(w) or str(self.lemmas.get(w, w))
+        if out == w and w not in self.keep:
+            out = self._dropped_g(w) or out
         if len(self.seen) < _SEEN_MAX:
             self.seen[word] = out
         return out
+
+    def _dropped_g(self, w: str) -> str | None:
+        """The lemma of an -ing form written without its final g ("sellin", "goin",
+        "meetin"), as informal notes and typed-up speech spell it; a word known in its
+        own right ("ruin", "robin", "cousin") is left alone."""
+        if len(w) < 4 or not w.endswith("in") or w in self.known:
+            return None
+        full = w + "g"
+        if full not in self.lemmas:
+            return None
+        return self.fixes.get(full) or str(self.lemmas.get(full))
 
 
 def _word_map(data: dict[str, Any], key: str, file: str) -> dict[str, str]:
@@ -96,7 +111,8 @@ def normaliser() -> Normaliser:
     text = (resources.files("clearsight.language") / "normalise.yaml").read_text("utf-8")
     keep, spelling, fixes = read_normalise(text)
     table = pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
-    return Normaliser(keep=keep, spelling=spelling, fixes=fixes, lemmas=table, seen={})
+    known = frozenset(str(v) for v in table.values())
+    return Normaliser(keep=keep, spelling=spelling, fixes=fixes, lemmas=table, seen={}, known=known)
 
 
 @lru_cache(maxsize=1)
