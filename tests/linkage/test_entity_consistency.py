@@ -103,6 +103,58 @@ def test_birth_years_a_recording_error_explains_are_one_person(year: int) -> Non
     assert e["a"] == e["c"]
 
 
+def _dated(*people: tuple[str, str]) -> duckdb.DuckDBPyConnection:
+    """Namesakes with their recorded birth dates (full or a year only)."""
+    return _store(
+        [(p, None, int(d[:4])) for p, d in people],
+        {p: ("nicola", "bennett", d) for p, d in people},
+    )
+
+
+def test_namesakes_born_months_apart_are_not_chained_through_a_year_only_record() -> None:
+    """A charity's "Nicola Bennett, 2009" fits both; the two full dates were never weighed."""
+    con = _dated(("police", "2009-04-04"), ("charity", "2009"), ("school", "2010-01-14"))
+    _link(con, "police", "charity", 30.0)
+    _link(con, "charity", "school", 25.0)
+    e = _entities(con)
+    assert e["police"] == e["charity"] != e["school"]
+    refused = con.execute(
+        "SELECT refused_because FROM link_pairs WHERE record_key_r = 's:school'"
+    ).fetchall()
+    assert refused == [(clusters.CONFLICTING,)]
+
+
+@pytest.mark.parametrize(
+    "other",
+    ["2009-04-04", "2009-04-05", "2009-04-14", "2009-03-04", "2008-04-04"],
+)
+def test_one_birth_date_as_keyed_chains(other: str) -> None:
+    """Equal, one keystroke apart, or day and month transposed: one person's date."""
+    con = _dated(("police", "2009-04-04"), ("charity", "2009"), ("school", other))
+    _link(con, "police", "charity", 30.0)
+    _link(con, "charity", "school", 25.0)
+    e = _entities(con)
+    assert e["police"] == e["charity"] == e["school"]
+
+
+def test_day_and_month_transposed_is_one_date() -> None:
+    con = _dated(("police", "2009-03-11"), ("charity", "2009"), ("school", "2009-11-03"))
+    _link(con, "police", "charity", 30.0)
+    _link(con, "charity", "school", 25.0)
+    e = _entities(con)
+    assert e["police"] == e["school"]
+
+
+def test_two_full_dates_the_model_weighed_directly_may_join() -> None:
+    """The link's own records both hold full dates: the model weighed them (a wrong date
+    given once, outweighed by a phone and the address); the check does not overrule it."""
+    con = _dated(("police", "2009-04-04"), ("health", "2009-04-04"), ("school", "2010-01-14"))
+    _link(con, "police", "health", 30.0)
+    _link(con, "health", "school", 25.0)
+    e = _entities(con)
+    assert e["police"] == e["school"]
+
+
 def test_agreeing_nhs_numbers_lift_the_birth_year_check() -> None:
     con = _store([("a", "9434765919", 1975), ("b", "9434765919", 2008)])
     _link(con, "a", "b", 40.0, nhs=NHS_EXACT)

@@ -58,7 +58,7 @@ NAME_SHARED = "name shared by several people"
 UNDATED_BETWEEN = "no birth date, and the record fits two people of other birth dates"
 # A link whose merge would put in one entity two NHS numbers, or two birth years,
 # that no recording error explains (``_Entities._consistent``).
-CONFLICTING = "the entities hold conflicting NHS numbers or birth years"
+CONFLICTING = "the entities hold conflicting NHS numbers, birth years or birth dates"
 
 
 def entity_id_for(first_key: str) -> str:
@@ -85,6 +85,11 @@ def _nhs_close(a: str, b: str) -> bool:
         return True
     i = diff[0] if len(diff) == 2 else -1
     return len(diff) == 2 and diff[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
+
+
+def _same_date(a: str, b: str) -> bool:
+    """One birth date as keyed: equal, day and month transposed, or one keystroke apart."""
+    return _nhs_close(a, b) or a == f"{b[:5]}{b[8:10]}-{b[5:7]}"
 
 
 def _years_close(a: int, b: int) -> bool:
@@ -137,7 +142,7 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int, scope: str | None = Non
         """
     ).fetchnumpy()
     identity = con.execute(
-        "SELECT n.node, i.nhs_number, i.dob_y FROM _link_nodes n "
+        "SELECT n.node, i.nhs_number, i.dob_y, i.dob FROM _link_nodes n "
         "JOIN link_input i USING (record_key) "
         "WHERE i.nhs_number IS NOT NULL OR i.dob_y IS NOT NULL"
     ).fetchnumpy()
@@ -307,6 +312,14 @@ class _Entities:
     (unless the link's NHS numbers agree) two birth years that no recording
     error explains, nor both records of an analyst's cannot-link. Single linkage
     otherwise chains: A-B and B-C each plausible, A and C plainly two people.
+
+    Nor does a link join two entities that each hold full birth dates, none of one
+    the same date as keyed as any of the other (equal, day and month transposed,
+    one keystroke apart), unless the link's own two records both hold full dates
+    (the model weighed those two dates against each other) or its NHS numbers
+    agree. One person's records carry one birth date as keyed; a record with a
+    year only, or none, fits two namesakes born months apart, and a chain through
+    it would join them without their dates ever being compared.
     """
 
     def __init__(
@@ -330,14 +343,19 @@ class _Entities:
         # seconds at 1M records).
         self.nhs: dict[int, set[str]] = {}
         self.years: dict[int, set[int]] = {}
+        self.dates: dict[int, set[str]] = {}
         nodes = identity["node"].tolist()
         numbers = _present(identity["nhs_number"])
         years = _present(identity["dob_y"])
+        dates = _present(identity["dob"])
         self.own_nhs: dict[int, str] = {
             node: str(v) for node, v in zip(nodes, numbers, strict=True) if v is not None
         }
         self.own_year: dict[int, int] = {
             node: int(v) for node, v in zip(nodes, years, strict=True) if v is not None
+        }
+        self.own_date: dict[int, str] = {
+            node: str(v) for node, v in zip(nodes, dates, strict=True) if v is not None
         }
 
     def _nhs_of(self, root: int) -> set[str] | None:
@@ -345,6 +363,9 @@ class _Entities:
 
     def _years_of(self, root: int) -> set[int] | None:
         return _held(self.years, self.own_year, root)
+
+    def _dates_of(self, root: int) -> set[str] | None:
+        return _held(self.dates, self.own_date, root)
 
     def roots(self) -> list[int]:
         """Every node's root."""
@@ -359,14 +380,19 @@ class _Entities:
             pairs = ((x, y) for x in na for y in nb)
             if not all(_nhs_close(x, y) or (x == pa_ and y == pb_) for x, y in pairs):
                 return False
+        if nhs_agrees:
+            return True
         ya, yb = self._years_of(ra), self._years_of(rb)
         qa, qb = self.own_year.get(a), self.own_year.get(b)
-        return (
-            nhs_agrees
-            or not ya
-            or not yb
-            or all(_years_close(x, y) or (x == qa and y == qb) for x in ya for y in yb)
-        )
+        if (
+            ya
+            and yb
+            and not all(_years_close(x, y) or (x == qa and y == qb) for x in ya for y in yb)
+        ):
+            return False
+        da, db = self._dates_of(ra), self._dates_of(rb)
+        weighed = a in self.own_date and b in self.own_date
+        return weighed or not da or not db or any(_same_date(x, y) for x in da for y in db)
 
     def _kept_apart(self, ra: int, rb: int) -> bool:
         ca, cb = self.apart.get(ra), self.apart.get(rb)
@@ -400,6 +426,9 @@ class _Entities:
         if moved_years := self._years_of(rb):
             self.years[ra] = (self._years_of(ra) or set()) | moved_years
         self.years.pop(rb, None)
+        if moved_dates := self._dates_of(rb):
+            self.dates[ra] = (self._dates_of(ra) or set()) | moved_dates
+        self.dates.pop(rb, None)
         if joined := (self.apart.pop(ra, set()) | self.apart.pop(rb, set())):
             self.apart[ra] = joined
         return True
