@@ -33,6 +33,14 @@ ID_FORMAT = {
     "voluntary_sector": "V{n}",
     "youth_justice": "YJ{n:05d}",
 }
+PERSON_ID = {
+    "police": "{a}{n:07d}",
+    "childrens_social_care": "C-{n}",
+    "health": "H{n:08d}",
+    "education": "UPN{n:06d}",
+    "voluntary_sector": "{n}",
+    "youth_justice": "YP{n:05d}",
+}
 # Background (not exploitation) events each agency holds about people of its area.
 BACKGROUND = {
     "police": ("incident", "crime", "intelligence", "incident"),
@@ -51,6 +59,9 @@ def event_habits(rng: random.Random, agency: str) -> dict[str, Any]:
         "named": 0.0,  # chance an adult named or seen with the child is recorded
         "named_role": "associate",
         "relative": rng.uniform(0.3, 0.8),
+        # Partners' systems list the household in a referral; some extracts map a parent
+        # who did not make the referral to "associate" (the standard has no family role).
+        "relative_role": "associate" if rng.random() < 0.25 else "reporting_person",
         "professional": rng.choice(("reporting_person", "witness")),
         "cse": rng.uniform(0.5, 0.95),  # chance the agency's own CSE flag says yes
         "cse_else": rng.choice(("", "unknown")),
@@ -59,6 +70,7 @@ def event_habits(rng: random.Random, agency: str) -> dict[str, Any]:
     }
     if agency == "police":
         h.update(named=rng.uniform(0.55, 0.95), place=rng.choice(("row", "row", "postcode")))
+        h["relative_role"] = "reporting_person"  # the parent who reports a child missing
         h["named_role"] = rng.choice(("associate", "associate", "suspect"))
         h["objects"] = rng.uniform(0.5, 0.95)
         h["links"] = rng.uniform(0.5, 0.95)
@@ -101,7 +113,7 @@ class Book:
         known = self.persons.get(p.pid)
         if known and not (fresh and rng.random() < self.habits["duplicate"]):
             return known[0]
-        rid = f"{self.source_id[:2].upper()}{len(self.rows) + 1:06d}"
+        rid = PERSON_ID[self.agency].format(a=self.source_id[:2].upper(), n=len(self.rows) + 1)
         row, _kinds = render(rng, p, self.person_habits)
         row["person_id"] = rid
         self.rows.append(row)
@@ -122,7 +134,7 @@ class Book:
         if part == "named":
             return h["named_role"] if rng.random() < h["named"] else None
         if part == "relative":
-            return "reporting_person" if rng.random() < h["relative"] else None
+            return h["relative_role"] if rng.random() < h["relative"] else None
         if part == "professional":
             return str(h["professional"])
         return "witness" if rng.random() < 0.9 else None

@@ -212,6 +212,8 @@ def write_truth(out: Path, books: list[Book], world: World) -> None:
                 ";".join(recorded),
             ]
         )
+    for area, staff in world.professionals.items():
+        cases.append([f"staff-{PREFIX[area]}", "professional", ";".join(p.pid for p in staff), ""])
     table("cases.csv", ["case_id", "kind", "members", "victims"], cases)
     table(
         "groups.csv",

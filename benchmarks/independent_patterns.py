@@ -61,6 +61,10 @@ class Play:
         if not self.police:
             return
         area = area or self.area
+        # A child often cannot name every man present ("unknown males"): only those she
+        # can identify are suspects of the crime record (the rate is drawn per seed).
+        named = [o for o in offenders if self.rng.random() < self.w.identified]
+        offenders = named or offenders[:1]
         day = self.day()
         parts = [(o, "offender") for o in offenders] + [(victim, "victim")]
         e = self.w.episode(
@@ -278,6 +282,11 @@ def play_lone(world: World, case: Case, busy: list[Place], police_knows: float) 
     """A lone offender with several victims: crimes, some at a busy place; no group."""
     play = Play(world, case, max(police_knows, 0.8))
     offender = case.members[0]
+    groups = [c for c in world.cases if c.kind not in ("lone", "busy_place") and c.victims]
+    if groups and world.rng.random() < world.shared_victim:
+        # A child exploited by a group is also abused by a man who is not one of them
+        # (victims of groups are targeted again by others): a shared child, no group.
+        case.victims.append(world.rng.choice(world.rng.choice(groups).victims))
     for v in case.victims:
         place = world.rng.choice(busy) if busy and world.rng.random() < 0.5 else None
         play.crime([offender], v, place)
@@ -286,7 +295,11 @@ def play_lone(world: World, case: Case, busy: list[Place], police_knows: float) 
 
 
 def play_busy_place(world: World, case: Case, place: Place) -> None:
-    """A hotel, takeaway or car park where unrelated adults and children are seen."""
+    """A hotel, takeaway or car park where unrelated adults and children are seen.
+
+    A child found there may be found near an adult who is recorded as present (each
+    such adult in a record of their own): two men seen at one busy hotel are not a group.
+    """
     rng = world.rng
     for a in case.members:  # unrelated adults: staff, guests, customers, passers-by
         if rng.random() < 0.6:
@@ -297,7 +310,10 @@ def play_busy_place(world: World, case: Case, place: Place) -> None:
         world.episode(case.case_id, "police", place.area, "incident", day,
                       [(a, "witness") for a in seen], place=place, cse=False,
                       narrative="Disturbance at premises; witnesses spoken to.")
-    for child in case.victims:  # children found there alone, reported missing by family
+    for child in case.victims:  # children found there, reported missing by family
+        parts = [(child, "missing")]
+        if rng.random() < 0.5:
+            parts.append((rng.choice(case.members), "named"))
         world.episode(case.case_id, "police", place.area, "missing_episode",
-                      world.day_in(START, 880), world.with_family(child, [(child, "missing")]),
-                      place=place, narrative="Child reported missing; found at premises alone.")
+                      world.day_in(START, 880), world.with_family(child, parts),
+                      place=place, narrative="Child reported missing; found at premises.")

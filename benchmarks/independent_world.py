@@ -133,6 +133,10 @@ class World:
         for p in people:
             self.households.setdefault(id(p.home), []).append(p)
         self.professionals: dict[str, list[Person]] = {}
+        # Per seed: how often a child can name each offender of a crime, and how often a
+        # lone offender's victims include a child a group also exploits.
+        self.identified = rng.uniform(0.45, 0.9)
+        self.shared_victim = rng.uniform(0.1, 0.35)
 
     # ------------------------------------------------------------ drawing people
 
