@@ -167,7 +167,9 @@ class Book:
             "location_id": "",
             "postcode": "",
             "offence": e.offence,
-            "cse_flag": "yes" if rng.random() < cse else ("no" if not e.cse else self.habits["cse_else"]),
+            "cse_flag": "yes"
+            if rng.random() < cse
+            else ("no" if not e.cse else self.habits["cse_else"]),
             "status": "closed" if e.day.year < 2025 and rng.random() < 0.6 else "open",
             "narrative": e.narrative,
         }
@@ -241,8 +243,12 @@ class Book:
         else:
             role = "subject" if child else "reporting_person"
         self.events.append(
-            {"event_id": eid, "event_type": rng.choice(BACKGROUND[self.agency]),
-             "reported_date": day, "cse_flag": rng.choice(("no", "", ""))}
+            {
+                "event_id": eid,
+                "event_type": rng.choice(BACKGROUND[self.agency]),
+                "reported_date": day,
+                "cse_flag": rng.choice(("no", "", "")),
+            }
         )
         self.involvements.append((eid, rid, role))
         self.cases.append((eid, "background"))

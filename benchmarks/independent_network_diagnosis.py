@@ -34,7 +34,9 @@ def _submissions(data: Path, one: Seed) -> tuple[dict[tuple[str, str], list[str]
             people[(src, r["event_id"])].append(f"{pid}:{r['role']}")
         for key, e in events.items():
             where = e.get("location_id") or e.get("postcode") or "-"
-            people[(src, key)].insert(0, f"{e['event_type']} {e['reported_date']} at {where}")
+            people[(src, key)].insert(
+                0, f"{e['event_type']} {e['reported_date']} cse={e.get('cse_flag')} at {where}"
+            )
         if (folder / "associations.csv").exists():
             for r in read_csv(folder / "associations.csv"):
                 pid = one.truth.get((src, r["from_id"]), r["from_id"])
@@ -51,7 +53,7 @@ def _entities_of(one: Seed) -> dict[str, set[str]]:
     return out
 
 
-def missed_cause(one: Seed, group: set[str], entities: dict[str, set[str]]) -> str:
+def missed_cause(one: Seed, group: set[str], entities: dict[str, set[str]], reachable: bool) -> str:
     holding = [m for m in one.predicted.values() if len(group & m) >= 2]
     split = any(len(entities[p]) > 1 for p in group)
     merged_id = any(
@@ -59,6 +61,8 @@ def missed_cause(one: Seed, group: set[str], entities: dict[str, set[str]]) -> s
     )
     suffix = " (linkage split a member)" if split else ""
     suffix += " (linkage merged a member with another person)" if merged_id else ""
+    if not reachable:
+        return "no recorded link between its offenders (no method could join them)" + suffix
     if not holding:
         return "not detected: no network holds two of its offenders" + suffix
     if len(holding) >= 2:
@@ -72,9 +76,7 @@ def missed_cause(one: Seed, group: set[str], entities: dict[str, set[str]]) -> s
 def spurious_cause(one: Seed, members: set[str]) -> str:
     labels = [label for p in members for label in one.case_of.get(p, ["in-no-case -"])]
     groups = {label.split()[-1] for label in labels if label.split()[-1] in one.groups}
-    others = sorted(
-        {label.split()[0] for label in labels if label.split()[-1] not in one.groups}
-    )
+    others = sorted({label.split()[0] for label in labels if label.split()[-1] not in one.groups})
     if len(groups) >= 2:
         return "merge of two or more groups" + (f" with {', '.join(others)}" if others else "")
     if groups and not others:
@@ -93,11 +95,13 @@ def diagnose_seed(one: Seed, data: Path) -> None:
     for g in figures["missed_groups"]:
         group = one.true_groups[g]
         info = one.groups[g]
-        cause = missed_cause(one, group, entities)
+        cause = missed_cause(one, group, entities, g in one.reachable)
         causes[f"missed: {cause}"] += 1
         jac, best = one.jaccard(group)
-        print(f"\nMISSED {g} ({info['pattern']}, partner-only {info['partner_only']}, "
-              f"areas {info['areas']}): {cause}; best network {best or '-'} J={jac:.2f}")
+        print(
+            f"\nMISSED {g} ({info['pattern']}, partner-only {info['partner_only']}, "
+            f"areas {info['areas']}): {cause}; best network {best or '-'} J={jac:.2f}"
+        )
         for p in sorted(group):
             ents = sorted(entities[p])
             nets = sorted({n for n, roles in one.roles.items() for e in ents if e in roles})

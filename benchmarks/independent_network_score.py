@@ -92,11 +92,76 @@ def product_path(folders: list[Path], store: Path, out: Path) -> dict[str, Any]:
     return times
 
 
+def reachable(data: Path) -> set[str]:
+    """Groups whose recorded offenders are joined in the records of the group's own events.
+
+    A property of the data, not of Clearsight: the group's events, the people in them
+    (offenders, children, anyone), the places they name and the associations its members
+    have (things, places, other people) as a graph; the group is reachable when its
+    recorded offenders lie in one component. A group whose members are named in records
+    that share nothing (another child, another place, no phone) cannot be found by any
+    method: the diagnosis counts it apart.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def join(a: str, b: str) -> None:
+        parent[find(a)] = find(b)
+
+    truth = {
+        (r["source_id"], r["person_id"]): r["true_person"] for r in read_csv(data / "truth.csv")
+    }
+    case_of = {
+        (r["source_id"], r["event_id"]): r["case"] for r in read_csv(data / "case_records.csv")
+    }
+    for folder in sorted(p for p in data.iterdir() if p.is_dir()):
+        src = folder.name
+        for e in read_csv(folder / "events.csv"):
+            case = case_of[(src, e["event_id"])]
+            node = f"event {src}:{e['event_id']}"
+            for where in (e.get("location_id"), e.get("postcode")):
+                if where and case != "background":
+                    join(node, f"{case} place {where}")
+        for r in read_csv(folder / "involvements.csv"):
+            if r["role"] in ("reporting_person", "witness"):
+                continue  # who reported or saw an event is no evidence of a group
+            join(
+                f"event {src}:{r['event_id']}",
+                f"{case_of[(src, r['event_id'])]} person {truth[(src, r['person_id'])]}",
+            )
+    groups = read_csv(data / "groups.csv")
+    # Associations join a member to things, places and people within the member's group.
+    member_of = {m: g["group_id"] for g in groups for m in g["members"].split(";")}
+    for folder in sorted(p for p in data.iterdir() if p.is_dir()):
+        if not (folder / "associations.csv").exists():
+            continue
+        src = folder.name
+        for r in read_csv(folder / "associations.csv"):
+            pid = truth[(src, r["from_id"])]
+            if pid in member_of:
+                g = member_of[pid]
+                other = truth.get((src, r["to_id"]), r["to_id"])
+                join(f"{g} person {pid}", f"{g} {r['to_type']} {other}")
+    out = set()
+    for g in groups:
+        offenders = [o for o in g["recorded_offenders"].split(";") if o]
+        if len({find(f"{g['group_id']} person {o}") for o in offenders}) == 1 and offenders:
+            out.add(g["group_id"])
+    return out
+
+
 class Seed:
     """One seed's truth and Clearsight's answer, read from files."""
 
     def __init__(self, data: Path, exports: Path) -> None:
-        self.truth = {(r["source_id"], r["person_id"]): r["true_person"] for r in read_csv(data / "truth.csv")}
+        self.truth = {
+            (r["source_id"], r["person_id"]): r["true_person"] for r in read_csv(data / "truth.csv")
+        }
         self.groups = {r["group_id"]: r for r in read_csv(data / "groups.csv")}
         self.cases = read_csv(data / "cases.csv")
         self.case_of: dict[str, list[str]] = defaultdict(list)
@@ -125,6 +190,7 @@ class Seed:
             self.roles[r["network_id"]][r["entity_id"]] = r["role"]
             if r["role"] in OFFENDING:
                 self.predicted[r["network_id"]].add(self.person[r["entity_id"]])
+        self.reachable = reachable(data)
         listed = json.loads((exports / "network-list.json").read_text("utf-8"))
         self.partner_only_networks = {n["network_id"] for n in listed if n.get("partner_only")}
 
@@ -150,6 +216,9 @@ class Seed:
             for p in self.predicted.values()
         )
         s["networks_partner_only_reported"] = len(self.partner_only_networks)
+        linked = set(self.true_groups) & self.reachable
+        s["reachable_groups"] = len(linked)
+        s["reachable_recovered"] = len(linked & recovered)
         by_pattern: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for g in self.true_groups:
             by_pattern[self.groups[g]["pattern"]][0] += 1
@@ -193,8 +262,18 @@ def measure_seeds(
 
 def pooled(results: list[dict[str, Any]]) -> dict[str, Any]:
     keys = (
-        "true_groups", "recovered", "networks", "spurious", "spurious_fragments",
-        "partner_only_groups", "partner_only_recovered", "fragmented", "merged", "records",
+        "true_groups",
+        "recovered",
+        "networks",
+        "spurious",
+        "spurious_fragments",
+        "partner_only_groups",
+        "partner_only_recovered",
+        "fragmented",
+        "merged",
+        "records",
+        "reachable_groups",
+        "reachable_recovered",
     )
     p: dict[str, Any] = {k: sum(int(r[k]) for r in results) for k in keys}
     p["seeds"] = [r["seed"] for r in results]
@@ -208,5 +287,6 @@ def pooled(results: list[dict[str, Any]]) -> dict[str, Any]:
         for pattern, (n, got) in r["by_pattern"].items():
             by_pattern[pattern][0] += n
             by_pattern[pattern][1] += got
+    p["reachable_recovery"] = round(p["reachable_recovered"] / max(p["reachable_groups"], 1), 4)
     p["by_pattern"] = {k: f"{v[1]}/{v[0]}" for k, v in sorted(by_pattern.items())}
     return p

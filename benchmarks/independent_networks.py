@@ -150,8 +150,11 @@ def generate(seed: int, out: Path, scale: float = 1.0) -> list[Path]:
     _cases(world, rng, scale)
     for e in world.episodes:
         book = by_key.get((e.area, e.agency)) or by_key.get((e.area, "childrens_social_care"))
-        if book is not None and not (e.agency == "youth_justice" and book.agency != e.agency):
-            book.record(rng, e)
+        if book is None or (e.agency == "youth_justice" and book.agency != e.agency):
+            continue
+        if book.agency != e.agency:  # no such agency in the area: children's services hear
+            e.event_type = "referral"
+        book.record(rng, e)
     for link in world.links:
         by_key[(link.area, link.agency)].link(rng, link)
     for p in population.people:  # what agencies hold about everyone, exploitation aside
@@ -214,6 +217,8 @@ def write_truth(out: Path, books: list[Book], world: World) -> None:
         )
     for area, staff in world.professionals.items():
         cases.append([f"staff-{PREFIX[area]}", "professional", ";".join(p.pid for p in staff), ""])
+    for child, parents in sorted(world.relatives.items()):
+        cases.append([f"family-of-{child}", "relative", ";".join(sorted(parents)), ""])
     table("cases.csv", ["case_id", "kind", "members", "victims"], cases)
     table(
         "groups.csv",

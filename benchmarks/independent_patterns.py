@@ -10,6 +10,7 @@ without reading Clearsight's own generator or graph code.
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import date, timedelta
 
@@ -82,9 +83,7 @@ class Play:
             charged = [(o, "charged" if self.rng.random() < 0.5 else "offender") for o in offenders]
             later = min(day + timedelta(days=self.rng.randint(3, 120)), EXTRACT)
             kind = "charge" if any(p == "charged" for _o, p in charged) else "arrest"
-            self.w.episode(
-                self.case.case_id, "police", area, kind, later, charged, follows=e.key
-            )
+            self.w.episode(self.case.case_id, "police", area, kind, later, charged, follows=e.key)
 
     def missing(self, child: Person, found_with: list[Person], place: Place | None) -> None:
         if not self.police:
@@ -120,7 +119,9 @@ class Play:
             if place is not None:
                 self.w.link(self.case.case_id, "police", area, a, "frequents", place=place, day=day)
 
-    def referral(self, child: Person, named: list[Person], agency: str = "", area: str = "") -> None:
+    def referral(
+        self, child: Person, named: list[Person], agency: str = "", area: str = ""
+    ) -> None:
         agency = agency or self.rng.choice(PARTNERS)
         area = area or self.area
         kind = {
@@ -150,7 +151,7 @@ class Play:
     def associates(self, people: list[Person]) -> None:
         if not self.police or len(people) < 2:
             return
-        for a, b in zip(people, people[1:], strict=False):
+        for a, b in itertools.pairwise(people):
             if self.rng.random() < 0.5:
                 self.w.link(self.case.case_id, "police", self.area, a, "associate_of", other=b)
 
@@ -209,7 +210,7 @@ def play_group(world: World, case: Case, police_knows: float) -> None:
                 world.link(case.case_id, "police", area, a, link, place=place)
         if pattern == "family":
             play.associates(m)
-            for a, b in zip(m, m[1:], strict=False):
+            for a, b in itertools.pairwise(m):
                 if play.police:
                     world.link(case.case_id, "police", area, a, "family_of", other=b)
     if pattern in ("taxi", "never_together", "online", "two_areas"):
@@ -231,7 +232,7 @@ def play_group(world: World, case: Case, police_knows: float) -> None:
                 play.crime([a], v, place if rng.random() < 0.6 else None, area=a.area)
         if pattern == "boyfriend":
             for _ in range(rng.randint(1, 3)):
-                play.missing(v, [m[0]] + (play.some(m[1:], 0, 1)), place)
+                play.missing(v, [m[0], *play.some(m[1:], 0, 1)], place)
             play.referral(v, [m[0]], agency="childrens_social_care")
         elif pattern == "peer":
             play.referral(v, play.some(m, 1, 2), agency="education")
@@ -251,8 +252,12 @@ def play_group(world: World, case: Case, police_knows: float) -> None:
     if pattern == "two_areas":
         for a in m:
             if a.area != area:
-                play.crime([a, rng.choice([x for x in m if x.area == area])], case.victims[0],
-                           None, area=a.area)
+                play.crime(
+                    [a, rng.choice([x for x in m if x.area == area])],
+                    case.victims[0],
+                    None,
+                    area=a.area,
+                )
     if pattern in ("hotel", "takeaway", "large", "online") or rng.random() < 0.3:
         play.intel(play.some(m, 2, 3), place)
     if pattern != "never_together":
@@ -266,16 +271,38 @@ def _one_incident(play: Play, case: Case, place: Place) -> None:
     day = play.day()
     seen = play.some(adults, 2, 4)
     parts = [(child, "missing")] + [(a, "named") for a in seen]
-    w.episode(case.case_id, "police", play.area, "incident", day, parts, place=place,
-              narrative="Child located at an address with several adults; exploitation concern.")
+    w.episode(
+        case.case_id,
+        "police",
+        play.area,
+        "incident",
+        day,
+        parts,
+        place=place,
+        narrative="Child located at an address with several adults; exploitation concern.",
+    )
     later = min(day + timedelta(days=rng.randint(0, 4)), EXTRACT)
     csc = [(child, "victim")] + [(a, "named") for a in play.some(seen, 1, 2)]
     csc.append((w.professional(play.area), "professional"))
-    w.episode(case.case_id, "childrens_social_care", play.area, "referral", later,
-              w.with_family(child, csc), narrative=NARRATIVE["referral"])
+    w.episode(
+        case.case_id,
+        "childrens_social_care",
+        play.area,
+        "referral",
+        later,
+        w.with_family(child, csc),
+        narrative=NARRATIVE["referral"],
+    )
     hospital = [(child, "victim")] + [(a, "named") for a in play.some(seen, 0, 1)]
-    w.episode(case.case_id, "health", play.area, "health_attendance", day, hospital,
-              narrative=NARRATIVE["health_attendance"])
+    w.episode(
+        case.case_id,
+        "health",
+        play.area,
+        "health_attendance",
+        day,
+        hospital,
+        narrative=NARRATIVE["health_attendance"],
+    )
 
 
 def play_lone(world: World, case: Case, busy: list[Place], police_knows: float) -> None:
@@ -307,13 +334,28 @@ def play_busy_place(world: World, case: Case, place: Place) -> None:
     for _ in range(rng.randint(3, 6)):
         day = world.day_in(START, 880)
         seen = rng.sample(case.members, min(len(case.members), rng.randint(1, 3)))
-        world.episode(case.case_id, "police", place.area, "incident", day,
-                      [(a, "witness") for a in seen], place=place, cse=False,
-                      narrative="Disturbance at premises; witnesses spoken to.")
+        world.episode(
+            case.case_id,
+            "police",
+            place.area,
+            "incident",
+            day,
+            [(a, "witness") for a in seen],
+            place=place,
+            cse=False,
+            narrative="Disturbance at premises; witnesses spoken to.",
+        )
     for child in case.victims:  # children found there, reported missing by family
         parts = [(child, "missing")]
         if rng.random() < 0.5:
             parts.append((rng.choice(case.members), "named"))
-        world.episode(case.case_id, "police", place.area, "missing_episode",
-                      world.day_in(START, 880), world.with_family(child, parts),
-                      place=place, narrative="Child reported missing; found at premises.")
+        world.episode(
+            case.case_id,
+            "police",
+            place.area,
+            "missing_episode",
+            world.day_in(START, 880),
+            world.with_family(child, parts),
+            place=place,
+            narrative="Child reported missing; found at premises.",
+        )

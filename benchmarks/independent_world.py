@@ -133,6 +133,7 @@ class World:
         for p in people:
             self.households.setdefault(id(p.home), []).append(p)
         self.professionals: dict[str, list[Person]] = {}
+        self.relatives: dict[str, set[str]] = {}  # child -> parents named in its records
         # Per seed: how often a child can name each offender of a crime, and how often a
         # lone offender's victims include a child a group also exploits.
         self.identified = rng.uniform(0.45, 0.9)
@@ -231,12 +232,18 @@ class World:
         self.episodes.append(e)
         return e
 
-    def link(self, case: str, agency: str, area: str, person: Person, kind: str, **kw: object) -> None:
+    def link(
+        self, case: str, agency: str, area: str, person: Person, kind: str, **kw: object
+    ) -> None:
         self.links.append(Link(agency, area, person, kind, case=case, **kw))  # type: ignore[arg-type]
 
-    def with_family(self, child: Person, parts: list[tuple[Person, str]]) -> list[tuple[Person, str]]:
+    def with_family(
+        self, child: Person, parts: list[tuple[Person, str]]
+    ) -> list[tuple[Person, str]]:
         """A parent reports a child missing or is named in the child's referral."""
         parents = self.parents(child)
         if parents and self.rng.random() < 0.7:
-            parts = [*parts, (self.rng.choice(parents), "relative")]
+            parent = self.rng.choice(parents)
+            self.relatives.setdefault(child.pid, set()).add(parent.pid)
+            parts = [*parts, (parent, "relative")]
         return parts
