@@ -219,6 +219,8 @@ class Seed:
         linked = set(self.true_groups) & self.reachable
         s["reachable_groups"] = len(linked)
         s["reachable_recovered"] = len(linked & recovered)
+        s["partner_only_reachable"] = len(linked & partner)
+        s["partner_only_reachable_recovered"] = len(linked & partner & recovered)
         by_pattern: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for g in self.true_groups:
             by_pattern[self.groups[g]["pattern"]][0] += 1

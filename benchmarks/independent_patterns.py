@@ -309,7 +309,11 @@ def play_lone(world: World, case: Case, busy: list[Place], police_knows: float) 
     """A lone offender with several victims: crimes, some at a busy place; no group."""
     play = Play(world, case, max(police_knows, 0.8))
     offender = case.members[0]
-    groups = [c for c in world.cases if c.kind not in ("lone", "busy_place") and c.victims]
+    groups = [
+        c
+        for c in world.cases
+        if c.kind not in ("lone", "busy_place") and c.victims and case.areas[0] in c.areas
+    ]
     if groups and world.rng.random() < world.shared_victim:
         # A child exploited by a group is also abused by a man who is not one of them
         # (victims of groups are targeted again by others): a shared child, no group.
