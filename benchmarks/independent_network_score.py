@@ -276,9 +276,14 @@ def pooled(results: list[dict[str, Any]]) -> dict[str, Any]:
         "records",
         "reachable_groups",
         "reachable_recovered",
+        "partner_only_reachable",
+        "partner_only_reachable_recovered",
     )
     p: dict[str, Any] = {k: sum(int(r[k]) for r in results) for k in keys}
     p["seeds"] = [r["seed"] for r in results]
+    p["loads"] = [r["load"] for r in results]
+    for step in ("generate", "ingest", "analyse", "linkage", "exports"):
+        p[f"{step}_seconds"] = round(sum(float(r[step]) for r in results), 1)
     p["recovery"] = round(p["recovered"] / max(p["true_groups"], 1), 4)
     p["spurious_rate"] = round(p["spurious"] / max(p["networks"], 1), 4)
     p["partner_only_recovery"] = round(
