@@ -16,6 +16,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 from clearsight.ingest import ingest
 from clearsight.store import connect
 
@@ -74,3 +76,19 @@ def test_the_independent_network_generator_writes_whole_submissions_and_true_gro
         assert recorded == held & members
         by_police = {pid for pid, police in offending[g["group_id"]] if police}
         assert (g["partner_only"] == "yes") == (not by_police & members)
+
+
+def test_the_independent_networks_measure_refuses_to_diagnose_held_out_seeds(
+    tmp_path: Path,
+) -> None:
+    if str(ROOT / "benchmarks") not in sys.path:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+    from independent_network_score import measure_seeds, seed_set
+
+    assert seed_set(3) == "tuning"
+    assert seed_set(5003) == "held-out"
+    with pytest.raises(SystemExit, match="refused for held-out"):
+        measure_seeds([2, 5000], 0.1, tmp_path, diagnose=True)
+    with pytest.raises(SystemExit, match="tuning seeds are 1-999"):
+        seed_set(2000)
+    assert not list(tmp_path.iterdir())
