@@ -148,10 +148,11 @@ def reachable(data: Path) -> set[str]:
                 other = truth.get((src, r["to_id"]), r["to_id"])
                 join(f"{g} person {pid}", f"{g} {r['to_type']} {other}")
     out = set()
-    for g in groups:
-        offenders = [o for o in g["recorded_offenders"].split(";") if o]
-        if len({find(f"{g['group_id']} person {o}") for o in offenders}) == 1 and offenders:
-            out.add(g["group_id"])
+    for group in groups:
+        offenders = [o for o in group["recorded_offenders"].split(";") if o]
+        ends = {find(f"{group['group_id']} person {o}") for o in offenders}
+        if offenders and len(ends) == 1:
+            out.add(group["group_id"])
     return out
 
 
