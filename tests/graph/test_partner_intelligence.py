@@ -175,3 +175,92 @@ def test_adults_named_by_partners_around_one_child_are_a_partner_only_network(
     ).fetchall()[0][0]
     assert w_networks == 0
     con.close()
+
+
+def test_an_adult_victim_of_a_theft_is_still_named_by_partners_an_exploited_young_adult_is_not(
+    tmp_path: Path,
+) -> None:
+    """The child side is children and people in a child role of a record of exploitation.
+    Police record a victim for every crime (the Home Office Counting Rules) and many who
+    offend are victims of crime too: the "older boyfriend" whose car was broken into is
+    still the adult social care named around the child. A young adult who is the victim
+    of a CSE-flagged crime, named as a child's associate, stays on the child side (an
+    exploited person is recorded as an associate of the men who exploit her)."""
+    from tests.graph.scenario import link
+
+    police = {
+        "persons": [
+            *POLICE["persons"],
+            _person("PX", "Xavier", "Xray", "1990-01-01", "male"),
+            _person("PYA", "Yasmin", "Youngadult", "2004-01-01", "female"),
+        ],
+        "events": [
+            *POLICE["events"],
+            {
+                "event_id": "E2",
+                "event_type": "crime",
+                "reported_date": "2024-02-01",
+                "offence": "Theft from a motor vehicle",
+                "cse_flag": "no",
+            },
+            {
+                "event_id": "E3",
+                "event_type": "crime",
+                "reported_date": "2024-02-05",
+                "offence": "Sexual assault",
+                "cse_flag": "yes",
+            },
+        ],
+        "involvements": [
+            *POLICE["involvements"],
+            {"event_id": "E2", "person_id": "PX", "role": "victim"},
+            {"event_id": "E3", "person_id": "PYA", "role": "victim"},
+        ],
+    }
+    csc = {
+        **CSC,
+        "persons": [
+            *CSC["persons"],
+            _person("YA", "Yasmin", "Youngadult", "2004-01-01", "female"),
+        ],
+        "events": [
+            *CSC["events"],
+            {
+                "event_id": "R4",
+                "event_type": "referral",
+                "reported_date": "2024-03-20",
+                "cse_flag": "yes",
+            },
+        ],
+        "involvements": [
+            *CSC["involvements"],
+            {"event_id": "R4", "person_id": "V", "role": "subject"},
+            {"event_id": "R4", "person_id": "YA", "role": "associate"},
+        ],
+    }
+    con = connect(tmp_path / "partner.duckdb")
+    ingest(con, write_submission(tmp_path / "police", POLICE_MANIFEST, police))
+    ingest(con, write_submission(tmp_path / "csc", CSC_MANIFEST, csc))
+    ingest(con, write_submission(tmp_path / "health", HEALTH_MANIFEST, HEALTH))
+    link(
+        con,
+        {
+            ("leeds-health", "h-V"): "leeds-csc/V",
+            ("wyp-police", "PX"): "leeds-csc/X",
+            ("wyp-police", "PYA"): "leeds-csc/YA",
+        },
+    )
+    run(con)
+    members = {
+        str(r[0]).split("/")[-1]
+        for r in con.execute("SELECT entity_id FROM network_members").fetchall()
+    }
+    assert members, "the partner-only group was not found"
+    assert members == {"X", "Y", "Z"}
+    involved = {
+        str(r[0]).split("/")[-1]
+        for r in con.execute("SELECT entity_id FROM graph_involved").fetchall()
+    }
+    assert "X" in involved
+    assert "YA" not in involved
+    con.close()

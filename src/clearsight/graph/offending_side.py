@@ -30,6 +30,20 @@ _FAMILY_AND_HOME = """
         )"""
 
 
+def child_side(children: str) -> str:
+    """The condition on a ``graph_involvements`` row that puts its person on the child
+    (exploited) side, never the offending side: a child in that event, or someone in a
+    child role (victim, subject, missing person) of a record with an exploitation context
+    (a young adult exploited since childhood). An exploited child is recorded as the
+    associate of the men who exploit her, so such a person is never taken for one of them.
+    An adult who is the victim of a theft or an assault is not on that side: the Home
+    Office Counting Rules record a victim for every crime, and people who offend are often
+    victims of crime themselves (the victim-offender overlap the Crime Survey for England
+    and Wales shows), so an adult's own burglary is no evidence about a partner's record
+    that names him around an exploited child."""
+    return f"(is_child OR (list_contains({children}, role) AND sexual))"
+
+
 def child_associates(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     """``_child_associates``: a person recorded as ``associate_of`` or ``seen_with`` (never
     ``family_of``) a child who is the victim of a sexual offence, or the associate in
@@ -53,7 +67,7 @@ def child_associates(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         ),
         child_side AS (
             SELECT DISTINCT entity_id FROM graph_involvements
-            WHERE is_child OR list_contains({children}, role)
+            WHERE {child_side(children)}
         )"""
     _timed(
         con,
@@ -256,7 +270,7 @@ def offending_side(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
             WHERE e.relevant AND i.role = 'associate'
               AND i.entity_id NOT IN (SELECT entity_id FROM graph_involved)
               AND i.entity_id NOT IN (SELECT entity_id FROM graph_involvements
-                                      WHERE is_child OR list_contains({children}, role))
+                                      WHERE {child_side(children)})
             GROUP BY i.entity_id
         ),
         known AS (
@@ -394,9 +408,9 @@ def _linked_members(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     # Someone on the child side of any event is never a linked member: an exploited
     # child is recorded as seen with, or an associate of, the men who exploit her.
     children = _sql_list(CHILD_ROLES)
-    child_side = (
+    not_child_side = (
         "AND k.entity_id NOT IN (SELECT entity_id FROM graph_involvements "
-        f"WHERE is_child OR list_contains({children}, role))"
+        f"WHERE {child_side(children)})"
     )
     _timed(
         con,
@@ -411,7 +425,7 @@ def _linked_members(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         )
         SELECT k.entity_id, 'linked', 0, NULL::DATE, NULL::DATE
         FROM k JOIN graph_involved g ON g.entity_id = k.other AND {counted}
-        WHERE k.entity_id NOT IN (SELECT entity_id FROM graph_involved) {child_side}
+        WHERE k.entity_id NOT IN (SELECT entity_id FROM graph_involved) {not_child_side}
         GROUP BY k.entity_id
         HAVING count(DISTINCT k.other) >= {s.linked_member_min_links}
         """,

@@ -1,0 +1,300 @@
+"""The measure of the networks stage on the independent generator, through the product path.
+
+For each seed: ``independent_networks.generate`` writes the submissions and the truth;
+Clearsight runs as an analyst runs it, in child processes: ``clearsight ingest`` of every
+submission into a fresh store (nothing may be quarantined), ``clearsight analyse --stage
+linkage --stage networks --stage definitions``, ``clearsight export networks``,
+``clearsight export entities`` and ``clearsight network list --json``. Identities are
+Clearsight's: each entity is mapped back to the true person most of its records belong
+to, through the record keys of the exports (never through the truth's grouping).
+
+Scoring (the definitions of ``benchmarks/networks.py``, whose ``score`` does the Jaccard
+arithmetic): a true group counts when two or more of its members are recorded offenders
+of it (an offending-side record, ``suspect``, ``offender``, ``facilitator`` or
+``associate``, in one of the group's own events); it is recovered when some reported
+network's offenders (members in an offending role: not ``linked``, not victims) have
+Jaccard >= 0.5 with them; a reported network is spurious when no true group reaches 0.5
+with it. A group is fragmented when two or more networks each hold two or more of its
+recorded offenders; a network is merged when it holds two or more of each of two or more
+groups. Tuning seeds are 1-999; held-out seeds 5000-5999, for which ``--diagnose`` is
+refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from independent_networks import generate
+from networks import score
+
+TUNING = range(1, 1000)
+HELD_OUT = range(5000, 6000)
+OFFENDING = frozenset({"offender", "suspect", "facilitator", "associate"})
+
+
+def seed_set(seed: int) -> str:
+    if seed in TUNING:
+        return "tuning"
+    if seed in HELD_OUT:
+        return "held-out"
+    raise SystemExit(f"seed {seed}: tuning seeds are 1-999, held-out seeds 5000-5999")
+
+
+def _cli(store: Path, *args: str) -> str:
+    exe = Path(sys.executable).with_name("clearsight")
+    done = subprocess.run(
+        [str(exe), *args, "--db", str(store)], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"clearsight {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def product_path(folders: list[Path], store: Path, out: Path) -> dict[str, Any]:
+    """Ingest, analyse and export as an analyst would; the seconds of each step."""
+    times: dict[str, Any] = {}
+    t = time.perf_counter()
+    ingested = json.loads(_cli(store, "ingest", *map(str, folders), "--json", "--skip-language"))
+    times["ingest"] = round(time.perf_counter() - t, 1)
+    quarantined = sum(int(r["rows_quarantined"]) for r in ingested)
+    if quarantined or any(r["status"] != "loaded" for r in ingested):
+        raise RuntimeError(f"{quarantined} rows quarantined: the generator must write the standard")
+    t = time.perf_counter()
+    stages = ("linkage", "networks", "definitions")
+    analysed = json.loads(
+        _cli(store, "analyse", *(a for s in stages for a in ("--stage", s)), "--json")
+    )
+    times["analyse"] = round(time.perf_counter() - t, 1)
+    times["linkage"] = round(float(analysed[0]["seconds"]), 1)
+    t = time.perf_counter()
+    _cli(store, "export", "networks", "--out", str(out / "networks.csv"))
+    _cli(store, "export", "entities", "--out", str(out / "entities.csv"))
+    listed = json.loads(_cli(store, "network", "list", "--json", "--limit", "0"))
+    (out / "network-list.json").write_text(json.dumps(listed), "utf-8")
+    times["exports"] = round(time.perf_counter() - t, 1)
+    times["records"] = sum(
+        int(f["rows_read"]) for r in ingested for f in r["files"] if f["file"] == "persons.csv"
+    )
+    return times
+
+
+def reachable(data: Path) -> set[str]:
+    """Groups whose recorded offenders are joined in the records of the group's own events.
+
+    A property of the data, not of Clearsight: the group's events, the people in them
+    (offenders, children, anyone), the places they name and the associations its members
+    have (things, places, other people) as a graph; the group is reachable when its
+    recorded offenders lie in one component. A group whose members are named in records
+    that share nothing (another child, another place, no phone) cannot be found by any
+    method: the diagnosis counts it apart.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def join(a: str, b: str) -> None:
+        parent[find(a)] = find(b)
+
+    truth = {
+        (r["source_id"], r["person_id"]): r["true_person"] for r in read_csv(data / "truth.csv")
+    }
+    case_of = {
+        (r["source_id"], r["event_id"]): r["case"] for r in read_csv(data / "case_records.csv")
+    }
+    for folder in sorted(p for p in data.iterdir() if p.is_dir()):
+        src = folder.name
+        for e in read_csv(folder / "events.csv"):
+            case = case_of[(src, e["event_id"])]
+            node = f"event {src}:{e['event_id']}"
+            for where in (e.get("location_id"), e.get("postcode")):
+                if where and case != "background":
+                    join(node, f"{case} place {where}")
+        for r in read_csv(folder / "involvements.csv"):
+            if r["role"] in ("reporting_person", "witness"):
+                continue  # who reported or saw an event is no evidence of a group
+            join(
+                f"event {src}:{r['event_id']}",
+                f"{case_of[(src, r['event_id'])]} person {truth[(src, r['person_id'])]}",
+            )
+    groups = read_csv(data / "groups.csv")
+    # Associations join a member to things, places and people within the member's group.
+    member_of = {m: g["group_id"] for g in groups for m in g["members"].split(";")}
+    for folder in sorted(p for p in data.iterdir() if p.is_dir()):
+        if not (folder / "associations.csv").exists():
+            continue
+        src = folder.name
+        for r in read_csv(folder / "associations.csv"):
+            pid = truth[(src, r["from_id"])]
+            if pid in member_of:
+                g = member_of[pid]
+                other = truth.get((src, r["to_id"]), r["to_id"])
+                join(f"{g} person {pid}", f"{g} {r['to_type']} {other}")
+    out = set()
+    for group in groups:
+        offenders = [o for o in group["recorded_offenders"].split(";") if o]
+        ends = {find(f"{group['group_id']} person {o}") for o in offenders}
+        if offenders and len(ends) == 1:
+            out.add(group["group_id"])
+    return out
+
+
+class Seed:
+    """One seed's truth and Clearsight's answer, read from files."""
+
+    def __init__(self, data: Path, exports: Path) -> None:
+        self.truth = {
+            (r["source_id"], r["person_id"]): r["true_person"] for r in read_csv(data / "truth.csv")
+        }
+        self.groups = {r["group_id"]: r for r in read_csv(data / "groups.csv")}
+        self.cases = read_csv(data / "cases.csv")
+        self.case_of: dict[str, list[str]] = defaultdict(list)
+        for c in self.cases:
+            for pid in filter(None, c["members"].split(";")):
+                self.case_of[pid].append(f"{c['kind']} {c['case_id']}")
+            for pid in filter(None, c["victims"].split(";")):
+                self.case_of[pid].append(f"victim of {c['case_id']}")
+        self.true_groups = {
+            g: set(r["recorded_offenders"].split(";"))
+            for g, r in self.groups.items()
+            if len(r["recorded_offenders"].split(";")) >= 2
+        }
+        # Each entity is the true person most of its records are (Clearsight's identities).
+        self.records: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for r in read_csv(exports / "entities.csv"):
+            self.records[r["entity_id"]].append((r["source_id"], r["person_id"]))
+        self.person: dict[str, str] = {
+            e: Counter(self.truth[k] for k in keys).most_common(1)[0][0]
+            for e, keys in self.records.items()
+        }
+        self.network_rows = read_csv(exports / "networks.csv")
+        self.predicted: dict[str, set[str]] = defaultdict(set)
+        self.roles: dict[str, dict[str, str]] = defaultdict(dict)
+        for r in self.network_rows:
+            self.roles[r["network_id"]][r["entity_id"]] = r["role"]
+            if r["role"] in OFFENDING:
+                self.predicted[r["network_id"]].add(self.person[r["entity_id"]])
+        self.reachable = reachable(data)
+        listed = json.loads((exports / "network-list.json").read_text("utf-8"))
+        self.partner_only_networks = {n["network_id"] for n in listed if n.get("partner_only")}
+
+    def jaccard(self, group: set[str]) -> tuple[float, str]:
+        best = max(
+            ((len(group & m) / len(group | m), n) for n, m in self.predicted.items()),
+            default=(0.0, ""),
+        )
+        return best
+
+    def figures(self) -> dict[str, Any]:
+        s: dict[str, Any] = dict(score(self.true_groups, dict(self.predicted)))
+        recovered = {g for g, m in self.true_groups.items() if self.jaccard(m)[0] >= 0.5}
+        partner = {g for g in self.true_groups if self.groups[g]["partner_only"] == "yes"}
+        s["partner_only_groups"] = len(partner)
+        s["partner_only_recovered"] = len(partner & recovered)
+        s["fragmented"] = sum(
+            sum(len(m & p) >= 2 for p in self.predicted.values()) >= 2
+            for m in self.true_groups.values()
+        )
+        s["merged"] = sum(
+            sum(len(m & p) >= 2 for m in self.true_groups.values()) >= 2
+            for p in self.predicted.values()
+        )
+        s["networks_partner_only_reported"] = len(self.partner_only_networks)
+        linked = set(self.true_groups) & self.reachable
+        s["reachable_groups"] = len(linked)
+        s["reachable_recovered"] = len(linked & recovered)
+        s["partner_only_reachable"] = len(linked & partner)
+        s["partner_only_reachable_recovered"] = len(linked & partner & recovered)
+        by_pattern: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for g in self.true_groups:
+            by_pattern[self.groups[g]["pattern"]][0] += 1
+            by_pattern[self.groups[g]["pattern"]][1] += g in recovered
+        s["by_pattern"] = dict(by_pattern)
+        s["missed_groups"] = sorted(set(self.true_groups) - recovered)
+        return s
+
+
+def measure_seeds(
+    seeds: list[int], scale: float, work: Path, diagnose: bool, keep: bool = False
+) -> list[dict[str, Any]]:
+    sets = {seed_set(s) for s in seeds}
+    if diagnose and "held-out" in sets:
+        raise SystemExit("--diagnose is refused for held-out seeds (5000-5999)")
+    results = []
+    for seed in seeds:
+        folder = work / f"seed-{seed}"
+        shutil.rmtree(folder, ignore_errors=True)
+        (folder / "exports").mkdir(parents=True)
+        load = os.getloadavg()[0]
+        t = time.perf_counter()
+        folders = generate(seed, folder / "data", scale)
+        times = {"generate": round(time.perf_counter() - t, 1)}
+        times.update(product_path(folders, folder / "store.duckdb", folder / "exports"))
+        one = Seed(folder / "data", folder / "exports")
+        figures = one.figures()
+        figures.update(seed=seed, set=seed_set(seed), scale=scale, load=round(load, 2), **times)
+        results.append(figures)
+        print(json.dumps({k: v for k, v in figures.items() if k != "missed_groups"}), flush=True)
+        if diagnose:
+            from independent_network_diagnosis import diagnose_seed
+
+            diagnose_seed(one, folder / "data")
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    for which in sorted(sets):
+        print(which, json.dumps(pooled([r for r in results if r["set"] == which])))
+    return results
+
+
+def pooled(results: list[dict[str, Any]]) -> dict[str, Any]:
+    keys = (
+        "true_groups",
+        "recovered",
+        "networks",
+        "spurious",
+        "spurious_fragments",
+        "partner_only_groups",
+        "partner_only_recovered",
+        "fragmented",
+        "merged",
+        "records",
+        "reachable_groups",
+        "reachable_recovered",
+        "partner_only_reachable",
+        "partner_only_reachable_recovered",
+    )
+    p: dict[str, Any] = {k: sum(int(r[k]) for r in results) for k in keys}
+    p["seeds"] = [r["seed"] for r in results]
+    p["loads"] = [r["load"] for r in results]
+    for step in ("generate", "ingest", "analyse", "linkage", "exports"):
+        p[f"{step}_seconds"] = round(sum(float(r[step]) for r in results), 1)
+    p["recovery"] = round(p["recovered"] / max(p["true_groups"], 1), 4)
+    p["spurious_rate"] = round(p["spurious"] / max(p["networks"], 1), 4)
+    p["partner_only_recovery"] = round(
+        p["partner_only_recovered"] / max(p["partner_only_groups"], 1), 4
+    )
+    by_pattern: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in results:
+        for pattern, (n, got) in r["by_pattern"].items():
+            by_pattern[pattern][0] += n
+            by_pattern[pattern][1] += got
+    p["reachable_recovery"] = round(p["reachable_recovered"] / max(p["reachable_groups"], 1), 4)
+    p["by_pattern"] = {k: f"{v[1]}/{v[0]}" for k, v in sorted(by_pattern.items())}
+    return p
