@@ -264,3 +264,55 @@ def test_an_adult_victim_of_a_theft_is_still_named_by_partners_an_exploited_youn
     assert "X" in involved
     assert "YA" not in involved
     con.close()
+
+
+def test_the_subject_of_her_own_record_named_as_an_associate_stays_on_the_protected_side(
+    tmp_path: Path,
+) -> None:
+    """The subject of a partner's record is the person that agency safeguards or treats:
+    agencies record the adults of concern around their subject as associates, never as the
+    subject. A neighbour who is the subject of her own adult social care referral and is
+    named as an associate at the child's strategy meeting is not partner intelligence on
+    an offender; the partner-only group stays as it is."""
+    from tests.graph.scenario import link
+
+    csc = {
+        **CSC,
+        "persons": [
+            *CSC["persons"],
+            _person("NB", "Nora", "Neighbour", "1958-09-09", "female"),
+        ],
+        "events": [
+            *CSC["events"],
+            {
+                "event_id": "R5",
+                "event_type": "referral",
+                "reported_date": "2024-01-15",
+                "cse_flag": "no",
+                "narrative": "Adult referral: support at home after a fall.",
+            },
+        ],
+        "involvements": [
+            *CSC["involvements"],
+            {"event_id": "R5", "person_id": "NB", "role": "subject"},
+            {"event_id": "R2", "person_id": "NB", "role": "associate"},
+        ],
+    }
+    con = connect(tmp_path / "partner.duckdb")
+    ingest(con, write_submission(tmp_path / "police", POLICE_MANIFEST, POLICE))
+    ingest(con, write_submission(tmp_path / "csc", CSC_MANIFEST, csc))
+    ingest(con, write_submission(tmp_path / "health", HEALTH_MANIFEST, HEALTH))
+    link(con, {("leeds-health", "h-V"): "leeds-csc/V"})
+    run(con)
+    members = {
+        str(r[0]).split("/")[-1]
+        for r in con.execute("SELECT entity_id FROM network_members").fetchall()
+    }
+    assert members == {"X", "Y", "Z"}
+    involved = {
+        str(r[0]).split("/")[-1]
+        for r in con.execute("SELECT entity_id FROM graph_involved").fetchall()
+    }
+    assert "X" in involved
+    assert "NB" not in involved
+    con.close()

@@ -32,16 +32,18 @@ _FAMILY_AND_HOME = """
 
 def child_side(children: str) -> str:
     """The condition on a ``graph_involvements`` row that puts its person on the child
-    (exploited) side, never the offending side: a child in that event, or someone in a
-    child role (victim, subject, missing person) of a record with an exploitation context
-    (a young adult exploited since childhood). An exploited child is recorded as the
-    associate of the men who exploit her, so such a person is never taken for one of them.
+    (exploited, protected) side, never the offending side: a child in that event; the
+    subject of a record or a missing person (the person a partner is safeguarding or
+    treating: agencies record the adults of concern around their subject as associates,
+    never as the subject); or a victim in a record with an exploitation context (a young
+    adult exploited since childhood). An exploited child is recorded as the associate of
+    the men who exploit her, so such a person is never taken for one of them.
     An adult who is the victim of a theft or an assault is not on that side: the Home
     Office Counting Rules record a victim for every crime, and people who offend are often
     victims of crime themselves (the victim-offender overlap the Crime Survey for England
     and Wales shows), so an adult's own burglary is no evidence about a partner's record
     that names him around an exploited child."""
-    return f"(is_child OR (list_contains({children}, role) AND sexual))"
+    return f"(is_child OR (list_contains({children}, role) AND (sexual OR role <> 'victim')))"
 
 
 def child_associates(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
