@@ -7,6 +7,7 @@ child's family and household are not. Everything fictional."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -186,8 +187,6 @@ def test_an_adult_victim_of_a_theft_is_still_named_by_partners_an_exploited_youn
     still the adult social care named around the child. A young adult who is the victim
     of a CSE-flagged crime, named as a child's associate, stays on the child side (an
     exploited person is recorded as an associate of the men who exploit her)."""
-    from tests.graph.scenario import link
-
     police = {
         "persons": [
             *POLICE["persons"],
@@ -238,32 +237,40 @@ def test_an_adult_victim_of_a_theft_is_still_named_by_partners_an_exploited_youn
             {"event_id": "R4", "person_id": "YA", "role": "associate"},
         ],
     }
+    members, involved = _members_and_involved(
+        tmp_path,
+        police,
+        csc,
+        {("wyp-police", "PX"): "leeds-csc/X", ("wyp-police", "PYA"): "leeds-csc/YA"},
+    )
+    assert members, "the partner-only group was not found"
+    assert members == {"X", "Y", "Z"}
+    assert "X" in involved
+    assert "YA" not in involved
+
+
+def _members_and_involved(
+    tmp_path: Path,
+    police: dict[str, Any],
+    csc: dict[str, Any],
+    links: dict[tuple[str, str], str],
+) -> tuple[set[str], set[str]]:
+    """Ingest the three submissions, link the child's and ``links``' records, run the
+    networks stage; the network members and the offending side, by record id."""
+    from tests.graph.scenario import link
+
     con = connect(tmp_path / "partner.duckdb")
     ingest(con, write_submission(tmp_path / "police", POLICE_MANIFEST, police))
     ingest(con, write_submission(tmp_path / "csc", CSC_MANIFEST, csc))
     ingest(con, write_submission(tmp_path / "health", HEALTH_MANIFEST, HEALTH))
-    link(
-        con,
-        {
-            ("leeds-health", "h-V"): "leeds-csc/V",
-            ("wyp-police", "PX"): "leeds-csc/X",
-            ("wyp-police", "PYA"): "leeds-csc/YA",
-        },
-    )
+    link(con, {("leeds-health", "h-V"): "leeds-csc/V", **links})
     run(con)
-    members = {
-        str(r[0]).split("/")[-1]
-        for r in con.execute("SELECT entity_id FROM network_members").fetchall()
-    }
-    assert members, "the partner-only group was not found"
-    assert members == {"X", "Y", "Z"}
-    involved = {
-        str(r[0]).split("/")[-1]
-        for r in con.execute("SELECT entity_id FROM graph_involved").fetchall()
-    }
-    assert "X" in involved
-    assert "YA" not in involved
+    members, involved = (
+        {str(r[0]).split("/")[-1] for r in con.execute(f"SELECT entity_id FROM {t}").fetchall()}
+        for t in ("network_members", "graph_involved")
+    )
     con.close()
+    return members, involved
 
 
 def test_the_subject_of_her_own_record_named_as_an_associate_stays_on_the_protected_side(
@@ -274,8 +281,6 @@ def test_the_subject_of_her_own_record_named_as_an_associate_stays_on_the_protec
     subject. A neighbour who is the subject of her own adult social care referral and is
     named as an associate at the child's strategy meeting is not partner intelligence on
     an offender; the partner-only group stays as it is."""
-    from tests.graph.scenario import link
-
     csc = {
         **CSC,
         "persons": [
@@ -298,21 +303,7 @@ def test_the_subject_of_her_own_record_named_as_an_associate_stays_on_the_protec
             {"event_id": "R2", "person_id": "NB", "role": "associate"},
         ],
     }
-    con = connect(tmp_path / "partner.duckdb")
-    ingest(con, write_submission(tmp_path / "police", POLICE_MANIFEST, POLICE))
-    ingest(con, write_submission(tmp_path / "csc", CSC_MANIFEST, csc))
-    ingest(con, write_submission(tmp_path / "health", HEALTH_MANIFEST, HEALTH))
-    link(con, {("leeds-health", "h-V"): "leeds-csc/V"})
-    run(con)
-    members = {
-        str(r[0]).split("/")[-1]
-        for r in con.execute("SELECT entity_id FROM network_members").fetchall()
-    }
+    members, involved = _members_and_involved(tmp_path, POLICE, csc, {})
     assert members == {"X", "Y", "Z"}
-    involved = {
-        str(r[0]).split("/")[-1]
-        for r in con.execute("SELECT entity_id FROM graph_involved").fetchall()
-    }
     assert "X" in involved
     assert "NB" not in involved
-    con.close()
