@@ -20,7 +20,8 @@
    CPU second (the check's throughput during ingest), with the load average at the end.
 
     .venv/bin/python benchmarks/language.py [--narratives 10000] [--runs 3] [--scales 1,10]
-        [--corpus own|independent|independent2|independents|all] [--corpus-only] [--show-heldout-misses]
+        [--corpus own|independent|independent2|independents|all] [--corpus-only]
+        [--show-heldout-misses]
 """
 
 from __future__ import annotations
