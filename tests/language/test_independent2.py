@@ -23,6 +23,12 @@ from clearsight.language.referents import RecordPerson, ages, of_sentence
 CORPUS = Path(__file__).parent / "corpus"
 TUNING = CORPUS / "independent2_tuning.csv"
 HELDOUT = CORPUS / "independent2_heldout.csv"
+# Measured on the held-out part at the end of the second round of session 19: precision
+# 0.912 (62 of 68 flagged), recall 0.660 (62 of 94 blaming sentences). A measurement, not
+# a target: the issue's targets (0.95 / 0.90) are not met on this corpus
+# (benchmarks/README.md, "Independent corpus, second round").
+PRECISION_FLOOR = 0.89
+RECALL_FLOOR = 0.64
 
 
 def blocking(text: str, people: tuple[RecordPerson, ...] = ()) -> list[str]:
@@ -47,6 +53,15 @@ def test_second_independent_corpus_shape() -> None:
         assert {s.style for s in part} == set(STYLES)
         assert {s.kind for s in part} == set(KINDS_BLAMING + KINDS_NOT)
         assert 0.45 <= sum(s.blaming for s in part) / len(part) <= 0.65
+
+
+def test_second_independent_heldout_floors() -> None:
+    """Floors a little below the measured figures, so a regression fails. Rule work must
+    not read this part's mistakes."""
+    result = score_corpus(read_corpus(HELDOUT))
+    assert result.true_positives > 0
+    assert result.precision >= PRECISION_FLOOR, "held-out precision fell"
+    assert result.recall >= RECALL_FLOOR, "held-out recall fell"
 
 
 def test_second_independent_tuning_floors() -> None:
