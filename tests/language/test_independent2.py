@@ -84,7 +84,7 @@ def test_second_independent_tuning_floors() -> None:
         ("Born in 1979, he has previous for assault.", True),
         ("Witness described a male, 40s, in a red jacket.", True),
         ("Seen with a man (late 30s) at the bus station.", True),
-        ("Nominal 4 (DOB 2012) is a pupil at the academy.", False),
+        ("Nominal 4 (DOB 2019) is a pupil at the primary school.", False),
     ],
 )
 def test_a_date_of_birth_or_decade_gives_an_age(sentence: str, adult: bool) -> None:
