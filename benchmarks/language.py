@@ -6,7 +6,9 @@
    tests/language/data are scored too, over (sentence, concept) pairs. With
    ``--corpus independent`` (or ``all``), the independent corpus of session 19 too: its
    tuning and held-out parts, the tuning part's misses listed, the held-out part's only
-   with ``--show-heldout-misses`` (rule work must not read them).
+   with ``--show-heldout-misses`` (rule work must not read them); ``independent2`` the
+   second independent corpus (session 19, second round) the same way, and
+   ``independents`` both independent corpora without the own one.
 2. CPU time of ``check`` per 10,000 narratives on one core: distinct synthetic
    narratives (so the text cache cannot help) and narratives repeating as records do.
 3. The check's cost during ingest: ``clearsight ingest`` of synthetic sets
@@ -18,7 +20,8 @@
    CPU second (the check's throughput during ingest), with the load average at the end.
 
     .venv/bin/python benchmarks/language.py [--narratives 10000] [--runs 3] [--scales 1,10]
-        [--corpus own|independent|all] [--corpus-only] [--show-heldout-misses]
+        [--corpus own|independent|independent2|independents|all] [--corpus-only]
+        [--show-heldout-misses]
 """
 
 from __future__ import annotations
@@ -132,6 +135,18 @@ CORPORA = {
         ("independent_tuning", "independent tuning"),
         ("independent_heldout", "independent held-out"),
     ),
+    "independent2": (
+        ("independent2_tuning", "independent 2 tuning"),
+        ("independent2_heldout", "independent 2 held-out"),
+    ),
+}
+# What each ``--corpus`` choice scores.
+CORPUS_CHOICES = {
+    "own": ("own",),
+    "independent": ("independent",),
+    "independent2": ("independent2",),
+    "independents": ("independent", "independent2"),
+    "all": ("own", "independent", "independent2"),
 }
 
 
@@ -143,9 +158,9 @@ def corpus_report(corpus: str = "own", *, show_heldout_misses: bool = False) -> 
         f"concepts: {len(pack.rules)} (version {pack.version}); pipeline and concepts "
         f"ready in {time.process_time() - c0:.2f} s CPU"
     )
-    for name in ("own", "independent") if corpus == "all" else (corpus,):
+    for name in CORPUS_CHOICES[corpus]:
         _corpus_parts(pack, CORPORA[name], show_heldout_misses or name == "own")
-    if corpus != "independent":
+    if "own" in CORPUS_CHOICES[corpus]:
         _labelled_sets(pack)
 
 
@@ -336,7 +351,7 @@ def main() -> None:
     parser.add_argument("--ingest-only", action="store_true", help="only part 3")
     parser.add_argument(
         "--corpus",
-        choices=("own", "independent", "all"),
+        choices=tuple(CORPUS_CHOICES),
         default="all",
         help="which labelled corpus part 1 scores (own: development and held-out)",
     )

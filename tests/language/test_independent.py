@@ -22,11 +22,12 @@ from clearsight.language.nlp import normaliser
 CORPUS = Path(__file__).parent / "corpus"
 TUNING = CORPUS / "independent_tuning.csv"
 HELDOUT = CORPUS / "independent_heldout.csv"
-# Measured on the held-out part at the end of session 19: precision 0.945 (86 of 91
-# flagged), recall 0.819 (86 of 105 blaming sentences). A measurement, not a target: the
-# issue's targets (0.95 / 0.90) are not met on this corpus (benchmarks/README.md).
-PRECISION_FLOOR = 0.93
-RECALL_FLOOR = 0.80
+# Measured on the held-out part after the second round of session 19: precision 0.968
+# (90 of 93 flagged), recall 0.857 (90 of 105 blaming sentences); 0.945 / 0.819 after
+# the first. A measurement, not a target: the issue's targets (0.95 / 0.90) are not met
+# on this corpus (benchmarks/README.md).
+PRECISION_FLOOR = 0.95
+RECALL_FLOOR = 0.84
 
 
 def blocking(text: str) -> list[str]:
@@ -60,12 +61,13 @@ def test_independent_heldout_floors() -> None:
 
 
 def test_independent_tuning_floors() -> None:
-    """Measured 0.986 / 0.972 after the rule work of session 19 read its mistakes."""
+    """Measured 1.000 / 1.000 after the rule work of session 19 read its mistakes (0.986 /
+    0.972 after the first round)."""
     result = score_corpus(read_corpus(TUNING))
     report = "\n".join(result.errors)
     assert result.true_positives > 0
-    assert result.precision >= 0.97, report
-    assert result.recall >= 0.95, report
+    assert result.precision >= 0.98, report
+    assert result.recall >= 0.98, report
 
 
 # --- the mechanisms, on sentences of their own ----------------------------------------------

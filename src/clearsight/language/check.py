@@ -273,6 +273,8 @@ class _Match:
     meta: bool
     negated: bool
     sentence: str
+    clause: str
+    clause_start: int
     quoted: bool
     speaker: str | None
 
@@ -282,6 +284,9 @@ def _match(ctx: context.TextContext, rule: Rule, start: int, end: int) -> _Match
     meta = not legal and context.is_meta(ctx, start, end)
     negated = not legal and not meta and rule.negatable and context.is_negated(ctx, start, end)
     quoted = ctx.in_quote(start, end)
+    sentence = ctx.sentence_at(start)
+    # The clause of the match: from the last ";" before it (its subject may be an adult).
+    clause_start = ctx.text.rfind(";", sentence.start, start) + 1 or sentence.start
     return _Match(
         start=start,
         end=end,
@@ -289,7 +294,9 @@ def _match(ctx: context.TextContext, rule: Rule, start: int, end: int) -> _Match
         legal=legal,
         meta=meta,
         negated=negated,
-        sentence=ctx.sentence_at(start).text,
+        sentence=sentence.text,
+        clause=ctx.text[clause_start : sentence.end],
+        clause_start=clause_start,
         quoted=quoted,
         speaker=None if quoted else context.reported_by(ctx, start),
     )
@@ -332,8 +339,13 @@ def _judge(match: _Match, record: Sequence[RecordPerson]) -> tuple[Severity, str
         return "info", "the phrase is named in order to criticise it (training or audit text)"
     if match.negated:
         return None
-    who = referents.of_sentence(match.sentence, record)
-    if rule.about == "child" and who.adults_only:
+    who = referents.of_sentence(match.sentence, record, match.clause)
+    if rule.requires == "adult_party":
+        offset = match.start - match.clause_start
+        adults_only = who.adults_only_for_partner(offset)
+    else:
+        adults_only = who.adults_only
+    if rule.about == "child" and adults_only:
         return None
     if rule.requires == "adult_party" and not who.adult_party:
         return None

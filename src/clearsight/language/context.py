@@ -67,8 +67,10 @@ _REPORTED = re.compile(
     re.IGNORECASE,
 )
 # A speech tag closing the sentence: "..., she said." makes the sentence reported.
+# The speaker starts at a word boundary ("the triage nurse wrote" is not "he ... wrote"),
+# and "what she says" at the end names her account; it closes no speech.
 _TRAILING_TAG = re.compile(
-    rf"[,;:–—-]?[\"'”’]*\s*{_SPEAKER}(?:\s+\w+){{0,2}}\s+{_ADVERB}{_SAY}"
+    rf"[,;:–—-]?[\"'”’]*\s*(?<!\bwhat\s)\b{_SPEAKER}(?:\s+\w+){{0,2}}\s+{_ADVERB}{_SAY}"
     rf"(?:\s+\w+){{0,3}}\s*[.!?]?[\"'”’)]*\s*$",
     re.IGNORECASE,
 )
@@ -147,6 +149,14 @@ _STRONG_NEGATION = re.compile(
     r"(?:should|must)\s+(?:not|never)\s+be\s+(?:said|written|recorded|suggested|described|"
     r"called|referred\s+to|labelled|seen|viewed)|"
     r"(?:found|saw|see|finds)\s+no\s+(?:evidence|indication|sign)|"
+    # A denied assertion negates the clause it introduces, as NegEx's "denies": "it
+    # cannot be said that", "it is not the case that", "does not accept that".
+    r"(?:cannot|can't|could\s+not|couldn't)\s+be\s+(?:said|suggested|argued|concluded)|"
+    r"(?:is|was)\s+not\s+(?:the\s+case|true|right|fair|accurate|correct)\s+"
+    r"(?:to\s+(?:say|suggest)\s+)?that|"
+    r"(?:not|never|\w+n't)\s+(?:accept|accepts|accepted|believe|believes|believed|agree|agrees|"
+    r"agreed|say|says|said|suggest|suggests|suggested|think|thinks|thought|find|finds|"
+    r"found|indicate|indicates|indicated|show|shows|showed)\s+that|"
     r"rather\s+than|instead\s+of)\b",
     re.IGNORECASE,
 )
@@ -173,6 +183,12 @@ _CLAUSE_BREAK = re.compile(
 )
 _STRONG_BREAK = re.compile(
     r"[;:.!?()]|\b(?:but|however|although|though|yet|whereas|except)\b", re.IGNORECASE
+)
+# An age in apposition or brackets ("the girl, 15, was", "YP (15) is") is part of the
+# noun phrase, not a clause boundary: negation scope runs across it.
+_APPOSED_AGE = re.compile(
+    r",\s*(?:aged\s+)?\d{1,2}\s*,|\(\s*(?:aged\s+)?\d{1,2}\s*(?:yrs?|years?|yo|y/o)?\s*\)",
+    re.IGNORECASE,
 )
 _INSIDE_NEGATION = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
 # Inside a match, a doubt stated with a negation is the blame itself ("is not credible",
@@ -309,6 +325,7 @@ def negation(ctx: TextContext, start: int, end: int) -> str | None:
     sentence = ctx.sentence_at(start)
     before = ctx.text[sentence.start : start]
     masked = _PSEUDO_NEGATION.sub(lambda m: "_" * len(m.group(0)), before)
+    masked = _APPOSED_AGE.sub(lambda m: " " * len(m.group(0)), masked)
     # A doubt stated with a negation that runs into the match ("not credible given her
     # history" where the match starts at "credible") is the blame, as inside a match.
     for m in _INSIDE_PSEUDO.finditer(ctx.text[sentence.start : max(end, start)]):

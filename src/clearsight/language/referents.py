@@ -16,6 +16,7 @@ mother, patient, suspect...), or when the record's people are all adults.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,9 +41,19 @@ _AGE = re.compile(
     r",\s*(\d{1,2})\s*,",
     re.IGNORECASE,
 )
+# An age given as a decade: "in his thirties", and as intelligence logs and witness
+# descriptions give it, "male, 30s", "(adult, mid-twenties)", "aged late 20s".
 _DECADE = re.compile(
-    r"\bin\s+(?:his|her|their)\s+(?:late\s+|early\s+|mid[- ]?)?"
+    r"(?:\bin\s+(?:his|her|their)\s+|\baged?\s+|\b(?:male|female|man|woman|adult)\s*,?\s*|"
+    r"[,(]\s*)(?:late\s+|early\s+|mid[- ]?)?"
     r"(twenties|thirties|forties|fifties|sixties|seventies|20s|30s|40s|50s|60s|70s)\b",
+    re.IGNORECASE,
+)
+# A date of birth in the sentence ("Nominal 3, DOB 12/04/1993", "(DOB 1990)", "born
+# 1991"): intelligence entries and minutes identify a person by it rather than by age.
+_DOB = re.compile(
+    r"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|born(?:\s+in)?|b\.)\s*:?\s*"
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-])?(\d{4}|\d{2})\b",
     re.IGNORECASE,
 )
 _DECADE_AGE = {
@@ -75,6 +86,26 @@ _ADULT_TITLES = re.compile(
     re.IGNORECASE,
 )
 _SUSPECT_ROLES = frozenset({"suspect", "offender", "facilitator"})
+# A clause whose subject is an adult: it opens (after a log label such as "Intel:") with
+# a person given an adult age, decade or date of birth in apposition, as records
+# introduce a person ("Nominal 7, 45, is...", "The older sister, 21, is...", "The man,
+# in his 40s, reports...", "Male, 30s, stated...", "Nominal 5 (DOB 04/09/1988) is...").
+# The words that follow describe that person, so a child concept does not apply to them
+# (Children Act 1989 s.105: the person is not a child).
+# The subject phrase holds no preposition: in "Relationship with older male, 28,
+# continues" the aged man is not the subject.
+_NOT_PREPOSITION = r"(?!(?:with|to|by|of|for|at|from|in|on|and|about|between)\b)"
+_APPOSED_SUBJECT = re.compile(
+    r"^\W*(?:[A-Za-z][\w ]{0,24}:\s*)?(?:"
+    + _NOT_PREPOSITION
+    + r"[\w'’-]+\s+){0,3}?"
+    + _NOT_PREPOSITION
+    + r"[\w'’-]+\s*(?:,\s*|\(\s*)"
+    r"(?:aged\s+|age\s+|dob\s*:?\s*|d\.o\.b\.?\s*:?\s*|male\s*,?\s*|female\s*,?\s*|"
+    r"in\s+(?:his|her|their)\s+)?"
+    r"(?P<pair>\d{1,2}\s+and\s+\d{1,2}|(?:late\s+|early\s+|mid[- ]?)?[\w/.-]+)\s*[,)]",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -95,6 +126,13 @@ class Referents:
     adult_words: bool
     adult_title: bool
     record: tuple[RecordPerson, ...] = ()
+    # Where the clause's adult subject phrase ends ("Nominal 7, 45," ), -1 when the
+    # clause does not open with an adult.
+    adult_subject_end: int = -1
+
+    @property
+    def adult_subject(self) -> bool:
+        return self.adult_subject_end >= 0
 
     @property
     def names_child(self) -> bool:
@@ -121,6 +159,23 @@ class Referents:
             return True
         if self.names_child:
             return False
+        if self.adult_subject:
+            return True
+        return bool(self.record) and not self.record_children
+
+    def adults_only_for_partner(self, offset: int) -> bool:
+        """As :attr:`adults_only`, for a partner concept matched at ``offset`` in the
+        clause. The adult subject is the adult party when the partner word is part of it
+        ("Her boyfriend, aged 28, collected her"); when the word comes after it ("The
+        older sister, 21, is pregnant by her partner") it is the adult's own partner. In
+        the record of a child the "her" may still be the child's ("The man, 33, is her
+        boyfriend"), so there the adult subject does not decide."""
+        if self.sentence_adults_only:
+            return True
+        if self.names_child:
+            return False
+        if self.adult_subject and offset >= self.adult_subject_end and not self.record_children:
+            return True
         return bool(self.record) and not self.record_children
 
     @property
@@ -152,8 +207,29 @@ class Referents:
         return said
 
 
+def _year_of_birth(text: str) -> int | None:
+    year = int(text)
+    if len(text) == 2:
+        # "DOB 12/04/93": a two-digit year is in the last hundred years.
+        this = datetime.date.today().year
+        year += 2000 if 2000 + year <= this else 1900
+    return year
+
+
+def _age_from_birth(text: str) -> int | None:
+    """The age (at the earliest: the birthday not yet reached) today of someone born in
+    the year ``text``: a record is read when it is checked, so a date of birth in a
+    sentence is read at the check's date."""
+    year = _year_of_birth(text)
+    if year is None:
+        return None
+    age = datetime.date.today().year - year - 1
+    return age if 0 <= age <= 110 else None
+
+
 def ages(sentence: str) -> list[int]:
-    """Ages given in a sentence, including "in his thirties" as 30."""
+    """Ages given in a sentence, including "in his thirties" as 30 and a date of birth
+    as the age it gives today."""
     found: list[int] = []
     for m in _AGE.finditer(sentence):
         value = next(g for g in m.groups() if g is not None)
@@ -163,11 +239,30 @@ def ages(sentence: str) -> list[int]:
         _DECADE_AGE.get(m.group(1).lower().rstrip("s") + "s", 0) or int(m.group(1)[:2])
         for m in _DECADE.finditer(sentence)
     )
+    for m in _DOB.finditer(sentence):
+        age = _age_from_birth(m.group(1))
+        if age is not None:
+            found.append(age)
     return found
 
 
-def of_sentence(sentence: str, record: Sequence[RecordPerson] = ()) -> Referents:
-    """Who ``sentence`` (from a record with people ``record``) is about."""
+def _adult_subject(clause: str) -> int:
+    """Where the adult subject phrase that opens ``clause`` ends (see
+    ``_APPOSED_SUBJECT``), or -1 when the clause does not open with an adult."""
+    m = _APPOSED_SUBJECT.search(clause)
+    if not m:
+        return -1
+    pair = m.group("pair")
+    said = [int(n) for n in re.findall(r"\d+", pair)] if pair[:1].isdigit() else ages(m.group(0))
+    return m.end() if said and min(said) >= ADULT_AGE else -1
+
+
+def of_sentence(
+    sentence: str, record: Sequence[RecordPerson] = (), clause: str | None = None
+) -> Referents:
+    """Who ``sentence`` (from a record with people ``record``) is about; ``clause`` is
+    the clause of the words judged (from the last ";" before them), whose subject may be
+    an adult."""
     said = _said(sentence)
     return Referents(
         child_ages=said.child_ages,
@@ -176,6 +271,7 @@ def of_sentence(sentence: str, record: Sequence[RecordPerson] = ()) -> Referents
         adult_words=said.adult_words,
         adult_title=said.adult_title,
         record=tuple(record),
+        adult_subject_end=_adult_subject(clause if clause is not None else sentence),
     )
 
 
