@@ -4,7 +4,7 @@ whose whole content is the case."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from tests.robustness.more_cases import MORE_SHAPES
@@ -59,6 +59,37 @@ def header_only_optionals(root: Path) -> list[Written]:
     ]
 
 
+def _pole_tables(
+    columns: Mapping[str, Sequence[str]],
+    prefix: str,
+    thing: tuple[str, str],
+    links: list[tuple[str, str, str]],
+) -> dict[str, Table]:
+    """One object (type, value), one location, and ``links`` (person id suffix, ``object`` or
+    ``location``, association type) from people of ``group_world(prefix)`` to them."""
+    target = {"object": f"{prefix}O1", "location": f"{prefix}L1"}
+    return {
+        "objects": Table(
+            list(columns["objects"]),
+            [{"object_id": target["object"], "object_type": thing[0], "value": thing[1]}],
+        ),
+        "locations": Table(list(columns["locations"]), [{"location_id": target["location"]}]),
+        "associations": Table(
+            list(columns["associations"]),
+            [
+                {
+                    "from_type": "person",
+                    "from_id": f"{prefix}{who}",
+                    "to_type": kind,
+                    "to_id": target[kind],
+                    "association_type": association,
+                }
+                for who, kind, association in links
+            ],
+        ),
+    }
+
+
 def required_only(root: Path) -> list[Written]:
     """Every table, each with only its required columns."""
     world = group_world("R")
@@ -66,29 +97,13 @@ def required_only(root: Path) -> list[Written]:
         name: Table(list(REQUIRED[name]), [{c: r.get(c, "") for c in REQUIRED[name]} for r in rows])
         for name, rows in world.items()
     }
-    tables["objects"] = Table(
-        list(REQUIRED["objects"]),
-        [{"object_id": "RO1", "object_type": "phone", "value": "07700 900456"}],
-    )
-    tables["locations"] = Table(list(REQUIRED["locations"]), [{"location_id": "RL1"}])
-    tables["associations"] = Table(
-        list(REQUIRED["associations"]),
-        [
-            {
-                "from_type": "person",
-                "from_id": "RS1",
-                "to_type": "object",
-                "to_id": "RO1",
-                "association_type": "uses",
-            },
-            {
-                "from_type": "person",
-                "from_id": "RS2",
-                "to_type": "location",
-                "to_id": "RL1",
-                "association_type": "frequents",
-            },
-        ],
+    tables.update(
+        _pole_tables(
+            REQUIRED,
+            "R",
+            ("phone", "07700 900456"),
+            [("S1", "object", "uses"), ("S2", "location", "frequents")],
+        )
     )
     return [write_submission(root, "cs-required", tables, manifest={"area": "north-wales"})]
 
@@ -101,22 +116,8 @@ def all_optional_blank(root: Path) -> list[Written]:
         tables[name] = Table(
             list(ALL_COLUMNS[name]), [{c: r[c] for c in REQUIRED[name]} for r in rows]
         )
-    tables["objects"] = Table(
-        list(ALL_COLUMNS["objects"]),
-        [{"object_id": "NO1", "object_type": "vehicle", "value": "AB12 CDE"}],
-    )
-    tables["locations"] = Table(list(ALL_COLUMNS["locations"]), [{"location_id": "NL1"}])
-    tables["associations"] = Table(
-        list(ALL_COLUMNS["associations"]),
-        [
-            {
-                "from_type": "person",
-                "from_id": "NS1",
-                "to_type": "object",
-                "to_id": "NO1",
-                "association_type": "owns",
-            }
-        ],
+    tables.update(
+        _pole_tables(ALL_COLUMNS, "N", ("vehicle", "AB12 CDE"), [("S1", "object", "owns")])
     )
     return [write_submission(root, "cs-blank", tables, manifest={"agency_type": "health"})]
 
