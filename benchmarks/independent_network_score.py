@@ -26,8 +26,6 @@ import csv
 import json
 import os
 import shutil
-import subprocess
-import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -35,6 +33,7 @@ from typing import Any
 
 from independent_networks import generate
 from networks import score
+from product_path import cli
 
 TUNING = range(1, 1000)
 HELD_OUT = range(5000, 6000)
@@ -49,16 +48,6 @@ def seed_set(seed: int) -> str:
     raise SystemExit(f"seed {seed}: tuning seeds are 1-999, held-out seeds 5000-5999")
 
 
-def _cli(store: Path, *args: str) -> str:
-    exe = Path(sys.executable).with_name("clearsight")
-    done = subprocess.run(
-        [str(exe), *args, "--db", str(store)], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"clearsight {' '.join(args)} failed:\n{done.stderr[-3000:]}")
-    return done.stdout
-
-
 def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
@@ -68,7 +57,7 @@ def product_path(folders: list[Path], store: Path, out: Path) -> dict[str, Any]:
     """Ingest, analyse and export as an analyst would; the seconds of each step."""
     times: dict[str, Any] = {}
     t = time.perf_counter()
-    ingested = json.loads(_cli(store, "ingest", *map(str, folders), "--json", "--skip-language"))
+    ingested = json.loads(cli(store, "ingest", *map(str, folders), "--json", "--skip-language"))
     times["ingest"] = round(time.perf_counter() - t, 1)
     quarantined = sum(int(r["rows_quarantined"]) for r in ingested)
     if quarantined or any(r["status"] != "loaded" for r in ingested):
@@ -76,14 +65,14 @@ def product_path(folders: list[Path], store: Path, out: Path) -> dict[str, Any]:
     t = time.perf_counter()
     stages = ("linkage", "networks", "definitions")
     analysed = json.loads(
-        _cli(store, "analyse", *(a for s in stages for a in ("--stage", s)), "--json")
+        cli(store, "analyse", *(a for s in stages for a in ("--stage", s)), "--json")
     )
     times["analyse"] = round(time.perf_counter() - t, 1)
     times["linkage"] = round(float(analysed[0]["seconds"]), 1)
     t = time.perf_counter()
-    _cli(store, "export", "networks", "--out", str(out / "networks.csv"))
-    _cli(store, "export", "entities", "--out", str(out / "entities.csv"))
-    listed = json.loads(_cli(store, "network", "list", "--json", "--limit", "0"))
+    cli(store, "export", "networks", "--out", str(out / "networks.csv"))
+    cli(store, "export", "entities", "--out", str(out / "entities.csv"))
+    listed = json.loads(cli(store, "network", "list", "--json", "--limit", "0"))
     (out / "network-list.json").write_text(json.dumps(listed), "utf-8")
     times["exports"] = round(time.perf_counter() - t, 1)
     times["records"] = sum(

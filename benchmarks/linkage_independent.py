@@ -39,7 +39,6 @@ import argparse
 import csv
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -52,6 +51,7 @@ import duckdb
 
 from independent_persons import generate
 from pair_scores import held_back, pairwise
+from product_path import GUARD_MODES, cli
 
 HERE = Path(__file__).resolve()
 TUNING = range(1, 100)
@@ -134,27 +134,14 @@ def by_sources(pairs: list[tuple[str, str]]) -> dict[str, int]:
 # ---------------------------------------------------------------- Clearsight
 
 
-def _cli(store: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    exe = Path(sys.executable).with_name("clearsight")
-    done = subprocess.run(
-        [str(exe), *args, "--db", str(store)], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"clearsight {' '.join(args)} failed:\n{done.stderr[-3000:]}")
-    return done
-
-
-GUARD_MODES = ("on", "no-twin", "none")
-
-
 def clearsight(
     folders: list[Path], work: Path, guards: str = "on"
 ) -> tuple[dict[str, str], dict[str, Any]]:
     store = work / "store.duckdb"
-    ingested = json.loads(_cli(store, "ingest", *map(str, folders), "--json").stdout)
+    ingested = json.loads(cli(store, "ingest", *map(str, folders), "--json"))
     quarantined = sum(int(r.get("rows_quarantined", 0)) for r in ingested)
     if guards == "on":
-        analysed = json.loads(_cli(store, "analyse", "--stage", "linkage", "--json").stdout)[0]
+        analysed = json.loads(cli(store, "analyse", "--stage", "linkage", "--json"))[0]
     else:
         # The guards are not a command-line choice (casework always has them): the
         # same linkage run through the Python API, to measure what they cost.
@@ -167,7 +154,7 @@ def clearsight(
         analysed = run(con, guards=chosen).as_dict()
         con.close()
     out = work / "entities.csv"
-    _cli(store, "export", "entities", "--out", str(out))
+    cli(store, "export", "entities", "--out", str(out))
     with out.open(encoding="utf-8") as f:
         predicted = {
             f"{r['source_id']}:{r['person_id']}": r["entity_id"] for r in csv.DictReader(f)

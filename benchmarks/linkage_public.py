@@ -54,6 +54,7 @@ import duckdb
 from clearsight.partition import groups
 from febrl_splink import splink_example_clusters
 from pair_scores import held_back, pairwise
+from product_path import GUARD_MODES, cli
 
 HERE = Path(__file__).resolve()
 ROOT = HERE.parents[1]
@@ -155,19 +156,6 @@ def truth_of(ids: list[str]) -> dict[str, str]:
 # ---------------------------------------------------------------- Clearsight
 
 
-def _cli(store: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    exe = Path(sys.executable).with_name("clearsight")
-    done = subprocess.run(
-        [str(exe), *args, "--db", str(store)], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"clearsight {' '.join(args)} failed:\n{done.stderr[-3000:]}")
-    return done
-
-
-GUARD_MODES = ("on", "no-twin", "none")
-
-
 def _guards(mode: str) -> Any:
     from clearsight.linkage.guards import ALL_GUARDS, NO_GUARDS, Guards
 
@@ -187,9 +175,9 @@ def clearsight(
         folder = work / source_id
         write_submission(folder, source_id, records, limit)
         ids.extend(records["rec_id"].tolist()[:limit] if limit else records["rec_id"].tolist())
-        _cli(store, "ingest", str(folder))
+        cli(store, "ingest", str(folder))
     if guards == "on":
-        analysed = json.loads(_cli(store, "analyse", "--stage", "linkage", "--json").stdout)[0]
+        analysed = json.loads(cli(store, "analyse", "--stage", "linkage", "--json"))[0]
     else:
         # The guards are not a command-line choice (casework always has them):
         # the same linkage run through the Python API, to measure what they cost.
@@ -200,7 +188,7 @@ def clearsight(
         analysed = run(con, guards=_guards(guards)).as_dict()
         con.close()
     out = work / f"{name}-entities.csv"
-    _cli(store, "export", "entities", "--out", str(out))
+    cli(store, "export", "entities", "--out", str(out))
     seconds = time.perf_counter() - started
     with out.open(encoding="utf-8") as f:
         predicted = {r["person_id"]: r["entity_id"] for r in csv.DictReader(f)}
