@@ -207,6 +207,7 @@ def test_a_year_only_that_agrees_counts_for_the_pair(tmp_path: Path) -> None:
     design = json.loads(design_json)
     assert 0 < design["year_only_share"] < 1
     assert any("hold a year only" in note for note in design["notes"])
+    assert any("m fell to zero" in note for note in design["notes"]), design["notes"]
     compared = [c["output_column_name"] for c in json.loads(model_json)["comparisons"]]
     assert {"forenames", "surname", "date_of_birth"} <= set(compared)
     weights = dict(
