@@ -130,13 +130,15 @@ def test_a_household_member_with_no_birth_date_is_held_back() -> None:
     assert _marked("Exact match on sn", "null", (None, 2014), "Exact match on fn1") is None
 
 
-def _edges(rows: list[tuple[int, int, int]]) -> dict[str, Any]:
-    """Links strongest first as ``clusters.cluster`` reads them: (a, b, forename level)."""
+def _edges(rows: list[tuple[int, int, int]], name_led: tuple[bool, ...] = ()) -> dict[str, Any]:
+    """Links strongest first as ``clusters.cluster`` reads them: (a, b, forename level);
+    ``name_led`` marks the links that rest on the name alone (none unless given)."""
     return {
         "a": np.array([a for a, _, _ in rows]),
         "b": np.array([b for _, b, _ in rows]),
         "checked": np.array([True] * len(rows)),
         "fn_level": np.array([f for _, _, f in rows]),
+        "name_led": np.array(name_led or (False,) * len(rows)),
     }
 
 
@@ -148,6 +150,21 @@ def test_an_undated_record_of_a_father_and_sons_name_links_to_neither() -> None:
     assert _undated_between(years, _edges([(0, 2, exact), (0, 1, exact)])) == {(0, 1), (0, 2)}
     # Born 1976 and 1977 (a year worked back from an age) is one person: no rival.
     assert _undated_between({1: 1976, 2: 1977}, _edges([(0, 2, exact), (0, 1, exact)])) == set()
+
+
+def test_an_undated_record_is_the_one_its_address_or_phone_says() -> None:
+    # "Abdul Ali" with no birth date at 4 Mill Lane: Abdul Ali born 1976 lives there (the
+    # link carries the address); Abdul Ali born 2004 in another town shares only the name.
+    # The address says which: the 1976 link is followed, the name-only link is held.
+    exact = _gamma("forenames", "Exact match on fn1")
+    years = {1: 1976, 2: 2004}
+    links = _edges([(0, 1, exact), (0, 2, exact)], name_led=(False, True))
+    assert _undated_between(years, links) == {(0, 2)}
+    # Both links resting on the name alone: nothing says which; both held.
+    both = _edges([(0, 1, exact), (0, 2, exact)], name_led=(True, True))
+    assert _undated_between(years, both) == {(0, 1), (0, 2)}
+    # A name-only link to a record a year out is the addressed person's other record.
+    assert _undated_between({1: 1976, 2: 1977}, links) == set()
 
 
 def test_an_undated_record_is_the_one_whose_name_it_bears() -> None:

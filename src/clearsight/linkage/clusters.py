@@ -54,7 +54,10 @@ NAME_SHARED = "name shared by several people"
 # name at one home, "Abdul Ali" with no date beside Abdul Ali born 1976 and Abdul Ali
 # born 2004, each bearing the name as well as the other. Which of them the record is,
 # nothing in it says; followed strongest first it would join one of them by chance.
-# Neither link is followed: both go to review with the reason.
+# Neither link is followed: both go to review with the reason. Where an address,
+# phone or email agrees with one of them only, the record does say which: its links
+# that carry such evidence are followed and only the links that rest on the name go
+# to review (a father and a son at one home share the address, so both stay held).
 UNDATED_BETWEEN = "no birth date, and the record fits two people of other birth dates"
 # A link whose merge would put in one entity two NHS numbers, or two birth years,
 # that no recording error explains (``_Entities._consistent``).
@@ -205,32 +208,52 @@ def _undated_between(own_year: dict[int, int], edges: dict[str, Any]) -> set[tup
     record's at least as well. Where the rival bears the name less well (Holly for a
     record of Molly), the record is the one whose name it bears, and the rival's link is
     left to the consistency check."""
-    partners: dict[int, list[tuple[int, int, int]]] = {}
+    partners: dict[int, list[tuple[int, int, int, bool]]] = {}
     # Edges come strongest first, so each record's first partner is its strongest.
-    for a, b, checked, fn_level in zip(
+    for a, b, checked, fn_level, name_led in zip(
         edges["a"].tolist(),
         edges["b"].tolist(),
         edges["checked"].tolist(),
         edges["fn_level"].tolist(),
+        edges["name_led"].tolist(),
         strict=True,
     ):
         ya, yb = own_year.get(a), own_year.get(b)
         if not checked:
             continue
         if ya is None and yb is not None:
-            partners.setdefault(a, []).append((b, yb, fn_level))
+            partners.setdefault(a, []).append((b, yb, fn_level, bool(name_led)))
         elif yb is None and ya is not None:
-            partners.setdefault(b, []).append((a, ya, fn_level))
+            partners.setdefault(b, []).append((a, ya, fn_level, bool(name_led)))
     out: set[tuple[int, int]] = set()
     for undated, dated in partners.items():
-        _, best_year, best_name = dated[0]
+        _, best_year, best_name, _ = dated[0]
         # Only a name that agrees says the record fits both; where the forenames were
         # not compared the links' other evidence decides, strongest first.
         if best_name <= FORENAMES_ELSE:
             continue
-        if any(not _years_close(best_year, y) and f >= best_name for _, y, f in dated[1:]):
-            out.update((min(undated, d), max(undated, d)) for d, _, _ in dated)
+        if not any(not _years_close(best_year, y) and f >= best_name for _, y, f, _ in dated[1:]):
+            continue
+        held = _held_between(dated)
+        out.update((min(undated, d), max(undated, d)) for d in held)
     return out
+
+
+def _held_between(dated: list[tuple[int, int, int, bool]]) -> list[int]:
+    """The partners of an undated record that fits two people whose links are held.
+
+    Every one, unless the links that carry an address, phone or email (not the name
+    alone) all point to one person: then the record is that person's, and only the
+    name-led links to a birth year no recording error explains as theirs are held.
+    """
+    evidenced = [y for _, y, _, name_led in dated if not name_led]
+    if not evidenced or any(not _years_close(evidenced[0], y) for y in evidenced[1:]):
+        return [d for d, _, _, _ in dated]
+    return [
+        d
+        for d, y, _, name_led in dated
+        if name_led and not any(_years_close(y, e) for e in evidenced)
+    ]
 
 
 def _write_entities(con: duckdb.DuckDBPyConnection, run_id: int, *, scoped: bool) -> None:
