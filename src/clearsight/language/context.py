@@ -200,7 +200,12 @@ _INSIDE_PSEUDO = re.compile(
     r"(?:credible|reliable|believable|true|relied|trusted|believed|trustworthy)\b|"
     r"\bnot\s+sure\b|"
     r"(?:\b(?:not|never)|n't)\s+(?:resist|resisted|object|objected|protest|protested|"
-    r"fight|fought|struggle|struggled|say\s+no|said\s+no)\b",
+    r"fight|fought|struggle|struggled|say\s+no|said\s+no)\b|"
+    # So is the negated consequence of a conditional about the child's conduct: "if she
+    # stopped going out, the men would have no opportunity to harm her" blames her (the
+    # match opens on the conditional).
+    r"^(?:if|until|unless|once)\b[^.;]*?(?:\b(?:would|could|will)\s+(?:have\s+|be\s+)?"
+    r"(?:no|not|never)\b|\b(?:wouldn't|couldn't|won't)\b)",
     re.IGNORECASE,
 )
 

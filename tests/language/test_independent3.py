@@ -1,0 +1,113 @@
+"""The general mechanisms the third independent corpus's tuning part showed were missing
+(session 20, tests/language/corpus/README.md), each tried on sentences of its own, not
+corpus sentences: a child as the agent of a verb of will, return, trade or work whose goal
+is the exploiting adults (the ``<exploiters>`` slot), control or worldliness put in the
+child, the child's looks as the cause of the adults' interest, and a conditional that puts
+the harm down to the child's going out. Its shape and floors are tested with the other
+independent corpora in ``test_independent.py``."""
+
+from __future__ import annotations
+
+import pytest
+
+from clearsight.language import check
+
+
+def blocking(text: str) -> list[str]:
+    return [f.rule_id for f in check(text) if f.blocking]
+
+
+@pytest.mark.parametrize(
+    ("concept", "sentence"),
+    [
+        # The child's will with the adults or their place as its goal.
+        ("willing", "The girl, 13, wants to go back to the men's house every weekend."),
+        ("willing", "He is desperate to see the older men again."),
+        ("willing", "She was keen to stay at their flat."),
+        ("willing", "She prefers to spend her evenings with the older lads at the park."),
+        ("willing", "The 14-year-old climbed into the adults' car without hesitation."),
+        ("chose-to", "She picks the men over her family every time."),
+        ("chose-to", "The 15-year-old is voting with his feet."),
+        # Return verbs whose goal is the adults, whatever the adverb.
+        ("going-back-to", "YP went straight back to the older males after the RHI."),
+        ("going-back-to", "He continues to go back to their flat."),
+        ("going-back-to", "She always heads back to the men's address."),
+        # Work and drawing others in, without the words "working for" or "recruiting".
+        ("recruited-working-for", "The boy, 15, delivers for the older men most nights."),
+        ("recruited-working-for", "She introduced two friends to the men at the takeaway."),
+        ("recruited-working-for", "He is a bad influence on younger pupils."),
+        ("recruited-working-for", "She is basically working for them now."),
+        # Control or worldliness put in the child.
+        ("knew-what-doing", "The 15-year-old is in control of her friendship with these adults."),
+        ("knew-what-doing", "She comes across as worldly."),
+        ("knew-what-doing", "YP is calling the shots in this."),
+        ("poor-choices", "Her choice of associates is a concern."),
+        ("poor-choices", "It is the company he keeps."),
+        # Earnings from the adults; the abuse done for money.
+        ("trading-sex", "The 14-year-old earns money from the older males."),
+        ("trading-sex", "He did it for the cash."),
+        ("not-engaging", "The 13-year-old has decided not to speak to officers."),
+        ("not-engaging", "She prefers not to engage with her social worker."),
+        ("adult-relationship", "CYP is seeing a 30-year-old."),
+        ("adult-relationship", "Age-gap relationship between a girl of 14 and a man of 26."),
+        ("boyfriend-adult", "The girl's new fella, 32, picks her up from school."),
+        ("seeking-sex", "She goes after the attention of older males."),
+        ("looks-older", "At 13 he behaves like a grown man."),
+        # Looks and clothes as the cause of the adults' interest.
+        ("sexualised", "Her revealing clothing is drawing the attention of adult males."),
+        ("sexualised", "The 14-year-old dressed up to impress the men."),
+        ("streetwise", "The boy is more than capable of looking after himself."),
+        ("streetwise", "She has been around the block."),
+        # A conditional that puts the harm down to the child's going out, with its negated
+        # consequence kept as the blame.
+        ("lifestyle-puts-at-risk", "Until he stops hanging around the takeaway, the risk remains."),
+        (
+            "lifestyle-puts-at-risk",
+            "If she stopped meeting them, they would not be able to harm her.",
+        ),
+        ("drinking-doubt", "She had been drinking, so her account is weak."),
+        ("rent-boy", "He has been rent-boying since he was 14."),
+    ],
+)
+def test_a_mechanism_finds_its_concept(concept: str, sentence: str) -> None:
+    assert concept in blocking(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Will, return or work whose goal is not the exploiting adults, or whose agent is
+        # an adult or a professional.
+        "She wanted to go home to her mum.",
+        "The men wanted to go to the flat.",
+        "Staff were keen to see the men moved on.",
+        "She wants to go to the group home in the new year.",
+        "He went to the park with the lads from his class.",
+        "She went back to her placement at 22:00.",
+        "Officers introduced themselves to the men.",
+        "The officer decided not to arrest.",
+        "He works for the council.",
+        "The men got into the car without hesitation.",
+        "The adults are in control of her phone.",
+        "She chose her friends carefully for the trip.",
+        # Conditionals about the adults, the abuse or school.
+        "If the men stop contacting her she will be safer.",
+        "Unless the abuse stops, she remains at risk.",
+        "If she stops taking her inhaler she could have an attack.",
+        "If she stopped going to school she would be at risk, so staff drive her in.",
+        # Negation, adults and reported words.
+        "She does not earn money from the men; they take what she has.",
+        "Her drinking does not weaken her account.",
+        "She has never been around these men before.",
+        "Ms Hart, 33, is seeing a 35-year-old man.",
+        "She told staff she wanted to go to the men's flat.",
+    ],
+)
+def test_a_mechanism_leaves_other_wording_alone(sentence: str) -> None:
+    assert blocking(sentence) == []
+
+
+def test_a_doubt_negated_inside_a_conditional_still_negates() -> None:
+    """Only a match that opens on the conditional keeps its negated consequence as the
+    blame; a doubt negated elsewhere is still a negation."""
+    assert blocking("If she lied before, that would not undermine her account.") == []
