@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from clearsight.language import check
+from clearsight.language.referents import ages
 
 
 def blocking(text: str) -> list[str]:
@@ -115,6 +116,35 @@ def blocking(text: str) -> list[str]:
         ("promiscuous", "She puts herself about."),
         ("promiscuous", "She has a reputation for going with older men."),
         ("adult-relationship", "CYP is seeing Nominal 4 (DOB 1993)."),
+        # Fourth pass: courtship verbs with a person as object, partner words after an age,
+        # estimated ages, readiness, permission and initiative.
+        ("adult-relationship", "Intel: YP (15) goes out with Nominal 3 (DOB 02/02/1990)."),
+        (
+            "adult-relationship",
+            "Intel: Nominal 5 (28) and CYP (14) have been together for six months.",
+        ),
+        ("adult-relationship", "Intel: the 15-year-old is dating Nominal 8 (29)."),
+        ("adult-relationship", "Intel: Child K (15) is engaged to Nominal 9 (26)."),
+        ("adult-relationship", "Intel: the girl (14) is with Suspect 1 (30) romantically."),
+        ("boyfriend-adult", "Intel: the 14-year-old and her 25-year-old partner were stopped."),
+        ("boyfriend-adult", "Intel: 15yo female, bf approx 30, drives blue Golf."),
+        ("boyfriend-adult", "Intel: YP is Subject 1's missus; he is 36."),
+        ("boyfriend-adult", "Intel: YP's fella is 30ish."),
+        ("chose-to", "She decided for herself to go with them."),
+        ("chose-to", "She made the first move."),
+        ("chose-to", "He wanted to be part of the gang."),
+        ("willing", "She was up for going to the party with the men."),
+        ("willing", "She didn't need persuading to get in the car."),
+        ("willing", "Nobody forced her; she went with the men."),
+        ("willing", "She went with them of her own choosing."),
+        ("willing", "The boy agreed to the arrangement with the men."),
+        ("willing", "She offered to go with the men."),
+        ("consent", "She allowed the 22-year-old to touch her."),
+        ("consent", "She let the men take photos of her."),
+        ("consent", "She was happy for the man to film her."),
+        ("contacting-adults", "She asked the man to pick her up."),
+        ("contacting-adults", "She begged the men to let her stay."),
+        ("contacting-adults", "She keeps contacting the 30-year-old."),
     ],
 )
 def test_a_mechanism_finds_its_concept(concept: str, sentence: str) -> None:
@@ -185,10 +215,45 @@ def test_a_mechanism_finds_its_concept(concept: str, sentence: str) -> None:
         "The men went looking for trouble in town.",
         "She has a reputation for being good at maths.",
         "She socialises with adults at church with her mum.",
+        # Fourth pass.
+        "Mum allowed them to search her room.",
+        "She let them take her to the station to give a statement.",
+        "Staff were happy for the police to take photos of the injuries.",
+        "She gave permission for them to share the information.",
+        "Mum (40) and her partner have been together since 2010.",
+        "The team has been together for years.",
+        "She offered to go to the police station with her mum.",
+        "She volunteered to go to the flat with officers to point it out.",
+        "She was up for going to the cinema with her carer.",
+        "She agreed to the arrangement for contact with her dad.",
+        "Nobody forced her to attend the interview.",
+        "She didn't need persuading to come to school today.",
+        "She wants to be part of the drama group.",
+        "She asked the officer to pick her up.",
+        "She keeps contacting her social worker.",
+        "Bf approx 16, attends same school.",
+        "The girl, 15, is dating a boy from her class.",
+        "The 14-year-old is going out with a 15-year-old from school.",
+        "Her 16-year-old partner attends college.",
     ],
 )
 def test_a_mechanism_leaves_other_wording_alone(sentence: str) -> None:
     assert blocking(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "age"),
+    [("bf approx 30, drives", 30), ("her man (approx 25)", 25), ("his fella is 30ish", 30)],
+)
+def test_an_estimated_age_is_an_age(sentence: str, age: int) -> None:
+    assert ages(sentence) == [age]
+
+
+@pytest.mark.parametrize(
+    "sentence", ["about 15 metres away", "around 20 minutes later", "approx 3 years ago"]
+)
+def test_an_estimated_quantity_is_no_age(sentence: str) -> None:
+    assert ages(sentence) == []
 
 
 def test_a_doubt_negated_inside_a_conditional_still_negates() -> None:
