@@ -235,6 +235,13 @@ def test_a_mechanism_finds_its_concept(concept: str, sentence: str) -> None:
         "The girl, 15, is dating a boy from her class.",
         "The 14-year-old is going out with a 15-year-old from school.",
         "Her 16-year-old partner attends college.",
+        # The adults or professionals as the agents.
+        "The men introduced her to the adults at the party.",
+        "The girl was introduced to the men by an older girl.",
+        "The girl wanted to go home but the men wanted to go to their flat.",
+        "Officers went straight back to the men's address.",
+        "He ran errands for the older residents at the care home.",
+        "Police returned to the men's flat with a warrant.",
     ],
 )
 def test_a_mechanism_leaves_other_wording_alone(sentence: str) -> None:
