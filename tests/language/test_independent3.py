@@ -52,7 +52,7 @@ def blocking(text: str) -> list[str]:
         ("adult-relationship", "CYP is seeing a 30-year-old."),
         ("adult-relationship", "Age-gap relationship between a girl of 14 and a man of 26."),
         ("boyfriend-adult", "The girl's new fella, 32, picks her up from school."),
-        ("seeking-sex", "She goes after the attention of older males."),
+        ("seeking-sex", "She goes after the company of older males."),
         ("looks-older", "At 13 he behaves like a grown man."),
         # Looks and clothes as the cause of the adults' interest.
         ("sexualised", "Her revealing clothing is drawing the attention of adult males."),
