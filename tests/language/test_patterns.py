@@ -91,3 +91,16 @@ def test_exact_word_and_number() -> None:
 def test_bad_patterns(pattern: str, message: str) -> None:
     with pytest.raises(PatternError, match=message):
         Compiler(SLOTS, _tokenize).compile(pattern)
+
+
+def test_an_optional_word_is_one_token_with_the_optional_operator() -> None:
+    """A slot of optional words ("{the|these}? {older}? man") stays one sequence, not
+    one per combination, and still matches with and without each word."""
+    compiler = Compiler(SLOTS, _tokenize)
+    assert len(compiler.compile("{the|these}? older? man")) == 1
+    assert compiler.compile("older? man")[0][0]["OP"] == "?"
+    p = "with {the|these}? older? man"
+    assert matches(p, "with the older man") == ["with the older man"]
+    assert matches(p, "with these men") == ["with these men"]
+    assert matches(p, "with men") == ["with men"]
+    assert matches(p, "with the boy") == []

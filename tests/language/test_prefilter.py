@@ -29,7 +29,14 @@ TRICKY = [
 def _texts() -> list[str]:
     texts = [
         s.text
-        for part in ("development", "heldout", "independent_tuning", "independent_heldout")
+        for part in (
+            "development",
+            "heldout",
+            "independent_tuning",
+            "independent_heldout",
+            "independent2_tuning",
+            "independent3_tuning",
+        )
         for s in read_corpus(HERE / "corpus" / f"{part}.csv")
     ]
     for name in ("labelled.csv", "generalisation.csv"):

@@ -200,7 +200,20 @@ _INSIDE_PSEUDO = re.compile(
     r"(?:credible|reliable|believable|true|relied|trusted|believed|trustworthy)\b|"
     r"\bnot\s+sure\b|"
     r"(?:\b(?:not|never)|n't)\s+(?:resist|resisted|object|objected|protest|protested|"
-    r"fight|fought|struggle|struggled|say\s+no|said\s+no)\b",
+    r"fight|fought|struggle|struggled|say\s+no|said\s+no)\b|"
+    # Disbelief with its reason ("do not believe her because ...") and not staying away
+    # from the adults ("will not stay away from the men") are the blame, not its negation.
+    r"(?:\b(?:not)|n't)\s+believe\s+(?:her|him|them|the\s+\w+)\s+(?:because|as|since|given|due)\b|"
+    r"(?:\b(?:not|cannot)|n't)\s+(?:stay|keep)\s+away\s+from\b|"
+    # So is readiness stated as a denial of persuasion or force: "didn't need
+    # persuading", "nobody forced her" (CPS 2013, the same myth as "did not resist").
+    r"(?:\b(?:not|never)|n't)\s+need\s+(?:persuading|persuasion|convincing|forcing|to\s+be)\b|"
+    r"\b(?:nobody|no\s+one|no-one)\s+(?:forced|made|pressured|coerced|dragged|pushed)\b|"
+    # So is the negated consequence of a conditional about the child's conduct: "if she
+    # stopped going out, the men would have no opportunity to harm her" blames her (the
+    # match opens on the conditional).
+    r"^(?:if|until|unless|once)\b[^.;]*?(?:\b(?:would|could|will)\s+(?:have\s+|be\s+)?"
+    r"(?:no|not|never)\b|\b(?:wouldn't|couldn't|won't)\b)",
     re.IGNORECASE,
 )
 

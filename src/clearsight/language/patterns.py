@@ -137,7 +137,7 @@ class Compiler:
             stops = _CLAUSE_STOPS if gap.group(1) == "~" else _SENTENCE_STOPS
             return [[{"ORTH": {"NOT_IN": stops}, "OP": f"{{0,{n}}}"}]]
         if item.endswith("?") and len(item) > 1:
-            return [*self.item(item[:-1]), []]
+            return _optional(self.item(item[:-1]))
         if item.startswith("{") and item.endswith("}") and _balanced_outer(item):
             return self.alternatives(item[1:-1], item)
         if item.startswith("<") and item.endswith(">"):
@@ -181,9 +181,16 @@ class Compiler:
         if singles:
             out.append([{"NORM": singles[0]} if len(singles) == 1 else {"NORM": {"IN": singles}}])
         out.extend(others)
-        if optional:
-            out.append([])
-        return out
+        return _optional(out) if optional else out
+
+
+def _optional(options: list[Sequence_]) -> list[Sequence_]:
+    """``options`` or nothing. One token becomes one token with spaCy's ``?`` operator
+    rather than two sequences: slots with optional words ("{the|these}? {older}? {man}")
+    would otherwise multiply a pattern's sequences, and the Matcher's cost with them."""
+    if len(options) == 1 and len(options[0]) == 1 and "OP" not in options[0][0]:
+        return [[{**options[0][0], "OP": "?"}]]
+    return [*options, []]
 
 
 def normalise_pattern(pattern: str) -> str:

@@ -38,7 +38,14 @@ _AGE = re.compile(
     + r"|"
     r"\b(?:man|woman|male|female|boy|girl|adult|child)\s+of\s+(\d{1,2})\b|"
     r"(?<![\w:])\((\d{1,2})(?:\s*(?:yrs?|years?|yo))?\)|"
-    r",\s*(\d{1,2})\s*,",
+    r",\s*(\d{1,2})\s*,|"
+    # An estimated age as intelligence entries give it: "bf approx 30", "(approx 25)",
+    # "30ish"; not a quantity ("about 15 metres", "around 20 minutes").
+    r"\b(?:approx\.?|approximately|roughly|around|about|c\.|circa)\s+(\d{1,2})\b"
+    + _NUMBER_AFTER
+    + r"(?!\s*(?:metres|meters|yards|feet|ft|m\b|mph|seconds|secs|mins|hrs|pounds|quid|"
+    r"cars|vehicles|texts|messages|calls|year|years|yrs))|"
+    r"\b(\d{2})\s*-?\s*ish\b",
     re.IGNORECASE,
 )
 # An age given as a decade: "in his thirties", and as intelligence logs and witness

@@ -88,7 +88,11 @@ class Rule:
     signatures: tuple[tuple[frozenset[str], frozenset[str] | None], ...] | None = field(
         default=None, repr=False
     )
-    requirements: tuple[tuple[frozenset[str], ...], ...] | None = field(default=None, repr=False)
+    # Required word sets by the sequences' most selective one: (that set, the rest of
+    # each sequence's sets), so a text is tested only against sequences it may start.
+    requirements: (
+        tuple[tuple[frozenset[str], tuple[tuple[frozenset[str], ...], ...]], ...] | None
+    ) = field(default=None, repr=False)
 
     def may_match(self, words: set[str], *, plain: bool = False) -> bool:
         """Whether a text with these (normalised and lower-case) words can match: a cheap
@@ -107,7 +111,11 @@ class Rule:
             return False
         if not plain or self.requirements is None:
             return True
-        return any(all(not s.isdisjoint(words) for s in req) for req in self.requirements)
+        return any(
+            not first.isdisjoint(words)
+            and any(all(not s.isdisjoint(words) for s in rest) for rest in rests)
+            for first, rests in self.requirements
+        )
 
 
 TokenSeq = tuple[tuple[tuple[str, Any], ...], ...]
@@ -127,13 +135,16 @@ def _hashable(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-# Words so common in records that a pattern anchored on them would run on every text.
+# Words so common in records that a pattern anchored on them would run on every text
+# (the last line: words of places, contact and agencies that most narratives hold).
 _COMMON_WORDS = """a an the to in of for with on at and or by as be have do she he they her his
     their him
     them it i you we not no n't never this that who which what from into out up down over
     after before then there so if but than very all any some more most other only just like
     well about again back one two get go make take give come see say tell put leave
-    child girl boy man woman adult person people young old year - 's"""
+    child girl boy man woman adult person people young old year - 's
+    home flat house address car place time meet contact appear agree phone service
+    interview police officer staff school half late action"""
 _COMMON = frozenset(_COMMON_WORDS.split())
 
 
@@ -160,10 +171,11 @@ def _testable(words: frozenset[str], pieces: frozenset[str]) -> bool:
 
 def _requirements(
     sequences: tuple[tuple[TokenSeq, ...], ...], pieces: frozenset[str]
-) -> tuple[tuple[frozenset[str], ...], ...] | None:
+) -> tuple[tuple[frozenset[str], tuple[tuple[frozenset[str], ...], ...]], ...] | None:
     """For each distinct token sequence, its testable required word sets (most
-    selective first): a plain text can match only if, for one sequence, it holds a
-    word of each set. None when some sequence has no testable required word set."""
+    selective first), grouped by the first: a plain text can match only if, for one
+    sequence, it holds a word of each set. None when some sequence has no testable
+    required word set."""
     found: set[tuple[frozenset[str], ...]] = set()
     for seqs in sequences:
         for seq in seqs:
@@ -174,7 +186,21 @@ def _requirements(
             if not sets:
                 return None
             found.add(tuple(sets))
-    return tuple(sorted(found, key=lambda req: [sorted(s) for s in req]))
+    # A requirement that holds all the word sets of another is implied by it, so only the
+    # minimal ones are kept: slots with optional words make many sequences whose
+    # requirements differ only by an extra word, and the test runs on every text.
+    kept: list[tuple[frozenset[str], ...]] = []
+    for req in sorted(found, key=lambda req: (len(req), [sorted(s) for s in req])):
+        sets_of_req = set(req)
+        if not any(sets_of_req.issuperset(k) for k in kept):
+            kept.append(req)
+    grouped: dict[frozenset[str], list[tuple[frozenset[str], ...]]] = {}
+    for req in sorted(kept, key=lambda req: [sorted(s) for s in req]):
+        grouped.setdefault(req[0], []).append(req[1:])
+    return tuple(
+        (first, tuple(rests))
+        for first, rests in sorted(grouped.items(), key=lambda kv: sorted(kv[0]))
+    )
 
 
 def _selectivity(words: frozenset[str]) -> tuple[int, int]:
