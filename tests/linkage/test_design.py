@@ -222,3 +222,42 @@ def test_a_year_only_that_agrees_counts_for_the_pair(tmp_path: Path) -> None:
     precision, _ = _pair_scores(con, fx, with_edu)
     assert precision >= 0.95
     con.close()
+
+
+def test_a_town_alone_that_agrees_counts_for_the_pair(tmp_path: Path) -> None:
+    """A partner records names and a town only ("leeds"); the place trains on pairs that
+    agree on a full birth date, which such records seldom hold. The town level is weighed
+    from the share of records holding a town alone, not left where EM put it: a town that
+    agrees is evidence for the pair, less than one home shared."""
+    con, fx = _store(tmp_path)
+    town = (
+        "CASE WHEN postcode LIKE 'LS%' THEN 'leeds' WHEN postcode LIKE 'BD%' THEN 'bradford' "
+        "WHEN postcode LIKE 'HX%' THEN 'halifax' WHEN postcode LIKE 'WF%' THEN 'wakefield' "
+        "WHEN postcode LIKE 'M%' THEN 'manchester' WHEN postcode LIKE 'OL%' THEN 'oldham' "
+        "ELSE 'sheffield' END"
+    )
+    con.execute(f"UPDATE persons SET address = '12 high street, ' || {town}")
+    con.execute(
+        f"UPDATE persons SET address = {town}, postcode = NULL, phones = NULL, emails = NULL, "
+        "nhs_number = NULL WHERE source_id = 'edu'"
+    )
+    run(con)
+    design_json = con.execute(
+        "SELECT design_json FROM link_runs ORDER BY run_id DESC LIMIT 1"
+    ).fetchall()[0][0]
+    design = json.loads(design_json)
+    assert 0 < design["town_only_share"] < 1
+    assert any("hold a town alone" in note for note in design["notes"])
+    weights = dict(
+        con.execute(
+            "SELECT gamma_place, max(mw_place) FROM link_pairs GROUP BY gamma_place"
+        ).fetchall()
+    )
+    assert model.PLACE_TOWN_ONLY in weights
+    assert weights[model.PLACE_TOWN_ONLY] > 1
+    home = max(weights[level] for level in model.PLACE_SAME_ADDRESS if level in weights)
+    assert home > weights[model.PLACE_TOWN_ONLY]
+    with_edu = {k for k in fx.truth if k[0] in ("edu", "pol")}
+    precision, _ = _pair_scores(con, fx, with_edu)
+    assert precision >= 0.95
+    con.close()

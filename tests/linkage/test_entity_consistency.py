@@ -11,7 +11,13 @@ import duckdb
 import pytest
 
 from clearsight.linkage import clusters, tables
-from clearsight.linkage.model import DOB_WITHIN_YEAR, DOB_YEAR, DOB_YEAR_MONTH, NHS_EXACT
+from clearsight.linkage.model import (
+    DOB_WITHIN_YEAR,
+    DOB_YEAR,
+    DOB_YEAR_MONTH,
+    NHS_EXACT,
+    PLACE_TOWN_ONLY,
+)
 from clearsight.store import ensure_schema
 
 
@@ -26,7 +32,8 @@ def _store(
     con.execute(
         "CREATE TEMP TABLE link_input (record_key VARCHAR, source_id VARCHAR, "
         "person_id VARCHAR, nhs_number VARCHAR, dob_y INTEGER, fn1 VARCHAR, sn VARCHAR, "
-        "dob VARCHAR, dob_ym VARCHAR)"
+        "dob VARCHAR, dob_ym VARCHAR, postcode VARCHAR, address VARCHAR, "
+        "addr_tokens VARCHAR[], addr_town_only BOOLEAN DEFAULT false)"
     )
     for person_id, nhs, year in records:
         fn1, sn, date = (names or {}).get(person_id, (None, None, None))
@@ -34,7 +41,8 @@ def _store(
         dob = date if date and len(date) == 10 else None
         ym = date[:7] if date and len(date) >= 7 else None
         con.execute(
-            "INSERT INTO link_input VALUES (?, 's', ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO link_input (record_key, source_id, person_id, nhs_number, dob_y, fn1, "
+            "sn, dob, dob_ym) VALUES (?, 's', ?, ?, ?, ?, ?, ?, ?)",
             [f"s:{person_id}", person_id, nhs, year, fn1, sn, dob, ym],
         )
     # Links agree on the place unless a test says otherwise: not led by the name.
@@ -199,6 +207,46 @@ def test_a_name_led_link_is_refused_when_two_people_bear_the_name() -> None:
         [clusters.NAME_SHARED],
     ).fetchall()[0][0]
     assert refused == 2
+
+
+def _place(con: duckdb.DuckDBPyConnection, person_id: str, address: str) -> None:
+    """An address as the features keep it; a town alone is a word or three, no number."""
+    town_only = not any(c.isdigit() for c in address) and len(address.split()) <= 3
+    con.execute(
+        "UPDATE link_input SET address = ?, addr_tokens = ?, addr_town_only = ? "
+        "WHERE person_id = ?",
+        [address, sorted(set(address.split())), town_only, person_id],
+    )
+
+
+@pytest.mark.parametrize(
+    ("rival_address", "linked"),
+    [
+        ("55 oak way huddersfield", True),
+        ("43 albert crescent leeds", False),
+        (None, False),
+    ],
+)
+def test_a_namesake_recorded_in_another_town_is_no_rival_for_a_town_alone(
+    rival_address: str | None, linked: bool
+) -> None:
+    """A charity's "Runa Khatun, Leeds" (no birth date) beside Runa Khatun of a Leeds
+    address: a namesake recorded in Huddersfield is not whom the charity wrote about; one
+    in Leeds, or one with no place recorded, could be, and the link is refused."""
+    names = {
+        "leeds": (*RUNA, "1972-04-10"),
+        "rival": (*RUNA, "1985-01-02"),
+        "charity": (*RUNA, None),
+    }
+    con = _store([("leeds", None, 1972), ("rival", None, 1985), ("charity", None, None)], names)
+    _place(con, "leeds", "136 manor way leeds")
+    _place(con, "charity", "leeds")
+    if rival_address:
+        _place(con, "rival", rival_address)
+    _link(con, "leeds", "charity", 21.0, place=PLACE_TOWN_ONLY)
+    e = _entities(con)
+    assert (e["leeds"] == e["charity"]) is linked
+    assert e["rival"] not in (e["leeds"], e["charity"])
 
 
 def test_a_link_with_a_second_identifier_is_not_name_led() -> None:

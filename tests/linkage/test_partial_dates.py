@@ -1,4 +1,4 @@
-"""The year-only birth-date levels are weighed from the share of year-only dates."""
+"""The year-only birth-date levels and the town level are weighed from partial-value shares."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from clearsight.linkage import model, partial_dates
+from clearsight.linkage import model, partial_dates, partial_places
 from clearsight.linkage.comparisons import comparisons
 
 
@@ -60,3 +60,23 @@ def test_no_year_only_dates_leave_the_levels_to_the_floor() -> None:
     n = len(levels)
     assert levels[n - 1 - model.DOB_PARTIAL_YEAR]["m_probability"] == model.M_FLOOR
     assert math.isclose(sum(lvl["m_probability"] for lvl in levels), 1.0, rel_tol=0.01)
+
+
+@pytest.mark.parametrize("share", [0.05, 0.3])
+def test_the_town_level_takes_the_share_and_the_rest_keep_proportions(share: float) -> None:
+    before = _model()
+    after = partial_places.weighed(before, share)
+    place = next(c for c in after["comparisons"] if c["output_column_name"] == "place")
+    old_place = next(c for c in before["comparisons"] if c["output_column_name"] == "place")
+    levels = [lvl for lvl in place["comparison_levels"] if not lvl.get("is_null_level")]
+    old = [lvl for lvl in old_place["comparison_levels"] if not lvl.get("is_null_level")]
+    n = len(levels)
+    pattern = 1 - (1 - share) ** 2
+    town = levels[n - 1 - model.PLACE_TOWN_ONLY]["m_probability"]
+    assert town == pytest.approx(pattern * partial_places.TOWN_AGREES)
+    assert sum(lvl["m_probability"] for lvl in levels) == pytest.approx(1.0)
+    assert levels[0]["m_probability"] / levels[-1]["m_probability"] == pytest.approx(
+        old[0]["m_probability"] / old[-1]["m_probability"]
+    )
+    others = [c for c in after["comparisons"] if c["output_column_name"] != "place"]
+    assert others == [c for c in before["comparisons"] if c["output_column_name"] != "place"]

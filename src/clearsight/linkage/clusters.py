@@ -483,39 +483,63 @@ def _follow_name_led(
             WHERE i.fn1 IS NOT NULL AND i.sn IS NOT NULL
         )
         SELECT n.node, i.fn1 || ' ' || i.sn AS name, i.dob IS NOT NULL AS dated,
-               i.dob_ym, i.dob_y, pe.entity_id
+               i.dob_ym, i.dob_y, pe.entity_id,
+               CASE WHEN i.postcode IS NOT NULL OR i.address IS NOT NULL
+                    THEN i.addr_tokens END AS place
         FROM link_input i JOIN names USING (fn1, sn)
         LEFT JOIN _link_nodes n USING (record_key)
         LEFT JOIN person_entities pe ON n.node IS NULL AND pe.record_key = i.record_key
         WHERE n.node IS NOT NULL OR pe.entity_id IS NOT NULL
         """
     ).fetchall()
+    towns = {
+        int(node): set(tokens)
+        for node, tokens in con.execute(
+            "SELECT n.node, i.addr_tokens FROM _link_led_df d JOIN _link_nodes n USING (node) "
+            "JOIN link_input i USING (record_key) WHERE i.addr_town_only"
+        ).fetchall()
+    }
     con.unregister("_link_led_df")
     # A bearer outside a scoped clustering is an entity that stays as it is:
     # named by its id, as a bearer inside is by its root.
     name_of = {int(node): str(name) for node, name, *_ in rows if node is not None}
     dates: dict[int | str, tuple[Any, Any]] = {}
+    places: dict[int | str, set[str] | None] = {}
     holders: dict[str, list[int | str]] = {}
-    for node, name, dated, ym, y, entity in rows:
+    for node, name, dated, ym, y, entity, place in rows:
         who: int | str = int(node) if node is not None else f"{entity}:{len(dates)}"
         dates[who] = (ym, y)
+        places[who] = set(place) if place is not None else None
         if dated:
             holders.setdefault(str(name), []).append(who)
     refused = []
     for a, b, level in led:
         names = {name_of[x] for x in (a, b) if x in name_of}
         ends = [dates.get(a, (None, None)), dates.get(b, (None, None))]
+        town = [towns[x] for x in (a, b) if x in towns]
         bearers = {
             (entities.find(x) if isinstance(x, int) else x.split(":")[0])
             for name in names
             for x in holders.get(name, [])
-            if _fits(dates[x], ends, level)
+            if _fits(dates[x], ends, level) and _in_town(places[x], town)
         }
         if len(bearers) <= 1:
             entities.merge(a, b, checked=True, nhs_agrees=False)
         else:
             refused.append((a, b))
     return refused
+
+
+def _in_town(place: set[str] | None, towns: list[set[str]]) -> bool:
+    """Whether a bearer's record could be the one a link's town alone names.
+
+    A record that says only "Leeds" names a person of Leeds: a namesake whose record
+    puts them at an address in another town is not the person it was written about,
+    as far as the records go (the model weighs a town that differs as a move, about as
+    strongly against as an agreeing town is for). A bearer with no place recorded
+    could be anyone, and competes; so does every bearer where no end is a town alone.
+    """
+    return place is None or not towns or any(town <= place for town in towns)
 
 
 def _fits(

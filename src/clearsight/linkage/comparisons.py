@@ -205,8 +205,9 @@ def _place() -> Any:
             # where a charity's contact sheet or a referral says a person lives, as
             # far as it goes, as a year of birth says when they were born. Against
             # an address in that town (or the same town) it agrees as far as it
-            # goes; scored as "else" it counted as a move against the pair. EM
-            # weighs it: a town is shared by thousands.
+            # goes; scored as "else" it counted as a move against the pair. Its m is
+            # set from the share of such records (``partial_places.py``: EM sees too
+            # few of them); u from random sampling: a town is shared by thousands.
             _level(
                 "(addr_town_only_l AND len(list_intersect(addr_tokens_l, addr_tokens_r)) "
                 "= len(addr_tokens_l)) OR (addr_town_only_r AND "

@@ -114,6 +114,9 @@ class Design:
     # Of the records with a year of birth, the share holding the year only
     # (``partial_dates.py`` weighs the year-only levels from it).
     year_only_share: float = 0.0
+    # Of the records with a place, the share holding a town alone (``partial_places.py``
+    # weighs the town level from it).
+    town_only_share: float = 0.0
     # Usable training rules not in ``em_rules``, in order of preference, with at least
     # ``MIN_EM_PAIRS_SMALL`` pairs: where an EM session fails, ``model.train`` trains
     # what it would have trained on the first of them that can.
@@ -188,6 +191,15 @@ def year_only_share(con: duckdb.DuckDBPyConnection, table: str = INPUT_TABLE) ->
     return float(year_only) / float(dated) if dated else 0.0
 
 
+def town_only_share(con: duckdb.DuckDBPyConnection, table: str = INPUT_TABLE) -> float:
+    """Of the records in ``table`` with a postcode or address, the share holding a town alone."""
+    placed, town_only = con.execute(
+        f"SELECT count(*) FILTER (WHERE postcode IS NOT NULL OR address IS NOT NULL), "
+        f"count(*) FILTER (WHERE addr_town_only) FROM {table}"
+    ).fetchall()[0]
+    return float(town_only) / float(placed) if placed else 0.0
+
+
 def choose(con: duckdb.DuckDBPyConnection, comparison_names: list[str]) -> Design:
     """The design for the records in ``link_input``; raise when nothing can link them."""
     fields = profile(con)
@@ -217,6 +229,13 @@ def choose(con: duckdb.DuckDBPyConnection, comparison_names: list[str]) -> Desig
             f"date_of_birth: {design.year_only_share:.1%} of dated records hold a year only; "
             "a year only against a full date is weighed from that share and how an estimated "
             "year agrees, not by EM"
+        )
+    if "place" in compared:
+        design.town_only_share = round(town_only_share(con), 4)
+        design.notes.append(
+            f"place: {design.town_only_share:.1%} of records with a place hold a town alone; "
+            "a town alone against an address is weighed from that share and how often one "
+            "person's town agrees, not by EM"
         )
     _plan_training(con, design)
     return design

@@ -317,6 +317,13 @@ def _input(con: duckdb.DuckDBPyConnection) -> None:
                  THEN n.sn1 END AS sn1_undated,
             CASE WHEN length(b.date_of_birth) BETWEEN 4 AND 9
                  THEN TRY_CAST(b.date_of_birth[1:4] AS INTEGER) END AS dob_y_partial,
+            -- A year worked back from an age is the year of birth or one after it (one
+            -- before where the age was overstated): the partial year's neighbours, as
+            -- one-sided keys against every record's year.
+            CASE WHEN length(b.date_of_birth) BETWEEN 4 AND 9
+                 THEN TRY_CAST(b.date_of_birth[1:4] AS INTEGER) - 1 END AS dob_y_partial_before,
+            CASE WHEN length(b.date_of_birth) BETWEEN 4 AND 9
+                 THEN TRY_CAST(b.date_of_birth[1:4] AS INTEGER) + 1 END AS dob_y_partial_after,
             b.sex,
             b.postcode,
             CASE WHEN b.postcode LIKE '% %' THEN b.postcode[1:-3] END AS pc_sector,

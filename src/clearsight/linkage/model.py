@@ -227,6 +227,26 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
     # locality's name) are one street of one locality, whatever the names and
     # dates say (``features.RARE_ADDRESS_WORD_MAX`` keeps the blocks small).
     _rule("addr_rare_pairs", explode=True, local=True),
+    # A year of birth worked back from an age (a charity's "2014" or "2014-01-01" for
+    # a child who said she was ten) is the year or one after it, one before where the
+    # age was overstated: the comparison's "within one year, one date a year only"
+    # level. The names with the year one out, where no postcode, address or full date
+    # is shared to propose the pair otherwise. One-sided: the keys are set only on
+    # records with a partial date, so blocks stay those of one name and one year.
+    _rule(
+        "dob_y_partial_before",
+        "fn_key1",
+        "sn_code",
+        right=("dob_y", "fn_key1", "sn_code"),
+        local=True,
+    ),
+    _rule(
+        "dob_y_partial_after",
+        "fn_key1",
+        "sn_code",
+        right=("dob_y", "fn_key1", "sn_code"),
+        local=True,
+    ),
 )
 
 

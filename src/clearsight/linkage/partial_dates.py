@@ -44,22 +44,34 @@ def weighed(model: dict[str, Any], share: float) -> dict[str, Any]:
 
     ``share`` is ``Design.year_only_share``: of the records with a year of birth, the
     share holding the year only.
+    """
+    return with_partial_levels(
+        model,
+        DATE_OF_BIRTH,
+        share,
+        {DOB_PARTIAL_YEAR: YEAR_AGREES, DOB_PARTIAL_WITHIN_YEAR: YEAR_ONE_OUT},
+    )
 
-    The pairs in which one date is a year only are ``1 - (1 - share)^2`` of dated pairs,
-    for one person's records as for strangers'. The other levels keep their proportions
-    among the remaining pairs: EM measured them on pairs of two full dates.
+
+def with_partial_levels(
+    model: dict[str, Any], comparison_name: str, share: float, agreement: dict[int, float]
+) -> dict[str, Any]:
+    """The model with the m of a comparison's partial-value levels set from ``share``.
+
+    ``share`` is the share of records holding a partial value (a year only, a town
+    only); ``agreement`` maps each partial level (numbered as Splink numbers them, from
+    the else level, 0, up) to how often one person's pair falls in it given one value
+    is partial. The pairs in which one value is partial are ``1 - (1 - share)^2`` of
+    the pairs, for one person's records as for strangers'. The other levels keep their
+    proportions among the remaining pairs: EM measured them on pairs of two full values.
     """
     out: dict[str, Any] = json.loads(json.dumps(model))
     pattern = 1.0 - (1.0 - share) ** 2
     for comparison in out["comparisons"]:
-        if comparison.get("output_column_name") != DATE_OF_BIRTH:
+        if comparison.get("output_column_name") != comparison_name:
             continue
         levels = [lvl for lvl in comparison["comparison_levels"] if not lvl.get("is_null_level")]
-        # Splink numbers the non-null levels from the else level (0) up.
-        partial = {
-            len(levels) - 1 - DOB_PARTIAL_YEAR: YEAR_AGREES,
-            len(levels) - 1 - DOB_PARTIAL_WITHIN_YEAR: YEAR_ONE_OUT,
-        }
+        partial = {len(levels) - 1 - level: m for level, m in agreement.items()}
         others = sum(
             float(lvl.get("m_probability") or 0.0)
             for i, lvl in enumerate(levels)

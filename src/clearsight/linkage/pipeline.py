@@ -22,6 +22,7 @@ from clearsight.linkage import (
     frequencies,
     model,
     partial_dates,
+    partial_places,
     review,
     tables,
 )
@@ -251,7 +252,10 @@ def _train_and_score(
         model.train(linker, options, chosen)
         # Rounded parameters: training sums in parallel, so its last bits vary
         # between runs; scores from rounded parameters do not.
-        estimated = partial_dates.weighed(linker.misc.save_model_to_json(), chosen.year_only_share)
+        estimated = partial_places.weighed(
+            partial_dates.weighed(linker.misc.save_model_to_json(), chosen.year_only_share),
+            chosen.town_only_share,
+        )
         trained = model.rounded(model.regularised(estimated, options.u_max_pairs))
     else:
         trained = json.loads(model_json)
