@@ -240,13 +240,29 @@ def synth_clearsight(store: Path, data: Path) -> dict[str, Any]:
         "peak_mb": _peak_mb(),
         **pairwise(con, "predicted", "truth"),
         "scored_pairs": summary.n_pairs,
-        "blocking_recall": _blocking_recall(con),
+        "blocking_recall": _blocking_recall(con, keep_input=True),
+        "identified": _identified_scores(con),
     }
     con.close()
     return result
 
 
-def _blocking_recall(con: duckdb.DuckDBPyConnection) -> float:
+def _identified_scores(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Pairwise scores over the records that name someone: a record with no name (or only
+    "unknown") and no NHS number is never linked by design (the unidentified guard), yet
+    the generator's truth ties some to a person. Reported beside, never instead of, the
+    scores over every record. Drops ``link_input``."""
+    scores = pair_scores(
+        con,
+        "SELECT p.cluster AS e, t.cluster AS t FROM predicted p JOIN truth t USING (record) "
+        "JOIN link_input f ON f.record_key = p.record "
+        "WHERE NOT f.is_unknown OR f.nhs_number IS NOT NULL",
+    )
+    con.execute("DROP TABLE IF EXISTS link_input")
+    return {k: scores[k] for k in ("precision", "recall", "f1", "true_pairs")}
+
+
+def _blocking_recall(con: duckdb.DuckDBPyConnection, keep_input: bool = False) -> float:
     """Share of true pairs that at least one prediction blocking rule generates."""
     from clearsight.linkage.features import build_input
     from clearsight.linkage.model import blocking_rules
@@ -273,7 +289,8 @@ def _blocking_recall(con: duckdb.DuckDBPyConnection) -> float:
         FROM t l JOIN t r ON l.cluster = r.cluster AND l.record_key < r.record_key
         """
     ).fetchall()[0]
-    con.execute("DROP TABLE IF EXISTS link_input")
+    if not keep_input:
+        con.execute("DROP TABLE IF EXISTS link_input")
     return round(n_found / n_true, 4) if n_true else 1.0
 
 
