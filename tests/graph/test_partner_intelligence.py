@@ -254,6 +254,7 @@ def _members_and_involved(
     police: dict[str, Any],
     csc: dict[str, Any],
     links: dict[tuple[str, str], str],
+    health: dict[str, Any] = HEALTH,
 ) -> tuple[set[str], set[str]]:
     """Ingest the three submissions, link the child's and ``links``' records, run the
     networks stage; the network members and the offending side, by record id."""
@@ -262,7 +263,7 @@ def _members_and_involved(
     con = connect(tmp_path / "partner.duckdb")
     ingest(con, write_submission(tmp_path / "police", POLICE_MANIFEST, police))
     ingest(con, write_submission(tmp_path / "csc", CSC_MANIFEST, csc))
-    ingest(con, write_submission(tmp_path / "health", HEALTH_MANIFEST, HEALTH))
+    ingest(con, write_submission(tmp_path / "health", HEALTH_MANIFEST, health))
     link(con, {("leeds-health", "h-V"): "leeds-csc/V", **links})
     run(con)
     members, involved = (
@@ -307,3 +308,48 @@ def test_the_subject_of_her_own_record_named_as_an_associate_stays_on_the_protec
     assert members == {"X", "Y", "Z"}
     assert "X" in involved
     assert "NB" not in involved
+
+
+def test_a_parent_a_partner_names_as_associate_is_her_household_however_the_address_is_written(
+    tmp_path: Path,
+) -> None:
+    """The standard has no family role: some partners' extracts map the parent at a
+    child's hospital attendance to ``associate``. The parent's record gives the home with
+    the postcode at the end of the address line ("1 Fiction Rd, Leeds LS61AA"), the
+    child's social care record in the postcode field ("LS6 1AA", "1 Fiction Road"): one
+    delivery point (postcode and building number, as Royal Mail's address file keys it),
+    so one household, and a household is no evidence of exploitation. A neighbour at
+    another number of the same postcode is not her household and is still named."""
+    health = {
+        "persons": [
+            *HEALTH["persons"],
+            _person(
+                "PAR",
+                "Patricia",
+                "Fictionchild",
+                "1981-02-02",
+                "female",
+                address="1 Fiction Rd, Leeds LS61AA",
+            ),
+            _person(
+                "NBR",
+                "Neil",
+                "Nextdoor",
+                "1979-03-03",
+                "male",
+                address="3 Fiction Road, Leeds, LS6 1AA",
+            ),
+        ],
+        "events": HEALTH["events"],
+        "involvements": [
+            *HEALTH["involvements"],
+            {"event_id": "A1", "person_id": "PAR", "role": "associate"},
+            {"event_id": "A1", "person_id": "NBR", "role": "associate"},
+        ],
+    }
+    members, involved = _members_and_involved(tmp_path, POLICE, CSC, {}, health)
+    assert members, "the partner-only group was not found"
+    assert "PAR" not in involved
+    assert "PAR" not in members
+    assert "NBR" in involved
+    assert members == {"X", "Y", "Z", "NBR"}

@@ -14,6 +14,7 @@ from clearsight.graph.settings import SUPPORT_LINK_TYPES, GraphSettings
 # Why a pair was set aside (``network_possible_duplicates.reason``).
 NEAR_DUPLICATE = "near-duplicate name and date of birth"
 UNIDENTIFIED_PAIR = "unidentified, linked only by a shared child or place"
+FORENAME_ONLY_PAIR = "known by a forename only, linked only by a shared child or place"
 
 
 _NEAR_DUPLICATE = """
@@ -71,6 +72,36 @@ _UNIDENTIFIED_PAIR = """
       AND (a.dob IS NULL OR b.dob IS NULL OR abs(date_diff('day', a.dob, b.dob)) <= $4)
 """
 
+# Two people, one or both known only by a forename (no record of them gives a surname: a
+# charity or youth worker knows the man a child talks about as "Ryan" or "Bobby"), whose
+# links are all bridging ones and whose recorded dates of birth, if both have one, are
+# close: with their forenames (``_forenames_agree``), possibly one man.
+_FORENAME_ONLY_PAIR = """
+    WITH p AS (SELECT unnest($1::VARCHAR[]) AS ea, unnest($2::VARCHAR[]) AS eb),
+    l AS (
+        SELECT l.entity_a, l.entity_b, list(DISTINCT l.link_type) AS types
+        FROM graph_links l JOIN p ON l.entity_a = p.ea AND l.entity_b = p.eb
+        GROUP BY ALL
+    ),
+    names AS (
+        SELECT m.entity_id, list(DISTINCT lower(trim(c.forenames))) FILTER (
+                   WHERE nullif(trim(c.forenames), '') IS NOT NULL) AS forenames,
+               bool_and(nullif(trim(c.surname), '') IS NULL) AS forename_only
+        FROM graph_person_map m JOIN current_persons c USING (source_id, person_id)
+        WHERE NOT m.unidentified
+          AND (list_contains($1, m.entity_id) OR list_contains($2, m.entity_id))
+        GROUP BY m.entity_id
+    )
+    SELECT p.ea, p.eb, na.forenames, nb.forenames FROM p
+    JOIN l ON l.entity_a = p.ea AND l.entity_b = p.eb
+    JOIN graph_entities a ON a.entity_id = p.ea
+    JOIN graph_entities b ON b.entity_id = p.eb
+    JOIN names na ON na.entity_id = p.ea
+    JOIN names nb ON nb.entity_id = p.eb
+    WHERE (na.forename_only OR nb.forename_only) AND list_has_all($3, l.types)
+      AND (a.dob IS NULL OR b.dob IS NULL OR abs(date_diff('day', a.dob, b.dob)) <= $4)
+"""
+
 # The networks (of those given) with a strong link between two of their people: the
 # links that are not bridging ones (``$3``), which keep any network a network.
 _STRONG = """
@@ -114,6 +145,9 @@ def _possible_duplicates(
       between them: an "unknown male" who offended
       against the child another man offended against may be that man, and nothing in
       the records shows two people who know one another;
+    - one of them known by a forename only that names the other too, on the same terms
+      (``_FORENAME_ONLY_PAIR``): the man a charity records as "Ryan" about the child
+      Ryan Harrison offended against, whom linkage cannot join without a surname;
     - a network of three or more, all but at most
       one of them unidentified, on the same terms: one man named in one record and not
       in two others is no network of three. Named people who are each other's
@@ -165,6 +199,19 @@ def _possible_duplicates(
         ],
     ).fetchall():
         found[(str(a), str(b))] = UNIDENTIFIED_PAIR
+    for a, b, fa, fb in con.execute(
+        _FORENAME_ONLY_PAIR,
+        [
+            [k[0] for k in keys.values()],
+            [k[1] for k in keys.values()],
+            bridging,
+            settings.unidentified_pair_dob_days,
+        ],
+    ).fetchall():
+        if (str(a), str(b)) not in found and _forenames_agree(
+            fa or [], fb or [], settings.duplicate_strict_similarity
+        ):
+            found[(str(a), str(b))] = FORENAME_ONLY_PAIR
     wanted = sorted({entities[v] for i in pairs for v in networks[i]})
     for a, b in con.execute(
         _NEAR_DUPLICATE,
@@ -177,6 +224,29 @@ def _possible_duplicates(
     ).fetchall():
         found[(str(a), str(b))] = NEAR_DUPLICATE
     return found_groups | {i: found[keys[i]] for i in pairs if keys[i] in found}
+
+
+def _forenames_agree(a: list[str], b: list[str], similarity: float) -> bool:
+    """Some forename of one record names the same person as some forename of the other:
+    the same name, a variant or nickname of it (the linkage stage's table: Robert and
+    Bobby, Mohammad and Moe), or a spelling within ``similarity`` (Jaro-Winkler)."""
+    import jellyfish
+
+    from clearsight.linkage.features import nickname_groups
+
+    groups: dict[str, set[str]] = {}
+    for canonical, variants in nickname_groups().items():
+        for name in (canonical, *variants):
+            groups.setdefault(name, set()).add(canonical)
+    left = {t for name in a for t in name.split()}
+    right = {t for name in b for t in name.split()}
+    return any(
+        x == y
+        or bool(groups.get(x, set()) & groups.get(y, set()))
+        or jellyfish.jaro_winkler_similarity(x, y) >= similarity
+        for x in left
+        for y in right
+    )
 
 
 def _one_person(

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import duckdb
 
+from clearsight.graph.households import household_key
 from clearsight.graph.rules import default_rules, standard_codes
 from clearsight.graph.settings import CHILD_ROLES, LINKING_ROLES, OFFENDING_ROLES, GraphSettings
 from clearsight.graph.statements import _sql_list, _timed
 
-# A child's family (``family_of`` in any source) and household (the same postcode and
-# address): adults at her meeting or in her referral as family, not as exploiters.
-_FAMILY_AND_HOME = """
+# A child's family (``family_of`` in any source) and household (one home on any of their
+# person records, however each agency wrote it: ``households``): adults at her meeting or
+# in her referral as family, not as exploiters.
+_FAMILY_AND_HOME = f"""
         family AS (
             SELECT f.entity_id AS a, t.entity_id AS b
             FROM current_associations x
@@ -23,10 +25,9 @@ _FAMILY_AND_HOME = """
               AND x.association_type = 'family_of'
         ),
         home AS (
-            SELECT DISTINCT m.entity_id, p.postcode || ' ' || regexp_replace(
-                       lower(p.address), '[^a-z0-9]+', ' ', 'g') AS address_key
+            SELECT DISTINCT m.entity_id, {household_key("p")} AS address_key
             FROM current_persons p JOIN graph_person_map m USING (source_id, person_id)
-            WHERE p.postcode IS NOT NULL AND p.address IS NOT NULL
+            WHERE {household_key("p")} IS NOT NULL
         )"""
 
 
