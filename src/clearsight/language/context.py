@@ -140,7 +140,8 @@ _CUE_WORDS = frozenset(
 # negates it within a window of words, unless a termination term comes first. Strong
 # triggers ("no evidence that", "at no point") reach further than a plain "not".
 _STRONG_NEGATION = re.compile(
-    r"\b(?:no\s+(?:evidence|suggestion|indication|sign|reason\s+to\s+(?:believe|think))"
+    r"\b(?:no\s+(?:evidence|suggestion|indication|sign|intelligence|intel|information|"
+    r"reason\s+to\s+(?:believe|think))"
     r"(?:\s+(?:that|of|to\s+suggest))?|"
     r"nothing\s+(?:in\s+the\s+\w+\s+)?(?:to\s+)?(?:suggests?|indicates?|shows?)|"
     r"none\s+of\s+the\s+(?:\w+\s+){1,2}(?:suggests?|indicates?|shows?)|"
