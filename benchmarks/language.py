@@ -8,8 +8,8 @@
    tuning and held-out parts, the tuning part's misses listed, the held-out part's only
    with ``--show-heldout-misses`` (rule work must not read them); ``independent2`` the
    second independent corpus (session 19, second round) the same way, ``independent3``
-   the third (session 20), and ``independents`` the three independent corpora without
-   the own one.
+   the third (session 20), ``independent4`` the fourth (session 20), and
+   ``independents`` the four independent corpora without the own one.
 2. CPU time of ``check`` per 10,000 narratives on one core: distinct synthetic
    narratives (so the text cache cannot help) and narratives repeating as records do.
 3. The check's cost during ingest: ``clearsight ingest`` of synthetic sets
@@ -21,7 +21,8 @@
    CPU second (the check's throughput during ingest), with the load average at the end.
 
     .venv/bin/python benchmarks/language.py [--narratives 10000] [--runs 3] [--scales 1,10]
-        [--corpus own|independent|independent2|independent3|independents|all] [--corpus-only]
+        [--corpus own|independent|independent2|independent3|independent4|independents|all]
+        [--corpus-only]
         [--show-heldout-misses]
 """
 
@@ -144,6 +145,10 @@ CORPORA = {
         ("independent3_tuning", "independent 3 tuning"),
         ("independent3_heldout", "independent 3 held-out"),
     ),
+    "independent4": (
+        ("independent4_tuning", "independent 4 tuning"),
+        ("independent4_heldout", "independent 4 held-out"),
+    ),
 }
 # What each ``--corpus`` choice scores.
 CORPUS_CHOICES = {
@@ -151,8 +156,9 @@ CORPUS_CHOICES = {
     "independent": ("independent",),
     "independent2": ("independent2",),
     "independent3": ("independent3",),
-    "independents": ("independent", "independent2", "independent3"),
-    "all": ("own", "independent", "independent2", "independent3"),
+    "independent4": ("independent4",),
+    "independents": ("independent", "independent2", "independent3", "independent4"),
+    "all": ("own", "independent", "independent2", "independent3", "independent4"),
 }
 
 

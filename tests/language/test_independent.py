@@ -28,13 +28,16 @@ class Corpus:
     """One independent corpus: its two parts and the floors that fail a regression."""
 
     name: str
-    # (precision, recall) floors a little below what was measured at the end of session 19
+    # (precision, recall) floors a little below what was measured at the end of session 20
     # (benchmarks/README.md): measurements, not targets; the issue's targets (0.95 / 0.90)
-    # are not met on either held-out part.
+    # are not met on any held-out part.
     heldout_floor: tuple[float, float]
     tuning_floor: tuple[float, float]
     # The third corpus was written to "about 300" sentences and has 296.
     min_sentences: int = 300
+    # The record styles each part holds: the fourth corpus's voices (custody, YOT, housing,
+    # triage, MACE...) include no school record.
+    styles: frozenset[str] = frozenset(STYLES)
 
     @property
     def tuning(self) -> Path:
@@ -47,16 +50,25 @@ class Corpus:
 
 CORPORA = [
     # First: held-out measured 0.968 / 0.857 (86 then 90 of 105 found) in session 19,
-    # 0.969 / 0.886 (93) after session 20; tuning 1.000 / 1.000.
+    # 0.969 / 0.886 (93) after session 20's third and fourth rounds; tuning 1.000 / 1.000.
     Corpus("independent", heldout_floor=(0.95, 0.86), tuning_floor=(0.98, 0.98)),
     # Second: held-out measured 0.912 / 0.660 (62 of 94) in session 19, 0.919 / 0.723 (68)
-    # after session 20; tuning 1.000 / 1.000.
-    Corpus("independent2", heldout_floor=(0.89, 0.70), tuning_floor=(0.97, 0.97)),
+    # after session 20's third round, 0.921 / 0.745 (70) after its fourth; tuning 1.000.
+    Corpus("independent2", heldout_floor=(0.89, 0.72), tuning_floor=(0.97, 0.97)),
     # Third (session 20): held-out measured 0.926 / 0.649 (63 of 97) before the session's
-    # rule work and 0.932 / 0.711 (69) after; tuning 1.000 / 0.682 before, 1.000 / 1.000
-    # after.
+    # rule work, 0.932 / 0.711 (69) after the third round, 0.936 / 0.753 (73) after the
+    # fourth; tuning 1.000 / 1.000.
     Corpus(
-        "independent3", heldout_floor=(0.91, 0.69), tuning_floor=(0.97, 0.97), min_sentences=290
+        "independent3", heldout_floor=(0.91, 0.73), tuning_floor=(0.97, 0.97), min_sentences=290
+    ),
+    # Fourth (session 20, new voices, no school record): held-out measured 0.944 / 0.691
+    # (67 of 97) before the round's rule work and 0.946 / 0.722 (70) after; tuning 0.950 /
+    # 0.750 before, 1.000 / 1.000 after.
+    Corpus(
+        "independent4",
+        heldout_floor=(0.92, 0.70),
+        tuning_floor=(0.97, 0.97),
+        styles=frozenset(STYLES) - {"school"},
     ),
 ]
 
@@ -79,7 +91,7 @@ def test_independent_corpus_shape(corpus: Corpus) -> None:
             others += read_corpus(other.tuning) + read_corpus(other.heldout)
     assert not {s.text for s in others} & {s.text for s in everything}, "shared sentences"
     for part in (tuning, held):
-        assert {s.style for s in part} == set(STYLES)
+        assert {s.style for s in part} == set(corpus.styles)
         assert {s.kind for s in part} == set(KINDS_BLAMING + KINDS_NOT)
         assert 0.45 <= sum(s.blaming for s in part) / len(part) <= 0.65
 

@@ -36,6 +36,7 @@ def _texts() -> list[str]:
             "independent_heldout",
             "independent2_tuning",
             "independent3_tuning",
+            "independent4_tuning",
         )
         for s in read_corpus(HERE / "corpus" / f"{part}.csv")
     ]

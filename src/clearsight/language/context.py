@@ -140,7 +140,8 @@ _CUE_WORDS = frozenset(
 # negates it within a window of words, unless a termination term comes first. Strong
 # triggers ("no evidence that", "at no point") reach further than a plain "not".
 _STRONG_NEGATION = re.compile(
-    r"\b(?:no\s+(?:evidence|suggestion|indication|sign|reason\s+to\s+(?:believe|think))"
+    r"\b(?:no\s+(?:evidence|suggestion|indication|sign|intelligence|intel|information|"
+    r"reason\s+to\s+(?:believe|think))"
     r"(?:\s+(?:that|of|to\s+suggest))?|"
     r"nothing\s+(?:in\s+the\s+\w+\s+)?(?:to\s+)?(?:suggests?|indicates?|shows?)|"
     r"none\s+of\s+the\s+(?:\w+\s+){1,2}(?:suggests?|indicates?|shows?)|"
@@ -197,7 +198,8 @@ _INSIDE_NEGATION = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
 # child who "did not resist" or "never said no" has not consented.
 _INSIDE_PSEUDO = re.compile(
     r"\b(?:not|never|cannot|can't|n't)\s+(?:be\s+)?(?:a\s+|an\s+|very\s+|entirely\s+)?"
-    r"(?:credible|reliable|believable|true|relied|trusted|believed|trustworthy)\b|"
+    r"(?:credible|reliable|believable|true|relied|trusted|believed|trustworthy|"
+    r"(?:taken|accepted)\s+at\s+face\s+value)\b|"
     r"\bnot\s+sure\b|"
     r"(?:\b(?:not|never)|n't)\s+(?:resist|resisted|object|objected|protest|protested|"
     r"fight|fought|struggle|struggled|say\s+no|said\s+no)\b|"

@@ -39,6 +39,9 @@ _AGE = re.compile(
     r"\b(?:man|woman|male|female|boy|girl|adult|child)\s+of\s+(\d{1,2})\b|"
     r"(?<![\w:])\((\d{1,2})(?:\s*(?:yrs?|years?|yo))?\)|"
     r",\s*(\d{1,2})\s*,|"
+    # A person given by sex and age, as triage notes and witness descriptions write it
+    # ("partner (male, 28)", "(F, 19)"), like "male, 30s" below.
+    r"[(,]\s*(?:male|female|m|f)\s*,\s*(\d{1,2})\b" + _NUMBER_AFTER + "|"
     # An estimated age as intelligence entries give it: "bf approx 30", "(approx 25)",
     # "30ish"; not a quantity ("about 15 metres", "around 20 minutes").
     r"\b(?:approx\.?|approximately|roughly|around|about|c\.|circa)\s+(\d{1,2})\b"
@@ -74,7 +77,11 @@ _DECADE_AGE = {
 _CHILD_WORDS = re.compile(
     r"\b(?:child|children|girl|girls|boy|boys|yp|cyp|young\s+person|young\s+people|pupil|"
     r"pupils|student|teen|teens|teenager|teenagers|schoolgirl|schoolboy|juvenile|minor|"
-    r"daughter|son|kid|kids|under[- ]?(?:1[3-8]|thirteen|sixteen|eighteen)s?)\b|"
+    r"daughter|son|kid|kids|under[- ]?(?:1[3-8]|thirteen|sixteen|eighteen)s?)\b"
+    # "The girl's mother (38)": a child as the possessor of an adult relative names the
+    # relative, not the child (the words that follow are about the adult).
+    r"(?!['’]s\s+(?:mother|mum|father|dad|stepfather|stepmother|stepdad|stepmum|parent|"
+    r"parents|grandmother|grandfather|nan|gran|grandad|aunt|uncle|carer|carers)\b)|"
     r"\b(?:child|victim|person)\s+[A-Z]\b|\byear\s+(?:[1-9]|1[0-3])\b",
     re.IGNORECASE,
 )
