@@ -11,12 +11,12 @@ direct edge leaves the two records joined through a third.
 from __future__ import annotations
 
 import hashlib
-from typing import Any, TypeVar
+from typing import Any
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 
+from clearsight.linkage.entities import Entities, years_close
 from clearsight.linkage.identity import FRESH_ID_SQL, assign_ids
 from clearsight.linkage.model import (
     DOB_PARTIAL_MAX,
@@ -31,10 +31,6 @@ from clearsight.linkage.model import (
     PLACE_ELSE,
     PLACE_TOWN_ONLY,
 )
-from clearsight.partition import DisjointSets
-
-T = TypeVar("T")
-
 
 # A link that rests on the name: the birth dates agree on the year (and month) at
 # most, or one is missing, and no postcode, address (a town alone is not one), phone,
@@ -60,7 +56,7 @@ NAME_SHARED = "name shared by several people"
 # to review (a father and a son at one home share the address, so both stay held).
 UNDATED_BETWEEN = "no birth date, and the record fits two people of other birth dates"
 # A link whose merge would put in one entity two NHS numbers, or two birth years,
-# that no recording error explains (``_Entities._consistent``).
+# that no recording error explains (``Entities._consistent``).
 CONFLICTING = "the entities hold conflicting NHS numbers, birth years or birth dates"
 
 
@@ -75,32 +71,6 @@ def entity_id_for(first_key: str) -> str:
 
 
 ENTITY_ID_SQL = FRESH_ID_SQL
-
-
-def _nhs_close(a: str, b: str) -> bool:
-    """Equal, or one keyed digit apart (the comparison's "one keyed error")."""
-    if a == b:
-        return True
-    if len(a) != len(b):
-        return False
-    diff = [i for i in range(len(a)) if a[i] != b[i]]
-    if len(diff) == 1:
-        return True
-    i = diff[0] if len(diff) == 2 else -1
-    return len(diff) == 2 and diff[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
-
-
-def _same_date(a: str, b: str) -> bool:
-    """One birth date as keyed: equal, day and month transposed, or one keystroke apart."""
-    return _nhs_close(a, b) or a == f"{b[:5]}{b[8:10]}-{b[5:7]}"
-
-
-def _years_close(a: int, b: int) -> bool:
-    """Within two years (each record a year out), or one digit keyed wrongly."""
-    if abs(a - b) <= 2:
-        return True
-    sa, sb = f"{a:04d}", f"{b:04d}"
-    return sum(x != y for x, y in zip(sa, sb, strict=True)) == 1
 
 
 def cluster(con: duckdb.DuckDBPyConnection, run_id: int, scope: str | None = None) -> int:
@@ -157,7 +127,7 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int, scope: str | None = Non
         WHERE d.decision = 'reject'
         """
     ).fetchall()
-    entities = _Entities(n, identity, cannot)
+    entities = Entities(n, identity, cannot)
     ambiguous = _undated_between(entities.own_year, edges)
     led: list[tuple[int, int, int]] = []
     conflicting: list[tuple[int, int]] = []
@@ -232,7 +202,7 @@ def _undated_between(own_year: dict[int, int], edges: dict[str, Any]) -> set[tup
         # not compared the links' other evidence decides, strongest first.
         if best_name <= FORENAMES_ELSE:
             continue
-        if not any(not _years_close(best_year, y) and f >= best_name for _, y, f, _ in dated[1:]):
+        if not any(not years_close(best_year, y) and f >= best_name for _, y, f, _ in dated[1:]):
             continue
         held = _held_between(dated)
         out.update((min(undated, d), max(undated, d)) for d in held)
@@ -247,12 +217,12 @@ def _held_between(dated: list[tuple[int, int, int, bool]]) -> list[int]:
     name-led links to a birth year no recording error explains as theirs are held.
     """
     evidenced = [y for _, y, _, name_led in dated if not name_led]
-    if not evidenced or any(not _years_close(evidenced[0], y) for y in evidenced[1:]):
+    if not evidenced or any(not years_close(evidenced[0], y) for y in evidenced[1:]):
         return [d for d, _, _, _ in dated]
     return [
         d
         for d, y, _, name_led in dated
-        if name_led and not any(_years_close(y, e) for e in evidenced)
+        if name_led and not any(years_close(y, e) for e in evidenced)
     ]
 
 
@@ -309,156 +279,8 @@ def _write_entities(con: duckdb.DuckDBPyConnection, run_id: int, *, scoped: bool
         con.execute("DROP TABLE IF EXISTS _link_touched")
 
 
-def _present(column: Any) -> list[Any]:
-    """A fetched column as a list, NULLs (masked entries) as None."""
-    if isinstance(column, np.ma.MaskedArray):
-        return [
-            None if m else v
-            for v, m in zip(column.data.tolist(), np.ma.getmaskarray(column).tolist(), strict=True)
-        ]
-    return list(column.tolist())
-
-
-def _held(merged: dict[int, set[T]], own: dict[int, T], root: int) -> set[T] | None:
-    """A root's values: the set made when it absorbed others, else its own value."""
-    held = merged.get(root)
-    if held is not None:
-        return held
-    value = own.get(root)
-    return {value} if value is not None else None
-
-
-class _Entities:
-    """Union-find over record nodes that keeps every entity consistent.
-
-    An entity never holds two NHS numbers more than one keystroke apart, nor
-    (unless the link's NHS numbers agree) two birth years that no recording
-    error explains, nor both records of an analyst's cannot-link. Single linkage
-    otherwise chains: A-B and B-C each plausible, A and C plainly two people.
-
-    Nor does a link join two entities that each hold full birth dates, none of one
-    the same date as keyed as any of the other (equal, day and month transposed,
-    one keystroke apart), unless the link's own two records both hold full dates
-    (the model weighed those two dates against each other) or its NHS numbers
-    agree. One person's records carry one birth date as keyed; a record with a
-    year only, or none, fits two namesakes born months apart, and a chain through
-    it would join them without their dates ever being compared.
-    """
-
-    def __init__(
-        self,
-        n: int,
-        identity: dict[str, Any],
-        cannot: list[tuple[int, int]],
-    ) -> None:
-        self.sets = DisjointSets(n)
-        # Bound once: linkage finds roots millions of times at 1M records.
-        self.find = self.sets.find
-        # Records per root: two single records merge without a consistency check.
-        self.size = [1] * n
-        # Cannot-link partners per root; only roots holding constraints appear.
-        self.apart: dict[int, set[int]] = {}
-        for a, b in cannot:
-            self.apart.setdefault(int(a), set()).add(int(b))
-            self.apart.setdefault(int(b), set()).add(int(a))
-        # Each record's own NHS number and birth year; the sets of a root that
-        # has absorbed others are made on merge (a million singleton sets cost
-        # seconds at 1M records).
-        self.nhs: dict[int, set[str]] = {}
-        self.years: dict[int, set[int]] = {}
-        self.dates: dict[int, set[str]] = {}
-        nodes = identity["node"].tolist()
-        numbers = _present(identity["nhs_number"])
-        years = _present(identity["dob_y"])
-        dates = _present(identity["dob"])
-        self.own_nhs: dict[int, str] = {
-            node: str(v) for node, v in zip(nodes, numbers, strict=True) if v is not None
-        }
-        self.own_year: dict[int, int] = {
-            node: int(v) for node, v in zip(nodes, years, strict=True) if v is not None
-        }
-        self.own_date: dict[int, str] = {
-            node: str(v) for node, v in zip(nodes, dates, strict=True) if v is not None
-        }
-
-    def _nhs_of(self, root: int) -> set[str] | None:
-        return _held(self.nhs, self.own_nhs, root)
-
-    def _years_of(self, root: int) -> set[int] | None:
-        return _held(self.years, self.own_year, root)
-
-    def _dates_of(self, root: int) -> set[str] | None:
-        return _held(self.dates, self.own_date, root)
-
-    def roots(self) -> list[int]:
-        """Every node's root."""
-        return self.sets.roots()
-
-    def _consistent(self, a: int, b: int, ra: int, rb: int, nhs_agrees: bool) -> bool:
-        # The link's own two records were weighed by the model and the guards;
-        # only what the merge adds beyond them is checked here.
-        na, nb = self._nhs_of(ra), self._nhs_of(rb)
-        pa_, pb_ = self.own_nhs.get(a), self.own_nhs.get(b)
-        if na and nb:
-            pairs = ((x, y) for x in na for y in nb)
-            if not all(_nhs_close(x, y) or (x == pa_ and y == pb_) for x, y in pairs):
-                return False
-        if nhs_agrees:
-            return True
-        ya, yb = self._years_of(ra), self._years_of(rb)
-        qa, qb = self.own_year.get(a), self.own_year.get(b)
-        if (
-            ya
-            and yb
-            and not all(_years_close(x, y) or (x == qa and y == qb) for x in ya for y in yb)
-        ):
-            return False
-        da, db = self._dates_of(ra), self._dates_of(rb)
-        weighed = a in self.own_date and b in self.own_date
-        return weighed or not da or not db or any(_same_date(x, y) for x in da for y in db)
-
-    def _kept_apart(self, ra: int, rb: int) -> bool:
-        ca, cb = self.apart.get(ra), self.apart.get(rb)
-        if ca and any(self.find(x) == rb for x in ca):
-            return True
-        return bool(cb and any(self.find(x) == ra for x in cb))
-
-    def merge(self, a: int, b: int, *, checked: bool, nhs_agrees: bool) -> bool:
-        """Join the entities of ``a`` and ``b`` unless that breaks consistency.
-
-        ``checked`` is false for an analyst's accept: an analyst may merge what the
-        identifiers contradict. False when the merge would make an inconsistent
-        entity (an analyst's cannot-link is not that: it is already decided).
-        """
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return True
-        # Two single records hold nothing beyond the link's own two, which the
-        # model and the guards weighed: most merges at 1M records, checked for
-        # nothing (the check cost about 5 s there).
-        alone = self.size[ra] == 1 and self.size[rb] == 1
-        if checked and not alone and not self._consistent(a, b, ra, rb, nhs_agrees):
-            return False
-        if self.apart and self._kept_apart(ra, rb):
-            return True
-        self.sets.link(ra, rb)
-        self.size[ra] += self.size[rb]
-        if moved_nhs := self._nhs_of(rb):
-            self.nhs[ra] = (self._nhs_of(ra) or set()) | moved_nhs
-        self.nhs.pop(rb, None)
-        if moved_years := self._years_of(rb):
-            self.years[ra] = (self._years_of(ra) or set()) | moved_years
-        self.years.pop(rb, None)
-        if moved_dates := self._dates_of(rb):
-            self.dates[ra] = (self._dates_of(ra) or set()) | moved_dates
-        self.dates.pop(rb, None)
-        if joined := (self.apart.pop(ra, set()) | self.apart.pop(rb, set())):
-            self.apart[ra] = joined
-        return True
-
-
 def _follow_name_led(
-    con: duckdb.DuckDBPyConnection, entities: _Entities, led: list[tuple[int, int, int]]
+    con: duckdb.DuckDBPyConnection, entities: Entities, led: list[tuple[int, int, int]]
 ) -> list[tuple[int, int]]:
     """Follow name-led links (strongest first) whose name no second person could bear.
 
