@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from clearsight.linkage import LinkSummary, run
-from clearsight.store import connect
+from clearsight.store import connect, ensure_schema
 from tests.linkage import minisynth
 
 
@@ -69,3 +69,18 @@ def same_entity_pairs(groups: dict[str, list[str]]) -> set[tuple[str, str]]:
     for members in groups.values():
         pairs.update(itertools.combinations(sorted(members), 2))
     return pairs
+
+
+def persons_store(rows: list[dict[str, object]]) -> duckdb.DuckDBPyConnection:
+    """An in-memory store whose ``persons`` are ``rows`` (one current source ``s``; the
+    person ids are the rows' positions)."""
+    con = duckdb.connect()
+    ensure_schema(con)
+    for i, row in enumerate(rows):
+        cols = ["source_id", "batch_id", "file", "row_number", "is_current", "person_id", *row]
+        values = ["s", 1, "persons.csv", i + 2, True, str(i), *row.values()]
+        con.execute(
+            f"INSERT INTO persons ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            values,
+        )
+    return con

@@ -57,19 +57,9 @@ def _proposed(
     rows: list[dict[str, object]], rules: tuple[model.BlockingRule, ...]
 ) -> set[tuple[str, str]]:
     """Person-id pairs ``rules`` propose over ``rows`` (one source, one area)."""
-    import duckdb
+    from tests.linkage.conftest import persons_store
 
-    from clearsight.store import ensure_schema
-
-    con = duckdb.connect()
-    ensure_schema(con)
-    for i, row in enumerate(rows):
-        cols = ["source_id", "batch_id", "file", "row_number", "is_current", "person_id", *row]
-        values = ["s", 1, "persons.csv", i + 2, True, str(i), *row.values()]
-        con.execute(
-            f"INSERT INTO persons ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            values,
-        )
+    con = persons_store(rows)
     features.build_input(con)
     blocking.blocked_pairs(con, features.INPUT_TABLE, rules)
     pairs = con.execute(

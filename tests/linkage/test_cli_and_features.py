@@ -13,8 +13,7 @@ from typer.testing import CliRunner
 
 from clearsight.linkage.cli import entity_app, export_entities_command, link_app
 from clearsight.linkage.features import INPUT_TABLE, RARE_SURNAME_MAX, build_input
-from clearsight.store import ensure_schema
-from tests.linkage.conftest import Linked
+from tests.linkage.conftest import Linked, persons_store
 
 runner = CliRunner()
 
@@ -121,15 +120,7 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
 
 
 def _features(rows: list[dict[str, object]]) -> dict[str, dict[str, object]]:
-    con = duckdb.connect()
-    ensure_schema(con)
-    for i, row in enumerate(rows):
-        cols = ["source_id", "batch_id", "file", "row_number", "is_current", "person_id", *row]
-        values = ["s", 1, "persons.csv", i + 2, True, str(i), *row.values()]
-        con.execute(
-            f"INSERT INTO persons ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            values,
-        )
+    con = persons_store(rows)
     build_input(con)
     cur = con.execute(f"SELECT * FROM {INPUT_TABLE} ORDER BY person_id")
     names = [d[0] for d in cur.description]

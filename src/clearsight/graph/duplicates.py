@@ -189,25 +189,15 @@ def _possible_duplicates(
         first, second = sorted(entities[v] for v in networks[i])
         keys[i] = (first, second)
     found: dict[tuple[str, str], str] = {}
-    for a, b in con.execute(
-        _UNIDENTIFIED_PAIR,
-        [
-            [k[0] for k in keys.values()],
-            [k[1] for k in keys.values()],
-            bridging,
-            settings.unidentified_pair_dob_days,
-        ],
-    ).fetchall():
+    params = [
+        [k[0] for k in keys.values()],
+        [k[1] for k in keys.values()],
+        bridging,
+        settings.unidentified_pair_dob_days,
+    ]
+    for a, b in con.execute(_UNIDENTIFIED_PAIR, params).fetchall():
         found[(str(a), str(b))] = UNIDENTIFIED_PAIR
-    for a, b, fa, fb in con.execute(
-        _FORENAME_ONLY_PAIR,
-        [
-            [k[0] for k in keys.values()],
-            [k[1] for k in keys.values()],
-            bridging,
-            settings.unidentified_pair_dob_days,
-        ],
-    ).fetchall():
+    for a, b, fa, fb in con.execute(_FORENAME_ONLY_PAIR, params).fetchall():
         if (str(a), str(b)) not in found and _forenames_agree(
             fa or [], fb or [], settings.duplicate_strict_similarity
         ):

@@ -182,22 +182,23 @@ def pair_count(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...]) -> int:
     )
 
 
+def _share(con: duckdb.DuckDBPyConnection, table: str, of: str, holding: str) -> float:
+    """Of the records in ``table`` meeting ``of``, the share also meeting ``holding``."""
+    whole, part = con.execute(
+        f"SELECT count(*) FILTER (WHERE {of}), count(*) FILTER (WHERE ({of}) AND {holding}) "
+        f"FROM {table}"
+    ).fetchall()[0]
+    return float(part) / float(whole) if whole else 0.0
+
+
 def year_only_share(con: duckdb.DuckDBPyConnection, table: str = INPUT_TABLE) -> float:
     """Of the records in ``table`` with a year of birth, the share holding the year only."""
-    dated, year_only = con.execute(
-        f"SELECT count(*) FILTER (WHERE dob_y IS NOT NULL), "
-        f"count(*) FILTER (WHERE dob_y IS NOT NULL AND dob_ym IS NULL) FROM {table}"
-    ).fetchall()[0]
-    return float(year_only) / float(dated) if dated else 0.0
+    return _share(con, table, "dob_y IS NOT NULL", "dob_ym IS NULL")
 
 
 def town_only_share(con: duckdb.DuckDBPyConnection, table: str = INPUT_TABLE) -> float:
     """Of the records in ``table`` with a postcode or address, the share holding a town alone."""
-    placed, town_only = con.execute(
-        f"SELECT count(*) FILTER (WHERE postcode IS NOT NULL OR address IS NOT NULL), "
-        f"count(*) FILTER (WHERE addr_town_only) FROM {table}"
-    ).fetchall()[0]
-    return float(town_only) / float(placed) if placed else 0.0
+    return _share(con, table, "postcode IS NOT NULL OR address IS NOT NULL", "addr_town_only")
 
 
 def choose(con: duckdb.DuckDBPyConnection, comparison_names: list[str]) -> Design:
