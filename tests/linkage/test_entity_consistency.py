@@ -102,6 +102,17 @@ def test_parent_and_child_are_not_chained_through_an_undated_record() -> None:
     assert e["parent"] == e["undated"] != e["child"]
 
 
+def test_a_single_record_joining_a_larger_entity_brings_its_birth_year() -> None:
+    # x and y (undated) are one entity first; p (born 1975) joins it as the smaller side,
+    # so the larger stays the root and takes p's year; q (born 2008) then conflicts.
+    con = _store([("x", None, None), ("y", None, None), ("p", None, 1975), ("q", None, 2008)])
+    _link(con, "x", "y", 40.0)
+    _link(con, "p", "x", 30.0)
+    _link(con, "y", "q", 20.0)
+    e = _entities(con)
+    assert e["x"] == e["y"] == e["p"] != e["q"]
+
+
 @pytest.mark.parametrize("year", [1989, 1992, 1980])  # a year out each way; a keyed digit
 def test_birth_years_a_recording_error_explains_are_one_person(year: int) -> None:
     con = _store([("a", None, 1990), ("b", None, None), ("c", None, year)])

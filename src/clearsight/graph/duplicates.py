@@ -53,17 +53,20 @@ _NEAR_DUPLICATE = """
 """
 
 
-# Two people, one or both known only as unidentified (every record "unknown male", a
-# blank name), whose links are all bridging ones (nothing shows they know one another)
-# and whose recorded dates of birth, if both have one, are close: possibly one person,
-# named in one record and not in the other.
-_UNIDENTIFIED_PAIR = """
-    WITH p AS (SELECT unnest($1::VARCHAR[]) AS ea, unnest($2::VARCHAR[]) AS eb),
+# The candidate pairs ($1, $2: entity ids) and the kinds of link between each pair.
+_PAIR_LINKS = """WITH p AS (SELECT unnest($1::VARCHAR[]) AS ea, unnest($2::VARCHAR[]) AS eb),
     l AS (
         SELECT l.entity_a, l.entity_b, list(DISTINCT l.link_type) AS types
         FROM graph_links l JOIN p ON l.entity_a = p.ea AND l.entity_b = p.eb
         GROUP BY ALL
-    )
+    )"""
+
+# Two people, one or both known only as unidentified (every record "unknown male", a
+# blank name), whose links are all bridging ones (nothing shows they know one another)
+# and whose recorded dates of birth, if both have one, are close: possibly one person,
+# named in one record and not in the other.
+_UNIDENTIFIED_PAIR = f"""
+    {_PAIR_LINKS}
     SELECT p.ea, p.eb FROM p
     JOIN l ON l.entity_a = p.ea AND l.entity_b = p.eb
     JOIN graph_entities a ON a.entity_id = p.ea
@@ -76,13 +79,8 @@ _UNIDENTIFIED_PAIR = """
 # charity or youth worker knows the man a child talks about as "Ryan" or "Bobby"), whose
 # links are all bridging ones and whose recorded dates of birth, if both have one, are
 # close: with their forenames (``_forenames_agree``), possibly one man.
-_FORENAME_ONLY_PAIR = """
-    WITH p AS (SELECT unnest($1::VARCHAR[]) AS ea, unnest($2::VARCHAR[]) AS eb),
-    l AS (
-        SELECT l.entity_a, l.entity_b, list(DISTINCT l.link_type) AS types
-        FROM graph_links l JOIN p ON l.entity_a = p.ea AND l.entity_b = p.eb
-        GROUP BY ALL
-    ),
+_FORENAME_ONLY_PAIR = f"""
+    {_PAIR_LINKS},
     names AS (
         SELECT m.entity_id, list(DISTINCT lower(trim(c.forenames))) FILTER (
                    WHERE nullif(trim(c.forenames), '') IS NOT NULL) AS forenames,
