@@ -81,3 +81,29 @@ def groups(items: Sequence[Item], pairs: Iterable[tuple[Item, Item]]) -> list[li
     for item in items:
         found.setdefault(roots[index[item]], []).append(item)
     return list(found.values())
+
+
+def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Each of ``0 .. n-1`` labelled with its set's smallest element, the sets being what
+    ``union`` over every pair ``a[i]``-``b[i]`` makes: the same partition, in whole-array
+    steps, for linkage's half a million links at 1M records, where a Python loop of
+    unions cost seconds.
+
+    Each round hooks the larger root of every pair still spanning two sets under the
+    smaller one, then jumps every label to its root. A root only ever hooks under a
+    smaller one, so the smallest element of a set is never hooked and names it.
+    """
+    label = np.arange(n, dtype=np.int64)
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    while True:
+        la, lb = label[a], label[b]
+        spanning = la != lb
+        if not spanning.any():
+            return label
+        np.minimum.at(label, np.maximum(la, lb)[spanning], np.minimum(la, lb)[spanning])
+        while True:
+            jumped = label[label]
+            if np.array_equal(jumped, label):
+                break
+            label = jumped

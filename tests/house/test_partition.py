@@ -6,8 +6,9 @@ import random
 import re
 
 import igraph as ig
+import numpy as np
 
-from clearsight.partition import DisjointSets, groups
+from clearsight.partition import DisjointSets, components, groups
 from tests.house import layout
 
 # The step every union-find takes on its way to a root (path halving or compression):
@@ -46,6 +47,25 @@ def test_the_partition_is_igraphs_connected_components() -> None:
     assert ours == theirs
     # Each set named by its smallest member, whatever the order of the joins.
     assert all(sets.find(x) == min(c) for c in theirs for x in c)
+
+
+def test_components_are_the_union_of_every_pair_named_by_the_smallest() -> None:
+    rnd = random.Random(21)
+    n = 400
+    edges = [(rnd.randrange(n), rnd.randrange(n)) for _ in range(330)]
+    # A long chain joined from its far end: the case that needs many rounds.
+    edges += [(x + 1, x) for x in range(300, 399)]
+    sets = DisjointSets(n)
+    for a, b in edges:
+        sets.union(a, b)
+    labels = components(n, np.array([a for a, _ in edges]), np.array([b for _, b in edges]))
+    assert len(set(labels.tolist())) > 1
+    assert labels.tolist() == sets.roots()
+    assert components(3, np.array([], dtype=np.int64), np.array([], dtype=np.int64)).tolist() == [
+        0,
+        1,
+        2,
+    ]
 
 
 def test_groups_keep_the_order_of_the_items_and_ignore_strangers() -> None:

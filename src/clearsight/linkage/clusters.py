@@ -14,6 +14,7 @@ import hashlib
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from clearsight.linkage.entities import Entities, years_close
@@ -129,23 +130,23 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int, scope: str | None = Non
     ).fetchall()
     entities = Entities(n, identity, cannot)
     ambiguous = _undated_between(entities.own_year, edges)
-    led: list[tuple[int, int, int]] = []
-    conflicting: list[tuple[int, int]] = []
-    for a, b, checked, nhs_agrees, name_led, dob_level in zip(
-        edges["a"].tolist(),
-        edges["b"].tolist(),
-        edges["checked"].tolist(),
-        edges["nhs_agrees"].tolist(),
-        edges["name_led"].tolist(),
-        edges["dob_level"].tolist(),
-        strict=True,
-    ):
-        if checked and (min(a, b), max(a, b)) in ambiguous:
-            continue
-        if name_led:
-            led.append((a, b, dob_level))
-        elif not entities.merge(a, b, checked=checked, nhs_agrees=nhs_agrees):
-            conflicting.append((a, b))
+    a, b = edges["a"], edges["b"]
+    checked, nhs_agrees, led_by_name = (
+        np.ma.filled(edges[flag], False).astype(bool)
+        for flag in ("checked", "nhs_agrees", "name_led")
+    )
+    held = checked & _pairs_in(a, b, ambiguous, n)
+    name_led = led_by_name & ~held
+    strong = ~led_by_name & ~held
+    conflicting = entities.follow(a[strong], b[strong], checked[strong], nhs_agrees[strong])
+    led = list(
+        zip(
+            a[name_led].tolist(),
+            b[name_led].tolist(),
+            edges["dob_level"][name_led].tolist(),
+            strict=True,
+        )
+    )
     refused = _follow_name_led(con, entities, led)
     _mark_refused(con, refused, NAME_SHARED)
     _mark_refused(con, conflicting, CONFLICTING)
@@ -171,6 +172,14 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int, scope: str | None = Non
     return int(con.execute("SELECT count(*) FROM entities").fetchall()[0][0])
 
 
+def _pairs_in(a: np.ndarray, b: np.ndarray, pairs: set[tuple[int, int]], n: int) -> np.ndarray:
+    """Per link ``a[i]``-``b[i]``: whether it is one of ``pairs`` (each ``(low, high)``)."""
+    if not pairs:
+        return np.zeros(len(a), dtype=bool)
+    wanted = np.array([low * n + high for low, high in pairs], dtype=np.int64)
+    return np.isin(np.minimum(a, b) * n + np.maximum(a, b), wanted)
+
+
 def _undated_between(own_year: dict[int, int], edges: dict[str, Any]) -> set[tuple[int, int]]:
     """The model's links of each record with no birth year that fits two people
     (``UNDATED_BETWEEN``): a dated partner whose birth year no recording error explains
@@ -179,18 +188,23 @@ def _undated_between(own_year: dict[int, int], edges: dict[str, Any]) -> set[tup
     record of Molly), the record is the one whose name it bears, and the rival's link is
     left to the consistency check."""
     partners: dict[int, list[tuple[int, int, int, bool]]] = {}
+    # Only the model's links between a dated and an undated record are read: at 1M
+    # records a loop over every link cost seconds.
+    ends = np.concatenate([edges["a"], edges["b"], np.array(list(own_year), dtype=np.int64)])
+    has_year = np.zeros(int(ends.max(initial=0)) + 1, dtype=bool)
+    has_year[np.fromiter(own_year, dtype=np.int64, count=len(own_year))] = True
+    one_dated = np.ma.filled(edges["checked"], False).astype(bool) & (
+        has_year[edges["a"]] != has_year[edges["b"]]
+    )
     # Edges come strongest first, so each record's first partner is its strongest.
-    for a, b, checked, fn_level, name_led in zip(
-        edges["a"].tolist(),
-        edges["b"].tolist(),
-        edges["checked"].tolist(),
-        edges["fn_level"].tolist(),
-        edges["name_led"].tolist(),
+    for a, b, fn_level, name_led in zip(
+        edges["a"][one_dated].tolist(),
+        edges["b"][one_dated].tolist(),
+        edges["fn_level"][one_dated].tolist(),
+        edges["name_led"][one_dated].tolist(),
         strict=True,
     ):
         ya, yb = own_year.get(a), own_year.get(b)
-        if not checked:
-            continue
         if ya is None and yb is not None:
             partners.setdefault(a, []).append((b, yb, fn_level, bool(name_led)))
         elif yb is None and ya is not None:
@@ -233,15 +247,20 @@ def _write_entities(con: duckdb.DuckDBPyConnection, run_id: int, *, scoped: bool
     after) are replaced; every row is stamped with the run, as readers take the
     latest run's rows.
     """
+    # Records are counted per entity and source first: most entities hold one or two
+    # records, and the distinct lists are then made over sources, not records.
     entities_sql = """
         INSERT INTO entities (entity_id, n_records, n_sources, sources, agency_types, run_id)
-        SELECT pe.entity_id, count(*), count(DISTINCT pe.source_id),
-               list_sort(list(DISTINCT pe.source_id)),
+        WITH per_source AS (
+            SELECT pe.entity_id, pe.source_id, count(*) AS n FROM person_entities pe
+            {where}
+            GROUP BY pe.entity_id, pe.source_id
+        )
+        SELECT p.entity_id, sum(p.n), count(*), list_sort(list(p.source_id)),
                list_sort(list(DISTINCT s.agency_type) FILTER (WHERE s.agency_type IS NOT NULL)),
                ?
-        FROM person_entities pe LEFT JOIN sources s USING (source_id)
-        {where}
-        GROUP BY pe.entity_id
+        FROM per_source p LEFT JOIN sources s USING (source_id)
+        GROUP BY p.entity_id
         """
     if scoped:
         # Records clustered again, and records no longer current (replaced or

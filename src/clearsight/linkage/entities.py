@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from clearsight.partition import DisjointSets
+from clearsight.partition import DisjointSets, components
 
 T = TypeVar("T")
 
@@ -84,6 +84,7 @@ class Entities:
         identity: dict[str, Any],
         cannot: list[tuple[int, int]],
     ) -> None:
+        self.n = n
         self.sets = DisjointSets(n)
         # Bound once: linkage finds roots millions of times at 1M records.
         self.find = self.sets.find
@@ -156,6 +157,102 @@ class Entities:
             return True
         return bool(cb and any(self.find(x) == ra for x in cb))
 
+    def follow(
+        self, a: np.ndarray, b: np.ndarray, checked: np.ndarray, nhs_agrees: np.ndarray
+    ) -> list[tuple[int, int]]:
+        """``merge`` along every link, in the order given; return the links refused.
+
+        The same entities as merging link by link: where the records a chain of links
+        joins hold one NHS number, one full birth date and birth years within two of
+        each other, and no cannot-link, every merge along it passes (``_consistent``
+        finds nothing to refuse), so such a set is joined whole, in arrays. Only the
+        sets whose records disagree somewhere are merged link by link: at 1M records
+        most entities agree throughout, and a Python merge per link cost seconds.
+        """
+        label = components(self.n, a, b)
+        mixed = self._mixed(label)
+        self._join_whole(label, mixed)
+        slow = mixed[label[a]]
+        refused = []
+        for x, y, c, agrees in zip(
+            a[slow].tolist(),
+            b[slow].tolist(),
+            checked[slow].tolist(),
+            nhs_agrees[slow].tolist(),
+            strict=True,
+        ):
+            if not self.merge(x, y, checked=c, nhs_agrees=agrees):
+                refused.append((x, y))
+        return refused
+
+    def _mixed(self, label: np.ndarray) -> np.ndarray:
+        """Per set label: whether its records hold values a merge might refuse (two NHS
+        numbers, two full birth dates, birth years more than two apart) or an analyst's
+        cannot-link lies inside it."""
+        mixed = np.zeros(self.n, dtype=bool)
+        for own in (self.own_nhs, self.own_date):
+            nodes, values = _columns(own)
+            codes = np.unique(values, return_inverse=True)[1]
+            pairs = np.unique(np.stack([label[nodes], codes]), axis=1)
+            sets, counts = np.unique(pairs[0], return_counts=True)
+            mixed[sets[counts > 1]] = True
+        nodes, years = _columns(self.own_year)
+        low = np.full(self.n, np.iinfo(np.int64).max, dtype=np.int64)
+        high = np.full(self.n, np.iinfo(np.int64).min, dtype=np.int64)
+        np.minimum.at(low, label[nodes], years)
+        np.maximum.at(high, label[nodes], years)
+        dated = np.zeros(self.n, dtype=bool)
+        dated[label[nodes]] = True
+        # Years within two of each other are close whatever else (``years_close``).
+        mixed[dated] |= high[dated] - low[dated] > 2
+        for x, partners in self.apart.items():
+            if any(label[x] == label[y] for y in partners):
+                mixed[label[x]] = True
+        return mixed
+
+    def _join_whole(self, label: np.ndarray, mixed: np.ndarray) -> None:
+        """Join each set that ``_mixed`` clears under its smallest record, its values
+        held at that root as ``merge`` would hold them (``_held``)."""
+        whole = (label != np.arange(self.n)) & ~mixed[label]
+        nodes = np.flatnonzero(whole)
+        if not len(nodes):
+            return
+        parent = self.sets.parent
+        for node, root in zip(nodes.tolist(), label[nodes].tolist(), strict=True):
+            parent[node] = root
+        sets, counts = np.unique(label[nodes], return_counts=True)
+        size = self.size
+        for root, count in zip(sets.tolist(), counts.tolist(), strict=True):
+            size[root] += count
+        for merged, own in ((self.nhs, self.own_nhs), (self.dates, self.own_date)):
+            # One value per set: a root with none of its own is given its members'.
+            with_value, values = _columns(own)
+            has = np.zeros(self.n, dtype=bool)
+            has[with_value] = True
+            given = whole[with_value] & ~has[label[with_value]]
+            for root, value in zip(
+                label[with_value[given]].tolist(), values[given].tolist(), strict=True
+            ):
+                merged[root] = {value}
+        # Up to three birth years per set: a root holds the set of them unless its own
+        # year is the only one.
+        dated, years = _columns(self.own_year)
+        own_year = np.full(self.n, np.iinfo(np.int64).min, dtype=np.int64)
+        own_year[dated] = years
+        roots = label[dated]
+        other = ~mixed[roots] & (own_year[roots] != years)
+        pairs = np.unique(np.stack([roots[other], years[other]]), axis=1)
+        for root, year in zip(pairs[0].tolist(), pairs[1].tolist(), strict=True):
+            held = self.years.get(root)
+            if held is None:
+                held = self.years[root] = set()
+                if root in self.own_year:
+                    held.add(self.own_year[root])
+            held.add(year)
+        for x in [x for x in self.apart if self.find(x) != x]:
+            root = self.find(x)
+            self.apart[root] = self.apart.get(root, set()) | self.apart.pop(x)
+
     def merge(self, a: int, b: int, *, checked: bool, nhs_agrees: bool) -> bool:
         """Join the entities of ``a`` and ``b`` unless that breaks consistency.
 
@@ -186,6 +283,11 @@ class Entities:
         if joined := (self.apart.pop(ra, set()) | self.apart.pop(rb, set())):
             self.apart[ra] = joined
         return True
+
+
+def _columns(own: dict[int, T]) -> tuple[np.ndarray, np.ndarray]:
+    """A node-to-value map as two arrays, nodes and values."""
+    return np.fromiter(own.keys(), dtype=np.int64, count=len(own)), np.array(list(own.values()))
 
 
 def _absorb(merged: dict[int, set[T]], own: dict[int, T], keep: int, other: int) -> None:
