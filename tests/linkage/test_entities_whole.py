@@ -29,9 +29,7 @@ def _stores(draw: st.DrawFn) -> tuple[int, dict[str, Any], list[tuple[int, int]]
     values = [(draw(_NHS), draw(_YEARS), draw(_DATES)) for _ in range(n)]
     identity = {
         "node": np.arange(n),
-        "nhs_number": np.ma.masked_equal(
-            np.array([v[0] or "" for v in values], dtype=object), ""
-        ),
+        "nhs_number": np.ma.masked_equal(np.array([v[0] or "" for v in values], dtype=object), ""),
         "dob_y": np.ma.masked_equal(np.array([v[1] or 0 for v in values]), 0),
         "dob": np.ma.masked_equal(np.array([v[2] or "" for v in values], dtype=object), ""),
     }

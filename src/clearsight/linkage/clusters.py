@@ -148,9 +148,10 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int, scope: str | None = Non
         )
     )
     refused = _follow_name_led(con, entities, led)
-    _mark_refused(con, refused, NAME_SHARED)
-    _mark_refused(con, conflicting, CONFLICTING)
-    _mark_refused(con, sorted(ambiguous), UNDATED_BETWEEN)
+    _mark_refused(
+        con,
+        {NAME_SHARED: refused, CONFLICTING: conflicting, UNDATED_BETWEEN: sorted(ambiguous)},
+    )
     assignment = pa.table(
         {"node": pa.array(range(n), pa.int64()), "root": pa.array(entities.roots(), pa.int64())}
     )
@@ -404,27 +405,29 @@ def _fits(
 
 
 def _mark_refused(
-    con: duckdb.DuckDBPyConnection, refused: list[tuple[int, int]], reason: str
+    con: duckdb.DuckDBPyConnection, refused: dict[str, list[tuple[int, int]]]
 ) -> None:
-    """Record why clustering did not follow these links: they go to review with it."""
-    if not refused:
+    """Record why clustering did not follow these links (per reason): they go to review
+    with it. One update for every reason: each is a pass over the store's links."""
+    rows = [(a, b, reason) for reason, links in refused.items() for a, b in links]
+    if not rows:
         return
     con.register(
         "_link_refused_df",
         pa.table(
             {
-                "a": pa.array([a for a, _ in refused], pa.int64()),
-                "b": pa.array([b for _, b in refused], pa.int64()),
+                "a": pa.array([a for a, _, _ in rows], pa.int64()),
+                "b": pa.array([b for _, b, _ in rows], pa.int64()),
+                "reason": pa.array([r for _, _, r in rows], pa.string()),
             }
         ),
     )
     con.execute(
         """
-        UPDATE link_pairs AS p SET linked = false, refused_because = ?
+        UPDATE link_pairs AS p SET linked = false, refused_because = d.reason
         FROM _link_refused_df d
         JOIN _link_nodes a ON a.node = d.a JOIN _link_nodes b ON b.node = d.b
         WHERE p.record_key_l = a.record_key AND p.record_key_r = b.record_key
-        """,
-        [reason],
+        """
     )
     con.unregister("_link_refused_df")
