@@ -32,7 +32,8 @@ _NUMBER_AFTER = (
 _AGE = re.compile(
     r"\b(\d{1,2})\s*[- ]?\s*(?:years?|yrs?|yr|yo|y/o|y\.o\.?)\b(?:\s*[- ]?\s*old)?"
     r"(?!\s+(?:ago|earlier|later|before|after|previously|since))|"
-    r"\b(?:aged|age|ages|turned|both|now)\s+(\d{1,2})\b" + _NUMBER_AFTER + "|"
+    # "Then 22": the age at the time of the events, as probation and court reports give it.
+    r"\b(?:aged|age|ages|turned|both|now|then)\s+(\d{1,2})\b" + _NUMBER_AFTER + "|"
     r"\b(?:is|was|who\s+is|who\s+was)\s+(?:also\s+|only\s+|just\s+)?(\d{1,2})\b(?!\s*-)"
     + _NUMBER_AFTER
     + r"|"
@@ -95,7 +96,9 @@ _ADULT_WORDS = re.compile(
 _ADULT_TITLES = re.compile(
     r"\b(?:ms|mr|mrs|miss|dr|mother|mum|father|dad|stepfather|stepmother|grandmother|"
     r"grandfather|grandparent|nan|uncle|aunt|woman|lady|patient|landlord|landlady|teacher|"
-    r"assistant|carer|neighbour|tenant|victim's|suspect|suspect's|sex\s+worker|adult\s+"
+    r"assistant|carer|neighbour|tenant|victim's|suspect|suspect's|sex\s+worker|"
+    # A hotel's or a venue's guests and customers are adults by the booking's terms.
+    r"guest|guests|customer|customers|adult\s+"
     r"(?:patient|sex\s+worker|victim|survivor|woman))\b",
     re.IGNORECASE,
 )
