@@ -203,6 +203,8 @@ _INSIDE_PSEUDO = re.compile(
     r"(?:credible|reliable|believable|true|relied|trusted|believed|trustworthy|"
     r"(?:taken|accepted)\s+at\s+face\s+value)\b|"
     r"\bnot\s+sure\b|"
+    # "No real harm was done": the harm denied is the minimising, not a negation of it.
+    r"\bno\s+(?:real|lasting|serious|actual)\s+harm\b|"
     # "Did not take her complaint seriously": disbelief stated with a negation.
     r"(?:\b(?:not|never)|n't)\s+(?:take|took|taken|taking)\s+(?:\w+\s+){0,6}?seriously\b|"
     r"(?:\b(?:not|never)|n't)\s+(?:resist|resisted|object|objected|protest|protested|"
