@@ -146,6 +146,10 @@ class Referents:
     # Where the clause's adult subject phrase ends ("Nominal 7, 45," ), -1 when the
     # clause does not open with an adult.
     adult_subject_end: int = -1
+    # Whether the clause names a child after its adult subject phrase: in "The
+    # 15-year-old's mother, 37, has a new partner" the child is named only as the
+    # possessor of the adult, who is the one the words are about.
+    child_after_subject: bool = True
 
     @property
     def adult_subject(self) -> bool:
@@ -189,9 +193,12 @@ class Referents:
         boyfriend"), so there the adult subject does not decide."""
         if self.sentence_adults_only:
             return True
+        after_subject = self.adult_subject and offset >= self.adult_subject_end
+        if after_subject and not self.child_after_subject and not self.record_children:
+            return True
         if self.names_child:
             return False
-        if self.adult_subject and offset >= self.adult_subject_end and not self.record_children:
+        if after_subject and not self.record_children:
             return True
         return bool(self.record) and not self.record_children
 
@@ -281,6 +288,8 @@ def of_sentence(
     the clause of the words judged (from the last ";" before them), whose subject may be
     an adult."""
     said = _said(sentence)
+    clause = clause if clause is not None else sentence
+    subject_end = _adult_subject(clause)
     return Referents(
         child_ages=said.child_ages,
         adult_ages=said.adult_ages,
@@ -288,8 +297,13 @@ def of_sentence(
         adult_words=said.adult_words,
         adult_title=said.adult_title,
         record=tuple(record),
-        adult_subject_end=_adult_subject(clause if clause is not None else sentence),
+        adult_subject_end=subject_end,
+        child_after_subject=subject_end < 0 or _names_child(clause[subject_end:]),
     )
+
+
+def _names_child(text: str) -> bool:
+    return bool(_CHILD_WORDS.search(text)) or any(a < ADULT_AGE for a in ages(text))
 
 
 @lru_cache(maxsize=65536)
