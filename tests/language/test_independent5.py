@@ -31,8 +31,14 @@ def blocking(text: str) -> list[str]:
             "As he had smoked a lot of cannabis earlier that evening, the 14-year-old's "
             "recollection of the car is unreliable.",
         ),
-        ("drinking-doubt", "She had been drinking, so staff did not take her report seriously (14)."),
-        ("credibility-history", "Given the delay in reporting, the 13-year-old's account is questionable."),
+        (
+            "drinking-doubt",
+            "She had been drinking, so staff did not take her report seriously (14).",
+        ),
+        (
+            "credibility-history",
+            "Given the delay in reporting, the 13-year-old's account is questionable.",
+        ),
         ("credibility-history", "The girl's story keeps changing and she cannot be believed (14)."),
         ("credibility-history", "The girl (15) is described by staff as manipulative and a liar."),
         # Lifestyle and life as relative clauses.
@@ -62,8 +68,14 @@ def blocking(text: str) -> list[str]:
         # The child as agent, recruiter or go-between.
         ("recruited-working-for", "The 15-year-old has been working for the dealer since May."),
         ("recruited-working-for", "She is bringing other students to the flat (14)."),
-        ("recruited-working-for", "The 15 year old acts as a go-between for the men and the younger girls."),
-        ("recruited-working-for", "She is exploiting other girls by bringing them to the parties (15)."),
+        (
+            "recruited-working-for",
+            "The 15 year old acts as a go-between for the men and the younger girls.",
+        ),
+        (
+            "recruited-working-for",
+            "She is exploiting other girls by bringing them to the parties (15).",
+        ),
         ("chose-to", "The girl, 14, took it upon herself to go to the hotel with the men."),
         ("chose-to", "He went to the flat off his own bat; he is 15."),
         ("chose-to", "The girl, 14, sneaks out at night to meet the men."),
@@ -77,7 +89,10 @@ def blocking(text: str) -> list[str]:
         ("knew-what-doing", "She was warned about the men but continued to see them anyway (14)."),
         ("knew-what-doing", "Staff felt that the 15-year-old is fully aware of the risks."),
         # Looks and maturity as the cause.
-        ("looks-older", "She is a physically mature 13 year old and could be mistaken for an adult."),
+        (
+            "looks-older",
+            "She is a physically mature 13 year old and could be mistaken for an adult.",
+        ),
         ("looks-older", "The girl looks like she is in her twenties though she is only 14."),
         ("sexualised", "The 15-year-old comes across as older and this attracts the men."),
         ("sexually-active", "She is quite sexually forward with older males (15)."),
@@ -95,7 +110,33 @@ def blocking(text: str) -> list[str]:
         ("willing", "yp (15) was a willing passanger in the car"),
         ("consent", "Pt 14, intercourse with a 20 y/o, consensual, advice given."),
         ("consent", "The 15 year old consented, so no further action was taken."),
-        ("putting-self-at-risk", "She puts herself in situations where she could be exploited (14)."),
+        (
+            "putting-self-at-risk",
+            "She puts herself in situations where she could be exploited (14).",
+        ),
+        # Ease beside the adults, non-resistance and shared blame, in other idioms.
+        ("willing", "The boy, 14, seemed at ease with the men and never tried to run."),
+        ("willing", "She appears content with her current arrangement with the olders (15)."),
+        ("willing", "The 15-year-old was an eager participant in the offending."),
+        ("responsible-for-abuse", "The 14-year-old only has herself to blame for this."),
+        (
+            "responsible-for-abuse",
+            "The 13-year-old must take responsibility for her own safety.",
+        ),
+        ("knew-what-doing", "The 15-year-old is in charge of the situation with the men."),
+        ("recruited-working-for", "She enticed other girls to the flat (14)."),
+        ("promiscuous", "The 15-year-old is known to go with men from the takeaway."),
+        ("adult-relationship", "The 14-year-old and the 22-year-old seem devoted to each other."),
+        (
+            "drinking-doubt",
+            "The girl, 15, had taken MDMA, which puts her description of the van into question.",
+        ),
+        (
+            "credibility-history",
+            "Her complaint is probably exaggerated given her conduct at the home (15).",
+        ),
+        # A date of birth in the subject is read as an age, not as the age itself.
+        ("boyfriend-adult", "Nominal 7 (DOB 2011) is the girlfriend of Nominal 3 (DOB 1990)."),
     ],
 )
 def test_a_mechanism_finds_its_concept(concept: str, sentence: str) -> None:
@@ -150,7 +191,9 @@ def test_a_section_named_as_a_report_is_not_a_citation() -> None:
 
 
 def test_the_time_of_the_offence_dates_an_event() -> None:
-    found = blocking("OASys: then 24, he was the 14-year-old's boyfriend at the time of the offence.")
+    found = blocking(
+        "OASys: then 24, he was the 14-year-old's boyfriend at the time of the offence."
+    )
     assert found == ["boyfriend-adult"]
     assert blocking("The offence of sexual activity with a child applies whatever she said.") == []
 

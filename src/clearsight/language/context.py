@@ -207,6 +207,9 @@ _INSIDE_PSEUDO = re.compile(
     r"\bno\s+(?:real|lasting|serious|actual)\s+harm\b|"
     # "Did not take her complaint seriously": disbelief stated with a negation.
     r"(?:\b(?:not|never)|n't)\s+(?:take|took|taken|taking)\s+(?:\w+\s+){0,6}?seriously\b|"
+    # Not trying to leave offered as agreement is the same myth.
+    r"(?:\b(?:not|never)|n't)\s+(?:try|tried|attempt|attempted)\s+to\s+(?:leave|escape|get\s+away|"
+    r"run|go\s+home)\b|"
     r"(?:\b(?:not|never)|n't)\s+(?:resist|resisted|object|objected|protest|protested|"
     r"fight|fought|struggle|struggled|say\s+no|said\s+no)\b|"
     # Disbelief with its reason ("do not believe her because ...") and not staying away

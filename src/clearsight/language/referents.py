@@ -277,7 +277,13 @@ def _adult_subject(clause: str) -> int:
     if not m:
         return -1
     pair = m.group("pair")
-    said = [int(n) for n in re.findall(r"\d+", pair)] if pair[:1].isdigit() else ages(m.group(0))
+    numbers = re.findall(r"\d+", pair)
+    # Ages are one or two digits; a date of birth ("DOB 2010", "04/03/1989") is read as the
+    # age it gives.
+    if pair[:1].isdigit() and all(len(n) <= 2 for n in numbers) and "/" not in pair:
+        said = [int(n) for n in numbers]
+    else:
+        said = ages(m.group(0))
     return m.end() if said and min(said) >= ADULT_AGE else -1
 
 
