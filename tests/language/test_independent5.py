@@ -135,6 +135,7 @@ def blocking(text: str) -> list[str]:
             "credibility-history",
             "Her complaint is probably exaggerated given her conduct at the home (15).",
         ),
+        ("boyfriend-adult", "The girl, 15, has a partner who is 23 and drives a van."),
         # A date of birth in the subject is read as an age, not as the age itself.
         ("boyfriend-adult", "Nominal 7 (DOB 2011) is the girlfriend of Nominal 3 (DOB 1990)."),
     ],
