@@ -8,8 +8,10 @@
    tuning and held-out parts, the tuning part's misses listed, the held-out part's only
    with ``--show-heldout-misses`` (rule work must not read them); ``independent2`` the
    second independent corpus (session 19, second round) the same way, ``independent3``
-   the third (session 20), ``independent4`` the fourth (session 20), and
-   ``independents`` the four independent corpora without the own one.
+   the third (session 20), ``independent4`` the fourth (session 20), ``independent5``
+   the fifth (session 21), ``independents`` the five independent corpora without the
+   own one, and ``tunings`` the five independent tuning parts only (what rule work
+   reads).
 2. CPU time of ``check`` per 10,000 narratives on one core: distinct synthetic
    narratives (so the text cache cannot help) and narratives repeating as records do.
 3. The check's cost during ingest: ``clearsight ingest`` of synthetic sets
@@ -21,7 +23,7 @@
    CPU second (the check's throughput during ingest), with the load average at the end.
 
     .venv/bin/python benchmarks/language.py [--narratives 10000] [--runs 3] [--scales 1,10]
-        [--corpus own|independent|independent2|independent3|independent4|independents|all]
+        [--corpus own|independent|independent2|...|independent5|independents|tunings|all]
         [--corpus-only]
         [--show-heldout-misses]
 """
@@ -149,7 +151,12 @@ CORPORA = {
         ("independent4_tuning", "independent 4 tuning"),
         ("independent4_heldout", "independent 4 held-out"),
     ),
+    "independent5": (
+        ("independent5_tuning", "independent 5 tuning"),
+        ("independent5_heldout", "independent 5 held-out"),
+    ),
 }
+INDEPENDENTS = ("independent", "independent2", "independent3", "independent4", "independent5")
 # What each ``--corpus`` choice scores.
 CORPUS_CHOICES = {
     "own": ("own",),
@@ -157,8 +164,11 @@ CORPUS_CHOICES = {
     "independent2": ("independent2",),
     "independent3": ("independent3",),
     "independent4": ("independent4",),
-    "independents": ("independent", "independent2", "independent3", "independent4"),
-    "all": ("own", "independent", "independent2", "independent3", "independent4"),
+    "independent5": ("independent5",),
+    "independents": INDEPENDENTS,
+    "all": ("own", *INDEPENDENTS),
+    # Rule work reads the tuning parts only: this scores them without the held-out parts.
+    "tunings": INDEPENDENTS,
 }
 
 
@@ -171,7 +181,10 @@ def corpus_report(corpus: str = "own", *, show_heldout_misses: bool = False) -> 
         f"ready in {time.process_time() - c0:.2f} s CPU"
     )
     for name in CORPUS_CHOICES[corpus]:
-        _corpus_parts(pack, CORPORA[name], show_heldout_misses or name == "own")
+        parts = CORPORA[name]
+        if corpus == "tunings":
+            parts = tuple(part for part in parts if "heldout" not in part[0])
+        _corpus_parts(pack, parts, show_heldout_misses or name == "own")
     if "own" in CORPUS_CHOICES[corpus]:
         _labelled_sets(pack)
 

@@ -28,7 +28,7 @@ class Corpus:
     """One independent corpus: its two parts and the floors that fail a regression."""
 
     name: str
-    # (precision, recall) floors a little below what was measured at the end of session 20
+    # (precision, recall) floors a little below what was measured at the end of session 21
     # (benchmarks/README.md): measurements, not targets; the issue's targets (0.95 / 0.90)
     # are not met on any held-out part.
     heldout_floor: tuple[float, float]
@@ -50,26 +50,32 @@ class Corpus:
 
 CORPORA = [
     # First: held-out measured 0.968 / 0.857 (86 then 90 of 105 found) in session 19,
-    # 0.969 / 0.886 (93) after session 20's third and fourth rounds; tuning 1.000 / 1.000.
-    Corpus("independent", heldout_floor=(0.95, 0.86), tuning_floor=(0.98, 0.98)),
+    # 0.969 / 0.886 (93) after session 20's third and fourth rounds, 0.969 / 0.895 (94)
+    # after session 21's fifth; tuning 1.000 / 1.000.
+    Corpus("independent", heldout_floor=(0.95, 0.87), tuning_floor=(0.98, 0.98)),
     # Second: held-out measured 0.912 / 0.660 (62 of 94) in session 19, 0.919 / 0.723 (68)
-    # after session 20's third round, 0.921 / 0.745 (70) after its fourth; tuning 1.000.
-    Corpus("independent2", heldout_floor=(0.89, 0.72), tuning_floor=(0.97, 0.97)),
+    # after session 20's third round, 0.921 / 0.745 (70) after its fourth, 0.924 / 0.777
+    # (73) after session 21's fifth; tuning 1.000.
+    Corpus("independent2", heldout_floor=(0.90, 0.75), tuning_floor=(0.97, 0.97)),
     # Third (session 20): held-out measured 0.926 / 0.649 (63 of 97) before the session's
     # rule work, 0.932 / 0.711 (69) after the third round, 0.936 / 0.753 (73) after the
-    # fourth; tuning 1.000 / 1.000.
+    # fourth, 0.938 / 0.784 (76) after the fifth; tuning 1.000 / 1.000.
     Corpus(
-        "independent3", heldout_floor=(0.91, 0.73), tuning_floor=(0.97, 0.97), min_sentences=290
+        "independent3", heldout_floor=(0.91, 0.76), tuning_floor=(0.97, 0.97), min_sentences=290
     ),
     # Fourth (session 20, new voices, no school record): held-out measured 0.944 / 0.691
-    # (67 of 97) before the round's rule work and 0.946 / 0.722 (70) after; tuning 0.950 /
-    # 0.750 before, 1.000 / 1.000 after.
+    # (67 of 97) before the round's rule work, 0.946 / 0.722 (70) after, 0.947 / 0.742 (72)
+    # after the fifth round; tuning 0.950 / 0.750 before, 1.000 / 1.000 after.
     Corpus(
         "independent4",
-        heldout_floor=(0.92, 0.70),
+        heldout_floor=(0.92, 0.72),
         tuning_floor=(0.97, 0.97),
         styles=frozenset(STYLES) - {"school"},
     ),
+    # Fifth (session 21, new voices): held-out measured 0.938 / 0.728 (75 of 103) before
+    # the round's rule work and 0.950 / 0.738 (76) after; tuning 0.951 / 0.690 before,
+    # 0.988 / 0.976 after.
+    Corpus("independent5", heldout_floor=(0.93, 0.72), tuning_floor=(0.97, 0.95)),
 ]
 
 

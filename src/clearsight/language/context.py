@@ -172,7 +172,9 @@ _NEGATION = re.compile(
 # Phrases that look like negation but are not ("not only", "no doubt").
 _PSEUDO_NEGATION = re.compile(
     r"\b(?:not\s+only|not\s+just|no\s+doubt|not\s+necessarily|no\s+further|no\s+longer|"
-    r"whether\s+or\s+not|if\s+not|not\s+sure)\b",
+    r"whether\s+or\s+not|if\s+not|not\s+sure|"
+    # An order's or licence's "no contact with" names whom it protects, it denies nothing.
+    r"no\s+(?:direct\s+or\s+indirect\s+)?contact\s+with)\b",
     re.IGNORECASE,
 )
 _NEGATION_WINDOW_WORDS = 6
@@ -201,6 +203,13 @@ _INSIDE_PSEUDO = re.compile(
     r"(?:credible|reliable|believable|true|relied|trusted|believed|trustworthy|"
     r"(?:taken|accepted)\s+at\s+face\s+value)\b|"
     r"\bnot\s+sure\b|"
+    # "No real harm was done": the harm denied is the minimising, not a negation of it.
+    r"\bno\s+(?:real|lasting|serious|actual)\s+harm\b|"
+    # "Did not take her complaint seriously": disbelief stated with a negation.
+    r"(?:\b(?:not|never)|n't)\s+(?:take|took|taken|taking)\s+(?:\w+\s+){0,6}?seriously\b|"
+    # Not trying to leave offered as agreement is the same myth.
+    r"(?:\b(?:not|never)|n't)\s+(?:try|tried|attempt|attempted)\s+to\s+(?:leave|escape|get\s+away|"
+    r"run|go\s+home)\b|"
     r"(?:\b(?:not|never)|n't)\s+(?:resist|resisted|object|objected|protest|protested|"
     r"fight|fought|struggle|struggled|say\s+no|said\s+no)\b|"
     # Disbelief with its reason ("do not believe her because ...") and not staying away
@@ -237,10 +246,19 @@ _OFFENCE_TITLES = re.compile(
 _LEGAL = re.compile(
     r"\bcontrary\s+to\s+(?:section|s\.?\s*\d)|\bsexual\s+offences\s+act\b|"
     r"\bprotection\s+of\s+children\s+act\b|\bstreet\s+offences\s+act\b|"
-    r"\b(?:section|s\.)\s*\d+[A-Z]?\b|\b(?:charged|convicted|indicted)\s+(?:with|of)\b|"
-    r"\bthe\s+offence\b|\b(?:on\s+the\s+)?indictment\b|\bcount\s+\d+\b|"
+    # A section named as a document or process is not a citation: the Children Act 1989
+    # names the court's welfare report (s.7), enquiries (s.47), accommodation (s.20) and
+    # assessments (s.17) by section, as family court reports and conference minutes write.
+    r"\b(?:section|s\.)\s*\d+[A-Z]?\b(?!\s*(?:\(\d+\)\s*)?(?:report|reports|enquiry|"
+    r"enquiries|assessment|investigation|meeting|strategy|accommodation|notice|application|"
+    r"plan|letter|referral|agreement|request|officer)\b)|"
+    # "The offence" as the law's name for what was done; "at the time of the offence" only
+    # dates an event, as probation and court reports do.
+    r"(?<!time\sof\s)(?<!date\sof\s)(?<!before\s)(?<!after\s)(?<!since\s)"
+    r"(?<!following\s)(?<!prior\sto\s)\bthe\s+offence\b|"
+    r"\b(?:on\s+the\s+)?indictment\b|\bcount\s+\d+\b|"
     r"^\W*(?:offence|charge|charges)(?:\s+recorded)?\s*:|\bin\s+law\b|\bthe\s+law\b|"
-    r"\bnot\s+a\s+defence\b|\bis\s+irrelevant\b|\bappears?\s+to\s+(?:agree|consent)\b|"
+    r"\b(?:not\s+a|no)\s+defence\b|\bis\s+irrelevant\b|\bappears?\s+to\s+(?:agree|consent)\b|"
     # The DfE (2017) definition of child sexual exploitation: "even if the sexual
     # activity appears consensual".
     r"\beven\s+(?:if|where|when|though)\s+(?:\w+\s+){0,4}(?:appears?|seems?)\s+"
@@ -250,6 +268,10 @@ _LEGAL = re.compile(
     r"\bcps\s+(?:lawyer|advised|noted|confirmed|reminded)\b",
     re.IGNORECASE,
 )
+# A charge or conviction names the offence in the words that follow it ("convicted of
+# paying for the sexual services of a child"); the writer's own words before it ("no
+# contact with the child prostitutes he was convicted of paying") are the writer's.
+_CHARGE = re.compile(r"\b(?:charged|convicted|indicted|acquitted)\s+(?:with|of)\b", re.IGNORECASE)
 # Text that names a phrase to criticise it: training, guidance, audits, supervision.
 _META = re.compile(
     r"\b(?:avoid|avoided|do\s+not\s+use|don't\s+use|never\s+(?:use|write|say|describe)|"
@@ -366,10 +388,14 @@ def is_negated(ctx: TextContext, start: int, end: int | None = None) -> bool:
 
 
 def is_legal(ctx: TextContext, start: int, end: int) -> bool:
-    """Whether a match is in an offence title or a sentence of legal wording."""
+    """Whether a match is in an offence title, a sentence of legal wording, or the charge
+    that follows "charged with" or "convicted of"."""
     if ctx.in_offence_title(start, end):
         return True
-    return _legal_wording(ctx.sentence_at(start).text)
+    sentence = ctx.sentence_at(start)
+    if _legal_wording(sentence.text):
+        return True
+    return bool(_CHARGE.search(ctx.text[sentence.start : start]))
 
 
 def is_meta(ctx: TextContext, start: int, end: int) -> bool:

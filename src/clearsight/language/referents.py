@@ -32,7 +32,8 @@ _NUMBER_AFTER = (
 _AGE = re.compile(
     r"\b(\d{1,2})\s*[- ]?\s*(?:years?|yrs?|yr|yo|y/o|y\.o\.?)\b(?:\s*[- ]?\s*old)?"
     r"(?!\s+(?:ago|earlier|later|before|after|previously|since))|"
-    r"\b(?:aged|age|ages|turned|both|now)\s+(\d{1,2})\b" + _NUMBER_AFTER + "|"
+    # "Then 22": the age at the time of the events, as probation and court reports give it.
+    r"\b(?:aged|age|ages|turned|both|now|then)\s+(\d{1,2})\b" + _NUMBER_AFTER + "|"
     r"\b(?:is|was|who\s+is|who\s+was)\s+(?:also\s+|only\s+|just\s+)?(\d{1,2})\b(?!\s*-)"
     + _NUMBER_AFTER
     + r"|"
@@ -95,7 +96,9 @@ _ADULT_WORDS = re.compile(
 _ADULT_TITLES = re.compile(
     r"\b(?:ms|mr|mrs|miss|dr|mother|mum|father|dad|stepfather|stepmother|grandmother|"
     r"grandfather|grandparent|nan|uncle|aunt|woman|lady|patient|landlord|landlady|teacher|"
-    r"assistant|carer|neighbour|tenant|victim's|suspect|suspect's|sex\s+worker|adult\s+"
+    r"assistant|carer|neighbour|tenant|victim's|suspect|suspect's|sex\s+worker|"
+    # A hotel's or a venue's guests and customers are adults by the booking's terms.
+    r"guest|guests|customer|customers|adult\s+"
     r"(?:patient|sex\s+worker|victim|survivor|woman))\b",
     re.IGNORECASE,
 )
@@ -143,6 +146,10 @@ class Referents:
     # Where the clause's adult subject phrase ends ("Nominal 7, 45," ), -1 when the
     # clause does not open with an adult.
     adult_subject_end: int = -1
+    # Whether the clause names a child after its adult subject phrase: in "The
+    # 15-year-old's mother, 37, has a new partner" the child is named only as the
+    # possessor of the adult, who is the one the words are about.
+    child_after_subject: bool = True
 
     @property
     def adult_subject(self) -> bool:
@@ -186,9 +193,12 @@ class Referents:
         boyfriend"), so there the adult subject does not decide."""
         if self.sentence_adults_only:
             return True
+        after_subject = self.adult_subject and offset >= self.adult_subject_end
+        if after_subject and not self.child_after_subject and not self.record_children:
+            return True
         if self.names_child:
             return False
-        if self.adult_subject and offset >= self.adult_subject_end and not self.record_children:
+        if after_subject and not self.record_children:
             return True
         return bool(self.record) and not self.record_children
 
@@ -267,7 +277,13 @@ def _adult_subject(clause: str) -> int:
     if not m:
         return -1
     pair = m.group("pair")
-    said = [int(n) for n in re.findall(r"\d+", pair)] if pair[:1].isdigit() else ages(m.group(0))
+    numbers = re.findall(r"\d+", pair)
+    # Ages are one or two digits; a date of birth ("DOB 2010", "04/03/1989") is read as the
+    # age it gives.
+    if pair[:1].isdigit() and all(len(n) <= 2 for n in numbers) and "/" not in pair:
+        said = [int(n) for n in numbers]
+    else:
+        said = ages(m.group(0))
     return m.end() if said and min(said) >= ADULT_AGE else -1
 
 
@@ -278,6 +294,8 @@ def of_sentence(
     the clause of the words judged (from the last ";" before them), whose subject may be
     an adult."""
     said = _said(sentence)
+    clause = clause if clause is not None else sentence
+    subject_end = _adult_subject(clause)
     return Referents(
         child_ages=said.child_ages,
         adult_ages=said.adult_ages,
@@ -285,8 +303,13 @@ def of_sentence(
         adult_words=said.adult_words,
         adult_title=said.adult_title,
         record=tuple(record),
-        adult_subject_end=_adult_subject(clause if clause is not None else sentence),
+        adult_subject_end=subject_end,
+        child_after_subject=subject_end < 0 or _names_child(clause[subject_end:]),
     )
+
+
+def _names_child(text: str) -> bool:
+    return bool(_CHILD_WORDS.search(text)) or any(a < ADULT_AGE for a in ages(text))
 
 
 @lru_cache(maxsize=65536)
