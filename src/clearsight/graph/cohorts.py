@@ -12,9 +12,9 @@ co-offenders, each crime naming some of the men, against one cohort of children 
 Rochdale and Rotherham reviews: the same girls abused by changing sets of men).
 
 So a network joins another when **every child its members offended against is a child
-the other's members offended against, and they have two or more in common**: a set of men
-with no victim of its own, working the other group's children, more than one of them.
-One child in common stays the coincidence the bridging rule allows for. A network whose
+the other's members offended against, and they have two or more in common**
+(``cohort_min_common_children``): a set of men with no victim of its own, working the
+other group's children, more than one of them. One child in common stays the coincidence the bridging rule allows for. A network whose
 children all belong to the cohorts of two or more others stays as it is (the records
 cannot say which group it is part of); two networks with one cohort are one. Networks
 that share a person are left to the area rule (``detect._entity_networks``).
@@ -41,10 +41,6 @@ _COHORTS = """
       AND o.event_key NOT IN (SELECT event_key FROM graph_events WHERE flag_marker)
     ORDER BY 1, 2
 """
-
-# Children in common that make two sets of men one network: more than one, so the
-# coincidence of two groups drawn to one vulnerable child never joins them.
-MIN_COMMON_CHILDREN = 2
 
 
 def _cohorts(
@@ -73,10 +69,11 @@ def join_cohorts(
     entities: list[str],
     networks: list[list[int]],
     split_from: list[int | None],
+    min_common: int,
     police_only: bool = False,
 ) -> tuple[list[list[int]], list[int | None]]:
     """Networks (entity indices into ``entities``) whose children are all the children of
-    exactly one other network, two or more in common, joined to it; the joined network
+    exactly one other network, ``min_common`` or more in common, joined to it; the joined network
     keeps the first one's place and ``split_from``."""
     if len(networks) < 2:
         return networks, split_from
@@ -89,7 +86,7 @@ def join_cohorts(
     # Per network, the others holding every one of its children and no person of it.
     candidates: dict[int, set[int]] = {}
     for index, children in enumerate(cohorts):
-        if len(children) >= MIN_COMMON_CHILDREN:
+        if len(children) >= max(min_common, 1):
             found = set.intersection(*(set(holders[c]) for c in children)) - {index}
             candidates[index] = {c for c in found if not people[c] & people[index]}
     joined = partition.DisjointSets(len(networks))
