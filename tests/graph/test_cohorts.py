@@ -10,9 +10,9 @@ from pathlib import Path
 
 from clearsight.graph import run
 from tests.graph.scenario import _person
-from tests.graph.test_detection_rules import _crime, _involve, _networks, _store
+from tests.graph.test_detection_rules import _crime, _event, _involve, _networks, _store
 
-MEN = ["A1", "A2", "A3", "B1", "B2", "D1", "D2", "E1", "E2", "F1", "F2"]
+MEN = ["A1", "A2", "A3", "B1", "B2", "D1", "D2", "E1", "E2", "F1", "F2", "G1", "G2"]
 
 COHORT = {
     "persons": [
@@ -25,7 +25,10 @@ COHORT = {
             for i, m in enumerate(MEN)
         ),
     ],
-    "events": [_crime(f"X{i}", f"2024-0{1 + i % 9}-1{i % 10}") for i in range(1, 11)],
+    "events": [
+        *(_crime(f"X{i}", f"2024-0{1 + i % 9}-1{i % 10}") for i in range(1, 12)),
+        _event("M1", "missing_episode", "2024-06-20", "Reported missing by carer; located."),
+    ],
     "involvements": [
         # A group of three, its men in pairs against C1, C2 and C3.
         *_involve("X1", "A1", "A2", child="C1"),
@@ -44,6 +47,11 @@ COHORT = {
         # part of it: part of the group too.
         *_involve("X9", "F1", "F2", child="C1"),
         *_involve("X10", "F1", "F2", child="C2"),
+        # Two men against C3, one of them found with C2 while she was missing: the
+        # group's children, read as the shared-victim rule reads them; part of it.
+        *_involve("X11", "G1", "G2", child="C3"),
+        {"event_id": "M1", "person_id": "C2", "role": "missing_person"},
+        {"event_id": "M1", "person_id": "G1", "role": "associate"},
     ],
 }
 
@@ -55,7 +63,7 @@ def test_a_set_of_men_working_a_groups_children_is_part_of_it(tmp_path: Path) ->
     assert networks, "no network was found"
     offenders = [m & set(MEN) for m in networks]
     assert sorted(map(sorted, offenders)) == [
-        ["A1", "A2", "A3", "B1", "B2", "F1", "F2"],
+        ["A1", "A2", "A3", "B1", "B2", "F1", "F2", "G1", "G2"],
         ["D1", "D2"],
         ["E1", "E2"],
     ]

@@ -14,10 +14,14 @@ Rochdale and Rotherham reviews: the same girls abused by changing sets of men).
 So a network joins another when **every child its members offended against is a child
 the other's members offended against, and they have two or more in common**
 (``cohort_min_common_children``): a set of men with no victim of its own, working the
-other group's children, more than one of them. One child in common stays the coincidence the bridging rule allows for. A network whose
-children all belong to the cohorts of two or more others stays as it is (the records
-cannot say which group it is part of); two networks with one cohort are one. Networks
-that share a person are left to the area rule (``detect._entity_networks``).
+other group's children, more than one of them. One child in common stays the coincidence
+the bridging rule allows for. A network whose children all belong to the cohorts of two
+or more others stays as it is (the records cannot say which group it is part of); two
+networks with one cohort are one. Networks that share a person are left to the area
+rule (``detect._entity_networks``). A member's children are read as the shared-victim
+rule reads them: the children of the records where he is on the offending side, and the
+child he is recorded with (found with her while she was missing, her associate, the
+adult a partner's record of her exploitation names).
 """
 
 from __future__ import annotations
@@ -27,10 +31,13 @@ import duckdb
 from clearsight import partition
 from clearsight.graph.settings import OFFENDING_ROLES
 
-# Each network's children: a child in an event with a sexual or exploitation context in
-# which one of its members is on the offending side (the shared-victim rule's reading, a
-# flag marker alone, the child's flag on a burglary, not counting); police events only in
-# the police-only pass ($4).
+# Each network's children, as the shared-victim rule reads them (``links._shared_victims``):
+# a child in an event with a sexual or exploitation context in which one of its members is
+# on the offending side (a flag marker alone, the child's flag on a burglary, not
+# counting), and a child one of its members is recorded with (``graph_child_associates``: the
+# adult she was found with while missing, the associate of a child who was exploited,
+# the adult a partner's record of her exploitation names); police records only in the
+# police-only pass ($4).
 _COHORTS = """
     WITH m AS (SELECT unnest($1::BIGINT[]) AS net, unnest($2::VARCHAR[]) AS entity_id)
     SELECT DISTINCT m.net, v.entity_id
@@ -39,6 +46,9 @@ _COHORTS = """
       ON v.event_key = o.event_key AND v.is_child AND v.entity_id <> o.entity_id
     WHERE list_contains($3, o.role) AND o.sexual AND (o.police OR NOT $4)
       AND o.event_key NOT IN (SELECT event_key FROM graph_events WHERE flag_marker)
+    UNION
+    SELECT m.net, c.child FROM m JOIN graph_child_associates c ON c.adult = m.entity_id
+    WHERE c.police OR NOT $4
     ORDER BY 1, 2
 """
 
