@@ -23,7 +23,7 @@ NICKNAMES = {
     "persons": [
         *(
             _person(f"C{i}", "Child", f"Fictional{i}", f"2010-0{i}-01", "female")
-            for i in range(1, 6)
+            for i in range(1, 7)
         ),
         # "Moe Ali" (1997) and Mohammad Saqib Ali (no date) against C1, apart: one man.
         _person("M1", "Moe", "Ali", "1997-04-12", "male"),
@@ -34,11 +34,15 @@ NICKNAMES = {
         # "Dean Ali" (1997) and Mohammad Ali (no date) against C3: other names, two men.
         _person("D1", "Dean", "Ali", "1997-04-12", "male"),
         _no_dob("D2", "Mohammad", "Ali"),
+        # Harold and Henry Peel (no date), against C5: two names sharing a nickname
+        # ("Harry"), brothers, two men.
+        _no_dob("H1", "Harold", "Peel"),
+        _person("H2", "Henry", "Peel", "1990-05-05", "male"),
         # "Moe Khan" and Mohammad Khan in one crime against C4: co-suspects, two men.
         _person("K1", "Moe", "Khan", "1995-02-02", "male"),
         _no_dob("K2", "Mohammad", "Khan"),
     ],
-    "events": [_crime(f"X{i}", f"2024-0{i}-01") for i in range(1, 8)],
+    "events": [_crime(f"X{i}", f"2024-0{i}-01") for i in range(1, 10)],
     "involvements": [
         *_involve("X1", "M1", child="C1"),
         *_involve("X2", "M2", child="C1"),
@@ -47,6 +51,8 @@ NICKNAMES = {
         *_involve("X5", "D1", child="C3"),
         *_involve("X6", "D2", child="C3"),
         *_involve("X7", "K1", "K2", child="C4"),
+        *_involve("X8", "H1", child="C5"),
+        *_involve("X9", "H2", child="C5"),
     ],
 }
 
@@ -67,4 +73,5 @@ def test_a_nickname_and_its_name_are_near_duplicates(tmp_path: Path) -> None:
     # Another forename, or one crime together: two men, a network.
     assert {"D1": "suspect", "D2": "suspect"} in networks
     assert {"K1": "suspect", "K2": "suspect"} in networks
+    assert {"H1": "suspect", "H2": "suspect"} in networks
     con.close()

@@ -35,9 +35,14 @@ _NEAR_DUPLICATE = """
     ),
     pairs AS (
         SELECT a.entity_id AS ea, b.entity_id AS eb, a.dob AS da, b.dob AS db,
-               -- Forenames that are one name in two forms (Mohammad and Moe, Robert and
-               -- Bobby) agree as fully as the same spelling.
-               CASE WHEN len(list_intersect(a.fore_names, b.fore_names)) > 0 THEN 1.0
+               -- Forenames that are one name in two forms (``_one_name``: Robert and
+               -- Bobby, Mohammad and Moe) agree as fully as the same spelling.
+               CASE WHEN list_contains(a.fore_names, b.fore)
+                         OR list_contains(b.fore_names, a.fore)
+                         OR (len(list_intersect(a.fore_names, b.fore_names)) > 0
+                             AND NOT (list_contains(a.fore_names, a.fore)
+                                      AND list_contains(b.fore_names, b.fore)))
+                    THEN 1.0
                     ELSE jaro_winkler_similarity(a.fore, b.fore) END AS fore_score,
                a.sur AS sa, b.sur AS sb, a.fore AS fa, b.fore AS fb
         FROM n a JOIN n b ON a.entity_id < b.entity_id
@@ -225,8 +230,8 @@ def _possible_duplicates(
 @functools.cache
 def _nickname_canonicals() -> dict[str, frozenset[str]]:
     """Each name in the linkage stage's nickname table (``linkage/data/nicknames.yaml``
-    and the ``nicknames`` package) with the canonical names it is a form of: two names
-    sharing one are one forename written two ways (Robert and Bobby, Mohammad and Moe)."""
+    and the ``nicknames`` package) with the names of the table it is a form of (a name
+    of the table is a form of itself); ``_one_name`` reads it."""
     from clearsight.linkage.features import nickname_groups
 
     groups: dict[str, set[str]] = {}
@@ -258,19 +263,28 @@ def _near_duplicates(
     return [(str(a), str(b)) for a, b in rows]
 
 
+def _one_name(x: str, y: str) -> bool:
+    """Two forenames are one name written two ways: the same, one a nickname or variant of
+    the other (Robert and Bobby), or two forms of one name neither of which is a name of
+    the table in its own right (Moe and Mohammad, both forms of Mohammed). Two names of the
+    table sharing a nickname are two names: Harold and Henry are both "Harry", and
+    brothers Harold and Henry are two men (the near-duplicate test, ``_NEAR_DUPLICATE``,
+    reads the table the same way)."""
+    table = _nickname_canonicals()
+    cx, cy = table.get(x, frozenset()), table.get(y, frozenset())
+    return x == y or x in cy or y in cx or (bool(cx & cy) and not (x in cx and y in cy))
+
+
 def _forenames_agree(a: list[str], b: list[str], similarity: float) -> bool:
     """Some forename of one record names the same person as some forename of the other:
     the same name, a variant or nickname of it (the linkage stage's table: Robert and
     Bobby, Mohammad and Moe), or a spelling within ``similarity`` (Jaro-Winkler)."""
     import jellyfish
 
-    groups = _nickname_canonicals()
     left = {t for name in a for t in name.split()}
     right = {t for name in b for t in name.split()}
     return any(
-        x == y
-        or bool(groups.get(x, frozenset()) & groups.get(y, frozenset()))
-        or jellyfish.jaro_winkler_similarity(x, y) >= similarity
+        x == y or _one_name(x, y) or jellyfish.jaro_winkler_similarity(x, y) >= similarity
         for x in left
         for y in right
     )
