@@ -104,6 +104,7 @@ STAGES: tuple[Stage, ...] = (
             "graph_events",
             "graph_involvements",
             "graph_involved",
+            "graph_child_associates",
             "graph_objects",
             "graph_person_objects",
             "graph_locations",

@@ -85,4 +85,7 @@ def test_forenames_agree_on_a_name_a_nickname_or_a_close_spelling() -> None:
     assert _forenames_agree(["moe"], ["mohammad saqib"], 0.92)
     assert _forenames_agree(["yousuf"], ["yousef ahmad"], 0.92)
     assert not _forenames_agree(["dean"], ["ryan"], 0.92)
+    # Two names sharing a nickname are two names: Harold and Henry are both "Harry".
+    assert _forenames_agree(["harry"], ["henry"], 0.92)
+    assert not _forenames_agree(["harold"], ["henry"], 0.92)
     assert not _forenames_agree([], ["ryan"], 0.92)

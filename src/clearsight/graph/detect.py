@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped]
 
 from clearsight import partition
+from clearsight.graph.cohorts import join_cohorts
 from clearsight.graph.communities import _split
 from clearsight.graph.duplicates import _drop, _near_duplicate_finder, _possible_duplicates
 from clearsight.graph.rules import bridging_link_types, default_rules
@@ -469,6 +470,9 @@ def detect(
     same_person = _near_duplicate_finder(con, settings)
     networks, split_from = _entity_networks(lg, settings, same_person, components)
     networks, split_from = _attach_unidentified(con, lg.entities, networks, split_from)
+    networks, split_from = join_cohorts(
+        con, lg.entities, networks, split_from, settings.cohort_min_common_children
+    )
     duplicates = _possible_duplicates(con, lg.entities, networks, settings)
     # A network of more than two set aside is listed as its first person with each other.
     pairs: list[tuple[str, str, str]] = []
@@ -480,6 +484,14 @@ def detect(
     police_found, police_split = _entity_networks(police, settings, same_person, components)
     police_found, police_split = _attach_unidentified(
         con, police.entities, police_found, police_split, police_only=True
+    )
+    police_found, police_split = join_cohorts(
+        con,
+        police.entities,
+        police_found,
+        police_split,
+        settings.cohort_min_common_children,
+        police_only=True,
     )
     police_found, _ = _drop(
         police_found,

@@ -3,6 +3,7 @@ review (``network_possible_duplicates``), not reported as a network."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection
 
 import duckdb
@@ -23,20 +24,40 @@ _NEAR_DUPLICATE = """
         FROM graph_person_map
         WHERE NOT unidentified AND name IS NOT NULL AND list_contains($1, entity_id)
     ),
-    n AS (SELECT entity_id, dob, parts[1] AS fore, parts[-1] AS sur FROM r WHERE len(parts) > 1),
+    -- The linkage stage's nickname table: each name with the canonical names it is a
+    -- form of ($5 names, $6 their canonical names, pairwise).
+    nick AS (SELECT unnest($5::VARCHAR[]) AS name, unnest($6::VARCHAR[]) AS canonical),
+    n0 AS (SELECT entity_id, dob, parts[1] AS fore, parts[-1] AS sur FROM r WHERE len(parts) > 1),
+    n AS (
+        SELECT n0.*, list(DISTINCT nick.canonical) FILTER (WHERE nick.canonical IS NOT NULL)
+                   AS fore_names
+        FROM n0 LEFT JOIN nick ON nick.name = n0.fore GROUP BY ALL
+    ),
     pairs AS (
         SELECT a.entity_id AS ea, b.entity_id AS eb, a.dob AS da, b.dob AS db,
-               greatest(
-                   least(jaro_winkler_similarity(a.sur, b.sur),
-                         jaro_winkler_similarity(a.fore, b.fore)
-                           + CASE WHEN a.fore[1] = b.fore[1] THEN 1 ELSE 0 END),
-                   least(jaro_winkler_similarity(a.sur, b.fore),
-                         jaro_winkler_similarity(a.fore, b.sur))) AS name_score,
-               least(jaro_winkler_similarity(a.sur, b.sur),
-                     jaro_winkler_similarity(a.fore, b.fore)) AS strict_score
+               -- Forenames that are one name in two forms (``_one_name``: Robert and
+               -- Bobby, Mohammad and Moe) agree as fully as the same spelling.
+               CASE WHEN list_contains(a.fore_names, b.fore)
+                         OR list_contains(b.fore_names, a.fore)
+                         OR (len(list_intersect(a.fore_names, b.fore_names)) > 0
+                             AND NOT (list_contains(a.fore_names, a.fore)
+                                      AND list_contains(b.fore_names, b.fore)))
+                    THEN 1.0
+                    ELSE jaro_winkler_similarity(a.fore, b.fore) END AS fore_score,
+               a.sur AS sa, b.sur AS sb, a.fore AS fa, b.fore AS fb
         FROM n a JOIN n b ON a.entity_id < b.entity_id
+    ),
+    scored AS (
+        SELECT ea, eb, da, db,
+               greatest(
+                   least(jaro_winkler_similarity(sa, sb),
+                         fore_score + CASE WHEN fa[1] = fb[1] THEN 1 ELSE 0 END),
+                   least(jaro_winkler_similarity(sa, fb),
+                         jaro_winkler_similarity(fa, sb))) AS name_score,
+               least(jaro_winkler_similarity(sa, sb), fore_score) AS strict_score
+        FROM pairs
     )
-    SELECT DISTINCT ea, eb FROM pairs
+    SELECT DISTINCT ea, eb FROM scored
     -- Two records in one event (co-suspects) are two people, however alike.
     WHERE NOT EXISTS (
         SELECT 1 FROM graph_links l
@@ -201,17 +222,57 @@ def _possible_duplicates(
         ):
             found[(str(a), str(b))] = FORENAME_ONLY_PAIR
     wanted = sorted({entities[v] for i in pairs for v in networks[i]})
-    for a, b in con.execute(
+    for a, b in _near_duplicates(con, wanted, settings):
+        found[(a, b)] = NEAR_DUPLICATE
+    return found_groups | {i: found[keys[i]] for i in pairs if keys[i] in found}
+
+
+@functools.cache
+def _nickname_canonicals() -> dict[str, frozenset[str]]:
+    """Each name in the linkage stage's nickname table (``linkage/data/nicknames.yaml``
+    and the ``nicknames`` package) with the names of the table it is a form of (a name
+    of the table is a form of itself); ``_one_name`` reads it."""
+    from clearsight.linkage.features import nickname_groups
+
+    groups: dict[str, set[str]] = {}
+    for canonical, variants in nickname_groups().items():
+        for name in (canonical, *variants):
+            groups.setdefault(name, set()).add(canonical)
+    return {name: frozenset(found) for name, found in groups.items()}
+
+
+def _near_duplicates(
+    con: duckdb.DuckDBPyConnection, entities: list[str], settings: GraphSettings
+) -> list[tuple[str, str]]:
+    """Pairs among ``entities`` that are each other's near-duplicate (``_NEAR_DUPLICATE``),
+    a forename and its nickname agreeing as one name."""
+    table = _nickname_canonicals()
+    names = [name for name, found in table.items() for _ in found]
+    canonicals = [c for found in table.values() for c in sorted(found)]
+    rows = con.execute(
         _NEAR_DUPLICATE,
         [
-            wanted,
+            entities,
             settings.duplicate_name_similarity,
             settings.duplicate_strict_similarity,
             settings.duplicate_strict_dob_days,
+            names,
+            canonicals,
         ],
-    ).fetchall():
-        found[(str(a), str(b))] = NEAR_DUPLICATE
-    return found_groups | {i: found[keys[i]] for i in pairs if keys[i] in found}
+    ).fetchall()
+    return [(str(a), str(b)) for a, b in rows]
+
+
+def _one_name(x: str, y: str) -> bool:
+    """Two forenames are one name written two ways: the same, one a nickname or variant of
+    the other (Robert and Bobby), or two forms of one name neither of which is a name of
+    the table in its own right (Moe and Mohammad, both forms of Mohammed). Two names of the
+    table sharing a nickname are two names: Harold and Henry are both "Harry", and
+    brothers Harold and Henry are two men (the near-duplicate test, ``_NEAR_DUPLICATE``,
+    reads the table the same way)."""
+    table = _nickname_canonicals()
+    cx, cy = table.get(x, frozenset()), table.get(y, frozenset())
+    return x == y or x in cy or y in cx or (bool(cx & cy) and not (x in cx and y in cy))
 
 
 def _forenames_agree(a: list[str], b: list[str], similarity: float) -> bool:
@@ -220,18 +281,10 @@ def _forenames_agree(a: list[str], b: list[str], similarity: float) -> bool:
     Bobby, Mohammad and Moe), or a spelling within ``similarity`` (Jaro-Winkler)."""
     import jellyfish
 
-    from clearsight.linkage.features import nickname_groups
-
-    groups: dict[str, set[str]] = {}
-    for canonical, variants in nickname_groups().items():
-        for name in (canonical, *variants):
-            groups.setdefault(name, set()).add(canonical)
     left = {t for name in a for t in name.split()}
     right = {t for name in b for t in name.split()}
     return any(
-        x == y
-        or bool(groups.get(x, set()) & groups.get(y, set()))
-        or jellyfish.jaro_winkler_similarity(x, y) >= similarity
+        x == y or _one_name(x, y) or jellyfish.jaro_winkler_similarity(x, y) >= similarity
         for x in left
         for y in right
     )
@@ -251,17 +304,8 @@ def _one_person(
         ids = sorted(entities[v] for v in members)
         slot = {e: i for i, e in enumerate(ids)}
         sets = partition.DisjointSets(len(ids))
-        rows = con.execute(
-            _NEAR_DUPLICATE,
-            [
-                ids,
-                settings.duplicate_name_similarity,
-                settings.duplicate_strict_similarity,
-                settings.duplicate_strict_dob_days,
-            ],
-        ).fetchall()
-        for a, b in rows:
-            sets.union(slot[str(a)], slot[str(b)])
+        for a, b in _near_duplicates(con, ids, settings):
+            sets.union(slot[a], slot[b])
         for v in members:
             person[v] = ids[sets.find(slot[entities[v]])]
     return person
@@ -282,15 +326,6 @@ def _near_duplicate_finder(
     in two forces is one bridging person."""
 
     def find(entities: list[str]) -> list[tuple[str, str]]:
-        rows = con.execute(
-            _NEAR_DUPLICATE,
-            [
-                entities,
-                settings.duplicate_name_similarity,
-                settings.duplicate_strict_similarity,
-                settings.duplicate_strict_dob_days,
-            ],
-        ).fetchall()
-        return [(str(a), str(b)) for a, b in rows]
+        return _near_duplicates(con, entities, settings)
 
     return find

@@ -305,7 +305,13 @@ def offending_side(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         GROUP BY adult
         """,
     )
-    con.execute("DROP TABLE _child_associates")
+    # Kept for detection: the children a network's members are recorded with
+    # (``cohorts.py`` reads a member's children as the shared-victim rule does).
+    con.execute(
+        "CREATE OR REPLACE TABLE graph_child_associates AS "
+        "SELECT DISTINCT adult, child, police FROM _child_associates ORDER BY ALL; "
+        "DROP TABLE _child_associates"
+    )
     if s.linked_member_min_links > 0:
         _linked_members(con, s)
     _police_confirmed(con)

@@ -188,6 +188,10 @@ class GraphSettings:
     # crimes against the same child as "unknown male" is no network of three. Named
     # people who are each other's near-duplicate (above) count as one named man. Its
     # people are listed as pairs (the first with each other).
+    # A network every child of whose members is a child of one other network's members,
+    # at least this many in common, joins it (``cohorts.py``; settings.yaml gives the
+    # reason): more than one, so one child two groups were drawn to never joins them.
+    cohort_min_common_children: int = 2
     # Area-aware detection: a person's links count in the area of their evidence (the
     # area of the sources), so a person with evidence in two areas is split there and
     # can belong to a network in each; two networks found in different areas become one
