@@ -125,14 +125,45 @@ def _english_nicknames() -> dict[str, set[str]]:
     return out
 
 
+def canonical_forenames() -> dict[str, str]:
+    """Each name in the table to one canonical form: its group with the most names.
+
+    A blocking key must be one value per record, and a nickname belongs to several
+    groups (Bob to bob, bobby, bert and robert; Becky to beck and rebecca). The
+    given name a short form stands for is the one the most short forms and
+    spellings point to: Robert gathers Bob, Rob, Bobby and Robbie, where "bert"
+    gathers a few. Taking each name's largest group (ties alphabetically) puts a
+    nickname and its full name on one key far more often than the alphabetically
+    first group did ("beck" for Becky against "rebecca" for Rebecca; "bill" for
+    Robert against "bert" for Bob): measured on the table's own name-nickname
+    pairs in benchmarks/README.md. A nickname of two names (Sam: Samantha and
+    Samuel) still keys to one of them; the comparison reads every group.
+    """
+    groups = nickname_groups()
+    size = {key: len(variants) for key, variants in groups.items()}
+    members: dict[str, set[str]] = {}
+    for key, variants in groups.items():
+        members.setdefault(key, set()).add(key)
+        for variant in variants:
+            members.setdefault(variant, set()).add(key)
+    return {name: min(keys, key=lambda k: (-size[k], k)) for name, keys in sorted(members.items())}
+
+
 def nickname_table() -> pa.Table:
-    """(name, key) rows: a name belongs to every group that lists it."""
+    """(name, key, canonical) rows: a name belongs to every group that lists it."""
     rows: set[tuple[str, str]] = set()
     for key, variants in nickname_groups().items():
         rows.add((key, key))
         rows.update((v, key) for v in variants)
     ordered = sorted(rows)
-    return pa.table({"name": [r[0] for r in ordered], "key": [r[1] for r in ordered]})
+    canonical = canonical_forenames()
+    return pa.table(
+        {
+            "name": [r[0] for r in ordered],
+            "key": [r[1] for r in ordered],
+            "canonical": [canonical[r[0]] for r in ordered],
+        }
+    )
 
 
 def _surname_codes(con: duckdb.DuckDBPyConnection, source: str) -> None:
@@ -252,10 +283,14 @@ def _names(con: duckdb.DuckDBPyConnection) -> None:
             FROM t LEFT JOIN _link_nicknames n ON n.name = t.token
             GROUP BY t.record_key
         ),
-        f AS (SELECT name, list_sort(list(key)) AS keys FROM _link_nicknames GROUP BY name)
+        f AS (
+            SELECT name, list_sort(list(key)) AS keys, any_value(canonical) AS canonical
+            FROM _link_nicknames GROUP BY name
+        )
         SELECT b.record_key, b.fn1, b.sn, b.sn1,
             CASE WHEN b.fn1 IS NOT NULL THEN coalesce(f.keys, [b.fn1]) END AS fn_keys,
-            CASE WHEN b.fn1 IS NOT NULL THEN coalesce(f.keys[1], b.fn1) END AS fn_key1,
+            -- One blocking key per forename: the canonical form (``canonical_forenames``).
+            CASE WHEN b.fn1 IS NOT NULL THEN coalesce(f.canonical, b.fn1) END AS fn_key1,
             k.name_keys
         FROM b
         LEFT JOIN f ON f.name = b.fn1
