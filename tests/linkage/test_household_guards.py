@@ -19,7 +19,13 @@ import pytest
 
 from clearsight.linkage import model
 from clearsight.linkage.clusters import _undated_between
-from clearsight.linkage.guards import HOUSEHOLD_GUARD, SIBLING_GUARD, TWIN_GUARD, mark_links
+from clearsight.linkage.guards import (
+    HOUSEHOLD_GUARD,
+    HOUSEHOLD_YEAR_GUARD,
+    SIBLING_GUARD,
+    TWIN_GUARD,
+    mark_links,
+)
 from tests.linkage.test_comparisons import _gamma, _level
 
 
@@ -128,6 +134,23 @@ def test_a_household_member_with_no_birth_date_is_held_back() -> None:
     assert _marked("Exact match on sn", "null", (None, 2014)) == HOUSEHOLD_GUARD
     # The same forename with no birth date is left to the model.
     assert _marked("Exact match on sn", "null", (None, 2014), "Exact match on fn1") is None
+
+
+def test_a_household_member_with_a_year_of_birth_only_is_held_back() -> None:
+    """A charity's "Rumana Islam, 2010-01-01" (a's placeholder) and "Shirin Islam,
+    2010-06-18" at one home: twins share the year, so the year tells them apart no
+    better than no date; the forenames, agreeing at no level, say two people."""
+    year, one_out = "year agrees, one date a year only", "within one year, one date a year only"
+    assert _marked("Exact match on sn", year, (2010, 2010)) == HOUSEHOLD_YEAR_GUARD
+    assert _marked("Exact match on sn", one_out, (2011, 2010)) == HOUSEHOLD_YEAR_GUARD
+    # A nickname, a variant or the same forename with a year only is one person's
+    # record as a partner writes it: left to the model.
+    assert _marked("Exact match on sn", year, (2010, 2010), "nickname or variant") is None
+    assert _marked("Exact match on sn", year, (2010, 2010), "Exact match on fn1") is None
+    # Not at one home (a town alone), or with an agreeing NHS number: left to the model.
+    town = "town agrees, one address a town only"
+    assert _marked("Exact match on sn", year, (2010, 2010), place=town) is None
+    assert _marked("Exact match on sn", year, (2010, 2010), nhs="exact") is None
 
 
 def _edges(rows: list[tuple[int, int, int]], name_led: tuple[bool, ...] = ()) -> dict[str, Any]:
