@@ -273,6 +273,8 @@ def _names(con: duckdb.DuckDBPyConnection) -> None:
                 CASE WHEN NOT is_unknown AND len(sn_tokens) > 0
                      THEN array_to_string(sn_tokens, '') END AS sn,
                 CASE WHEN NOT is_unknown THEN sn_tokens[1] END AS sn1,
+                -- The parts of a double-barrelled (or two-word) surname.
+                CASE WHEN NOT is_unknown AND len(sn_tokens) > 1 THEN sn_tokens END AS sn_parts,
                 CASE WHEN NOT is_unknown
                      THEN list_distinct(list_concat(fn_tokens, alias_tokens)) END AS tokens
             FROM _link_base
@@ -287,7 +289,7 @@ def _names(con: duckdb.DuckDBPyConnection) -> None:
             SELECT name, list_sort(list(key)) AS keys, any_value(canonical) AS canonical
             FROM _link_nicknames GROUP BY name
         )
-        SELECT b.record_key, b.fn1, b.sn, b.sn1,
+        SELECT b.record_key, b.fn1, b.sn, b.sn1, b.sn_parts,
             CASE WHEN b.fn1 IS NOT NULL THEN coalesce(f.keys, [b.fn1]) END AS fn_keys,
             -- One blocking key per forename: the canonical form (``canonical_forenames``).
             CASE WHEN b.fn1 IS NOT NULL THEN coalesce(f.canonical, b.fn1) END AS fn_key1,
@@ -314,6 +316,7 @@ def _input(con: duckdb.DuckDBPyConnection) -> None:
             n.name_keys,
             n.sn,
             n.sn1,
+            n.sn_parts,
             c.sn_code,
             -- A surname few records bear, as a blocking key (``RARE_SURNAME_MAX``).
             CASE WHEN n.sn IS NOT NULL AND count(*) OVER (PARTITION BY n.sn) <= {RARE_SURNAME_MAX}
