@@ -72,7 +72,9 @@ HOUSEHOLD_GUARD = "household member: same surname and address, forenames differ,
 # out: a year is shared by twins and by siblings born in one year, and an age worked
 # back or estimated is a year out as often for a sibling as for the person. Such a date
 # tells the members of a household apart no better than no date does; the forenames,
-# which agree at no level, say two people.
+# which agree at no level and begin with different letters, say two people. Forenames
+# of one initial are left to the model: keyed errors rarely touch the first letter, so
+# "Epie" may be a mistyped "Evie" recorded "Eve" elsewhere, which a year cannot settle.
 HOUSEHOLD_YEAR_GUARD = (
     "household member: same surname and address, forenames differ, a year of birth only"
 )
@@ -128,6 +130,8 @@ GUARD_COLUMNS = {
     "dob_y_r": "INTEGER",
     "dob_full_l": "BOOLEAN",
     "dob_full_r": "BOOLEAN",
+    "fn_init_l": "VARCHAR",
+    "fn_init_r": "VARCHAR",
 }
 
 
@@ -177,6 +181,7 @@ def guard_sql(guards: Guards = ALL_GUARDS) -> str:
     WHEN p.gamma_forenames = {FORENAMES_ELSE}
          AND coalesce(p.gamma_surname, -1) >= {SURNAME_HOUSEHOLD_MIN}
          AND p.gamma_date_of_birth IN ({DOB_PARTIAL_YEAR}, {DOB_PARTIAL_WITHIN_YEAR})
+         AND coalesce(p.fn_init_l <> p.fn_init_r, true)
          AND p.gamma_place IN ({_levels(PLACE_SAME_ADDRESS)})
          AND {_NHS_DISAGREES}
         THEN '{HOUSEHOLD_YEAR_GUARD}'"""
