@@ -101,12 +101,18 @@ def nickname_groups() -> dict[str, tuple[str, ...]]:
     does not hold (Mohammed and Muhammad, Aisha and Ayesha) and the nicknames
     agencies here record that it lacks.
     """
-    text = resources.files("clearsight.linkage").joinpath("data/nicknames.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
-    groups: dict[str, set[str]] = {str(k): {str(v) for v in vs} for k, vs in raw.items()}
+    groups: dict[str, set[str]] = {k: set(vs) for k, vs in _shipped_groups().items()}
     for canonical, variants in _english_nicknames().items():
         groups.setdefault(canonical, set()).update(variants)
     return {k: tuple(sorted(vs - {k})) for k, vs in sorted(groups.items())}
+
+
+@cache
+def _shipped_groups() -> dict[str, frozenset[str]]:
+    """``data/nicknames.yaml``: each full given name with its variants."""
+    text = resources.files("clearsight.linkage").joinpath("data/nicknames.yaml").read_text("utf-8")
+    raw = yaml.safe_load(text)
+    return {str(k): frozenset(str(v) for v in vs) for k, vs in raw.items()}
 
 
 def _english_nicknames() -> dict[str, set[str]]:
@@ -126,27 +132,43 @@ def _english_nicknames() -> dict[str, set[str]]:
 
 
 def canonical_forenames() -> dict[str, str]:
-    """Each name in the table to one canonical form: its group with the most names.
+    """Each name in the tables to one canonical form, the full given name it stands for.
 
     A blocking key must be one value per record, and a nickname belongs to several
     groups (Bob to bob, bobby, bert and robert; Becky to beck and rebecca). The
-    given name a short form stands for is the one the most short forms and
-    spellings point to: Robert gathers Bob, Rob, Bobby and Robbie, where "bert"
-    gathers a few. Taking each name's largest group (ties alphabetically) puts a
-    nickname and its full name on one key far more often than the alphabetically
-    first group did ("beck" for Becky against "rebecca" for Rebecca; "bill" for
-    Robert against "bert" for Bob): measured on the table's own name-nickname
-    pairs in benchmarks/README.md. A nickname of two names (Sam: Samantha and
-    Samuel) still keys to one of them; the comparison reads every group.
+    shipped table's keys are full given names as agencies in England and Wales
+    record them, with the forms a partner writes instead: a name that is one of its
+    keys is its own canonical form (Michael, James, Rebecca), and a variant it holds
+    takes the key of its largest group there (Becky: Rebecca; Mikey: Michael; Beth:
+    Elizabeth before Bethany). The ``nicknames`` package's groups also gather
+    translations and spelling lists (Michael under Miguel, with "miguael" and
+    "miguaell"), so a name only it holds takes its largest group there, the given
+    name the most short forms point to. The alphabetically first group, used before,
+    put Becky on "beck" and Rebecca on "rebecca", Bob on "bert" and Robert on "bill".
+    How many of the tables' name-nickname pairs share a key, each way: measured in
+    benchmarks/README.md. A nickname of two names (Sam: Samantha and Samuel) keys to
+    one of them; the comparison reads every group.
     """
+    shipped = _shipped_groups()
     groups = nickname_groups()
-    size = {key: len(variants) for key, variants in groups.items()}
     members: dict[str, set[str]] = {}
     for key, variants in groups.items():
         members.setdefault(key, set()).add(key)
         for variant in variants:
             members.setdefault(variant, set()).add(key)
-    return {name: min(keys, key=lambda k: (-size[k], k)) for name, keys in sorted(members.items())}
+    in_shipped: dict[str, set[str]] = {}
+    for key, forms in shipped.items():
+        for form in forms:
+            in_shipped.setdefault(form, set()).add(key)
+    out: dict[str, str] = {}
+    for name, keys in sorted(members.items()):
+        if name in shipped:
+            out[name] = name
+        elif name in in_shipped:
+            out[name] = min(in_shipped[name], key=lambda k: (-len(shipped[k]), k))
+        else:
+            out[name] = min(keys, key=lambda k: (-len(groups[k]), k))
+    return out
 
 
 def nickname_table() -> pa.Table:
