@@ -103,3 +103,39 @@ def test_a_year_worked_back_from_an_age_is_proposed_one_year_out() -> None:
     )
     assert ("0", "1") in proposed and ("0", "2") in proposed
     assert ("0", "3") not in proposed and ("0", "4") not in proposed
+
+
+def test_a_nickname_and_its_full_name_share_one_blocking_key() -> None:
+    """A charity's "Becky" and the police's "Rebecca", "Bob" and "Robert", "Lottie" and
+    "Charlotte": one forename key, so the rules on the forename key propose them (the
+    alphabetically first group put Becky on "beck" and Robert on "bill"). A name the
+    table does not hold is its own key."""
+    from tests.linkage.conftest import persons_store
+
+    names = ["Becky", "Rebecca", "Bob", "Robert", "Rob", "Lottie", "Charlotte", "Tori"]
+    names += ["Victoria", "Eddie", "Edward", "Michael", "Michal", "Jamie", "James", "Zebedeus"]
+    con = persons_store([{"forenames": n, "surname": "Hartley"} for n in names])
+    features.build_input(con)
+    key = dict(con.execute(f"SELECT fn1, fn_key1 FROM {features.INPUT_TABLE}").fetchall())
+    con.close()
+    assert len(key) == len(names)
+    for short, full in (("becky", "rebecca"), ("bob", "robert"), ("rob", "robert")):
+        assert key[short] == key[full] == full
+    assert key["lottie"] == key["charlotte"]
+    assert key["tori"] == key["victoria"]
+    assert key["eddie"] == key["edward"]
+    # A full given name of the shipped table is its own key, whatever larger group
+    # the English table files it under (Michael under Miguel, James beside Benjamin).
+    assert key["michael"] == key["michal"] == "michael"
+    assert key["jamie"] == key["james"] == "james"
+    assert key["zebedeus"] == "zebedeus"
+
+
+def test_the_canonical_forename_is_a_group_of_the_name() -> None:
+    """Every name's canonical key is one of its own groups, so the comparison's
+    nickname level (any shared group) agrees wherever the blocking key does."""
+    groups = features.nickname_groups()
+    canonical = features.canonical_forenames()
+    assert len(canonical) > 1000
+    for name, key in canonical.items():
+        assert key == name or name in groups[key], name

@@ -26,6 +26,8 @@ def _level(name: str, pair: dict[str, Any]) -> str:
         for lvl in comparison["comparison_levels"]
         if lvl["sql_condition"] != "ELSE"
     )
+    # A single-word surname has no parts (``features`` sets them for two or more words).
+    pair = {"sn_parts_l": None, "sn_parts_r": None, **pair} if "sn_l" in pair else pair
     con = duckdb.connect()
     columns = ", ".join(f"{_typed(k, v)} AS {k}" for k, v in pair.items())
     values = [v for v in pair.values() if v is not None]
@@ -39,7 +41,9 @@ def _typed(column: str, value: Any) -> str:
     """A parameter, or a NULL, of the column's type in ``link_input``."""
     kind = (
         "VARCHAR[]"
-        if column.endswith(("keys_l", "keys_r", "tokens_l", "tokens_r", "rare_l", "rare_r"))
+        if column.endswith(
+            ("keys_l", "keys_r", "tokens_l", "tokens_r", "rare_l", "rare_r", "parts_l", "parts_r")
+        )
         else ("INTEGER" if column.startswith("dob_y_") else "VARCHAR")
     )
     kind = "BOOLEAN" if column.startswith("addr_town_only") else kind
@@ -293,3 +297,42 @@ def test_polish_diminutives_are_variants_of_the_full_name() -> None:
     groups = nickname_groups()
     for full, short in (("dariusz", "darek"), ("katarzyna", "kasia"), ("jakub", "kuba")):
         assert short in groups[full], full
+
+
+def _surnames(left: str, right: str) -> dict[str, Any]:
+    """A pair of surnames as ``features`` reads them: letters only, and the parts of a
+    double-barrelled one."""
+    pair: dict[str, Any] = {}
+    for side, written in (("l", left), ("r", right)):
+        parts = [p for p in written.lower().replace("-", " ").split() if p]
+        pair |= {
+            f"fn1_{side}": None,
+            f"sn_{side}": "".join(parts),
+            f"sn1_{side}": parts[0],
+            f"sn_parts_{side}": parts if len(parts) > 1 else None,
+            f"sn_code_{side}": "".join(parts).upper(),
+            f"name_keys_{side}": None,
+        }
+    return pair
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [("Smith", "Shah-Smith"), ("Hall", "Kowalski-Hall"), ("Mirza-Smith", "Mirza")],
+)
+def test_one_half_of_a_double_barrelled_surname_is_a_level_of_its_own(
+    left: str, right: str
+) -> None:
+    """A partner keeps one word of "Shah-Smith": the surname agrees as far as it goes
+    (it fell in "else", a disagreement, when the kept half was the second)."""
+    assert _level("surname", _surnames(left, right)) == "one part of a double-barrelled surname"
+    level = _gamma("surname", "one part of a double-barrelled surname")
+    assert model.SURNAME_HOUSEHOLD_MIN <= level < model.SURNAME_SAME_MIN
+
+
+def test_two_double_barrelled_surnames_sharing_a_part_are_not_one_surname() -> None:
+    # Brown-Jones and Smith-Jones are two families; Smith and Jones two surnames.
+    assert _level("surname", _surnames("Brown-Jones", "Smith-Jones")) == "else"
+    assert _level("surname", _surnames("Smith", "Jones")) == "else"
+    # One surname written as one word or two is the same surname.
+    assert _level("surname", _surnames("Ward-Ahmed", "Ward Ahmed")) == "Exact match on sn"

@@ -114,6 +114,16 @@ def _surname() -> Any:
                 "list_contains(name_keys_r, sn_l) OR list_contains(name_keys_l, sn_r)",
                 "surname among aliases",
             ),
+            # One half of a double-barrelled surname: a child known at school by one
+            # parent's surname, a woman recorded by her own or her husband's, a
+            # partner's system that keeps one word ("Smith" for "Shah-Smith", "Hall"
+            # for "Kowalski-Hall"). The one surname must be a whole part of the other:
+            # two double-barrelled surnames sharing a part ("Brown-Jones" and
+            # "Smith-Jones") are two families.
+            _level(
+                "list_contains(sn_parts_r, sn_l) OR list_contains(sn_parts_l, sn_r)",
+                "one part of a double-barrelled surname",
+            ),
             _level("jaro_winkler_similarity(sn_l, sn_r) >= 0.8", "Jaro-Winkler >= 0.8"),
             cll.ElseLevel(),
         ],

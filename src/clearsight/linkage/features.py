@@ -101,12 +101,18 @@ def nickname_groups() -> dict[str, tuple[str, ...]]:
     does not hold (Mohammed and Muhammad, Aisha and Ayesha) and the nicknames
     agencies here record that it lacks.
     """
-    text = resources.files("clearsight.linkage").joinpath("data/nicknames.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
-    groups: dict[str, set[str]] = {str(k): {str(v) for v in vs} for k, vs in raw.items()}
+    groups: dict[str, set[str]] = {k: set(vs) for k, vs in _shipped_groups().items()}
     for canonical, variants in _english_nicknames().items():
         groups.setdefault(canonical, set()).update(variants)
     return {k: tuple(sorted(vs - {k})) for k, vs in sorted(groups.items())}
+
+
+@cache
+def _shipped_groups() -> dict[str, frozenset[str]]:
+    """``data/nicknames.yaml``: each full given name with its variants."""
+    text = resources.files("clearsight.linkage").joinpath("data/nicknames.yaml").read_text("utf-8")
+    raw = yaml.safe_load(text)
+    return {str(k): frozenset(str(v) for v in vs) for k, vs in raw.items()}
 
 
 def _english_nicknames() -> dict[str, set[str]]:
@@ -125,14 +131,61 @@ def _english_nicknames() -> dict[str, set[str]]:
     return out
 
 
+def canonical_forenames() -> dict[str, str]:
+    """Each name in the tables to one canonical form, the full given name it stands for.
+
+    A blocking key must be one value per record, and a nickname belongs to several
+    groups (Bob to bob, bobby, bert and robert; Becky to beck and rebecca). The
+    shipped table's keys are full given names as agencies in England and Wales
+    record them, with the forms a partner writes instead: a name that is one of its
+    keys is its own canonical form (Michael, James, Rebecca), and a variant it holds
+    takes the key of its largest group there (Becky: Rebecca; Mikey: Michael; Beth:
+    Elizabeth before Bethany). The ``nicknames`` package's groups also gather
+    translations and spelling lists (Michael under Miguel, with "miguael" and
+    "miguaell"), so a name only it holds takes its largest group there, the given
+    name the most short forms point to. The alphabetically first group, used before,
+    put Becky on "beck" and Rebecca on "rebecca", Bob on "bert" and Robert on "bill".
+    How many of the tables' name-nickname pairs share a key, each way: measured in
+    benchmarks/README.md. A nickname of two names (Sam: Samantha and Samuel) keys to
+    one of them; the comparison reads every group.
+    """
+    shipped = _shipped_groups()
+    groups = nickname_groups()
+    members: dict[str, set[str]] = {}
+    for key, variants in groups.items():
+        members.setdefault(key, set()).add(key)
+        for variant in variants:
+            members.setdefault(variant, set()).add(key)
+    in_shipped: dict[str, set[str]] = {}
+    for key, forms in shipped.items():
+        for form in forms:
+            in_shipped.setdefault(form, set()).add(key)
+    out: dict[str, str] = {}
+    for name, keys in sorted(members.items()):
+        if name in shipped:
+            out[name] = name
+        elif name in in_shipped:
+            out[name] = min(in_shipped[name], key=lambda k: (-len(shipped[k]), k))
+        else:
+            out[name] = min(keys, key=lambda k: (-len(groups[k]), k))
+    return out
+
+
 def nickname_table() -> pa.Table:
-    """(name, key) rows: a name belongs to every group that lists it."""
+    """(name, key, canonical) rows: a name belongs to every group that lists it."""
     rows: set[tuple[str, str]] = set()
     for key, variants in nickname_groups().items():
         rows.add((key, key))
         rows.update((v, key) for v in variants)
     ordered = sorted(rows)
-    return pa.table({"name": [r[0] for r in ordered], "key": [r[1] for r in ordered]})
+    canonical = canonical_forenames()
+    return pa.table(
+        {
+            "name": [r[0] for r in ordered],
+            "key": [r[1] for r in ordered],
+            "canonical": [canonical[r[0]] for r in ordered],
+        }
+    )
 
 
 def _surname_codes(con: duckdb.DuckDBPyConnection, source: str) -> None:
@@ -242,6 +295,8 @@ def _names(con: duckdb.DuckDBPyConnection) -> None:
                 CASE WHEN NOT is_unknown AND len(sn_tokens) > 0
                      THEN array_to_string(sn_tokens, '') END AS sn,
                 CASE WHEN NOT is_unknown THEN sn_tokens[1] END AS sn1,
+                -- The parts of a double-barrelled (or two-word) surname.
+                CASE WHEN NOT is_unknown AND len(sn_tokens) > 1 THEN sn_tokens END AS sn_parts,
                 CASE WHEN NOT is_unknown
                      THEN list_distinct(list_concat(fn_tokens, alias_tokens)) END AS tokens
             FROM _link_base
@@ -252,10 +307,14 @@ def _names(con: duckdb.DuckDBPyConnection) -> None:
             FROM t LEFT JOIN _link_nicknames n ON n.name = t.token
             GROUP BY t.record_key
         ),
-        f AS (SELECT name, list_sort(list(key)) AS keys FROM _link_nicknames GROUP BY name)
-        SELECT b.record_key, b.fn1, b.sn, b.sn1,
+        f AS (
+            SELECT name, list_sort(list(key)) AS keys, any_value(canonical) AS canonical
+            FROM _link_nicknames GROUP BY name
+        )
+        SELECT b.record_key, b.fn1, b.sn, b.sn1, b.sn_parts,
             CASE WHEN b.fn1 IS NOT NULL THEN coalesce(f.keys, [b.fn1]) END AS fn_keys,
-            CASE WHEN b.fn1 IS NOT NULL THEN coalesce(f.keys[1], b.fn1) END AS fn_key1,
+            -- One blocking key per forename: the canonical form (``canonical_forenames``).
+            CASE WHEN b.fn1 IS NOT NULL THEN coalesce(f.canonical, b.fn1) END AS fn_key1,
             k.name_keys
         FROM b
         LEFT JOIN f ON f.name = b.fn1
@@ -279,6 +338,7 @@ def _input(con: duckdb.DuckDBPyConnection) -> None:
             n.name_keys,
             n.sn,
             n.sn1,
+            n.sn_parts,
             c.sn_code,
             -- A surname few records bear, as a blocking key (``RARE_SURNAME_MAX``).
             CASE WHEN n.sn IS NOT NULL AND count(*) OVER (PARTITION BY n.sn) <= {RARE_SURNAME_MAX}

@@ -13,6 +13,8 @@ import duckdb
 
 from clearsight.linkage.model import (
     DOB_ELSE,
+    DOB_PARTIAL_WITHIN_YEAR,
+    DOB_PARTIAL_YEAR,
     DOB_SAME_DATE,
     DOB_YEARS_DIFFER,
     FORENAMES_DISCREPANT,
@@ -65,6 +67,17 @@ GENERATION_YEARS = 12
 # says the two are one person but the household they share. As for twins, only an
 # agreeing NHS number lifts it.
 HOUSEHOLD_GUARD = "household member: same surname and address, forenames differ, no birth date"
+# The same where one record holds a year of birth only (a charity's "2010", a 1 January
+# placeholder, a year worked back from an age) and it agrees with the other's, or is one
+# out: a year is shared by twins and by siblings born in one year, and an age worked
+# back or estimated is a year out as often for a sibling as for the person. Such a date
+# tells the members of a household apart no better than no date does; the forenames,
+# which agree at no level and begin with different letters, say two people. Forenames
+# of one initial are left to the model: keyed errors rarely touch the first letter, so
+# "Epie" may be a mistyped "Evie" recorded "Eve" elsewhere, which a year cannot settle.
+HOUSEHOLD_YEAR_GUARD = (
+    "household member: same surname and address, forenames differ, a year of birth only"
+)
 TWIN_GUARD = "twins or siblings: same surname, birth date and address, forenames differ"
 BIRTH_DATE_GUARD = "dates of birth differ"
 # "possible siblings" holds back two records of one surname (as for twins) at one home whose
@@ -117,6 +130,8 @@ GUARD_COLUMNS = {
     "dob_y_r": "INTEGER",
     "dob_full_l": "BOOLEAN",
     "dob_full_r": "BOOLEAN",
+    "fn_init_l": "VARCHAR",
+    "fn_init_r": "VARCHAR",
 }
 
 
@@ -162,7 +177,14 @@ def guard_sql(guards: Guards = ALL_GUARDS) -> str:
          AND p.gamma_date_of_birth = -1
          AND p.gamma_place IN ({_levels(PLACE_SAME_ADDRESS)})
          AND {_NHS_DISAGREES}
-        THEN '{HOUSEHOLD_GUARD}'"""
+        THEN '{HOUSEHOLD_GUARD}'
+    WHEN p.gamma_forenames = {FORENAMES_ELSE}
+         AND coalesce(p.gamma_surname, -1) >= {SURNAME_HOUSEHOLD_MIN}
+         AND p.gamma_date_of_birth IN ({DOB_PARTIAL_YEAR}, {DOB_PARTIAL_WITHIN_YEAR})
+         AND coalesce(p.fn_init_l <> p.fn_init_r, true)
+         AND p.gamma_place IN ({_levels(PLACE_SAME_ADDRESS)})
+         AND {_NHS_DISAGREES}
+        THEN '{HOUSEHOLD_YEAR_GUARD}'"""
         )
     if guards.birth_dates:
         rules.append(

@@ -48,12 +48,12 @@ DOB_SAME_DATE = (10, 9)
 DOB_YEARS_DIFFER = (0, 1, 3, 6, 8)
 # Surname levels at or above this are one surname, or a keyed error of it:
 # exact, Jaro-Winkler >= 0.92, the same phonetic code.
-SURNAME_SAME_MIN = 3
+SURNAME_SAME_MIN = 4
 # Surname levels at or above this are one household's surname as agencies write it
-# (the household guards in ``guards.py`` read it): the levels above, an alias, and
+# (the household guards in ``guards.py`` read it): the levels above, an alias, one
+# half of a double-barrelled surname (Ward for Ward-Ahmed, Wood for Wood-Smith), and
 # Jaro-Winkler >= 0.8, where a transliteration (Osman and Usman, Hussain and Hussein)
-# and one half of a double-barrelled surname (Ward for Ward-Ahmed, Wood for
-# Wood-Smith) fall. Every level but "else".
+# falls. Every level but "else".
 SURNAME_HOUSEHOLD_MIN = 1
 # Birth-date levels at or below this agree on the year (and month) at most:
 # within a year, the year, the year and month. With no other identifier agreeing

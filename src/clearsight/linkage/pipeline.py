@@ -290,6 +290,13 @@ def pairs_select(con: duckdb.DuckDBPyConnection, run_id: int, prior: float) -> s
         else f"NULL::BOOLEAN AS dob_full_{side}"
         for side in ("l", "r")
     ]
+    # Each forename's initial, for the household guard on a year of birth only.
+    kept += [
+        f"fn1_{side}[1] AS fn_init_{side}"
+        if f"fn1_{side}" in columns
+        else f"NULL::VARCHAR AS fn_init_{side}"
+        for side in ("l", "r")
+    ]
     # A field the model does not compare (not recorded) is at its null level in
     # every pair: neutral, never evidence for or against, as the guards read it.
     kept += [
@@ -323,6 +330,7 @@ def _empty_pairs(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
                {", ".join(f"-1 AS gamma_{name}" for name in COMPARISON_NAMES)},
                NULL::INTEGER AS dob_y_l, NULL::INTEGER AS dob_y_r,
                NULL::BOOLEAN AS dob_full_l, NULL::BOOLEAN AS dob_full_r,
+               NULL::VARCHAR AS fn_init_l, NULL::VARCHAR AS fn_init_r,
                NULL::VARCHAR AS refused_because, false AS linked
         WHERE false
         """
