@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 import pytest
@@ -84,3 +87,19 @@ def persons_store(rows: list[dict[str, object]]) -> duckdb.DuckDBPyConnection:
             values,
         )
     return con
+
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+
+
+def benchmark_module(stem: str) -> ModuleType:
+    """``benchmarks/<stem>.py`` imported as its script runs, its siblings importable
+    (``pair_scores``): the benchmarks are tested through their own code."""
+    if str(BENCHMARKS) not in sys.path:
+        sys.path.insert(0, str(BENCHMARKS))
+    spec = importlib.util.spec_from_file_location(stem, BENCHMARKS / f"{stem}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[stem] = module
+    spec.loader.exec_module(module)
+    return module

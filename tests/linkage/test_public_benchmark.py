@@ -9,14 +9,13 @@ benchmarks/README.md (``benchmarks/linkage_public.py``).
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.linkage.conftest import benchmark_module
+
 # Precision stays perfect on FEBRL1 and recall is held down by the twin guard
 # (pairs whose forename FEBRL replaced look exactly like twins) and the
 # birth-date guard; the floor is below the measured figure (benchmarks/README.md)
@@ -26,17 +25,7 @@ PRECISION_FLOOR = 0.99
 
 
 def _benchmark() -> ModuleType:
-    # The benchmark imports its sibling ``pair_scores`` as a script run from there would.
-    if str(ROOT / "benchmarks") not in sys.path:
-        sys.path.insert(0, str(ROOT / "benchmarks"))
-    spec = importlib.util.spec_from_file_location(
-        "linkage_public", ROOT / "benchmarks" / "linkage_public.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["linkage_public"] = module
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_module("linkage_public")
 
 
 def test_febrl1_links_through_ingest_analyse_and_export(tmp_path: Path) -> None:

@@ -2,28 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import duckdb
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _benchmark() -> ModuleType:
-    # The benchmark imports its siblings (``pair_scores``) as a script run from there would.
-    if str(ROOT / "benchmarks") not in sys.path:
-        sys.path.insert(0, str(ROOT / "benchmarks"))
-    spec = importlib.util.spec_from_file_location(
-        "linkage_benchmark", ROOT / "benchmarks" / "linkage.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["linkage_benchmark"] = module
-    spec.loader.exec_module(module)
-    return module
+from tests.linkage.conftest import benchmark_module
 
 
 def test_identified_scores_leave_out_records_that_name_nobody() -> None:
@@ -45,7 +26,7 @@ def test_identified_scores_leave_out_records_that_name_nobody() -> None:
         "('b', false, NULL), ('c', true, NULL), ('d', true, '9434765919')) "
         "t(record_key, is_unknown, nhs_number)"
     )
-    bench = _benchmark()
+    bench = benchmark_module("linkage")
     every = bench.pair_scores(
         con,
         "SELECT p.cluster AS e, t.cluster AS t FROM predicted p JOIN truth t USING (record)",
