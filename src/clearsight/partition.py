@@ -85,25 +85,19 @@ def groups(items: Sequence[Item], pairs: Iterable[tuple[Item, Item]]) -> list[li
 
 def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Each of ``0 .. n-1`` labelled with its set's smallest element, the sets being what
-    ``union`` over every pair ``a[i]``-``b[i]`` makes: the same partition, in whole-array
-    steps, for linkage's half a million links at 1M records, where a Python loop of
-    unions cost seconds.
-
-    Each round hooks the larger root of every pair still spanning two sets under the
-    smaller one, then jumps every label to its root. A root only ever hooks under a
-    smaller one, so the smallest element of a set is never hooked and names it.
+    ``union`` over every pair ``a[i]``-``b[i]`` makes: the same partition, found by
+    SciPy's connected components over a sparse graph, for linkage's half a million links
+    at 1M records, where a Python loop of unions cost seconds (and building an igraph
+    graph of a million vertices from arrays cost as much).
     """
-    label = np.arange(n, dtype=np.int64)
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     a = np.asarray(a, dtype=np.int64)
     b = np.asarray(b, dtype=np.int64)
-    while True:
-        la, lb = label[a], label[b]
-        spanning = la != lb
-        if not spanning.any():
-            return label
-        np.minimum.at(label, np.maximum(la, lb)[spanning], np.minimum(la, lb)[spanning])
-        while True:
-            jumped = label[label]
-            if np.array_equal(jumped, label):
-                break
-            label = jumped
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    smallest = np.full(n, n, dtype=np.int64)
+    np.minimum.at(smallest, component, np.arange(n, dtype=np.int64))
+    named: np.ndarray = smallest[component]
+    return named
