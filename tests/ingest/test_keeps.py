@@ -122,6 +122,12 @@ def test_bad_optional_value_warns_and_the_row_loads(
         ("16-07-2008", "day_first_date", "2008-07-16"),
         ("16.07.2008", "day_first_date", "2008-07-16"),
         ("05/06/2008", "ambiguous_day_first_date", "2008-06-05"),
+        ("16/07/08", "two_digit_year", "2008-07-16"),
+        ("16-JUL-08", "two_digit_year", "2008-07-16"),
+        ("16 July 2008", "month_name_date", "2008-07-16"),
+        ("20080716", "compact_date", "2008-07-16"),
+        ("07/2008", "month_year_date", "2008-07"),
+        ("c. 2008", "estimated_year", "2008"),
     ],
 )
 def test_uk_date_of_birth_is_read_day_first_and_reported(
@@ -150,6 +156,20 @@ def test_uk_date_in_a_required_event_date_loads_the_event(
 
     assert con.execute("SELECT reported_date FROM events").fetchall() == [(date(2024, 7, 16),)]
     assert ("events.csv", 2, "reported_date", "day_first_date", "16/07/2024") in warnings(con)
+
+
+def test_a_month_and_year_is_no_event_date(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    # An event happened on a day: a month alone is a partial date of birth's form only,
+    # so a required event date written so quarantines its row with the reason.
+    events = [{**EVENTS[0], "reported_date": "07/2024"}]
+    ingest(con, make_submission(events=events))
+    assert con.execute("SELECT count(*) FROM events").fetchall() == [(0,)]
+    reasons = con.execute(
+        "SELECT reason_code FROM quarantine WHERE file = 'events.csv' AND row_number = 2"
+    ).fetchall()
+    assert reasons == [("invalid_date",)]
 
 
 def test_uk_date_in_an_association_is_read(

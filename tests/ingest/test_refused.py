@@ -237,3 +237,14 @@ def test_cli_prints_one_line_and_exits_non_zero(
         "(first at row 2); ids must be unique in a submission"
     ]
     assert "Traceback" not in run.stderr
+
+
+def test_a_windows_1252_file_is_refused_with_how_to_save_it(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    folder = _rewrite("persons.csv", HEADER + b"P1,Siobh\xe1n,Hughes\n")(make_submission())
+    with pytest.raises(SubmissionError) as caught:
+        ingest(con, folder)
+    message = str(caught.value)
+    assert "0xe1" in message and "'á' in Windows-1252" in message
+    assert "CSV UTF-8" in message

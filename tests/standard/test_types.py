@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from datetime import date
 
 import pytest
 from hypothesis import given
@@ -135,10 +136,78 @@ def test_same_day_and_month_is_not_ambiguous() -> None:
     )
 
 
-def test_day_first_date_with_a_two_digit_year_or_no_such_day_is_invalid() -> None:
-    for raw in ("16/07/08", "31/13/2024", "30/02/2024", "16/07-2008"):
+def test_day_first_date_with_no_such_day_or_mixed_separators_is_invalid() -> None:
+    for raw in ("31/13/2024", "30/02/2024", "16/07-2008", "30/02/08", "24-01-01", "1/2/3"):
         assert Date().clean(raw) is None
         assert Date().note(raw) is None
+
+
+def test_two_digit_year_takes_the_latest_century_not_after_this_year() -> None:
+    this_year = date.today().year
+    short = this_year % 100
+    assert Date().clean(f"16/07/{short:02d}") == f"{this_year}-07-16"
+    century = this_year - short
+    later = (short + 1) % 100
+    expected = century + later if century + later <= this_year else century + later - 100
+    assert Date().clean(f"16/07/{later:02d}") == f"{expected}-07-16"
+    note = Date().note("16/07/08")
+    assert note is not None and note[0] == "two_digit_year"
+    assert "2008-07-16" in note[1]
+
+
+def test_two_digit_year_reports_the_month_first_reading() -> None:
+    note = Date().note("05/06/08")
+    assert note is not None and note[0] == "two_digit_year"
+    assert "month first it would be 2008-05-06" in note[1]
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("16 July 2008", "2008-07-16"),
+        ("16-Jul-2008", "2008-07-16"),
+        ("16-JUL-08", "2008-07-16"),
+        ("7th March 2011", "2011-03-07"),
+        ("July 16, 2008", "2008-07-16"),
+        ("16 Sept 2008", "2008-09-16"),
+    ],
+)
+def test_a_named_month_is_read(raw: str, iso: str) -> None:
+    for vtype in (Date(), PartialDate()):
+        assert vtype.clean(raw) == iso
+        note = vtype.note(raw)
+        assert note is not None and iso in note[1]
+
+
+def test_a_word_that_begins_no_month_is_not_a_date() -> None:
+    for raw in ("16 Jux 2008", "16 Ju 2008", "Monday 2008", "16 Marchx 2008"):
+        assert Date().clean(raw) is None
+
+
+def test_eight_digits_read_as_basic_iso_or_day_first() -> None:
+    assert Date().clean("20080716") == "2008-07-16"
+    assert Date().clean("16072008") == "2008-07-16"
+    assert Date().note("20080716") == ("compact_date", "'20080716' read as 2008-07-16 (YYYYMMDD)")
+    assert Date().note("16072008") == ("compact_date", "'16072008' read as 2008-07-16 (DDMMYYYY)")
+    for raw in ("19504306", "20081332", "00000000", "1234567"):
+        assert Date().clean(raw) is None
+
+
+def test_a_month_and_year_or_an_estimate_is_a_partial_date_only() -> None:
+    cases = {
+        "07/2008": ("2008-07", "month_year_date"),
+        "July 2008": ("2008-07", "month_year_date"),
+        "c. 2008": ("2008", "estimated_year"),
+        "approx 2008": ("2008", "estimated_year"),
+        "2008 (est)": ("2008", "estimated_year"),
+    }
+    for raw, (iso, code) in cases.items():
+        assert PartialDate().clean(raw) == iso
+        note = PartialDate().note(raw)
+        assert note is not None and note[0] == code
+        assert Date().clean(raw) is None
+    for raw in ("13/2008", "c. 1700", "about 20081"):
+        assert PartialDate().clean(raw) is None
 
 
 def test_iso_dates_carry_no_note() -> None:

@@ -72,7 +72,7 @@ def scan(
             except UnicodeDecodeError as exc:
                 raise SubmissionError(
                     name,
-                    f"not UTF-8: invalid byte 0x{chunk[exc.start]:02x}",
+                    _not_utf8(chunk[exc.start]),
                     row=line + chunk.count(b"\n", 0, exc.start),
                     code="not_utf8",
                 ) from exc
@@ -108,6 +108,19 @@ def scan(
         ) from exc
     header, notes = _header(name, first_line, table, column_map or {})
     return ScannedFile(path, name, digest.hexdigest(), offset, header, notes)
+
+
+def _not_utf8(byte: int) -> str:
+    # Spreadsheets on Windows save "CSV" in Windows-1252 unless told otherwise: say what
+    # the byte would be there, and how to save the file as the standard asks.
+    try:
+        shown = bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return f"not UTF-8: invalid byte 0x{byte:02x}"
+    return (
+        f"not UTF-8: invalid byte 0x{byte:02x} ({shown!r} in Windows-1252, a spreadsheet's "
+        "default; save the file as 'CSV UTF-8')"
+    )
 
 
 def _header(

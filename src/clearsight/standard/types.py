@@ -19,6 +19,8 @@ from typing import ClassVar
 import phonenumbers
 from unidecode import unidecode
 
+from clearsight.standard import dates
+
 __all__ = [
     "TYPES",
     "ValueType",
@@ -144,26 +146,19 @@ class Country(Code):
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
-# UK agencies write dates day first: 16/07/2008, 16-07-2008, 16.07.2008, with or
-# without a time. Four-digit years only: a two-digit year hides the century, and a
-# date of birth in the wrong century is worse than none.
-_DAY_FIRST = re.compile(
-    r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+_WRITTEN = (
+    "ISO 8601 YYYY-MM-DD or a date-time, or as UK agencies write it: DD/MM/YYYY, "
+    "DD/MM/YY, 16 Jul 2008, 20080716"
 )
-_YEAR_MIN, _YEAR_MAX = 1880, 2100
-DAY_FIRST_DATE = "day_first_date"
-AMBIGUOUS_DAY_FIRST_DATE = "ambiguous_day_first_date"
 
 
 @dataclass(frozen=True)
 class Date(ValueType):
     """An ISO 8601 date or date-time, stored as the calendar date.
 
-    A UK day-first date (``16/07/2008``) is read too, and reported: as
-    ``day_first_date`` when only one reading exists (the day is over 12, or the
-    month-first reading is impossible), as ``ambiguous_day_first_date`` when both
-    readings are dates (``05/06/2008``): it is still read day first, because UK
-    agencies write dates so, and the raw value is kept for a person to check.
+    A date written as UK agencies write it (day first ``16/07/2008``, a two-digit
+    year, a month's name, eight digits) is read too, and reported with the reading
+    (``dates.read``: the forms, their reason codes and the rule for each).
     """
 
     name: ClassVar[str] = "date"
@@ -173,16 +168,17 @@ class Date(ValueType):
 
     def clean(self, raw: str) -> str | None:
         value = raw.strip()
-        return _clean_date(value) or _day_first(value)
+        return _clean_date(value) or _written(value)
 
     def note(self, raw: str) -> tuple[str, str] | None:
-        return _day_first_note(raw.strip())
+        value = raw.strip()
+        if _clean_date(value) is not None:
+            return None
+        reading = dates.read(value)
+        return None if reading is None else (reading.code, reading.reason)
 
     def explain(self, raw: str) -> str:
-        return (
-            f"{_shorten(raw)!r} is not a date (ISO 8601 YYYY-MM-DD or a date-time, "
-            "or day first DD/MM/YYYY)"
-        )
+        return f"{_shorten(raw)!r} is not a date ({_WRITTEN})"
 
 
 @lru_cache(maxsize=65536)
@@ -196,41 +192,14 @@ def _clean_date(value: str) -> str | None:
             return None
     except ValueError:
         return None
-    if not _YEAR_MIN <= parsed.year <= _YEAR_MAX:
+    if not dates.YEAR_MIN <= parsed.year <= dates.YEAR_MAX:
         return None
     return parsed.isoformat()
 
 
-def _calendar(year: int, month: int, day: int) -> str | None:
-    try:
-        parsed = date(year, month, day)
-    except ValueError:
-        return None
-    return parsed.isoformat() if _YEAR_MIN <= year <= _YEAR_MAX else None
-
-
-@lru_cache(maxsize=65536)
-def _day_first(value: str) -> str | None:
-    match = _DAY_FIRST.match(value)
-    if match is None:
-        return None
-    day, _, month, year = match.groups()
-    return _calendar(int(year), int(month), int(day))
-
-
-def _day_first_note(value: str) -> tuple[str, str] | None:
-    match = _DAY_FIRST.match(value)
-    read = _day_first(value)
-    if match is None or read is None:
-        return None
-    day, _, month, year = match.groups()
-    other = _calendar(int(year), int(day), int(month)) if day != month else None
-    if other is not None:
-        return (
-            AMBIGUOUS_DAY_FIRST_DATE,
-            f"{_shorten(value)!r} read day first as {read}; month first it would be {other}",
-        )
-    return DAY_FIRST_DATE, f"{_shorten(value)!r} read day first as {read}"
+def _written(value: str) -> str | None:
+    reading = dates.read(value)
+    return None if reading is None else reading.iso
 
 
 _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -238,7 +207,12 @@ _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 @dataclass(frozen=True)
 class PartialDate(ValueType):
-    """A date that may be known only to the month (``YYYY-MM``) or year (``YYYY``)."""
+    """A date that may be known only to the month (``YYYY-MM``) or year (``YYYY``).
+
+    Besides a full date in any form ``Date`` reads, a month and year (``07/2008``,
+    ``July 2008``) and an estimated year (``c. 2008``, ``2008 (est)``) are read and
+    reported (``dates.read_partial``).
+    """
 
     name: ClassVar[str] = "partial_date"
     keeps_raw: ClassVar[bool] = True
@@ -249,9 +223,12 @@ class PartialDate(ValueType):
         match = _PARTIAL.match(value)
         if match is None:
             full = _clean_date(value) if _DATETIME.match(value) else None
-            return full or _day_first(value)
+            if full is not None:
+                return full
+            reading = dates.read_partial(value)
+            return None if reading is None else reading.iso
         year, month, day = match.groups()
-        if not _YEAR_MIN <= int(year) <= _YEAR_MAX:
+        if not dates.YEAR_MIN <= int(year) <= dates.YEAR_MAX:
             return None
         if month is not None and not 1 <= int(month) <= 12:
             return None
@@ -260,10 +237,17 @@ class PartialDate(ValueType):
         return value
 
     def note(self, raw: str) -> tuple[str, str] | None:
-        return _day_first_note(raw.strip())
+        value = raw.strip()
+        if _PARTIAL.match(value) or _clean_date(value) is not None:
+            return None
+        reading = dates.read_partial(value)
+        return None if reading is None else (reading.code, reading.reason)
 
     def explain(self, raw: str) -> str:
-        return f"{_shorten(raw)!r} is not a date (YYYY-MM-DD, YYYY-MM, YYYY or DD/MM/YYYY)"
+        return (
+            f"{_shorten(raw)!r} is not a date ({_WRITTEN}; or partial: YYYY-MM, YYYY, "
+            "07/2008, c. 2008)"
+        )
 
 
 # Outward code, then inward code (digit + two letters that are never C, I, K, M, O, V).
