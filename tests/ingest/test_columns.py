@@ -253,3 +253,36 @@ def test_unnamed_columns_are_extra_columns_not_a_refusal(
     assert [r[:2] for r in rows] == [("P1", "hughes"), ("P2", "male")]
     first = json.loads(rows[0][2]) if isinstance(rows[0][2], str) else rows[0][2]
     assert first["unnamed_column_1"] == "0"
+
+
+def test_a_column_name_written_with_spaces_is_read_as_the_column(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    persons = [
+        {
+            "Person ID": "P1",
+            "Forenames": "Amy",
+            "Date of Birth": "2011-03-04",
+            "Post-Code": "LS1 1AA",
+        },
+        {"Person ID": "P2", "Forenames": "Beth", "Date of Birth": "", "Post-Code": ""},
+    ]
+    folder = make_submission(persons=persons)
+    result = ingest(con, folder)
+    assert result.rows_quarantined == 0
+    assert dates_of_birth(con) == [("P1", "2011-03-04"), ("P2", None)]
+    stored = header_warnings(con)
+    spelt = {column: reason for _, column, code, reason in stored if code == "spelt_column"}
+    assert set(spelt) == {"person id", "date of birth", "post-code"}
+    assert "read as date_of_birth" in spelt["date of birth"]
+
+
+def test_a_spelt_column_beside_the_column_itself_stays_extra(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    persons = [{**PERSONS[0], "Date of Birth": "1999-01-01"}, PERSONS[1]]
+    ingest(con, make_submission(persons=persons))
+    codes = {(column, code) for _, column, code, _ in header_warnings(con)}
+    assert ("date of birth", "spelt_column") not in codes
+    born = con.execute("SELECT date_of_birth FROM current_persons WHERE person_id = 'P1'")
+    assert born.fetchall() == [("2011-03-04",)]

@@ -21,6 +21,7 @@ from clearsight.standard.model import normalise_header
 
 MAPPED_COLUMN = "mapped_column"
 LOOKALIKE_COLUMN = "lookalike_column"
+SPELT_COLUMN = "spelt_column"
 # difflib's ratio: 0.8 lets through one slip in a word of five or more letters
 # (``surnme``, ``forname``) and refuses short unrelated words (``name`` for ``surname``).
 _CUTOFF = 0.8
@@ -83,9 +84,20 @@ def resolve_header(
     """The header with mapped names, and a note for each mapped or look-alike column."""
     resolved: list[str] = []
     notes: list[HeaderNote] = []
+    spelt = _spelt(header, table, mapping)
     for cell in header:
         target = mapping.get(cell)
-        if target is not None and target in table.columns and cell != target:
+        if target is None and cell in spelt:
+            resolved.append(spelt[cell])
+            notes.append(
+                HeaderNote(
+                    cell,
+                    SPELT_COLUMN,
+                    f"column {cell!r} read as {spelt[cell]} (the column's name with other "
+                    "spacing or punctuation)",
+                )
+            )
+        elif target is not None and target in table.columns and cell != target:
             if target in header:
                 raise SubmissionError(
                     file,
@@ -115,6 +127,28 @@ def resolve_header(
             )
         )
     return tuple(resolved), tuple(notes)
+
+
+def _spelt(header: Sequence[str], table: Table, mapping: Mapping[str, str]) -> dict[str, str]:
+    """Headers that are a column's own name spelt with spaces, hyphens or full stops.
+
+    ``Date of Birth``, ``Person ID``, ``NHS-Number``: the standard's names are
+    case-insensitive, and a spreadsheet writes words with spaces; the header folds to the
+    column's own name letter for letter, so reading it so is no guess (unlike ``dob`` or
+    a misspelling, which wait for a map). Not when the file also holds the column, or a
+    map names the header or the column.
+    """
+    own = {normalise_header(name): name for name in table.columns}
+    targets = set(mapping.values())
+    found: dict[str, str] = {}
+    for cell in header:
+        column = own.get(normalise_header(cell))
+        if column is None or cell == column or cell in mapping or column in targets:
+            continue
+        if column in header or column in found.values():
+            continue
+        found[cell] = column
+    return found
 
 
 def missing_hint(missing: Sequence[str], header: Sequence[str], table: Table) -> str:
