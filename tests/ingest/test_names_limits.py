@@ -141,8 +141,8 @@ PLAUSIBLE_CASES: list[tuple[str, dict[str, Rows], str, str]] = [
         "date_after_extract",
     ),
     (
-        "placeholder birth date",
-        {"persons": [{**PERSONS[0], "date_of_birth": "1900-01-01"}, OTHER]},
+        "birth date over 110 years before the extract",
+        {"persons": [{**PERSONS[0], "date_of_birth": "1901-03-02"}, OTHER]},
         "date_of_birth",
         "implausible_age",
     ),
@@ -231,3 +231,108 @@ def test_over_long_cell_of_an_extra_column_is_not_kept_in_extra(
     assert codes(con, "case_notes") == [(2, "value_too_long")]
     value = con.execute("SELECT value FROM value_warnings").fetchall()[0][0]
     assert len(value) < 200
+
+
+@pytest.mark.parametrize(
+    ("raw", "forenames", "surname"),
+    [
+        ("SMITH John", "john", "smith"),
+        ("John Paul SMITH", "john paul", "smith"),
+        ("O'BRIEN Siobhan Mary", "siobhan mary", "obrien"),
+        ("Aisha SHAH-KHAN", "aisha", "shah khan"),
+    ],
+)
+def test_a_surname_in_capitals_is_split(
+    con: duckdb.DuckDBPyConnection,
+    make_submission: MakeSubmission,
+    raw: str,
+    forenames: str,
+    surname: str,
+) -> None:
+    load_person(con, make_submission, forenames=raw)
+    assert person(con)[:2] == (forenames, surname)
+    reason = con.execute("SELECT reason FROM value_warnings").fetchall()[0][0]
+    assert "words in capitals as the surname" in reason
+
+
+@pytest.mark.parametrize("raw", ["JOHN PAUL SMITH", "John SMITH Paul", "J SMITH", "McDonald John"])
+def test_capitals_that_mark_no_end_are_not_split(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission, raw: str
+) -> None:
+    load_person(con, make_submission, forenames=raw)
+    assert person(con)[1] is None
+
+
+def _whole_names(names: list[str]) -> Rows:
+    return [{"person_id": f"P{i}", "forenames": n} for i, n in enumerate(names, start=1)]
+
+
+WHOLE = [
+    "john smith",
+    "amy lou jones",
+    "mohammed khan",
+    "ewa kowalska",
+    "lee",
+    "sam o'neil",
+    "jade crossley",
+    "ali hassan",
+    "kyle brown",
+    "zainab ali",
+    "tom ward",
+    "olivia price",
+]
+
+
+def test_a_file_of_whole_names_in_one_column_is_split_at_the_last_word(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    rows = _whole_names(WHOLE)
+    ingest(con, make_submission(persons=rows))
+    got = {
+        raw: (fore, sur)
+        for raw, fore, sur in con.execute(
+            "SELECT forenames_raw, forenames, surname FROM persons"
+        ).fetchall()
+    }
+    assert got["amy lou jones"] == ("amy lou", "jones")
+    assert got["sam o'neil"] == ("sam", "oneil")
+    assert got["lee"] == ("lee", None)  # one word: nothing to split
+    reasons = [r for (r,) in con.execute("SELECT reason FROM value_warnings").fetchall()]
+    assert len(reasons) == len(WHOLE) - 1
+    assert all("the last word as the surname" in r for r in reasons)
+
+
+def test_first_names_only_are_not_read_as_whole_names(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    # A charity that records first names: mostly one word, so no habit of whole names.
+    names = ["jade", "amy lou", "kyle", "zainab", "tom", "olivia", "sam", "ewa", "ali", "lee"]
+    rows = _whole_names(names)
+    ingest(con, make_submission(persons=rows))
+    assert con.execute("SELECT count(*) FROM persons WHERE surname IS NOT NULL").fetchall() == [
+        (0,)
+    ]
+
+
+def test_too_few_rows_say_nothing_of_a_habit(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    rows = _whole_names(WHOLE[:5])
+    ingest(con, make_submission(persons=rows))
+    assert con.execute("SELECT count(*) FROM persons WHERE surname IS NOT NULL").fetchall() == [
+        (0,)
+    ]
+
+
+@pytest.mark.parametrize("raw", ["1900-01-01", "01/01/1900", "1899-12-31", "30/12/1899"])
+def test_a_system_default_birth_date_is_no_date(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission, raw: str
+) -> None:
+    result = ingest(con, make_submission(persons=[{**PERSONS[0], "date_of_birth": raw}, OTHER]))
+    assert result.rows_quarantined == 0
+    stored = con.execute(
+        "SELECT date_of_birth, date_of_birth_raw FROM persons WHERE row_number = 2"
+    ).fetchall()
+    assert stored == [(None, raw)]
+    assert (2, "placeholder_date") in codes(con, "date_of_birth")
+    assert (2, "implausible_age") not in codes(con, "date_of_birth")

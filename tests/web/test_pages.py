@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
 
@@ -102,8 +103,8 @@ def test_network_page_and_exports(store: Built, login: Login) -> None:
         assert "attachment" in out.headers["content-disposition"]
         root = ET.fromstring(out.content)
         if fmt == "anx":
-            # The export has every person and child of the page (and the events that tie
-            # children to members, which the page's graph does not draw).
+            # The export has every person and child of the page (and, as the page's graph,
+            # the events that tie children to members).
             identities = {e.get("Identity") for e in root.iter("Entity")}
             people = {n["id"] for n in graph["nodes"] if n["kind"] in ("person", "victim")}
             assert people and people <= identities
@@ -184,3 +185,97 @@ def test_audit_chain_intact_after_browsing(store: Built, login: Login) -> None:
     result = verify(con)
     con.close()
     assert result.ok, result.problems
+
+
+def test_network_page_says_why_each_member_is_there(store: Built, login: Login) -> None:
+    nets = networks_only_in(store.db, HOME)
+    if not nets:
+        pytest.fail("the fixture store has no network")
+    client = login(ANALYST)
+    page = client.get(f"/network/{nets[0]}").text
+    record = page.split('id="decision-record"', 1)[1]
+    evidence = query(
+        store.db,
+        "SELECT DISTINCT rule_id FROM network_evidence WHERE network_id = ?",
+        [nets[0]],
+    )
+    assert evidence, "the network has no decision record"
+    from clearsight.graph.rules import default_rules
+
+    rules = default_rules()
+    for (rule_id,) in evidence:
+        assert f"<code>{rule_id}</code>" in record
+        assert html.escape(rules[rule_id].description, quote=False) in record
+    # Definition evidence names people, not entity hashes.
+    assert "entity_id:" not in page and "unidentified: False" not in page
+    assert 'id="police-basis"' in page
+
+
+def test_network_graph_joins_every_child_to_the_network(store: Built, login: Login) -> None:
+    nets = networks_only_in(store.db, HOME)
+    with_children = [
+        n
+        for n in nets
+        if query(store.db, "SELECT count(*) FROM network_victims WHERE network_id = ?", [n])[0][0]
+    ]
+    if not with_children:
+        pytest.fail("the fixture store has no network with a child offended against")
+    client = login(ANALYST)
+    for network_id in with_children[:3]:
+        graph = client.get(f"/network/{network_id}/graph.json").json()
+        children = {n["id"] for n in graph["nodes"] if n["kind"] == "victim"}
+        assert children
+        joined = {e["source"] for e in graph["edges"]} | {e["target"] for e in graph["edges"]}
+        assert children <= joined, "a child is an isolated node"
+        events = {n["id"] for n in graph["nodes"] if n["kind"] == "event"}
+        assert events and all(
+            e["target"] in events for e in graph["edges"] if e["evidence"] == "involved_in"
+        )
+
+
+def test_decision_record_hides_records_of_agencies_a_partner_may_not_see(
+    store: Built, login: Login
+) -> None:
+    checked = 0
+    for partner, own in query(store.db, "SELECT name, source_id FROM users WHERE role = 'partner'"):
+        client = login(str(partner))
+        for (network_id,) in query(store.db, "SELECT network_id FROM networks ORDER BY 1"):
+            page = client.get(f"/network/{network_id}")
+            if page.status_code != 200:
+                continue
+            record = page.text.split('id="decision-record"', 1)[1]
+            others = query(
+                store.db,
+                "SELECT DISTINCT unnest(record_ids) FROM network_evidence"
+                " WHERE network_id = ? AND source_id <> ?",
+                [network_id, own],
+            )
+            for (record_id,) in others:
+                assert str(record_id).split(":", 1)[1] not in record
+                checked += 1
+            if others:
+                assert "held in records of another agency (not shown to you)" in record
+    assert checked, "no partner saw a network with another agency's evidence"
+
+
+def test_networks_list_gives_period_definition_and_police_view(store: Built, login: Login) -> None:
+    nets = networks_only_in(store.db, HOME)
+    if not nets:
+        pytest.fail("the fixture store has no network")
+    page = login(ANALYST).get("/networks").text
+    assert "<th>IICSA definition</th>" in page and "<th>Police data alone</th>" in page
+    from clearsight.graph import police_view
+
+    for network_id in nets:
+        row = query(
+            store.db,
+            "SELECT first_date, detectable_police_only, police_only_coverage FROM networks"
+            " WHERE network_id = ?",
+            [network_id],
+        )[0]
+        line = page.split(f'href="/network/{network_id}"', 1)[1].split("</tr>", 1)[0]
+        assert str(row[0]) in line
+        expected = police_view.short(
+            {"detectable_police_only": row[1], "police_only_coverage": row[2]}
+        )
+        assert html.escape(expected, quote=False) in line

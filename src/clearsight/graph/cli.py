@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from clearsight.commandline import DbOption, JsonOption, LimitOption
+from clearsight.graph import police_view
 from clearsight.store import connect, resolve_db_path
 
 if TYPE_CHECKING:
@@ -98,15 +99,7 @@ LIST_TABLE_WIDTH = 150
 def _print_network_blocks(rows: list[dict[str, object]]) -> None:
     for n in rows:
         out.print(str(n["network_id"]), highlight=False, markup=False, soft_wrap=True)
-        basis = (
-            "partner intelligence only"
-            if n["partner_only"]
-            else (
-                "police data alone finds it"
-                if n["detectable_police_only"]
-                else "needs partner data"
-            )
-        )
+        basis = police_view.short(n)
         # Wrapped at the terminal's width (only the id line is kept whole).
         out.print(
             f"  {n['size']} members, {n['n_victims']} children, {n['first_date']} to "
@@ -134,7 +127,8 @@ def network_list(
     _require_networks(con)
     sql = (
         "SELECT n.network_id, n.size, n.n_victims, n.first_date, n.last_date, n.sources, "
-        "n.detectable_police_only, n.partner_only, n.n_intelligence_only, s.iicsa_status, "
+        "n.detectable_police_only, n.police_only_coverage, n.partner_only, "
+        "n.n_intelligence_only, s.iicsa_status, "
         "s.cocad_category FROM networks n JOIN network_status s USING (network_id)"
     )
     params: list[str] = []

@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from clearsight.graph import police_view
 from clearsight.graph.rules import EvidenceRule, default_rules
 
 Rules = dict[str, EvidenceRule]
@@ -77,13 +78,8 @@ def describe(con: duckdb.DuckDBPyConnection, network_id: str) -> list[str]:
     out = [
         f"Network {network_id}: {n['size']} members, {n['n_victims']} children offended "
         f"against, {n['first_date']} to {n['last_date']}; IICSA {n['iicsa_status']}.",
-        f"Sources: {', '.join(n['sources'])} (areas {', '.join(n['areas'])}). Police data "
-        f"alone finds it: {'yes' if n['detectable_police_only'] else 'no'}."
-        + (
-            " Visible only through partner records: intelligence, not police-confirmed."
-            if n.get("partner_only")
-            else ""
-        ),
+        f"Sources: {', '.join(n['sources'])} (areas {', '.join(n['areas'])}). "
+        + police_view.describe(n),
         "",
         "Members, key people first, and why each is in the network:",
     ]

@@ -7,6 +7,8 @@ without the store holding it twice); in a required column the row is quarantined
 with its record, as any other unusable required value. A date after the extract,
 or a date of birth implying an age over the standard's limit, is kept and warned:
 such a date may be a typing slip, a placeholder, or true, and only the agency knows.
+A date of birth that is a case system's default (1 January 1900) is no date at all:
+the field is left empty, the value kept in the warning and the raw column.
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ from clearsight.standard import Column, Table
 VALUE_TOO_LONG = "value_too_long"
 DATE_AFTER_EXTRACT = "date_after_extract"
 IMPLAUSIBLE_AGE = "implausible_age"
+PLACEHOLDER_DATE = "placeholder_date"
+# Case systems fill a date of birth they must hold and do not know with their default:
+# 1 January 1900, or the spreadsheet and database epochs of 30 and 31 December 1899.
+# Such a date says "not known", as "UNKNOWN" does in a name field, and is no evidence
+# of who the person is: the field is left empty and the value kept, with a warning.
+PLACEHOLDER_DATES = ("1900-01-01", "1899-12-31", "1899-12-30")
 # How much of an over-long value the warning keeps: enough to recognise it.
 _SHOWN = 100
 
@@ -62,6 +70,7 @@ def check_plausible(con: duckdb.DuckDBPyConnection, table: Table, extract_date: 
                 f"is after the extract date {extract_date.isoformat()}",
             )
         if rule.max_age_years is not None:
+            _empty_placeholders(con, table, column)
             years = rule.max_age_years
             oldest = _years_before(extract_date, years)
             _warn(
@@ -72,6 +81,16 @@ def check_plausible(con: duckdb.DuckDBPyConnection, table: Table, extract_date: 
                 f"{_bound(column, earliest=False)} < DATE {literal(oldest.isoformat())}",
                 f"implies an age over {years} at the extract date {extract_date.isoformat()}",
             )
+
+
+def _empty_placeholders(con: duckdb.DuckDBPyConnection, table: Table, column: Column) -> None:
+    """A system's default date in a date of birth: warned, kept raw, the field emptied."""
+    t, c = table.name, quote(column.name)
+    listed = ", ".join(literal(d) for d in PLACEHOLDER_DATES)
+    condition = f"CAST(c.{c} AS VARCHAR) IN ({listed})"
+    says = "is a case system's default date, not a date of birth: left empty, the value kept"
+    _warn(con, table, column, PLACEHOLDER_DATE, condition, says)
+    con.execute(f"UPDATE __c_{t} c SET {c} = NULL WHERE {condition}")
 
 
 def _bound(column: Column, *, earliest: bool) -> str:

@@ -108,9 +108,15 @@ def _meaning(column: Column) -> str:
     if column.protected:
         parts.append("Protected characteristic: monitoring and data quality only.")
     if column.name_part == "forenames":
-        parts.append("`SURNAME, Forenames` here with the surname empty is split (`name_split`).")
+        parts.append(
+            "A whole name here with the surname empty is split (`name_split`): at a comma "
+            "(`SMITH, John`), at words in capitals (`John SMITH`), or, in a file that gives "
+            "no surname on its named rows, at the last word."
+        )
     if column.name_part == "surname":
-        parts.append("`SURNAME, Forenames` here with the forenames empty is split (`name_split`).")
+        parts.append(
+            "A whole name here with the forenames empty is split the same way (`name_split`)."
+        )
     rule = column.plausible
     if rule is not None:
         said = ["after the extract date"] if rule.not_after_extract else []

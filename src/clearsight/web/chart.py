@@ -153,6 +153,8 @@ def chart_graph(
     roles = {str(m["entity_id"]): str(m.get("role") or "") for m in view.members}
     nodes: dict[str, Row] = {}
     for n in view.nodes:
+        if n["kind"] == "event":
+            continue  # the chart draws its events itself, with dates and places (below)
         kind = _kind(n)
         nodes[str(n["id"])] = {
             "id": str(n["id"]),

@@ -4,6 +4,7 @@ everyone and everything the viewer may not identify as a keyed pseudonym."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,8 @@ import duckdb
 
 from clearsight.access import Principal, Pseudonymiser, Visibility, record_filter, visibility
 from clearsight.access.policy import network_member_visibility
+from clearsight.graph import police_view
+from clearsight.web.network_record import attach_child_events, item_words, member_reasons
 from clearsight.web.queries import Row, exists, rows
 
 
@@ -23,6 +26,8 @@ class NetworkView:
     edges: list[Row]
     definition: list[Row]
     pseudonymised: int
+    # What police data alone finds of it, in the words every view uses (``police_view``).
+    police: str = ""
     # Each entity's node id as this viewer sees it (itself, or its pseudonym): the link
     # chart joins its own rows (events, link strengths) to the nodes through it.
     node_ids: dict[str, str] = field(default_factory=dict)
@@ -69,8 +74,17 @@ def network_view(
     def node_id(entity_id: str) -> str:
         return entity_id if shown.get(entity_id) == "identified" else label(entity_id)
 
+    reasons = member_reasons(doc, principal)
     members = [dict(m) for m in doc["members"]]
     for m in members:
+        m["reasons"] = reasons.get(str(m["entity_id"]), [])
+        m["basis"] = (
+            "police-confirmed"
+            if m.get("police_confirmed")
+            else "partner intelligence, not police-confirmed"
+            if m.get("police_confirmed") is False
+            else ""
+        )
         m["label"] = label(m["entity_id"])
         m["identified"] = shown.get(m["entity_id"]) == "identified"
         m["entity_id"] = node_id(m["entity_id"])
@@ -95,6 +109,8 @@ def network_view(
         for link in doc["links"]
     ]
     _attach_objects(doc, principal, pseudonym, node_id, nodes, edges)
+    node_ids = {entity_id: node_id(entity_id) for entity_id in shown}
+    attach_child_events(doc, principal, pseudonym, node_ids, nodes, edges)
     hidden = sum(1 for s in shown.values() if s != "identified")
     # Evidence items name events and quote narratives, which name people: shown only to
     # someone who may identify every record of the network, and then only items whose
@@ -107,6 +123,7 @@ def network_view(
         doc.get("definitions") or [],
         show_items=hidden == 0 and every_record,
         sources=frozenset(str(r["source_id"]) for r in records),
+        label=label,
     )
     return NetworkView(
         network_id=network_id,
@@ -116,7 +133,8 @@ def network_view(
         edges=edges,
         definition=definition,
         pseudonymised=hidden,
-        node_ids={entity_id: node_id(entity_id) for entity_id in shown},
+        police=police_view.describe(doc["summary"]),
+        node_ids=node_ids,
     )
 
 
@@ -130,7 +148,11 @@ def _item_in_sources(item: Any, sources: frozenset[str]) -> bool:
 
 
 def _definitions(
-    found: list[Row], *, show_items: bool, sources: frozenset[str] = frozenset()
+    found: list[Row],
+    *,
+    show_items: bool,
+    sources: frozenset[str] = frozenset(),
+    label: Callable[[str], str] = str,
 ) -> list[Row]:
     results: list[Row] = []
     for found_row in found:
@@ -144,7 +166,7 @@ def _definitions(
                 "met": (c or {}).get("met"),
                 "count": (evidence.get(name) or {}).get("count", 0),
                 "items": [
-                    item
+                    item_words(item, label)
                     for item in (evidence.get(name) or {}).get("items", [])
                     if _item_in_sources(item, sources)
                 ]
@@ -218,24 +240,34 @@ def _attach_objects(
             )
 
 
+_LIST_COLUMNS = (
+    "n.network_id, n.size, n.n_victims, n.areas, n.agency_types, n.first_date, n.last_date,"
+    " n.detectable_police_only, n.police_only_coverage, n.partner_only, n.n_intelligence_only"
+)
+
+
 def networks_list(con: duckdb.DuckDBPyConnection, principal: Principal) -> list[Row] | None:
-    """Networks the principal may open, largest first; None when networks have not run."""
+    """Networks the principal may open, largest first, with their period, the IICSA
+    definition's result and what police data alone finds of each; None when networks
+    have not run."""
     if not exists(con, "networks") or not exists(con, "network_records"):
         return None
-    if principal.role == "national":
-        return rows(
-            con,
-            "SELECT network_id, size, n_victims, areas, agency_types FROM networks"
-            " ORDER BY size DESC, network_id LIMIT 500",
+    status, status_join = "NULL AS iicsa_status", ""
+    if exists(con, "network_status"):
+        status, status_join = "s.iicsa_status", "LEFT JOIN network_status s USING (network_id)"
+    where, params = "", list[object]()
+    if principal.role != "national":
+        scope, params = record_filter(principal, source="held")
+        where = (
+            "WHERE EXISTS (SELECT 1 FROM network_records r JOIN sources held USING (source_id)"
+            f" WHERE r.network_id = n.network_id AND {scope})"
         )
-    scope, params = record_filter(principal)
-    return rows(
+    found = rows(
         con,
-        f"""
-        SELECT n.network_id, n.size, n.n_victims, n.areas, n.agency_types FROM networks n
-        WHERE EXISTS (SELECT 1 FROM network_records r JOIN sources s USING (source_id)
-                      WHERE r.network_id = n.network_id AND {scope})
-        ORDER BY n.size DESC, n.network_id LIMIT 500
-        """,
+        f"SELECT {_LIST_COLUMNS}, {status} FROM networks n {status_join} {where}"
+        " ORDER BY n.size DESC, n.network_id LIMIT 500",
         params,
     )
+    for n in found:
+        n["police"] = police_view.short(n)
+    return found

@@ -56,7 +56,7 @@ SERVING = {
         "source_id, event_id",
     ),
 }
-SIGNATURE_VERSION = "10"
+SIGNATURE_VERSION = "11"
 # The lookup key of each record copy, indexed (ART): ``IN`` lists on it are index scans.
 KEYS = {
     "web_persons": "source_id || '/' || person_id",
@@ -76,6 +76,8 @@ _CHECKSUMS = {
     "definition_results": "subject_id, definition_id, status",
     "graph_involvements": "entity_id, event_key, role",
     "graph_events": "event_key, relevant, event_date",
+    "network_evidence": "network_id, entity_id, rule_id, source_id",
+    "network_victims": "network_id, entity_id",
 }
 NETWORK_TABLES = ("networks", "network_records", "network_members", "network_links")
 # ``graph_involvements`` ordered by entity (see ``refresh``).
@@ -132,6 +134,40 @@ def _shared_things_cte(
             GROUP BY network_id)"""
 
 
+# Why each member is in the network (``graph/decision.py``): the decision record, with
+# each evidence source's area, so a page shows record ids only to who may see them.
+_EVIDENCE_CTE = """evid AS (
+            SELECT ev.network_id,
+                   list({'entity_id': ev.entity_id, 'rule_id': ev.rule_id,
+                         'strength': ev.strength, 'source_id': ev.source_id, 'area': s.area,
+                         'record_ids': ev.record_ids, 'first_date': ev.first_date,
+                         'last_date': ev.last_date}
+                        ORDER BY ev.entity_id, ev.strength DESC, ev.rule_id, ev.source_id) AS v
+            FROM network_evidence ev LEFT JOIN sources s USING (source_id)
+            GROUP BY ev.network_id)"""
+# The events that tie each child offended against to members, and everyone of the network
+# in them (as every export draws them, ``exports/places.attach_events``): on the page's
+# graph no child is an isolated node either.
+_CHILD_EVENTS_CTE = """cev AS (
+            SELECT x.network_id,
+                   list(DISTINCT {'event_key': e.event_key, 'event_type': e.event_type,
+                                  'event_date': e.event_date, 'offence': e.offence,
+                                  'source_id': e.source_id, 'area': s.area,
+                                  'entity_id': i.entity_id, 'role': i.role}) AS v
+            FROM (SELECT DISTINCT v.network_id, c.event_key FROM network_victims v
+                  JOIN graph_involvements c ON c.entity_id = v.entity_id AND c.is_child
+                  JOIN graph_involvements o ON o.event_key = c.event_key
+                  JOIN network_members m ON m.entity_id = o.entity_id
+                   AND m.network_id = v.network_id) x
+            JOIN graph_events e ON e.event_key = x.event_key
+            JOIN graph_involvements i ON i.event_key = x.event_key
+            JOIN (SELECT network_id, entity_id FROM network_members
+                  UNION SELECT network_id, entity_id FROM network_victims) people
+              ON people.network_id = x.network_id AND people.entity_id = i.entity_id
+            LEFT JOIN sources s ON s.source_id = e.source_id
+            GROUP BY x.network_id)"""
+
+
 def network_sql(names: frozenset[str], *, one: bool = False) -> str:
     """One JSON document per network (see the module docstring); with ``one``, only the
     network given as the single parameter (when the serving copy is not there)."""
@@ -157,6 +193,15 @@ def network_sql(names: frozenset[str], *, one: bool = False) -> str:
         )
         joins.append("LEFT JOIN defs ON defs.network_id = n.network_id")
         definitions = "defs.v"
+    evidence, events = "NULL", "NULL"
+    if {"network_evidence", "sources"} <= names:
+        ctes.append(_EVIDENCE_CTE)
+        joins.append("LEFT JOIN evid ON evid.network_id = n.network_id")
+        evidence = "evid.v"
+    if {"network_victims", "graph_involvements", "graph_events", "sources"} <= names:
+        ctes.append(_CHILD_EVENTS_CTE)
+        joins.append("LEFT JOIN cev ON cev.network_id = n.network_id")
+        events = "cev.v"
     persons = "web_persons" if "web_persons" in names else "current_persons"
     return f"""
         WITH recs AS (
@@ -173,7 +218,8 @@ def network_sql(names: frozenset[str], *, one: bool = False) -> str:
             SELECT network_id,
                    list({{'entity_id': entity_id, 'role': role, 'degree': degree,
                           'betweenness': betweenness, 'brokerage': brokerage,
-                          'key_person_rank': key_person_rank, 'unidentified': unidentified}}
+                          'key_person_rank': key_person_rank, 'unidentified': unidentified,
+                          'police_confirmed': police_confirmed}}
                         ORDER BY key_person_rank, entity_id) AS v
             FROM network_members GROUP BY network_id),
         links AS (
@@ -186,7 +232,8 @@ def network_sql(names: frozenset[str], *, one: bool = False) -> str:
                to_json({{'summary': n, 'records': coalesce(recs.v, []),
                          'members': coalesce(mems.v, []), 'links': coalesce(links.v, []),
                          'objects': {objects}, 'locations': {locations},
-                         'definitions': {definitions}}})::VARCHAR AS payload
+                         'definitions': {definitions}, 'evidence': {evidence},
+                         'events': {events}}})::VARCHAR AS payload
         FROM networks n
         LEFT JOIN recs ON recs.network_id = n.network_id
         LEFT JOIN mems ON mems.network_id = n.network_id

@@ -8,7 +8,7 @@
     if (token) { event.detail.headers["X-CSRF-Token"] = token; }
   });
 
-  var COLOURS = { person: "#1d4f91", victim: "#b5651d", object: "#5b7f3a", location: "#7a3a7f" };
+  var COLOURS = { person: "#1d4f91", victim: "#b5651d", object: "#5b7f3a", location: "#7a3a7f", event: "#6b6b6b" };
 
   function drawGraph(box) {
     fetch(box.dataset.src, { credentials: "same-origin" })
@@ -29,6 +29,7 @@
             { selector: "node", style: { label: "data(label)", "font-size": 9, "background-color": function (n) { return COLOURS[n.data("kind")] || "#888"; }, width: 18, height: 18 } },
             { selector: "node[kind = 'object']", style: { shape: "round-rectangle" } },
             { selector: "node[kind = 'location']", style: { shape: "diamond" } },
+            { selector: "node[kind = 'event']", style: { shape: "triangle", width: 12, height: 12, "font-size": 7 } },
             { selector: "edge", style: { width: 1.5, "line-color": "#9aa4af", "curve-style": "bezier" } }
           ]
         });
