@@ -40,7 +40,8 @@ care, some spaced, a few mistyped. Records of one person twice in one system.
 ``planted.csv`` (``left``, ``right``, ``kind``): a row with ``right`` empty is a
 departure a record carries (``left`` its ``source_id:person_id``, ``kind`` the habit);
 a row with ``right`` is a look-alike pair of true persons that must not merge
-(``twins``, ``siblings``, ``father_son``, ``common_name``, ``two_areas``).
+(``twins``, ``siblings``, ``father_son``, ``parent_child`` (any other parent and child
+of one household), ``common_name``, ``two_areas``).
 """
 
 from __future__ import annotations
@@ -146,13 +147,18 @@ def _dob(rng: random.Random, age_lo: int, age_hi: int) -> date:
 
 def _person(
     rng: random.Random, world: World, h: Heritage, sex: str, dob: date, address: Address,
-    surname: str, role: str,
+    surname: str, role: str, avoid: set[str] | None = None, forename: str = "",
 ) -> Person:  # fmt: skip
-    forename = rng.choice(h.male if sex == "male" else h.female)
+    # No two members of one household share a given name (``avoid``): families do not
+    # give one name twice, except a son named for his father (planted apart).
+    avoid = set() if avoid is None else avoid
+    pool = [n for n in (h.male if sex == "male" else h.female) if n not in avoid]
+    forename = forename or rng.choice(pool)
     middle = []
-    second = rng.choice(h.male if sex == "male" else h.female)
+    second = rng.choice(pool)
     if h.middle and second != forename and rng.random() < 0.45:
         middle.append(second)
+    avoid.update([forename, *middle])
     p = Person(
         f"T{len(world.people):06d}", h, sex, forename, middle, surname, dob, address, role=role
     )
@@ -178,16 +184,16 @@ def _household(rng: random.Random, world: World, area: str) -> None:
     home = _address(rng, area)
     family = rng.choice(h.surnames)
     father_name = rng.choice(h.male)
+    used = {father_name}
     parents: list[Person] = []
     mother_age = rng.randrange(24, 50)
     if rng.random() < 0.6:  # a father on record
         father = _person(rng, world, h, "male", _dob(rng, mother_age, mother_age + 8), home,
-                         family, "parent")  # fmt: skip
-        father.forename = father_name
+                         family, "parent", used, forename=father_name)  # fmt: skip
         parents.append(father)
     mother_surname = family if rng.random() < 0.7 else rng.choice(h.surnames)
     mother = _person(rng, world, h, "female", _dob(rng, mother_age, mother_age), home,
-                     mother_surname, "parent")  # fmt: skip
+                     mother_surname, "parent", used)  # fmt: skip
     if mother_surname == family and h.surname_rule == "inherit" and rng.random() < 0.3:
         mother.former_surname = rng.choice(h.surnames)  # a maiden name in older records
     parents.append(mother)
@@ -201,7 +207,8 @@ def _household(rng: random.Random, world: World, area: str) -> None:
         dob = _dob(rng, age, age)
         for _ in range(2 if twins else 1):
             sex = rng.choice(("male", "female"))
-            child = _person(rng, world, h, sex, dob, home, child_surname, "child")
+            child = _person(rng, world, h, sex, dob, home, child_surname, "child", used)
+            world.negatives.extend((parent.tid, child.tid, "parent_child") for parent in parents)
             if h.surname_rule == "patronymic":
                 # The grandfather's name, which some forms take as the family name.
                 child.middle, child.family_name = [], family
@@ -214,9 +221,11 @@ def _household(rng: random.Random, world: World, area: str) -> None:
         # A son given his father's names ("junior").
         son = next((c for c in children if c.sex == "male"), None)
         if son is not None:
-            son.forename, son.middle = parents[0].forename, list(parents[0].middle)
-            son.surname = parents[0].surname
-            world.negatives.append((parents[0].tid, son.tid, "father_son"))
+            father = parents[0]
+            son.forename, son.middle = father.forename, list(father.middle)
+            son.surname, son.known_as = father.surname, father.known_as
+            world.negatives.remove((father.tid, son.tid, "parent_child"))
+            world.negatives.append((father.tid, son.tid, "father_son"))
     for child in children:
         if rng.random() < 0.07:
             _into_care(rng, world, child, area)

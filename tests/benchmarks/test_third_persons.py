@@ -17,7 +17,7 @@ from clearsight.ingest import ingest
 from clearsight.store import connect
 
 ROOT = Path(__file__).resolve().parents[2]
-LOOKALIKES = {"twins", "siblings", "father_son", "common_name", "two_areas"}
+LOOKALIKES = {"twins", "siblings", "father_son", "parent_child", "common_name", "two_areas"}
 
 
 def _generate(out: Path, seed: int, scale: float) -> list[Path]:
@@ -64,7 +64,7 @@ def test_truth_and_planted_agree(tmp_path: Path) -> None:
         assert r["right"] in persons
         assert r["left"] != r["right"]
         assert r["kind"] in LOOKALIKES
-    assert {"siblings", "common_name", "two_areas"} <= {r["kind"] for r in pairs}
+    assert {"siblings", "parent_child", "common_name", "two_areas"} <= {r["kind"] for r in pairs}
     # Several sources hold many of the people, or there is nothing to link.
     assert len(persons) < 0.8 * len(keys)
 
