@@ -1,6 +1,7 @@
 """Pairwise precision, recall and F1 of a clustering against the truth, for the linkage
 benchmarks (``linkage.py`` on synthetic data, ``linkage_public.py`` on FEBRL,
-``linkage_independent.py`` on the independent generator's records).
+``linkage_independent.py`` on the independent generator's records, ``linkage_third.py``
+on the third generator's).
 
 Every pair of records put in one cluster is a predicted pair; every pair that is one
 person is a true pair; the scores are over the pairs, the measure the record-linkage
