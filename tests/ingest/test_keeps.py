@@ -44,8 +44,8 @@ EVENT = {"event_id": "E2", "event_type": "crime", "reported_date": "2024-01-01"}
 OPTIONAL_CASES: list[tuple[str, dict[str, Rows], tuple[str, int, str, str, str]]] = [
     (
         "sex",
-        {"persons": [{**PERSONS[0], "sex": "f"}]},
-        ("persons.csv", 2, "sex", "invalid_code", "f"),
+        {"persons": [{**PERSONS[0], "sex": "fem"}]},
+        ("persons.csv", 2, "sex", "invalid_code", "fem"),
     ),
     (
         "nationality",

@@ -137,3 +137,15 @@ def test_every_free_text_column_has_a_length_limit() -> None:
     # Each states its own limit in the YAML (a missing one fails at load, tested above).
     assert {c.max_length for c in free} >= {200, 1000, 2000, 20_000}
     assert std.tables["persons"].columns["postcode"].max_length == DEFAULT_MAX_LENGTH
+
+
+def test_values_also_written_must_name_a_value() -> None:
+    from clearsight.standard.model import _values_also_written
+
+    assert _values_also_written("t", {"values_also_written": {"F": "female"}}, ["female"]) == {
+        "f": "female"
+    }
+    with pytest.raises(SchemaError, match="not one of the values"):
+        _values_also_written("t", {"values_also_written": {"x": "other"}}, ["female"])
+    with pytest.raises(SchemaError, match="is a value itself"):
+        _values_also_written("t", {"values_also_written": {"female": "female"}}, ["female"])

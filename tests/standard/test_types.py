@@ -251,3 +251,17 @@ def test_every_type_explains_an_invalid_value() -> None:
     for vtype in TYPES.values():
         reason = vtype.explain("?!")
         assert isinstance(reason, str) and reason
+
+
+def test_sex_letters_case_systems_store_are_read() -> None:
+    from clearsight.standard import load_standard
+
+    sex = load_standard().tables["persons"].columns["sex"].type
+    assert [sex.clean(v) for v in ("F", "m", " U ", "Not Known", "female")] == [
+        "female",
+        "male",
+        "unknown",
+        "unknown",
+        "female",
+    ]
+    assert sex.clean("1") is None and sex.clean("fem") is None

@@ -101,6 +101,12 @@ def _meaning(column: Column) -> str:
     parts = [column.description]
     if isinstance(column.type, Code) and column.type.name == "code":
         parts.append("Values: " + ", ".join(f"`{v}`" for v in column.type.values) + ".")
+        if column.type.also_written:
+            parts.append(
+                "Also read: "
+                + ", ".join(f"`{k}` as `{v}`" for k, v in column.type.also_written.items())
+                + "."
+            )
     if column.references is not None:
         ref = column.references
         target = ref.table or ", ".join(f"{k}: {v}" for k, v in ref.tables.items())

@@ -172,6 +172,7 @@ _COLUMN_KEYS = {
     "protected",
     "description",
     "values",
+    "values_also_written",
     "case",
     "depends_on",
     "max_length",
@@ -394,6 +395,22 @@ def _check_name_parts(file: str, columns: Mapping[str, Column]) -> None:
         raise SchemaError(f"{file}: name_part needs one forenames and one surname column")
 
 
+def _values_also_written(where: str, spec: dict[str, Any], values: list[str]) -> dict[str, str]:
+    """``values_also_written``: other spellings of a code's values, each naming a value."""
+    found = spec.get("values_also_written") or {}
+    if not isinstance(found, dict):
+        raise SchemaError(f"{where}: values_also_written must map spellings to values")
+    known = {v.casefold() for v in values}
+    for spelling, value in found.items():
+        if not isinstance(spelling, str) or not isinstance(value, str):
+            raise SchemaError(f"{where}: values_also_written: {spelling!r} is not text")
+        if value.casefold() not in known:
+            raise SchemaError(f"{where}: values_also_written: {value!r} is not one of the values")
+        if spelling.casefold() in known:
+            raise SchemaError(f"{where}: values_also_written: {spelling!r} is a value itself")
+    return {str(k).casefold(): str(v) for k, v in found.items()}
+
+
 def _value_type(where: str, spec: dict[str, Any], context: _Context) -> ValueType:
     type_name = spec.get("type")
     if not isinstance(type_name, str):
@@ -404,8 +421,12 @@ def _value_type(where: str, spec: dict[str, Any], context: _Context) -> ValueTyp
             raise SchemaError(f"{where}: a code needs a list of string values")
         if len(set(v.casefold() for v in values)) != len(values):
             raise SchemaError(f"{where}: code values repeat")
-        return Code(values=tuple(values), upper=spec.get("case") == "upper")
-    if values is not None:
+        return Code(
+            values=tuple(values),
+            upper=spec.get("case") == "upper",
+            also_written=_values_also_written(where, spec, values),
+        )
+    if values is not None or "values_also_written" in spec:
         raise SchemaError(f"{where}: only a code takes values")
     if type_name == "country":
         return context.country

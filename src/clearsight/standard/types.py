@@ -113,12 +113,17 @@ class Code(ValueType):
 
     values: tuple[str, ...] = ()
     upper: bool = False
+    # Other spellings agencies use for a value (``F`` for ``female``), lower case.
+    also_written: Mapping[str, str] = field(default_factory=dict)
     name: ClassVar[str] = "code"
     reason_code: ClassVar[str] = "invalid_code"
     _lookup: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_lookup", {v.casefold(): v for v in self.values})
+        lookup = {v.casefold(): v for v in self.values}
+        by_fold = {v.casefold(): v for v in self.values}
+        lookup |= {k: by_fold[v.casefold()] for k, v in self.also_written.items()}
+        object.__setattr__(self, "_lookup", lookup)
 
     def clean(self, raw: str) -> str | None:
         return self._lookup.get(raw.strip().casefold())
