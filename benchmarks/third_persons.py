@@ -152,7 +152,10 @@ def _person(
     # No two members of one household share a given name (``avoid``): families do not
     # give one name twice, except a son named for his father (planted apart).
     avoid = set() if avoid is None else avoid
-    pool = [n for n in (h.male if sex == "male" else h.female) if n not in avoid]
+    names = h.male if sex == "male" else h.female
+    # A household larger than the heritage's short list: names repeat rather than fail
+    # (only then; every other draw is the one earlier seeds made).
+    pool = [n for n in names if n not in avoid] or list(names)
     forename = forename or rng.choice(pool)
     middle = []
     second = rng.choice(pool)
