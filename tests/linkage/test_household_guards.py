@@ -22,6 +22,7 @@ from clearsight.linkage.clusters import _undated_between
 from clearsight.linkage.guards import (
     HOUSEHOLD_GUARD,
     HOUSEHOLD_YEAR_GUARD,
+    NHS_GUARD,
     SIBLING_GUARD,
     TWIN_GUARD,
     mark_links,
@@ -177,6 +178,33 @@ def test_a_household_member_with_a_year_of_birth_only_is_held_back() -> None:
     town = "town agrees, one address a town only"
     assert _marked("Exact match on sn", year, (2010, 2010), place=town) is None
     assert _marked("Exact match on sn", year, (2010, 2010), nhs="exact") is None
+
+
+def test_two_nhs_numbers_are_held_back_to_review() -> None:
+    """A father and his namesake son: "David Joseph Greenwood" with no birth date and
+    "David Greenwood", born 1991, at one home, each with his own NHS number. The name and
+    the home outweighed the one disagreeing identifier; an NHS number is one person's
+    for life, so the pair goes to review with the reason instead."""
+    exact, undated = "Exact match on fn1", "null"
+    two_numbers = "All other comparisons"
+    got = _marked("Exact match on sn", undated, (None, 1991), exact, two_numbers)
+    assert got == NHS_GUARD
+    # The same with a full birth date that agrees: still two numbers, still held.
+    assert _marked("Exact match on sn", "exact", (1991, 1991), exact, two_numbers) == NHS_GUARD
+    # One keyed error in the number is the same number; none, or one missing, is
+    # nothing to hold back on: the model weighs the rest.
+    assert _marked("Exact match on sn", undated, (None, 1991), exact, "one keyed error") is None
+    assert _marked("Exact match on sn", undated, (None, 1991), exact, "exact") is None
+    assert _marked("Exact match on sn", undated, (None, 1991), exact) is None
+    # Twins with two numbers keep the twin guard's more specific reason.
+    assert _marked("Exact match on sn", "exact", (2011, 2011), nhs=two_numbers) == TWIN_GUARD
+
+
+def test_the_nhs_guard_is_off_only_with_every_guard() -> None:
+    from clearsight.linkage.guards import ALL_GUARDS, NO_GUARDS, guard_sql
+
+    assert NHS_GUARD in guard_sql(ALL_GUARDS)
+    assert NHS_GUARD not in guard_sql(NO_GUARDS)
 
 
 def _edges(rows: list[tuple[int, int, int]], name_led: tuple[bool, ...] = ()) -> dict[str, Any]:
