@@ -244,6 +244,23 @@ def test_an_undated_record_is_the_one_its_address_or_phone_says() -> None:
     assert _undated_between({1: 1976, 2: 1977}, links) == set()
 
 
+def test_an_undated_record_is_the_one_whose_nhs_number_it_bears() -> None:
+    """A record of "EDWARDS, JERMAINE" with no birth date and an NHS number, at home:
+    Jermaine born 2011 (records 1, 2 and 3, one of them with the same NHS number) and his
+    father Jermaine born 1984 (record 4) share the name and the address. The number says
+    which: the links to the 2011 records are followed, the father's is held."""
+    exact = _gamma("forenames", "Exact match on fn1")
+    years = {1: 2011, 2: 2011, 3: 2011, 4: 1984}
+    rows = [(0, 2, exact), (0, 1, exact), (0, 4, exact), (0, 3, exact)]
+    links = _edges(rows) | {"nhs_agrees": np.array([True, False, False, False])}
+    assert _undated_between(years, links) == {(0, 4)}
+    # Without the number, the address is shared by both: every link held.
+    assert _undated_between(years, _edges(rows)) == {(0, 1), (0, 2), (0, 3), (0, 4)}
+    # Numbers agreeing with both people (one keyed from the other's file) settle nothing.
+    both = _edges(rows) | {"nhs_agrees": np.array([True, False, True, False])}
+    assert _undated_between(years, both) == {(0, 1), (0, 2), (0, 3), (0, 4)}
+
+
 def test_an_undated_record_is_the_one_whose_name_it_bears() -> None:
     # "THOMPSON, MOLLY" with no date: Molly born 2010 and her mother Holly born 1975,
     # whose forename is only like it. The record is Molly's; nothing is held back here
