@@ -110,14 +110,16 @@ SIBLING_GUARD = "possible siblings: same surname and address, forename and birth
 # "NHS numbers differ" holds back two records that each hold an NHS number, the two
 # numbers more than one keyed error apart. An NHS number is issued once, to one person,
 # for life (NHS England: the number is unique to each person); a person's records in
-# health, social care and education carry the one number. Two numbers are two people,
-# or a number keyed from another person's record (a sibling's or a parent's, held on
-# the same family file), which only the source can settle. The model weighs a
-# disagreeing number as one comparison among several, and a father and a son of one
-# name at one home, one record undated, outweigh it on name and address ("David Joseph
-# Greenwood" with no date and "David Greenwood", born 1991, at one address, each with
-# his own number). Precision first: such a pair goes to the review queue with the
-# reason, and an analyst's accept links it.
+# health, social care and education carry the one number. Ingest keeps only numbers
+# that pass the modulus-11 check digit, which catches every single keyed digit and
+# every transposition of two adjacent digits, so two stored numbers that differ are
+# two issued numbers: two people, or a number copied from another person's record (a
+# sibling's or a parent's, on the same family file), which only the source can settle.
+# The model weighs a disagreeing number as one comparison among several, and a father
+# and a son of one name at one home, one record undated, outweigh it on name and
+# address ("David Joseph Greenwood" with no date and "David Greenwood", born 1991, at
+# one address, each with his own number). Precision first: such a pair goes to the
+# review queue with the reason, and an analyst's accept links it.
 NHS_GUARD = "NHS numbers differ"
 
 
