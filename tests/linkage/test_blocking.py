@@ -105,6 +105,39 @@ def test_a_year_worked_back_from_an_age_is_proposed_one_year_out() -> None:
     assert ("0", "3") not in proposed and ("0", "4") not in proposed
 
 
+def test_the_last_half_of_a_double_barrelled_surname_is_proposed() -> None:
+    """A charity's "Ibrahim Taylor, 2006-01-01, Leeds" and the police's "Ibrahim
+    Bashir-Taylor, 2006-01-28" at an address: the surname comparison has a level for one
+    half of a double-barrelled surname, but no rule proposed the pair (the whole
+    surname's code and first word are Bashir's). The first half is proposed by the
+    other rules already; another forename, another year or a surname that merely ends
+    the same is not proposed by this rule."""
+    (rule,) = (r for r in model.BLOCKING_RULES if r.left[0] == "sn_part_last")
+    assert rule.one_sided
+    police = {
+        "forenames": "Ibrahim",
+        "surname": "Bashir-Taylor",
+        "date_of_birth": "2006-01-28",
+        "address": "37 Canal Road, Leeds",
+    }
+    proposed = _proposed(
+        [
+            police,
+            {"forenames": "Ibrahim", "surname": "Taylor", "date_of_birth": "2006-01-01"},
+            {"forenames": "Ibrahim", "surname": "Taylor", "date_of_birth": "2006"},
+            {"forenames": "Yusuf", "surname": "Taylor", "date_of_birth": "2006"},
+            {"forenames": "Ibrahim", "surname": "Taylor", "date_of_birth": "2009"},
+            {"forenames": "Ibrahim", "surname": "Bashir-Taylor", "date_of_birth": "2006"},
+            {"forenames": "Ibrahim", "surname": "Smith-Taylor", "date_of_birth": "2006"},
+        ],
+        (rule,),
+    )
+    assert ("0", "1") in proposed and ("0", "2") in proposed
+    assert not {("0", "3"), ("0", "4"), ("0", "5"), ("0", "6")} & proposed
+    # Two records of one single-word surname are not this rule's (no part on either).
+    assert ("1", "2") not in proposed
+
+
 def test_a_nickname_and_its_full_name_share_one_blocking_key() -> None:
     """A charity's "Becky" and the police's "Rebecca", "Bob" and "Robert", "Lottie" and
     "Charlotte": one forename key, so the rules on the forename key propose them (the

@@ -22,6 +22,7 @@ from clearsight.linkage.clusters import _undated_between
 from clearsight.linkage.guards import (
     HOUSEHOLD_GUARD,
     HOUSEHOLD_YEAR_GUARD,
+    NHS_GUARD,
     SIBLING_GUARD,
     TWIN_GUARD,
     mark_links,
@@ -179,6 +180,33 @@ def test_a_household_member_with_a_year_of_birth_only_is_held_back() -> None:
     assert _marked("Exact match on sn", year, (2010, 2010), nhs="exact") is None
 
 
+def test_two_nhs_numbers_are_held_back_to_review() -> None:
+    """A father and his namesake son: "David Joseph Greenwood" with no birth date and
+    "David Greenwood", born 1991, at one home, each with his own NHS number. The name and
+    the home outweighed the one disagreeing identifier; an NHS number is one person's
+    for life, so the pair goes to review with the reason instead."""
+    exact, undated = "Exact match on fn1", "null"
+    two_numbers = "All other comparisons"
+    got = _marked("Exact match on sn", undated, (None, 1991), exact, two_numbers)
+    assert got == NHS_GUARD
+    # The same with a full birth date that agrees: still two numbers, still held.
+    assert _marked("Exact match on sn", "exact", (1991, 1991), exact, two_numbers) == NHS_GUARD
+    # One keyed error in the number is the same number; none, or one missing, is
+    # nothing to hold back on: the model weighs the rest.
+    assert _marked("Exact match on sn", undated, (None, 1991), exact, "one keyed error") is None
+    assert _marked("Exact match on sn", undated, (None, 1991), exact, "exact") is None
+    assert _marked("Exact match on sn", undated, (None, 1991), exact) is None
+    # Twins with two numbers keep the twin guard's more specific reason.
+    assert _marked("Exact match on sn", "exact", (2011, 2011), nhs=two_numbers) == TWIN_GUARD
+
+
+def test_the_nhs_guard_is_off_only_with_every_guard() -> None:
+    from clearsight.linkage.guards import ALL_GUARDS, NO_GUARDS, guard_sql
+
+    assert NHS_GUARD in guard_sql(ALL_GUARDS)
+    assert NHS_GUARD not in guard_sql(NO_GUARDS)
+
+
 def _edges(rows: list[tuple[int, int, int]], name_led: tuple[bool, ...] = ()) -> dict[str, Any]:
     """Links strongest first as ``clusters.cluster`` reads them: (a, b, forename level);
     ``name_led`` marks the links that rest on the name alone (none unless given)."""
@@ -214,6 +242,23 @@ def test_an_undated_record_is_the_one_its_address_or_phone_says() -> None:
     assert _undated_between(years, both) == {(0, 1), (0, 2)}
     # A name-only link to a record a year out is the addressed person's other record.
     assert _undated_between({1: 1976, 2: 1977}, links) == set()
+
+
+def test_an_undated_record_is_the_one_whose_nhs_number_it_bears() -> None:
+    """A record of "EDWARDS, JERMAINE" with no birth date and an NHS number, at home:
+    Jermaine born 2011 (records 1, 2 and 3, one of them with the same NHS number) and his
+    father Jermaine born 1984 (record 4) share the name and the address. The number says
+    which: the links to the 2011 records are followed, the father's is held."""
+    exact = _gamma("forenames", "Exact match on fn1")
+    years = {1: 2011, 2: 2011, 3: 2011, 4: 1984}
+    rows = [(0, 2, exact), (0, 1, exact), (0, 4, exact), (0, 3, exact)]
+    links = _edges(rows) | {"nhs_agrees": np.array([True, False, False, False])}
+    assert _undated_between(years, links) == {(0, 4)}
+    # Without the number, the address is shared by both: every link held.
+    assert _undated_between(years, _edges(rows)) == {(0, 1), (0, 2), (0, 3), (0, 4)}
+    # Numbers agreeing with both people (one keyed from the other's file) settle nothing.
+    both = _edges(rows) | {"nhs_agrees": np.array([True, False, True, False])}
+    assert _undated_between(years, both) == {(0, 1), (0, 2), (0, 3), (0, 4)}
 
 
 def test_an_undated_record_is_the_one_whose_name_it_bears() -> None:

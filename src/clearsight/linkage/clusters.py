@@ -55,6 +55,10 @@ NAME_SHARED = "name shared by several people"
 # phone or email agrees with one of them only, the record does say which: its links
 # that carry such evidence are followed and only the links that rest on the name go
 # to review (a father and a son at one home share the address, so both stay held).
+# An NHS number that agrees says which before anything else: the number is issued to
+# one person for life, and a father and a son at one home each hold their own. The
+# record is the person whose number it bears; its links to that person's birth year
+# are followed and only those to the other year go to review.
 UNDATED_BETWEEN = "no birth date, and the record fits two people of other birth dates"
 # A link whose merge would put in one entity two NHS numbers, or two birth years,
 # that no recording error explains (``Entities._consistent``).
@@ -188,7 +192,7 @@ def _undated_between(own_year: dict[int, int], edges: dict[str, Any]) -> set[tup
     record's at least as well. Where the rival bears the name less well (Holly for a
     record of Molly), the record is the one whose name it bears, and the rival's link is
     left to the consistency check."""
-    partners: dict[int, list[tuple[int, int, int, bool]]] = {}
+    partners: dict[int, list[tuple[int, int, int, bool, bool]]] = {}
     # Only the model's links between a dated and an undated record are read: at 1M
     # records a loop over every link cost seconds.
     ends = np.concatenate([edges["a"], edges["b"], np.array(list(own_year), dtype=np.int64)])
@@ -197,48 +201,57 @@ def _undated_between(own_year: dict[int, int], edges: dict[str, Any]) -> set[tup
     one_dated = np.ma.filled(edges["checked"], False).astype(bool) & (
         has_year[edges["a"]] != has_year[edges["b"]]
     )
+    nhs = edges.get("nhs_agrees")
+    nhs_agrees = (
+        np.ma.filled(nhs, False).astype(bool)[one_dated]
+        if nhs is not None
+        else np.zeros(int(one_dated.sum()), dtype=bool)
+    )
     # Edges come strongest first, so each record's first partner is its strongest.
-    for a, b, fn_level, name_led in zip(
+    for a, b, fn_level, name_led, same_number in zip(
         edges["a"][one_dated].tolist(),
         edges["b"][one_dated].tolist(),
         edges["fn_level"][one_dated].tolist(),
         edges["name_led"][one_dated].tolist(),
+        nhs_agrees.tolist(),
         strict=True,
     ):
         ya, yb = own_year.get(a), own_year.get(b)
         if ya is None and yb is not None:
-            partners.setdefault(a, []).append((b, yb, fn_level, bool(name_led)))
+            partners.setdefault(a, []).append((b, yb, fn_level, bool(name_led), same_number))
         elif yb is None and ya is not None:
-            partners.setdefault(b, []).append((a, ya, fn_level, bool(name_led)))
+            partners.setdefault(b, []).append((a, ya, fn_level, bool(name_led), same_number))
     out: set[tuple[int, int]] = set()
     for undated, dated in partners.items():
-        _, best_year, best_name, _ = dated[0]
+        best_year, best_name = dated[0][1], dated[0][2]
         # Only a name that agrees says the record fits both; where the forenames were
         # not compared the links' other evidence decides, strongest first.
         if best_name <= FORENAMES_ELSE:
             continue
-        if not any(not years_close(best_year, y) and f >= best_name for _, y, f, _ in dated[1:]):
+        if not any(not years_close(best_year, p[1]) and p[2] >= best_name for p in dated[1:]):
             continue
         held = _held_between(dated)
         out.update((min(undated, d), max(undated, d)) for d in held)
     return out
 
 
-def _held_between(dated: list[tuple[int, int, int, bool]]) -> list[int]:
+def _held_between(dated: list[tuple[int, int, int, bool, bool]]) -> list[int]:
     """The partners of an undated record that fits two people whose links are held.
 
-    Every one, unless the links that carry an address, phone or email (not the name
-    alone) all point to one person: then the record is that person's, and only the
-    name-led links to a birth year no recording error explains as theirs are held.
+    Where the links with an agreeing NHS number all point to one person (birth years
+    a recording error apart), the record is that person's: only the links to a birth
+    year no recording error explains as theirs are held. Otherwise every one, unless
+    the links that carry an address, phone or email (not the name alone) all point to
+    one person: then the record is that person's, and only the name-led links to a
+    birth year no recording error explains as theirs are held.
     """
-    evidenced = [y for _, y, _, name_led in dated if not name_led]
+    numbered = [p[1] for p in dated if p[4]]
+    if numbered and all(years_close(numbered[0], y) for y in numbered[1:]):
+        return [p[0] for p in dated if not any(years_close(p[1], y) for y in numbered)]
+    evidenced = [p[1] for p in dated if not p[3]]
     if not evidenced or any(not years_close(evidenced[0], y) for y in evidenced[1:]):
-        return [d for d, _, _, _ in dated]
-    return [
-        d
-        for d, y, _, name_led in dated
-        if name_led and not any(years_close(y, e) for e in evidenced)
-    ]
+        return [p[0] for p in dated]
+    return [p[0] for p in dated if p[3] and not any(years_close(p[1], e) for e in evidenced)]
 
 
 def _write_entities(con: duckdb.DuckDBPyConnection, run_id: int, *, scoped: bool) -> None:

@@ -339,6 +339,11 @@ def _input(con: duckdb.DuckDBPyConnection) -> None:
             n.sn,
             n.sn1,
             n.sn_parts,
+            -- The last part of a double-barrelled surname, a blocking key: the whole
+            -- surname's phonetic code and first word (``sn_code``, ``sn1``, ``sn_init``)
+            -- already find a record that keeps the first part, none one that keeps the
+            -- last ("Taylor" for "Bashir-Taylor").
+            n.sn_parts[-1] AS sn_part_last,
             c.sn_code,
             -- A surname few records bear, as a blocking key (``RARE_SURNAME_MAX``).
             CASE WHEN n.sn IS NOT NULL AND count(*) OVER (PARTITION BY n.sn) <= {RARE_SURNAME_MAX}

@@ -107,6 +107,20 @@ BIRTH_DATE_GUARD = "dates of birth differ"
 # the model's weighing and to the review of uncertain pairs.
 SIBLING_YEARS = 2
 SIBLING_GUARD = "possible siblings: same surname and address, forename and birth year both differ"
+# "NHS numbers differ" holds back two records that each hold an NHS number, the two
+# numbers more than one keyed error apart. An NHS number is issued once, to one person,
+# for life (NHS England: the number is unique to each person); a person's records in
+# health, social care and education carry the one number. Ingest keeps only numbers
+# that pass the modulus-11 check digit, which catches every single keyed digit and
+# every transposition of two adjacent digits, so two stored numbers that differ are
+# two issued numbers: two people, or a number copied from another person's record (a
+# sibling's or a parent's, on the same family file), which only the source can settle.
+# The model weighs a disagreeing number as one comparison among several, and a father
+# and a son of one name at one home, one record undated, outweigh it on name and
+# address ("David Joseph Greenwood" with no date and "David Greenwood", born 1991, at
+# one address, each with his own number). Precision first: such a pair goes to the
+# review queue with the reason, and an analyst's accept links it.
+NHS_GUARD = "NHS numbers differ"
 
 
 @dataclass(frozen=True)
@@ -122,6 +136,7 @@ class Guards:
     twins: bool = True
     siblings: bool = True
     birth_dates: bool = True
+    identifiers: bool = True
 
 
 # Columns of ``link_pairs`` the guards read beside the levels.
@@ -149,7 +164,7 @@ def pairs_for_guards(con: duckdb.DuckDBPyConnection) -> str:
 
 
 ALL_GUARDS = Guards()
-NO_GUARDS = Guards(twins=False, siblings=False, birth_dates=False)
+NO_GUARDS = Guards(twins=False, siblings=False, birth_dates=False, identifiers=False)
 
 _NHS_DISAGREES = f"p.gamma_nhs_number NOT IN ({NHS_EXACT}, {NHS_ONE_ERROR})"
 
@@ -205,6 +220,13 @@ def guard_sql(guards: Guards = ALL_GUARDS) -> str:
          AND p.gamma_place IN ({_levels(PLACE_SAME_ADDRESS)})
          AND {_NHS_DISAGREES}
         THEN '{SIBLING_GUARD}'"""
+        )
+    if guards.identifiers:
+        # Last: a pair the household rules hold keeps their more specific reason.
+        rules.append(
+            f"""
+    WHEN p.gamma_nhs_number = {NHS_ELSE}
+        THEN '{NHS_GUARD}'"""
         )
     return f"""
 CASE

@@ -247,6 +247,20 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
         right=("dob_y", "fn_key1", "sn_code"),
         local=True,
     ),
+    # The last half of a double-barrelled surname alone ("Ibrahim Taylor, 2006" and
+    # "Ibrahim Bashir-Taylor, 2006-01-28"): a child known at school or by a charity by
+    # one parent's surname, a woman by her own or her husband's. The surname
+    # comparison has a level for it; no other key proposes the pair where the date is
+    # partial on one side or the address differs. One-sided: the key is set only on
+    # double-barrelled surnames, paired with whole surnames of the same forename and
+    # birth year, so blocks stay those of one name and one year.
+    _rule(
+        "sn_part_last",
+        "fn_key1",
+        "dob_y",
+        right=("sn", "fn_key1", "dob_y"),
+        local=True,
+    ),
 )
 
 
