@@ -24,6 +24,11 @@ _SPEAKER = (
     r"(?:she|he|they|i|we|the child|the victim|the girl|the boy|the young person|yp|cyp|"
     r"the pupil|the patient|the \d{1,2}[- ]?(?:year|yr)s?[- ]old|child [a-z]|suspect \d+|"
     r"the defence|the defense|the accused|"
+    # The patient, a helpline's caller and the complainant speak for themselves; a
+    # co-accused and defence counsel speak for the defence (their words are evidence).
+    r"pt|patient|the caller|caller|the complainant|complainant|(?:the\s+)?co-?accused|"
+    r"(?:the\s+)?defen[cs]e\s+(?:counsel|barrister|solicitor|advocate)|"
+    r"counsel\s+for\s+the\s+defen[cs]e|"
     r"(?:(?:her|his|their|the child's|the girl's|the boy's|the|suspect \d+'s|the suspect's|"
     r"the man's|the men's|the offender's)\s+)?(?:mother|mum|father|dad|parent|parents|"
     r"stepfather|stepmother|grandmother|grandfather|nan|gran|sister|brother|aunt|uncle|"
@@ -38,7 +43,10 @@ _SAY = (
     r"shouted|alleged|alleges|denied|denies|"
     r"(?:told|tells|telling)(?:\s+(?:me|her|him|them|us|officers|police|staff|the \w+|"
     r"her \w+|his \w+|their \w+))?|"
-    r"(?:reported|reports|disclosed|discloses|admitted|admits)\s+that)"
+    r"(?:reported|reports|disclosed|discloses|admitted|admits)\s+that|"
+    # A case put, as the defence puts it: "suggest that", "argue that", "contend that".
+    r"(?:suggest|suggests|suggested|argue|argues|argued|contend|contends|contended|assert|"
+    r"asserts|asserted)\s+that)"
 )
 # Labels a person gives: only the child's or family's, friends', suspects' own.
 _LABEL = (
@@ -48,8 +56,12 @@ _LABEL = (
     r"the \d{1,2}[- ]year[- ]old)(?:\s+as)?"
 )
 _ADVERB = (
+    r"(?:\(\s*(?:aged\s+)?\d{1,2}\s*\)\s*|,\s*(?:aged\s+)?\d{1,2}\s*,\s*|\d{2}\s+)?"
     r"(?:has\s+|had\s+|have\s+|then\s+|later\s+|also\s+|repeatedly\s+|openly\s+|"
-    r"clearly\s+|always\s+|often\s+)?"
+    r"clearly\s+|always\s+|often\s+|"
+    # What the defence will say is as much the defence's words as what it said: "defence
+    # counsel is expected to suggest that ...".
+    r"(?:is|are|was|were)\s+(?:expected|likely|going)\s+to\s+|(?:will|may|might|would)\s+)?"
 )
 # Reported speech: "she said", "in her words", "according to him"... Everything after
 # the cue in the same sentence is treated as the speaker's words.
@@ -112,6 +124,18 @@ _CUE_WORDS = frozenset(
         "discloses",
         "admitted",
         "admits",
+        "suggest",
+        "suggests",
+        "suggested",
+        "argue",
+        "argues",
+        "argued",
+        "contend",
+        "contends",
+        "contended",
+        "assert",
+        "asserts",
+        "asserted",
         "described",
         "describes",
         "calls",
@@ -203,6 +227,13 @@ _INSIDE_PSEUDO = re.compile(
     r"(?:credible|reliable|believable|true|relied|trusted|believed|trustworthy|"
     r"(?:taken|accepted)\s+at\s+face\s+value)\b|"
     r"\bnot\s+sure\b|"
+    # "Inappropriate but not abusive": the abuse denied is the minimising (TCS/NAPAC 2024).
+    r"\bbut\s+not\s+(?:abusive|abuse|criminal|sexual|an\s+offence|a\s+crime|grooming|"
+    r"exploitative|exploitation|predatory)\b|"
+    # "Did not consider her allegation credible": disbelief stated with a verb of judging.
+    r"(?:\b(?:not|never)|n't)\s+(?:consider|considered|find|found|think|thought|regard|regarded|"
+    r"deem|deemed|judge|judged|view|viewed|treat|treated)\s+(?:[\w'’]+\s+){0,4}?(?:as\s+|to\s+be\s+)?"
+    r"(?:credible|reliable|believable|truthful|plausible|genuine)\b|"
     # "No real harm was done": the harm denied is the minimising, not a negation of it.
     r"\bno\s+(?:real|lasting|serious|actual)\s+harm\b|"
     # "Did not take her complaint seriously": disbelief stated with a negation.
@@ -249,9 +280,11 @@ _LEGAL = re.compile(
     # A section named as a document or process is not a citation: the Children Act 1989
     # names the court's welfare report (s.7), enquiries (s.47), accommodation (s.20) and
     # assessments (s.17) by section, as family court reports and conference minutes write.
+    # Nor is a section named as the charge a writer weighs ("whether a s.9 charge rather
+    # than rape is more realistic"): the words around it are the writer's own.
     r"\b(?:section|s\.)\s*\d+[A-Z]?\b(?!\s*(?:\(\d+\)\s*)?(?:report|reports|enquiry|"
     r"enquiries|assessment|investigation|meeting|strategy|accommodation|notice|application|"
-    r"plan|letter|referral|agreement|request|officer)\b)|"
+    r"plan|letter|referral|agreement|request|officer|charge|charges)\b)|"
     # "The offence" as the law's name for what was done; "at the time of the offence" only
     # dates an event, as probation and court reports do.
     r"(?<!time\sof\s)(?<!date\sof\s)(?<!before\s)(?<!after\s)(?<!since\s)"
