@@ -55,8 +55,10 @@ _LABEL = (
     r"\s+(?:herself|himself|themselves|him|her|them|it|the man|the men|the male|the adult|"
     r"the \d{1,2}[- ]year[- ]old)(?:\s+as)?"
 )
+# An age between a speaker and the verb: "co-accused (19) claims", "the co-accused, 20,
+# maintains", "pt 14 states".
+_SPEAKER_AGE = r"(?:\s*\(\s*(?:aged\s+)?\d{1,2}\s*\)|\s*,\s*(?:aged\s+)?\d{1,2}\s*,|\s+\d{2})?"
 _ADVERB = (
-    r"(?:\(\s*(?:aged\s+)?\d{1,2}\s*\)\s*|,\s*(?:aged\s+)?\d{1,2}\s*,\s*|\d{2}\s+)?"
     r"(?:has\s+|had\s+|have\s+|then\s+|later\s+|also\s+|repeatedly\s+|openly\s+|"
     r"clearly\s+|always\s+|often\s+|"
     # What the defence will say is as much the defence's words as what it said: "defence
@@ -67,7 +69,8 @@ _ADVERB = (
 # the cue in the same sentence is treated as the speaker's words.
 _REPORTED = re.compile(
     # "what she says" names her account as the thing talked about; it reports nothing.
-    rf"(?<!\bwhat )\b{_SPEAKER}\s+{_ADVERB}{_SAY}\b|\b{_SPEAKER}\s+{_ADVERB}{_LABEL}\b|"
+    rf"(?<!\bwhat )\b{_SPEAKER}{_SPEAKER_AGE}\s+{_ADVERB}{_SAY}\b|"
+    rf"\b{_SPEAKER}{_SPEAKER_AGE}\s+{_ADVERB}{_LABEL}\b|"
     r"\b(?:in|using)\s+(?:her|his|their|my|the child's|the victim's)\s+(?:own\s+)?words\b|"
     r"\baccording\s+to\s+(?:her|him|them|the child|the victim|the girl|the boy|the young "
     r"person|the suspect|suspect \d+|the defence|the man|the men|the offender|"
@@ -171,6 +174,9 @@ _STRONG_NEGATION = re.compile(
     r"none\s+of\s+the\s+(?:\w+\s+){1,2}(?:suggests?|indicates?|shows?)|"
     r"there\s+is\s+no|at\s+no\s+(?:point|time|stage)|"
     r"no\s+(?:one|staff\s+member|professional|agency)\s+(?:suggests|believes|thinks|says)|"
+    # "Nobody should describe her as ...": the label ruled out.
+    r"(?:nobody|no\s+one|no-one)\s+(?:should|must|would|could)\s+(?:ever\s+)?(?:describe|call|"
+    r"label|say|suggest|think|refer\s+to)|"
     r"(?:should|must)\s+(?:not|never)\s+be\s+(?:said|written|recorded|suggested|described|"
     r"called|referred\s+to|labelled|seen|viewed)|"
     r"(?:found|saw|see|finds)\s+no\s+(?:evidence|indication|sign)|"
@@ -230,6 +236,15 @@ _INSIDE_PSEUDO = re.compile(
     # "Inappropriate but not abusive": the abuse denied is the minimising (TCS/NAPAC 2024).
     r"\bbut\s+not\s+(?:abusive|abuse|criminal|sexual|an\s+offence|a\s+crime|grooming|"
     r"exploitative|exploitation|predatory)\b|"
+    # "Not a victim but ...": victimhood denied is the blame.
+    r"(?:\bnot|n't)\s+(?:a\s+|the\s+)?(?:real\s+|true\s+|genuine\s+|innocent\s+)?victim\s*"
+    r"(?:but|,|;|-)|"
+    # "Fleeting, so not serious": the harm denied is the minimising.
+    r"\bnot\s+(?:that\s+|very\s+|particularly\s+)?serious\b|"
+    # "Was not coerced": coercion denied in the writer's voice offered as agreement, the
+    # myth the CPS guidance (2013) names (grooming works without force).
+    r"\b(?:was|were|be|been)\s+(?:not|never)\s+(?:coerced|forced|pressured|pressurised|"
+    r"pushed)\b|(?:wasn't|weren't)\s+(?:coerced|forced|pressured|pressurised|pushed)\b|"
     # "Did not consider her allegation credible": disbelief stated with a verb of judging.
     r"(?:\b(?:not|never)|n't)\s+(?:consider|considered|find|found|think|thought|regard|regarded|"
     r"deem|deemed|judge|judged|view|viewed|treat|treated)\s+(?:[\w'’]+\s+){0,4}?(?:as\s+|to\s+be\s+)?"

@@ -37,7 +37,8 @@ _AGE = re.compile(
     r"\b(?:is|was|who\s+is|who\s+was)\s+(?:also\s+|only\s+|just\s+)?(\d{1,2})\b(?!\s*-)"
     + _NUMBER_AFTER
     + r"|"
-    r"\b(?:man|woman|male|female|boy|girl|adult|child)\s+of\s+(\d{1,2})\b|"
+    r"\b(?:man|woman|male|female|boy|girl|adult|child|partner|boyfriend|girlfriend|bf|gf|"
+    r"husband|wife|fianc[eé]e?)\s+of\s+(\d{1,2})\b|"
     # Note style gives a person's age as a bare number after the word for them ("pt 14",
     # "juv 15", "adult female 26 and her boyfriend 29"); two digits only, as "Female 1" and
     # "Suspect 2" are labels.
