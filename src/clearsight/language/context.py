@@ -239,6 +239,8 @@ _INSIDE_PSEUDO = re.compile(
     # "Not a victim but ...": victimhood denied is the blame.
     r"(?:\bnot|n't)\s+(?:a\s+|the\s+)?(?:real\s+|true\s+|genuine\s+|innocent\s+)?victim\s*"
     r"(?:but|,|;|-)|"
+    # "Does not help herself by going there": the blame, not its negation.
+    r"(?:\bnot|n't)\s+(?:really\s+)?help(?:s|ed|ing)?\s+(?:herself|himself|themselves|themself)\b|"
     # "Fleeting, so not serious": the harm denied is the minimising.
     r"\bnot\s+(?:that\s+|very\s+|particularly\s+)?serious\b|"
     # "Was not coerced": coercion denied in the writer's voice offered as agreement, the
