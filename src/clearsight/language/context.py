@@ -245,8 +245,7 @@ _INSIDE_PSEUDO = re.compile(
     r"\bnot\s+(?:that\s+|very\s+|particularly\s+)?serious\b|"
     # "Was not coerced": coercion denied in the writer's voice offered as agreement, the
     # myth the CPS guidance (2013) names (grooming works without force).
-    r"\b(?:was|were|be|been)\s+(?:not|never)\s+(?:coerced|forced|pressured|pressurised|"
-    r"pushed)\b|(?:wasn't|weren't)\s+(?:coerced|forced|pressured|pressurised|pushed)\b|"
+    r"(?:\b(?:not|never)|n't)\s+(?:coerced|forced|pressured|pressurised|pushed)\b|"
     # "Did not consider her allegation credible": disbelief stated with a verb of judging.
     r"(?:\b(?:not|never)|n't)\s+(?:consider|considered|find|found|think|thought|regard|regarded|"
     r"deem|deemed|judge|judged|view|viewed|treat|treated)\s+(?:[\w'’]+\s+){0,4}?(?:as\s+|to\s+be\s+)?"
