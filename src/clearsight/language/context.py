@@ -241,6 +241,9 @@ _INSIDE_PSEUDO = re.compile(
     r"(?:but|,|;|-)|"
     # "Does not help herself by going there": the blame, not its negation.
     r"(?:\bnot|n't)\s+(?:really\s+)?help(?:s|ed|ing)?\s+(?:herself|himself|themselves|themself)\b|"
+    # "Drunk, which does not help her credibility": the doubt stated with a negation.
+    r"(?:\bnot|n't)\s+help(?:s|ed)?\s+(?:her|his|their|the\s+child's)\s+(?:credibility|case|"
+    r"account|position)\b|"
     # "Fleeting, so not serious": the harm denied is the minimising.
     r"\bnot\s+(?:that\s+|very\s+|particularly\s+)?serious\b|"
     # "Was not coerced": coercion denied in the writer's voice offered as agreement, the
