@@ -381,6 +381,14 @@ FOUND = [
     ("trading-sex", "He is 15 and gets money from the older boys for running drugs."),
     ("trading-sex", "She is 14 and receives money from the men for sex."),
     ("responsible-for-abuse", "She was 13 and had lied about her age, telling the men she was 16."),
+    (
+        "adult-relationship",
+        "The adult male, 24, and the girl (15) were found in bed together at his flat.",
+    ),
+    (
+        "adult-relationship",
+        "The 14-year-old is very attached to the 30-year-old and would do anything for him.",
+    ),
 ]
 
 
@@ -484,6 +492,9 @@ NOT_FOUND = [
     "She told police that she chose to go; she is 14.",
     "The 15 year old has no choice about going; the men threaten her.",
     "She is 14 and attends the youth club where older volunteers help.",
+    "Her mother, 41, and her mother's boyfriend, 45, attended the meeting about the 14 year old.",
+    "The 14 year old's older sister (19) and her boyfriend (21) are supportive.",
+    "The 14 year old believes the 25 year old is her boyfriend; this is grooming.",
 ]
 
 
