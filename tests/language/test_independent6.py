@@ -341,7 +341,7 @@ FOUND = [
     ("drinking-doubt", "She is 14 and was drunk, which does not help her credibility."),
     ("credibility-history", "She is a liar and a fantasist; she is 14."),
     (
-        "responsible-for-abuse",
+        "knew-what-doing",
         "Child (14) frequents the takeaway where the men congregate, despite being warned.",
     ),
     (
@@ -375,7 +375,7 @@ FOUND = [
     ),
     ("chose-to", "She (15) chooses to go missing to be with the adults."),
     (
-        "responsible-for-abuse",
+        "knew-what-doing",
         "She has been warned many times about the men but still goes; she is 14.",
     ),
     ("trading-sex", "He is 15 and gets money from the older boys for running drugs."),
