@@ -9,9 +9,9 @@
    with ``--show-heldout-misses`` (rule work must not read them); ``independent2`` the
    second independent corpus (session 19, second round) the same way, ``independent3``
    the third (session 20), ``independent4`` the fourth (session 20), ``independent5``
-   the fifth (session 21), ``independents`` the five independent corpora without the
-   own one, and ``tunings`` the five independent tuning parts only (what rule work
-   reads).
+   the fifth (session 21), ``independent6`` the sixth (session 22), ``independents`` the
+   six independent corpora without the own one, and ``tunings`` the six independent
+   tuning parts only (what rule work reads).
 2. CPU time of ``check`` per 10,000 narratives on one core: distinct synthetic
    narratives (so the text cache cannot help) and narratives repeating as records do.
 3. The check's cost during ingest: ``clearsight ingest`` of synthetic sets
@@ -23,7 +23,7 @@
    CPU second (the check's throughput during ingest), with the load average at the end.
 
     .venv/bin/python benchmarks/language.py [--narratives 10000] [--runs 3] [--scales 1,10]
-        [--corpus own|independent|independent2|...|independent5|independents|tunings|all]
+        [--corpus own|independent|independent2|...|independent6|independents|tunings|all]
         [--corpus-only]
         [--show-heldout-misses]
 """
@@ -155,8 +155,19 @@ CORPORA = {
         ("independent5_tuning", "independent 5 tuning"),
         ("independent5_heldout", "independent 5 held-out"),
     ),
+    "independent6": (
+        ("independent6_tuning", "independent 6 tuning"),
+        ("independent6_heldout", "independent 6 held-out"),
+    ),
 }
-INDEPENDENTS = ("independent", "independent2", "independent3", "independent4", "independent5")
+INDEPENDENTS = (
+    "independent",
+    "independent2",
+    "independent3",
+    "independent4",
+    "independent5",
+    "independent6",
+)
 # What each ``--corpus`` choice scores.
 CORPUS_CHOICES = {
     "own": ("own",),
@@ -165,6 +176,7 @@ CORPUS_CHOICES = {
     "independent3": ("independent3",),
     "independent4": ("independent4",),
     "independent5": ("independent5",),
+    "independent6": ("independent6",),
     "independents": INDEPENDENTS,
     "all": ("own", *INDEPENDENTS),
     # Rule work reads the tuning parts only: this scores them without the held-out parts.

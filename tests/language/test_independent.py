@@ -28,7 +28,7 @@ class Corpus:
     """One independent corpus: its two parts and the floors that fail a regression."""
 
     name: str
-    # (precision, recall) floors a little below what was measured at the end of session 21
+    # (precision, recall) floors a little below what was measured at the end of session 22
     # (benchmarks/README.md): measurements, not targets; the issue's targets (0.95 / 0.90)
     # are not met on any held-out part.
     heldout_floor: tuple[float, float]
@@ -51,21 +51,22 @@ class Corpus:
 CORPORA = [
     # First: held-out measured 0.968 / 0.857 (86 then 90 of 105 found) in session 19,
     # 0.969 / 0.886 (93) after session 20's third and fourth rounds, 0.969 / 0.895 (94)
-    # after session 21's fifth; tuning 1.000 / 1.000.
-    Corpus("independent", heldout_floor=(0.95, 0.87), tuning_floor=(0.98, 0.98)),
+    # after session 21's fifth, 0.970 / 0.914 (96) after session 22's sixth; tuning 1.000.
+    Corpus("independent", heldout_floor=(0.95, 0.89), tuning_floor=(0.98, 0.98)),
     # Second: held-out measured 0.912 / 0.660 (62 of 94) in session 19, 0.919 / 0.723 (68)
     # after session 20's third round, 0.921 / 0.745 (70) after its fourth, 0.924 / 0.777
-    # (73) after session 21's fifth; tuning 1.000.
-    Corpus("independent2", heldout_floor=(0.90, 0.75), tuning_floor=(0.97, 0.97)),
+    # (73) after session 21's fifth, 0.926 / 0.798 (75) after session 22's sixth; tuning 1.000.
+    Corpus("independent2", heldout_floor=(0.90, 0.77), tuning_floor=(0.97, 0.97)),
     # Third (session 20): held-out measured 0.926 / 0.649 (63 of 97) before the session's
     # rule work, 0.932 / 0.711 (69) after the third round, 0.936 / 0.753 (73) after the
-    # fourth, 0.938 / 0.784 (76) after the fifth; tuning 1.000 / 1.000.
+    # fourth, 0.938 / 0.784 (76) after the fifth and the sixth; tuning 1.000 / 1.000.
     Corpus(
         "independent3", heldout_floor=(0.91, 0.76), tuning_floor=(0.97, 0.97), min_sentences=290
     ),
     # Fourth (session 20, new voices, no school record): held-out measured 0.944 / 0.691
     # (67 of 97) before the round's rule work, 0.946 / 0.722 (70) after, 0.947 / 0.742 (72)
-    # after the fifth round; tuning 0.950 / 0.750 before, 1.000 / 1.000 after.
+    # after the fifth round, 0.947 / 0.732 (71) at the start of the sixth and 0.947 / 0.742
+    # (72) after it; tuning 0.950 / 0.750 before, 1.000 / 1.000 after.
     Corpus(
         "independent4",
         heldout_floor=(0.92, 0.72),
@@ -73,9 +74,14 @@ CORPORA = [
         styles=frozenset(STYLES) - {"school"},
     ),
     # Fifth (session 21, new voices): held-out measured 0.938 / 0.728 (75 of 103) before
-    # the round's rule work and 0.950 / 0.738 (76) after; tuning 0.951 / 0.690 before,
-    # 0.988 / 0.976 after.
-    Corpus("independent5", heldout_floor=(0.93, 0.72), tuning_floor=(0.97, 0.95)),
+    # the round's rule work and 0.950 / 0.738 (76) after, 0.951 / 0.748 (77) after session
+    # 22's sixth; tuning 0.951 / 0.690 before, 0.988 / 0.976 after, 0.988 / 0.988 after the
+    # sixth.
+    Corpus("independent5", heldout_floor=(0.93, 0.73), tuning_floor=(0.97, 0.97)),
+    # Sixth (session 22, new voices): held-out measured 0.916 / 0.745 (76 of 102) before the
+    # round's rule work and 0.919 / 0.775 (79) after; tuning 0.923 / 0.800 before, 1.000 /
+    # 1.000 after.
+    Corpus("independent6", heldout_floor=(0.90, 0.76), tuning_floor=(0.98, 0.98)),
 ]
 
 

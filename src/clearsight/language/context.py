@@ -24,6 +24,11 @@ _SPEAKER = (
     r"(?:she|he|they|i|we|the child|the victim|the girl|the boy|the young person|yp|cyp|"
     r"the pupil|the patient|the \d{1,2}[- ]?(?:year|yr)s?[- ]old|child [a-z]|suspect \d+|"
     r"the defence|the defense|the accused|"
+    # The patient, a helpline's caller and the complainant speak for themselves; a
+    # co-accused and defence counsel speak for the defence (their words are evidence).
+    r"pt|patient|the caller|caller|the complainant|complainant|(?:the\s+)?co-?accused|"
+    r"(?:the\s+)?defen[cs]e\s+(?:counsel|barrister|solicitor|advocate)|"
+    r"counsel\s+for\s+the\s+defen[cs]e|"
     r"(?:(?:her|his|their|the child's|the girl's|the boy's|the|suspect \d+'s|the suspect's|"
     r"the man's|the men's|the offender's)\s+)?(?:mother|mum|father|dad|parent|parents|"
     r"stepfather|stepmother|grandmother|grandfather|nan|gran|sister|brother|aunt|uncle|"
@@ -38,7 +43,10 @@ _SAY = (
     r"shouted|alleged|alleges|denied|denies|"
     r"(?:told|tells|telling)(?:\s+(?:me|her|him|them|us|officers|police|staff|the \w+|"
     r"her \w+|his \w+|their \w+))?|"
-    r"(?:reported|reports|disclosed|discloses|admitted|admits)\s+that)"
+    r"(?:reported|reports|disclosed|discloses|admitted|admits)\s+that|"
+    # A case put, as the defence puts it: "suggest that", "argue that", "contend that".
+    r"(?:suggest|suggests|suggested|argue|argues|argued|contend|contends|contended|assert|"
+    r"asserts|asserted)\s+that)"
 )
 # Labels a person gives: only the child's or family's, friends', suspects' own.
 _LABEL = (
@@ -47,15 +55,22 @@ _LABEL = (
     r"\s+(?:herself|himself|themselves|him|her|them|it|the man|the men|the male|the adult|"
     r"the \d{1,2}[- ]year[- ]old)(?:\s+as)?"
 )
+# An age between a speaker and the verb: "co-accused (19) claims", "the co-accused, 20,
+# maintains", "pt 14 states".
+_SPEAKER_AGE = r"(?:\s*\(\s*(?:aged\s+)?\d{1,2}\s*\)|\s*,\s*(?:aged\s+)?\d{1,2}\s*,|\s+\d{2})?"
 _ADVERB = (
     r"(?:has\s+|had\s+|have\s+|then\s+|later\s+|also\s+|repeatedly\s+|openly\s+|"
-    r"clearly\s+|always\s+|often\s+)?"
+    r"clearly\s+|always\s+|often\s+|"
+    # What the defence will say is as much the defence's words as what it said: "defence
+    # counsel is expected to suggest that ...".
+    r"(?:is|are|was|were)\s+(?:expected|likely|going)\s+to\s+|(?:will|may|might|would)\s+)?"
 )
 # Reported speech: "she said", "in her words", "according to him"... Everything after
 # the cue in the same sentence is treated as the speaker's words.
 _REPORTED = re.compile(
     # "what she says" names her account as the thing talked about; it reports nothing.
-    rf"(?<!\bwhat )\b{_SPEAKER}\s+{_ADVERB}{_SAY}\b|\b{_SPEAKER}\s+{_ADVERB}{_LABEL}\b|"
+    rf"(?<!\bwhat )\b{_SPEAKER}{_SPEAKER_AGE}\s+{_ADVERB}{_SAY}\b|"
+    rf"\b{_SPEAKER}{_SPEAKER_AGE}\s+{_ADVERB}{_LABEL}\b|"
     r"\b(?:in|using)\s+(?:her|his|their|my|the child's|the victim's)\s+(?:own\s+)?words\b|"
     r"\baccording\s+to\s+(?:her|him|them|the child|the victim|the girl|the boy|the young "
     r"person|the suspect|suspect \d+|the defence|the man|the men|the offender|"
@@ -112,6 +127,18 @@ _CUE_WORDS = frozenset(
         "discloses",
         "admitted",
         "admits",
+        "suggest",
+        "suggests",
+        "suggested",
+        "argue",
+        "argues",
+        "argued",
+        "contend",
+        "contends",
+        "contended",
+        "assert",
+        "asserts",
+        "asserted",
         "described",
         "describes",
         "calls",
@@ -147,6 +174,9 @@ _STRONG_NEGATION = re.compile(
     r"none\s+of\s+the\s+(?:\w+\s+){1,2}(?:suggests?|indicates?|shows?)|"
     r"there\s+is\s+no|at\s+no\s+(?:point|time|stage)|"
     r"no\s+(?:one|staff\s+member|professional|agency)\s+(?:suggests|believes|thinks|says)|"
+    # "Nobody should describe her as ...": the label ruled out.
+    r"(?:nobody|no\s+one|no-one)\s+(?:should|must|would|could)\s+(?:ever\s+)?(?:describe|call|"
+    r"label|say|suggest|think|refer\s+to)|"
     r"(?:should|must)\s+(?:not|never)\s+be\s+(?:said|written|recorded|suggested|described|"
     r"called|referred\s+to|labelled|seen|viewed)|"
     r"(?:found|saw|see|finds)\s+no\s+(?:evidence|indication|sign)|"
@@ -203,6 +233,26 @@ _INSIDE_PSEUDO = re.compile(
     r"(?:credible|reliable|believable|true|relied|trusted|believed|trustworthy|"
     r"(?:taken|accepted)\s+at\s+face\s+value)\b|"
     r"\bnot\s+sure\b|"
+    # "Inappropriate but not abusive": the abuse denied is the minimising (TCS/NAPAC 2024).
+    r"\bbut\s+not\s+(?:abusive|abuse|criminal|sexual|an\s+offence|a\s+crime|grooming|"
+    r"exploitative|exploitation|predatory)\b|"
+    # "Not a victim but ...": victimhood denied is the blame.
+    r"(?:\bnot|n't)\s+(?:a\s+|the\s+)?(?:real\s+|true\s+|genuine\s+|innocent\s+)?victim\s*"
+    r"(?:but|,|;|-)|"
+    # "Does not help herself by going there": the blame, not its negation.
+    r"(?:\bnot|n't)\s+(?:really\s+)?help(?:s|ed|ing)?\s+(?:herself|himself|themselves|themself)\b|"
+    # "Drunk, which does not help her credibility": the doubt stated with a negation.
+    r"(?:\bnot|n't)\s+help(?:s|ed)?\s+(?:her|his|their|the\s+child's)\s+(?:credibility|case|"
+    r"account|position)\b|"
+    # "Fleeting, so not serious": the harm denied is the minimising.
+    r"\bnot\s+(?:that\s+|very\s+|particularly\s+)?serious\b|"
+    # "Was not coerced": coercion denied in the writer's voice offered as agreement, the
+    # myth the CPS guidance (2013) names (grooming works without force).
+    r"(?:\b(?:not|never)|n't)\s+(?:coerced|forced|pressured|pressurised|pushed)\b|"
+    # "Did not consider her allegation credible": disbelief stated with a verb of judging.
+    r"(?:\b(?:not|never)|n't)\s+(?:consider|considered|find|found|think|thought|regard|regarded|"
+    r"deem|deemed|judge|judged|view|viewed|treat|treated)\s+(?:[\w'’]+\s+){0,4}?(?:as\s+|to\s+be\s+)?"
+    r"(?:credible|reliable|believable|truthful|plausible|genuine)\b|"
     # "No real harm was done": the harm denied is the minimising, not a negation of it.
     r"\bno\s+(?:real|lasting|serious|actual)\s+harm\b|"
     # "Did not take her complaint seriously": disbelief stated with a negation.
@@ -249,9 +299,11 @@ _LEGAL = re.compile(
     # A section named as a document or process is not a citation: the Children Act 1989
     # names the court's welfare report (s.7), enquiries (s.47), accommodation (s.20) and
     # assessments (s.17) by section, as family court reports and conference minutes write.
+    # Nor is a section named as the charge a writer weighs ("whether a s.9 charge rather
+    # than rape is more realistic"): the words around it are the writer's own.
     r"\b(?:section|s\.)\s*\d+[A-Z]?\b(?!\s*(?:\(\d+\)\s*)?(?:report|reports|enquiry|"
     r"enquiries|assessment|investigation|meeting|strategy|accommodation|notice|application|"
-    r"plan|letter|referral|agreement|request|officer)\b)|"
+    r"plan|letter|referral|agreement|request|officer|charge|charges)\b)|"
     # "The offence" as the law's name for what was done; "at the time of the offence" only
     # dates an event, as probation and court reports do.
     r"(?<!time\sof\s)(?<!date\sof\s)(?<!before\s)(?<!after\s)(?<!since\s)"

@@ -37,7 +37,13 @@ _AGE = re.compile(
     r"\b(?:is|was|who\s+is|who\s+was)\s+(?:also\s+|only\s+|just\s+)?(\d{1,2})\b(?!\s*-)"
     + _NUMBER_AFTER
     + r"|"
-    r"\b(?:man|woman|male|female|boy|girl|adult|child)\s+of\s+(\d{1,2})\b|"
+    r"\b(?:man|woman|male|female|boy|girl|adult|child|partner|boyfriend|girlfriend|bf|gf|"
+    r"husband|wife|fianc[eé]e?)\s+of\s+(\d{1,2})\b|"
+    # Note style gives a person's age as a bare number after the word for them ("pt 14",
+    # "juv 15", "adult female 26 and her boyfriend 29"); two digits only, as "Female 1" and
+    # "Suspect 2" are labels.
+    r"\b(?:pt|patient|juv|juvenile|male|female|boyfriend|girlfriend|partner|bf|gf|yp|cyp|"
+    r"caller|dp)\s+(\d{2})\b(?!\s*[-/:.]\d)" + _NUMBER_AFTER + "|"
     r"(?<![\w:])\((\d{1,2})(?:\s*(?:yrs?|years?|yo))?\)|"
     r",\s*(\d{1,2})\s*,|"
     # A person given by sex and age, as triage notes and witness descriptions write it
