@@ -201,7 +201,7 @@ def international_names(root: Path) -> list[Written]:
 
 def odd_dates(root: Path) -> list[Written]:
     """Partial dates of birth, date-times with a time zone, reported before occurred, a
-    birth in the future and in 1900, every event on one day."""
+    birth in the future and on a system default date (1900-01-01), every event on one day."""
     persons = [
         person("D1", "Amy", "Year", "2010", sex="female"),
         person("D2", "Beth", "Month", "2011-02", sex="female"),
