@@ -1,0 +1,157 @@
+"""A lone offender is not a group's member through one child he shares with it
+(``graph/lone_offenders.py``), and two adults a partner's record names around one child
+are both around her, not co-offenders (``links._co_presence``). Real ingest, real store;
+everything fictional."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from clearsight.graph import run
+from clearsight.ingest import ingest
+from clearsight.store import connect
+from tests.graph.scenario import CSC_MANIFEST, POLICE_MANIFEST, _person, write_submission
+from tests.graph.test_detection_rules import _crime, _involve, _networks, _store
+
+MEN = ["L1", "M1", "P1", "P2", "L2", "M2", "A1", "A2", "L3"]
+# Names far apart, so no two are taken for one person the linkage stage left as two.
+NAMES = [
+    ("Liam", "Ashdown"),
+    ("Mohammed", "Brightwell"),
+    ("Peter", "Carrowmore"),
+    ("Paul", "Dunsford"),
+    ("Lewis", "Eastleigh"),
+    ("Mark", "Fairbourne"),
+    ("Adam", "Glenridding"),
+    ("Alan", "Hexworthy"),
+    ("Leon", "Ingleton"),
+]
+
+LONE = {
+    "persons": [
+        *(
+            _person(f"C{i}", "Child", f"Fictional{i}", f"2010-0{1 + i % 9}-1{i % 10}", "female")
+            for i in range(1, 11)
+        ),
+        *(
+            _person(m, *NAMES[i], f"19{80 + i}-03-0{1 + i % 9}", "male")
+            for i, m in enumerate(MEN)
+        ),
+    ],
+    "events": [_crime(f"X{i}", f"2024-0{1 + i % 9}-2{i % 10}") for i in range(1, 15)],
+    "involvements": [
+        # A man who offended alone against three children, one of whom another man
+        # offended against too: two men linked by one child, one with victims of his own.
+        *_involve("X1", "L1", child="C1"),
+        *_involve("X2", "L1", child="C2"),
+        *_involve("X3", "L1", child="C3"),
+        *_involve("X4", "M1", child="C3"),
+        # Two men who each offended against the same child, and no other: IICSA's
+        # "possible" network, kept.
+        *_involve("X5", "P1", child="C4"),
+        *_involve("X6", "P2", child="C4"),
+        # A man with a child of his own who shares two children with another: acting
+        # together against the same children, kept.
+        *_involve("X7", "L2", child="C5"),
+        *_involve("X8", "L2", child="C6"),
+        *_involve("X9", "L2", child="C7"),
+        *_involve("X10", "M2", child="C6"),
+        *_involve("X11", "M2", child="C7"),
+        # Two co-offenders, and a lone offender who offended against their child and a
+        # child of his own: the pair stays a network without him.
+        *_involve("X12", "A1", "A2", child="C8"),
+        *_involve("X13", "L3", child="C8"),
+        *_involve("X14", "L3", child="C9"),
+    ],
+}
+
+
+def test_a_lone_offender_is_not_joined_through_one_shared_child(tmp_path: Path) -> None:
+    con = _store(tmp_path, LONE)
+    run(con)
+    networks = [set(m) & set(MEN) for m in _networks(con)]
+    assert networks, "no network was found"
+    assert sorted(map(sorted, networks)) == [["A1", "A2"], ["L2", "M2"], ["P1", "P2"]]
+    con.close()
+
+
+# A charity's referral about a child names two adults as associates: a man the police
+# recorded offending against two other children, and her aunt (no family record, no
+# address). Another referral names two men around a second child, neither known to the
+# police: a network visible only through partners, as before.
+CSC = {
+    "persons": [
+        _person("K", "Kayla", "Fictionchild", "2011-04-04", "female"),
+        _person("K2", "Lana", "Samplechild", "2011-05-05", "female"),
+        _person("T", "Tom", "Fictionman", "1982-12-06", "male"),
+        _person("AUNT", "Huda", "Fictionchild", "1992-08-23", "female"),
+        _person("U", "Umar", "Partnerman", "1990-01-01", "male"),
+        _person("V", "Vic", "Partnerman", "1991-01-01", "male"),
+    ],
+    "events": [
+        {
+            "event_id": "R1",
+            "event_type": "referral",
+            "reported_date": "2024-03-01",
+            "cse_flag": "yes",
+            "narrative": "Concerns she is being exploited by an older man.",
+        },
+        {
+            "event_id": "R2",
+            "event_type": "referral",
+            "reported_date": "2024-04-01",
+            "cse_flag": "yes",
+            "narrative": "Concerns she is being exploited by two older men.",
+        },
+    ],
+    "involvements": [
+        {"event_id": "R1", "person_id": "K", "role": "subject"},
+        {"event_id": "R1", "person_id": "T", "role": "associate"},
+        {"event_id": "R1", "person_id": "AUNT", "role": "associate"},
+        {"event_id": "R2", "person_id": "K2", "role": "subject"},
+        {"event_id": "R2", "person_id": "U", "role": "associate"},
+        {"event_id": "R2", "person_id": "V", "role": "associate"},
+    ],
+}
+
+POLICE = {
+    "persons": [
+        _person("p-T", "Tom", "Fictionman", "1982-12-06", "male"),
+        _person("C1", "Child", "Fictional1", "2010-01-11", "female"),
+        _person("C2", "Child", "Fictional2", "2010-02-12", "female"),
+    ],
+    "events": [_crime("Y1", "2023-05-01"), _crime("Y2", "2023-06-01")],
+    "involvements": [*_involve("Y1", "p-T", child="C1"), *_involve("Y2", "p-T", child="C2")],
+}
+
+
+def _partner_store(tmp: Path) -> duckdb.DuckDBPyConnection:
+    from tests.graph.scenario import link
+
+    con = connect(tmp / "partner.duckdb")
+    ingest(con, write_submission(tmp / "police", POLICE_MANIFEST, POLICE))
+    ingest(con, write_submission(tmp / "csc", CSC_MANIFEST, CSC))
+    link(con, {("leeds-csc", "T"): "wyp-police/p-T"})
+    return con
+
+
+def test_adults_a_partner_names_around_a_child_are_not_co_offenders(tmp_path: Path) -> None:
+    con = _partner_store(tmp_path)
+    run(con)
+    networks = [set(m) for m in _networks(con)]
+    assert networks, "the partner-only pair was not found"
+    # The two men named around K2 share her: a network only partners see.
+    assert {"U", "V"} in networks
+    # The man and the aunt named around K: he offended alone against two children of his
+    # own and shares K with her, no co-offending: no network.
+    assert not any(m & {"T", "p-T", "AUNT"} for m in networks)
+    kinds = {
+        r[0]
+        for r in con.execute(
+            "SELECT link_type FROM graph_links WHERE entity_a LIKE '%AUNT' OR entity_b LIKE '%AUNT'"
+        ).fetchall()
+    }
+    assert kinds == {"shared_victim"}
+    con.close()
