@@ -35,10 +35,7 @@ LONE = {
             _person(f"C{i}", "Child", f"Fictional{i}", f"2010-0{1 + i % 9}-1{i % 10}", "female")
             for i in range(1, 11)
         ),
-        *(
-            _person(m, *NAMES[i], f"19{80 + i}-03-0{1 + i % 9}", "male")
-            for i, m in enumerate(MEN)
-        ),
+        *(_person(m, *NAMES[i], f"19{80 + i}-03-0{1 + i % 9}", "male") for i, m in enumerate(MEN)),
     ],
     "events": [_crime(f"X{i}", f"2024-0{1 + i % 9}-2{i % 10}") for i in range(1, 15)],
     "involvements": [

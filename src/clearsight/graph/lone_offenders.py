@@ -14,9 +14,10 @@ does not make a member: a lone offender who abused a child a group also abused i
 thereby a member of the group.
 
 So a member of a network who is held in it by **no strong link** (no co-offending, no
-shared phone or vehicle, no association, no household: only shared children, a place or
-an employment) is set apart when he has a child of his own and shares fewer than
-``cohort_min_common_children`` children with the others, the same count at which the
+shared phone or vehicle, no association, no household: only shared children) is set
+apart when he offended against a child of his own (in a police record of the offence:
+``_OWN_OFFENDING``) and shares one or more, but fewer than
+``cohort_min_common_children``, children with the others, the same count at which the
 cohort rule (``cohorts.py``) reads a second child in common as acting together rather
 than coincidence. What is left is kept where its own links still join it (pieces of two
 or more people). Children are read as the cohort and shared-victim rules read them
@@ -117,7 +118,7 @@ def set_apart_lone_offenders(
             if v in anchored or not offended[v]:
                 continue
             others = set().union(*(children[o] for o in net if o != v))
-            if offended[v] - others and len(children[v] & others) < min_common:
+            if offended[v] - others and 0 < len(children[v] & others) < min_common:
                 lone.append(v)
         if not lone:
             out.append(net)
