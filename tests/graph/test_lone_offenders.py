@@ -86,6 +86,11 @@ CSC = {
         _person("AUNT", "Huda", "Fictionchild", "1992-08-23", "female"),
         _person("U", "Umar", "Partnerman", "1990-01-01", "male"),
         _person("V", "Vic", "Partnerman", "1991-01-01", "male"),
+        # Brothers of near names and birth dates, named together around a third child:
+        # one record names two people, so they are no possible duplicate.
+        _person("K3", "Mia", "Examplechild", "2011-06-06", "female"),
+        _person("B1", "Harun", "Brotherton", "1990-05-05", "male"),
+        _person("B2", "Haroun", "Brotherton", "1990-05-06", "male"),
     ],
     "events": [
         {
@@ -102,6 +107,13 @@ CSC = {
             "cse_flag": "yes",
             "narrative": "Concerns she is being exploited by two older men.",
         },
+        {
+            "event_id": "R3",
+            "event_type": "referral",
+            "reported_date": "2024-05-01",
+            "cse_flag": "yes",
+            "narrative": "Concerns she is being exploited by two brothers.",
+        },
     ],
     "involvements": [
         {"event_id": "R1", "person_id": "K", "role": "subject"},
@@ -110,6 +122,9 @@ CSC = {
         {"event_id": "R2", "person_id": "K2", "role": "subject"},
         {"event_id": "R2", "person_id": "U", "role": "associate"},
         {"event_id": "R2", "person_id": "V", "role": "associate"},
+        {"event_id": "R3", "person_id": "K3", "role": "subject"},
+        {"event_id": "R3", "person_id": "B1", "role": "associate"},
+        {"event_id": "R3", "person_id": "B2", "role": "associate"},
     ],
 }
 
@@ -141,6 +156,7 @@ def test_adults_a_partner_names_around_a_child_are_not_co_offenders(tmp_path: Pa
     assert networks, "the partner-only pair was not found"
     # The two men named around K2 share her: a network only partners see.
     assert {"U", "V"} in networks
+    assert {"B1", "B2"} in networks
     # The man and the aunt named around K: he offended alone against two children of his
     # own and shares K with her, no co-offending: no network.
     assert not any(m & {"T", "p-T", "AUNT"} for m in networks)
