@@ -1,7 +1,6 @@
-"""A lone offender is not a group's member through one child he shares with it
-(``graph/lone_offenders.py``), and two adults a partner's record names around one child
-are both around her, not co-offenders (``links._co_presence``). Real ingest, real store;
-everything fictional."""
+"""A lone offender is not a group's member through one child he shares with it, nor
+through being named beside someone in a partner's record of a child
+(``graph/lone_offenders.py``). Real ingest, real store; everything fictional."""
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from clearsight.store import connect
 from tests.graph.scenario import CSC_MANIFEST, POLICE_MANIFEST, _person, write_submission
 from tests.graph.test_detection_rules import _crime, _involve, _networks, _store
 
-MEN = ["L1", "M1", "P1", "P2", "L2", "M2", "A1", "A2", "L3"]
+MEN = ["L1", "M1", "P1", "P2", "L2", "M2", "A1", "A2", "L3", "Q1", "Q2"]
 # Names far apart, so no two are taken for one person the linkage stage left as two.
 NAMES = [
     ("Liam", "Ashdown"),
@@ -27,17 +26,19 @@ NAMES = [
     ("Adam", "Glenridding"),
     ("Alan", "Hexworthy"),
     ("Leon", "Ingleton"),
+    ("Quentin", "Jarrowby"),
+    ("Quincy", "Kettlewell"),
 ]
 
 LONE = {
     "persons": [
         *(
             _person(f"C{i}", "Child", f"Fictional{i}", f"2010-0{1 + i % 9}-1{i % 10}", "female")
-            for i in range(1, 11)
+            for i in range(1, 14)
         ),
         *(_person(m, *NAMES[i], f"19{80 + i}-03-0{1 + i % 9}", "male") for i, m in enumerate(MEN)),
     ],
-    "events": [_crime(f"X{i}", f"2024-0{1 + i % 9}-2{i % 10}") for i in range(1, 15)],
+    "events": [_crime(f"X{i}", f"2024-0{1 + i % 9}-2{i % 10}") for i in range(1, 19)],
     "involvements": [
         # A man who offended alone against three children, one of whom another man
         # offended against too: two men linked by one child, one with victims of his own.
@@ -56,11 +57,17 @@ LONE = {
         *_involve("X9", "L2", child="C7"),
         *_involve("X10", "M2", child="C6"),
         *_involve("X11", "M2", child="C7"),
-        # Two co-offenders, and a lone offender who offended against their child and a
-        # child of his own: the pair stays a network without him.
+        # Two co-offenders, and a lone offender who offended against their child and two
+        # children of his own: the pair stays a network without him.
         *_involve("X12", "A1", "A2", child="C8"),
         *_involve("X13", "L3", child="C8"),
         *_involve("X14", "L3", child="C9"),
+        *_involve("X15", "L3", child="C10"),
+        # A man against one child of his own and one another man offended against: one
+        # child of his own may be a group's child recorded only with him; kept.
+        *_involve("X16", "Q1", child="C11"),
+        *_involve("X17", "Q1", child="C12"),
+        *_involve("X18", "Q2", child="C12"),
     ],
 }
 
@@ -70,7 +77,12 @@ def test_a_lone_offender_is_not_joined_through_one_shared_child(tmp_path: Path) 
     run(con)
     networks = [set(m) & set(MEN) for m in _networks(con)]
     assert networks, "no network was found"
-    assert sorted(map(sorted, networks)) == [["A1", "A2"], ["L2", "M2"], ["P1", "P2"]]
+    assert sorted(map(sorted, networks)) == [
+        ["A1", "A2"],
+        ["L2", "M2"],
+        ["P1", "P2"],
+        ["Q1", "Q2"],
+    ]
     con.close()
 
 
@@ -149,7 +161,7 @@ def _partner_store(tmp: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def test_adults_a_partner_names_around_a_child_are_not_co_offenders(tmp_path: Path) -> None:
+def test_a_lone_offender_named_beside_a_relative_by_a_partner_is_no_network(tmp_path: Path) -> None:
     con = _partner_store(tmp_path)
     run(con)
     networks = [set(m) for m in _networks(con)]
@@ -158,7 +170,8 @@ def test_adults_a_partner_names_around_a_child_are_not_co_offenders(tmp_path: Pa
     assert {"U", "V"} in networks
     assert {"B1", "B2"} in networks
     # The man and the aunt named around K: he offended alone against two children of his
-    # own and shares K with her, no co-offending: no network.
+    # own and shares K with her; being named beside her in one partner record does not
+    # show him acting together with anyone: no network.
     assert not any(m & {"T", "p-T", "AUNT"} for m in networks)
     kinds = {
         r[0]
@@ -166,5 +179,5 @@ def test_adults_a_partner_names_around_a_child_are_not_co_offenders(tmp_path: Pa
             "SELECT link_type FROM graph_links WHERE entity_a LIKE '%AUNT' OR entity_b LIKE '%AUNT'"
         ).fetchall()
     }
-    assert kinds == {"shared_victim"}
+    assert kinds == {"co_involved", "shared_victim"}
     con.close()

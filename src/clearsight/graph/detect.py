@@ -475,6 +475,11 @@ def _lone_offenders_apart(
         settings.cohort_min_common_children,
         settings.network_min_size,
         settings.involved_roles,
+        tuple(
+            t
+            for t in settings.detection_link_types
+            if t != "co_involved" and t not in bridging_link_types() and t not in SUPPORT_LINK_TYPES
+        ),
         police_only,
     )
 

@@ -58,15 +58,10 @@ _NEAR_DUPLICATE = """
         FROM pairs
     )
     SELECT DISTINCT ea, eb FROM scored
-    -- Two records in one event (co-suspects, or two adults a partner's record names
-    -- around its subject, who have no co_involved link) are two people, however alike.
+    -- Two records in one event (co-suspects) are two people, however alike.
     WHERE NOT EXISTS (
         SELECT 1 FROM graph_links l
         WHERE l.entity_a = ea AND l.entity_b = eb AND l.link_type = 'co_involved')
-    AND NOT EXISTS (
-        SELECT 1 FROM graph_involvements x JOIN graph_involvements y USING (event_key)
-        WHERE x.entity_id = ea AND y.entity_id = eb AND NOT x.police
-          AND x.role = 'associate' AND y.role = 'associate')
     AND ((da IS NOT NULL AND db IS NOT NULL AND name_score >= $2
            AND ((year(da) = year(db))::INT + (month(da) = month(db))::INT
                 + (day(da) = day(db))::INT >= 2

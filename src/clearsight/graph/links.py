@@ -55,9 +55,6 @@ def _co_presence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
                [a.record_key, b.record_key] AS records, [a.source_id] AS sources,
                a.event_date AS date, a.police AS police
         FROM inv_s a JOIN inv_s b ON a.event_key = b.event_key AND a.entity_id < b.entity_id
-        -- Two adults a partner's record names around its subject are both around one
-        -- child (the shared-victim link says so), not people who acted together.
-        WHERE a.police OR a.role <> 'associate' OR b.role <> 'associate'
         """,
     )
     _timed(

@@ -14,15 +14,18 @@ does not make a member: a lone offender who abused a child a group also abused i
 thereby a member of the group.
 
 So a member of a network who is held in it by **no strong link** (no co-offending, no
-shared phone or vehicle, no association, no household: only shared children) is set
-apart when he offended against a child of his own (in a police record of the offence:
-``_OWN_OFFENDING``) and shares one or more, but fewer than
-``cohort_min_common_children``, children with the others, the same count at which the
-cohort rule (``cohorts.py``) reads a second child in common as acting together rather
-than coincidence. What is left is kept where its own links still join it (pieces of two
-or more people). Children are read as the cohort and shared-victim rules read them
-(``cohorts._cohorts``). Members with a strong link, and people with no child (an
-employee, a linked member), are never set apart here.
+shared phone or vehicle, no association, no household: only shared children, or being
+named beside another in a partner's record of a child, ``_PARTNER_NAMED_ONLY``) is set
+apart when he offended against children of his own (no other member offended against
+them; in police records of the offences: ``_OWN_OFFENDING``), ``cohort_min_common_children``
+or more of them, and shares one or more, but fewer than that many, children with the
+others. It is the count at which the cohort rule (``cohorts.py``) reads a second child in
+common as acting together rather than coincidence, read both ways: one child of his own
+may be a group's child recorded only with him, two are a pattern of offending alone; one
+child in common is the coincidence, two are acting together. What is left is kept where
+its own links still join it (pieces of two or more people). Children are read as the
+cohort and shared-victim rules read them (``cohorts._cohorts``). Members with a strong
+link, and people with no child (an employee, a linked member), are never set apart here.
 """
 
 from __future__ import annotations
@@ -48,6 +51,33 @@ _OWN_OFFENDING = """
     WHERE list_contains($2, o.role) AND o.sexual AND o.police
       AND o.event_key NOT IN (SELECT event_key FROM graph_events WHERE flag_marker)
     ORDER BY 1, 2
+"""
+
+
+# Pairs of members held together only by being named, both as associates, in one
+# partner agency's record (a referral, a health attendance, an education concern) and by
+# no other strong link: such a record is about its subject and names the adults around
+# her, relatives as readily as men of concern (Working Together to Safeguard Children,
+# 2023: a referral says who is in the child's life). It puts two adults around one child;
+# it does not show a man the police recorded offending alone against children of his own
+# acting together with anyone.
+_PARTNER_NAMED_ONLY = """
+    WITH m AS (SELECT unnest($1::VARCHAR[]) AS entity_id),
+    together AS (
+        SELECT a.entity_id AS ea, b.entity_id AS eb,
+               bool_and(NOT a.police AND a.role = 'associate' AND b.role = 'associate')
+                   AS partner_named
+        FROM graph_involvements a JOIN graph_involvements b USING (event_key)
+        WHERE a.entity_id < b.entity_id
+          AND a.entity_id IN (SELECT entity_id FROM m)
+          AND b.entity_id IN (SELECT entity_id FROM m)
+        GROUP BY ALL
+    )
+    SELECT t.ea, t.eb FROM together t
+    WHERE t.partner_named AND NOT EXISTS (
+        SELECT 1 FROM graph_links l
+        WHERE l.entity_a = t.ea AND l.entity_b = t.eb
+          AND list_contains($2::VARCHAR[], l.link_type))
 """
 
 
@@ -88,12 +118,13 @@ def set_apart_lone_offenders(
     min_common: int,
     min_size: int,
     roles: tuple[str, ...],
+    other_strong_types: tuple[str, ...],
     police_only: bool = False,
 ) -> tuple[list[list[int]], list[int | None], list[tuple[str, str]]]:
     """Networks (entity indices into ``entities``) without the lone offenders held in them
     by shared children alone, and the people set apart with the network's first member
     (``links``: entity index pairs, ``strong``: per pair, some link other than a bridging
-    or supporting one)."""
+    or supporting one; ``other_strong_types``: the strong link types but ``co_involved``)."""
     members = sorted({v for m in networks for v in m})
     if not members:
         return networks, split_from, []
@@ -101,11 +132,18 @@ def set_apart_lone_offenders(
         zip(members, _cohorts(con, entities, [[v] for v in members], police_only), strict=True)
     )
     offended = _offended_against(con, entities, members, roles)
+    of_entity = {entities[v]: v for v in members}
+    partner_named = {
+        (of_entity[str(a)], of_entity[str(b)])
+        for a, b in con.execute(
+            _PARTNER_NAMED_ONLY, [list(of_entity), list(other_strong_types)]
+        ).fetchall()
+    }
     pairs = {(int(a), int(b)) for a, b in np.asarray(links).reshape(-1, 2).tolist()}
     strong_pairs = {
         (int(a), int(b))
         for (a, b), s in zip(np.asarray(links).reshape(-1, 2).tolist(), strong, strict=True)
-        if s
+        if s and (a, b) not in partner_named and (b, a) not in partner_named
     }
     out: list[list[int]] = []
     origin: list[int | None] = []
@@ -118,7 +156,8 @@ def set_apart_lone_offenders(
             if v in anchored or not offended[v]:
                 continue
             others = set().union(*(children[o] for o in net if o != v))
-            if offended[v] - others and 0 < len(children[v] & others) < min_common:
+            own = offended[v] - others
+            if len(own) >= min_common and 0 < len(children[v] & others) < min_common:
                 lone.append(v)
         if not lone:
             out.append(net)
