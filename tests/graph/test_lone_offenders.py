@@ -83,6 +83,15 @@ def test_a_lone_offender_is_not_joined_through_one_shared_child(tmp_path: Path) 
         ["P1", "P2"],
         ["Q1", "Q2"],
     ]
+    # Each man set apart is listed with a member of the network he was held in, and why.
+    apart = con.execute(
+        "SELECT entity_id, with_entity_id, reason FROM network_lone_offenders"
+    ).fetchall()
+    assert [(a.split("/")[-1], b.split("/")[-1]) for a, b, _ in apart] == [
+        ("L1", "M1"),
+        ("L3", "A1"),
+    ]
+    assert all("children of his own" in r for _, _, r in apart)
     con.close()
 
 

@@ -39,6 +39,9 @@ class Detection:
     # Two-person "networks" whose two people may be one person: (entity_a, entity_b,
     # reason), for review rather than as networks (see ``_possible_duplicates``).
     possible_duplicates: list[tuple[str, str, str]] = field(default_factory=list)
+    # People set apart as lone offenders (``lone_offenders.py``): (entity, a member of the
+    # network he was held in).
+    lone_offenders: list[tuple[str, str]] = field(default_factory=list)
 
 
 EMPLOYMENT = "employed_at_offending_location"
@@ -503,7 +506,7 @@ def detect(
     networks, split_from = join_cohorts(
         con, lg.entities, networks, split_from, settings.cohort_min_common_children
     )
-    networks, split_from, _lone = _lone_offenders_apart(con, lg, networks, split_from, settings)
+    networks, split_from, lone = _lone_offenders_apart(con, lg, networks, split_from, settings)
     duplicates = _possible_duplicates(con, lg.entities, networks, settings)
     # A network of more than two set aside is listed as its first person with each other.
     pairs: list[tuple[str, str, str]] = []
@@ -541,4 +544,5 @@ def detect(
         split_from,
         police_networks,
         pairs,
+        lone,
     )

@@ -95,6 +95,13 @@ def _offended_against(
     return out
 
 
+# Why a person was set apart (``network_lone_offenders.reason``).
+LONE_OFFENDER = (
+    "offended alone against children of his own; shares fewer children than acting "
+    "together needs with the network, and no strong link"
+)
+
+
 def _pieces(members: list[int], pairs: set[tuple[int, int]]) -> list[list[int]]:
     """``members`` grouped by the links among them (entity index pairs, either order)."""
     slot = {m: i for i, m in enumerate(members)}
@@ -122,7 +129,8 @@ def set_apart_lone_offenders(
     police_only: bool = False,
 ) -> tuple[list[list[int]], list[int | None], list[tuple[str, str]]]:
     """Networks (entity indices into ``entities``) without the lone offenders held in them
-    by shared children alone, and the people set apart with the network's first member
+    by shared children alone, and each person set apart with a member of the network he
+    was held in
     (``links``: entity index pairs, ``strong``: per pair, some link other than a bridging
     or supporting one; ``other_strong_types``: the strong link types but ``co_involved``)."""
     members = sorted({v for m in networks for v in m})
@@ -163,8 +171,8 @@ def set_apart_lone_offenders(
             out.append(net)
             origin.append(split_from[index])
             continue
-        first = entities[min(net)]
-        apart.extend((first, entities[v]) for v in lone)
+        rest = [v for v in net if v not in lone]
+        apart.extend((entities[v], entities[min(rest or [o for o in net if o != v])]) for v in lone)
         for piece in _pieces([v for v in net if v not in lone], pairs):
             if len(piece) >= min_size:
                 out.append(piece)
