@@ -119,6 +119,7 @@ STAGES: tuple[Stage, ...] = (
             "network_objects",
             "network_locations",
             "network_possible_duplicates",
+            "network_lone_offenders",
             "network_evidence",
             "incidents",
             "incident_records",

@@ -19,6 +19,7 @@ from clearsight import partition
 from clearsight.graph.cohorts import join_cohorts
 from clearsight.graph.communities import _split
 from clearsight.graph.duplicates import _drop, _near_duplicate_finder, _possible_duplicates
+from clearsight.graph.lone_offenders import set_apart_lone_offenders
 from clearsight.graph.rules import bridging_link_types, default_rules
 from clearsight.graph.settings import SUPPORT_LINK_TYPES, GraphSettings
 from clearsight.graph.unidentified import _attach_unidentified
@@ -38,6 +39,9 @@ class Detection:
     # Two-person "networks" whose two people may be one person: (entity_a, entity_b,
     # reason), for review rather than as networks (see ``_possible_duplicates``).
     possible_duplicates: list[tuple[str, str, str]] = field(default_factory=list)
+    # People set apart as lone offenders (``lone_offenders.py``): (entity, a member of the
+    # network he was held in).
+    lone_offenders: list[tuple[str, str]] = field(default_factory=list)
 
 
 EMPLOYMENT = "employed_at_offending_location"
@@ -454,6 +458,35 @@ def _member_graph(
     return [lg.entities[e] for e in slot_entity.tolist()], graph, slot_ids
 
 
+def _lone_offenders_apart(
+    con: duckdb.DuckDBPyConnection,
+    lg: LinkGraph,
+    networks: list[list[int]],
+    split_from: list[int | None],
+    settings: GraphSettings,
+    police_only: bool = False,
+) -> tuple[list[list[int]], list[int | None], list[tuple[str, str]]]:
+    """``lone_offenders.set_apart_lone_offenders`` on the entity links of ``lg``."""
+    edges = np.asarray(lg.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    return set_apart_lone_offenders(
+        con,
+        lg.entities,
+        networks,
+        split_from,
+        lg.vertex_entity[edges] if len(edges) else edges,
+        lg.strong,
+        settings.cohort_min_common_children,
+        settings.network_min_size,
+        settings.involved_roles,
+        tuple(
+            t
+            for t in settings.detection_link_types
+            if t != "co_involved" and t not in bridging_link_types() and t not in SUPPORT_LINK_TYPES
+        ),
+        police_only,
+    )
+
+
 # Identity fields only (name and date of birth; never sex, ethnicity, nationality or
 # religion): two records are near-duplicates when their surnames agree, their forenames
 # agree or share an initial, and their dates of birth agree or differ by one typing slip
@@ -473,6 +506,7 @@ def detect(
     networks, split_from = join_cohorts(
         con, lg.entities, networks, split_from, settings.cohort_min_common_children
     )
+    networks, split_from, lone = _lone_offenders_apart(con, lg, networks, split_from, settings)
     duplicates = _possible_duplicates(con, lg.entities, networks, settings)
     # A network of more than two set aside is listed as its first person with each other.
     pairs: list[tuple[str, str, str]] = []
@@ -493,6 +527,9 @@ def detect(
         settings.cohort_min_common_children,
         police_only=True,
     )
+    police_found, police_split, _ = _lone_offenders_apart(
+        con, police, police_found, police_split, settings, police_only=True
+    )
     police_found, _ = _drop(
         police_found,
         police_split,
@@ -507,4 +544,5 @@ def detect(
         split_from,
         police_networks,
         pairs,
+        lone,
     )

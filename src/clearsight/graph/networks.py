@@ -10,6 +10,7 @@ from clearsight.graph.decision import write_network_evidence
 from clearsight.graph.detect import Detection
 from clearsight.graph.ids import assign_ids
 from clearsight.graph.key_people import measure, rank
+from clearsight.graph.lone_offenders import LONE_OFFENDER
 from clearsight.graph.settings import KNOWING_LINK_TYPES, OFFENDING_ROLES, GraphSettings
 
 
@@ -94,7 +95,33 @@ def write(
     write_network_evidence(con, s)
     con.execute("DROP TABLE _members; DROP TABLE _ids")
     _write_duplicates(con, detection.possible_duplicates)
+    _write_lone_offenders(con, detection.lone_offenders)
     return len(nets)
+
+
+def _write_lone_offenders(con: duckdb.DuckDBPyConnection, apart: list[tuple[str, str]]) -> None:
+    """``network_lone_offenders``: each person set apart from the network a shared child
+    held him in (``lone_offenders.py``), with a member of it and the reason, so the
+    analyst sees why he is in no network."""
+    con.register(
+        "_lone_arrow",
+        pa.table(
+            {
+                "entity_id": pa.array([e for e, _ in apart], pa.string()),
+                "with_entity_id": pa.array([w for _, w in apart], pa.string()),
+            }
+        ),
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE network_lone_offenders AS "
+        "SELECT d.entity_id, e.label, d.with_entity_id, w.label AS with_label, "
+        "? AS reason FROM _lone_arrow d "
+        "JOIN graph_entities e ON e.entity_id = d.entity_id "
+        "JOIN graph_entities w ON w.entity_id = d.with_entity_id "
+        "ORDER BY d.entity_id",
+        [LONE_OFFENDER],
+    )
+    con.unregister("_lone_arrow")
 
 
 def _write_duplicates(con: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str, str]]) -> None:
