@@ -43,6 +43,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -357,9 +358,15 @@ def summary(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+RunSeed = Callable[[int, Path, float, str | None, int, str], list[dict[str, Any]]]
+
+
+def main(run: RunSeed | None = None, doc: str | None = None, prefix: str = "indep") -> None:
+    """The command line of this harness; another generator's script passes its own
+    ``run`` (a ``run_seed``), docstring and temporary-directory prefix."""
+    run = run or run_seed
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+        description=doc or __doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--seed", type=int, action="append", required=True)
     parser.add_argument("--scale", type=float, default=1.0)
@@ -383,12 +390,12 @@ def main() -> None:
     if args.diagnose and "held-out" in sets:
         raise SystemExit("--diagnose is refused for held-out seeds (1000-1999)")
     os.environ.setdefault("PYTHONHASHSEED", "0")
-    with tempfile.TemporaryDirectory(prefix="clearsight-indep-", dir="/dev/shm") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"clearsight-{prefix}-", dir="/dev/shm") as tmp:
         root = args.workdir or Path(tmp)
         results = [
             r
             for seed in args.seed
-            for r in run_seed(seed, root, args.scale, args.only, args.diagnose, args.guards)
+            for r in run(seed, root, args.scale, args.only, args.diagnose, args.guards)
         ]
     print(summary(results))
 

@@ -23,10 +23,7 @@ is refused for them, as in ``linkage_independent.py``.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -43,10 +40,9 @@ from linkage_independent import (
     plain_splink,
     read_truth,
     seed_set,
-    summary,
 )
+from linkage_independent import main as independent_main
 from pair_scores import held_back, pairwise
-from product_path import GUARD_MODES
 from third_persons import generate
 
 
@@ -111,39 +107,7 @@ def run_seed(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("--seed", type=int, action="append", required=True)
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--only", choices=METHODS)
-    parser.add_argument("--workdir", type=Path, help="keep submissions and stores here")
-    parser.add_argument(
-        "--guards",
-        choices=GUARD_MODES,
-        default="on",
-        help="Clearsight's guards: all (on), all but the twin guard, none (a measurement)",
-    )
-    parser.add_argument(
-        "--diagnose",
-        type=int,
-        default=0,
-        metavar="N",
-        help="print N missed and N false pairs (tuning seeds only)",
-    )
-    args = parser.parse_args()
-    sets = {seed_set(s) for s in args.seed}
-    if args.diagnose and "held-out" in sets:
-        raise SystemExit("--diagnose is refused for held-out seeds (1000-1999)")
-    os.environ.setdefault("PYTHONHASHSEED", "0")
-    with tempfile.TemporaryDirectory(prefix="clearsight-third-", dir="/dev/shm") as tmp:
-        root = args.workdir or Path(tmp)
-        results = [
-            r
-            for seed in args.seed
-            for r in run_seed(seed, root, args.scale, args.only, args.diagnose, args.guards)
-        ]
-    print(summary(results))
+    independent_main(run_seed, __doc__, "third")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,8 @@ COMPACT_DATE = "compact_date"
 MONTH_YEAR_DATE = "month_year_date"
 ESTIMATED_YEAR = "estimated_year"
 
+# What a reading of a two-digit year says of its century (``_century``).
+_CENTURY = "a two-digit year: the latest century not after this year"
 _TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _DAY_FIRST = re.compile(rf"^(\d{{1,2}})([/.\-])(\d{{1,2}})\2(\d{{4}}){_TIME}$")
 _DAY_FIRST_YY = re.compile(rf"^(\d{{1,2}})([/.])(\d{{1,2}})\2(\d{{2}}){_TIME}$")
@@ -134,8 +136,7 @@ def _two_digit_year(value: str) -> Reading | None:
     return Reading(
         read,
         TWO_DIGIT_YEAR,
-        f"{value!r} read day first as {read} (a two-digit year: the latest century "
-        f"not after this year){also}",
+        f"{value!r} read day first as {read} ({_CENTURY}){also}",
     )
 
 
@@ -161,7 +162,7 @@ def _named(value: str) -> Reading | None:
         return Reading(
             read,
             TWO_DIGIT_YEAR,
-            f"{value!r} read as {read} (a two-digit year: the latest century not after this year)",
+            f"{value!r} read as {read} ({_CENTURY})",
         )
     return Reading(read, MONTH_NAME_DATE, f"{value!r} read as {read}")
 
