@@ -155,6 +155,7 @@ def test_missing_required_column_names_the_header_that_may_be_it(
         ("surnme", "surname"),
         ("forname", "forenames"),
         ("date_of_brith", "date_of_birth"),
+        ("Full Name", "forenames"),
     ],
 )
 def test_probable_column(header: str, column: str) -> None:
@@ -286,3 +287,26 @@ def test_a_spelt_column_beside_the_column_itself_stays_extra(
     assert ("date of birth", "spelt_column") not in codes
     born = con.execute("SELECT date_of_birth FROM current_persons WHERE person_id = 'P1'")
     assert born.fetchall() == [("2011-03-04",)]
+
+
+def test_a_full_name_column_mapped_to_forenames_is_split_by_the_files_habit(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    names = [
+        "John Smith", "Amy Lou Jones", "Ewa Kowalska", "Ali Hassan", "Kyle Brown",
+        "Zainab Ali", "Tom Ward", "Olivia Price", "Jade Crossley", "Sam Oneil",
+    ]  # fmt: skip
+    persons = [{"person_id": f"P{i}", "full_name": n} for i, n in enumerate(names, start=1)]
+    unmapped = ingest(con, make_submission(persons=persons))
+    notes = next(f for f in unmapped.files if f.file == "persons.csv").column_notes
+    assert any("'full_name'" in n and "forenames" in n for n in notes)
+    ingest(
+        con,
+        make_submission(persons=persons, manifest={"source_id": "wyp-police-2"}),
+        column_map={"full_name": "forenames"},
+    )
+    got = con.execute(
+        "SELECT forenames, surname FROM current_persons WHERE source_id = 'wyp-police-2'"
+        " AND person_id = 'P2'"
+    ).fetchall()
+    assert got == [("amy lou", "jones")]
