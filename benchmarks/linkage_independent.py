@@ -303,10 +303,19 @@ def diagnose(
 
 
 def run_seed(
-    seed: int, root: Path, scale: float, only: str | None, show: int, guards: str = "on"
+    seed: int,
+    root: Path,
+    scale: float,
+    only: str | None,
+    show: int,
+    guards: str = "on",
+    make: Callable[[int, Path, float], list[Path]] = generate,
+    more: Callable[[Path], dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
+    """One seed's records from ``make`` (this harness's generator unless another's), each
+    method run and scored; ``more`` adds what another harness reads from Clearsight's store."""
     data = root / f"seed-{seed}"
-    folders = generate(seed, data, scale)
+    folders = make(seed, data, scale)
     truth = read_truth(data)
     results = []
     for method in [only] if only else METHODS:
@@ -325,6 +334,7 @@ def run_seed(
             "set": seed_set(seed),
             "method": method,
             "records": len(truth),
+            "sources": len(folders),
             "seconds": seconds,
             **pairwise(predicted, truth),
             **info,
@@ -336,6 +346,8 @@ def run_seed(
             store = work / "store.duckdb"
             result["missed_pairs_fate"] = fates(store, missed)
             result["held_back"] = held_back(store, truth.get)
+            if more is not None:
+                result |= more(store)
             if show and seed_set(seed) == "tuning":
                 diagnose(folders, store, {"missed": missed, "false": false_pairs}, show)
         results.append(result)

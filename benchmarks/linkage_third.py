@@ -23,26 +23,13 @@ is refused for them, as in ``linkage_independent.py``.
 
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from linkage_independent import (
-    METHODS,
-    by_sources,
-    categories,
-    clearsight,
-    diagnose,
-    fates,
-    plain_splink,
-    read_truth,
-    seed_set,
-)
 from linkage_independent import main as independent_main
-from pair_scores import held_back, pairwise
+from linkage_independent import run_seed as independent_run_seed
 from third_persons import generate
 
 
@@ -66,44 +53,17 @@ def ingest_findings(store: Path) -> dict[str, dict[str, int]]:
 def run_seed(
     seed: int, root: Path, scale: float, only: str | None, show: int, guards: str = "on"
 ) -> list[dict[str, Any]]:
-    data = root / f"seed-{seed}"
-    folders = generate(seed, data, scale)
-    truth = read_truth(data)
-    results = []
-    for method in [only] if only else METHODS:
-        started = time.perf_counter()
-        work = data / f"run-{method}"
-        work.mkdir(parents=True, exist_ok=True)
-        if method == "clearsight":
-            predicted, info = clearsight(folders, work, guards)
-            info["guards"] = guards
-        else:
-            predicted, info = plain_splink(folders), {}
-        seconds = round(time.perf_counter() - started, 1)
-        false_by, missed_by, false_pairs, missed = categories(predicted, truth, data)
-        result: dict[str, Any] = {
-            "seed": seed,
-            "set": seed_set(seed),
-            "method": method,
-            "records": len(truth),
-            "sources": len(folders),
-            "seconds": seconds,
-            **pairwise(predicted, truth),
-            **info,
-            "false_pairs_by_lookalike": false_by,
-            "missed_pairs_by_departure": missed_by,
-            "missed_pairs_by_sources": by_sources(missed),
-        }
-        if method == "clearsight":
-            store = work / "store.duckdb"
-            result["missed_pairs_fate"] = fates(store, missed)
-            result["held_back"] = held_back(store, truth.get)
-            result["ingest_by_source"] = ingest_findings(store)
-            if show and seed_set(seed) == "tuning":
-                diagnose(folders, store, {"missed": missed, "false": false_pairs}, show)
-        results.append(result)
-        print(json.dumps(result), flush=True)
-    return results
+    """The independent harness's ``run_seed`` on this generator, with ingest's findings."""
+    return independent_run_seed(
+        seed,
+        root,
+        scale,
+        only,
+        show,
+        guards,
+        make=generate,
+        more=lambda store: {"ingest_by_source": ingest_findings(store)},
+    )
 
 
 def main() -> None:
