@@ -32,12 +32,51 @@ def test_impossible_date_of_birth_keeps_the_person_and_their_involvements(
     row = con.execute(
         "SELECT date_of_birth, date_of_birth_raw FROM persons WHERE person_id = 'P1'"
     ).fetchall()
-    assert row == [(None, "1950-43-06")]
+    # No month 43: the year is what the record still knows, a partial date of birth.
+    assert row == [("1950", "1950-43-06")]
     assert con.execute("SELECT count(*) FROM involvements").fetchall() == [(len(INVOLVEMENTS),)]
-    assert ("persons.csv", 2, "date_of_birth", "invalid_date", "1950-43-06") in warnings(con)
+    assert ("persons.csv", 2, "date_of_birth", "impossible_month", "1950-43-06") in warnings(con)
     persons_file = next(f for f in result.files if f.file == "persons.csv")
-    assert persons_file.warnings_by_code == {"invalid_date": 1}
+    assert persons_file.warnings_by_code == {"impossible_month": 1}
     assert persons_file.warnings == 1
+
+
+@pytest.mark.parametrize(
+    ("written", "kept", "code"),
+    [
+        ("1994-11-71", "1994-11", "impossible_day"),
+        ("1992-02-30", "1992-02", "impossible_day"),
+        ("1961-14-10", "1961", "impossible_month"),
+        ("1961-00-10", "1961", "impossible_month"),
+    ],
+)
+def test_an_impossible_day_or_month_of_birth_keeps_what_exists(
+    con: duckdb.DuckDBPyConnection,
+    make_submission: MakeSubmission,
+    written: str,
+    kept: str,
+    code: str,
+) -> None:
+    persons = [{**PERSONS[0], "date_of_birth": written}, PERSONS[1]]
+    ingest(con, make_submission(persons=persons))
+    row = con.execute(
+        "SELECT date_of_birth, date_of_birth_raw FROM persons WHERE person_id = 'P1'"
+    ).fetchall()
+    assert row == [(kept, written)]
+    assert ("persons.csv", 2, "date_of_birth", code, written) in warnings(con)
+
+
+def test_a_year_out_of_range_is_still_no_date_of_birth(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    # A year of 1258 is the slip itself: nothing of the date is left to keep.
+    persons = [{**PERSONS[0], "date_of_birth": "1258-04-27"}, PERSONS[1]]
+    ingest(con, make_submission(persons=persons))
+    row = con.execute(
+        "SELECT date_of_birth, date_of_birth_raw FROM persons WHERE person_id = 'P1'"
+    ).fetchall()
+    assert row == [(None, "1258-04-27")]
+    assert ("persons.csv", 2, "date_of_birth", "invalid_date", "1258-04-27") in warnings(con)
 
 
 EVENT = {"event_id": "E2", "event_type": "crime", "reported_date": "2024-01-01"}

@@ -108,8 +108,25 @@ def test_dates_round_trip_and_partial_forms(day: object) -> None:
 
 def test_impossible_dates_are_rejected() -> None:
     for raw in ("2024-02-30", "2024-13", "24-01-01", "31/02/2024", "2024-1-1", "1950-43-06"):
-        assert PartialDate().clean(raw) is None
         assert Date().clean(raw) is None
+    for raw in ("24-01-01", "31/02/2024", "2024-1-1", "1850-01-01", "2024-02-30T10:00"):
+        assert PartialDate().clean(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept", "code"),
+    [
+        ("2024-02-30", "2024-02", "impossible_day"),
+        ("2024-13", "2024", "impossible_month"),
+        ("1950-43-06", "1950", "impossible_month"),
+    ],
+)
+def test_a_partial_date_keeps_the_parts_an_impossible_one_leaves(
+    raw: str, kept: str, code: str
+) -> None:
+    assert PartialDate().clean(raw) == kept
+    note = PartialDate().note(raw)
+    assert note is not None and note[0] == code and repr(kept)[1:-1] in note[1]
 
 
 @pytest.mark.parametrize("raw", ["16/07/2008", "16-07-2008", "16.07.2008", "16/7/2008 14:30"])

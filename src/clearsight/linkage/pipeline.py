@@ -21,6 +21,7 @@ from clearsight.linkage import (
     features,
     frequencies,
     model,
+    ordering,
     partial_dates,
     partial_places,
     review,
@@ -256,7 +257,11 @@ def _train_and_score(
             partial_dates.weighed(linker.misc.save_model_to_json(), chosen.year_only_share),
             chosen.town_only_share,
         )
-        trained = model.rounded(model.regularised(estimated, options.u_max_pairs))
+        kept_in_order, changes = ordering.ordered(
+            model.regularised(estimated, options.u_max_pairs), options.u_max_pairs
+        )
+        chosen.notes.extend(changes)
+        trained = model.rounded(kept_in_order)
     else:
         trained = json.loads(model_json)
         model.check_design(trained)

@@ -232,18 +232,14 @@ class PartialDate(ValueType):
                 return full
             reading = dates.read_partial(value)
             return None if reading is None else reading.iso
-        year, month, day = match.groups()
-        if not dates.YEAR_MIN <= int(year) <= dates.YEAR_MAX:
-            return None
-        if month is not None and not 1 <= int(month) <= 12:
-            return None
-        if day is not None:
-            return _clean_date(value)
-        return value
+        return _kept_part(match)[0]
 
     def note(self, raw: str) -> tuple[str, str] | None:
         value = raw.strip()
-        if _PARTIAL.match(value) or _clean_date(value) is not None:
+        match = _PARTIAL.match(value)
+        if match is not None:
+            return _kept_part(match)[1]
+        if _clean_date(value) is not None:
             return None
         reading = dates.read_partial(value)
         return None if reading is None else (reading.code, reading.reason)
@@ -253,6 +249,41 @@ class PartialDate(ValueType):
             f"{_shorten(raw)!r} is not a date ({_WRITTEN}; or partial: YYYY-MM, YYYY, "
             "07/2008, c. 2008)"
         )
+
+
+IMPOSSIBLE_DAY = "impossible_day"
+IMPOSSIBLE_MONTH = "impossible_month"
+
+
+def _kept_part(match: re.Match[str]) -> tuple[str | None, tuple[str, str] | None]:
+    """An ISO-shaped partial date's value, keeping the year and month an impossible
+    part leaves (a day of 71, a month of 43), with the note that says so.
+
+    A date of birth keyed with an impossible day or month still holds the year, and
+    the month where only the day is impossible: a partial date is what the record
+    then knows (issue 18: ingest keeps what it can; partial dates compare as what
+    they are). Nothing is guessed: the impossible part is dropped, never read as a
+    transposition or a slip of one digit.
+    """
+    value = match.group(0)
+    year, month, day = match.groups()
+    if not dates.YEAR_MIN <= int(year) <= dates.YEAR_MAX:
+        return None, None
+    if month is not None and not 1 <= int(month) <= 12:
+        return year, (
+            IMPOSSIBLE_MONTH,
+            f"{value!r} has no month {int(month)}: kept as the year {year}",
+        )
+    if day is None:
+        return value, None
+    full = _clean_date(value)
+    if full is not None:
+        return full, None
+    kept = f"{year}-{month}"
+    return kept, (
+        IMPOSSIBLE_DAY,
+        f"{value!r} has no day {int(day)} in that month: kept as the month {kept}",
+    )
 
 
 # Outward code, then inward code (digit + two letters that are never C, I, K, M, O, V).

@@ -1,0 +1,101 @@
+"""No partial agreement of a field weighs more than its exact agreement (``ordering``)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from clearsight.linkage import model, ordering
+from clearsight.linkage.comparisons import comparisons
+
+SAMPLE = 1e6  # pairs in the random sample for u: the u floor is 0.5 / SAMPLE
+
+
+def _model() -> dict[str, Any]:
+    """This version's comparisons, every level estimated and in order: the exact level
+    strongest, the partial levels weaker, disagreement against."""
+    out: dict[str, Any] = {"comparisons": []}
+    for c in comparisons():
+        d = c.get_comparison("duckdb").as_dict()
+        levels = [lvl for lvl in d["comparison_levels"] if not lvl.get("is_null_level")]
+        for i, lvl in enumerate(levels):
+            lvl["m_probability"] = 0.01
+            lvl["u_probability"] = 0.01 * 2 ** (-(len(levels) - 1 - i))
+        levels[0].update(m_probability=0.8, u_probability=1e-5)
+        levels[-1].update(m_probability=0.05, u_probability=0.9)
+        out["comparisons"].append(d)
+    return out
+
+
+def _levels(m: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    c = next(c for c in m["comparisons"] if c["output_column_name"] == name)
+    return [lvl for lvl in c["comparison_levels"] if not lvl.get("is_null_level")]
+
+
+def _w(level: dict[str, Any]) -> float:
+    return math.log2(level["m_probability"] / level["u_probability"])
+
+
+def test_a_model_in_order_is_unchanged() -> None:
+    before = _model()
+    after, notes = ordering.ordered(before, SAMPLE)
+    assert after == before
+    assert notes == []
+
+
+def test_an_exact_birth_date_below_a_keying_error_is_raised_to_it() -> None:
+    # EM on pairs agreeing on both names, where each duplicate carries one error: nearly
+    # every such pair differs in the birth date, so the exact date came out weak.
+    before = _model()
+    dob = _levels(before, "date_of_birth")
+    dob[0].update(m_probability=0.02, u_probability=5e-5)  # log2(400) = 8.6
+    keying = next(lvl for lvl in dob if "day or month" in lvl["label_for_charts"])
+    keying.update(m_probability=0.57, u_probability=6e-4)  # log2(950) = 9.9
+    after, notes = ordering.ordered(before, SAMPLE)
+    exact = _levels(after, "date_of_birth")[0]
+    assert math.isclose(_w(exact), _w(keying), rel_tol=1e-9)
+    assert exact["u_probability"] == 5e-5  # u, and the term-frequency adjustments, kept
+    assert any("date_of_birth: exact agreement" in n and "raised" in n for n in notes)
+    assert all(_w(lvl) <= _w(exact) + 1e-9 for lvl in _levels(after, "date_of_birth")[1:])
+
+
+def test_a_level_no_pair_reached_is_capped_at_the_exact_level() -> None:
+    # Neither EM nor the random sample saw an initial alone: both at their floors, a
+    # Bayes factor of 2,000 that no record showed.
+    before = _model()
+    names = _levels(before, "forenames")
+    names[0].update(m_probability=0.8, u_probability=0.001)  # a forename most share: 9.6
+    initial = next(lvl for lvl in names if lvl["label_for_charts"] == "initial agrees")
+    initial.update(m_probability=model.M_FLOOR, u_probability=0.5 / SAMPLE)
+    after, notes = ordering.ordered(before, SAMPLE)
+    exact = _levels(after, "forenames")[0]
+    capped = next(
+        lvl for lvl in _levels(after, "forenames") if lvl["label_for_charts"] == "initial agrees"
+    )
+    # The unestimated level does not raise the exact one; it is brought down to it.
+    assert math.isclose(_w(exact), math.log2(0.8 / 0.001))
+    assert math.isclose(_w(capped), _w(exact))
+    assert any("'initial agrees'" in n and "capped" in n for n in notes)
+
+
+def test_the_exact_level_never_gets_an_m_above_one() -> None:
+    # A common forename agrees by chance in 1% of random pairs: exact agreement can
+    # never be worth more than log2(1 / 0.01); a rarer near-miss is capped there too.
+    before = _model()
+    names = _levels(before, "forenames")
+    names[0].update(m_probability=0.45, u_probability=0.01)
+    close = next(lvl for lvl in names if lvl["label_for_charts"] == "Jaro-Winkler >= 0.92")
+    close.update(m_probability=0.55, u_probability=0.003)
+    after, _notes = ordering.ordered(before, SAMPLE)
+    levels = _levels(after, "forenames")
+    assert levels[0]["m_probability"] == 1.0
+    assert all(_w(lvl) <= _w(levels[0]) + 1e-9 for lvl in levels[1:])
+    assert (
+        sum(
+            1
+            for c in after["comparisons"]
+            for lvl in c["comparison_levels"]
+            if lvl.get("m_probability", 0) > 1
+        )
+        == 0
+    )
