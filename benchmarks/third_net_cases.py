@@ -63,36 +63,15 @@ from third_persons import AREAS, STREETS, TODAY, Person, World
 
 # Street names: the IICSA and Rochdale reports note men known to children only by a
 # nickname or an anglicised name ("Bobby", "Danny").
+# fmt: off
 STREET_NAMES = (
-    "Tiger",
-    "Boss",
-    "Bash",
-    "Saj",
-    "Kaz",
-    "Taz",
-    "Chief",
-    "Mo",
-    "Smokey",
-    "Lucky",
-    "Shorty",
-    "Big Man",
-    "Baba",
-    "Jay",
-    "Ricky",
-    "Romeo",
-    "Bobby",
-    "Danny",
-    "Sunny",
-    "Kingy",
-    "Blue",
-    "Ginge",
-    "Skinny",
-    "Daddy",
-    "Mickey",
-    "Dee",
-    "Sonny",
-    "Tony",
+    "Tiger", "Boss", "Bash", "Saj", "Kaz", "Taz", "Chief", "Mo", "Smokey", "Lucky",
+    "Shorty", "Big Man", "Baba", "Jay", "Ricky", "Romeo", "Bobby", "Danny", "Sunny",
+    "Kingy", "Blue", "Ginge", "Skinny", "Daddy", "Mickey", "Dee", "Sonny", "Tony", "Shaggy",
+    "Ace", "Dodge", "Flash", "Bubba", "Nas", "Rocky", "Hass", "Sid", "Poppy", "Pops",
+    "Uncle", "Boxer", "Bigz", "Chops", "Prince", "Raz", "Junior", "Mac", "Legend",
 )
+# fmt: on
 HANDLES = ("snap", "insta", "wa", "kik")
 PLACE_NAMES = {
     "takeaway": (
@@ -342,7 +321,9 @@ def group_case(cast: Cast, gid: str, plan: Plan, areas: list[str], share: Person
     # Partners submit from the main area only (``third_persons._source_set``): a group
     # known only to partners lives there.
     home = areas[0] if not plan.police or rng.random() < 0.7 else rng.choice(areas)
-    child_area = areas[1] if plan.two_areas and len(areas) > 1 else home
+    child_area = home
+    if plan.two_areas and len(areas) > 1:  # the men in one force area, the children in another
+        child_area = rng.choice([a for a in areas if a != home])
     n_men = rng.randint(*plan.men)
     men = cast.men(home, n_men - (1 if share else 0))
     if share is not None:
@@ -356,7 +337,13 @@ def group_case(cast: Cast, gid: str, plan: Plan, areas: list[str], share: Person
     places = [cast.place(home if k != "hotel" else rng.choice(areas), k) for k in plan.places]
     core = men[: rng.choice((1, 2, 2, 3))]
     cars = {m.tid: cast.vehicle() for m in men if rng.random() < 0.5}
-    recruiter = kids[0] if plan.recruiter and len(kids) > 2 else None
+    # The recruiter is an older child (Home Office 2020, §3: older victims made to bring
+    # younger friends).
+    recruiter = (
+        max(kids, key=lambda k: k.dob.toordinal() * -1)
+        if plan.recruiter and len(kids) > 2
+        else None
+    )
     for k in kids:
         known = core + rng.sample(men[len(core) :], k=min(len(men) - len(core), rng.randint(1, 3)))
         _child_story(
