@@ -339,11 +339,7 @@ def group_case(cast: Cast, gid: str, plan: Plan, areas: list[str], share: Person
     cars = {m.tid: cast.vehicle() for m in men if rng.random() < 0.5}
     # The recruiter is an older child (Home Office 2020, §3: older victims made to bring
     # younger friends).
-    recruiter = (
-        max(kids, key=lambda k: k.dob.toordinal() * -1)
-        if plan.recruiter and len(kids) > 2
-        else None
-    )
+    recruiter = min(kids, key=lambda k: k.dob) if plan.recruiter and len(kids) > 2 else None
     for k in kids:
         known = core + rng.sample(men[len(core) :], k=min(len(men) - len(core), rng.randint(1, 3)))
         _child_story(
@@ -412,6 +408,8 @@ def _child_story(
         named = rng.sample(known, k=min(len(known), rng.choice((0, 1, 1, 2, 2, 3))))
         if event_type == "crime" and not named:
             named = [known[0]]
+        if agency in ("health", "education"):
+            named = named[:1]  # a clinic or a school notes one "boyfriend", not a ring
         # "man": the role the partner's system gives a named man (``third_networks.Habits``).
         role = "suspect" if agency == "police" else "man"
         if agency == "police" and event_type in ("missing_episode", "incident"):

@@ -14,6 +14,8 @@ import hashlib
 import sys
 from pathlib import Path
 
+import pytest
+
 from clearsight.ingest import ingest
 from clearsight.store import connect
 
@@ -74,3 +76,15 @@ def test_submissions_ingest_whole_and_the_truth_is_consistent(tmp_path: Path) ->
         assert g["partner_only"] in ("yes", "no")
     kinds = {r["kind"] for r in _rows(data / "cases.csv")}
     assert {"lone", "busy_place", "family", "peer_group", "co_offending"} <= kinds
+
+
+def test_the_third_measure_has_its_own_held_out_seeds() -> None:
+    if str(ROOT / "benchmarks") not in sys.path:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+    from independent_network_score import seed_set
+    from third_networks import HELD_OUT
+
+    assert seed_set(4, HELD_OUT) == "tuning"
+    assert seed_set(6003, HELD_OUT) == "held-out"
+    with pytest.raises(SystemExit, match="6000-6999"):
+        seed_set(5003, HELD_OUT)
