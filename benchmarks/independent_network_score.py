@@ -17,7 +17,9 @@ Jaccard >= 0.5 with them; a reported network is spurious when no true group reac
 with it. A group is fragmented when two or more networks each hold two or more of its
 recorded offenders; a network is merged when it holds two or more of each of two or more
 groups. Tuning seeds are 1-999; held-out seeds 5000-5999, for which ``--diagnose`` is
-refused.
+refused. ``measure_seeds`` takes the generator and its held-out range as parameters: the
+third networks generator (``third_networks.py measure``, session 23) is scored the same
+way, with held-out seeds 6000-6999.
 """
 
 from __future__ import annotations
