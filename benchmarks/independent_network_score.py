@@ -17,7 +17,9 @@ Jaccard >= 0.5 with them; a reported network is spurious when no true group reac
 with it. A group is fragmented when two or more networks each hold two or more of its
 recorded offenders; a network is merged when it holds two or more of each of two or more
 groups. Tuning seeds are 1-999; held-out seeds 5000-5999, for which ``--diagnose`` is
-refused.
+refused. ``measure_seeds`` takes the generator and its held-out range as parameters: the
+third networks generator (``third_networks.py measure``, session 23) is scored the same
+way, with held-out seeds 6000-6999.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import os
 import shutil
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +43,14 @@ HELD_OUT = range(5000, 6000)
 OFFENDING = frozenset({"offender", "suspect", "facilitator", "associate"})
 
 
-def seed_set(seed: int) -> str:
+def seed_set(seed: int, held_out: range = HELD_OUT) -> str:
     if seed in TUNING:
         return "tuning"
-    if seed in HELD_OUT:
+    if seed in held_out:
         return "held-out"
-    raise SystemExit(f"seed {seed}: tuning seeds are 1-999, held-out seeds 5000-5999")
+    raise SystemExit(
+        f"seed {seed}: tuning seeds are 1-999, held-out seeds {held_out[0]}-{held_out[-1]}"
+    )
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -221,11 +226,20 @@ class Seed:
 
 
 def measure_seeds(
-    seeds: list[int], scale: float, work: Path, diagnose: bool, keep: bool = False
+    seeds: list[int],
+    scale: float,
+    work: Path,
+    diagnose: bool,
+    keep: bool = False,
+    generator: Callable[[int, Path, float], list[Path]] = generate,
+    held_out: range = HELD_OUT,
 ) -> list[dict[str, Any]]:
-    sets = {seed_set(s) for s in seeds}
+    """Generate, run the product path and score each seed. ``generator`` writes a seed's
+    submissions and truth (the independent generator by default; the third networks
+    generator passes its own, with its own held-out range)."""
+    sets = {seed_set(s, held_out) for s in seeds}
     if diagnose and "held-out" in sets:
-        raise SystemExit("--diagnose is refused for held-out seeds (5000-5999)")
+        raise SystemExit(f"--diagnose is refused for held-out seeds ({held_out[0]}-{held_out[-1]})")
     results = []
     for seed in seeds:
         folder = work / f"seed-{seed}"
@@ -233,12 +247,14 @@ def measure_seeds(
         (folder / "exports").mkdir(parents=True)
         load = os.getloadavg()[0]
         t = time.perf_counter()
-        folders = generate(seed, folder / "data", scale)
+        folders = generator(seed, folder / "data", scale)
         times = {"generate": round(time.perf_counter() - t, 1)}
         times.update(product_path(folders, folder / "store.duckdb", folder / "exports"))
         one = Seed(folder / "data", folder / "exports")
         figures = one.figures()
-        figures.update(seed=seed, set=seed_set(seed), scale=scale, load=round(load, 2), **times)
+        figures.update(
+            seed=seed, set=seed_set(seed, held_out), scale=scale, load=round(load, 2), **times
+        )
         results.append(figures)
         print(json.dumps({k: v for k, v in figures.items() if k != "missed_groups"}), flush=True)
         if diagnose:
