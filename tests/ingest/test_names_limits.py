@@ -240,6 +240,8 @@ def test_over_long_cell_of_an_extra_column_is_not_kept_in_extra(
         ("John Paul SMITH", "john paul", "smith"),
         ("O'BRIEN Siobhan Mary", "siobhan mary", "obrien"),
         ("Aisha SHAH-KHAN", "aisha", "shah khan"),
+        # O'Brien with its apostrophe dropped: the letter alone is the surname's.
+        ("O BRIEN Eoin Patrick", "eoin patrick", "o brien"),
     ],
 )
 def test_a_surname_in_capitals_is_split(
@@ -352,6 +354,7 @@ SURNAME_FIRST = [
     "ISLAM TASLIMA",
     "HALL DAVID T",
     "PRICE OLIVIA",
+    "O NEILL GRAINNE B.",
 ]
 
 
@@ -369,6 +372,7 @@ def test_a_file_whose_initials_follow_the_first_word_is_split_at_the_first_word(
     # JORDAN) is read in the file's order.
     assert got["WARD CONNOR D."] == ("connor d", "ward")
     assert got["TAYLOR JORDAN"] == ("jordan", "taylor")
+    assert got["O NEILL GRAINNE B."] == ("grainne b", "o neill")
     reasons = [r for (r,) in con.execute("SELECT reason FROM value_warnings").fetchall()]
     assert len(reasons) == len(SURNAME_FIRST)
     assert all("the first word as the surname" in r for r in reasons)
@@ -393,6 +397,7 @@ def test_initials_inside_forename_first_names_keep_the_last_word(
         ("Hina A. Khan", False),
         ("J. Smith", False),
         ("John Paul SMITH", False),
+        ("O BRIEN Patrick", True),
         ("TAYLOR JORDAN", None),
         ("A B", None),
         ("Lee", None),

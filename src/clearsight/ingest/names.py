@@ -81,6 +81,10 @@ def split_capitals(raw: str) -> Split | None:
     caps = [i for i, m in enumerate(marks) if m]
     if caps != list(range(caps[0], caps[-1] + 1)):
         return None
+    # A letter alone before capitals at the start is the surname's prefix with its
+    # apostrophe dropped (``O BRIEN Patrick``): no surname is one letter.
+    if all(m is None for m in marks[: caps[0]]):
+        caps = list(range(0, caps[-1] + 1))
     if caps[0] == 0 and all(m is not True for m in marks[caps[-1] + 1 :]):
         surname, forenames = words[: caps[-1] + 1], words[caps[-1] + 1 :]
     elif caps[-1] == len(words) - 1:
@@ -92,11 +96,14 @@ def split_capitals(raw: str) -> Split | None:
 
 
 def split_first_word(raw: str) -> Split | None:
-    """(surname, forenames) with the first word the surname; None for one word."""
+    """(surname, forenames) with the first word the surname; None for one word. A first
+    word of one letter is the surname's prefix with its apostrophe dropped (``O BRIEN
+    PATRICK``): no surname is one letter, so the next word is the surname's too."""
     words = raw.replace(",", " ").split()
-    if len(words) < 2:
+    cut = 2 if words and _initial(words[0]) else 1
+    if len(words) <= cut:
         return None
-    parts = (_NAME.clean(words[0]), _NAME.clean(" ".join(words[1:])))
+    parts = (_NAME.clean(" ".join(words[:cut])), _NAME.clean(" ".join(words[cut:])))
     return parts if None not in parts else None
 
 
@@ -117,7 +124,7 @@ def shows_order(raw: str) -> bool | None:
         return None
     capitals = split_capitals(raw)
     if capitals is not None:
-        return _capitals(words[0]) is True
+        return capitals[0] is not None and capitals[0].split()[0] == _NAME.clean(words[0])
     if _initial(words[-1]):
         return None if _initial(words[0]) else True
     if any(_initial(w) for w in words[:-1]):
