@@ -37,8 +37,8 @@ from clearsight.linkage.model import (
 # most, or one is missing, and no postcode, address (a town or an outward code alone
 # is not one), phone, email or NHS number agrees. A common name is borne by many
 # strangers, and the more records a store holds the more of them a record meets, so
-# such a link is followed only when the name is not shared: at most one entity with a full birth date
-# bears either record's forename and surname (``NAME_SHARED``).
+# such a link is followed only when the name is not shared: at most one entity with a
+# full birth date bears either record's forename and surname (``NAME_SHARED``).
 NAME_LED_SQL = f"""(
     coalesce(gamma_date_of_birth, -1) <= {DOB_PARTIAL_MAX}
     AND (coalesce(gamma_place, -1) <= {PLACE_ELSE}
