@@ -60,8 +60,10 @@ HELD_OUT = range(1000, 2000)
 METHODS = ("clearsight", "plain")
 
 
-def seed_set(seed: int) -> str:
-    if seed in TUNING:
+def seed_set(seed: int, spent: frozenset[int] = frozenset()) -> str:
+    """``spent``: held-out seeds a later session made tuning seeds (read, so no longer
+    held out); each generator's harness names its own."""
+    if seed in TUNING or seed in spent:
         return "tuning"
     if seed in HELD_OUT:
         return "held-out"
@@ -311,6 +313,7 @@ def run_seed(
     guards: str = "on",
     make: Callable[[int, Path, float], list[Path]] = generate,
     more: Callable[[Path], dict[str, Any]] | None = None,
+    spent: frozenset[int] = frozenset(),
 ) -> list[dict[str, Any]]:
     """One seed's records from ``make`` (this harness's generator unless another's), each
     method run and scored; ``more`` adds what another harness reads from Clearsight's store."""
@@ -331,7 +334,7 @@ def run_seed(
         false_by, missed_by, false_pairs, missed = categories(predicted, truth, data)
         result: dict[str, Any] = {
             "seed": seed,
-            "set": seed_set(seed),
+            "set": seed_set(seed, spent),
             "method": method,
             "records": len(truth),
             "sources": len(folders),
@@ -348,7 +351,7 @@ def run_seed(
             result["held_back"] = held_back(store, truth.get)
             if more is not None:
                 result |= more(store)
-            if show and seed_set(seed) == "tuning":
+            if show and seed_set(seed, spent) == "tuning":
                 diagnose(folders, store, {"missed": missed, "false": false_pairs}, show)
         results.append(result)
         print(json.dumps(result), flush=True)
@@ -373,9 +376,14 @@ def summary(results: list[dict[str, Any]]) -> str:
 RunSeed = Callable[[int, Path, float, str | None, int, str], list[dict[str, Any]]]
 
 
-def main(run: RunSeed | None = None, doc: str | None = None, prefix: str = "indep") -> None:
+def main(
+    run: RunSeed | None = None,
+    doc: str | None = None,
+    prefix: str = "indep",
+    spent: frozenset[int] = frozenset(),
+) -> None:
     """The command line of this harness; another generator's script passes its own
-    ``run`` (a ``run_seed``), docstring and temporary-directory prefix."""
+    ``run`` (a ``run_seed``), docstring, temporary-directory prefix and spent seeds."""
     run = run or run_seed
     parser = argparse.ArgumentParser(
         description=doc or __doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -398,7 +406,7 @@ def main(run: RunSeed | None = None, doc: str | None = None, prefix: str = "inde
         help="print N missed and N false pairs (tuning seeds only)",
     )
     args = parser.parse_args()
-    sets = {seed_set(s) for s in args.seed}
+    sets = {seed_set(s, spent) for s in args.seed}
     if args.diagnose and "held-out" in sets:
         raise SystemExit("--diagnose is refused for held-out seeds (1000-1999)")
     os.environ.setdefault("PYTHONHASHSEED", "0")

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from clearsight.ingest import ingest
-from clearsight.ingest.names import split_surname_first
+from clearsight.ingest.names import shows_order, split_surname_first, surname_first
 from tests.ingest.conftest import EVENTS, PERSONS, MakeSubmission, Rows
 
 OTHER = PERSONS[1]
@@ -240,6 +240,8 @@ def test_over_long_cell_of_an_extra_column_is_not_kept_in_extra(
         ("John Paul SMITH", "john paul", "smith"),
         ("O'BRIEN Siobhan Mary", "siobhan mary", "obrien"),
         ("Aisha SHAH-KHAN", "aisha", "shah khan"),
+        # O'Brien with its apostrophe dropped: the letter alone is the surname's.
+        ("O BRIEN Eoin Patrick", "eoin patrick", "o brien"),
     ],
 )
 def test_a_surname_in_capitals_is_split(
@@ -336,3 +338,77 @@ def test_a_system_default_birth_date_is_no_date(
     assert stored == [(None, raw)]
     assert (2, "placeholder_date") in codes(con, "date_of_birth")
     assert (2, "implausible_age") not in codes(con, "date_of_birth")
+
+
+# A case system's list in capitals, surname first, some with a middle initial (as the
+# Police National Computer and many children's services systems list people).
+SURNAME_FIRST = [
+    "WARD CONNOR D.",
+    "CONNORS GRAINNE A",
+    "BUTT ZUBAIR",
+    "TAYLOR JORDAN",
+    "HUGHES JAMES G.",
+    "ROBINSON NATHAN M",
+    "ABDI UBAH",
+    "MACCARTHY NIALL P.",
+    "ISLAM TASLIMA",
+    "HALL DAVID T",
+    "PRICE OLIVIA",
+    "O NEILL GRAINNE B.",
+]
+
+
+def test_a_file_whose_initials_follow_the_first_word_is_split_at_the_first_word(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    ingest(con, make_submission(persons=_whole_names(SURNAME_FIRST)))
+    got = {
+        raw: (fore, sur)
+        for raw, fore, sur in con.execute(
+            "SELECT forenames_raw, forenames, surname FROM persons"
+        ).fetchall()
+    }
+    # The initial is a middle name, never the surname; a name without one (TAYLOR
+    # JORDAN) is read in the file's order.
+    assert got["WARD CONNOR D."] == ("connor d", "ward")
+    assert got["TAYLOR JORDAN"] == ("jordan", "taylor")
+    assert got["O NEILL GRAINNE B."] == ("grainne b", "o neill")
+    reasons = [r for (r,) in con.execute("SELECT reason FROM value_warnings").fetchall()]
+    assert len(reasons) == len(SURNAME_FIRST)
+    assert all("the first word as the surname" in r for r in reasons)
+
+
+def test_initials_inside_forename_first_names_keep_the_last_word(
+    con: duckdb.DuckDBPyConnection, make_submission: MakeSubmission
+) -> None:
+    names = [*WHOLE, "hina a. khan", "j. smith", "amy l jones", "sara k ali", "tom b ward"]
+    ingest(con, make_submission(persons=_whole_names(names)))
+    got = dict(con.execute("SELECT forenames_raw, surname FROM persons").fetchall())
+    assert got["hina a. khan"] == "khan"
+    assert got["amy lou jones"] == "jones"
+
+
+@pytest.mark.parametrize(
+    ("raw", "order"),
+    [
+        ("WARD CONNOR D.", True),
+        ("ABDI F", True),
+        ("SMITH John", True),
+        ("Hina A. Khan", False),
+        ("J. Smith", False),
+        ("John Paul SMITH", False),
+        ("O BRIEN Patrick", True),
+        ("TAYLOR JORDAN", None),
+        ("A B", None),
+        ("Lee", None),
+    ],
+)
+def test_which_names_show_their_order(raw: str, order: bool | None) -> None:
+    assert shows_order(raw) is order
+
+
+def test_too_few_names_showing_an_order_keep_the_last_word() -> None:
+    # Four surname-first names with an initial among many without: no habit shown.
+    assert not surname_first(SURNAME_FIRST[:4] + ["TAYLOR JORDAN"] * 20)
+    assert surname_first(SURNAME_FIRST)
+    assert not surname_first(SURNAME_FIRST + ["Hina A. Khan"] * 8)

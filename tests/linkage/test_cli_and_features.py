@@ -165,6 +165,22 @@ def test_features_from_person_records() -> None:
     assert f["4"]["is_unknown"]
 
 
+def test_an_outward_code_alone_is_compared_as_its_district() -> None:
+    # Ingest empties "BD21" (not a postcode) and keeps what was written in postcode_raw.
+    f = _features(
+        [
+            {"forenames": "amy", "postcode": None, "postcode_raw": "bd 21"},
+            {"forenames": "amy", "postcode": "BD21 5NB", "postcode_raw": "BD215NB"},
+            {"forenames": "amy", "postcode": None, "postcode_raw": "Keighley"},
+        ]
+    )
+    assert (f["0"]["postcode"], f["0"]["pc_district"], f["0"]["pc_sector"]) == (None, "BD21", None)
+    assert f["0"]["pc_outward_only"] and not f["1"]["pc_outward_only"]
+    assert f["1"]["pc_district"] == "BD21"
+    # A word that is no outward code names no district.
+    assert f["2"]["pc_district"] is None and not f["2"]["pc_outward_only"]
+
+
 def test_only_a_rare_surname_is_a_blocking_key() -> None:
     common = [{"forenames": "jo", "surname": "smith"}] * (RARE_SURNAME_MAX + 1)
     rare = [

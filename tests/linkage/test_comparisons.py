@@ -46,7 +46,7 @@ def _typed(column: str, value: Any) -> str:
         )
         else ("INTEGER" if column.startswith("dob_y_") else "VARCHAR")
     )
-    kind = "BOOLEAN" if column.startswith("addr_town_only") else kind
+    kind = "BOOLEAN" if column.startswith(("addr_town_only", "pc_outward_only")) else kind
     return f"NULL::{kind}" if value is None else f"?::{kind}"
 
 
@@ -56,10 +56,14 @@ def _place(
     pair: dict[str, Any] = {}
     for side, pc, addr in (("l", postcode[0], address[0]), ("r", postcode[1], address[1])):
         number, _, street = (addr or "").partition(" ")
+        # As ``features`` reads it: an outward code alone ("BD21") is no postcode,
+        # and names the district.
+        outward = pc is not None and " " not in pc
         pair |= {
-            f"postcode_{side}": pc,
-            f"pc_sector_{side}": pc[:-2] if pc else None,
+            f"postcode_{side}": None if outward else pc,
+            f"pc_sector_{side}": pc[:-2] if pc and not outward else None,
             f"pc_district_{side}": pc.split(" ")[0] if pc else None,
+            f"pc_outward_only_{side}": outward,
             f"address_{side}": addr,
             # As ``features`` reads them: a leading number, then the street's first word.
             f"addr_number_{side}": number if number.isdigit() else None,
@@ -67,7 +71,7 @@ def _place(
             f"addr_tokens_{side}": list(dict.fromkeys(addr.split())) if addr else None,
             # As ``features`` reads it: no number, no postcode, a word or three.
             f"addr_town_only_{side}": bool(addr)
-            and pc is None
+            and (pc is None or outward)
             and not any(ch.isdigit() for ch in addr or "")
             and len((addr or "").split()) <= 3,
             # Every word counts as rare here; the store decides in a real run.
@@ -120,6 +124,22 @@ def _place(
         # A move: different postcode and address is one disagreement, not two.
         (("LS1 4AB", "M1 2CD"), ("12 park road leeds", "3 mill lane salford"), "else"),
         ((None, "M1 2CD"), ("12 park road leeds", None), "null"),
+        # An outward code alone (a partner's "BD21") against a postcode in that
+        # district, or the same code: its own level, not two full postcodes' district.
+        (
+            ("BD21", "BD21 5NB"),
+            (None, None),
+            "postcode district agrees, one postcode an outward code only",
+        ),
+        (
+            ("BD21", "BD21"),
+            (None, "168 manor drive keighley"),
+            "postcode district agrees, one postcode an outward code only",
+        ),
+        (("BD21 6GG", "BD21 5NB"), (None, None), "postcode district agrees"),
+        # Another district is a place that differs; nothing to compare is null.
+        (("BD21", "WF13 6BT"), (None, None), "else"),
+        (("BD21", None), (None, None), "null"),
     ],
 )
 def test_place_levels(

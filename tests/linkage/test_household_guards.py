@@ -281,3 +281,14 @@ def test_twins_a_charity_records_by_the_town_only_are_held_back() -> None:
     assert model.PLACE_TOWN_ONLY not in model.PLACE_SAME_ADDRESS
     same = _level("surname", _surname("walker", "walker"))
     assert _marked(same, "exact", (2011, 2011), place=town) == TWIN_GUARD
+
+
+def test_twins_one_recorded_by_an_outward_code_only_are_held_back() -> None:
+    """A partner's "BD21" against the other twin's full postcode in BD21 agrees as far
+    as the district: not a home, so for the twin guard as good as no address (before
+    the outward code was compared, the pair had no place and the guard held it)."""
+    district = "postcode district agrees, one postcode an outward code only"
+    assert _gamma("place", district) == model.PLACE_OUTWARD_ONLY
+    assert model.PLACE_OUTWARD_ONLY not in model.PLACE_SAME_ADDRESS
+    same = _level("surname", _surname("chowdhury", "chowdhury"))
+    assert _marked(same, "exact", (2014, 2014), place=district) == TWIN_GUARD

@@ -12,10 +12,17 @@ where the other column is empty, and only where something says where the surname
   are not);
 - the file's habit: where a file gives no surname on any of its named rows (at least
   ``WHOLE_NAME_SHARE`` of them) and most of those names have two or more words, the
-  column holds whole names, and the last word is read as the surname, the order in
-  which English-language records write a name. A charity that records first names only
-  writes mostly one word, and is left alone; a surname-first name read this way is a
-  name swapped, which linkage compares as such.
+  column holds whole names. Which end is the surname is the file's order, one for all
+  its rows, read from the rows that show it (``surname_first``): a middle initial
+  stands among the forenames and no surname is one letter, so ``WARD CONNOR D.`` is
+  written surname first (as the Police National Computer and many case systems list
+  people, in capitals) and ``Hina A. Khan`` forename first; a name split at its
+  capitals says the same. Where the file's rows show no order, or as many of each,
+  the last word is read as the surname, the order in which English-language records
+  write a name. A charity that records first names only writes mostly one word, and is
+  left alone; a name read in the wrong order is a name swapped, which linkage compares
+  as such, but a surname read from a middle initial matches nothing and holds no twin
+  apart.
 
 What the agency wrote stays in the ``_raw`` column it was written in, and each split is
 reported (``name_split``, with which reading) as a lineage note.
@@ -39,6 +46,9 @@ WHOLE_NAME_SHARE = 0.95
 WHOLE_NAME_MULTIWORD = 0.5
 # Fewer named rows than this say nothing about a file's habit.
 WHOLE_NAME_MIN_ROWS = 10
+# Fewer whole names showing their order (an initial, or capitals) than this say nothing
+# about which end of its names a file writes the surname at: the last word stays.
+ORDER_MIN_ROWS = 5
 
 Split = tuple[str | None, str | None]
 
@@ -71,6 +81,10 @@ def split_capitals(raw: str) -> Split | None:
     caps = [i for i, m in enumerate(marks) if m]
     if caps != list(range(caps[0], caps[-1] + 1)):
         return None
+    # A letter alone before capitals at the start is the surname's prefix with its
+    # apostrophe dropped (``O BRIEN Patrick``): no surname is one letter.
+    if all(m is None for m in marks[: caps[0]]):
+        caps = list(range(0, caps[-1] + 1))
     if caps[0] == 0 and all(m is not True for m in marks[caps[-1] + 1 :]):
         surname, forenames = words[: caps[-1] + 1], words[caps[-1] + 1 :]
     elif caps[-1] == len(words) - 1:
@@ -79,6 +93,51 @@ def split_capitals(raw: str) -> Split | None:
         return None
     parts = (_NAME.clean(" ".join(surname)), _NAME.clean(" ".join(forenames)))
     return parts if None not in parts else None
+
+
+def split_first_word(raw: str) -> Split | None:
+    """(surname, forenames) with the first word the surname; None for one word. A first
+    word of one letter is the surname's prefix with its apostrophe dropped (``O BRIEN
+    PATRICK``): no surname is one letter, so the next word is the surname's too."""
+    words = raw.replace(",", " ").split()
+    cut = 2 if words and _initial(words[0]) else 1
+    if len(words) <= cut:
+        return None
+    parts = (_NAME.clean(" ".join(words[:cut])), _NAME.clean(" ".join(words[cut:])))
+    return parts if None not in parts else None
+
+
+def _initial(word: str) -> bool:
+    return sum(c.isalpha() for c in word) == 1
+
+
+def shows_order(raw: str) -> bool | None:
+    """Whether one whole name shows its surname first (True), last (False), or neither.
+
+    A middle initial stands among the forenames and no surname is one letter: a last word
+    that is an initial puts the surname first (``WARD CONNOR D.``); an initial before the
+    last word, which is not one, puts it last (``Hina A. Khan``, ``J. Smith``). Capitals
+    at one end (``SMITH John``, ``John SMITH``) say it too.
+    """
+    words = raw.replace(",", " ").split()
+    if len(words) < 2:
+        return None
+    capitals = split_capitals(raw)
+    if capitals is not None:
+        return capitals[0] is not None and capitals[0].split()[0] == _NAME.clean(words[0])
+    if _initial(words[-1]):
+        return None if _initial(words[0]) else True
+    if any(_initial(w) for w in words[:-1]):
+        return False
+    return None
+
+
+def surname_first(raws: list[str]) -> bool:
+    """Whether a file's whole names are written surname first: more of the names that
+    show their order (``shows_order``, at least ``ORDER_MIN_ROWS``) show it than not."""
+    shown = [o for o in map(shows_order, raws) if o is not None]
+    first = sum(shown)
+    return len(shown) >= ORDER_MIN_ROWS and first > len(shown) - first
 
 
 def split_last_word(raw: str) -> Split | None:
@@ -104,8 +163,9 @@ def _holds_whole_names(con: duckdb.DuckDBPyConnection, t: str, held: str, other:
     )
 
 
-def _reading(raw: str, whole_names: bool) -> tuple[Split, str] | None:
-    """How one name cell splits, and in words why; None when nothing says how."""
+def _reading(raw: str, whole_names: bool, first: bool = False) -> tuple[Split, str] | None:
+    """How one name cell splits, and in words why; None when nothing says how. ``first``:
+    the file writes its whole names surname first (``surname_first``)."""
     for split, why in (
         (split_surname_first, "read as SURNAME, Forenames"),
         (split_capitals, "read with the words in capitals as the surname"),
@@ -113,6 +173,14 @@ def _reading(raw: str, whole_names: bool) -> tuple[Split, str] | None:
         parts = split(raw)
         if parts is not None:
             return parts, why
+    if whole_names and first:
+        parts = split_first_word(raw)
+        if parts is not None:
+            return parts, (
+                "read as a whole name written surname first (this file gives no surname on "
+                "its named rows, and its names with a middle initial or a surname in "
+                "capitals put the surname first): the first word as the surname"
+            )
     if whole_names:
         parts = split_last_word(raw)
         if parts is not None:
@@ -146,10 +214,14 @@ def split_names(con: duckdb.DuckDBPyConnection, table: Table) -> None:
     )
     con.execute(f"CREATE TEMP TABLE __n_{t} AS {held}")
     cells = con.execute(f"SELECT DISTINCT raw, held_in FROM __n_{t}").fetchall()
+    first = {
+        column: surname_first([str(raw) for raw, held_in in cells if held_in == column])
+        for column in whole
+    }
     known = {
         (raw, held_in): reading
         for raw, held_in in cells
-        if (reading := _reading(str(raw), whole[str(held_in)])) is not None
+        if (reading := _reading(str(raw), whole[str(held_in)], first[str(held_in)])) is not None
     }
     if not known:
         return

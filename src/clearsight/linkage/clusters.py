@@ -29,19 +29,20 @@ from clearsight.linkage.model import (
     FORENAMES_ELSE,
     NHS_EXACT,
     NHS_ONE_ERROR,
+    PLACE_AS_FAR_AS_RECORDED,
     PLACE_ELSE,
-    PLACE_TOWN_ONLY,
 )
 
 # A link that rests on the name: the birth dates agree on the year (and month) at
-# most, or one is missing, and no postcode, address (a town alone is not one), phone,
-# email or NHS number agrees. A common name is borne by many strangers, and the more records a store
-# holds the more of them a record meets, so such a link is followed
-# only when the name is not shared: at most one entity with a full birth date
-# bears either record's forename and surname (``NAME_SHARED``).
+# most, or one is missing, and no postcode, address (a town or an outward code alone
+# is not one), phone, email or NHS number agrees. A common name is borne by many
+# strangers, and the more records a store holds the more of them a record meets, so
+# such a link is followed only when the name is not shared: at most one entity with a
+# full birth date bears either record's forename and surname (``NAME_SHARED``).
 NAME_LED_SQL = f"""(
     coalesce(gamma_date_of_birth, -1) <= {DOB_PARTIAL_MAX}
-    AND (coalesce(gamma_place, -1) <= {PLACE_ELSE} OR gamma_place = {PLACE_TOWN_ONLY})
+    AND (coalesce(gamma_place, -1) <= {PLACE_ELSE}
+         OR gamma_place IN ({", ".join(map(str, PLACE_AS_FAR_AS_RECORDED))}))
     AND coalesce(gamma_phones, -1) <= 0 AND coalesce(gamma_emails, -1) <= 0
     AND coalesce(gamma_nhs_number, -1) <= 0
 )"""

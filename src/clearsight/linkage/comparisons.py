@@ -192,9 +192,15 @@ def _place() -> Any:
         output_column_name="place",
         comparison_description="postcode and address line, compared once",
         comparison_levels=[
+            # A side with an outward code alone (``features``: ``pc_district``
+            # without a postcode) has a place to compare, as far as the district.
+            # A side with an outward code alone (``features``: ``pc_outward_only``)
+            # has a place to compare, as far as the district.
             _null(
                 "(postcode_l IS NULL OR postcode_r IS NULL) "
-                "AND (address_l IS NULL OR address_r IS NULL)"
+                "AND (address_l IS NULL OR address_r IS NULL) "
+                "AND NOT (coalesce(pc_outward_only_l, false) AND pc_district_r IS NOT NULL) "
+                "AND NOT (coalesce(pc_outward_only_r, false) AND pc_district_l IS NOT NULL)"
             ),
             _level(
                 "postcode_l = postcode_r AND address_l = address_r",
@@ -248,6 +254,18 @@ def _place() -> Any:
             ),
             _level("pc_sector_l = pc_sector_r", "postcode sector agrees"),
             _level("addr_street_l = addr_street_r", "street agrees"),
+            # An outward code written alone ("BD21") against a postcode in that
+            # district, or the same outward code: where the person lives as far as the
+            # partner wrote it, as a town alone is (the level above). Not one home: for
+            # the household guards as good as no address, and a link it supports
+            # still rests on the name (``model.PLACE_OUTWARD_ONLY``). Its own level,
+            # not the district level of two full postcodes, which says the two homes
+            # are in one district but not one street.
+            _level(
+                "(coalesce(pc_outward_only_l, false) OR coalesce(pc_outward_only_r, false)) "
+                "AND pc_district_l = pc_district_r",
+                "postcode district agrees, one postcode an outward code only",
+            ),
             _level("pc_district_l = pc_district_r", "postcode district agrees"),
             cll.ElseLevel(),
         ],

@@ -262,6 +262,17 @@ def _base(con: duckdb.DuckDBPyConnection, persons: str) -> None:
                     '(^|[^A-Z0-9])([A-Z]{{1,2}}[0-9][A-Z0-9]? ?[0-9][ABD-HJLNP-UW-Z]{{2}})'
                     || '($|[^A-Z0-9])', 2),
                     '^([A-Z0-9]+?) ?([0-9][A-Z]{{2}})$', '\\1 \\2')), '')) AS postcode,
+                -- An outward code written alone ("LS9", "BD21": a partner that knew the
+                -- district, or a form with room for no more) is not a postcode, and
+                -- ingest empties it (``invalid_postcode``, the value kept raw); it
+                -- still names a postcode district, a few thousand homes, compared as
+                -- one (the place comparison's district level, weaker than a
+                -- postcode: ``pc_district``).
+                CASE WHEN postcode IS NULL AND regexp_full_match(upper(regexp_replace(
+                    coalesce(postcode_raw, ''), '[^A-Za-z0-9]', '', 'g')),
+                    '[A-Z]{{1,2}}[0-9][A-Z0-9]?')
+                     THEN upper(regexp_replace(postcode_raw, '[^A-Za-z0-9]', '', 'g'))
+                     END AS pc_outward,
                 -- Letters and digits only, one space between tokens.
                 nullif(trim(regexp_replace(lower(coalesce(address, '')), '[^a-z0-9]+', ' ',
                     'g')), '') AS address,
@@ -392,7 +403,9 @@ def _input(con: duckdb.DuckDBPyConnection) -> None:
             b.sex,
             b.postcode,
             CASE WHEN b.postcode LIKE '% %' THEN b.postcode[1:-3] END AS pc_sector,
-            nullif(split_part(b.postcode, ' ', 1), '') AS pc_district,
+            coalesce(nullif(split_part(b.postcode, ' ', 1), ''), b.pc_outward) AS pc_district,
+            -- The place is an outward code alone (the district is all there is).
+            b.postcode IS NULL AND b.pc_outward IS NOT NULL AS pc_outward_only,
             b.address,
             -- House number and the first word of the street: "12a high st" and
             -- "12 high street, leeds" share "12 high".

@@ -22,8 +22,8 @@ from clearsight.linkage.model import (
     NHS_ELSE,
     NHS_EXACT,
     NHS_ONE_ERROR,
+    PLACE_AS_FAR_AS_RECORDED,
     PLACE_SAME_ADDRESS,
-    PLACE_TOWN_ONLY,
     SURNAME_HOUSEHOLD_MIN,
 )
 
@@ -181,7 +181,8 @@ def guard_sql(guards: Guards = ALL_GUARDS) -> str:
             f"""
     WHEN coalesce(p.gamma_surname, -1) >= {SURNAME_HOUSEHOLD_MIN}
          AND p.gamma_date_of_birth IN ({_levels(DOB_SAME_DATE)})
-         AND coalesce(p.gamma_place, -1) IN (-1, {PLACE_TOWN_ONLY}, {_levels(PLACE_SAME_ADDRESS)})
+         AND coalesce(p.gamma_place, -1)
+             IN (-1, {_levels(PLACE_AS_FAR_AS_RECORDED)}, {_levels(PLACE_SAME_ADDRESS)})
          AND {_NHS_DISAGREES}
          AND (p.gamma_forenames = {FORENAMES_ELSE}
               OR p.gamma_forenames IN ({_levels(FORENAMES_DISCREPANT)})

@@ -77,11 +77,16 @@ PLACE_ELSE = 0
 # postcode (a postcode covers about fifteen households), the house number and
 # street. An address merely similar as a string is not: "90 burkitt street"
 # and "15 burkitt street" are two houses.
-PLACE_SAME_ADDRESS = (8, 9, 10, 11)
+PLACE_SAME_ADDRESS = (9, 10, 11, 12)
 # A town alone against an address in it (or the same town): where, as far as a
 # partner recorded it. Not one home; for the household guards it is as good as no
 # address to compare, and a link it supports still rests on the name.
-PLACE_TOWN_ONLY = 7
+PLACE_TOWN_ONLY = 8
+# An outward code written alone ("BD21") against a postcode of that district (or the
+# same code): as far as a partner recorded it, as a town alone is, and read as one.
+PLACE_OUTWARD_ONLY = 2
+# Place levels that say where a person lives only as far as a partner recorded it.
+PLACE_AS_FAR_AS_RECORDED = (PLACE_TOWN_ONLY, PLACE_OUTWARD_ONLY)
 
 
 @dataclass(frozen=True)
