@@ -66,7 +66,7 @@ def main() -> None:
     results = [rescore(s, args.work, args.diagnose) for s in args.seed]
     for which in sorted(sets):
         chosen = [r for r in results if r["set"] == which]
-        print(which, json.dumps(pooled(chosen)))  # type: ignore[arg-type]
+        print(which, json.dumps(pooled(chosen)))
 
 
 if __name__ == "__main__":

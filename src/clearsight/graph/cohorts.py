@@ -121,9 +121,7 @@ def join_cohorts(
         return networks, split_from
     cohorts = _cohorts(con, entities, networks, police_only)
     # The police-only pass holds no network known only to partners.
-    partner = (
-        [False] * len(networks) if police_only else _partner_only(con, entities, networks)
-    )
+    partner = [False] * len(networks) if police_only else _partner_only(con, entities, networks)
     holders: dict[str, list[int]] = {}
     for index, children in enumerate(cohorts):
         for child in children:
