@@ -245,3 +245,37 @@ def test_area_aware_bridge_belongs_to_both_networks() -> None:
     )
     networks, _ = _entity_networks(lg, GraphSettings())
     assert networks == [[0, 1, 2, 3]]
+
+
+def test_two_visiting_offenders_are_not_most_of_a_group_of_four() -> None:
+    """Entities 0 and 1 offend with a group of five in one area and with two other men in
+    another: the group of four holds them, but two of four is not most of it, so two
+    networks with 0 and 1 in both. With one other man there (a group of three), two of
+    three are most of it: one group recorded in two areas."""
+    from clearsight.graph.detect import LinkGraph, _entity_networks
+
+    def clique(vertices: list[int]) -> list[tuple[int, int]]:
+        return [(a, b) for i, a in enumerate(vertices) for b in vertices[i + 1 :]]
+
+    # Vertices: entity 0 in areas a and b (0, 1), entity 1 likewise (2, 3), entities 2-4
+    # in area a (4-6), entities 5 and 6 in area b (7, 8).
+    graph, knowing = _graph(clique([0, 2, 4, 5, 6]) + clique([1, 3, 7, 8]), 9)
+    lg = LinkGraph(
+        entities=[f"e{i}" for i in range(7)],
+        graph=graph,
+        strong=knowing,
+        vertex_entity=np.asarray([0, 0, 1, 1, 2, 3, 4, 5, 6], dtype=np.int64),
+        entity_edges=np.zeros((0, 2), dtype=np.int64),
+    )
+    networks, _ = _entity_networks(lg, GraphSettings())
+    assert sorted(networks) == [[0, 1, 2, 3, 4], [0, 1, 5, 6]]
+    graph, knowing = _graph(clique([0, 2, 4, 5, 6]) + clique([1, 3, 7]), 8)
+    lg = LinkGraph(
+        entities=[f"e{i}" for i in range(6)],
+        graph=graph,
+        strong=knowing,
+        vertex_entity=np.asarray([0, 0, 1, 1, 2, 3, 4, 5], dtype=np.int64),
+        entity_edges=np.zeros((0, 2), dtype=np.int64),
+    )
+    networks, _ = _entity_networks(lg, GraphSettings())
+    assert networks == [[0, 1, 2, 3, 4, 5]]

@@ -22,6 +22,20 @@ rule (``detect._entity_networks``). A member's children are read as the shared-v
 rule reads them: the children of the records where he is on the offending side, and the
 child he is recorded with (found with her while she was missing, her associate, the
 adult a partner's record of her exploitation names).
+
+**Sets of adults known only to partners, around one child** (since session 23): a network
+none of whose members any police record puts on the offending side (every member is
+partner intelligence, ``graph_involved.police_confirmed`` false) joins, on **one** child
+in common, the one other such network that holds every child it has. Each agency's record
+of a child names the adults it saw around her (Working Together to Safeguard Children
+2023: social care's referral, the hospital attendance and the school's concern each say
+who is in her life), so one group around one child is recorded by several partners in
+parts, each part its own record's associates; the joint inspection "Time to listen"
+(2016) found what partners knew about the adults around a child held in such pieces.
+A part with no child of its own has nothing that tells it from the other adults named
+around her. One child in common stays a coincidence for a network with evidence of its
+own (a police record, a child of its own), and a police network is never the one joined:
+a group known only to partners is never hidden inside a police group (issue 17 item 2).
 """
 
 from __future__ import annotations
@@ -74,6 +88,23 @@ def _cohorts(
     return cohorts
 
 
+# Entities some police record puts on the offending side (``graph_involved``'s
+# ``police_confirmed``): a network with none of them is known only from partner records.
+_POLICE_CONFIRMED = """
+    SELECT DISTINCT entity_id FROM graph_involved
+    WHERE police_confirmed AND list_contains($1::VARCHAR[], entity_id)
+"""
+
+
+def _partner_only(
+    con: duckdb.DuckDBPyConnection, entities: list[str], networks: list[list[int]]
+) -> list[bool]:
+    """Per network: no member is police-confirmed (every one is partner intelligence)."""
+    names = sorted({entities[v] for members in networks for v in members})
+    confirmed = {str(r[0]) for r in con.execute(_POLICE_CONFIRMED, [names]).fetchall()}
+    return [not any(entities[v] in confirmed for v in members) for members in networks]
+
+
 def join_cohorts(
     con: duckdb.DuckDBPyConnection,
     entities: list[str],
@@ -84,10 +115,13 @@ def join_cohorts(
 ) -> tuple[list[list[int]], list[int | None]]:
     """Networks (entity indices into ``entities``) whose children are all the children of
     exactly one other network, ``min_common`` or more in common, joined to it; the joined network
-    keeps the first one's place and ``split_from``."""
+    keeps the first one's place and ``split_from``. A network known only from partner
+    records needs one child in common, and joins only another such network."""
     if len(networks) < 2:
         return networks, split_from
     cohorts = _cohorts(con, entities, networks, police_only)
+    # The police-only pass holds no network known only to partners.
+    partner = [False] * len(networks) if police_only else _partner_only(con, entities, networks)
     holders: dict[str, list[int]] = {}
     for index, children in enumerate(cohorts):
         for child in children:
@@ -96,9 +130,13 @@ def join_cohorts(
     # Per network, the others holding every one of its children and no person of it.
     candidates: dict[int, set[int]] = {}
     for index, children in enumerate(cohorts):
-        if len(children) >= max(min_common, 1):
+        if len(children) >= max(min_common, 1) or (partner[index] and children):
             found = set.intersection(*(set(holders[c]) for c in children)) - {index}
-            candidates[index] = {c for c in found if not people[c] & people[index]}
+            found = {c for c in found if not people[c] & people[index]}
+            if len(children) < min_common:
+                # One child in common joins only parts of one partner picture.
+                found = {c for c in found if partner[c]}
+            candidates[index] = found
     joined = partition.DisjointSets(len(networks))
     # Two networks with one cohort are one.
     for index, found in sorted(candidates.items()):

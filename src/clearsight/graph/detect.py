@@ -387,7 +387,7 @@ def _entity_networks(
 ) -> tuple[list[list[int]], list[int | None]]:
     """Networks as entity indices. Area-aware, a network found in one area and one found
     in another are one network only when they share at least
-    ``area_join_min_shared`` people, and they are at least ``area_join_min_fraction`` of
+    ``area_join_min_shared`` people, and they are more than ``area_join_min_fraction`` of
     the smaller (one group seen in two areas): evidence beyond one bridging person, who otherwise
     belongs to both. ``near_duplicates`` (entity ids -> pairs among them that may be one
     person) makes such a pair count once: one man the linkage stage left as two records
@@ -419,7 +419,9 @@ def _entity_networks(
         smaller = min(len(nets[x]), len(nets[y]))
         if (
             count >= settings.area_join_min_shared
-            and count >= settings.area_join_min_fraction * smaller
+            # "Most of them": more than the fraction, so a network of four sharing two
+            # visiting offenders with another is two groups that share two men.
+            and count > settings.area_join_min_fraction * smaller
         ):
             joined.union(x, y)
     merged: dict[int, set[int]] = {}

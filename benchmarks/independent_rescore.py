@@ -1,0 +1,73 @@
+"""Re-run only the networks and definitions stages on kept independent-generator stores.
+
+    python benchmarks/independent_rescore.py --work W --seed 1 [--seed 2 ...] [--diagnose]
+
+``independent_networks.py measure --keep`` leaves each seed's store, data and exports in
+``W/seed-S``; this re-runs ``clearsight analyse --stage networks --stage definitions`` on
+that store with whatever code ``PYTHONPATH`` points at, re-exports, and scores as the
+measure does, so two versions of the networks stage are compared on the same ingest and
+linkage. ``--diagnose`` is refused for held-out seeds, as in the measure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+from independent_network_score import Seed, pooled, seed_set
+from product_path import cli
+
+
+def rescore(seed: int, work: Path, diagnose: bool) -> dict[str, object]:
+    folder = work / f"seed-{seed}"
+    store, out = folder / "store.duckdb", folder / "exports"
+    load = os.getloadavg()[0]
+    t = time.perf_counter()
+    stages = ("networks", "definitions")
+    cli(store, "analyse", *(a for s in stages for a in ("--stage", s)), "--json")
+    analyse = round(time.perf_counter() - t, 1)
+    cli(store, "export", "networks", "--out", str(out / "networks.csv"))
+    cli(store, "export", "entities", "--out", str(out / "entities.csv"))
+    listed = json.loads(cli(store, "network", "list", "--json", "--limit", "0"))
+    (out / "network-list.json").write_text(json.dumps(listed), "utf-8")
+    one = Seed(folder / "data", out)
+    figures: dict[str, object] = dict(one.figures())
+    figures.update(
+        seed=seed,
+        set=seed_set(seed),
+        load=round(load, 2),
+        analyse=analyse,
+        generate=0,
+        ingest=0,
+        linkage=0,
+        exports=0,
+        records=0,
+    )
+    print(json.dumps({k: v for k, v in figures.items() if k != "by_pattern"}), flush=True)
+    if diagnose:
+        from independent_network_diagnosis import diagnose_seed
+
+        diagnose_seed(one, folder / "data")
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--seed", type=int, action="append", required=True)
+    parser.add_argument("--diagnose", action="store_true", help="tuning seeds only")
+    args = parser.parse_args()
+    sets = {seed_set(s) for s in args.seed}
+    if args.diagnose and "held-out" in sets:
+        raise SystemExit("--diagnose is refused for held-out seeds (5000-5999)")
+    results = [rescore(s, args.work, args.diagnose) for s in args.seed]
+    for which in sorted(sets):
+        chosen = [r for r in results if r["set"] == which]
+        print(which, json.dumps(pooled(chosen)))
+
+
+if __name__ == "__main__":
+    main()
