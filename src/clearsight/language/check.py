@@ -44,6 +44,9 @@ class Finding:
     end: int = -1
     title: str = ""
     context: str = ""
+    # "rule" for a concept's pattern, "model" for the trained model
+    # (:mod:`clearsight.language.model`): the context then gives its score and words.
+    origin: str = "rule"
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape: the documented fields only, ``suggestions`` as a list; the
@@ -78,6 +81,7 @@ class _Candidate:
     rule: Rule
     severity: Severity
     note: str
+    origin: str = "rule"
 
 
 _MATCHERS: dict[int, tuple[RulePack, list[Matcher]]] = {}
@@ -326,8 +330,11 @@ def _matches(text: str, pack: RulePack) -> tuple[_Match, ...]:
 
 def clear_caches() -> None:
     """Forget every text and chunk checked so far (for measuring the check's cost)."""
+    from clearsight.language.model import score_sentence
+
     _analyse.cache_clear()
     _matches.cache_clear()
+    score_sentence.cache_clear()
 
 
 def _judge(match: _Match, record: Sequence[RecordPerson]) -> tuple[Severity, str] | None:
@@ -422,19 +429,31 @@ def may_find(text: str, pack: RulePack | None = None) -> bool:
 
 
 def check(
-    text: str, pack: RulePack | None = None, *, people: Sequence[RecordPerson] = ()
+    text: str,
+    pack: RulePack | None = None,
+    *,
+    people: Sequence[RecordPerson] = (),
+    model: bool = False,
 ) -> list[Finding]:
     """Findings for ``text``, in order of position. ``people`` are the record's involved
-    people with their ages at the event date, when the text comes from a record."""
+    people with their ages at the event date, when the text comes from a record. With
+    ``model``, the trained model (:mod:`clearsight.language.model`) also scores each
+    sentence in which no concept matched, and adds the ones it flags."""
     pack = pack if pack is not None else load_rules()
     if not text or not text.strip():
         return []
     candidates: list[_Candidate] = []
-    for match in _matches(text, pack):
+    matches = _matches(text, pack)
+    for match in matches:
         judged = _judge(match, people)
         if judged is not None:
             candidates.append(_Candidate(match.start, match.end, match.rule, *judged))
     kept = _resolve(candidates)
+    if model:
+        kept = sorted(
+            [*kept, *_model_candidates(text, pack, people, matches)],
+            key=lambda c: (c.start, c.end),
+        )
     line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
     findings: list[Finding] = []
     for c in kept:
@@ -455,6 +474,60 @@ def check(
                 end=c.end,
                 title=c.rule.title,
                 context=c.note,
+                origin=c.origin,
             )
         )
     return findings
+
+
+def _model_candidates(
+    text: str, pack: RulePack, people: Sequence[RecordPerson], matches: Sequence[_Match]
+) -> list[_Candidate]:
+    """The trained model's findings: sentences in which no concept matched (a rule's
+    match, even one its context judged away, leaves its sentence to the rules) that the
+    model scores at or above its threshold. Each is judged as a rule's match would be,
+    as the concept it most resembles, at the word that weighs most toward blaming:
+    legal wording, training text, negation, quotes and reported speech, who the
+    sentence is about (a child concept does not apply to adults) and an adult party."""
+    from clearsight.language.model import load_model, score_sentence, sentences, shown
+
+    trained = load_model()
+    spans = sentences(text)
+    ruled = [(m.start, m.end) for m in matches]
+    ctx: context.TextContext | None = None
+    out: list[_Candidate] = []
+    for start, end in spans:
+        if any(a < end and start < b for a, b in ruled):
+            continue
+        sentence = text[start:end]
+        scored = score_sentence(sentence)
+        if not scored.flagged or not scored.top_features:
+            continue
+        rule = next((_by_id(pack, c) for c, _ in scored.concepts if _by_id(pack, c)), None)
+        where = trained.where(sentence, scored.top_features[0][0])
+        if rule is None or where is None:
+            continue
+        if ctx is None:
+            ctx = context.analyse(text, spans)
+        judged = _judge(_match(ctx, rule, start + where[0], start + where[1]), people)
+        if judged is None:
+            continue
+        severity, note = judged
+        words = ", ".join(f"'{shown(f)}'" for f, _ in scored.top_features)
+        alike = ", ".join(f"{c} ({p:.2f})" for c, p in scored.concepts)
+        said = (
+            f"found by the trained model, not a rule (score {scored.score:.2f}, threshold "
+            f"{trained.threshold}); the words weighing most toward blaming: {words}; "
+            f"the concepts it most resembles: {alike}"
+        )
+        out.append(
+            _Candidate(start, end, rule, severity, f"{said}; {note}" if note else said, "model")
+        )
+    return out
+
+
+def _by_id(pack: RulePack, rule_id: str) -> Rule | None:
+    try:
+        return pack.by_id(rule_id)
+    except KeyError:
+        return None

@@ -89,6 +89,15 @@ def check_command(
         typer.Option("--format", help="Output format: text or json."),
     ] = "text",
     rules: RulesOption = None,
+    model: Annotated[
+        bool,
+        typer.Option(
+            "--model",
+            help="Also score each sentence no concept matched with the trained model "
+            "(clearsight.language.model) and report the ones it flags, with their score "
+            "and the words that weigh most.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Check a text for victim-blaming language.
@@ -101,7 +110,7 @@ def check_command(
     del db
     pack = _pack(rules)
     name, text = _read(file)
-    findings = check(text, pack)
+    findings = check(text, pack, model=model)
     if output_format == "json":
         typer.echo(json.dumps({"findings": [f.as_dict() for f in findings]}, ensure_ascii=False))
     else:
