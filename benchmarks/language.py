@@ -316,7 +316,7 @@ def throughput(n: int, seed: int, *, model: bool = False) -> None:
         for text in texts:
             if not cached:
                 _clear_caches()
-            found += len(check(text, pack, model=use_model) if model else check(text, pack))
+            found += len(check(text, pack, model=use_model))
         cpu = time.process_time() - c0
         label = ("distinct" if distinct else "repeating") + (
             ", sentence cache on" if cached else ", no cache"

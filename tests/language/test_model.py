@@ -67,8 +67,10 @@ def test_sentences_are_cut_where_the_rules_cut_chunks() -> None:
 
 
 def test_the_model_adds_a_sentence_no_rule_found_and_says_why() -> None:
-    assert check(PARAPHRASE) == []
-    found = check(PARAPHRASE, model=True)
+    """On by default; ``model=False`` gives the rules' findings only."""
+    assert check(PARAPHRASE, model=False) == []
+    found = check(PARAPHRASE)
+    assert found == check(PARAPHRASE, model=True)
     assert len(found) == 1
     f = found[0]
     assert f.origin == "model" and f.blocking
@@ -86,7 +88,7 @@ def test_a_rules_finding_wins_in_its_sentence() -> None:
     text = "She has brought this on herself by hanging about with the older men."
     found = check(text, model=True)
     assert found and all(f.origin == "rule" for f in found)
-    assert found == check(text)
+    assert found == check(text, model=False)
 
 
 def test_model_findings_keep_the_child_referent_logic() -> None:
@@ -163,7 +165,7 @@ def test_rules_and_model_hold_their_heldout_floors() -> None:
     assert tp / (tp + fp) >= POOLED_FLOOR[0] and tp / (tp + fn) >= POOLED_FLOOR[1]
 
 
-def test_the_command_line_adds_model_findings_with_model(tmp_path: Path) -> None:
+def test_the_command_line_adds_model_findings_unless_rules_only(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from clearsight.language.cli import app
@@ -171,9 +173,10 @@ def test_the_command_line_adds_model_findings_with_model(tmp_path: Path) -> None
     path = tmp_path / "note.txt"
     path.write_text(f"Seen at 10pm.\n{PARAPHRASE}\n", encoding="utf-8")
     runner = CliRunner()
-    assert runner.invoke(app, ["check", str(path)]).exit_code == 0
-    result = runner.invoke(app, ["check", str(path), "--model", "--format", "json"])
+    assert runner.invoke(app, ["check", str(path), "--rules-only"]).exit_code == 0
+    result = runner.invoke(app, ["check", str(path), "--format", "json"])
     assert result.exit_code == 1
     (finding,) = json.loads(result.stdout)["findings"]
     assert finding["line"] == 2 and finding["column"] == 1
     assert "found by the trained model, not a rule" in finding["reason"]
+    assert finding["origin"] == "model"

@@ -74,6 +74,9 @@ class Model:
     concept_intercepts: tuple[float, ...]
     # Per concept, its non-zero weights by feature index.
     concept_weights: tuple[dict[int, float], ...]
+    # The same weights by feature: (concept, weight) for each concept that weighs it, so
+    # a flagged sentence's concept scores read only its own features' weights.
+    by_feature: dict[int, tuple[tuple[int, float], ...]]
 
     def tokens(self, text: str) -> list[str]:
         """The normalised words of ``text`` (numbers as ``<num>``)."""
@@ -126,10 +129,11 @@ class Model:
         for feature, weight in ranked:
             named.setdefault(shown(feature), (feature, weight))
         top = list(named.values())[:_TOP_FEATURES]
-        logits = [
-            b + sum(w.get(i, 0.0) for i in present)
-            for b, w in zip(self.concept_intercepts, self.concept_weights, strict=True)
-        ]
+        sums = [0.0] * len(self.concept_ids)
+        for i in present:
+            for k, w in self.by_feature.get(i, ()):
+                sums[k] += w
+        logits = [b + v for b, v in zip(self.concept_intercepts, sums, strict=True)]
         high = max(logits)
         exps = [math.exp(v - high) for v in logits]
         total = sum(exps)
@@ -205,6 +209,10 @@ def read_model(text: str) -> Model:
         intercepts = tuple(float(c["intercept"]) for c in concepts)
         cweights = tuple({int(i): float(w) for i, w in c["weights"]} for c in concepts)
         threshold = float(data["threshold"])
+        by_feature: dict[int, list[tuple[int, float]]] = {}
+        for k, weighted in enumerate(cweights):
+            for i, w in weighted.items():
+                by_feature.setdefault(i, []).append((k, w))
         return Model(
             version=str(data["version"]),
             threshold=threshold,
@@ -218,6 +226,7 @@ def read_model(text: str) -> Model:
             concept_ids=ids,
             concept_intercepts=intercepts,
             concept_weights=cweights,
+            by_feature={i: tuple(kw) for i, kw in by_feature.items()},
         )
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, ModelError):

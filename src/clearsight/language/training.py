@@ -199,7 +199,7 @@ def train(corpus: Path) -> tuple[dict[str, Any], list[Choice]]:
 
     examples, digest = training_examples(corpus)
     slots = slot_words()
-    probe = Model("", 0.0, "", "", slots, {}, (), 0.0, (), (), (), ())
+    probe = Model("", 0.0, "", "", slots, {}, (), 0.0, (), (), (), (), {})
     docs = [features(probe.tokens(e.text), slots) for e in examples]
     y = np.array([int(e.blaming) for e in examples])
     groups = np.array([e.group for e in examples])
