@@ -57,6 +57,17 @@ def test_features_make_slot_words_abstract() -> None:
     assert "w:man" in men and "w:nominal" in nominal
 
 
+def test_cached_word_features_are_the_features() -> None:
+    """Scoring reads each word's features through a cache (``Model.present``): the same
+    features as ``featurise``, on every training sentence and on clitics and numbers."""
+    model = load_model()
+    texts = [s.text for name in TRAINING_FILES for s in read_corpus(CORPUS / name)]
+    texts += ["He didn't go; she can’t. It's 10km away, the 14-year-old's 3rd time."]
+    for text in texts:
+        expected = sorted({model.index[f] for f in model.featurise(text) if f in model.index})
+        assert model.present(text) == expected, text
+
+
 def test_sentences_are_cut_where_the_rules_cut_chunks() -> None:
     text = "She went out. He stayed in\nThen it rained."
     assert [text[a:b] for a, b in sentences(text)] == [

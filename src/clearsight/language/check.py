@@ -333,12 +333,13 @@ def _matches(text: str, pack: RulePack) -> tuple[_Match, ...]:
 
 def clear_caches() -> None:
     """Forget every text and chunk checked so far (for measuring the check's cost)."""
-    from clearsight.language.model import score_sentence
+    from clearsight.language.model import clear_words, score_sentence
 
     _analyse.cache_clear()
     _matches.cache_clear()
     _model_flags_cached.cache_clear()
     score_sentence.cache_clear()
+    clear_words()
 
 
 def _judge(match: _Match, record: Sequence[RecordPerson]) -> tuple[Severity, str] | None:

@@ -113,10 +113,44 @@ class Model:
     def featurise(self, text: str) -> list[str]:
         return features(self.tokens(text), self.slots)
 
+    def present(self, text: str) -> list[int]:
+        """The indexes of the model's features in ``text``, sorted: what
+        ``featurise`` gives, read through a cache of each word's token and its
+        single-word features (records reuse a small vocabulary)."""
+        words = [self._word(w) for w in _WORD.findall(text)]
+        found = {i for _, _, ids in words for i in ids}
+        index = self.index
+        for (_, a, _), (_, b, _) in pairwise(words):
+            i = index.get(f"a:{a} {b}")
+            if i is not None:
+                found.add(i)
+        return sorted(found)
+
+    def _word(self, word: str) -> tuple[str, str, tuple[int, ...]]:
+        """A word's token, its abstract form and its single-word features' indexes."""
+        cache = _WORDS.setdefault(id(self), {})
+        found = cache.get(word)
+        if found is None:
+            from clearsight.language.nlp import normaliser
+
+            lower = word.lower()
+            if lower in ("n't", "n’t"):
+                token = "not"
+            elif _NUMBER.fullmatch(lower):
+                token = "<num>"
+            else:
+                token = normaliser()(lower)
+            abstract = self.slots.get(token, token)
+            ids = (self.index.get(f"w:{token}"), self.index.get(f"a:{abstract}"))
+            found = (token, abstract, tuple(i for i in ids if i is not None))
+            if len(cache) < _WORDS_MAX:
+                cache[word] = found
+        return found
+
     def score(self, text: str) -> Scored:
         """The blaming score of one sentence, with its explanation (the concepts only
         for a flagged sentence: they explain a flag and are not needed otherwise)."""
-        present = sorted({self.index[f] for f in self.featurise(text) if f in self.index})
+        present = self.present(text)
         p = _sigmoid(self.intercept + sum(self.weights[i] for i in present))
         if p < self.threshold:
             return Scored(p, False, (), ())
@@ -142,6 +176,17 @@ class Model:
             key=lambda ce: (-ce[1], ce[0]),
         )[:_TOP_CONCEPTS]
         return Scored(p, True, tuple(top), tuple(concepts))
+
+
+# Each word's token and features, per model (by id: a model is frozen and lives for the
+# process), kept up to a bound: records reuse a small vocabulary.
+_WORDS: dict[int, dict[str, tuple[str, str, tuple[int, ...]]]] = {}
+_WORDS_MAX = 200_000
+
+
+def clear_words() -> None:
+    """Forget every word read so far (for measuring the model's cost)."""
+    _WORDS.clear()
 
 
 # How many features and concepts an explanation names: enough to see why, few enough to read.
