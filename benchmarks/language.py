@@ -234,6 +234,50 @@ def _corpus_parts(
             print(f"    {labels[name]}: {line}")
 
 
+def model_report(corpus: str = "all") -> None:
+    """Rules alone against rules + trained model (``check(model=True)``) on each part:
+    precision and recall, what the model adds, and per kind. Mistakes are not listed
+    (the held-out parts are the model's measure, never read to change it)."""
+    from clearsight.language.model import load_model
+
+    pack = load_rules()
+    trained = load_model()
+    print(
+        f"model {trained.version}: {len(trained.features)} features, threshold "
+        f"{trained.threshold}; pack version {pack.version}"
+    )
+    names = [part for name in CORPUS_CHOICES[corpus] for part in CORPORA[name]]
+    if corpus == "tunings":
+        names = [part for part in names if "heldout" not in part[0]]
+    rows = []
+    kinds: dict[str, list[str]] = {}
+    for name, label in names:
+        sentences = read_corpus(CORPUS / f"{name}.csv")
+        rules = score_corpus(sentences, pack)
+        both = score_corpus(sentences, pack, model=True)
+        use = "training" if "heldout" not in name else "held-out"
+        rows.append(
+            f"| {label} | {use} | {rules.precision:.3f} | {rules.recall:.3f} "
+            f"| {both.precision:.3f} | {both.recall:.3f} "
+            f"| +{both.true_positives - rules.true_positives} "
+            f"| +{both.false_positives - rules.false_positives} |"
+        )
+        for kind in (*KINDS_BLAMING, *KINDS_NOT):
+            a, b = rules.kinds.get(kind), both.kinds.get(kind)
+            cell = f"{a.right} -> {b.right} / {a.total}" if a and b else "-"
+            kinds.setdefault(kind, []).append(cell)
+    print(
+        "\n| part | model trained on it? | rules P | rules R | rules + model P "
+        "| rules + model R | TP added | FP added |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    print("\n| kind | " + " | ".join(label for _, label in names) + " |")
+    print("|---" * (len(names) + 1) + "|")
+    for kind, cells in kinds.items():
+        print(f"| {kind} | " + " | ".join(cells) + " |")
+
+
 def _labelled_sets(pack: RulePack) -> None:
     for csv_name in ("labelled.csv", "generalisation.csv"):
         result = score(read_labelled(DATA / csv_name), pack)
@@ -256,21 +300,29 @@ def _clear_caches() -> None:
         check_module._analyse.cache_clear()
 
 
-def throughput(n: int, seed: int) -> None:
+def throughput(n: int, seed: int, *, model: bool = False) -> None:
+    """CPU of ``check`` per 10,000 narratives; with ``model``, of the rules alone and
+    of rules + trained model (``check(model=True)``, which scores every sentence) alike."""
     pack = load_rules()
-    for distinct, cached in ((True, False), (True, True), (False, True)):
+    configs = [(d, c, False) for d, c in ((True, False), (True, True), (False, True))]
+    if model:
+        configs = [(d, c, m) for d, c, _ in configs for m in (False, True)]
+    for distinct, cached, use_model in configs:
         texts = narratives(n, seed, distinct=distinct)
         _clear_caches()
+        check("She chose to go.", pack, model=use_model)
         c0 = time.process_time()
         found = 0
         for text in texts:
             if not cached:
                 _clear_caches()
-            found += len(check(text, pack))
+            found += len(check(text, pack, model=use_model))
         cpu = time.process_time() - c0
         label = ("distinct" if distinct else "repeating") + (
             ", sentence cache on" if cached else ", no cache"
         )
+        if model:
+            label += ", rules + model" if use_model else ", rules alone"
         print(
             f"check(): {n:,} {label} narratives ({sum(map(len, texts)) / n:.0f} chars, "
             f"{found:,} findings): {cpu:.2f} s CPU, {cpu * 10_000 / n:.2f} s CPU per 10,000"
@@ -394,11 +446,22 @@ def main() -> None:
     )
     parser.add_argument("--corpus-only", action="store_true", help="only part 1")
     parser.add_argument(
+        "--model",
+        action="store_true",
+        help="compare rules alone with rules + the trained model on the --corpus parts "
+        "(and the model's CPU cost per 10,000 narratives), then stop",
+    )
+    parser.add_argument(
         "--show-heldout-misses",
         action="store_true",
         help="list the independent held-out part's mistakes too",
     )
     args = parser.parse_args()
+    if args.model:
+        model_report(args.corpus)
+        pin_one_core()
+        throughput(args.narratives, args.seed, model=True)
+        return
     if not args.ingest_only:
         corpus_report(args.corpus, show_heldout_misses=args.show_heldout_misses)
         if args.corpus_only:

@@ -28,7 +28,7 @@ CLI = [sys.executable, "-m", "clearsight.cli"]
 EVENT = EVENTS[0]
 COLUMNS = (
     'finding_id, source_id, batch_id, event_id, line, "column", end_column, rule_id, '
-    "severity, matched, suggestions, reason, source, rules_version"
+    "severity, matched, suggestions, reason, source, rules_version, origin"
 )
 
 
@@ -121,6 +121,33 @@ def test_findings_at_ingest_equal_the_check_in_process_and_on_the_texts(
         assert sorted(stored) == sorted(expected), narratives[event]
         compared += len(expected)
     assert compared >= 15
+
+
+# A sentence no concept's pattern matches and the trained model flags (tests/language).
+PARAPHRASE = "He is making decent money from the older guys and seems happy with the arrangement."
+
+
+def test_ingest_checks_with_the_model_by_default_and_rules_only_on_request(
+    make_submission: MakeSubmission, tmp_path: Path
+) -> None:
+    events = [
+        {"event_id": "E1", "event_type": "crime", "reported_date": "2024-06-01",
+         "location_id": "L1", "narrative": PARAPHRASE},
+        {"event_id": "E2", "event_type": "crime", "reported_date": "2024-06-01",
+         "location_id": "L1", "narrative": "She is a regular misper."},
+    ]  # fmt: skip
+    submission = make_submission(events=events)
+    both, rules = tmp_path / "both.duckdb", tmp_path / "rules.duckdb"
+    assert ingest([str(submission), "--db", str(both)]).returncode == 0
+    result = ingest([str(submission), "--db", str(rules), "--rules-only"])
+    assert result.returncode == 0, result.stderr
+    # (event, rule or model, severity): the model's finding is stored with its origin
+    # and its explanation; --rules-only leaves the rules' findings alone.
+    default = {(r[3], r[14], r[8]) for r in findings(both)}
+    assert ("E1", "model", "warning") in default and ("E2", "rule", "warning") in default
+    assert {(r[3], r[14]) for r in findings(rules)} == {("E2", "rule")}
+    (reason,) = [r[11] for r in findings(both) if r[14] == "model"]
+    assert "found by the trained model, not a rule" in str(reason)
 
 
 def test_a_failing_check_names_the_batches_left_without_findings(

@@ -23,6 +23,7 @@ KEYS = [
     "suggestions",
     "reason",
     "source",
+    "origin",
 ]
 
 
@@ -49,6 +50,7 @@ def test_json_shape_and_exit_1(tmp_path: Path) -> None:
     assert isinstance(finding["suggestions"], list) and finding["suggestions"]
     assert all(isinstance(s, str) for s in finding["suggestions"])
     assert finding["reason"] and "(20" in finding["source"]
+    assert finding["origin"] == "rule"
 
 
 def test_clean_text_exits_0_with_empty_findings(tmp_path: Path) -> None:

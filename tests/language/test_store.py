@@ -215,3 +215,57 @@ def test_warm_up_thread_is_joined_even_when_the_command_fails() -> None:
     with pytest.raises(RuntimeError), warmed_up() as thread:
         raise RuntimeError("submission refused")
     assert not thread.is_alive()
+
+
+# A sentence no concept's pattern matches and the trained model flags (test_model.py).
+PARAPHRASE = "He is making decent money from the older guys and seems happy with the arrangement."
+
+
+def test_model_findings_are_stored_with_their_origin(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("INSERT INTO events VALUES ('force-c', 4, 'E5', 'incident', ?, true)", [PARAPHRASE])
+    assert check_narratives(con, batch_id=4) == 1
+    assert con.execute("SELECT origin, severity FROM language_findings").fetchall() == [
+        ("model", "warning")
+    ]
+    [stored] = list_findings(con, "force-c")
+    assert stored.origin == "model" and "trained model" in stored.reason
+    assert stored.as_dict()["origin"] == "model"
+    # The rules alone ('clearsight language scan --rules-only') find nothing there.
+    assert check_narratives(con, batch_id=4, model=False) == 0
+    assert check_narratives(con, batch_id=2, model=False) == 2
+    assert {r[0] for r in con.execute("SELECT origin FROM language_findings").fetchall()} == {
+        "rule"
+    }
+
+
+def test_a_findings_table_without_origin_gains_it(con: duckdb.DuckDBPyConnection) -> None:
+    """A store checked before findings had an origin: its rows were the rules'."""
+    con.execute(
+        "CREATE TABLE language_findings (finding_id VARCHAR NOT NULL, source_id VARCHAR, "
+        'batch_id INTEGER, event_id VARCHAR, line INTEGER, "column" INTEGER, '
+        "end_column INTEGER, rule_id VARCHAR, severity VARCHAR, matched VARCHAR, "
+        "suggestions VARCHAR[], reason VARCHAR, source VARCHAR, rules_version VARCHAR, "
+        "checked_at TIMESTAMP)"
+    )
+    con.execute(
+        "INSERT INTO language_findings VALUES ('old', 'force-a', 1, 'E1', 1, 10, 24, "
+        "'regular-misper', 'warning', 'regular misper', ['x'], 'r', 's', 'v', now())"
+    )
+    assert check_narratives(con, batch_id=3) == 1
+    assert con.execute(
+        "SELECT finding_id, origin FROM language_findings ORDER BY batch_id"
+    ).fetchall()[0] == ("old", "rule")
+    assert [f.origin for f in list_findings(con)] == ["rule", "rule"]
+
+
+def test_scan_rules_only_on_the_command_line(db: Path) -> None:
+    con = duckdb.connect(str(db))
+    con.execute("INSERT INTO events VALUES ('force-c', 4, 'E5', 'incident', ?, true)", [PARAPHRASE])
+    con.close()
+    result = runner.invoke(app, ["scan", "--db", str(db), "--batch", "4", "--rules-only"])
+    assert result.exit_code == 0, result.output
+    assert "0 finding(s) stored." in result.output
+    result = runner.invoke(app, ["scan", "--db", str(db), "--batch", "4"])
+    assert "1 finding(s) stored." in result.output
+    listed = runner.invoke(app, ["findings", "--db", str(db)])
+    assert "(model)" in listed.output

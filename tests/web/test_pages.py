@@ -138,6 +138,14 @@ def test_language_check(store: Built, login: Login) -> None:
     assert "regular misper" in page.text.lower()
     logged = query(store.db, "SELECT details FROM audit_log WHERE action = 'language_check'")
     assert "misper" not in str(logged)  # the pasted text is not logged
+    # Rules and the trained model by default; the page says which found each finding.
+    assert "<td>a rule</td>" in page.text
+    paraphrase = (
+        "He is making decent money from the older guys and seems happy with the arrangement."
+    )
+    page = client.post("/language", data={"csrf": token, "text": paraphrase})
+    assert "<td>the trained model</td>" in page.text
+    assert "found by the trained model, not a rule" in page.text
 
 
 def test_data_page_scoped(store: Built, login: Login) -> None:

@@ -53,6 +53,14 @@ def ingest_command(
             "or leave it to 'clearsight language scan'.",
         ),
     ] = True,
+    rules_only: Annotated[
+        bool,
+        typer.Option(
+            "--rules-only",
+            help="The language check with its rules only, without the trained model "
+            "(by default both; each model finding says so, with its score and words).",
+        ),
+    ] = False,
     column_map: Annotated[
         list[str] | None,
         typer.Option(
@@ -80,7 +88,7 @@ def ingest_command(
     results: list[IngestResult] = []
     show = not (quiet or as_json)
     with contextlib.ExitStack() as stack:
-        checking = _language_check(stack, con) if language else None
+        checking = _language_check(stack, con, model=not rules_only) if language else None
         progress = stack.enter_context(progress_bar(disable=not show))
         task = progress.add_task("ingesting", total=len(submissions))
         try:
@@ -114,7 +122,9 @@ def ingest_command(
         raise typer.Exit(1)
 
 
-def _language_check(stack: contextlib.ExitStack, con: duckdb.DuckDBPyConnection) -> IngestCheck:
+def _language_check(
+    stack: contextlib.ExitStack, con: duckdb.DuckDBPyConnection, *, model: bool = True
+) -> IngestCheck:
     """The language check of the batches this command loads."""
     from clearsight.language.at_ingest import IngestCheck
     from clearsight.language.worker import CheckWorker
@@ -122,7 +132,7 @@ def _language_check(stack: contextlib.ExitStack, con: duckdb.DuckDBPyConnection)
     # The check runs in a process of its own, started now: it loads spaCy and the
     # concepts on the other core while files are read and loaded, then checks each
     # batch while the next one loads. The stack stops it however the command ends.
-    return IngestCheck(con, stack.enter_context(CheckWorker()))
+    return IngestCheck(con, stack.enter_context(CheckWorker(model=model)))
 
 
 def _finish_after_error(checking: IngestCheck | None) -> None:

@@ -24,6 +24,8 @@ from clearsight.language.rules import SEVERITY_RANK, Rule, RulePack, Severity, l
 if TYPE_CHECKING:
     from spacy.matcher import Matcher
 
+    from clearsight.language.model import Scored
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -44,6 +46,9 @@ class Finding:
     end: int = -1
     title: str = ""
     context: str = ""
+    # "rule" for a concept's pattern, "model" for the trained model
+    # (:mod:`clearsight.language.model`): the context then gives its score and words.
+    origin: str = "rule"
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape: the documented fields only, ``suggestions`` as a list; the
@@ -58,6 +63,7 @@ class Finding:
             "suggestions": list(self.suggestions),
             "reason": self.explanation,
             "source": self.source,
+            "origin": self.origin,
         }
 
     @property
@@ -78,6 +84,7 @@ class _Candidate:
     rule: Rule
     severity: Severity
     note: str
+    origin: str = "rule"
 
 
 _MATCHERS: dict[int, tuple[RulePack, list[Matcher]]] = {}
@@ -326,8 +333,13 @@ def _matches(text: str, pack: RulePack) -> tuple[_Match, ...]:
 
 def clear_caches() -> None:
     """Forget every text and chunk checked so far (for measuring the check's cost)."""
+    from clearsight.language.model import clear_words, score_sentence
+
     _analyse.cache_clear()
     _matches.cache_clear()
+    _model_flags_cached.cache_clear()
+    score_sentence.cache_clear()
+    clear_words()
 
 
 def _judge(match: _Match, record: Sequence[RecordPerson]) -> tuple[Severity, str] | None:
@@ -384,25 +396,40 @@ def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
     return sorted(kept, key=lambda c: (c.start, c.end))
 
 
-def needs_all_people(text: str, pack: RulePack | None = None) -> bool:
+def needs_all_people(text: str, pack: RulePack | None = None, *, model: bool = True) -> bool:
     """Whether the findings for ``text`` may depend on every involved person's age (a
     relationship or under-13 concept matches); otherwise only on :func:`people_key`."""
-    return concepts_in(text, pack)[1]
+    return concepts_in(text, pack, model=model)[1]
 
 
-def concepts_in(text: str, pack: RulePack | None = None) -> tuple[bool, bool]:
+def concepts_in(
+    text: str, pack: RulePack | None = None, *, model: bool = True
+) -> tuple[bool, bool]:
     """Whether some concept matches ``text`` before context is judged (:func:`may_find`),
     and whether its findings may depend on every involved person's age
-    (:func:`needs_all_people`): both from one reading of the text's chunks."""
+    (:func:`needs_all_people`): both from one reading of the text's chunks. With
+    ``model`` (as :func:`check` by default), a sentence the trained model flags counts
+    as a match of the concept it most resembles."""
     pack = pack if pack is not None else load_rules()
     rules = pack.rules
     found = False
     for start, end in _chunks(text):
         for i in _analyse(text[start:end], pack)[0]:
             found = True
-            if rules[i].requires is not None or rules[i].escalate_when is not None:
+            if _needs_all(rules[i]):
+                return True, True
+    if model:
+        for rule, _start, _end, _scored in _model_flags(text, pack):
+            found = True
+            if _needs_all(rule):
                 return True, True
     return found, False
+
+
+def _needs_all(rule: Rule) -> bool:
+    """Whether a match of ``rule`` is judged with every person's age (a relationship
+    concept needs an adult party; an under-13 one escalates by the youngest age)."""
+    return rule.requires is not None or rule.escalate_when is not None
 
 
 def people_key(people: Sequence[RecordPerson]) -> tuple[object, ...]:
@@ -415,26 +442,40 @@ def people_key(people: Sequence[RecordPerson]) -> tuple[object, ...]:
     return (True, youngest)
 
 
-def may_find(text: str, pack: RulePack | None = None) -> bool:
-    """Whether some concept matches ``text`` before context is judged: a text for which
-    this is false has no finding whoever the record is about."""
-    return concepts_in(text, pack)[0]
+def may_find(text: str, pack: RulePack | None = None, *, model: bool = True) -> bool:
+    """Whether some concept matches ``text`` before context is judged (or, with
+    ``model``, the trained model flags a sentence of it): a text for which this is
+    false has no finding whoever the record is about."""
+    return concepts_in(text, pack, model=model)[0]
 
 
 def check(
-    text: str, pack: RulePack | None = None, *, people: Sequence[RecordPerson] = ()
+    text: str,
+    pack: RulePack | None = None,
+    *,
+    people: Sequence[RecordPerson] = (),
+    model: bool = True,
 ) -> list[Finding]:
     """Findings for ``text``, in order of position. ``people`` are the record's involved
-    people with their ages at the event date, when the text comes from a record."""
+    people with their ages at the event date, when the text comes from a record. The
+    trained model (:mod:`clearsight.language.model`) also scores each sentence in which
+    no concept matched and adds the ones it flags (``origin`` "model", its score and
+    words in the context); ``model=False`` gives the rules' findings only."""
     pack = pack if pack is not None else load_rules()
     if not text or not text.strip():
         return []
     candidates: list[_Candidate] = []
-    for match in _matches(text, pack):
+    matches = _matches(text, pack)
+    for match in matches:
         judged = _judge(match, people)
         if judged is not None:
             candidates.append(_Candidate(match.start, match.end, match.rule, *judged))
     kept = _resolve(candidates)
+    if model:
+        kept = sorted(
+            [*kept, *_model_candidates(text, pack, people, matches)],
+            key=lambda c: (c.start, c.end),
+        )
     line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
     findings: list[Finding] = []
     for c in kept:
@@ -455,6 +496,80 @@ def check(
                 end=c.end,
                 title=c.rule.title,
                 context=c.note,
+                origin=c.origin,
             )
         )
     return findings
+
+
+def _model_flags(text: str, pack: RulePack) -> list[tuple[Rule, int, int, Scored]]:
+    """The sentences of ``text`` the trained model flags, each with the concept it most
+    resembles (one of ``pack``'s) and its span. Kept per text: records repeat narratives
+    and :func:`concepts_in` and :func:`check` both ask."""
+    return list(_model_flags_cached(text, pack))
+
+
+@lru_cache(maxsize=32768)
+def _model_flags_cached(text: str, pack: RulePack) -> tuple[tuple[Rule, int, int, Scored], ...]:
+    from clearsight.language.model import score_sentence, sentences
+
+    out: list[tuple[Rule, int, int, Scored]] = []
+    for start, end in sentences(text):
+        scored = score_sentence(text[start:end])
+        if not scored.flagged or not scored.top_features:
+            continue
+        rule = next((r for c, _ in scored.concepts if (r := _by_id(pack, c)) is not None), None)
+        if rule is not None:
+            out.append((rule, start, end, scored))
+    return tuple(out)
+
+
+def _model_candidates(
+    text: str, pack: RulePack, people: Sequence[RecordPerson], matches: Sequence[_Match]
+) -> list[_Candidate]:
+    """The trained model's findings: sentences in which no concept matched (a rule's
+    match, even one its context judged away, leaves its sentence to the rules) that the
+    model scores at or above its threshold. Each is judged as a rule's match would be,
+    as the concept it most resembles, at the word that weighs most toward blaming:
+    legal wording, training text, negation, quotes and reported speech, who the
+    sentence is about (a child concept does not apply to adults) and an adult party."""
+    from clearsight.language.model import load_model, sentences, shown
+
+    flags = _model_flags(text, pack)
+    if not flags:
+        return []
+    trained = load_model()
+    ruled = [(m.start, m.end) for m in matches]
+    ctx: context.TextContext | None = None
+    out: list[_Candidate] = []
+    for rule, start, end, scored in flags:
+        if any(a < end and start < b for a, b in ruled):
+            continue
+        sentence = text[start:end]
+        where = trained.where(sentence, scored.top_features[0][0])
+        if where is None:
+            continue
+        if ctx is None:
+            ctx = context.analyse(text, sentences(text))
+        judged = _judge(_match(ctx, rule, start + where[0], start + where[1]), people)
+        if judged is None:
+            continue
+        severity, note = judged
+        words = ", ".join(f"'{shown(f)}'" for f, _ in scored.top_features)
+        alike = ", ".join(f"{c} ({p:.2f})" for c, p in scored.concepts)
+        said = (
+            f"found by the trained model, not a rule (score {scored.score:.2f}, threshold "
+            f"{trained.threshold}); the words weighing most toward blaming: {words}; "
+            f"the concepts it most resembles: {alike}"
+        )
+        out.append(
+            _Candidate(start, end, rule, severity, f"{said}; {note}" if note else said, "model")
+        )
+    return out
+
+
+def _by_id(pack: RulePack, rule_id: str) -> Rule | None:
+    try:
+        return pack.by_id(rule_id)
+    except KeyError:
+        return None

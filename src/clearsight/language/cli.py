@@ -60,6 +60,18 @@ RulesOption = Annotated[
 ]
 
 
+RulesOnlyOption = Annotated[
+    bool,
+    typer.Option(
+        "--rules-only",
+        help="The concepts' rules only. By default the trained model "
+        "(clearsight.language.model) also scores each sentence no concept matched and "
+        "its flags are reported too, each saying it comes from the model, with its score "
+        "and the words that weigh most.",
+    ),
+]
+
+
 def _pack(rules: Path | None) -> RulePack:
     try:
         return load_rules(rules)
@@ -89,6 +101,7 @@ def check_command(
         typer.Option("--format", help="Output format: text or json."),
     ] = "text",
     rules: RulesOption = None,
+    rules_only: RulesOnlyOption = False,
     db: DbOption = None,
 ) -> None:
     """Check a text for victim-blaming language.
@@ -101,7 +114,7 @@ def check_command(
     del db
     pack = _pack(rules)
     name, text = _read(file)
-    findings = check(text, pack)
+    findings = check(text, pack, model=not rules_only)
     if output_format == "json":
         typer.echo(json.dumps({"findings": [f.as_dict() for f in findings]}, ensure_ascii=False))
     else:
@@ -120,13 +133,14 @@ def scan_command(
         int | None, typer.Option("--batch", help="Only this batch (default: all current events).")
     ] = None,
     rules: RulesOption = None,
+    rules_only: RulesOnlyOption = False,
 ) -> None:
     """Check stored event narratives and store the findings (replacing earlier ones
     for the same batches; reviews are kept)."""
     pack = _pack(rules)
     con = _connect(db)
     try:
-        count = check_narratives(con, batch, pack)
+        count = check_narratives(con, batch, pack, model=not rules_only)
     except duckdb.CatalogException:
         fail("the store has no events table; run 'clearsight ingest' first")
     except (duckdb.Error, RuleError) as exc:
@@ -157,6 +171,7 @@ def findings_command(
         review = f" [{r.decision} by {r.reviewed_by}]" if r.decision else ""
         typer.echo(
             f"{r.finding_id}  {r.source_id}/{r.event_id}:{r.line}:{r.column}  {r.severity} "
+            f"{'(model) ' if r.origin == 'model' else ''}"
             f"[{r.rule_id}] '{r.matched}' -> '{r.suggestions[0] if r.suggestions else ''}'"
             f"{review}"
         )

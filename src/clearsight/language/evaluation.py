@@ -54,9 +54,10 @@ def read_labelled(path: Path) -> list[Example]:
         ]
 
 
-def predicted(text: str, pack: RulePack | None = None) -> frozenset[str]:
-    """Rule ids of the blocking (warning or error) findings for ``text``."""
-    return frozenset(f.rule_id for f in check(text, pack) if f.blocking)
+def predicted(text: str, pack: RulePack | None = None, *, model: bool = False) -> frozenset[str]:
+    """Rule ids of the blocking (warning or error) findings for ``text`` (with the
+    trained model's findings too when ``model``)."""
+    return frozenset(f.rule_id for f in check(text, pack, model=model) if f.blocking)
 
 
 def score(examples: list[Example], pack: RulePack | None = None) -> Score:
@@ -163,11 +164,14 @@ class CorpusScore:
         return self.true_positives / expected if expected else 1.0
 
 
-def score_corpus(sentences: list[Sentence], pack: RulePack | None = None) -> CorpusScore:
-    """Score the check on corpus sentences, with a line per mistake in ``errors``."""
+def score_corpus(
+    sentences: list[Sentence], pack: RulePack | None = None, *, model: bool = False
+) -> CorpusScore:
+    """Score the check on corpus sentences, with a line per mistake in ``errors`` (the
+    rules alone, or with the trained model's findings when ``model``)."""
     result = CorpusScore()
     for s in sentences:
-        got = predicted(s.text, pack)
+        got = predicted(s.text, pack, model=model)
         kind = result.kinds.setdefault(s.kind, KindScore())
         kind.total += 1
         flagged = bool(got)

@@ -410,7 +410,11 @@ def build_pack(files: list[tuple[str, str]], slots_text: str) -> RulePack:
 
     compiler = Compiler(load_slots(slots_text), _tokenize)
     pieces = split_pieces()
+    from clearsight.language.model import model_digest
+
     digest = hashlib.sha256(slots_text.encode("utf-8"))
+    # The trained model's findings carry the pack's concepts: a new model is a new version.
+    digest.update(model_digest().encode("utf-8"))
     rules: list[Rule] = []
     ids: dict[str, str] = {}
     owners: dict[str, str] = {}

@@ -56,9 +56,12 @@ CREATE TABLE IF NOT EXISTS language_findings (
     reason VARCHAR,
     source VARCHAR,
     rules_version VARCHAR,
-    checked_at TIMESTAMP
+    checked_at TIMESTAMP,
+    origin VARCHAR
 )
 """
+# A store whose findings table predates ``origin``: its rows all came from the rules.
+_ORIGIN_DDL = "ALTER TABLE language_findings ADD COLUMN IF NOT EXISTS origin VARCHAR DEFAULT 'rule'"
 REVIEWS_DDL = """
 CREATE TABLE IF NOT EXISTS language_reviews (
     finding_id VARCHAR NOT NULL,
@@ -84,6 +87,8 @@ COLUMNS = (
     "source",
     "rules_version",
     "checked_at",
+    # "rule" (a concept's pattern) or "model" (the trained model, check.py).
+    "origin",
 )
 _SCHEMA = pa.schema(
     [
@@ -102,6 +107,7 @@ _SCHEMA = pa.schema(
         ("source", pa.string()),
         ("rules_version", pa.string()),
         ("checked_at", pa.timestamp("us")),
+        ("origin", pa.string()),
     ]
 )
 
@@ -129,6 +135,7 @@ class StoredFinding:
     source: str
     rules_version: str
     checked_at: datetime
+    origin: str
     decision: str | None
     reviewed_by: str | None
     review_reason: str | None
@@ -151,6 +158,8 @@ def finding_id(
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the language tables when missing."""
     con.execute(FINDINGS_DDL)
+    if "origin" not in _columns(con, "language_findings"):
+        con.execute(_ORIGIN_DDL)
     con.execute(REVIEWS_DDL)
 
 
@@ -284,14 +293,17 @@ class TextError(ValueError):
         self.text = text
 
 
-def candidates_of(texts: Sequence[str], pack: RulePack) -> tuple[list[str], set[str]]:
-    """The texts some concept matches, and those of them whose findings may depend on
-    every involved person's age (see :func:`record_items`)."""
+def candidates_of(
+    texts: Sequence[str], pack: RulePack, *, model: bool = True
+) -> tuple[list[str], set[str]]:
+    """The texts some concept matches (or, with ``model``, the trained model flags), and
+    those of them whose findings may depend on every involved person's age (see
+    :func:`record_items`)."""
     found: list[str] = []
     needs_all: set[str] = set()
     for text in texts:
         with _naming(text):
-            matched, needs_people = concepts_in(text, pack)
+            matched, needs_people = concepts_in(text, pack, model=model)
             if matched:
                 found.append(text)
                 if needs_people:
@@ -300,16 +312,22 @@ def candidates_of(texts: Sequence[str], pack: RulePack) -> tuple[list[str], set[
 
 
 def rows_findings(
-    rows: pa.Table, needs_all: set[str], pack: RulePack, checked_at: datetime
+    rows: pa.Table,
+    needs_all: set[str],
+    pack: RulePack,
+    checked_at: datetime,
+    *,
+    model: bool = True,
 ) -> pa.Table:
     """The findings table of ``rows`` (source_id, batch_id, event_id, narrative, people,
     narratives some concept matches), each text checked once per set of people that
-    can change its findings."""
+    can change its findings; ``model``: rules and the trained model (the default), else
+    the rules only."""
     items, row_items = record_items(rows, needs_all)
     found: list[tuple[Finding, ...]] = []
     for text, people in items:
         with _naming(text):
-            found.append(tuple(check(text, pack, people=people)))
+            found.append(tuple(check(text, pack, people=people, model=model)))
     return findings_table(rows, row_items, found, pack.version, checked_at)
 
 
@@ -325,10 +343,13 @@ def check_narratives(
     con: duckdb.DuckDBPyConnection,
     batch_id: int | None = None,
     pack: RulePack | None = None,
+    *,
+    model: bool = True,
 ) -> int:
     """Check the non-null narratives of batch ``batch_id`` (default: all current events)
     and store the findings, replacing earlier findings for the same batches. A text
     the check fails on is an error naming an event that holds it (file and row).
+    ``model=False``: the rules' findings only (``clearsight language scan --rules-only``).
 
     Returns the number of findings written.
     """
@@ -353,9 +374,9 @@ def check_narratives(
         ).fetchall()
     ]
     try:
-        found, needs_all = candidates_of(texts, pack)
+        found, needs_all = candidates_of(texts, pack, model=model)
         rows = candidate_rows(con, where, params, found)
-        table = rows_findings(rows, needs_all, pack, checked_at)
+        table = rows_findings(rows, needs_all, pack, checked_at, model=model)
     except TextError as exc:
         raise located(con, where, params, exc.text, str(exc)) from exc
     replace_findings(con, batches, table)
@@ -461,6 +482,7 @@ def findings_table(
             columns["source"].append(f.source)
             columns["rules_version"].append(version)
             columns["checked_at"].append(checked_at)
+            columns["origin"].append(f.origin)
     return pa.table(columns, schema=_SCHEMA)
 
 
@@ -475,9 +497,12 @@ def replace_findings(con: duckdb.DuckDBPyConnection, batches: list[int], table: 
         if table.num_rows:
             con.register("_language_findings_new", table)
             try:
+                # By name: a store migrated by ``ensure_tables`` has ``origin`` last,
+                # as a new one does, but naming the columns does not depend on it.
+                names = ", ".join(f'"{c}"' for c in COLUMNS)
                 con.execute(
-                    "INSERT INTO language_findings SELECT "
-                    + ", ".join(f'"{c}"' for c in COLUMNS)
+                    f"INSERT INTO language_findings ({names}) SELECT "
+                    + names
                     + " FROM _language_findings_new"
                 )
             finally:
@@ -564,9 +589,10 @@ def list_findings(
             source=r[12],
             rules_version=r[13],
             checked_at=r[14],
-            decision=r[15],
-            reviewed_by=r[16],
-            review_reason=r[17],
+            origin=r[15] or "rule",
+            decision=r[16],
+            reviewed_by=r[17],
+            review_reason=r[18],
         )
         for r in con.execute(sql, params).fetchall()
     ]

@@ -37,6 +37,8 @@ import pyarrow as pa
 from clearsight.language.store import LanguageCheckError
 
 _HEADER = struct.Struct("!Q")
+# The child's one argument: check with the rules only, without the trained model.
+_RULES_ONLY = "--rules-only"
 _PIPE_BYTES = 1 << 20
 # How long a worker asked to stop may take to exit before it is killed: stopping
 # is reading one frame and returning.
@@ -69,9 +71,11 @@ class CheckWorker:
     however the block ends (asked to stop, then killed if it does not).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, model: bool = True) -> None:
         self._proc: subprocess.Popen[bytes] | None = None
         self.version = ""
+        # Rules and the trained model (the check's default), or the rules only.
+        self.model = model
 
     def __enter__(self) -> CheckWorker:
         self.start()
@@ -86,7 +90,12 @@ class CheckWorker:
         # ($CLEARSIGHT_LANGUAGE_RULES) are the ones it loads; its standard error is
         # the parent's, so anything it prints on the way down is seen.
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "clearsight.language.worker"],
+            [
+                sys.executable,
+                "-m",
+                "clearsight.language.worker",
+                *(() if self.model else (_RULES_ONLY,)),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
@@ -239,7 +248,7 @@ def _requests(stream: IO[bytes]) -> Iterator[Iterator[tuple[Any, ...]]]:
         reader.join()
 
 
-def _serve(requests: Iterator[tuple[Any, ...]], out: IO[bytes]) -> None:
+def _serve(requests: Iterator[tuple[Any, ...]], out: IO[bytes], *, model: bool = True) -> None:
     """Answer requests in order. Answers are written by a thread, so the check goes on
     while the parent is busy loading and has not read the last answer yet."""
     answers: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
@@ -255,13 +264,13 @@ def _serve(requests: Iterator[tuple[Any, ...]], out: IO[bytes]) -> None:
     writer.start()
     try:
         for request in requests:
-            answers.put(_answer(request))
+            answers.put(_answer(request, model=model))
     finally:
         answers.put(None)
         writer.join()
 
 
-def _answer(request: tuple[Any, ...]) -> tuple[Any, ...]:
+def _answer(request: tuple[Any, ...], *, model: bool = True) -> tuple[Any, ...]:
     """The answer to one request: the findings of a batch, or the error."""
     import pyarrow.compute as pc
 
@@ -272,14 +281,15 @@ def _answer(request: tuple[Any, ...]) -> tuple[Any, ...]:
         # Loaded per request: cached, and loaded again when a force's file changed.
         pack = load_rules()
         if request[0] == "analyse":
-            return ("analysed", candidates_of(request[1], pack)[0], None)
+            return ("analysed", candidates_of(request[1], pack, model=model)[0], None)
         if request[0] != "batch":
             raise ValueError(f"unknown request {request[0]!r}")
         rows, checked_at = request[1], request[2]
         texts = [str(t) for t in pc.unique(rows.column(3)).to_pylist()]
-        found, needs_all = candidates_of(texts, pack)
+        found, needs_all = candidates_of(texts, pack, model=model)
         rows = rows.filter(pc.is_in(rows.column(3), pa.array(found, pa.string())))
-        return ("findings", rows_findings(rows, needs_all, pack, checked_at), None)
+        table = rows_findings(rows, needs_all, pack, checked_at, model=model)
+        return ("findings", table, None)
     except TextError as exc:
         traceback.print_exc(file=sys.stderr)
         return ("error", str(exc), exc.text)
@@ -291,7 +301,9 @@ def _answer(request: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def main() -> None:
-    """The child: serve requests from standard input until ``stop``."""
+    """The child: serve requests from standard input until ``stop`` (with the rules and
+    the trained model, or the rules only when started with ``--rules-only``)."""
+    model = _RULES_ONLY not in sys.argv[1:]
     # The channel is the original standard output; print() goes to standard error.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
@@ -303,8 +315,8 @@ def main() -> None:
         from clearsight.language.rules import load_rules
 
         with contextlib.suppress(Exception):  # a bad pack is reported on the first request
-            check("She chose to go.", load_rules())
-        _serve(requests, out)
+            check("She chose to go.", load_rules(), model=model)
+        _serve(requests, out, model=model)
     # Every answer is written and every thread joined: leave without the interpreter's
     # teardown of spaCy's objects (a second of the parent's waiting), as
     # multiprocessing's children do.

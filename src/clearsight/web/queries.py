@@ -489,10 +489,18 @@ def _findings(con: duckdb.DuckDBPyConnection, events: list[tuple[str, str]]) -> 
     if not events or not exists(con, "language_findings"):
         return []
     values, params = _values(events)
+    # A store checked before findings had an origin: all of its findings are the rules'.
+    has_origin = bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.columns"
+            " WHERE table_name = 'language_findings' AND column_name = 'origin'"
+        ).fetchone()[0]  # type: ignore[index]
+    )
+    origin = "coalesce(f.origin, 'rule')" if has_origin else "'rule'"
     return rows(
         con,
         "SELECT f.source_id, f.event_id, f.rule_id, f.severity, f.matched, f.suggestions,"
-        f" f.reason FROM {values} k(sid, eid)"
+        f" f.reason, {origin} AS origin FROM {values} k(sid, eid)"
         " JOIN language_findings f ON f.source_id = k.sid AND f.event_id = k.eid"
         ' ORDER BY f.source_id, f.event_id, f.line, f."column"',
         params,
