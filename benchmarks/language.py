@@ -11,7 +11,9 @@
    the third (session 20), ``independent4`` the fourth (session 20), ``independent5``
    the fifth (session 21), ``independent6`` the sixth (session 22), ``independents`` the
    six independent corpora without the own one, and ``tunings`` the six independent
-   tuning parts only (what rule work reads).
+   tuning parts only (what rule work reads). ``independent7`` (session 23) has a held-out
+   part only and is scored only when asked for by name: it is kept out of ``all`` and
+   ``independents`` so that no routine run prints it while rules or the model change.
 2. CPU time of ``check`` per 10,000 narratives on one core: distinct synthetic
    narratives (so the text cache cannot help) and narratives repeating as records do.
 3. The check's cost during ingest: ``clearsight ingest`` of synthetic sets
@@ -23,7 +25,7 @@
    CPU second (the check's throughput during ingest), with the load average at the end.
 
     .venv/bin/python benchmarks/language.py [--narratives 10000] [--runs 3] [--scales 1,10]
-        [--corpus own|independent|independent2|...|independent6|independents|tunings|all]
+        [--corpus own|independent|independent2|...|independent7|independents|tunings|all]
         [--corpus-only]
         [--show-heldout-misses]
 """
@@ -159,6 +161,8 @@ CORPORA = {
         ("independent6_tuning", "independent 6 tuning"),
         ("independent6_heldout", "independent 6 held-out"),
     ),
+    # Session 23: all held out (no tuning part), written blind to measure once.
+    "independent7": (("independent7_heldout", "independent 7 held-out"),),
 }
 INDEPENDENTS = (
     "independent",
@@ -177,6 +181,7 @@ CORPUS_CHOICES = {
     "independent4": ("independent4",),
     "independent5": ("independent5",),
     "independent6": ("independent6",),
+    "independent7": ("independent7",),
     "independents": INDEPENDENTS,
     "all": ("own", *INDEPENDENTS),
     # Rule work reads the tuning parts only: this scores them without the held-out parts.
