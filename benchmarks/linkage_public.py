@@ -54,7 +54,7 @@ import duckdb
 from clearsight.partition import groups
 from febrl_splink import splink_example_clusters
 from pair_scores import held_back, pairwise
-from product_path import GUARD_MODES, cli
+from product_path import GUARD_MODES, cli, link_and_export
 
 HERE = Path(__file__).resolve()
 ROOT = HERE.parents[1]
@@ -156,17 +156,10 @@ def truth_of(ids: list[str]) -> dict[str, str]:
 # ---------------------------------------------------------------- Clearsight
 
 
-def _guards(mode: str) -> Any:
-    from clearsight.linkage.guards import ALL_GUARDS, NO_GUARDS, Guards
-
-    return {"on": ALL_GUARDS, "no-twin": Guards(twins=False), "none": NO_GUARDS}[mode]
-
-
 def clearsight(
     name: str, work: Path, limit: int | None = None, guards: str = "on"
 ) -> dict[str, Any]:
     """Ingest, analyse (linkage stage) and export entities with the product's CLI."""
-    import csv
 
     store = work / f"{name}.duckdb"
     started = time.perf_counter()
@@ -176,22 +169,8 @@ def clearsight(
         write_submission(folder, source_id, records, limit)
         ids.extend(records["rec_id"].tolist()[:limit] if limit else records["rec_id"].tolist())
         cli(store, "ingest", str(folder))
-    if guards == "on":
-        analysed = json.loads(cli(store, "analyse", "--stage", "linkage", "--json"))[0]
-    else:
-        # The guards are not a command-line choice (casework always has them):
-        # the same linkage run through the Python API, to measure what they cost.
-        from clearsight.linkage import run
-        from clearsight.store import connect
-
-        con = connect(store)
-        analysed = run(con, guards=_guards(guards)).as_dict()
-        con.close()
-    out = work / f"{name}-entities.csv"
-    cli(store, "export", "entities", "--out", str(out))
+    analysed, predicted = link_and_export(store, work / f"{name}-entities.csv", guards)
     seconds = time.perf_counter() - started
-    with out.open(encoding="utf-8") as f:
-        predicted = {r["person_id"]: r["entity_id"] for r in csv.DictReader(f)}
     truth = truth_of(ids)
     result = {
         "method": "clearsight",

@@ -44,7 +44,7 @@ import duckdb
 
 from clearsight.partition import groups
 from pair_scores import held_back, pairwise
-from product_path import GUARD_MODES, cli
+from product_path import GUARD_MODES, cli, link_and_export
 
 HERE = Path(__file__).resolve()
 SETS = ("rldata500", "rldata10000")
@@ -136,31 +136,13 @@ def write_submission(folder: Path, name: str, rows: list[dict[str, str]]) -> Non
 # ---------------------------------------------------------------- methods
 
 
-def _guards(mode: str) -> Any:
-    from clearsight.linkage.guards import ALL_GUARDS, NO_GUARDS, Guards
-
-    return {"on": ALL_GUARDS, "no-twin": Guards(twins=False), "none": NO_GUARDS}[mode]
-
-
 def clearsight(name: str, rows: list[dict[str, str]], work: Path, guards: str) -> dict[str, Any]:
     store = work / f"{name}.duckdb"
     started = time.perf_counter()
     write_submission(work / name, name, rows)
     cli(store, "ingest", str(work / name))
-    if guards == "on":
-        analysed = json.loads(cli(store, "analyse", "--stage", "linkage", "--json"))[0]
-    else:
-        from clearsight.linkage import run
-        from clearsight.store import connect
-
-        con = connect(store)
-        analysed = run(con, guards=_guards(guards)).as_dict()
-        con.close()
-    out = work / f"{name}-entities.csv"
-    cli(store, "export", "entities", "--out", str(out))
+    analysed, predicted = link_and_export(store, work / f"{name}-entities.csv", guards)
     seconds = time.perf_counter() - started
-    with out.open(encoding="utf-8") as f:
-        predicted = {r["person_id"]: r["entity_id"] for r in csv.DictReader(f)}
     truth = {r["rec_id"]: r["identity"] for r in rows}
     result = {
         "method": "clearsight",

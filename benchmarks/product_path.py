@@ -4,9 +4,12 @@ exit codes), not the library beneath it."""
 
 from __future__ import annotations
 
+import csv
+import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 # The linkage guards a benchmark may switch (``--guards``): every guard, every guard but
 # the twin and sibling guard, none.
@@ -22,3 +25,37 @@ def cli(store: Path, *args: str) -> str:
     if done.returncode != 0:
         raise RuntimeError(f"clearsight {' '.join(args)} failed:\n{done.stderr[-3000:]}")
     return done.stdout
+
+
+def guards_of(mode: str) -> Any:
+    """The ``clearsight.linkage.guards.Guards`` a ``--guards`` mode names."""
+    from clearsight.linkage.guards import ALL_GUARDS, NO_GUARDS, Guards
+
+    return {"on": ALL_GUARDS, "no-twin": Guards(twins=False), "none": NO_GUARDS}[mode]
+
+
+def link_and_export(
+    store: Path, out: Path, guards: str = "on"
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """``clearsight analyse --stage linkage`` then ``export entities`` to ``out``: the
+    linkage run's summary and each ``person_id``'s entity.
+
+    With every guard the run is the command's; otherwise (a measurement of what the
+    guards cost: casework always has them, so they are no command-line choice) the same
+    linkage run through the Python API.
+    """
+    if guards == "on":
+        analysed: dict[str, Any] = json.loads(
+            cli(store, "analyse", "--stage", "linkage", "--json")
+        )[0]
+    else:
+        from clearsight.linkage import run
+        from clearsight.store import connect
+
+        con = connect(store)
+        analysed = run(con, guards=guards_of(guards)).as_dict()
+        con.close()
+    cli(store, "export", "entities", "--out", str(out))
+    with out.open(encoding="utf-8") as f:
+        predicted = {r["person_id"]: r["entity_id"] for r in csv.DictReader(f)}
+    return analysed, predicted
