@@ -41,7 +41,6 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -54,7 +53,7 @@ import duckdb
 from clearsight.partition import groups
 from febrl_splink import splink_example_clusters
 from pair_scores import held_back, pairwise
-from product_path import GUARD_MODES, cli, link_and_export
+from product_path import GUARD_MODES, cli, in_child, link_and_export
 
 HERE = Path(__file__).resolve()
 ROOT = HERE.parents[1]
@@ -274,19 +273,7 @@ def _worker(method: str, name: str, work: Path, limit: int | None) -> dict[str, 
 
 
 def _child(method: str, name: str, work: Path, guards: str) -> dict[str, Any]:
-    env = dict(os.environ, PYTHONHASHSEED="0")
-    env[GUARD_ENV] = guards
-    done = subprocess.run(
-        [sys.executable, str(HERE), "_worker", method, name, str(work)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    if done.returncode != 0:
-        return {"method": method, "error": done.stderr[-2000:]}
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return in_child(HERE, method, name, work, {**os.environ, GUARD_ENV: guards})
 
 
 def main() -> None:

@@ -33,7 +33,6 @@ import csv
 import importlib.util
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,7 +43,7 @@ import duckdb
 
 from clearsight.partition import groups
 from pair_scores import held_back, pairwise
-from product_path import GUARD_MODES, cli, link_and_export
+from product_path import GUARD_MODES, cli, in_child, link_and_export
 
 HERE = Path(__file__).resolve()
 SETS = ("rldata500", "rldata10000")
@@ -274,20 +273,8 @@ def _worker(method: str, name: str, work: Path) -> dict[str, Any]:
 
 
 def _child(method: str, name: str, work: Path, data: Path, guards: str) -> dict[str, Any]:
-    env = dict(os.environ, PYTHONHASHSEED="0")
-    env[GUARD_ENV] = guards
-    env[DATA_ENV] = str(data)
-    done = subprocess.run(
-        [sys.executable, str(HERE), "_worker", method, name, str(work)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    if done.returncode != 0:
-        return {"method": method, "error": done.stderr[-2000:]}
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    env = {**os.environ, GUARD_ENV: guards, DATA_ENV: str(data)}
+    return in_child(HERE, method, name, work, env)
 
 
 def main() -> None:

@@ -59,3 +59,21 @@ def link_and_export(
     with out.open(encoding="utf-8") as f:
         predicted = {r["person_id"]: r["entity_id"] for r in csv.DictReader(f)}
     return analysed, predicted
+
+
+def in_child(
+    script: Path, method: str, name: str, work: Path, env: dict[str, str]
+) -> dict[str, Any]:
+    """``script _worker METHOD NAME WORK`` in a fresh process (its own imports and
+    memory, a fixed hash seed); its last line of output as JSON, or the error."""
+    done = subprocess.run(
+        [sys.executable, str(script), "_worker", method, name, str(work)],
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONHASHSEED": "0"},
+        check=False,
+    )
+    if done.returncode != 0:
+        return {"method": method, "error": done.stderr[-2000:]}
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
