@@ -53,7 +53,7 @@ import duckdb
 from clearsight.partition import groups
 from febrl_splink import splink_example_clusters
 from pair_scores import held_back, pairwise
-from product_path import GUARD_MODES, cli, in_child, link_and_export
+from product_path import GUARD_MODES, cli, in_child, link_and_export, write_manifest
 
 HERE = Path(__file__).resolve()
 ROOT = HERE.parents[1]
@@ -100,18 +100,7 @@ def write_submission(folder: Path, source_id: str, records: Any, limit: int | No
     """Write ``records`` as a submission in the standard; return the persons written."""
     import csv
 
-    folder.mkdir(parents=True, exist_ok=True)
-    manifest = {
-        "standard_version": "1.0",
-        "source_id": source_id,
-        "organisation": f"Public benchmark {source_id}",
-        "agency_type": "other",
-        "area": AREA,
-        "extract_date": "2025-10-01",
-        "period_start": "2025-01-01",
-        "period_end": "2025-09-30",
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), "utf-8")
+    write_manifest(folder, source_id, AREA)
     rows = records.to_dict("records")[:limit] if limit else records.to_dict("records")
     with (folder / "persons.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)

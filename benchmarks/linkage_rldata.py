@@ -43,7 +43,7 @@ import duckdb
 
 from clearsight.partition import groups
 from pair_scores import held_back, pairwise
-from product_path import GUARD_MODES, cli, in_child, link_and_export
+from product_path import GUARD_MODES, cli, in_child, link_and_export, write_manifest
 
 HERE = Path(__file__).resolve()
 SETS = ("rldata500", "rldata10000")
@@ -97,18 +97,7 @@ def _dob(row: dict[str, str]) -> str:
 
 
 def write_submission(folder: Path, name: str, rows: list[dict[str, str]]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    manifest = {
-        "standard_version": "1.0",
-        "source_id": name,
-        "organisation": f"Public benchmark {name}",
-        "agency_type": "other",
-        "area": AREA,
-        "extract_date": "2025-10-01",
-        "period_start": "2025-01-01",
-        "period_end": "2025-09-30",
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), "utf-8")
+    write_manifest(folder, name, AREA)
     with (folder / "persons.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["person_id", "forenames", "surname", "date_of_birth"])

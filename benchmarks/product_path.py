@@ -27,6 +27,23 @@ def cli(store: Path, *args: str) -> str:
     return done.stdout
 
 
+def write_manifest(folder: Path, source_id: str, area: str) -> None:
+    """A public set's manifest: one source of agency type ``other`` in ``area``, with the
+    fixed extract period every public-set benchmark uses (the sets carry no dates)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = {
+        "standard_version": "1.0",
+        "source_id": source_id,
+        "organisation": f"Public benchmark {source_id}",
+        "agency_type": "other",
+        "area": area,
+        "extract_date": "2025-10-01",
+        "period_start": "2025-01-01",
+        "period_end": "2025-09-30",
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2), "utf-8")
+
+
 def guards_of(mode: str) -> Any:
     """The ``clearsight.linkage.guards.Guards`` a ``--guards`` mode names."""
     from clearsight.linkage.guards import ALL_GUARDS, NO_GUARDS, Guards
