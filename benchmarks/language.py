@@ -13,7 +13,9 @@
    six independent corpora without the own one, and ``tunings`` the six independent
    tuning parts only (what rule work reads). ``independent7`` (session 23) has a held-out
    part only and is scored only when asked for by name: it is kept out of ``all`` and
-   ``independents`` so that no routine run prints it while rules or the model change.
+   ``independents`` so that no routine run prints it while rules or the model change;
+   ``independent8`` (session 24, rich in hard negatives) is held out and kept apart the
+   same way.
 2. CPU time of ``check`` per 10,000 narratives on one core: distinct synthetic
    narratives (so the text cache cannot help) and narratives repeating as records do.
 3. The check's cost during ingest: ``clearsight ingest`` of synthetic sets
@@ -25,7 +27,7 @@
    CPU second (the check's throughput during ingest), with the load average at the end.
 
     .venv/bin/python benchmarks/language.py [--narratives 10000] [--runs 3] [--scales 1,10]
-        [--corpus own|independent|independent2|...|independent7|independents|tunings|all]
+        [--corpus own|independent|independent2|...|independent8|independents|tunings|all]
         [--corpus-only]
         [--show-heldout-misses]
 """
@@ -163,6 +165,8 @@ CORPORA = {
     ),
     # Session 23: all held out (no tuning part), written blind to measure once.
     "independent7": (("independent7_heldout", "independent 7 held-out"),),
+    # Session 24: all held out too, written blind, with more hard negatives.
+    "independent8": (("independent8_heldout", "independent 8 held-out"),),
 }
 INDEPENDENTS = (
     "independent",
@@ -182,6 +186,7 @@ CORPUS_CHOICES = {
     "independent5": ("independent5",),
     "independent6": ("independent6",),
     "independent7": ("independent7",),
+    "independent8": ("independent8",),
     "independents": INDEPENDENTS,
     "all": ("own", *INDEPENDENTS),
     # Rule work reads the tuning parts only: this scores them without the held-out parts.
