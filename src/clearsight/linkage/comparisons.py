@@ -281,7 +281,10 @@ def _shared_list(column: str, what: str) -> Any:
         comparison_description=f"any shared {what}",
         comparison_levels=[
             _null(f"{column}_l IS NULL OR {column}_r IS NULL"),
-            _level(f"list_has_any({column}_l, {column}_r)", f"a {what} shared"),
+            _level(
+                f"list_has_any({column}_l, {column}_r)",
+                f"{'an' if what[0] in 'aeiou' else 'a'} {what} shared",
+            ),
             cll.ElseLevel(),
         ],
     )
