@@ -20,7 +20,6 @@ from clearsight.linkage import (
     explain,
     features,
     frequencies,
-    match_share,
     model,
     ordering,
     partial_dates,
@@ -252,15 +251,10 @@ def _train_and_score(
         options = training or model.TrainingOptions()
         linker = backend.linker(sdf, model.settings(names=chosen.compared), verbose=verbose)
         model.train(linker, options, chosen)
-        saved = linker.misc.save_model_to_json()
-        share = match_share.estimated(con, saved, features.INPUT_TABLE)
-        if share is not None:
-            saved, moved = match_share.unmixed(saved, share, 0.5 / options.u_max_pairs)
-            chosen.notes.extend(moved)
         # Rounded parameters: training sums in parallel, so its last bits vary
         # between runs; scores from rounded parameters do not.
         estimated = partial_places.weighed(
-            partial_dates.weighed(saved, chosen.year_only_share),
+            partial_dates.weighed(linker.misc.save_model_to_json(), chosen.year_only_share),
             chosen.town_only_share,
         )
         kept_in_order, changes = ordering.ordered(
