@@ -555,6 +555,11 @@ def _model_candidates(
         if judged is None:
             continue
         severity, note = judged
+        # The adults framed as the ones acting on the child is the recommended wording
+        # (referents.adults_act): no blame of the child to report. Quoted or reported
+        # words (info) are kept as evidence whoever they frame.
+        if severity != "info" and referents.adults_act(sentence) is not None:
+            continue
         words = ", ".join(f"'{shown(f)}'" for f, _ in scored.top_features)
         alike = ", ".join(f"{c} ({p:.2f})" for c, p in scored.concepts)
         said = (
