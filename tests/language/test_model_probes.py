@@ -67,8 +67,9 @@ def test_the_model_flags_no_more_probes_than_the_ceiling() -> None:
 # --- the recommended framing: the adults acting on the child (referents.adults_act) ------
 
 # Near misses of this module's own (session 24): the adults as the subject acting on the
-# child, or as the agent of a passive, or the child made to act by coercion. The model
-# flagged the marked ones before the judgement; the default check raises nothing on any.
+# child, or as the agent of a passive (or of what the child disclosed), or the child made
+# to act by coercion. The model flagged the marked ones and the synth narrative before the
+# judgement; the default check raises nothing on any.
 ADULTS_ACT = [
     "The older males gave the 14-year-old vodka and drove her to a party in Leeds.",  # flagged
     "The driver, 41, messaged the 13 year old every night for a month.",
@@ -83,6 +84,8 @@ ADULTS_ACT = [
     "The man, 35, bought the 13 year old a phone and topped it up every week.",
     "The 15-year-old has been driven to hotels by the men.",
     "The older lads got the boy, 15, to carry drugs to the estate.",  # flagged
+    # clearsight synth's police narrative (synth/data/narratives.yaml), a neutral one.
+    "Ruby (14) disclosed being given alcohol and taken to a car park by adult males.",
 ]
 
 

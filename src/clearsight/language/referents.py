@@ -372,7 +372,11 @@ _ADULT_OPENING = re.compile(
 # what she is said to want, and the sentence's verb is hers.
 _ADULT_AGENT = re.compile(
     r"\b(?:is|was|are|were|has\s+been|have\s+been|had\s+been|is\s+being|was\s+being|"
-    r"are\s+being|were\s+being|got|gets)\s+(?:\w+ly\s+)?"
+    r"are\s+being|were\s+being|got|gets|"
+    # A child's disclosure of what was done to them, by whom: "disclosed being given
+    # alcohol and taken to a hotel by adult males" (the record's own verb is the telling).
+    r"(?:disclosed|discloses|reported|reports|described|describes|recounted)\s+"
+    r"(?:having\s+been|being))\s+(?:\w+ly\s+)?"
     r"(?:\w+(?:ed|en|wn|ught|t)|made|sold|held|told|kept|put|led|fed|shown|hit|met|paid)\b"
     r"[^.;]*?\bby\s+" + _DETERMINER + r"(?:" + _ADULT_NOUN + r")",
     re.IGNORECASE,
