@@ -532,7 +532,9 @@ def _model_candidates(
     model scores at or above its threshold. Each is judged as a rule's match would be,
     as the concept it most resembles, at the word that weighs most toward blaming:
     legal wording, training text, negation, quotes and reported speech, who the
-    sentence is about (a child concept does not apply to adults) and an adult party."""
+    sentence is about (a child concept does not apply to adults) and an adult party;
+    then not made on a sentence framed with the adults acting on the child, the
+    recommended wording (:func:`referents.adults_act`)."""
     from clearsight.language.model import load_model, sentences, shown
 
     flags = _model_flags(text, pack)
