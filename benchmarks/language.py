@@ -30,6 +30,10 @@
         [--corpus own|independent|independent2|...|independent8|independents|tunings|all]
         [--corpus-only]
         [--show-heldout-misses]
+    .venv/bin/python benchmarks/language.py --model-cv
+
+4. With ``--model-cv``: the model's false flags on the concepts' near-miss probes and,
+   cross-validated by author, on its training files (``model_cv_report``).
 """
 
 from __future__ import annotations
@@ -288,6 +292,77 @@ def model_report(corpus: str = "all") -> None:
         print(f"| {kind} | " + " | ".join(cells) + " |")
 
 
+def model_cv_report() -> None:
+    """The tuning measure of the model's false flags (session 24): the concepts' near-miss
+    probes (tests/language/test_model_probes.py) flagged by the rules alone and by the
+    default check; then, cross-validated by author over the model's training files
+    (each scored with the model trained on the others, ``training.fold_models``), the
+    check with rules + that model, and the model's own findings as the check judges
+    them (as if no concept matched: what the model would add where the rules miss).
+    The rules were tuned on every training file, so only the model is cross-validated.
+    Reads the training files only, never a held-out part."""
+    from functools import lru_cache
+
+    from clearsight.language import model as model_module
+    from clearsight.language.training import TRAINING_FILES, fold_models
+
+    sys.path.insert(0, str(ROOT))
+    from tests.language.test_model_probes import probe_sentences
+
+    pack = load_rules()
+    full = model_module.load_model()
+    probes = probe_sentences()
+    rules = sum(any(f.blocking for f in check(p, pack, model=False)) for p in probes)
+    both = [p for p in probes if any(f.blocking for f in check(p, pack))]
+    print(
+        f"model {full.version}, threshold {full.threshold}; near-miss probes flagged: rules "
+        f"alone {rules} / {len(probes)}, rules + model (the default) {len(both)} / {len(probes)}"
+    )
+    for p in both:
+        print(f"    probe flagged: {p}")
+    c = float(re.search(r"C=([0-9.]+)", full.principle).group(1))  # type: ignore[union-attr]
+    packaged = (model_module.load_model, model_module.score_sentence)
+    print(
+        "\n| training file (one author) | rules + fold model P | R | FP "
+        "| fold model alone, judged: TP | FP | FN |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    totals = [0] * 6
+    try:
+        for name, fold in fold_models(CORPUS, c, full.threshold):
+            # The check reads the packaged model through these two functions: for this
+            # file, the model that never read it.
+            model_module.load_model = lambda fold=fold: fold  # type: ignore[assignment]
+            model_module.score_sentence = lru_cache(maxsize=65536)(fold.score)  # type: ignore[assignment]
+            _clear_caches()
+            sentences = read_corpus(CORPUS / name)
+            r = score_corpus(sentences, pack, model=True)
+            tp = fp = fn = 0
+            for s in sentences:
+                found = any(
+                    cand.severity != "info"
+                    for cand in check_module._model_candidates(s.text, pack, (), ())
+                )
+                tp += found and s.blaming
+                fp += found and not s.blaming
+                fn += s.blaming and not found
+            row = (r.true_positives, r.false_positives, r.false_negatives, tp, fp, fn)
+            totals = [a + b for a, b in zip(totals, row, strict=True)]
+            print(
+                f"| {name} | {r.precision:.3f} | {r.recall:.3f} | {r.false_positives} "
+                f"| {tp} | {fp} | {fn} |"
+            )
+    finally:
+        model_module.load_model, model_module.score_sentence = packaged  # type: ignore[assignment]
+        _clear_caches()
+    rtp, rfp, rfn, tp, fp, fn = totals
+    print(
+        f"| **pooled ({len(TRAINING_FILES)} files)** | {rtp / (rtp + rfp):.3f} "
+        f"| {rtp / (rtp + rfn):.3f} | {rfp} | {tp} (P {tp / (tp + fp):.3f}) | {fp} "
+        f"| {fn} (R {tp / (tp + fn):.3f}) |"
+    )
+
+
 def _labelled_sets(pack: RulePack) -> None:
     for csv_name in ("labelled.csv", "generalisation.csv"):
         result = score(read_labelled(DATA / csv_name), pack)
@@ -462,11 +537,20 @@ def main() -> None:
         "(and the model's CPU cost per 10,000 narratives), then stop",
     )
     parser.add_argument(
+        "--model-cv",
+        action="store_true",
+        help="the model's false flags on the near-miss probes and, cross-validated by "
+        "author, on its training files (tuning parts only), then stop",
+    )
+    parser.add_argument(
         "--show-heldout-misses",
         action="store_true",
         help="list the independent held-out part's mistakes too",
     )
     args = parser.parse_args()
+    if args.model_cv:
+        model_cv_report()
+        return
     if args.model:
         model_report(args.corpus)
         pin_one_core()

@@ -22,7 +22,14 @@ from clearsight.language.model import (
 )
 from clearsight.language.referents import RecordPerson
 from clearsight.language.rules import build_pack
-from clearsight.language.training import TRAINING_FILES, default_corpus, dump, train
+from clearsight.language.training import (
+    TRAINING_FILES,
+    default_corpus,
+    dump,
+    fold_models,
+    train,
+    training_examples,
+)
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -191,3 +198,16 @@ def test_the_command_line_adds_model_findings_unless_rules_only(tmp_path: Path) 
     assert finding["line"] == 2 and finding["column"] == 1
     assert "found by the trained model, not a rule" in finding["reason"]
     assert finding["origin"] == "model"
+
+
+def test_fold_models_never_read_their_own_file() -> None:
+    """Cross-validation by author (benchmarks/language.py --model-cv): each training
+    file's model is trained on the other files, with the shipped model's threshold."""
+    model = load_model()
+    folds = fold_models(default_corpus(), 0.1, model.threshold)
+    assert [name for name, _ in folds] == list(TRAINING_FILES)
+    for name, fold in folds:
+        others = tuple(f for f in TRAINING_FILES if f != name)
+        assert fold.training_digest == training_examples(default_corpus(), others)[1]
+        assert fold.training_digest != model.training_digest
+        assert fold.threshold == model.threshold

@@ -532,7 +532,9 @@ def _model_candidates(
     model scores at or above its threshold. Each is judged as a rule's match would be,
     as the concept it most resembles, at the word that weighs most toward blaming:
     legal wording, training text, negation, quotes and reported speech, who the
-    sentence is about (a child concept does not apply to adults) and an adult party."""
+    sentence is about (a child concept does not apply to adults) and an adult party;
+    then not made on a sentence framed with the adults acting on the child, the
+    recommended wording (:func:`referents.adults_act`)."""
     from clearsight.language.model import load_model, sentences, shown
 
     flags = _model_flags(text, pack)
@@ -555,6 +557,11 @@ def _model_candidates(
         if judged is None:
             continue
         severity, note = judged
+        # The adults framed as the ones acting on the child is the recommended wording
+        # (referents.adults_act): no blame of the child to report. Quoted or reported
+        # words (info) are kept as evidence whoever they frame.
+        if severity != "info" and referents.adults_act(sentence) is not None:
+            continue
         words = ", ".join(f"'{shown(f)}'" for f, _ in scored.top_features)
         alike = ", ".join(f"{c} ({p:.2f})" for c, p in scored.concepts)
         said = (

@@ -330,3 +330,120 @@ def _said(sentence: str) -> Referents:
         adult_words=bool(_ADULT_WORDS.search(sentence)),
         adult_title=bool(_ADULT_TITLES.search(sentence)),
     )
+
+
+# --- The recommended framing: the adults as the ones who act ------------------------------
+#
+# The guidance asks records to name what the adults did to the child, with the adults as
+# the ones acting: "the men offered the child money", "she was groomed by an adult male"
+# (The Children's Society, "Appropriate language: child sexual and/or criminal
+# exploitation", 2018; TCS/NAPAC 2024: "put the responsibility on the abuser"). A sentence
+# framed so puts the responsibility on the adults, so a finding of the trained model,
+# which reads words without their grammar, is not made on it (check.py). The rules'
+# concepts need no such judgement: each pattern names the child's own act or a label.
+
+# The adults as records name them without a name: the nouns of slots.yaml's
+# ``<exploiters>``, plural forms, and numbered nominals and defendants ("Nominal 2",
+# "Suspect 1", "Sub 2", "D1").
+_ADULT_NOUN = (
+    r"(?:(?:older|adult|grown|much\s+older)\s+)?"
+    r"(?:men|man|males?|adults?|suspects?|nominal\s+\d+|nominals?|offenders?|abusers?|"
+    r"perpetrators?|exploiters?|guys?|blokes?|defendants?|accused|dp|d\d|drivers?|dealers?|"
+    r"pimps?|punters?|groomers?|gang|suspect\s+\d+|sub(?:ject)?\s+\d+)\b|"
+    r"(?:older|adult)\s+(?:group|lads?|boys|crowd|crew|\w+)\b"
+)
+_DETERMINER = r"(?:(?:the|these|those|this|that|some|two|three|several|an?)\s+)?"
+# A clause opening with an adult as its subject: an optional log label ("Intel:"), the
+# adult (an adult noun, or a person given an adult age in apposition: ``_APPOSED_SUBJECT``)
+# and a verb: the next word, not a possessive ("the suspect's laptop"), a conjunction
+# ("the man and the girl"), a preposition or a noun the adult word qualifies ("the adult
+# sex worker", "the adult ward").
+_ADULT_OPENING = re.compile(
+    r"^\W*(?:[A-Za-z][\w ]{0,24}:\s*)?" + _DETERMINER + r"(?:" + _ADULT_NOUN + r")"
+    r"(?:\s*(?:,\s*|\(\s*)(?:aged\s+)?\d{1,2}\s*[,)])?"
+    r"(?!['’]s?\b|\s+(?:man|men|male|males|adult|adults|and|or|with|from|of|in|at|to|on|for|who|whom|whose|that|which|"
+    r"sex|worker|workers|patient|patients|ward|unit|services?|team|female|women|woman|"
+    r"witness|complainant|victim|survivor|guest|guests)\b)\s+\w",
+    re.IGNORECASE,
+)
+# A passive whose agent is an adult: "has been targeted by older men", "was introduced to
+# the men by an older cousin", "is being controlled by adults". The auxiliary is finite
+# (the sentence's own verb): in "she was happy to be picked up by the men" the passive is
+# what she is said to want, and the sentence's verb is hers.
+_ADULT_AGENT = re.compile(
+    r"\b(?:is|was|are|were|has\s+been|have\s+been|had\s+been|is\s+being|was\s+being|"
+    r"are\s+being|were\s+being|got|gets|"
+    # A child's disclosure of what was done to them, by whom: "disclosed being given
+    # alcohol and taken to a hotel by adult males" (the record's own verb is the telling).
+    r"(?:disclosed|discloses|reported|reports|described|describes|recounted)\s+"
+    r"(?:having\s+been|being))\s+(?:\w+ly\s+)?"
+    r"(?:\w+(?:ed|en|wn|ught|t)|made|sold|held|told|kept|put|led|fed|shown|hit|met|paid)\b"
+    r"[^.;]*?\bby\s+" + _DETERMINER + r"(?:" + _ADULT_NOUN + r")",
+    re.IGNORECASE,
+)
+# A passive of a verb of coercion: "was coerced into", "has been made to", "is being
+# groomed into". It says the child acted under the adults' coercion, the wording the
+# guidance recommends for what an exploited child is made to do (TCS 2018: "describe
+# what was done to the child"); denied ("was not coerced"), it is the myth context.py
+# reads as blame, and the adverb slot takes no "not".
+_COERCED = re.compile(
+    r"\b(?:is|was|are|were|has\s+been|have\s+been|had\s+been|is\s+being|was\s+being|"
+    r"are\s+being|were\s+being|being|been|got|gets)\s+(?:\w+ly\s+)?"
+    r"(?:coerced|forced|pressured|pressurised|manipulated|groomed|tricked|made|threatened|"
+    r"bullied|blackmailed|compelled|exploited|persuaded|encouraged)\s+(?:in)?to\b",
+    re.IGNORECASE,
+)
+# The child as the subject of another clause of the sentence ("..., and she went back"):
+# the framing is then not the sentence's only reading, so it does not decide.
+_CHILD_CLAUSE = re.compile(
+    r"(?:[;,:]|\b(?:and|but|after|because|when|as|so|while|until|though|although|since|"
+    r"then|before|once|if|unless)\b)\s+(?:then\s+|later\s+|still\s+|also\s+)?"
+    r"(?:she|he|they|i|we|the\s+(?:girl|boy|child|young\s+person|pupil|\d{1,2}[- ]?"
+    r"(?:year|yr)s?[- ]?old)|yp|cyp)\b",
+    re.IGNORECASE,
+)
+
+
+# What opens a clause other than the sentence's main one, before a passive.
+_SUBORDINATE = re.compile(
+    r"[,;:]|\b(?:that|so|because|but|and|which|who|although|though|when|if|while|after|"
+    r"before|since|unless|claim|claims|said|says)\b",
+    re.IGNORECASE,
+)
+_LOG_LABEL = re.compile(r"^\W*[A-Za-z][\w ]{0,24}:\s*")
+
+
+def _main_clause_opening(before: str) -> str:
+    """The words before a passive without a log label ("YOT:") and apposed ages ("the
+    boy, 15,", "Ruby (14)"), which open no clause."""
+    before = _LOG_LABEL.sub("", before)
+    return re.sub(r",\s*(?:aged\s+)?\d{1,2}\s*,|\(\s*(?:aged\s+)?\d{1,2}\s*\)", " ", before)
+
+
+def adults_act(sentence: str) -> str | None:
+    """The words that frame ``sentence`` with the adults acting on the child (above):
+    a clause opening with an adult subject, a passive whose agent is an adult or a
+    passive of coercion ("was coerced into"), when no other clause has the child (or a
+    pronoun) as its subject. None otherwise."""
+    clauses = [c for c in re.split(r";", sentence) if c.strip()]
+    if len(clauses) != 1:
+        return None
+    opening = _ADULT_OPENING.search(sentence)
+    agent = None if opening else _ADULT_AGENT.search(sentence) or _COERCED.search(sentence)
+    found = opening or agent
+    if found is None:
+        return None
+    if agent is not None and _SUBORDINATE.search(_main_clause_opening(sentence[: agent.start()])):
+        # The passive is in a clause of its own ("his claim that he was forced to carry
+        # drugs is doubted"): the sentence's own verb frames something else.
+        return None
+    rest = sentence[found.end() - 1 :] if opening is not None else sentence[found.end() :]
+    # A pronoun after the framing may open a clause of the child's own ("the suspect
+    # said she was willing", "was picked up by the men, which is what he wanted"): the
+    # framing is then not the only reading. After an adult subject "he" is most often
+    # the adult ("the man lied about his age, he said he was 17"), so there only "she"
+    # and "they" are read so; after a passive, whose subject is the child, "he" too.
+    pronouns = r"\b(?:she|they)\b" if opening is not None else r"\b(?:she|he|they)\b"
+    if _CHILD_CLAUSE.search(rest) or re.search(pronouns, rest, re.IGNORECASE):
+        return None
+    return found.group(0).strip()

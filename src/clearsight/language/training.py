@@ -125,11 +125,13 @@ class Example:
     group: int
 
 
-def training_examples(corpus: Path) -> tuple[list[Example], str]:
+def training_examples(
+    corpus: Path, files: tuple[str, ...] = TRAINING_FILES
+) -> tuple[list[Example], str]:
     """The training sentences and a digest of the training files."""
     digest = hashlib.sha256()
     out: list[Example] = []
-    for group, name in enumerate(TRAINING_FILES):
+    for group, name in enumerate(files):
         path = corpus / name
         digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
         out += [Example(s.text, s.blaming, s.concept, group) for s in read_corpus(path)]
@@ -192,18 +194,25 @@ def choose(docs: list[list[str]], y: Any, groups: Any) -> tuple[Choice, list[Cho
     return best, tried
 
 
-def train(corpus: Path) -> tuple[dict[str, Any], list[Choice]]:
-    """The model's JSON data, trained on the training files of ``corpus``."""
+def train(
+    corpus: Path, *, files: tuple[str, ...] = TRAINING_FILES, chosen: Choice | None = None
+) -> tuple[dict[str, Any], list[Choice]]:
+    """The model's JSON data, trained on the training ``files`` of ``corpus``; ``C`` and
+    the threshold by cross-validation over them, or ``chosen`` (a fold's model, trained
+    on the other files with the full model's choice: see :func:`fold_models`)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    examples, digest = training_examples(corpus)
+    examples, digest = training_examples(corpus, files)
     slots = slot_words()
     probe = Model("", 0.0, "", "", slots, {}, (), 0.0, (), (), (), (), {})
     docs = [features(probe.tokens(e.text), slots) for e in examples]
     y = np.array([int(e.blaming) for e in examples])
     groups = np.array([e.group for e in examples])
-    best, tried = choose(docs, y, groups)
+    if chosen is None:
+        best, tried = choose(docs, y, groups)
+    else:
+        best, tried = chosen, [chosen]
 
     vec = _vectoriser()
     x = vec.fit_transform(docs)
@@ -239,7 +248,7 @@ def train(corpus: Path) -> tuple[dict[str, Any], list[Choice]]:
             f"{best.recall:.3f}); C={best.c} from {list(C_GRID)}, the highest "
             f"cross-validated recall at that precision"
         ),
-        "training_files": list(TRAINING_FILES),
+        "training_files": list(files),
         "training_digest": digest,
         "training_sentences": len(examples),
         "slots": slots,
@@ -250,6 +259,20 @@ def train(corpus: Path) -> tuple[dict[str, Any], list[Choice]]:
     }
     data["version"] = hashlib.sha256(dump(data).encode("utf-8")).hexdigest()[:12]
     return data, tried
+
+
+def fold_models(corpus: Path, c: float, threshold: float) -> list[tuple[str, Model]]:
+    """For each training file, the model trained on the other files with the full
+    model's ``C`` and threshold: what leave-one-corpus-out cross-validation scores each
+    file with (their scores are the out-of-fold scores the threshold was chosen on). The
+    check with a file's fold model is the check on an author the model has not read."""
+    chosen = Choice(c, threshold, 0.0, 0.0)
+    out: list[tuple[str, Model]] = []
+    for name in TRAINING_FILES:
+        others = tuple(f for f in TRAINING_FILES if f != name)
+        data, _ = train(corpus, files=others, chosen=chosen)
+        out.append((name, read_model(dump(data))))
+    return out
 
 
 def dump(data: dict[str, Any]) -> str:
