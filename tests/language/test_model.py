@@ -164,6 +164,10 @@ HELDOUT_FLOORS = {
     "independent4_heldout.csv": (0.92, 0.83),
     "independent5_heldout.csv": (0.92, 0.86),
     "independent6_heldout.csv": (0.88, 0.85),
+    # Written blind and held out whole (sessions 23 and 24; measured once each on the
+    # code of their session: seventh 0.968 / 0.888, eighth 0.868 / 0.910).
+    "independent7_heldout.csv": (0.95, 0.87),
+    "independent8_heldout.csv": (0.85, 0.89),
 }
 POOLED_FLOOR = (0.915, 0.875)
 
@@ -175,7 +179,7 @@ def test_rules_and_model_hold_their_heldout_floors() -> None:
         result = score_corpus(read_corpus(CORPUS / name), model=True)
         if result.precision < p_floor or result.recall < r_floor:
             below.append(f"{name}: {result.precision:.3f} / {result.recall:.3f}")
-        if name != "heldout.csv":
+        if name not in ("heldout.csv", "independent7_heldout.csv", "independent8_heldout.csv"):
             tp += result.true_positives
             fp += result.false_positives
             fn += result.false_negatives
