@@ -38,7 +38,7 @@ PEERS = {
         _person("K1", "Kieran", "Pupilham", "2009-05-05", "male"),
         _person("K2", "Lewis", "Studentford", "2009-09-09", "male"),
         _person("K3", "Tyler", "Classworth", "2010-01-01", "male"),
-        # Two boys of 15 and 16 named as suspects in a sexual offence against a girl.
+        # Two boys of 15 named as suspects in a sexual offence against a girl.
         _person("S1", "Jordan", "Boyfield", "2008-06-06", "male"),
         _person("S2", "Callum", "Ladbrook", "2009-02-02", "male"),
         # Two boys of 16 found with a missing child, neither at risk in any record: older
