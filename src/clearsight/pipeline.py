@@ -120,6 +120,7 @@ STAGES: tuple[Stage, ...] = (
             "network_locations",
             "network_possible_duplicates",
             "network_lone_offenders",
+            "network_peer_groups",
             "network_evidence",
             "incidents",
             "incident_records",

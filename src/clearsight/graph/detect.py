@@ -20,6 +20,7 @@ from clearsight.graph.cohorts import join_cohorts
 from clearsight.graph.communities import _split
 from clearsight.graph.duplicates import _drop, _near_duplicate_finder, _possible_duplicates
 from clearsight.graph.lone_offenders import set_apart_lone_offenders
+from clearsight.graph.peer_groups import set_apart_peer_groups
 from clearsight.graph.rules import bridging_link_types, default_rules
 from clearsight.graph.settings import SUPPORT_LINK_TYPES, GraphSettings
 from clearsight.graph.unidentified import _attach_unidentified
@@ -42,6 +43,8 @@ class Detection:
     # People set apart as lone offenders (``lone_offenders.py``): (entity, a member of the
     # network he was held in).
     lone_offenders: list[tuple[str, str]] = field(default_factory=list)
+    # Peer groups of children set apart (``peer_groups.py``): each group's entity ids.
+    peer_groups: list[list[str]] = field(default_factory=list)
 
 
 EMPLOYMENT = "employed_at_offending_location"
@@ -489,6 +492,21 @@ def _lone_offenders_apart(
     )
 
 
+def _peer_groups_apart(
+    con: duckdb.DuckDBPyConnection,
+    entities: list[str],
+    networks: list[list[int]],
+    split_from: list[int | None],
+    settings: GraphSettings,
+) -> tuple[list[list[int]], list[int | None], list[list[str]]]:
+    """``peer_groups.set_apart_peer_groups`` when ``peer_groups_apart`` is on."""
+    if not settings.peer_groups_apart:
+        return networks, split_from, []
+    return set_apart_peer_groups(
+        con, entities, networks, split_from, settings.child_age, settings.involved_roles
+    )
+
+
 # Identity fields only (name and date of birth; never sex, ethnicity, nationality or
 # religion): two records are near-duplicates when their surnames agree, their forenames
 # agree or share an initial, and their dates of birth agree or differ by one typing slip
@@ -504,6 +522,10 @@ def detect(
     lg = load_graph(con, settings)
     same_person = _near_duplicate_finder(con, settings)
     networks, split_from = _entity_networks(lg, settings, same_person, components)
+    # Peer groups of children first: no rule after this joins anyone to them.
+    networks, split_from, peers = _peer_groups_apart(
+        con, lg.entities, networks, split_from, settings
+    )
     networks, split_from = _attach_unidentified(con, lg.entities, networks, split_from)
     networks, split_from = join_cohorts(
         con, lg.entities, networks, split_from, settings.cohort_min_common_children
@@ -518,6 +540,9 @@ def detect(
     networks, split_from = _drop(networks, split_from, duplicates)
     police = load_graph(con, settings, police_only=True)
     police_found, police_split = _entity_networks(police, settings, same_person, components)
+    police_found, police_split, _ = _peer_groups_apart(
+        con, police.entities, police_found, police_split, settings
+    )
     police_found, police_split = _attach_unidentified(
         con, police.entities, police_found, police_split, police_only=True
     )
@@ -547,4 +572,5 @@ def detect(
         police_networks,
         pairs,
         lone,
+        peers,
     )

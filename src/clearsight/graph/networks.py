@@ -11,6 +11,7 @@ from clearsight.graph.detect import Detection
 from clearsight.graph.ids import assign_ids
 from clearsight.graph.key_people import measure, rank
 from clearsight.graph.lone_offenders import LONE_OFFENDER
+from clearsight.graph.peer_groups import PEER_GROUP
 from clearsight.graph.settings import KNOWING_LINK_TYPES, OFFENDING_ROLES, GraphSettings
 
 
@@ -96,7 +97,33 @@ def write(
     con.execute("DROP TABLE _members; DROP TABLE _ids")
     _write_duplicates(con, detection.possible_duplicates)
     _write_lone_offenders(con, detection.lone_offenders)
+    _write_peer_groups(con, detection.peer_groups)
     return len(nets)
+
+
+def _write_peer_groups(con: duckdb.DuckDBPyConnection, groups: list[list[str]]) -> None:
+    """``network_peer_groups``: each peer group of children set apart (``peer_groups.py``),
+    one row per child with the group's number and the reason, so the analyst sees why
+    they are in no network (and who is at risk together)."""
+    con.register(
+        "_peer_arrow",
+        pa.table(
+            {
+                "peer_group": pa.array(
+                    [i + 1 for i, g in enumerate(groups) for _ in g], pa.int64()
+                ),
+                "entity_id": pa.array([e for g in groups for e in g], pa.string()),
+            }
+        ),
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE network_peer_groups AS "
+        "SELECT p.peer_group, p.entity_id, e.label, ? AS reason FROM _peer_arrow p "
+        "JOIN graph_entities e ON e.entity_id = p.entity_id "
+        "ORDER BY p.peer_group, p.entity_id",
+        [PEER_GROUP],
+    )
+    con.unregister("_peer_arrow")
 
 
 def _write_lone_offenders(con: duckdb.DuckDBPyConnection, apart: list[tuple[str, str]]) -> None:
