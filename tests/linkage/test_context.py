@@ -234,3 +234,38 @@ def test_names_agree_on_variants_and_one_slip_on_long_names() -> None:
     assert names_agree("tariq", "tairq", 5)  # one keying error, five letters
     assert not names_agree("ali", "ari", 5)  # short names: one letter is another name
     assert not names_agree("ali", "amir", 5)
+
+
+def test_an_incremental_run_keeps_a_context_link_it_clusters_again(
+    linked: Linked, tmp_path: Path
+) -> None:
+    """``link --new`` re-clusters whole entities without the child's records in scope: the
+    context link is followed again (``carry_forward``), not undone for want of them."""
+    from clearsight.linkage.incremental import link_new
+
+    con = _linked(
+        tmp_path,
+        linked,
+        police=[(AMY, "victim"), (ALI_KHAN, "suspect")],
+        meeting=[(AMY, "subject"), ({"forenames": "Ali"}, "associate")],
+    )
+    try:
+        before = _entity(con, "notts-csc:P1")
+        assert before == _entity(con, "notts-police:P1")
+        # A new record of Ali Khan touches his entity: it is clustered again.
+        ingest(
+            con,
+            _source(
+                tmp_path,
+                "notts-health",
+                "health",
+                {"event_id": "H1", "event_type": "referral", "reported_date": "2024-05-01"},
+                [(ALI_KHAN, "associate")],
+            ),
+        )
+        link_new(con)
+        assert _entity(con, "notts-health:P0") == _entity(con, "notts-police:P1")
+        assert _entity(con, "notts-csc:P1") == _entity(con, "notts-police:P1")
+        assert [r[:3] for r in _context(con)] == [("notts-csc:P1", "notts-police:P1", "linked")]
+    finally:
+        con.close()
