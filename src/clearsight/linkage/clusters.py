@@ -17,6 +17,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from clearsight.linkage import context
 from clearsight.linkage.entities import Entities, years_close
 from clearsight.linkage.identity import FRESH_ID_SQL, assign_ids
 from clearsight.linkage.model import (
@@ -153,6 +154,12 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int, scope: str | None = Non
         )
     )
     refused = _follow_name_led(con, entities, led)
+    # A person named by a first name only, joined to the one adult of that name recorded
+    # with the same child (``context.py``), once every other link is followed. A scoped
+    # (incremental) run sees only its scope: it keeps the context links it re-clusters.
+    shared_context = (
+        context.carry_forward(con, entities) if scope else context.resolve(con, entities)
+    )
     _mark_refused(
         con,
         {NAME_SHARED: refused, CONFLICTING: conflicting, UNDATED_BETWEEN: sorted(ambiguous)},
@@ -173,6 +180,7 @@ def cluster(con: duckdb.DuckDBPyConnection, run_id: int, scope: str | None = Non
     # Ids carried over from the previous run where membership allows (identity.py).
     assign_ids(con, run_id)
     _write_entities(con, run_id, scoped=scope is not None)
+    context.record(con, run_id, shared_context, scoped=scope is not None)
     for scratch in ("_link_nodes", "_link_assignment", "_link_ids"):
         con.execute(f"DROP TABLE IF EXISTS {scratch}")
     return int(con.execute("SELECT count(*) FROM entities").fetchall()[0][0])

@@ -22,6 +22,7 @@ import duckdb
 
 from clearsight.linkage import tables
 from clearsight.linkage.errors import LinkageError
+from clearsight.store.sql import table_exists
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,34 @@ def review_list(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[ReviewP
         """,
         [low, high, threshold, threshold, limit],
     ).fetchall()
-    return [_pair(r, reason=str(r[6]) if r[6] else "near the threshold") for r in rows]
+    queued = [_pair(r, reason=str(r[6]) if r[6] else "near the threshold") for r in rows]
+    return queued + _context_review(con, limit - len(queued))
+
+
+def _context_review(con: duckdb.DuckDBPyConnection, limit: int) -> list[ReviewPair]:
+    """Records named by a first name only that fit more than one adult recorded with their
+    child (``context.py``): each paired with the first of those adults, no score (the
+    model never weighed them), the reason naming what to decide."""
+    if limit <= 0 or not table_exists(con, "link_context"):
+        return []
+    rows = con.execute(
+        f"""
+        SELECT c.record_key, coalesce(c.anchor_key, c.candidate_keys[1], ''),
+               'NaN'::DOUBLE, 'NaN'::DOUBLE, 'NaN'::DOUBLE, false, c.reason,
+               c.record_key || ' ' || {_DESCRIBE.format(p="a")},
+               coalesce(c.anchor_key, c.candidate_keys[1], '') || ' '
+                   || coalesce({_DESCRIBE.format(p="b")}, '')
+                   || ' (of ' || array_to_string(c.candidate_keys, ', ') || ')'
+        FROM link_context c
+        LEFT JOIN current_persons a ON a.source_id || ':' || a.person_id = c.record_key
+        LEFT JOIN current_persons b
+               ON b.source_id || ':' || b.person_id = coalesce(c.anchor_key, c.candidate_keys[1])
+        WHERE c.outcome = 'review'
+        ORDER BY c.record_key LIMIT ?
+        """,
+        [limit],
+    ).fetchall()
+    return [_pair(r, reason=str(r[6])) for r in rows]
 
 
 MEASUREMENT_REASON = "sampled for measurement"

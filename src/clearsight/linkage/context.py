@@ -1,0 +1,490 @@
+"""A person named by a first name only, resolved through the child they are recorded with.
+
+Children's social care, health, schools and charities write the adult in a child's life by
+a first name or a nickname ("her boyfriend Ali", "a man known as Zee"), and police write
+an unidentified man as UNKNOWN with the name he goes by as an alias. Such a record holds no
+surname and no birth date: no blocking key proposes it, and a forename alone is no
+identity (namesakes are everywhere). An analyst still resolves "Ali" in a child's
+strategy-meeting note to Ali Khan when Ali Khan is the only Ali known to be with that
+child: the evidence of identity is the shared context, not the name (collective entity
+resolution, Bhattacharya and Getoor 2007; the practice of linking a first-name mention to
+the nominal associated with the same victim).
+
+The step runs inside clustering, after the model's links are followed, so that "the child"
+and "the adult" are entities, not records:
+
+1. A *thin* record: no surname (or only a placeholder such as UNKNOWN), no full birth date,
+   at most one forename, and a forename or an alias that is a name.
+2. Its *context*: the children (``graph.build.child_in_event_sql``, the graph's rule) of
+   the events the thin record is in, not itself in a child's role.
+3. Its *candidates*: the entities holding a record with a surname or a full birth date
+   (a named anchor) that are recorded, not as a child, with one of those children in
+   another event, and whose forename or alias agrees with the thin record's name: the
+   same, variants in the nickname table (``features.nickname_groups``), or one keying
+   error on names of ``typo_min_letters`` or more. A candidate whose birth year is more
+   than ``birth_year_tolerance`` from the thin record's, or whose birth date makes them
+   too young for the thin record's part in its event, is none.
+4. One candidate over all the thin entity's children: the thin entity joins it
+   (``RULE``). Two or more: none is chosen; the record goes to review (``AMBIGUOUS``).
+
+Sex, ethnicity and nationality are never read. Two thin records are never joined to each
+other by this step: a candidate must hold a named record. Analysts' decisions bind: a
+cannot-link between the two entities keeps them apart, and merges are checked for
+consistency as the model's links are (``Entities.merge``). Every outcome is kept in
+``link_context`` with the child's entity, the events and the names that agreed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import yaml
+
+from clearsight.linkage.entities import Entities
+from clearsight.linkage.features import STRONG_PLACEHOLDERS, WEAK_PLACEHOLDERS, nickname_groups
+from clearsight.standard.roles import CHILD_ROLES, OFFENDING_ROLES
+from clearsight.store.sql import sql_list
+
+CONTEXT_TABLE = "link_context"
+RULE = "context: first name only, the one adult of that name recorded with the child"
+AMBIGUOUS = "first name only: more than one adult of that name is recorded with the child"
+REFUSED = "first name only: the one adult of that name is held apart (decision or identifiers)"
+
+DDL = f"""
+CREATE TABLE IF NOT EXISTS {CONTEXT_TABLE} (
+    run_id INTEGER NOT NULL,
+    record_key VARCHAR NOT NULL,
+    anchor_key VARCHAR,
+    outcome VARCHAR NOT NULL CHECK (outcome IN ('linked', 'review')),
+    reason VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    candidate_names VARCHAR[],
+    candidate_keys VARCHAR[],
+    child_keys VARCHAR[],
+    child_entity_ids VARCHAR[],
+    events VARCHAR[]
+);
+"""
+
+
+@dataclass(frozen=True)
+class ContextSettings:
+    """``data/context.yaml``: each value's reason is written beside it there."""
+
+    birth_year_tolerance: int = 2
+    typo_min_letters: int = 5
+    offending_min_age: float = 10.0
+
+
+@cache
+def load_settings() -> ContextSettings:
+    text = resources.files("clearsight.linkage").joinpath("data/context.yaml").read_text("utf-8")
+    raw = yaml.safe_load(text) or {}
+    known = {f.name: f.type for f in fields(ContextSettings)}
+    unknown = set(raw) - set(known)
+    if unknown:
+        raise ValueError(f"data/context.yaml: unknown settings {sorted(unknown)}")
+    defaults = ContextSettings()
+    return ContextSettings(**{k: type(getattr(defaults, k))(v) for k, v in raw.items()})
+
+
+@dataclass(frozen=True)
+class ContextOutcome:
+    """One thin record's resolution: linked to ``anchor_key``, or to review."""
+
+    record_key: str
+    anchor_key: str | None
+    outcome: str
+    reason: str
+    name: str
+    candidate_names: list[str]
+    candidate_keys: list[str]
+    child_keys: list[str]
+    events: list[str]
+
+
+def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(DDL)
+
+
+def _placeholders() -> str:
+    return sql_list(sorted(WEAK_PLACEHOLDERS | STRONG_PLACEHOLDERS))
+
+
+def _tokens_sql(column: str) -> str:
+    """A name field's letter tokens, placeholders dropped (as ``features`` folds names)."""
+    return (
+        f"list_filter(string_split(trim(regexp_replace(strip_accents(lower(coalesce({column}, "
+        f"''))), '[^a-z]+', ' ', 'g')), ' '), "
+        f"lambda t: length(t) > 1 AND NOT list_contains({_placeholders()}, t))"
+    )
+
+
+def _alias_tokens_sql() -> str:
+    return (
+        "list_filter(flatten(list_transform(coalesce(p.aliases, []), lambda a: "
+        "string_split(trim(regexp_replace(strip_accents(lower(a)), '[^a-z]+', ' ', 'g')), "
+        f"' '))), lambda t: length(t) > 1 AND NOT list_contains({_placeholders()}, t))"
+    )
+
+
+def _dob_estimate_sql() -> str:
+    """A record's birth date as the graph reads it (a year mid-year, a month mid-month)."""
+    return (
+        "CASE length(p.date_of_birth) "
+        "WHEN 4 THEN try_cast(p.date_of_birth || '-07-01' AS DATE) "
+        "WHEN 7 THEN try_cast(p.date_of_birth || '-15' AS DATE) "
+        "ELSE try_cast(p.date_of_birth AS DATE) END"
+    )
+
+
+def resolve(
+    con: duckdb.DuckDBPyConnection,
+    entities: Entities,
+    settings: ContextSettings | None = None,
+) -> list[ContextOutcome]:
+    """Join each thin entity to the one named adult of its name with its children.
+
+    Reads ``_link_nodes`` (the records being clustered) and ``link_input``; merges in
+    ``entities``; returns every outcome, for ``record`` to keep.
+    """
+    from clearsight.graph.build import child_in_event_sql, event_context_sql
+    from clearsight.graph.settings import load_graph_settings
+
+    s = settings or load_settings()
+    if not _has_events(con):
+        return []
+    roots = entities.roots()
+    con.register(
+        "_ctx_roots_df",
+        pa.table({"node": pa.array(range(len(roots)), pa.int64()), "root": pa.array(roots)}),
+    )
+    graph = load_graph_settings()
+    own_sexual, child_offence = event_context_sql(graph, "e")
+    is_child = child_in_event_sql(graph)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _ctx_people AS
+        SELECT n.record_key, n.node, r.root::BIGINT AS root,
+               {_tokens_sql("p.forenames")} AS fn_tokens,
+               {_tokens_sql("p.surname")} AS sn_tokens,
+               {_alias_tokens_sql()} AS alias_tokens,
+               i.dob IS NOT NULL AS dated, i.dob_y,
+               {_dob_estimate_sql()} AS dob_est
+        FROM _link_nodes n JOIN _ctx_roots_df r USING (node)
+        JOIN link_input i USING (record_key)
+        JOIN current_persons p ON p.source_id = n.source_id AND p.person_id = n.person_id
+        """
+    )
+    con.unregister("_ctx_roots_df")
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _ctx_roots AS
+        SELECT root, max(dob_est) AS dob_est,
+               bool_or(len(sn_tokens) > 0 OR dated) AS named,
+               bool_and(len(sn_tokens) = 0 AND NOT dated AND len(fn_tokens) <= 1
+                        AND len(list_concat(fn_tokens, alias_tokens)) > 0) AS thin
+        FROM _ctx_people GROUP BY root
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _ctx_inv AS
+        WITH i AS (
+            SELECT pp.record_key, pp.root, e.source_id || ':' || e.event_id AS event_key,
+                   v.role, coalesce(e.occurred_date, e.reported_date) AS event_date,
+                   {own_sexual} AS own_sexual, {child_offence} AS child_offence,
+                   date_diff('day', r.dob_est, coalesce(e.occurred_date, e.reported_date))
+                       / 365.25 AS age
+            FROM _ctx_people pp
+            JOIN _link_nodes n USING (record_key)
+            JOIN current_involvements v ON v.source_id = n.source_id
+                 AND v.person_id = n.person_id
+            JOIN current_events e ON e.source_id = v.source_id AND e.event_id = v.event_id
+            JOIN _ctx_roots r ON r.root = pp.root
+        )
+        SELECT record_key, root, event_key, role, event_date, age,
+               coalesce({is_child}, false) AS is_child
+        FROM i
+        """
+    )
+    children = sql_list(list(CHILD_ROLES))
+    rows = con.execute(
+        f"""
+        WITH t AS (
+            SELECT v.* FROM _ctx_inv v JOIN _ctx_roots r USING (root)
+            WHERE r.thin AND NOT list_contains({children}, v.role)
+        ),
+        c AS (SELECT * FROM _ctx_inv WHERE is_child),
+        tc AS (
+            SELECT t.record_key AS thin_key, t.root AS thin_root, t.event_key AS thin_event,
+                   t.event_date AS thin_date, t.role AS thin_role,
+                   c.root AS child_root, c.record_key AS child_key
+            FROM t JOIN c ON c.event_key = t.event_key AND c.root <> t.root
+        ),
+        other AS (
+            SELECT DISTINCT tc.*, c2.event_key AS other_event
+            FROM tc JOIN c c2 ON c2.root = tc.child_root AND c2.event_key <> tc.thin_event
+        )
+        SELECT DISTINCT o.thin_key, o.thin_root, o.thin_event, o.thin_date, o.thin_role,
+               o.child_key, o.other_event, a.root AS cand_root, r.dob_est AS cand_dob
+        FROM other o
+        JOIN _ctx_inv a ON a.event_key = o.other_event AND NOT a.is_child
+             AND a.root <> o.thin_root AND a.root <> o.child_root
+        JOIN _ctx_roots r ON r.root = a.root AND r.named
+        ORDER BY o.thin_key, a.root, o.thin_event, o.other_event
+        """
+    ).fetchall()
+    if not rows:
+        _drop(con)
+        return []
+    names = _names(con, {int(r[1]) for r in rows} | {int(r[7]) for r in rows})
+    _drop(con)
+    return _decide(rows, names, entities, s)
+
+
+def _has_events(con: duckdb.DuckDBPyConnection) -> bool:
+    """Records from sources with no events (FEBRL-like lists) give no context at all."""
+    try:
+        return bool(con.execute("SELECT 1 FROM current_involvements LIMIT 1").fetchall())
+    except duckdb.CatalogException:
+        return False
+
+
+def _drop(con: duckdb.DuckDBPyConnection) -> None:
+    for scratch in ("_ctx_people", "_ctx_roots", "_ctx_inv"):
+        con.execute(f"DROP TABLE IF EXISTS {scratch}")
+
+
+@dataclass
+class _Names:
+    """Per root: its records' nodes and keys with their name tokens, birth years, named."""
+
+    records: dict[int, list[tuple[int, str, list[str], int | None, bool]]]
+
+
+def _names(con: duckdb.DuckDBPyConnection, roots: set[int]) -> _Names:
+    con.register("_ctx_wanted_df", pa.table({"root": pa.array(sorted(roots), pa.int64())}))
+    found = con.execute(
+        """
+        SELECT p.root, p.node, p.record_key,
+               list_distinct(list_concat(p.fn_tokens, p.alias_tokens)) AS tokens,
+               p.dob_y, len(p.sn_tokens) > 0 OR p.dated AS named
+        FROM _ctx_people p JOIN _ctx_wanted_df USING (root)
+        ORDER BY p.root, p.record_key
+        """
+    ).fetchall()
+    con.unregister("_ctx_wanted_df")
+    out: dict[int, list[tuple[int, str, list[str], int | None, bool]]] = {}
+    for root, node, key, tokens, year, named in found:
+        out.setdefault(int(root), []).append(
+            (int(node), str(key), list(tokens or []), year, bool(named))
+        )
+    return _Names(out)
+
+
+@cache
+def _variant_keys() -> dict[str, frozenset[str]]:
+    """Each name in the nickname table to the groups it belongs to."""
+    keys: dict[str, set[str]] = {}
+    for canonical, variants in nickname_groups().items():
+        for name in (canonical, *variants):
+            keys.setdefault(name, set()).add(canonical)
+    return {k: frozenset(v) for k, v in keys.items()}
+
+
+def names_agree(a: str, b: str, typo_min_letters: int) -> bool:
+    """The same name, variants of one name in the nickname table, or one keying error on
+    names of ``typo_min_letters`` or more letters."""
+    if a == b:
+        return True
+    groups = _variant_keys()
+    if groups.get(a, frozenset()) & groups.get(b, frozenset()):
+        return True
+    if min(len(a), len(b)) >= typo_min_letters:
+        import jellyfish
+
+        return int(jellyfish.damerau_levenshtein_distance(a, b)) <= 1
+    return False
+
+
+def _fits_age(role: str, event_date: Any, candidate_dob: Any, settings: ContextSettings) -> bool:
+    """Whether the candidate's recorded birth date allows the thin record's part in its
+    event: born by then, and old enough to be on the offending side where it is."""
+    if event_date is None or candidate_dob is None:
+        return True
+    age = (event_date - candidate_dob).days / 365.25
+    if age < 0:
+        return False
+    return not (role in OFFENDING_ROLES and age < settings.offending_min_age)
+
+
+def _decide(
+    rows: list[tuple[Any, ...]], names: _Names, entities: Entities, s: ContextSettings
+) -> list[ContextOutcome]:
+    # Per thin root: its thin records, the candidates that pass, and what each rests on.
+    thin_roots: dict[int, dict[str, Any]] = {}
+    for thin_key, thin_root, thin_event, thin_date, role, child_key, other, cand, dob in rows:
+        thin_root, cand = int(thin_root), int(cand)
+        own = next(r for r in names.records[thin_root] if r[1] == thin_key)
+        node, _key, tokens, year, _named = own
+        agreeing = [
+            (rec, t)
+            for rec in names.records.get(cand, [])
+            for t in rec[2]
+            if any(names_agree(x, t, s.typo_min_letters) for x in tokens)
+        ]
+        if not agreeing:
+            continue
+        years = {rec[3] for rec in names.records.get(cand, []) if rec[3] is not None}
+        tolerance = s.birth_year_tolerance
+        if year is not None and any(abs(int(year) - int(y)) > tolerance for y in years):
+            continue
+        if not _fits_age(str(role), thin_date, dob, s):
+            continue
+        entry = thin_roots.setdefault(
+            thin_root, {"records": {}, "candidates": {}, "children": set(), "events": set()}
+        )
+        entry["records"].setdefault(thin_key, (node, " ".join(tokens)))
+        got = entry["candidates"].setdefault(cand, {"names": set(), "anchor": None, "by": set()})
+        got["names"].update(t for _rec, t in agreeing)
+        got["by"].add(thin_key)
+        anchors = [rec for rec, _t in agreeing if rec[4]] or [
+            rec for rec in names.records[cand] if rec[4]
+        ]
+        if anchors:
+            best = min(anchors, key=lambda rec: rec[1])
+            if got["anchor"] is None or best[1] < got["anchor"][1]:
+                got["anchor"] = best
+        entry["children"].add(str(child_key))
+        entry["events"].update((str(thin_event), str(other)))
+    out: list[ContextOutcome] = []
+    for _root, entry in sorted(thin_roots.items()):
+        candidates = entry["candidates"]
+        cand_names = sorted({n for c in candidates.values() for n in c["names"]})
+        cand_keys = sorted(c["anchor"][1] for c in candidates.values() if c["anchor"])
+        common = {
+            "candidate_names": cand_names,
+            "candidate_keys": cand_keys,
+            "child_keys": sorted(entry["children"]),
+            "events": sorted(entry["events"]),
+        }
+        if len(candidates) != 1:
+            for key, (_node, name) in sorted(entry["records"].items()):
+                out.append(ContextOutcome(key, None, "review", AMBIGUOUS, name, **common))
+            continue
+        (only,) = candidates.values()
+        anchor = only["anchor"]
+        for key, (node, name) in sorted(entry["records"].items()):
+            if key not in only["by"] or anchor is None:
+                continue
+            ra, rb = entities.find(node), entities.find(anchor[0])
+            if ra != rb and (
+                entities._kept_apart(ra, rb)
+                or not entities.merge(node, anchor[0], checked=True, nhs_agrees=False)
+            ):
+                out.append(ContextOutcome(key, anchor[1], "review", REFUSED, name, **common))
+                continue
+            out.append(ContextOutcome(key, anchor[1], "linked", RULE, name, **common))
+    return out
+
+
+def carry_forward(con: duckdb.DuckDBPyConnection, entities: Entities) -> list[ContextOutcome]:
+    """An incremental run's clustering of whole entities: the latest run's context links
+    whose two records are both being clustered again are followed again, so that an
+    entity the step made is not split for want of the child's records, which may lie
+    outside the scope. New context links need a full run (docs/linkage.md)."""
+    ensure_table(con)
+    rows = con.execute(
+        f"""
+        SELECT c.record_key, c.anchor_key, c.reason, c.name, c.candidate_names,
+               c.candidate_keys, c.child_keys, c.events, a.node, b.node
+        FROM {CONTEXT_TABLE} c
+        JOIN _link_nodes a ON a.record_key = c.record_key
+        JOIN _link_nodes b ON b.record_key = c.anchor_key
+        WHERE c.outcome = 'linked'
+        ORDER BY c.record_key
+        """
+    ).fetchall()
+    out = []
+    for key, anchor, reason, name, cnames, ckeys, children, events, a, b in rows:
+        ra, rb = entities.find(int(a)), entities.find(int(b))
+        if ra != rb and (
+            entities._kept_apart(ra, rb)
+            or not entities.merge(int(a), int(b), checked=True, nhs_agrees=False)
+        ):
+            continue
+        out.append(
+            ContextOutcome(
+                str(key),
+                str(anchor),
+                "linked",
+                str(reason),
+                str(name),
+                list(cnames or []),
+                list(ckeys or []),
+                list(children or []),
+                list(events or []),
+            )
+        )
+    return out
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    outcomes: list[ContextOutcome],
+    *,
+    scoped: bool = False,
+) -> None:
+    """Keep the run's outcomes in ``link_context``, with the children's entity ids (after
+    the run's entities are written). A full run replaces every earlier row; a scoped
+    (incremental) one the rows of the records it clustered again."""
+    ensure_table(con)
+    if scoped:
+        con.execute(
+            f"DELETE FROM {CONTEXT_TABLE} WHERE record_key IN (SELECT record_key FROM _link_nodes)"
+            " OR record_key NOT IN (SELECT record_key FROM link_input)"
+        )
+    else:
+        con.execute(f"DELETE FROM {CONTEXT_TABLE}")
+    if not outcomes:
+        return
+    con.register(
+        "_ctx_out_df",
+        pa.table(
+            {
+                "record_key": [o.record_key for o in outcomes],
+                "anchor_key": pa.array([o.anchor_key for o in outcomes], pa.string()),
+                "outcome": [o.outcome for o in outcomes],
+                "reason": [o.reason for o in outcomes],
+                "name": [o.name for o in outcomes],
+                "candidate_names": pa.array(
+                    [o.candidate_names for o in outcomes], pa.list_(pa.string())
+                ),
+                "candidate_keys": pa.array(
+                    [o.candidate_keys for o in outcomes], pa.list_(pa.string())
+                ),
+                "child_keys": pa.array([o.child_keys for o in outcomes], pa.list_(pa.string())),
+                "events": pa.array([o.events for o in outcomes], pa.list_(pa.string())),
+            }
+        ),
+    )
+    con.execute(
+        f"""
+        INSERT INTO {CONTEXT_TABLE}
+        SELECT ?, o.record_key, o.anchor_key, o.outcome, o.reason, o.name,
+               o.candidate_names, o.candidate_keys, o.child_keys,
+               (SELECT list_sort(list(DISTINCT pe.entity_id)) FROM person_entities pe
+                WHERE list_contains(o.child_keys, pe.record_key)),
+               o.events
+        FROM _ctx_out_df o
+        """,
+        [run_id],
+    )
+    con.unregister("_ctx_out_df")

@@ -1,0 +1,271 @@
+"""A person named by a first name only, linked through the child they are recorded with
+(``linkage/context.py``), end to end: ingest, the linkage run with the shared model, the
+entities and ``link_context``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from clearsight.ingest import ingest
+from clearsight.linkage import run
+from clearsight.linkage.context import AMBIGUOUS, RULE, names_agree
+from clearsight.store import connect
+from tests.graph.scenario import write_submission
+from tests.linkage.conftest import Linked
+
+AMY = {
+    "forenames": "Amy",
+    "surname": "Jones",
+    "date_of_birth": "2009-05-01",
+    "sex": "female",
+    "postcode": "NG7 2AB",
+}
+ALI_KHAN = {
+    "forenames": "Ali",
+    "surname": "Khan",
+    "date_of_birth": "1990-02-03",
+    "sex": "male",
+    "postcode": "NG5 1XY",
+}
+ALI_HUSSAIN = {
+    "forenames": "Ali",
+    "surname": "Hussain",
+    "date_of_birth": "1986-08-11",
+    "sex": "male",
+    "postcode": "NG3 4QQ",
+}
+
+
+def _source(
+    tmp: Path,
+    source: str,
+    agency: str,
+    event: dict[str, Any],
+    people: list[tuple[dict[str, Any], str]],
+) -> Path:
+    manifest = {
+        "standard_version": "1.0",
+        "source_id": source,
+        "organisation": source,
+        "agency_type": agency,
+        "area": "nottinghamshire",
+        "extract_date": "2024-06-30",
+        "period_start": "2023-07-01",
+        "period_end": "2024-06-30",
+    }
+    persons = [{"person_id": f"P{i}", **p} for i, (p, _role) in enumerate(people)]
+    involvements = [
+        {"event_id": event["event_id"], "person_id": f"P{i}", "role": role}
+        for i, (_p, role) in enumerate(people)
+    ]
+    return write_submission(
+        tmp / source,
+        manifest,
+        {"persons": persons, "events": [event], "involvements": involvements},
+    )
+
+
+CRIME = {
+    "event_id": "E1",
+    "event_type": "crime",
+    "reported_date": "2024-01-10",
+    "offence": "Sexual activity with a child",
+    "cse_flag": "yes",
+}
+MEETING = {"event_id": "M1", "event_type": "strategy_meeting", "reported_date": "2024-03-15"}
+
+
+def _linked(
+    tmp: Path,
+    linked: Linked,
+    police: list[tuple[dict[str, Any], str]],
+    meeting: list[tuple[dict[str, Any], str]],
+) -> duckdb.DuckDBPyConnection:
+    con = connect(tmp / "store.duckdb")
+    ingest(con, _source(tmp, "notts-police", "police", CRIME, police))
+    ingest(con, _source(tmp, "notts-csc", "childrens_social_care", MEETING, meeting))
+    run(con, model_json=linked.model_json)
+    return con
+
+
+def _entity(con: duckdb.DuckDBPyConnection, key: str) -> str:
+    return str(
+        con.execute("SELECT entity_id FROM person_entities WHERE record_key = ?", [key]).fetchall()[
+            0
+        ][0]
+    )
+
+
+def _context(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
+    return con.execute(
+        "SELECT record_key, anchor_key, outcome, reason, child_entity_ids, events "
+        "FROM link_context ORDER BY record_key"
+    ).fetchall()
+
+
+def test_the_one_adult_of_that_name_with_the_child_links(linked: Linked, tmp_path: Path) -> None:
+    """ "Ali" in the child's strategy meeting is Ali Khan, the one Ali recorded with her."""
+    con = _linked(
+        tmp_path,
+        linked,
+        police=[(AMY, "victim"), (ALI_KHAN, "suspect")],
+        meeting=[(AMY, "subject"), ({"forenames": "Ali"}, "associate")],
+    )
+    try:
+        # The child's two records are one entity: the context the step reads.
+        assert _entity(con, "notts-police:P0") == _entity(con, "notts-csc:P0")
+        assert _entity(con, "notts-csc:P1") == _entity(con, "notts-police:P1")
+        [(key, anchor, outcome, reason, children, events)] = _context(con)
+        assert (key, anchor, outcome, reason) == (
+            "notts-csc:P1",
+            "notts-police:P1",
+            "linked",
+            RULE,
+        )
+        assert children == [_entity(con, "notts-police:P0")]
+        assert events == ["notts-csc:M1", "notts-police:E1"]
+    finally:
+        con.close()
+
+
+def test_an_alias_under_a_placeholder_name_is_read(linked: Linked, tmp_path: Path) -> None:
+    """Police write a man they could not name as UNKNOWN with the name he goes by."""
+    con = _linked(
+        tmp_path,
+        linked,
+        police=[
+            (AMY, "victim"),
+            ({"forenames": "UNKNOWN", "surname": "UNKNOWN", "aliases": "Ally"}, "suspect"),
+        ],
+        meeting=[(AMY, "subject"), ({**ALI_KHAN, "aliases": "Ally"}, "associate")],
+    )
+    try:
+        assert _entity(con, "notts-police:P1") == _entity(con, "notts-csc:P1")
+        [(key, anchor, outcome, *_rest)] = _context(con)
+        assert (key, anchor, outcome) == ("notts-police:P1", "notts-csc:P1", "linked")
+    finally:
+        con.close()
+
+
+def test_two_adults_of_that_name_go_to_review(linked: Linked, tmp_path: Path) -> None:
+    """Two Alis recorded with the child: "Ali" could be either, so neither is chosen."""
+    con = _linked(
+        tmp_path,
+        linked,
+        police=[(AMY, "victim"), (ALI_KHAN, "suspect"), (ALI_HUSSAIN, "suspect")],
+        meeting=[(AMY, "subject"), ({"forenames": "Ali"}, "associate")],
+    )
+    try:
+        thin = _entity(con, "notts-csc:P1")
+        assert thin not in {_entity(con, "notts-police:P1"), _entity(con, "notts-police:P2")}
+        [(key, anchor, outcome, reason, _children, _events)] = _context(con)
+        assert (key, anchor, outcome, reason) == ("notts-csc:P1", None, "review", AMBIGUOUS)
+        from clearsight.linkage.review import review_list
+
+        queued = [p for p in review_list(con, limit=500) if p.reason == AMBIGUOUS]
+        assert [p.record_key_l for p in queued] == ["notts-csc:P1"]
+    finally:
+        con.close()
+
+
+def test_a_birth_year_that_contradicts_refuses(linked: Linked, tmp_path: Path) -> None:
+    """ "Ali, born 2001" is not Ali Khan born 1990, whoever else is with the child."""
+    con = _linked(
+        tmp_path,
+        linked,
+        police=[(AMY, "victim"), (ALI_KHAN, "suspect")],
+        meeting=[(AMY, "subject"), ({"forenames": "Ali", "date_of_birth": "2001"}, "associate")],
+    )
+    try:
+        assert _entity(con, "notts-csc:P1") != _entity(con, "notts-police:P1")
+        assert _context(con) == []
+    finally:
+        con.close()
+
+
+def test_two_thin_records_never_join_by_context_alone(linked: Linked, tmp_path: Path) -> None:
+    """ "Ali" in the police record and "Ali" in the meeting: no named Ali anchors them."""
+    con = _linked(
+        tmp_path,
+        linked,
+        police=[(AMY, "victim"), ({"forenames": "Ali", "surname": "UNKNOWN"}, "suspect")],
+        meeting=[(AMY, "subject"), ({"forenames": "Ali"}, "associate")],
+    )
+    try:
+        assert _entity(con, "notts-csc:P1") != _entity(con, "notts-police:P1")
+        assert _context(con) == []
+    finally:
+        con.close()
+
+
+def test_a_store_without_events_is_unchanged(linked: Linked, tmp_path: Path) -> None:
+    """Person lists with no events (FEBRL-like) give the step nothing to read."""
+    con = connect(tmp_path / "store.duckdb")
+    try:
+        con.execute("CREATE TABLE current_involvements AS SELECT 1 AS x WHERE false")
+        from clearsight.linkage.context import _has_events
+
+        assert not _has_events(con)
+    finally:
+        con.close()
+
+
+def test_a_store_of_person_lists_records_no_context(linked: Linked, tmp_path: Path) -> None:
+    """Records in events with no child and no second adult: nothing is linked or queued."""
+    con = _linked(
+        tmp_path,
+        linked,
+        police=[(ALI_KHAN, "suspect")],
+        meeting=[({"forenames": "Ali"}, "associate")],
+    )
+    try:
+        assert _entity(con, "notts-csc:P0") != _entity(con, "notts-police:P0")
+        assert _context(con) == []
+    finally:
+        con.close()
+
+
+def test_names_agree_on_variants_and_one_slip_on_long_names() -> None:
+    assert names_agree("ali", "ali", 5)
+    assert names_agree("mohammed", "muhammad", 5)  # the maintained variant table
+    assert names_agree("tariq", "tairq", 5)  # one keying error, five letters
+    assert not names_agree("ali", "ari", 5)  # short names: one letter is another name
+    assert not names_agree("ali", "amir", 5)
+
+
+def test_an_incremental_run_keeps_a_context_link_it_clusters_again(
+    linked: Linked, tmp_path: Path
+) -> None:
+    """``link --new`` re-clusters whole entities without the child's records in scope: the
+    context link is followed again (``carry_forward``), not undone for want of them."""
+    from clearsight.linkage.incremental import link_new
+
+    con = _linked(
+        tmp_path,
+        linked,
+        police=[(AMY, "victim"), (ALI_KHAN, "suspect")],
+        meeting=[(AMY, "subject"), ({"forenames": "Ali"}, "associate")],
+    )
+    try:
+        before = _entity(con, "notts-csc:P1")
+        assert before == _entity(con, "notts-police:P1")
+        # A new record of Ali Khan touches his entity: it is clustered again.
+        ingest(
+            con,
+            _source(
+                tmp_path,
+                "notts-health",
+                "health",
+                {"event_id": "H1", "event_type": "referral", "reported_date": "2024-05-01"},
+                [(ALI_KHAN, "associate")],
+            ),
+        )
+        link_new(con)
+        assert _entity(con, "notts-health:P0") == _entity(con, "notts-police:P1")
+        assert _entity(con, "notts-csc:P1") == _entity(con, "notts-police:P1")
+        assert [r[:3] for r in _context(con)] == [("notts-csc:P1", "notts-police:P1", "linked")]
+    finally:
+        con.close()
