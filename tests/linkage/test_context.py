@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 
 from clearsight.ingest import ingest
-from clearsight.linkage import run
+from clearsight.linkage import explain_entity, run
 from clearsight.linkage.context import AMBIGUOUS, RULE, names_agree
 from clearsight.store import connect
 from tests.graph.scenario import write_submission
@@ -127,6 +127,16 @@ def test_the_one_adult_of_that_name_with_the_child_links(linked: Linked, tmp_pat
         )
         assert children == [_entity(con, "notts-police:P0")]
         assert events == ["notts-csc:M1", "notts-police:E1"]
+        # The entity's explanation says why the two are one: the shared child, no score.
+        explained = explain_entity(con, _entity(con, "notts-csc:P1"))
+        [joined] = explained.context
+        assert (joined.record_key, joined.anchor_key, joined.reason) == (key, anchor, RULE)
+        assert joined.child_entity_ids == children and joined.name == "ali"
+        assert not any(
+            {link.record_key_l, link.record_key_r} == {key, anchor}
+            for link in explained.links
+            if link.linked
+        )
     finally:
         con.close()
 

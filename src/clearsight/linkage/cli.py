@@ -427,6 +427,15 @@ def show_command(
                 f"{step.tf_adjustment:+.2f}" if step.tf_adjustment else "",
             )
         console.print(table)
+    for joined in explanation.context:
+        table = Table(
+            title=f"{joined.record_key} ~ {joined.anchor_key}: joined through the child "
+            f"they are recorded with ({joined.reason})"
+        )
+        for heading in ("name", "children (entities)", "events"):
+            table.add_column(heading)
+        table.add_row(joined.name, ", ".join(joined.child_entity_ids), ", ".join(joined.events))
+        console.print(table)
 
 
 def export_entities_command(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import duckdb
@@ -61,11 +61,26 @@ class Link:
 
 
 @dataclass(frozen=True)
+class ContextLink:
+    """A record named by a first name only, joined to the one adult of that name recorded
+    with the same child (``linkage/context.py``): no score, the shared child is the reason."""
+
+    record_key: str
+    anchor_key: str
+    name: str
+    reason: str
+    child_entity_ids: list[str]
+    events: list[str]
+
+
+@dataclass(frozen=True)
 class EntityExplanation:
     entity_id: str
     run_id: int
     records: list[dict[str, Any]]
     links: list[Link]
+    # Joins made by the shared-context step rather than by a scored pair.
+    context: list[ContextLink] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -107,9 +122,36 @@ def explain_entity(
     found = _from_explanations(con, entity_id)
     if found is None:
         found = _from_run_tables(con, entity_id)
+    found = replace(found, context=_context_links(con, found.records))
     if details:
         _add_details(con, found.records)
     return found
+
+
+def _context_links(
+    con: duckdb.DuckDBPyConnection, records: list[dict[str, Any]]
+) -> list[ContextLink]:
+    """The shared-context joins among ``records`` (both records in the entity)."""
+    from clearsight.linkage.context import CONTEXT_TABLE
+
+    keys = [str(r["record_key"]) for r in records]
+    if len(keys) < 2 or not table_exists(con, CONTEXT_TABLE):
+        return []
+    rows = con.execute(
+        f"""
+        SELECT record_key, anchor_key, name, reason, coalesce(child_entity_ids, []),
+               coalesce(events, [])
+        FROM {CONTEXT_TABLE}
+        WHERE outcome = 'linked' AND list_contains($1, record_key)
+          AND list_contains($1, anchor_key)
+        ORDER BY record_key
+        """,
+        [keys],
+    ).fetchall()
+    return [
+        ContextLink(str(k), str(a), str(n), str(why), list(children), list(events))
+        for k, a, n, why, children, events in rows
+    ]
 
 
 def _no_entity(con: duckdb.DuckDBPyConnection, entity_id: str) -> LinkageError:

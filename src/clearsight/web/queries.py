@@ -462,6 +462,17 @@ def _explanation(
                     ],
                 }
             )
+    for joined in explanation.context:
+        if joined.record_key in keys and joined.anchor_key in keys:
+            links.append(
+                {
+                    "left": joined.record_key,
+                    "right": joined.anchor_key,
+                    "context": joined.reason,
+                    "name": joined.name,
+                    "events": joined.events,
+                }
+            )
     return links, None
 
 
