@@ -1,0 +1,44 @@
+"""The person page says why a record named by a first name only is the man it joined: the
+child they are recorded with (``linkage/context.py``), not a score. Real ingest, the linkage
+run with the shared test model, the app over the store; everything fictional."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from clearsight.access.users import create_demo_users
+from clearsight.linkage.context import RULE
+from clearsight.web import WebSettings, create_app
+from tests.linkage.conftest import Linked, linked  # noqa: F401  (the session fixture)
+from tests.linkage.test_context import ALI_KHAN, AMY, _entity, _linked
+from tests.web.client import Client
+from tests.web.conftest import do_login
+
+
+def test_the_person_page_shows_the_join_through_the_child(
+    linked: Linked,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    con = _linked(
+        tmp_path,
+        linked,
+        police=[(AMY, "victim"), (ALI_KHAN, "suspect")],
+        meeting=[(AMY, "subject"), ({"forenames": "Ali"}, "associate")],
+    )
+    entity = _entity(con, "notts-police:P1")
+    assert entity == _entity(con, "notts-csc:P1")
+    passwords = {name: pw for name, _role, _area, pw in create_demo_users(con)}
+    con.close()
+    app = create_app(tmp_path / "store.duckdb", WebSettings())
+    client = Client(app, base_url="http://testserver")
+    try:
+        name = "analyst-nottinghamshire"
+        assert do_login(client, name, passwords[name]) == 303
+        page = client.get(f"/person/{entity}")
+        assert page.status_code == 200
+        assert "joined through the child they are recorded with" in page.text
+        assert RULE in page.text
+        assert "notts-csc:M1" in page.text
+    finally:
+        client.close()
+        app.state.store.close()
