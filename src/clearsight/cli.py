@@ -344,7 +344,10 @@ def status_command(db: DbOption = None, as_json: JsonOption = False) -> None:
             f"Networks: {networks['networks']:,}; visible only through partner records: "
             f"{networks['partner_only']:,}{' (' + by_area + ')' if by_area else ''}; "
             f"hotspots: {networks['hotspots']:,}; incidents linked across agencies: "
-            f"{networks['incidents']:,}",
+            f"{networks['incidents']:,}; peer groups of children set apart: "
+            f"{networks['peer_groups']:,}; records naming a person by a first name only joined "
+            f"through a child: {networks['first_name_joined']:,} "
+            f"({networks['first_name_review']:,} to review)",
             highlight=False,
         )
 

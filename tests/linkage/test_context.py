@@ -4,6 +4,7 @@ entities and ``link_context``."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -279,3 +280,26 @@ def test_an_incremental_run_keeps_a_context_link_it_clusters_again(
         assert [r[:3] for r in _context(con)] == [("notts-csc:P1", "notts-police:P1", "linked")]
     finally:
         con.close()
+
+
+def test_status_counts_the_joins_through_a_child(linked: Linked, tmp_path: Path) -> None:
+    """``clearsight status`` (the demo's summary) says how many first-name-only records
+    were joined through a child and how many went to review."""
+    from typer.testing import CliRunner
+
+    from clearsight import graph
+    from clearsight.cli import app
+
+    con = _linked(
+        tmp_path,
+        linked,
+        police=[(AMY, "victim"), (ALI_KHAN, "suspect")],
+        meeting=[(AMY, "subject"), ({"forenames": "Ali"}, "associate")],
+    )
+    graph.run(con)
+    con.close()
+    result = CliRunner().invoke(app, ["status", "--db", str(tmp_path / "store.duckdb"), "--json"])
+    assert result.exit_code == 0, result.output
+    networks = json.loads(result.stdout)["networks"]
+    assert (networks["first_name_joined"], networks["first_name_review"]) == (1, 0)
+    assert networks["peer_groups"] == 0

@@ -46,7 +46,9 @@ def partner_only_by_area(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def network_status(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
     """For ``clearsight status``: networks, those visible only through partner records
-    per area, hotspots and incidents linked across agencies; None before a network run."""
+    per area, hotspots, incidents linked across agencies, peer groups of children set
+    apart and first-name-only records resolved through a child; None before a network
+    run."""
     from clearsight.graph.build import table_exists
 
     if not table_exists(con, "networks"):
@@ -57,12 +59,24 @@ def network_status(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
             return 0
         return int(con.execute(f"SELECT count(*) FROM {table} {where}").fetchall()[0][0])
 
+    def distinct(table: str, column: str, where: str = "") -> int:
+        if not table_exists(con, table):
+            return 0
+        sql = f"SELECT count(DISTINCT {column}) FROM {table} {where}"
+        return int(con.execute(sql).fetchall()[0][0])
+
     return {
         "networks": count("networks"),
         "partner_only": count("networks", "WHERE partner_only"),
         "partner_only_by_area": partner_only_by_area(con),
         "hotspots": count("place_hotspots"),
         "incidents": count("incidents"),
+        # Children at risk together, set apart rather than reported (``peer_groups.py``).
+        "peer_groups": distinct("network_peer_groups", "peer_group"),
+        # Records naming a person by a first name only, joined to the one adult of that
+        # name recorded with the same child, or sent to review (``linkage/context.py``).
+        "first_name_joined": count("link_context", "WHERE outcome = 'linked'"),
+        "first_name_review": count("link_context", "WHERE outcome = 'review'"),
     }
 
 
