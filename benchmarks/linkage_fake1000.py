@@ -40,9 +40,8 @@ from typing import Any
 
 import duckdb
 
-from clearsight.partition import groups
-from pair_scores import held_back, pairwise
-from product_path import GUARD_MODES, cli, in_child, link_and_export, write_manifest
+from pair_scores import clusters_of, pairwise
+from product_path import GUARD_MODES, in_child, link_and_score, write_manifest
 
 HERE = Path(__file__).resolve()
 NAME = "fake_1000"
@@ -103,23 +102,8 @@ def write_submissions(root: Path, rows: list[dict[str, str]]) -> list[Path]:
 
 
 def clearsight(rows: list[dict[str, str]], work: Path, guards: str) -> dict[str, Any]:
-    store = work / f"{NAME}.duckdb"
-    started = time.perf_counter()
-    for folder in write_submissions(work, rows):
-        cli(store, "ingest", str(folder))
-    analysed, predicted = link_and_export(store, work / f"{NAME}-entities.csv", guards)
-    seconds = time.perf_counter() - started
     truth = {r["rec_id"]: r["identity"] for r in rows}
-    result = {
-        "method": "clearsight",
-        "seconds": round(seconds, 1),
-        **pairwise(predicted, truth),
-        "records_linked": len(predicted),
-        "records": len(rows),
-        "linkage": {k: v for k, v in analysed.items() if k in ("n_pairs", "n_links")},
-    }
-    result["held_back"] = held_back(store, lambda key: truth.get(key.split(":", 1)[1]))
-    return result
+    return link_and_score(work / f"{NAME}.duckdb", write_submissions(work, rows), truth, guards)
 
 
 def _frame(rows: list[dict[str, str]]) -> Any:
@@ -192,12 +176,7 @@ def recordlinkage_ecm(rows: list[dict[str, str]]) -> dict[str, Any]:
     compare.exact("city", "city")
     vectors = compare.compute(candidates, frame)
     matches = rl.ECMClassifier(binarize=0.5).fit_predict(vectors)
-    ids = [str(i) for i in frame.index.tolist()]
-    cluster = {
-        i: group[0]
-        for group in groups(ids, ((str(a), str(b)) for a, b in matches.tolist()))
-        for i in group
-    }
+    cluster = clusters_of([str(i) for i in frame.index.tolist()], matches.tolist())
     seconds = time.perf_counter() - started
     return {
         "method": "recordlinkage ECM",

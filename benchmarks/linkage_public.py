@@ -50,10 +50,9 @@ from typing import Any
 
 import duckdb
 
-from clearsight.partition import groups
 from febrl_splink import splink_example_clusters
-from pair_scores import held_back, pairwise
-from product_path import GUARD_MODES, cli, in_child, link_and_export, write_manifest
+from pair_scores import clusters_of, pairwise
+from product_path import GUARD_MODES, in_child, link_and_score, write_manifest
 
 HERE = Path(__file__).resolve()
 ROOT = HERE.parents[1]
@@ -148,28 +147,14 @@ def clearsight(
     name: str, work: Path, limit: int | None = None, guards: str = "on"
 ) -> dict[str, Any]:
     """Ingest, analyse (linkage stage) and export entities with the product's CLI."""
-
-    store = work / f"{name}.duckdb"
-    started = time.perf_counter()
     ids: list[str] = []
+    folders = []
     for source_id, records in load_set(name):
         folder = work / source_id
         write_submission(folder, source_id, records, limit)
         ids.extend(records["rec_id"].tolist()[:limit] if limit else records["rec_id"].tolist())
-        cli(store, "ingest", str(folder))
-    analysed, predicted = link_and_export(store, work / f"{name}-entities.csv", guards)
-    seconds = time.perf_counter() - started
-    truth = truth_of(ids)
-    result = {
-        "method": "clearsight",
-        "seconds": round(seconds, 1),
-        **pairwise(predicted, truth),
-        "records_linked": len(predicted),
-        "records": len(ids),
-    }
-    result["linkage"] = {k: v for k, v in analysed.items() if k in ("n_pairs", "n_links")}
-    result["held_back"] = held_back(store, lambda key: truth.get(key.split(":", 1)[1]))
-    return result
+        folders.append(folder)
+    return link_and_score(work / f"{name}.duckdb", folders, truth_of(ids), guards)
 
 
 # ---------------------------------------------------------------- peers
@@ -230,13 +215,8 @@ def recordlinkage_ecm(name: str, ssid: bool = True) -> dict[str, Any]:
     compare.exact("postcode", "postcode")
     vectors = compare.compute(candidates, *frames)
     matches = rl.ECMClassifier(binarize=0.5).fit_predict(vectors)
-    # Matched pairs to clusters (connected components), as the others are scored.
     ids = [str(i) for f in frames for i in f.index.tolist()]
-    cluster = {
-        i: group[0]
-        for group in groups(ids, ((str(a), str(b)) for a, b in matches.tolist()))
-        for i in group
-    }
+    cluster = clusters_of(ids, matches.tolist())
     seconds = time.perf_counter() - started
     return {
         "method": "recordlinkage ECM" if ssid else "recordlinkage ECM, no soc_sec_id",

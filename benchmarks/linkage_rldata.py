@@ -41,9 +41,8 @@ from typing import Any
 
 import duckdb
 
-from clearsight.partition import groups
-from pair_scores import held_back, pairwise
-from product_path import GUARD_MODES, cli, in_child, link_and_export, write_manifest
+from pair_scores import clusters_of, pairwise
+from product_path import GUARD_MODES, in_child, link_and_score, write_manifest
 
 HERE = Path(__file__).resolve()
 SETS = ("rldata500", "rldata10000")
@@ -125,23 +124,9 @@ def write_submission(folder: Path, name: str, rows: list[dict[str, str]]) -> Non
 
 
 def clearsight(name: str, rows: list[dict[str, str]], work: Path, guards: str) -> dict[str, Any]:
-    store = work / f"{name}.duckdb"
-    started = time.perf_counter()
     write_submission(work / name, name, rows)
-    cli(store, "ingest", str(work / name))
-    analysed, predicted = link_and_export(store, work / f"{name}-entities.csv", guards)
-    seconds = time.perf_counter() - started
     truth = {r["rec_id"]: r["identity"] for r in rows}
-    result = {
-        "method": "clearsight",
-        "seconds": round(seconds, 1),
-        **pairwise(predicted, truth),
-        "records_linked": len(predicted),
-        "records": len(rows),
-        "linkage": {k: v for k, v in analysed.items() if k in ("n_pairs", "n_links")},
-    }
-    result["held_back"] = held_back(store, lambda key: truth.get(key.split(":", 1)[1]))
-    return result
+    return link_and_score(work / f"{name}.duckdb", [work / name], truth, guards)
 
 
 def _frame(rows: list[dict[str, str]]) -> Any:
@@ -234,12 +219,7 @@ def recordlinkage_ecm(name: str, rows: list[dict[str, str]]) -> dict[str, Any]:
         compare.exact(column, column)
     vectors = compare.compute(candidates, frame)
     matches = rl.ECMClassifier(binarize=0.5).fit_predict(vectors)
-    ids = [str(i) for i in frame.index.tolist()]
-    cluster = {
-        i: group[0]
-        for group in groups(ids, ((str(a), str(b)) for a, b in matches.tolist()))
-        for i in group
-    }
+    cluster = clusters_of([str(i) for i in frame.index.tolist()], matches.tolist())
     seconds = time.perf_counter() - started
     return {
         "method": "recordlinkage ECM",

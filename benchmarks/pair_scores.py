@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -58,6 +59,16 @@ def pairwise(predicted: dict[str, str], truth: dict[str, str]) -> dict[str, floa
         )
     finally:
         con.close()
+
+
+def clusters_of(ids: list[str], pairs: Any) -> dict[str, str]:
+    """Matched pairs as clusters (connected components), each record to its first member:
+    how a peer that returns pairs (recordlinkage) is scored like the others."""
+    from clearsight.partition import groups
+
+    return {
+        i: group[0] for group in groups(ids, ((str(a), str(b)) for a, b in pairs)) for i in group
+    }
 
 
 def held_back(store: Path, truth: Callable[[str], str | None]) -> dict[str, list[int]]:

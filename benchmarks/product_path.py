@@ -78,6 +78,34 @@ def link_and_export(
     return analysed, predicted
 
 
+def link_and_score(
+    store: Path, folders: list[Path], truth: dict[str, str], guards: str = "on"
+) -> dict[str, Any]:
+    """Ingest each submission folder into ``store``, link and export entities
+    (``link_and_export``), and score the entities against ``truth`` (``person_id`` to its
+    true identity): the public-set benchmarks' Clearsight method."""
+    import time
+
+    from pair_scores import held_back, pairwise
+
+    started = time.perf_counter()
+    for folder in folders:
+        cli(store, "ingest", str(folder))
+    analysed, predicted = link_and_export(
+        store, store.with_name(f"{store.stem}-entities.csv"), guards
+    )
+    seconds = time.perf_counter() - started
+    return {
+        "method": "clearsight",
+        "seconds": round(seconds, 1),
+        **pairwise(predicted, truth),
+        "records_linked": len(predicted),
+        "records": len(truth),
+        "linkage": {k: v for k, v in analysed.items() if k in ("n_pairs", "n_links")},
+        "held_back": held_back(store, lambda key: truth.get(key.split(":", 1)[1])),
+    }
+
+
 def in_child(
     script: Path, method: str, name: str, work: Path, env: dict[str, str]
 ) -> dict[str, Any]:
