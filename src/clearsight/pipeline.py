@@ -57,8 +57,12 @@ STAGES: tuple[Stage, ...] = (
         # Analysts' decisions bind every run; the stage creates their tables when absent.
         # New records raise arrival alerts from the watches and the previous run's
         # networks (ids are stable across runs); the stage creates both alert tables.
+        # A first name only is resolved through the child of the same events
+        # (``linkage/context.py``): the stage reads the current events and involvements.
         reads=(
             "current_persons",
+            "current_events",
+            "current_involvements",
             "sources",
             "current_link_decisions",
             "watches",
@@ -71,6 +75,7 @@ STAGES: tuple[Stage, ...] = (
             "entities",
             "link_pairs",
             "link_runs",
+            "link_context",
             "entity_explanations",
             "link_decisions",
             "current_link_decisions",

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import duckdb
 
+from clearsight.children import child_in_event_sql
 from clearsight.graph.incidents import link_incidents
 from clearsight.graph.links import person_links
 from clearsight.graph.offending_side import offending_side
@@ -122,47 +123,6 @@ def _locations(con: duckdb.DuckDBPyConnection) -> None:
         FROM graph_source_locations GROUP BY location_key
         """
     )
-
-
-def child_in_event_sql(
-    s: GraphSettings,
-    *,
-    role: str = "role",
-    age: str = "age",
-    own_sexual: str = "own_sexual",
-    child_offence: str = "child_offence",
-) -> str:
-    """The SQL of "this person is a child in this event", over the named columns.
-
-    In a child's role (``CHILD_ROLES``) and known to be under ``child_age`` at the event,
-    of unknown age in a sexual-offence event (the event's own wording), or the victim of
-    an offence whose title says its victim is a child. One rule for every stage: the
-    graph's involvements and linkage's shared context (``linkage/context.py``).
-    """
-    return (
-        f"(list_contains({_sql_list(CHILD_ROLES)}, {role}) AND ({age} < {s.child_age} "
-        f"OR ({age} IS NULL AND {own_sexual}) OR {child_offence}))"
-    )
-
-
-def event_context_sql(s: GraphSettings, event: str = "e") -> tuple[str, str]:
-    """(own_sexual, child_offence) SQL over an event row ``event`` of ``current_events``:
-    the offence or narrative worded as a sexual offence or exploitation
-    (``sexual_pattern``), and an offence whose title names a child victim
-    (``child_offence_pattern``)."""
-    pattern = s.sexual_pattern.replace("'", "''")
-    child_pattern = s.child_offence_pattern.replace("'", "''")
-    sexual = (
-        f"(coalesce({event}.cse_flag = 'yes', false) "
-        f"OR coalesce(regexp_matches(lower({event}.offence), '{pattern}'), false) "
-        f"OR coalesce(regexp_matches(lower({event}.narrative), '{pattern}'), false))"
-    )
-    child_offence = (
-        f"coalesce(regexp_matches(lower({event}.offence), '{child_pattern}'), false)"
-        if s.child_offence_pattern
-        else "false"
-    )
-    return sexual, child_offence
 
 
 def _events(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:

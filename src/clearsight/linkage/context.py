@@ -15,7 +15,7 @@ and "the adult" are entities, not records:
 
 1. A *thin* record: no surname (or only a placeholder such as UNKNOWN), no full birth date,
    at most one forename, and a forename or an alias that is a name.
-2. Its *context*: the children (``graph.build.child_in_event_sql``, the graph's rule) of
+2. Its *context*: the children (``clearsight.children``, the graph's own rule) of
    the events the thin record is in, not itself in a child's role.
 3. Its *candidates*: the entities holding a record with a surname or a full birth date
    (a named anchor) that are recorded, not as a child, with one of those children in
@@ -153,8 +153,7 @@ def resolve(
     Reads ``_link_nodes`` (the records being clustered) and ``link_input``; merges in
     ``entities``; returns every outcome, for ``record`` to keep.
     """
-    from clearsight.graph.build import child_in_event_sql, event_context_sql
-    from clearsight.graph.settings import load_graph_settings
+    from clearsight.children import child_in_event_sql, documented, event_context_sql
 
     s = settings or load_settings()
     if not _has_events(con):
@@ -164,7 +163,7 @@ def resolve(
         "_ctx_roots_df",
         pa.table({"node": pa.array(range(len(roots)), pa.int64()), "root": pa.array(roots)}),
     )
-    graph = load_graph_settings()
+    graph = documented()
     own_sexual, child_offence = event_context_sql(graph, "e")
     is_child = child_in_event_sql(graph)
     con.execute(
