@@ -303,3 +303,22 @@ def test_status_counts_the_joins_through_a_child(linked: Linked, tmp_path: Path)
     networks = json.loads(result.stdout)["networks"]
     assert (networks["first_name_joined"], networks["first_name_review"]) == (1, 0)
     assert networks["peer_groups"] == 0
+
+
+def test_sex_and_ethnicity_are_never_read(linked: Linked, tmp_path: Path) -> None:
+    """Protected characteristics are not identity evidence here: a thin record whose
+    recorded sex and ethnicity differ from the one Ali's still joins him, exactly as when
+    they agree (the shared child and the name are the only evidence)."""
+    thin = {"forenames": "Ali", "sex": "female", "ethnicity_self_defined": "W1"}
+    con = _linked(
+        tmp_path,
+        linked,
+        police=[(AMY, "victim"), ({**ALI_KHAN, "ethnicity_self_defined": "A1"}, "suspect")],
+        meeting=[(AMY, "subject"), (thin, "associate")],
+    )
+    try:
+        assert _entity(con, "notts-csc:P1") == _entity(con, "notts-police:P1")
+        [(_key, _anchor, outcome, reason, *_rest)] = _context(con)
+        assert (outcome, reason) == ("linked", RULE)
+    finally:
+        con.close()

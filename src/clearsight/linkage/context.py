@@ -384,7 +384,7 @@ def _decide(
                 continue
             ra, rb = entities.find(node), entities.find(anchor[0])
             if ra != rb and (
-                entities._kept_apart(ra, rb)
+                entities.kept_apart(ra, rb)
                 or not entities.merge(node, anchor[0], checked=True, nhs_agrees=False)
             ):
                 out.append(ContextOutcome(key, anchor[1], "review", REFUSED, name, **common))
@@ -414,7 +414,7 @@ def carry_forward(con: duckdb.DuckDBPyConnection, entities: Entities) -> list[Co
     for key, anchor, reason, name, cnames, ckeys, children, events, a, b in rows:
         ra, rb = entities.find(int(a)), entities.find(int(b))
         if ra != rb and (
-            entities._kept_apart(ra, rb)
+            entities.kept_apart(ra, rb)
             or not entities.merge(int(a), int(b), checked=True, nhs_agrees=False)
         ):
             continue

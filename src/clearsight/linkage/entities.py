@@ -151,7 +151,7 @@ class Entities:
         weighed = a in self.own_date and b in self.own_date
         return weighed or not da or not db or any(same_date(x, y) for x in da for y in db)
 
-    def _kept_apart(self, ra: int, rb: int) -> bool:
+    def kept_apart(self, ra: int, rb: int) -> bool:
         ca, cb = self.apart.get(ra), self.apart.get(rb)
         if ca and any(self.find(x) == rb for x in ca):
             return True
@@ -269,7 +269,7 @@ class Entities:
         alone = self.size[ra] == 1 and self.size[rb] == 1
         if checked and not alone and not self._consistent(a, b, ra, rb, nhs_agrees):
             return False
-        if self.apart and self._kept_apart(ra, rb):
+        if self.apart and self.kept_apart(ra, rb):
             return True
         # The larger entity stays the root and takes the smaller one's values in place:
         # at 1M records copying the larger set on every merge cost seconds.
