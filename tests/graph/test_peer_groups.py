@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from clearsight.graph import run
-from clearsight.graph.settings import load_graph_settings
 from tests.graph.scenario import _person
 from tests.graph.test_detection_rules import _crime, _networks, _store
 
@@ -85,12 +84,4 @@ def test_children_named_only_as_companions_are_a_peer_group(tmp_path: Path) -> N
     assert sorted(e.split("/")[-1] for _, e, _ in peers) == ["K1", "K2", "K3"]
     assert len({g for g, _, _ in peers}) == 1
     assert all("children at risk together" in r for _, _, r in peers)
-    con.close()
-
-
-def test_off_the_children_are_reported_as_before(tmp_path: Path) -> None:
-    con = _store(tmp_path, PEERS)
-    run(con, load_graph_settings(peer_groups_apart=False))
-    assert any({"K1", "K2", "K3"} <= set(m) for m in _networks(con))
-    assert con.execute("SELECT count(*) FROM network_peer_groups").fetchone() == (0,)
     con.close()

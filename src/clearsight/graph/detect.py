@@ -499,9 +499,7 @@ def _peer_groups_apart(
     split_from: list[int | None],
     settings: GraphSettings,
 ) -> tuple[list[list[int]], list[int | None], list[list[str]]]:
-    """``peer_groups.set_apart_peer_groups`` when ``peer_groups_apart`` is on."""
-    if not settings.peer_groups_apart:
-        return networks, split_from, []
+    """``peer_groups.set_apart_peer_groups`` with the graph's child age and roles."""
     return set_apart_peer_groups(
         con, entities, networks, split_from, settings.child_age, settings.involved_roles
     )

@@ -192,10 +192,6 @@ class GraphSettings:
     # at least this many in common, joins it (``cohorts.py``; settings.yaml gives the
     # reason): more than one, so one child two groups were drawn to never joins them.
     cohort_min_common_children: int = 2
-    # A network of children only, none of them a suspect, offender or facilitator in a
-    # record of exploitation, is a peer group at risk, set apart (``peer_groups.py``;
-    # settings.yaml gives the reason). False turns it off.
-    peer_groups_apart: bool = True
     # Area-aware detection: a person's links count in the area of their evidence (the
     # area of the sources), so a person with evidence in two areas is split there and
     # can belong to a network in each; two networks found in different areas become one
