@@ -14,6 +14,9 @@ the first of:
   (community detection, area-aware detection or the bridging rule cut them);
 - ``swamped``: their best network holds most of them but as many others again.
 
+A group ``network_revealable`` finds no reading of the records could reveal is marked
+``not revealable`` before its cause (a place only, or nothing recorded, ties its members).
+
 For each spurious network: its offenders by true group (``-`` for people in no true
 group: lone offenders, background) and the link types among them.
 """
@@ -36,8 +39,10 @@ def diagnose(
     true_groups: dict[str, set[str]],
     predicted: dict[str, set[str]],
     kinds: dict[str, str],
+    verdicts: dict[str, str | None] | None = None,
 ) -> list[str]:
-    """One line per missed group and per spurious network."""
+    """One line per missed group and per spurious network; ``verdicts`` (from
+    ``network_revealable``) marks the groups no reading of the records could reveal."""
     entity_people: dict[str, set[str]] = defaultdict(set)
     person_entities: dict[str, set[str]] = defaultdict(set)
     for entity, s, p in con.execute(
@@ -86,6 +91,9 @@ def diagnose(
             cause = f"split (best network holds {len(held & members)} of {len(members)})"
         else:
             cause = f"swamped ({len(held & members)} of {len(members)} in a network of {len(held)})"
+        hidden = (verdicts or {}).get(g)
+        if hidden:
+            cause = f"not revealable ({hidden} ties its members); the stage saw: {cause}"
         lines.append(
             f"missed {g} [{kinds.get(g, '?')}] {len(members)} offenders, best J={best:.2f} "
             f"({best_net}): {cause}; links among them {dict(types)}"
