@@ -50,7 +50,9 @@ def revealable(
     ``None`` when revealable, else the reason it is not."""
     unidentified = {
         str(e)
-        for (e,) in con.execute("SELECT entity_id FROM graph_entities WHERE unidentified").fetchall()
+        for (e,) in con.execute(
+            "SELECT entity_id FROM graph_entities WHERE unidentified"
+        ).fetchall()
     }
     # The records' own offending side (the scorer's: an offending role in some event, or
     # employed at a place), not the graph's reading of it: a rule of the networks stage
