@@ -48,6 +48,9 @@ class Detection:
 
 
 EMPLOYMENT = "employed_at_offending_location"
+CO_INVOLVED = "co_involved"
+# Roles that say a record suspects the person of the offence (not merely present).
+SUSPECTED_ROLES: tuple[str, ...] = ("suspect", "offender", "facilitator")
 
 
 @dataclass
@@ -137,6 +140,10 @@ def load_graph(
         f"WHEN '{r.id}' THEN {r.strength}" for r in rules.values() if r.kind == "link"
     )
     is_support = f"list_contains({support}, link_type)"
+    # Pairs recorded together in some event other than a police record naming both only
+    # as present (``associate``): a co-involvement that holds a group for the bridging
+    # rule (``join_bridged``).
+    suspected_roles = _sql_list(SUSPECTED_ROLES)
     involved = _sql_list(settings.involved_roles)
     assoc_types = _sql_list(settings.associate_event_types)
     who = "graph_involved"
@@ -153,6 +160,17 @@ def load_graph(
         FROM {who}
         """
     )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _held AS
+        SELECT DISTINCT x.entity_id AS entity_a, y.entity_id AS entity_b
+        FROM graph_involvements x JOIN graph_involvements y USING (event_key)
+        JOIN graph_events e USING (event_key)
+        WHERE x.entity_id < y.entity_id
+          AND (NOT e.police OR list_contains({suspected_roles}, x.role)
+               OR list_contains({suspected_roles}, y.role))
+        """
+    )
     entities = [
         str(r[0]) for r in con.execute("SELECT entity_id FROM _vid ORDER BY vid").fetchall()
     ]
@@ -167,17 +185,24 @@ def load_graph(
     arrays = con.execute(
         f"""
         WITH l AS (
-            SELECT a.vid AS va, b.vid AS vb, l.link_type, l.sources
+            SELECT a.vid AS va, b.vid AS vb, l.link_type, l.sources,
+                   l.link_type <> '{CO_INVOLVED}' OR h.entity_a IS NOT NULL AS held
             FROM graph_links l
             JOIN _vid a ON a.entity_id = l.entity_a JOIN _vid b ON b.entity_id = l.entity_b
+            LEFT JOIN _held h ON h.entity_a = least(l.entity_a, l.entity_b)
+                             AND h.entity_b = greatest(l.entity_a, l.entity_b)
             WHERE list_contains({types}, l.link_type)
               {"AND l.police_evidence" if police_only else ""}
         ),
-        la AS (SELECT DISTINCT l.va, l.vb, l.link_type, {area} AS area FROM l {area_join})
+        la AS (SELECT DISTINCT l.va, l.vb, l.link_type, l.held, {area} AS area
+               FROM l {area_join})
         SELECT va, vb, area,
                sum(CASE link_type {weight} ELSE 1.0 END)::DOUBLE AS w,
                bool_or(NOT list_contains({bridging}, link_type) AND NOT {is_support})
                    AS strong,
+               bool_or(NOT list_contains({bridging}, link_type) AND NOT {is_support}
+                       AND held)
+                   AS core,
                coalesce(bool_and({group_only} OR {is_support}), false) AS group_only,
                bool_and(link_type = '{EMPLOYMENT}' OR {is_support}) AS employment_only
         FROM la GROUP BY ALL
@@ -187,7 +212,7 @@ def load_graph(
         """
     ).fetchnumpy()
     employees = _employees(con, len(entities))
-    con.execute("DROP TABLE _vid")
+    con.execute("DROP TABLE _vid; DROP TABLE _held")
     va = np.asarray(arrays["va"], dtype=np.int64)
     vb = np.asarray(arrays["vb"], dtype=np.int64)
     vertex_entity, edges = _vertices(
@@ -201,6 +226,8 @@ def load_graph(
     # people recorded as employed somewhere (the employee end of such a link).
     graph.es["employment_only"] = np.asarray(arrays["employment_only"], dtype=np.bool_).tolist()
     graph.vs["employee"] = employees[vertex_entity].tolist()
+    # Strong edges that hold a group together for the bridging rule (``join_bridged``).
+    graph.es["core"] = np.asarray(arrays["core"], dtype=np.bool_).tolist()
     pairs = np.unique(np.column_stack([va, vb]), axis=0) if len(va) else np.zeros((0, 2), np.int64)
     return LinkGraph(
         entities,
@@ -217,7 +244,10 @@ ComponentFinder = Callable[[ig.Graph, npt.NDArray[np.bool_]], npt.NDArray[np.int
 
 
 def join_bridged(
-    base: npt.NDArray[np.int64], edges: npt.NDArray[np.int64], knowing: npt.NDArray[np.bool_]
+    base: npt.NDArray[np.int64],
+    edges: npt.NDArray[np.int64],
+    knowing: npt.NDArray[np.bool_],
+    core: npt.NDArray[np.bool_] | None = None,
 ) -> npt.NDArray[np.int64]:
     """Components over strong links (``base``, one label per vertex), joined by the
     bridging links (``edges`` not ``knowing``) that do not join two groups.
@@ -226,10 +256,20 @@ def join_bridged(
     unless both already sit in (different) groups of two or more people held together by
     strong links; links are taken in vertex order, so the result does not depend on
     anything but the tables. Both backends call this: one rule, one place.
+    ``core`` (per edge, with ``knowing``): the strong links that make a group. Without
+    it every strong link does; with it, a set held together only by links that are not
+    ``core`` (two adults only ever named together in police records as present, neither
+    suspected there: officers found them with a child) is no group of its own, and a
+    shared child joins it to the group that exploits her.
     """
     sizes = np.bincount(base) if len(base) else np.zeros(0, dtype=np.int64)
     sets = partition.DisjointSets(len(sizes))
-    has_core = [bool(n >= 2) for n in sizes]
+    if core is None:
+        has_core = [bool(n >= 2) for n in sizes]
+    else:
+        cored = np.zeros(len(sizes), dtype=np.bool_)
+        cored[base[edges[knowing & core, 0]]] = True
+        has_core = cored.tolist()
     for a, b in edges[~knowing].tolist():
         ra, rb = sets.find(int(base[a])), sets.find(int(base[b]))
         if ra == rb or (has_core[ra] and has_core[rb]):
@@ -247,7 +287,14 @@ def _components(graph: ig.Graph, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[
     strong_graph = graph.subgraph_edges(np.flatnonzero(knowing).tolist(), delete_vertices=False)
     base = np.asarray(strong_graph.connected_components().membership, dtype=np.int64)
     edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    return join_bridged(base, edges, knowing)
+    return join_bridged(base, edges, knowing, core_edges(graph))
+
+
+def core_edges(graph: ig.Graph) -> npt.NDArray[np.bool_] | None:
+    """The graph's ``core`` edge flags (``load_graph``), or None when it has none."""
+    if "core" not in graph.es.attributes():
+        return None
+    return np.asarray(graph.es["core"], dtype=np.bool_)
 
 
 def _without_group_only(
