@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from clearsight.graph.detect import join_bridged
+from clearsight.graph.bridging import join_bridged
 from clearsight.ingest import ingest
 from clearsight.store import connect
 from tests.graph.scenario import POLICE_MANIFEST, _person, write_submission
@@ -124,3 +124,18 @@ def test_a_set_held_only_by_links_that_are_not_core_is_no_group() -> None:
     # The second pair held only by being named together, neither suspected: one network.
     one = np.array([True, False, False])
     assert len(set(join_bridged(base, edges, knowing, one).tolist())) == 1
+
+
+def test_two_sets_that_are_no_group_stay_apart() -> None:
+    # Two pairs of adults found with one child at two attendances: neither is a group,
+    # and together they are no more one; each joins a group, not the other.
+    base = np.array([0, 0, 1, 1], dtype=np.int64)
+    edges = np.array([[0, 1], [2, 3], [1, 2]], dtype=np.int64)
+    knowing = np.array([True, True, False])
+    neither = np.array([False, False, False])
+    assert len(set(join_bridged(base, edges, knowing, neither).tolist())) == 2
+    # A person alone still joins either (a shared child joins a person to a set).
+    base = np.array([0, 0, 1], dtype=np.int64)
+    edges = np.array([[0, 1], [1, 2]], dtype=np.int64)
+    joined = join_bridged(base, edges, np.array([True, False]), np.array([False, False]))
+    assert len(set(joined.tolist())) == 1

@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped]
 
 from clearsight import partition
+from clearsight.graph.bridging import core_edges, held_sql, join_bridged, write_held_pairs
 from clearsight.graph.cohorts import join_cohorts
 from clearsight.graph.communities import _split
 from clearsight.graph.duplicates import _drop, _near_duplicate_finder, _possible_duplicates
@@ -48,9 +49,6 @@ class Detection:
 
 
 EMPLOYMENT = "employed_at_offending_location"
-CO_INVOLVED = "co_involved"
-# Roles that say a record suspects the person of the offence (not merely present).
-SUSPECTED_ROLES: tuple[str, ...] = ("suspect", "offender", "facilitator")
 
 
 @dataclass
@@ -140,10 +138,6 @@ def load_graph(
         f"WHEN '{r.id}' THEN {r.strength}" for r in rules.values() if r.kind == "link"
     )
     is_support = f"list_contains({support}, link_type)"
-    # Pairs recorded together in some event other than a police record naming both only
-    # as present (``associate``): a co-involvement that holds a group for the bridging
-    # rule (``join_bridged``).
-    suspected_roles = _sql_list(SUSPECTED_ROLES)
     involved = _sql_list(settings.involved_roles)
     assoc_types = _sql_list(settings.associate_event_types)
     who = "graph_involved"
@@ -160,17 +154,8 @@ def load_graph(
         FROM {who}
         """
     )
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _held AS
-        SELECT DISTINCT x.entity_id AS entity_a, y.entity_id AS entity_b
-        FROM graph_involvements x JOIN graph_involvements y USING (event_key)
-        JOIN graph_events e USING (event_key)
-        WHERE x.entity_id < y.entity_id
-          AND (NOT e.police OR list_contains({suspected_roles}, x.role)
-               OR list_contains({suspected_roles}, y.role))
-        """
-    )
+    # Which co-involvements hold a group for the bridging rule (``bridging.py``).
+    write_held_pairs(con)
     entities = [
         str(r[0]) for r in con.execute("SELECT entity_id FROM _vid ORDER BY vid").fetchall()
     ]
@@ -186,7 +171,7 @@ def load_graph(
         f"""
         WITH l AS (
             SELECT a.vid AS va, b.vid AS vb, l.link_type, l.sources,
-                   l.link_type <> '{CO_INVOLVED}' OR h.entity_a IS NOT NULL AS held
+                   {held_sql("l")} AS held
             FROM graph_links l
             JOIN _vid a ON a.entity_id = l.entity_a JOIN _vid b ON b.entity_id = l.entity_b
             LEFT JOIN _held h ON h.entity_a = least(l.entity_a, l.entity_b)
@@ -243,43 +228,6 @@ def load_graph(
 ComponentFinder = Callable[[ig.Graph, npt.NDArray[np.bool_]], npt.NDArray[np.int64]]
 
 
-def join_bridged(
-    base: npt.NDArray[np.int64],
-    edges: npt.NDArray[np.int64],
-    knowing: npt.NDArray[np.bool_],
-    core: npt.NDArray[np.bool_] | None = None,
-) -> npt.NDArray[np.int64]:
-    """Components over strong links (``base``, one label per vertex), joined by the
-    bridging links (``edges`` not ``knowing``) that do not join two groups.
-
-    A bridging link (a shared child, employed where another offended) joins its ends
-    unless both already sit in (different) groups of two or more people held together by
-    strong links; links are taken in vertex order, so the result does not depend on
-    anything but the tables. Both backends call this: one rule, one place.
-    ``core`` (per edge, with ``knowing``): the strong links that make a group. Without
-    it every strong link does; with it, a set held together only by links that are not
-    ``core`` (two adults only ever named together in police records as present, neither
-    suspected there: officers found them with a child) is no group of its own, and a
-    shared child joins it to the group that exploits her.
-    """
-    sizes = np.bincount(base) if len(base) else np.zeros(0, dtype=np.int64)
-    sets = partition.DisjointSets(len(sizes))
-    if core is None:
-        has_core = [bool(n >= 2) for n in sizes]
-    else:
-        cored = np.zeros(len(sizes), dtype=np.bool_)
-        cored[base[edges[knowing & core, 0]]] = True
-        has_core = cored.tolist()
-    for a, b in edges[~knowing].tolist():
-        ra, rb = sets.find(int(base[a])), sets.find(int(base[b]))
-        if ra == rb or (has_core[ra] and has_core[rb]):
-            continue
-        sets.link(ra, rb)
-        has_core[ra] = has_core[ra] or has_core[rb]
-    roots = np.asarray(sets.roots(), dtype=np.int64)
-    return roots[base] if len(base) else base
-
-
 def _components(graph: ig.Graph, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
     """Components over strong links, then bridging links that do not join two groups
     (``join_bridged``). ``knowing`` marks the strong edges (some link that is not a
@@ -288,13 +236,6 @@ def _components(graph: ig.Graph, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[
     base = np.asarray(strong_graph.connected_components().membership, dtype=np.int64)
     edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
     return join_bridged(base, edges, knowing, core_edges(graph))
-
-
-def core_edges(graph: ig.Graph) -> npt.NDArray[np.bool_] | None:
-    """The graph's ``core`` edge flags (``load_graph``), or None when it has none."""
-    if "core" not in graph.es.attributes():
-        return None
-    return np.asarray(graph.es["core"], dtype=np.bool_)
 
 
 def _without_group_only(

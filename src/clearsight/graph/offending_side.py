@@ -121,8 +121,13 @@ def _found_with(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes: str) -> 
     describe officers finding girls with men at the houses and flats used). Such an adult
     shares the child with her offenders, as the adult she is found with while missing
     does. Not a known child (a friend found with her), not her family or household, nobody
-    on a child side; the record must carry an exploitation context of its own."""
+    on a child side; the record must carry an exploitation context of its own, and be one
+    of the police record types whose associates are on the offending side
+    (``associate_event_types``; not a strategy meeting police attend, where the adults
+    around the child are her family and professionals). Her missing episode has its own
+    rule (``_event_pairs``, above)."""
     children = _sql_list(CHILD_ROLES)
+    attended = _sql_list(tuple(t for t in s.associate_event_types if t != "missing_episode"))
     _timed(
         con,
         f"""
@@ -138,7 +143,7 @@ def _found_with(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes: str) -> 
             JOIN graph_involvements a USING (event_key)
             JOIN graph_involvements c USING (event_key)
             WHERE e.police AND e.relevant AND NOT e.flag_marker
-              AND e.event_type <> 'missing_episode'
+              AND list_contains({attended}, e.event_type)
               AND a.role = 'associate' AND NOT coalesce(a.age < {s.child_age}, false)
               AND c.is_child AND list_contains({children}, c.role)
               AND a.entity_id <> c.entity_id

@@ -17,7 +17,8 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 
-from clearsight.graph.detect import Detection, core_edges, join_bridged
+from clearsight.graph.bridging import core_edges, join_bridged
+from clearsight.graph.detect import Detection
 from clearsight.graph.detect import detect as local_detect
 from clearsight.graph.settings import GraphSettings
 from clearsight.graph.summary import NetworksSummary
