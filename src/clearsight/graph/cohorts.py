@@ -1,7 +1,7 @@
 """Two sets of co-offenders exploiting one cohort of children are one network.
 
 A shared child alone never joins two groups each held together by strong links (the
-bridging rule, ``detect.join_bridged``): a vulnerable child is often targeted by more
+bridging rule, ``bridging.join_bridged``): a vulnerable child is often targeted by more
 than one group, and one child in common is IICSA's "possible" network, not evidence that
 two groups know one another. What tells two groups apart is that each has children of its
 own. IICSA (2022) counts as one network the individuals "linked through the sexual abuse

@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped]
 
 from clearsight import partition
+from clearsight.graph.bridging import core_edges, held_sql, join_bridged, write_held_pairs
 from clearsight.graph.cohorts import join_cohorts
 from clearsight.graph.communities import _split
 from clearsight.graph.duplicates import _drop, _near_duplicate_finder, _possible_duplicates
@@ -153,6 +154,8 @@ def load_graph(
         FROM {who}
         """
     )
+    # Which co-involvements hold a group for the bridging rule (``bridging.py``).
+    write_held_pairs(con)
     entities = [
         str(r[0]) for r in con.execute("SELECT entity_id FROM _vid ORDER BY vid").fetchall()
     ]
@@ -167,17 +170,24 @@ def load_graph(
     arrays = con.execute(
         f"""
         WITH l AS (
-            SELECT a.vid AS va, b.vid AS vb, l.link_type, l.sources
+            SELECT a.vid AS va, b.vid AS vb, l.link_type, l.sources,
+                   {held_sql("l")} AS held
             FROM graph_links l
             JOIN _vid a ON a.entity_id = l.entity_a JOIN _vid b ON b.entity_id = l.entity_b
+            LEFT JOIN _held h ON h.entity_a = least(l.entity_a, l.entity_b)
+                             AND h.entity_b = greatest(l.entity_a, l.entity_b)
             WHERE list_contains({types}, l.link_type)
               {"AND l.police_evidence" if police_only else ""}
         ),
-        la AS (SELECT DISTINCT l.va, l.vb, l.link_type, {area} AS area FROM l {area_join})
+        la AS (SELECT DISTINCT l.va, l.vb, l.link_type, l.held, {area} AS area
+               FROM l {area_join})
         SELECT va, vb, area,
                sum(CASE link_type {weight} ELSE 1.0 END)::DOUBLE AS w,
                bool_or(NOT list_contains({bridging}, link_type) AND NOT {is_support})
                    AS strong,
+               bool_or(NOT list_contains({bridging}, link_type) AND NOT {is_support}
+                       AND held)
+                   AS core,
                coalesce(bool_and({group_only} OR {is_support}), false) AS group_only,
                bool_and(link_type = '{EMPLOYMENT}' OR {is_support}) AS employment_only
         FROM la GROUP BY ALL
@@ -187,7 +197,7 @@ def load_graph(
         """
     ).fetchnumpy()
     employees = _employees(con, len(entities))
-    con.execute("DROP TABLE _vid")
+    con.execute("DROP TABLE _vid; DROP TABLE _held")
     va = np.asarray(arrays["va"], dtype=np.int64)
     vb = np.asarray(arrays["vb"], dtype=np.int64)
     vertex_entity, edges = _vertices(
@@ -201,6 +211,8 @@ def load_graph(
     # people recorded as employed somewhere (the employee end of such a link).
     graph.es["employment_only"] = np.asarray(arrays["employment_only"], dtype=np.bool_).tolist()
     graph.vs["employee"] = employees[vertex_entity].tolist()
+    # Strong edges that hold a group together for the bridging rule (``join_bridged``).
+    graph.es["core"] = np.asarray(arrays["core"], dtype=np.bool_).tolist()
     pairs = np.unique(np.column_stack([va, vb]), axis=0) if len(va) else np.zeros((0, 2), np.int64)
     return LinkGraph(
         entities,
@@ -216,30 +228,6 @@ def load_graph(
 ComponentFinder = Callable[[ig.Graph, npt.NDArray[np.bool_]], npt.NDArray[np.int64]]
 
 
-def join_bridged(
-    base: npt.NDArray[np.int64], edges: npt.NDArray[np.int64], knowing: npt.NDArray[np.bool_]
-) -> npt.NDArray[np.int64]:
-    """Components over strong links (``base``, one label per vertex), joined by the
-    bridging links (``edges`` not ``knowing``) that do not join two groups.
-
-    A bridging link (a shared child, employed where another offended) joins its ends
-    unless both already sit in (different) groups of two or more people held together by
-    strong links; links are taken in vertex order, so the result does not depend on
-    anything but the tables. Both backends call this: one rule, one place.
-    """
-    sizes = np.bincount(base) if len(base) else np.zeros(0, dtype=np.int64)
-    sets = partition.DisjointSets(len(sizes))
-    has_core = [bool(n >= 2) for n in sizes]
-    for a, b in edges[~knowing].tolist():
-        ra, rb = sets.find(int(base[a])), sets.find(int(base[b]))
-        if ra == rb or (has_core[ra] and has_core[rb]):
-            continue
-        sets.link(ra, rb)
-        has_core[ra] = has_core[ra] or has_core[rb]
-    roots = np.asarray(sets.roots(), dtype=np.int64)
-    return roots[base] if len(base) else base
-
-
 def _components(graph: ig.Graph, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
     """Components over strong links, then bridging links that do not join two groups
     (``join_bridged``). ``knowing`` marks the strong edges (some link that is not a
@@ -247,7 +235,7 @@ def _components(graph: ig.Graph, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[
     strong_graph = graph.subgraph_edges(np.flatnonzero(knowing).tolist(), delete_vertices=False)
     base = np.asarray(strong_graph.connected_components().membership, dtype=np.int64)
     edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    return join_bridged(base, edges, knowing)
+    return join_bridged(base, edges, knowing, core_edges(graph))
 
 
 def _without_group_only(

@@ -116,6 +116,7 @@ def _shared_victims(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
             SELECT adult AS offender, child AS victim,
                    min(CASE WHEN via LIKE 'missing episode %' OR via LIKE 'partner record %'
                                  OR via LIKE 'harbouring offence %'
+                                 OR via LIKE 'police record %'
                             THEN via ELSE 'association ' || via END) AS event_key,
                    1 AS n_events, list_distinct(list(record_key))[1:{s.max_evidence_items}]
                        AS records,

@@ -1,7 +1,7 @@
 """A man offending alone against children of his own is not a group's member through one
 child he shares with it.
 
-The bridging rule (``detect.join_bridged``) lets a shared child join a person held by no
+The bridging rule (``bridging.join_bridged``) lets a shared child join a person held by no
 strong link to a group (or to another such person): members of a group who never share a
 record are found through the children they exploit in turn. But a vulnerable child is
 often abused by more than one offender independently, and IICSA (2022) calls offenders

@@ -110,7 +110,54 @@ def child_associates(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     )
     if s.harbouring_offence_pattern:
         _harbouring(con, s, ctes)
+    _found_with(con, s, ctes)
     _partner_intelligence(con, s, ctes)
+
+
+def _found_with(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes: str) -> None:
+    """The adults police record as present (``associate``) in their own record of a
+    sexually exploited child's exploitation, she the victim, subject or missing person
+    there: police attended and found her with them (the Rochdale and Rotherham reviews
+    describe officers finding girls with men at the houses and flats used). Such an adult
+    shares the child with her offenders, as the adult she is found with while missing
+    does. Not a known child (a friend found with her), not her family or household, nobody
+    on a child side; the record must carry an exploitation context of its own, and be one
+    of the police record types whose associates are on the offending side
+    (``associate_event_types``; not a strategy meeting police attend, where the adults
+    around the child are her family and professionals). Her missing episode has its own
+    rule (``_event_pairs``, above)."""
+    children = _sql_list(CHILD_ROLES)
+    attended = _sql_list(tuple(t for t in s.associate_event_types if t != "missing_episode"))
+    _timed(
+        con,
+        f"""
+        INSERT INTO _child_associates
+        WITH {ctes},
+        {_FAMILY_AND_HOME},
+        pairs AS (
+            SELECT a.entity_id AS adult, c.entity_id AS child,
+                   'police record ' || e.event_key AS via,
+                   [a.record_key, c.record_key] AS records, e.source_id,
+                   e.event_date::DATE AS date, e.police
+            FROM graph_events e
+            JOIN graph_involvements a USING (event_key)
+            JOIN graph_involvements c USING (event_key)
+            WHERE e.police AND e.relevant AND NOT e.flag_marker
+              AND list_contains({attended}, e.event_type)
+              AND a.role = 'associate' AND NOT coalesce(a.age < {s.child_age}, false)
+              AND c.is_child AND list_contains({children}, c.role)
+              AND a.entity_id <> c.entity_id
+        )
+        SELECT p.adult, p.child, p.via, unnest(p.records), p.source_id, p.date, p.police
+        FROM pairs p SEMI JOIN victims v ON v.entity_id = p.child
+        WHERE p.adult NOT IN (SELECT entity_id FROM child_side)
+          AND NOT EXISTS (SELECT 1 FROM family f
+                          WHERE (f.a = p.adult AND f.b = p.child)
+                             OR (f.a = p.child AND f.b = p.adult))
+          AND NOT EXISTS (SELECT 1 FROM home ha JOIN home hc USING (address_key)
+                          WHERE ha.entity_id = p.adult AND hc.entity_id = p.child)
+        """,
+    )
 
 
 def _harbouring(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes: str) -> None:
