@@ -23,6 +23,7 @@ from clearsight.linkage.model import (
     NHS_EXACT,
     NHS_ONE_ERROR,
     PLACE_AS_FAR_AS_RECORDED,
+    PLACE_KEYED_ALIKE,
     PLACE_SAME_ADDRESS,
     SURNAME_HOUSEHOLD_MIN,
 )
@@ -37,12 +38,12 @@ from clearsight.linkage.model import (
 # it; or, since each agency writes one household's surname its own way, a
 # transliteration of it or one half of a double-barrelled surname: Osman and
 # Usman, Ward and Ward-Ahmed; ``SURNAME_HOUSEHOLD_MIN``), the same full birth
-# date, the same address or postcode (or none to
-# compare) and forenames that agree at no level. Twins and siblings share all
-# of that, and merging two children is the worse harm in safeguarding: their
-# records of abuse and risk would be read as one child's. Only an identifier
-# twins do not share lifts it: the NHS number, exactly or within one keyed
-# error. A different forename outside that pattern (an address or birth date
+# date, the same address or postcode (or none to compare, or a postcode of the
+# same sector: ``PLACE_KEYED_ALIKE``) and forenames that agree at no level.
+# Twins and siblings share all of that, and merging two children is the worse
+# harm in safeguarding: their records of abuse and risk would be read as one
+# child's. Only an identifier twins do not share lifts it: the NHS number,
+# exactly or within one keyed error. A different forename outside that pattern (an address or birth date
 # that differs too) is weighed by the model like any other disagreement.
 #
 # "dates of birth differ" holds back birth dates that agree at no level (not
@@ -182,7 +183,8 @@ def guard_sql(guards: Guards = ALL_GUARDS) -> str:
     WHEN coalesce(p.gamma_surname, -1) >= {SURNAME_HOUSEHOLD_MIN}
          AND p.gamma_date_of_birth IN ({_levels(DOB_SAME_DATE)})
          AND coalesce(p.gamma_place, -1)
-             IN (-1, {_levels(PLACE_AS_FAR_AS_RECORDED)}, {_levels(PLACE_SAME_ADDRESS)})
+             IN (-1, {_levels(PLACE_AS_FAR_AS_RECORDED)}, {_levels(PLACE_SAME_ADDRESS)},
+                 {_levels(PLACE_KEYED_ALIKE)})
          AND {_NHS_DISAGREES}
          AND (p.gamma_forenames = {FORENAMES_ELSE}
               OR p.gamma_forenames IN ({_levels(FORENAMES_DISCREPANT)})

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +88,11 @@ PLACE_TOWN_ONLY = 8
 PLACE_OUTWARD_ONLY = 2
 # Place levels that say where a person lives only as far as a partner recorded it.
 PLACE_AS_FAR_AS_RECORDED = (PLACE_TOWN_ONLY, PLACE_OUTWARD_ONLY)
+# A postcode of the same sector as the other: the last two characters (the unit) are
+# where a keyed postcode most often goes wrong, and a family's postcode is keyed by
+# every agency that records it. For the twin guard it is not a second home. An address
+# merely alike as a string is not read so: free text is keyed wrongly anywhere.
+PLACE_KEYED_ALIKE = (4,)
 
 
 @dataclass(frozen=True)
@@ -292,12 +298,19 @@ def settings(
     )
 
 
-def train(linker: Any, options: TrainingOptions, design: Design) -> None:
+def train(
+    linker: Any,
+    options: TrainingOptions,
+    design: Design,
+    estimate_u: Callable[[Any], None] | None = None,
+) -> None:
     """Estimate every parameter without labels: prior, u by random sampling, m by EM.
 
     ``design`` (``design.choose``) names the rules that produce pairs on these
     records; a rule that produces none is never handed to Splink, which drops
-    the blocked comparison from its live settings before it raises.
+    the blocked comparison from its live settings before it raises. ``estimate_u``
+    sets u on the live settings (``conditioned_u.estimate``); without it, Splink's
+    random sampling does.
     """
     from splink import block_on
 
@@ -305,9 +318,12 @@ def train(linker: Any, options: TrainingOptions, design: Design) -> None:
         linker.training.estimate_probability_two_random_records_match(
             [block_on(*rule) for rule in design.prior_rules], recall=options.prior_recall
         )
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=options.u_max_pairs, seed=options.seed
-    )
+    if estimate_u is not None:
+        estimate_u(linker)
+    else:
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=options.u_max_pairs, seed=options.seed
+        )
     # EM passes each block on what another estimates, so every comparison gets
     # m from pairs not selected by its own agreement (``design.EM_CANDIDATES``).
     for rule in design.em_rules:

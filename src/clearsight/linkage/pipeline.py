@@ -16,6 +16,7 @@ from clearsight.alerts.arrivals import record_arrivals
 from clearsight.alerts.tables import ensure_alert_tables
 from clearsight.linkage import (
     clusters,
+    conditioned_u,
     design,
     explain,
     features,
@@ -250,7 +251,22 @@ def _train_and_score(
         assert chosen is not None
         options = training or model.TrainingOptions()
         linker = backend.linker(sdf, model.settings(names=chosen.compared), verbose=verbose)
-        model.train(linker, options, chosen)
+
+        def estimate_u(live: Any) -> None:
+            assert chosen is not None
+            chosen.notes.extend(
+                conditioned_u.estimate(
+                    con,
+                    live,
+                    features.INPUT_TABLE,
+                    model.settings(names=chosen.compared),
+                    chosen.compared,
+                    options.u_max_pairs,
+                    options.seed,
+                )
+            )
+
+        model.train(linker, options, chosen, estimate_u)
         # Rounded parameters: training sums in parallel, so its last bits vary
         # between runs; scores from rounded parameters do not.
         estimated = partial_places.weighed(
