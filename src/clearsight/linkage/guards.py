@@ -43,8 +43,9 @@ from clearsight.linkage.model import (
 # Twins and siblings share all of that, and merging two children is the worse
 # harm in safeguarding: their records of abuse and risk would be read as one
 # child's. Only an identifier twins do not share lifts it: the NHS number,
-# exactly or within one keyed error. A different forename outside that pattern (an address or birth date
-# that differs too) is weighed by the model like any other disagreement.
+# exactly or within one keyed error. A different forename outside that pattern
+# (an address or birth date that differs too) is weighed by the model like any
+# other disagreement.
 #
 # "dates of birth differ" holds back birth dates that agree at no level (not
 # within a year, not transposed, not one character apart) and whose years are a
