@@ -128,35 +128,15 @@ def _found_with(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes: str) -> 
     rule (``_event_pairs``, above)."""
     children = _sql_list(CHILD_ROLES)
     attended = _sql_list(tuple(t for t in s.associate_event_types if t != "missing_episode"))
-    _timed(
+    _event_pairs(
         con,
-        f"""
-        INSERT INTO _child_associates
-        WITH {ctes},
-        {_FAMILY_AND_HOME},
-        pairs AS (
-            SELECT a.entity_id AS adult, c.entity_id AS child,
-                   'police record ' || e.event_key AS via,
-                   [a.record_key, c.record_key] AS records, e.source_id,
-                   e.event_date::DATE AS date, e.police
-            FROM graph_events e
-            JOIN graph_involvements a USING (event_key)
-            JOIN graph_involvements c USING (event_key)
-            WHERE e.police AND e.relevant AND NOT e.flag_marker
+        ctes,
+        "police record",
+        f"""e.police AND e.relevant AND NOT e.flag_marker
               AND list_contains({attended}, e.event_type)
               AND a.role = 'associate' AND NOT coalesce(a.age < {s.child_age}, false)
-              AND c.is_child AND list_contains({children}, c.role)
-              AND a.entity_id <> c.entity_id
-        )
-        SELECT p.adult, p.child, p.via, unnest(p.records), p.source_id, p.date, p.police
-        FROM pairs p SEMI JOIN victims v ON v.entity_id = p.child
-        WHERE p.adult NOT IN (SELECT entity_id FROM child_side)
-          AND NOT EXISTS (SELECT 1 FROM family f
-                          WHERE (f.a = p.adult AND f.b = p.child)
-                             OR (f.a = p.child AND f.b = p.adult))
-          AND NOT EXISTS (SELECT 1 FROM home ha JOIN home hc USING (address_key)
-                          WHERE ha.entity_id = p.adult AND hc.entity_id = p.child)
-        """,
+              AND c.is_child AND list_contains({children}, c.role)""",
+        outside_family=True,
     )
 
 
@@ -177,15 +157,29 @@ def _harbouring(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes: str) -> 
     )
 
 
-def _event_pairs(con: duckdb.DuckDBPyConnection, ctes: str, via: str, where: str) -> None:
+def _event_pairs(
+    con: duckdb.DuckDBPyConnection, ctes: str, via: str, where: str, *, outside_family: bool = False
+) -> None:
     """Adult ``a`` and sexually exploited child ``c`` recorded in one event matching
     ``where``, the adult not on any child side: into ``_child_associates``, the event
-    named as ``via``."""
+    named as ``via``. ``outside_family``: nor the child's family (``family_of`` in any
+    source) nor her household (the same address)."""
+    family = f",\n        {_FAMILY_AND_HOME}" if outside_family else ""
+    apart = (
+        """
+          AND NOT EXISTS (SELECT 1 FROM family f
+                          WHERE (f.a = p.adult AND f.b = p.child)
+                             OR (f.a = p.child AND f.b = p.adult))
+          AND NOT EXISTS (SELECT 1 FROM home ha JOIN home hc USING (address_key)
+                          WHERE ha.entity_id = p.adult AND hc.entity_id = p.child)"""
+        if outside_family
+        else ""
+    )
     _timed(
         con,
         f"""
         INSERT INTO _child_associates
-        WITH {ctes},
+        WITH {ctes}{family},
         pairs AS (
             SELECT a.entity_id AS adult, c.entity_id AS child,
                    '{via} ' || e.event_key AS via,
@@ -198,7 +192,7 @@ def _event_pairs(con: duckdb.DuckDBPyConnection, ctes: str, via: str, where: str
         )
         SELECT p.adult, p.child, p.via, unnest(p.records), p.source_id, p.date, p.police
         FROM pairs p SEMI JOIN victims v ON v.entity_id = p.child
-        WHERE p.adult NOT IN (SELECT entity_id FROM child_side)
+        WHERE p.adult NOT IN (SELECT entity_id FROM child_side){apart}
         """,
     )
 
@@ -222,35 +216,15 @@ def _partner_intelligence(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes
     # An empty agency list is every agency (the pack's convention).
     agencies = _sql_list(rule.agencies or tuple(sorted(standard_codes("agencies"))))
     roles = _sql_list(rule.roles)
-    _timed(
+    _event_pairs(
         con,
-        f"""
-        INSERT INTO _child_associates
-        WITH {ctes},
-        {_FAMILY_AND_HOME},
-        pairs AS (
-            SELECT a.entity_id AS adult, c.entity_id AS child,
-                   'partner record ' || e.event_key AS via,
-                   [a.record_key, c.record_key] AS records, e.source_id,
-                   e.event_date::DATE AS date, e.police
-            FROM graph_events e
-            JOIN graph_involvements a USING (event_key)
-            JOIN graph_involvements c USING (event_key)
-            WHERE list_contains({agencies}, e.agency_type) AND e.relevant
+        ctes,
+        "partner record",
+        f"""list_contains({agencies}, e.agency_type) AND e.relevant
               AND NOT e.flag_marker
               AND list_contains({roles}, a.role) AND NOT coalesce(a.age < {s.child_age}, false)
-              AND c.is_child AND list_contains({children}, c.role)
-              AND a.entity_id <> c.entity_id
-        )
-        SELECT p.adult, p.child, p.via, unnest(p.records), p.source_id, p.date, p.police
-        FROM pairs p SEMI JOIN victims v ON v.entity_id = p.child
-        WHERE p.adult NOT IN (SELECT entity_id FROM child_side)
-          AND NOT EXISTS (SELECT 1 FROM family f
-                          WHERE (f.a = p.adult AND f.b = p.child)
-                             OR (f.a = p.child AND f.b = p.adult))
-          AND NOT EXISTS (SELECT 1 FROM home ha JOIN home hc USING (address_key)
-                          WHERE ha.entity_id = p.adult AND hc.entity_id = p.child)
-        """,
+              AND c.is_child AND list_contains({children}, c.role)""",
+        outside_family=True,
     )
 
 
