@@ -236,7 +236,10 @@ def _arrival_from_outside(db: Path, network: str, scope: str) -> None:
     network, ingested and linked as a user would: the analyst's area gets an alert about a
     record they may not identify. The analyst watches the network too."""
     from clearsight.alerts import add_watch
+    from clearsight.linkage.features import STRONG_PLACEHOLDERS, WEAK_PLACEHOLDERS
     from tests.web.arrivals import clearsight, copy_submission
+
+    placeholders = sorted(STRONG_PLACEHOLDERS | WEAK_PLACEHOLDERS)
 
     rows = query(
         db,
@@ -245,9 +248,13 @@ def _arrival_from_outside(db: Path, network: str, scope: str) -> None:
         JOIN person_entities pe USING (entity_id) JOIN sources s USING (source_id)
         JOIN current_persons p ON p.source_id = pe.source_id AND p.person_id = pe.person_id
         WHERE m.network_id = ? AND s.area <> ? AND p.surname IS NOT NULL
+          AND p.date_of_birth IS NOT NULL
+          AND NOT list_contains(?, lower(p.forenames)) AND NOT list_contains(?, lower(p.surname))
         ORDER BY 1, 2, 3 LIMIT 1
         """,
-        [network, scope],
+        # A named member: a record naming no one ("unknown male") is never linked on its
+        # own (the "unidentified person" guard), so its copy would raise no alert.
+        [network, scope, placeholders, placeholders],
     )
     assert rows, "the network has no member recorded outside the analyst's area"
     area, source, person = (str(v) for v in rows[0])
