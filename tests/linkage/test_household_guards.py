@@ -292,3 +292,16 @@ def test_twins_one_recorded_by_an_outward_code_only_are_held_back() -> None:
     assert model.PLACE_OUTWARD_ONLY not in model.PLACE_SAME_ADDRESS
     same = _level("surname", _surname("chowdhury", "chowdhury"))
     assert _marked(same, "exact", (2014, 2014), place=district) == TWIN_GUARD
+
+
+def test_twins_at_postcodes_of_one_sector_are_held_back() -> None:
+    """A family's postcode is keyed by every agency that records it, and the unit (its
+    last two characters) is where a keyed postcode goes wrong: twins at "OL1 2GL" and "OL1
+    2XY" are at one home for the guard. An address merely alike as a string is not read
+    so (free text is keyed wrongly anywhere), and the model weighs it."""
+    sector = "postcode sector agrees"
+    assert _gamma("place", sector) in model.PLACE_KEYED_ALIKE
+    same = _level("surname", _surname("mahmood", "mahmood"))
+    assert _marked(same, "exact", (1978, 1978), place=sector) == TWIN_GUARD
+    alike = "address Jaro-Winkler >= 0.9"
+    assert _marked(same, "exact", (1978, 1978), place=alike) is None
