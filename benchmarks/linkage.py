@@ -241,6 +241,7 @@ def synth_clearsight(store: Path, data: Path) -> dict[str, Any]:
         **pairwise(con, "predicted", "truth"),
         "scored_pairs": summary.n_pairs,
         "blocking_recall": _blocking_recall(con, keep_input=True),
+        "stages": summary.stages,
         "identified": _identified_scores(con),
     }
     con.close()

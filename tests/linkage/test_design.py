@@ -12,6 +12,7 @@ import pytest
 
 from clearsight.linkage import LinkageError, model, run
 from clearsight.linkage.features import INPUT_TABLE, build_input
+from clearsight.linkage.pipeline import STAGES
 from clearsight.store import connect
 from tests.linkage import minisynth
 
@@ -69,6 +70,11 @@ def test_names_birth_date_and_free_text_address_only_link(tmp_path: Path) -> Non
     )
     assert design["compared"][:4] == ["forenames", "surname", "date_of_birth", "place"]
     assert "nhs_number" in design["skipped"]
+    # Where the time went, kept with the run and in the summary: every stage, wall and CPU.
+    assert design["stages"] == summary.stages
+    for stage in STAGES:
+        assert summary.stages[stage] >= 0 and summary.stages[f"{stage} (cpu)"] >= 0
+    assert sum(summary.stages[stage] for stage in STAGES) <= summary.seconds
     # No training rule blocked on a field nobody holds.
     assert design["em_rules"] and all("nhs_number" not in r for r in design["em_rules"])
     model = json.loads(

@@ -6,6 +6,8 @@ import json
 import logging
 import math
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -62,7 +64,7 @@ class LinkSummary:
     seconds: float
     # What the model compares and how it was trained, and why (``design.Design``).
     notes: list[str] = field(default_factory=list)
-    # Seconds per stage of the run, where measured (incremental runs).
+    # Seconds per stage of the run (``STAGES`` for a full run).
     stages: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -80,6 +82,22 @@ def threshold_for(n_records: int) -> float:
 
 def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
+
+
+# A full run's stages, in order: the run log and the benchmarks say where the time went.
+STAGES = ("features", "design", "training", "scoring", "guards", "entities")
+
+
+@contextmanager
+def _timed(stages: dict[str, float], name: str) -> Iterator[None]:
+    """Wall and CPU seconds (all threads) of a stage, as ``link --new`` reports them: on
+    a shared machine the wall time follows the load, the CPU time much less."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield
+    finally:
+        stages[name] = round(time.perf_counter() - wall, 2)
+        stages[f"{name} (cpu)"] = round(time.process_time() - cpu, 2)
 
 
 def run(
@@ -106,11 +124,14 @@ def run(
     tables.drop_splink_leftovers(con)
     model.quiet_splink(verbose)
     run_id = int(con.execute("SELECT nextval('link_run_ids')").fetchall()[0][0])
-    n_records = features.build_input(con, persons)
+    stages: dict[str, float] = {}
+    with _timed(stages, "features"):
+        n_records = features.build_input(con, persons)
     chosen: design.Design | None = None
     if model_json is None and n_records >= 2:
         try:
-            chosen = design.choose(con, COMPARISON_NAMES)
+            with _timed(stages, "design"):
+                chosen = design.choose(con, COMPARISON_NAMES)
         except Exception:
             # Nothing partial: the run is not recorded when its data cannot link. Records
             # nothing can tell apart (first names only, ids only) stop the run with the
@@ -142,12 +163,16 @@ def run(
     )
     trained_json: str | None = None
     if n_records >= 2:
-        trained_json = _score(con, run_id, low, model_json, training, backend, verbose, chosen)
+        trained_json = _score(
+            con, run_id, low, model_json, training, backend, verbose, chosen, stages
+        )
     else:
         _empty_pairs(con, run_id)
-    mark_links(con, threshold, guards=guards)
+    with _timed(stages, "guards"):
+        mark_links(con, threshold, guards=guards)
     arrived = _arrived(con)
-    n_entities = clusters.cluster(con, run_id)
+    with _timed(stages, "entities"):
+        n_entities = clusters.cluster(con, run_id)
     n_pairs, n_links, n_review = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE linked), "
         f"count(*) FILTER (WHERE {review.IN_REVIEW}) FROM link_pairs",
@@ -166,7 +191,7 @@ def run(
             n_pairs,
             n_links,
             n_entities,
-            chosen.as_json() if chosen else None,
+            _with_stages(chosen, stages),
             run_id,
         ],
     )
@@ -196,7 +221,18 @@ def run(
         trained=trains,
         seconds=round(time.perf_counter() - started, 2),
         notes=notes,
+        stages=stages,
     )
+
+
+def _with_stages(chosen: design.Design | None, stages: dict[str, float]) -> str | None:
+    """The design as the run keeps it, with where the time went; a run on a saved
+    model has no design and keeps the one it started with."""
+    if chosen is None:
+        return None
+    kept = json.loads(chosen.as_json())
+    kept["stages"] = stages
+    return json.dumps(kept, sort_keys=True)
 
 
 ARRIVED_TABLE = "_link_arrived"
@@ -225,10 +261,13 @@ def _score(
     backend_name: str,
     verbose: bool,
     chosen: design.Design | None,
+    stages: dict[str, float],
 ) -> str:
     backend = backend_for(con, backend_name)
     try:
-        return _train_and_score(con, backend, run_id, low, model_json, training, verbose, chosen)
+        return _train_and_score(
+            con, backend, run_id, low, model_json, training, verbose, chosen, stages
+        )
     finally:
         backend.release_pairs()
         backend.release()
@@ -243,10 +282,26 @@ def _train_and_score(
     training: model.TrainingOptions | None,
     verbose: bool,
     chosen: design.Design | None,
+    stages: dict[str, float],
 ) -> str:
-    import json
-
     sdf = backend.register_input(features.INPUT_TABLE)
+    with _timed(stages, "training"):
+        trained = _trained(con, backend, sdf, model_json, training, verbose, chosen)
+    with _timed(stages, "scoring"):
+        _pairs(con, backend, sdf, run_id, low, trained, verbose)
+    return json.dumps(trained, sort_keys=True)
+
+
+def _trained(
+    con: duckdb.DuckDBPyConnection,
+    backend: LinkageBackend,
+    sdf: Any,
+    model_json: str | None,
+    training: model.TrainingOptions | None,
+    verbose: bool,
+    chosen: design.Design | None,
+) -> dict[str, Any]:
+    """The model: trained on these records, or ``model_json`` checked and kept."""
     if model_json is None:
         assert chosen is not None
         options = training or model.TrainingOptions()
@@ -281,6 +336,19 @@ def _train_and_score(
     else:
         trained = json.loads(model_json)
         model.check_design(trained)
+    return trained
+
+
+def _pairs(
+    con: duckdb.DuckDBPyConnection,
+    backend: LinkageBackend,
+    sdf: Any,
+    run_id: int,
+    low: float,
+    trained: dict[str, Any],
+    verbose: bool,
+) -> None:
+    """Candidate pairs proposed and scored with ``trained``: ``link_pairs``."""
     linker = backend.linker(sdf, backend.scoring_model(trained), verbose=verbose)
     prior = model.prior_weight(trained)
     backend.propose_pairs(linker, features.INPUT_TABLE)
@@ -291,7 +359,6 @@ def _train_and_score(
     con.execute(f"CREATE OR REPLACE TABLE link_pairs AS {pairs_select(con, run_id, prior)}")
     con.execute("DROP TABLE IF EXISTS _link_predictions")
     predictions.drop_table_from_database_and_remove_from_cache()
-    return json.dumps(trained, sort_keys=True)
 
 
 def pairs_select(con: duckdb.DuckDBPyConnection, run_id: int, prior: float) -> str:
