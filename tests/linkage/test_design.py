@@ -228,6 +228,42 @@ def test_a_year_only_that_agrees_counts_for_the_pair(tmp_path: Path) -> None:
     con.close()
 
 
+def test_an_em_session_that_fails_is_trained_on_another_rule(tmp_path: Path) -> None:
+    """Every agency holds each person's one mobile number, so no pair of one person's records
+    shows two different phones: EM drives that level's m to zero and Splink refuses the
+    session. The run still links: what the session trains is trained on the next rule that
+    can (``model.train``), the run log says so, and every comparison stays in the model."""
+    con, fx = _store(tmp_path)
+    con.executemany(
+        "UPDATE persons SET phones = ['07' || lpad((hash(?) % 1000000000)::VARCHAR, 9, '0')] "
+        "WHERE source_id = ? AND person_id = ?",
+        [(person, source, record) for (source, record), person in fx.truth.items()],
+    )
+    summary = run(con)
+    notes = "\n".join(summary.notes)
+    failed = re.search(r"EM on (.+) failed \(a level's m fell to zero\); (.+) trained on", notes)
+    assert failed, notes
+    replaced = re.search(r"EM on (.+) trains in its place", notes)
+    assert replaced and replaced.group(1) != failed.group(1), notes
+    trained = json.loads(
+        con.execute("SELECT model_json FROM link_runs ORDER BY run_id DESC LIMIT 1").fetchall()[0][
+            0
+        ]
+    )
+    by_name = {c["output_column_name"]: c for c in trained["comparisons"]}
+    assert {"forenames", "surname", "date_of_birth", "phones"} <= set(by_name)
+    # The failed session's comparisons were trained elsewhere: a phone that agrees is
+    # evidence for the pair, not left at a starting value of no weight.
+    shared, *_, differ = [
+        level for level in by_name["phones"]["comparison_levels"] if not level.get("is_null_level")
+    ]
+    assert shared["m_probability"] > 100 * shared["u_probability"]
+    assert differ["m_probability"] < differ["u_probability"]
+    precision, recall = _pair_scores(con, fx)
+    assert precision >= 0.95 and recall >= 0.8
+    con.close()
+
+
 def test_a_town_alone_that_agrees_counts_for_the_pair(tmp_path: Path) -> None:
     """A partner records names and a town only ("leeds"); the place trains on pairs that
     agree on a full birth date, which such records seldom hold. The town level is weighed
