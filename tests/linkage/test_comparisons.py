@@ -47,6 +47,7 @@ def _typed(column: str, value: Any) -> str:
         else ("INTEGER" if column.startswith("dob_y_") else "VARCHAR")
     )
     kind = "BOOLEAN" if column.startswith(("addr_town_only", "pc_outward_only")) else kind
+    kind = "VARCHAR[]" if column.startswith(("phones_", "emails_")) else kind
     return f"NULL::{kind}" if value is None else f"?::{kind}"
 
 
@@ -184,6 +185,30 @@ def test_level_numbers_the_guards_read_name_the_levels_they_mean() -> None:
     } == set(model.PLACE_SAME_ADDRESS)
     assert _gamma("date_of_birth", "exact") == model.DOB_EXACT
     assert _gamma("surname", "phonetic code agrees") == model.SURNAME_SAME_MIN
+
+
+@pytest.mark.parametrize(
+    ("name", "left", "right", "expected"),
+    [
+        ("phones", ["+447700900123"], ["+447700900123"], "a phone number shared"),
+        ("phones", ["+447700900999", "+447700900123"], ["+447700900123"], "a phone number shared"),
+        # One digit keyed wrong, or two adjacent digits swapped.
+        ("phones", ["+447700900123"], ["+447700900128"], "phone numbers one keyed error apart"),
+        ("phones", ["+447700900123"], ["+447700900213"], "phone numbers one keyed error apart"),
+        ("phones", ["+447700900123"], ["+447700911128"], "else"),
+        ("emails", ["jo.bloggs@example.com"], ["jo.blogs@example.com"], "email addresses alike"),
+        ("emails", ["jo.bloggs@example.com"], ["jo.bloggs@exmaple.com"], "email addresses alike"),
+        ("emails", ["jo.bloggs@example.com"], ["sam.khan@example.org"], "else"),
+        ("emails", ["jo.bloggs@example.com"], None, "null"),
+    ],
+)
+def test_a_phone_or_email_keyed_slightly_wrong_is_a_level_of_its_own(
+    name: str, left: list[str], right: list[str] | None, expected: str
+) -> None:
+    """Numbers and addresses are keyed by hand and have no check digit: one near the
+    other's is weighed apart from one that differs (``comparisons.PHONES_ALIKE``)."""
+    level = _level(name, {f"{name}_l": left, f"{name}_r": right})
+    assert level.startswith(expected) if expected != "null" else level in ("null", "")
 
 
 def test_postcode_and_address_are_one_comparison() -> None:

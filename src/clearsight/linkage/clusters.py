@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from clearsight.linkage import context
+from clearsight.linkage.comparisons import SHARED_VALUE
 from clearsight.linkage.entities import Entities, years_close
 from clearsight.linkage.identity import FRESH_ID_SQL, assign_ids
 from clearsight.linkage.model import (
@@ -44,7 +45,7 @@ NAME_LED_SQL = f"""(
     coalesce(gamma_date_of_birth, -1) <= {DOB_PARTIAL_MAX}
     AND (coalesce(gamma_place, -1) <= {PLACE_ELSE}
          OR gamma_place IN ({", ".join(map(str, PLACE_AS_FAR_AS_RECORDED))}))
-    AND coalesce(gamma_phones, -1) <= 0 AND coalesce(gamma_emails, -1) <= 0
+    AND coalesce(gamma_phones, -1) < {SHARED_VALUE} AND coalesce(gamma_emails, -1) < {SHARED_VALUE}
     AND coalesce(gamma_nhs_number, -1) <= 0
 )"""
 NAME_SHARED = "name shared by several people"

@@ -272,21 +272,47 @@ def _place() -> Any:
     )
 
 
-def _shared_list(column: str, what: str) -> Any:
+# A phone number or an email address is keyed by hand from what a person says or a form
+# shows, and carries no check digit (an NHS number's modulus 11 catches a keyed error
+# at ingest; a phone's nothing does). So besides a value both records share, a value
+# near the other's is a level of its own, weighed by EM between "shared" and "else":
+# a phone one keyed error out (one digit wrong, added, dropped, or two adjacent digits
+# swapped: the Damerau-Levenshtein distance the NHS number's level uses), an email
+# within Jaro-Winkler 0.88 (the threshold of Splink's own ``EmailComparison``: a letter
+# misheard or mistyped, a domain misspelt). Without it such a pair counts as two
+# different numbers, evidence against one person. The first number each record holds
+# is compared so: most records hold one, and every one is compared exactly. The
+# name-led rule (``clusters.NAME_LED_SQL``) does not count a value merely alike as one
+# that agrees.
+PHONES_ALIKE = (
+    "damerau_levenshtein(phones_l[1], phones_r[1]) <= 1",
+    "phone numbers one keyed error apart",
+)
+EMAILS_ALIKE = (
+    "jaro_winkler_similarity(emails_l[1], emails_r[1]) >= 0.88",
+    "email addresses alike (a typing error)",
+)
+# The level of phones and emails at which the two records share a value (``_shared_list``).
+SHARED_VALUE = 2
+
+
+def _shared_list(column: str, what: str, alike: tuple[str, str] | None = None) -> Any:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
+    levels = [
+        _null(f"{column}_l IS NULL OR {column}_r IS NULL"),
+        _level(
+            f"list_has_any({column}_l, {column}_r)",
+            f"{'an' if what[0] in 'aeiou' else 'a'} {what} shared",
+        ),
+    ]
+    if alike is not None:
+        levels.append(_level(*alike))
     return cl.CustomComparison(
         output_column_name=column,
         comparison_description=f"any shared {what}",
-        comparison_levels=[
-            _null(f"{column}_l IS NULL OR {column}_r IS NULL"),
-            _level(
-                f"list_has_any({column}_l, {column}_r)",
-                f"{'an' if what[0] in 'aeiou' else 'a'} {what} shared",
-            ),
-            cll.ElseLevel(),
-        ],
+        comparison_levels=[*levels, cll.ElseLevel()],
     )
 
 
@@ -336,8 +362,8 @@ def comparisons(names: list[str] | None = None) -> list[Any]:
         _surname(),
         _date_of_birth(),
         _place(),
-        _shared_list("phones", "phone number"),
-        _shared_list("emails", "email address"),
+        _shared_list("phones", "phone number", PHONES_ALIKE),
+        _shared_list("emails", "email address", EMAILS_ALIKE),
         _nhs_number(),
         _exact("sex"),
         area,
