@@ -151,7 +151,7 @@ def diagnose_seed(one: Seed, data: Path, store: Path | None = None) -> None:
         jac, best = one.jaccard(group)
         print(
             f"\nMISSED {g} ({info['pattern']}, partner-only {info['partner_only']}, "
-            f"areas {info['areas']}): {cause}; best network {best or '-'} J={jac:.2f}"
+            f"areas {info.get('areas', '-')}): {cause}; best network {best or '-'} J={jac:.2f}"
         )
         for p in sorted(group):
             ents = sorted(entities[p])
