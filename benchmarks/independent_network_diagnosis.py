@@ -7,7 +7,12 @@ hold them, and every record of the group's own events with who is in it in which
 plus the associations its members have: what links them. Per spurious network: each
 offending member as the truth knows them (member of which group, lone offender, adult at
 a busy place, victim, or in no case: a relative, professional or someone in the
-background). Each item gets one cause; the causes are counted at the end.
+background). Each item gets one cause; the causes are counted at the end. With the seed's
+store (``--keep`` is not needed: the measure passes it before deleting), each missed
+group's offenders are also read against the networks stage's own tables (session 26):
+whether a rule set one apart (``network_peer_groups``: a peer group of children;
+``network_lone_offenders``: a lone offender) and whether any rule put them on the
+offending side at all (``graph_involved``), which the cause then names.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import duckdb
 
 from independent_network_score import OFFENDING, read_csv
 
@@ -53,6 +60,48 @@ def _entities_of(one: Seed) -> dict[str, set[str]]:
     return out
 
 
+class StoreView:
+    """What the networks stage decided about each entity, read from the seed's store:
+    the rule that set it apart (a peer group of children, a lone offender) and its role
+    on the offending side (``graph_involved``; none when no rule put it there)."""
+
+    def __init__(self, store: Path | None) -> None:
+        self.apart: dict[str, str] = {}
+        self.side: dict[str, str] = {}
+        if store is None or not store.exists():
+            return
+        con = duckdb.connect(str(store), read_only=True)
+        try:
+            listed = con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+            tables = {str(r[0]) for r in listed}
+            if "network_lone_offenders" in tables:
+                for (e,) in con.execute("SELECT entity_id FROM network_lone_offenders").fetchall():
+                    self.apart[str(e)] = "lone offender"
+            if "network_peer_groups" in tables:
+                for (e,) in con.execute("SELECT entity_id FROM network_peer_groups").fetchall():
+                    self.apart[str(e)] = "peer group"
+            if "graph_involved" in tables:
+                rows = con.execute("SELECT entity_id, role FROM graph_involved").fetchall()
+                self.side = {str(e): str(r) for e, r in rows}
+        finally:
+            con.close()
+
+    def suffix(self, group: set[str], entities: dict[str, set[str]]) -> str:
+        """What the cause adds: offenders set apart, and offenders on no offending side."""
+        apart = sorted({self.apart[e] for p in group for e in entities[p] if e in self.apart})
+        out = "".join(f" (set apart as a {a})" for a in apart)
+        if self.side:
+            off = sum(1 for p in group if not any(e in self.side for e in entities[p]))
+            if off:
+                out += f" ({off} of {len(group)} offenders on no offending side)"
+        return out
+
+    def describe(self, ents: list[str]) -> str:
+        side = ",".join(sorted({self.side[e] for e in ents if e in self.side})) or "none"
+        apart = ",".join(sorted({self.apart[e] for e in ents if e in self.apart})) or "-"
+        return f" offending side {side} set apart {apart}"
+
+
 def missed_cause(one: Seed, group: set[str], entities: dict[str, set[str]], reachable: bool) -> str:
     holding = [m for m in one.predicted.values() if len(group & m) >= 2]
     split = any(len(entities[p]) > 1 for p in group)
@@ -84,8 +133,9 @@ def spurious_cause(one: Seed, members: set[str]) -> str:
     return f"{'one group with ' if groups else ''}{', '.join(others)} people"
 
 
-def diagnose_seed(one: Seed, data: Path) -> None:
+def diagnose_seed(one: Seed, data: Path, store: Path | None = None) -> None:
     people, links = _submissions(data, one)
+    view = StoreView(store)
     records_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for r in read_csv(data / "case_records.csv"):
         records_of[r["case"]].append((r["source_id"], r["event_id"]))
@@ -96,16 +146,17 @@ def diagnose_seed(one: Seed, data: Path) -> None:
         group = one.true_groups[g]
         info = one.groups[g]
         cause = missed_cause(one, group, entities, g in one.reachable)
+        cause += view.suffix(group, entities)
         causes[f"missed: {cause}"] += 1
         jac, best = one.jaccard(group)
         print(
             f"\nMISSED {g} ({info['pattern']}, partner-only {info['partner_only']}, "
-            f"areas {info['areas']}): {cause}; best network {best or '-'} J={jac:.2f}"
+            f"areas {info.get('areas', '-')}): {cause}; best network {best or '-'} J={jac:.2f}"
         )
         for p in sorted(group):
             ents = sorted(entities[p])
             nets = sorted({n for n, roles in one.roles.items() for e in ents if e in roles})
-            print(f"  offender {p}: entities {ents} networks {nets}")
+            print(f"  offender {p}: entities {ents} networks {nets}{view.describe(ents)}")
         for key in records_of[g]:
             print(f"  record {key[0]}:{key[1]} {' | '.join(people[key])}")
         for line in links:

@@ -260,7 +260,7 @@ def measure_seeds(
         if diagnose:
             from independent_network_diagnosis import diagnose_seed
 
-            diagnose_seed(one, folder / "data")
+            diagnose_seed(one, folder / "data", folder / "store.duckdb")
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
     for which in sorted(sets):

@@ -50,7 +50,7 @@ def rescore(seed: int, work: Path, diagnose: bool) -> dict[str, object]:
     if diagnose:
         from independent_network_diagnosis import diagnose_seed
 
-        diagnose_seed(one, folder / "data")
+        diagnose_seed(one, folder / "data", store)
     return figures
 
 
