@@ -1,9 +1,8 @@
-"""Adults tied only by being named together, no record of whom names a child, are an
-association to review, not a network (``graph/associations.py``): two men named together
-in intelligence with no child are listed in ``network_associations``; the same kind of
-pair with a child in one record of one of them, even as someone merely present with her,
-stays a network, and so does a pair who share a phone; an adult victim of an assault is
-no child. Real ingest, real store; everything fictional."""
+"""Adults no record of whom names a child are an association to review, not a network
+(``graph/associations.py``): two men named together in intelligence with no child are
+listed in ``network_associations``; the same kind of pair with a child in one record of
+one of them, even as someone merely present with her, stays a network; an adult victim
+of an assault is no child. Real ingest, real store; everything fictional."""
 
 from __future__ import annotations
 
@@ -34,21 +33,6 @@ TABLES = {
         _person("D1", "Derek", "Childseen", "1985-07-07", "male"),
         _person("D2", "Trevor", "Carowner", "1979-08-08", "male"),
         _person("C1", "Kayleigh", "Missingchild", "2010-01-23", "female"),
-        # Two men in intelligence with no child, who also share a phone: more than being
-        # named together.
-        _person("P1", "Paul", "Phoneshare", "1983-03-03", "male"),
-        _person("P2", "Peter", "Handsetton", "1988-08-08", "male"),
-    ],
-    "objects": [{"object_id": "PH1", "object_type": "phone", "value": "07700 900123"}],
-    "associations": [
-        {
-            "from_type": "person",
-            "from_id": p,
-            "to_type": "object",
-            "to_id": "PH1",
-            "association_type": "uses",
-        }
-        for p in ("P1", "P2")
     ],
     "events": [
         # Intelligence flagged as sexual exploitation that names no child.
@@ -69,10 +53,6 @@ TABLES = {
             "cse_flag": "yes",
         },
         _event("M1", "missing_episode", "2024-06-07", "Child found at an address with an adult."),
-        {
-            **_event("I4", "intelligence", "2024-02-11", "Phone linked to two males of concern."),
-            "cse_flag": "yes",
-        },
     ],
     "involvements": [
         *_rows("I1", {"A1": "associate", "A2": "associate"}),
@@ -80,7 +60,6 @@ TABLES = {
         *_rows("X1", {"W1": "victim", "B1": "suspect", "B2": "suspect"}),
         *_rows("I3", {"D1": "associate", "D2": "associate"}),
         *_rows("M1", {"C1": "missing_person", "D1": "associate"}),
-        *_rows("I4", {"P1": "suspect", "P2": "suspect"}),
     ],
 }
 
@@ -106,11 +85,4 @@ def test_a_child_in_one_record_of_one_member_keeps_the_network(tmp_path: Path) -
     con = _store(tmp_path, TABLES)
     run(con)
     assert any({"D1", "D2"} <= set(m) for m in _networks(con))
-    con.close()
-
-
-def test_a_shared_phone_keeps_a_network_with_no_child(tmp_path: Path) -> None:
-    con = _store(tmp_path, TABLES)
-    run(con)
-    assert any({"P1", "P2"} <= set(m) for m in _networks(con))
     con.close()

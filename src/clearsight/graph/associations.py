@@ -3,8 +3,8 @@ review, not a network exploiting children.
 
 Intelligence often names men as associates of one another (seen together, in a car, at
 an address) with nothing about a child in it; a crime or an incident may name two men as
-co-suspects of an offence against an adult. Detection links them (named together in a
-record: a co-involvement), and on the links alone they are a group. But group-based child
+co-suspects of an offence against an adult. Detection links them (a co-involvement, a
+shared phone or vehicle), and on the links alone they are a group. But group-based child
 sexual exploitation is offending against a child: the Home Office's definition of child
 sexual exploitation (2017) and IICSA's of group-based offending (2022) both describe two
 or more people who sexually exploit a **child** (or children) together, and the Home
@@ -13,14 +13,7 @@ against. A set of adults whose records name no child at all shows an association
 an analyst reviews (it may be an organised crime group, or the men of a group whose
 child is in a record linkage has not joined to them), not a CSE network to report.
 
-A network tied by more than that is not set apart, child or no child: a phone or a
-vehicle two men share, an address, a recorded association, a place they both use or work
-at is evidence of a group in its own right, and the way to the children is often through
-it (the car girls are picked up in, the takeaway or hotel where they are exploited:
-Home Office 2020, on the places group-based offending uses), which the analyst needs to
-see as a network. So a network **whose members are tied by nothing but being named
-together in records** (no link between two of them but co-involvement) **in which no
-member is in any record that names a child** (no member is
+So a network in which **no member is in any record that names a child** (no member is
 a child in any record, and no record naming a member names anyone else who is a child
 by their recorded age, or who is on the child's side of it: the subject of a referral
 or meeting, the missing person, the victim of a sexual or exploitation offence;
@@ -40,16 +33,12 @@ import duckdb
 from clearsight.graph.offending_side import child_side
 from clearsight.graph.settings import CHILD_ROLES
 
-# The one link type that is nothing but being named together in a record.
-CO_INVOLVED = "co_involved"
-
 ASSOCIATION = (
-    "named together only, and no record naming any of them names a child: an association "
-    "of adults to review, not a network exploiting children"
+    "no record naming any of them names a child: an association of adults to review, "
+    "not a network exploiting children"
 )
 
-# Per network: the networks tied by nothing but being named together in records ($4: no
-# other link between two members) none of whose members is in a record that names a child: a
+# Per network: the networks none of whose members is in a record that names a child: a
 # member who is a child there himself, or someone else on the child's side of it (a child
 # by age, the subject, the missing person, a victim of a sexual or exploitation offence:
 # ``offending_side.child_side``; an adult's own assault or theft names no child). A member
@@ -66,15 +55,8 @@ _CHILDLESS = f"""
         FROM graph_involvements o JOIN child c ON c.event_key = o.event_key
         WHERE o.entity_id IN (SELECT entity_id FROM m)
           AND (c.entity_id <> o.entity_id OR o.is_child)
-    ),
-    other_ties AS (
-        SELECT DISTINCT a.net FROM graph_links l
-        JOIN m a ON a.entity_id = l.entity_a
-        JOIN m b ON b.entity_id = l.entity_b AND b.net = a.net
-        WHERE l.link_type <> $4
     )
     SELECT m.net FROM m
-    WHERE m.net NOT IN (SELECT net FROM other_ties)
     GROUP BY m.net
     HAVING NOT bool_or(m.entity_id IN (SELECT entity_id FROM with_child))
     ORDER BY m.net
@@ -98,7 +80,6 @@ def set_apart_associations(
             [i for i, members in enumerate(networks) for _ in members],
             [entities[v] for members in networks for v in members],
             list(CHILD_ROLES),
-            CO_INVOLVED,
         ],
     ).fetchall()
     childless = {int(r[0]) for r in rows}
