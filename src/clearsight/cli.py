@@ -345,8 +345,7 @@ def status_command(db: DbOption = None, as_json: JsonOption = False) -> None:
             f"{networks['partner_only']:,}{' (' + by_area + ')' if by_area else ''}; "
             f"hotspots: {networks['hotspots']:,}; incidents linked across agencies: "
             f"{networks['incidents']:,}; peer groups of children set apart: "
-            f"{networks['peer_groups']:,}; associations of adults with no child, to review: "
-            f"{networks['associations']:,}; records naming a person by a first name only joined "
+            f"{networks['peer_groups']:,}; records naming a person by a first name only joined "
             f"through a child: {networks['first_name_joined']:,} "
             f"({networks['first_name_review']:,} to review)",
             highlight=False,

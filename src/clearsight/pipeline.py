@@ -126,7 +126,6 @@ STAGES: tuple[Stage, ...] = (
             "network_possible_duplicates",
             "network_lone_offenders",
             "network_peer_groups",
-            "network_associations",
             "network_evidence",
             "incidents",
             "incident_records",

@@ -16,7 +16,6 @@ import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped]
 
 from clearsight import partition
-from clearsight.graph.associations import set_apart_associations
 from clearsight.graph.bridging import core_edges, held_sql, join_bridged, write_held_pairs
 from clearsight.graph.cohorts import join_cohorts
 from clearsight.graph.communities import _split
@@ -47,8 +46,6 @@ class Detection:
     lone_offenders: list[tuple[str, str]] = field(default_factory=list)
     # Peer groups of children set apart (``peer_groups.py``): each group's entity ids.
     peer_groups: list[list[str]] = field(default_factory=list)
-    # Adults whose records name no child, set apart (``associations.py``): entity ids.
-    associations: list[list[str]] = field(default_factory=list)
 
 
 EMPLOYMENT = "employed_at_offending_location"
@@ -515,11 +512,6 @@ def detect(
     networks, split_from, peers = _peer_groups_apart(
         con, lg.entities, networks, split_from, settings
     )
-    # Associations of adults with no child in any record: no rule after this could join
-    # them to a network (each needs a shared child), so they are set apart here.
-    networks, split_from, associations = set_apart_associations(
-        con, lg.entities, networks, split_from
-    )
     networks, split_from = _attach_unidentified(con, lg.entities, networks, split_from)
     networks, split_from = join_cohorts(
         con, lg.entities, networks, split_from, settings.cohort_min_common_children
@@ -536,9 +528,6 @@ def detect(
     police_found, police_split = _entity_networks(police, settings, same_person, components)
     police_found, police_split, _ = _peer_groups_apart(
         con, police.entities, police_found, police_split, settings
-    )
-    police_found, police_split, _ = set_apart_associations(
-        con, police.entities, police_found, police_split
     )
     police_found, police_split = _attach_unidentified(
         con, police.entities, police_found, police_split, police_only=True
@@ -570,5 +559,4 @@ def detect(
         pairs,
         lone,
         peers,
-        associations,
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from clearsight.graph.associations import ASSOCIATION
 from clearsight.graph.build import _sql_list, _timed, table_exists
 from clearsight.graph.decision import write_network_evidence
 from clearsight.graph.detect import Detection
@@ -99,33 +98,7 @@ def write(
     _write_duplicates(con, detection.possible_duplicates)
     _write_lone_offenders(con, detection.lone_offenders)
     _write_peer_groups(con, detection.peer_groups)
-    _write_associations(con, detection.associations)
     return len(nets)
-
-
-def _write_associations(con: duckdb.DuckDBPyConnection, groups: list[list[str]]) -> None:
-    """``network_associations``: each set of adults set apart because no record of theirs
-    names a child (``associations.py``), one row per person with the set's number and the
-    reason, for the analyst to review rather than as a network."""
-    con.register(
-        "_assoc_arrow",
-        pa.table(
-            {
-                "association": pa.array(
-                    [i + 1 for i, g in enumerate(groups) for _ in g], pa.int64()
-                ),
-                "entity_id": pa.array([e for g in groups for e in g], pa.string()),
-            }
-        ),
-    )
-    con.execute(
-        "CREATE OR REPLACE TABLE network_associations AS "
-        "SELECT a.association, a.entity_id, e.label, ? AS reason FROM _assoc_arrow a "
-        "JOIN graph_entities e ON e.entity_id = a.entity_id "
-        "ORDER BY a.association, a.entity_id",
-        [ASSOCIATION],
-    )
-    con.unregister("_assoc_arrow")
 
 
 def _write_peer_groups(con: duckdb.DuckDBPyConnection, groups: list[list[str]]) -> None:

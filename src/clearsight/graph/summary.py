@@ -73,8 +73,6 @@ def network_status(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
         "incidents": count("incidents"),
         # Children at risk together, set apart rather than reported (``peer_groups.py``).
         "peer_groups": distinct("network_peer_groups", "peer_group"),
-        # Adults whose records name no child, listed for review (``associations.py``).
-        "associations": distinct("network_associations", "association"),
         # Records naming a person by a first name only, joined to the one adult of that
         # name recorded with the same child, or sent to review (``linkage/context.py``).
         "first_name_joined": count("link_context", "WHERE outcome = 'linked'"),
