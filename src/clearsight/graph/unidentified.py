@@ -15,8 +15,24 @@ as the bridging rule lets a person do), and men nobody could name beside him do 
 him one (as a network in which at most one person is named, linked only through
 children, is set aside as a possible duplicate: ``duplicates.py``).
 
+A man known by **a single name and no date of birth** is no more identified: the
+nickname or first name a child gives ("Sunny", "Lewis"), written at a strategy meeting
+or a clinic, names no one an agency could find (agencies look a person up by surname
+and date of birth, as a Police National Computer name search does; a first name alone,
+or with a year of birth only, is a description). Records
+that name a man that way cannot show a second group any more than "unknown male" can:
+they are most often the men of the group exploiting her, recorded by the agency she
+told, whom linkage could not join to their full records. So the rule below runs twice:
+first with "named" as any name at all, then with "named" read as **identified**: some
+record of him gives a name of two or more words, or a full date of birth, or comes from a
+source that names nobody (its own ids identify its people: ``build._entity_map``), so
+that single-name people count as unnamed. The first pass comes first so that a group
+the first pass completes is the one the single-name men join, and nothing it joined is
+undone: the second only adds.
+
 So a network in which **at most one person is named** (the others unidentified: every
-record "unknown male" or a blank name) joins the network it shares a child with (a
+record "unknown male", a blank name, or a single name with no full date of birth) joins
+the network it shares a child with (a
 ``shared_victim`` link from one of its members to a member of the other, the rule pack's
 shared victim), **when exactly one** network of two or more named people shares a child
 with it. When the child is exploited by two or more such networks the record cannot say
@@ -30,13 +46,31 @@ import duckdb
 
 SHARED_VICTIM = "shared_victim"
 
-# For each network in which at most one person is named, the networks of two or more named
-# people whose members share a child with one of its members.
+# Whether each entity is named: some record of him not a placeholder. ``IDENTIFIED``:
+# some record of him, not a placeholder, gives two or more words of name or a full date
+# of birth (ten characters: a year, or a year and month, alone is an estimate), or has a
+# blank name in a source that names nobody (``unidentified`` is false there: its ids
+# identify him).
+NAMED = "SELECT entity_id, NOT unidentified AS named FROM graph_entities"
+IDENTIFIED = """
+    SELECT p.entity_id,
+           bool_or(NOT p.unidentified AND (
+               p.name = ''
+               OR len(regexp_split_to_array(trim(p.name), '[[:space:]]+')) >= 2
+               OR length(c.date_of_birth) >= 10)) AS named
+    FROM graph_person_map p JOIN current_persons c USING (source_id, person_id)
+    GROUP BY p.entity_id
+"""
+
+# For each network in which at most one person is named (``{naming}``: ``NAMED`` or
+# ``IDENTIFIED``), the networks of two or more named people whose members share a child
+# with one of its members.
 _SHARERS = """
     WITH m AS (SELECT unnest($1::BIGINT[]) AS net, unnest($2::VARCHAR[]) AS entity_id),
+    naming AS ({naming}),
     named AS (
-        SELECT m.net FROM m JOIN graph_entities g USING (entity_id)
-        GROUP BY m.net HAVING count(*) FILTER (WHERE NOT g.unidentified) >= 2
+        SELECT m.net FROM m JOIN naming g USING (entity_id)
+        GROUP BY m.net HAVING count(*) FILTER (WHERE g.named) >= 2
     ),
     pairs AS (
         SELECT entity_a AS x, entity_b AS y FROM graph_links
@@ -60,14 +94,29 @@ def _attach_unidentified(
     police_only: bool = False,
 ) -> tuple[list[list[int]], list[int | None]]:
     """Each network in which at most one person is named joins the one network of two or
-    more named people that shares a child with it (none, or several: it stays as it is).
-    Networks are entity indices into ``entities``; the joined network keeps its place and
-    ``split_from``.
+    more named people that shares a child with it (none, or several: it stays as it is);
+    then the same with "named" read as identified (single names without a full date of
+    birth counting as unnamed). Networks are entity indices into ``entities``; the
+    joined network keeps its place and ``split_from``.
     ``police_only``: only links with police evidence (the police-only pass)."""
+    for naming in (NAMED, IDENTIFIED):
+        networks, split_from = _attach(con, entities, networks, split_from, naming, police_only)
+    return networks, split_from
+
+
+def _attach(
+    con: duckdb.DuckDBPyConnection,
+    entities: list[str],
+    networks: list[list[int]],
+    split_from: list[int | None],
+    naming: str,
+    police_only: bool,
+) -> tuple[list[list[int]], list[int | None]]:
+    """One pass of ``_attach_unidentified`` with ``naming`` telling who is named."""
     if len(networks) < 2:
         return networks, split_from
     rows = con.execute(
-        _SHARERS,
+        _SHARERS.format(naming=naming),
         [
             [i for i, members in enumerate(networks) for _ in members],
             [entities[v] for members in networks for v in members],
