@@ -11,6 +11,7 @@ from clearsight.graph.detect import Detection
 from clearsight.graph.ids import assign_ids
 from clearsight.graph.key_people import measure, rank
 from clearsight.graph.lone_offenders import LONE_OFFENDER
+from clearsight.graph.overlap import other_network_record
 from clearsight.graph.peer_groups import PEER_GROUP
 from clearsight.graph.settings import KNOWING_LINK_TYPES, OFFENDING_ROLES, GraphSettings
 
@@ -218,6 +219,8 @@ def _write_members(con: duckdb.DuckDBPyConnection) -> None:
         JOIN graph_involvements v ON v.event_key = o.event_key AND v.is_child
         WHERE NOT EXISTS (SELECT 1 FROM network_members x
                           WHERE x.network_id = nm.network_id AND x.entity_id = v.entity_id)
+          -- A member of two networks: his record with the other group's men is theirs.
+          AND NOT {other_network_record("nm", "o.event_key", offending)}
         GROUP BY nm.network_id, v.entity_id
         """,
     )
@@ -272,6 +275,7 @@ def _write_evidence(con: duckdb.DuckDBPyConnection) -> None:
             JOIN graph_events e USING (event_key)
             WHERE e.relevant AND e.location_key IS NOT NULL
               AND list_contains({offending}, i.role)
+              AND NOT {other_network_record("nm", "i.event_key", offending)}
             UNION ALL
             SELECT nm.network_id, pl.location_key, pl.via, NULL
             FROM network_members nm JOIN graph_person_locations pl USING (entity_id)
