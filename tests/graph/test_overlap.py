@@ -184,13 +184,19 @@ def test_each_network_has_its_own_groups_children_places_and_records(db: Path) -
             for k, e in con.execute("SELECT event_key, event_id FROM graph_events").fetchall()
         }
         n_a, n_b = (
-            con.execute("SELECT n_victims FROM networks WHERE network_id = ?", [n]).fetchone()
+            con.execute(
+                "SELECT n_victims, first_date::VARCHAR, last_date::VARCHAR FROM networks "
+                "WHERE network_id = ?",
+                [n],
+            ).fetchone()
             for n in (a, b)
         )
     finally:
         con.close()
     assert victims == {a: ["wyp-police/A1", "wyp-police/A5"], b: ["wyp-police/B1"]}
-    assert n_a == (2,) and n_b == (1,)
+    # Each network's span is its own group's records, his included.
+    assert n_a == (2, "2023-09-14", "2023-11-03")
+    assert n_b == (1, "2024-05-09", "2024-06-17")
     assert places == {a: ["HD1 6EN"], b: ["BD21 3RQ"]}
     assert [events.get(r, r) for r in records[a]] == ["HC1"]
     assert [events.get(r, r) for r in records[b]] == ["KC1"]

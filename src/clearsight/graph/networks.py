@@ -292,16 +292,33 @@ def _write_evidence(con: duckdb.DuckDBPyConnection) -> None:
 def _write_networks(con: duckdb.DuckDBPyConnection) -> None:
     """One row per network (``networks``): its size, span, density, sources and areas."""
     knowing = _sql_list(KNOWING_LINK_TYPES)
+    offending = _sql_list(OFFENDING_ROLES)
     _timed(
         con,
         f"""
         CREATE OR REPLACE TABLE networks AS
-        WITH m AS (
+        WITH several AS (
+            SELECT entity_id FROM network_members GROUP BY entity_id HAVING count(*) > 1
+        ),
+        -- A member of two networks: his dates in each are those of his records there (a
+        -- record he made with the other group's men is theirs).
+        own AS (
+            SELECT nm.network_id, nm.entity_id, min(i.event_date) AS first_date,
+                   max(i.event_date) AS last_date
+            FROM network_members nm JOIN several USING (entity_id)
+            JOIN graph_involvements i USING (entity_id) JOIN graph_events e USING (event_key)
+            WHERE e.relevant AND list_contains({offending}, i.role)
+              AND NOT {other_network_record("nm", "i.event_key", offending)}
+            GROUP BY ALL
+        ),
+        m AS (
             SELECT nm.network_id, count(*) AS size,
                    count(*) FILTER (WHERE nm.unidentified) AS n_unidentified,
                    count(*) FILTER (WHERE NOT nm.police_confirmed) AS n_intelligence_only,
-                   min(g.first_date) AS first_date, max(g.last_date) AS last_date
+                   min(coalesce(o.first_date, g.first_date)) AS first_date,
+                   max(coalesce(o.last_date, g.last_date)) AS last_date
             FROM network_members nm JOIN graph_involved g USING (entity_id)
+            LEFT JOIN own o USING (network_id, entity_id)
             GROUP BY nm.network_id
         ),
         l AS (
