@@ -27,7 +27,7 @@ from clearsight.graph.cohorts import join_cohorts
 from clearsight.graph.communities import _split
 from clearsight.graph.duplicates import _drop, _near_duplicate_finder, _possible_duplicates
 from clearsight.graph.lone_offenders import set_apart_lone_offenders
-from clearsight.graph.overlap import split_overlapping
+from clearsight.graph.overlap import read_overlap_inputs, split_overlapping
 from clearsight.graph.peer_groups import set_apart_peer_groups
 from clearsight.graph.rules import bridging_link_types, default_rules
 from clearsight.graph.settings import SUPPORT_LINK_TYPES, GraphSettings
@@ -218,24 +218,7 @@ def load_graph(
         """
     ).fetchnumpy()
     employees = _employees(con, len(entities))
-    place = con.execute(
-        f"""
-        SELECT DISTINCT least(a.vid, b.vid) AS va, greatest(a.vid, b.vid) AS vb
-        FROM graph_links l
-        JOIN _vid a ON a.entity_id = l.entity_a JOIN _vid b ON b.entity_id = l.entity_b
-        WHERE list_contains({support}, l.link_type) AND list_contains({types}, l.link_type)
-          {"AND l.police_evidence" if police_only else ""}
-        ORDER BY 1, 2
-        """
-    ).fetchnumpy()
-    named_vids = con.execute(
-        """
-        SELECT DISTINCT v.vid FROM graph_person_map p JOIN _vid v USING (entity_id)
-        WHERE NOT p.unidentified AND strpos(trim(p.name), ' ') > 0
-        """
-    ).fetchall()
-    named = np.zeros(len(entities), dtype=np.bool_)
-    named[[int(r[0]) for r in named_vids]] = True
+    place_pairs, named = read_overlap_inputs(con, len(entities), types, support, police_only)
     con.execute("DROP TABLE _vid; DROP TABLE _held")
     va = np.asarray(arrays["va"], dtype=np.int64)
     vb = np.asarray(arrays["vb"], dtype=np.int64)
@@ -261,9 +244,7 @@ def load_graph(
         np.asarray(arrays["strong"], dtype=np.bool_),
         vertex_entity.astype(np.int64),
         pairs.astype(np.int64),
-        np.column_stack(
-            [np.asarray(place["va"], dtype=np.int64), np.asarray(place["vb"], dtype=np.int64)]
-        ).reshape(-1, 2),
+        place_pairs,
         named,
     )
 

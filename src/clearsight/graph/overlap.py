@@ -22,11 +22,43 @@ not offending together. Protected characteristics play no part: only links are r
 
 from __future__ import annotations
 
+import duckdb
 import igraph as ig
 import numpy as np
 import numpy.typing as npt
 
 from clearsight import partition
+
+
+def read_overlap_inputs(
+    con: duckdb.DuckDBPyConnection, n: int, types: str, support: str, police_only: bool
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """With ``_vid`` (entity id -> vertex order) in place: the entity pairs seen at one
+    place (``support``: the place link types, among detection's ``types``; SQL lists),
+    each once, and per entity whether some record names him in full (a forename and a
+    surname, not a placeholder). ``police_only``: links with police evidence only."""
+    place = con.execute(
+        f"""
+        SELECT DISTINCT least(a.vid, b.vid) AS va, greatest(a.vid, b.vid) AS vb
+        FROM graph_links l
+        JOIN _vid a ON a.entity_id = l.entity_a JOIN _vid b ON b.entity_id = l.entity_b
+        WHERE list_contains({support}, l.link_type) AND list_contains({types}, l.link_type)
+          {"AND l.police_evidence" if police_only else ""}
+        ORDER BY 1, 2
+        """
+    ).fetchnumpy()
+    named_vids = con.execute(
+        """
+        SELECT DISTINCT v.vid FROM graph_person_map p JOIN _vid v USING (entity_id)
+        WHERE NOT p.unidentified AND strpos(trim(p.name), ' ') > 0
+        """
+    ).fetchall()
+    named = np.zeros(n, dtype=np.bool_)
+    named[[int(r[0]) for r in named_vids]] = True
+    pairs = np.column_stack(
+        [np.asarray(place["va"], dtype=np.int64), np.asarray(place["vb"], dtype=np.int64)]
+    ).reshape(-1, 2)
+    return pairs, named
 
 
 def _parts(graph: ig.Graph, vertex: int, component: list[int]) -> dict[int, int]:
