@@ -81,7 +81,14 @@ AGENCY_KEYS = {
     "locations",
     "associations",
 }
-EXPECT_KEYS = {"networks", "partner_only", "same_person", "distinct_people", "xfail"}
+EXPECT_KEYS = {
+    "networks",
+    "partner_only",
+    "same_person",
+    "distinct_people",
+    "in_every_network",
+    "xfail",
+}
 TYPE_PREFIX = {"obj": "object", "loc": "location", "event": "event", "person": "person"}
 
 
@@ -115,6 +122,9 @@ class Scenario:
     distinct_people: list[frozenset[str]]
     xfail: str | None
     children: frozenset[str] = field(default_factory=frozenset)
+    # People who must be in every reported network that finds an expected network holding
+    # them (a man in two groups is a member of both, not of one).
+    in_every_network: list[str] = field(default_factory=list)
 
     def who(self, source_id: str, person_id: str) -> str | None:
         for agency in self.agencies:
@@ -309,6 +319,11 @@ def load(path: Path) -> Scenario:
         distinct_people=_sets(path, "expect.distinct_people", expect.get("distinct_people"), known),
         xfail=str(xfail) if xfail else None,
         children=frozenset(children),
+        in_every_network=sorted(
+            _sets(path, "expect.in_every_network", [expect.get("in_every_network")], known)[0]
+        )
+        if expect.get("in_every_network")
+        else [],
     )
 
 

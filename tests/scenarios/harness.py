@@ -133,6 +133,12 @@ def evaluate(scenario: Scenario, work: Path, model_json: str) -> Outcome:
         if not any(jaccard(expected, r) >= MATCH for r in reported)
     ]
     unexpected = [r for r in reported if not any(jaccard(e, r) >= MATCH for e in scenario.networks)]
+    for who in scenario.in_every_network:
+        for expected in (e for e in scenario.networks if who in e):
+            for r in reported:
+                if jaccard(expected, r) >= MATCH and who not in r:
+                    group = ", ".join(sorted(expected))
+                    identity.append(f"{who} is not in the network found for {{{group}}}")
     split = [
         expected
         for expected in scenario.networks

@@ -12,6 +12,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+from clearsight.graph.overlap import other_network_record
 from clearsight.graph.rules import default_rules
 from clearsight.graph.settings import CHILD_ROLES, LINKING_ROLES, OFFENDING_ROLES, GraphSettings
 from clearsight.graph.statements import _sql_list
@@ -69,6 +70,8 @@ def write_network_evidence(
             JOIN graph_involvements i USING (entity_id)
             JOIN graph_events e USING (event_key)
             WHERE e.relevant AND list_contains({linking}, i.role) AND m.role <> 'linked'
+              -- A member of two networks: his record with the other group's men is theirs.
+              AND NOT {other_network_record("m", "e.event_key", offending)}
             GROUP BY ALL
             UNION ALL
             SELECT m.network_id, m.entity_id, 'found_with_exploited_child', i.source_id,

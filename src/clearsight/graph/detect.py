@@ -16,11 +16,18 @@ import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped]
 
 from clearsight import partition
-from clearsight.graph.bridging import core_edges, held_sql, join_bridged, write_held_pairs
+from clearsight.graph.bridging import (
+    CO_INVOLVED,
+    core_edges,
+    held_sql,
+    join_bridged,
+    write_held_pairs,
+)
 from clearsight.graph.cohorts import join_cohorts
 from clearsight.graph.communities import _split
 from clearsight.graph.duplicates import _drop, _near_duplicate_finder, _possible_duplicates
 from clearsight.graph.lone_offenders import set_apart_lone_offenders
+from clearsight.graph.overlap import read_overlap_inputs, split_overlapping
 from clearsight.graph.peer_groups import set_apart_peer_groups
 from clearsight.graph.rules import bridging_link_types, default_rules
 from clearsight.graph.settings import SUPPORT_LINK_TYPES, GraphSettings
@@ -49,6 +56,7 @@ class Detection:
 
 
 EMPLOYMENT = "employed_at_offending_location"
+SHARED_VICTIM = "shared_victim"
 
 
 @dataclass
@@ -67,6 +75,15 @@ class LinkGraph:
     vertex_entity: npt.NDArray[np.int64]
     # Entity-level links (entity index pairs, each once), for key people.
     entity_edges: npt.NDArray[np.int64]
+    # Entity pairs seen at one place (``SUPPORT_LINK_TYPES``: no link by itself), each
+    # once: two sets of a man's co-offenders who use one place are one group
+    # (``overlap.split_overlapping``).
+    place_pairs: npt.NDArray[np.int64] = field(
+        default_factory=lambda: np.zeros((0, 2), dtype=np.int64)
+    )
+    # Per entity: some record names him in full (forename and surname, not a placeholder);
+    # None: every entity counts as named.
+    named: npt.NDArray[np.bool_] | None = None
 
 
 def _employees(con: duckdb.DuckDBPyConnection, n: int) -> npt.NDArray[np.bool_]:
@@ -189,6 +206,10 @@ def load_graph(
                        AND held)
                    AS core,
                coalesce(bool_and({group_only} OR {is_support}), false) AS group_only,
+               -- Offending together: co-offending in one record (a pair held together)
+               -- or a shared victim; what ties a man to a group of his (``overlap.py``).
+               bool_or((link_type = '{CO_INVOLVED}' AND held) OR link_type = '{SHARED_VICTIM}')
+                   AS offending,
                bool_and(link_type = '{EMPLOYMENT}' OR {is_support}) AS employment_only
         FROM la GROUP BY ALL
         -- A place alone never puts two people in one group.
@@ -197,6 +218,7 @@ def load_graph(
         """
     ).fetchnumpy()
     employees = _employees(con, len(entities))
+    place_pairs, named = read_overlap_inputs(con, len(entities), types, support, police_only)
     con.execute("DROP TABLE _vid; DROP TABLE _held")
     va = np.asarray(arrays["va"], dtype=np.int64)
     vb = np.asarray(arrays["vb"], dtype=np.int64)
@@ -213,6 +235,8 @@ def load_graph(
     graph.vs["employee"] = employees[vertex_entity].tolist()
     # Strong edges that hold a group together for the bridging rule (``join_bridged``).
     graph.es["core"] = np.asarray(arrays["core"], dtype=np.bool_).tolist()
+    # Links that tie a man to a group he offends with (``overlap.split_overlapping``).
+    graph.es["offending"] = np.asarray(arrays["offending"], dtype=np.bool_).tolist()
     pairs = np.unique(np.column_stack([va, vb]), axis=0) if len(va) else np.zeros((0, 2), np.int64)
     return LinkGraph(
         entities,
@@ -220,6 +244,8 @@ def load_graph(
         np.asarray(arrays["strong"], dtype=np.bool_),
         vertex_entity.astype(np.int64),
         pairs.astype(np.int64),
+        place_pairs,
+        named,
     )
 
 
@@ -382,9 +408,15 @@ def _entity_networks(
     the smaller (one group seen in two areas): evidence beyond one bridging person, who otherwise
     belongs to both. ``near_duplicates`` (entity ids -> pairs among them that may be one
     person) makes such a pair count once: one man the linkage stage left as two records
-    is still one bridging person."""
-    found, split_from = _networks(lg.graph, lg.strong, settings, components)
-    nets = [sorted({int(e) for e in lg.vertex_entity[members]}) for members in found]
+    is still one bridging person. A man whose own offending ties him to two groups that
+    share nothing else is first split into one vertex per group
+    (``overlap.split_overlapping``), so he is a member of both."""
+    graph, copied_from = split_overlapping(
+        lg.graph, lg.vertex_entity, settings.overlap_min_part_size, lg.place_pairs, lg.named
+    )
+    found, split_from = _networks(graph, lg.strong, settings, components)
+    vertex_entity = lg.vertex_entity[copied_from]
+    nets = [sorted({int(e) for e in vertex_entity[members]}) for members in found]
     if not settings.area_aware:
         return nets, split_from
     holders: dict[int, list[int]] = {}

@@ -11,6 +11,7 @@ from clearsight.graph.detect import Detection
 from clearsight.graph.ids import assign_ids
 from clearsight.graph.key_people import measure, rank
 from clearsight.graph.lone_offenders import LONE_OFFENDER
+from clearsight.graph.overlap import other_network_record
 from clearsight.graph.peer_groups import PEER_GROUP
 from clearsight.graph.settings import KNOWING_LINK_TYPES, OFFENDING_ROLES, GraphSettings
 
@@ -218,6 +219,8 @@ def _write_members(con: duckdb.DuckDBPyConnection) -> None:
         JOIN graph_involvements v ON v.event_key = o.event_key AND v.is_child
         WHERE NOT EXISTS (SELECT 1 FROM network_members x
                           WHERE x.network_id = nm.network_id AND x.entity_id = v.entity_id)
+          -- A member of two networks: his record with the other group's men is theirs.
+          AND NOT {other_network_record("nm", "o.event_key", offending)}
         GROUP BY nm.network_id, v.entity_id
         """,
     )
@@ -272,6 +275,7 @@ def _write_evidence(con: duckdb.DuckDBPyConnection) -> None:
             JOIN graph_events e USING (event_key)
             WHERE e.relevant AND e.location_key IS NOT NULL
               AND list_contains({offending}, i.role)
+              AND NOT {other_network_record("nm", "i.event_key", offending)}
             UNION ALL
             SELECT nm.network_id, pl.location_key, pl.via, NULL
             FROM network_members nm JOIN graph_person_locations pl USING (entity_id)
@@ -288,16 +292,33 @@ def _write_evidence(con: duckdb.DuckDBPyConnection) -> None:
 def _write_networks(con: duckdb.DuckDBPyConnection) -> None:
     """One row per network (``networks``): its size, span, density, sources and areas."""
     knowing = _sql_list(KNOWING_LINK_TYPES)
+    offending = _sql_list(OFFENDING_ROLES)
     _timed(
         con,
         f"""
         CREATE OR REPLACE TABLE networks AS
-        WITH m AS (
+        WITH several AS (
+            SELECT entity_id FROM network_members GROUP BY entity_id HAVING count(*) > 1
+        ),
+        -- A member of two networks: his dates in each are those of his records there (a
+        -- record he made with the other group's men is theirs).
+        own AS (
+            SELECT nm.network_id, nm.entity_id, min(i.event_date) AS first_date,
+                   max(i.event_date) AS last_date
+            FROM network_members nm JOIN several USING (entity_id)
+            JOIN graph_involvements i USING (entity_id) JOIN graph_events e USING (event_key)
+            WHERE e.relevant AND list_contains({offending}, i.role)
+              AND NOT {other_network_record("nm", "i.event_key", offending)}
+            GROUP BY ALL
+        ),
+        m AS (
             SELECT nm.network_id, count(*) AS size,
                    count(*) FILTER (WHERE nm.unidentified) AS n_unidentified,
                    count(*) FILTER (WHERE NOT nm.police_confirmed) AS n_intelligence_only,
-                   min(g.first_date) AS first_date, max(g.last_date) AS last_date
+                   min(coalesce(o.first_date, g.first_date)) AS first_date,
+                   max(coalesce(o.last_date, g.last_date)) AS last_date
             FROM network_members nm JOIN graph_involved g USING (entity_id)
+            LEFT JOIN own o USING (network_id, entity_id)
             GROUP BY nm.network_id
         ),
         l AS (

@@ -204,6 +204,11 @@ class GraphSettings:
     # ... and when the shared people are at least this share of the smaller network: one
     # group seen in two areas, not two groups sharing a visiting member or two.
     area_join_min_fraction: float = 0.5
+    # A man whose own offending (co-offending in one record, a shared victim) ties him to
+    # two or more sets of people that share no child and no link once he is removed, each
+    # of at least this many people, is a member of each set's network (``overlap.py``;
+    # settings.yaml gives the reason). 0 turns it off.
+    overlap_min_part_size: int = 3
     # Records of one episode by different agencies (the same child, people or place) are
     # one incident when their dates are at most this many days apart: a referral is
     # decided on within one working day and a child is seen at hospital the same or the

@@ -129,14 +129,20 @@ def dashboard(con: duckdb.DuckDBPyConnection, area: str | None) -> Row:
         " GROUP BY ALL ORDER BY category NULLS LAST",
         params,
     )
-    if exists(con, "networks"):
+    if all(exists(con, t) for t in ("networks", "network_members", "network_victims")):
         net_where = "WHERE list_contains(areas, ?)" if area else ""
         figures["networks"] = rows(
             con,
-            "SELECT count(*) AS n, coalesce(sum(size), 0) AS members,"
-            " coalesce(sum(n_victims), 0) AS victims,"
-            " count(*) FILTER (WHERE len(areas) > 1) AS cross_area"
-            f" FROM networks {net_where}",
+            # People once each: a man in two networks (overlapping groups, or one in each
+            # force area) is one member, a child of both one victim.
+            "WITH n AS (SELECT network_id, areas FROM networks"
+            f" {net_where})"
+            " SELECT (SELECT count(*) FROM n) AS n,"
+            " (SELECT count(DISTINCT m.entity_id) FROM network_members m"
+            "  JOIN n USING (network_id)) AS members,"
+            " (SELECT count(DISTINCT v.entity_id) FROM network_victims v"
+            "  JOIN n USING (network_id)) AS victims,"
+            " (SELECT count(*) FROM n WHERE len(areas) > 1) AS cross_area",
             [area] if area else [],
         )[0]
     else:
