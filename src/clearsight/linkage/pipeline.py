@@ -127,22 +127,7 @@ def run(
     stages: dict[str, float] = {}
     with _timed(stages, "features"):
         n_records = features.build_input(con, persons)
-    chosen: design.Design | None = None
-    if model_json is None and n_records >= 2:
-        try:
-            with _timed(stages, "design"):
-                chosen = design.choose(con, COMPARISON_NAMES)
-        except Exception:
-            # Nothing partial: the run is not recorded when its data cannot link. Records
-            # nothing can tell apart (first names only, ids only) stop the run with the
-            # clear error naming each source and what it holds (``NothingLinkableError``,
-            # issue 18): an analyst must know the linkage did not happen, not read every
-            # record as its own person.
-            con.execute(f"DROP TABLE IF EXISTS {features.INPUT_TABLE}")
-            raise
-        else:
-            for note in chosen.notes:
-                log.info("linkage design: %s", note)
+    chosen = _design(con, stages) if model_json is None and n_records >= 2 else None
     trains = model_json is None
     if threshold is None:
         threshold = threshold_for(n_records)
@@ -223,6 +208,24 @@ def run(
         notes=notes,
         stages=stages,
     )
+
+
+def _design(con: duckdb.DuckDBPyConnection, stages: dict[str, float]) -> design.Design:
+    """The model chosen from the fields present (``design.choose``), its notes logged."""
+    try:
+        with _timed(stages, "design"):
+            chosen = design.choose(con, COMPARISON_NAMES)
+    except Exception:
+        # Nothing partial: the run is not recorded when its data cannot link. Records
+        # nothing can tell apart (first names only, ids only) stop the run with the
+        # clear error naming each source and what it holds (``NothingLinkableError``,
+        # issue 18): an analyst must know the linkage did not happen, not read every
+        # record as its own person.
+        con.execute(f"DROP TABLE IF EXISTS {features.INPUT_TABLE}")
+        raise
+    for note in chosen.notes:
+        log.info("linkage design: %s", note)
+    return chosen
 
 
 def _with_stages(chosen: design.Design | None, stages: dict[str, float]) -> str | None:
