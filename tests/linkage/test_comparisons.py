@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from clearsight.linkage import model
-from clearsight.linkage.comparisons import comparisons
+from clearsight.linkage.comparisons import comparisons, one_edit
 
 
 def _level(name: str, pair: dict[str, Any]) -> str:
@@ -284,6 +284,47 @@ def test_a_keyed_error_says_which_part_it_touched(dates: tuple[str, str], expect
         "dob_ym_r": dates[1][:7],
     }
     assert _level("date_of_birth", pair) == expected
+
+
+def _one_edit_neighbours(value: str) -> set[str]:
+    """Every string one keyed error from ``value``: a character replaced (the dashes
+    too), left out or put in, or two neighbours transposed."""
+    out = set()
+    for i in range(len(value) + 1):
+        for c in "0127-x":
+            out.add(value[:i] + c + value[i:])
+            if i < len(value):
+                out.add(value[:i] + c + value[i + 1 :])
+        if i < len(value):
+            out.add(value[:i] + value[i + 1 :])
+        if i + 1 < len(value):
+            out.add(value[:i] + value[i + 1] + value[i] + value[i + 2 :])
+    return out - {value}
+
+
+def test_the_cheap_test_before_a_keyed_error_distance_changes_no_pair() -> None:
+    """``one_edit`` asks whether the first four or the last four characters agree before
+    it computes the distance: over every one-edit neighbour of birth dates, NHS numbers,
+    phone numbers and short values, and every neighbour of those, it must agree with
+    the distance alone."""
+    values = ["1985-04-12", "2011-11-11", "9434765919", "07700900123", "01632960001", "0771"]
+    pairs = {(v, n) for v in values for n in _one_edit_neighbours(v)}
+    pairs |= {
+        (v, m) for v in values for n in _one_edit_neighbours(v) for m in _one_edit_neighbours(n)
+    }
+    pairs |= {(a, b) for a in values for b in values}
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE p AS SELECT unnest(?) AS a, unnest(?) AS b",
+        [[a for a, _ in pairs], [b for _, b in pairs]],
+    )
+    differ, near = con.execute(
+        f"SELECT count(*) FILTER (WHERE coalesce({one_edit('a', 'b')}, false) "
+        "<> coalesce(damerau_levenshtein(a, b) <= 1, false)), "
+        "count(*) FILTER (WHERE damerau_levenshtein(a, b) <= 1) FROM p"
+    ).fetchall()[0]
+    assert near > 500
+    assert differ == 0
 
 
 def _dates(left: str, right: str) -> dict[str, Any]:

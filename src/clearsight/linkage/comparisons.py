@@ -28,6 +28,25 @@ SWAPPED = (
 )
 
 
+def one_edit(a: str, b: str) -> str:
+    """SQL: ``a`` and ``b`` are at most one keyed error apart (Damerau-Levenshtein <= 1).
+
+    The distance is the dearest function of the model (about twenty times a
+    Jaro-Winkler) and nearly every pair of birth dates, NHS numbers or phone numbers
+    that differ reaches the level that asks it. One edit at some position leaves the
+    characters before it in place, and those after it in place counted from the end:
+    in strings of nine characters or more, four lie on one side of it. So the first
+    four or the last four characters agree whenever the distance is at most 1. Asked
+    first, that cheap test leaves the level exactly as it was and spares the distance
+    for nearly every pair.
+    """
+    return (
+        f"(left({a}, 4) = left({b}, 4) OR right({a}, 4) = right({b}, 4)"
+        f" OR least(length({a}), length({b})) < 9)"
+        f" AND damerau_levenshtein({a}, {b}) <= 1"
+    )
+
+
 # The comparisons in model order; ``design.choose`` keeps those the data holds.
 COMPARISON_NAMES = [
     "forenames",
@@ -146,11 +165,11 @@ def _date_of_birth() -> Any:
             # out is a common recording error; a different day between two
             # namesakes is as often two people. EM weighs each.
             _level(
-                "damerau_levenshtein(dob_l, dob_r) <= 1 AND dob_y_l <> dob_y_r",
+                one_edit("dob_l", "dob_r") + " AND dob_y_l <> dob_y_r",
                 "one character differs, in the year",
             ),
             _level(
-                "damerau_levenshtein(dob_l, dob_r) <= 1",
+                one_edit("dob_l", "dob_r"),
                 "one character differs, in the day or month",
             ),
             _level(
@@ -285,7 +304,7 @@ def _place() -> Any:
 # name-led rule (``clusters.NAME_LED_SQL``) does not count a value merely alike as one
 # that agrees.
 PHONES_ALIKE = (
-    "damerau_levenshtein(phones_l[1], phones_r[1]) <= 1",
+    one_edit("phones_l[1]", "phones_r[1]"),
     "phone numbers one keyed error apart",
 )
 EMAILS_ALIKE = (
@@ -342,7 +361,7 @@ def _nhs_number() -> Any:
         comparison_levels=[
             _null("nhs_number_l IS NULL OR nhs_number_r IS NULL"),
             _level("nhs_number_l = nhs_number_r", "exact"),
-            _level("damerau_levenshtein(nhs_number_l, nhs_number_r) <= 1", "one keyed error"),
+            _level(one_edit("nhs_number_l", "nhs_number_r"), "one keyed error"),
             cll.ElseLevel(),
         ],
     )

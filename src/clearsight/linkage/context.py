@@ -143,6 +143,34 @@ def _dob_estimate_sql() -> str:
     )
 
 
+# The events the resolution can read: a thin entity's own events, and every event of
+# everyone in them (its children's other events, where the named adult is found).
+# Thin entities are few; reading every event of every record cost most of the
+# clustering stage at scale.
+_WANTED_EVENTS = """
+        records AS (
+            SELECT pp.root, n.source_id, n.person_id
+            FROM _ctx_people pp JOIN _link_nodes n USING (record_key)
+        ),
+        thin_events AS (
+            SELECT DISTINCT v.source_id, v.event_id
+            FROM records x JOIN _ctx_roots r ON r.root = x.root AND r.thin
+            JOIN current_involvements v ON v.source_id = x.source_id
+                 AND v.person_id = x.person_id
+        ),
+        near AS (
+            SELECT DISTINCT x.root FROM thin_events t
+            JOIN current_involvements v ON v.source_id = t.source_id AND v.event_id = t.event_id
+            JOIN records x ON x.source_id = v.source_id AND x.person_id = v.person_id
+        ),
+        wanted AS (
+            SELECT DISTINCT v.source_id, v.event_id
+            FROM near JOIN records x USING (root)
+            JOIN current_involvements v ON v.source_id = x.source_id
+                 AND v.person_id = x.person_id
+        )"""
+
+
 def resolve(
     con: duckdb.DuckDBPyConnection,
     entities: Entities,
@@ -194,7 +222,8 @@ def resolve(
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _ctx_inv AS
-        WITH i AS (
+        WITH {_WANTED_EVENTS},
+        i AS (
             SELECT pp.record_key, pp.root, e.source_id || ':' || e.event_id AS event_key,
                    v.role, coalesce(e.occurred_date, e.reported_date) AS event_date,
                    {own_sexual} AS own_sexual, {child_offence} AS child_offence,
@@ -205,6 +234,7 @@ def resolve(
             JOIN current_involvements v ON v.source_id = n.source_id
                  AND v.person_id = n.person_id
             JOIN current_events e ON e.source_id = v.source_id AND e.event_id = v.event_id
+            JOIN wanted w ON w.source_id = e.source_id AND w.event_id = e.event_id
             JOIN _ctx_roots r ON r.root = pp.root
         )
         SELECT record_key, root, event_key, role, event_date, age,
