@@ -104,9 +104,7 @@ def test_the_exact_level_never_gets_an_m_above_one() -> None:
 
 
 def _swapped(m: dict[str, Any]) -> dict[str, Any]:
-    return next(
-        lvl for lvl in _levels(m, "forenames") if lvl["label_for_charts"] == SWAPPED_LABEL
-    )
+    return next(lvl for lvl in _levels(m, "forenames") if lvl["label_for_charts"] == SWAPPED_LABEL)
 
 
 def test_names_swapped_weigh_up_to_both_names_agreeing() -> None:
