@@ -172,3 +172,48 @@ def test_the_canonical_forename_is_a_group_of_the_name() -> None:
     assert len(canonical) > 1000
     for name, key in canonical.items():
         assert key == name or name in groups[key], name
+
+
+def test_an_email_keyed_with_an_error_is_proposed_on_either_end() -> None:
+    """A charity's record with no forename, the surname and the email each mistyped, the
+    birth date a few weeks out, against the police's: the email comparison has a level
+    for an email alike, but no exact value was shared to pair on. Either end of the
+    email's local part with the year proposes the pair; another year, or a local part
+    too short to have two ends, does not."""
+    (rule,) = (r for r in model.BLOCKING_RULES if r.left[0] == "email_ends")
+    police = {
+        "forenames": "Jessica",
+        "surname": "Arellano",
+        "date_of_birth": "1990-03-14",
+        "emails": ["jessica.arellano@example.com"],
+    }
+    rows: list[dict[str, object]] = [
+        police,
+        # The end of the local part mistyped: the first five letters agree.
+        {
+            "surname": "Aerllano",
+            "date_of_birth": "1990-05-02",
+            "emails": ["jessica.arelano@example.com"],
+        },
+        # The beginning mistyped: the last five agree.
+        {
+            "surname": "Arelano",
+            "date_of_birth": "1990-04-11",
+            "emails": ["jsesica.arellano@exmple.com"],
+        },
+        # Another year of birth: not proposed.
+        {
+            "surname": "Brown",
+            "date_of_birth": "1985-01-01",
+            "emails": ["jessica.brown@example.com"],
+        },
+        # Local parts of fewer than five characters: no ends to pair on.
+        {"surname": "Lee", "date_of_birth": "1990-07-01", "emails": ["jo@example.com"]},
+        {"surname": "Lea", "date_of_birth": "1990-08-01", "emails": ["jo@example.org"]},
+    ]
+    proposed = _proposed(rows, (rule,))
+    assert ("0", "1") in proposed and ("0", "2") in proposed
+    assert not {("0", "3"), ("4", "5")} & proposed
+    # No other rule proposes the first two pairs: the rule is what finds them.
+    others = tuple(r for r in model.BLOCKING_RULES if r is not rule)
+    assert not {("0", "1"), ("0", "2")} & _proposed(rows, others)

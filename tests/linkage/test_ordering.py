@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from clearsight.linkage import model, ordering
-from clearsight.linkage.comparisons import comparisons
+from clearsight.linkage.comparisons import SWAPPED_LABEL, comparisons
 
 SAMPLE = 1e6  # pairs in the random sample for u: the u floor is 0.5 / SAMPLE
 
@@ -89,7 +89,9 @@ def test_the_exact_level_never_gets_an_m_above_one() -> None:
     after, _notes = ordering.ordered(before, SAMPLE)
     levels = _levels(after, "forenames")
     assert levels[0]["m_probability"] == 1.0
-    assert all(_w(lvl) <= _w(levels[0]) + 1e-9 for lvl in levels[1:])
+    # Names swapped stand for both names (below): bounded by both exact levels.
+    forename_only = [lvl for lvl in levels[1:] if lvl["label_for_charts"] != SWAPPED_LABEL]
+    assert all(_w(lvl) <= _w(levels[0]) + 1e-9 for lvl in forename_only)
     assert (
         sum(
             1
@@ -99,3 +101,43 @@ def test_the_exact_level_never_gets_an_m_above_one() -> None:
         )
         == 0
     )
+
+
+def _swapped(m: dict[str, Any]) -> dict[str, Any]:
+    return next(lvl for lvl in _levels(m, "forenames") if lvl["label_for_charts"] == SWAPPED_LABEL)
+
+
+def test_names_swapped_weigh_up_to_both_names_agreeing() -> None:
+    # The surname comparison is null for a pair whose names are swapped: the forenames
+    # level scores both names. Estimated above the forename's exact level, it was
+    # capped at the forename alone and raised the forename's exact level with it.
+    before = _model()
+    _levels(before, "forenames")[0].update(m_probability=0.8, u_probability=0.8 / 2**9.0)
+    _levels(before, "surname")[0].update(m_probability=0.6, u_probability=0.6 / 2**8.0)
+    _swapped(before).update(m_probability=0.012, u_probability=0.012 / 2**15.0)
+    after, notes = ordering.ordered(before, SAMPLE)
+    assert math.isclose(_w(_swapped(after)), 15.0, rel_tol=1e-9)
+    assert math.isclose(_w(_levels(after, "forenames")[0]), 9.0, rel_tol=1e-9)
+    assert notes == []
+
+
+def test_names_swapped_are_capped_at_both_exact_names() -> None:
+    before = _model()
+    _levels(before, "forenames")[0].update(m_probability=0.8, u_probability=0.8 / 2**9.0)
+    _levels(before, "surname")[0].update(m_probability=0.6, u_probability=0.6 / 2**8.0)
+    _swapped(before).update(m_probability=0.5, u_probability=0.5 / 2**20.0)
+    after, notes = ordering.ordered(before, SAMPLE)
+    assert math.isclose(_w(_swapped(after)), 17.0, rel_tol=1e-9)
+    assert math.isclose(_w(_levels(after, "forenames")[0]), 9.0, rel_tol=1e-9)
+    assert any(SWAPPED_LABEL in n and "forenames and surname" in n for n in notes)
+
+
+def test_without_a_surname_compared_names_swapped_stay_within_the_forename() -> None:
+    before = _model()
+    before["comparisons"] = [
+        c for c in before["comparisons"] if c["output_column_name"] != "surname"
+    ]
+    _levels(before, "forenames")[0].update(m_probability=0.8, u_probability=0.8 / 2**9.0)
+    _swapped(before).update(m_probability=0.012, u_probability=0.012 / 2**15.0)
+    after, _notes = ordering.ordered(before, SAMPLE)
+    assert math.isclose(_w(_swapped(after)), 9.0, rel_tol=1e-9)

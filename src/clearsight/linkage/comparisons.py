@@ -26,6 +26,9 @@ SWAPPED = (
     + " OR "
     + _CROSS.format(a="sn1", b="fn1", c="fn1", d="sn1")
 )
+# The forenames level that scores both names at once (the surname comparison is null
+# for such a pair): ``ordering`` bounds it by both names' exact agreement.
+SWAPPED_LABEL = "forename and surname swapped"
 
 
 def one_edit(a: str, b: str) -> str:
@@ -85,7 +88,7 @@ def _forenames() -> Any:
             _null("fn1_l IS NULL OR fn1_r IS NULL"),
             cll.ExactMatchLevel("fn1", term_frequency_adjustments=True),
             _level("list_has_any(fn_keys_l, fn_keys_r)", "nickname or variant"),
-            _level(SWAPPED, "forename and surname swapped"),
+            _level(SWAPPED, SWAPPED_LABEL),
             _level("jaro_winkler_similarity(fn1_l, fn1_r) >= 0.92", "Jaro-Winkler >= 0.92"),
             _level(
                 "(length(fn1_l) = 1 OR length(fn1_r) = 1) AND fn1_l[1] = fn1_r[1]",

@@ -426,6 +426,14 @@ def _input(con: duckdb.DuckDBPyConnection) -> None:
                  END AS addr_house_no_pc,
             b.phones,
             b.emails,
+            -- The two ends of the first email's local part, five characters each: an
+            -- email keyed by hand with an error (a letter misheard or mistyped, the
+            -- comparison's "alike" level) keeps one end or the other as the record
+            -- holds it. Blocking keys only (``model.BLOCKING_RULES``), set where the
+            -- local part is at least five characters long.
+            CASE WHEN length(split_part(b.emails[1], '@', 1)) >= 5
+                 THEN ['h' || left(split_part(b.emails[1], '@', 1), 5),
+                       't' || right(split_part(b.emails[1], '@', 1), 5)] END AS email_ends,
             b.nhs_number,
             b.area,
             -- The area as a blocking key: a store without areas is one area.

@@ -182,6 +182,12 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
     _rule("nhs_number"),
     _rule("phones", explode=True),
     _rule("emails", explode=True),
+    # An email keyed with an error (``comparisons.EMAILS_ALIKE``, scored between
+    # shared and else) shares no exact value to pair on: either end of its local part
+    # (``features``: ``email_ends``) with the year of birth proposes the pair. The year
+    # keeps blocks those of one name-like prefix among one year's births in one area,
+    # as the name rules pair a name with a year.
+    _rule("email_ends", "dob_y", explode=True, local=True),
     _rule("fn_key1", "sn_code", "dob_y", local=True),
     # A year keyed wrongly keeps day and month.
     _rule("fn_key1", "sn_code", "dob_md", local=True),

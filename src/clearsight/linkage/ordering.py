@@ -25,6 +25,15 @@ So after training: the exact level is raised to the strongest partial level that
 data did estimate (its m above the floor and its u above the floor), and every partial
 level is then capped at the exact level. Both change m only; u, and with it the
 term-frequency adjustments, stay as estimated. Each change is a run-log note.
+
+One level stands for two fields: forename and surname swapped (``comparisons.SWAPPED``)
+is scored by the forenames comparison while the surname comparison is null for the
+pair, so that the one fact is counted once. It is no partial agreement of the forename
+alone: the pair agrees on both names, crossed. The same pair agreeing exactly would
+agree on the forename and on the surname, so its bound is the sum of both exact
+weights, and it does not raise the forename's exact level (capped at the forename's
+exact weight, a person recorded with the names in the wrong fields lost the surname's
+evidence, and every exact forename was raised towards it).
 """
 
 from __future__ import annotations
@@ -33,7 +42,12 @@ import json
 import math
 from typing import Any
 
+from clearsight.linkage.comparisons import SWAPPED_LABEL
 from clearsight.linkage.model import M_FLOOR
+
+# Levels that score several fields at once: (comparison, level label) -> the comparisons
+# whose exact agreements together bound it.
+SPANNING = {("forenames", SWAPPED_LABEL): ("forenames", "surname")}
 
 
 def _weight(level: dict[str, Any]) -> float:
@@ -53,12 +67,19 @@ def ordered(model: dict[str, Any], u_sample_pairs: float) -> tuple[dict[str, Any
     u_floor = 0.5 / u_sample_pairs
     out: dict[str, Any] = json.loads(json.dumps(model))
     notes: list[str] = []
+    exact_weights: dict[str, float] = {}
     for comparison in out["comparisons"]:
         name = comparison["output_column_name"]
         levels = [lvl for lvl in comparison["comparison_levels"] if not lvl.get("is_null_level")]
+        if len(levels) < 2:
+            continue
+        exact_weights[name] = _weight(levels[0])
         if len(levels) < 3:
             continue  # agreement and disagreement only: nothing to order
-        exact, partial = levels[0], levels[1:-1]
+        exact = levels[0]
+        partial = [
+            lvl for lvl in levels[1:-1] if (name, lvl.get("label_for_charts")) not in SPANNING
+        ]
         strongest = max(
             (lvl for lvl in partial if _estimated(lvl, u_floor)), key=_weight, default=None
         )
@@ -72,7 +93,7 @@ def ordered(model: dict[str, Any], u_sample_pairs: float) -> tuple[dict[str, Any
                 f"towards '{strongest.get('label_for_charts')}' ({_weight(strongest):.1f}; "
                 "at most an m of 1): no partial agreement outweighs the exact one"
             )
-        top = _weight(exact)
+        exact_weights[name] = top = _weight(exact)
         for lvl in partial:
             if _weight(lvl) > top:
                 before = _weight(lvl)
@@ -80,5 +101,20 @@ def ordered(model: dict[str, Any], u_sample_pairs: float) -> tuple[dict[str, Any
                 notes.append(
                     f"{name}: '{lvl.get('label_for_charts')}' ({before:.1f}) capped at "
                     f"{top:.1f}, the exact agreement's weight"
+                )
+    for comparison in out["comparisons"]:
+        name = comparison["output_column_name"]
+        for lvl in comparison["comparison_levels"]:
+            fields = SPANNING.get((name, lvl.get("label_for_charts")))
+            if fields is None or lvl.get("is_null_level"):
+                continue
+            # A field the model does not compare adds nothing to the bound.
+            top = sum(exact_weights.get(field, 0.0) for field in fields)
+            if _weight(lvl) > top:
+                before = _weight(lvl)
+                lvl["m_probability"] = min(1.0, float(lvl["u_probability"]) * 2**top)
+                notes.append(
+                    f"{name}: '{lvl.get('label_for_charts')}' ({before:.1f}) capped at "
+                    f"{_weight(lvl):.1f}, the exact agreement of {' and '.join(fields)}"
                 )
     return out, notes
