@@ -363,8 +363,16 @@ def _em(linker: Any, rule: list[str], options: TrainingOptions) -> bool:
     # leave the model without them (no names compared at all).
     kept = linker._settings_obj.core_model_settings.copy()
     try:
+        # EM estimates one m per level: how often matches agree at that level, whatever
+        # their names. The term-frequency adjustment (how rare an exactly agreeing name
+        # is) is not estimated by EM but read from the names' frequencies, so the
+        # expectation step reads each pair by its levels alone; Splink then iterates on
+        # a table of the distinct comparison vectors and their counts, not on every
+        # sampled pair.
         linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on(*rule), max_pairs=options.em_max_pairs
+            block_on(*rule),
+            estimate_without_term_frequencies=True,
+            max_pairs=options.em_max_pairs,
         )
     except ValueError as error:
         if "below the minimum allowed" not in str(error):
