@@ -4,7 +4,9 @@ Each case is a small store holding only the tables the measure reads, written as
 graph writes them: a named man whose offending is recorded only under "unknown male" is
 not tied to his group by any record; a shared child ties two men; a place alone does not;
 a member on no offending side joins two who are; records of one named man in two
-entities are one man (perfect linkage), an unnamed record never is.
+entities are one man (perfect linkage), an unnamed record never is. The pieces (session
+27): a network that is one piece the records join is not spurious against them; one that
+joins men from two pieces nothing ties, or is one man's records, is.
 """
 
 from __future__ import annotations
@@ -19,7 +21,15 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT / "benchmarks") not in sys.path:
     sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from network_revealable import NOTHING, PLACE_ONLY, revealable  # noqa: E402
+from network_revealable import (  # noqa: E402
+    NOTHING,
+    PLACE_ONLY,
+    Reading,
+    reading,
+    revealable,
+    spurious_against_pieces,
+)
+from networks import score  # noqa: E402
 
 # entity -> (true person, unidentified, offending role or None)
 Entities = dict[str, tuple[str, bool, str | None]]
@@ -139,3 +149,60 @@ def test_half_the_recorded_offenders_in_one_piece_is_enough() -> None:
     assert _verdict(entities, links, {"A", "B", "C", "D", "A2"}) is None
     five = {**entities, "e": ("E", False, "suspect")}
     assert _verdict(five, links, {"A", "B", "C", "D", "E"}) == NOTHING
+
+
+def _reading(
+    entities: Entities, links: list[tuple[str, str, str]], members: set[str]
+) -> tuple[set[str], dict[str, Reading]]:
+    records = {("police", e): person for e, (person, _, _) in entities.items()}
+    recorded = {
+        person for person, _, role in entities.values() if role is not None and person in members
+    }
+    con = _store(entities, links)
+    try:
+        return recorded, reading(con, records, {"G": members}, {"G": recorded})
+    finally:
+        con.close()
+
+
+# Six named suspects of one group, in three pairs: each pair shares a child; the first and
+# second pairs were seen at one takeaway; nothing ties the third to either.
+SIX: Entities = {x.lower(): (x, False, "suspect") for x in "ABCDEF"}
+SIX_LINKS = [
+    ("a", "b", "shared_victim"),
+    ("c", "d", "shared_victim"),
+    ("e", "f", "co_involved"),
+    ("b", "c", "shared_place"),
+]
+
+
+def test_the_pieces_are_what_the_records_join_and_a_place_joins_none() -> None:
+    _, readings = _reading(SIX, SIX_LINKS, set("ABCDEF"))
+    # Only the takeaway puts four of the six (half) in one piece.
+    assert readings["G"].verdict == PLACE_ONLY
+    assert sorted(sorted(p) for p in readings["G"].pieces) == [["A", "B"], ["C", "D"], ["E", "F"]]
+
+
+def test_a_network_that_is_one_piece_is_not_spurious_against_the_pieces() -> None:
+    recorded, readings = _reading(SIX, SIX_LINKS, set("ABCDEF"))
+    predicted = {"N1": {"A", "B"}, "N2": {"E", "F"}}
+    assert score({"G": recorded}, predicted)["spurious"] == 2  # the full figure
+    assert spurious_against_pieces({"G": recorded}, readings, predicted) == 0
+
+
+def test_a_network_joining_pieces_nothing_ties_is_spurious_against_them() -> None:
+    # A and C were only ever seen at the same takeaway: a network of the two matches no
+    # piece (a third of each) and not the group (a third).
+    recorded, readings = _reading(SIX, SIX_LINKS, set("ABCDEF"))
+    predicted = {"N1": {"A", "C"}, "N2": {"A", "B", "C", "D", "E"}}
+    assert spurious_against_pieces({"G": recorded}, readings, predicted) == 1
+
+
+def test_one_suspect_alone_is_no_piece() -> None:
+    entities: Entities = {
+        "a": ("A", False, "suspect"),
+        "b": ("B", False, None),  # with A around a child, never on the offending side
+    }
+    _, readings = _reading(entities, [("a", "b", "shared_victim")], {"A", "B"})
+    assert readings["G"].pieces == ()
+    assert spurious_against_pieces({}, readings, {"N1": {"A", "B"}}) == 1
