@@ -34,7 +34,13 @@ two or more of the group's members; its offenders are those members. A reported 
 that matches a piece at Jaccard >= 0.5 on offenders is what an analyst reading the
 records would report, even when the piece is too small to be the group: the spurious
 figure counted against the pieces (``spurious_against_pieces``) is reported beside the
-full one, never instead. Used by the own generator's measure (``networks.py``) and by the
+full one, never instead. A stricter reading (``strict=True``) bounds it from the other
+side: a record joins its man only when it identifies him (the product's own test,
+``graph/unidentified.py`` ``IDENTIFIED``: two words of name or a full date of birth; a
+first name alone identifies no one), and a shared child, a place or employment where
+another offended joins no two men (the product's bridging links: IICSA's "possible"
+network, two sets of men with one child in common, is two sets). Used by the own
+generator's measure (``networks.py``) and by the
 independent and third generators' scorer (``independent_network_score.py``), whose
 ``truth.csv`` and ``groups.csv`` give the same three inputs.
 """
@@ -46,6 +52,9 @@ from dataclasses import dataclass
 
 import duckdb
 import igraph as ig
+
+from clearsight.graph.rules import bridging_link_types
+from clearsight.graph.unidentified import IDENTIFIED
 
 PLACE_ONLY = "a place only"
 NOTHING = "nothing recorded"
@@ -76,15 +85,22 @@ def reading(
     records: dict[tuple[str, str], str],
     members: dict[str, set[str]],
     true_groups: dict[str, set[str]],
+    strict: bool = False,
 ) -> dict[str, Reading]:
     """Each group's verdict and pieces (``true_groups``: its recorded offenders, any
-    number; ``members``: all its members; ``records``: each person record's true person)."""
-    unidentified = {
-        str(e)
-        for (e,) in con.execute(
-            "SELECT entity_id FROM graph_entities WHERE unidentified"
-        ).fetchall()
-    }
+    number; ``members``: all its members; ``records``: each person record's true person).
+    ``strict``: identified records only are their man, bridging links join no one."""
+    if strict:
+        unidentified = {str(e) for e, named in con.execute(IDENTIFIED).fetchall() if not named}
+        apart = frozenset(bridging_link_types())
+    else:
+        unidentified = {
+            str(e)
+            for (e,) in con.execute(
+                "SELECT entity_id FROM graph_entities WHERE unidentified"
+            ).fetchall()
+        }
+        apart = frozenset({"shared_place"})
     # The records' own offending side (the scorer's: an offending role in some event, or
     # employed at a place), not the graph's reading of it: a rule of the networks stage
     # that keeps someone off that side (a child found with a child) is a product choice.
@@ -119,7 +135,7 @@ def reading(
     out: dict[str, Reading] = {}
     for group, recorded in true_groups.items():
         everyone = members.get(group, set()) | recorded
-        out[group] = _read(everyone, recorded, unidentified, involved, people_of, links)
+        out[group] = _read(everyone, recorded, unidentified, involved, people_of, links, apart)
     return out
 
 
@@ -127,10 +143,15 @@ def spurious_against_pieces(
     true_groups: dict[str, set[str]],
     readings: dict[str, Reading],
     predicted: dict[str, set[str]],
+    *more: dict[str, Reading],
 ) -> int:
     """Networks matching (Jaccard >= 0.5 on offenders) neither a true group nor any
-    group's piece: spurious against what the records reveal."""
-    targets = [*true_groups.values(), *(set(p) for r in readings.values() for p in r.pieces)]
+    group's piece (of ``readings``, or of any further reading): spurious against what
+    the records reveal."""
+    targets = [
+        *true_groups.values(),
+        *(set(p) for one in (readings, *more) for r in one.values() for p in r.pieces),
+    ]
 
     def best(network: set[str]) -> float:
         return max((len(network & t) / len(network | t) for t in targets), default=0.0)
@@ -150,6 +171,7 @@ def _read(
     involved: set[str],
     people_of: dict[str, set[str]],
     links: list[tuple[str, str, str]],
+    apart: frozenset[str] = frozenset({"shared_place"}),
 ) -> Reading:
     nodes_of: dict[str, set[str]] = defaultdict(set)  # entity -> its nodes in the group
     person_of: dict[str, set[str]] = defaultdict(set)
@@ -169,7 +191,7 @@ def _read(
         for x in nodes_of.get(a, ()):
             for y in nodes_of.get(b, ()):
                 if x != y:
-                    (weak if link_type == "shared_place" else strong).append((index[x], index[y]))
+                    (weak if link_type in apart else strong).append((index[x], index[y]))
     found = _pieces(names, strong, person_of, on_side, recorded)
     pieces = tuple(offending for offending, _ in found)
     if any(

@@ -35,11 +35,20 @@ from networks import score  # noqa: E402
 Entities = dict[str, tuple[str, bool, str | None]]
 
 
-def _store(entities: Entities, links: list[tuple[str, str, str]]) -> duckdb.DuckDBPyConnection:
+def _store(
+    entities: Entities,
+    links: list[tuple[str, str, str]],
+    names: dict[str, str] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """``names``: an entity's written name (a named one "Ryan Hall" by default)."""
     con = duckdb.connect()
     con.execute("CREATE TABLE graph_entities (entity_id VARCHAR, unidentified BOOLEAN)")
     con.execute(
-        "CREATE TABLE graph_person_map (entity_id VARCHAR, source_id VARCHAR, person_id VARCHAR)"
+        "CREATE TABLE graph_person_map (entity_id VARCHAR, source_id VARCHAR, "
+        "person_id VARCHAR, name VARCHAR, unidentified BOOLEAN)"
+    )
+    con.execute(
+        "CREATE TABLE current_persons (source_id VARCHAR, person_id VARCHAR, date_of_birth VARCHAR)"
     )
     con.execute(
         "CREATE TABLE current_involvements (source_id VARCHAR, event_id VARCHAR, "
@@ -52,7 +61,12 @@ def _store(entities: Entities, links: list[tuple[str, str, str]]) -> duckdb.Duck
     con.execute("CREATE TABLE graph_links (entity_a VARCHAR, entity_b VARCHAR, link_type VARCHAR)")
     for entity, (_, unnamed, role) in entities.items():
         con.execute("INSERT INTO graph_entities VALUES (?, ?)", [entity, unnamed])
-        con.execute("INSERT INTO graph_person_map VALUES (?, 'police', ?)", [entity, entity])
+        name = "unknown" if unnamed else (names or {}).get(entity, "Ryan Hall")
+        con.execute(
+            "INSERT INTO graph_person_map VALUES (?, 'police', ?, ?, ?)",
+            [entity, entity, name, unnamed],
+        )
+        con.execute("INSERT INTO current_persons VALUES ('police', ?, NULL)", [entity])
         if role == "employed_at":
             con.execute(
                 "INSERT INTO current_associations VALUES "
@@ -152,15 +166,19 @@ def test_half_the_recorded_offenders_in_one_piece_is_enough() -> None:
 
 
 def _reading(
-    entities: Entities, links: list[tuple[str, str, str]], members: set[str]
+    entities: Entities,
+    links: list[tuple[str, str, str]],
+    members: set[str],
+    names: dict[str, str] | None = None,
+    strict: bool = False,
 ) -> tuple[set[str], dict[str, Reading]]:
     records = {("police", e): person for e, (person, _, _) in entities.items()}
     recorded = {
         person for person, _, role in entities.values() if role is not None and person in members
     }
-    con = _store(entities, links)
+    con = _store(entities, links, names)
     try:
-        return recorded, reading(con, records, {"G": members}, {"G": recorded})
+        return recorded, reading(con, records, {"G": members}, {"G": recorded}, strict=strict)
     finally:
         con.close()
 
@@ -206,3 +224,29 @@ def test_one_suspect_alone_is_no_piece() -> None:
     _, readings = _reading(entities, [("a", "b", "shared_victim")], {"A", "B"})
     assert readings["G"].pieces == ()
     assert spurious_against_pieces({}, readings, {"N1": {"A", "B"}}) == 1
+
+
+def test_the_strict_reading_joins_no_two_men_by_a_child_alone() -> None:
+    # IICSA's "possible" network: two pairs of men with one child in common are two pairs.
+    _, loose = _reading(SIX, SIX_LINKS, set("ABCDEF"))
+    _, strict = _reading(SIX, SIX_LINKS, set("ABCDEF"), strict=True)
+    assert sorted(sorted(p) for p in loose["G"].pieces) == [["A", "B"], ["C", "D"], ["E", "F"]]
+    assert sorted(sorted(p) for p in strict["G"].pieces) == [["E", "F"]]
+
+
+def test_the_strict_reading_does_not_take_a_first_name_for_its_man() -> None:
+    # "Dler" in one event with B is Dler Ahmed only to the truth: a first name alone
+    # identifies no one (graph/unidentified.py), so the strict reading keeps him apart.
+    entities: Entities = {
+        "a": ("A", False, "suspect"),
+        "a_first": ("A", False, None),
+        "b": ("B", False, "suspect"),
+    }
+    links = [("a_first", "b", "co_involved")]
+    names = {"a": "Dler Ahmed", "a_first": "Dler", "b": "Liam McDonald"}
+    _, loose = _reading(entities, links, {"A", "B"}, names)
+    _, strict = _reading(entities, links, {"A", "B"}, names, strict=True)
+    assert [sorted(p) for p in loose["G"].pieces] == [["A", "B"]]
+    assert strict["G"].pieces == ()
+    assert spurious_against_pieces({}, strict, {"N1": {"A", "B"}}) == 1
+    assert spurious_against_pieces({}, strict, {"N1": {"A", "B"}}, loose) == 0
