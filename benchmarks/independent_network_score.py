@@ -20,6 +20,14 @@ groups. Tuning seeds are 1-999; held-out seeds 5000-5999, for which ``--diagnose
 refused. ``measure_seeds`` takes the generator and its held-out range as parameters: the
 third networks generator (``third_networks.py measure``, session 23) is scored the same
 way, with held-out seeds 6000-6999.
+
+Beside the full figures, never instead (session 27, ``network_revealable.py`` read on
+the seed's store with perfect names): ``revealable_groups`` / ``revealable_recovered``,
+the true groups some piece of whose records holds half their recorded offenders, and
+how many of them are recovered; ``revealable_spurious``, the networks that match neither
+a true group nor any piece a group's records join (Jaccard >= 0.5 on offenders): what
+is spurious against what the records reveal; ``revealable_spurious_either``, nor any
+piece of the strict reading (identified names only, a shared child joins no two men).
 """
 
 from __future__ import annotations
@@ -34,7 +42,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from independent_networks import generate
+from network_revealable import reading, spurious_against_pieces
 from networks import score
 from product_path import cli
 
@@ -225,6 +236,38 @@ class Seed:
         return s
 
 
+def revealed(store: Path, one: Seed) -> dict[str, int]:
+    """The revealable figures of one seed, read from its store (``network_revealable``):
+    every group of ``groups.csv`` is read, so a network matching a piece of a group with
+    fewer than two recorded offenders is not spurious against the pieces either."""
+
+    def split(text: str) -> set[str]:
+        return set(filter(None, text.split(";")))
+
+    members = {g: split(r["members"]) for g, r in one.groups.items()}
+    offenders = {g: split(r["recorded_offenders"]) for g, r in one.groups.items()}
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        readings = reading(con, one.truth, members, offenders)
+        strict = reading(con, one.truth, members, offenders, strict=True)
+    finally:
+        con.close()
+    shown = [g for g in one.true_groups if readings[g].verdict is None]
+    return {
+        "revealable_groups": len(shown),
+        "revealable_recovered": sum(one.jaccard(one.true_groups[g])[0] >= 0.5 for g in shown),
+        "revealable_pieces": sum(len(r.pieces) for r in readings.values()),
+        "revealable_spurious": spurious_against_pieces(
+            one.true_groups, readings, dict(one.predicted)
+        ),
+        # Against either reading: a network an analyst holding only identified names and
+        # reading a shared child as a "possible" link would report is not spurious either.
+        "revealable_spurious_either": spurious_against_pieces(
+            one.true_groups, readings, dict(one.predicted), strict
+        ),
+    }
+
+
 def measure_seeds(
     seeds: list[int],
     scale: float,
@@ -252,6 +295,7 @@ def measure_seeds(
         times.update(product_path(folders, folder / "store.duckdb", folder / "exports"))
         one = Seed(folder / "data", folder / "exports")
         figures = one.figures()
+        figures.update(revealed(folder / "store.duckdb", one))
         figures.update(
             seed=seed, set=seed_set(seed, held_out), scale=scale, load=round(load, 2), **times
         )
@@ -264,7 +308,17 @@ def measure_seeds(
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
     for which in sorted(sets):
-        print(which, json.dumps(pooled([r for r in results if r["set"] == which])))
+        p = pooled([r for r in results if r["set"] == which])
+        print(which, json.dumps(p))
+        print(
+            f"{which}: recovered {p['recovered']}/{p['true_groups']} ({p['recovery']:.1%}), "
+            f"spurious {p['spurious']} of {p['networks']} ({p['spurious_rate']:.1%}); "
+            f"against what the records reveal: recovered {p['revealable_recovered']}/"
+            f"{p['revealable_groups']} revealable ({p['revealable_recovery']:.1%}), "
+            f"spurious {p['revealable_spurious']} of {p['networks']} "
+            f"({p['revealable_spurious_rate']:.1%}; against either reading "
+            f"{p['revealable_spurious_either']}, {p['revealable_spurious_either_rate']:.1%})"
+        )
     return results
 
 
@@ -284,6 +338,11 @@ def pooled(results: list[dict[str, Any]]) -> dict[str, Any]:
         "reachable_recovered",
         "partner_only_reachable",
         "partner_only_reachable_recovered",
+        "revealable_groups",
+        "revealable_recovered",
+        "revealable_pieces",
+        "revealable_spurious",
+        "revealable_spurious_either",
     )
     p: dict[str, Any] = {k: sum(int(r[k]) for r in results) for k in keys}
     p["seeds"] = [r["seed"] for r in results]
@@ -301,5 +360,10 @@ def pooled(results: list[dict[str, Any]]) -> dict[str, Any]:
             by_pattern[pattern][0] += n
             by_pattern[pattern][1] += got
     p["reachable_recovery"] = round(p["reachable_recovered"] / max(p["reachable_groups"], 1), 4)
+    p["revealable_recovery"] = round(p["revealable_recovered"] / max(p["revealable_groups"], 1), 4)
+    p["revealable_spurious_rate"] = round(p["revealable_spurious"] / max(p["networks"], 1), 4)
+    p["revealable_spurious_either_rate"] = round(
+        p["revealable_spurious_either"] / max(p["networks"], 1), 4
+    )
     p["by_pattern"] = {k: f"{v[1]}/{v[0]}" for k, v in sorted(by_pattern.items())}
     return p

@@ -27,17 +27,46 @@ revealable groups is a ceiling-side measure, reported beside the full one, never
 Not revealable, by reason:
 - ``a place only``: the pieces are joined only by a place both were seen at;
 - ``nothing recorded``: nothing in the records joins them.
+
+**Pieces** (``reading``, session 27): the same graph, per group, gives the pieces its
+records join: each connected piece (places not counted) holding offending-side records of
+two or more of the group's members; its offenders are those members. A reported network
+that matches a piece at Jaccard >= 0.5 on offenders is what an analyst reading the
+records would report, even when the piece is too small to be the group: the spurious
+figure counted against the pieces (``spurious_against_pieces``) is reported beside the
+full one, never instead. A stricter reading (``strict=True``) bounds it from the other
+side: a record joins its man only when it identifies him (the product's own test,
+``graph/unidentified.py`` ``IDENTIFIED``: two words of name or a full date of birth; a
+first name alone identifies no one), and a shared child, a place or employment where
+another offended joins no two men (the product's bridging links: IICSA's "possible"
+network, two sets of men with one child in common, is two sets). Used by the own
+generator's measure (``networks.py``) and by the
+independent and third generators' scorer (``independent_network_score.py``), whose
+``truth.csv`` and ``groups.csv`` give the same three inputs.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 import duckdb
 import igraph as ig
 
+from clearsight.graph.rules import bridging_link_types
+from clearsight.graph.unidentified import IDENTIFIED
+
 PLACE_ONLY = "a place only"
 NOTHING = "nothing recorded"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One group read with perfect names: ``verdict`` is ``None`` when revealable, else
+    the reason it is not; ``pieces`` are the offenders of each piece its records join."""
+
+    verdict: str | None
+    pieces: tuple[frozenset[str], ...]
 
 
 def revealable(
@@ -48,12 +77,30 @@ def revealable(
 ) -> dict[str, str | None]:
     """For each true group (recorded offenders ``true_groups``; all members ``members``):
     ``None`` when revealable, else the reason it is not."""
-    unidentified = {
-        str(e)
-        for (e,) in con.execute(
-            "SELECT entity_id FROM graph_entities WHERE unidentified"
-        ).fetchall()
-    }
+    return {g: r.verdict for g, r in reading(con, records, members, true_groups).items()}
+
+
+def reading(
+    con: duckdb.DuckDBPyConnection,
+    records: dict[tuple[str, str], str],
+    members: dict[str, set[str]],
+    true_groups: dict[str, set[str]],
+    strict: bool = False,
+) -> dict[str, Reading]:
+    """Each group's verdict and pieces (``true_groups``: its recorded offenders, any
+    number; ``members``: all its members; ``records``: each person record's true person).
+    ``strict``: identified records only are their man, bridging links join no one."""
+    if strict:
+        unidentified = {str(e) for e, named in con.execute(IDENTIFIED).fetchall() if not named}
+        apart = frozenset(bridging_link_types())
+    else:
+        unidentified = {
+            str(e)
+            for (e,) in con.execute(
+                "SELECT entity_id FROM graph_entities WHERE unidentified"
+            ).fetchall()
+        }
+        apart = frozenset({"shared_place"})
     # The records' own offending side (the scorer's: an offending role in some event, or
     # employed at a place), not the graph's reading of it: a rule of the networks stage
     # that keeps someone off that side (a child found with a child) is a product choice.
@@ -85,11 +132,31 @@ def revealable(
             "SELECT entity_a, entity_b, link_type FROM graph_links"
         ).fetchall()
     ]
-    out: dict[str, str | None] = {}
+    out: dict[str, Reading] = {}
     for group, recorded in true_groups.items():
         everyone = members.get(group, set()) | recorded
-        out[group] = _verdict(everyone, recorded, unidentified, involved, people_of, links)
+        out[group] = _read(everyone, recorded, unidentified, involved, people_of, links, apart)
     return out
+
+
+def spurious_against_pieces(
+    true_groups: dict[str, set[str]],
+    readings: dict[str, Reading],
+    predicted: dict[str, set[str]],
+    *more: dict[str, Reading],
+) -> int:
+    """Networks matching (Jaccard >= 0.5 on offenders) neither a true group nor any
+    group's piece (of ``readings``, or of any further reading): spurious against what
+    the records reveal."""
+    targets = [
+        *true_groups.values(),
+        *(set(p) for one in (readings, *more) for r in one.values() for p in r.pieces),
+    ]
+
+    def best(network: set[str]) -> float:
+        return max((len(network & t) / len(network | t) for t in targets), default=0.0)
+
+    return sum(best(m) < 0.5 for m in predicted.values())
 
 
 def _node(entity: str, person: str, unidentified: set[str]) -> str:
@@ -97,14 +164,15 @@ def _node(entity: str, person: str, unidentified: set[str]) -> str:
     return f"u:{entity}" if entity in unidentified else f"n:{person}"
 
 
-def _verdict(
+def _read(
     everyone: set[str],
     recorded: set[str],
     unidentified: set[str],
     involved: set[str],
     people_of: dict[str, set[str]],
     links: list[tuple[str, str, str]],
-) -> str | None:
+    apart: frozenset[str] = frozenset({"shared_place"}),
+) -> Reading:
     nodes_of: dict[str, set[str]] = defaultdict(set)  # entity -> its nodes in the group
     person_of: dict[str, set[str]] = defaultdict(set)
     on_side: set[str] = set()
@@ -123,28 +191,38 @@ def _verdict(
         for x in nodes_of.get(a, ()):
             for y in nodes_of.get(b, ()):
                 if x != y:
-                    (weak if link_type == "shared_place" else strong).append((index[x], index[y]))
-    if _reaches(names, strong, person_of, on_side, recorded):
-        return None
-    if _reaches(names, strong + weak, person_of, on_side, recorded):
-        return PLACE_ONLY
-    return NOTHING
+                    (weak if link_type in apart else strong).append((index[x], index[y]))
+    found = _pieces(names, strong, person_of, on_side, recorded)
+    pieces = tuple(offending for offending, _ in found)
+    if any(
+        len(offending) >= 2 and 2 * len(covered) >= len(recorded) for offending, covered in found
+    ):
+        verdict = None
+    elif any(
+        len(o) >= 2 and 2 * len(c) >= len(recorded)
+        for o, c in _pieces(names, strong + weak, person_of, on_side, recorded)
+    ):
+        verdict = PLACE_ONLY
+    else:
+        verdict = NOTHING
+    return Reading(verdict, pieces)
 
 
-def _reaches(
+def _pieces(
     names: list[str],
     edges: list[tuple[int, int]],
     person_of: dict[str, set[str]],
     on_side: set[str],
     recorded: set[str],
-) -> bool:
-    """Some connected piece holds offending-side records of two people and half the
-    recorded offenders."""
+) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """Each connected piece with offending-side records of two or more people: those
+    people, and the recorded offenders it covers (revealable when it covers half)."""
     graph = ig.Graph(n=len(names), edges=edges)
+    out = []
     for piece in graph.connected_components():
         nodes = [names[v] for v in piece]
         covered = set().union(*(person_of[n] for n in nodes)) & recorded
         offending = set().union(set(), *(person_of[n] for n in nodes if n in on_side))
-        if len(offending) >= 2 and 2 * len(covered) >= len(recorded):
-            return True
-    return False
+        if len(offending) >= 2:
+            out.append((frozenset(offending), frozenset(covered)))
+    return out
