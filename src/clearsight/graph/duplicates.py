@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Collection
+from itertools import combinations
 
 import duckdb
 
 from clearsight import partition
 from clearsight.graph.rules import bridging_link_types
 from clearsight.graph.settings import SUPPORT_LINK_TYPES, GraphSettings
+from clearsight.graph.unidentified import IDENTIFIED
 
 # Why a pair was set aside (``network_possible_duplicates.reason``).
 NEAR_DUPLICATE = "near-duplicate name and date of birth"
 UNIDENTIFIED_PAIR = "unidentified, linked only by a shared child or place"
 FORENAME_ONLY_PAIR = "known by a forename only, linked only by a shared child or place"
+FORENAME_ONLY_GROUP = "one forename in several records, linked only by a shared child or place"
 
 
 _NEAR_DUPLICATE = """
@@ -149,6 +152,38 @@ _UNIDENTIFIED_GROUP = """
 """
 
 
+# The networks (``$1`` net, ``$2`` entity, ``$4`` person standing for it) in which at most
+# one person is identified (``unidentified.IDENTIFIED``: some record gives two words of
+# name or a full date of birth; a first name or nickname alone names no one an agency
+# could look up) and whose recorded dates of birth are close (``$3`` days): each member's
+# recorded forenames, for ``_one_forename_groups`` to compare.
+_FEW_IDENTIFIED = f"""
+    WITH m AS (
+        SELECT unnest($1::BIGINT[]) AS net, unnest($2::VARCHAR[]) AS entity_id,
+               unnest($4::VARCHAR[]) AS person
+    ),
+    ident AS ({IDENTIFIED}),
+    few AS (
+        SELECT m.net FROM m JOIN graph_entities g USING (entity_id)
+        LEFT JOIN ident i USING (entity_id)
+        GROUP BY m.net
+        HAVING count(DISTINCT m.person)
+                   FILTER (WHERE i.named) <= 1
+           AND coalesce(date_diff('day', min(g.dob), max(g.dob)), 0) <= $3
+    ),
+    names AS (
+        SELECT pm.entity_id, list(DISTINCT lower(trim(c.forenames))) FILTER (
+                   WHERE nullif(trim(c.forenames), '') IS NOT NULL) AS forenames
+        FROM graph_person_map pm JOIN current_persons c USING (source_id, person_id)
+        WHERE NOT pm.unidentified AND list_contains($2, pm.entity_id)
+        GROUP BY pm.entity_id
+    )
+    SELECT m.net, n.forenames FROM m JOIN few USING (net)
+    LEFT JOIN names n USING (entity_id)
+    ORDER BY m.net, m.entity_id
+"""
+
+
 def _possible_duplicates(
     con: duckdb.DuckDBPyConnection,
     entities: list[str],
@@ -170,7 +205,10 @@ def _possible_duplicates(
     - a network of three or more, all but at most
       one of them unidentified, on the same terms: one man named in one record and not
       in two others is no network of three. Named people who are each other's
-      near-duplicate count as one named man (``_one_person``)."""
+      near-duplicate count as one named man (``_one_person``);
+    - a network of three or more, on the same terms, in which at most one person is
+      identified and every forename recorded names the same man
+      (``_one_forename_groups``)."""
     found_groups: dict[int, str] = {}
     larger = [i for i, members in enumerate(networks) if len(members) > 2]
     bridging = [*bridging_link_types(), *SUPPORT_LINK_TYPES]
@@ -200,6 +238,8 @@ def _possible_duplicates(
             ],
         ).fetchall()
         found_groups = {int(i): UNIDENTIFIED_PAIR for (i,) in rows}
+        rest = [i for i in weak if i not in found_groups]
+        found_groups |= _one_forename_groups(con, entities, networks, rest, person, settings)
     pairs = [i for i, members in enumerate(networks) if len(members) == 2]
     if not pairs:
         return found_groups
@@ -225,6 +265,45 @@ def _possible_duplicates(
     for a, b in _near_duplicates(con, wanted, settings):
         found[(a, b)] = NEAR_DUPLICATE
     return found_groups | {i: found[keys[i]] for i in pairs if keys[i] in found}
+
+
+def _one_forename_groups(
+    con: duckdb.DuckDBPyConnection,
+    entities: list[str],
+    networks: list[list[int]],
+    weak: list[int],
+    person: dict[int, str],
+    settings: GraphSettings,
+) -> dict[int, str]:
+    """Of the ``weak`` networks (three or more people, bridging links only), those in
+    which at most one person is identified and every forename recorded of their members
+    names the same man (``_forenames_agree``): one man a child's school, her social worker
+    and a clinic each recorded as "Jamal", whom linkage cannot join without a surname or a
+    date of birth, about the child the one named Jamal offended against, is one man in
+    several records, no network of three. Different forenames ("Sunny", "Tariq") are
+    different men and stay a network."""
+    if not weak:
+        return {}
+    rows = con.execute(
+        _FEW_IDENTIFIED,
+        [
+            [i for i in weak for _ in networks[i]],
+            [entities[v] for i in weak for v in networks[i]],
+            settings.unidentified_pair_dob_days,
+            [person[v] for i in weak for v in networks[i]],
+        ],
+    ).fetchall()
+    names: dict[int, list[list[str]]] = {}
+    for net, forenames in rows:
+        names.setdefault(int(net), []).extend([list(forenames)] if forenames else [])
+    return {
+        net: FORENAME_ONLY_GROUP
+        for net, recorded in names.items()
+        if all(
+            _forenames_agree(a, b, settings.duplicate_strict_similarity)
+            for a, b in combinations(recorded, 2)
+        )
+    }
 
 
 @functools.cache
