@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pytest
+
 from clearsight.linkage import model, ordering
 from clearsight.linkage.comparisons import SWAPPED_LABEL, comparisons
 
@@ -107,29 +109,31 @@ def _swapped(m: dict[str, Any]) -> dict[str, Any]:
     return next(lvl for lvl in _levels(m, "forenames") if lvl["label_for_charts"] == SWAPPED_LABEL)
 
 
-def test_names_swapped_weigh_up_to_both_names_agreeing() -> None:
+@pytest.mark.parametrize(
+    ("m", "estimated", "kept"),
+    [
+        # Above the forename's exact level (9) and below both names' (9 + 8): kept. It
+        # was capped at the forename alone and raised the forename's exact level with it.
+        (0.012, 15.0, 15.0),
+        # Above both names' exact agreement: capped there, with a note.
+        (0.5, 20.0, 17.0),
+    ],
+)
+def test_names_swapped_weigh_up_to_both_names_agreeing(
+    m: float, estimated: float, kept: float
+) -> None:
     # The surname comparison is null for a pair whose names are swapped: the forenames
-    # level scores both names. Estimated above the forename's exact level, it was
-    # capped at the forename alone and raised the forename's exact level with it.
+    # level scores both names.
     before = _model()
     _levels(before, "forenames")[0].update(m_probability=0.8, u_probability=0.8 / 2**9.0)
     _levels(before, "surname")[0].update(m_probability=0.6, u_probability=0.6 / 2**8.0)
-    _swapped(before).update(m_probability=0.012, u_probability=0.012 / 2**15.0)
+    _swapped(before).update(m_probability=m, u_probability=m / 2**estimated)
     after, notes = ordering.ordered(before, SAMPLE)
-    assert math.isclose(_w(_swapped(after)), 15.0, rel_tol=1e-9)
+    assert math.isclose(_w(_swapped(after)), kept, rel_tol=1e-9)
     assert math.isclose(_w(_levels(after, "forenames")[0]), 9.0, rel_tol=1e-9)
-    assert notes == []
-
-
-def test_names_swapped_are_capped_at_both_exact_names() -> None:
-    before = _model()
-    _levels(before, "forenames")[0].update(m_probability=0.8, u_probability=0.8 / 2**9.0)
-    _levels(before, "surname")[0].update(m_probability=0.6, u_probability=0.6 / 2**8.0)
-    _swapped(before).update(m_probability=0.5, u_probability=0.5 / 2**20.0)
-    after, notes = ordering.ordered(before, SAMPLE)
-    assert math.isclose(_w(_swapped(after)), 17.0, rel_tol=1e-9)
-    assert math.isclose(_w(_levels(after, "forenames")[0]), 9.0, rel_tol=1e-9)
-    assert any(SWAPPED_LABEL in n and "forenames and surname" in n for n in notes)
+    capped = [n for n in notes if SWAPPED_LABEL in n and "forenames and surname" in n]
+    assert len(capped) == (kept < estimated)
+    assert len(notes) == len(capped)
 
 
 def test_without_a_surname_compared_names_swapped_stay_within_the_forename() -> None:

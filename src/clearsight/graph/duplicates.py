@@ -229,13 +229,7 @@ def _possible_duplicates(
         weak = [i for i in larger if i not in strong]
         person = _one_person(con, entities, [networks[i] for i in weak], settings)
         rows = con.execute(
-            _UNIDENTIFIED_GROUP,
-            [
-                [i for i in weak for _ in networks[i]],
-                [entities[v] for i in weak for v in networks[i]],
-                settings.unidentified_pair_dob_days,
-                [person[v] for i in weak for v in networks[i]],
-            ],
+            _UNIDENTIFIED_GROUP, _group_params(entities, networks, weak, person, settings)
         ).fetchall()
         found_groups = {int(i): UNIDENTIFIED_PAIR for (i,) in rows}
         rest = [i for i in weak if i not in found_groups]
@@ -267,6 +261,24 @@ def _possible_duplicates(
     return found_groups | {i: found[keys[i]] for i in pairs if keys[i] in found}
 
 
+def _group_params(
+    entities: list[str],
+    networks: list[list[int]],
+    nets: list[int],
+    person: dict[int, str],
+    settings: GraphSettings,
+) -> list[object]:
+    """The parameters of ``_UNIDENTIFIED_GROUP`` and ``_FEW_IDENTIFIED`` for ``nets``: per
+    member, its network, its entity and the entity standing for its person; and how far
+    apart dates of birth may be."""
+    return [
+        [i for i in nets for _ in networks[i]],
+        [entities[v] for i in nets for v in networks[i]],
+        settings.unidentified_pair_dob_days,
+        [person[v] for i in nets for v in networks[i]],
+    ]
+
+
 def _one_forename_groups(
     con: duckdb.DuckDBPyConnection,
     entities: list[str],
@@ -277,21 +289,14 @@ def _one_forename_groups(
 ) -> dict[int, str]:
     """Of the ``weak`` networks (three or more people, bridging links only), those in
     which at most one person is identified and every forename recorded of their members
-    names the same man (``_forenames_agree``): one man a child's school, her social worker
+    names the same man (``_forenames_agree``): the man a girl's school, her social worker
     and a clinic each recorded as "Jamal", whom linkage cannot join without a surname or a
-    date of birth, about the child the one named Jamal offended against, is one man in
-    several records, no network of three. Different forenames ("Sunny", "Tariq") are
-    different men and stay a network."""
+    date of birth, is one man in several records, no network of three. Different
+    forenames ("Sunny", "Tariq") are different men and stay a network."""
     if not weak:
         return {}
     rows = con.execute(
-        _FEW_IDENTIFIED,
-        [
-            [i for i in weak for _ in networks[i]],
-            [entities[v] for i in weak for v in networks[i]],
-            settings.unidentified_pair_dob_days,
-            [person[v] for i in weak for v in networks[i]],
-        ],
+        _FEW_IDENTIFIED, _group_params(entities, networks, weak, person, settings)
     ).fetchall()
     names: dict[int, list[list[str]]] = {}
     for net, forenames in rows:
