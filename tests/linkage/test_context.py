@@ -12,7 +12,13 @@ import duckdb
 
 from clearsight.ingest import ingest
 from clearsight.linkage import explain_entity, run
-from clearsight.linkage.context import AMBIGUOUS, RULE, names_agree
+from clearsight.linkage.context import (
+    AMBIGUOUS,
+    AMBIGUOUS_COMPANION,
+    COMPANION_RULE,
+    RULE,
+    names_agree,
+)
 from clearsight.store import connect
 from tests.graph.scenario import write_submission
 from tests.linkage.conftest import Linked
@@ -77,6 +83,20 @@ CRIME = {
     "cse_flag": "yes",
 }
 MEETING = {"event_id": "M1", "event_type": "strategy_meeting", "reported_date": "2024-03-15"}
+BETH = {
+    "forenames": "Beth",
+    "surname": "Price",
+    "date_of_birth": "2010-09-12",
+    "sex": "female",
+    "postcode": "NG9 3CD",
+}
+TYLER = {
+    "forenames": "Tyler",
+    "surname": "Thompson",
+    "date_of_birth": "1992-09-01",
+    "sex": "male",
+    "postcode": "NG2 7EE",
+}
 
 
 def _linked(
@@ -320,5 +340,190 @@ def test_sex_and_ethnicity_are_never_read(linked: Linked, tmp_path: Path) -> Non
         assert _entity(con, "notts-csc:P1") == _entity(con, "notts-police:P1")
         [(_key, _anchor, outcome, reason, *_rest)] = _context(con)
         assert (outcome, reason) == ("linked", RULE)
+    finally:
+        con.close()
+
+
+def test_the_one_adult_of_that_name_with_the_same_companion_links(
+    linked: Linked, tmp_path: Path
+) -> None:
+    """ "Ali", named beside Tyler Thompson at another child's meeting, is Ali Khan: the one
+    Ali recorded with Tyler Thompson. No child is in common, so the companion is the
+    context, and the join says so."""
+    con = _linked(
+        tmp_path,
+        linked,
+        police=[(AMY, "victim"), (ALI_KHAN, "suspect"), (TYLER, "suspect")],
+        meeting=[(BETH, "subject"), ({"forenames": "Ali"}, "associate"), (TYLER, "associate")],
+    )
+    try:
+        assert _entity(con, "notts-csc:P2") == _entity(con, "notts-police:P2")
+        assert _entity(con, "notts-csc:P1") == _entity(con, "notts-police:P1")
+        [(key, anchor, outcome, reason, whom, events)] = _context(con)
+        assert (key, anchor, outcome, reason) == (
+            "notts-csc:P1",
+            "notts-police:P1",
+            "linked",
+            COMPANION_RULE,
+        )
+        assert whom == [_entity(con, "notts-police:P2")]
+        assert events == ["notts-csc:M1", "notts-police:E1"]
+    finally:
+        con.close()
+
+
+def test_two_adults_of_that_name_with_the_companion_go_to_review(
+    linked: Linked, tmp_path: Path
+) -> None:
+    """Tyler Thompson was recorded with two Alis: "Ali" beside him could be either."""
+    con = _linked(
+        tmp_path,
+        linked,
+        police=[
+            (AMY, "victim"),
+            (ALI_KHAN, "suspect"),
+            (ALI_HUSSAIN, "suspect"),
+            (TYLER, "suspect"),
+        ],
+        meeting=[(BETH, "subject"), ({"forenames": "Ali"}, "associate"), (TYLER, "associate")],
+    )
+    try:
+        thin = _entity(con, "notts-csc:P1")
+        assert thin not in {_entity(con, "notts-police:P1"), _entity(con, "notts-police:P2")}
+        [(key, anchor, outcome, reason, _whom, _events)] = _context(con)
+        assert (key, anchor, outcome, reason) == (
+            "notts-csc:P1",
+            None,
+            "review",
+            AMBIGUOUS_COMPANION,
+        )
+    finally:
+        con.close()
+
+
+def test_the_child_comes_before_the_companion(linked: Linked, tmp_path: Path) -> None:
+    """The child is in common with Ali Khan, the companion with Ali Hussain: the record is
+    about the child, so the child's one Ali is chosen and the companion is not read."""
+    police_b = {**CRIME, "event_id": "E2", "reported_date": "2024-02-01"}
+    con = connect(tmp_path / "store.duckdb")
+    try:
+        ingest(
+            con,
+            _source(
+                tmp_path, "notts-police", "police", CRIME, [(AMY, "victim"), (ALI_KHAN, "suspect")]
+            ),
+        )
+        ingest(
+            con,
+            _source(
+                tmp_path,
+                "notts-police-b",
+                "police",
+                police_b,
+                [(BETH, "victim"), (ALI_HUSSAIN, "suspect"), (TYLER, "suspect")],
+            ),
+        )
+        ingest(
+            con,
+            _source(
+                tmp_path,
+                "notts-csc",
+                "childrens_social_care",
+                MEETING,
+                [(AMY, "subject"), ({"forenames": "Ali"}, "associate"), (TYLER, "associate")],
+            ),
+        )
+        run(con, model_json=linked.model_json)
+        assert _entity(con, "notts-csc:P1") == _entity(con, "notts-police:P1")
+        [(key, anchor, outcome, reason, *_rest)] = _context(con)
+        assert (key, anchor, outcome, reason) == ("notts-csc:P1", "notts-police:P1", "linked", RULE)
+    finally:
+        con.close()
+
+
+def test_a_companion_does_not_override_a_contradicting_birth_year(
+    linked: Linked, tmp_path: Path
+) -> None:
+    """ "Ali, born 2001" beside Tyler Thompson is not Ali Khan born 1990."""
+    con = _linked(
+        tmp_path,
+        linked,
+        police=[(AMY, "victim"), (ALI_KHAN, "suspect"), (TYLER, "suspect")],
+        meeting=[
+            (BETH, "subject"),
+            ({"forenames": "Ali", "date_of_birth": "2001"}, "associate"),
+            (TYLER, "associate"),
+        ],
+    )
+    try:
+        assert _entity(con, "notts-csc:P1") != _entity(con, "notts-police:P1")
+        assert _context(con) == []
+    finally:
+        con.close()
+
+
+def test_a_record_joined_in_one_round_names_the_companion_of_the_next(
+    linked: Linked, tmp_path: Path
+) -> None:
+    """ "Kacper" at Amy's meeting is Kacper Nowak (her one Kacper); at Beth's meeting he is
+    named beside "Tyler", and once "Kacper" is Kacper Nowak, "Tyler" is Tyler Thompson:
+    the one Tyler recorded with him. Resolution runs until a round joins nothing more."""
+    kacper = {
+        "forenames": "Kacper",
+        "surname": "Nowak",
+        "date_of_birth": "1980-11-24",
+        "sex": "male",
+        "postcode": "NG1 1AA",
+    }
+    con = connect(tmp_path / "store.duckdb")
+    try:
+        ingest(
+            con,
+            _source(
+                tmp_path,
+                "notts-police",
+                "police",
+                CRIME,
+                [(AMY, "victim"), (kacper, "suspect"), (TYLER, "suspect")],
+            ),
+        )
+        manifest = {
+            "standard_version": "1.0",
+            "source_id": "notts-csc",
+            "organisation": "notts-csc",
+            "agency_type": "childrens_social_care",
+            "area": "nottinghamshire",
+            "extract_date": "2024-06-30",
+            "period_start": "2023-07-01",
+            "period_end": "2024-06-30",
+        }
+        second = {"event_id": "M2", "event_type": "strategy_meeting", "reported_date": "2024-04-02"}
+        persons = [
+            {"person_id": "P0", **AMY},
+            {"person_id": "P1", "forenames": "Kacper"},
+            {"person_id": "P2", **BETH},
+            {"person_id": "P3", "forenames": "Tyler"},
+        ]
+        involvements = [
+            {"event_id": "M1", "person_id": "P0", "role": "subject"},
+            {"event_id": "M1", "person_id": "P1", "role": "associate"},
+            {"event_id": "M2", "person_id": "P2", "role": "subject"},
+            {"event_id": "M2", "person_id": "P1", "role": "associate"},
+            {"event_id": "M2", "person_id": "P3", "role": "associate"},
+        ]
+        folder = write_submission(
+            tmp_path / "notts-csc",
+            manifest,
+            {"persons": persons, "events": [MEETING, second], "involvements": involvements},
+        )
+        ingest(con, folder)
+        run(con, model_json=linked.model_json)
+        assert _entity(con, "notts-csc:P1") == _entity(con, "notts-police:P1")
+        assert _entity(con, "notts-csc:P3") == _entity(con, "notts-police:P2")
+        reasons = {key: (anchor, reason) for key, anchor, _o, reason, *_rest in _context(con)}
+        assert reasons == {
+            "notts-csc:P1": ("notts-police:P1", RULE),
+            "notts-csc:P3": ("notts-police:P2", COMPANION_RULE),
+        }
     finally:
         con.close()

@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from clearsight.access.users import create_demo_users
-from clearsight.linkage.context import RULE
+from clearsight.linkage.context import COMPANION_RULE, RULE
 from clearsight.web import WebSettings, create_app
 from tests.linkage.conftest import Linked, linked  # noqa: F401  (the session fixture)
-from tests.linkage.test_context import ALI_KHAN, AMY, _entity, _linked
+from tests.linkage.test_context import ALI_KHAN, AMY, BETH, TYLER, _entity, _linked
 from tests.web.client import Client
 from tests.web.conftest import do_login
 
@@ -39,6 +39,36 @@ def test_the_person_page_shows_the_join_through_the_child(
         assert "joined through the child they are recorded with" in page.text
         assert RULE in page.text
         assert "notts-csc:M1" in page.text
+    finally:
+        client.close()
+        app.state.store.close()
+
+
+def test_the_person_page_shows_the_join_through_the_companion(
+    linked: Linked,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A join through the named adult the record was with says so, not "the child"."""
+    con = _linked(
+        tmp_path,
+        linked,
+        police=[(AMY, "victim"), (ALI_KHAN, "suspect"), (TYLER, "suspect")],
+        meeting=[(BETH, "subject"), ({"forenames": "Ali"}, "associate"), (TYLER, "associate")],
+    )
+    entity = _entity(con, "notts-police:P1")
+    assert entity == _entity(con, "notts-csc:P1")
+    passwords = {name: pw for name, _role, _area, pw in create_demo_users(con)}
+    con.close()
+    app = create_app(tmp_path / "store.duckdb", WebSettings())
+    client = Client(app, base_url="http://testserver")
+    try:
+        name = "analyst-nottinghamshire"
+        assert do_login(client, name, passwords[name]) == 303
+        page = client.get(f"/person/{entity}")
+        assert page.status_code == 200
+        assert "joined through the companion they are recorded with" in page.text
+        assert "joined through the child they are recorded with" not in page.text
+        assert COMPANION_RULE in page.text
     finally:
         client.close()
         app.state.store.close()

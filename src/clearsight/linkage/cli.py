@@ -429,10 +429,10 @@ def show_command(
         console.print(table)
     for joined in explanation.context:
         table = Table(
-            title=f"{joined.record_key} ~ {joined.anchor_key}: joined through the child "
+            title=f"{joined.record_key} ~ {joined.anchor_key}: joined through whom "
             f"they are recorded with ({joined.reason})"
         )
-        for heading in ("name", "children (entities)", "events"):
+        for heading in ("name", "recorded with (entities)", "events"):
             table.add_column(heading)
         table.add_row(joined.name, ", ".join(joined.child_entity_ids), ", ".join(joined.events))
         console.print(table)

@@ -26,6 +26,15 @@ and "the adult" are entities, not records:
    too young for the thin record's part in its event, is none.
 4. One candidate over all the thin entity's children: the thin entity joins it
    (``RULE``). Two or more: none is chosen; the record goes to review (``AMBIGUOUS``).
+5. Where no child gives a candidate, the *companions* do, on the same terms: the named
+   adults (a record with a surname or a full birth date) recorded in the thin record's
+   events, and the candidates recorded, as adults, with one of them in another event
+   (``COMPANION_RULE``; two or more: ``AMBIGUOUS_COMPANION``). Police write the man
+   arrested with Tyler Thompson as "KACPER"; Kacper Nowak is the one Kacper recorded
+   with Tyler Thompson elsewhere. A shared associate is the relational evidence
+   collective entity resolution reads (the co-author of the same paper, Bhattacharya and
+   Getoor 2007) and what an analyst reads in an associate's intelligence picture. The
+   child comes first: the record is about her, and her adults are fewer.
 
 Sex, ethnicity and nationality are never read. Two thin records are never joined to each
 other by this step: a candidate must hold a named record. Analysts' decisions bind: a
@@ -53,6 +62,13 @@ from clearsight.store.sql import sql_list
 CONTEXT_TABLE = "link_context"
 RULE = "context: first name only, the one adult of that name recorded with the child"
 AMBIGUOUS = "first name only: more than one adult of that name is recorded with the child"
+# The same, through the named adult the thin record was recorded with (its companion).
+COMPANION_RULE = (
+    "context: first name only, the one adult of that name recorded with the same companion"
+)
+AMBIGUOUS_COMPANION = (
+    "first name only: more than one adult of that name is recorded with the same companion"
+)
 REFUSED = "first name only: the one adult of that name is held apart (decision or identifiers)"
 
 DDL = f"""
@@ -65,6 +81,7 @@ CREATE TABLE IF NOT EXISTS {CONTEXT_TABLE} (
     name VARCHAR NOT NULL,
     candidate_names VARCHAR[],
     candidate_keys VARCHAR[],
+    -- The records of whom the join rests on: the child, or (COMPANION_RULE) the companion.
     child_keys VARCHAR[],
     child_entity_ids VARCHAR[],
     events VARCHAR[]
@@ -176,16 +193,34 @@ def resolve(
     entities: Entities,
     settings: ContextSettings | None = None,
 ) -> list[ContextOutcome]:
-    """Join each thin entity to the one named adult of its name with its children.
+    """Join each thin entity to the one named adult of its name with its children, or
+    else with its companions, until a round joins nothing more.
 
     Reads ``_link_nodes`` (the records being clustered) and ``link_input``; merges in
-    ``entities``; returns every outcome, for ``record`` to keep.
+    ``entities``; returns every record's last outcome, for ``record`` to keep. A record
+    joined in one round names its entity, which can then be the named companion of
+    another thin record in the next ("KACPER" joined to Kacper Nowak through the child,
+    then "TYLER", arrested with "KACPER", through him): collective resolution runs to a
+    fixed point. Each round joins at least one thin entity or is the last, so the rounds
+    are at most the thin entities.
     """
-    from clearsight.children import child_in_event_sql, documented, event_context_sql
-
     s = settings or load_settings()
     if not _has_events(con):
         return []
+    last: dict[str, ContextOutcome] = {}
+    while True:
+        outcomes = _resolve_round(con, entities, s)
+        last.update((o.record_key, o) for o in outcomes)
+        if not any(o.outcome == "linked" for o in outcomes):
+            return [last[k] for k in sorted(last)]
+
+
+def _resolve_round(
+    con: duckdb.DuckDBPyConnection, entities: Entities, s: ContextSettings
+) -> list[ContextOutcome]:
+    """One round of ``resolve`` over the entities as they stand."""
+    from clearsight.children import child_in_event_sql, documented, event_context_sql
+
     roots = entities.roots()
     con.register(
         "_ctx_roots_df",
@@ -249,24 +284,32 @@ def resolve(
             SELECT v.* FROM _ctx_inv v JOIN _ctx_roots r USING (root)
             WHERE r.thin AND NOT list_contains({children}, v.role)
         ),
-        c AS (SELECT * FROM _ctx_inv WHERE is_child),
+        -- Whom the thin record was recorded with: a child, or a named adult (the
+        -- companion), each read in their other events in the same part (a child as a
+        -- child, an adult as an adult).
+        c AS (
+            SELECT v.* FROM _ctx_inv v JOIN _ctx_roots r USING (root)
+            WHERE v.is_child OR r.named
+        ),
         tc AS (
             SELECT t.record_key AS thin_key, t.root AS thin_root, t.event_key AS thin_event,
                    t.event_date AS thin_date, t.role AS thin_role,
-                   c.root AS child_root, c.record_key AS child_key
+                   c.root AS ctx_root, c.record_key AS ctx_key, c.is_child AS via_child
             FROM t JOIN c ON c.event_key = t.event_key AND c.root <> t.root
         ),
         other AS (
             SELECT DISTINCT tc.*, c2.event_key AS other_event
-            FROM tc JOIN c c2 ON c2.root = tc.child_root AND c2.event_key <> tc.thin_event
+            FROM tc JOIN c c2 ON c2.root = tc.ctx_root AND c2.event_key <> tc.thin_event
+                 AND c2.is_child = tc.via_child
         )
         SELECT DISTINCT o.thin_key, o.thin_root, o.thin_event, o.thin_date, o.thin_role,
-               o.child_key, o.other_event, a.root AS cand_root, r.dob_est AS cand_dob
+               o.ctx_key, o.other_event, a.root AS cand_root, r.dob_est AS cand_dob,
+               o.via_child
         FROM other o
         JOIN _ctx_inv a ON a.event_key = o.other_event AND NOT a.is_child
-             AND a.root <> o.thin_root AND a.root <> o.child_root
+             AND a.root <> o.thin_root AND a.root <> o.ctx_root
         JOIN _ctx_roots r ON r.root = a.root AND r.named
-        ORDER BY o.thin_key, a.root, o.thin_event, o.other_event
+        ORDER BY o.thin_key, a.root, o.thin_event, o.other_event, o.ctx_key
         """
     ).fetchall()
     if not rows:
@@ -356,9 +399,12 @@ def _fits_age(role: str, event_date: Any, candidate_dob: Any, settings: ContextS
 def _decide(
     rows: list[tuple[Any, ...]], names: _Names, entities: Entities, s: ContextSettings
 ) -> list[ContextOutcome]:
-    # Per thin root: its thin records, the candidates that pass, and what each rests on.
-    thin_roots: dict[int, dict[str, Any]] = {}
-    for thin_key, thin_root, thin_event, thin_date, role, child_key, other, cand, dob in rows:
+    # Per thin root: its thin records, the candidates that pass, and what each rests on,
+    # apart for the two contexts: the child first; a companion only where no child
+    # gives a candidate (the child is the stronger context: the record is about her).
+    thin_roots: dict[int, dict[bool, dict[str, Any]]] = {}
+    for row in rows:
+        thin_key, thin_root, thin_event, thin_date, role, ctx_key, other, cand, dob, by_child = row
         thin_root, cand = int(thin_root), int(cand)
         own = next(r for r in names.records[thin_root] if r[1] == thin_key)
         node, _key, tokens, year, _named = own
@@ -376,8 +422,8 @@ def _decide(
             continue
         if not _fits_age(str(role), thin_date, dob, s):
             continue
-        entry = thin_roots.setdefault(
-            thin_root, {"records": {}, "candidates": {}, "children": set(), "events": set()}
+        entry = thin_roots.setdefault(thin_root, {}).setdefault(
+            bool(by_child), {"records": {}, "candidates": {}, "children": set(), "events": set()}
         )
         entry["records"].setdefault(thin_key, (node, " ".join(tokens)))
         got = entry["candidates"].setdefault(cand, {"names": set(), "anchor": None, "by": set()})
@@ -390,36 +436,46 @@ def _decide(
             best = min(anchors, key=lambda rec: rec[1])
             if got["anchor"] is None or best[1] < got["anchor"][1]:
                 got["anchor"] = best
-        entry["children"].add(str(child_key))
+        entry["children"].add(str(ctx_key))
         entry["events"].update((str(thin_event), str(other)))
     out: list[ContextOutcome] = []
-    for _root, entry in sorted(thin_roots.items()):
-        candidates = entry["candidates"]
-        cand_names = sorted({n for c in candidates.values() for n in c["names"]})
-        cand_keys = sorted(c["anchor"][1] for c in candidates.values() if c["anchor"])
-        common = {
-            "candidate_names": cand_names,
-            "candidate_keys": cand_keys,
-            "child_keys": sorted(entry["children"]),
-            "events": sorted(entry["events"]),
-        }
-        if len(candidates) != 1:
-            for key, (_node, name) in sorted(entry["records"].items()):
-                out.append(ContextOutcome(key, None, "review", AMBIGUOUS, name, **common))
+    for _root, kinds in sorted(thin_roots.items()):
+        by_child = True in kinds
+        out.extend(_outcomes(kinds[by_child], entities, by_child))
+    return out
+
+
+def _outcomes(entry: dict[str, Any], entities: Entities, by_child: bool) -> list[ContextOutcome]:
+    """One thin entity's outcomes from the candidates one context gave."""
+    candidates = entry["candidates"]
+    cand_names = sorted({n for c in candidates.values() for n in c["names"]})
+    cand_keys = sorted(c["anchor"][1] for c in candidates.values() if c["anchor"])
+    common = {
+        "candidate_names": cand_names,
+        "candidate_keys": cand_keys,
+        "child_keys": sorted(entry["children"]),
+        "events": sorted(entry["events"]),
+    }
+    out: list[ContextOutcome] = []
+    if len(candidates) != 1:
+        why = AMBIGUOUS if by_child else AMBIGUOUS_COMPANION
+        for key, (_node, name) in sorted(entry["records"].items()):
+            out.append(ContextOutcome(key, None, "review", why, name, **common))
+        return out
+    (only,) = candidates.values()
+    anchor = only["anchor"]
+    for key, (node, name) in sorted(entry["records"].items()):
+        if key not in only["by"] or anchor is None:
             continue
-        (only,) = candidates.values()
-        anchor = only["anchor"]
-        for key, (node, name) in sorted(entry["records"].items()):
-            if key not in only["by"] or anchor is None:
-                continue
-            ra, rb = entities.find(node), entities.find(anchor[0])
-            if ra != rb and (
-                entities.kept_apart(ra, rb)
-                or not entities.merge(node, anchor[0], checked=True, nhs_agrees=False)
-            ):
-                out.append(ContextOutcome(key, anchor[1], "review", REFUSED, name, **common))
-                continue
-            out.append(ContextOutcome(key, anchor[1], "linked", RULE, name, **common))
+        ra, rb = entities.find(node), entities.find(anchor[0])
+        if ra != rb and (
+            entities.kept_apart(ra, rb)
+            or not entities.merge(node, anchor[0], checked=True, nhs_agrees=False)
+        ):
+            out.append(ContextOutcome(key, anchor[1], "review", REFUSED, name, **common))
+            continue
+        rule = RULE if by_child else COMPANION_RULE
+        out.append(ContextOutcome(key, anchor[1], "linked", rule, name, **common))
     return out
 
 

@@ -63,7 +63,9 @@ class Link:
 @dataclass(frozen=True)
 class ContextLink:
     """A record named by a first name only, joined to the one adult of that name recorded
-    with the same child (``linkage/context.py``): no score, the shared child is the reason."""
+    with the same child, or else the same named companion (``linkage/context.py``): no
+    score, the shared child or companion is the reason (``child_entity_ids`` holds whom
+    the join rests on: the child, or the companion)."""
 
     record_key: str
     anchor_key: str
