@@ -43,8 +43,11 @@ Two readings of "what the records say" (session 28, issue 17):
   group, her included, as the context of harm. So a member named in one record in the
   same linking role as a child at risk (a child on the child's side of some record, under
   ``child_age`` in that record, herself on the offending side of no record of
-  exploitation) counts as at risk with her. Older children only ever found around her
-  (associates of her missing episode, never named beside her as equals) stay a network.
+  exploitation) is one of her group; a network **every** member of which is at risk
+  himself or so named beside a child at risk is a peer group. Older children only ever
+  found around her (associates of her missing episode, never named beside her as equals)
+  stay a network, and so does a network holding any of them beside her friends (the
+  friends named beside her say nothing about the others).
 """
 
 from __future__ import annotations
@@ -63,9 +66,10 @@ PEER_GROUP = (
 # record's own, or for a record without a date of birth the age the member's other records
 # give at its date, by the earliest date of birth among them), no member on the offending
 # side by an offending role ($3) in an exploitation record, and some member on the child's
-# side ($5) of some record or named in one record in the same linking role ($6) as a child
-# at risk who is on no offending side (the module's docstring). A member with no record of
-# their own (a linked member known by a phone) is no known child.
+# side ($5) of some record, or else every member on it or named in one record in the same
+# linking role ($6) as a child at risk who is on no offending side (the module's
+# docstring). A member with no record of their own (a linked member known by a phone) is
+# no known child.
 _PEER_NETWORKS = """
     WITH m AS (SELECT unnest($1::BIGINT[]) AS net, unnest($2::VARCHAR[]) AS entity_id),
     inv AS (
@@ -96,14 +100,15 @@ _PEER_NETWORKS = """
                coalesce(bool_and(coalesce(
                    coalesce(i.age, (i.day - b.born_day) / 365.25) < $4, false)), false)
                    AS always_child,
-               coalesce(bool_or(list_contains($5::VARCHAR[], i.role)), false)
-                   OR m.entity_id IN (SELECT entity_id FROM beside) AS at_risk
+               coalesce(bool_or(list_contains($5::VARCHAR[], i.role)), false) AS at_risk,
+               m.entity_id IN (SELECT entity_id FROM beside) AS beside
         FROM m LEFT JOIN inv i USING (entity_id) LEFT JOIN born b USING (entity_id)
         GROUP BY m.net, m.entity_id
     )
     SELECT per.net FROM per LEFT JOIN graph_involved g USING (entity_id)
     GROUP BY per.net
-    HAVING bool_and(per.always_child) AND bool_or(per.at_risk)
+    HAVING bool_and(per.always_child)
+       AND (bool_or(per.at_risk) OR bool_and(per.at_risk OR per.beside))
        AND NOT bool_or(coalesce(list_contains($3::VARCHAR[], g.role), false))
     ORDER BY per.net
 """
