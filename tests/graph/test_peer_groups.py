@@ -131,8 +131,10 @@ def test_friends_named_beside_the_missing_child_are_a_peer_group(tmp_path: Path)
     found = [set(m) for m in _networks(con)]
     assert not any(m & {"F1", "F2"} for m in found)
     assert any({"B1", "B2"} <= m for m in found)
-    peers = con.execute("SELECT entity_id FROM network_peer_groups").fetchall()
-    assert sorted(e.split("/")[-1] for (e,) in peers) == ["F1", "F2"]
+    peers = con.execute("SELECT entity_id, reason FROM network_peer_groups").fetchall()
+    assert sorted(e.split("/")[-1] for e, _ in peers) == ["F1", "F2"]
+    # The analyst reads why: they are named as the equals of a child at risk.
+    assert all("named as the equal of a child at risk" in r for _, r in peers)
     con.close()
 
 

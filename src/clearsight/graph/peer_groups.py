@@ -57,9 +57,11 @@ import duckdb
 from clearsight.graph.settings import CHILD_ROLES, LINKING_ROLES
 
 PEER_GROUP = (
-    "every member a child at every record naming them, and none a suspect, offender or "
-    "facilitator in a record of exploitation: children at risk together, not an offender "
-    "network"
+    "every member a child at every record naming them (a record without a date of birth "
+    "dated by their other records), none a suspect, offender or facilitator in a record of "
+    "exploitation, and one at risk in a record or each at risk or named as the equal of a "
+    "child at risk (the same role beside her in one record): children at risk together, "
+    "not an offender network"
 )
 
 # Per network: every member a child (an age under $4 at each of their records: the
