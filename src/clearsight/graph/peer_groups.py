@@ -32,9 +32,9 @@ Two readings of "what the records say" (session 28, issue 17):
 - **A record without a date of birth takes the person's age from their other records.**
   Linkage has decided the records are one person, so a date of birth on any of them dates
   every event that names him (a police record of a boy known by name only, beside a school
-  record with his date of birth). The earliest date of birth his records give is used, so
-  a person is a child at a record only if he is one by the oldest age any record gives
-  him. A person no record dates stays of unknown age and keeps the network.
+  record with his date of birth). An undated record takes the earliest date of birth his
+  other records give (the oldest age they give him), so he is a child there only if he
+  is one by that. A person no record dates stays of unknown age and keeps the network.
 - **The child at risk they are found with is one of them when a record names her as their
   equal.** A network is the offending side, so the missing child her friends are found
   with is never a member of it; when a record names her beside them in the same role (a
@@ -59,9 +59,9 @@ from clearsight.graph.settings import CHILD_ROLES, LINKING_ROLES
 PEER_GROUP = (
     "every member a child at every record naming them (a record without a date of birth "
     "dated by their other records), none a suspect, offender or facilitator in a record of "
-    "exploitation, and one at risk in a record or each at risk or named as the equal of a "
-    "child at risk (the same role beside her in one record): children at risk together, "
-    "not an offender network"
+    "exploitation, and one of them at risk in a record, or each at risk or named as the "
+    "equal of a child at risk (the same role beside her in one record): children at risk "
+    "together, not an offender network"
 )
 
 # Per network: every member a child (an age under $4 at each of their records: the
