@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+
 from clearsight.graph import run
+from clearsight.graph.peer_groups import set_apart_peer_groups
+from clearsight.graph.settings import OFFENDING_ROLES
 from tests.graph.scenario import _person
 from tests.graph.test_detection_rules import _crime, _networks, _store
 
@@ -85,3 +89,135 @@ def test_children_named_only_as_companions_are_a_peer_group(tmp_path: Path) -> N
     assert len({g for g, _, _ in peers}) == 1
     assert all("children at risk together" in r for _, _, r in peers)
     con.close()
+
+
+# Session 28: the missing child named beside her friends as their equal (co-suspects in
+# anti-social behaviour), none of the friends at risk in a record of his own.
+BESIDE = {
+    "persons": [
+        _person("G1", "Jade", "Holroydtest", "2011-04-12", "female"),
+        _person("F1", "Liam", "Sutclifftest", "2010-01-23", "male"),
+        _person("F2", "Ryan", "Ackroydtest", "2011-06-30", "male"),
+        # Two boys of 16 found with another girl, never named beside her: older children
+        # around her.
+        _person("G2", "Amber", "Lintontest", "2011-02-02", "female"),
+        _person("B1", "Owen", "Elderfield", "2007-10-10", "male"),
+        _person("B2", "Ryan", "Seniorton", "2007-11-11", "male"),
+    ],
+    "events": [
+        {
+            "event_id": "A1",
+            "event_type": "incident",
+            "reported_date": "2024-05-18",
+            "offence": "",
+            "narrative": "Anti-social behaviour: youths damaging benches in the park.",
+        },
+        _missing("E1", "2024-07-06"),
+        _missing("E2", "2024-09-14"),
+        _missing("E3", "2024-10-01"),
+    ],
+    "involvements": [
+        *_rows("A1", {"G1": "suspect", "F1": "suspect", "F2": "suspect"}),
+        *_rows("E1", {"G1": "missing_person", "F1": "associate", "F2": "associate"}),
+        *_rows("E2", {"G1": "missing_person", "F1": "associate", "F2": "associate"}),
+        *_rows("E3", {"G2": "missing_person", "B1": "associate", "B2": "associate"}),
+    ],
+}
+
+
+def test_friends_named_beside_the_missing_child_are_a_peer_group(tmp_path: Path) -> None:
+    con = _store(tmp_path, BESIDE)
+    run(con)
+    found = [set(m) for m in _networks(con)]
+    assert not any(m & {"F1", "F2"} for m in found)
+    assert any({"B1", "B2"} <= m for m in found)
+    peers = con.execute("SELECT entity_id, reason FROM network_peer_groups").fetchall()
+    assert sorted(e.split("/")[-1] for e, _ in peers) == ["F1", "F2"]
+    # The analyst reads why: they are named as the equals of a child at risk.
+    assert all("named as the equal of a child at risk" in r for _, r in peers)
+    con.close()
+
+
+def _graph(rows: list[tuple[str, str, str, float | None, bool, str]], offending: list[str]):  # type: ignore[no-untyped-def]
+    """A store holding only the two tables the rule reads: each row an involvement
+    (entity, event, role, age at the event, child in it, event date)."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE graph_involvements (entity_id VARCHAR, event_key VARCHAR, role VARCHAR, "
+        "age DOUBLE, is_child BOOLEAN, event_date DATE)"
+    )
+    con.executemany("INSERT INTO graph_involvements VALUES (?, ?, ?, ?, ?, ?)", rows)
+    con.execute("CREATE TABLE graph_involved (entity_id VARCHAR, role VARCHAR)")
+    con.executemany(
+        "INSERT INTO graph_involved VALUES (?, ?)", [(e, "associate") for e in offending]
+    )
+    return con
+
+
+def _set_apart(rows: list[tuple[str, str, str, float | None, bool, str]]) -> list[list[str]]:
+    con = _graph(rows, ["P1", "P2"])
+    kept, _, groups = set_apart_peer_groups(
+        con, ["P1", "P2"], [[0, 1]], [None], 18.0, OFFENDING_ROLES
+    )
+    con.close()
+    assert len(kept) + len(groups) == 1
+    return groups
+
+
+# P1 reported missing himself (at risk); P2 named with him in an incident.
+AT_RISK = [
+    ("P1", "M1", "missing_person", 14.0, True, "2024-06-01"),
+    ("P1", "I1", "suspect", 14.1, False, "2024-07-01"),
+]
+
+
+def test_a_record_without_a_date_of_birth_is_dated_by_the_persons_other_records() -> None:
+    # P2's police records carry no date of birth; his school record gives him 13.
+    rows = [
+        *AT_RISK,
+        ("P2", "S1", "associate", 13.0, False, "2024-01-01"),
+        ("P2", "I1", "suspect", None, False, "2024-07-01"),
+    ]
+    assert _set_apart(rows) == [["P1", "P2"]]
+
+
+def test_a_person_no_record_dates_keeps_the_network() -> None:
+    rows = [*AT_RISK, ("P2", "I1", "suspect", None, False, "2024-07-01")]
+    assert _set_apart(rows) == []
+
+
+def test_the_oldest_age_any_record_gives_him_counts() -> None:
+    # One record gives P2 a date of birth making him 13, another 19 at the same date: by
+    # the oldest he is an adult at the undated record, so the network stays.
+    rows = [
+        *AT_RISK,
+        ("P2", "S1", "associate", 13.0, False, "2024-01-01"),
+        ("P2", "S2", "associate", 17.5, False, "2024-01-01"),
+        ("P2", "I1", "suspect", None, False, "2025-06-01"),
+    ]
+    assert _set_apart(rows) == []
+
+
+def test_a_child_at_risk_beside_them_counts_only_when_she_is_on_no_offending_side() -> None:
+    # Neither P1 nor P2 is at risk in a record of his own; both are named as suspects of an
+    # incident with V, a girl of 13 reported missing.
+    rows = [
+        ("P1", "I1", "suspect", 14.0, False, "2024-07-01"),
+        ("P2", "I1", "suspect", 13.5, False, "2024-07-01"),
+        ("V", "I1", "suspect", 13.0, False, "2024-07-01"),
+        ("V", "M1", "missing_person", 13.1, True, "2024-08-01"),
+        ("P1", "M1", "associate", 14.1, False, "2024-08-01"),
+    ]
+    assert _set_apart(rows) == [["P1", "P2"]]
+    # P2 only found with her when she was missing (another role than hers): he is not
+    # named as one of her group, so the network stays.
+    found_with = [r for r in rows if r[0] != "P2"] + [
+        ("P2", "M1", "associate", 13.6, False, "2024-08-01")
+    ]
+    assert _set_apart(found_with) == []
+    # She herself the suspect of a record of exploitation: not a child at risk beside them.
+    con = _graph(rows, ["P1", "P2"])
+    con.execute("INSERT INTO graph_involved VALUES ('V', 'suspect')")
+    _, _, groups = set_apart_peer_groups(con, ["P1", "P2"], [[0, 1]], [None], 18.0, OFFENDING_ROLES)
+    con.close()
+    assert groups == []
