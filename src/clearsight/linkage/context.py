@@ -45,9 +45,12 @@ consistency as the model's links are (``Entities.merge``). Every outcome is kept
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
+from itertools import count
 from typing import Any
 
 import duckdb
@@ -58,6 +61,8 @@ from clearsight.linkage.entities import Entities
 from clearsight.linkage.features import STRONG_PLACEHOLDERS, WEAK_PLACEHOLDERS, nickname_groups
 from clearsight.standard.roles import CHILD_ROLES, OFFENDING_ROLES
 from clearsight.store.sql import sql_list
+
+log = logging.getLogger(__name__)
 
 CONTEXT_TABLE = "link_context"
 RULE = "context: first name only, the one adult of that name recorded with the child"
@@ -207,18 +212,107 @@ def resolve(
     s = settings or load_settings()
     if not _has_events(con):
         return []
+    # The records' name tokens and birth dates, read once: a round changes only roots.
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _ctx_names AS
+        SELECT n.record_key, n.node,
+               {_tokens_sql("p.forenames")} AS fn_tokens,
+               {_tokens_sql("p.surname")} AS sn_tokens,
+               {_alias_tokens_sql()} AS alias_tokens,
+               i.dob IS NOT NULL AS dated, i.dob_y,
+               {_dob_estimate_sql()} AS dob_est
+        FROM _link_nodes n
+        JOIN link_input i USING (record_key)
+        JOIN current_persons p ON p.source_id = n.source_id AND p.person_id = n.person_id
+        """
+    )
     last: dict[str, ContextOutcome] = {}
-    while True:
-        outcomes = _resolve_round(con, entities, s)
+    focus: list[int] | None = None
+    for round_number in count(1):
+        started = time.perf_counter()
+        outcomes = _resolve_round(con, entities, s, focus)
         last.update((o.record_key, o) for o in outcomes)
-        if not any(o.outcome == "linked" for o in outcomes):
-            return [last[k] for k in sorted(last)]
+        joined = sum(o.outcome == "linked" for o in outcomes)
+        focus = _merged_nodes(con, entities, [o for o in outcomes if o.outcome == "linked"])
+        log.info(
+            "shared context round %d: %d joined, %d to review (%.1f s)",
+            round_number,
+            joined,
+            len(outcomes) - joined,
+            time.perf_counter() - started,
+        )
+        if not joined:
+            break
+    con.execute("DROP TABLE IF EXISTS _ctx_names")
+    return [last[k] for k in sorted(last)]
+
+
+def _merged_nodes(
+    con: duckdb.DuckDBPyConnection, entities: Entities, joined: list[ContextOutcome]
+) -> list[int]:
+    """Every record (node) of the entities a round's joins made."""
+    keys = sorted({o.record_key for o in joined})
+    if not keys:
+        return []
+    found = con.execute(
+        "SELECT node FROM _link_nodes WHERE list_contains($1, record_key)", [keys]
+    ).fetchall()
+    merged = {entities.find(int(r[0])) for r in found}
+    return [node for node, root in enumerate(entities.roots()) if root in merged]
+
+
+# After the first round only a thin entity near an entity the last round made can get
+# another answer: its context (a child or companion) is that entity, or shares an event
+# with it (a record joined to a named man makes him a candidate wherever that record
+# was). Two steps over shared events from those records find every such thin entity.
+_FOCUS = """
+    CREATE OR REPLACE TEMP TABLE _ctx_focus AS
+    WITH f AS (
+        SELECT n.source_id, n.person_id FROM _ctx_focus_df d JOIN _link_nodes n USING (node)
+    ),
+    e1 AS (
+        SELECT DISTINCT v.source_id, v.event_id FROM f
+        JOIN current_involvements v USING (source_id, person_id)
+    ),
+    r1 AS (
+        SELECT DISTINCT pp.root FROM e1
+        JOIN current_involvements v USING (source_id, event_id)
+        JOIN _link_nodes n ON n.source_id = v.source_id AND n.person_id = v.person_id
+        JOIN _ctx_people pp USING (record_key)
+    ),
+    e2 AS (
+        SELECT DISTINCT v.source_id, v.event_id FROM r1
+        JOIN _ctx_people pp USING (root) JOIN _link_nodes n USING (record_key)
+        JOIN current_involvements v ON v.source_id = n.source_id AND v.person_id = n.person_id
+    )
+    SELECT DISTINCT pp.root FROM e2
+    JOIN current_involvements v USING (source_id, event_id)
+    JOIN _link_nodes n ON n.source_id = v.source_id AND n.person_id = v.person_id
+    JOIN _ctx_people pp USING (record_key)
+"""
+
+
+def _narrow_to(con: duckdb.DuckDBPyConnection, focus: list[int]) -> None:
+    """Only the thin entities near ``focus`` (nodes) stay thin for this round."""
+    con.register("_ctx_focus_df", pa.table({"node": pa.array(focus, pa.int64())}))
+    con.execute(_FOCUS)
+    con.unregister("_ctx_focus_df")
+    con.execute(
+        "UPDATE _ctx_roots SET thin = false "
+        "WHERE thin AND root NOT IN (SELECT root FROM _ctx_focus)"
+    )
+    con.execute("DROP TABLE _ctx_focus")
 
 
 def _resolve_round(
-    con: duckdb.DuckDBPyConnection, entities: Entities, s: ContextSettings
+    con: duckdb.DuckDBPyConnection,
+    entities: Entities,
+    s: ContextSettings,
+    focus: list[int] | None,
 ) -> list[ContextOutcome]:
-    """One round of ``resolve`` over the entities as they stand."""
+    """One round of ``resolve`` over the entities as they stand; after the first, only
+    the thin entities near ``focus`` (the records of the entities the last round made)."""
     from clearsight.children import child_in_event_sql, documented, event_context_sql
 
     roots = entities.roots()
@@ -230,17 +324,10 @@ def _resolve_round(
     own_sexual, child_offence = event_context_sql(graph, "e")
     is_child = child_in_event_sql(graph)
     con.execute(
-        f"""
+        """
         CREATE OR REPLACE TEMP TABLE _ctx_people AS
-        SELECT n.record_key, n.node, r.root::BIGINT AS root,
-               {_tokens_sql("p.forenames")} AS fn_tokens,
-               {_tokens_sql("p.surname")} AS sn_tokens,
-               {_alias_tokens_sql()} AS alias_tokens,
-               i.dob IS NOT NULL AS dated, i.dob_y,
-               {_dob_estimate_sql()} AS dob_est
-        FROM _link_nodes n JOIN _ctx_roots_df r USING (node)
-        JOIN link_input i USING (record_key)
-        JOIN current_persons p ON p.source_id = n.source_id AND p.person_id = n.person_id
+        SELECT b.*, r.root::BIGINT AS root
+        FROM _ctx_names b JOIN _ctx_roots_df r USING (node)
         """
     )
     con.unregister("_ctx_roots_df")
@@ -254,6 +341,8 @@ def _resolve_round(
         FROM _ctx_people GROUP BY root
         """
     )
+    if focus is not None:
+        _narrow_to(con, focus)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _ctx_inv AS
