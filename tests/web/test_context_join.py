@@ -5,6 +5,7 @@ run with the shared test model, the app over the store; everything fictional."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from clearsight.access.users import create_demo_users
 from clearsight.linkage.context import COMPANION_RULE, RULE
@@ -15,16 +16,15 @@ from tests.web.client import Client
 from tests.web.conftest import do_login
 
 
-def test_the_person_page_shows_the_join_through_the_child(
+def _person_page(
     linked: Linked,  # noqa: F811
     tmp_path: Path,
-) -> None:
-    con = _linked(
-        tmp_path,
-        linked,
-        police=[(AMY, "victim"), (ALI_KHAN, "suspect")],
-        meeting=[(AMY, "subject"), ({"forenames": "Ali"}, "associate")],
-    )
+    police: list[tuple[dict[str, Any], str]],
+    meeting: list[tuple[dict[str, Any], str]],
+) -> str:
+    """The person page of the man "Ali" (the social care record P1) was joined to, as an
+    analyst of the area sees it."""
+    con = _linked(tmp_path, linked, police=police, meeting=meeting)
     entity = _entity(con, "notts-police:P1")
     assert entity == _entity(con, "notts-csc:P1")
     passwords = {name: pw for name, _role, _area, pw in create_demo_users(con)}
@@ -36,12 +36,25 @@ def test_the_person_page_shows_the_join_through_the_child(
         assert do_login(client, name, passwords[name]) == 303
         page = client.get(f"/person/{entity}")
         assert page.status_code == 200
-        assert "joined through the child they are recorded with" in page.text
-        assert RULE in page.text
-        assert "notts-csc:M1" in page.text
+        return page.text
     finally:
         client.close()
         app.state.store.close()
+
+
+def test_the_person_page_shows_the_join_through_the_child(
+    linked: Linked,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    text = _person_page(
+        linked,
+        tmp_path,
+        police=[(AMY, "victim"), (ALI_KHAN, "suspect")],
+        meeting=[(AMY, "subject"), ({"forenames": "Ali"}, "associate")],
+    )
+    assert "joined through the child they are recorded with" in text
+    assert RULE in text
+    assert "notts-csc:M1" in text
 
 
 def test_the_person_page_shows_the_join_through_the_companion(
@@ -49,26 +62,12 @@ def test_the_person_page_shows_the_join_through_the_companion(
     tmp_path: Path,
 ) -> None:
     """A join through the named adult the record was with says so, not "the child"."""
-    con = _linked(
-        tmp_path,
+    text = _person_page(
         linked,
+        tmp_path,
         police=[(AMY, "victim"), (ALI_KHAN, "suspect"), (TYLER, "suspect")],
         meeting=[(BETH, "subject"), ({"forenames": "Ali"}, "associate"), (TYLER, "associate")],
     )
-    entity = _entity(con, "notts-police:P1")
-    assert entity == _entity(con, "notts-csc:P1")
-    passwords = {name: pw for name, _role, _area, pw in create_demo_users(con)}
-    con.close()
-    app = create_app(tmp_path / "store.duckdb", WebSettings())
-    client = Client(app, base_url="http://testserver")
-    try:
-        name = "analyst-nottinghamshire"
-        assert do_login(client, name, passwords[name]) == 303
-        page = client.get(f"/person/{entity}")
-        assert page.status_code == 200
-        assert "joined through the companion they are recorded with" in page.text
-        assert "joined through the child they are recorded with" not in page.text
-        assert COMPANION_RULE in page.text
-    finally:
-        client.close()
-        app.state.store.close()
+    assert "joined through the companion they are recorded with" in text
+    assert "joined through the child they are recorded with" not in text
+    assert COMPANION_RULE in text
