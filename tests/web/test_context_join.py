@@ -1,11 +1,14 @@
 """The person page says why a record named by a first name only is the man it joined: the
-child they are recorded with (``linkage/context.py``), not a score. Real ingest, the linkage
-run with the shared test model, the app over the store; everything fictional."""
+child or the named companion they are recorded with (``linkage/context.py``), not a score.
+Real ingest, the linkage run with the shared test model, the app over the store;
+everything fictional."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from clearsight.access.users import create_demo_users
 from clearsight.linkage.context import COMPANION_RULE, RULE
@@ -42,32 +45,37 @@ def _person_page(
         app.state.store.close()
 
 
-def test_the_person_page_shows_the_join_through_the_child(
+@pytest.mark.parametrize(
+    ("police", "meeting", "whom", "rule"),
+    [
+        # "Ali" at Amy's meeting: the one Ali recorded with her.
+        (
+            [(AMY, "victim"), (ALI_KHAN, "suspect")],
+            [(AMY, "subject"), ({"forenames": "Ali"}, "associate")],
+            "child",
+            RULE,
+        ),
+        # "Ali" beside Tyler Thompson at Beth's meeting: the one Ali recorded with him.
+        (
+            [(AMY, "victim"), (ALI_KHAN, "suspect"), (TYLER, "suspect")],
+            [(BETH, "subject"), ({"forenames": "Ali"}, "associate"), (TYLER, "associate")],
+            "companion",
+            COMPANION_RULE,
+        ),
+    ],
+    ids=["child", "companion"],
+)
+def test_the_person_page_says_whom_the_join_rests_on(
     linked: Linked,  # noqa: F811
     tmp_path: Path,
+    police: list[tuple[dict[str, Any], str]],
+    meeting: list[tuple[dict[str, Any], str]],
+    whom: str,
+    rule: str,
 ) -> None:
-    text = _person_page(
-        linked,
-        tmp_path,
-        police=[(AMY, "victim"), (ALI_KHAN, "suspect")],
-        meeting=[(AMY, "subject"), ({"forenames": "Ali"}, "associate")],
-    )
-    assert "joined through the child they are recorded with" in text
-    assert RULE in text
+    text = _person_page(linked, tmp_path, police, meeting)
+    assert f"joined through the {whom} they are recorded with" in text
+    other = "companion" if whom == "child" else "child"
+    assert f"joined through the {other} they are recorded with" not in text
+    assert rule in text
     assert "notts-csc:M1" in text
-
-
-def test_the_person_page_shows_the_join_through_the_companion(
-    linked: Linked,  # noqa: F811
-    tmp_path: Path,
-) -> None:
-    """A join through the named adult the record was with says so, not "the child"."""
-    text = _person_page(
-        linked,
-        tmp_path,
-        police=[(AMY, "victim"), (ALI_KHAN, "suspect"), (TYLER, "suspect")],
-        meeting=[(BETH, "subject"), ({"forenames": "Ali"}, "associate"), (TYLER, "associate")],
-    )
-    assert "joined through the companion they are recorded with" in text
-    assert "joined through the child they are recorded with" not in text
-    assert COMPANION_RULE in text
