@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 
 from clearsight.ingest import ingest
 from clearsight.linkage import explain_entity, run
@@ -325,21 +326,37 @@ def test_status_counts_the_joins_through_a_child(linked: Linked, tmp_path: Path)
     assert networks["peer_groups"] == 0
 
 
-def test_sex_and_ethnicity_are_never_read(linked: Linked, tmp_path: Path) -> None:
+_THIN = {"forenames": "Ali", "sex": "female", "ethnicity_self_defined": "W1"}
+_ALI_A1 = {**ALI_KHAN, "ethnicity_self_defined": "A1"}
+
+
+@pytest.mark.parametrize(
+    ("police", "meeting", "rule"),
+    [
+        ([(AMY, "victim"), (_ALI_A1, "suspect")], [(AMY, "subject"), (_THIN, "associate")], RULE),
+        (
+            [(AMY, "victim"), (_ALI_A1, "suspect"), (TYLER, "suspect")],
+            [(BETH, "subject"), (_THIN, "associate"), (TYLER, "associate")],
+            COMPANION_RULE,
+        ),
+    ],
+    ids=["child", "companion"],
+)
+def test_sex_and_ethnicity_are_never_read(
+    linked: Linked,
+    tmp_path: Path,
+    police: list[tuple[dict[str, Any], str]],
+    meeting: list[tuple[dict[str, Any], str]],
+    rule: str,
+) -> None:
     """Protected characteristics are not identity evidence here: a thin record whose
     recorded sex and ethnicity differ from the one Ali's still joins him, exactly as when
-    they agree (the shared child and the name are the only evidence)."""
-    thin = {"forenames": "Ali", "sex": "female", "ethnicity_self_defined": "W1"}
-    con = _linked(
-        tmp_path,
-        linked,
-        police=[(AMY, "victim"), ({**ALI_KHAN, "ethnicity_self_defined": "A1"}, "suspect")],
-        meeting=[(AMY, "subject"), (thin, "associate")],
-    )
+    they agree (the shared child or companion and the name are the only evidence)."""
+    con = _linked(tmp_path, linked, police=police, meeting=meeting)
     try:
         assert _entity(con, "notts-csc:P1") == _entity(con, "notts-police:P1")
         [(_key, _anchor, outcome, reason, *_rest)] = _context(con)
-        assert (outcome, reason) == ("linked", RULE)
+        assert (outcome, reason) == ("linked", rule)
     finally:
         con.close()
 
