@@ -483,8 +483,11 @@ def test_a_record_joined_in_one_round_names_the_companion_of_the_next(
     linked: Linked, tmp_path: Path
 ) -> None:
     """ "Kacper" at Amy's meeting is Kacper Nowak (her one Kacper); at Beth's meeting he is
-    named beside "Tyler", and once "Kacper" is Kacper Nowak, "Tyler" is Tyler Thompson:
-    the one Tyler recorded with him. Resolution runs until a round joins nothing more."""
+    named beside "Tyler" and Ali Hussain, and once "Kacper" is Kacper Nowak, "Tyler" is
+    Tyler Thompson: the one Tyler recorded with him. Resolution runs until a round joins
+    nothing more. A clinic's "Kacper" beside Ali Hussain is Kacper Nowak too, though
+    nothing the first round joined is in the clinic's record: the later rounds read the
+    thin records two shared events from what the last round joined, not one."""
     kacper = {
         "forenames": "Kacper",
         "surname": "Nowak",
@@ -520,6 +523,7 @@ def test_a_record_joined_in_one_round_names_the_companion_of_the_next(
             {"person_id": "P1", "forenames": "Kacper"},
             {"person_id": "P2", **BETH},
             {"person_id": "P3", "forenames": "Tyler"},
+            {"person_id": "P4", **ALI_HUSSAIN},
         ]
         involvements = [
             {"event_id": "M1", "person_id": "P0", "role": "subject"},
@@ -527,6 +531,7 @@ def test_a_record_joined_in_one_round_names_the_companion_of_the_next(
             {"event_id": "M2", "person_id": "P2", "role": "subject"},
             {"event_id": "M2", "person_id": "P1", "role": "associate"},
             {"event_id": "M2", "person_id": "P3", "role": "associate"},
+            {"event_id": "M2", "person_id": "P4", "role": "associate"},
         ]
         folder = write_submission(
             tmp_path / "notts-csc",
@@ -534,13 +539,26 @@ def test_a_record_joined_in_one_round_names_the_companion_of_the_next(
             {"persons": persons, "events": [MEETING, second], "involvements": involvements},
         )
         ingest(con, folder)
+        clinic = {"event_id": "H1", "event_type": "referral", "reported_date": "2024-05-01"}
+        ingest(
+            con,
+            _source(
+                tmp_path,
+                "notts-health",
+                "health",
+                clinic,
+                [({"forenames": "Kacper"}, "associate"), (ALI_HUSSAIN, "associate")],
+            ),
+        )
         run(con, model_json=linked.model_json)
         assert _entity(con, "notts-csc:P1") == _entity(con, "notts-police:P1")
         assert _entity(con, "notts-csc:P3") == _entity(con, "notts-police:P2")
+        assert _entity(con, "notts-health:P0") == _entity(con, "notts-police:P1")
         reasons = {key: (anchor, reason) for key, anchor, _o, reason, *_rest in _context(con)}
         assert reasons == {
             "notts-csc:P1": ("notts-police:P1", RULE),
             "notts-csc:P3": ("notts-police:P2", COMPANION_RULE),
+            "notts-health:P0": ("notts-police:P1", COMPANION_RULE),
         }
     finally:
         con.close()
