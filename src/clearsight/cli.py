@@ -346,7 +346,7 @@ def status_command(db: DbOption = None, as_json: JsonOption = False) -> None:
             f"hotspots: {networks['hotspots']:,}; incidents linked across agencies: "
             f"{networks['incidents']:,}; peer groups of children set apart: "
             f"{networks['peer_groups']:,}; records naming a person by a first name only joined "
-            f"through a child or a companion: {networks['first_name_joined']:,} "
+            f"through a child, a companion or a private place: {networks['first_name_joined']:,} "
             f"({networks['first_name_review']:,} to review)",
             highlight=False,
         )

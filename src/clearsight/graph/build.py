@@ -28,6 +28,7 @@ from clearsight.graph.settings import (
     GraphSettings,
 )
 from clearsight.graph.statements import _sql_list, _timed, log, table_exists
+from clearsight.standard.places import location_key_sql
 
 __all__ = ["_sql_list", "_timed", "build", "log", "table_exists"]
 
@@ -103,14 +104,10 @@ def _entity_map(con: duckdb.DuckDBPyConnection) -> None:
 def _locations(con: duckdb.DuckDBPyConnection) -> None:
     # A place with neither postcode nor name cannot be matched across sources.
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TABLE graph_source_locations AS
         SELECT source_id, location_id, postcode, name, location_type,
-            CASE WHEN postcode IS NULL AND name IS NULL
-                 THEN 'location:' || source_id || '/' || location_id
-                 ELSE 'location:' || coalesce(postcode, '') || '|'
-                      || coalesce(regexp_replace(lower(name), '[^a-z0-9]+', ' ', 'g'), '') || '|'
-                      || coalesce(location_type, '') END AS location_key
+            {location_key_sql()} AS location_key
         FROM current_locations
         """
     )

@@ -74,7 +74,8 @@ def network_status(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
         # Children at risk together, set apart rather than reported (``peer_groups.py``).
         "peer_groups": distinct("network_peer_groups", "peer_group"),
         # Records naming a person by a first name only, joined to the one adult of that
-        # name recorded with the same child, or sent to review (``linkage/context.py``).
+        # name recorded with the same child, companion or private place, or sent to review
+        # (``linkage/context.py``).
         "first_name_joined": count("link_context", "WHERE outcome = 'linked'"),
         "first_name_review": count("link_context", "WHERE outcome = 'review'"),
     }

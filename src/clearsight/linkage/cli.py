@@ -429,12 +429,17 @@ def show_command(
         console.print(table)
     for joined in explanation.context:
         table = Table(
-            title=f"{joined.record_key} ~ {joined.anchor_key}: joined through whom "
-            f"they are recorded with ({joined.reason})"
+            title=f"{joined.record_key} ~ {joined.anchor_key}: joined through whom or "
+            f"where they are recorded ({joined.reason})"
         )
-        for heading in ("name", "recorded with (entities)", "events"):
+        whom = "recorded at (place)" if joined.places else "recorded with (entities)"
+        for heading in ("name", whom, "events"):
             table.add_column(heading)
-        table.add_row(joined.name, ", ".join(joined.child_entity_ids), ", ".join(joined.events))
+        table.add_row(
+            joined.name,
+            "; ".join(joined.places) or ", ".join(joined.child_entity_ids),
+            ", ".join(joined.events),
+        )
         console.print(table)
 
 

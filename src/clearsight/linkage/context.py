@@ -1,4 +1,5 @@
-"""A person named by a first name only, resolved through the child they are recorded with.
+"""A person named by a first name only, resolved through the child, the companion or the
+private place they are recorded with.
 
 Children's social care, health, schools and charities write the adult in a child's life by
 a first name or a nickname ("her boyfriend Ali", "a man known as Zee"), and police write
@@ -35,6 +36,13 @@ and "the adult" are entities, not records:
    collective entity resolution reads (the co-author of the same paper, Bhattacharya and
    Getoor 2007) and what an analyst reads in an associate's intelligence picture. The
    child comes first: the record is about her, and her adults are fewer.
+6. Where neither gives one, the *private place* of the event does: the named adults
+   recorded, as adults, in another event at the same home or vehicle
+   (``private_place_types``; one place across agencies keyed as the graph keys it;
+   ``PLACE_RULE``; two or more: ``AMBIGUOUS_PLACE``). An address is part of a person's
+   identity; a hotel or a takeaway, passed through by many, identifies no one.
+
+The rules and settings are in ``context_rules.py``; this module reads the evidence.
 
 Sex, ethnicity and nationality are never read. Two thin records are never joined to each
 other by this step: a candidate must hold a named record. Analysts' decisions bind: a
@@ -47,15 +55,10 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, fields
-from functools import cache
-from importlib import resources
 from itertools import count
-from typing import Any
 
 import duckdb
 import pyarrow as pa
-import yaml
 
 from clearsight.linkage.context_record import (
     CONTEXT_TABLE,
@@ -64,44 +67,27 @@ from clearsight.linkage.context_record import (
     ensure_table,
     record,
 )
+from clearsight.linkage.context_rules import (
+    AMBIGUOUS,
+    AMBIGUOUS_COMPANION,
+    AMBIGUOUS_PLACE,
+    COMPANION_RULE,
+    PLACE_RULE,
+    REFUSED,
+    RULE,
+    ContextSettings,
+    Names,
+    decide,
+    load_settings,
+    names_agree,
+)
 from clearsight.linkage.entities import Entities
-from clearsight.linkage.features import STRONG_PLACEHOLDERS, WEAK_PLACEHOLDERS, nickname_groups
-from clearsight.standard.roles import CHILD_ROLES, OFFENDING_ROLES
+from clearsight.linkage.features import STRONG_PLACEHOLDERS, WEAK_PLACEHOLDERS
+from clearsight.standard.places import location_key_sql
+from clearsight.standard.roles import CHILD_ROLES
 from clearsight.store.sql import sql_list
 
 log = logging.getLogger(__name__)
-
-RULE = "context: first name only, the one adult of that name recorded with the child"
-AMBIGUOUS = "first name only: more than one adult of that name is recorded with the child"
-# The same, through the named adult the thin record was recorded with (its companion).
-COMPANION_RULE = (
-    "context: first name only, the one adult of that name recorded with the same companion"
-)
-AMBIGUOUS_COMPANION = (
-    "first name only: more than one adult of that name is recorded with the same companion"
-)
-REFUSED = "first name only: the one adult of that name is held apart (decision or identifiers)"
-
-
-@dataclass(frozen=True)
-class ContextSettings:
-    """``data/context.yaml``: each value's reason is written beside it there."""
-
-    birth_year_tolerance: int = 2
-    typo_min_letters: int = 5
-    offending_min_age: float = 10.0
-
-
-@cache
-def load_settings() -> ContextSettings:
-    text = resources.files("clearsight.linkage").joinpath("data/context.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text) or {}
-    known = {f.name: f.type for f in fields(ContextSettings)}
-    unknown = set(raw) - set(known)
-    if unknown:
-        raise ValueError(f"data/context.yaml: unknown settings {sorted(unknown)}")
-    defaults = ContextSettings()
-    return ContextSettings(**{k: type(getattr(defaults, k))(v) for k, v in raw.items()})
 
 
 def _placeholders() -> str:
@@ -135,8 +121,9 @@ def _dob_estimate_sql() -> str:
     )
 
 
-# The events the resolution can read: a thin entity's own events, and every event of
-# everyone in them (its children's other events, where the named adult is found).
+# The events the resolution can read: a thin entity's own events, every event of
+# everyone in them (its children's other events, where the named adult is found), and
+# every event at the private places of its own events.
 # Thin entities are few; reading every event of every record cost most of the
 # clustering stage at scale.
 _WANTED_EVENTS = """
@@ -155,11 +142,19 @@ _WANTED_EVENTS = """
             JOIN current_involvements v ON v.source_id = t.source_id AND v.event_id = t.event_id
             JOIN records x ON x.source_id = v.source_id AND x.person_id = v.person_id
         ),
+        at_places AS (
+            SELECT DISTINCT q.source_id, q.event_id
+            FROM thin_events t
+            JOIN _ctx_places p ON p.source_id = t.source_id AND p.event_id = t.event_id
+            JOIN _ctx_places q ON q.place_key = p.place_key
+        ),
         wanted AS (
             SELECT DISTINCT v.source_id, v.event_id
             FROM near JOIN records x USING (root)
             JOIN current_involvements v ON v.source_id = x.source_id
                  AND v.person_id = x.person_id
+            UNION
+            SELECT source_id, event_id FROM at_places
         )"""
 
 
@@ -197,6 +192,7 @@ def resolve(
         JOIN current_persons p ON p.source_id = n.source_id AND p.person_id = n.person_id
         """
     )
+    _places(con, s)
     last: dict[str, ContextOutcome] = {}
     focus: list[int] | None = None
     for round_number in count(1):
@@ -214,8 +210,24 @@ def resolve(
         )
         if not joined:
             break
-    con.execute("DROP TABLE IF EXISTS _ctx_names")
+    con.execute("DROP TABLE IF EXISTS _ctx_names; DROP TABLE IF EXISTS _ctx_places")
     return [last[k] for k in sorted(last)]
+
+
+def _places(con: duckdb.DuckDBPyConnection, s: ContextSettings) -> None:
+    """``_ctx_places``: each event at a private place (``private_place_types``), with the
+    place's key as the graph keys places (one address across agencies)."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _ctx_places AS
+        SELECT e.source_id, e.event_id, e.source_id || ':' || e.event_id AS event_key,
+               {location_key_sql("l")} AS place_key
+        FROM current_events e
+        JOIN current_locations l ON l.source_id = e.source_id AND l.location_id = e.location_id
+        WHERE list_contains($1, l.location_type)
+        """,
+        [list(s.private_place_types)],
+    )
 
 
 def _merged_nodes(
@@ -235,7 +247,8 @@ def _merged_nodes(
 # After the first round only a thin entity near an entity the last round made can get
 # another answer: its context (a child or companion) is that entity, or shares an event
 # with it (a record joined to a named man makes him a candidate wherever that record
-# was). Two steps over shared events from those records find every such thin entity.
+# was, at a private place too). Two steps over shared events from those records, and
+# one to the events at the private places of their events, find every such thin entity.
 _FOCUS = """
     CREATE OR REPLACE TEMP TABLE _ctx_focus AS
     WITH f AS (
@@ -256,7 +269,13 @@ _FOCUS = """
         JOIN _ctx_people pp USING (root) JOIN _link_nodes n USING (record_key)
         JOIN current_involvements v ON v.source_id = n.source_id AND v.person_id = n.person_id
     )
-    SELECT DISTINCT pp.root FROM e2
+    SELECT DISTINCT pp.root FROM (
+        SELECT * FROM e2
+        UNION
+        SELECT q.source_id, q.event_id FROM e1
+        JOIN _ctx_places p USING (source_id, event_id)
+        JOIN _ctx_places q USING (place_key)
+    ) e
     JOIN current_involvements v USING (source_id, event_id)
     JOIN _link_nodes n ON n.source_id = v.source_id AND n.person_id = v.person_id
     JOIN _ctx_people pp USING (record_key)
@@ -363,7 +382,7 @@ def _resolve_round(
         )
         SELECT DISTINCT o.thin_key, o.thin_root, o.thin_event, o.thin_date, o.thin_role,
                o.ctx_key, o.other_event, a.root AS cand_root, r.dob_est AS cand_dob,
-               o.via_child
+               CASE WHEN o.via_child THEN 'child' ELSE 'companion' END AS kind
         FROM other o
         JOIN _ctx_inv a ON a.event_key = o.other_event AND NOT a.is_child
              AND a.root <> o.thin_root AND a.root <> o.ctx_root
@@ -371,12 +390,38 @@ def _resolve_round(
         ORDER BY o.thin_key, a.root, o.thin_event, o.other_event, o.ctx_key
         """
     ).fetchall()
+    rows += con.execute(_AT_PLACE).fetchall()
     if not rows:
         _drop(con)
         return []
     names = _names(con, {int(r[1]) for r in rows} | {int(r[7]) for r in rows})
     _drop(con)
-    return _decide(rows, names, entities, s)
+    return decide(rows, names, entities, s)
+
+
+# Where the thin record was recorded: the private place of its event, and the named
+# adults recorded (as adults) at the same place in other events.
+_AT_PLACE = f"""
+    WITH t AS (
+        SELECT v.* FROM _ctx_inv v JOIN _ctx_roots r USING (root)
+        WHERE r.thin AND NOT list_contains({sql_list(list(CHILD_ROLES))}, v.role)
+    ),
+    other AS (
+        SELECT DISTINCT t.record_key AS thin_key, t.root AS thin_root,
+               t.event_key AS thin_event, t.event_date AS thin_date, t.role AS thin_role,
+               p.place_key, q.event_key AS other_event
+        FROM t JOIN _ctx_places p ON p.event_key = t.event_key
+        JOIN _ctx_places q ON q.place_key = p.place_key AND q.event_key <> p.event_key
+    )
+    SELECT DISTINCT o.thin_key, o.thin_root, o.thin_event, o.thin_date, o.thin_role,
+           o.place_key, o.other_event, a.root AS cand_root, r.dob_est AS cand_dob,
+           'place' AS kind
+    FROM other o
+    JOIN _ctx_inv a ON a.event_key = o.other_event AND NOT a.is_child
+         AND a.root <> o.thin_root
+    JOIN _ctx_roots r ON r.root = a.root AND r.named
+    ORDER BY o.thin_key, a.root, o.thin_event, o.other_event, o.place_key
+"""
 
 
 def _has_events(con: duckdb.DuckDBPyConnection) -> bool:
@@ -392,14 +437,7 @@ def _drop(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP TABLE IF EXISTS {scratch}")
 
 
-@dataclass
-class _Names:
-    """Per root: its records' nodes and keys with their name tokens, birth years, named."""
-
-    records: dict[int, list[tuple[int, str, list[str], int | None, bool]]]
-
-
-def _names(con: duckdb.DuckDBPyConnection, roots: set[int]) -> _Names:
+def _names(con: duckdb.DuckDBPyConnection, roots: set[int]) -> Names:
     con.register("_ctx_wanted_df", pa.table({"root": pa.array(sorted(roots), pa.int64())}))
     found = con.execute(
         """
@@ -416,133 +454,16 @@ def _names(con: duckdb.DuckDBPyConnection, roots: set[int]) -> _Names:
         out.setdefault(int(root), []).append(
             (int(node), str(key), list(tokens or []), year, bool(named))
         )
-    return _Names(out)
-
-
-@cache
-def _variant_keys() -> dict[str, frozenset[str]]:
-    """Each name in the nickname table to the groups it belongs to."""
-    keys: dict[str, set[str]] = {}
-    for canonical, variants in nickname_groups().items():
-        for name in (canonical, *variants):
-            keys.setdefault(name, set()).add(canonical)
-    return {k: frozenset(v) for k, v in keys.items()}
-
-
-def names_agree(a: str, b: str, typo_min_letters: int) -> bool:
-    """The same name, variants of one name in the nickname table, or one keying error on
-    names of ``typo_min_letters`` or more letters."""
-    if a == b:
-        return True
-    groups = _variant_keys()
-    if groups.get(a, frozenset()) & groups.get(b, frozenset()):
-        return True
-    if min(len(a), len(b)) >= typo_min_letters:
-        import jellyfish
-
-        return int(jellyfish.damerau_levenshtein_distance(a, b)) <= 1
-    return False
-
-
-def _fits_age(role: str, event_date: Any, candidate_dob: Any, settings: ContextSettings) -> bool:
-    """Whether the candidate's recorded birth date allows the thin record's part in its
-    event: born by then, and old enough to be on the offending side where it is."""
-    if event_date is None or candidate_dob is None:
-        return True
-    age = (event_date - candidate_dob).days / 365.25
-    if age < 0:
-        return False
-    return not (role in OFFENDING_ROLES and age < settings.offending_min_age)
-
-
-def _decide(
-    rows: list[tuple[Any, ...]], names: _Names, entities: Entities, s: ContextSettings
-) -> list[ContextOutcome]:
-    # Per thin root: its thin records, the candidates that pass, and what each rests on,
-    # apart for the two contexts: the child first; a companion only where no child
-    # gives a candidate (the child is the stronger context: the record is about her).
-    thin_roots: dict[int, dict[bool, dict[str, Any]]] = {}
-    for row in rows:
-        thin_key, thin_root, thin_event, thin_date, role, ctx_key, other, cand, dob, by_child = row
-        thin_root, cand = int(thin_root), int(cand)
-        own = next(r for r in names.records[thin_root] if r[1] == thin_key)
-        node, _key, tokens, year, _named = own
-        agreeing = [
-            (rec, t)
-            for rec in names.records.get(cand, [])
-            for t in rec[2]
-            if any(names_agree(x, t, s.typo_min_letters) for x in tokens)
-        ]
-        if not agreeing:
-            continue
-        years = {rec[3] for rec in names.records.get(cand, []) if rec[3] is not None}
-        tolerance = s.birth_year_tolerance
-        if year is not None and any(abs(int(year) - int(y)) > tolerance for y in years):
-            continue
-        if not _fits_age(str(role), thin_date, dob, s):
-            continue
-        entry = thin_roots.setdefault(thin_root, {}).setdefault(
-            bool(by_child), {"records": {}, "candidates": {}, "children": set(), "events": set()}
-        )
-        entry["records"].setdefault(thin_key, (node, " ".join(tokens)))
-        got = entry["candidates"].setdefault(cand, {"names": set(), "anchor": None, "by": set()})
-        got["names"].update(t for _rec, t in agreeing)
-        got["by"].add(thin_key)
-        anchors = [rec for rec, _t in agreeing if rec[4]] or [
-            rec for rec in names.records[cand] if rec[4]
-        ]
-        if anchors:
-            best = min(anchors, key=lambda rec: rec[1])
-            if got["anchor"] is None or best[1] < got["anchor"][1]:
-                got["anchor"] = best
-        entry["children"].add(str(ctx_key))
-        entry["events"].update((str(thin_event), str(other)))
-    out: list[ContextOutcome] = []
-    for _root, kinds in sorted(thin_roots.items()):
-        by_child = True in kinds
-        out.extend(_outcomes(kinds[by_child], entities, by_child))
-    return out
-
-
-def _outcomes(entry: dict[str, Any], entities: Entities, by_child: bool) -> list[ContextOutcome]:
-    """One thin entity's outcomes from the candidates one context gave."""
-    candidates = entry["candidates"]
-    cand_names = sorted({n for c in candidates.values() for n in c["names"]})
-    cand_keys = sorted(c["anchor"][1] for c in candidates.values() if c["anchor"])
-    common = {
-        "candidate_names": cand_names,
-        "candidate_keys": cand_keys,
-        "child_keys": sorted(entry["children"]),
-        "events": sorted(entry["events"]),
-    }
-    out: list[ContextOutcome] = []
-    if len(candidates) != 1:
-        why = AMBIGUOUS if by_child else AMBIGUOUS_COMPANION
-        for key, (_node, name) in sorted(entry["records"].items()):
-            out.append(ContextOutcome(key, None, "review", why, name, **common))
-        return out
-    (only,) = candidates.values()
-    anchor = only["anchor"]
-    for key, (node, name) in sorted(entry["records"].items()):
-        if key not in only["by"] or anchor is None:
-            continue
-        ra, rb = entities.find(node), entities.find(anchor[0])
-        if ra != rb and (
-            entities.kept_apart(ra, rb)
-            or not entities.merge(node, anchor[0], checked=True, nhs_agrees=False)
-        ):
-            out.append(ContextOutcome(key, anchor[1], "review", REFUSED, name, **common))
-            continue
-        rule = RULE if by_child else COMPANION_RULE
-        out.append(ContextOutcome(key, anchor[1], "linked", rule, name, **common))
-    return out
+    return Names(out)
 
 
 __all__ = [
     "AMBIGUOUS",
     "AMBIGUOUS_COMPANION",
+    "AMBIGUOUS_PLACE",
     "COMPANION_RULE",
     "CONTEXT_TABLE",
+    "PLACE_RULE",
     "REFUSED",
     "RULE",
     "ContextOutcome",

@@ -6,7 +6,7 @@ incremental run, follows a full run's joins again (``carry_forward``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
@@ -28,9 +28,13 @@ CREATE TABLE IF NOT EXISTS {CONTEXT_TABLE} (
     -- The records of whom the join rests on: the child, or (COMPANION_RULE) the companion.
     child_keys VARCHAR[],
     child_entity_ids VARCHAR[],
-    events VARCHAR[]
+    events VARCHAR[],
+    -- The places (location keys) it rests on (PLACE_RULE).
+    place_keys VARCHAR[]
 );
 """
+# Stores made before the place rule: the column is added, empty for their rows.
+_PLACE_COLUMN = f"ALTER TABLE {CONTEXT_TABLE} ADD COLUMN IF NOT EXISTS place_keys VARCHAR[]"
 
 
 @dataclass(frozen=True)
@@ -46,10 +50,12 @@ class ContextOutcome:
     candidate_keys: list[str]
     child_keys: list[str]
     events: list[str]
+    place_keys: list[str] = field(default_factory=list)
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(DDL)
+    con.execute(_PLACE_COLUMN)
 
 
 def carry_forward(con: duckdb.DuckDBPyConnection, entities: Entities) -> list[ContextOutcome]:
@@ -61,7 +67,7 @@ def carry_forward(con: duckdb.DuckDBPyConnection, entities: Entities) -> list[Co
     rows = con.execute(
         f"""
         SELECT c.record_key, c.anchor_key, c.reason, c.name, c.candidate_names,
-               c.candidate_keys, c.child_keys, c.events, a.node, b.node
+               c.candidate_keys, c.child_keys, c.events, c.place_keys, a.node, b.node
         FROM {CONTEXT_TABLE} c
         JOIN _link_nodes a ON a.record_key = c.record_key
         JOIN _link_nodes b ON b.record_key = c.anchor_key
@@ -70,7 +76,7 @@ def carry_forward(con: duckdb.DuckDBPyConnection, entities: Entities) -> list[Co
         """
     ).fetchall()
     out = []
-    for key, anchor, reason, name, cnames, ckeys, children, events, a, b in rows:
+    for key, anchor, reason, name, cnames, ckeys, children, events, places, a, b in rows:
         ra, rb = entities.find(int(a)), entities.find(int(b))
         if ra != rb and (
             entities.kept_apart(ra, rb)
@@ -88,6 +94,7 @@ def carry_forward(con: duckdb.DuckDBPyConnection, entities: Entities) -> list[Co
                 list(ckeys or []),
                 list(children or []),
                 list(events or []),
+                list(places or []),
             )
         )
     return out
@@ -130,17 +137,19 @@ def record(
                 ),
                 "child_keys": pa.array([o.child_keys for o in outcomes], pa.list_(pa.string())),
                 "events": pa.array([o.events for o in outcomes], pa.list_(pa.string())),
+                "place_keys": pa.array([o.place_keys for o in outcomes], pa.list_(pa.string())),
             }
         ),
     )
     con.execute(
         f"""
-        INSERT INTO {CONTEXT_TABLE}
+        INSERT INTO {CONTEXT_TABLE} (run_id, record_key, anchor_key, outcome, reason, name,
+            candidate_names, candidate_keys, child_keys, child_entity_ids, events, place_keys)
         SELECT ?, o.record_key, o.anchor_key, o.outcome, o.reason, o.name,
                o.candidate_names, o.candidate_keys, o.child_keys,
-               (SELECT list_sort(list(DISTINCT pe.entity_id)) FROM person_entities pe
-                WHERE list_contains(o.child_keys, pe.record_key)),
-               o.events
+               coalesce((SELECT list_sort(list(DISTINCT pe.entity_id)) FROM person_entities pe
+                         WHERE list_contains(o.child_keys, pe.record_key)), []::VARCHAR[]),
+               o.events, o.place_keys
         FROM _ctx_out_df o
         """,
         [run_id],

@@ -63,9 +63,10 @@ class Link:
 @dataclass(frozen=True)
 class ContextLink:
     """A record named by a first name only, joined to the one adult of that name recorded
-    with the same child, or else the same named companion (``linkage/context.py``): no
-    score, the shared child or companion is the reason (``child_entity_ids`` holds whom
-    the join rests on: the child, or the companion)."""
+    with the same child, or else the same named companion, or else at the same private
+    place (``linkage/context.py``): no score, the shared child, companion or place is the
+    reason (``child_entity_ids`` holds whom the join rests on: the child, or the
+    companion; ``places`` the place, as its address reads)."""
 
     record_key: str
     anchor_key: str
@@ -73,6 +74,7 @@ class ContextLink:
     reason: str
     child_entity_ids: list[str]
     events: list[str]
+    places: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -139,10 +141,18 @@ def _context_links(
     keys = [str(r["record_key"]) for r in records]
     if len(keys) < 2 or not table_exists(con, CONTEXT_TABLE):
         return []
+    # A store linked before the place rule has no place column (it is added by the next
+    # run); reading must not write.
+    has_places = con.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = ? "
+        "AND column_name = 'place_keys'",
+        [CONTEXT_TABLE],
+    ).fetchall()
+    places = "coalesce(place_keys, [])" if has_places else "[]::VARCHAR[]"
     rows = con.execute(
         f"""
         SELECT record_key, anchor_key, name, reason, coalesce(child_entity_ids, []),
-               coalesce(events, [])
+               coalesce(events, []), {places}
         FROM {CONTEXT_TABLE}
         WHERE outcome = 'linked' AND list_contains($1, record_key)
           AND list_contains($1, anchor_key)
@@ -151,9 +161,29 @@ def _context_links(
         [keys],
     ).fetchall()
     return [
-        ContextLink(str(k), str(a), str(n), str(why), list(children), list(events))
-        for k, a, n, why, children, events in rows
+        ContextLink(
+            str(k),
+            str(a),
+            str(n),
+            str(why),
+            list(children),
+            list(events),
+            [place_label(p) for p in at],
+        )
+        for k, a, n, why, children, events, at in rows
     ]
+
+
+def place_label(key: str) -> str:
+    """A place key (``standard.places.location_key_sql``) as an address reads: its name,
+    postcode and type; a place known by one agency's id only, as that id."""
+    body = key.removeprefix("location:")
+    parts = body.split("|")
+    if len(parts) != 3:
+        return f"location {body}"
+    postcode, name, kind = parts
+    label = ", ".join(p for p in (name.strip(), postcode.strip()) if p)
+    return f"{label} ({kind.replace('_', ' ')})" if kind else label
 
 
 def _no_entity(con: duckdb.DuckDBPyConnection, entity_id: str) -> LinkageError:

@@ -477,6 +477,7 @@ def _explanation(
                     "context": joined.reason,
                     "name": joined.name,
                     "events": joined.events,
+                    "places": joined.places,
                 }
             )
     return links, None
