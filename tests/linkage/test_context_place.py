@@ -155,6 +155,25 @@ def test_a_busy_place_identifies_no_one(linked: Linked, tmp_path: Path) -> None:
         con.close()
 
 
+def test_the_household_reporting_a_child_missing_is_no_candidate(
+    linked: Linked, tmp_path: Path
+) -> None:
+    """Ali Khan reported his daughter missing from the flat: he is recorded there as the
+    reporting person, not in a linking part, so "Ali", found there with another girl and
+    named as an associate, is not resolved to him."""
+    con = _linked(
+        tmp_path,
+        linked,
+        police=[(AMY, "missing_person"), (ALI_KHAN, "reporting_person")],
+        found=[(BETH, "subject"), ({"forenames": "Ali"}, "associate")],
+    )
+    try:
+        assert _entity(con, "notts-csc:P1") != _entity(con, "notts-police:P1")
+        assert _context(con) == []
+    finally:
+        con.close()
+
+
 def test_two_adults_of_that_name_at_the_home_go_to_review(linked: Linked, tmp_path: Path) -> None:
     """Police recorded two Alis at the flat: "Ali" found there could be either."""
     con = _linked(

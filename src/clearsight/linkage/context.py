@@ -84,7 +84,7 @@ from clearsight.linkage.context_rules import (
 from clearsight.linkage.entities import Entities
 from clearsight.linkage.features import STRONG_PLACEHOLDERS, WEAK_PLACEHOLDERS
 from clearsight.standard.places import location_key_sql
-from clearsight.standard.roles import CHILD_ROLES
+from clearsight.standard.roles import CHILD_ROLES, LINKING_ROLES
 from clearsight.store.sql import sql_list
 
 log = logging.getLogger(__name__)
@@ -400,11 +400,15 @@ def _resolve_round(
 
 
 # Where the thin record was recorded: the private place of its event, and the named
-# adults recorded (as adults) at the same place in other events.
+# adults recorded (as adults) at the same place in other events. Both in a linking role
+# (a suspect, offender, facilitator or associate): a home's own household is recorded
+# there too, reporting a child missing or as witnesses, and the man found with a child
+# is read against the men recorded there in the same kind of part, not against her
+# father who reported her missing.
 _AT_PLACE = f"""
     WITH t AS (
         SELECT v.* FROM _ctx_inv v JOIN _ctx_roots r USING (root)
-        WHERE r.thin AND NOT list_contains({sql_list(list(CHILD_ROLES))}, v.role)
+        WHERE r.thin AND list_contains({sql_list(list(LINKING_ROLES))}, v.role)
     ),
     other AS (
         SELECT DISTINCT t.record_key AS thin_key, t.root AS thin_root,
@@ -418,7 +422,7 @@ _AT_PLACE = f"""
            'place' AS kind
     FROM other o
     JOIN _ctx_inv a ON a.event_key = o.other_event AND NOT a.is_child
-         AND a.root <> o.thin_root
+         AND a.root <> o.thin_root AND list_contains({sql_list(list(LINKING_ROLES))}, a.role)
     JOIN _ctx_roots r ON r.root = a.root AND r.named
     ORDER BY o.thin_key, a.root, o.thin_event, o.other_event, o.place_key
 """
