@@ -8,10 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from clearsight.access.users import create_demo_users
-from clearsight.linkage.context import COMPANION_RULE, RULE
+from clearsight.linkage.context import COMPANION_RULE, PLACE_RULE, RULE
 from clearsight.web import WebSettings, create_app
 from tests.linkage.conftest import Linked, linked  # noqa: F401  (the session fixture)
 from tests.linkage.test_context import ALI_KHAN, AMY, BETH, TYLER, _entity, _linked
@@ -27,7 +28,12 @@ def _person_page(
 ) -> str:
     """The person page of the man "Ali" (the social care record P1) was joined to, as an
     analyst of the area sees it."""
-    con = _linked(tmp_path, linked, police=police, meeting=meeting)
+    return _page_of(tmp_path, _linked(tmp_path, linked, police=police, meeting=meeting))
+
+
+def _page_of(tmp_path: Path, con: duckdb.DuckDBPyConnection) -> str:
+    """The person page of the entity the record notts-police:P1 is in, which must hold
+    the social care record P1 too (the store is closed here)."""
     entity = _entity(con, "notts-police:P1")
     assert entity == _entity(con, "notts-csc:P1")
     passwords = {name: pw for name, _role, _area, pw in create_demo_users(con)}
@@ -79,3 +85,24 @@ def test_the_person_page_says_whom_the_join_rests_on(
     assert f"joined through the {other} they are recorded with" not in text
     assert rule in text
     assert "notts-csc:M1" in text
+
+
+def test_the_person_page_says_the_place_the_join_rests_on(
+    linked: Linked,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """ "Ali", found with Beth at the flat police recorded Ali Khan at: the page names the
+    place (postcode and type), says it is the evidence, and shows no score."""
+    from tests.linkage import test_context_place as place
+
+    con = place._linked(
+        tmp_path,
+        linked,
+        police=[(AMY, "victim"), (ALI_KHAN, "suspect")],
+        found=[(BETH, "subject"), ({"forenames": "Ali"}, "associate")],
+    )
+    text = _page_of(tmp_path, con)
+    assert "joined through the private place they are recorded at" in text
+    assert f"recorded at {place.FLAT} (residential)" in text
+    assert PLACE_RULE in text and "notts-csc:V1" in text
+    assert "joined through the child they are recorded with" not in text
