@@ -47,14 +47,9 @@ ALI_HUSSAIN = {
 }
 
 
-def _source(
-    tmp: Path,
-    source: str,
-    agency: str,
-    event: dict[str, Any],
-    people: list[tuple[dict[str, Any], str]],
-) -> Path:
-    manifest = {
+def manifest(source: str, agency: str) -> dict[str, str]:
+    """A Nottinghamshire agency's manifest for the year to June 2024."""
+    return {
         "standard_version": "1.0",
         "source_id": source,
         "organisation": source,
@@ -64,6 +59,15 @@ def _source(
         "period_start": "2023-07-01",
         "period_end": "2024-06-30",
     }
+
+
+def _source(
+    tmp: Path,
+    source: str,
+    agency: str,
+    event: dict[str, Any],
+    people: list[tuple[dict[str, Any], str]],
+) -> Path:
     persons = [{"person_id": f"P{i}", **p} for i, (p, _role) in enumerate(people)]
     involvements = [
         {"event_id": event["event_id"], "person_id": f"P{i}", "role": role}
@@ -71,7 +75,7 @@ def _source(
     ]
     return write_submission(
         tmp / source,
-        manifest,
+        manifest(source, agency),
         {"persons": persons, "events": [event], "involvements": involvements},
     )
 
@@ -507,16 +511,6 @@ def test_a_record_joined_in_one_round_names_the_companion_of_the_next(
                 [(AMY, "victim"), (kacper, "suspect"), (TYLER, "suspect")],
             ),
         )
-        manifest = {
-            "standard_version": "1.0",
-            "source_id": "notts-csc",
-            "organisation": "notts-csc",
-            "agency_type": "childrens_social_care",
-            "area": "nottinghamshire",
-            "extract_date": "2024-06-30",
-            "period_start": "2023-07-01",
-            "period_end": "2024-06-30",
-        }
         second = {"event_id": "M2", "event_type": "strategy_meeting", "reported_date": "2024-04-02"}
         persons = [
             {"person_id": "P0", **AMY},
@@ -535,7 +529,7 @@ def test_a_record_joined_in_one_round_names_the_companion_of_the_next(
         ]
         folder = write_submission(
             tmp_path / "notts-csc",
-            manifest,
+            manifest("notts-csc", "childrens_social_care"),
             {"persons": persons, "events": [MEETING, second], "involvements": involvements},
         )
         ingest(con, folder)

@@ -18,23 +18,10 @@ from clearsight.linkage.context_rules import SETTINGS_FILE, load_settings, parse
 from clearsight.store import connect
 from tests.graph.scenario import write_submission
 from tests.linkage.conftest import Linked
-from tests.linkage.test_context import ALI_HUSSAIN, ALI_KHAN, AMY, BETH
+from tests.linkage.test_context import ALI_HUSSAIN, ALI_KHAN, AMY, BETH, _entity, manifest
 
 FLAT = "NG7 1AA"
 HOTEL = {"name": "Station Hotel", "postcode": "NG1 6HE", "location_type": "hotel"}
-
-
-def _manifest(source: str, agency: str) -> dict[str, str]:
-    return {
-        "standard_version": "1.0",
-        "source_id": source,
-        "organisation": source,
-        "agency_type": agency,
-        "area": "nottinghamshire",
-        "extract_date": "2024-06-30",
-        "period_start": "2023-07-01",
-        "period_end": "2024-06-30",
-    }
 
 
 def _source(
@@ -56,7 +43,7 @@ def _source(
     location = {"location_id": f"{source}-L1", **place}
     return write_submission(
         tmp / source,
-        _manifest(source, agency),
+        manifest(source, agency),
         {
             "persons": persons,
             "locations": [location],
@@ -96,11 +83,6 @@ def _linked(
     ingest(con, _source(tmp, "notts-csc", "childrens_social_care", [(VISIT, found)], at))
     run(con, model_json=linked.model_json)
     return con
-
-
-def _entity(con: duckdb.DuckDBPyConnection, key: str) -> str:
-    found = con.execute("SELECT entity_id FROM person_entities WHERE record_key = ?", [key])
-    return str(found.fetchall()[0][0])
 
 
 def _context(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
