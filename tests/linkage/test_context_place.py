@@ -219,6 +219,43 @@ def test_the_child_comes_before_the_place(linked: Linked, tmp_path: Path) -> Non
         con.close()
 
 
+def test_a_join_in_one_round_places_the_man_for_the_next(linked: Linked, tmp_path: Path) -> None:
+    """Social care's "Ali", found at the flat with Amy, is Ali Khan through her (round 1):
+    that record puts Ali Khan at the flat. The clinic's "Ali", found there with Beth and
+    nobody named, is then Ali Khan through the flat (round 2). The later rounds read the
+    thin records at the places of the last round's joins: this fails if they do not."""
+    con = connect(tmp_path / "store.duckdb")
+    flat = {"postcode": FLAT, "location_type": "residential"}
+    park = {"name": "Forest Rec", "postcode": "NG7 6AB", "location_type": "park"}
+    clinic = {"event_id": "H1", "event_type": "health_attendance", "reported_date": "2024-05-02"}
+    for source, agency, events, place in (
+        ("notts-police", "police", [(CRIME, [(AMY, "victim"), (ALI_KHAN, "suspect")])], park),
+        (
+            "notts-csc",
+            "childrens_social_care",
+            [(VISIT, [(AMY, "subject"), ({"forenames": "Ali"}, "associate")])],
+            flat,
+        ),
+        (
+            "notts-health",
+            "health",
+            [(clinic, [(BETH, "subject"), ({"forenames": "Ali"}, "associate")])],
+            flat,
+        ),
+    ):
+        ingest(con, _source(tmp_path, source, agency, events, place))
+    run(con, model_json=linked.model_json)
+    try:
+        ali = _entity(con, "notts-police:P1")
+        assert _entity(con, "notts-csc:P1") == ali == _entity(con, "notts-health:P1")
+        assert [(r[0], r[1], r[2], r[3]) for r in _context(con)] == [
+            ("notts-csc:P1", "notts-police:P1", "linked", RULE),
+            ("notts-health:P1", "notts-police:P1", "linked", PLACE_RULE),
+        ]
+    finally:
+        con.close()
+
+
 def test_sex_and_ethnicity_are_never_read_at_a_place(linked: Linked, tmp_path: Path) -> None:
     """A thin record whose recorded sex and ethnicity differ from the one Ali's still joins
     him through the place: the place and the name are the only evidence."""
