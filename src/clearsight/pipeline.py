@@ -57,12 +57,14 @@ STAGES: tuple[Stage, ...] = (
         # Analysts' decisions bind every run; the stage creates their tables when absent.
         # New records raise arrival alerts from the watches and the previous run's
         # networks (ids are stable across runs); the stage creates both alert tables.
-        # A first name only is resolved through the child of the same events
-        # (``linkage/context.py``): the stage reads the current events and involvements.
+        # A first name only is resolved through the child, the companion or the private
+        # place of the same events (``linkage/context.py``): the stage reads the current
+        # events, involvements and locations.
         reads=(
             "current_persons",
             "current_events",
             "current_involvements",
+            "current_locations",
             "sources",
             "current_link_decisions",
             "watches",
