@@ -230,6 +230,9 @@ def test_stopping_the_service_waits_for_the_command_it_runs(store: Built, tmp_pa
     db = tmp_path / "store.duckdb"
     db.write_bytes(store.db.read_bytes())
     server = _serve(db, _free_port())
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(server.stdout.readline, "")))
+    reader.start()
     try:
         cli = Path(sys.executable).with_name("clearsight")
         running_command = subprocess.Popen(
@@ -238,12 +241,21 @@ def test_stopping_the_service_waits_for_the_command_it_runs(store: Built, tmp_pa
             stderr=subprocess.PIPE,
             text=True,
         )
-        time.sleep(2)  # handed over and under way (networks takes longer than this)
+        # Ctrl-C once the service has taken the command (its log says so), not after a
+        # fixed wait: on a loaded machine the command may not have reached it yet.
+        deadline = time.monotonic() + 300
+        while not any(line.startswith("running 'analyse' for cli:") for line in lines):
+            assert running_command.poll() is None, running_command.communicate()
+            assert time.monotonic() < deadline, lines
+            time.sleep(0.1)
         server.send_signal(signal.SIGINT)
         out, errors = running_command.communicate(timeout=600)
     finally:
-        log = server.communicate(timeout=300)[0]  # one Ctrl-C: a second forces exit
+        server.wait(timeout=300)  # one Ctrl-C: a second forces exit
+        reader.join()
+    log = "".join(lines)
     assert "Traceback" not in errors and "Traceback" not in log, (errors, log)
+    assert "'analyse' for cli:" in log and "ended with exit code 0" in log, log
     assert running_command.returncode == 0, errors
     assert "networks" in out
     assert server.returncode == 0, log

@@ -288,6 +288,13 @@ def _exit_code(code: object) -> int:
     return 1
 
 
+def requested_command(request: dict[str, Any]) -> str:
+    """The command a request names, fit to print in the service's log."""
+    from clearsight import audit
+
+    return audit.printable(_command_name([str(a) for a in request.get("argv") or []]))
+
+
 def _command_name(argv: list[str]) -> str:
     """The command named in ``argv`` (its first word not an option), or ''."""
     return next((a for a in argv if not a.startswith("-")), "")

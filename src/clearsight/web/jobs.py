@@ -128,7 +128,7 @@ class _Handler(socketserver.StreamRequestHandler):
 
     def _run(self, server: JobServer, request: dict[str, Any], login: str) -> None:
         """A whole command: its output streamed back, its exit code last."""
-        from clearsight.web.commands import Channel, run_command
+        from clearsight.web.commands import Channel, requested_command, run_command
 
         channel = Channel(self.rfile, self.wfile)
         with server.store.commands:
@@ -136,7 +136,12 @@ class _Handler(socketserver.StreamRequestHandler):
                 channel.send({"err": f"error: {STOPPING}\n"})
                 code = 2
             else:
+                name = requested_command(request)
+                # The operator watching the service sees what it runs for whom, and when
+                # it ends (this thread's output is the service's own log).
+                print(f"running '{name}' for cli:{login}", flush=True)
                 code = run_command(server.store, request, channel, login)
+                print(f"'{name}' for cli:{login} ended with exit code {code}", flush=True)
         channel.send({"exit": code})
 
 
