@@ -18,7 +18,15 @@ from clearsight.linkage.context_rules import SETTINGS_FILE, load_settings, parse
 from clearsight.store import connect
 from tests.graph.scenario import write_submission
 from tests.linkage.conftest import Linked
-from tests.linkage.test_context import ALI_HUSSAIN, ALI_KHAN, AMY, BETH, _entity, manifest
+from tests.linkage.test_context import (
+    ALI_HUSSAIN,
+    ALI_KHAN,
+    AMY,
+    BETH,
+    _entity,
+    held_for_review,
+    manifest,
+)
 
 FLAT = "NG7 1AA"
 HOTEL = {"name": "Station Hotel", "postcode": "NG1 6HE", "location_type": "hotel"}
@@ -165,11 +173,9 @@ def test_two_adults_of_that_name_at_the_home_go_to_review(linked: Linked, tmp_pa
         found=[(BETH, "subject"), ({"forenames": "Ali"}, "associate")],
     )
     try:
-        thin = _entity(con, "notts-csc:P1")
-        assert thin not in {_entity(con, "notts-police:P1"), _entity(con, "notts-police:P2")}
-        [(key, anchor, outcome, reason, _children, places, _events)] = _context(con)
-        assert (key, anchor, outcome, reason) == ("notts-csc:P1", None, "review", AMBIGUOUS_PLACE)
-        assert places == [f"location:{FLAT}||residential"]
+        rivals = ["notts-police:P1", "notts-police:P2"]
+        held_for_review(con, "notts-csc:P1", rivals, AMBIGUOUS_PLACE)
+        assert [row[5] for row in _context(con)] == [[f"location:{FLAT}||residential"]]
     finally:
         con.close()
 
@@ -284,6 +290,13 @@ def test_private_place_types_are_the_standards() -> None:
         parse_settings("private_place_types: [residential, flat]")
     with pytest.raises(ValueError, match="unknown settings"):
         parse_settings("private_places: [residential]")
+    # One type written without the list brackets is a clear error, not its letters.
+    with pytest.raises(ValueError, match=r"context.yaml: private_place_types must be a list"):
+        parse_settings("private_place_types: residential")
+    with pytest.raises(ValueError, match=r"context.yaml: typo_min_letters must be a number"):
+        parse_settings("typo_min_letters: five")
+    with pytest.raises(ValueError, match=r"birth_year_tolerance must be a number"):
+        parse_settings("birth_year_tolerance: true")
 
 
 def test_every_context_setting_is_documented() -> None:

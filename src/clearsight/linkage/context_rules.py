@@ -67,7 +67,9 @@ def parse_settings(text: str, where: str = SETTINGS_FILE) -> ContextSettings:
     if unknown:
         raise ValueError(f"{where}: unknown settings {sorted(unknown)}")
     defaults = ContextSettings()
-    out = ContextSettings(**{k: type(getattr(defaults, k))(v) for k, v in raw.items()})
+    out = ContextSettings(
+        **{k: _setting(where, k, v, getattr(defaults, k)) for k, v in raw.items()}
+    )
     wrong = set(out.private_place_types) - set(location_types())
     if wrong:
         raise ValueError(
@@ -75,6 +77,24 @@ def parse_settings(text: str, where: str = SETTINGS_FILE) -> ContextSettings:
             "standard (schema/locations.yaml)"
         )
     return out
+
+
+def _setting(where: str, name: str, value: object, default: object) -> Any:
+    """``value`` as the type of the setting's default; a value of another kind (a word
+    for a number, one type where a list is meant) is an error naming ``where``."""
+    if isinstance(default, tuple):
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise ValueError(
+            f"{where}: {name} must be a list of words, e.g. [residential], not {value!r}"
+        )
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{where}: {name} must be a number, not {value!r}")
+    if isinstance(default, float):
+        return float(value)
+    if isinstance(value, float):
+        raise ValueError(f"{where}: {name} must be a whole number, not {value!r}")
+    return value
 
 
 @dataclass
