@@ -31,8 +31,9 @@ and an employee facilitator recorded only by police links did not count at all
 scale: a synthetic graph of the given size written straight into the store tables (no
 ingest), then graph build and detection timed (``network_scale.py``).
 
-diagnose: a tuning seed end to end as ``seeds`` runs it (the store in ``--work`` is reused
-when there, so a rule change is re-run on the same linkage), then one line per missed true
+diagnose: a tuning seed end to end as ``seeds`` runs it (the store in ``--work``, or in
+``--work/seed-N`` where ``seeds`` left it, is reused when there; one made for another seed
+is refused, so a rule change is re-run on the same linkage), then one line per missed true
 group with its cause and per spurious network with its make-up (``network_diagnosis.py``).
 Refuses a held-out seed.
 
@@ -453,9 +454,13 @@ def _linked_store(seed: int, scale_: float, work: Path) -> Path:
     from clearsight.linkage.pipeline import run as link
 
     db = work / "store.duckdb"
+    made_for = work / "synth" / "seed"
     if db.exists():
+        if made_for.exists() and made_for.read_text().strip() != str(seed):
+            raise SystemExit(f"{db} is seed {made_for.read_text().strip()}'s store, not {seed}'s")
         return db
     summary = generate(work / "synth", AREAS, scale=scale_, seed=seed)
+    made_for.write_text(f"{seed}\n")
     con = connect(db)
     try:
         for submission in summary.submissions:
@@ -468,7 +473,10 @@ def _linked_store(seed: int, scale_: float, work: Path) -> Path:
 
 def diagnose_seed(seed: int, scale_: float, work: Path) -> None:
     """Re-run the networks stage on the seed's linked store, then say why each missed
-    group was missed and what each spurious network is made of."""
+    group was missed and what each spurious network is made of. ``work`` is the seed's
+    folder, or the folder ``seeds`` ran in (its ``seed-N`` is used)."""
+    if (work / f"seed-{seed}").is_dir():
+        work = work / f"seed-{seed}"
     db = _linked_store(seed, scale_, work)
     truth = work / "synth" / "truth"
     con = connect(db)
