@@ -182,6 +182,10 @@ def analyse_command(
                         f"{k}={v}" for k, v in result.summary.items() if isinstance(v, int | float)
                     )
                     out.print(f"{result.stage}: {counts} ({result.seconds:.1f} s)", highlight=False)
+                    # What the stage chose or could not do on these records (a field
+                    # skipped, a parameter left at its default): the run log says so.
+                    for note in result.summary.get("notes") or []:
+                        out.print(f"  {note}", highlight=False)
     finally:
         con.close()
     if as_json:
@@ -339,10 +343,15 @@ def status_command(db: DbOption = None, as_json: JsonOption = False) -> None:
         out.print(f"  {name}: {n:,} current rows", highlight=False)
     out.print(f"Quarantined rows in current batches: {quarantined:,}", highlight=False)
     if networks is not None:
-        by_area = ", ".join(f"{a} {n:,}" for a, n in networks["partner_only_by_area"].items())
+        from clearsight.graph.cli import partner_areas_text
+
+        counts = networks["partner_only_by_area"]
+        per_area = (
+            f" ({partner_areas_text(counts, networks['partner_only'])[2:]})" if counts else ""
+        )
         out.print(
             f"Networks: {networks['networks']:,}; visible only through partner records: "
-            f"{networks['partner_only']:,}{' (' + by_area + ')' if by_area else ''}; "
+            f"{networks['partner_only']:,}{per_area}; "
             f"hotspots: {networks['hotspots']:,}; incidents linked across agencies: "
             f"{networks['incidents']:,}; peer groups of children set apart: "
             f"{networks['peer_groups']:,}; records naming a person by a first name only joined "

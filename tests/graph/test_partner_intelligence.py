@@ -353,3 +353,18 @@ def test_a_parent_a_partner_names_as_associate_is_her_household_however_the_addr
     assert "PAR" not in members
     assert "NBR" in involved
     assert members == {"X", "Y", "Z", "NBR"}
+
+
+def test_areas_of_partner_only_networks_say_when_one_counts_in_two() -> None:
+    """A network spanning two areas counts in each area's figure: where the areas sum to
+    more than the networks, the status and networks lines say why."""
+    from clearsight.graph.cli import partner_areas_text
+
+    spanning = partner_areas_text({"greater-manchester": 1, "west-yorkshire": 1}, 1)
+    assert spanning == (
+        ": greater-manchester 1, west-yorkshire 1; a network spanning areas counts in each"
+    )
+    assert partner_areas_text({"greater-manchester": 1, "west-yorkshire": 1}, 2) == (
+        ": greater-manchester 1, west-yorkshire 1"
+    )
+    assert partner_areas_text({}, 0) == ""

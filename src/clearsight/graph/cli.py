@@ -74,7 +74,7 @@ def networks_command(
         f"{summary.involved:,} on the offending side; {summary.networks:,} networks "
         f"({summary.police_only_detectable:,} detectable from police data alone; "
         f"{summary.partner_only:,} visible only through partner records"
-        f"{_by_area(summary.partner_only_by_area)})."
+        f"{partner_areas_text(summary.partner_only_by_area, summary.partner_only)})."
     )
     table = Table(title="Definitions")
     for heading in ("definition", "meets", "possible"):
@@ -87,8 +87,15 @@ def networks_command(
     out.print(table)
 
 
-def _by_area(counts: dict[str, int]) -> str:
-    return ": " + ", ".join(f"{a} {n:,}" for a, n in counts.items()) if counts else ""
+def partner_areas_text(counts: dict[str, int], total: int | None = None) -> str:
+    """': area n, ...'; where the areas' figures sum to more than ``total`` (a network
+    spanning two areas counts in each), it says so."""
+    if not counts:
+        return ""
+    shown = ": " + ", ".join(f"{a} {n:,}" for a, n in counts.items())
+    if total is not None and sum(counts.values()) > total:
+        shown += "; a network spanning areas counts in each"
+    return shown
 
 
 # The list's natural width; a narrower terminal gets two lines per network instead, so a
@@ -150,18 +157,21 @@ def network_list(
         return
     from clearsight.graph.summary import partner_only_by_area
 
-    by_area = partner_only_by_area(con)
+    partner_only = int(
+        con.execute("SELECT count(*) FROM networks WHERE partner_only").fetchall()[0][0]
+    )
+    by_area = partner_areas_text(partner_only_by_area(con), partner_only)[2:] or "none"
     if not wide and out.width < LIST_TABLE_WIDTH:
         _print_network_blocks([dict(zip(columns, r, strict=True)) for r in rows])
         out.print(
-            f"Visible only through partner records, per area: {_by_area(by_area)[2:] or 'none'}",
+            f"Visible only through partner records, per area: {by_area}",
             highlight=False,
         )
         return
     table = Table(
         title="Networks",
         caption="Visible only through partner records (intelligence, not police-confirmed), "
-        f"per area: {_by_area(by_area)[2:] or 'none'}",
+        f"per area: {by_area}",
     )
     for c in columns:
         table.add_column(c)

@@ -100,7 +100,9 @@ def _comparisons(con: duckdb.DuckDBPyConnection, settings: Any) -> list[Any]:
     from splink import DuckDBAPI, Linker
 
     api = DuckDBAPI(connection=con)
-    linker = Linker(api.register(SAMPLE_TABLE, dataset_display_name=SAMPLE_TABLE), settings)
+    # log_level=None: leave Splink's logging as the run set it (quiet unless --verbose).
+    sample = api.register(SAMPLE_TABLE, dataset_display_name=SAMPLE_TABLE)
+    linker = Linker(sample, settings, log_level=None)
     comparisons = list(linker._settings_obj.comparisons)
     # u is read without term frequencies, as Splink's random sampling reads it.
     for comparison in comparisons:

@@ -354,6 +354,19 @@ def train(
             )
 
 
+def unseen_levels(linker: Any) -> list[str]:
+    """Levels whose m no EM session could estimate (no pair in any training sample fell
+    there: a street-only address agreement where every address has a postcode), as
+    ``comparison: level``. ``regularised`` sets them to ``M_FLOOR`` and ``ordering``
+    keeps them in their comparison's order: the run says so, in its notes."""
+    return [
+        f"{comparison.output_column_name}: {level.label_for_charts}"
+        for comparison in linker._settings_obj.comparisons
+        for level in comparison.comparison_levels
+        if not level.is_null_level and not level._m_is_trained
+    ]
+
+
 def _em(linker: Any, rule: list[str], options: TrainingOptions) -> bool:
     """One EM session blocked on ``rule``; false when Splink refuses an m of zero."""
     from splink import block_on

@@ -325,6 +325,14 @@ def _trained(
             )
 
         model.train(linker, options, chosen, estimate_u)
+        unseen = model.unseen_levels(linker)
+        if unseen:
+            chosen.notes.append(
+                f"m not estimated for {len(unseen)} level{'s' * (len(unseen) > 1)} no "
+                "training pair reached "
+                f"({'; '.join(unseen)}): the floor {model.M_FLOOR:g}, never weighing more than "
+                "their comparison's exact agreement"
+            )
         # Rounded parameters: training sums in parallel, so its last bits vary
         # between runs; scores from rounded parameters do not.
         estimated = partial_places.weighed(
