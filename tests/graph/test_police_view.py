@@ -21,8 +21,10 @@ def test_part_found_by_police_is_not_called_partner_only() -> None:
     words = police_view.describe(network)
     assert "finds only part of it" in words and "16%" in words
     assert "visible only through partner records" not in words
-    assert "4 member(s) are partner intelligence, not police-confirmed" in words
+    assert "4 members are partner intelligence, not police-confirmed" in words
     assert police_view.short(network) == "partner records needed (police alone: 16%)"
+    one = police_view.describe({**network, "n_intelligence_only": 1})
+    assert "1 member is partner intelligence, not police-confirmed" in one
 
 
 def test_none_found_by_police_is_partner_only() -> None:

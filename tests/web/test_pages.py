@@ -18,10 +18,19 @@ ANALYST = "analyst-west-yorkshire"
 HOME = "west-yorkshire"
 
 
-def test_dashboard(login: Login) -> None:
+def test_dashboard(store: Built, login: Login) -> None:
     page = login(ANALYST).get("/")
     assert page.status_code == 200
     assert "Person records" in page.text and "<svg" in page.text
+    # The partner-data gap in the area's own figure: networks only partners' records show.
+    [(partner_only, persons)] = query(
+        store.db,
+        "SELECT (SELECT count(*) FROM networks WHERE partner_only AND list_contains(areas, ?)),"
+        " (SELECT count(*) FROM current_persons JOIN sources USING (source_id) WHERE area = ?)",
+        [HOME, HOME],
+    )
+    assert f"{partner_only} visible only through partner records" in page.text
+    assert f'<p class="big">{persons:,}</p>' in page.text
 
 
 @pytest.mark.parametrize("field", ["name", "dob", "phone", "postcode", "vehicle"])

@@ -37,8 +37,9 @@ def describe(network: dict[str, Any]) -> str:
     intelligence = int(network.get("n_intelligence_only") or 0)
     if intelligence:
         found += (
-            f" {intelligence} member(s) are partner intelligence, not police-confirmed: named "
-            "in partner records, never presented as suspects."
+            f" {intelligence} {'member is' if intelligence == 1 else 'members are'} partner "
+            "intelligence, not police-confirmed: named in partner records, never presented "
+            "as suspects."
         )
     return found
 

@@ -105,7 +105,7 @@ def describe(con: duckdb.DuckDBPyConnection, network_id: str) -> list[str]:
         )
         out.append(
             f"  {m['key_person_rank']}. {m['label']}: {m['role']} ({basis}); "
-            f"linked to {m['degree']} other member(s)"
+            f"linked to {_members(m['degree'], 'other member')}"
         )
         for ev in (e for e in evidence if e["entity_id"] == m["entity_id"]):
             rule = rules[ev["rule_id"]]
@@ -176,7 +176,7 @@ def _place_lines(s: _Section) -> list[str]:
 def _object_lines(s: _Section) -> list[str]:
     """Phones, vehicles, emails and accounts members use."""
     return [
-        f"  - {o['object_type']} {o['value']}: used by {o['n_members']} member(s) "
+        f"  - {o['object_type']} {o['value']}: used by {_members(o['n_members'], 'member')} "
         f"({', '.join(o['sources'])})"
         for o in s.rows("SELECT * FROM network_objects WHERE network_id = ? ORDER BY object_key")
     ]
@@ -236,3 +236,8 @@ _SECTIONS: tuple[tuple[str, Callable[[_Section], list[str]]], ...] = (
     ("Links between members:", _link_lines),
     ("Definitions:", _definition_lines),
 )
+
+
+def _members(n: int, noun: str) -> str:
+    """'1 member', '2 members'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

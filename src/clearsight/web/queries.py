@@ -135,14 +135,16 @@ def dashboard(con: duckdb.DuckDBPyConnection, area: str | None) -> Row:
             con,
             # People once each: a man in two networks (overlapping groups, or one in each
             # force area) is one member, a child of both one victim.
-            "WITH n AS (SELECT network_id, areas FROM networks"
+            "WITH n AS (SELECT network_id, areas, partner_only FROM networks"
             f" {net_where})"
             " SELECT (SELECT count(*) FROM n) AS n,"
             " (SELECT count(DISTINCT m.entity_id) FROM network_members m"
             "  JOIN n USING (network_id)) AS members,"
             " (SELECT count(DISTINCT v.entity_id) FROM network_victims v"
             "  JOIN n USING (network_id)) AS victims,"
-            " (SELECT count(*) FROM n WHERE len(areas) > 1) AS cross_area",
+            " (SELECT count(*) FROM n WHERE len(areas) > 1) AS cross_area,"
+            # Found only through partners' records: the partner-data gap, per area.
+            " (SELECT count(*) FROM n WHERE partner_only) AS partner_only",
             [area] if area else [],
         )[0]
     else:
