@@ -296,3 +296,24 @@ def test_networks_list_gives_period_definition_and_police_view(store: Built, log
             {"detectable_police_only": row[1], "police_only_coverage": row[2]}
         )
         assert html.escape(expected, quote=False) in line
+
+
+def test_person_page_names_partner_intelligence_as_such(store: Built, login: Login) -> None:
+    """A man named only in partner records is a network member as intelligence: his own
+    page says so beside his role, never a bare "suspect" (issue 17 item 2)."""
+    # The fixture's partner-named men are in Greater Manchester's networks.
+    nets = networks_only_in(store.db, "greater-manchester")
+    found = query(
+        store.db,
+        "SELECT entity_id, bool_and(police_confirmed) FROM network_members"
+        " WHERE network_id IN (SELECT unnest(?)) GROUP BY 1 ORDER BY 2, 1",
+        [nets],
+    )
+    intelligence = [str(e) for e, confirmed in found if not confirmed]
+    confirmed = [str(e) for e, ok in found if ok]
+    if not intelligence or not confirmed:
+        pytest.fail("the fixture store has no partner-intelligence member beside a confirmed one")
+    client = login("analyst-greater-manchester")
+    said = "partner intelligence, not police-confirmed"
+    assert said in client.get(f"/person/{intelligence[0]}").text
+    assert said not in client.get(f"/person/{confirmed[0]}").text

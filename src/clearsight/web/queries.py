@@ -488,9 +488,11 @@ def _explanation(
 # Members, and the children a network offended against (role ``victim``): the network
 # page draws both, so the person page says both.
 ENTITY_NETWORKS_SQL = (
-    "SELECT m.entity_id, n.network_id, n.size, n.n_victims, m.role, m.key_person_rank"
-    " FROM (SELECT network_id, entity_id, role, key_person_rank FROM network_members"
-    " UNION ALL SELECT network_id, entity_id, 'victim', NULL FROM network_victims) m"
+    "SELECT m.entity_id, n.network_id, n.size, n.n_victims, m.role, m.key_person_rank,"
+    " m.police_confirmed"
+    " FROM (SELECT network_id, entity_id, role, key_person_rank, police_confirmed"
+    " FROM network_members"
+    " UNION ALL SELECT network_id, entity_id, 'victim', NULL, NULL FROM network_victims) m"
     " JOIN networks n USING (network_id)"
 )
 
