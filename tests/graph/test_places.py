@@ -116,6 +116,18 @@ def test_a_busy_hotel_is_a_hotspot_but_never_a_network(tmp_path: Path) -> None:
     p_links = {e.kind for e in graph.edges if e.source == "wyp-police/P" and e.target == HOTEL_KEY}
     assert p_links == {"frequents", "offended_at"}
     con.close()
+    # The command says the same in words on a narrow terminal (a paragraph per place).
+    from typer.testing import CliRunner
+
+    from clearsight.cli import app
+
+    said = CliRunner().invoke(
+        app, ["network", "hotspots", "--db", str(tmp_path / "places.duckdb")], env={"COLUMNS": "80"}
+    )
+    assert said.exit_code == 0, said.output
+    assert "1. Grand Fiction Hotel LS1 9ZZ (hotel): 3 children," in said.output
+    words = " ".join(said.output.split())  # Rich wraps at the terminal's width
+    assert "(4 on the offending side), 3 exploitation events; 2024-01-10 to" in words
 
 
 def _note(event_id: str, narrative: str) -> dict[str, str]:

@@ -316,6 +316,17 @@ def test_hotspots_in_scope_with_coordinates_only_from_visible_records(store: Bui
         st.release(con)
         st.close()
     assert national is not None and len(national) == every
+    # Exploitation first, as the graph stage ranks them, whatever order the table holds.
+    for seen in (national, spots):
+        ranks = [
+            (
+                -p.counts["n_exploitation_events"],
+                -p.counts["n_offending_adults"],
+                -p.counts["n_children"],
+            )
+            for p in seen
+        ]
+        assert ranks == sorted(ranks)
     assert all(not p.identified and p.latitude is None for p in national)
     assert all(p.label.endswith(p.alias) for p in national)
     assert one.sightings

@@ -180,6 +180,46 @@ def network_list(
     out.print(table)
 
 
+# The table's natural width; a narrower terminal gets a paragraph per place instead.
+HOTSPOT_TABLE_WIDTH = 120
+
+
+def _print_hotspot_blocks(spots: list[dict[str, object]]) -> None:
+    out.print(f"Hotspots: {len(spots)}, where exploitation was recorded first", highlight=False)
+    for rank, spot in enumerate(spots, 1):
+        name = " ".join(str(spot[c]) for c in ("name", "postcode") if spot[c])
+        out.print(
+            f"{rank}. {name or spot['location_key']} ({spot['location_type'] or 'place'}): "
+            f"{spot['n_children']} children, {spot['n_adults']} adults "
+            f"({spot['n_offending_adults']} on the offending side), "
+            f"{spot['n_exploitation_events']} exploitation events; "
+            f"{spot['first_date']} to {spot['last_date']}",
+            highlight=False,
+            markup=False,
+        )
+
+
+def _print_hotspot_table(spots: list[dict[str, object]]) -> None:
+    table = Table(title=f"Hotspots: {len(spots)}, where exploitation was recorded first")
+    # Column, heading in words, kept on one line (postcodes and dates are never broken).
+    shown = (
+        ("name", "place", False),
+        ("postcode", "postcode", True),
+        ("location_type", "type", False),
+        ("n_children", "children", False),
+        ("n_adults", "adults", False),
+        ("n_offending_adults", "offending adults", False),
+        ("n_exploitation_events", "exploitation events", False),
+        ("first_date", "first seen", True),
+        ("last_date", "last seen", True),
+    )
+    for _c, heading, whole in shown:
+        table.add_column(heading, no_wrap=whole)
+    for spot in spots:
+        table.add_row(*("" if spot[c] is None else str(spot[c]) for c, _h, _w in shown))
+    out.print(table)
+
+
 @network_app.command("hotspots")
 def network_hotspots(
     db: DbOption = None,
@@ -194,7 +234,12 @@ def network_hotspots(
     con = _open(db, read_only=True)
     if not table_exists(con, "place_hotspots"):
         raise ValueError("no hotspots in this store; run 'clearsight networks' first")
-    sql = "SELECT * FROM place_hotspots" + (f" LIMIT {int(limit)}" if limit else "")
+    from clearsight.graph.places import HOTSPOT_ORDER
+
+    # The top ``limit`` by the graph stage's ranking, not the first rows the table yields.
+    sql = f"SELECT * FROM place_hotspots ORDER BY {HOTSPOT_ORDER}" + (
+        f" LIMIT {int(limit)}" if limit else ""
+    )
     cursor = con.execute(sql)
     columns = [d[0] for d in cursor.description]
     spots = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
@@ -215,23 +260,10 @@ def network_hotspots(
             spot["seen"] = seen.get(str(spot["location_key"]), [])
         print(json.dumps(spots, default=str, indent=2))
         return
-    table = Table(title=f"Hotspots: {len(spots)}")
-    shown = (
-        "name",
-        "postcode",
-        "location_type",
-        "n_children",
-        "n_adults",
-        "n_offending_adults",
-        "n_exploitation_events",
-        "first_date",
-        "last_date",
-    )
-    for c in shown:
-        table.add_column(c)
-    for spot in spots:
-        table.add_row(*("" if spot[c] is None else str(spot[c]) for c in shown))
-    out.print(table)
+    if out.width < HOTSPOT_TABLE_WIDTH:
+        _print_hotspot_blocks(spots)
+    else:
+        _print_hotspot_table(spots)
     for spot in spots if people else []:
         out.print(f"{spot['name'] or spot['postcode']}:", highlight=False, markup=False)
         for s in seen.get(str(spot["location_key"]), []):

@@ -49,6 +49,13 @@ def sightings(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+# How hotspots are ranked wherever they are listed (the table, the web page, the
+# command's top N): where exploitation was recorded first, then where adults on the
+# offending side meet children, then the most children. A table has no order of its own,
+# so every reader sorts by this.
+HOTSPOT_ORDER = "n_exploitation_events DESC, n_offending_adults DESC, n_children DESC, location_key"
+
+
 def hotspots(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     """``place_hotspots``: places where at least ``hotspot_min_children`` children and
     ``hotspot_min_adults`` adults were seen, with who, how often and when."""
@@ -76,8 +83,7 @@ def hotspots(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         FROM p JOIN graph_locations l USING (location_key)
         WHERE p.n_children >= {int(s.hotspot_min_children)}
           AND p.n_adults >= {int(s.hotspot_min_adults)}
-        ORDER BY p.n_exploitation_events DESC, p.n_offending_adults DESC, p.n_children DESC,
-                 p.location_key
+        ORDER BY {HOTSPOT_ORDER}
         """
     )
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from clearsight.access import Principal, Pseudonymiser, visibility
+from clearsight.graph.places import HOTSPOT_ORDER
 from clearsight.web.queries import Row, _key_match, _persons, _sources, exists, rows
 from clearsight.web.timeline import Timeline, build_timeline, person_href
 
@@ -84,7 +85,7 @@ def hotspots(
         con,
         "SELECT h.location_key, h.name, h.postcode, h.location_type, h.n_children, h.n_adults,"
         " h.n_offending_adults, h.n_events, h.n_exploitation_events, h.first_date, h.last_date"
-        f" FROM place_hotspots h {where}",
+        f" FROM place_hotspots h {where} ORDER BY {HOTSPOT_ORDER}",
         [visible] if scoped else [],
     )
     named = _named_places(con, [str(r["location_key"]) for r in found], visible)
