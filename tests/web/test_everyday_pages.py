@@ -72,7 +72,9 @@ def test_review_queue_is_paged_sorted_and_linked(store: Built, login: Login) -> 
     assert more and not set(more) & set(cases)
     # Sorted by closing date, oldest first: the page's dates ascend.
     by_date = client.get("/review", params={"sort": "closed", "order": "asc"}).text
-    dates = re.findall(r"<td>(\d{4}-\d{2}-\d{2})</td><td class=\"outcome\">", by_date)
+    dates = re.findall(
+        r"<td class=\"nowrap\">(\d{4}-\d{2}-\d{2})</td><td class=\"outcome\">", by_date
+    )
     assert dates and dates == sorted(dates)
     # Outcomes in words, not bare numbers.
     outcomes = re.findall(r'<td class="outcome">([^<]*)</td>', first.text)
