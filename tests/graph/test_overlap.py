@@ -227,6 +227,31 @@ def test_exports_and_network_show_list_him_in_each(db: Path, tmp_path: Path) -> 
         assert other.lower() not in text
 
 
+def test_each_network_names_the_other_it_shares_a_man_with(db: Path) -> None:
+    """Each network stays its own, and each lists the other with the one man in common:
+    where an investigation of one reaches the other (``graph/linked.py``). The two groups'
+    children are their own, so no child is counted."""
+    from clearsight.graph.linked import LinkedNetwork, linked_networks
+
+    a, b = _ids(db)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert linked_networks(con, a) == [LinkedNetwork(b, children=0, members=1)]
+        assert linked_networks(con, b) == [LinkedNetwork(a, children=0, members=1)]
+    finally:
+        con.close()
+    shown = CliRunner().invoke(app, ["network", "show", a, "--db", str(db)])
+    assert f"{b}: 1 member in common" in shown.output
+    assert LinkedNetwork("N-x", children=2, members=1).words() == (
+        "2 children and 1 member in common"
+    )
+    assert LinkedNetwork("N-x", children=1, members=0).words() == "1 child in common"
+    as_json = CliRunner().invoke(app, ["network", "show", a, "--db", str(db), "--json"])
+    assert json.loads(as_json.output)["linked_networks"] == [
+        {"network_id": b, "children": 0, "members": 1}
+    ]
+
+
 def test_web_person_page_and_dashboard_count_him_once(db: Path) -> None:
     a, b = _ids(db)
     con = duckdb.connect(str(db), read_only=True)

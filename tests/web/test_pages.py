@@ -317,3 +317,26 @@ def test_person_page_names_partner_intelligence_as_such(store: Built, login: Log
     said = "partner intelligence, not police-confirmed"
     assert said in client.get(f"/person/{intelligence[0]}").text
     assert said not in client.get(f"/person/{confirmed[0]}").text
+
+
+def test_network_page_lists_networks_sharing_a_child(store: Built, login: Login) -> None:
+    """Two networks a child ties (never merged: a possible network, IICSA) each list the
+    other with what they share, linked, as `network show` does."""
+    pairs = query(
+        store.db,
+        "SELECT a.network_id, b.network_id, count(DISTINCT a.entity_id)"
+        " FROM network_victims a JOIN network_victims b USING (entity_id)"
+        " JOIN networks na ON na.network_id = a.network_id"
+        " JOIN networks nb ON nb.network_id = b.network_id"
+        " WHERE a.network_id < b.network_id AND na.areas = ['greater-manchester']"
+        " AND nb.areas = ['greater-manchester'] GROUP BY ALL ORDER BY ALL",
+    )
+    if not pairs:
+        pytest.fail("the fixture store has no two networks sharing a child")
+    one, other, children = (str(x) for x in pairs[0])
+    client = login("analyst-greater-manchester")
+    for here, there in ((one, other), (other, one)):
+        page = client.get(f"/network/{here}").text
+        linked = page.split('<ul id="linked-networks">', 1)[1].split("</ul>", 1)[0]
+        shown = f'<a href="/network/{there}">{there}</a>: {children} child'
+        assert shown in linked, (here, linked)

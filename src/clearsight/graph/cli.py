@@ -358,6 +358,11 @@ def network_show(
     if not document["network"]:
         raise ValueError(f"no network {network_id!r}; see 'clearsight network list'")
     if as_json:
+        from dataclasses import asdict
+
+        from clearsight.graph.linked import linked_networks
+
+        document["linked_networks"] = [asdict(n) for n in linked_networks(con, network_id)]
         print(json.dumps(document, default=str, indent=2))
         return
     from clearsight.graph.show import describe

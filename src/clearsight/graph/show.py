@@ -228,6 +228,13 @@ def _definition_lines(s: _Section) -> list[str]:
     return out
 
 
+def _linked_lines(s: _Section) -> list[str]:
+    """Other networks sharing a child or a member with this one (``linked.py``)."""
+    from clearsight.graph.linked import linked_networks
+
+    return [f"  {n.network_id}: {n.words()}" for n in linked_networks(s.con, s.network_id)]
+
+
 # The description's sections after its members, in order, each under its heading.
 _SECTIONS: tuple[tuple[str, Callable[[_Section], list[str]]], ...] = (
     ("Children offended against:", _children_lines),
@@ -235,6 +242,7 @@ _SECTIONS: tuple[tuple[str, Callable[[_Section], list[str]]], ...] = (
     ("Phones, vehicles, emails and accounts:", _object_lines),
     ("Links between members:", _link_lines),
     ("Definitions:", _definition_lines),
+    ("Networks sharing a child or a member (each stays a network of its own):", _linked_lines),
 )
 
 

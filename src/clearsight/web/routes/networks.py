@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.datastructures import FormData
 
 from clearsight.access import Forbidden, require
+from clearsight.graph.linked import LinkedNetwork, linked_networks
 from clearsight.web import exports, network_view
 from clearsight.web.deps import (
     CSRF,
@@ -61,7 +62,26 @@ def network(network_id: str, v: Viewer = viewer("network")) -> Response:
         {"pseudonymised_members": view.pseudonymised},
     )
     evidence = sorted({str(e["evidence"]) for e in view.edges})
-    return render(v, v.con, "network.html", view=view, evidence=evidence)
+    return render(
+        v, v.con, "network.html", view=view, evidence=evidence, linked=_linked(v, network_id)
+    )
+
+
+def _linked(v: Viewer, network_id: str) -> list[LinkedNetwork]:
+    """The networks sharing a child or a member with this one that ``v`` may open (one
+    they may not is not mentioned, not even counted)."""
+    store = store_of(v.request)
+    return [
+        n
+        for n in linked_networks(v.con, network_id)
+        if network_view.network_view(
+            store.networks.get(v.con, n.network_id),
+            v.principal,
+            pseudonymiser_of(v.request),
+            store.sealed(),
+        )
+        is not None
+    ]
 
 
 @router.get("/network/{network_id}/graph.json")
