@@ -340,3 +340,20 @@ def test_network_page_lists_networks_sharing_a_child(store: Built, login: Login)
         linked = page.split('<ul id="linked-networks">', 1)[1].split("</ul>", 1)[0]
         shown = f'<a href="/network/{there}">{there}</a>: {children} child'
         assert shown in linked, (here, linked)
+
+
+def test_network_page_calls_an_unidentified_member_so(store: Built, login: Login) -> None:
+    """A member police recorded under a placeholder ("UNKNOWN", "Unknown Male") is shown
+    as unidentified with what the record says, never as a person called Unknown."""
+    found = query(
+        store.db,
+        "SELECT network_id, entity_id FROM network_members WHERE unidentified"
+        " AND network_id IN (SELECT unnest(?)) ORDER BY ALL LIMIT 1",
+        [networks_only_in(store.db, HOME)],
+    )
+    if not found:
+        pytest.fail("the fixture store has no unidentified network member")
+    network_id, entity_id = (str(x) for x in found[0])
+    page = login(ANALYST).get(f"/network/{network_id}").text
+    row = page.split(f'<a href="/person/{entity_id}">', 1)[1].split("</a>", 1)[0]
+    assert row.startswith("Unidentified (recorded as “"), row

@@ -87,6 +87,10 @@ def network_view(
         )
         m["label"] = label(m["entity_id"])
         m["identified"] = shown.get(m["entity_id"]) == "identified"
+        if m["identified"] and m.get("unidentified"):
+            # Police write a man they could not name as UNKNOWN or "Unknown Male": a
+            # placeholder read as a name would look like a person called Unknown.
+            m["label"] = f"Unidentified (recorded as “{m['label']}”)"
         m["entity_id"] = node_id(m["entity_id"])
     role_of: dict[str, str] = {}
     for r in records:
