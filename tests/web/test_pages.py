@@ -357,3 +357,22 @@ def test_network_page_calls_an_unidentified_member_so(store: Built, login: Login
     page = login(ANALYST).get(f"/network/{network_id}").text
     row = page.split(f'<a href="/person/{entity_id}">', 1)[1].split("</a>", 1)[0]
     assert row.startswith("Unidentified (recorded as “"), row
+
+
+def test_networks_list_narrows_to_those_only_partners_show(store: Built, login: Login) -> None:
+    """The dashboard's partner-only figure links to the list of exactly those networks:
+    the area's networks that police data alone does not find, and no other."""
+    gm = "greater-manchester"
+    partner_only = {str(n) for (n,) in query(
+        store.db, "SELECT network_id FROM networks WHERE partner_only AND areas = [?]", [gm]
+    )}  # fmt: skip
+    others = set(networks_only_in(store.db, gm)) - partner_only
+    if not partner_only or not others:
+        pytest.fail("the fixture store has no partner-only network beside a police one")
+    client = login(f"analyst-{gm}")
+    assert 'href="/networks?partner_only=true"' in client.get("/").text
+    page = client.get("/networks", params={"partner_only": "true"}).text
+    listed = set(re.findall(r'<a href="/network/([^"]+)">', page))
+    assert listed == partner_only, (listed, partner_only)
+    everything = set(re.findall(r'<a href="/network/([^"]+)">', client.get("/networks").text))
+    assert partner_only | others <= everything

@@ -250,22 +250,25 @@ _LIST_COLUMNS = (
 )
 
 
-def networks_list(con: duckdb.DuckDBPyConnection, principal: Principal) -> list[Row] | None:
+def networks_list(
+    con: duckdb.DuckDBPyConnection, principal: Principal, *, partner_only: bool = False
+) -> list[Row] | None:
     """Networks the principal may open, largest first, with their period, the IICSA
-    definition's result and what police data alone finds of each; None when networks
-    have not run."""
+    definition's result and what police data alone finds of each; with ``partner_only``,
+    only those visible only through partner records. None when networks have not run."""
     if not exists(con, "networks") or not exists(con, "network_records"):
         return None
     status, status_join = "NULL AS iicsa_status", ""
     if exists(con, "network_status"):
         status, status_join = "s.iicsa_status", "LEFT JOIN network_status s USING (network_id)"
-    where, params = "", list[object]()
+    conditions, params = ["n.partner_only"] if partner_only else [], list[object]()
     if principal.role != "national":
         scope, params = record_filter(principal, source="held")
-        where = (
-            "WHERE EXISTS (SELECT 1 FROM network_records r JOIN sources held USING (source_id)"
+        conditions.append(
+            "EXISTS (SELECT 1 FROM network_records r JOIN sources held USING (source_id)"
             f" WHERE r.network_id = n.network_id AND {scope})"
         )
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     found = rows(
         con,
         f"SELECT {_LIST_COLUMNS}, {status} FROM networks n {status_join} {where}"

@@ -25,12 +25,17 @@ router = APIRouter()
 
 
 @router.get("/networks", response_class=HTMLResponse)
-def networks(v: Viewer = viewer("network")) -> Response:
-    rows = network_view.networks_list(v.con, v.principal)
+def networks(partner_only: bool = False, v: Viewer = viewer("network")) -> Response:
+    rows = network_view.networks_list(v.con, v.principal, partner_only=partner_only)
     audit_view(
-        v, "view_network_list", details={"networks": len(rows) if rows is not None else None}
+        v,
+        "view_network_list",
+        details={
+            "networks": len(rows) if rows is not None else None,
+            "partner_only": partner_only,
+        },
     )
-    return render(v, v.con, "networks.html", networks=rows)
+    return render(v, v.con, "networks.html", networks=rows, partner_only=partner_only)
 
 
 def network_of(v: Viewer, network_id: str) -> network_view.NetworkView:
