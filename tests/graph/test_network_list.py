@@ -36,3 +36,21 @@ def test_network_list_ids_prints_every_id_alone(scenario_db: Path) -> None:
     result = CliRunner().invoke(app, ["network", "list", "--db", str(scenario_db), "--ids"])
     assert result.exit_code == 0, result.output
     assert result.output.split() == _ids(scenario_db)
+
+
+def test_network_list_partner_only_gives_exactly_those(scenario_db: Path) -> None:
+    """``--partner-only``: the networks police data alone does not find, and no other."""
+    con = connect(scenario_db, read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT network_id, partner_only FROM networks ORDER BY size DESC, network_id"
+        ).fetchall()
+    finally:
+        con.close()
+    expected = [str(n) for n, partner_only in rows if partner_only]
+    assert len(expected) < len(rows), "the scenario store has a network police data finds"
+    result = CliRunner().invoke(
+        app, ["network", "list", "--db", str(scenario_db), "--ids", "--partner-only"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.split() == expected

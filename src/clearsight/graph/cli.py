@@ -128,6 +128,14 @@ def network_list(
     wide: Annotated[
         bool, typer.Option("--wide", help="One table row per network, however wide.")
     ] = False,
+    partner_only: Annotated[
+        bool,
+        typer.Option(
+            "--partner-only",
+            help="Only networks visible only through partner records (police data alone "
+            "does not find them).",
+        ),
+    ] = False,
 ) -> None:
     """List networks, largest first, with IICSA status and whether police data alone finds it."""
     con = _open(db, read_only=True)
@@ -139,9 +147,12 @@ def network_list(
         "s.cocad_category FROM networks n JOIN network_status s USING (network_id)"
     )
     params: list[str] = []
+    conditions = ["n.partner_only"] if partner_only else []
     if status:
-        sql += " WHERE s.iicsa_status = ?"
+        conditions.append("s.iicsa_status = ?")
         params.append(status)
+    if conditions:
+        sql += " WHERE " + " AND ".join(conditions)
     sql += " ORDER BY n.size DESC, n.network_id"
     if limit:
         sql += f" LIMIT {int(limit)}"
@@ -157,10 +168,10 @@ def network_list(
         return
     from clearsight.graph.summary import partner_only_by_area
 
-    partner_only = int(
+    n_partner_only = int(
         con.execute("SELECT count(*) FROM networks WHERE partner_only").fetchall()[0][0]
     )
-    by_area = partner_areas_text(partner_only_by_area(con), partner_only)[2:] or "none"
+    by_area = partner_areas_text(partner_only_by_area(con), n_partner_only)[2:] or "none"
     if not wide and out.width < LIST_TABLE_WIDTH:
         _print_network_blocks([dict(zip(columns, r, strict=True)) for r in rows])
         out.print(
@@ -170,8 +181,7 @@ def network_list(
         return
     table = Table(
         title="Networks",
-        caption="Visible only through partner records (intelligence, not police-confirmed), "
-        f"per area: {by_area}",
+        caption=f"Visible only through partner records, per area: {by_area}",
     )
     for c in columns:
         table.add_column(c)
