@@ -165,6 +165,22 @@ def test_features_from_person_records() -> None:
     assert f["4"]["is_unknown"]
 
 
+def test_every_forename_is_kept_where_two_or_more_are_written_out() -> None:
+    f = _features(
+        [
+            {"forenames": "Muhammad Amir", "surname": "Shah-Khan"},
+            {"forenames": "MUHAMMAD", "surname": "SHAH-KHAN"},
+            # A second forename given as an initial is no second name's evidence.
+            {"forenames": "John A.", "surname": "Hughes"},
+            {"forenames": "John A. Paul", "surname": "Hughes"},
+        ]
+    )
+    assert f["0"]["fn_full"] == "muhammad amir" and f["0"]["fn1"] == "muhammad"
+    assert f["1"]["fn_full"] is None
+    assert f["2"]["fn_full"] is None and f["2"]["fn1"] == "john"
+    assert f["3"]["fn_full"] == "john paul"
+
+
 def test_an_outward_code_alone_is_compared_as_its_district() -> None:
     # Ingest empties "BD21" (not a postcode) and keeps what was written in postcode_raw.
     f = _features(

@@ -28,6 +28,8 @@ def _level(name: str, pair: dict[str, Any]) -> str:
     )
     # A single-word surname has no parts (``features`` sets them for two or more words).
     pair = {"sn_parts_l": None, "sn_parts_r": None, **pair} if "sn_l" in pair else pair
+    # One forename each unless a test gives more (``features`` sets ``fn_full`` for two).
+    pair = {"fn_full_l": None, "fn_full_r": None, **pair} if "fn1_l" in pair else pair
     con = duckdb.connect()
     columns = ", ".join(f"{_typed(k, v)} AS {k}" for k, v in pair.items())
     values = [v for v in pair.values() if v is not None]
@@ -256,6 +258,30 @@ def _names(fn: tuple[str, str], sn: tuple[str, str]) -> dict[str, Any]:
     return pair
 
 
+@pytest.mark.parametrize(
+    ("full", "expected"),
+    [
+        (("muhammad amir", "muhammad amir"), "every forename agrees"),
+        # One record with the first forename only, or two with different second names:
+        # the first forename's agreement, as before the level was added.
+        (("muhammad amir", None), "first forename agrees"),
+        (("muhammad amir", "muhammad ali"), "first forename agrees"),
+    ],
+)
+def test_every_forename_agreeing_is_a_level_above_the_first(
+    full: tuple[str | None, str | None], expected: str
+) -> None:
+    pair = _names(("muhammad", "muhammad"), ("shahkhan", "shahkhan")) | {
+        "fn_full_l": full[0],
+        "fn_full_r": full[1],
+        "fn_keys_l": ["muhammad"],
+        "fn_keys_r": ["muhammad"],
+        "fn_key1_l": "muhammad",
+        "fn_key1_r": "muhammad",
+    }
+    assert _level("forenames", pair) == expected
+
+
 def test_swapped_names_are_counted_once_by_the_forenames() -> None:
     swapped = _names(("katherine", "shaw"), ("shaw", "katherine"))
     keys = {"fn_keys_l": None, "fn_keys_r": None, "fn_key1_l": "katherine", "fn_key1_r": "shaw"}
@@ -421,4 +447,4 @@ def test_two_double_barrelled_surnames_sharing_a_part_are_not_one_surname() -> N
     assert _level("surname", _surnames("Brown-Jones", "Smith-Jones")) == "else"
     assert _level("surname", _surnames("Smith", "Jones")) == "else"
     # One surname written as one word or two is the same surname.
-    assert _level("surname", _surnames("Ward-Ahmed", "Ward Ahmed")) == "Exact match on sn"
+    assert _level("surname", _surnames("Ward-Ahmed", "Ward Ahmed")) == "exact"

@@ -134,27 +134,27 @@ def test_the_household_surname_levels_are_every_level_but_else() -> None:
 
 def test_twins_with_the_day_and_month_transposed_are_held_back() -> None:
     # One twin's date keyed the other way round is still the twins' birth date.
-    assert _marked("Exact match on sn", "day and month transposed", (2007, 2007)) == TWIN_GUARD
+    assert _marked("exact", "day and month transposed", (2007, 2007)) == TWIN_GUARD
 
 
 def test_twins_named_alike_with_different_nhs_numbers_are_held_back() -> None:
     # Jade and Jamie: forenames a typing error apart, and two NHS numbers.
     jade_jamie = "Jaro-Winkler >= 0.8"
-    got = _marked("Exact match on sn", "exact", (2010, 2010), jade_jamie, "All other comparisons")
+    got = _marked("exact", "exact", (2010, 2010), jade_jamie, "All other comparisons")
     assert got == TWIN_GUARD
     # The same forename discrepancy with no second identifier to contradict it is one
     # child's typing error, weighed by the model.
-    assert _marked("Exact match on sn", "exact", (2010, 2010), jade_jamie) is None
+    assert _marked("exact", "exact", (2010, 2010), jade_jamie) is None
     # And an agreeing NHS number lifts the guard whatever the forenames.
-    assert _marked("Exact match on sn", "exact", (2010, 2010), nhs="exact") is None
+    assert _marked("exact", "exact", (2010, 2010), nhs="exact") is None
 
 
 def test_a_household_member_with_no_birth_date_is_held_back() -> None:
     # "KARIM-TAYLOR, YASMIN" with no birth date and "Huda Karim-Taylor", born 2014, at
     # one home: nothing but the household says they are one person.
-    assert _marked("Exact match on sn", "null", (None, 2014)) == HOUSEHOLD_GUARD
+    assert _marked("exact", "null", (None, 2014)) == HOUSEHOLD_GUARD
     # The same forename with no birth date is left to the model.
-    assert _marked("Exact match on sn", "null", (None, 2014), "Exact match on fn1") is None
+    assert _marked("exact", "null", (None, 2014), "first forename agrees") is None
 
 
 def test_a_household_member_with_a_year_of_birth_only_is_held_back() -> None:
@@ -162,22 +162,22 @@ def test_a_household_member_with_a_year_of_birth_only_is_held_back() -> None:
     2010-06-18" at one home: twins share the year, so the year tells them apart no
     better than no date; the forenames, agreeing at no level, say two people."""
     year, one_out = "year agrees, one date a year only", "within one year, one date a year only"
-    assert _marked("Exact match on sn", year, (2010, 2010)) == HOUSEHOLD_YEAR_GUARD
-    assert _marked("Exact match on sn", one_out, (2011, 2010)) == HOUSEHOLD_YEAR_GUARD
+    assert _marked("exact", year, (2010, 2010)) == HOUSEHOLD_YEAR_GUARD
+    assert _marked("exact", one_out, (2011, 2010)) == HOUSEHOLD_YEAR_GUARD
     rumana_shirin = ("r", "s")
-    got = _marked("Exact match on sn", year, (2010, 2010), initials=rumana_shirin)
+    got = _marked("exact", year, (2010, 2010), initials=rumana_shirin)
     assert got == HOUSEHOLD_YEAR_GUARD
     # "Epie" and "Eve" of one initial: perhaps a mistyped "Evie", which the year cannot
     # settle; left to the model.
-    assert _marked("Exact match on sn", year, (1964, 1964), initials=("e", "e")) is None
+    assert _marked("exact", year, (1964, 1964), initials=("e", "e")) is None
     # A nickname, a variant or the same forename with a year only is one person's
     # record as a partner writes it: left to the model.
-    assert _marked("Exact match on sn", year, (2010, 2010), "nickname or variant") is None
-    assert _marked("Exact match on sn", year, (2010, 2010), "Exact match on fn1") is None
+    assert _marked("exact", year, (2010, 2010), "nickname or variant") is None
+    assert _marked("exact", year, (2010, 2010), "first forename agrees") is None
     # Not at one home (a town alone), or with an agreeing NHS number: left to the model.
     town = "town agrees, one address a town only"
-    assert _marked("Exact match on sn", year, (2010, 2010), place=town) is None
-    assert _marked("Exact match on sn", year, (2010, 2010), nhs="exact") is None
+    assert _marked("exact", year, (2010, 2010), place=town) is None
+    assert _marked("exact", year, (2010, 2010), nhs="exact") is None
 
 
 def test_two_nhs_numbers_are_held_back_to_review() -> None:
@@ -185,19 +185,19 @@ def test_two_nhs_numbers_are_held_back_to_review() -> None:
     "David Greenwood", born 1991, at one home, each with his own NHS number. The name and
     the home outweighed the one disagreeing identifier; an NHS number is one person's
     for life, so the pair goes to review with the reason instead."""
-    exact, undated = "Exact match on fn1", "null"
+    exact, undated = "first forename agrees", "null"
     two_numbers = "All other comparisons"
-    got = _marked("Exact match on sn", undated, (None, 1991), exact, two_numbers)
+    got = _marked("exact", undated, (None, 1991), exact, two_numbers)
     assert got == NHS_GUARD
     # The same with a full birth date that agrees: still two numbers, still held.
-    assert _marked("Exact match on sn", "exact", (1991, 1991), exact, two_numbers) == NHS_GUARD
+    assert _marked("exact", "exact", (1991, 1991), exact, two_numbers) == NHS_GUARD
     # One keyed error in the number is the same number; none, or one missing, is
     # nothing to hold back on: the model weighs the rest.
-    assert _marked("Exact match on sn", undated, (None, 1991), exact, "one keyed error") is None
-    assert _marked("Exact match on sn", undated, (None, 1991), exact, "exact") is None
-    assert _marked("Exact match on sn", undated, (None, 1991), exact) is None
+    assert _marked("exact", undated, (None, 1991), exact, "one keyed error") is None
+    assert _marked("exact", undated, (None, 1991), exact, "exact") is None
+    assert _marked("exact", undated, (None, 1991), exact) is None
     # Twins with two numbers keep the twin guard's more specific reason.
-    assert _marked("Exact match on sn", "exact", (2011, 2011), nhs=two_numbers) == TWIN_GUARD
+    assert _marked("exact", "exact", (2011, 2011), nhs=two_numbers) == TWIN_GUARD
 
 
 def test_the_nhs_guard_is_off_only_with_every_guard() -> None:
@@ -222,7 +222,7 @@ def _edges(rows: list[tuple[int, int, int]], name_led: tuple[bool, ...] = ()) ->
 def test_an_undated_record_of_a_father_and_sons_name_links_to_neither() -> None:
     # Record 0, "Abdul Ali" with no birth date at the family's home; 1 is Abdul Ali
     # born 1976, 2 Abdul Ali born 2004: the name fits both as well.
-    exact = _gamma("forenames", "Exact match on fn1")
+    exact = _gamma("forenames", "first forename agrees")
     years = {1: 1976, 2: 2004}
     assert _undated_between(years, _edges([(0, 2, exact), (0, 1, exact)])) == {(0, 1), (0, 2)}
     # Born 1976 and 1977 (a year worked back from an age) is one person: no rival.
@@ -233,7 +233,7 @@ def test_an_undated_record_is_the_one_its_address_or_phone_says() -> None:
     # "Abdul Ali" with no birth date at 4 Mill Lane: Abdul Ali born 1976 lives there (the
     # link carries the address); Abdul Ali born 2004 in another town shares only the name.
     # The address says which: the 1976 link is followed, the name-only link is held.
-    exact = _gamma("forenames", "Exact match on fn1")
+    exact = _gamma("forenames", "first forename agrees")
     years = {1: 1976, 2: 2004}
     links = _edges([(0, 1, exact), (0, 2, exact)], name_led=(False, True))
     assert _undated_between(years, links) == {(0, 2)}
@@ -249,7 +249,7 @@ def test_an_undated_record_is_the_one_whose_nhs_number_it_bears() -> None:
     Jermaine born 2011 (records 1, 2 and 3, one of them with the same NHS number) and his
     father Jermaine born 1984 (record 4) share the name and the address. The number says
     which: the links to the 2011 records are followed, the father's is held."""
-    exact = _gamma("forenames", "Exact match on fn1")
+    exact = _gamma("forenames", "first forename agrees")
     years = {1: 2011, 2: 2011, 3: 2011, 4: 1984}
     rows = [(0, 2, exact), (0, 1, exact), (0, 4, exact), (0, 3, exact)]
     links = _edges(rows) | {"nhs_agrees": np.array([True, False, False, False])}
@@ -265,7 +265,7 @@ def test_an_undated_record_is_the_one_whose_name_it_bears() -> None:
     # "THOMPSON, MOLLY" with no date: Molly born 2010 and her mother Holly born 1975,
     # whose forename is only like it. The record is Molly's; nothing is held back here
     # (the consistency check keeps the mother out of Molly's entity).
-    exact = _gamma("forenames", "Exact match on fn1")
+    exact = _gamma("forenames", "first forename agrees")
     alike = _gamma("forenames", "Jaro-Winkler >= 0.8")
     years = {1: 2010, 2: 1975}
     assert _undated_between(years, _edges([(0, 1, exact), (0, 2, alike)])) == set()

@@ -29,6 +29,10 @@ SWAPPED = (
 # The forenames level that scores both names at once (the surname comparison is null
 # for such a pair): ``ordering`` bounds it by both names' exact agreement.
 SWAPPED_LABEL = "forename and surname swapped"
+FULL_FORENAMES_LABEL = "every forename agrees"
+# The first forename's exact agreement (Splink would call it "Exact match on fn1", a
+# column name an analyst reading an explanation does not know).
+FIRST_FORENAME_LABEL = "first forename agrees"
 
 
 def one_edit(a: str, b: str) -> str:
@@ -77,16 +81,26 @@ def _level(sql: str, label: str) -> Any:
 
 
 def _forenames() -> Any:
-    """First forename, nicknames and aliases."""
+    """Every forename, the first, nicknames and aliases."""
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
     return cl.CustomComparison(
         output_column_name="forenames",
-        comparison_description="first forename, nicknames and aliases",
+        comparison_description="every forename, the first, nicknames and aliases",
         comparison_levels=[
             _null("fn1_l IS NULL OR fn1_r IS NULL"),
-            cll.ExactMatchLevel("fn1", term_frequency_adjustments=True),
+            # The field's complete agreement: two or more forenames, each written out,
+            # the same in both records (police record every forename; a partner's
+            # "SURNAME, Forenames" keeps them). Two strangers share a first name far
+            # more often than two: the Fellegi-Sunter weight of both names agreeing
+            # is EM's to estimate, not the first name's alone. A record with one
+            # forename, or a second given as an initial, is compared on the first
+            # (the next level), as before.
+            _level("fn_full_l = fn_full_r", FULL_FORENAMES_LABEL),
+            cll.ExactMatchLevel("fn1", term_frequency_adjustments=True).configure(
+                label_for_charts=FIRST_FORENAME_LABEL
+            ),
             _level("list_has_any(fn_keys_l, fn_keys_r)", "nickname or variant"),
             _level(SWAPPED, SWAPPED_LABEL),
             _level("jaro_winkler_similarity(fn1_l, fn1_r) >= 0.92", "Jaro-Winkler >= 0.92"),
@@ -129,7 +143,9 @@ def _surname() -> Any:
             # the same condition in both comparisons counted it twice (about 27
             # of evidence, more than two exactly agreeing names).
             _null(f"sn_l IS NULL OR sn_r IS NULL OR ({SWAPPED})"),
-            cll.ExactMatchLevel("sn", term_frequency_adjustments=True),
+            cll.ExactMatchLevel("sn", term_frequency_adjustments=True).configure(
+                label_for_charts="exact"
+            ),
             _level("jaro_winkler_similarity(sn_l, sn_r) >= 0.92", "Jaro-Winkler >= 0.92"),
             _level("sn_code_l = sn_code_r", "phonetic code agrees"),
             _level(

@@ -303,6 +303,12 @@ def _names(con: duckdb.DuckDBPyConnection) -> None:
         WITH b AS (
             SELECT record_key, is_unknown,
                 CASE WHEN NOT is_unknown THEN fn_tokens[1] END AS fn1,
+                -- Every forename, where two or more are written out (not initials):
+                -- "muhammad amir" agreeing is two names' evidence, not the first's.
+                CASE WHEN NOT is_unknown
+                      AND len(list_filter(fn_tokens, lambda t: length(t) > 1)) >= 2
+                     THEN array_to_string(list_filter(fn_tokens, lambda t: length(t) > 1), ' ')
+                     END AS fn_full,
                 CASE WHEN NOT is_unknown AND len(sn_tokens) > 0
                      THEN array_to_string(sn_tokens, '') END AS sn,
                 CASE WHEN NOT is_unknown THEN sn_tokens[1] END AS sn1,
@@ -322,7 +328,7 @@ def _names(con: duckdb.DuckDBPyConnection) -> None:
             SELECT name, list_sort(list(key)) AS keys, any_value(canonical) AS canonical
             FROM _link_nicknames GROUP BY name
         )
-        SELECT b.record_key, b.fn1, b.sn, b.sn1, b.sn_parts,
+        SELECT b.record_key, b.fn1, b.fn_full, b.sn, b.sn1, b.sn_parts,
             CASE WHEN b.fn1 IS NOT NULL THEN coalesce(f.keys, [b.fn1]) END AS fn_keys,
             -- One blocking key per forename: the canonical form (``canonical_forenames``).
             CASE WHEN b.fn1 IS NOT NULL THEN coalesce(f.canonical, b.fn1) END AS fn_key1,
@@ -344,6 +350,7 @@ def _input(con: duckdb.DuckDBPyConnection) -> None:
             b.source_id,
             b.person_id,
             n.fn1,
+            n.fn_full,
             n.fn_keys,
             n.fn_key1,
             n.name_keys,

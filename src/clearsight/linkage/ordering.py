@@ -1,9 +1,12 @@
 """Ordered levels: no partial agreement of a field weighs more than its exact agreement.
 
 Every comparison's first level after the null level is the field's complete agreement
-(the same forename, the same birth date, the same address and postcode, the same NHS
-number) and its last is disagreement; the levels between are partial agreements that
-relax it (a keying error, a transposed day and month, a nickname, a postcode alone).
+(the same birth date, the same address and postcode, the same NHS number) and its last
+is disagreement; the levels between are partial agreements that relax it (a keying
+error, a transposed day and month, a postcode alone). The forenames are compared in part
+first: their partial levels (a nickname, a keystroke, an initial) relax the first
+forename's exact agreement (``ANCHOR``), and "every forename agrees" above it is the
+fuller agreement of two or more names, which weighs at least as much.
 Whatever a pair of records shows at a partial level, the same pair agreeing exactly
 would be at least as much evidence that they are one person: in the Fellegi-Sunter
 model the Bayes factor of the exact level is the upper bound of its field's agreement
@@ -42,12 +45,20 @@ import json
 import math
 from typing import Any
 
-from clearsight.linkage.comparisons import SWAPPED_LABEL
+from clearsight.linkage.comparisons import FIRST_FORENAME_LABEL, SWAPPED_LABEL
 from clearsight.linkage.model import M_FLOOR
 
 # Levels that score several fields at once: (comparison, level label) -> the comparisons
 # whose exact agreements together bound it.
 SPANNING = {("forenames", SWAPPED_LABEL): ("forenames", "surname")}
+# A field compared in part first: the level whose partial agreements the levels below it
+# relax. The forenames' partial levels (a nickname, one keystroke, an initial) relax the
+# *first* forename's exact agreement, so that level bounds them and bounds names swapped
+# (which cross the first forename); "every forename agrees", above it, is two names'
+# evidence and only has to weigh at least as much as the first alone. Without it a
+# keystroke in the first forename was capped at two names' weight, above the first
+# forename agreeing exactly (benchmarks/README.md, session 31).
+ANCHOR = {"forenames": FIRST_FORENAME_LABEL}
 
 
 def _weight(level: dict[str, Any]) -> float:
@@ -73,12 +84,18 @@ def ordered(model: dict[str, Any], u_sample_pairs: float) -> tuple[dict[str, Any
         levels = [lvl for lvl in comparison["comparison_levels"] if not lvl.get("is_null_level")]
         if len(levels) < 2:
             continue
-        exact_weights[name] = _weight(levels[0])
+        at = next(
+            (i for i, lvl in enumerate(levels) if lvl.get("label_for_charts") == ANCHOR.get(name)),
+            0,
+        )
+        exact_weights[name] = _weight(levels[at])
         if len(levels) < 3:
             continue  # agreement and disagreement only: nothing to order
-        exact = levels[0]
+        exact = levels[at]
         partial = [
-            lvl for lvl in levels[1:-1] if (name, lvl.get("label_for_charts")) not in SPANNING
+            lvl
+            for lvl in levels[at + 1 : -1]
+            if (name, lvl.get("label_for_charts")) not in SPANNING
         ]
         strongest = max(
             (lvl for lvl in partial if _estimated(lvl, u_floor)), key=_weight, default=None
@@ -101,6 +118,15 @@ def ordered(model: dict[str, Any], u_sample_pairs: float) -> tuple[dict[str, Any
                 notes.append(
                     f"{name}: '{lvl.get('label_for_charts')}' ({before:.1f}) capped at "
                     f"{top:.1f}, the exact agreement's weight"
+                )
+        for lvl in levels[:at]:
+            if _weight(lvl) < top:
+                before = _weight(lvl)
+                lvl["m_probability"] = min(1.0, float(lvl["u_probability"]) * 2**top)
+                notes.append(
+                    f"{name}: '{lvl.get('label_for_charts')}' ({before:.1f}) raised to "
+                    f"{_weight(lvl):.1f}: a fuller agreement weighs at least the exact "
+                    f"'{exact.get('label_for_charts')}'"
                 )
     for comparison in out["comparisons"]:
         name = comparison["output_column_name"]
