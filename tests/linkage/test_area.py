@@ -45,7 +45,7 @@ def test_em_learns_that_records_rarely_cross_areas() -> None:
     # Synthetic people's records are made in their own area, bar a few visiting
     # offenders: the same area is evidence for a match, two areas against.
     assert weight["same area"] > 0
-    assert weight["All other comparisons"] < -3
+    assert weight["disagrees"] < -3
 
 
 def test_local_rules_pair_records_of_one_area_only(tmp_path: Path) -> None:

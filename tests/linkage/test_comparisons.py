@@ -448,3 +448,17 @@ def test_two_double_barrelled_surnames_sharing_a_part_are_not_one_surname() -> N
     assert _level("surname", _surnames("Smith", "Jones")) == "else"
     # One surname written as one word or two is the same surname.
     assert _level("surname", _surnames("Ward-Ahmed", "Ward Ahmed")) == "exact"
+
+
+def test_every_level_is_labelled_in_words_an_analyst_reads() -> None:
+    # Explanations (the entity page, alerts, `clearsight entity explain`) print the labels:
+    # Splink's defaults name columns ("Exact match on fn1") or say nothing ("All other
+    # comparisons").
+    labels = [
+        lvl.get("label_for_charts", "")
+        for c in comparisons()
+        for lvl in c.get_comparison("duckdb").as_dict()["comparison_levels"]
+    ]
+    assert labels and all(label for label in labels)
+    assert not [x for x in labels if x.startswith("Exact match") or x == "All other comparisons"]
+    assert not [x for x in labels if "fn1" in x or "sn_" in x or "_l" in x]

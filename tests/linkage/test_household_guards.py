@@ -51,7 +51,7 @@ def _marked(
     surname_level: str,
     dob: str,
     years: tuple[int | None, int | None],
-    forenames: str = "All other comparisons",
+    forenames: str = "disagrees",
     nhs: str = "null",
     place: str = "address and postcode agree",
     initials: tuple[str, str] | None = None,
@@ -118,13 +118,13 @@ def test_a_transliterated_or_part_surname_is_one_households(left: str, right: st
     # Twins: the same birth date at one home, forenames apart.
     assert _marked(level, "exact", (2011, 2011)) == TWIN_GUARD
     # Siblings: birth years two or more apart at one home, forenames apart.
-    assert _marked(level, "All other comparisons", (2009, 2012)) == SIBLING_GUARD
+    assert _marked(level, "disagrees", (2009, 2012)) == SIBLING_GUARD
 
 
 def test_a_different_surname_is_no_household() -> None:
     level = _level("surname", _surname("osman", "walker"))
     assert level == "else"
-    assert _marked("All other comparisons", "exact", (2011, 2011)) is None
+    assert _marked("disagrees", "exact", (2011, 2011)) is None
 
 
 def test_the_household_surname_levels_are_every_level_but_else() -> None:
@@ -140,7 +140,7 @@ def test_twins_with_the_day_and_month_transposed_are_held_back() -> None:
 def test_twins_named_alike_with_different_nhs_numbers_are_held_back() -> None:
     # Jade and Jamie: forenames a typing error apart, and two NHS numbers.
     jade_jamie = "Jaro-Winkler >= 0.8"
-    got = _marked("exact", "exact", (2010, 2010), jade_jamie, "All other comparisons")
+    got = _marked("exact", "exact", (2010, 2010), jade_jamie, "disagrees")
     assert got == TWIN_GUARD
     # The same forename discrepancy with no second identifier to contradict it is one
     # child's typing error, weighed by the model.
@@ -186,7 +186,7 @@ def test_two_nhs_numbers_are_held_back_to_review() -> None:
     the home outweighed the one disagreeing identifier; an NHS number is one person's
     for life, so the pair goes to review with the reason instead."""
     exact, undated = "first forename agrees", "null"
-    two_numbers = "All other comparisons"
+    two_numbers = "disagrees"
     got = _marked("exact", undated, (None, 1991), exact, two_numbers)
     assert got == NHS_GUARD
     # The same with a full birth date that agrees: still two numbers, still held.

@@ -30,6 +30,7 @@ SWAPPED = (
 # for such a pair): ``ordering`` bounds it by both names' exact agreement.
 SWAPPED_LABEL = "forename and surname swapped"
 FULL_FORENAMES_LABEL = "every forename agrees"
+DISAGREES = "disagrees"
 # The first forename's exact agreement (Splink would call it "Exact match on fn1", a
 # column name an analyst reading an explanation does not know).
 FIRST_FORENAME_LABEL = "first forename agrees"
@@ -72,6 +73,14 @@ def _null(sql: str) -> Any:
     import splink.comparison_level_library as cll
 
     return cll.CustomLevel(sql, "null", base_dialect_str="duckdb").configure(is_null_level=True)
+
+
+def _else() -> Any:
+    """The last level: the field disagrees (Splink's own label, "All other comparisons",
+    tells an analyst reading an explanation nothing)."""
+    import splink.comparison_level_library as cll
+
+    return cll.ElseLevel().configure(label_for_charts=DISAGREES)
 
 
 def _level(sql: str, label: str) -> Any:
@@ -125,7 +134,7 @@ def _forenames() -> Any:
                 "jaro_winkler_similarity(fn_key1_l, fn1_r)) >= 0.88",
                 "a variant within a typing error",
             ),
-            cll.ElseLevel(),
+            _else(),
         ],
     )
 
@@ -163,14 +172,13 @@ def _surname() -> Any:
                 "one part of a double-barrelled surname",
             ),
             _level("jaro_winkler_similarity(sn_l, sn_r) >= 0.8", "Jaro-Winkler >= 0.8"),
-            cll.ElseLevel(),
+            _else(),
         ],
     )
 
 
 def _date_of_birth() -> Any:
     """Date of birth, full or partial."""
-    import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
     return cl.CustomComparison(
@@ -216,14 +224,13 @@ def _date_of_birth() -> Any:
             ),
             _level("dob_y_l = dob_y_r", "year agrees"),
             _level("abs(dob_y_l - dob_y_r) <= 1", "within one year"),
-            cll.ElseLevel(),
+            _else(),
         ],
     )
 
 
 def _place() -> Any:
     """Postcode and address line, compared once."""
-    import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
     return cl.CustomComparison(
@@ -305,7 +312,7 @@ def _place() -> Any:
                 "postcode district agrees, one postcode an outward code only",
             ),
             _level("pc_district_l = pc_district_r", "postcode district agrees"),
-            cll.ElseLevel(),
+            _else(),
         ],
     )
 
@@ -335,7 +342,6 @@ SHARED_VALUE = 2
 
 
 def _shared_list(column: str, what: str, alike: tuple[str, str] | None = None) -> Any:
-    import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
     levels = [
@@ -350,12 +356,11 @@ def _shared_list(column: str, what: str, alike: tuple[str, str] | None = None) -
     return cl.CustomComparison(
         output_column_name=column,
         comparison_description=f"any shared {what}",
-        comparison_levels=[*levels, cll.ElseLevel()],
+        comparison_levels=[*levels, _else()],
     )
 
 
 def _exact(column: str, label: str = "exact", description: str | None = None) -> Any:
-    import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
     return cl.CustomComparison(
@@ -364,14 +369,13 @@ def _exact(column: str, label: str = "exact", description: str | None = None) ->
         comparison_levels=[
             _null(f"{column}_l IS NULL OR {column}_r IS NULL"),
             _level(f"{column}_l = {column}_r", label),
-            cll.ElseLevel(),
+            _else(),
         ],
     )
 
 
 def _nhs_number() -> Any:
     """NHS number, exact or one keyed error."""
-    import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
     return cl.CustomComparison(
@@ -381,7 +385,7 @@ def _nhs_number() -> Any:
             _null("nhs_number_l IS NULL OR nhs_number_r IS NULL"),
             _level("nhs_number_l = nhs_number_r", "exact"),
             _level(one_edit("nhs_number_l", "nhs_number_r"), "one keyed error"),
-            cll.ElseLevel(),
+            _else(),
         ],
     )
 
