@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import duckdb
 
-from clearsight.graph.offending_side import child_associates
+from clearsight.graph.offending_side import FAMILY_AND_HOME, child_associates, child_side
 from clearsight.graph.places import shared_place_evidence
 from clearsight.graph.rules import default_rules
 from clearsight.graph.settings import (
+    CHILD_ROLES,
     KNOWING_ASSOCIATIONS,
     OFFENDING_ROLES,
     GraphSettings,
@@ -27,9 +28,40 @@ def person_links(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     _aggregate(con, s)
 
 
+# An associate in a record about a child of their own family or household (``family_of``
+# in any source, or one home: ``offending_side.FAMILY_AND_HOME``): named there as her
+# family, not beside the others as a co-offender (``_co_presence``).
+_KIN_ASSOCIATES = f"""
+        {FAMILY_AND_HOME},
+        child AS (
+            SELECT DISTINCT event_key, entity_id FROM graph_involvements
+            WHERE {child_side(_sql_list(CHILD_ROLES))}
+        ),
+        kin AS (
+            SELECT DISTINCT a.event_key, a.entity_id
+            FROM graph_involvements a JOIN child c
+              ON c.event_key = a.event_key AND c.entity_id <> a.entity_id
+            WHERE a.role = 'associate'
+              AND (EXISTS (SELECT 1 FROM family f
+                           WHERE (f.a = a.entity_id AND f.b = c.entity_id)
+                              OR (f.a = c.entity_id AND f.b = a.entity_id))
+                   OR EXISTS (SELECT 1 FROM home ha JOIN home hc USING (address_key)
+                              WHERE ha.entity_id = a.entity_id AND hc.entity_id = c.entity_id))
+        )"""
+
+
 def _co_presence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     """Co-involved in one event, or in records of one incident (``_evidence`` begins).
-    The roles each reads are its rule's in the evidence rule pack."""
+    The roles each reads are its rule's in the evidence rule pack.
+
+    Not the associate whom a record about a child of their own family or household names
+    (``_KIN_ASSOCIATES``): a referral, a strategy meeting or an attendance names the adults
+    around its child, her family among them (Working Together to Safeguard Children 2023),
+    and the standard has no family role, so an extract maps a parent or an older brother
+    to ``associate``. Named there as her family, they are not named beside the others as
+    co-offenders, as the partner intelligence rule does not read them as her exploiters
+    (``offending_side._partner_intelligence``). A relative who is a suspect, offender or
+    facilitator in the record keeps the link: family-based exploitation is recorded so."""
     rules = default_rules()
     linking = _sql_list(rules["co_involved"].roles)
     incident_roles = _sql_list(rules["same_incident"].roles)
@@ -40,10 +72,13 @@ def _co_presence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         -- Co-involved in one event on the offending side. Not in a presence note (who was
         -- at a place, naming no child and nobody suspected): a sighting, not offending
         -- together; its people share the place (``shared_place``) instead.
-        WITH inv AS (
+        WITH {_KIN_ASSOCIATES},
+        inv AS (
             SELECT DISTINCT entity_id, record_key, source_id, event_key, role, event_date, police
-            FROM graph_involvements WHERE list_contains({linking}, role)
+            FROM graph_involvements i WHERE list_contains({linking}, role)
               AND event_key NOT IN (SELECT event_key FROM graph_events WHERE presence_note)
+              AND NOT EXISTS (SELECT 1 FROM kin k
+                              WHERE k.event_key = i.event_key AND k.entity_id = i.entity_id)
         ),
         small AS (
             SELECT event_key FROM inv GROUP BY event_key

@@ -15,7 +15,7 @@ from clearsight.graph.statements import _sql_list, _timed
 # A child's family (``family_of`` in any source) and household (one home on any of their
 # person records, however each agency wrote it: ``households``): adults at her meeting or
 # in her referral as family, not as exploiters.
-_FAMILY_AND_HOME = f"""
+FAMILY_AND_HOME = f"""
         family AS (
             SELECT f.entity_id AS a, t.entity_id AS b
             FROM current_associations x
@@ -164,7 +164,7 @@ def _event_pairs(
     ``where``, the adult not on any child side: into ``_child_associates``, the event
     named as ``via``. ``outside_family``: nor the child's family (``family_of`` in any
     source) nor her household (the same address)."""
-    family = f",\n        {_FAMILY_AND_HOME}" if outside_family else ""
+    family = f",\n        {FAMILY_AND_HOME}" if outside_family else ""
     apart = (
         """
           AND NOT EXISTS (SELECT 1 FROM family f
@@ -368,7 +368,7 @@ def _incident_associates(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> No
             SELECT event_key, entity_id FROM graph_involvements
             WHERE is_child OR list_contains({children}, role)
         ),
-        {_FAMILY_AND_HOME},
+        {FAMILY_AND_HOME},
         cand AS (
             SELECT i.entity_id, i.event_key, i.event_date
             FROM incident_records r SEMI JOIN police_incidents USING (incident_id)
