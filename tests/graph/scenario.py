@@ -265,6 +265,16 @@ def link(con: duckdb.DuckDBPyConnection, same: dict[tuple[str, str], str]) -> No
     )
 
 
+def member_sets(con: duckdb.DuckDBPyConnection) -> list[set[str]]:
+    """Each network's members by their short ids (``wyp-police/A`` is ``A``), sorted."""
+    networks: dict[str, set[str]] = {}
+    for network_id, entity in con.execute(
+        "SELECT network_id, entity_id FROM network_members"
+    ).fetchall():
+        networks.setdefault(network_id, set()).add(str(entity).split("/")[-1])
+    return sorted(networks.values(), key=sorted)
+
+
 def networks_and_definitions(
     con: duckdb.DuckDBPyConnection, settings: GraphSettings | None = None
 ) -> NetworksSummary:

@@ -12,7 +12,7 @@ import numpy as np
 from clearsight.graph.bridging import join_bridged
 from clearsight.ingest import ingest
 from clearsight.store import connect
-from tests.graph.scenario import POLICE_MANIFEST, _person, write_submission
+from tests.graph.scenario import POLICE_MANIFEST, _person, member_sets, write_submission
 from tests.graph.scenario import networks_and_definitions as run
 
 SEXUAL = "Sexual activity with a child"
@@ -81,13 +81,9 @@ def _networks(tmp: Path, data: dict[str, list[dict[str, str]]]) -> list[set[str]
     con = connect(tmp / "found.duckdb")
     ingest(con, write_submission(tmp / "police", POLICE_MANIFEST, data))
     run(con)
-    networks: dict[str, set[str]] = {}
-    for network_id, entity in con.execute(
-        "SELECT network_id, entity_id FROM network_members"
-    ).fetchall():
-        networks.setdefault(network_id, set()).add(str(entity).split("/")[-1])
+    found = member_sets(con)
     con.close()
-    return sorted(networks.values(), key=sorted)
+    return found
 
 
 def test_adults_found_with_an_exploited_child_join_her_abusers(tmp_path: Path) -> None:

@@ -10,7 +10,14 @@ from pathlib import Path
 
 from clearsight.ingest import ingest
 from clearsight.store import connect
-from tests.graph.scenario import CSC_MANIFEST, POLICE_MANIFEST, _person, link, write_submission
+from tests.graph.scenario import (
+    CSC_MANIFEST,
+    POLICE_MANIFEST,
+    _person,
+    link,
+    member_sets,
+    write_submission,
+)
 from tests.graph.scenario import networks_and_definitions as run
 
 SEXUAL = "Sexual activity with a child"
@@ -82,13 +89,9 @@ def _networks(tmp: Path, brother_as: str) -> list[set[str]]:
     csc, police = CSC_MANIFEST["source_id"], POLICE_MANIFEST["source_id"]
     link(con, {(csc, "C1"): f"{police}/V", (csc, "C2"): f"{police}/A", (csc, "C3"): f"{police}/K"})
     run(con)
-    networks: dict[str, set[str]] = {}
-    for network_id, entity in con.execute(
-        "SELECT network_id, entity_id FROM network_members"
-    ).fetchall():
-        networks.setdefault(network_id, set()).add(str(entity).split("/")[-1])
+    found = member_sets(con)
     con.close()
-    return sorted(networks.values(), key=sorted)
+    return found
 
 
 def test_her_brother_named_beside_her_exploiter_joins_no_two_groups(tmp_path: Path) -> None:

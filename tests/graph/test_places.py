@@ -12,7 +12,7 @@ import duckdb
 from clearsight.exports import load_subgraph
 from clearsight.ingest import ingest
 from clearsight.store import connect
-from tests.graph.scenario import POLICE_MANIFEST, _person, write_submission
+from tests.graph.scenario import POLICE_MANIFEST, _person, member_sets, write_submission
 from tests.graph.scenario import networks_and_definitions as run
 
 HOTEL = {
@@ -142,12 +142,7 @@ def _note(event_id: str, narrative: str) -> dict[str, str]:
 
 
 def _networks(con: duckdb.DuckDBPyConnection) -> list[set[str]]:
-    networks: dict[str, set[str]] = {}
-    for network_id, entity in con.execute(
-        "SELECT network_id, entity_id FROM network_members"
-    ).fetchall():
-        networks.setdefault(network_id, set()).add(str(entity).split("/")[-1])
-    return sorted(networks.values(), key=sorted)
+    return member_sets(con)
 
 
 def test_a_patrol_note_listing_adults_at_a_place_is_no_network(tmp_path: Path) -> None:
