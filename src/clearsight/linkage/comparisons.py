@@ -102,8 +102,8 @@ def _forenames() -> Any:
             # The field's complete agreement: two or more forenames, each written out,
             # the same in both records (police record every forename; a partner's
             # "SURNAME, Forenames" keeps them). Two strangers share a first name far
-            # more often than two: the Fellegi-Sunter weight of both names agreeing
-            # is EM's to estimate, not the first name's alone. A record with one
+            # more often than every forename: the Fellegi-Sunter weight of all of them
+            # agreeing is EM's to estimate, not the first name's alone. A record with one
             # forename, or a second given as an initial, is compared on the first
             # (the next level), as before.
             _level("fn_full_l = fn_full_r", FULL_FORENAMES_LABEL),
