@@ -30,6 +30,8 @@ link, and people with no child (an employee, a linked member), are never set apa
 
 from __future__ import annotations
 
+from collections import Counter
+
 import duckdb
 import numpy as np
 
@@ -153,19 +155,28 @@ def set_apart_lone_offenders(
         for (a, b), s in zip(np.asarray(links).reshape(-1, 2).tolist(), strong, strict=True)
         if s and (a, b) not in partner_named and (b, a) not in partner_named
     }
+    # Per person, the people a strong link ties him to: a network is read through its own
+    # members' links, not by scanning every link of the graph once per network.
+    strong_with: dict[int, set[int]] = {}
+    for a, b in strong_pairs:
+        strong_with.setdefault(a, set()).add(b)
+        strong_with.setdefault(b, set()).add(a)
     out: list[list[int]] = []
     origin: list[int | None] = []
     apart: list[tuple[str, str]] = []
     for index, net in enumerate(networks):
         inside = set(net)
-        anchored = {v for pair in strong_pairs if set(pair) <= inside for v in pair}
+        anchored = {v for v in net if not strong_with.get(v, set()).isdisjoint(inside)}
+        # How many members hold each child (another member holds it when the count is more
+        # than v's own one).
+        holders = Counter(child for o in net for child in children[o])
         lone = []
         for v in net:
             if v in anchored or not offended[v]:
                 continue
-            others = set().union(*(children[o] for o in net if o != v))
-            own = offended[v] - others
-            if len(own) >= min_common and 0 < len(children[v] & others) < min_common:
+            own = {c for c in offended[v] if holders[c] <= (c in children[v])}
+            shared = sum(1 for c in children[v] if holders[c] > 1)
+            if len(own) >= min_common and 0 < shared < min_common:
                 lone.append(v)
         if not lone:
             out.append(net)

@@ -22,6 +22,9 @@ not offending together. Protected characteristics play no part: only links are r
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable
+
 import duckdb
 import igraph as ig
 import numpy as np
@@ -61,40 +64,146 @@ def read_overlap_inputs(
     return pairs, named
 
 
-def _parts(graph: ig.Graph, vertex: int, component: list[int]) -> dict[int, int]:
-    """Per vertex of ``component`` other than ``vertex``: the label of its part once
-    ``vertex`` is removed (components of what is left)."""
-    rest = [v for v in component if v != vertex]
-    sub = graph.induced_subgraph(rest)
-    labels = sub.connected_components().membership
-    return dict(zip(rest, (int(x) for x in labels), strict=True))
+class _Around:
+    """The sets of people around one vertex once it is removed (components of what is
+    left of its component), found by searching out from each neighbour in step and
+    stopping when one set is left unexplored. A man's own sets are small beside the rest
+    of a large graph, so only they are walked; the one left (``rest``) is read through
+    counts made once per graph. Equal to labelling every component of the graph without
+    the vertex, at the cost of the parts other than the largest."""
 
+    def __init__(
+        self,
+        paths: ig.Graph,
+        vertex_entity: npt.NDArray[np.int64],
+        places: dict[int, set[int]],
+        named: npt.NDArray[np.bool_] | None,
+    ) -> None:
+        self.paths = paths
+        self.vertex_entity = vertex_entity
+        self.places = places
+        self.membership = np.asarray(paths.connected_components().membership, dtype=np.int64)
+        # Vertices by component, each component's in vertex order.
+        self.by_component = np.argsort(self.membership, kind="stable")
+        self.component_start = np.searchsorted(
+            self.membership[self.by_component], np.arange(self.membership.max() + 2)
+        )
+        self.vertices_of: dict[int, list[int]] = {}
+        for v, e in enumerate(vertex_entity.tolist()):
+            self.vertices_of.setdefault(int(e), []).append(v)
+        self.named = (
+            np.ones(int(vertex_entity.max()) + 1 if len(vertex_entity) else 0, np.bool_)
+            if named is None
+            else named
+        )
+        # Per component, the named people in it (each once, however many vertices).
+        pairs = np.unique(np.column_stack([self.membership, vertex_entity]), axis=0)
+        pairs = pairs[self.named[pairs[:, 1]]] if len(pairs) else pairs
+        self.named_in = np.bincount(pairs[:, 0], minlength=len(self.component_start) - 1)
 
-def _joined_by_places(
-    part_of: dict[int, int],
-    vertex_entity: npt.NDArray[np.int64],
-    places: dict[int, set[int]],
-    own: int,
-) -> dict[int, int]:
-    """``part_of`` with parts whose people (other than ``own``) were seen at one place
-    given one label: a place alone joins nobody to a group, but two sets of a man's
-    co-offenders who use the same flat, takeaway or hotel are one group working from it
-    (the Rochdale and Rotherham reviews: a group's places), not two groups."""
-    label_of_entity: dict[int, set[int]] = {}
-    for v, label in part_of.items():
-        e = int(vertex_entity[v])
-        if e != own:
-            label_of_entity.setdefault(e, set()).add(label)
-    labels = sorted(set(part_of.values()))
-    sets = partition.DisjointSets(max(labels) + 1 if labels else 0)
-    for e, mine in label_of_entity.items():
-        for other in places.get(e, ()):
-            if other == own:
+    def sets(
+        self, vertex: int, ends: list[int]
+    ) -> tuple[dict[int, int], dict[int, tuple[int, int, int]]]:
+        """Per vertex of ``ends``, the label of its set once ``vertex`` is removed, sets
+        whose people were seen at one place given one label (``-1``: not in the vertex's
+        component); per label, the named people in it (a person once, however many
+        vertices), those other than the vertex's own person, and its first vertex."""
+        walked, rest = self._walk(vertex)
+        component = int(self.membership[vertex])
+
+        def label(v: int) -> int:
+            if v == vertex or self.membership[v] != component:
+                return -1
+            return walked.get(v, -1 if rest is None else rest)
+
+        root = self._joined(vertex, walked, rest, label)
+        people: dict[int, set[int]] = {}
+        first: dict[int, int] = {}
+        for v, x in sorted(walked.items()):
+            people.setdefault(root[x], set()).add(int(self.vertex_entity[v]))
+            first.setdefault(root[x], v)
+        own = int(self.vertex_entity[vertex])
+        # Named people of the component with no vertex in the rest were all walked (or
+        # are the vertex's own person): the rest holds every other one.
+        walked_people = {int(self.vertex_entity[v]) for v in walked} | {own}
+        in_rest = {
+            e
+            for e in walked_people
+            if rest is not None and any(label(u) == rest for u in self.vertices_of[e])
+        }
+        rest_count = int(self.named_in[component]) - sum(
+            1 for e in walked_people if self.named[e] and e not in in_rest
+        )
+        summary: dict[int, tuple[int, int, int]] = {}
+        for r in sorted(set(root.values())):
+            named = {e for e in people.get(r, set()) if self.named[e]}
+            if rest is None or root[rest] != r:
+                summary[r] = (len(named), len(named - {own}), first[r])
                 continue
-            for x in mine:
-                for y in label_of_entity.get(other, ()):
-                    sets.union(x, y)
-    return {v: int(sets.find(label)) for v, label in part_of.items()}
+            count = rest_count + len(named - in_rest)
+            has_own = own in named or (bool(self.named[own]) and own in in_rest)
+            start = self._first_in_rest(component, label, rest)
+            summary[r] = (count, count - int(has_own), min(first.get(r, start), start))
+        return {b: root.get(label(b), -1) for b in ends}, summary
+
+    def _walk(self, vertex: int) -> tuple[dict[int, int], int | None]:
+        """The vertices walked and their set's label, and the label of the one set left
+        unexplored (None when every set was walked whole)."""
+        starts = sorted({int(b) for b in self.paths.neighbors(vertex)} - {vertex})
+        sets = partition.DisjointSets(len(starts))
+        seen = {b: i for i, b in enumerate(starts)}
+        pending = [deque([b]) for b in starts]
+        while len({sets.find(i) for i, queue in enumerate(pending) if queue}) > 1:
+            for i, queue in enumerate(pending):
+                if not queue:
+                    continue
+                for w in self.paths.neighbors(queue.popleft()):
+                    j = seen.get(w)
+                    if w == vertex:
+                        continue
+                    if j is None:
+                        seen[w] = i
+                        queue.append(w)
+                    else:
+                        sets.union(i, j)
+        open_sets = {sets.find(i) for i, queue in enumerate(pending) if queue}
+        rest = open_sets.pop() if open_sets else None
+        walked = {w: int(sets.find(i)) for w, i in seen.items()}
+        return {w: x for w, x in walked.items() if x != rest}, rest
+
+    def _joined(
+        self,
+        vertex: int,
+        walked: dict[int, int],
+        rest: int | None,
+        label: Callable[[int], int],
+    ) -> dict[int, int]:
+        """Per label, its label once sets whose people (other than the vertex's own) were
+        seen at one place are one: a place alone joins nobody to a group, but two sets of
+        a man's co-offenders who use the same flat, takeaway or hotel are one group
+        working from it (the Rochdale and Rotherham reviews: a group's places), not two
+        groups. A place shared within the rest joins nothing new, so only walked people
+        are read (a place is kept both ways round)."""
+        labels = sorted(set(walked.values()) | ({rest} if rest is not None else set()))
+        joined = partition.DisjointSets(max(labels) + 1 if labels else 0)
+        own = int(self.vertex_entity[vertex])
+        for e in sorted({int(self.vertex_entity[v]) for v in walked} - {own}):
+            mine = {label(u) for u in self.vertices_of[e]} - {-1}
+            for other in sorted(self.places.get(e, ())):
+                if other == own:
+                    continue
+                for y in {label(u) for u in self.vertices_of.get(other, [])} - {-1}:
+                    for x in mine:
+                        joined.union(x, y)
+        return {x: int(joined.find(x)) for x in labels}
+
+    def _first_in_rest(self, component: int, label: Callable[[int], int], rest: int) -> int:
+        """The first vertex, in vertex order, of the set left unexplored."""
+        lo, hi = self.component_start[component], self.component_start[component + 1]
+        for v in self.by_component[lo:hi].tolist():
+            if label(int(v)) == rest:
+                return int(v)
+        raise ValueError("the set left unexplored has no vertex")
 
 
 def split_overlapping(
@@ -124,7 +233,6 @@ def split_overlapping(
     if "employment_only" in graph.es.attributes():
         path = ~np.asarray(graph.es["employment_only"], dtype=np.bool_)
     paths = graph.subgraph_edges(np.flatnonzero(path).tolist(), delete_vertices=False)
-    membership = np.asarray(paths.connected_components().membership, dtype=np.int64)
     # Per vertex, its incident edges (edge ids) and the neighbour at the other end.
     incident: dict[int, list[tuple[int, int]]] = {}
     for e, (a, b) in enumerate(edges.tolist()):
@@ -134,6 +242,7 @@ def split_overlapping(
     for a, b in (place_pairs if place_pairs is not None else np.zeros((0, 2), np.int64)).tolist():
         places.setdefault(int(a), set()).add(int(b))
         places.setdefault(int(b), set()).add(int(a))
+    around = _Around(paths, vertex_entity, places, named)
     # Per split vertex: edge id -> which copy (0 = the vertex itself, k = the k-th copy).
     copy_of_edge: dict[int, dict[int, int]] = {}
     for vertex in sorted(int(v) for v in paths.articulation_points()):
@@ -141,33 +250,21 @@ def split_overlapping(
         tied = {b for e, b in incident.get(vertex, []) if offending[e] and path[e]}
         if len(tied) < 2:
             continue
-        component = np.flatnonzero(membership == membership[vertex]).tolist()
-        part_of = _joined_by_places(
-            _parts(paths, vertex, component), vertex_entity, places, int(vertex_entity[vertex])
-        )
-        people: dict[int, set[int]] = {}
-        for v, label in part_of.items():
-            e = int(vertex_entity[v])
-            if named is None or named[e]:
-                people.setdefault(label, set()).add(e)
-        own = int(vertex_entity[vertex])
-        first: dict[int, int] = {}
-        for v, label in sorted(part_of.items()):
-            first.setdefault(label, v)
+        set_of, sizes = around.sets(vertex, sorted({b for _, b in incident[vertex]}))
         groups = sorted(
             {
-                part_of[b]
+                set_of[b]
                 for b in tied
-                if len(people.get(part_of[b], set()) - {own}) >= min_part_size
+                if set_of[b] in sizes and sizes[set_of[b]][1] >= min_part_size
             },
             # The largest set first (it keeps the vertex itself); ties in vertex order.
-            key=lambda label: (-len(people[label]), first[label]),
+            key=lambda label: (-sizes[label][0], sizes[label][2]),
         )
         if len(groups) < 2:
             continue
         index = {label: k for k, label in enumerate(groups)}
         # Each edge of his goes with the set at its other end; the rest stay home (copy 0).
-        copy_of_edge[vertex] = {e: index.get(part_of.get(b, -1), 0) for e, b in incident[vertex]}
+        copy_of_edge[vertex] = {e: index.get(set_of[b], 0) for e, b in incident[vertex]}
     if not copy_of_edge:
         return graph, origin
     copies: list[int] = []
