@@ -118,12 +118,17 @@ class GraphSettings:
         r"sexual|rape|indecen|groom|exploit|prostitut|traffick|abuse of (a )?position"
         r"|inciting a child|meeting a child|child sex|cse\b|engage in sexual"
         # Exploitation indicators in partner and intelligence narratives.
-        r"|adults? linked to an address|adult males?\b|older m[ae]n|who paid for"
+        r"|adults? linked to an address|adult males?\b|older (m[ae]n|males?)\b|who paid for"
         r"|children's home|collect(ing)? children|concerns about the adults"
         # Giving children alcohol or drugs, and children being taken to places: standard
         # CSE indicators in police intelligence.
         r"|(alcohol|drugs) to (young )?(children|girls|boys|a child)"
         r"|children (are |were )?being taken to"
+        # A Child Abduction Warning Notice, and the Home Office guide's (2017) indicators
+        # however worded: adults unknown to the family, adults associating with children.
+        r"|abduction warning notice|\bcawns?\b"
+        r"|(adults?|males?|men) not known to (the |her |his )?(family|parents|carers?)"
+        r"|associating with (young )?(children|girls|boys|young people|a child)"
     )
     # An offence whose title says its victim is a child ("sexual communication with a
     # child", "rape of a child under 13"): its victim is a child whatever the recorded
