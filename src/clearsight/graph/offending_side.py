@@ -216,14 +216,50 @@ def _partner_intelligence(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes
     # An empty agency list is every agency (the pack's convention).
     agencies = _sql_list(rule.agencies or tuple(sorted(standard_codes("agencies"))))
     roles = _sql_list(rule.roles)
+    concern = f"""list_contains({agencies}, e.agency_type) AND e.relevant
+              AND NOT e.flag_marker AND list_contains({roles}, a.role)
+              AND c.is_child AND list_contains({children}, c.role)"""
     _event_pairs(
         con,
         ctes,
         "partner record",
-        f"""list_contains({agencies}, e.agency_type) AND e.relevant
-              AND NOT e.flag_marker
-              AND list_contains({roles}, a.role) AND NOT coalesce(a.age < {s.child_age}, false)
-              AND c.is_child AND list_contains({children}, c.role)""",
+        f"{concern} AND NOT coalesce(a.age < {s.child_age}, false)",
+        outside_family=True,
+    )
+    if s.young_associate_min_children > 0:
+        _young_associates(con, s, ctes, concern)
+
+
+def _young_associates(
+    con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes: str, concern: str
+) -> None:
+    """A young person (under ``child_age`` in the record) whom partner records of an
+    exploitation concern name as the associate around ``young_associate_min_children`` or
+    more different children, and whom no record puts on a child side (``_event_pairs``):
+    on the offending side as partner intelligence, like an adult so named. Children can
+    exploit children (DfE 2017: "children or adults"; Working Together 2023, child-on-child
+    abuse). A young person named beside one child is her friend or peer, as partners name
+    the friends a child is with, and stays off it."""
+    _event_pairs(
+        con,
+        ctes,
+        "partner record",
+        f"""{concern} AND a.age < {s.child_age}
+              AND a.entity_id IN (
+                  -- The exploited children (not his family or household) he is named around.
+                  SELECT a.entity_id FROM graph_events e
+                  JOIN graph_involvements a USING (event_key)
+                  JOIN graph_involvements c USING (event_key)
+                  WHERE {concern} AND a.entity_id <> c.entity_id
+                    AND c.entity_id IN (SELECT entity_id FROM victims)
+                    AND NOT EXISTS (SELECT 1 FROM family f
+                                    WHERE (f.a = a.entity_id AND f.b = c.entity_id)
+                                       OR (f.a = c.entity_id AND f.b = a.entity_id))
+                    AND NOT EXISTS (SELECT 1 FROM home ha JOIN home hc USING (address_key)
+                                    WHERE ha.entity_id = a.entity_id
+                                      AND hc.entity_id = c.entity_id)
+                  GROUP BY a.entity_id
+                  HAVING count(DISTINCT c.entity_id) >= {s.young_associate_min_children})""",
         outside_family=True,
     )
 

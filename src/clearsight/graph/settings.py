@@ -113,6 +113,10 @@ class GraphSettings:
     seed: int = 0
     # Age below which a person is a child (DfE 2017: under 18).
     child_age: float = 18.0
+    # A young person (under child_age) whom partners name as the associate around this
+    # many exploited children, himself at risk in no record, is on the offending side as
+    # intelligence (DfE 2017: children can perpetrate exploitation). 0 turns it off.
+    young_associate_min_children: int = 2
     # Offence and narrative wording that marks a sexual offence or exploitation.
     sexual_pattern: str = (
         r"sexual|rape|indecen|groom|exploit|prostitut|traffick|abuse of (a )?position"
