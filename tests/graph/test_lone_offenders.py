@@ -190,3 +190,24 @@ def test_a_lone_offender_named_beside_a_relative_by_a_partner_is_no_network(tmp_
     }
     assert kinds == {"co_involved", "shared_victim"}
     con.close()
+
+
+def test_a_strong_link_keeps_a_lone_offender_look_alike_in_the_network(tmp_path: Path) -> None:
+    """L1's shape in ``LONE`` (three children of his own, one shared with M1), but the
+    police record L1 and M1 as associates of each other: a strong link of their own, not
+    a shared child alone, so L1 is not set apart and the two stay one network."""
+    from tests.graph.test_detection_rules import _assoc
+
+    tables = {
+        "persons": [p for p in LONE["persons"] if p["person_id"] in {"C1", "C2", "C3", "L1", "M1"}],
+        "events": [e for e in LONE["events"] if e["event_id"] in {"X1", "X2", "X3", "X4"}],
+        "involvements": [
+            i for i in LONE["involvements"] if i["event_id"] in {"X1", "X2", "X3", "X4"}
+        ],
+        "associations": [_assoc("L1", "person", "M1", "associate_of")],
+    }
+    con = _store(tmp_path, tables)
+    run(con)
+    assert [sorted(set(m) & set(MEN)) for m in _networks(con)] == [["L1", "M1"]]
+    assert not con.execute("SELECT * FROM network_lone_offenders").fetchall()
+    con.close()
