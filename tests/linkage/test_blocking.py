@@ -138,6 +138,37 @@ def test_the_last_half_of_a_double_barrelled_surname_is_proposed() -> None:
     assert ("1", "2") not in proposed
 
 
+def test_a_record_with_no_surname_is_proposed_on_its_forename_and_year() -> None:
+    """A charity's "Wei, 2012, Dewsbury" (no surname) and the police's "WEI YANG,
+    2012-10-18" at an address in Dewsbury: no rule proposed the pair (each pairs a name
+    with a surname, a postcode, an address or a full date). The forename key and the year
+    do, one-sided: another forename or another year is not proposed, nor two records that
+    both hold a surname."""
+    (rule,) = (r for r in model.BLOCKING_RULES if r.left[0] == "fn_key1_no_sn")
+    assert rule.one_sided
+    police = {
+        "forenames": "WEI",
+        "surname": "YANG",
+        "date_of_birth": "2012-10-18",
+        "address": "45 Oak Ave, Dewsbury",
+    }
+    proposed = _proposed(
+        [
+            police,
+            {"forenames": "Wei", "date_of_birth": "2012-01-01", "address": "Dewsbury"},
+            {"forenames": "Wei", "date_of_birth": "2012"},
+            {"forenames": "Wei", "date_of_birth": "2013"},
+            {"forenames": "Lin", "date_of_birth": "2012"},
+            {"forenames": "Wei", "surname": "Chen", "date_of_birth": "2012-05-01"},
+        ],
+        (rule,),
+    )
+    assert ("0", "1") in proposed and ("0", "2") in proposed
+    assert not {("0", "3"), ("0", "4"), ("0", "5")} & proposed
+    # A surname on both sides is the other rules' business.
+    assert ("0", "5") not in proposed and ("1", "5") in proposed
+
+
 def test_a_nickname_and_its_full_name_share_one_blocking_key() -> None:
     """A charity's "Becky" and the police's "Rebecca", "Bob" and "Robert", "Lottie" and
     "Charlotte": one forename key, so the rules on the forename key propose them (the

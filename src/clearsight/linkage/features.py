@@ -398,6 +398,9 @@ def _input(con: duckdb.DuckDBPyConnection) -> None:
             -- forename of the other side).
             CASE WHEN TRY_CAST(b.date_of_birth[1:4] AS INTEGER) IS NULL
                  THEN n.sn1 END AS sn1_undated,
+            -- The forename key where no surname was recorded: a charity or a school
+            -- that knew a child or an adult by a first name (one-sided, with the year).
+            CASE WHEN n.sn IS NULL THEN n.fn_key1 END AS fn_key1_no_sn,
             CASE WHEN length(b.date_of_birth) BETWEEN 4 AND 9
                  THEN TRY_CAST(b.date_of_birth[1:4] AS INTEGER) END AS dob_y_partial,
             -- A year worked back from an age is the year of birth or one after it (one

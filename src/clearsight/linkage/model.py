@@ -278,6 +278,14 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
         right=("sn", "fn_key1", "dob_y"),
         local=True,
     ),
+    # No surname on one side: a voluntary-sector or school record of someone known by a
+    # first name, with a year of birth (often worked back from an age). No other rule
+    # proposes it: each pairs a name with a surname, a postcode, an address or a full
+    # date. The missing surname is neutral in the score, so the pair is scored on the
+    # forename (its rarity), the year and any place, and is linked, reviewed or left as
+    # that evidence says. One-sided: the key is set only on records without a surname,
+    # so blocks are those of one forename and one year in one area.
+    _rule("fn_key1_no_sn", "dob_y", right=("fn_key1", "dob_y"), local=True),
 )
 
 

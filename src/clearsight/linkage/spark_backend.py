@@ -153,6 +153,7 @@ class SparkBackend:
             splink_df,
             spark_settings(settings, self.array_columns),
             log_level="INFO" if verbose else "ERROR",
+            validate_settings=verbose,
         )
 
     def scoring_model(self, model: dict[str, Any]) -> dict[str, Any]:
