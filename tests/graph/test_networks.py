@@ -206,6 +206,32 @@ def test_a_split_stands_only_at_a_single_point_of_contact() -> None:
     assert set(_tied_back(edges, strong, labels).tolist()) == {0, 1}
 
 
+def test_one_co_offending_pair_across_a_split_ties_back_only_with_something_shared() -> None:
+    """One pair of men tied across a community split (co-offending once) is the contact
+    between two groups, and the split stands; the same pair where the two sides also
+    share a child (a bridging link between two other men) is one group recorded in two
+    sets, and the split is undone. A bridging link alone undoes nothing."""
+    a = [(i, j) for i in range(6) for j in range(i + 1, 6)]
+    b = [(i, j) for i in range(6, 12) for j in range(i + 1, 12)]
+    labels = np.asarray([0] * 6 + [1] * 6, dtype=np.int64)
+    pair = np.asarray(a + b + [(0, 6)], dtype=np.int64)
+    assert set(_tied_back(pair, np.ones(len(pair), dtype=np.bool_), labels).tolist()) == {0, 1}
+    shared = np.asarray(a + b + [(0, 6), (2, 9)], dtype=np.int64)
+    strong = np.ones(len(shared), dtype=np.bool_)
+    strong[-1] = False
+    assert set(_tied_back(shared, strong, labels).tolist()) == {0}
+    only = np.asarray(a + b + [(2, 9)], dtype=np.int64)
+    strong = np.ones(len(only), dtype=np.bool_)
+    strong[-1] = False
+    assert set(_tied_back(only, strong, labels).tolist()) == {0, 1}
+    # One man tied to two on the other side is a bridge: the split stands, shared child
+    # or not.
+    bridge = np.asarray(a + b + [(0, 6), (0, 7), (2, 9)], dtype=np.int64)
+    strong = np.ones(len(bridge), dtype=np.bool_)
+    strong[-1] = False
+    assert set(_tied_back(bridge, strong, labels).tolist()) == {0, 1}
+
+
 @pytest.mark.parametrize("cap", [1])
 def test_hub_objects_are_not_evidence(tmp_path: Path, cap: int) -> None:
     con = connect(tmp_path / "s.duckdb")

@@ -124,9 +124,12 @@ def _tied_back(
 ) -> npt.NDArray[np.int64]:
     """Split only at a single point of contact: two communities are one network again when
     two or more people on each side are tied across by strong links (co-offending, one
-    incident, a shared phone or vehicle, an association, a household). One person linked
-    to both is a bridge, and the split stands; several people on each side who know one
-    another are one group that community detection cut."""
+    incident, a shared phone or vehicle, an association, a household), or when one pair
+    is so tied and the two sides also share a child (a bridging link between others):
+    one group whose crimes were recorded in two sets, each naming one or two of its men
+    against one child (the Rochdale and Rotherham reviews). One person linked to two or
+    more on the other side is a bridge, and one pair with nothing else shared is the
+    contact between two groups: the split stands."""
     labels = labels.copy()
     while True:
         la, lb = labels[edges[:, 0]], labels[edges[:, 1]]
@@ -141,7 +144,12 @@ def _tied_back(
             sides = ends.setdefault(key, (set(), set()))
             sides[0].add(pa)
             sides[1].add(pb)
-        tied = sorted(k for k, (x, y) in ends.items() if len(x) >= 2 and len(y) >= 2)
+        near = _sharing(edges, strong, labels)
+        tied = sorted(
+            k
+            for k, (x, y) in ends.items()
+            if (len(x) >= 2 and len(y) >= 2) or (len(x) == len(y) == 1 and k in near)
+        )
         if not tied:
             return labels
         target = np.arange(int(labels.max()) + 1)
@@ -152,3 +160,16 @@ def _tied_back(
             used.update((a, b))
             target[b] = a
         labels = target[labels]
+
+
+def _sharing(
+    edges: npt.NDArray[np.int64], strong: npt.NDArray[np.bool_], labels: npt.NDArray[np.int64]
+) -> set[tuple[int, int]]:
+    """Pairs of communities that a bridging link crosses: a child both sides' men exploited
+    (or a place one worked at where the other offended), between two people no strong
+    link joins."""
+    la, lb = labels[edges[:, 0]], labels[edges[:, 1]]
+    cross = ~strong & (la != lb)
+    return {
+        (min(a, b), max(a, b)) for a, b in zip(la[cross].tolist(), lb[cross].tolist(), strict=True)
+    }
