@@ -64,7 +64,8 @@ class DuckDBBackend:
         from splink import Linker
 
         # Splink's settings checks only log warnings, which ERROR hides: run them when
-        # they are shown (``--verbose``); otherwise they cost 0.5 s a linker at 1M.
+        # they are shown (``--verbose``), not for nothing on every run (their cost is
+        # measured in benchmarks/README.md, session 33).
         return Linker(
             splink_df,
             settings,
