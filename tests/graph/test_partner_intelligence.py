@@ -355,6 +355,82 @@ def test_a_parent_a_partner_names_as_associate_is_her_household_however_the_addr
     assert members == {"X", "Y", "Z", "NBR"}
 
 
+def test_an_adult_a_partner_names_around_an_exploited_child_counts_without_its_own_flag(
+    tmp_path: Path,
+) -> None:
+    """A hospital or a school records the adult a child came with and says nothing of
+    exploitation: its ``cse_flag`` is its own, and blank or ``unknown`` is no judgement.
+    Where another agency records that child's exploitation, the adult is named around an
+    exploited child (partner intelligence, never police-confirmed). An agency's own
+    ``no`` stands; an unflagged record about a child nobody records exploited counts for
+    nothing; nor does one about her family."""
+    health = {
+        "persons": [
+            *HEALTH["persons"],
+            _person("h-V2", "Hana", "Samplechild", "2009-08-08", "female"),
+            _person("h-V3", "Ivy", "Otherchild", "2011-01-01", "female"),
+            _person("UF", "Umar", "Unflagged", "1987-03-03", "male"),
+            _person("UK", "Uriel", "Unknownflag", "1986-04-04", "male"),
+            _person("NO", "Nigel", "Noflag", "1984-05-05", "male"),
+            _person("OC", "Oscar", "Otherchildadult", "1983-06-06", "male"),
+            _person("h-MUM", "Mary", "Fictionchild", "1980-04-04", "female"),
+        ],
+        "events": [
+            *HEALTH["events"],
+            # About Gemma (exploited: the social care referral R1): no flag at all.
+            {"event_id": "A2", "event_type": "health_attendance", "reported_date": "2024-06-01"},
+            # About Hana (exploited: R3), the flag "unknown".
+            {
+                "event_id": "A3",
+                "event_type": "health_attendance",
+                "reported_date": "2024-06-02",
+                "cse_flag": "unknown",
+            },
+            # About Gemma, the hospital's own judgement: not exploitation.
+            {
+                "event_id": "A4",
+                "event_type": "health_attendance",
+                "reported_date": "2024-06-03",
+                "cse_flag": "no",
+            },
+            # About Ivy, whom no record shows exploited.
+            {"event_id": "A5", "event_type": "health_attendance", "reported_date": "2024-06-04"},
+        ],
+        "involvements": [
+            *HEALTH["involvements"],
+            {"event_id": "A2", "person_id": "h-V", "role": "subject"},
+            {"event_id": "A2", "person_id": "UF", "role": "associate"},
+            {"event_id": "A2", "person_id": "h-MUM", "role": "associate"},
+            {"event_id": "A3", "person_id": "h-V2", "role": "subject"},
+            {"event_id": "A3", "person_id": "UK", "role": "associate"},
+            {"event_id": "A4", "person_id": "h-V", "role": "subject"},
+            {"event_id": "A4", "person_id": "NO", "role": "associate"},
+            {"event_id": "A5", "person_id": "h-V3", "role": "subject"},
+            {"event_id": "A5", "person_id": "OC", "role": "associate"},
+        ],
+    }
+    members, involved = _members_and_involved(
+        tmp_path,
+        POLICE,
+        CSC,
+        {("leeds-health", "h-V2"): "leeds-csc/V2", ("leeds-health", "h-MUM"): "leeds-csc/MUM"},
+        health,
+    )
+    assert {"UF", "UK"} <= involved
+    assert not involved & {"NO", "OC", "MUM"}
+    # Umar joins the group around Gemma; Uriel and Walt, each named around Hana by one
+    # agency, are a partner-only pair.
+    assert members == {"X", "Y", "Z", "UF", "UK", "W"}
+    # The decision record names the hospital's record as what put him there.
+    con = connect(tmp_path / "partner.duckdb")
+    evidence = con.execute(
+        "SELECT rule_id, record_ids FROM network_evidence "
+        "WHERE entity_id = 'leeds-health/UF' AND rule_id = 'partner_intelligence'"
+    ).fetchall()
+    con.close()
+    assert evidence == [("partner_intelligence", ["leeds-health:A2"])]
+
+
 def test_areas_of_partner_only_networks_say_when_one_counts_in_two() -> None:
     """A network spanning two areas counts in each area's figure: where the areas sum to
     more than the networks, the status and networks lines say why."""

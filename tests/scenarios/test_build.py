@@ -73,3 +73,20 @@ def test_writing_keeps_ids_and_roles(tmp_path: Path) -> None:
     assert text == ["event_id,person_id,role", "E1,A,victim", "E1,B,suspect"]
     assert scenario.children == frozenset({"A"})
     assert scenario.who("x-police", "B") == "B"
+
+
+def test_the_readme_counts_every_class_as_the_cases_hold_it() -> None:
+    """The README's class table is the library's index: a class missing from it, or a
+    count that no longer matches the case files, fails here."""
+    import re
+    from collections import Counter
+
+    from tests.scenarios.build import CASES, load_all
+
+    held = Counter(s.cls for s in load_all())
+    readme = (CASES.parent / "README.md").read_text("utf-8")
+    table = {
+        m.group(1): int(m.group(2))
+        for m in re.finditer(r"^\| `([a-z-]+)` \| .* \| (\d+) \|$", readme, re.MULTILINE)
+    }
+    assert table == dict(held)

@@ -24,8 +24,9 @@ def write_network_evidence(
     rules = default_rules()
     s = settings or GraphSettings()
     # Found with an exploited child: the associate in her missing episode, or the suspect
-    # of a harbouring offence against her (records without an exploitation context of
-    # their own, so the offending_role rows above do not hold them).
+    # of a harbouring offence against her; or named around her in a partner's record with
+    # no flag of its own (records without an exploitation context of their own, so the
+    # offending_role rows above do not hold them).
     pattern = (s.harbouring_offence_pattern or "$^").replace("'", "''")
     children = _sql_list(CHILD_ROLES)
     con.register(
@@ -74,16 +75,23 @@ def write_network_evidence(
               AND NOT {other_network_record("m", "e.event_key", offending)}
             GROUP BY ALL
             UNION ALL
-            SELECT m.network_id, m.entity_id, 'found_with_exploited_child', i.source_id,
-                   list_sort(list_distinct(list(e.event_key))), min(i.event_date),
-                   max(i.event_date)
+            SELECT m.network_id, m.entity_id,
+                   CASE WHEN e.police OR list_contains({offending}, i.role)
+                             OR e.event_type = 'missing_episode'
+                        THEN 'found_with_exploited_child' ELSE 'partner_intelligence' END,
+                   i.source_id, list_sort(list_distinct(list(e.event_key))),
+                   min(i.event_date), max(i.event_date)
             FROM network_members m
             JOIN graph_involvements i USING (entity_id)
             JOIN graph_events e USING (event_key)
             WHERE NOT e.relevant AND m.role <> 'linked'
               AND ((e.event_type = 'missing_episode' AND i.role = 'associate')
                    OR (list_contains({offending}, i.role)
-                       AND coalesce(regexp_matches(lower(e.offence), '{pattern}'), false)))
+                       AND coalesce(regexp_matches(lower(e.offence), '{pattern}'), false))
+                   -- A partner's record about her with no flag of its own
+                   -- (``offending_side._unflagged_partner_records``).
+                   OR (NOT e.police AND i.role = 'associate'
+                       AND coalesce(e.cse_flag, 'unknown') <> 'no'))
               AND EXISTS (
                   SELECT 1 FROM graph_involvements c JOIN graph_involvements v
                     ON v.entity_id = c.entity_id AND v.is_child AND v.sexual

@@ -228,6 +228,33 @@ def _partner_intelligence(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes
     )
     if s.young_associate_min_children > 0:
         _young_associates(con, s, ctes, concern)
+    _unflagged_partner_records(con, s, ctes, agencies, roles)
+
+
+def _unflagged_partner_records(
+    con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes: str, agencies: str, roles: str
+) -> None:
+    """Adults a partner agency names as the associate in its record about a child whom
+    some record shows sexually exploited, where that partner's record carries no
+    exploitation concern of its own: partner intelligence as above. An agency's
+    ``cse_flag`` is its own (the standard), and most partner systems hold none, or set it
+    only on the record that raised the concern: a hospital attendance or a school's
+    concern about a child already known to social care names the adult she came with and
+    says nothing of exploitation. The joint inspections found exactly this knowledge
+    unshared ("Time to listen", 2016). An agency's own ``no`` is its judgement and stands;
+    a blank or ``unknown`` flag is no judgement. Adults only: a young person named beside
+    one child is her friend (``_young_associates``)."""
+    children = _sql_list(CHILD_ROLES)
+    _event_pairs(
+        con,
+        ctes,
+        "partner record about an exploited child",
+        f"""list_contains({agencies}, e.agency_type) AND NOT e.relevant
+              AND coalesce(e.cse_flag, 'unknown') <> 'no'
+              AND list_contains({roles}, a.role) AND NOT coalesce(a.age < {s.child_age}, false)
+              AND c.is_child AND list_contains({children}, c.role)""",
+        outside_family=True,
+    )
 
 
 def _young_associates(
@@ -357,7 +384,8 @@ def offending_side(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
         INSERT INTO graph_involved
         SELECT adult, 'associate', count(DISTINCT via), min(date), max(date)
         FROM _child_associates
-        WHERE (via LIKE 'missing episode %' OR via LIKE 'harbouring offence %')
+        WHERE (via LIKE 'missing episode %' OR via LIKE 'harbouring offence %'
+               OR via LIKE 'partner record about an exploited child %')
           AND adult NOT IN (SELECT entity_id FROM graph_involved)
         GROUP BY adult
         """,
