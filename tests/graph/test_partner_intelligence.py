@@ -363,7 +363,8 @@ def test_an_adult_a_partner_names_around_an_exploited_child_counts_without_its_o
     Where another agency records that child's exploitation, the adult is named around an
     exploited child (partner intelligence, never police-confirmed). An agency's own
     ``no`` stands; an unflagged record about a child nobody records exploited counts for
-    nothing; nor does one about her family."""
+    nothing; nor does it name her family: a relative the records show as such, or an
+    adult it gives her surname (the standard has no family role)."""
     health = {
         "persons": [
             *HEALTH["persons"],
@@ -374,6 +375,8 @@ def test_an_adult_a_partner_names_around_an_exploited_child_counts_without_its_o
             _person("NO", "Nigel", "Noflag", "1984-05-05", "male"),
             _person("OC", "Oscar", "Otherchildadult", "1983-06-06", "male"),
             _person("h-MUM", "Mary", "Fictionchild", "1980-04-04", "female"),
+            # Her father, whom only this record names: her surname, no family_of.
+            _person("DAD", "Derek", "FICTIONCHILD", "1978-02-02", "male"),
         ],
         "events": [
             *HEALTH["events"],
@@ -401,6 +404,7 @@ def test_an_adult_a_partner_names_around_an_exploited_child_counts_without_its_o
             {"event_id": "A2", "person_id": "h-V", "role": "subject"},
             {"event_id": "A2", "person_id": "UF", "role": "associate"},
             {"event_id": "A2", "person_id": "h-MUM", "role": "associate"},
+            {"event_id": "A2", "person_id": "DAD", "role": "associate"},
             {"event_id": "A3", "person_id": "h-V2", "role": "subject"},
             {"event_id": "A3", "person_id": "UK", "role": "associate"},
             {"event_id": "A4", "person_id": "h-V", "role": "subject"},
@@ -417,7 +421,7 @@ def test_an_adult_a_partner_names_around_an_exploited_child_counts_without_its_o
         health,
     )
     assert {"UF", "UK"} <= involved
-    assert not involved & {"NO", "OC", "MUM"}
+    assert not involved & {"NO", "OC", "MUM", "DAD"}
     # Umar joins the group around Gemma; Uriel and Walt, each named around Hana by one
     # agency, are a partner-only pair.
     assert members == {"X", "Y", "Z", "UF", "UK", "W"}

@@ -243,16 +243,30 @@ def _unflagged_partner_records(
     says nothing of exploitation. The joint inspections found exactly this knowledge
     unshared ("Time to listen", 2016). An agency's own ``no`` is its judgement and stands;
     a blank or ``unknown`` flag is no judgement. Adults only: a young person named beside
-    one child is her friend (``_young_associates``)."""
+    one child is her friend (``_young_associates``). Not an adult the record gives the
+    child's surname: the standard has no family role, so a school's or a hospital's
+    extract maps the parent who brought her, or whom it called, to ``associate``; in a
+    record that raised no concern of its own, an adult of her surname is her family as
+    far as that record says (her family and household are excluded as for every partner
+    record, when the records show them)."""
     children = _sql_list(CHILD_ROLES)
+    surnames = f"""{ctes},
+        surnames AS (
+            SELECT m.record_key, lower(trim(p.surname)) AS surname
+            FROM graph_person_map m JOIN current_persons p USING (source_id, person_id)
+            WHERE NOT m.police AND nullif(trim(p.surname), '') IS NOT NULL
+        )"""
     _event_pairs(
         con,
-        ctes,
+        surnames,
         "partner record about an exploited child",
         f"""list_contains({agencies}, e.agency_type) AND NOT e.relevant
               AND coalesce(e.cse_flag, 'unknown') <> 'no'
               AND list_contains({roles}, a.role) AND NOT coalesce(a.age < {s.child_age}, false)
-              AND c.is_child AND list_contains({children}, c.role)""",
+              AND c.is_child AND list_contains({children}, c.role)
+              AND NOT EXISTS (SELECT 1 FROM surnames sa JOIN surnames sc USING (surname)
+                              WHERE sa.record_key = a.record_key
+                                AND sc.record_key = c.record_key)""",
         outside_family=True,
     )
 
