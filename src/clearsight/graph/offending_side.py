@@ -250,6 +250,9 @@ def _unflagged_partner_records(
     far as that record says (her family and household are excluded as for every partner
     record, when the records show them)."""
     children = _sql_list(CHILD_ROLES)
+    # One surname per record (a record key is one person record), looked up for each
+    # side of a pair: a join of records on surname alone grows with the square of the
+    # commonest surname's records and exhausts memory at a million.
     surnames = f"""{ctes},
         surnames AS (
             SELECT m.record_key, lower(trim(p.surname)) AS surname
@@ -264,9 +267,10 @@ def _unflagged_partner_records(
               AND coalesce(e.cse_flag, 'unknown') <> 'no'
               AND list_contains({roles}, a.role) AND NOT coalesce(a.age < {s.child_age}, false)
               AND c.is_child AND list_contains({children}, c.role)
-              AND NOT EXISTS (SELECT 1 FROM surnames sa JOIN surnames sc USING (surname)
-                              WHERE sa.record_key = a.record_key
-                                AND sc.record_key = c.record_key)""",
+              AND NOT coalesce(
+                  (SELECT sa.surname FROM surnames sa WHERE sa.record_key = a.record_key)
+                  = (SELECT sc.surname FROM surnames sc WHERE sc.record_key = c.record_key),
+                  false)""",
         outside_family=True,
     )
 
