@@ -435,6 +435,95 @@ def test_an_adult_a_partner_names_around_an_exploited_child_counts_without_its_o
     assert evidence == [("partner_intelligence", ["leeds-health:A2"])]
 
 
+def test_staff_of_the_home_she_lives_in_are_her_carers_in_a_record_without_a_concern(
+    tmp_path: Path,
+) -> None:
+    """The adult who brings a looked-after child to hospital is most often a member of
+    staff of the home she lives in: in a record that raises no concern of its own, an
+    adult employed at the place she resides is her carer, not an adult around an
+    exploited child. A record that raises a concern about a member of staff still counts
+    them, and an adult employed somewhere else is not her carer."""
+    home = "Elm Lodge, 3 Vicarage Road"
+    health = {
+        "persons": [
+            *HEALTH["persons"],
+            _person("CW", "Carla", "Careworker", "1985-05-05", "female"),
+            _person("SC", "Stuart", "Staffconcern", "1982-02-02", "male"),
+            _person("TW", "Terry", "Takeawayworker", "1981-01-01", "male"),
+        ],
+        "events": [
+            *HEALTH["events"],
+            {"event_id": "A2", "event_type": "health_attendance", "reported_date": "2024-06-01"},
+            {
+                "event_id": "A3",
+                "event_type": "health_attendance",
+                "reported_date": "2024-06-02",
+                "cse_flag": "yes",
+            },
+            {"event_id": "A4", "event_type": "health_attendance", "reported_date": "2024-06-03"},
+        ],
+        "involvements": [
+            *HEALTH["involvements"],
+            {"event_id": "A2", "person_id": "h-V", "role": "subject"},
+            {"event_id": "A2", "person_id": "CW", "role": "associate"},
+            # The hospital's own concern about a member of staff.
+            {"event_id": "A3", "person_id": "h-V", "role": "subject"},
+            {"event_id": "A3", "person_id": "SC", "role": "associate"},
+            {"event_id": "A4", "person_id": "h-V", "role": "subject"},
+            {"event_id": "A4", "person_id": "TW", "role": "associate"},
+        ],
+        "locations": [
+            {
+                "location_id": "HOME",
+                "location_type": "care_home",
+                "name": "Elm Lodge",
+                "address": home,
+                "postcode": "LS6 9ZZ",
+            },
+            {
+                "location_id": "SHOP",
+                "location_type": "takeaway",
+                "name": "Fictional Grill",
+                "address": "40 Market Street",
+                "postcode": "LS1 9ZZ",
+            },
+        ],
+        "associations": [
+            {
+                "from_type": "person",
+                "from_id": "h-V",
+                "to_type": "location",
+                "to_id": "HOME",
+                "association_type": "resides_at",
+            },
+            {
+                "from_type": "person",
+                "from_id": "CW",
+                "to_type": "location",
+                "to_id": "HOME",
+                "association_type": "employed_at",
+            },
+            {
+                "from_type": "person",
+                "from_id": "SC",
+                "to_type": "location",
+                "to_id": "HOME",
+                "association_type": "employed_at",
+            },
+            {
+                "from_type": "person",
+                "from_id": "TW",
+                "to_type": "location",
+                "to_id": "SHOP",
+                "association_type": "employed_at",
+            },
+        ],
+    }
+    _, involved = _members_and_involved(tmp_path, POLICE, CSC, {}, health)
+    assert {"SC", "TW"} <= involved
+    assert "CW" not in involved
+
+
 def test_areas_of_partner_only_networks_say_when_one_counts_in_two() -> None:
     """A network spanning two areas counts in each area's figure: where the areas sum to
     more than the networks, the status and networks lines say why."""

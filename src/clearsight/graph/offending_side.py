@@ -231,6 +231,41 @@ def _partner_intelligence(con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes
     _unflagged_partner_records(con, s, ctes, agencies, roles)
 
 
+def _place_key(alias: str, association: str) -> str:
+    """SQL for the place a ``current_locations`` row aliased ``alias`` stands for, reached
+    through association ``association``: its household key (postcode and premises, as a
+    person's address gives), or, with no address, the location itself in its source."""
+    return (
+        f"coalesce({household_key(alias)}, "
+        f"{association}.source_id || '|location|' || {alias}.location_id)"
+    )
+
+
+def _located(association_type: str) -> str:
+    """SQL: (entity_id, place) for every person recorded ``association_type`` a location."""
+    return f"""
+            SELECT m.entity_id, {_place_key("l", "x")} AS place
+            FROM current_associations x
+            JOIN graph_person_map m ON m.source_id = x.source_id AND m.person_id = x.from_id
+            JOIN current_locations l ON l.source_id = x.source_id AND l.location_id = x.to_id
+            WHERE x.from_type = 'person' AND x.to_type = 'location'
+              AND x.association_type = '{association_type}'"""
+
+
+# (adult, child): the adult is employed at a place the child lives (``resides_at`` it, or
+# her own record's address is its address).
+_CARERS = f"""lives AS (
+            SELECT m.entity_id, {household_key("p")} AS place
+            FROM current_persons p JOIN graph_person_map m USING (source_id, person_id)
+            WHERE {household_key("p")} IS NOT NULL
+            UNION {_located("resides_at")}
+        ),
+        carers AS (
+            SELECT DISTINCT w.entity_id AS adult, h.entity_id AS child
+            FROM ({_located("employed_at")}) w JOIN lives h USING (place)
+        )"""
+
+
 def _unflagged_partner_records(
     con: duckdb.DuckDBPyConnection, s: GraphSettings, ctes: str, agencies: str, roles: str
 ) -> None:
@@ -248,7 +283,13 @@ def _unflagged_partner_records(
     extract maps the parent who brought her, or whom it called, to ``associate``; in a
     record that raised no concern of its own, an adult of her surname is her family as
     far as that record says (her family and household are excluded as for every partner
-    record, when the records show them)."""
+    record, when the records show them). Nor an adult employed at the place she lives (a
+    children's home, supported accommodation: ``employed_at`` the location she
+    ``resides_at``, or whose address her record gives): staff there are her carers (the
+    Children's Homes (England) Regulations 2015), and the adult who brings a looked-after
+    child to hospital is most often one of them. Only in a record that raised no concern
+    of its own: where a record raises one about a member of staff, its own rule counts
+    them."""
     children = _sql_list(CHILD_ROLES)
     # One surname per record (a record key is one person record), looked up for each
     # side of a pair: a join of records on surname alone grows with the square of the
@@ -258,7 +299,8 @@ def _unflagged_partner_records(
             SELECT m.record_key, lower(trim(p.surname)) AS surname
             FROM graph_person_map m JOIN current_persons p USING (source_id, person_id)
             WHERE NOT m.police AND nullif(trim(p.surname), '') IS NOT NULL
-        )"""
+        ),
+        {_CARERS}"""
     _event_pairs(
         con,
         surnames,
@@ -270,7 +312,9 @@ def _unflagged_partner_records(
               AND NOT coalesce(
                   (SELECT sa.surname FROM surnames sa WHERE sa.record_key = a.record_key)
                   = (SELECT sc.surname FROM surnames sc WHERE sc.record_key = c.record_key),
-                  false)""",
+                  false)
+              AND NOT EXISTS (SELECT 1 FROM carers k
+                              WHERE k.adult = a.entity_id AND k.child = c.entity_id)""",
         outside_family=True,
     )
 
