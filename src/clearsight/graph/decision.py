@@ -23,12 +23,6 @@ def write_network_evidence(
 ) -> None:
     rules = default_rules()
     s = settings or GraphSettings()
-    # Found with an exploited child: the associate in her missing episode, or the suspect
-    # of a harbouring offence against her; or named around her in a partner's record with
-    # no flag of its own (records without an exploitation context of their own, so the
-    # offending_role rows above do not hold them).
-    pattern = (s.harbouring_offence_pattern or "$^").replace("'", "''")
-    children = _sql_list(CHILD_ROLES)
     con.register(
         "_rule_arrow",
         pa.table(
@@ -75,31 +69,7 @@ def write_network_evidence(
               AND NOT {other_network_record("m", "e.event_key", offending)}
             GROUP BY ALL
             UNION ALL
-            SELECT m.network_id, m.entity_id,
-                   CASE WHEN e.police OR list_contains({offending}, i.role)
-                             OR e.event_type = 'missing_episode'
-                        THEN 'found_with_exploited_child' ELSE 'partner_intelligence' END,
-                   i.source_id, list_sort(list_distinct(list(e.event_key))),
-                   min(i.event_date), max(i.event_date)
-            FROM network_members m
-            JOIN graph_involvements i USING (entity_id)
-            JOIN graph_events e USING (event_key)
-            WHERE NOT e.relevant AND m.role <> 'linked'
-              AND ((e.event_type = 'missing_episode' AND i.role = 'associate')
-                   OR (list_contains({offending}, i.role)
-                       AND coalesce(regexp_matches(lower(e.offence), '{pattern}'), false))
-                   -- A partner's record about her with no flag of its own
-                   -- (``offending_side._unflagged_partner_records``).
-                   OR (NOT e.police AND i.role = 'associate'
-                       AND coalesce(e.cse_flag, 'unknown') <> 'no'))
-              AND EXISTS (
-                  SELECT 1 FROM graph_involvements c JOIN graph_involvements v
-                    ON v.entity_id = c.entity_id AND v.is_child AND v.sexual
-                   AND list_contains({children}, v.role)
-                  WHERE c.event_key = e.event_key AND list_contains({children}, c.role)
-                    AND v.event_key NOT IN (SELECT event_key FROM graph_events
-                                            WHERE flag_marker))
-            GROUP BY ALL
+            {_found_with_exploited_child(s)}
             UNION ALL
             SELECT m.network_id, m.entity_id, 'employee_at_offending_location', pl.source_id,
                    list_sort(list_distinct(list(pl.record_key))), min(pl.date), max(pl.date)
@@ -142,3 +112,40 @@ def write_network_evidence(
         """
     )
     con.unregister("_rule_arrow")
+
+
+def _found_with_exploited_child(s: GraphSettings) -> str:
+    """SQL for the membership rows of records without an exploitation context of their own
+    (so the offending-role rows do not hold them) that put a member beside an exploited
+    child: the associate in her missing episode, the suspect of a harbouring offence
+    against her, or the adult named around her in a partner's record with no flag of its
+    own (``offending_side._unflagged_partner_records``)."""
+    pattern = (s.harbouring_offence_pattern or "$^").replace("'", "''")
+    children = _sql_list(CHILD_ROLES)
+    offending = _sql_list(OFFENDING_ROLES)
+    return f"""
+            SELECT m.network_id, m.entity_id,
+                   CASE WHEN e.police OR list_contains({offending}, i.role)
+                             OR e.event_type = 'missing_episode'
+                        THEN 'found_with_exploited_child' ELSE 'partner_intelligence' END,
+                   i.source_id, list_sort(list_distinct(list(e.event_key))),
+                   min(i.event_date), max(i.event_date)
+            FROM network_members m
+            JOIN graph_involvements i USING (entity_id)
+            JOIN graph_events e USING (event_key)
+            WHERE NOT e.relevant AND m.role <> 'linked'
+              AND ((e.event_type = 'missing_episode' AND i.role = 'associate')
+                   OR (list_contains({offending}, i.role)
+                       AND coalesce(regexp_matches(lower(e.offence), '{pattern}'), false))
+                   -- A partner's record about her with no flag of its own
+                   -- (``offending_side._unflagged_partner_records``).
+                   OR (NOT e.police AND i.role = 'associate'
+                       AND coalesce(e.cse_flag, 'unknown') <> 'no'))
+              AND EXISTS (
+                  SELECT 1 FROM graph_involvements c JOIN graph_involvements v
+                    ON v.entity_id = c.entity_id AND v.is_child AND v.sexual
+                   AND list_contains({children}, v.role)
+                  WHERE c.event_key = e.event_key AND list_contains({children}, c.role)
+                    AND v.event_key NOT IN (SELECT event_key FROM graph_events
+                                            WHERE flag_marker))
+            GROUP BY ALL"""
