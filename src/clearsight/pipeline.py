@@ -112,6 +112,7 @@ STAGES: tuple[Stage, ...] = (
             "graph_involvements",
             "graph_involved",
             "graph_child_associates",
+            "graph_child_associate_evidence",
             "graph_objects",
             "graph_person_objects",
             "graph_locations",

@@ -522,6 +522,25 @@ def test_staff_of_the_home_she_lives_in_are_her_carers_in_a_record_without_a_con
     _, involved = _members_and_involved(tmp_path, POLICE, CSC, {}, health)
     assert {"SC", "TW"} <= involved
     assert "CW" not in involved
+    # The decision record gives the member of staff the hospital raised its concern
+    # about that record alone: her other attendance with him (no concern, her carer
+    # there) is not what put him in the network.
+    health["involvements"].append({"event_id": "A2", "person_id": "SC", "role": "associate"})
+    evidence = _partner_evidence(tmp_path / "again", health, "leeds-health/SC")
+    assert evidence == [["leeds-health:A3"]]
+
+
+def _partner_evidence(tmp_path: Path, health: dict[str, Any], entity: str) -> list[list[str]]:
+    """The ``partner_intelligence`` rows of ``entity`` in the decision record."""
+    _members_and_involved(tmp_path, POLICE, CSC, {}, health)
+    con = connect(tmp_path / "partner.duckdb")
+    rows = con.execute(
+        "SELECT record_ids FROM network_evidence WHERE entity_id = ? "
+        "AND rule_id = 'partner_intelligence' ORDER BY ALL",
+        [entity],
+    ).fetchall()
+    con.close()
+    return [list(r[0]) for r in rows]
 
 
 def test_areas_of_partner_only_networks_say_when_one_counts_in_two() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+from clearsight.graph.offending_side import UNFLAGGED_PARTNER_VIA
 from clearsight.graph.overlap import other_network_record
 from clearsight.graph.rules import default_rules
 from clearsight.graph.settings import CHILD_ROLES, LINKING_ROLES, OFFENDING_ROLES, GraphSettings
@@ -137,10 +138,13 @@ def _found_with_exploited_child(s: GraphSettings) -> str:
               AND ((e.event_type = 'missing_episode' AND i.role = 'associate')
                    OR (list_contains({offending}, i.role)
                        AND coalesce(regexp_matches(lower(e.offence), '{pattern}'), false))
-                   -- A partner's record about her with no flag of its own
-                   -- (``offending_side._unflagged_partner_records``).
-                   OR (NOT e.police AND i.role = 'associate'
-                       AND coalesce(e.cse_flag, 'unknown') <> 'no'))
+                   -- A partner's record about her with no flag of its own, where
+                   -- ``offending_side._unflagged_partner_records`` took it (not her
+                   -- family, household or carers, as that rule reads them).
+                   OR (NOT e.police AND i.role = 'associate' AND EXISTS (
+                       SELECT 1 FROM graph_child_associate_evidence g
+                       WHERE g.adult = m.entity_id
+                         AND g.via = '{UNFLAGGED_PARTNER_VIA} ' || e.event_key)))
               AND EXISTS (
                   SELECT 1 FROM graph_involvements c JOIN graph_involvements v
                     ON v.entity_id = c.entity_id AND v.is_child AND v.sexual

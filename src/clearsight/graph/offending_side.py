@@ -252,6 +252,9 @@ def _located(association_type: str) -> str:
               AND x.association_type = '{association_type}'"""
 
 
+# The evidence item of ``_unflagged_partner_records``; the decision record reads it back.
+UNFLAGGED_PARTNER_VIA = "partner record about an exploited child"
+
 # (adult, child): the adult is employed at a place the child lives (``resides_at`` it, or
 # her own record's address is its address).
 _CARERS = f"""lives AS (
@@ -304,7 +307,7 @@ def _unflagged_partner_records(
     _event_pairs(
         con,
         surnames,
-        "partner record about an exploited child",
+        UNFLAGGED_PARTNER_VIA,
         f"""list_contains({agencies}, e.agency_type) AND NOT e.relevant
               AND coalesce(e.cse_flag, 'unknown') <> 'no'
               AND list_contains({roles}, a.role) AND NOT coalesce(a.age < {s.child_age}, false)
@@ -442,21 +445,24 @@ def offending_side(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     # side through that episode (which carries no exploitation context of its own).
     _timed(
         con,
-        """
+        f"""
         INSERT INTO graph_involved
         SELECT adult, 'associate', count(DISTINCT via), min(date), max(date)
         FROM _child_associates
         WHERE (via LIKE 'missing episode %' OR via LIKE 'harbouring offence %'
-               OR via LIKE 'partner record about an exploited child %')
+               OR starts_with(via, '{UNFLAGGED_PARTNER_VIA} '))
           AND adult NOT IN (SELECT entity_id FROM graph_involved)
         GROUP BY adult
         """,
     )
     # Kept for detection: the children a network's members are recorded with
-    # (``cohorts.py`` reads a member's children as the shared-victim rule does).
+    # (``cohorts.py`` reads a member's children as the shared-victim rule does); and for
+    # the decision record, the evidence item of each (what the rules read, no more).
     con.execute(
         "CREATE OR REPLACE TABLE graph_child_associates AS "
         "SELECT DISTINCT adult, child, police FROM _child_associates ORDER BY ALL; "
+        "CREATE OR REPLACE TABLE graph_child_associate_evidence AS "
+        "SELECT DISTINCT adult, child, via FROM _child_associates ORDER BY ALL; "
         "DROP TABLE _child_associates"
     )
     if s.linked_member_min_links > 0:
