@@ -289,8 +289,9 @@ def _unflagged_partner_records(
     record, when the records show them). Nor an adult employed at the place she lives (a
     children's home, supported accommodation: ``employed_at`` the location she
     ``resides_at``, or whose address her record gives): staff there are her carers (the
-    Children's Homes (England) Regulations 2015), and the adult who brings a looked-after
-    child to hospital is most often one of them. Only in a record that raised no concern
+    Children's Homes (England) Regulations 2015), and carers take a looked-after child to
+    her health appointments (Promoting the health and well-being of looked-after children,
+    statutory guidance, 2015). Only in a record that raised no concern
     of its own: where a record raises one about a member of staff, its own rule counts
     them."""
     children = _sql_list(CHILD_ROLES)
