@@ -89,3 +89,59 @@ def test_abduction_of_a_child_nobody_exploited_is_not_exploitation(tmp_path: Pat
     involved, networks = _involved(tmp_path, exploited=False)
     assert "B" not in involved
     assert networks == []
+
+
+def test_the_decision_record_gives_a_missing_episode_only_where_its_rule_took_it(
+    tmp_path: Path,
+) -> None:
+    """The adult with an exploited girl while she was missing is on the offending side
+    through that episode (``found_with_exploited_child``), never a young man the records
+    show exploited himself (on the child side of a record). When such a young man is a
+    member through another record, the decision record gives that record, not the
+    episode the rule did not take."""
+    data = {
+        "persons": [
+            _person("V", "Hana", "Harbourchild", "2010-04-04", "female"),
+            _person("A", "Amos", "Arbour", "1984-01-01", "male"),
+            _person("Y", "Yusuf", "Youngman", "2007-06-01", "male"),
+        ],
+        "events": [
+            {
+                "event_id": "C1",
+                "event_type": "crime",
+                "reported_date": "2023-01-01",
+                "offence": "Sexual activity with a child",
+                "cse_flag": "yes",
+            },
+            {
+                "event_id": "M1",
+                "event_type": "missing_episode",
+                "reported_date": "2024-03-01",
+            },
+            {
+                "event_id": "E1",
+                "event_type": "crime",
+                "reported_date": "2025-09-01",
+                "offence": "Sexual activity with a child",
+                "cse_flag": "yes",
+            },
+        ],
+        "involvements": [
+            {"event_id": "C1", "person_id": "Y", "role": "victim"},
+            {"event_id": "M1", "person_id": "V", "role": "missing_person"},
+            {"event_id": "M1", "person_id": "Y", "role": "associate"},
+            {"event_id": "E1", "person_id": "V", "role": "victim"},
+            {"event_id": "E1", "person_id": "A", "role": "suspect"},
+            {"event_id": "E1", "person_id": "Y", "role": "suspect"},
+        ],
+    }
+    con = connect(tmp_path / "missing.duckdb")
+    ingest(con, write_submission(tmp_path / "police", POLICE_MANIFEST, data))
+    run(con)
+    rows = con.execute(
+        "SELECT rule_id, record_ids FROM network_evidence "
+        "WHERE entity_id = 'wyp-police/Y' AND rule_id IN "
+        "('offending_role', 'found_with_exploited_child') ORDER BY ALL"
+    ).fetchall()
+    con.close()
+    assert [(r, list(ids)) for r, ids in rows] == [("offending_role", ["wyp-police:E1"])]

@@ -138,13 +138,15 @@ def _found_with_exploited_child(s: GraphSettings) -> str:
               AND ((e.event_type = 'missing_episode' AND i.role = 'associate')
                    OR (list_contains({offending}, i.role)
                        AND coalesce(regexp_matches(lower(e.offence), '{pattern}'), false))
-                   -- A partner's record about her with no flag of its own, where
-                   -- ``offending_side._unflagged_partner_records`` took it (not her
-                   -- family, household or carers, as that rule reads them).
-                   OR (NOT e.police AND i.role = 'associate' AND EXISTS (
-                       SELECT 1 FROM graph_child_associate_evidence g
-                       WHERE g.adult = m.entity_id
-                         AND g.via = '{UNFLAGGED_PARTNER_VIA} ' || e.event_key)))
+                   OR (NOT e.police AND i.role = 'associate'))
+              -- Only where the rule took the record (``offending_side``: not her family,
+              -- household or carers, as each rule reads them): its evidence item.
+              AND EXISTS (
+                  SELECT 1 FROM graph_child_associate_evidence g
+                  WHERE g.adult = m.entity_id
+                    AND g.via IN ('missing episode ' || e.event_key,
+                                  'harbouring offence ' || e.event_key,
+                                  '{UNFLAGGED_PARTNER_VIA} ' || e.event_key))
               AND EXISTS (
                   SELECT 1 FROM graph_involvements c JOIN graph_involvements v
                     ON v.entity_id = c.entity_id AND v.is_child AND v.sexual
