@@ -78,12 +78,14 @@ HELD_OUT_SEEDS = range(10_000, 11_000)
 # 10,056-10,063: run once in session 22, tuning seeds from session 23; 10,088-10,103: run
 # once in session 24, tuning seeds from session 25 (their misses read for issue 17);
 # 10,176-10,183: run once in session 27, tuning seeds from session 28; 10,240-10,247: run
-# once in session 33, tuning seeds from session 34 (their misses read for issue 17).
+# once in session 33, tuning seeds from session 34 (their misses read for issue 17);
+# 10,376-10,383: run once in session 35, tuning seeds from session 36 (their misses read).
 RETIRED_HELD_OUT_SEEDS = [
     *range(10_056, 10_064),
     *range(10_088, 10_104),
     *range(10_176, 10_184),
     *range(10_240, 10_248),
+    *range(10_376, 10_384),
 ]
 
 

@@ -91,7 +91,7 @@ def test_iicsa_statuses(scon: duckdb.DuckDBPyConnection) -> None:  # noqa: F811
     criteria = json.loads(results[df][2])
     assert criteria["known_to_one_another"]["met"] is False
     assert criteria["linked_by_shared_child"]["met"] is True
-    assert results[abu][1] == "2022.1"
+    assert results[abu][1] == "2022.2"
     evidence = json.loads(results[abu][3])
     # The unidentified male counts among the individuals.
     members = evidence["two_or_more_individuals"]["items"]

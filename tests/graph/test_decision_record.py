@@ -118,6 +118,14 @@ PACK = """rules:
         (("strength: 1.0", "strength: 1.5"), "strength 1.5 is not in (0, 1]"),
         (("agencies: []", "agencies: [police-ish]"), "unknown agencies police-ish"),
         (("    reason: IICSA\n", ""), "missing field(s) reason"),
+        (
+            ("    reason: IICSA\n", "    reason: IICSA\n    pairs_with: [shared_place]\n"),
+            "pairs_with is for bridging links only",
+        ),
+        (
+            ("    reason: IICSA\n", "    reason: IICSA\n    pairs_with: [shared_colour]\n"),
+            "unknown pairs_with shared_colour",
+        ),
     ],
 )
 def test_a_bad_rule_is_an_error_naming_file_and_rule(

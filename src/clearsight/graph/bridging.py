@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from clearsight import partition
+from clearsight.graph.rules import group_making_link_types, pairing_link_types
 from clearsight.graph.statements import _sql_list
 
 # Roles that say a record suspects the person of the offence (not merely present).
@@ -60,18 +61,48 @@ def core_edges(graph: ig.Graph) -> npt.NDArray[np.bool_] | None:
     return np.asarray(graph.es["core"], dtype=np.bool_)
 
 
+def paired_sql() -> str:
+    """SQL aggregate, over the links between two people (``link_type``), true when they
+    make the pair a group: a bridging link that makes one (``makes_group`` in the rule
+    pack), or one with another it pairs with (``pairs_with``)."""
+    return " OR ".join(
+        [
+            f"bool_or(list_contains({_sql_list(group_making_link_types())}, link_type))",
+            *(
+                f"(bool_or(link_type = '{t}') "
+                f"AND bool_or(list_contains({_sql_list(others)}, link_type)))"
+                for t, others in pairing_link_types().items()
+            ),
+        ]
+    )
+
+
+def paired_edges(graph: ig.Graph) -> npt.NDArray[np.bool_] | None:
+    """The graph's ``paired`` edge flags (a shared child and a shared place), or None."""
+    if "paired" not in graph.es.attributes():
+        return None
+    return np.asarray(graph.es["paired"], dtype=np.bool_)
+
+
 def join_bridged(
     base: npt.NDArray[np.int64],
     edges: npt.NDArray[np.int64],
     knowing: npt.NDArray[np.bool_],
     core: npt.NDArray[np.bool_] | None = None,
+    paired: npt.NDArray[np.bool_] | None = None,
 ) -> npt.NDArray[np.int64]:
     """Components over strong links (``base``, one label per vertex), joined by the
     bridging links (``edges`` not ``knowing``) that do not join two groups.
 
     A bridging link joins its ends unless both already sit in (different) groups of two
     or more people held together by strong links; links are taken in vertex order, so the
-    result does not depend on anything but the tables. ``core`` (per edge, with
+    result does not depend on anything but the tables. ``paired`` (per edge): a bridging
+    link that makes a group (``makes_group`` in the rule pack: named in one review of a
+    child's case) or comes with another it pairs with (``pairs_with``: a shared child and
+    a shared place). Such links are taken first, by the same rule (those reaching a group
+    before those between people outside any), and the set they make is a group: two men
+    who exploited one child and were seen at one place are a group of their own, which a
+    child they share with another group does not join to it. ``core`` (per edge, with
     ``knowing``): the strong links that make a group. Without it every strong link does;
     with it, a set held together only by links that are not ``core`` is no group, and a
     bridging link joins it to a group (not to another such set).
@@ -86,15 +117,25 @@ def join_bridged(
         cored = np.zeros(len(sizes), dtype=np.bool_)
         cored[base[edges[knowing & core, 0]]] = True
         group = cored.tolist()
-    for a, b in edges[~knowing].tolist():
-        ra, rb = sets.find(int(base[a])), sets.find(int(base[b]))
-        # Two groups stay apart; so do two sets that are not groups (adults found with
-        # one child at two attendances are no more a group together than apart): such a
-        # set joins only a group, or a person.
-        if ra == rb or (held[ra] and held[rb] and group[ra] == group[rb]):
-            continue
-        sets.link(ra, rb)
-        held[ra] = held[ra] or held[rb]
-        group[ra] = group[ra] or group[rb]
+    if paired is None:
+        paired = np.zeros(len(edges), dtype=np.bool_)
+    for first in (True, False):
+        chosen = edges[~knowing & (paired == first)]
+        if first and len(chosen):
+            # A link that reaches a group is taken before one between two people outside
+            # any: a man it joins to a group is that group's, whichever of his links
+            # comes first in vertex order.
+            reaches = np.asarray(group)[base[chosen]].any(axis=1)
+            chosen = chosen[np.argsort(~reaches, kind="stable")]
+        for a, b in chosen.tolist():
+            ra, rb = sets.find(int(base[a])), sets.find(int(base[b]))
+            # Two groups stay apart; so do two sets that are not groups (adults found with
+            # one child at two attendances are no more a group together than apart): such
+            # a set joins only a group, or a person.
+            if ra == rb or (held[ra] and held[rb] and group[ra] == group[rb]):
+                continue
+            sets.link(ra, rb)
+            held[ra] = held[ra] or held[rb] or first
+            group[ra] = group[ra] or group[rb] or first
     roots = np.asarray(sets.roots(), dtype=np.int64)
     return roots[base] if len(base) else base

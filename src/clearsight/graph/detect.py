@@ -16,11 +16,14 @@ import numpy.typing as npt
 import pandas as pd  # type: ignore[import-untyped]
 
 from clearsight import partition
+from clearsight.graph.areas import area_vertices
 from clearsight.graph.bridging import (
     CO_INVOLVED,
     core_edges,
     held_sql,
     join_bridged,
+    paired_edges,
+    paired_sql,
     write_held_pairs,
 )
 from clearsight.graph.cohorts import join_cohorts
@@ -100,34 +103,16 @@ def _employees(con: duckdb.DuckDBPyConnection, n: int) -> npt.NDArray[np.bool_]:
     return employees
 
 
-def _vertices(
-    va: npt.NDArray[np.int64],
-    vb: npt.NDArray[np.int64],
-    areas: npt.NDArray[np.object_],
-    n_entities: int,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Each vertex's entity and the links as vertex pairs: one vertex per (entity, area)
-    that has a link, in entity then area order; an entity without links keeps one
-    vertex so every entity is present."""
-    _, area_code = (
-        np.unique(areas.astype(str), return_inverse=True)
-        if len(areas)
-        else (
-            None,
-            np.zeros(0, dtype=np.int64),
-        )
-    )
-    area_code = np.asarray(area_code, dtype=np.int64)
-    n_areas = int(area_code.max()) + 1 if len(area_code) else 1
-    linked = np.zeros(n_entities, dtype=np.bool_)
-    linked[va] = True
-    linked[vb] = True
-    keys = np.concatenate([va * n_areas + area_code, vb * n_areas + area_code])
-    keys = np.concatenate([keys, np.flatnonzero(~linked).astype(np.int64) * n_areas])
-    vertex_keys = np.unique(keys)
-    ea = np.searchsorted(vertex_keys, va * n_areas + area_code)
-    eb = np.searchsorted(vertex_keys, vb * n_areas + area_code)
-    return vertex_keys // n_areas, np.column_stack([ea, eb]).astype(np.int64)
+def _police_involved_sql(settings: GraphSettings) -> str:
+    """The people involved through police events: the offending side police data alone
+    would give."""
+    involved = _sql_list(settings.involved_roles)
+    assoc_types = _sql_list(settings.associate_event_types)
+    return f"""(SELECT DISTINCT i.entity_id FROM graph_involvements i
+               JOIN graph_events e USING (event_key)
+               WHERE e.police AND e.relevant AND (list_contains({involved}, i.role)
+                 OR (i.role = 'associate'
+                     AND list_contains({assoc_types}, e.event_type))))"""
 
 
 def load_graph(
@@ -155,15 +140,8 @@ def load_graph(
         f"WHEN '{r.id}' THEN {r.strength}" for r in rules.values() if r.kind == "link"
     )
     is_support = f"list_contains({support}, link_type)"
-    involved = _sql_list(settings.involved_roles)
-    assoc_types = _sql_list(settings.associate_event_types)
-    who = "graph_involved"
-    if police_only:
-        who = f"""(SELECT DISTINCT i.entity_id FROM graph_involvements i
-                   JOIN graph_events e USING (event_key)
-                   WHERE e.police AND e.relevant AND (list_contains({involved}, i.role)
-                     OR (i.role = 'associate'
-                         AND list_contains({assoc_types}, e.event_type))))"""
+    paired = paired_sql()
+    who = _police_involved_sql(settings) if police_only else "graph_involved"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _vid AS
@@ -205,6 +183,11 @@ def load_graph(
                bool_or(NOT list_contains({bridging}, link_type) AND NOT {is_support}
                        AND held)
                    AS core,
+               -- A bridging link that makes a group (``makes_group`` in the rule pack:
+               -- named in one review of a child's case), or one with another it pairs with
+               -- (``pairs_with``: a shared child and a shared place), makes the pair a
+               -- group of its own (``bridging.join_bridged``).
+               {paired} AS paired,
                coalesce(bool_and({group_only} OR {is_support}), false) AS group_only,
                -- Offending together: co-offending in one record (a pair held together)
                -- or a shared victim; what ties a man to a group of his (``overlap.py``).
@@ -222,21 +205,21 @@ def load_graph(
     con.execute("DROP TABLE _vid; DROP TABLE _held")
     va = np.asarray(arrays["va"], dtype=np.int64)
     vb = np.asarray(arrays["vb"], dtype=np.int64)
-    vertex_entity, edges = _vertices(
+    vertex_entity, edges = area_vertices(
         va, vb, np.asarray(arrays["area"], dtype=object), len(entities)
     )
     graph = ig.Graph(n=len(vertex_entity), edges=edges, directed=False)
     graph.es["weight"] = np.asarray(arrays["w"], dtype=np.float64)
-    # Edges resting only on group_only_link_types (employed where another offended).
-    graph.es["group_only"] = np.asarray(arrays["group_only"], dtype=np.bool_).tolist()
-    # Edges resting only on being employed where the other offended, and the vertices of
-    # people recorded as employed somewhere (the employee end of such a link).
-    graph.es["employment_only"] = np.asarray(arrays["employment_only"], dtype=np.bool_).tolist()
+    # The vertices of people recorded as employed somewhere (the employee end of a link
+    # resting only on being employed where the other offended).
     graph.vs["employee"] = employees[vertex_entity].tolist()
-    # Strong edges that hold a group together for the bridging rule (``join_bridged``).
-    graph.es["core"] = np.asarray(arrays["core"], dtype=np.bool_).tolist()
-    # Links that tie a man to a group he offends with (``overlap.split_overlapping``).
-    graph.es["offending"] = np.asarray(arrays["offending"], dtype=np.bool_).tolist()
+    # Per edge: resting only on group_only_link_types (employed where another offended),
+    # only on being employed where the other offended; a strong link that holds a group
+    # (``core``) and a bridging link that makes one (``paired``) for the bridging rule
+    # (``join_bridged``); a link that ties a man to a group he offends with
+    # (``offending``, ``overlap.split_overlapping``).
+    for flag in ("group_only", "employment_only", "core", "paired", "offending"):
+        graph.es[flag] = np.asarray(arrays[flag], dtype=np.bool_).tolist()
     pairs = np.unique(np.column_stack([va, vb]), axis=0) if len(va) else np.zeros((0, 2), np.int64)
     return LinkGraph(
         entities,
@@ -261,7 +244,7 @@ def _components(graph: ig.Graph, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[
     strong_graph = graph.subgraph_edges(np.flatnonzero(knowing).tolist(), delete_vertices=False)
     base = np.asarray(strong_graph.connected_components().membership, dtype=np.int64)
     edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    return join_bridged(base, edges, knowing, core_edges(graph))
+    return join_bridged(base, edges, knowing, core_edges(graph), paired_edges(graph))
 
 
 def _without_group_only(

@@ -65,6 +65,7 @@ def _co_presence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     rules = default_rules()
     linking = _sql_list(rules["co_involved"].roles)
     incident_roles = _sql_list(rules["same_incident"].roles)
+    case_review = _sql_list(s.case_review_event_types)
     _timed(
         con,
         f"""
@@ -85,7 +86,12 @@ def _co_presence(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
             HAVING count(DISTINCT entity_id) BETWEEN 2 AND {s.max_event_people}
         ),
         inv_s AS (SELECT * FROM inv SEMI JOIN small USING (event_key))
-        SELECT a.entity_id AS entity_a, b.entity_id AS entity_b, 'co_involved' AS link_type,
+        -- Named in one review of a child's case (a strategy meeting) is not being recorded
+        -- together in one episode: a link of its own (``named_in_case_review``).
+        SELECT a.entity_id AS entity_a, b.entity_id AS entity_b,
+               CASE WHEN a.event_key IN (SELECT event_key FROM graph_events
+                                         WHERE list_contains({case_review}, event_type))
+                    THEN 'named_in_case_review' ELSE 'co_involved' END AS link_type,
                'event ' || a.event_key || ' as ' || a.role || ' and ' || b.role AS via,
                [a.record_key, b.record_key] AS records, [a.source_id] AS sources,
                a.event_date AS date, a.police AS police

@@ -36,7 +36,7 @@ def standard_codes(kind: str) -> frozenset[str]:
 TABLES = frozenset({"persons", "events", "involvements", "objects", "locations", "associations"})
 KINDS = ("membership", "link")
 _REQUIRED = ("id", "kind", "description", "records", "roles", "agencies", "strength", "reason")
-_FIELDS = frozenset({*_REQUIRED, "bridging"})
+_FIELDS = frozenset({*_REQUIRED, "bridging", "pairs_with", "makes_group"})
 
 
 class RulePackError(ValueError):
@@ -54,6 +54,11 @@ class EvidenceRule:
     strength: float
     reason: str
     bridging: bool = False
+    # Link types that, with this (bridging) link between the same two people, make the pair
+    # a group of its own (``bridging.join_bridged``).
+    pairs_with: tuple[str, ...] = ()
+    # A bridging link that makes the pair a group by itself (never joining two groups).
+    makes_group: bool = False
 
 
 def _strings(value: Any, where: str, name: str, allowed: frozenset[str]) -> tuple[str, ...]:
@@ -93,6 +98,14 @@ def _parse(raw: Any, where: str) -> EvidenceRule:
     bridging = raw.get("bridging", False)
     if not isinstance(bridging, bool):
         raise RulePackError(f"{where}: bridging must be true or false")
+    pairs_with = _strings(raw.get("pairs_with", []), where, "pairs_with", frozenset(LINK_TYPES))
+    if pairs_with and not (raw["kind"] == "link" and bridging):
+        raise RulePackError(f"{where}: pairs_with is for bridging links only")
+    makes_group = raw.get("makes_group", False)
+    if not isinstance(makes_group, bool):
+        raise RulePackError(f"{where}: makes_group must be true or false")
+    if makes_group and not (raw["kind"] == "link" and bridging):
+        raise RulePackError(f"{where}: makes_group is for bridging links only")
     return EvidenceRule(
         id=str(raw["id"]),
         kind=str(raw["kind"]),
@@ -103,6 +116,8 @@ def _parse(raw: Any, where: str) -> EvidenceRule:
         strength=float(strength),
         reason=" ".join(str(raw["reason"]).split()),
         bridging=bridging,
+        pairs_with=pairs_with,
+        makes_group=makes_group,
     )
 
 
@@ -143,3 +158,15 @@ def bridging_link_types() -> tuple[str, ...]:
     """Link types that join a person to a group but never two groups (``bridging: true``):
     a shared child, being employed where another offended, a shared place."""
     return tuple(r.id for r in default_rules().values() if r.kind == "link" and r.bridging)
+
+
+def pairing_link_types() -> dict[str, tuple[str, ...]]:
+    """Bridging link types that make a pair a group together with another link between the
+    same two people (``pairs_with``): a shared child and a shared place."""
+    return {r.id: r.pairs_with for r in default_rules().values() if r.pairs_with}
+
+
+def group_making_link_types() -> tuple[str, ...]:
+    """Bridging link types that make a pair a group by themselves (``makes_group``): being
+    named in one review of a child's case."""
+    return tuple(r.id for r in default_rules().values() if r.makes_group)

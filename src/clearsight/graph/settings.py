@@ -34,11 +34,13 @@ LINK_TYPES: tuple[str, ...] = (
     "employed_at_offending_location",
     "same_incident",
     "shared_place",
+    "named_in_case_review",
 )
 # A shared child is no evidence that two people know one another (IICSA "possible"); nor
-# is being seen at one place (a busy hotel).
+# is being seen at one place (a busy hotel), nor being named in one review of a child's
+# case (a strategy meeting names every adult of concern around her).
 KNOWING_LINK_TYPES: tuple[str, ...] = tuple(
-    t for t in LINK_TYPES if t not in ("shared_victim", "shared_place")
+    t for t in LINK_TYPES if t not in ("shared_victim", "shared_place", "named_in_case_review")
 )
 # Links that never put two people in one group by themselves (graph/places.py): detection
 # drops a link resting only on these, and they add their strength to other links.
@@ -90,6 +92,10 @@ class GraphSettings:
         "crime",
         "incident",
     )
+    # Records that review a child's case (a strategy meeting): the adults one names are the
+    # adults of concern around her, from every period of her case, not people recorded
+    # together in one episode (``named_in_case_review``, not ``co_involved``).
+    case_review_event_types: tuple[str, ...] = ("strategy_meeting",)
     # Someone in no event on the offending side but linked by these link types (family
     # associations aside) to at least this many people who are joins them as an
     # associate: a group member police know only from its phones, vehicles and

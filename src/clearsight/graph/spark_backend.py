@@ -17,7 +17,7 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 
-from clearsight.graph.bridging import core_edges, join_bridged
+from clearsight.graph.bridging import core_edges, join_bridged, paired_edges
 from clearsight.graph.detect import Detection
 from clearsight.graph.detect import detect as local_detect
 from clearsight.graph.settings import GraphSettings
@@ -55,7 +55,7 @@ def detect(con: duckdb.DuckDBPyConnection, settings: GraphSettings, spark: Any) 
     def components(graph: Any, knowing: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
         edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
         base = knowing_components(spark, graph.vcount(), edges, knowing)
-        return join_bridged(base, edges, knowing, core_edges(graph))
+        return join_bridged(base, edges, knowing, core_edges(graph), paired_edges(graph))
 
     return local_detect(con, settings, components)
 
