@@ -59,6 +59,19 @@ def _person(pid: str, fn: str, sn: str, dob: str, sex: str, **extra: str) -> dic
     }
 
 
+def sexual_crime(event_id: str, date: str, location: str = "") -> dict[str, str]:
+    """A police crime record of a sexual offence against a child, flagged as
+    exploitation, at ``location`` (a location id; empty: no recorded place)."""
+    return {
+        "event_id": event_id,
+        "event_type": "crime",
+        "reported_date": date,
+        "offence": "Sexual activity with a child",
+        "cse_flag": "yes",
+        "location_id": location,
+    }
+
+
 POLICE = {
     "persons": [
         _person("V1", "Amelia", "Testchild", "2009-05-01", "female"),
@@ -310,3 +323,16 @@ def shuffle_protected_characteristics(con: duckdb.DuckDBPyConnection) -> None:
     )
     changed = con.execute("SELECT count(*) FROM persons WHERE sex = 'female'").fetchall()[0][0]
     assert changed > 3, "the shuffle moved too few values to test anything"
+
+
+def police_networks(tmp: Path, data: dict[str, list[dict[str, str]]]) -> list[set[str]]:
+    """The networks (member sets, ``member_sets``) of one police submission ``data``,
+    ingested into a fresh store under ``tmp`` (no linkage) and analysed."""
+    from clearsight.store import connect
+
+    con = connect(tmp / "police.duckdb")
+    ingest(con, write_submission(tmp / "police", POLICE_MANIFEST, data))
+    networks_and_definitions(con)
+    found = member_sets(con)
+    con.close()
+    return found

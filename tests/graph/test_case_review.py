@@ -17,23 +17,13 @@ from tests.graph.scenario import (
     _person,
     link,
     member_sets,
+    sexual_crime,
     write_submission,
 )
 from tests.graph.scenario import networks_and_definitions as run
 
-SEXUAL = "Sexual activity with a child"
 # The CSC records of the men, as the police record's entity (a perfect linkage).
 SAME = {("leeds-csc", p): f"wyp-police/{p}" for p in ("A1", "B1", "C1", "C2")}
-
-
-def _crime(event_id: str, date: str) -> dict[str, str]:
-    return {
-        "event_id": event_id,
-        "event_type": "crime",
-        "reported_date": date,
-        "offence": SEXUAL,
-        "cse_flag": "yes",
-    }
 
 
 def _police(with_group_b: bool) -> dict[str, list[dict[str, str]]]:
@@ -44,7 +34,7 @@ def _police(with_group_b: bool) -> dict[str, list[dict[str, str]]]:
         _person("A1", "Asif", "Ardley", "1984-05-12", "male"),
         _person("A2", "Amos", "Arkwright", "1986-11-02", "male"),
     ]
-    events = [_crime("E1", "2023-06-14")]
+    events = [sexual_crime("E1", "2023-06-14")]
     involvements = [
         {"event_id": "E1", "person_id": "G", "role": "victim"},
         {"event_id": "E1", "person_id": "A1", "role": "suspect"},
@@ -56,7 +46,7 @@ def _police(with_group_b: bool) -> dict[str, list[dict[str, str]]]:
             _person("B1", "Brett", "Bexley", "1998-08-30", "male"),
             _person("B2", "Boyd", "Bramall", "2000-01-11", "male"),
         ]
-        events += [_crime("E2", "2024-10-12"), _crime("E3", "2025-01-08")]
+        events += [sexual_crime("E2", "2024-10-12"), sexual_crime("E3", "2025-01-08")]
         involvements += [
             {"event_id": "E2", "person_id": "G", "role": "victim"},
             {"event_id": "E2", "person_id": "B1", "role": "suspect"},

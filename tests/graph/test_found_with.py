@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 
 from clearsight.graph.bridging import join_bridged
-from clearsight.ingest import ingest
-from clearsight.store import connect
-from tests.graph.scenario import POLICE_MANIFEST, _person, member_sets, write_submission
-from tests.graph.scenario import networks_and_definitions as run
+from tests.graph.scenario import (
+    _person,
+    police_networks,
+)
 
 SEXUAL = "Sexual activity with a child"
 
@@ -77,24 +77,15 @@ def _data(found_as: str, flagged: bool = True) -> dict[str, list[dict[str, str]]
     }
 
 
-def _networks(tmp: Path, data: dict[str, list[dict[str, str]]]) -> list[set[str]]:
-    con = connect(tmp / "found.duckdb")
-    ingest(con, write_submission(tmp / "police", POLICE_MANIFEST, data))
-    run(con)
-    found = member_sets(con)
-    con.close()
-    return found
-
-
 def test_adults_found_with_an_exploited_child_join_her_abusers(tmp_path: Path) -> None:
-    assert _networks(tmp_path, _data("associate")) == [{"A", "B", "C", "D", "E"}]
+    assert police_networks(tmp_path, _data("associate")) == [{"A", "B", "C", "D", "E"}]
 
 
 def test_men_suspected_together_against_her_stay_a_group_of_their_own(
     tmp_path: Path,
 ) -> None:
     # Two groups exploiting one child are two networks (IICSA's "possible" link).
-    assert _networks(tmp_path, _data("suspect")) == [{"A", "B", "C"}, {"D", "E"}]
+    assert police_networks(tmp_path, _data("suspect")) == [{"A", "B", "C"}, {"D", "E"}]
 
 
 def test_without_an_exploitation_context_the_attendance_shares_no_child(
@@ -104,7 +95,7 @@ def test_without_an_exploitation_context_the_attendance_shares_no_child(
     # adults present are not on the offending side, and nobody joins the group.
     data = _data("associate", flagged=False)
     data["events"][2]["narrative"] = "Police attended a noise complaint."
-    assert _networks(tmp_path, data) == [{"A", "B", "C"}]
+    assert police_networks(tmp_path, data) == [{"A", "B", "C"}]
 
 
 def test_a_set_held_only_by_links_that_are_not_core_is_no_group() -> None:

@@ -16,22 +16,12 @@ from tests.graph.scenario import (
     _person,
     link,
     member_sets,
+    sexual_crime,
     write_submission,
 )
 from tests.graph.scenario import networks_and_definitions as run
 
-SEXUAL = "Sexual activity with a child"
 HOME = {"postcode": "LS6 1AA", "address": "12 Mill Lane, Leeds"}
-
-
-def _crime(event_id: str, date: str) -> dict[str, str]:
-    return {
-        "event_id": event_id,
-        "event_type": "crime",
-        "reported_date": date,
-        "offence": SEXUAL,
-        "cse_flag": "yes",
-    }
 
 
 def _police() -> dict[str, list[dict[str, str]]]:
@@ -45,7 +35,7 @@ def _police() -> dict[str, list[dict[str, str]]]:
             _person("K", "Kit", "Millward", "1990-03-03", "male", **HOME),
             _person("D", "Dale", "Dunkerley", "1986-04-04", "male"),
         ],
-        "events": [_crime("E1", "2024-02-01"), _crime("E2", "2024-03-01")],
+        "events": [sexual_crime("E1", "2024-02-01"), sexual_crime("E2", "2024-03-01")],
         "involvements": [
             {"event_id": "E1", "person_id": "V", "role": "victim"},
             {"event_id": "E1", "person_id": "A", "role": "suspect"},

@@ -10,12 +10,11 @@ import numpy as np
 
 from clearsight.graph.bridging import join_bridged
 from clearsight.graph.rules import pairing_link_types
-from clearsight.ingest import ingest
-from clearsight.store import connect
-from tests.graph.scenario import POLICE_MANIFEST, _person, member_sets, write_submission
-from tests.graph.scenario import networks_and_definitions as run
-
-SEXUAL = "Sexual activity with a child"
+from tests.graph.scenario import (
+    _person,
+    police_networks,
+    sexual_crime,
+)
 
 
 def test_the_rule_pack_pairs_a_shared_child_with_a_shared_place() -> None:
@@ -44,17 +43,6 @@ def test_a_paired_link_between_two_groups_does_not_join_them() -> None:
     assert len(set(join_bridged(base, edges, knowing, None, paired).tolist())) == 2
 
 
-def _crime(event_id: str, date: str, location: str = "") -> dict[str, str]:
-    return {
-        "event_id": event_id,
-        "event_type": "crime",
-        "reported_date": date,
-        "offence": SEXUAL,
-        "cse_flag": "yes",
-        "location_id": location,
-    }
-
-
 def _data(at_the_flat: bool) -> dict[str, list[dict[str, str]]]:
     """A and B co-offend against Vera. Carl and Dean each exploit Wren in a crime of his
     own, at one flat when ``at_the_flat`` (else at no recorded place); Carl also
@@ -70,10 +58,10 @@ def _data(at_the_flat: bool) -> dict[str, list[dict[str, str]]]:
             _person("D", "Dean", "Dunkerley", "1986-04-04", "male"),
         ],
         "events": [
-            _crime("E1", "2024-02-01"),
-            _crime("E2", "2024-03-01", flat),
-            _crime("E3", "2024-04-01", flat),
-            _crime("E4", "2024-05-01"),
+            sexual_crime("E1", "2024-02-01"),
+            sexual_crime("E2", "2024-03-01", flat),
+            sexual_crime("E3", "2024-04-01", flat),
+            sexual_crime("E4", "2024-05-01"),
         ],
         "involvements": [
             {"event_id": "E1", "person_id": "V", "role": "victim"},
@@ -97,21 +85,12 @@ def _data(at_the_flat: bool) -> dict[str, list[dict[str, str]]]:
     }
 
 
-def _networks(tmp: Path, data: dict[str, list[dict[str, str]]]) -> list[set[str]]:
-    con = connect(tmp / "paired.duckdb")
-    ingest(con, write_submission(tmp / "police", POLICE_MANIFEST, data))
-    run(con)
-    found = member_sets(con)
-    con.close()
-    return found
-
-
 def test_two_men_who_exploited_one_girl_at_one_flat_are_a_group_of_their_own(
     tmp_path: Path,
 ) -> None:
     # Carl also exploited Vera, whom A and B exploit together: a "possible" link, which
     # joins no group to another (IICSA 2022).
-    assert sorted(map(sorted, _networks(tmp_path, _data(at_the_flat=True)))) == [
+    assert sorted(map(sorted, police_networks(tmp_path, _data(at_the_flat=True)))) == [
         ["A", "B"],
         ["C", "D"],
     ]
@@ -122,4 +101,4 @@ def test_without_the_place_the_shared_child_joins_the_men_to_the_group(
 ) -> None:
     # Carl and Dean share only Wren: each is a person, not a group, and a child joins a
     # person to a group (the bridging rule as it was).
-    assert _networks(tmp_path, _data(at_the_flat=False)) == [{"A", "B", "C", "D"}]
+    assert police_networks(tmp_path, _data(at_the_flat=False)) == [{"A", "B", "C", "D"}]
