@@ -87,6 +87,7 @@ EXPECT_KEYS = {
     "same_person",
     "distinct_people",
     "in_every_network",
+    "not_members",
     "xfail",
 }
 TYPE_PREFIX = {"obj": "object", "loc": "location", "event": "event", "person": "person"}
@@ -125,6 +126,9 @@ class Scenario:
     # People who must be in every reported network that finds an expected network holding
     # them (a man in two groups is a member of both, not of one).
     in_every_network: list[str] = field(default_factory=list)
+    # People in the records who must be in no reported network (a tenant, a landlord, a
+    # security guard): a network that holds one is wrong however well it matches.
+    not_members: list[str] = field(default_factory=list)
 
     def who(self, source_id: str, person_id: str) -> str | None:
         for agency in self.agencies:
@@ -303,6 +307,14 @@ def load(path: Path) -> Scenario:
     if len(partner_only) != len(networks):
         raise _fail(path, "expect.partner_only", "one flag per expected network")
     xfail = expect.get("xfail")
+    not_members = (
+        sorted(_sets(path, "expect.not_members", [expect.get("not_members")], known)[0])
+        if expect.get("not_members")
+        else []
+    )
+    for n, members in enumerate(networks):
+        if members & set(not_members):
+            raise _fail(path, f"expect.networks[{n}]", "holds someone in not_members")
     return Scenario(
         path=path,
         id=str(raw["id"]),
@@ -324,6 +336,7 @@ def load(path: Path) -> Scenario:
         )
         if expect.get("in_every_network")
         else [],
+        not_members=not_members,
     )
 
 

@@ -139,6 +139,10 @@ def evaluate(scenario: Scenario, work: Path, model_json: str) -> Outcome:
                 if jaccard(expected, r) >= MATCH and who not in r:
                     group = ", ".join(sorted(expected))
                     identity.append(f"{who} is not in the network found for {{{group}}}")
+    for who in scenario.not_members:
+        for r in reported:
+            if who in r:
+                identity.append(f"{who} is in a reported network, {{{', '.join(sorted(r))}}}")
     split = [
         expected
         for expected in scenario.networks
