@@ -1,5 +1,5 @@
 """Staff who witnessed or reported exploitation at the place they work are its guardians,
-not people allowing it to be used (``offending_side._GUARDIAN_ROLES``)."""
+not people allowing it to be used (``standard.roles.GUARDIAN_ROLES``)."""
 
 from __future__ import annotations
 

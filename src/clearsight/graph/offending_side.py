@@ -11,6 +11,7 @@ from clearsight.graph.households import household_key
 from clearsight.graph.rules import default_rules, standard_codes
 from clearsight.graph.settings import CHILD_ROLES, LINKING_ROLES, OFFENDING_ROLES, GraphSettings
 from clearsight.graph.statements import _sql_list, _timed
+from clearsight.standard.roles import GUARDIAN_ROLES
 
 # A child's family (``family_of`` in any source) and household (one home on any of their
 # person records, however each agency wrote it: ``households``): adults at her meeting or
@@ -255,12 +256,6 @@ def _located(association_type: str) -> str:
 # The evidence item of ``_unflagged_partner_records``; the decision record reads it back.
 UNFLAGGED_PARTNER_VIA = "partner record about an exploited child"
 
-# Roles of a member of staff in a record of exploitation at the place he works that make
-# him its guardian, not someone allowing it to be used (IICSA 2022 C.3): he witnessed it
-# or reported it. Contextual safeguarding asks staff of hotels, transport hubs and the
-# night-time economy to see and report exploitation (Firmin, 2017; Working Together 2023).
-_GUARDIAN_ROLES: tuple[str, ...] = ("witness", "reporting_person")
-
 # (adult, child): the adult is employed at a place the child lives (``resides_at`` it, or
 # her own record's address is its address).
 _CARERS = f"""lives AS (
@@ -393,13 +388,10 @@ def offending_side(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
             WHERE via = 'employed_at' AND EXISTS (
                 SELECT 1 FROM graph_events e
                 WHERE e.location_key = p.location_key AND e.relevant)
-            -- Staff who witnessed or reported exploitation there are the place's
-            -- guardians, not people allowing it to be used (``_GUARDIAN_ROLES``).
-            AND NOT EXISTS (
+            AND NOT EXISTS (  -- staff who witnessed or reported it there: guardians
                 SELECT 1 FROM graph_events e JOIN graph_involvements w USING (event_key)
-                WHERE e.location_key = p.location_key AND e.relevant
-                  AND w.entity_id = p.entity_id
-                  AND list_contains({_sql_list(_GUARDIAN_ROLES)}, w.role))
+                WHERE e.location_key = p.location_key AND w.entity_id = p.entity_id
+                  AND e.relevant AND list_contains({_sql_list(GUARDIAN_ROLES)}, w.role))
         ) GROUP BY emp
         """,
     )

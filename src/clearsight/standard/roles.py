@@ -16,3 +16,8 @@ LINKING_ROLES: tuple[str, ...] = (*OFFENDING_ROLES, "associate")
 # The child's side: the victim of an offence, the subject of a referral or meeting,
 # the child reported missing.
 CHILD_ROLES: tuple[str, ...] = ("victim", "subject", "missing_person")
+# Those who saw or reported an offence: in a record of exploitation at the place he works,
+# a member of staff so named is its guardian, not someone allowing it to be used (IICSA
+# 2022 C.3); contextual safeguarding asks staff of hotels, transport hubs and the
+# night-time economy to see and report exploitation (Firmin, 2017; Working Together 2023).
+GUARDIAN_ROLES: tuple[str, ...] = ("witness", "reporting_person")
