@@ -117,6 +117,27 @@ def test_adults_a_meeting_names_together_are_a_group_of_their_own(tmp_path: Path
     assert sorted(map(sorted, found)) == [["A1", "A2"], ["C1", "C2"]]
 
 
+def test_the_definitions_read_a_meeting_as_a_shared_child(tmp_path: Path) -> None:
+    # Named together at her meeting is no evidence that two adults know one another:
+    # IICSA's "possible", not "meets" (2022.2); the Home Office definition counts it.
+    con = connect(tmp_path / "defs.duckdb")
+    ingest(con, write_submission(tmp_path / "police", POLICE_MANIFEST, _police(False)))
+    meeting = _meeting([("C1", "Carl", "suspect"), ("C2", "Colin", "suspect")])
+    ingest(con, write_submission(tmp_path / "csc", CSC_MANIFEST, meeting))
+    link(con, {**SAME, ("leeds-csc", "G"): "wyp-police/G"})
+    run(con)
+    status = dict(
+        con.execute(
+            "SELECT d.definition_id || ' ' || d.definition_version, d.status "
+            "FROM definition_results d JOIN network_members m ON m.network_id = d.subject_id "
+            "WHERE d.subject_type = 'network' AND m.entity_id = 'wyp-police/C1'"
+        ).fetchall()
+    )
+    con.close()
+    assert status["iicsa-organised-network 2022.2"] == "possible"
+    assert status["home-office-group-based-cse 2020.2"] == "meets"
+
+
 def test_the_rule_pack_makes_case_review_a_group_making_link() -> None:
     assert group_making_link_types() == ("named_in_case_review",)
 

@@ -34,6 +34,17 @@ def test_a_paired_link_makes_a_group_that_a_shared_child_does_not_join() -> None
     assert len(set(join_bridged(base, edges, knowing, None, paired).tolist())) == 2
 
 
+def test_a_paired_link_reaching_a_group_is_taken_first() -> None:
+    # 0-1: a group. 2-3 and 1-2: paired links, 2-3 first in vertex order. Taken as they
+    # come, 2 and 3 would make a group that 1-2 could not join; a link reaching a group
+    # is taken first, so 2 joins the group and 3 joins through him: one network.
+    base = np.array([0, 0, 1, 2], dtype=np.int64)
+    edges = np.array([[2, 3], [1, 2]], dtype=np.int64)
+    knowing = np.array([False, False])
+    paired = np.array([True, True])
+    assert len(set(join_bridged(base, edges, knowing, None, paired).tolist())) == 1
+
+
 def test_a_paired_link_between_two_groups_does_not_join_them() -> None:
     # Two strong pairs whose men also share a child and a place: still two groups.
     base = np.array([0, 0, 1, 1], dtype=np.int64)

@@ -47,6 +47,11 @@ def _write(tmp_path: Path, text: str, name: str = "case") -> Path:
         (("B associate_of A", "B likes A"), "unknown type 'likes'"),
         (("networks: []", "networks: [[A, B]]"), "a child is never a network offender"),
         (("networks: []", "networks: [[Z]]"), "no record of Z"),
+        (
+            ("networks: []", "networks: [[B]]\n  not_members: [B]"),
+            "expect.networks[0]: holds someone in not_members",
+        ),
+        (("networks: []", "networks: []\n  not_members: [Z]"), "no record of Z"),
     ],
 )
 def test_a_bad_entry_names_file_and_entry(
