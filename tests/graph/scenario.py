@@ -14,7 +14,9 @@ Children's social care (leeds-csc):
   R1 referral about child V2 (same child as police V2): C listed as associate, with
      phone 07700 900555 on his record (the phone A uses) -> A and C linked only via partner data.
   Association: P seen_with Q (partner data only) -> network {P, Q} not police-detectable.
-  K employed_at the Station Hotel (where E1 happened) -> K facilitates, linked to A, B, U.
+  K employed_at the Station Hotel (where E1 happened), tied by no record to anyone who
+     offended there -> a line of enquiry about the hotel, not a member (working at a place
+     is not "allowing" it to be used).
 """
 
 from __future__ import annotations

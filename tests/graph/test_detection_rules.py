@@ -62,7 +62,8 @@ RULES = {
             _person(f"C{i}", "Child", f"Fictional{i}", f"2010-0{i}-01", "female")
             for i in range(1, 7)
         ),
-        # Two groups offending at one takeaway, whose employee K is linked to both.
+        # Two groups offending at one takeaway, whose employee K (S1's associate) is
+        # linked to both by his employment.
         _person("S1", "Sam", "Sierra", "1980-01-01", "male"),
         _person("S2", "Saul", "Sierraone", "1981-01-01", "male"),
         _person("T1", "Tom", "Tango", "1982-02-02", "male"),
@@ -109,6 +110,7 @@ RULES = {
     ],
     "associations": [
         _assoc("K", "location", "TAKEAWAY", "employed_at"),
+        _assoc("K", "person", "S1", "associate_of"),
         _assoc("L", "person", "M1", "associate_of"),
         _assoc("L", "person", "M2", "seen_with"),
     ],
@@ -135,11 +137,12 @@ def test_employee_of_a_shared_place_never_joins_two_groups(tmp_path: Path) -> No
     con = _store(tmp_path)
     run(con)
     groups = [set(m) for m in _networks(con) if m.keys() & {"S1", "T1"}]
-    # Two networks; K (linked to all four only by being employed there) joins one.
+    # Two networks; K (linked to all four by being employed there) joins S1's.
     assert len(groups) == 2
     assert not any({"S1", "T1"} <= g for g in groups)
     assert {"S1", "S2"} <= groups[0] or {"S1", "S2"} <= groups[1]
     assert sum("K" in g for g in groups) == 1
+    assert any({"S1", "K"} <= g for g in groups)
     con.close()
 
 
@@ -367,8 +370,9 @@ EMPLOYEES = {
         _person("P1", "Paul", "Papa", "1981-01-01", "male"),
         _person("P2", "Pete", "Peterson", "1982-01-01", "male"),
         _person("E2", "Eric", "Eastwood", "1976-01-01", "male"),
-        # Two men offending together at the Copper Takeaway, where E3 works: a group, and
-        # E3 (employed where they offended) joins it as its facilitator.
+        # Two men offending together at the Copper Takeaway, where E3 works and whom the
+        # police record as G2's associate: a group, and E3 (employed where they offended,
+        # knowing one of them) joins it as its facilitator.
         _person("G1", "Gary", "Golf", "1983-01-01", "male"),
         _person("G2", "Glen", "Goldsmith", "1984-01-01", "male"),
         _person("E3", "Evan", "Everett", "1977-01-01", "male"),
@@ -394,34 +398,29 @@ EMPLOYEES = {
         _assoc("E1", "location", "SILVER", "employed_at"),
         _assoc("E2", "location", "BRONZE", "employed_at"),
         _assoc("E3", "location", "COPPER", "employed_at"),
+        _assoc("E3", "person", "G2", "associate_of"),
     ],
 }
 
 
-def test_employment_joins_a_group_but_makes_none(tmp_path: Path) -> None:
+def test_employment_joins_a_group_only_with_a_record_of_knowing(tmp_path: Path) -> None:
     con = _store(tmp_path, EMPLOYEES)
     run(con)
     assert _networks(con) == [
         {"E3": "facilitator", "G1": "suspect", "G2": "suspect"},
         {"P1": "suspect", "P2": "suspect"},
     ]
-    # The employees are on the offending side (facilitators) whether or not in a network.
+    # E1 and E2 work where one man offended, and no record ties them to him: a line of
+    # enquiry about the place (its staff), not the offending side.
     involved = {
         e.split("/")[-1]: r
         for e, r in con.execute("SELECT entity_id, role FROM graph_involved").fetchall()
     }
-    assert involved["E1"] == involved["E2"] == "facilitator"
-    # An employee being an end point attaches him only to a group held together by some
-    # strong link, so it gives the same networks without this rule.
-    default = _networks(con)
-    run(con, GraphSettings(group_only_link_types=()))
-    assert _networks(con) == default
-    # Without either rule, the employee and the lone offender are a network, and the
-    # employee joins the pair who share a child.
-    run(con, GraphSettings(group_only_link_types=(), employees_are_end_points=False))
-    networks = _networks(con)
-    assert {"E1": "facilitator", "L1": "suspect"} in networks
-    assert {"E2": "facilitator", "P1": "suspect", "P2": "suspect"} in networks
+    assert involved["E3"] == "facilitator"
+    assert "E1" not in involved and "E2" not in involved
+    # With no link counting as knowing, E3 is G2's associate and no member.
+    run(con, GraphSettings(employee_knowing_link_types=()))
+    assert {"G1": "suspect", "G2": "suspect"} in _networks(con)
     con.close()
 
 

@@ -154,7 +154,7 @@ def test_real_store_bridge_and_children(tmp_path: Path) -> None:
     con = _store(tmp_path)
     abu = _network_of(con, "wyp-police/A")
     d = disruption.from_store(con, abu)
-    assert len(d.people) == 5
+    assert len(d.people) == 4
     # A is the only link to C (through the shared phone).
     assert d.ranked[0].entity_id == "wyp-police/A"
     assert d.ranked[0].removal.isolated == ("wyp-police/C",)

@@ -1,5 +1,7 @@
-"""Staff who witnessed or reported exploitation at the place they work are its guardians,
-not people allowing it to be used (``standard.roles.GUARDIAN_ROLES``)."""
+"""Staff of a place where a child was exploited: on the offending side only when a record
+ties them to an offender (``employee_knowing_link_types``), and never when a record of it
+names them as its witness or the person who reported it, its guardians
+(``standard.roles.GUARDIAN_ROLES``)."""
 
 from __future__ import annotations
 
@@ -10,9 +12,10 @@ import pytest
 from tests.graph.scenario import _person, police_networks, sexual_crime
 
 
-def _data(staff_role: str | None) -> dict[str, list[dict[str, str]]]:
+def _data(staff_role: str | None, tie: str | None = None) -> dict[str, list[dict[str, str]]]:
     """Two men exploit a girl at a bus station (two records); a security guard employed
-    there is in the first record as ``staff_role`` (None: in no record)."""
+    there is in the first record as ``staff_role`` (None: in no record) and, when ``tie``
+    is an association type, recorded with A by the police that way."""
     involvements = [
         {"event_id": "E1", "person_id": "V", "role": "victim"},
         {"event_id": "E1", "person_id": "A", "role": "suspect"},
@@ -23,6 +26,25 @@ def _data(staff_role: str | None) -> dict[str, list[dict[str, str]]]:
     ]
     if staff_role:
         involvements.append({"event_id": "E1", "person_id": "G", "role": staff_role})
+    associations = [
+        {
+            "from_type": "person",
+            "from_id": "G",
+            "to_type": "location",
+            "to_id": "BS",
+            "association_type": "employed_at",
+        }
+    ]
+    if tie:
+        associations.append(
+            {
+                "from_type": "person",
+                "from_id": "G",
+                "to_type": "person",
+                "to_id": "A",
+                "association_type": tie,
+            }
+        )
     return {
         "persons": [
             _person("V", "Vera", "Stationchild", "2010-08-08", "female"),
@@ -43,15 +65,7 @@ def _data(staff_role: str | None) -> dict[str, list[dict[str, str]]]:
                 "postcode": "NG1 7RB",
             }
         ],
-        "associations": [
-            {
-                "from_type": "person",
-                "from_id": "G",
-                "to_type": "location",
-                "to_id": "BS",
-                "association_type": "employed_at",
-            }
-        ],
+        "associations": associations,
     }
 
 
@@ -59,11 +73,21 @@ def _data(staff_role: str | None) -> dict[str, list[dict[str, str]]]:
 def test_staff_who_witnessed_or_reported_it_are_not_in_the_network(
     tmp_path: Path, role: str
 ) -> None:
-    assert police_networks(tmp_path, _data(role)) == [{"A", "B"}]
+    # Tied to A, so only the guardian rule keeps him out.
+    assert police_networks(tmp_path, _data(role, tie="associate_of")) == [{"A", "B"}]
 
 
-def test_staff_in_no_record_there_are_still_taken_by_the_employment_rule(
-    tmp_path: Path,
-) -> None:
-    # IICSA C.3, "allowing their property to be used": the rule as it stands.
-    assert police_networks(tmp_path, _data(None)) == [{"A", "B", "G"}]
+def test_staff_tied_to_an_offender_are_taken_by_the_employment_rule(tmp_path: Path) -> None:
+    # IICSA C.3, "allowing their property to be used", with a record that he knows A.
+    assert police_networks(tmp_path, _data(None, tie="associate_of")) == [{"A", "B", "G"}]
+
+
+def test_staff_tied_to_no_offender_are_a_line_of_enquiry_not_members(tmp_path: Path) -> None:
+    # Working at the place is evidence about the place (landlord-01).
+    assert police_networks(tmp_path, _data(None)) == [{"A", "B"}]
+
+
+def test_a_household_tie_shows_no_knowing(tmp_path: Path) -> None:
+    # Family is not one of employee_knowing_link_types: a relative of A on the staff is
+    # not, by that alone, allowing the place to be used.
+    assert police_networks(tmp_path, _data(None, tie="family_of")) == [{"A", "B"}]

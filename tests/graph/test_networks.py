@@ -27,7 +27,7 @@ def members(con: duckdb.DuckDBPyConnection) -> dict[frozenset[str], str]:
     return {frozenset(v): k for k, v in grouped.items()}
 
 
-ABU = frozenset({"wyp-police/A", "wyp-police/B", "wyp-police/U", "wyp-police/C", "leeds-csc/c-K"})
+ABU = frozenset({"wyp-police/A", "wyp-police/B", "wyp-police/U", "wyp-police/C"})
 PQ = frozenset({"wyp-police/P", "wyp-police/Q"})
 DF = frozenset({"wyp-police/D", "wyp-police/F"})
 
@@ -48,7 +48,7 @@ def test_network_facts(scon: duckdb.DuckDBPyConnection) -> None:
             "FROM networks"
         ).fetchall()
     }
-    assert rows[found[ABU]] == (5, 1, 2, True, ["leeds-csc", "wyp-police"])
+    assert rows[found[ABU]] == (4, 1, 2, True, ["leeds-csc", "wyp-police"])
     # P and Q are linked only by a social-care record: not detectable from police data.
     assert rows[found[PQ]][3] is False
     assert rows[found[DF]][3] is True

@@ -365,6 +365,7 @@ def offending_side(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     # Evidence of knowing an offender outside a shared meeting or referral (not a
     # household: see GraphSettings.associate_link_types).
     expand_links = _sql_list(s.associate_link_types)
+    knowing = _sql_list(s.employee_knowing_link_types)
     # Who is on the offending side: involved in, or facilitating, the exploitation of a child.
     _timed(
         con,
@@ -392,6 +393,17 @@ def offending_side(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
                 SELECT 1 FROM graph_events e JOIN graph_involvements w USING (event_key)
                 WHERE e.location_key = p.location_key AND w.entity_id = p.entity_id
                   AND e.relevant AND list_contains({_sql_list(GUARDIAN_ROLES)}, w.role))
+            AND p.entity_id IN (  -- "allowing" needs knowing: a record ties him to one
+                SELECT t.a FROM (
+                    SELECT entity_a AS a, entity_b AS b FROM graph_links
+                    WHERE list_contains({knowing}, link_type) AND NOT family_only
+                    UNION ALL
+                    SELECT entity_b, entity_a FROM graph_links
+                    WHERE list_contains({knowing}, link_type) AND NOT family_only
+                ) t
+                WHERE t.b IN (
+                    SELECT i.entity_id FROM graph_involvements i JOIN graph_events e
+                    USING (event_key) WHERE e.relevant AND list_contains({involved}, i.role)))
         ) GROUP BY emp
         """,
     )

@@ -175,6 +175,9 @@ class GraphSettings:
         "association",
         "employed_at_offending_location",
     )
+    # Employment where children were exploited puts a member of staff on the offending
+    # side only when one of these links ties them to someone on it (settings.yaml).
+    employee_knowing_link_types: tuple[str, ...] = ("association", "shared_object")
     network_min_size: int = 2
     # A two-person "network" whose two people are each other's near-duplicate by name and
     # date of birth (never a protected characteristic) is most likely one person the
