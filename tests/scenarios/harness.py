@@ -42,10 +42,13 @@ class Outcome:
     quarantined: int = 0
     # Expected networks that two or more reported networks each match: found, but in pieces.
     split: list[frozenset[str]] = field(default_factory=list)
+    # Reported networks that match two or more expected networks: groups joined into one
+    # (two groups of three in one network of six match each at exactly 0.5).
+    merged: list[frozenset[str]] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
-        return not (self.missed or self.unexpected or self.identity)
+        return not (self.missed or self.unexpected or self.identity or self.merged)
 
     def describe(self) -> str:
         if self.passed:
@@ -60,6 +63,8 @@ class Outcome:
             parts.append(f"missed {show(self.missed)}")
         if self.unexpected:
             parts.append(f"unexpected {show(self.unexpected)}")
+        if self.merged:
+            parts.append(f"expected networks joined in {show(self.merged)}")
         parts.extend(self.identity)
         parts.append(f"reported {show(self.reported) or 'nothing'}")
         if self.quarantined:
@@ -127,6 +132,18 @@ def evaluate(scenario: Scenario, work: Path, model_json: str) -> Outcome:
         identity = _identity(con, scenario)
     finally:
         con.close()
+    return judge(scenario, reported, identity, quarantined)
+
+
+def judge(
+    scenario: Scenario,
+    reported: list[frozenset[str]],
+    identity: list[str],
+    quarantined: int = 0,
+) -> Outcome:
+    """The outcome of ``reported`` (each network's offenders as true people) against the
+    scenario's expectations; ``identity`` holds the identity failures found so far."""
+    identity = list(identity)
     missed = [
         expected
         for expected in scenario.networks
@@ -148,6 +165,15 @@ def evaluate(scenario: Scenario, work: Path, model_json: str) -> Outcome:
         for expected in scenario.networks
         if sum(jaccard(expected, r) >= MATCH for r in reported) > 1
     ]
+    merged = [r for r in reported if sum(jaccard(e, r) >= MATCH for e in scenario.networks) > 1]
     return Outcome(
-        scenario.id, scenario.cls, reported, missed, unexpected, identity, quarantined, split
+        scenario.id,
+        scenario.cls,
+        reported,
+        missed,
+        unexpected,
+        identity,
+        quarantined,
+        split,
+        merged,
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.scenarios.build import ScenarioError, load, write
+from tests.scenarios.harness import judge
 
 GOOD = """\
 id: {id}
@@ -95,3 +96,49 @@ def test_the_readme_counts_every_class_as_the_cases_hold_it() -> None:
         for m in re.finditer(r"^\| `([a-z-]+)` \| .* \| (\d+) \|$", readme, re.MULTILINE)
     }
     assert table == dict(held)
+
+
+TWO_GROUPS = """\
+id: {id}
+class: busy-place
+title: t
+pattern: p
+sources: s
+agencies:
+  - source: x-police
+    type: police
+    area: kent
+    persons:
+      V: {{fn: Amy, sn: Test, dob: 2010-01-01, sex: female}}
+      A: {{fn: Abe, sn: One, dob: 1980-01-01, sex: male}}
+      B: {{fn: Bob, sn: Two, dob: 1981-01-01, sex: male}}
+      C: {{fn: Cal, sn: Three, dob: 1982-01-01, sex: male}}
+      D: {{fn: Dan, sn: Four, dob: 1983-01-01, sex: male}}
+      E: {{fn: Eli, sn: Five, dob: 1984-01-01, sex: male}}
+      F: {{fn: Fin, sn: Six, dob: 1985-01-01, sex: male}}
+      G: {{fn: Gus, sn: Seven, dob: 1960-01-01, sex: male}}
+    events:
+      E1: {{type: crime, date: 2024-01-01, offence: "Sexual activity with a child",
+            people: {{V: victim, A: suspect, B: suspect, C: suspect}}}}
+      E2: {{type: crime, date: 2024-02-01, offence: "Sexual activity with a child",
+            people: {{V: victim, D: suspect, E: suspect, F: suspect, G: witness}}}}
+expect:
+  networks: [[A, B, C], [D, E, F]]
+  not_members: [G]
+"""
+
+
+def test_judging_two_groups_joined_pieces_and_outsiders(tmp_path: Path) -> None:
+    scenario = load(_write(tmp_path, TWO_GROUPS))
+    abc, def_ = frozenset("ABC"), frozenset("DEF")
+    assert judge(scenario, [abc, def_], []).passed
+    # One network of six matches each group at exactly 0.5: joined, not found.
+    joined = judge(scenario, [abc | def_], [])
+    assert not joined.missed and not joined.unexpected
+    assert not joined.passed and joined.merged == [abc | def_]
+    assert "expected networks joined in {A, B, C, D, E, F}" in joined.describe()
+    # A group in two pieces that each match is found, in pieces.
+    pieces = judge(scenario, [frozenset("AB"), frozenset("BC"), def_], [])
+    assert pieces.passed and pieces.split == [abc]
+    outsider = judge(scenario, [abc, def_ | {"G"}], [])
+    assert not outsider.passed and "G is in a reported network" in outsider.identity[0]
