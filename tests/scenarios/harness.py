@@ -7,7 +7,8 @@ A reported network's offenders are its members other than the scenario's childre
 on the child side of an event) and other than the ``victim`` rows of ``network_records``,
 each record read back as the true person (``who``) the scenario wrote it for. An expected
 network is found when some reported network has Jaccard >= 0.5 with it on offenders (the
-benchmark's rule); a reported network matching no expected network is unexpected.
+benchmark's rule); a reported network matching no expected network is unexpected, and one
+matching two or more joins them (a failure).
 """
 
 from __future__ import annotations

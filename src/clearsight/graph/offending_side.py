@@ -10,8 +10,8 @@ import duckdb
 from clearsight.graph.households import household_key
 from clearsight.graph.rules import default_rules, standard_codes
 from clearsight.graph.settings import CHILD_ROLES, LINKING_ROLES, OFFENDING_ROLES, GraphSettings
+from clearsight.graph.staff import staff_facilitators_sql
 from clearsight.graph.statements import _sql_list, _timed
-from clearsight.standard.roles import GUARDIAN_ROLES
 
 # A child's family (``family_of`` in any source) and household (one home on any of their
 # person records, however each agency wrote it: ``households``): adults at her meeting or
@@ -365,7 +365,6 @@ def offending_side(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
     # Evidence of knowing an offender outside a shared meeting or referral (not a
     # household: see GraphSettings.associate_link_types).
     expand_links = _sql_list(s.associate_link_types)
-    knowing = _sql_list(s.employee_knowing_link_types)
     # Who is on the offending side: involved in, or facilitating, the exploitation of a child.
     _timed(
         con,
@@ -383,28 +382,7 @@ def offending_side(con: duckdb.DuckDBPyConnection, s: GraphSettings) -> None:
               OR (i.role = 'associate' AND list_contains({assoc_types}, e.event_type)))
         GROUP BY i.entity_id
         UNION ALL
-        SELECT emp, 'facilitator', 0, min(first_date), max(last_date) FROM (
-            SELECT entity_id AS emp, NULL::DATE AS first_date, NULL::DATE AS last_date
-            FROM graph_person_locations p
-            WHERE via = 'employed_at' AND EXISTS (
-                SELECT 1 FROM graph_events e
-                WHERE e.location_key = p.location_key AND e.relevant)
-            AND NOT EXISTS (  -- staff who witnessed or reported it there: guardians
-                SELECT 1 FROM graph_events e JOIN graph_involvements w USING (event_key)
-                WHERE e.location_key = p.location_key AND w.entity_id = p.entity_id
-                  AND e.relevant AND list_contains({_sql_list(GUARDIAN_ROLES)}, w.role))
-            AND p.entity_id IN (  -- "allowing" needs knowing: a record ties him to one
-                SELECT t.a FROM (
-                    SELECT entity_a AS a, entity_b AS b FROM graph_links
-                    WHERE list_contains({knowing}, link_type) AND NOT family_only
-                    UNION ALL
-                    SELECT entity_b, entity_a FROM graph_links
-                    WHERE list_contains({knowing}, link_type) AND NOT family_only
-                ) t
-                WHERE t.b IN (
-                    SELECT i.entity_id FROM graph_involvements i JOIN graph_events e
-                    USING (event_key) WHERE e.relevant AND list_contains({involved}, i.role)))
-        ) GROUP BY emp
+        {staff_facilitators_sql(s)}
         """,
     )
     _timed(
