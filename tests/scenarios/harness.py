@@ -73,10 +73,17 @@ class Outcome:
         return " ".join(parts)
 
 
-def reported_networks(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> list[frozenset[str]]:
+def reported_networks(
+    con: duckdb.DuckDBPyConnection, scenario: Scenario, partner_only: bool = False
+) -> list[frozenset[str]]:
+    """Each reported network's offenders as true people; with ``partner_only``, only the
+    networks the product reports as visible only through partner records."""
     members: dict[str, set[str]] = defaultdict(set)
     for network_id, source_id, person_id in con.execute(
-        "SELECT network_id, source_id, person_id FROM network_records WHERE role <> 'victim'"
+        "SELECT r.network_id, r.source_id, r.person_id FROM network_records r "
+        "JOIN networks n USING (network_id) "
+        "WHERE r.role <> 'victim' AND (NOT ? OR coalesce(n.partner_only, false))",
+        [partner_only],
     ).fetchall():
         who = scenario.who(source_id, person_id)
         if who is not None and who not in scenario.children:
@@ -130,10 +137,11 @@ def evaluate(scenario: Scenario, work: Path, model_json: str) -> Outcome:
         for _ in analyse(con, {"networks"}):
             pass
         reported = reported_networks(con, scenario)
+        partners = reported_networks(con, scenario, partner_only=True)
         identity = _identity(con, scenario)
     finally:
         con.close()
-    return judge(scenario, reported, identity, quarantined)
+    return judge(scenario, reported, identity, quarantined, partners)
 
 
 def judge(
@@ -141,10 +149,19 @@ def judge(
     reported: list[frozenset[str]],
     identity: list[str],
     quarantined: int = 0,
+    partner_only: list[frozenset[str]] | None = None,
 ) -> Outcome:
     """The outcome of ``reported`` (each network's offenders as true people) against the
-    scenario's expectations; ``identity`` holds the identity failures found so far."""
+    scenario's expectations; ``identity`` holds the identity failures found so far and
+    ``partner_only`` the reported networks marked visible only through partner records
+    (None: not checked)."""
     identity = list(identity)
+    if partner_only is not None:
+        for expected, flag in zip(scenario.networks, scenario.partner_only, strict=True):
+            found = [r for r in reported if jaccard(expected, r) >= MATCH]
+            if flag and found and not any(r in partner_only for r in found):
+                group = ", ".join(sorted(expected))
+                identity.append(f"{{{group}}} is not reported as visible only through partners")
     missed = [
         expected
         for expected in scenario.networks

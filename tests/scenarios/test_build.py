@@ -142,3 +142,17 @@ def test_judging_two_groups_joined_pieces_and_outsiders(tmp_path: Path) -> None:
     assert pieces.passed and pieces.split == [abc]
     outsider = judge(scenario, [abc, def_ | {"G"}], [])
     assert not outsider.passed and "G is in a reported network" in outsider.identity[0]
+
+
+def test_judging_a_partner_only_group_reported_as_police_visible(tmp_path: Path) -> None:
+    text = TWO_GROUPS.replace("  not_members: [G]", "  partner_only: [true, false]")
+    scenario = load(_write(tmp_path, text))
+    abc, def_ = frozenset("ABC"), frozenset("DEF")
+    assert judge(scenario, [abc, def_], [], partner_only=[abc]).passed
+    # The flag of the second group is not checked: only a declared partner-only group.
+    assert judge(scenario, [abc, def_], [], partner_only=[abc, def_]).passed
+    wrong = judge(scenario, [abc, def_], [], partner_only=[def_])
+    assert not wrong.passed
+    assert wrong.identity == ["{A, B, C} is not reported as visible only through partners"]
+    # Not checked at all without the product's flags.
+    assert judge(scenario, [abc, def_], []).passed
