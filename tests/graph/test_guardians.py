@@ -91,3 +91,34 @@ def test_a_household_tie_shows_no_knowing(tmp_path: Path) -> None:
     # Family is not one of employee_knowing_link_types: a relative of A on the staff is
     # not, by that alone, allowing the place to be used.
     assert police_networks(tmp_path, _data(None, tie="family_of")) == [{"A", "B"}]
+
+
+def test_the_decision_record_cites_employment_only_for_staff_it_took(tmp_path: Path) -> None:
+    from clearsight.store import connect
+    from tests.graph.scenario import (
+        POLICE_MANIFEST,
+        ingest,
+        networks_and_definitions,
+        write_submission,
+    )
+
+    data = _data(None, tie="associate_of")
+    # B offended there and works there too, tied to no one by a record of knowing.
+    data["associations"].append(
+        {
+            "from_type": "person",
+            "from_id": "B",
+            "to_type": "location",
+            "to_id": "BS",
+            "association_type": "employed_at",
+        }
+    )
+    con = connect(tmp_path / "police.duckdb")
+    ingest(con, write_submission(tmp_path / "police", POLICE_MANIFEST, data))
+    networks_and_definitions(con)
+    rows = con.execute(
+        "SELECT entity_id, record_ids FROM network_evidence "
+        "WHERE rule_id = 'employee_at_offending_location'"
+    ).fetchall()
+    con.close()
+    assert [(e.split("/")[-1], r) for e, r in rows] == [("G", ["wyp-police:G"])]

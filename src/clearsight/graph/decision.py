@@ -16,6 +16,7 @@ from clearsight.graph.offending_side import UNFLAGGED_PARTNER_VIA
 from clearsight.graph.overlap import other_network_record
 from clearsight.graph.rules import default_rules
 from clearsight.graph.settings import CHILD_ROLES, LINKING_ROLES, OFFENDING_ROLES, GraphSettings
+from clearsight.graph.staff import staff_facilitators_sql
 from clearsight.graph.statements import _sql_list
 
 
@@ -78,6 +79,8 @@ def write_network_evidence(
             WHERE pl.via = 'employed_at' AND EXISTS (
                 SELECT 1 FROM graph_events e
                 WHERE e.location_key = pl.location_key AND e.relevant)
+              -- the staff the rule took (tied to an offender, not a guardian there)
+              AND m.entity_id IN (SELECT emp FROM ({staff_facilitators_sql(s)}))
             GROUP BY ALL
             UNION ALL
             SELECT m.network_id, m.entity_id, 'linked_member', u.source_id,

@@ -14,8 +14,6 @@ def staff_facilitators_sql(s: GraphSettings) -> str:
     "allowing their property to be used" (2022, C.3) is knowing allowance; employment
     alone is evidence about the place. Staff that a record of exploitation there names
     as its witness or reporter are its guardians (contextual safeguarding), never taken."""
-    involved = _sql_list(s.involved_roles)
-    knowing = _sql_list(s.employee_knowing_link_types)
     return f"""
         SELECT emp, 'facilitator', 0, min(first_date), max(last_date) FROM (
             SELECT entity_id AS emp, NULL::DATE AS first_date, NULL::DATE AS last_date
@@ -27,7 +25,17 @@ def staff_facilitators_sql(s: GraphSettings) -> str:
                 SELECT 1 FROM graph_events e JOIN graph_involvements w USING (event_key)
                 WHERE e.location_key = p.location_key AND w.entity_id = p.entity_id
                   AND e.relevant AND list_contains({_sql_list(GUARDIAN_ROLES)}, w.role))
-            AND p.entity_id IN (  -- "allowing" needs knowing: a record ties him to one
+            -- "allowing" needs knowing: a record ties him to one of them
+            AND p.entity_id IN ({tied_to_offenders_sql(s)})
+        ) GROUP BY emp"""
+
+
+def tied_to_offenders_sql(s: GraphSettings) -> str:
+    """The people whom a ``employee_knowing_link_types`` link ties to someone in an
+    offending role in a record of exploitation (one column)."""
+    involved = _sql_list(s.involved_roles)
+    knowing = _sql_list(s.employee_knowing_link_types)
+    return f"""
                 SELECT t.a FROM (
                     SELECT entity_a AS a, entity_b AS b FROM graph_links
                     WHERE list_contains({knowing}, link_type) AND NOT family_only
@@ -37,5 +45,4 @@ def staff_facilitators_sql(s: GraphSettings) -> str:
                 ) t
                 WHERE t.b IN (
                     SELECT i.entity_id FROM graph_involvements i JOIN graph_events e
-                    USING (event_key) WHERE e.relevant AND list_contains({involved}, i.role)))
-        ) GROUP BY emp"""
+                    USING (event_key) WHERE e.relevant AND list_contains({involved}, i.role))"""
