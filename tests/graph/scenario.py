@@ -327,14 +327,20 @@ def shuffle_protected_characteristics(con: duckdb.DuckDBPyConnection) -> None:
     assert changed > 3, "the shuffle moved too few values to test anything"
 
 
-def police_networks(tmp: Path, data: dict[str, list[dict[str, str]]]) -> list[set[str]]:
-    """The networks (member sets, ``member_sets``) of one police submission ``data``,
-    ingested into a fresh store under ``tmp`` (no linkage) and analysed."""
+def police_store(tmp: Path, data: dict[str, list[dict[str, str]]]) -> duckdb.DuckDBPyConnection:
+    """A fresh store under ``tmp`` holding one police submission ``data`` (no linkage),
+    through the networks and definitions stages; the caller closes it."""
     from clearsight.store import connect
 
     con = connect(tmp / "police.duckdb")
     ingest(con, write_submission(tmp / "police", POLICE_MANIFEST, data))
     networks_and_definitions(con)
+    return con
+
+
+def police_networks(tmp: Path, data: dict[str, list[dict[str, str]]]) -> list[set[str]]:
+    """The networks (member sets, ``member_sets``) of one police submission ``data``."""
+    con = police_store(tmp, data)
     found = member_sets(con)
     con.close()
     return found

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.graph.scenario import _person, police_networks, sexual_crime
+from tests.graph.scenario import _person, police_networks, police_store, sexual_crime
 
 
 def _data(staff_role: str | None, tie: str | None = None) -> dict[str, list[dict[str, str]]]:
@@ -94,14 +94,6 @@ def test_a_household_tie_shows_no_knowing(tmp_path: Path) -> None:
 
 
 def test_the_decision_record_cites_employment_only_for_staff_it_took(tmp_path: Path) -> None:
-    from clearsight.store import connect
-    from tests.graph.scenario import (
-        POLICE_MANIFEST,
-        ingest,
-        networks_and_definitions,
-        write_submission,
-    )
-
     data = _data(None, tie="associate_of")
     # B offended there and works there too, tied to no one by a record of knowing.
     data["associations"].append(
@@ -113,9 +105,7 @@ def test_the_decision_record_cites_employment_only_for_staff_it_took(tmp_path: P
             "association_type": "employed_at",
         }
     )
-    con = connect(tmp_path / "police.duckdb")
-    ingest(con, write_submission(tmp_path / "police", POLICE_MANIFEST, data))
-    networks_and_definitions(con)
+    con = police_store(tmp_path, data)
     rows = con.execute(
         "SELECT entity_id, record_ids FROM network_evidence "
         "WHERE rule_id = 'employee_at_offending_location'"

@@ -9,9 +9,10 @@ import pytest
 from tests.scenarios.build import ScenarioError, load, write
 from tests.scenarios.harness import judge
 
-GOOD = """\
+# The top of a one-agency case up to its persons; ``CLASS`` is replaced.
+HEAD = """\
 id: {id}
-class: lone-offender
+class: CLASS
 title: t
 pattern: p
 sources: s
@@ -20,6 +21,11 @@ agencies:
     type: police
     area: kent
     persons:
+"""
+
+GOOD = (
+    HEAD.replace("CLASS", "lone-offender")
+    + """\
       A: {{fn: Amy, sn: Test, dob: 2010-01-01, sex: female}}
       B: {{fn: Bob, sn: Test, dob: 1980-01-01, sex: male}}
     events:
@@ -30,6 +36,7 @@ agencies:
 expect:
   networks: []
 """
+)
 
 
 def _write(tmp_path: Path, text: str, name: str = "case") -> Path:
@@ -98,17 +105,9 @@ def test_the_readme_counts_every_class_as_the_cases_hold_it() -> None:
     assert table == dict(held)
 
 
-TWO_GROUPS = """\
-id: {id}
-class: busy-place
-title: t
-pattern: p
-sources: s
-agencies:
-  - source: x-police
-    type: police
-    area: kent
-    persons:
+TWO_GROUPS = (
+    HEAD.replace("CLASS", "busy-place")
+    + """\
       V: {{fn: Amy, sn: Test, dob: 2010-01-01, sex: female}}
       A: {{fn: Abe, sn: One, dob: 1980-01-01, sex: male}}
       B: {{fn: Bob, sn: Two, dob: 1981-01-01, sex: male}}
@@ -126,6 +125,7 @@ expect:
   networks: [[A, B, C], [D, E, F]]
   not_members: [G]
 """
+)
 
 
 def test_judging_two_groups_joined_pieces_and_outsiders(tmp_path: Path) -> None:
