@@ -327,6 +327,17 @@ def shuffle_protected_characteristics(con: duckdb.DuckDBPyConnection) -> None:
     assert changed > 3, "the shuffle moved too few values to test anything"
 
 
+def association(from_id: str, to_type: str, to_id: str, kind: str) -> dict[str, str]:
+    """An association row of the standard from person ``from_id``."""
+    return {
+        "from_type": "person",
+        "from_id": from_id,
+        "to_type": to_type,
+        "to_id": to_id,
+        "association_type": kind,
+    }
+
+
 def police_store(tmp: Path, data: dict[str, list[dict[str, str]]]) -> duckdb.DuckDBPyConnection:
     """A fresh store under ``tmp`` holding one police submission ``data`` (no linkage),
     through the networks and definitions stages; the caller closes it."""

@@ -22,6 +22,7 @@ from clearsight.graph.duplicates import NEAR_DUPLICATE, UNIDENTIFIED_PAIR
 from clearsight.ingest import ingest
 from clearsight.store import connect
 from tests.graph.scenario import POLICE_MANIFEST, _person, write_submission
+from tests.graph.scenario import association as _assoc
 
 
 def _crime(
@@ -44,16 +45,6 @@ def _crime(
 def _involve(event_id: str, *people: str, child: str) -> list[dict[str, str]]:
     rows = [{"event_id": event_id, "person_id": child, "role": "victim"}]
     return rows + [{"event_id": event_id, "person_id": p, "role": "suspect"} for p in people]
-
-
-def _assoc(from_id: str, to_type: str, to_id: str, kind: str) -> dict[str, str]:
-    return {
-        "from_type": "person",
-        "from_id": from_id,
-        "to_type": to_type,
-        "to_id": to_id,
-        "association_type": kind,
-    }
 
 
 RULES = {

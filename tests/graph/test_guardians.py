@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.graph.scenario import _person, police_networks, police_store, sexual_crime
+from tests.graph.scenario import (
+    _person,
+    association,
+    police_networks,
+    police_store,
+    sexual_crime,
+)
 
 
 def _data(staff_role: str | None, tie: str | None = None) -> dict[str, list[dict[str, str]]]:
@@ -26,25 +32,9 @@ def _data(staff_role: str | None, tie: str | None = None) -> dict[str, list[dict
     ]
     if staff_role:
         involvements.append({"event_id": "E1", "person_id": "G", "role": staff_role})
-    associations = [
-        {
-            "from_type": "person",
-            "from_id": "G",
-            "to_type": "location",
-            "to_id": "BS",
-            "association_type": "employed_at",
-        }
-    ]
+    associations = [association("G", "location", "BS", "employed_at")]
     if tie:
-        associations.append(
-            {
-                "from_type": "person",
-                "from_id": "G",
-                "to_type": "person",
-                "to_id": "A",
-                "association_type": tie,
-            }
-        )
+        associations.append(association("G", "person", "A", tie))
     return {
         "persons": [
             _person("V", "Vera", "Stationchild", "2010-08-08", "female"),
@@ -96,15 +86,7 @@ def test_a_household_tie_shows_no_knowing(tmp_path: Path) -> None:
 def test_the_decision_record_cites_employment_only_for_staff_it_took(tmp_path: Path) -> None:
     data = _data(None, tie="associate_of")
     # B offended there and works there too, tied to no one by a record of knowing.
-    data["associations"].append(
-        {
-            "from_type": "person",
-            "from_id": "B",
-            "to_type": "location",
-            "to_id": "BS",
-            "association_type": "employed_at",
-        }
-    )
+    data["associations"].append(association("B", "location", "BS", "employed_at"))
     con = police_store(tmp_path, data)
     rows = con.execute(
         "SELECT entity_id, record_ids FROM network_evidence "

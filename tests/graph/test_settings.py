@@ -53,6 +53,10 @@ def test_loaded_settings_equal_the_defaults_and_override_by_name(tmp_path: Path)
         ("incident_windows: 3\n", "unknown setting 'incident_windows'"),
         ("incident_window_days: soon\n", "incident_window_days must be a whole number"),
         ("area_aware: 1\n", "area_aware must be true or false"),
+        (
+            "employee_knowing_link_types: [assocation]\n",
+            "employee_knowing_link_types: unknown link type(s) assocation",
+        ),
     ],
 )
 def test_a_bad_settings_file_names_file_and_setting(

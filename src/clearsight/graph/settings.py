@@ -279,6 +279,13 @@ def _coerce(name: str, value: Any, default: Any, where: str) -> Any:
         return value
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"{where}: {name} must be a list of names, not {value!r}")
+    # A misspelt link type would match no link and turn its rule off without a word.
+    unknown = [v for v in value if v not in LINK_TYPES]
+    if name.endswith("_link_types") and unknown:
+        raise ValueError(
+            f"{where}: {name}: unknown link type(s) {', '.join(unknown)}; "
+            f"known: {', '.join(LINK_TYPES)}"
+        )
     return tuple(value)
 
 
