@@ -352,7 +352,9 @@ def status_command(db: DbOption = None, as_json: JsonOption = False) -> None:
         out.print(
             f"Networks: {networks['networks']:,}; visible only through partner records: "
             f"{networks['partner_only']:,}{per_area}; "
-            f"hotspots: {networks['hotspots']:,}; incidents linked across agencies: "
+            f"hotspots: {networks['hotspots']:,}; people tied to premises networks used, "
+            f"not members (lines of enquiry): {networks['place_people']:,}; "
+            f"incidents linked across agencies: "
             f"{networks['incidents']:,}; peer groups of children set apart: "
             f"{networks['peer_groups']:,}; records naming a person by a first name only joined "
             f"through a child, a companion or a private place: {networks['first_name_joined']:,} "

@@ -130,6 +130,7 @@ STAGES: tuple[Stage, ...] = (
             "network_lone_offenders",
             "network_peer_groups",
             "network_evidence",
+            "network_place_people",
             "incidents",
             "incident_records",
             "place_sightings",

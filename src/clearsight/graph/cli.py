@@ -334,7 +334,10 @@ def network_show(
 ) -> None:
     """One network in words: members and why each is there (rules and source records),
     children and who offended against them, places, objects, links with their evidence,
-    and every definition's result with the criteria met."""
+    and every definition's result with the criteria met; beside its places, the people
+    tied to them (staff, owners, residents) who are not members: lines of enquiry."""
+    from clearsight.graph.build import table_exists
+
     con = _open(db, read_only=True)
     _require_networks(con)
     document: dict[str, object] = {}
@@ -343,6 +346,7 @@ def network_show(
         ("members", "SELECT * FROM network_members WHERE network_id = ? ORDER BY key_person_rank"),
         ("victims", "SELECT * FROM network_victims WHERE network_id = ? ORDER BY entity_id"),
         ("locations", "SELECT * FROM network_locations WHERE network_id = ?"),
+        ("place_people", "SELECT * FROM network_place_people WHERE network_id = ?"),
         ("objects", "SELECT * FROM network_objects WHERE network_id = ?"),
         ("links", "SELECT * FROM network_links WHERE network_id = ?"),
         (
@@ -357,6 +361,8 @@ def network_show(
             "ORDER BY definition_id",
         ),
     ):
+        if name == "place_people" and not table_exists(con, "network_place_people"):
+            continue  # a store from before session 38: its networks stage wrote none
         cursor = con.execute(sql, [network_id])
         columns = [d[0] for d in cursor.description]
         rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]

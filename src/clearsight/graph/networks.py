@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
+from clearsight.graph import place_people
 from clearsight.graph.build import _sql_list, _timed, table_exists
 from clearsight.graph.decision import write_network_evidence
 from clearsight.graph.detect import Detection
@@ -99,6 +100,7 @@ def write(
     _write_duplicates(con, detection.possible_duplicates)
     _write_lone_offenders(con, detection.lone_offenders)
     _write_peer_groups(con, detection.peer_groups)
+    place_people.write(con)
     return len(nets)
 
 

@@ -15,6 +15,7 @@ import duckdb
 
 from clearsight.graph import police_view
 from clearsight.graph.rules import EvidenceRule, default_rules
+from clearsight.store.sql import table_exists
 
 Rules = dict[str, EvidenceRule]
 
@@ -173,6 +174,33 @@ def _place_lines(s: _Section) -> list[str]:
     ]
 
 
+def _place_people_lines(s: _Section) -> list[str]:
+    """People tied to the premises where members offended who are not members
+    (``place_people.py``): lines of enquiry, each with the tie and its record."""
+    if not table_exists(s.con, "network_place_people"):
+        return ["  not listed by this store's networks stage (run clearsight networks)"]
+    found = s.rows(
+        """
+        SELECT e.label, coalesce(l.name, l.postcode, p.location_key) AS place, p.via,
+               list(DISTINCT p.record_key ORDER BY p.record_key) AS records,
+               bool_or(p.guardian) AS guardian, any_value(p.member_of) AS member_of
+        FROM network_place_people p JOIN graph_entities e USING (entity_id)
+        JOIN network_locations l USING (network_id, location_key)
+        WHERE p.network_id = ? GROUP BY ALL ORDER BY place, e.label, p.via
+        """
+    )
+    out = []
+    for r in found:
+        notes = ["reported or witnessed exploitation there"] if r["guardian"] else []
+        if r["member_of"]:
+            notes.append(f"a member of {', '.join(r['member_of'])}")
+        out.append(
+            f"  - {r['label']}: {r['via'].replace('_', ' ')} {r['place']} "
+            f"({', '.join(r['records'])})" + (f"; {'; '.join(notes)}" if notes else "")
+        )
+    return out or ["  none recorded"]
+
+
 def _object_lines(s: _Section) -> list[str]:
     """Phones, vehicles, emails and accounts members use."""
     return [
@@ -239,6 +267,11 @@ def _linked_lines(s: _Section) -> list[str]:
 _SECTIONS: tuple[tuple[str, Callable[[_Section], list[str]]], ...] = (
     ("Children offended against:", _children_lines),
     ("Places:", _place_lines),
+    (
+        "People tied to those places who are not members (lines of enquiry: staff, owners,"
+        " residents):",
+        _place_people_lines,
+    ),
     ("Phones, vehicles, emails and accounts:", _object_lines),
     ("Links between members:", _link_lines),
     ("Definitions:", _definition_lines),

@@ -46,7 +46,8 @@ def partner_only_by_area(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def network_status(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
     """For ``clearsight status``: networks, those visible only through partner records
-    per area, hotspots, incidents linked across agencies, peer groups of children set
+    per area, hotspots, people tied to the premises networks used who are not members,
+    incidents linked across agencies, peer groups of children set
     apart and first-name-only records resolved through a child; None before a network
     run."""
     from clearsight.graph.build import table_exists
@@ -70,6 +71,9 @@ def network_status(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
         "partner_only": count("networks", "WHERE partner_only"),
         "partner_only_by_area": partner_only_by_area(con),
         "hotspots": count("place_hotspots"),
+        # Staff, owners and residents of premises a network used, not members: lines of
+        # enquiry (``place_people.py``), one per network and person.
+        "place_people": distinct("network_place_people", "(network_id, entity_id)"),
         "incidents": count("incidents"),
         # Children at risk together, set apart rather than reported (``peer_groups.py``).
         "peer_groups": distinct("network_peer_groups", "peer_group"),

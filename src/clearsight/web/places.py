@@ -194,24 +194,14 @@ def _sightings(
     keys = sorted(
         {tuple(str(r["record_key"]).split(":", 1)) for r in seen if ":" in str(r["record_key"])}
     )
-    names = _record_names(con, [(k[0], k[1]) for k in keys if len(k) == 2])
+    names = record_names(con, [(k[0], k[1]) for k in keys if len(k) == 2])
     shown: list[Row] = []
     for r in seen:
-        source = sources.get(str(r["source_id"]))
-        if source is None:
+        found = seen_as(r, principal, pseudonym, sources, names, sealed)
+        if found is None:
             continue
-        clear = (
-            visibility(principal, source_id=str(r["source_id"]), area=str(source["area"]))
-            == "identified"
-        )
-        record = tuple(str(r["record_key"]).split(":", 1))
+        source, clear, label = found
         entity = str(r["entity_id"])
-        if clear and record in sealed:
-            label = "sealed record"
-        elif clear:
-            label = names.get(record, "") or entity
-        else:
-            label = pseudonym("entity", entity)
         shown.append(
             {
                 "label": label,
@@ -231,7 +221,35 @@ def _sightings(
     return shown
 
 
-def _record_names(
+def seen_as(
+    r: Row,
+    principal: Principal,
+    pseudonym: Pseudonymiser,
+    sources: dict[str, Row],
+    names: dict[tuple[str, ...], str],
+    sealed: frozenset[tuple[str, str]],
+) -> tuple[Row, bool, str] | None:
+    """The person of one record row (``source_id``, ``record_key``, ``entity_id``) as the
+    viewer sees them: the record's source, whether the viewer may identify it, and the
+    label (the record's name, "sealed record", or the entity's pseudonym); None when the
+    source is unknown."""
+    source = sources.get(str(r["source_id"]))
+    if source is None:
+        return None
+    clear = (
+        visibility(principal, source_id=str(r["source_id"]), area=str(source["area"]))
+        == "identified"
+    )
+    record = tuple(str(r["record_key"]).split(":", 1))
+    entity = str(r["entity_id"])
+    if clear and record in sealed:
+        return source, clear, "sealed record"
+    if clear:
+        return source, clear, names.get(record, "") or entity
+    return source, clear, pseudonym("entity", entity)
+
+
+def record_names(
     con: duckdb.DuckDBPyConnection, keys: list[tuple[str, str]]
 ) -> dict[tuple[str, ...], str]:
     if not keys or not exists(con, "current_persons"):

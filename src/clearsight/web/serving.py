@@ -26,6 +26,7 @@ from typing import Any
 
 import duckdb
 
+from clearsight.standard.roles import OFFENDING_ROLES
 from clearsight.web.queries import ENTITY_NETWORKS_SQL, catalog, exists
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ SERVING = {
         "source_id, event_id",
     ),
 }
-SIGNATURE_VERSION = "11"
+SIGNATURE_VERSION = "12"
 # The lookup key of each record copy, indexed (ART): ``IN`` lists on it are index scans.
 KEYS = {
     "web_persons": "source_id || '/' || person_id",
@@ -98,18 +99,32 @@ def _signature(con: duckdb.DuckDBPyConnection, names: frozenset[str]) -> str:
     return "|".join(parts)
 
 
+# A member at a place: associated with it (lives, works, frequents), or on the offending
+# side of a record of exploitation there (``network_locations`` counts both; a member who
+# does both keeps both, as every export draws them: ``exports/places.attach_places``).
+_PLACE_USERS = f"""(
+            SELECT entity_id, location_key, source_id FROM graph_person_locations
+            UNION ALL
+            SELECT i.entity_id, e.location_key, e.source_id
+            FROM graph_involvements i JOIN graph_events e USING (event_key)
+            WHERE e.relevant AND e.location_key IS NOT NULL
+              AND list_contains({list(OFFENDING_ROLES)}, i.role))"""
+
 # What members share (objects, places), each with the members using it and the sources
-# (and their areas) that hold it, so a page can apply the viewer's access to each.
+# (and their areas) that hold it, so a page can apply the viewer's access to each: the
+# tables each needs, and what each member's use of a thing is read from.
 _SHARED_THINGS = (
     (
         "objs",
         ("object_key", "object_type", "value"),
         ("network_objects", "graph_person_objects", "object_key"),
+        "graph_person_objects",
     ),
     (
         "locs",
         ("location_key", "location_type", "name", "postcode"),
         ("network_locations", "graph_person_locations", "location_key"),
+        _PLACE_USERS,
     ),
 )
 
@@ -117,7 +132,8 @@ _SHARED_THINGS = (
 def _shared_things_cte(
     cte: str, fields: tuple[str, ...], network_table: str, person_table: str, key: str
 ) -> str:
-    """One list per network of the things in ``network_table`` its members use."""
+    """One list per network of the things in ``network_table`` its members use
+    (``person_table``: a table or a parenthesised query of entity, thing and source)."""
     struct = ", ".join(f"'{f}': {f}" for f in fields)
     chosen = ", ".join(f"t.{f}" for f in fields)
     return f"""{cte} AS (
@@ -175,9 +191,12 @@ def network_sql(names: frozenset[str], *, one: bool = False) -> str:
     ctes = []
     joins = []
     shared: dict[str, str] = {}
-    for cte, fields, (network_table, person_table, key) in _SHARED_THINGS:
-        if network_table in names and person_table in names:
-            ctes.append(_shared_things_cte(cte, fields, network_table, person_table, key))
+    for cte, fields, (network_table, person_table, key), uses in _SHARED_THINGS:
+        reads_events = uses != person_table
+        if {network_table, person_table} <= names and (
+            not reads_events or {"graph_events", "graph_involvements"} <= names
+        ):
+            ctes.append(_shared_things_cte(cte, fields, network_table, uses, key))
             joins.append(f"LEFT JOIN {cte} ON {cte}.network_id = n.network_id")
             shared[cte] = f"{cte}.v"
     objects, locations = shared.get("objs", "NULL"), shared.get("locs", "NULL")

@@ -17,6 +17,8 @@ from clearsight.web.deps import (
     store_of,
     viewer,
 )
+from clearsight.web.place_people import network_place_people
+from clearsight.web.queries import Row
 from clearsight.web.routes.networks import network_of
 
 router = APIRouter()
@@ -27,12 +29,15 @@ def hotspots(network: str | None = None, v: Viewer = viewer("network")) -> Respo
     """The hotspots the viewer may see; with ``network``, the places its members share."""
     pseudonym = pseudonymiser_of(v.request)
     found: list[places.Place] | None
+    tied: list[Row] | None = None
     if network is not None:
         network_of(v, network)  # 404 unless the viewer may open the network
-        doc = store_of(v.request).networks.get(v.con, network)
+        store = store_of(v.request)
+        doc = store.networks.get(v.con, network)
         if doc is None:
             raise NotVisible(f"network:{network}")
         found = places.network_places(v.con, v.principal, pseudonym, doc)
+        tied = network_place_people(v.con, v.principal, pseudonym, network, found, store.sealed())
     else:
         found = places.hotspots(v.con, v.principal, pseudonym)
     drawn = places.place_map(found) if found else None
@@ -44,6 +49,9 @@ def hotspots(network: str | None = None, v: Viewer = viewer("network")) -> Respo
             "places": len(found) if found is not None else None,
             "pseudonymised": sum(1 for p in found or [] if not p.identified),
             "mapped": len(drawn.places) if drawn else 0,
+            # People tied to the network's premises, not members (lines of enquiry).
+            "people_tied": len(tied) if tied is not None else None,
+            "people_named": len({t["href"] for t in tied or [] if t["identified"]}),
         },
     )
     settings = load_graph_settings()
@@ -53,6 +61,7 @@ def hotspots(network: str | None = None, v: Viewer = viewer("network")) -> Respo
         "places.html",
         network=network,
         places=found,
+        tied=tied,
         place_map=drawn,
         unplaced=places.without_coordinates(found or []),
         min_children=settings.hotspot_min_children,
