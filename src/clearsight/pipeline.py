@@ -129,6 +129,7 @@ STAGES: tuple[Stage, ...] = (
             "network_possible_duplicates",
             "network_lone_offenders",
             "network_peer_groups",
+            "network_forename_joins",
             "network_evidence",
             "network_place_people",
             "incidents",

@@ -129,6 +129,8 @@ class Scenario:
     # People in the records who must be in no reported network (a tenant, a landlord, a
     # security guard): a network that holds one is wrong however well it matches.
     not_members: list[str] = field(default_factory=list)
+    # Whether the case declares ``partner_only`` (else every flag is a default false).
+    partner_only_declared: bool = False
 
     def who(self, source_id: str, person_id: str) -> str | None:
         for agency in self.agencies:
@@ -325,6 +327,7 @@ def load(path: Path) -> Scenario:
         agencies=agencies,
         networks=networks,
         partner_only=partner_only,
+        partner_only_declared="partner_only" in expect,
         same_person=sorted(_sets(path, "expect.same_person", [expect.get("same_person")], known)[0])
         if expect.get("same_person")
         else [],

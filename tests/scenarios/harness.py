@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
 
 import duckdb
@@ -119,9 +120,11 @@ def _identity(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> list[str]:
         elif len(entities[who]) != 1:
             problems.append(f"{who}'s records are {len(entities[who])} entities, not one")
     for people in scenario.distinct_people:
-        shared = set.intersection(*(entities[w] for w in people))
-        if shared:
-            problems.append(f"{', '.join(sorted(people))} were merged into one entity")
+        # No entity may hold records of any two of them (not only of all of them: since
+        # session 38, found by session 38's blind writer).
+        for a, b in combinations(sorted(people), 2):
+            if entities[a] & entities[b]:
+                problems.append(f"{a}, {b} were merged into one entity")
     return problems
 
 
@@ -159,9 +162,14 @@ def judge(
     if partner_only is not None:
         for expected, flag in zip(scenario.networks, scenario.partner_only, strict=True):
             found = [r for r in reported if jaccard(expected, r) >= MATCH]
+            group = ", ".join(sorted(expected))
             if flag and found and not any(r in partner_only for r in found):
-                group = ", ".join(sorted(expected))
                 identity.append(f"{{{group}}} is not reported as visible only through partners")
+            # Declared false: the police know the group, so a report of it as visible
+            # only through partners is wrong (since session 38; a default is no claim).
+            police_known = scenario.partner_only_declared and not flag
+            if police_known and found and all(r in partner_only for r in found):
+                identity.append(f"{{{group}}} is reported as visible only through partners")
     missed = [
         expected
         for expected in scenario.networks

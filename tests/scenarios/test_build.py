@@ -149,10 +149,35 @@ def test_judging_a_partner_only_group_reported_as_police_visible(tmp_path: Path)
     scenario = load(_write(tmp_path, text))
     abc, def_ = frozenset("ABC"), frozenset("DEF")
     assert judge(scenario, [abc, def_], [], partner_only=[abc]).passed
-    # The flag of the second group is not checked: only a declared partner-only group.
-    assert judge(scenario, [abc, def_], [], partner_only=[abc, def_]).passed
+    # The second group is declared police-known: reported as partner-only, it fails.
+    police_known = judge(scenario, [abc, def_], [], partner_only=[abc, def_])
+    assert police_known.identity == ["{D, E, F} is reported as visible only through partners"]
     wrong = judge(scenario, [abc, def_], [], partner_only=[def_])
     assert not wrong.passed
-    assert wrong.identity == ["{A, B, C} is not reported as visible only through partners"]
+    assert wrong.identity == [
+        "{A, B, C} is not reported as visible only through partners",
+        "{D, E, F} is reported as visible only through partners",
+    ]
+    # A case that declares no flags claims nothing about the police's view.
+    undeclared = load(_write(tmp_path, TWO_GROUPS, "plain"))
+    assert judge(undeclared, [abc, def_], [], partner_only=[abc, def_]).passed
     # Not checked at all without the product's flags.
     assert judge(scenario, [abc, def_], []).passed
+
+
+def test_distinct_people_fail_when_any_two_share_an_entity(tmp_path: Path) -> None:
+    import duckdb
+
+    from tests.scenarios.harness import _identity
+
+    text = TWO_GROUPS.replace("  not_members: [G]", "  distinct_people: [[A, B, C]]")
+    scenario = load(_write(tmp_path, text))
+    con = duckdb.connect()
+    # A and B merged into one entity, C apart: two of the three share one.
+    con.execute(
+        "CREATE TABLE graph_person_map AS SELECT * FROM (VALUES "
+        "('e1', 'x-police', 'A'), ('e1', 'x-police', 'B'), ('e2', 'x-police', 'C')) "
+        "t(entity_id, source_id, person_id)"
+    )
+    assert _identity(con, scenario) == ["A, B were merged into one entity"]
+    con.close()

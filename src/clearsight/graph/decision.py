@@ -83,6 +83,8 @@ def write_network_evidence(
               AND m.entity_id IN (SELECT emp FROM ({staff_facilitators_sql(s)}))
             GROUP BY ALL
             UNION ALL
+            {_forename_of_member()}
+            UNION ALL
             SELECT m.network_id, m.entity_id, 'linked_member', u.source_id,
                    list_sort(list_distinct(flatten(list(l.record_keys)))),
                    min(l.first_date), max(l.last_date)
@@ -116,6 +118,23 @@ def write_network_evidence(
         """
     )
     con.unregister("_rule_arrow")
+
+
+def _forename_of_member() -> str:
+    """SQL for the membership rows of men joined to a group by their forenames
+    (``forenames.py``): per source, his records with the forename and those of the
+    member of the network who bears it."""
+    return """
+            SELECT m.network_id, m.entity_id, 'forename_of_member', p.source_id,
+                   list_sort(list_distinct(list(p.record_key))), NULL::DATE, NULL::DATE
+            FROM network_members m
+            JOIN network_forename_joins j USING (entity_id)
+            JOIN network_members w ON w.entity_id = j.with_entity_id
+             AND w.network_id = m.network_id
+            JOIN graph_person_map p ON p.entity_id IN (j.entity_id, j.with_entity_id)
+            JOIN current_persons c USING (source_id, person_id)
+            WHERE lower(split_part(trim(c.forenames), ' ', 1)) = j.forename
+            GROUP BY ALL"""
 
 
 def _found_with_exploited_child(s: GraphSettings) -> str:

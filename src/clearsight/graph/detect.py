@@ -29,6 +29,7 @@ from clearsight.graph.bridging import (
 from clearsight.graph.cohorts import join_cohorts
 from clearsight.graph.communities import _split
 from clearsight.graph.duplicates import _drop, _near_duplicate_finder, _possible_duplicates
+from clearsight.graph.forenames import join_by_forenames
 from clearsight.graph.lone_offenders import set_apart_lone_offenders
 from clearsight.graph.overlap import read_overlap_inputs, split_overlapping
 from clearsight.graph.peer_groups import set_apart_peer_groups
@@ -56,6 +57,9 @@ class Detection:
     lone_offenders: list[tuple[str, str]] = field(default_factory=list)
     # Peer groups of children set apart (``peer_groups.py``): each group's entity ids.
     peer_groups: list[list[str]] = field(default_factory=list)
+    # Men known by forename only joined to the group whose men bear their forenames
+    # (``forenames.py``): (man, member, forename).
+    forename_joins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 EMPLOYMENT = "employed_at_offending_location"
@@ -528,6 +532,7 @@ def detect(
         con, lg.entities, networks, split_from, settings
     )
     networks, split_from = _attach_unidentified(con, lg.entities, networks, split_from)
+    networks, split_from, by_name = join_by_forenames(con, lg.entities, networks, split_from)
     networks, split_from = join_cohorts(
         con, lg.entities, networks, split_from, settings.cohort_min_common_children
     )
@@ -545,6 +550,9 @@ def detect(
         con, police.entities, police_found, police_split, settings
     )
     police_found, police_split = _attach_unidentified(
+        con, police.entities, police_found, police_split, police_only=True
+    )
+    police_found, police_split, _ = join_by_forenames(
         con, police.entities, police_found, police_split, police_only=True
     )
     police_found, police_split = join_cohorts(
@@ -574,4 +582,5 @@ def detect(
         pairs,
         lone,
         peers,
+        by_name,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from clearsight.graph import place_people
+from clearsight.graph import forenames, place_people
 from clearsight.graph.build import _sql_list, _timed, table_exists
 from clearsight.graph.decision import write_network_evidence
 from clearsight.graph.detect import Detection
@@ -95,6 +95,7 @@ def write(
     con.execute("CREATE OR REPLACE TEMP TABLE _ids AS SELECT * FROM _ids_arrow")
     con.unregister("_ids_arrow")
     _write_tables(con, detection.police_networks)
+    forenames.write_joins(con, detection.forename_joins)
     write_network_evidence(con, s)
     con.execute("DROP TABLE _members; DROP TABLE _ids")
     _write_duplicates(con, detection.possible_duplicates)
