@@ -112,9 +112,9 @@ def join_by_forenames(
 ) -> tuple[list[list[int]], list[int | None], list[tuple[str, str, str]]]:
     """The networks after each such network joined the one whose men bear its men's
     forenames (the joined network keeps its place and ``split_from``), and the reasons
-    ``(man, member, forename)``. A network another joins is never itself moved."""
+    ``(man, member, forename)``. A network that joins has no identified member and the
+    one it joins has two or more, so no network both joins and is joined."""
     joins = forename_joins(con, entities, networks, police_only)
-    joins = {n: j for n, j in joins.items() if j[0] not in joins}
     if not joins:
         return networks, split_from, []
     joined = [set(members) for members in networks]
