@@ -2,6 +2,7 @@
 
     python benchmarks/independent_rescore.py --work W --seed 1 [--seed 2 ...] [--diagnose]
     python benchmarks/independent_rescore.py --third --score-only --work W --seed 1 ...
+    python benchmarks/independent_rescore.py --third --linkage --work W --seed 1 ...
 
 ``independent_networks.py measure --keep`` leaves each seed's store, data and exports in
 ``W/seed-S``; this re-runs ``clearsight analyse --stage networks --stage definitions`` on
@@ -10,7 +11,9 @@ measure does, so two versions of the networks stage are compared on the same ing
 linkage. ``--diagnose`` is refused for held-out seeds, as in the measure. ``--third``
 reads stores of ``third_networks.py measure --keep`` (held-out seeds 6000-6999);
 ``--score-only`` scores the kept exports and store as they are, re-running nothing (the
-revealable figures of a store measured before they existed, session 27).
+revealable figures of a store measured before they existed, session 27). ``--linkage``
+re-runs the linkage stage first (on the kept ingest), for a change to linkage: it
+rewrites the store, so run it on a copy.
 """
 
 from __future__ import annotations
@@ -33,13 +36,14 @@ def rescore(
     diagnose: bool,
     held_out: range = HELD_OUT,
     score_only: bool = False,
+    linkage: bool = False,
 ) -> dict[str, object]:
     folder = work / f"seed-{seed}"
     store, out = folder / "store.duckdb", folder / "exports"
     load = os.getloadavg()[0]
     t = time.perf_counter()
     if not score_only:
-        stages = ("networks", "definitions")
+        stages = ("linkage", "networks", "definitions") if linkage else ("networks", "definitions")
         cli(store, "analyse", *(a for s in stages for a in ("--stage", s)), "--json")
         cli(store, "export", "networks", "--out", str(out / "networks.csv"))
         cli(store, "export", "entities", "--out", str(out / "entities.csv"))
@@ -75,12 +79,16 @@ def main() -> None:
     parser.add_argument("--diagnose", action="store_true", help="tuning seeds only")
     parser.add_argument("--third", action="store_true", help="third_networks.py stores")
     parser.add_argument("--score-only", action="store_true", help="re-run nothing")
+    parser.add_argument("--linkage", action="store_true", help="re-run linkage too")
     args = parser.parse_args()
     held_out = THIRD_HELD_OUT if args.third else HELD_OUT
     sets = {seed_set(s, held_out) for s in args.seed}
     if args.diagnose and "held-out" in sets:
         raise SystemExit(f"--diagnose is refused for held-out seeds ({held_out[0]}-{held_out[-1]})")
-    results = [rescore(s, args.work, args.diagnose, held_out, args.score_only) for s in args.seed]
+    results = [
+        rescore(s, args.work, args.diagnose, held_out, args.score_only, args.linkage)
+        for s in args.seed
+    ]
     for which in sorted(sets):
         chosen = [r for r in results if r["set"] == which]
         print(which, json.dumps(pooled(chosen)))

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from clearsight.access.users import create_demo_users
-from clearsight.linkage.context import COMPANION_RULE, PLACE_RULE, RULE
+from clearsight.linkage.context import CIRCLE_RULE, COMPANION_RULE, PAIR_RULE, PLACE_RULE, RULE
 from clearsight.web import WebSettings, create_app
 from tests.linkage.conftest import Linked, linked  # noqa: F401  (the session fixture)
 from tests.linkage.test_context import ALI_KHAN, AMY, BETH, TYLER, _entity, _linked
@@ -36,6 +36,12 @@ def _page_of(tmp_path: Path, con: duckdb.DuckDBPyConnection) -> str:
     the social care record P1 too (the store is closed here)."""
     entity = _entity(con, "notts-police:P1")
     assert entity == _entity(con, "notts-csc:P1")
+    return _page_of_entity(tmp_path, con, entity)
+
+
+def _page_of_entity(tmp_path: Path, con: duckdb.DuckDBPyConnection, entity: str) -> str:
+    """The person page of ``entity``, as an analyst of the area sees it (the store is
+    closed here)."""
     passwords = {name: pw for name, _role, _area, pw in create_demo_users(con)}
     con.close()
     app = create_app(tmp_path / "store.duckdb", WebSettings())
@@ -105,4 +111,52 @@ def test_the_person_page_says_the_place_the_join_rests_on(
     assert "joined through the private place they are recorded at" in text
     assert f"recorded at {place.FLAT} (residential)" in text
     assert PLACE_RULE in text and "notts-csc:V1" in text
+    assert "joined through the child they are recorded with" not in text
+
+
+def test_the_person_page_says_a_join_rests_on_two_first_names(
+    linked: Linked,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """ "Ali" and "Tyler" at Beth's meeting, both known by first name only, are the one Ali
+    and Tyler police recorded together: the page says the two names are the evidence, and
+    not a child or a companion."""
+    text = _person_page(
+        linked,
+        tmp_path,
+        police=[(AMY, "victim"), (ALI_KHAN, "suspect"), (TYLER, "suspect")],
+        meeting=[
+            (BETH, "subject"),
+            ({"forenames": "Ali"}, "associate"),
+            ({"forenames": "Tyler"}, "associate"),
+        ],
+    )
+    assert "joined through the other first name recorded beside them" in text
+    assert PAIR_RULE in text and "notts-csc:M1" in text
+    assert "joined through the child they are recorded with" not in text
+    assert "joined through the companion they are recorded with" not in text
+
+
+def test_the_person_page_says_a_join_rests_on_the_men_around_the_child(
+    linked: Linked,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """ "Thomas" at Beth's meeting is the one Thomas recorded with Rafiq Choudhury, who is
+    suspected of her crime: the page says the men around her are the evidence."""
+    from tests.linkage import test_context_circle as circle
+
+    con = circle._linked(
+        tmp_path,
+        linked,
+        {"P0": AMY, "P1": circle.RAFIQ, "P2": circle.THOMAS, "P3": BETH},
+        [
+            (circle.CRIME, [("P0", "victim"), ("P1", "suspect"), ("P2", "suspect")]),
+            (circle.BETH_CRIME, [("P3", "victim"), ("P1", "suspect")]),
+        ],
+    )
+    entity = _entity(con, "notts-police:P2")
+    assert entity == _entity(con, "notts-csc:C1")
+    text = _page_of_entity(tmp_path, con, entity)
+    assert "joined through the men recorded around the child" in text
+    assert CIRCLE_RULE in text and "notts-csc:M1" in text
     assert "joined through the child they are recorded with" not in text

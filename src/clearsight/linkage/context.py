@@ -42,6 +42,18 @@ and "the adult" are entities, not records:
    ``PLACE_RULE``; two or more: ``AMBIGUOUS_PLACE``). An address is part of a person's
    identity; a hotel or a takeaway, passed through by many, identifies no one.
 
+7. Where none of these gives one, the *circle* of the child does: the one named adult of
+   the thin record's name recorded, in a linking role, with a man recorded with the child
+   in another event (``context_circle.py``, ``CIRCLE_RULE``; two or more:
+   ``AMBIGUOUS_CIRCLE``). "Thomas" found with a girl whose abuser Rafiq Choudhury offends
+   with Thomas Macintosh is Thomas Macintosh, when he is the one Thomas around her men.
+8. Where none of these gives one, a *pair* of first names does: the thin record and
+   another adult of its event known by a first name only, and the one named adult of the
+   thin record's name recorded, in a linking role, with a named adult of the other's name
+   elsewhere (``context_pairs.py``, ``PAIR_RULE``; two or more: ``AMBIGUOUS_PAIR``).
+   "Kieran" and "Cai" in a child's referral are Kieran Doherty and Cai Pryce when they
+   are the one Kieran and Cai recorded together.
+
 The rules and settings are in ``context_rules.py``; this module reads the evidence.
 
 Sex, ethnicity and nationality are never read. Two thin records are never joined to each
@@ -60,6 +72,8 @@ from itertools import count
 import duckdb
 import pyarrow as pa
 
+from clearsight.linkage.context_circle import circle_rows
+from clearsight.linkage.context_pairs import keep_fitting, pair_rows
 from clearsight.linkage.context_record import (
     CONTEXT_TABLE,
     ContextOutcome,
@@ -69,9 +83,13 @@ from clearsight.linkage.context_record import (
 )
 from clearsight.linkage.context_rules import (
     AMBIGUOUS,
+    AMBIGUOUS_CIRCLE,
     AMBIGUOUS_COMPANION,
+    AMBIGUOUS_PAIR,
     AMBIGUOUS_PLACE,
+    CIRCLE_RULE,
     COMPANION_RULE,
+    PAIR_RULE,
     PLACE_RULE,
     REFUSED,
     RULE,
@@ -172,7 +190,9 @@ def resolve(
     another thin record in the next ("KACPER" joined to Kacper Nowak through the child,
     then "TYLER", arrested with "KACPER", through him): collective resolution runs to a
     fixed point. Each round joins at least one thin entity or is the last, so the rounds
-    are at most the thin entities.
+    are at most the thin entities. Where a round joins nothing, the next reads the weak
+    contexts too (the child's circle, a pair of first names), over every thin entity; the
+    last round is one of those that joins nothing.
     """
     s = settings or load_settings()
     if not _has_events(con):
@@ -195,21 +215,28 @@ def resolve(
     _places(con, s)
     last: dict[str, ContextOutcome] = {}
     focus: list[int] | None = None
+    # The weak contexts (the child's circle, a pair of first names) are read only once
+    # the stronger ones join nothing more, over every thin entity: a first name beside
+    # "Kieran" must not be read as beside Kieran Doherty in the round a named companion
+    # shows "Kieran" to be Kieran Ward.
+    weak = False
     for round_number in count(1):
         started = time.perf_counter()
-        outcomes = _resolve_round(con, entities, s, focus)
+        outcomes = _resolve_round(con, entities, s, None if weak else focus, weak)
         last.update((o.record_key, o) for o in outcomes)
         joined = sum(o.outcome == "linked" for o in outcomes)
         focus = _merged_nodes(con, entities, [o for o in outcomes if o.outcome == "linked"])
         log.info(
-            "shared context round %d: %d joined, %d to review (%.1f s)",
+            "shared context round %d%s: %d joined, %d to review (%.1f s)",
             round_number,
+            " (with the weak contexts)" if weak else "",
             joined,
             len(outcomes) - joined,
             time.perf_counter() - started,
         )
-        if not joined:
+        if not joined and weak:
             break
+        weak = not joined
     con.execute("DROP TABLE IF EXISTS _ctx_names; DROP TABLE IF EXISTS _ctx_places")
     return [last[k] for k in sorted(last)]
 
@@ -299,9 +326,12 @@ def _resolve_round(
     entities: Entities,
     s: ContextSettings,
     focus: list[int] | None,
+    weak: bool = False,
 ) -> list[ContextOutcome]:
     """One round of ``resolve`` over the entities as they stand; after the first, only
-    the thin entities near ``focus`` (the records of the entities the last round made)."""
+    the thin entities near ``focus`` (the records of the entities the last round made).
+    ``weak``: the circle and pair contexts (``context_circle.py``, ``context_pairs.py``)
+    are read too."""
     from clearsight.children import child_in_event_sql, documented, event_context_sql
 
     roots = entities.roots()
@@ -391,12 +421,15 @@ def _resolve_round(
         """
     ).fetchall()
     rows += con.execute(_AT_PLACE).fetchall()
-    if not rows:
+    rows += circle_rows(con, s) if weak else []
+    paired = pair_rows(con, s) if weak else []
+    if not rows and not paired:
         _drop(con)
         return []
-    names = _names(con, {int(r[1]) for r in rows} | {int(r[7]) for r in rows})
+    wanted = {int(r[1]) for r in rows + paired} | {int(r[7]) for r in rows + paired}
+    names = _names(con, wanted | {int(r[c]) for r in paired for c in (9, 10)})
     _drop(con)
-    return decide(rows, names, entities, s)
+    return decide(rows + keep_fitting(paired, names, s), names, entities, s)
 
 
 # Where the thin record was recorded: the private place of its event, and the named
@@ -463,10 +496,14 @@ def _names(con: duckdb.DuckDBPyConnection, roots: set[int]) -> Names:
 
 __all__ = [
     "AMBIGUOUS",
+    "AMBIGUOUS_CIRCLE",
     "AMBIGUOUS_COMPANION",
+    "AMBIGUOUS_PAIR",
     "AMBIGUOUS_PLACE",
+    "CIRCLE_RULE",
     "COMPANION_RULE",
     "CONTEXT_TABLE",
+    "PAIR_RULE",
     "PLACE_RULE",
     "REFUSED",
     "RULE",

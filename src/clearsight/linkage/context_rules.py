@@ -36,6 +36,27 @@ PLACE_RULE = (
 AMBIGUOUS_PLACE = (
     "first name only: more than one adult of that name is recorded at the same private place"
 )
+# The same, through the men recorded with the child in her other events
+# (``context_circle.py``).
+CIRCLE_RULE = (
+    "context: first name only, the one adult of that name recorded with a man "
+    "recorded with the child"
+)
+AMBIGUOUS_CIRCLE = (
+    "first name only: more than one adult of that name is recorded with the men "
+    "recorded with the child"
+)
+# The same, through another adult of the event known by a first name only: the one named
+# adult of the thin record's name recorded with a named adult of the other's
+# (``context_pairs.py``).
+PAIR_RULE = (
+    "context: first name only, the one adult of that name recorded with an adult "
+    "of the other first name beside it"
+)
+AMBIGUOUS_PAIR = (
+    "first name only: more than one adult of that name is recorded with an adult "
+    "of the other first name beside it"
+)
 REFUSED = "first name only: the one adult of that name is held apart (decision or identifiers)"
 
 
@@ -142,10 +163,24 @@ def _fits_age(role: str, event_date: Any, candidate_dob: Any, settings: ContextS
 
 # Whom or what a join rests on, strongest first: the child (the record is about her, and
 # her adults are fewer), then a named adult recorded in the same event, then the private
-# place of the event (people other than the man himself are recorded there too).
-KINDS: tuple[str, ...] = ("child", "companion", "place")
-_RULES = {"child": RULE, "companion": COMPANION_RULE, "place": PLACE_RULE}
-_AMBIGUOUS = {"child": AMBIGUOUS, "companion": AMBIGUOUS_COMPANION, "place": AMBIGUOUS_PLACE}
+# place of the event (people other than the man himself are recorded there too), then
+# the men recorded with the child elsewhere (a step further than her own adults), then
+# another first name beside it (two names, neither an identity alone).
+KINDS: tuple[str, ...] = ("child", "companion", "place", "circle", "pair")
+_RULES = {
+    "child": RULE,
+    "companion": COMPANION_RULE,
+    "place": PLACE_RULE,
+    "circle": CIRCLE_RULE,
+    "pair": PAIR_RULE,
+}
+_AMBIGUOUS = {
+    "child": AMBIGUOUS,
+    "companion": AMBIGUOUS_COMPANION,
+    "place": AMBIGUOUS_PLACE,
+    "circle": AMBIGUOUS_CIRCLE,
+    "pair": AMBIGUOUS_PAIR,
+}
 
 
 def decide(
