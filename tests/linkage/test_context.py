@@ -556,3 +556,52 @@ def test_a_record_joined_in_one_round_names_the_companion_of_the_next(
         }
     finally:
         con.close()
+
+
+def test_the_man_with_her_is_read_against_the_men_recorded_in_that_part(
+    linked: Linked, tmp_path: Path
+) -> None:
+    """ "Ali", an associate at Amy's meeting, is read first against the adults recorded
+    with her in a linking role: Ali Khan, the suspect, not Ali Hussain, who witnessed the
+    crime. Recorded as the one who reported a concern, "Ali" is read against both, and is
+    ambiguous. With no Ali in a linking role beside her, the associate is read against
+    her other adults (a partner's "associate" is any adult around her): Ali Hussain."""
+    police = [(AMY, "victim"), (ALI_KHAN, "suspect"), (ALI_HUSSAIN, "witness")]
+    con = _linked(
+        tmp_path,
+        linked,
+        police=police,
+        meeting=[(AMY, "subject"), ({"forenames": "Ali"}, "associate")],
+    )
+    try:
+        assert _entity(con, "notts-csc:P1") == _entity(con, "notts-police:P1")
+        [(_key, anchor, outcome, reason, *_)] = _context(con)
+        assert (anchor, outcome, reason) == ("notts-police:P1", "linked", RULE)
+    finally:
+        con.close()
+    other = tmp_path / "reporter"
+    other.mkdir()
+    con = _linked(
+        other,
+        linked,
+        police=police,
+        meeting=[(AMY, "subject"), ({"forenames": "Ali"}, "reporting_person")],
+    )
+    try:
+        held_for_review(con, "notts-csc:P1", ["notts-police:P1", "notts-police:P2"], AMBIGUOUS)
+    finally:
+        con.close()
+    alone = tmp_path / "witness-only"
+    alone.mkdir()
+    con = _linked(
+        alone,
+        linked,
+        police=[(AMY, "victim"), (ALI_HUSSAIN, "witness")],
+        meeting=[(AMY, "subject"), ({"forenames": "Ali"}, "associate")],
+    )
+    try:
+        assert _entity(con, "notts-csc:P1") == _entity(con, "notts-police:P1")
+        [(_key, anchor, outcome, reason, *_)] = _context(con)
+        assert (anchor, outcome, reason) == ("notts-police:P1", "linked", RULE)
+    finally:
+        con.close()

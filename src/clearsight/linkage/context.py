@@ -386,6 +386,7 @@ def _resolve_round(
         """
     )
     children = sql_list(list(CHILD_ROLES))
+    linking = sql_list(list(LINKING_ROLES))
     rows = con.execute(
         f"""
         WITH t AS (
@@ -412,7 +413,16 @@ def _resolve_round(
         )
         SELECT DISTINCT o.thin_key, o.thin_root, o.thin_event, o.thin_date, o.thin_role,
                o.ctx_key, o.other_event, a.root AS cand_root, r.dob_est AS cand_dob,
-               CASE WHEN o.via_child THEN 'child' ELSE 'companion' END AS kind
+               -- A thin record in a linking role is read first against the adults
+               -- recorded with the child in the same kind of part, as at a private
+               -- place: the man who brought her in is the man suspected with her, not
+               -- the youth worker who referred her. Only where none is, against her
+               -- other adults ("associate" is any adult around her in a partner's
+               -- record, her father too: STANDARD.md, involvements).
+               CASE WHEN NOT o.via_child THEN 'companion'
+                    WHEN list_contains({linking}, o.thin_role)
+                         AND NOT list_contains({linking}, a.role) THEN 'child_other'
+                    ELSE 'child' END AS kind
         FROM other o
         JOIN _ctx_inv a ON a.event_key = o.other_event AND NOT a.is_child
              AND a.root <> o.thin_root AND a.root <> o.ctx_root

@@ -166,9 +166,11 @@ def _fits_age(role: str, event_date: Any, candidate_dob: Any, settings: ContextS
 # place of the event (people other than the man himself are recorded there too), then
 # the men recorded with the child elsewhere (a step further than her own adults), then
 # another first name beside it (two names, neither an identity alone).
-KINDS: tuple[str, ...] = ("child", "companion", "place", "circle", "pair")
+# ``child_other``: the child's adults in another part than the thin record's linking one.
+KINDS: tuple[str, ...] = ("child", "child_other", "companion", "place", "circle", "pair")
 _RULES = {
     "child": RULE,
+    "child_other": RULE,
     "companion": COMPANION_RULE,
     "place": PLACE_RULE,
     "circle": CIRCLE_RULE,
@@ -176,6 +178,7 @@ _RULES = {
 }
 _AMBIGUOUS = {
     "child": AMBIGUOUS,
+    "child_other": AMBIGUOUS,
     "companion": AMBIGUOUS_COMPANION,
     "place": AMBIGUOUS_PLACE,
     "circle": AMBIGUOUS_CIRCLE,
