@@ -196,3 +196,23 @@ def test_the_child_s_own_adults_come_first(linked: Linked, tmp_path: Path) -> No
         assert reason != CIRCLE_RULE
     finally:
         con.close()
+
+
+def test_a_middle_name_is_not_the_name_he_is_called(linked: Linked, tmp_path: Path) -> None:
+    """Rafiq Choudhury's co-suspect is Imran Thomas Reid: "Thomas" is not read as him (a
+    man is called by his first forename or a name he is known by)."""
+    imran = dict(THOMAS_REID, forenames="Imran Thomas")
+    con = _linked(
+        tmp_path,
+        linked,
+        {"P0": AMY, "P1": RAFIQ, "P2": imran, "P3": BETH},
+        [
+            (CRIME, [("P0", "victim"), ("P1", "suspect"), ("P2", "suspect")]),
+            (BETH_CRIME, [("P3", "victim"), ("P1", "suspect")]),
+        ],
+    )
+    try:
+        assert _entity(con, "notts-csc:C1") != _entity(con, "notts-police:P2")
+        assert _context(con) == []
+    finally:
+        con.close()

@@ -222,7 +222,9 @@ def resolve(
     weak = False
     for round_number in count(1):
         started = time.perf_counter()
-        outcomes = _resolve_round(con, entities, s, None if weak else focus, weak)
+        # Records a stronger context left to review: the weak ones do not override it.
+        held = frozenset(k for k, o in last.items() if o.outcome == "review" and weak)
+        outcomes = _resolve_round(con, entities, s, None if weak else focus, weak, held)
         last.update((o.record_key, o) for o in outcomes)
         joined = sum(o.outcome == "linked" for o in outcomes)
         focus = _merged_nodes(con, entities, [o for o in outcomes if o.outcome == "linked"])
@@ -327,11 +329,12 @@ def _resolve_round(
     s: ContextSettings,
     focus: list[int] | None,
     weak: bool = False,
+    held: frozenset[str] = frozenset(),
 ) -> list[ContextOutcome]:
     """One round of ``resolve`` over the entities as they stand; after the first, only
     the thin entities near ``focus`` (the records of the entities the last round made).
     ``weak``: the circle and pair contexts (``context_circle.py``, ``context_pairs.py``)
-    are read too."""
+    are read instead of the stronger ones, for thin entities with no record in ``held``."""
     from clearsight.children import child_in_event_sql, documented, event_context_sql
 
     roots = entities.roots()
@@ -385,61 +388,75 @@ def _resolve_round(
         FROM i
         """
     )
-    children = sql_list(list(CHILD_ROLES))
-    linking = sql_list(list(LINKING_ROLES))
-    rows = con.execute(
-        f"""
-        WITH t AS (
-            SELECT v.* FROM _ctx_inv v JOIN _ctx_roots r USING (root)
-            WHERE r.thin AND NOT list_contains({children}, v.role)
-        ),
-        -- Whom the thin record was recorded with: a child, or a named adult (the
-        -- companion), each read in their other events in the same part (a child as a
-        -- child, an adult as an adult).
-        c AS (
-            SELECT v.* FROM _ctx_inv v JOIN _ctx_roots r USING (root)
-            WHERE v.is_child OR r.named
-        ),
-        tc AS (
-            SELECT t.record_key AS thin_key, t.root AS thin_root, t.event_key AS thin_event,
-                   t.event_date AS thin_date, t.role AS thin_role,
-                   c.root AS ctx_root, c.record_key AS ctx_key, c.is_child AS via_child
-            FROM t JOIN c ON c.event_key = t.event_key AND c.root <> t.root
-        ),
-        other AS (
-            SELECT DISTINCT tc.*, c2.event_key AS other_event
-            FROM tc JOIN c c2 ON c2.root = tc.ctx_root AND c2.event_key <> tc.thin_event
-                 AND c2.is_child = tc.via_child
-        )
-        SELECT DISTINCT o.thin_key, o.thin_root, o.thin_event, o.thin_date, o.thin_role,
-               o.ctx_key, o.other_event, a.root AS cand_root, r.dob_est AS cand_dob,
-               -- A thin record in a linking role is read first against the adults
-               -- recorded with the child in the same kind of part, as at a private
-               -- place: the man who brought her in is the man suspected with her, not
-               -- the youth worker who referred her. Only where none is, against her
-               -- other adults ("associate" is any adult around her in a partner's
-               -- record, her father too: STANDARD.md, involvements).
-               CASE WHEN NOT o.via_child THEN 'companion'
-                    WHEN list_contains({linking}, o.thin_role)
-                         AND NOT list_contains({linking}, a.role) THEN 'child_other'
-                    ELSE 'child' END AS kind
-        FROM other o
-        JOIN _ctx_inv a ON a.event_key = o.other_event AND NOT a.is_child
-             AND a.root <> o.thin_root AND a.root <> o.ctx_root
-        JOIN _ctx_roots r ON r.root = a.root AND r.named
-        ORDER BY o.thin_key, a.root, o.thin_event, o.other_event, o.ctx_key
-        """
-    ).fetchall()
-    rows += con.execute(_AT_PLACE).fetchall()
-    rows += circle_rows(con, s) if weak else []
-    paired = pair_rows(con, s) if weak else []
+    if weak:
+        # The stronger contexts have joined all they can: a round that reads the weak ones
+        # reads only them, for the thin entities none of the stronger ones gave a
+        # candidate (``held``: the records those left to review).
+        rows = circle_rows(con, s)
+        paired = pair_rows(con, s)
+    else:
+        rows = con.execute(_WITH_OTHERS).fetchall() + con.execute(_AT_PLACE).fetchall()
+        paired = []
     if not rows and not paired:
         _drop(con)
         return []
     wanted = {int(r[1]) for r in rows + paired} | {int(r[7]) for r in rows + paired}
     names = _names(con, wanted | {int(r[c]) for r in paired for c in (9, 10)})
     _drop(con)
-    return decide(rows + keep_fitting(paired, names, s), names, entities, s)
+    rows = rows + keep_fitting(paired, names, s)
+    if held:
+        under_review = {
+            root for root, recs in names.records.items() if any(r[1] in held for r in recs)
+        }
+        rows = [r for r in rows if int(r[1]) not in under_review]
+    return decide(rows, names, entities, s)
+
+
+# Whom the thin record was recorded with, a child or a named adult, and the named adults
+# recorded with them elsewhere: the child and companion contexts' evidence.
+_CHILDREN = sql_list(list(CHILD_ROLES))
+_LINKING = sql_list(list(LINKING_ROLES))
+_WITH_OTHERS = f"""
+    WITH t AS (
+        SELECT v.* FROM _ctx_inv v JOIN _ctx_roots r USING (root)
+        WHERE r.thin AND NOT list_contains({_CHILDREN}, v.role)
+    ),
+    -- Whom the thin record was recorded with: a child, or a named adult (the
+    -- companion), each read in their other events in the same part (a child as a
+    -- child, an adult as an adult).
+    c AS (
+        SELECT v.* FROM _ctx_inv v JOIN _ctx_roots r USING (root)
+        WHERE v.is_child OR r.named
+    ),
+    tc AS (
+        SELECT t.record_key AS thin_key, t.root AS thin_root, t.event_key AS thin_event,
+               t.event_date AS thin_date, t.role AS thin_role,
+               c.root AS ctx_root, c.record_key AS ctx_key, c.is_child AS via_child
+        FROM t JOIN c ON c.event_key = t.event_key AND c.root <> t.root
+    ),
+    other AS (
+        SELECT DISTINCT tc.*, c2.event_key AS other_event
+        FROM tc JOIN c c2 ON c2.root = tc.ctx_root AND c2.event_key <> tc.thin_event
+             AND c2.is_child = tc.via_child
+    )
+    SELECT DISTINCT o.thin_key, o.thin_root, o.thin_event, o.thin_date, o.thin_role,
+           o.ctx_key, o.other_event, a.root AS cand_root, r.dob_est AS cand_dob,
+           -- A thin record in a linking role is read first against the adults
+           -- recorded with the child in the same kind of part, as at a private
+           -- place: the man who brought her in is the man suspected with her, not
+           -- the youth worker who referred her. Only where none is, against her
+           -- other adults ("associate" is any adult around her in a partner's
+           -- record, her father too: STANDARD.md, involvements).
+           CASE WHEN NOT o.via_child THEN 'companion'
+                WHEN list_contains({_LINKING}, o.thin_role)
+                     AND NOT list_contains({_LINKING}, a.role) THEN 'child_other'
+                ELSE 'child' END AS kind
+    FROM other o
+    JOIN _ctx_inv a ON a.event_key = o.other_event AND NOT a.is_child
+         AND a.root <> o.thin_root AND a.root <> o.ctx_root
+    JOIN _ctx_roots r ON r.root = a.root AND r.named
+    ORDER BY o.thin_key, a.root, o.thin_event, o.other_event, o.ctx_key
+    """
 
 
 # Where the thin record was recorded: the private place of its event, and the named

@@ -1,5 +1,6 @@
 """The named men who bear a name: the candidates of the weaker contexts of the
-shared-context step (``context_pairs.py``, ``context_circle.py``).
+shared-context step (``context_pairs.py``; ``context_circle.py`` reads the same names of
+the men it finds around a child).
 
 Those contexts look for a named man of a thin record's name away from the thin record's
 own events, so the round's events (``context._WANTED_EVENTS``) do not hold him. This

@@ -16,9 +16,10 @@ The evidence, for a thin record T in an event with a child K:
 
 - *the men around her*: the adults X recorded in a linking role (suspect, offender,
   facilitator or associate) in another event in which K is a child;
-- *candidates*: the named entities A whose first forename or alias agrees with T's name
-  (``context_bearers.py``), recorded in a linking role in an event in which X is
-  recorded in a linking role too; not T, K or X.
+- *candidates*: the named entities A recorded in a linking role in an event in which X
+  is recorded in a linking role too, whose first forename or alias agrees with T's name
+  (``context_rules.names_agree``; a man is called by his first forename or a name he is
+  known by, as ``context_bearers.py`` says); not T, K or X.
 
 Read after the child, companion and place contexts give nothing, and only once they have
 joined all they can (``context.resolve``): an X known only by a first name may yet be
@@ -33,8 +34,7 @@ from typing import Any
 
 import duckdb
 
-from clearsight.linkage.context_bearers import write_bearers
-from clearsight.linkage.context_rules import ContextSettings
+from clearsight.linkage.context_rules import ContextSettings, names_agree
 from clearsight.standard.roles import CHILD_ROLES, LINKING_ROLES
 from clearsight.store.sql import sql_list
 
@@ -64,31 +64,46 @@ _AROUND = f"""
          AND list_contains({_LINKING}, x.role) AND x.root NOT IN (k.root, k.child_root)
 """
 
-# The events each man around a child is recorded in, in a linking role, and the named
-# man of the thin record's name recorded in a linking role there.
+# The named men recorded in a linking role in an event in which a man around a child is
+# recorded in a linking role too: the candidates, before their names are read.
 _CIRCLE = f"""
     WITH xe AS (
-        SELECT DISTINCT x.x_root, v.source_id || ':' || v.event_id AS event_key
+        SELECT DISTINCT x.x_root, v.source_id, v.event_id
         FROM (SELECT DISTINCT x_root FROM _ctx_around) x
         JOIN _ctx_people pp ON pp.root = x.x_root
         JOIN _link_nodes n ON n.record_key = pp.record_key
         JOIN current_involvements v ON v.source_id = n.source_id AND v.person_id = n.person_id
         WHERE list_contains({_LINKING}, v.role)
     ),
-    tok AS (
-        SELECT record_key, unnest(list_concat(fn_tokens, alias_tokens)) AS tok
-        FROM _ctx_people WHERE record_key IN (SELECT thin_key FROM _ctx_around)
+    co AS (
+        SELECT DISTINCT xe.x_root, xe.source_id || ':' || xe.event_id AS event_key,
+               pp.root AS cand_root
+        FROM xe
+        JOIN current_involvements v ON v.source_id = xe.source_id AND v.event_id = xe.event_id
+        JOIN _link_nodes n ON n.source_id = v.source_id AND n.person_id = v.person_id
+        JOIN _ctx_people pp ON pp.record_key = n.record_key
+        JOIN _ctx_roots r ON r.root = pp.root AND r.named
+        WHERE list_contains({_LINKING}, v.role) AND pp.root <> xe.x_root
     )
     SELECT DISTINCT a.thin_key, a.thin_root, a.thin_event, a.thin_date, a.thin_role,
-           a.x_key, xe.event_key AS other_event, b.root AS cand_root, r.dob_est AS cand_dob,
+           a.x_key, co.event_key AS other_event, co.cand_root, r.dob_est AS cand_dob,
            '{CIRCLE_KIND}' AS kind
     FROM _ctx_around a
-    JOIN xe ON xe.x_root = a.x_root
-    JOIN tok ON tok.record_key = a.thin_key
-    JOIN _ctx_bearers b ON b.wanted = tok.tok AND b.event_key = xe.event_key
-    JOIN _ctx_roots r ON r.root = b.root
-    WHERE b.root NOT IN (a.thin_root, a.child_root, a.x_root)
-    ORDER BY a.thin_key, b.root, a.thin_event, xe.event_key, a.x_key
+    JOIN co ON co.x_root = a.x_root
+    JOIN _ctx_roots r ON r.root = co.cand_root
+    WHERE co.cand_root NOT IN (a.thin_root, a.child_root)
+    ORDER BY a.thin_key, co.cand_root, a.thin_event, co.event_key, a.x_key
+"""
+
+# The thin records' name tokens, and each candidate's names by which he is called (his
+# first forename and aliases: ``context_bearers.py`` says why).
+_THIN_TOKENS = """
+    SELECT record_key, list_concat(fn_tokens, alias_tokens) FROM _ctx_people
+    WHERE record_key IN (SELECT thin_key FROM _ctx_around)
+"""
+_CALLED = """
+    SELECT root, list_distinct(flatten(list(list_concat(fn_tokens[1:1], alias_tokens))))
+    FROM _ctx_people WHERE list_contains($1, root) GROUP BY root
 """
 
 
@@ -100,7 +115,17 @@ def circle_rows(con: duckdb.DuckDBPyConnection, s: ContextSettings) -> list[tupl
     if not con.execute("SELECT 1 FROM _ctx_around LIMIT 1").fetchall():
         con.execute("DROP TABLE _ctx_around")
         return []
-    write_bearers(con, s, "SELECT thin_key FROM _ctx_around")
     rows = con.execute(_CIRCLE).fetchall()
-    con.execute("DROP TABLE _ctx_around; DROP TABLE _ctx_bearers")
-    return rows
+    thin = {str(k): list(t or []) for k, t in con.execute(_THIN_TOKENS).fetchall()}
+    roots = sorted({int(r[7]) for r in rows})
+    called = {int(k): list(t or []) for k, t in con.execute(_CALLED, [roots]).fetchall()}
+    con.execute("DROP TABLE _ctx_around")
+    return [
+        r
+        for r in rows
+        if any(
+            names_agree(x, t, s.typo_min_letters)
+            for x in thin.get(str(r[0]), [])
+            for t in called.get(int(r[7]), [])
+        )
+    ]
