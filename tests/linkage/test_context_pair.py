@@ -5,7 +5,6 @@ with the shared model, the entities and ``link_context``."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
@@ -19,7 +18,17 @@ from clearsight.linkage.context import (
 )
 from clearsight.store import connect
 from tests.linkage.conftest import Linked
-from tests.linkage.test_context import AMY, BETH, CRIME, MEETING, TYLER, _context, _entity, _source
+from tests.linkage.test_context import (
+    AMY,
+    BETH,
+    CRIME,
+    MEETING,
+    TYLER,
+    _context,
+    _entity,
+    _linked,
+    _source,
+)
 
 KIERAN = {
     "forenames": "Kieran",
@@ -49,19 +58,6 @@ THIN_PAIR = [
     ({"forenames": "Kieran"}, "associate"),
     ({"forenames": "Cai"}, "associate"),
 ]
-
-
-def _linked(
-    tmp: Path,
-    linked: Linked,
-    police: list[tuple[dict[str, Any], str]],
-    meeting: list[tuple[dict[str, Any], str]],
-) -> duckdb.DuckDBPyConnection:
-    con = connect(tmp / "store.duckdb")
-    ingest(con, _source(tmp, "notts-police", "police", CRIME, police))
-    ingest(con, _source(tmp, "notts-csc", "childrens_social_care", MEETING, meeting))
-    run(con, model_json=linked.model_json)
-    return con
 
 
 def _reasons(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str, str]]:
