@@ -216,3 +216,23 @@ def test_a_middle_name_is_not_the_name_he_is_called(linked: Linked, tmp_path: Pa
         assert _context(con) == []
     finally:
         con.close()
+
+
+def test_sex_and_ethnicity_are_never_read_around_the_child(linked: Linked, tmp_path: Path) -> None:
+    """Thomas Macintosh recorded as female and of another ethnicity than the meeting's
+    "Thomas" is still the one Thomas around her abuser: the men around her are the
+    evidence, not protected characteristics."""
+    thomas = dict(THOMAS, sex="female", ethnicity_self_defined="A1")
+    con = _linked(
+        tmp_path,
+        linked,
+        {"P0": AMY, "P1": RAFIQ, "P2": thomas, "P3": BETH},
+        [
+            (CRIME, [("P0", "victim"), ("P1", "suspect"), ("P2", "suspect")]),
+            (BETH_CRIME, [("P3", "victim"), ("P1", "suspect")]),
+        ],
+    )
+    try:
+        assert _entity(con, "notts-csc:C1") == _entity(con, "notts-police:P2")
+    finally:
+        con.close()

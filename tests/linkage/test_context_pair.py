@@ -286,3 +286,25 @@ def test_a_middle_name_is_not_the_name_a_man_is_called(linked: Linked, tmp_path:
         assert "notts-csc:P1" not in _reasons(con)
     finally:
         con.close()
+
+
+def test_sex_and_ethnicity_are_never_read_in_a_pair(linked: Linked, tmp_path: Path) -> None:
+    """Protected characteristics are not identity evidence here: "Kieran" and "Cai"
+    recorded as female and of another ethnicity than Kieran Doherty and Cai Pryce still
+    join them, as when they agree (the two names recorded together are the evidence)."""
+    other = {"sex": "female", "ethnicity_self_defined": "A1", "ethnicity_officer_defined": "IC4"}
+    con = _linked(
+        tmp_path,
+        linked,
+        police=[(AMY, "victim"), (KIERAN, "suspect"), (CAI, "suspect")],
+        meeting=[
+            (BETH, "subject"),
+            ({"forenames": "Kieran", **other}, "associate"),
+            ({"forenames": "Cai", **other}, "associate"),
+        ],
+    )
+    try:
+        assert _entity(con, "notts-csc:P1") == _entity(con, "notts-police:P1")
+        assert _entity(con, "notts-csc:P2") == _entity(con, "notts-police:P2")
+    finally:
+        con.close()
